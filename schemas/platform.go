@@ -1,0 +1,167 @@
+package schemas
+
+// User is one cleaned platform account (table `users`).
+type User struct {
+	UserID              string `parquet:"user_id" desc:"platform account id"`
+	PhoneHash           string `parquet:"phone_hash,optional" desc:"salted HMAC-SHA256 of the E.164 phone"`
+	PhoneMasked         string `parquet:"phone_masked,optional" desc:"phone for people to read, masked: 138****5678"`
+	EmailHash           string `parquet:"email_hash,optional" desc:"salted HMAC-SHA256 of the normalised e-mail"`
+	Gender              string `parquet:"gender,optional" desc:"female, male, or null when unknown"`
+	BirthYear           int32  `parquet:"birth_year,optional" desc:"year of birth, from the birthday or the stated age; null when absent or impossible"`
+	City                string `parquet:"city,optional" desc:"city as stated on the account, width-folded and trimmed"`
+	Province            string `parquet:"province,optional" desc:"province as stated on the account"`
+	RegistrationChannel string `parquet:"registration_channel,optional" desc:"app, web or mini_program"`
+	RegisteredAt        int64  `parquet:"registered_at,timestamp(microsecond)" desc:"account creation time, UTC"`
+	UpdatedAt           int64  `parquet:"updated_at,timestamp(microsecond)" desc:"last change of the account row, UTC"`
+	MarketingConsent    bool   `parquet:"marketing_consent" desc:"the person agreed to receive marketing"`
+	Source              string `parquet:"source" desc:"configured source the row came from"`
+
+	Phone   string `parquet:"-"` // E.164, in memory only
+	Email   string `parquet:"-"` // normalised e-mail, in memory only
+	Name    string `parquet:"-"` // display name, in memory only
+	SrcFile string `parquet:"-"`
+	SrcLine int64  `parquet:"-"`
+}
+
+// NaturalKey implements Keyed.
+func (u User) NaturalKey() string { return u.UserID }
+
+// Version implements Keyed.
+func (u User) Version() int64 { return u.UpdatedAt }
+
+// Origin implements Keyed.
+func (u User) Origin() (string, int64) { return u.SrcFile, u.SrcLine }
+
+// Order is one cleaned order header (table `orders`).
+type Order struct {
+	OrderID     string `parquet:"order_id" desc:"order id"`
+	UserID      string `parquet:"user_id" desc:"account that placed the order"`
+	Status      string `parquet:"status" desc:"created, paid, shipped, completed, cancelled or refunded"`
+	Channel     string `parquet:"channel,optional" desc:"app, web or mini_program"`
+	CreatedAt   int64  `parquet:"created_at,timestamp(microsecond)" desc:"order placement time, UTC"`
+	PaidAt      int64  `parquet:"paid_at,optional,timestamp(microsecond)" desc:"payment time, UTC; null when unpaid"`
+	TotalFen    int64  `parquet:"total_fen" desc:"amount paid, after discounts, in fen (0.01 CNY)"`
+	DiscountFen int64  `parquet:"discount_fen" desc:"discount granted, in fen"`
+	RefundFen   int64  `parquet:"refund_fen" desc:"amount refunded, in fen"`
+	CouponCode  string `parquet:"coupon_code,optional" desc:"coupon used, null when none"`
+	UpdatedAt   int64  `parquet:"updated_at,timestamp(microsecond)" desc:"last change of the order row, UTC"`
+	Source      string `parquet:"source" desc:"configured source the row came from"`
+
+	SrcFile string `parquet:"-"`
+	SrcLine int64  `parquet:"-"`
+}
+
+// NaturalKey implements Keyed.
+func (o Order) NaturalKey() string { return o.OrderID }
+
+// Version implements Keyed.
+func (o Order) Version() int64 { return o.UpdatedAt }
+
+// Origin implements Keyed.
+func (o Order) Origin() (string, int64) { return o.SrcFile, o.SrcLine }
+
+// OrderItem is one cleaned order line (table `order_items`).
+type OrderItem struct {
+	OrderID      string `parquet:"order_id" desc:"order the line belongs to"`
+	LineNo       int32  `parquet:"line_no" desc:"line number within the order"`
+	SKU          string `parquet:"sku" desc:"product sold"`
+	Quantity     int32  `parquet:"quantity" desc:"units sold"`
+	UnitPriceFen int64  `parquet:"unit_price_fen" desc:"price of one unit, in fen"`
+	AmountFen    int64  `parquet:"amount_fen" desc:"quantity times unit price, in fen"`
+	Source       string `parquet:"source" desc:"configured source the row came from"`
+
+	SrcFile string `parquet:"-"`
+	SrcLine int64  `parquet:"-"`
+}
+
+// NaturalKey implements Keyed.
+func (i OrderItem) NaturalKey() string { return i.OrderID + "#" + itoa(int64(i.LineNo)) }
+
+// Version implements Keyed: order lines carry no update time, so the later origin wins.
+func (i OrderItem) Version() int64 { return 0 }
+
+// Origin implements Keyed.
+func (i OrderItem) Origin() (string, int64) { return i.SrcFile, i.SrcLine }
+
+// Product is one cleaned catalog entry (table `products`).
+type Product struct {
+	SKU          string `parquet:"sku" desc:"stock keeping unit"`
+	Title        string `parquet:"title" desc:"product title, width-folded"`
+	Category     string `parquet:"category" desc:"top-level category"`
+	CategoryPath string `parquet:"category_path" desc:"full category path, levels joined by /"`
+	Brand        string `parquet:"brand,optional" desc:"brand"`
+	PriceFen     int64  `parquet:"price_fen" desc:"list price, in fen"`
+	UpdatedAt    int64  `parquet:"updated_at,timestamp(microsecond)" desc:"last change of the catalog row, UTC"`
+	Source       string `parquet:"source" desc:"configured source the row came from"`
+
+	SrcFile string `parquet:"-"`
+	SrcLine int64  `parquet:"-"`
+}
+
+// NaturalKey implements Keyed.
+func (p Product) NaturalKey() string { return p.SKU }
+
+// Version implements Keyed.
+func (p Product) Version() int64 { return p.UpdatedAt }
+
+// Origin implements Keyed.
+func (p Product) Origin() (string, int64) { return p.SrcFile, p.SrcLine }
+
+// Event is one cleaned clickstream event (table `events`).
+type Event struct {
+	EventID     string `parquet:"event_id" desc:"event id; replays share it"`
+	UserID      string `parquet:"user_id,optional" desc:"logged-in account, null when anonymous"`
+	DeviceID    string `parquet:"device_id,optional" desc:"device id of the app or mini program"`
+	AnonymousID string `parquet:"anonymous_id,optional" desc:"cookie id of the web visitor"`
+	EventType   string `parquet:"event_type" desc:"view, search, cart, favourite, follow, share, login or checkout"`
+	SKU         string `parquet:"sku,optional" desc:"product concerned, null when none"`
+	Channel     string `parquet:"channel" desc:"app, web or mini_program"`
+	SessionID   string `parquet:"session_id,optional" desc:"session id as sent by the client"`
+	EventTime   int64  `parquet:"event_time,timestamp(microsecond)" desc:"when the event happened, UTC"`
+	Source      string `parquet:"source" desc:"configured source the row came from"`
+
+	UserAgent string `parquet:"-"` // used by the bot rules only
+	SrcFile   string `parquet:"-"`
+	SrcLine   int64  `parquet:"-"`
+}
+
+// NaturalKey implements Keyed.
+func (e Event) NaturalKey() string { return e.EventID }
+
+// Version implements Keyed: replays are identical, so the later origin wins.
+func (e Event) Version() int64 { return 0 }
+
+// Origin implements Keyed.
+func (e Event) Origin() (string, int64) { return e.SrcFile, e.SrcLine }
+
+// Touch is one cleaned marketing touch (table `touches`).
+type Touch struct {
+	TouchID    string `parquet:"touch_id" desc:"touch id"`
+	UserID     string `parquet:"user_id" desc:"account touched"`
+	Channel    string `parquet:"channel" desc:"push, sms or email"`
+	CampaignID string `parquet:"campaign_id,optional" desc:"campaign the touch belongs to"`
+	Action     string `parquet:"action" desc:"send, deliver, open, click, bounce or unsubscribe"`
+	TouchTime  int64  `parquet:"touch_time,timestamp(microsecond)" desc:"when the action happened, UTC"`
+	Source     string `parquet:"source" desc:"configured source the row came from"`
+
+	SrcFile string `parquet:"-"`
+	SrcLine int64  `parquet:"-"`
+}
+
+// NaturalKey implements Keyed.
+func (t Touch) NaturalKey() string { return t.TouchID }
+
+// Version implements Keyed.
+func (t Touch) Version() int64 { return t.TouchTime }
+
+// Origin implements Keyed.
+func (t Touch) Origin() (string, int64) { return t.SrcFile, t.SrcLine }
+
+func init() {
+	register[User]("users", "one row per platform account, personal data hashed or masked")
+	register[Order]("orders", "one row per order, money in fen")
+	register[OrderItem]("order_items", "one row per order line whose order exists")
+	register[Product]("products", "one row per catalog product")
+	register[Event]("events", "one row per clickstream event, bots and test accounts removed, replays dropped")
+	register[Touch]("touches", "one row per marketing touch action")
+}

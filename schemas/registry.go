@@ -1,0 +1,96 @@
+package schemas
+
+import (
+	"fmt"
+	"io"
+	"reflect"
+	"sort"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress/zstd"
+)
+
+// Table describes one output table: its name, what a row means and the Go struct of its rows.
+type Table struct {
+	Name string
+	Doc  string
+	Type reflect.Type
+	// newBuffer makes a typed row buffer; generic so Parquet encoding runs without reflection per row.
+	newBuffer func() Buffer
+}
+
+// Buffer collects rows of one table and encodes them as one Parquet file.
+type Buffer interface {
+	// Add appends a row; it fails when the row is not of the table's type.
+	Add(row any) error
+	// Len is the number of buffered rows.
+	Len() int
+	// Flush writes the buffered rows as a complete Parquet file and empties the buffer.
+	Flush(w io.Writer) error
+}
+
+// NewBuffer returns an empty row buffer for the table.
+func (t Table) NewBuffer() Buffer { return t.newBuffer() }
+
+var tables = map[string]Table{}
+
+// register adds a table whose rows are T.
+func register[T any](name, doc string) {
+	var zero T
+	if _, dup := tables[name]; dup {
+		panic("schemas: table registered twice: " + name)
+	}
+	tables[name] = Table{Name: name, Doc: doc, Type: reflect.TypeOf(zero), newBuffer: func() Buffer { return &buffer[T]{} }}
+}
+
+// Lookup returns the table with the given name.
+func Lookup(name string) (Table, error) {
+	t, ok := tables[name]
+	if !ok {
+		return Table{}, fmt.Errorf("schemas: unknown table %q", name)
+	}
+	return t, nil
+}
+
+// All returns every registered table, sorted by name.
+func All() []Table {
+	out := make([]Table, 0, len(tables))
+	for _, t := range tables {
+		out = append(out, t)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// RowGroupRows bounds the rows of one Parquet row group, so readers can stream a file group by group.
+const RowGroupRows = 128 * 1024
+
+type buffer[T any] struct{ rows []T }
+
+func (b *buffer[T]) Add(row any) error {
+	r, ok := row.(T)
+	if !ok {
+		var zero T
+		return fmt.Errorf("schemas: row of type %T added to a buffer of %T", row, zero)
+	}
+	b.rows = append(b.rows, r)
+	return nil
+}
+
+func (b *buffer[T]) Len() int { return len(b.rows) }
+
+func (b *buffer[T]) Flush(w io.Writer) error {
+	pw := parquet.NewGenericWriter[T](w,
+		parquet.Compression(&zstd.Codec{Level: zstd.SpeedDefault}),
+		parquet.MaxRowsPerRowGroup(RowGroupRows),
+		parquet.CreatedBy("portraits", "nightly", fmt.Sprint(Version)),
+	)
+	if _, err := pw.Write(b.rows); err != nil {
+		return fmt.Errorf("write parquet rows: %w", err)
+	}
+	if err := pw.Close(); err != nil {
+		return fmt.Errorf("close parquet writer: %w", err)
+	}
+	b.rows = b.rows[:0]
+	return nil
+}

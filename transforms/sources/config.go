@@ -1,0 +1,278 @@
+// Package sources loads and checks the sources config: the YAML file that lists each logical source
+// (name, path glob, format, encoding, column mapping) the nightly job reads.
+package sources
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Formats the ingest stage reads.
+const (
+	FormatCSV     = "csv"
+	FormatJSONL   = "jsonl"
+	FormatParquet = "parquet"
+)
+
+// Config is the whole sources file.
+type Config struct {
+	// BusinessTimezone is the zone of the business day and of hour-of-day figures (default Asia/Shanghai).
+	BusinessTimezone string `yaml:"business_timezone"`
+	// Rules are the explicit filters for bot traffic and test accounts.
+	Rules Rules `yaml:"rules"`
+	// Sources are the inputs, read in this order.
+	Sources []Source `yaml:"sources"`
+
+	// Dir is the folder of the config file; relative source paths are resolved against it.
+	Dir string `yaml:"-"`
+	// File is where the config was read from, for messages.
+	File string `yaml:"-"`
+}
+
+// Rules are the documented filters of the clean stage.
+type Rules struct {
+	// BotUserAgents are case-insensitive regular expressions; an event whose user agent matches is bot traffic.
+	BotUserAgents []string `yaml:"bot_user_agents"`
+	// TestEmailDomains mark accounts whose e-mail is in one of these domains as test accounts.
+	TestEmailDomains []string `yaml:"test_email_domains"`
+	// TestNamePatterns are case-insensitive regular expressions over the account name marking test accounts.
+	TestNamePatterns []string `yaml:"test_name_patterns"`
+	// TestPhones are E.164 phones reserved for testing.
+	TestPhones []string `yaml:"test_phones"`
+}
+
+// Source is one logical input.
+type Source struct {
+	Name     string `yaml:"name"`
+	Kind     string `yaml:"kind"`
+	Format   string `yaml:"format"`
+	Path     string `yaml:"path"`
+	Encoding string `yaml:"encoding"` // utf-8 (default, BOM allowed), gbk or gb18030; CSV only
+	// Gzip says the text files are gzip-compressed; inferred from a .gz suffix when not set.
+	Gzip bool `yaml:"gzip"`
+	// Multiline says CSV fields may hold newlines, so a CSV file is never split by bytes.
+	Multiline bool `yaml:"multiline"`
+	// Timezone is the zone of timestamps written without one (default UTC).
+	Timezone string `yaml:"timezone"`
+	// MoneyUnit is yuan (default, decimals allowed) or fen (integers).
+	MoneyUnit string `yaml:"money_unit"`
+	// Optional lets the run go on when no file matches the path.
+	Optional bool `yaml:"optional"`
+	// SplitBytes splits uncompressed text files into ranges of about this many bytes (default 64 MiB).
+	SplitBytes int64 `yaml:"split_bytes"`
+	// Columns maps canonical field names of the kind to the source's own column names.
+	Columns map[string]string `yaml:"columns"`
+
+	// Line is where the source is declared in the config file.
+	Line int `yaml:"-"`
+}
+
+// DefaultSplitBytes is the byte range of one read task over an uncompressed text file.
+const DefaultSplitBytes = 64 << 20
+
+// Load reads and checks a sources config. Every error names the file and, where it can, the line.
+func Load(file string) (*Config, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("sources config: %w", err)
+	}
+	cfg, err := Parse(data, file)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Dir = filepath.Dir(file)
+	return cfg, nil
+}
+
+// Parse decodes and checks a sources config held in memory; file is used in messages only.
+func Parse(data []byte, file string) (*Config, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fmt.Errorf("sources config %s: %w", file, err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var cfg Config
+	if err := dec.Decode(&cfg); err != nil {
+		return nil, fmt.Errorf("sources config %s: %w", file, err)
+	}
+	cfg.File = file
+	setLines(&root, &cfg)
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+// setLines records where each source is declared, for messages.
+func setLines(root *yaml.Node, cfg *Config) {
+	if len(root.Content) == 0 {
+		return
+	}
+	doc := root.Content[0]
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if doc.Content[i].Value == "sources" {
+			for j, item := range doc.Content[i+1].Content {
+				if j < len(cfg.Sources) {
+					cfg.Sources[j].Line = item.Line
+				}
+			}
+		}
+	}
+}
+
+var nameRE = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+func (c *Config) check() error {
+	if c.BusinessTimezone == "" {
+		c.BusinessTimezone = "Asia/Shanghai"
+	}
+	if _, err := time.LoadLocation(c.BusinessTimezone); err != nil {
+		return fmt.Errorf("sources config %s: business_timezone: %w", c.File, err)
+	}
+	if err := c.Rules.check(); err != nil {
+		return fmt.Errorf("sources config %s: rules: %w", c.File, err)
+	}
+	if len(c.Sources) == 0 {
+		return fmt.Errorf("sources config %s: no sources", c.File)
+	}
+	seen := map[string]int{}
+	for i := range c.Sources {
+		s := &c.Sources[i]
+		where := fmt.Sprintf("sources config %s, line %d, source %q", c.File, s.Line, s.Name)
+		if !nameRE.MatchString(s.Name) {
+			return fmt.Errorf("%s: name must be lower-case letters, digits and _", where)
+		}
+		if prev, dup := seen[s.Name]; dup {
+			return fmt.Errorf("%s: name already used at line %d", where, prev)
+		}
+		seen[s.Name] = s.Line
+		if err := s.check(); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+	}
+	return nil
+}
+
+func (r Rules) check() error {
+	for _, group := range [][]string{r.BotUserAgents, r.TestNamePatterns} {
+		for _, p := range group {
+			if _, err := regexp.Compile("(?i)" + p); err != nil {
+				return fmt.Errorf("pattern %q: %w", p, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Source) check() error {
+	fields, ok := Kinds[s.Kind]
+	if !ok {
+		return fmt.Errorf("unknown kind %q (one of %s)", s.Kind, strings.Join(kindNames(), ", "))
+	}
+	switch s.Format {
+	case FormatCSV, FormatJSONL, FormatParquet:
+	default:
+		return fmt.Errorf("unknown format %q (csv, jsonl or parquet)", s.Format)
+	}
+	if s.Path == "" {
+		return fmt.Errorf("path is empty")
+	}
+	if _, err := path.Match(s.Path, ""); err != nil {
+		return fmt.Errorf("path %q: %w", s.Path, err)
+	}
+	s.Encoding = strings.ToLower(s.Encoding)
+	switch s.Encoding {
+	case "", "utf-8", "utf8":
+		s.Encoding = "utf-8"
+	case "gbk", "gb18030":
+		if s.Format != FormatCSV {
+			return fmt.Errorf("encoding %s is supported for csv only", s.Encoding)
+		}
+	default:
+		return fmt.Errorf("unknown encoding %q (utf-8, gbk or gb18030)", s.Encoding)
+	}
+	if strings.HasSuffix(s.Path, ".gz") {
+		s.Gzip = true
+	}
+	if s.Gzip && s.Format == FormatParquet {
+		return fmt.Errorf("parquet files are compressed inside; gzip does not apply")
+	}
+	if s.Timezone == "" {
+		s.Timezone = "UTC"
+	}
+	if _, err := time.LoadLocation(s.Timezone); err != nil {
+		return fmt.Errorf("timezone: %w", err)
+	}
+	switch s.MoneyUnit {
+	case "":
+		s.MoneyUnit = "yuan"
+	case "yuan", "fen":
+	default:
+		return fmt.Errorf("money_unit %q (yuan or fen)", s.MoneyUnit)
+	}
+	if s.SplitBytes == 0 {
+		s.SplitBytes = DefaultSplitBytes
+	}
+	if s.SplitBytes < 1<<20 {
+		return fmt.Errorf("split_bytes %d is below 1 MiB", s.SplitBytes)
+	}
+	known := map[string]bool{}
+	for _, f := range fields {
+		known[f.Name] = true
+	}
+	for field := range s.Columns {
+		if !known[field] {
+			return fmt.Errorf("columns: %q is not a field of kind %s", field, s.Kind)
+		}
+	}
+	if s.Columns == nil {
+		s.Columns = map[string]string{}
+	}
+	for _, f := range fields {
+		if _, mapped := s.Columns[f.Name]; !mapped {
+			// An unmapped field is read from the column of the same name; map it to "" to ignore it.
+			s.Columns[f.Name] = f.Name
+		}
+	}
+	return nil
+}
+
+// Column returns the source column that holds a canonical field, or "" when the field is not mapped.
+func (s *Source) Column(field string) string { return s.Columns[field] }
+
+// Glob is the source's path glob resolved against the config's folder (URLs such as gs:// stay as they are).
+func (c *Config) Glob(s Source) string {
+	if strings.Contains(s.Path, "://") || filepath.IsAbs(s.Path) {
+		return s.Path
+	}
+	return filepath.Join(c.Dir, s.Path)
+}
+
+// Lookup returns the source with the given name.
+func (c *Config) Lookup(name string) (Source, bool) {
+	for _, s := range c.Sources {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Source{}, false
+}
+
+func kindNames() []string {
+	names := make([]string, 0, len(Kinds))
+	for k := range Kinds {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
