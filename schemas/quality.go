@@ -10,7 +10,7 @@ type Reject struct {
 	Detail   string `parquet:"detail,optional" desc:"readable explanation"`
 	File     string `parquet:"file" desc:"input file"`
 	Line     int64  `parquet:"line,optional" desc:"1-based line (CSV/JSONL) or row within the row group (Parquet)"`
-	RowGroup int32  `parquet:"row_group,optional" desc:"Parquet row group, 0-based; null for text files"`
+	RowGroup int32  `parquet:"row_group,optional" desc:"Parquet row group, 1-based; null for text files"`
 	Offset   int64  `parquet:"offset,optional" desc:"byte offset of the split the line was counted from, for split text files"`
 	Raw      string `parquet:"raw,optional" desc:"the raw record, phones, e-mails and ID numbers masked, cut to 2 KiB"`
 }

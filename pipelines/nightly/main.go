@@ -1,0 +1,140 @@
+// Command nightly runs the nightly portraits job: it reads every configured source, cleans and
+// deduplicates it, and writes the cleaned tables, rejects, quality counts and a manifest as Parquet
+// under OUTPUT/dt=DATE/. With no flags it runs on the bundled sample with Beam's Prism runner.
+//
+//	go run ./pipelines/nightly [--sources FILE] [--date YYYY-MM-DD] [--output DIR] [--runner prism|direct|dataflow ...]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
+
+	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/clean"
+	"github.com/shopportraits/portraits/transforms/ingest"
+	"github.com/shopportraits/portraits/transforms/quality"
+	"github.com/shopportraits/portraits/transforms/sink"
+	"github.com/shopportraits/portraits/transforms/sources"
+)
+
+// The bundled sample and the day it was generated for.
+const (
+	sampleSources = "sample/sources.yaml"
+	sampleDate    = "2026-11-21"
+	// sampleSalt hashes the bundled sample's synthetic identifiers; it protects nothing and is never
+	// used for any other input.
+	sampleSalt = "bundled-sample-salt"
+)
+
+var (
+	sourcesFlag = flag.String("sources", sampleSources, "sources config (YAML)")
+	dateFlag    = flag.String("date", "", "business day to build, YYYY-MM-DD (default: the sample's day, else yesterday in the business zone)")
+	outputFlag  = flag.String("output", "out", "output folder, local path or gs://bucket/prefix")
+	saltEnv     = flag.String("salt-env", "PORTRAITS_SALT", "environment variable that holds the hashing salt")
+)
+
+func main() {
+	flag.Parse()
+	beam.Init()
+	if err := run(context.Background(), os.Stdout); err != nil {
+		log.Fatalf("nightly: %v", err)
+	}
+}
+
+func run(ctx context.Context, stdout io.Writer) error {
+	cfg, err := sources.Load(*sourcesFlag)
+	if err != nil {
+		return err
+	}
+	sample := isSample(*sourcesFlag)
+	date, err := runDate(*dateFlag, sample, cfg.BusinessTimezone)
+	if err != nil {
+		return err
+	}
+	opts := clean.Options{Date: date, SaltEnv: *saltEnv}
+	if os.Getenv(*saltEnv) == "" {
+		if !sample {
+			return fmt.Errorf("no hashing salt: set %s (only the bundled sample runs without one)", *saltEnv)
+		}
+		opts.SampleSalt = sampleSalt
+	}
+	start := time.Now()
+	tasks, inputs, err := ingest.Plan(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "nightly %s: %d files, %d read tasks from %s\n", date, len(inputs), len(tasks), *sourcesFlag)
+	if err := sink.Prepare(ctx, *outputFlag, date); err != nil {
+		return err
+	}
+	p, s := beam.NewPipelineWithRoot()
+	j := job{Config: cfg, Date: date, Output: *outputFlag, RunID: fmt.Sprintf("%s-%x", date, time.Now().UnixNano()),
+		Tasks: tasks, Inputs: inputs, Clean: opts}
+	if err := build(s, j); err != nil {
+		return err
+	}
+	if err := beamx.Run(ctx, p); err != nil {
+		return fmt.Errorf("pipeline failed: %w", err)
+	}
+	return summarise(ctx, stdout, *outputFlag, date, time.Since(start))
+}
+
+// summarise prints the run's tables and the quality balance, and fails when counts do not add up.
+func summarise(ctx context.Context, w io.Writer, output, date string, took time.Duration) error {
+	m, err := sink.ReadManifest(ctx, output, date)
+	if err != nil {
+		return err
+	}
+	rows, err := sink.ReadTable[schemas.QualityCount](ctx, output, date, "quality")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "wrote %s/dt=%s in %s:\n", output, date, took.Round(time.Millisecond))
+	for _, t := range schemas.All() {
+		if info, ok := m.Tables[t.Name]; ok {
+			fmt.Fprintf(w, "  %-16s %9d rows in %d files\n", t.Name, info.Rows, len(info.Files))
+		}
+	}
+	totals := quality.Totals(rows)
+	if err := quality.WriteSummary(w, totals); err != nil {
+		return err
+	}
+	if problems := quality.Check(totals); len(problems) > 0 {
+		return fmt.Errorf("record counts do not add up (%d problems)", len(problems))
+	}
+	return nil
+}
+
+// isSample reports whether the sources config is the bundled sample's.
+func isSample(file string) bool {
+	a, err1 := filepath.Abs(file)
+	b, err2 := filepath.Abs(sampleSources)
+	return err1 == nil && err2 == nil && a == b
+}
+
+// runDate is the --date flag, checked, or its default.
+func runDate(flagValue string, sample bool, zone string) (string, error) {
+	if flagValue == "" {
+		if sample {
+			return sampleDate, nil
+		}
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			return "", err
+		}
+		return time.Now().In(loc).AddDate(0, 0, -1).Format(time.DateOnly), nil
+	}
+	if _, err := time.Parse(time.DateOnly, flagValue); err != nil {
+		return "", fmt.Errorf("--date %q: want YYYY-MM-DD", flagValue)
+	}
+	return flagValue, nil
+}

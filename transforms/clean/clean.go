@@ -1,0 +1,190 @@
+// Package clean normalises, validates and deduplicates each source's records into the cleaned tables:
+// phones to E.164, e-mails, width folding, timestamps to UTC, money to integer fen, enums to their
+// canonical values; records that fail validation become rejects with a reason code; replays of one
+// natural key are dropped, the latest winning; bot traffic and test accounts are filtered by the
+// sources config's rules; references between sources are checked last.
+package clean
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"reflect"
+	"time"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/ingest"
+	"github.com/shopportraits/portraits/transforms/quality"
+	"github.com/shopportraits/portraits/transforms/sources"
+)
+
+// Stage is the name of the validation stage in rejects and quality counts.
+const Stage = "clean"
+
+// Options are what every clean DoFn needs besides the sources config.
+type Options struct {
+	// Date is the business day being built (YYYY-MM-DD); later timestamps are in the future.
+	Date string
+	// SaltEnv names the environment variable holding the hashing salt.
+	SaltEnv string
+	// SampleSalt is used when SaltEnv is unset: only ever set for the bundled sample data.
+	SampleSalt string
+}
+
+// env is what a parser needs: the source, its zone, the salt, the rules and the run's horizon.
+type env struct {
+	src     sources.Source
+	loc     *time.Location
+	salt    string
+	rules   *rules
+	runDate time.Time
+	horizon int64 // micros; timestamps after it are in the future
+}
+
+func newEnv(cfg *sources.Config, source string, opt Options) (*env, error) {
+	src, ok := cfg.Lookup(source)
+	if !ok {
+		return nil, fmt.Errorf("unknown source %q", source)
+	}
+	loc, err := time.LoadLocation(src.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("source %s: %w", source, err)
+	}
+	biz, err := time.LoadLocation(cfg.BusinessTimezone)
+	if err != nil {
+		return nil, err
+	}
+	day, err := time.ParseInLocation(time.DateOnly, opt.Date, biz)
+	if err != nil {
+		return nil, fmt.Errorf("run date: %w", err)
+	}
+	salt := os.Getenv(opt.SaltEnv)
+	if salt == "" {
+		salt = opt.SampleSalt
+	}
+	if salt == "" {
+		return nil, fmt.Errorf("no hashing salt: set the environment variable %s", opt.SaltEnv)
+	}
+	r, err := compileRules(cfg.Rules)
+	if err != nil {
+		return nil, err
+	}
+	return &env{src: src, loc: loc, salt: salt, rules: r, runDate: day, horizon: dayEnd(day, biz)}, nil
+}
+
+// Result is one source's cleaned output.
+type Result struct {
+	// Rows are the source's cleaned rows, keyed by natural key, before deduplication.
+	Rows beam.PCollection
+	// Rejects are the records that failed validation.
+	Rejects beam.PCollection
+	// Counts are quality (key, count) pairs.
+	Counts beam.PCollection
+	// TestUsers are the ids of test accounts (users sources only).
+	TestUsers beam.PCollection
+}
+
+// Validate parses and validates one source's records into KV<natural key, row> of the kind's row type.
+func Validate(s beam.Scope, cfg *sources.Config, source string, opt Options, records beam.PCollection) (Result, error) {
+	s = s.Scope("clean.Validate." + source)
+	src, ok := cfg.Lookup(source)
+	if !ok {
+		return Result{}, fmt.Errorf("clean: unknown source %q", source)
+	}
+	if _, err := newEnv(cfg, source, opt); err != nil {
+		return Result{}, fmt.Errorf("clean: %w", err)
+	}
+	rowType, err := RowType(src.Kind)
+	if err != nil {
+		return Result{}, err
+	}
+	outs := beam.ParDoN(s, &validateFn{Config: cfg, Source: source, Options: opt}, records,
+		beam.TypeDefinition{Var: beam.XType, T: rowType})
+	return Result{Rows: outs[0], Rejects: outs[1], Counts: outs[2], TestUsers: outs[3]}, nil
+}
+
+// RowType is the Go type of a kind's cleaned rows.
+func RowType(kind string) (reflect.Type, error) {
+	table, ok := sources.KindTable[kind]
+	if !ok {
+		return nil, fmt.Errorf("clean: unknown kind %q", kind)
+	}
+	t, err := schemas.Lookup(table)
+	if err != nil {
+		return nil, err
+	}
+	return t.Type, nil
+}
+
+// validateFn parses one source's records with the parser of its kind.
+type validateFn struct {
+	Config  *sources.Config
+	Source  string
+	Options Options
+
+	env    *env
+	parse  parser
+	counts quality.Counts
+}
+
+func (f *validateFn) Setup() error {
+	e, err := newEnv(f.Config, f.Source, f.Options)
+	if err != nil {
+		return fmt.Errorf("clean: %w", err)
+	}
+	f.env, f.parse = e, parsers[e.src.Kind]
+	return nil
+}
+
+func (f *validateFn) StartBundle(_ context.Context, _ func(string, beam.X), _ func(schemas.Reject), _ func(string, int64), _ func(string)) {
+	f.counts = quality.Counts{}
+}
+
+func (f *validateFn) ProcessElement(ctx context.Context, rec ingest.Record, emit func(string, beam.X), reject func(schemas.Reject), _ func(string, int64), testUser func(string)) {
+	key := func(measure, reason string) quality.Key {
+		return quality.Key{Source: f.Source, Stage: Stage, Measure: measure, Reason: reason}
+	}
+	f.counts.Add(ctx, key(quality.In, ""), 1)
+	fl := &fields{rec: rec, env: f.env}
+	row := f.parse(fl)
+	if fl.err != nil {
+		f.counts.Add(ctx, key(quality.Rejected, fl.err.reason), 1)
+		reject(rec.Reject(Stage, fl.err.reason, fl.err.detail))
+		if u, ok := row.(schemas.User); ok && fl.err.reason == "test_account" {
+			testUser(u.UserID)
+		}
+		return
+	}
+	for _, field := range fl.nulled {
+		f.counts.Add(ctx, key(quality.Nulled, field), 1)
+	}
+	f.counts.Add(ctx, key(quality.Out, ""), 1)
+	emit(row.NaturalKey(), withOrigin(row, rec))
+}
+
+func (f *validateFn) FinishBundle(_ context.Context, _ func(string, beam.X), _ func(schemas.Reject), count func(string, int64), _ func(string)) {
+	f.counts.Emit(count)
+}
+
+// withOrigin stamps the row with its source and where it was read, the tie-break of deduplication.
+func withOrigin(row schemas.Keyed, rec ingest.Record) any {
+	v := reflect.New(reflect.TypeOf(row)).Elem()
+	v.Set(reflect.ValueOf(row))
+	v.FieldByName("Source").SetString(rec.Source)
+	v.FieldByName("SrcFile").SetString(rec.File)
+	line := rec.Line + rec.Offset<<20 // orders lines of later splits after earlier ones
+	if rec.RowGroup > 0 {
+		line = int64(rec.RowGroup)<<32 | rec.Line
+	}
+	v.FieldByName("SrcLine").SetInt(line)
+	return v.Interface()
+}
+
+func init() {
+	register.DoFn6x0[context.Context, ingest.Record, func(string, beam.X), func(schemas.Reject), func(string, int64), func(string)](&validateFn{})
+	register.Emitter2[string, beam.X]()
+	register.Emitter1[string]()
+}

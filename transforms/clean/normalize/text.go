@@ -1,0 +1,119 @@
+package normalize
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/width"
+)
+
+// Fold returns s with full-width ASCII folded to half-width (１３８ → 138,
+// ＠ → @, U+3000 → space), invalid UTF-8 replaced by U+FFFD, control characters
+// other than \n and \t removed, other Unicode spaces turned into plain spaces,
+// runs of spaces collapsed to one and the ends trimmed. CJK characters are
+// left as they are. Fold is idempotent.
+func Fold(s string) string {
+	s = width.Fold.String(strings.ToValidUTF8(s, "\uFFFD"))
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\t':
+		case unicode.IsControl(r) || r == '\uFEFF' || r == '\u200B':
+			continue // NUL, \r, BOM, zero-width space ...
+		case unicode.IsSpace(r):
+			r = ' '
+		}
+		if r == ' ' {
+			if space {
+				continue
+			}
+			space = true
+		} else {
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// digits is an ASCII or full-width decimal digit, as it may appear in free text.
+const digits = `[0-9０-９]`
+
+var (
+	emailInText = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`)
+	idInText    = regexp.MustCompile(digits + `{17}[0-9０-９Xxｘ]`)
+	phoneInText = regexp.MustCompile(`(?:[+＋]?[8８][6６][ \-]?)?[1１][3-9３-９]` + digits +
+		`[ \-]?` + digits + `{4}[ \-]?` + digits + `{4}`)
+)
+
+// MaskPII masks personal data in free text and leaves the rest unchanged:
+// e-mail addresses become their first character + "***@domain", Chinese
+// resident ID numbers (18 characters, the last may be X) keep their first 6
+// characters (the region) and mask the rest, and CN mobile numbers (11 digits
+// starting 1[3-9], with an optional +86/86 prefix, spaces or dashes, ASCII or
+// full-width digits) become 138****5678. Digit runs longer than a phone or an
+// ID, such as order numbers, are not touched.
+func MaskPII(text string) string {
+	text = strings.ToValidUTF8(text, "\uFFFD")
+	text = emailInText.ReplaceAllStringFunc(text, func(m string) string {
+		at := strings.LastIndexByte(m, '@')
+		return m[:1] + "***" + m[at:]
+	})
+	text = replaceBounded(text, idInText, func(m string) string {
+		r := []rune(m)
+		return string(r[:6]) + strings.Repeat("*", len(r)-6)
+	})
+	return replaceBounded(text, phoneInText, func(m string) string {
+		n := keepDigits(Fold(m)) // drops +86, spaces and dashes
+		n = n[len(n)-11:]
+		return n[:3] + "****" + n[7:]
+	})
+}
+
+// replaceBounded replaces the matches of re that are not part of a longer
+// digit run (no digit right before or after them) with f(match).
+func replaceBounded(text string, re *regexp.Regexp, f func(string) string) string {
+	var b strings.Builder
+	done, pos := 0, 0
+	for pos < len(text) {
+		loc := re.FindStringIndex(text[pos:])
+		if loc == nil {
+			break
+		}
+		start, end := pos+loc[0], pos+loc[1]
+		before, _ := utf8.DecodeLastRuneInString(text[:start])
+		after, _ := utf8.DecodeRuneInString(text[end:])
+		if isDigit(before) || isDigit(after) {
+			_, size := utf8.DecodeRuneInString(text[start:])
+			pos = start + size
+			continue
+		}
+		b.WriteString(text[done:start])
+		b.WriteString(f(text[start:end]))
+		done, pos = end, end
+	}
+	if done == 0 {
+		return text
+	}
+	b.WriteString(text[done:])
+	return b.String()
+}
+
+// isDigit reports whether r is an ASCII or full-width decimal digit.
+func isDigit(r rune) bool {
+	return (r >= '0' && r <= '9') || (r >= '０' && r <= '９')
+}
+
+// keepDigits returns the ASCII digits of s.
+func keepDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}

@@ -1,0 +1,221 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/big"
+	"os"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
+
+	"github.com/shopportraits/portraits/transforms/sources"
+)
+
+// parquetRowGroups opens a local Parquet file's footer and returns its number of row groups.
+func parquetRowGroups(file string) (int, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	pf, err := parquet.OpenFile(f, st.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	if err != nil {
+		return 0, fmt.Errorf("%s is not a readable Parquet file: %w", file, err)
+	}
+	return len(pf.RowGroups()), nil
+}
+
+// readParquet streams one row group (or all, for RowGroup 0) of a Parquet file, rows in batches: the
+// file is never held in memory. Values become strings the clean stage parses; repeated values are
+// joined by |, timestamps are RFC 3339 in UTC.
+func readParquet(ctx context.Context, o *output) error {
+	ra, size, closer, err := openReaderAt(ctx, o.task.File)
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	pf, err := parquet.OpenFile(ra, size, parquet.SkipBloomFilters(true))
+	if err != nil {
+		return fmt.Errorf("%s is not a readable Parquet file: %w", o.task.File, err)
+	}
+	cols, err := parquetColumns(o.src, pf.Schema(), o.task.File)
+	if err != nil {
+		return err
+	}
+	groups := pf.RowGroups()
+	first, last := 0, len(groups)
+	if o.task.RowGroup > 0 {
+		if int(o.task.RowGroup) > len(groups) {
+			return fmt.Errorf("%s has %d row groups, not %d", o.task.File, len(groups), o.task.RowGroup)
+		}
+		first, last = int(o.task.RowGroup-1), int(o.task.RowGroup)
+	}
+	for g := first; g < last; g++ {
+		if err := readRowGroup(o, groups[g], int32(g+1), cols); err != nil {
+			return fmt.Errorf("%s row group %d: %w", o.task.File, g+1, err)
+		}
+	}
+	return nil
+}
+
+// parquetColumn is one mapped column: the field it feeds and how to render its values.
+type parquetColumn struct {
+	field  string
+	render func(parquet.Value) string
+}
+
+// parquetColumns maps leaf column indexes to canonical fields. A column is known by its top-level
+// name, so a LIST column `interests` maps whatever its leaf path is.
+func parquetColumns(src sources.Source, schema *parquet.Schema, file string) (map[int]parquetColumn, error) {
+	byName := map[string]parquet.LeafColumn{}
+	var names []string
+	for _, path := range schema.Columns() {
+		leaf, ok := schema.Lookup(path...)
+		if !ok {
+			continue
+		}
+		if _, dup := byName[path[0]]; !dup {
+			byName[path[0]] = leaf
+			names = append(names, path[0])
+		}
+	}
+	cols := map[int]parquetColumn{}
+	for _, f := range sources.Kinds[src.Kind] {
+		col := src.Column(f.Name)
+		if col == "" {
+			continue
+		}
+		leaf, ok := byName[col]
+		if !ok {
+			if f.Required {
+				return nil, fmt.Errorf("%s: column %q (field %s) is not in the Parquet schema %q", file, col, f.Name, names)
+			}
+			continue
+		}
+		cols[leaf.ColumnIndex] = parquetColumn{field: f.Name, render: renderer(leaf.Node)}
+	}
+	return cols, nil
+}
+
+// renderer returns how to print a leaf's values, from its logical type.
+func renderer(node parquet.Node) func(parquet.Value) string {
+	var lt *format.LogicalType
+	if t := node.Type(); t != nil {
+		lt = t.LogicalType()
+	}
+	if lt != nil {
+		switch t := lt.Value.(type) {
+		case *format.TimestampType:
+			unit := time.Millisecond
+			if t.Unit.Value != nil {
+				unit = t.Unit.Value.Duration()
+			}
+			return func(v parquet.Value) string {
+				return time.Unix(0, v.Int64()*int64(unit)).UTC().Format(time.RFC3339Nano)
+			}
+		case *format.DateType:
+			return func(v parquet.Value) string {
+				return time.Unix(int64(v.Int32())*86400, 0).UTC().Format(time.DateOnly)
+			}
+		case *format.DecimalType:
+			scale := int(t.Scale)
+			return func(v parquet.Value) string { return decimalString(v, scale) }
+		}
+	}
+	return func(v parquet.Value) string {
+		switch v.Kind() {
+		case parquet.Boolean:
+			return strconv.FormatBool(v.Boolean())
+		case parquet.Int32:
+			return strconv.FormatInt(int64(v.Int32()), 10)
+		case parquet.Int64:
+			return strconv.FormatInt(v.Int64(), 10)
+		case parquet.Float:
+			return strconv.FormatFloat(float64(v.Float()), 'f', -1, 32)
+		case parquet.Double:
+			return strconv.FormatFloat(v.Double(), 'f', -1, 64)
+		default:
+			return string(v.ByteArray())
+		}
+	}
+}
+
+func decimalString(v parquet.Value, scale int) string {
+	var n big.Int
+	switch v.Kind() {
+	case parquet.Int32:
+		n.SetInt64(int64(v.Int32()))
+	case parquet.Int64:
+		n.SetInt64(v.Int64())
+	default:
+		b := v.ByteArray() // big-endian two's complement
+		n.SetBytes(b)
+		if len(b) > 0 && b[0]&0x80 != 0 {
+			n.Sub(&n, new(big.Int).Lsh(big.NewInt(1), uint(len(b)*8)))
+		}
+	}
+	s := new(big.Rat).SetFrac(&n, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil)).FloatString(scale)
+	return s
+}
+
+const parquetBatch = 512
+
+func readRowGroup(o *output, rg parquet.RowGroup, group int32, cols map[int]parquetColumn) error {
+	rows := rg.Rows()
+	defer rows.Close()
+	buf := make([]parquet.Row, parquetBatch)
+	var index int64
+	for {
+		n, err := rows.ReadRows(buf)
+		for _, row := range buf[:n] {
+			index++
+			o.read()
+			fields, bad := rowFields(row, cols)
+			if bad != "" {
+				o.fail(index, group, "invalid_utf8", "column "+bad+" is not valid UTF-8", fieldsJSON(fields))
+				continue
+			}
+			o.emit(index, group, fields, "")
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// rowFields renders a row's mapped columns; it returns the first field with invalid UTF-8, if any.
+func rowFields(row parquet.Row, cols map[int]parquetColumn) (map[string]string, string) {
+	fields := make(map[string]string, len(cols))
+	bad := ""
+	for _, v := range row {
+		c, ok := cols[v.Column()]
+		if !ok || v.IsNull() {
+			continue
+		}
+		s := c.render(v)
+		if !utf8.ValidString(s) && bad == "" {
+			bad = c.field
+		}
+		if prev, ok := fields[c.field]; ok {
+			s = prev + "|" + s // a repeated column
+		}
+		fields[c.field] = s
+	}
+	return fields, bad
+}
+
+func fieldsJSON(fields map[string]string) string {
+	return Record{Fields: fields}.RawText()
+}

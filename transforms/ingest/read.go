@@ -1,0 +1,65 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/quality"
+	"github.com/shopportraits/portraits/transforms/sources"
+)
+
+// Read turns read tasks (see Plan) into Records, Rejects and quality counts. Tasks are reshuffled
+// first so that files and row groups spread over the workers.
+func Read(s beam.Scope, cfg *sources.Config, tasks []Task) (records, rejects, counts beam.PCollection) {
+	s = s.Scope("ingest.Read")
+	in := beam.Reshuffle(s, beam.CreateList(s, tasks))
+	return beam.ParDo3(s, &readFn{Config: cfg}, in)
+}
+
+// readFn reads one task with the reader of its source's format.
+type readFn struct {
+	Config *sources.Config
+	counts quality.Counts
+}
+
+func (f *readFn) StartBundle(_ context.Context, _ func(Record), _ func(schemas.Reject), _ func(string, int64)) {
+	f.counts = quality.Counts{}
+}
+
+func (f *readFn) ProcessElement(ctx context.Context, task Task, record func(Record), reject func(schemas.Reject), _ func(string, int64)) error {
+	src, ok := f.Config.Lookup(task.Source)
+	if !ok {
+		return fmt.Errorf("ingest: task for unknown source %q", task.Source)
+	}
+	o := &output{ctx: ctx, src: src, task: task, counts: f.counts, record: record, reject: reject}
+	var err error
+	switch src.Format {
+	case sources.FormatCSV:
+		err = readCSV(ctx, o)
+	case sources.FormatJSONL:
+		err = readJSONL(ctx, o)
+	case sources.FormatParquet:
+		err = readParquet(ctx, o)
+	default:
+		err = fmt.Errorf("unknown format %q", src.Format)
+	}
+	if err != nil {
+		return fmt.Errorf("ingest: source %s: %w", src.Name, err)
+	}
+	return nil
+}
+
+func (f *readFn) FinishBundle(_ context.Context, _ func(Record), _ func(schemas.Reject), count func(string, int64)) {
+	f.counts.Emit(count)
+}
+
+func init() {
+	register.DoFn5x1[context.Context, Task, func(Record), func(schemas.Reject), func(string, int64), error](&readFn{})
+	register.Emitter1[Record]()
+	register.Emitter1[schemas.Reject]()
+	register.Emitter2[string, int64]()
+}

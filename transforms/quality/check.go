@@ -1,0 +1,128 @@
+package quality
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/shopportraits/portraits/schemas"
+)
+
+// StageTotals are one source's figures at one stage.
+type StageTotals struct {
+	Source, Stage                           string
+	In, Out, Rejected, Deduplicated, Nulled int64
+}
+
+// Balanced reports whether every record in is accounted for.
+func (t StageTotals) Balanced() bool { return t.In == t.Out+t.Rejected+t.Deduplicated }
+
+// StageOrder is the order stages run in; a source passes through a prefix of it.
+var StageOrder = []string{"ingest", "clean", "dedupe", "refs"}
+
+// Totals folds quality rows into per-source, per-stage totals, sorted by source then stage order.
+func Totals(rows []schemas.QualityCount) []StageTotals {
+	byKey := map[[2]string]*StageTotals{}
+	for _, r := range rows {
+		k := [2]string{r.Source, r.Stage}
+		t := byKey[k]
+		if t == nil {
+			t = &StageTotals{Source: r.Source, Stage: r.Stage}
+			byKey[k] = t
+		}
+		switch r.Measure {
+		case In:
+			t.In += r.Count
+		case Out:
+			t.Out += r.Count
+		case Rejected:
+			t.Rejected += r.Count
+		case Deduplicated:
+			t.Deduplicated += r.Count
+		case Nulled:
+			t.Nulled += r.Count
+		}
+	}
+	out := make([]StageTotals, 0, len(byKey))
+	for _, t := range byKey {
+		out = append(out, *t)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Source != out[j].Source {
+			return out[i].Source < out[j].Source
+		}
+		return stageIndex(out[i].Stage) < stageIndex(out[j].Stage)
+	})
+	return out
+}
+
+func stageIndex(stage string) int {
+	for i, s := range StageOrder {
+		if s == stage {
+			return i
+		}
+	}
+	return len(StageOrder)
+}
+
+// Check returns one message per broken identity: a stage whose in differs from out + rejected +
+// deduplicated, or a stage whose in differs from the previous stage's out for the same source.
+func Check(totals []StageTotals) []string {
+	var problems []string
+	prev := map[string]StageTotals{}
+	for _, t := range totals {
+		if !t.Balanced() {
+			problems = append(problems, fmt.Sprintf("%s/%s: in %d != out %d + rejected %d + deduplicated %d",
+				t.Source, t.Stage, t.In, t.Out, t.Rejected, t.Deduplicated))
+		}
+		if p, ok := prev[t.Source]; ok && p.Out != t.In {
+			problems = append(problems, fmt.Sprintf("%s: %s out %d != %s in %d", t.Source, p.Stage, p.Out, t.Stage, t.In))
+		}
+		prev[t.Source] = t
+	}
+	return problems
+}
+
+// SourceTotals sums a source's journey: read at ingest, final out, and everything rejected or dropped.
+type SourceTotals struct {
+	Source                            string
+	Read, Out, Rejected, Deduplicated int64
+}
+
+// BySource condenses stage totals to one line per source.
+func BySource(totals []StageTotals) []SourceTotals {
+	var out []SourceTotals
+	for _, t := range totals {
+		if len(out) == 0 || out[len(out)-1].Source != t.Source {
+			out = append(out, SourceTotals{Source: t.Source, Read: t.In})
+		}
+		cur := &out[len(out)-1]
+		cur.Out = t.Out
+		cur.Rejected += t.Rejected
+		cur.Deduplicated += t.Deduplicated
+	}
+	return out
+}
+
+// WriteSummary prints the end-of-run table: per source, read = out + rejected + deduplicated.
+func WriteSummary(w io.Writer, totals []StageTotals) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "source\tread\t= out\t+ rejected\t+ deduplicated\tbalanced\t")
+	for _, s := range BySource(totals) {
+		ok := "yes"
+		if s.Read != s.Out+s.Rejected+s.Deduplicated {
+			ok = "NO"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\t\n", s.Source, s.Read, s.Out, s.Rejected, s.Deduplicated, ok)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if problems := Check(totals); len(problems) > 0 {
+		_, err := fmt.Fprintf(w, "counts do not add up:\n  %s\n", strings.Join(problems, "\n  "))
+		return err
+	}
+	return nil
+}

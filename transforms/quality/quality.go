@@ -1,0 +1,87 @@
+// Package quality counts what every stage does to every source's records and checks that the counts
+// add up: for each source and stage, records in = out + rejected + deduplicated.
+//
+// Stages tally into a per-bundle Counts map and emit it in FinishBundle as (key, count) pairs, so the
+// shuffle carries a handful of elements per bundle, never one per record. Summarise sums them per key
+// into `quality` rows; the same figures go to Beam counters for the runner's monitoring.
+package quality
+
+import (
+	"context"
+	"strings"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/transforms/stats"
+
+	"github.com/shopportraits/portraits/schemas"
+)
+
+// Measures of a stage.
+const (
+	In           = "in"
+	Out          = "out"
+	Rejected     = "rejected"
+	Deduplicated = "deduplicated"
+	// Nulled counts field values that were invalid and dropped from an otherwise good record.
+	Nulled = "nulled"
+)
+
+const sep = "\x1f"
+
+// Key names one counter: the source, the stage, the measure and, for rejects and nulled fields, why.
+type Key struct {
+	Source, Stage, Measure, Reason string
+}
+
+// String encodes the key for the (key, count) pairs a stage emits.
+func (k Key) String() string {
+	return k.Source + sep + k.Stage + sep + k.Measure + sep + k.Reason
+}
+
+// ParseKey decodes a key made by String.
+func ParseKey(s string) Key {
+	p := strings.SplitN(s, sep, 4)
+	for len(p) < 4 {
+		p = append(p, "")
+	}
+	return Key{Source: p[0], Stage: p[1], Measure: p[2], Reason: p[3]}
+}
+
+// Counts accumulates counters inside one bundle of a DoFn.
+type Counts map[Key]int64
+
+// Add counts n records under the key and mirrors them to a Beam counter named stage/source.measure[.reason].
+func (c Counts) Add(ctx context.Context, k Key, n int64) {
+	c[k] += n
+	name := k.Source + "." + k.Measure
+	if k.Reason != "" {
+		name += "." + k.Reason
+	}
+	beam.NewCounter(k.Stage, name).Inc(ctx, n)
+}
+
+// Emit sends every counter as a (key, count) pair and empties the map.
+func (c Counts) Emit(emit func(string, int64)) {
+	for k, n := range c {
+		emit(k.String(), n)
+		delete(c, k)
+	}
+}
+
+// Summarise sums the (key, count) pairs of all stages into `quality` rows (schemas.QualityCount).
+func Summarise(s beam.Scope, tallies ...beam.PCollection) beam.PCollection {
+	s = s.Scope("quality.Summarise")
+	all := beam.Flatten(s, tallies...)
+	summed := stats.SumPerKey(s, all)
+	return beam.ParDo(s, toRow, summed)
+}
+
+func toRow(key string, n int64) schemas.QualityCount {
+	k := ParseKey(key)
+	return schemas.QualityCount{Source: k.Source, Stage: k.Stage, Measure: k.Measure, Reason: k.Reason, Count: n}
+}
+
+func init() {
+	register.Function2x1(toRow)
+}
