@@ -110,17 +110,18 @@ func PhoneHint(raw string) (string, error) {
 	}
 	s = strings.TrimLeft(s, ":")
 	lead := len(s) - len(strings.TrimLeft(s, "0123456789"))
-	rest := strings.TrimLeft(s[lead:], hintMasks)
-	tail := s[len(s)-len(rest):]
+	tail := strings.TrimLeft(s[lead:], hintMasks)
+	masked := len(tail) < len(s[lead:])
 	switch {
 	case keepDigits(tail) != tail:
 		return "", bad("phone hint", raw, "unexpected characters")
-	case len(rest) == len(s) && len(s) == 11: // a full number
+	case !masked && len(s) == 11: // a full number
 		return s[:3] + "****" + s[7:], nil
-	case len(rest) == len(s) && len(s) == 4, len(rest) < len(s[lead:]) && len(tail) == 4:
-		if lead >= 3 && len(rest) < len(s[lead:]) {
-			return s[:3] + "****" + tail, nil
-		}
+	case !masked && len(s) == 4:
+		return "****" + s, nil
+	case masked && len(tail) == 4 && lead >= 3:
+		return s[:3] + "****" + tail, nil
+	case masked && len(tail) == 4:
 		return "****" + tail, nil
 	}
 	return "", bad("phone hint", raw, "need exactly 4 trailing digits")

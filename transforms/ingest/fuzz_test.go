@@ -1,0 +1,72 @@
+package ingest
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzCSV feeds arbitrary bytes to the CSV reader: it must not panic, and every row read must come
+// out as a record or a reject.
+func FuzzCSV(f *testing.F) {
+	f.Add([]byte("id,phone,body,at\nt1,138,\"a\nb\",2026\n"))
+	f.Add([]byte("\uFEFFid,phone,body,at\r\nt1,\"x\"\"y\",z,1\r\n"))
+	f.Add([]byte("id,phone,body,at\n\"open,quote\n"))
+	f.Add([]byte("id\n\xff\xfe\n,,,,\n"))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file := filepath.Join(dir, "f.csv")
+		if err := os.WriteFile(file, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, enc := range []string{"utf-8", "gbk"} {
+			src := ticketSource()
+			src.Encoding = enc
+			c, err := readTask(t, src, Task{Source: "tickets", File: file})
+			if err != nil {
+				continue // a header without the required column fails the file, as it should
+			}
+			c.balanced(t)
+		}
+	})
+}
+
+// FuzzJSONL feeds arbitrary bytes to the JSON Lines reader, whole and split in two.
+func FuzzJSONL(f *testing.F) {
+	f.Add([]byte(`{"id":"e1","e":"view","p":"app","ts":1}`+"\n"+`{"id":`), int64(5))
+	f.Add([]byte("\n\n{}\n[]\nnull\n\"s\"\n"), int64(3))
+	f.Add([]byte("{\"id\":\"\xff\"}\r\n{\"id\":1e400}"), int64(1))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte, cut int64) {
+		file := filepath.Join(dir, "f.jsonl")
+		if err := os.WriteFile(file, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		src := eventSource()
+		whole, err := readTask(t, src, Task{Source: "events", File: file})
+		if err != nil {
+			t.Fatal(err)
+		}
+		whole.balanced(t)
+		size := int64(len(data))
+		if size == 0 {
+			return
+		}
+		cut = 1 + (cut%size+size)%size
+		n := 0
+		for _, r := range [][2]int64{{0, cut}, {cut, size}} {
+			if r[0] >= r[1] {
+				continue
+			}
+			c, err := readTask(t, src, Task{Source: "events", File: file, Start: r[0], End: r[1]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.balanced(t)
+			n += len(c.records) + len(c.rejects)
+		}
+		if n != len(whole.records)+len(whole.rejects) {
+			t.Fatalf("split at %d read %d rows, whole file %d", cut, n, len(whole.records)+len(whole.rejects))
+		}
+	})
+}
