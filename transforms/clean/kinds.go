@@ -2,7 +2,6 @@ package clean
 
 import (
 	"encoding/hex"
-	"fmt"
 	"regexp"
 	"sort"
 	"strings"

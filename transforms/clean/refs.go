@@ -93,7 +93,7 @@ type refsFn struct {
 	counts    quality.Counts
 }
 
-func (f *refsFn) StartBundle(_ context.Context, _ func(beam.X), _ func(schemas.Reject), _ func(string, int64)) {
+func (f *refsFn) StartBundle(_ context.Context, _, _ func(*string) bool, _ func(beam.X), _ func(schemas.Reject), _ func(string, int64)) {
 	f.counts = quality.Counts{}
 }
 
@@ -121,7 +121,7 @@ func (f *refsFn) ProcessElement(ctx context.Context, row beam.X, testUsers, skus
 	emit(row)
 }
 
-func (f *refsFn) FinishBundle(_ context.Context, _ func(beam.X), _ func(schemas.Reject), count func(string, int64)) {
+func (f *refsFn) FinishBundle(_ context.Context, _, _ func(*string) bool, _ func(beam.X), _ func(schemas.Reject), count func(string, int64)) {
 	f.counts.Emit(count)
 }
 
@@ -132,7 +132,7 @@ type orderItemsFn struct {
 	counts    quality.Counts
 }
 
-func (f *orderItemsFn) StartBundle(_ context.Context, _ func(schemas.OrderItem), _ func(schemas.Reject), _ func(string, int64)) {
+func (f *orderItemsFn) StartBundle(_ context.Context, _ func(*string) bool, _ func(schemas.OrderItem), _ func(schemas.Reject), _ func(string, int64)) {
 	f.counts = quality.Counts{}
 }
 
@@ -165,7 +165,7 @@ func (f *orderItemsFn) ProcessElement(ctx context.Context, orderID string, items
 	}
 }
 
-func (f *orderItemsFn) FinishBundle(_ context.Context, _ func(schemas.OrderItem), _ func(schemas.Reject), count func(string, int64)) {
+func (f *orderItemsFn) FinishBundle(_ context.Context, _ func(*string) bool, _ func(schemas.OrderItem), _ func(schemas.Reject), count func(string, int64)) {
 	f.counts.Emit(count)
 }
 

@@ -1,9 +1,11 @@
 package normalize
 
 import (
+	"fmt"
 	"net/mail"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Email normalises an e-mail address: width folded (ａｌｉｃｅ＠ｑｑ．ｃｏｍ →
@@ -23,6 +25,9 @@ func Email(raw string) (string, error) {
 	if s == "" {
 		return "", bad("email", raw, "empty")
 	}
+	if strings.ContainsRune(s, utf8.RuneError) {
+		return "", bad("email", raw, "invalid UTF-8")
+	}
 	if len(s) > 254 {
 		return "", bad("email", raw, "too long")
 	}
@@ -33,7 +38,7 @@ func Email(raw string) (string, error) {
 	domain := s[strings.LastIndexByte(s, '@')+1:]
 	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") ||
 		strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") || strings.HasPrefix(domain, "[") {
-		return "", bad("email", raw, "domain "+domain+" is not a host name with a dot")
+		return "", bad("email", raw, fmt.Sprintf("domain %q is not a host name with a dot", domain))
 	}
 	return s, nil
 }

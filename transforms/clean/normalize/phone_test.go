@@ -30,7 +30,8 @@ func TestPhone(t *testing.T) {
 	bad := []struct{ raw, why string }{
 		{"", "empty"},
 		{"  \u3000 ", "empty"},
-		{"12345", "too short"},
+		{"12345", "not a valid number"},
+		{"1234", "too short"},
 		{"138", "too short"},
 		{"1380013800012345678", "too long"},
 		{"12800138000", "not a valid number"},
@@ -45,7 +46,7 @@ func TestPhone(t *testing.T) {
 			t.Errorf("Phone(%q) = %q, %v; want error containing %q", c.raw, got, err, c.why)
 		}
 	}
-	if _, err := Phone("12345", "CN"); err == nil || err.Error() != `phone "12345": too short` {
+	if _, err := Phone("12345", "CN"); err == nil || err.Error() != `phone "12345": not a valid number` {
 		t.Errorf("error text: %v", err)
 	}
 }

@@ -94,8 +94,8 @@ func parseTime(s string, loc *time.Location) (time.Time, error) {
 // milliseconds (13), with an optional fraction, as microseconds. ok is false
 // when s does not look like an epoch at all.
 func epochMicros(s string) (us int64, ok bool, err error) {
-	whole, frac, _ := strings.Cut(s, ".")
-	if whole == "" || keepDigits(whole) != whole || keepDigits(frac) != frac {
+	whole, frac, dot := strings.Cut(s, ".")
+	if whole == "" || dot && frac == "" || keepDigits(whole) != whole || keepDigits(frac) != frac {
 		return 0, false, nil
 	}
 	var scale int64 // microseconds per unit
@@ -142,7 +142,7 @@ func Date(raw string) (year, month, day int, err error) {
 	if perr != nil {
 		why := "not a date like 1990-01-02"
 		if strings.Contains(perr.Error(), "out of range") {
-			why = "no such day"
+			why = "no such date"
 		}
 		return 0, 0, 0, bad("date", raw, why)
 	}

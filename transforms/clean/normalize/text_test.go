@@ -1,0 +1,56 @@
+package normalize
+
+import (
+	"testing"
+	"unicode/utf8"
+)
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                  "",
+		"１３８":               "138",
+		"ＡＢＣ＠ｑｑ．ｃｏｍ":        "ABC@qq.com",
+		"中文\u3000测试":        "中文 测试",
+		"  a   b  ":         "a b",
+		"a\x00b\rc\x7f":     "abc",
+		"a\nb\tc":           "a\nb\tc",
+		"\ufeffhello\u200b": "hello",
+		"a\xffb":            "a\uFFFDb",
+		"a\u00a0\u00a0b":    "a b",
+		"ｶﾀｶﾅ":              "カタカナ",
+		"好评！质量很好，推荐购买。":         "好评!质量很好,推荐购买。",
+		"\x00 \x00 x \x00 \x00": "x",
+	} {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestMaskPII(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                               "",
+		"no pii here 你好":                 "no pii here 你好",
+		"电话13812345678请联系":               "电话138****5678请联系",
+		"call +86 138-1234-5678 now":     "call 138****5678 now",
+		"8613812345678":                  "138****5678",
+		"138 1234 5678, 13912345678":     "138****5678, 139****5678",
+		"tel13812345678":                 "tel138****5678",
+		"１３８１２３４５６７８":                    "138****5678",
+		"订单号2013812345678901不是手机":        "订单号2013812345678901不是手机",
+		"12812345678":                    "12812345678",
+		"mail alice.wang@example.com ok": "mail a***@example.com ok",
+		"13812345678@163.com":            "1***@163.com",
+		"身份证110101199003071234":          "身份证110101************",
+		"ID 11010119900307123X.":         "ID 110101************.",
+		"1101011990030712345":            "1101011990030712345",
+		"\xff13812345678\xff":            "\uFFFD138****5678\uFFFD",
+	} {
+		if got := MaskPII(in); got != want {
+			t.Errorf("MaskPII(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := MaskPII("x"); !utf8.ValidString(got) {
+		t.Error("invalid UTF-8")
+	}
+}
