@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"sort"
 
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress/zstd"
 )
@@ -40,7 +41,10 @@ func register[T any](name, doc string) {
 	if _, dup := tables[name]; dup {
 		panic("schemas: table registered twice: " + name)
 	}
-	tables[name] = Table{Name: name, Doc: doc, Type: reflect.TypeOf(zero), newBuffer: func() Buffer { return &buffer[T]{} }}
+	t := reflect.TypeOf(zero)
+	// Known to Beam, rows decode as T on every runner, also where a DoFn takes them as beam.X.
+	beam.RegisterType(t)
+	tables[name] = Table{Name: name, Doc: doc, Type: t, newBuffer: func() Buffer { return &buffer[T]{} }}
 }
 
 // Lookup returns the table with the given name.

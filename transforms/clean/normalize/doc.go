@@ -5,7 +5,7 @@
 //
 // Every function accepts any string (invalid UTF-8, full-width characters, NUL
 // bytes, stray spaces) without panicking, and errors say what was wrong with
-// the value, e.g. `phone "12345": too short`.
+// the value, e.g. `phone "12345": not a valid number`.
 //
 // Two libraries do the parts that go stale when hand-written:
 // github.com/nyaruka/phonenumbers is a port of Google's libphonenumber, whose

@@ -1,0 +1,183 @@
+package sink
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/shopportraits/portraits/schemas"
+)
+
+// ManifestName is the file that marks a finished run.
+const ManifestName = "_MANIFEST.json"
+
+// Manifest describes a finished run: its tables, their files and row counts, and what it read.
+type Manifest struct {
+	SchemaVersion int                  `json:"schema_version"`
+	RunID         string               `json:"run_id"`
+	Date          string               `json:"date"`
+	CreatedAt     string               `json:"created_at"`
+	Tables        map[string]TableInfo `json:"tables"`
+	Inputs        []Input              `json:"inputs"`
+}
+
+// TableInfo lists one table's files, relative to the run folder, and its rows.
+type TableInfo struct {
+	Files []string `json:"files"`
+	Rows  int64    `json:"rows"`
+}
+
+// Finalize runs once, after every Write: it removes the part files of an earlier run of the same
+// date, renames the temporary files to part-NNNNN.parquet (sorted, so names do not depend on which
+// worker finished first), writes an empty file for a table without rows, removes the temporary
+// folder and writes the manifest last.
+func Finalize(s beam.Scope, cfg Config, files ...beam.PCollection) {
+	s = s.Scope("sink.Finalize")
+	var all beam.PCollection
+	if len(files) == 0 {
+		all = beam.CreateList(s, []FileInfo{})
+	} else {
+		all = beam.Flatten(s, files...)
+	}
+	beam.ParDo0(s, &finalizeFn{Config: cfg}, beam.Impulse(s), beam.SideInput{Input: all})
+}
+
+type finalizeFn struct {
+	Config Config
+}
+
+func (f *finalizeFn) ProcessElement(ctx context.Context, _ []byte, files func(*FileInfo) bool) error {
+	var infos []FileInfo
+	var fi FileInfo
+	for files(&fi) {
+		infos = append(infos, fi)
+	}
+	sort.Slice(infos, func(i, j int) bool {
+		if infos[i].Table != infos[j].Table {
+			return infos[i].Table < infos[j].Table
+		}
+		return infos[i].TempPath < infos[j].TempPath
+	})
+	return finalize(ctx, f.Config, infos, time.Now())
+}
+
+func finalize(ctx context.Context, cfg Config, infos []FileInfo, now time.Time) error {
+	dir := RunDir(cfg.Output, cfg.Date)
+	if err := removeGlob(ctx, join(dir, "*", "part-*.parquet")); err != nil {
+		return err
+	}
+	m := Manifest{SchemaVersion: schemas.Version, RunID: cfg.RunID, Date: cfg.Date,
+		CreatedAt: now.UTC().Format(time.RFC3339), Tables: map[string]TableInfo{}, Inputs: cfg.Inputs}
+	for _, fi := range infos {
+		t := m.Tables[fi.Table]
+		rel := fmt.Sprintf("%s/part-%05d.parquet", fi.Table, len(t.Files))
+		if err := rename(ctx, fi.TempPath, join(dir, rel)); err != nil {
+			return err
+		}
+		t.Files = append(t.Files, rel)
+		t.Rows += fi.Rows
+		m.Tables[fi.Table] = t
+	}
+	for _, name := range cfg.Tables {
+		if _, ok := m.Tables[name]; ok {
+			continue
+		}
+		rel := name + "/part-00000.parquet"
+		if err := writeEmpty(ctx, name, join(dir, rel)); err != nil {
+			return err
+		}
+		m.Tables[name] = TableInfo{Files: []string{rel}}
+	}
+	if err := removeTemp(ctx, cfg); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("sink: manifest: %w", err)
+	}
+	return writeWith(ctx, join(dir, ManifestName), func(w io.Writer) error {
+		_, err := w.Write(append(data, '\n'))
+		return err
+	})
+}
+
+// writeEmpty writes a Parquet file with the table's schema and no rows.
+func writeEmpty(ctx context.Context, table, path string) error {
+	t, err := schemas.Lookup(table)
+	if err != nil {
+		return fmt.Errorf("sink: %w", err)
+	}
+	if err := writeWith(ctx, path, t.NewBuffer().Flush); err != nil {
+		return fmt.Errorf("sink: table %s: %w", table, err)
+	}
+	return nil
+}
+
+func rename(ctx context.Context, from, to string) error {
+	fs, err := filesystem.New(ctx, from)
+	if err != nil {
+		return fmt.Errorf("sink: %s: %w", from, err)
+	}
+	defer fs.Close()
+	if !strings.Contains(to, "://") {
+		// Beam's local filesystem renames with os.Rename, which needs the folder.
+		if err := os.MkdirAll(path.Dir(to), 0o755); err != nil {
+			return fmt.Errorf("sink: %w", err)
+		}
+	}
+	if err := filesystem.Rename(ctx, fs, from, to); err != nil {
+		return fmt.Errorf("sink: rename %s to %s: %w", from, to, err)
+	}
+	return nil
+}
+
+// removeGlob removes every file matching the glob.
+func removeGlob(ctx context.Context, glob string) error {
+	fs, err := filesystem.New(ctx, glob)
+	if err != nil {
+		return fmt.Errorf("sink: %s: %w", glob, err)
+	}
+	defer fs.Close()
+	files, err := fs.List(ctx, glob)
+	if err != nil {
+		return fmt.Errorf("sink: list %s: %w", glob, err)
+	}
+	rm, ok := fs.(filesystem.Remover)
+	if !ok && len(files) > 0 {
+		return fmt.Errorf("sink: the filesystem of %s cannot remove files", glob)
+	}
+	for _, file := range files {
+		if err := rm.Remove(ctx, file); err != nil {
+			return fmt.Errorf("sink: remove %s: %w", file, err)
+		}
+	}
+	return nil
+}
+
+// removeTemp removes this run's temporary folder (and, locally, the empty folders left behind).
+func removeTemp(ctx context.Context, cfg Config) error {
+	tmp := cfg.tempDir()
+	if !strings.Contains(tmp, "://") {
+		if err := os.RemoveAll(tmp); err != nil {
+			return fmt.Errorf("sink: remove %s: %w", tmp, err)
+		}
+		os.Remove(join(RunDir(cfg.Output, cfg.Date), "_temporary")) // only if no other attempt left files
+		return nil
+	}
+	return removeGlob(ctx, join(tmp, "*", "*"))
+}
+
+func init() {
+	register.DoFn3x1[context.Context, []byte, func(*FileInfo) bool, error](&finalizeFn{})
+	register.Iter1[FileInfo]()
+}

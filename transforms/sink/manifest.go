@@ -1,0 +1,102 @@
+package sink
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	"github.com/parquet-go/parquet-go"
+)
+
+// Prepare readies OUTPUT/dt=DATE for a new run by removing its manifest first, so that a rerun that
+// crashes part-way never looks finished. Data files are left to Finalize.
+func Prepare(ctx context.Context, output, date string) error {
+	return removeGlob(ctx, join(RunDir(output, date), ManifestName))
+}
+
+// ErrUnfinished is returned for a run folder without a manifest.
+var ErrUnfinished = errors.New("run is not finished: no " + ManifestName)
+
+// ReadManifest reads a finished run's manifest.
+func ReadManifest(ctx context.Context, output, date string) (*Manifest, error) {
+	path := join(RunDir(output, date), ManifestName)
+	data, err := readFile(ctx, path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w", RunDir(output, date), ErrUnfinished)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("sink: manifest %s: %w", path, err)
+	}
+	return &m, nil
+}
+
+// ReadTable reads every row of a finished run's table, in file order. It is meant for small tables
+// (the run summary, tests); BI tools read the Parquet files themselves.
+func ReadTable[T any](ctx context.Context, output, date, table string) ([]T, error) {
+	m, err := ReadManifest(ctx, output, date)
+	if err != nil {
+		return nil, err
+	}
+	info, ok := m.Tables[table]
+	if !ok {
+		return nil, fmt.Errorf("sink: run %s has no table %s", RunDir(output, date), table)
+	}
+	var rows []T
+	for _, rel := range info.Files {
+		path := join(RunDir(output, date), rel)
+		data, err := readFile(ctx, path)
+		if err != nil {
+			return nil, err
+		}
+		part, err := parquet.Read[T](bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			return nil, fmt.Errorf("sink: read %s: %w", path, err)
+		}
+		rows = append(rows, part...)
+	}
+	return rows, nil
+}
+
+func readFile(ctx context.Context, path string) ([]byte, error) {
+	if !strings.Contains(path, "://") {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("sink: %w", err)
+		}
+		return data, nil
+	}
+	fs, err := filesystem.New(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("sink: %s: %w", path, err)
+	}
+	defer fs.Close()
+	r, err := fs.OpenRead(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("sink: open %s: %w", path, err)
+	}
+	defer r.Close()
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("sink: read %s: %w", path, err)
+	}
+	return data, nil
+}
+
+// join appends path elements with /, for local paths and URLs alike.
+func join(base string, elems ...string) string {
+	out := strings.TrimRight(base, "/")
+	for _, e := range elems {
+		out += "/" + strings.Trim(e, "/")
+	}
+	return out
+}

@@ -1,0 +1,118 @@
+package sink
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
+
+	"github.com/shopportraits/portraits/schemas"
+)
+
+func TestMain(m *testing.M) { ptest.MainWithDefault(m, "prism") }
+
+func run(t *testing.T, cfg Config, rows []schemas.QualityCount, events []schemas.Event) {
+	t.Helper()
+	p, s := beam.NewPipelineWithRoot()
+	q := Write(s, cfg, "quality", beam.CreateList(s, rows))
+	e := Write(s, cfg, "events", beam.CreateList(s, events))
+	Finalize(s, cfg, q, e)
+	if err := ptest.Run(p); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestWriteFinalize(t *testing.T) {
+	ctx := context.Background()
+	out := t.TempDir()
+	cfg := Config{Output: out, Date: "2026-11-21", RunID: "r1", Tables: []string{"quality", "events", "rejects"},
+		Inputs: []Input{{Source: "s", File: "f", Bytes: 3}}, MaxRowsPerFile: 4}
+	// A stale file of an earlier run of the same date must disappear.
+	stale := filepath.Join(RunDir(out, cfg.Date), "quality", "part-00042.parquet")
+	os.MkdirAll(filepath.Dir(stale), 0o755)
+	os.WriteFile(stale, []byte("old"), 0o644)
+
+	var rows []schemas.QualityCount
+	for i := 0; i < 10; i++ {
+		rows = append(rows, schemas.QualityCount{Source: "s", Stage: "ingest", Measure: "in", Reason: strings.Repeat("r", i), Count: int64(i)})
+	}
+	events := []schemas.Event{{EventID: "e1", EventType: "view", Channel: "app", EventTime: 1732000000000000, Source: "events", UserAgent: "secret"}}
+	if err := Prepare(ctx, out, cfg.Date); err != nil {
+		t.Fatal(err)
+	}
+	run(t, cfg, rows, events)
+
+	m, err := ReadManifest(ctx, out, cfg.Date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := m.Tables["quality"]; q.Rows != 10 || len(q.Files) < 3 {
+		t.Fatalf("quality in manifest = %+v (4 rows a file at most)", q)
+	}
+	if r := m.Tables["rejects"]; r.Rows != 0 || len(r.Files) != 1 || len(m.Inputs) != 1 || m.SchemaVersion != schemas.Version {
+		t.Fatalf("manifest = %+v", m)
+	}
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("stale file left: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(RunDir(out, cfg.Date), "_temporary")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("temporary folder left: %v", err)
+	}
+	got, err := ReadTable[schemas.QualityCount](ctx, out, cfg.Date, "quality")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Slice(got, func(i, j int) bool { return got[i].Count < got[j].Count })
+	for i := range rows {
+		if got[i] != rows[i] {
+			t.Fatalf("row %d = %+v, want %+v", i, got[i], rows[i])
+		}
+	}
+	empty, err := ReadTable[schemas.Reject](ctx, out, cfg.Date, "rejects")
+	if err != nil || len(empty) != 0 {
+		t.Fatalf("rejects = %v, %v", empty, err)
+	}
+	ev, err := ReadTable[schemas.Event](ctx, out, cfg.Date, "events")
+	if err != nil || len(ev) != 1 || ev[0].EventTime != events[0].EventTime || ev[0].UserAgent != "" {
+		t.Fatalf("events = %+v, %v (in-memory fields must not be written)", ev, err)
+	}
+
+	// The event time column is TIMESTAMP(MICROS) adjusted to UTC.
+	f, err := os.Open(filepath.Join(RunDir(out, cfg.Date), m.Tables["events"].Files[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, _ := f.Stat()
+	pf, err := parquet.OpenFile(f, st.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, ok := pf.Schema().Lookup("event_time")
+	if !ok {
+		t.Fatal("no event_time column")
+	}
+	ts, ok := leaf.Node.Type().LogicalType().Value.(*format.TimestampType)
+	if !ok || !ts.IsAdjustedToUTC || ts.Unit.String() != "MICROS" {
+		t.Fatalf("event_time logical type = %v", leaf.Node.Type().LogicalType())
+	}
+	if _, ok := pf.Schema().Lookup("UserAgent"); ok {
+		t.Fatal("in-memory field written")
+	}
+
+	// A rerun removes the manifest first: until it finishes, the run is unfinished.
+	if err := Prepare(ctx, out, cfg.Date); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadManifest(ctx, out, cfg.Date); !errors.Is(err, ErrUnfinished) {
+		t.Fatalf("after Prepare: %v", err)
+	}
+}
