@@ -104,6 +104,9 @@ func summarise(ctx context.Context, w io.Writer, output, date string, took time.
 			fmt.Fprintf(w, "  %-16s %9d rows in %d files\n", t.Name, info.Rows, len(info.Files))
 		}
 	}
+	if err := quality.WriteReasons(w, rows); err != nil {
+		return err
+	}
 	totals := quality.Totals(rows)
 	if err := quality.WriteSummary(w, totals); err != nil {
 		return err

@@ -152,11 +152,12 @@ func parseEvent(f *fields) schemas.Keyed {
 		EventTime:   f.time("event_time", true),
 		UserAgent:   f.rec.Fields["user_agent"],
 	}
+	if f.env.rules.bot(e.UserAgent) {
+		// Bot traffic is the reason that matters, whatever else is wrong with the event.
+		f.err = &invalid{reason: "bot_traffic", detail: "user agent matches a bot rule"}
+	}
 	if e.UserID == "" && e.DeviceID == "" && e.AnonymousID == "" {
 		f.fail("no_identity", "event has no user, device or anonymous id")
-	}
-	if f.err == nil && f.env.rules.bot(e.UserAgent) {
-		f.fail("bot_traffic", "user agent matches a bot rule")
 	}
 	return e
 }

@@ -125,19 +125,16 @@ func (f *refsFn) FinishBundle(_ context.Context, _, _ func(*string) bool, _ func
 	f.counts.Emit(count)
 }
 
+// orderItemsFn has no bundle methods: with a CoGroupByKey input, Beam cannot tell its side inputs from
+// its grouped inputs there. Its counts go out once per order, summed downstream by a lifted combine.
 type orderItemsFn struct {
 	Source    string
 	CheckSKUs bool
 	skus      map[string]bool
-	counts    quality.Counts
-}
-
-func (f *orderItemsFn) StartBundle(_ context.Context, _ func(*string) bool, _ func(schemas.OrderItem), _ func(schemas.Reject), _ func(string, int64)) {
-	f.counts = quality.Counts{}
 }
 
 func (f *orderItemsFn) ProcessElement(ctx context.Context, orderID string, items func(*schemas.OrderItem) bool, orders func(*bool) bool, skus func(*string) bool,
-	emit func(schemas.OrderItem), reject func(schemas.Reject), _ func(string, int64)) {
+	emit func(schemas.OrderItem), reject func(schemas.Reject), count func(string, int64)) {
 	if f.skus == nil {
 		f.skus = set(skus)
 	}
@@ -145,11 +142,12 @@ func (f *orderItemsFn) ProcessElement(ctx context.Context, orderID string, items
 	for orders(&b) {
 		exists = true
 	}
+	counts := quality.Counts{}
 	key := quality.Key{Source: f.Source, Stage: RefsStage}
 	var item schemas.OrderItem
 	for items(&item) {
 		key.Measure, key.Reason = quality.In, ""
-		f.counts.Add(ctx, key, 1)
+		counts.Add(ctx, key, 1)
 		switch {
 		case !exists:
 			key.Measure, key.Reason = quality.Rejected, "orphan_item"
@@ -161,12 +159,9 @@ func (f *orderItemsFn) ProcessElement(ctx context.Context, orderID string, items
 			key.Measure = quality.Out
 			emit(item)
 		}
-		f.counts.Add(ctx, key, 1)
+		counts.Add(ctx, key, 1)
 	}
-}
-
-func (f *orderItemsFn) FinishBundle(_ context.Context, _ func(*string) bool, _ func(schemas.OrderItem), _ func(schemas.Reject), count func(string, int64)) {
-	f.counts.Emit(count)
+	counts.Emit(count)
 }
 
 func init() {

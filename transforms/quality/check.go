@@ -106,6 +106,29 @@ func BySource(totals []StageTotals) []SourceTotals {
 	return out
 }
 
+// WriteReasons prints the rejects and nulled fields per source, stage and reason, most frequent first.
+func WriteReasons(w io.Writer, rows []schemas.QualityCount) error {
+	var picked []schemas.QualityCount
+	for _, r := range rows {
+		if r.Measure == Rejected || r.Measure == Nulled {
+			picked = append(picked, r)
+		}
+	}
+	sort.Slice(picked, func(i, j int) bool {
+		a, b := picked[i], picked[j]
+		if a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		return a.Source+a.Stage+a.Measure+a.Reason < b.Source+b.Stage+b.Measure+b.Reason
+	})
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "source\tstage\tmeasure\treason\tcount")
+	for _, r := range picked {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", r.Source, r.Stage, r.Measure, r.Reason, r.Count)
+	}
+	return tw.Flush()
+}
+
 // WriteSummary prints the end-of-run table: per source, read = out + rejected + deduplicated.
 func WriteSummary(w io.Writer, totals []StageTotals) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)

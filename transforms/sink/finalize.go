@@ -38,7 +38,7 @@ type TableInfo struct {
 }
 
 // Finalize runs once, after every Write: it removes the part files of an earlier run of the same
-// date, renames the temporary files to part-NNNNN.parquet (sorted, so names do not depend on which
+// date (of every table: a run replaces its whole date), renames the temporary files to part-NNNNN.parquet (sorted, so names do not depend on which
 // worker finished first), writes an empty file for a table without rows, removes the temporary
 // folder and writes the manifest last.
 func Finalize(s beam.Scope, cfg Config, files ...beam.PCollection) {
@@ -77,7 +77,7 @@ func finalize(ctx context.Context, cfg Config, infos []FileInfo, now time.Time) 
 		return err
 	}
 	m := Manifest{SchemaVersion: schemas.Version, RunID: cfg.RunID, Date: cfg.Date,
-		CreatedAt: now.UTC().Format(time.RFC3339), Tables: map[string]TableInfo{}, Inputs: cfg.Inputs}
+		CreatedAt: now.UTC().Format(time.RFC3339), Tables: map[string]TableInfo{}, Inputs: append([]Input{}, cfg.Inputs...)}
 	for _, fi := range infos {
 		t := m.Tables[fi.Table]
 		rel := fmt.Sprintf("%s/part-%05d.parquet", fi.Table, len(t.Files))

@@ -26,10 +26,12 @@ var ErrUnfinished = errors.New("run is not finished: no " + ManifestName)
 // ReadManifest reads a finished run's manifest.
 func ReadManifest(ctx context.Context, output, date string) (*Manifest, error) {
 	path := join(RunDir(output, date), ManifestName)
-	data, err := readFile(ctx, path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("%s: %w", RunDir(output, date), ErrUnfinished)
+	if ok, err := exists(ctx, path); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, fmt.Errorf("sink: %s: %w", path, ErrUnfinished)
 	}
+	data, err := readFile(ctx, path)
 	if err != nil {
 		return nil, err
 	}
@@ -65,6 +67,20 @@ func ReadTable[T any](ctx context.Context, output, date, table string) ([]T, err
 		rows = append(rows, part...)
 	}
 	return rows, nil
+}
+
+// exists reports whether a file exists, on any of Beam's filesystems.
+func exists(ctx context.Context, path string) (bool, error) {
+	fs, err := filesystem.New(ctx, path)
+	if err != nil {
+		return false, fmt.Errorf("sink: %s: %w", path, err)
+	}
+	defer fs.Close()
+	files, err := fs.List(ctx, path)
+	if err != nil {
+		return false, fmt.Errorf("sink: list %s: %w", path, err)
+	}
+	return len(files) > 0, nil
 }
 
 func readFile(ctx context.Context, path string) ([]byte, error) {

@@ -121,8 +121,9 @@ func NewCatalog(seed uint64, persons int, w Window) *Catalog {
 		if chance(r, productWideRate) {
 			title = toFullWidth(title)
 		}
-		// Prices end in 9 as shops like them.
-		yuan := between(r, lf.lo, lf.hi)
+		// Prices lean to the cheap end of the range and end in 9 as shops like them.
+		u := r.Float64()
+		yuan := lf.lo + int(u*u*float64(lf.hi-lf.lo))
 		fen := int64(yuan/10*10+9)*100 + int64(pick(r, []int{0, 0, 0, 90, 50}))
 		p := Product{
 			SKU:      fmt.Sprintf("SKU%07d", permute(uint64(i), bits, seed)),
@@ -159,8 +160,12 @@ func (c *Catalog) pickProduct(r *rand.Rand, top int) int {
 	if len(list) == 0 {
 		return r.IntN(len(c.Products))
 	}
+	// Half the picks are uniform, half favour the head of the list (the catalog's best sellers).
 	u := r.Float64()
-	return list[int(u*u*u*float64(len(list)))]
+	if chance(r, 0.5) {
+		u *= u
+	}
+	return list[int(u*float64(len(list)))]
 }
 
 // pickFor returns a product a person would look at: mostly from their favourite categories.

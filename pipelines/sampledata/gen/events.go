@@ -9,24 +9,24 @@ import (
 // Shape and mess of clickstream/events. Active persons come on Rate days a month (see makeSpan);
 // an active day has ~1.55 sessions of ~12 events, so ~19 events per active day.
 const (
-	extraSessionRate  = 0.40    // a second session on an active day
-	thirdSessionRate  = 0.15    // a third one
-	sessionEventsMin  = 3       // events per session: this many plus an exponential tail
-	sessionEventsMean = 9.0     // mean of the tail
-	eventGapMean      = 25.0    // seconds between events of a session, exponential
-	loginInSessionPct = 0.50    // a logged-out device logs in during a session
-	webLogoutRate     = 0.15    // a web session of a logged-in browser runs logged out
-	appLogoutRate     = 0.02    // same, app and mini program
-	anonEmptyUIDRate  = 0.40    // anonymous events written with "uid":"" rather than no uid
-	eventFutureRate   = 0.0002  // ts in the future (deliberately bad)
-	eventEpochRate    = 0.0001  // ts of 0 (1970, deliberately bad)
-	eventUnknownRate  = 0.0003  // event type "teleport"
-	botEventShare     = 0.031   // share of events from crawlers and scripts (bot user agents)
-	eventReplayRate   = 0.02    // events written twice with the same event_id
-	eventTruncRate    = 0.0005  // lines cut short
-	eventBadUTF8Rate  = 0.0002  // lines with invalid UTF-8 bytes
-	crossFileReplays  = 2       // persons of the previous file whose events may replay in the next
-	crossFileReplayPc = 0.15    // share of those persons' events replayed in the next file
+	extraSessionRate  = 0.40   // a second session on an active day
+	thirdSessionRate  = 0.15   // a third one
+	sessionEventsMin  = 3      // events per session: this many plus an exponential tail
+	sessionEventsMean = 9.0    // mean of the tail
+	eventGapMean      = 25.0   // seconds between events of a session, exponential
+	loginInSessionPct = 0.50   // a logged-out device logs in during a session
+	webLogoutRate     = 0.15   // a web session of a logged-in browser runs logged out
+	appLogoutRate     = 0.02   // same, app and mini program
+	anonEmptyUIDRate  = 0.40   // anonymous events written with "uid":"" rather than no uid
+	eventFutureRate   = 0.0002 // ts in the future (deliberately bad)
+	eventEpochRate    = 0.0001 // ts of 0 (1970, deliberately bad)
+	eventUnknownRate  = 0.0003 // event type "teleport"
+	botEventShare     = 0.031  // share of events from crawlers and scripts (bot user agents)
+	eventReplayRate   = 0.02   // events written twice with the same event_id
+	eventTruncRate    = 0.0005 // lines cut short
+	eventBadUTF8Rate  = 0.0002 // lines with invalid UTF-8 bytes
+	crossFileReplays  = 2      // persons of the previous file whose events may replay in the next
+	crossFileReplayPc = 0.15   // share of those persons' events replayed in the next file
 	eventTypeTeleport = "teleport"
 )
 
@@ -411,8 +411,11 @@ func appendUUID(b []byte, r *rand.Rand) []byte {
 		} else {
 			nib = v2 >> (4 * (i - 16)) & 15
 		}
-		if i == 12 {
-			nib = 4
+		switch i {
+		case 12:
+			nib = 4 // version 4
+		case 16:
+			nib = 8 | nib&3 // RFC 4122 variant
 		}
 		b = append(b, hexDigits[nib])
 	}

@@ -156,6 +156,9 @@ func (g *generator) tickets(r *rand.Rand, p *Person, orders []Order) (rows [][]s
 			cat = pick(r, []string{"退货", "物流", "投诉", "咨询"})
 			created = o.Created.Add(time.Duration(1+r.IntN(7*24)) * time.Hour)
 		}
+		if t := timeOnDay(r, dayOf(created)); t.After(p.From) {
+			created = t // people call during the day
+		}
 		if created.After(g.w.End.Add(-10 * time.Minute)) {
 			continue
 		}

@@ -43,7 +43,12 @@ type Item struct {
 	UnitFen int64
 }
 
-var coupons = []string{"NEW10", "VIP20", "FULL300-30", "DOUBLE11-50", "MEMBER15", "SHIP0"}
+// coupons with the discount they give in fen (SHIP0 refunds the shipping fee); FULL300-30 needs
+// 300 yuan of goods.
+var (
+	coupons        = []string{"NEW10", "VIP20", "FULL300-30", "DOUBLE11-50", "MEMBER15", "SHIP0"}
+	couponDiscount = []int64{1000, 2000, 3000, 5000, 1500, 800}
+)
 
 // orders makes the person's orders, oldest first.
 func (g *generator) orders(p *Person) []Order {
@@ -106,13 +111,15 @@ func (g *generator) fillOrder(r *rand.Rand, p *Person, o *Order) {
 		o.Items = append(o.Items, it)
 	}
 	if chance(r, couponRate) && !p.Test {
-		o.Coupon = pick(r, coupons)
-		o.DiscountFen = min(sum/2, int64(between(r, 5, 50))*100)
+		c := r.IntN(len(coupons))
+		if coupons[c] != "FULL300-30" || sum >= 30000 {
+			o.Coupon, o.DiscountFen = coupons[c], min(sum/2, couponDiscount[c])
+		}
 	}
 	o.TotalFen = sum - o.DiscountFen
 
 	recent := g.w.End.Sub(o.Created) < 72*time.Hour
-	sw := []float64{55, 8, 10, 11, 6, 9} // completed paid shipped cancelled refunded created
+	sw := []float64{58, 3, 8, 20, 7, 1} // completed paid shipped cancelled refunded created
 	if recent {
 		sw = []float64{0, 30, 35, 10, 0, 25}
 	}
@@ -140,10 +147,22 @@ func (g *generator) fillOrder(r *rand.Rand, p *Person, o *Order) {
 	case "created":
 		o.Updated = o.Created
 	}
-	if !o.Paid.IsZero() && o.Paid.After(g.w.End) {
-		o.Paid, o.Status = time.Time{}, "created"
+	// What would happen after the business day has not happened yet: the order stays in the
+	// state it had then.
+	for o.Updated.After(g.w.End) {
+		switch o.Status {
+		case "completed", "refunded":
+			o.Status, o.RefundFen = "shipped", 0
+			o.Updated = o.Created.Add(time.Duration(between(r, 12, 72)) * time.Hour)
+		case "shipped", "cancelled":
+			o.Status, o.RefundFen, o.Updated = "paid", 0, o.Paid
+		default:
+			o.Updated = o.Created
+		}
+		if o.Paid.After(g.w.End) || (o.Status == "paid" && o.Paid.IsZero()) {
+			o.Status, o.Paid, o.Updated = "created", time.Time{}, o.Created
+		}
 	}
-	o.Updated = g.w.Clamp(maxTime(o.Updated, o.Created))
 	if chance(r, orderUnknownRate) {
 		o.Status = pick(r, []string{"lost", "on_hold", "UNKNOWN", "待确认"})
 	}

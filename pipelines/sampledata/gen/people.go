@@ -32,7 +32,7 @@ func (l Lifecycle) Buyer() bool { return l >= OneTime }
 // Rates of the person model.
 const (
 	testPersonEvery  = 337   // one test person in every 337 (0.3%)
-	secondAccountPct = 0.05  // persons with a second account
+	secondAccountPct = 0.05  // account holders with a second account
 	consentRate      = 0.70  // marketing consent
 	emailRate        = 0.65  // persons who gave an e-mail
 	newAccountRate   = 0.22  // accounts registered inside the window
@@ -254,7 +254,7 @@ func (g *generator) makeAccounts(r *rand.Rand, p *Person) {
 		p.Devices[i].Accounts = []int{0}
 	}
 	p.Accounts = []Account{main}
-	if p.Test || p.Life == Silent || !chance(r, secondAccountPct) {
+	if p.Test || !chance(r, secondAccountPct) {
 		return
 	}
 	// A second account of the same person: a second SIM with the same e-mail, a second SIM on a
@@ -407,11 +407,7 @@ func regChannel(r *rand.Rand, k DeviceKind) string {
 }
 
 // uuid returns a random version-4 UUID in lower case.
-func uuid(r *rand.Rand) string {
-	b := appendHex(make([]byte, 0, 36), r, 32)
-	b[12] = '4'
-	return string(b[0:8]) + "-" + string(b[8:12]) + "-" + string(b[12:16]) + "-" + string(b[16:20]) + "-" + string(b[20:32])
-}
+func uuid(r *rand.Rand) string { return string(appendUUID(make([]byte, 0, 36), r)) }
 
 const openIDChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 

@@ -44,7 +44,9 @@ func Fold(s string) string {
 const digits = `[0-9０-９]`
 
 var (
-	emailInText = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`)
+	// A chain a@b.c@d.e is one match: masking only its first address would
+	// leave b.c@d.e to be masked by the next call.
+	emailInText = regexp.MustCompile(`[A-Za-z0-9._%+\-]+(?:@[A-Za-z0-9._%+\-]+)*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`)
 	idInText    = regexp.MustCompile(digits + `{17}[0-9０-９Xxｘ]`)
 	phoneInText = regexp.MustCompile(`(?:[+＋]?[8８][6６][ \-]?)?[1１][3-9３-９]` + digits +
 		`[ \-]?` + digits + `{4}[ \-]?` + digits + `{4}`)
