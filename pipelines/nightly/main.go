@@ -35,35 +35,38 @@ const (
 	sampleSalt = "bundled-sample-salt"
 )
 
-var (
-	sourcesFlag = flag.String("sources", sampleSources, "sources config (YAML)")
-	dateFlag    = flag.String("date", "", "business day to build, YYYY-MM-DD (default: the sample's day, else yesterday in the business zone)")
-	outputFlag  = flag.String("output", "out", "output folder, local path or gs://bucket/prefix")
-	saltEnv     = flag.String("salt-env", "PORTRAITS_SALT", "environment variable that holds the hashing salt")
-)
+// options are the job's own flags.
+type options struct {
+	Sources, Date, Output, SaltEnv string
+}
 
 func main() {
+	var o options
+	flag.StringVar(&o.Sources, "sources", sampleSources, "sources config (YAML)")
+	flag.StringVar(&o.Date, "date", "", "business day to build, YYYY-MM-DD (default: the sample's day, else yesterday in the business zone)")
+	flag.StringVar(&o.Output, "output", "out", "output folder, local path or gs://bucket/prefix")
+	flag.StringVar(&o.SaltEnv, "salt-env", "PORTRAITS_SALT", "environment variable that holds the hashing salt")
 	flag.Parse()
 	beam.Init()
-	if err := run(context.Background(), os.Stdout); err != nil {
+	if err := run(context.Background(), o, os.Stdout); err != nil {
 		log.Fatalf("nightly: %v", err)
 	}
 }
 
-func run(ctx context.Context, stdout io.Writer) error {
-	cfg, err := sources.Load(*sourcesFlag)
+func run(ctx context.Context, o options, stdout io.Writer) error {
+	cfg, err := sources.Load(o.Sources)
 	if err != nil {
 		return err
 	}
-	sample := isSample(*sourcesFlag)
-	date, err := runDate(*dateFlag, sample, cfg.BusinessTimezone)
+	sample := isSample(o.Sources)
+	date, err := runDate(o.Date, sample, cfg.BusinessTimezone)
 	if err != nil {
 		return err
 	}
-	opts := clean.Options{Date: date, SaltEnv: *saltEnv}
-	if os.Getenv(*saltEnv) == "" {
+	opts := clean.Options{Date: date, SaltEnv: o.SaltEnv}
+	if os.Getenv(o.SaltEnv) == "" {
 		if !sample {
-			return fmt.Errorf("no hashing salt: set %s (only the bundled sample runs without one)", *saltEnv)
+			return fmt.Errorf("no hashing salt: set %s (only the bundled sample runs without one)", o.SaltEnv)
 		}
 		opts.SampleSalt = sampleSalt
 	}
@@ -72,12 +75,12 @@ func run(ctx context.Context, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "nightly %s: %d files, %d read tasks from %s\n", date, len(inputs), len(tasks), *sourcesFlag)
-	if err := sink.Prepare(ctx, *outputFlag, date); err != nil {
+	fmt.Fprintf(stdout, "nightly %s: %d files, %d read tasks from %s\n", date, len(inputs), len(tasks), o.Sources)
+	if err := sink.Prepare(ctx, o.Output, date); err != nil {
 		return err
 	}
 	p, s := beam.NewPipelineWithRoot()
-	j := job{Config: cfg, Date: date, Output: *outputFlag, RunID: fmt.Sprintf("%s-%x", date, time.Now().UnixNano()),
+	j := job{Config: cfg, Date: date, Output: o.Output, RunID: fmt.Sprintf("%s-%x", date, time.Now().UnixNano()),
 		Tasks: tasks, Inputs: inputs, Clean: opts}
 	if err := build(s, j); err != nil {
 		return err
@@ -85,7 +88,7 @@ func run(ctx context.Context, stdout io.Writer) error {
 	if err := beamx.Run(ctx, p); err != nil {
 		return fmt.Errorf("pipeline failed: %w", err)
 	}
-	return summarise(ctx, stdout, *outputFlag, date, time.Since(start))
+	return summarise(ctx, stdout, o.Output, date, time.Since(start))
 }
 
 // summarise prints the run's tables and the quality balance, and fails when counts do not add up.
