@@ -70,3 +70,26 @@ func FuzzJSONL(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParquet feeds arbitrary bytes to the Parquet reader as a file: a corrupt file must fail its
+// task with an error, never panic.
+func FuzzParquet(f *testing.F) {
+	valid, err := os.ReadFile(writeParquetForFuzz(f))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(valid)
+	f.Add(valid[:len(valid)/2])
+	f.Add([]byte("PAR1\x00\x00\x00\x00PAR1"))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file := filepath.Join(dir, "f.parquet")
+		if err := os.WriteFile(file, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c, err := readTask(t, userSource(), Task{Source: "users", File: file})
+		if err == nil {
+			c.balanced(t)
+		}
+	})
+}

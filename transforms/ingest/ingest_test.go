@@ -61,7 +61,7 @@ func (c *collector) balanced(t *testing.T) {
 	}
 }
 
-func write(t *testing.T, name string, data []byte) string {
+func write(t testing.TB, name string, data []byte) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(p, data, 0o644); err != nil {

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"math/big"
@@ -27,26 +28,70 @@ func parquetRowGroups(file string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	pf, err := parquet.OpenFile(f, st.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	pf, err := openParquet(f, st.Size(), file, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
-		return 0, fmt.Errorf("%s is not a readable Parquet file: %w", file, err)
+		return 0, err
 	}
 	return len(pf.RowGroups()), nil
+}
+
+// openParquet opens a Parquet file after checking its trailer: parquet-go trusts the footer length a
+// file claims and would allocate up to 4 GiB for a corrupt one.
+func openParquet(ra io.ReaderAt, size int64, file string, opts ...parquet.FileOption) (pf *parquet.File, err error) {
+	var tail [8]byte
+	if size < 12 {
+		return nil, fmt.Errorf("%s is not a Parquet file: %d bytes", file, size)
+	}
+	if _, err := ra.ReadAt(tail[:], size-8); err != nil {
+		return nil, fmt.Errorf("read trailer of %s: %w", file, err)
+	}
+	if string(tail[4:]) != "PAR1" {
+		return nil, fmt.Errorf("%s is not a Parquet file: no PAR1 trailer", file)
+	}
+	if footer := int64(binary.LittleEndian.Uint32(tail[:4])); footer > size-12 {
+		return nil, fmt.Errorf("%s is a corrupt Parquet file: footer of %d bytes in a file of %d", file, footer, size)
+	}
+	defer recoverCorrupt(file, &err)
+	pf, err = parquet.OpenFile(ra, size, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a readable Parquet file: %w", file, err)
+	}
+	for g, rg := range pf.Metadata().RowGroups {
+		for _, c := range rg.Columns {
+			md := c.MetaData
+			if md.DataPageOffset < 0 || md.TotalCompressedSize < 0 || md.DataPageOffset+md.TotalCompressedSize > size ||
+				md.TotalUncompressedSize < 0 || md.TotalUncompressedSize > maxChunkBytes {
+				return nil, fmt.Errorf("%s is a corrupt Parquet file: column chunk of row group %d lies outside the file or is too large", file, g+1)
+			}
+		}
+	}
+	return pf, nil
+}
+
+// maxChunkBytes bounds the uncompressed size of one column chunk we accept.
+const maxChunkBytes = 1 << 30
+
+// recoverCorrupt turns a panic of the Parquet decoder on a corrupt file into an error naming the file.
+func recoverCorrupt(file string, err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%s is a corrupt Parquet file: %v", file, r)
+	}
 }
 
 // readParquet streams one row group (or all, for RowGroup 0) of a Parquet file, rows in batches: the
 // file is never held in memory. Values become strings the clean stage parses; repeated values are
 // joined by |, timestamps are RFC 3339 in UTC.
-func readParquet(ctx context.Context, o *output) error {
+func readParquet(ctx context.Context, o *output) (err error) {
 	ra, size, closer, err := openReaderAt(ctx, o.task.File)
 	if err != nil {
 		return err
 	}
 	defer closer.Close()
-	pf, err := parquet.OpenFile(ra, size, parquet.SkipBloomFilters(true))
+	pf, err := openParquet(ra, size, o.task.File, parquet.SkipBloomFilters(true))
 	if err != nil {
-		return fmt.Errorf("%s is not a readable Parquet file: %w", o.task.File, err)
+		return err
 	}
+	defer recoverCorrupt(o.task.File, &err)
 	cols, err := parquetColumns(o.src, pf.Schema(), o.task.File)
 	if err != nil {
 		return err

@@ -23,7 +23,7 @@ type exportRow struct {
 	Interests []string `parquet:"interests,list"`
 }
 
-func writeParquet(t *testing.T, rows []exportRow, perGroup int64) string {
+func writeParquet(t testing.TB, rows []exportRow, perGroup int64) string {
 	t.Helper()
 	var buf bytes.Buffer
 	w := parquet.NewGenericWriter[exportRow](&buf, parquet.MaxRowsPerRowGroup(perGroup))
@@ -34,6 +34,10 @@ func writeParquet(t *testing.T, rows []exportRow, perGroup int64) string {
 		t.Fatal(err)
 	}
 	return write(t, "u.parquet", buf.Bytes())
+}
+
+func writeParquetForFuzz(f *testing.F) string {
+	return writeParquet(f, []exportRow{{UID: "u1", Mobile: "138", RegTime: 1, Interests: []string{"a"}}, {UID: "u2"}}, 1)
 }
 
 func userSource() sources.Source {

@@ -81,18 +81,18 @@ var titleModifiers = []string{"", "新款", "经典款", "2026秋冬", "爆款",
 
 // Product is one catalog entry as the generator knows it.
 type Product struct {
-	SKU      string
-	Title    string
-	Top      int // index into categoryTree
-	Path     string
-	Brand    string
-	PriceFen int64
+	SKU      string // SKU0001234
+	Title    string // Chinese title: brand, modifier, product, spec
+	Top      int    // index into categoryTree
+	Path     string // category path, 美妆/护肤/面霜
+	Brand    string // brand or publisher
+	PriceFen int64  // list price in fen
 }
 
 // Catalog is the product catalog: all products and, per top category, the indexes of its products.
 type Catalog struct {
-	Products []Product
-	ByTop    [][]int
+	Products []Product // every product, in generation order
+	ByTop    [][]int   // per top category, indexes into Products
 	rows     []ProductRow
 }
 

@@ -22,25 +22,25 @@ var itemCountWeights = []float64{62, 25, 9, 4} // 1, 2, 3 or 4 lines
 
 // Order is one order the person placed, with its lines.
 type Order struct {
-	No          string
-	Account     int
-	Device      int
-	Created     time.Time
+	No          string    // order_no: the day it was placed and ten digits
+	Account     int       // index into Person.Accounts
+	Device      int       // index into Person.Devices: where it was placed
+	Created     time.Time // placed
 	Paid        time.Time // zero when unpaid
-	Updated     time.Time
-	Status      string
-	Items       []Item
-	TotalFen    int64
-	DiscountFen int64
-	RefundFen   int64
-	Coupon      string
+	Updated     time.Time // last status change, never after the business day
+	Status      string    // as exported, unknown values included
+	Items       []Item    // the lines
+	TotalFen    int64     // paid, after the discount
+	DiscountFen int64     // coupon discount
+	RefundFen   int64     // refunded
+	Coupon      string    // coupon code, empty when none
 }
 
 // Item is one order line.
 type Item struct {
-	Product int
-	Qty     int
-	UnitFen int64
+	Product int   // index into Catalog.Products
+	Qty     int   // units
+	UnitFen int64 // price paid per unit
 }
 
 // coupons with the discount they give in fen (SHIP0 refunds the shipping fee); FULL300-30 needs

@@ -61,13 +61,13 @@ var deviceKindWeights = []float64{25, 30, 25, 12, 8}
 
 // Device is one of a person's devices: an app install, a mini-program openid or a browser.
 type Device struct {
-	Kind     DeviceKind
-	Platform string    // app, mini or web, as the clickstream writes it
-	ID       string    // app or mini-program device id; empty for browsers
-	Cookies  []string  // browser anonymous ids; the second one from CookieAt on
-	CookieAt time.Time // when the cookie was reset
-	UA       string
-	Accounts []int // accounts that log in on the device, the usual one first
+	Kind     DeviceKind // client
+	Platform string     // app, mini or web, as the clickstream writes it
+	ID       string     // app or mini-program device id; empty for browsers
+	Cookies  []string   // browser anonymous ids; the second one from CookieAt on
+	CookieAt time.Time  // when the cookie was reset
+	UA       string     // user agent the client sends
+	Accounts []int      // accounts that log in on the device, the usual one first
 }
 
 // cookie returns the browser's anonymous id at t.
@@ -80,37 +80,37 @@ func (d *Device) cookie(t time.Time) string {
 
 // Account is one platform account of a person.
 type Account struct {
-	UID     string
-	Phone   string // 11-digit national number, empty when none was given
-	Email   string // canonical (lower-case) e-mail, empty when none
-	Nick    string
-	Channel string // reg_channel as written
-	Reg     time.Time
-	Consent bool
+	UID     string    // uid, unique over all accounts
+	Phone   string    // 11-digit national number, empty when none was given
+	Email   string    // canonical (lower-case) e-mail, empty when none
+	Nick    string    // nick_name: real name, pinyin handle or nickname
+	Channel string    // reg_channel as written
+	Reg     time.Time // registration
+	Consent bool      // marketing consent
 }
 
 // Person is one true person: everything the generator knows about them.
 type Person struct {
-	Index    int
-	ID       string // truth id, P00000001
-	Life     Lifecycle
-	Test     bool
-	Surname  hanzi
-	Given    []hanzi
-	Female   bool
-	Birth    time.Time
-	City     city
-	Phone    string // main phone, 11 digits ("" for anonymous visitors)
-	Phone2   string // second SIM, used by a second account
-	Email    string
-	Email2   string
-	Consent  bool
-	Accounts []Account
-	Devices  []Device
-	FavTops  []int
-	Rate     float64 // expected active days per 30 days
-	From, To time.Time
-	Mood     float64 // 0 unhappy .. 1 delighted, drives stars
+	Index    int       // 0-based position in the run
+	ID       string    // truth id, P00000001
+	Life     Lifecycle // what the person does in the window
+	Test     bool      // a QA test account
+	Surname  hanzi     // family name
+	Given    []hanzi   // given name, one or two characters
+	Female   bool      // true gender
+	Birth    time.Time // birthday
+	City     city      // where the person lives
+	Phone    string    // main phone, 11 digits ("" for anonymous visitors)
+	Phone2   string    // second SIM, used by a second account
+	Email    string    // canonical e-mail, empty when none was given
+	Email2   string    // e-mail of a second account, when it has its own
+	Consent  bool      // marketing consent of the main account
+	Accounts []Account // none for anonymous visitors
+	Devices  []Device  // 1-3 devices
+	FavTops  []int     // favourite top categories, indexes into categoryTree
+	Rate     float64   // expected active days per 30 days
+	From, To time.Time // the stretch of the window the person is active in
+	Mood     float64   // 0 unhappy .. 1 delighted, drives stars
 }
 
 // Name is the person's Chinese name.

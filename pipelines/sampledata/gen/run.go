@@ -30,8 +30,8 @@ type Config struct {
 
 // Summary is what a run wrote.
 type Summary struct {
-	Families []*Family
-	Elapsed  time.Duration
+	Families []*Family     // every family, in a fixed order
+	Elapsed  time.Duration // wall time of the run
 }
 
 // Subfolders of the output that the generator owns and replaces on every run.

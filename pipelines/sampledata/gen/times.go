@@ -14,7 +14,7 @@ var Shanghai = time.FixedZone("CST", 8*3600)
 type Window struct {
 	Start time.Time // midnight, Asia/Shanghai, of the first day
 	End   time.Time // the last microsecond of Date, Asia/Shanghai
-	Days  int
+	Days  int       // number of days
 }
 
 // NewWindow returns the window of days business days ending on date (any time on it).

@@ -27,10 +27,10 @@ const (
 
 // Family is one kind of output file: where its files are and how much was written.
 type Family struct {
-	Name  string
-	Files []string
-	Rows  int64
-	Bytes int64
+	Name  string   // source name, as in sources.yaml (truth and sources.yaml besides)
+	Files []string // files written, in order
+	Rows  int64    // lines or rows written, damaged and replayed ones included
+	Bytes int64    // size on disk
 }
 
 // lineMess are the rates at which a JSON-lines file is damaged on purpose.
