@@ -6,11 +6,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
-	"time"
 )
 
 // TestCorruptParquetFailsCleanly corrupts a valid file at random (flips, deletions, insertions): every
-// read must end in records or an error, without a panic, in bounded time and memory.
+// read must end in records or an error, without a panic, allocating at most 200 MB.
 func TestCorruptParquetFailsCleanly(t *testing.T) {
 	valid, _ := os.ReadFile(writeParquet(t, []exportRow{{UID: "u1", Mobile: "138", RegTime: 1, Interests: []string{"a"}}, {UID: "u2"}}, 1))
 	dir := t.TempDir()
@@ -32,14 +31,13 @@ func TestCorruptParquetFailsCleanly(t *testing.T) {
 		os.WriteFile(file, data, 0o644)
 		var before runtime.MemStats
 		runtime.ReadMemStats(&before)
-		start := time.Now()
 		if c, err := readTask(t, userSource(), Task{Source: "users", File: file}); err == nil {
 			c.balanced(t)
 		}
 		var after runtime.MemStats
 		runtime.ReadMemStats(&after)
-		if d, a := time.Since(start), (after.TotalAlloc-before.TotalAlloc)>>20; d > time.Second || a > 200 {
-			t.Fatalf("corrupt input %d took %v and %d MB", i, d, a)
+		if a := (after.TotalAlloc - before.TotalAlloc) >> 20; a > 200 {
+			t.Fatalf("corrupt input %d allocated %d MB", i, a)
 		}
 	}
 }
