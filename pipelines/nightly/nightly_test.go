@@ -131,6 +131,12 @@ func TestNightlyOnGeneratedData(t *testing.T) {
 	for table, want := range first {
 		if got := second[table]; strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("table %s differs after a rerun of the same date (%d rows, then %d)", table, len(want), len(got))
+			for i := range min(len(got), len(want)) {
+				if got[i] != want[i] {
+					t.Errorf("first difference:\n%s\n%s", want[i], got[i])
+					break
+				}
+			}
 		}
 	}
 }
