@@ -2,6 +2,7 @@ package clean
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/shopportraits/portraits/transforms/clean/normalize"
@@ -33,11 +34,17 @@ func (f *fields) str(name string) string { return normalize.Fold(f.rec.Fields[na
 
 // required is str, rejecting the record when the value is empty.
 func (f *fields) required(name string) string {
-	v := f.str(name)
-	if v == "" {
+	v, _ := f.present(name, true)
+	return v
+}
+
+// present returns the field's value and whether there is one; an empty required field rejects the record.
+func (f *fields) present(name string, required bool) (string, bool) {
+	raw := f.str(name)
+	if raw == "" && required {
 		f.fail("missing_"+name, "%s is empty", name)
 	}
-	return v
+	return raw, raw != ""
 }
 
 // null records that an optional field's value was dropped.
@@ -46,11 +53,8 @@ func (f *fields) null(name string) { f.nulled = append(f.nulled, name) }
 // time parses a timestamp in the source's zone. A time after the run's horizon is rejected as a date
 // in the future when the field is required, and dropped otherwise.
 func (f *fields) time(name string, required bool) int64 {
-	raw := f.str(name)
-	if raw == "" {
-		if required {
-			f.fail("missing_"+name, "%s is empty", name)
-		}
+	raw, ok := f.present(name, required)
+	if !ok {
 		return 0
 	}
 	t, err := normalize.Timestamp(raw, f.env.loc)
@@ -76,11 +80,8 @@ func (f *fields) bad(name string, required bool, reason, detail string) {
 
 // money parses an amount in fen; negative amounts are invalid.
 func (f *fields) money(name string, required bool) int64 {
-	raw := f.str(name)
-	if raw == "" {
-		if required {
-			f.fail("missing_"+name, "%s is empty", name)
-		}
+	raw, ok := f.present(name, required)
+	if !ok {
 		return 0
 	}
 	fen, err := normalize.Money(raw, f.env.src.MoneyUnit)
@@ -97,11 +98,8 @@ func (f *fields) money(name string, required bool) int64 {
 
 // enum maps the value through synonyms; an unknown value rejects a required field.
 func (f *fields) enum(name string, synonyms map[string]string, required bool) string {
-	raw := f.str(name)
-	if raw == "" {
-		if required {
-			f.fail("missing_"+name, "%s is empty", name)
-		}
+	raw, ok := f.present(name, required)
+	if !ok {
 		return ""
 	}
 	v, ok := normalize.Enum(raw, synonyms)
@@ -114,11 +112,8 @@ func (f *fields) enum(name string, synonyms map[string]string, required bool) st
 
 // integer parses a whole number within [lo, hi].
 func (f *fields) integer(name string, required bool, lo, hi int64) int64 {
-	raw := f.str(name)
-	if raw == "" {
-		if required {
-			f.fail("missing_"+name, "%s is empty", name)
-		}
+	raw, ok := f.present(name, required)
+	if !ok {
 		return 0
 	}
 	n, err := normalize.Int(raw)
@@ -177,7 +172,7 @@ func (f *fields) list(name string) []string {
 			out = append(out, p)
 		}
 	}
-	sortStrings(out)
+	sort.Strings(out)
 	return out
 }
 

@@ -3,7 +3,6 @@ package clean
 import (
 	"encoding/hex"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 
@@ -280,8 +279,6 @@ func parseSitePost(f *fields) schemas.Keyed {
 	p.NicknameHash = f.hash(strings.ToLower(p.Nickname))
 	return p
 }
-
-func sortStrings(s []string) { sort.Strings(s) }
 
 // dayEnd is the first instant after the given business day in loc, in micros.
 func dayEnd(day time.Time, loc *time.Location) int64 {
