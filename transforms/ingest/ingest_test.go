@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 
@@ -259,4 +260,17 @@ func writeFile(path, text string) error {
 		return err
 	}
 	return os.WriteFile(path, []byte(text), 0o644)
+}
+
+func TestRejectMasksPersonalFields(t *testing.T) {
+	r := Record{Source: "tickets", File: "t.csv", Line: 3, Fields: map[string]string{"name": "张三丰", "phone": "138 0013 8000", "ticket_id": "k1"},
+		Raw: "k1,张三丰,138 0013 8000,bad date"}
+	rej := r.Reject("clean", "invalid_created_at", "bad date")
+	if strings.Contains(rej.Raw, "张三丰") || strings.Contains(rej.Raw, "0013") || !strings.Contains(rej.Raw, "k1") || rej.Line != 3 {
+		t.Fatalf("raw = %q", rej.Raw)
+	}
+	long := Record{Fields: map[string]string{}, Raw: strings.Repeat("长", 2000)}.Reject("ingest", "x", "")
+	if len(long.Raw) > MaxRawBytes || !utf8.ValidString(long.Raw) {
+		t.Fatalf("raw cut to %d bytes, valid %v", len(long.Raw), utf8.ValidString(long.Raw))
+	}
 }

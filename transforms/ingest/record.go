@@ -43,9 +43,20 @@ func (r Record) RawText() string {
 	return string(b)
 }
 
-// Reject makes a reject for this record at the given stage, with its raw text masked.
+// personalFields are the canonical fields whose values are blanked out of a reject's raw text, on top
+// of the pattern masking NewReject applies to any text.
+var personalFields = []string{"name", "nickname", "phone", "email", "phone_hint"}
+
+// Reject makes a reject for this record at the given stage, with its raw text masked: the values of
+// its personal fields are replaced by *** and phones, e-mails and ID numbers masked.
 func (r Record) Reject(stage, reason, detail string) schemas.Reject {
-	return NewReject(r.Source, stage, reason, detail, r.File, r.Line, r.RowGroup, r.Offset, r.RawText())
+	raw := r.RawText()
+	for _, f := range personalFields {
+		if v := strings.TrimSpace(r.Fields[f]); len(v) > 1 {
+			raw = strings.ReplaceAll(raw, v, "***")
+		}
+	}
+	return NewReject(r.Source, stage, reason, detail, r.File, r.Line, r.RowGroup, r.Offset, raw)
 }
 
 // MaxRawBytes bounds the raw text kept with a reject.
