@@ -17,7 +17,30 @@ type Keyed interface {
 	// Version orders replays of one key: usually the record's update time in micros.
 	Version() int64
 	// Origin is where the record was read from, the tie-break between equal versions.
-	Origin() (file string, line int64)
+	Origin() Origin
+}
+
+// Origin is where a record was read: the file, the Parquet row group (1-based; 0 for text files), the
+// byte offset of the split of a text file, and the line (or row of the row group) counted from there.
+type Origin struct {
+	File     string
+	RowGroup int32
+	Offset   int64
+	Line     int64
+}
+
+// after reports whether o comes later than p in reading order.
+func (o Origin) after(p Origin) bool {
+	if o.File != p.File {
+		return o.File > p.File
+	}
+	if o.RowGroup != p.RowGroup {
+		return o.RowGroup > p.RowGroup
+	}
+	if o.Offset != p.Offset {
+		return o.Offset > p.Offset
+	}
+	return o.Line > p.Line
 }
 
 // Later reports whether a should win over b when both share a natural key: the higher version, then
@@ -26,10 +49,5 @@ func Later(a, b Keyed) bool {
 	if va, vb := a.Version(), b.Version(); va != vb {
 		return va > vb
 	}
-	fa, la := a.Origin()
-	fb, lb := b.Origin()
-	if fa != fb {
-		return fa > fb
-	}
-	return la > lb
+	return a.Origin().after(b.Origin())
 }

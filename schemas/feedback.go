@@ -11,8 +11,7 @@ type Review struct {
 	CreatedAt int64  `parquet:"created_at,timestamp(microsecond)" desc:"when the review was written, UTC"`
 	Source    string `parquet:"source" desc:"configured source the row came from"`
 
-	SrcFile string `parquet:"-"`
-	SrcLine int64  `parquet:"-"`
+	Src Origin `parquet:"-"` // where the row was read
 }
 
 // NaturalKey implements Keyed.
@@ -22,7 +21,7 @@ func (r Review) NaturalKey() string { return r.ReviewID }
 func (r Review) Version() int64 { return r.CreatedAt }
 
 // Origin implements Keyed.
-func (r Review) Origin() (string, int64) { return r.SrcFile, r.SrcLine }
+func (r Review) Origin() Origin { return r.Src }
 
 // Ticket is one cleaned customer-service ticket (table `tickets`).
 type Ticket struct {
@@ -37,10 +36,9 @@ type Ticket struct {
 	UpdatedAt   int64  `parquet:"updated_at,timestamp(microsecond)" desc:"last change of the ticket, UTC"`
 	Source      string `parquet:"source" desc:"configured source the row came from"`
 
-	Phone   string `parquet:"-"` // E.164, in memory only
-	Name    string `parquet:"-"` // caller's name, in memory only
-	SrcFile string `parquet:"-"`
-	SrcLine int64  `parquet:"-"`
+	Phone string `parquet:"-"` // E.164, in memory only
+	Name  string `parquet:"-"` // caller's name, in memory only
+	Src   Origin `parquet:"-"` // where the row was read
 }
 
 // NaturalKey implements Keyed.
@@ -50,7 +48,7 @@ func (t Ticket) NaturalKey() string { return t.TicketID }
 func (t Ticket) Version() int64 { return t.UpdatedAt }
 
 // Origin implements Keyed.
-func (t Ticket) Origin() (string, int64) { return t.SrcFile, t.SrcLine }
+func (t Ticket) Origin() Origin { return t.Src }
 
 // SitePost is one cleaned post from a third-party review site (table `site_posts`).
 type SitePost struct {
@@ -65,8 +63,7 @@ type SitePost struct {
 	Source       string `parquet:"source" desc:"configured source the row came from"`
 
 	Nickname string `parquet:"-"` // in memory only, for fuzzy matching
-	SrcFile  string `parquet:"-"`
-	SrcLine  int64  `parquet:"-"`
+	Src      Origin `parquet:"-"` // where the row was read
 }
 
 // NaturalKey implements Keyed.
@@ -76,7 +73,7 @@ func (p SitePost) NaturalKey() string { return p.PostID }
 func (p SitePost) Version() int64 { return p.PostedAt }
 
 // Origin implements Keyed.
-func (p SitePost) Origin() (string, int64) { return p.SrcFile, p.SrcLine }
+func (p SitePost) Origin() Origin { return p.Src }
 
 // VendorProfile is one cleaned enrichment row from a data vendor (table `vendor_profiles`).
 type VendorProfile struct {
@@ -91,8 +88,7 @@ type VendorProfile struct {
 
 	PhoneMD5    string `parquet:"-"` // lower-case hex, in memory only
 	PhoneSHA256 string `parquet:"-"` // lower-case hex, in memory only
-	SrcFile     string `parquet:"-"`
-	SrcLine     int64  `parquet:"-"`
+	Src         Origin `parquet:"-"` // where the row was read
 }
 
 // NaturalKey implements Keyed: the vendor and its strongest phone hash.
@@ -107,7 +103,7 @@ func (v VendorProfile) NaturalKey() string {
 func (v VendorProfile) Version() int64 { return v.UpdatedAt }
 
 // Origin implements Keyed.
-func (v VendorProfile) Origin() (string, int64) { return v.SrcFile, v.SrcLine }
+func (v VendorProfile) Origin() Origin { return v.Src }
 
 func init() {
 	register[Review]("reviews", "one row per product review")

@@ -16,11 +16,10 @@ type User struct {
 	MarketingConsent    bool   `parquet:"marketing_consent" desc:"the person agreed to receive marketing"`
 	Source              string `parquet:"source" desc:"configured source the row came from"`
 
-	Phone   string `parquet:"-"` // E.164, in memory only
-	Email   string `parquet:"-"` // normalised e-mail, in memory only
-	Name    string `parquet:"-"` // display name, in memory only
-	SrcFile string `parquet:"-"`
-	SrcLine int64  `parquet:"-"`
+	Phone string `parquet:"-"` // E.164, in memory only
+	Email string `parquet:"-"` // normalised e-mail, in memory only
+	Name  string `parquet:"-"` // display name, in memory only
+	Src   Origin `parquet:"-"` // where the row was read
 }
 
 // NaturalKey implements Keyed.
@@ -30,7 +29,7 @@ func (u User) NaturalKey() string { return u.UserID }
 func (u User) Version() int64 { return u.UpdatedAt }
 
 // Origin implements Keyed.
-func (u User) Origin() (string, int64) { return u.SrcFile, u.SrcLine }
+func (u User) Origin() Origin { return u.Src }
 
 // Order is one cleaned order header (table `orders`).
 type Order struct {
@@ -47,8 +46,7 @@ type Order struct {
 	UpdatedAt   int64  `parquet:"updated_at,timestamp(microsecond)" desc:"last change of the order row, UTC"`
 	Source      string `parquet:"source" desc:"configured source the row came from"`
 
-	SrcFile string `parquet:"-"`
-	SrcLine int64  `parquet:"-"`
+	Src Origin `parquet:"-"` // where the row was read
 }
 
 // NaturalKey implements Keyed.
@@ -58,7 +56,7 @@ func (o Order) NaturalKey() string { return o.OrderID }
 func (o Order) Version() int64 { return o.UpdatedAt }
 
 // Origin implements Keyed.
-func (o Order) Origin() (string, int64) { return o.SrcFile, o.SrcLine }
+func (o Order) Origin() Origin { return o.Src }
 
 // OrderItem is one cleaned order line (table `order_items`).
 type OrderItem struct {
@@ -70,8 +68,7 @@ type OrderItem struct {
 	AmountFen    int64  `parquet:"amount_fen" desc:"quantity times unit price, in fen"`
 	Source       string `parquet:"source" desc:"configured source the row came from"`
 
-	SrcFile string `parquet:"-"`
-	SrcLine int64  `parquet:"-"`
+	Src Origin `parquet:"-"` // where the row was read
 }
 
 // NaturalKey implements Keyed.
@@ -81,7 +78,7 @@ func (i OrderItem) NaturalKey() string { return i.OrderID + "#" + itoa(int64(i.L
 func (i OrderItem) Version() int64 { return 0 }
 
 // Origin implements Keyed.
-func (i OrderItem) Origin() (string, int64) { return i.SrcFile, i.SrcLine }
+func (i OrderItem) Origin() Origin { return i.Src }
 
 // Product is one cleaned catalog entry (table `products`).
 type Product struct {
@@ -94,8 +91,7 @@ type Product struct {
 	UpdatedAt    int64  `parquet:"updated_at,timestamp(microsecond)" desc:"last change of the catalog row, UTC"`
 	Source       string `parquet:"source" desc:"configured source the row came from"`
 
-	SrcFile string `parquet:"-"`
-	SrcLine int64  `parquet:"-"`
+	Src Origin `parquet:"-"` // where the row was read
 }
 
 // NaturalKey implements Keyed.
@@ -105,7 +101,7 @@ func (p Product) NaturalKey() string { return p.SKU }
 func (p Product) Version() int64 { return p.UpdatedAt }
 
 // Origin implements Keyed.
-func (p Product) Origin() (string, int64) { return p.SrcFile, p.SrcLine }
+func (p Product) Origin() Origin { return p.Src }
 
 // Event is one cleaned clickstream event (table `events`).
 type Event struct {
@@ -121,8 +117,7 @@ type Event struct {
 	Source      string `parquet:"source" desc:"configured source the row came from"`
 
 	UserAgent string `parquet:"-"` // used by the bot rules only
-	SrcFile   string `parquet:"-"`
-	SrcLine   int64  `parquet:"-"`
+	Src       Origin `parquet:"-"` // where the row was read
 }
 
 // NaturalKey implements Keyed.
@@ -132,7 +127,7 @@ func (e Event) NaturalKey() string { return e.EventID }
 func (e Event) Version() int64 { return 0 }
 
 // Origin implements Keyed.
-func (e Event) Origin() (string, int64) { return e.SrcFile, e.SrcLine }
+func (e Event) Origin() Origin { return e.Src }
 
 // Touch is one cleaned marketing touch (table `touches`).
 type Touch struct {
@@ -144,8 +139,7 @@ type Touch struct {
 	TouchTime  int64  `parquet:"touch_time,timestamp(microsecond)" desc:"when the action happened, UTC"`
 	Source     string `parquet:"source" desc:"configured source the row came from"`
 
-	SrcFile string `parquet:"-"`
-	SrcLine int64  `parquet:"-"`
+	Src Origin `parquet:"-"` // where the row was read
 }
 
 // NaturalKey implements Keyed.
@@ -155,7 +149,7 @@ func (t Touch) NaturalKey() string { return t.TouchID }
 func (t Touch) Version() int64 { return t.TouchTime }
 
 // Origin implements Keyed.
-func (t Touch) Origin() (string, int64) { return t.SrcFile, t.SrcLine }
+func (t Touch) Origin() Origin { return t.Src }
 
 func init() {
 	register[User]("users", "one row per platform account, personal data hashed or masked")

@@ -174,12 +174,7 @@ func withOrigin(row schemas.Keyed, rec ingest.Record) any {
 	v := reflect.New(reflect.TypeOf(row)).Elem()
 	v.Set(reflect.ValueOf(row))
 	v.FieldByName("Source").SetString(rec.Source)
-	v.FieldByName("SrcFile").SetString(rec.File)
-	line := rec.Line + rec.Offset<<20 // orders lines of later splits after earlier ones
-	if rec.RowGroup > 0 {
-		line = int64(rec.RowGroup)<<32 | rec.Line
-	}
-	v.FieldByName("SrcLine").SetInt(line)
+	v.FieldByName("Src").Set(reflect.ValueOf(rec.Origin()))
 	return v.Interface()
 }
 

@@ -225,10 +225,17 @@ func TestFeedback(t *testing.T) {
 }
 
 func TestLaterIsOrderIndependent(t *testing.T) {
-	a := schemas.User{UserID: "u", UpdatedAt: 2, SrcFile: "a", SrcLine: 9}
-	b := schemas.User{UserID: "u", UpdatedAt: 2, SrcFile: "b", SrcLine: 1}
-	c := schemas.User{UserID: "u", UpdatedAt: 3, SrcFile: "a", SrcLine: 1}
+	a := schemas.User{UserID: "u", UpdatedAt: 2, Src: schemas.Origin{File: "a", Line: 9}}
+	b := schemas.User{UserID: "u", UpdatedAt: 2, Src: schemas.Origin{File: "b", Line: 1}}
+	c := schemas.User{UserID: "u", UpdatedAt: 3, Src: schemas.Origin{File: "a", Line: 1}}
 	if !schemas.Later(b, a) || schemas.Later(a, b) || !schemas.Later(c, b) {
 		t.Fatal("Later does not order by version, then file, then line")
+	}
+	// A line of a later split or row group comes after a higher line counted from an earlier one.
+	early := schemas.Event{EventID: "e", Src: schemas.Origin{File: "f", Offset: 0, Line: 900}}
+	late := schemas.Event{EventID: "e", Src: schemas.Origin{File: "f", Offset: 1 << 26, Line: 2}}
+	group2 := schemas.Event{EventID: "e", Src: schemas.Origin{File: "f", RowGroup: 2, Line: 1}}
+	if !schemas.Later(late, early) || schemas.Later(early, late) || !schemas.Later(group2, late) {
+		t.Fatal("Later does not order splits and row groups")
 	}
 }

@@ -71,8 +71,8 @@ func skuOf(row any) string {
 
 // refReject is a reject of the refs stage; the raw text is the row's natural key, never its fields.
 func refReject(source, reason, detail string, row schemas.Keyed) schemas.Reject {
-	file, line := row.Origin()
-	return ingest.NewReject(source, RefsStage, reason, detail, file, line&(1<<32-1), int32(line>>32), 0, row.NaturalKey())
+	o := row.Origin()
+	return ingest.NewReject(source, RefsStage, reason, detail, o.File, o.Line, o.RowGroup, o.Offset, row.NaturalKey())
 }
 
 // set builds a lookup set from a side input once per DoFn instance.

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/clean/normalize"
@@ -23,6 +24,11 @@ type Record struct {
 	Offset   int64 // byte offset of the split the line is counted from; 0 for whole files
 	Fields   map[string]string
 	Raw      string // the raw line of a JSONL file; empty otherwise (RawText rebuilds it)
+}
+
+// Origin is where the record was read.
+func (r Record) Origin() schemas.Origin {
+	return schemas.Origin{File: r.File, RowGroup: r.RowGroup, Offset: r.Offset, Line: r.Line}
 }
 
 // RawText is the record as text for a reject: the raw line when there is one, else its fields as JSON.
@@ -68,7 +74,7 @@ func NewReject(source, stage, reason, detail, file string, line int64, rowGroup 
 	raw = normalize.MaskPII(strings.ToValidUTF8(raw, "\uFFFD"))
 	if len(raw) > MaxRawBytes {
 		cut := MaxRawBytes
-		for cut > 0 && !utf8Start(raw[cut]) {
+		for cut > 0 && !utf8.RuneStart(raw[cut]) {
 			cut--
 		}
 		raw = raw[:cut]
@@ -78,5 +84,3 @@ func NewReject(source, stage, reason, detail, file string, line int64, rowGroup 
 		File: file, Line: line, RowGroup: rowGroup, Offset: offset, Raw: raw,
 	}
 }
-
-func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
