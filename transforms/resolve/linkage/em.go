@@ -132,10 +132,27 @@ type EMStats struct {
 	MaxChange float64
 }
 
-// pattern is a distinct comparison vector with its count.
-type pattern struct {
-	v     Vector
-	count float64
+// Pattern is a distinct comparison vector with the number of pairs that have it.
+type Pattern struct {
+	V     Vector
+	Count float64
+}
+
+// Patterns folds comparison vectors into distinct patterns with counts, in first-seen order.
+func Patterns(vectors []Vector) []Pattern {
+	index := map[string]int{}
+	var pats []Pattern
+	for _, v := range vectors {
+		k := string(vectorKey(v))
+		i, ok := index[k]
+		if !ok {
+			i = len(pats)
+			index[k] = i
+			pats = append(pats, Pattern{V: v})
+		}
+		pats[i].Count++
+	}
+	return pats
 }
 
 // EM estimates the parameters from unlabelled comparison vectors by expectation-maximisation of
@@ -144,26 +161,24 @@ type pattern struct {
 // more than opts.Tolerance, or after opts.MaxIterations. With opts.FixU, u stays at init's
 // values. init is not modified.
 func EM(vectors []Vector, init *Params, opts EMConfig) (*Params, EMStats) {
+	// Distinct vectors with counts: EM then costs O(patterns) per iteration, not O(pairs).
+	return EMPatterns(Patterns(vectors), init, opts)
+}
+
+// EMPatterns is EM over distinct comparison vectors with their counts, as a distributed job
+// aggregates them.
+func EMPatterns(pats []Pattern, init *Params, opts EMConfig) (*Params, EMStats) {
 	if opts.MaxIterations <= 0 {
 		opts.MaxIterations = 100
 	}
 	if opts.Tolerance <= 0 {
 		opts.Tolerance = 1e-6
 	}
-	// Distinct vectors with counts: EM then costs O(patterns) per iteration, not O(pairs).
-	index := map[string]int{}
-	var pats []pattern
-	for _, v := range vectors {
-		k := string(vectorKey(v))
-		i, ok := index[k]
-		if !ok {
-			i = len(pats)
-			index[k] = i
-			pats = append(pats, pattern{v: v})
-		}
-		pats[i].count++
+	total := 0.0
+	for _, pt := range pats {
+		total += pt.Count
 	}
-	st := EMStats{Pairs: len(vectors), Patterns: len(pats)}
+	st := EMStats{Pairs: int(total), Patterns: len(pats)}
 	p := init.Clone()
 	if len(pats) == 0 {
 		st.Converged = true
@@ -175,7 +190,6 @@ func EM(vectors []Vector, init *Params, opts EMConfig) (*Params, EMStats) {
 		mAcc[f] = make([]float64, len(p.M[f]))
 		uAcc[f] = make([]float64, len(p.U[f]))
 	}
-	total := float64(len(vectors))
 	for it := 1; it <= opts.MaxIterations; it++ {
 		for f := range mAcc {
 			clear(mAcc[f])
@@ -186,7 +200,7 @@ func EM(vectors []Vector, init *Params, opts EMConfig) (*Params, EMStats) {
 		for _, pt := range pats {
 			// E step, in logs to stay finite with many fields.
 			lm, lu := math.Log(lambda), math.Log(1-lambda)
-			for f, lv := range pt.v {
+			for f, lv := range pt.V {
 				if lv == Missing {
 					continue
 				}
@@ -194,13 +208,13 @@ func EM(vectors []Vector, init *Params, opts EMConfig) (*Params, EMStats) {
 				lu += math.Log(math.Max(p.U[f][lv], probFloor))
 			}
 			w := 1 / (1 + math.Exp(lu-lm))
-			matches += w * pt.count
-			for f, lv := range pt.v {
+			matches += w * pt.Count
+			for f, lv := range pt.V {
 				if lv == Missing {
 					continue
 				}
-				mAcc[f][lv] += w * pt.count
-				uAcc[f][lv] += (1 - w) * pt.count
+				mAcc[f][lv] += w * pt.Count
+				uAcc[f][lv] += (1 - w) * pt.Count
 			}
 		}
 		// M step.
