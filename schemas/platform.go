@@ -3,9 +3,9 @@ package schemas
 // User is one cleaned platform account (table `users`).
 type User struct {
 	UserID              string `parquet:"user_id" desc:"platform account id"`
-	PhoneHash           string `parquet:"phone_hash,optional" desc:"salted HMAC-SHA256 of the E.164 phone"`
-	PhoneMasked         string `parquet:"phone_masked,optional" desc:"phone for people to read, masked: 138****5678"`
-	EmailHash           string `parquet:"email_hash,optional" desc:"salted HMAC-SHA256 of the normalised e-mail"`
+	PhoneHash           string `parquet:"phone_hash,optional" pii:"identifier" desc:"salted HMAC-SHA256 of the E.164 phone"`
+	PhoneMasked         string `parquet:"phone_masked,optional" pii:"contact" desc:"phone for people to read, masked: 138****5678"`
+	EmailHash           string `parquet:"email_hash,optional" pii:"identifier" desc:"salted HMAC-SHA256 of the normalised e-mail"`
 	Gender              string `parquet:"gender,optional" desc:"female, male, or null when unknown"`
 	BirthYear           int32  `parquet:"birth_year,optional" desc:"year of birth, from the birthday or the stated age; null when absent or impossible"`
 	City                string `parquet:"city,optional" desc:"city as stated on the account, width-folded and trimmed"`
