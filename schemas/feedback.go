@@ -27,8 +27,8 @@ func (r Review) Origin() Origin { return r.Src }
 type Ticket struct {
 	TicketID    string `parquet:"ticket_id" desc:"ticket id"`
 	UserID      string `parquet:"user_id,optional" desc:"account, when the agent linked one"`
-	PhoneHash   string `parquet:"phone_hash,optional" desc:"salted HMAC-SHA256 of the caller's E.164 phone"`
-	PhoneMasked string `parquet:"phone_masked,optional" desc:"caller's phone, masked"`
+	PhoneHash   string `parquet:"phone_hash,optional" pii:"identifier" desc:"salted HMAC-SHA256 of the caller's E.164 phone"`
+	PhoneMasked string `parquet:"phone_masked,optional" pii:"contact" desc:"caller's phone, masked"`
 	Category    string `parquet:"category" desc:"complaint, return, delivery, inquiry or other"`
 	Status      string `parquet:"status" desc:"open, pending or closed"`
 	Text        string `parquet:"text,optional" desc:"ticket text, phones and e-mails masked"`
@@ -54,9 +54,9 @@ func (t Ticket) Origin() Origin { return t.Src }
 type SitePost struct {
 	PostID       string `parquet:"post_id" desc:"post id on the site, prefixed by the site"`
 	Site         string `parquet:"site" desc:"review site"`
-	NicknameHash string `parquet:"nickname_hash,optional" desc:"salted HMAC-SHA256 of the author's nickname"`
+	NicknameHash string `parquet:"nickname_hash,optional" pii:"identifier" desc:"salted HMAC-SHA256 of the author's nickname"`
 	City         string `parquet:"city,optional" desc:"city the author states"`
-	PhoneHint    string `parquet:"phone_hint,optional" desc:"the partial phone the site shows, as 138****5678 or ****5678"`
+	PhoneHint    string `parquet:"phone_hint,optional" pii:"contact" desc:"the partial phone the site shows, as 138****5678 or ****5678"`
 	Rating       int32  `parquet:"rating,optional" desc:"stars, 1 to 5"`
 	Text         string `parquet:"text,optional" desc:"post text, phones and e-mails masked"`
 	PostedAt     int64  `parquet:"posted_at,timestamp(microsecond)" desc:"when the post was published, UTC"`
@@ -77,7 +77,7 @@ func (p SitePost) Origin() Origin { return p.Src }
 
 // VendorProfile is one cleaned enrichment row from a data vendor (table `vendor_profiles`).
 type VendorProfile struct {
-	VendorKey  string   `parquet:"vendor_key" desc:"salted HMAC-SHA256 of the vendor's phone hash"`
+	VendorKey  string   `parquet:"vendor_key" pii:"identifier" desc:"salted HMAC-SHA256 of the vendor's phone hash"`
 	Vendor     string   `parquet:"vendor" desc:"vendor, as the source is named"`
 	AgeBand    string   `parquet:"age_band,optional" desc:"age band such as 25-34"`
 	IncomeBand string   `parquet:"income_band,optional" desc:"low, lower_middle, middle, upper_middle or high"`
