@@ -4,7 +4,7 @@ package schemas
 // its raw value, and how it joined the person.
 type IdentityLink struct {
 	IDType   string  `parquet:"id_type" desc:"identifier type: account, phone, email, device, anonymous, vendor_md5, vendor_sha256, ticket or post"`
-	IDHash   string  `parquet:"id_hash" desc:"salted HMAC-SHA256 of the identifier type and normalised value"`
+	IDHash   string  `parquet:"id_hash" pii:"identifier,key" desc:"salted HMAC-SHA256 of the identifier type and normalised value"`
 	PersonID string  `parquet:"person_id" desc:"resolved person the identifier belongs to"`
 	LinkedBy string  `parquet:"linked_by" desc:"how the identifier joined the person: deterministic (shared with another identifier on a record), probabilistic (Fellegi-Sunter match) or alone (no link)"`
 	Score    float64 `parquet:"score" desc:"match probability of a probabilistic link; 1 for deterministic links and lone identifiers"`
