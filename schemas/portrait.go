@@ -6,7 +6,7 @@ package schemas
 type Portrait struct {
 	// Who.
 	PersonID         string   `parquet:"person_id" desc:"resolved person id (persons.person_id)"`
-	PhoneMasked      string   `parquet:"phone_masked,optional" desc:"the person's phone for people to read, masked: 138****5678; from the most recently updated account"`
+	PhoneMasked      string   `parquet:"phone_masked,optional" pii:"contact" desc:"the person's phone for people to read, masked: 138****5678; from the most recently updated account"`
 	Accounts         int32    `parquet:"accounts" desc:"platform accounts of the person"`
 	MarketingConsent bool     `parquet:"marketing_consent" desc:"true when every account of the person agreed to marketing (one refusal wins)"`
 	Gender           string   `parquet:"gender,optional" desc:"female or male; from the platform account"`
