@@ -3,6 +3,7 @@ package affinity
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -95,7 +96,7 @@ func TestToyByHand(t *testing.T) {
 }
 
 // bruteForce enumerates every itemset of the universe and every rule from
-// it, straight from the definitions.
+// it, straight from the definitions, with transactions as bit masks.
 func bruteForce(transactions [][]string, universe []string, opt Options) map[string]Rule {
 	n := len(transactions)
 	minLen, maxLen := max(opt.MinLen, 1), opt.MaxLen
@@ -103,40 +104,47 @@ func bruteForce(transactions [][]string, universe []string, opt Options) map[str
 		maxLen = 10
 	}
 	need := max(1, int(math.Ceil(float64(n)*opt.MinSupport)))
-	count := func(items []string) int {
-		c := 0
-		for _, tx := range transactions {
-			all := true
-			for _, it := range items {
-				all = all && slices.Contains(tx, it)
+	masks := make([]int, n)
+	for t, tx := range transactions {
+		for i, it := range universe {
+			if slices.Contains(tx, it) {
+				masks[t] |= 1 << i
 			}
-			if all {
+		}
+	}
+	count := func(set int) int {
+		c := 0
+		for _, m := range masks {
+			if m&set == set {
 				c++
 			}
 		}
 		return c
 	}
 	out := map[string]Rule{}
-	for mask := 1; mask < 1<<len(universe); mask++ {
-		var set []string
-		for i, it := range universe {
-			if mask&(1<<i) != 0 {
-				set = append(set, it)
-			}
-		}
+	for set := 1; set < 1<<len(universe); set++ {
 		c := count(set)
-		if c < need || len(set) < minLen || len(set) > maxLen {
+		size := bits.OnesCount(uint(set))
+		if c < need || size < minLen || size > maxLen {
 			continue
 		}
-		for i, head := range set {
-			body := append(slices.Clone(set[:i]), set[i+1:]...)
-			conf := float64(c) / float64(count(body))
+		for h, head := range universe {
+			if set&(1<<h) == 0 {
+				continue
+			}
+			conf := float64(c) / float64(count(set&^(1<<h)))
 			if conf < opt.MinConfidence-1e-12 {
 				continue
 			}
+			var body []string
+			for i, it := range universe {
+				if i != h && set&(1<<i) != 0 {
+					body = append(body, it)
+				}
+			}
 			slices.Sort(body)
 			r := Rule{Antecedent: body, Consequent: head, Count: c, Support: float64(c) / float64(n),
-				Confidence: conf, Lift: conf / (float64(count([]string{head})) / float64(n))}
+				Confidence: conf, Lift: conf / (float64(count(1<<h)) / float64(n))}
 			out[strings.Join(body, "|")+"=>"+head] = r
 		}
 	}
@@ -147,14 +155,26 @@ func bruteForce(transactions [][]string, universe []string, opt Options) map[str
 // data: duplicated items, empty baskets, every threshold and length bound.
 func TestMatchesBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	names := []string{"a", "b", "c", "d", "e", "f", "g", "茶"}
+	names := []string{"a", "b", "c", "d", "e", "f", "g", "茶", "i", "j", "k", "l"}
+	compared := 0
 	for trial := 0; trial < 400; trial++ {
-		universe := names[:2+rng.IntN(len(names)-1)]
+		universe := names[:2+rng.IntN(7)]
 		n := 1 + rng.IntN(40)
+		if trial%10 == 0 { // deeper trees: more items and baskets
+			universe, n = names, 100+rng.IntN(200)
+		}
+		// Baskets are noisy copies of three patterns, so items correlate.
+		patterns := make([][]bool, 3)
+		for p := range patterns {
+			for range universe {
+				patterns[p] = append(patterns[p], rng.IntN(2) == 0)
+			}
+		}
 		transactions := make([][]string, n)
 		for i := range transactions {
-			for _, it := range universe {
-				if rng.Float64() < 0.45 {
+			pattern := patterns[rng.IntN(len(patterns))]
+			for j, it := range universe {
+				if pattern[j] != (rng.Float64() < 0.15) {
 					transactions[i] = append(transactions[i], it)
 					if rng.IntN(6) == 0 {
 						transactions[i] = append(transactions[i], it) // a duplicate counts once
@@ -174,6 +194,7 @@ func TestMatchesBruteForce(t *testing.T) {
 			opt.MaxLen = max(opt.MinLen, 1) + rng.IntN(3)
 		}
 		want := bruteForce(transactions, universe, opt)
+		compared += len(want)
 		got, err := Mine(transactions, opt)
 		if err != nil {
 			t.Fatalf("trial %d: %v", trial, err)
@@ -192,6 +213,10 @@ func TestMatchesBruteForce(t *testing.T) {
 				t.Errorf("trial %d: %s listed before %s", trial, ruleText(got[i-1]), ruleText(r))
 			}
 		}
+	}
+	t.Logf("%d rules compared", compared)
+	if compared < 10000 {
+		t.Errorf("only %d rules compared: the random data are too thin to test much", compared)
 	}
 }
 
