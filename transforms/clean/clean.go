@@ -34,6 +34,17 @@ type Options struct {
 	SampleSalt string
 }
 
+// Salt returns the hashing salt: the environment variable's value, else the sample's salt.
+func (o Options) Salt() (string, error) {
+	if salt := os.Getenv(o.SaltEnv); salt != "" {
+		return salt, nil
+	}
+	if o.SampleSalt != "" {
+		return o.SampleSalt, nil
+	}
+	return "", fmt.Errorf("no hashing salt: set the environment variable %s", o.SaltEnv)
+}
+
 // env is what a parser needs: the source, its zone, the salt, the rules and the run's horizon.
 type env struct {
 	src     sources.Source
@@ -61,12 +72,9 @@ func newEnv(cfg *sources.Config, source string, opt Options) (*env, error) {
 	if err != nil {
 		return nil, fmt.Errorf("run date: %w", err)
 	}
-	salt := os.Getenv(opt.SaltEnv)
-	if salt == "" {
-		salt = opt.SampleSalt
-	}
-	if salt == "" {
-		return nil, fmt.Errorf("no hashing salt: set the environment variable %s", opt.SaltEnv)
+	salt, err := opt.Salt()
+	if err != nil {
+		return nil, err
 	}
 	r, err := compileRules(cfg.Rules)
 	if err != nil {

@@ -14,6 +14,8 @@ import (
 type StageTotals struct {
 	Source, Stage                           string
 	In, Out, Rejected, Deduplicated, Nulled int64
+	// Reports counts guard and link rows: figures of a stage that are not records passing through.
+	Reports int64
 }
 
 // Balanced reports whether every record in is accounted for.
@@ -43,6 +45,8 @@ func Totals(rows []schemas.QualityCount) []StageTotals {
 			t.Deduplicated += r.Count
 		case Nulled:
 			t.Nulled += r.Count
+		case Guard, Linked:
+			t.Reports += r.Count
 		}
 	}
 	out := make([]StageTotals, 0, len(byKey))
@@ -95,6 +99,9 @@ type SourceTotals struct {
 func BySource(totals []StageTotals) []SourceTotals {
 	var out []SourceTotals
 	for _, t := range totals {
+		if t.In == 0 && t.Reports > 0 {
+			continue // a stage that reports guards or links, not records
+		}
 		if len(out) == 0 || out[len(out)-1].Source != t.Source {
 			out = append(out, SourceTotals{Source: t.Source, Read: t.In})
 		}
@@ -106,11 +113,12 @@ func BySource(totals []StageTotals) []SourceTotals {
 	return out
 }
 
-// WriteReasons prints the rejects and nulled fields per source, stage and reason, most frequent first.
+// WriteReasons prints the rejects, nulled fields, resolve guards and links per source, stage and
+// reason, most frequent first.
 func WriteReasons(w io.Writer, rows []schemas.QualityCount) error {
 	var picked []schemas.QualityCount
 	for _, r := range rows {
-		if r.Measure == Rejected || r.Measure == Nulled {
+		if r.Measure == Rejected || r.Measure == Nulled || r.Measure == Guard || r.Measure == Linked {
 			picked = append(picked, r)
 		}
 	}

@@ -25,6 +25,10 @@ const (
 	Deduplicated = "deduplicated"
 	// Nulled counts field values that were invalid and dropped from an otherwise good record.
 	Nulled = "nulled"
+	// Guard counts identifiers that a guard of the resolve stage stopped from linking.
+	Guard = "guard"
+	// Linked counts what the resolve stage joined: probabilistic matches, persons, merges.
+	Linked = "linked"
 )
 
 const sep = "\x1f"

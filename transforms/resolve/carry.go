@@ -1,0 +1,73 @@
+package resolve
+
+import (
+	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/clean/normalize"
+	"github.com/shopportraits/portraits/transforms/resolve/identity"
+)
+
+// carried is what one record says about identity: the identifiers it carries and the account it
+// belongs to. Every identifier of a record with an account joins that account; the identifiers of a
+// record without one are linked to each other (a vendor row's two hashes, a ticket and its phone).
+type carried struct {
+	account string   // account node key, "" when the record names none
+	others  []string // node keys of its other identifiers
+}
+
+// carriedBy returns the identifiers of a cleaned row of any kind; rows of kinds that carry no
+// identity (products, order lines) carry nothing.
+func carriedBy(row any) carried {
+	var c carried
+	add := func(typ, value string) {
+		if value != "" {
+			c.others = append(c.others, identity.Key(typ, value))
+		}
+	}
+	switch r := row.(type) {
+	case schemas.User:
+		c.account = accountKey(r.UserID)
+		add(identity.Phone, r.Phone)
+		add(identity.Email, r.Email)
+		if v := normalize.VendorPhoneKey(r.Phone); v != "" {
+			add(identity.VendorSHA256, normalize.SHA256Hex(v))
+			add(identity.VendorMD5, normalize.MD5Hex(v))
+		}
+	case schemas.Order:
+		c.account = accountKey(r.UserID)
+	case schemas.Touch:
+		c.account = accountKey(r.UserID)
+	case schemas.Review:
+		c.account = accountKey(r.UserID)
+	case schemas.Event:
+		c.account = accountKey(r.UserID)
+		add(identity.Device, r.DeviceID)
+		add(identity.Anonymous, r.AnonymousID)
+	case schemas.Ticket:
+		c.account = accountKey(r.UserID)
+		add(identity.Ticket, r.TicketID)
+		add(identity.Phone, r.Phone)
+	case schemas.VendorProfile:
+		add(identity.VendorSHA256, r.PhoneSHA256)
+		add(identity.VendorMD5, r.PhoneMD5)
+	case schemas.SitePost:
+		add(identity.Post, r.PostID)
+	}
+	return c
+}
+
+func accountKey(uid string) string {
+	if uid == "" {
+		return ""
+	}
+	return identity.Key(identity.Account, uid)
+}
+
+// priority is the rank of an identifier type in identity.Types: lower is stronger.
+func priority(typ string) int {
+	for i, t := range identity.Types {
+		if t == typ {
+			return i
+		}
+	}
+	return len(identity.Types)
+}

@@ -1,0 +1,188 @@
+package resolve
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/clean/normalize"
+	"github.com/shopportraits/portraits/transforms/resolve/identity"
+	"github.com/shopportraits/portraits/transforms/resolve/linkage"
+)
+
+// model is one Fellegi-Sunter model: weak records of one kind against accounts.
+type model struct {
+	Name        string
+	Fields      []string
+	Comparators []linkage.Comparator
+}
+
+// The two models. Field values are prepared by ticketValues, postValues and accountValues.
+var (
+	ticketModel = model{Name: "ticket",
+		Fields: []string{"phone", "name", "surname"},
+		Comparators: []linkage.Comparator{
+			linkage.LevenshteinLevels{Thresholds: []int{1}},
+			linkage.JaroWinklerLevels{Thresholds: []float64{0.9, 0.7}},
+			linkage.Exact{},
+		}}
+	postModel = model{Name: "post",
+		Fields: []string{"phone_last4", "phone_prefix3", "nickname", "email_local", "city"},
+		Comparators: []linkage.Comparator{
+			linkage.Exact{},
+			linkage.Exact{},
+			linkage.JaroWinklerLevels{Thresholds: []float64{0.9, 0.75}},
+			linkage.JaroWinklerLevels{Thresholds: []float64{0.9, 0.75}},
+			linkage.Exact{},
+		}}
+	models = []model{ticketModel, postModel}
+)
+
+// candidate is one record prepared for one model: the weak record or an account.
+type candidate struct {
+	Model  int8 // index into models
+	Weak   bool
+	Key    string   // node key
+	Values []string // field values in the model's order
+	Blocks []string // blocking keys, model-prefixed
+}
+
+// national returns the 11-digit national number of a Chinese mobile, else "".
+func national(e164 string) string {
+	if normalize.IsMobileCN(e164) {
+		return e164[3:]
+	}
+	return ""
+}
+
+// simplify lower-cases a name and drops spaces and punctuation.
+func simplify(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, s)
+}
+
+// handle is a name's ASCII letters only: e-mail local parts and pinyin handles without their digits.
+func handle(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < utf8.RuneSelf && unicode.IsLetter(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, s)
+}
+
+// surname is the first character of a Chinese name, else the first letters up to a space.
+func surname(name string) string {
+	name = strings.TrimSpace(name)
+	r, size := utf8.DecodeRuneInString(name)
+	if unicode.Is(unicode.Han, r) {
+		return name[:size]
+	}
+	first, _, _ := strings.Cut(name, " ")
+	return simplify(first)
+}
+
+// city drops the 市 suffix people add or leave out.
+func city(c string) string { return strings.TrimSuffix(strings.TrimSpace(c), "市") }
+
+// firstRune is the first character of s, "" when empty.
+func firstRune(s string) string {
+	_, size := utf8.DecodeRuneInString(s)
+	return s[:size]
+}
+
+// blocks names a record's blocking keys for model m, leaving out keys with an empty part.
+func blocks(m int8, keys ...[]string) []string {
+	var out []string
+	for _, parts := range keys {
+		if slices.Contains(parts, "") {
+			continue
+		}
+		out = append(out, models[m].Name+"/"+strings.Join(parts, "|"))
+	}
+	return out
+}
+
+// ticketCandidate prepares a ticket that names no account; ok is false for the others.
+func ticketCandidate(t schemas.Ticket) (candidate, bool) {
+	if t.UserID != "" || t.TicketID == "" {
+		return candidate{}, false
+	}
+	n := national(t.Phone)
+	c := candidate{Model: 0, Weak: true, Key: identity.Key(identity.Ticket, t.TicketID),
+		Values: []string{n, simplify(t.Name), surname(t.Name)}}
+	if n != "" {
+		c.Blocks = blocks(0, []string{"p7", n[:7]}, []string{"l4", n[7:]})
+	}
+	return c, len(c.Blocks) > 0
+}
+
+// postCandidate prepares a review-site post.
+func postCandidate(p schemas.SitePost) candidate {
+	last4, prefix3 := "", ""
+	if h := p.PhoneHint; len(h) >= 8 {
+		last4 = h[len(h)-4:]
+		if !strings.HasPrefix(h, "*") {
+			prefix3 = h[:3]
+		}
+	}
+	nick, ci := simplify(p.Nickname), city(p.City)
+	c := candidate{Model: 1, Weak: true, Key: identity.Key(identity.Post, p.PostID),
+		Values: []string{last4, prefix3, nick, handle(p.Nickname), ci}}
+	c.Blocks = postBlocks(last4, ci, nick, handle(p.Nickname))
+	return c
+}
+
+// accountCandidates prepares an account for both models.
+func accountCandidates(u schemas.User) []candidate {
+	key := identity.Key(identity.Account, u.UserID)
+	n := national(u.Phone)
+	local, _, _ := strings.Cut(u.Email, "@")
+	nick, ci := simplify(u.Name), city(u.City)
+	var out []candidate
+	if n != "" {
+		out = append(out, candidate{Model: 0, Key: key, Values: []string{n, nick, surname(u.Name)},
+			Blocks: blocks(0, []string{"p7", n[:7]}, []string{"l4", n[7:]})})
+	}
+	last4, prefix3 := "", ""
+	if n != "" {
+		last4, prefix3 = n[7:], n[:3]
+	}
+	h := handle(local)
+	if h == "" {
+		h = handle(u.Name)
+	}
+	out = append(out, candidate{Model: 1, Key: key, Values: []string{last4, prefix3, nick, h, ci},
+		Blocks: postBlocks(last4, ci, nick, h)})
+	return out
+}
+
+// postBlocks are the post model's blocking keys: the phone's last four digits, the city with the
+// name's first character, and the first four letters of the handle.
+func postBlocks(last4, city, nick, handle string) []string {
+	return blocks(1, []string{"l4", last4}, []string{"cn", city, firstRune(nick)}, []string{"h4", first(handle, 4)})
+}
+
+// first returns the first n bytes of an ASCII string, or "" when it is shorter.
+func first(s string, n int) string {
+	if len(s) < n {
+		return ""
+	}
+	return s[:n]
+}
+
+// compare returns the comparison vector of a weak record and an account of the same model.
+func compare(a, b *candidate) linkage.Vector {
+	cs := models[a.Model].Comparators
+	v := make(linkage.Vector, len(cs))
+	for i, c := range cs {
+		v[i] = int8(c.Compare(a.Values[i], b.Values[i]))
+	}
+	return v
+}

@@ -1,0 +1,387 @@
+package resolve
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"slices"
+	"strings"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/transforms/stats"
+
+	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/clean"
+	"github.com/shopportraits/portraits/transforms/quality"
+	"github.com/shopportraits/portraits/transforms/resolve/linkage"
+)
+
+// Match links weak records to accounts with two Fellegi-Sunter models: tickets that name no
+// account (the caller's name and a phone that may be mistyped) and review-site posts (nickname,
+// city and a partial phone). Candidate pairs come from blocking (accounts are blocked only on keys
+// some weak record has, so the shuffle stays the size of the weak records' neighbourhoods); m and u
+// are estimated per model by EM over the histogram of comparison vectors, u starting from random
+// pairs of a bounded sample. A weak record joins its best account when the match probability
+// reaches the threshold. The output is node facts (the weak record and the account as partners,
+// with the score) for the identity graph, and quality counts.
+func Match(s beam.Scope, users, tickets, posts beam.PCollection, cfg MatchConfig, opt Options) (facts, counts beam.PCollection) {
+	s = s.Scope("resolve.Match")
+	weak := beam.Flatten(s, beam.ParDo(s, ticketCandidates, tickets), beam.ParDo(s, postCandidates, posts))
+	accounts := beam.ParDo(s, userCandidates, users)
+	weakKeys := beam.ParDo(s, blockKeys, weak)
+	blocked := beam.Flatten(s, beam.ParDo(s, &accountBlocksFn{}, accounts, beam.SideInput{Input: weakKeys}), beam.ParDo(s, candidateBlocks, weak))
+	pairs, skipped := beam.ParDo2(s, &compareFn{MaxBlock: cfg.MaxBlock}, beam.GroupByKey(s, blocked))
+	byWeak := beam.GroupByKey(s, pairs)
+	hist := stats.SumPerKey(s, beam.ParDo(s, patternsOf, byWeak))
+	sample := beam.Combine(s, &sampleFn{K: sampleSize}, beam.Flatten(s, weak, accounts))
+	params := beam.ParDo(s, &estimateFn{Config: cfg}, beam.Impulse(s), beam.SideInput{Input: hist}, beam.SideInput{Input: sample})
+	facts, scored := beam.ParDo2(s, &scoreFn{Threshold: cfg.Threshold, Salt: opt.Salt}, byWeak, beam.SideInput{Input: params})
+	return facts, beam.Flatten(s, skipped, scored)
+}
+
+// sampleSize bounds the weak records and accounts per model that random pairs are drawn from.
+const sampleSize = 2000
+
+func ticketCandidates(t schemas.Ticket, emit func(candidate)) {
+	if c, ok := ticketCandidate(t); ok {
+		emit(c)
+	}
+}
+
+func postCandidates(p schemas.SitePost, emit func(candidate)) {
+	if c := postCandidate(p); len(c.Blocks) > 0 {
+		emit(c)
+	}
+}
+
+func userCandidates(u schemas.User, emit func(candidate)) {
+	for _, c := range accountCandidates(u) {
+		emit(c)
+	}
+}
+
+func blockKeys(c candidate, emit func(string)) {
+	for _, b := range c.Blocks {
+		emit(b)
+	}
+}
+
+func candidateBlocks(c candidate, emit func(string, candidate)) {
+	for _, b := range c.Blocks {
+		emit(b, c)
+	}
+}
+
+// accountBlocksFn blocks an account on the keys that some weak record shares with it. The weak
+// keys side input holds a few keys per weak record.
+type accountBlocksFn struct {
+	keys map[string]bool
+}
+
+func (f *accountBlocksFn) ProcessElement(c candidate, weakKeys func(*string) bool, emit func(string, candidate)) {
+	if f.keys == nil {
+		f.keys = map[string]bool{}
+		var k string
+		for weakKeys(&k) {
+			f.keys[k] = true
+		}
+	}
+	for _, b := range c.Blocks {
+		if f.keys[b] {
+			emit(b, c)
+		}
+	}
+}
+
+// pair is one compared (weak record, account) pair, keyed by the weak record.
+type pair struct {
+	Model   int8
+	Account string
+	Vector  string // one byte per field: the level, 0xff when missing
+}
+
+// compareFn compares every weak record of a block with every account of it. A block with more
+// accounts than MaxBlock is too common a key to tell people apart: it is skipped and counted.
+type compareFn struct {
+	MaxBlock int
+
+	counts quality.Counts
+}
+
+func (f *compareFn) StartBundle(_ context.Context, _ func(string, pair), _ func(string, int64)) {
+	f.counts = quality.Counts{}
+}
+
+func (f *compareFn) ProcessElement(ctx context.Context, block string, iter func(*candidate) bool, emit func(string, pair), _ func(string, int64)) {
+	var weak, accts []candidate
+	var c candidate
+	for iter(&c) {
+		if c.Weak {
+			weak = append(weak, c)
+		} else {
+			accts = append(accts, c)
+		}
+	}
+	if len(weak) == 0 || len(accts) == 0 {
+		return
+	}
+	if len(accts) > f.MaxBlock {
+		model, _, _ := strings.Cut(block, "/")
+		f.counts.Add(ctx, quality.Key{Source: Source, Stage: Stage, Measure: quality.Guard, Reason: "max_block:" + model}, 1)
+		return
+	}
+	for i := range weak {
+		for j := range accts {
+			emit(weak[i].Key, pair{Model: weak[i].Model, Account: accts[j].Key, Vector: vectorString(compare(&weak[i], &accts[j]))})
+		}
+	}
+}
+
+func (f *compareFn) FinishBundle(_ func(string, pair), count func(string, int64)) {
+	f.counts.Emit(count)
+}
+
+func vectorString(v linkage.Vector) string {
+	b := make([]byte, len(v))
+	for i, l := range v {
+		b[i] = byte(l)
+	}
+	return string(b)
+}
+
+func parseVector(s string) linkage.Vector {
+	v := make(linkage.Vector, len(s))
+	for i := range len(s) {
+		v[i] = int8(s[i])
+	}
+	return v
+}
+
+// distinctPairs drains a weak record's pairs, once per account (blocks overlap), sorted by account.
+func distinctPairs(iter func(*pair) bool) []pair {
+	var out []pair
+	var p pair
+	for iter(&p) {
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b pair) int { return strings.Compare(a.Account, b.Account) })
+	return slices.CompactFunc(out, func(a, b pair) bool { return a.Account == b.Account })
+}
+
+// patternsOf counts comparison vectors per model for EM: key "model/vector".
+func patternsOf(_ string, iter func(*pair) bool, emit func(string, int64)) {
+	for _, p := range distinctPairs(iter) {
+		emit(fmt.Sprintf("%d/%s", p.Model, p.Vector), 1)
+	}
+}
+
+// sample keeps, per model, the weak records and the accounts whose keys hash smallest: a
+// deterministic, mergeable sample of bounded size.
+type sample struct {
+	Weak, Accounts [][]candidate // per model
+}
+
+// sampleFn combines candidates into a sample of K per model and side.
+type sampleFn struct {
+	K int
+}
+
+func (f *sampleFn) CreateAccumulator() sample {
+	return sample{Weak: make([][]candidate, len(models)), Accounts: make([][]candidate, len(models))}
+}
+
+func (f *sampleFn) AddInput(a sample, c candidate) sample {
+	side := a.Accounts
+	if c.Weak {
+		side = a.Weak
+	}
+	side[c.Model] = f.keep(append(side[c.Model], c))
+	return a
+}
+
+func (f *sampleFn) MergeAccumulators(a, b sample) sample {
+	for m := range models {
+		a.Weak[m] = f.keep(append(a.Weak[m], b.Weak[m]...))
+		a.Accounts[m] = f.keep(append(a.Accounts[m], b.Accounts[m]...))
+	}
+	return a
+}
+
+// keep bounds a side to the K candidates of smallest key hash, once each.
+func (f *sampleFn) keep(cs []candidate) []candidate {
+	slices.SortFunc(cs, func(a, b candidate) int {
+		if ha, hb := keyHash(a.Key), keyHash(b.Key); ha != hb {
+			if ha < hb {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+	cs = slices.CompactFunc(cs, func(a, b candidate) bool { return a.Key == b.Key })
+	if len(cs) > f.K {
+		cs = cs[:f.K]
+	}
+	return cs
+}
+
+func keyHash(s string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(s))
+	return h.Sum64()
+}
+
+// estimateFn fits each model's m and u by EM and emits them, JSON-encoded, as one element.
+type estimateFn struct {
+	Config MatchConfig
+}
+
+func (f *estimateFn) ProcessElement(_ []byte, hist func(*string, *int64) bool, samples func(*sample) bool, emit func(string)) error {
+	pats := make([][]linkage.Pattern, len(models))
+	var key string
+	var n int64
+	for hist(&key, &n) {
+		var m int
+		var v string
+		if _, err := fmt.Sscanf(key, "%d/", &m); err != nil || m < 0 || m >= len(models) {
+			return fmt.Errorf("resolve: bad pattern key %q", key)
+		}
+		_, v, _ = strings.Cut(key, "/")
+		pats[m] = append(pats[m], linkage.Pattern{V: parseVector(v), Count: float64(n)})
+	}
+	for m := range pats {
+		slices.SortFunc(pats[m], func(a, b linkage.Pattern) int { return strings.Compare(vectorString(a.V), vectorString(b.V)) })
+	}
+	var smp sample
+	if !samples(&smp) {
+		smp = (&sampleFn{}).CreateAccumulator()
+	}
+	params := make([]*linkage.Params, len(models))
+	for m, md := range models {
+		init := initialParams(md, smp.Weak[m], smp.Accounts[m], f.Config)
+		params[m], _ = linkage.EMPatterns(pats[m], init, linkage.EMConfig{MaxIterations: f.Config.MaxIterations, Tolerance: f.Config.Tolerance})
+	}
+	data, err := json.Marshal(params)
+	if err != nil {
+		return fmt.Errorf("resolve: encode match parameters: %w", err)
+	}
+	emit(string(data))
+	return nil
+}
+
+// initialParams starts EM: u from the level frequencies of random (weak, account) pairs of the
+// sample (nearly all non-matches; add-one smoothed), m from linkage.DefaultM, a 10% match share.
+func initialParams(md model, weak, accounts []candidate, cfg MatchConfig) *linkage.Params {
+	p := &linkage.Params{Fields: md.Fields, Lambda: 0.1}
+	counts := make([][]float64, len(md.Comparators))
+	for f, c := range md.Comparators {
+		levels := c.Levels()
+		p.Levels = append(p.Levels, levels)
+		p.M = append(p.M, linkage.DefaultM(len(levels)))
+		counts[f] = make([]float64, len(levels))
+	}
+	if len(weak) > 0 && len(accounts) > 0 {
+		rng := rand.New(rand.NewPCG(cfg.Seed, 0x7265736f))
+		for range cfg.RandomPairs {
+			v := compare(&weak[rng.IntN(len(weak))], &accounts[rng.IntN(len(accounts))])
+			for f, l := range v {
+				if l != linkage.Missing {
+					counts[f][l]++
+				}
+			}
+		}
+	}
+	for f := range counts {
+		total := 0.0
+		for _, c := range counts[f] {
+			total += c + 1
+		}
+		u := make([]float64, len(counts[f]))
+		for l, c := range counts[f] {
+			u[l] = (c + 1) / total
+		}
+		p.U = append(p.U, u)
+	}
+	return p
+}
+
+// scoreFn links a weak record to its best account when the match probability reaches the
+// threshold (ties: the smallest account key), as node facts of both.
+type scoreFn struct {
+	Threshold float64
+	Salt      clean.Options
+
+	salt   string
+	params []*linkage.Params
+	counts quality.Counts
+}
+
+func (f *scoreFn) Setup() error {
+	var err error
+	f.salt, err = f.Salt.Salt()
+	return err
+}
+
+func (f *scoreFn) StartBundle(_ context.Context, _ func(string, node), _ func(string, int64)) {
+	f.counts = quality.Counts{}
+}
+
+func (f *scoreFn) ProcessElement(ctx context.Context, weakKey string, iter func(*pair) bool, params func(*string) bool, facts func(string, node), _ func(string, int64)) error {
+	if f.params == nil {
+		var data string
+		if !params(&data) {
+			return fmt.Errorf("resolve: no match parameters")
+		}
+		if err := json.Unmarshal([]byte(data), &f.params); err != nil {
+			return fmt.Errorf("resolve: decode match parameters: %w", err)
+		}
+	}
+	var best pair
+	bestP := -1.0
+	for _, p := range distinctPairs(iter) {
+		_, prob := f.params[p.Model].Score(parseVector(p.Vector))
+		if prob > bestP {
+			best, bestP = p, prob
+		}
+	}
+	name := models[best.Model].Name
+	linked := func(reason string) quality.Key {
+		return quality.Key{Source: Source, Stage: Stage, Measure: quality.Linked, Reason: reason + ":" + name}
+	}
+	f.counts.Add(ctx, linked("candidates"), 1)
+	if bestP < f.Threshold {
+		return nil
+	}
+	f.counts.Add(ctx, linked("matched"), 1)
+	facts(nodeHash(f.salt, weakKey), node{Key: weakKey, Partners: []string{best.Account}, Score: bestP})
+	facts(nodeHash(f.salt, best.Account), node{Key: best.Account, Partners: []string{weakKey}})
+	return nil
+}
+
+func (f *scoreFn) FinishBundle(_ func(string, node), count func(string, int64)) {
+	f.counts.Emit(count)
+}
+
+func init() {
+	register.Function2x0(ticketCandidates)
+	register.Function2x0(postCandidates)
+	register.Function2x0(userCandidates)
+	register.Function2x0(blockKeys)
+	register.Function2x0(candidateBlocks)
+	register.Function3x0(patternsOf)
+	register.DoFn3x0[candidate, func(*string) bool, func(string, candidate)](&accountBlocksFn{})
+	register.DoFn5x0[context.Context, string, func(*candidate) bool, func(string, pair), func(string, int64)](&compareFn{})
+	register.Combiner3[sample, candidate, sample](&sampleFn{})
+	register.DoFn4x1[[]byte, func(*string, *int64) bool, func(*sample) bool, func(string), error](&estimateFn{})
+	register.DoFn6x1[context.Context, string, func(*pair) bool, func(*string) bool, func(string, node), func(string, int64), error](&scoreFn{})
+	register.Emitter1[candidate]()
+	register.Emitter2[string, candidate]()
+	register.Emitter2[string, pair]()
+	register.Iter1[candidate]()
+	register.Iter1[pair]()
+	register.Iter1[sample]()
+	register.Iter2[string, int64]()
+}

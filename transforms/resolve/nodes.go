@@ -1,0 +1,172 @@
+package resolve
+
+import (
+	"context"
+	"slices"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/shopportraits/portraits/transforms/clean"
+	"github.com/shopportraits/portraits/transforms/clean/normalize"
+	"github.com/shopportraits/portraits/transforms/quality"
+	"github.com/shopportraits/portraits/transforms/resolve/identity"
+)
+
+// keepMax bounds the accounts and partners a node remembers: enough to tell that a cap is exceeded,
+// small enough that a hub identifier cannot blow up one element.
+const keepMax = 64
+
+// node is everything known about one identifier, merged over every record that carries it and
+// over last night's identity map. It is keyed by the salted hash of its key.
+type node struct {
+	Key      string   // node key; "" when only last night's map knows the identifier
+	Accounts []string // account keys seen with it on a record, sorted, at most keepMax+1
+	Partners []string // node keys linked to it without an account (records, matches), sorted, at most keepMax+1
+	Score    float64  // match probability when a probabilistic match linked it
+	Prev     string   // last night's person id
+}
+
+// mergeNodes merges node facts; the result does not depend on the order.
+type mergeNodes struct{}
+
+func (mergeNodes) MergeAccumulators(a, b node) node {
+	if a.Key == "" {
+		a.Key = b.Key
+	}
+	a.Accounts = union(a.Accounts, b.Accounts)
+	a.Partners = union(a.Partners, b.Partners)
+	a.Score = max(a.Score, b.Score)
+	a.Prev = max(a.Prev, b.Prev)
+	return a
+}
+
+// union merges two sorted sets, keeping at most keepMax+1 values (enough to know a cap was passed).
+func union(a, b []string) []string {
+	if len(b) == 0 {
+		return a
+	}
+	out := slices.Concat(a, b)
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if len(out) > keepMax+1 {
+		out = out[:keepMax+1]
+	}
+	return out
+}
+
+// extractFn turns cleaned rows of any kind into node facts keyed by the identifier's salted hash,
+// merged per bundle so that a device seen in ten thousand events leaves the bundle once. Junk
+// identifiers (the blocklist) are left out and counted.
+type extractFn struct {
+	Config Config
+	Salt   clean.Options
+
+	junk   blocklist
+	salt   string
+	nodes  map[string]*node
+	counts quality.Counts
+}
+
+// flushAt bounds the nodes a bundle holds before it emits them.
+const flushAt = 200_000
+
+func (f *extractFn) Setup() error {
+	var err error
+	if f.junk, err = f.Config.compileBlocklist(); err != nil {
+		return err
+	}
+	f.salt, err = f.Salt.Salt()
+	return err
+}
+
+func (f *extractFn) StartBundle(_ context.Context, _ func(string, node), _ func(string, int64)) {
+	f.nodes = map[string]*node{}
+	f.counts = quality.Counts{}
+}
+
+func (f *extractFn) ProcessElement(ctx context.Context, row beam.X, emit func(string, node), count func(string, int64)) {
+	c := carriedBy(row)
+	keep := func(key string) bool {
+		if key == "" {
+			return false
+		}
+		typ, value := identity.Split(key)
+		if f.junk.junk(typ, value) {
+			f.counts.Add(ctx, guardKey("blocklist", typ), 1)
+			return false
+		}
+		return true
+	}
+	account := c.account
+	if !keep(account) {
+		account = ""
+	}
+	var others []string
+	for _, k := range c.others {
+		if keep(k) {
+			others = append(others, k)
+		}
+	}
+	if account != "" {
+		f.add(account, node{})
+		for _, k := range others {
+			f.add(k, node{Accounts: []string{account}})
+		}
+	} else {
+		for _, k := range others {
+			var partners []string
+			for _, p := range others {
+				if p != k {
+					partners = append(partners, p)
+				}
+			}
+			slices.Sort(partners)
+			f.add(k, node{Partners: partners})
+		}
+	}
+	if len(f.nodes) >= flushAt {
+		f.flush(emit, count)
+	}
+}
+
+func (f *extractFn) add(key string, n node) {
+	n.Key = key
+	if cur, ok := f.nodes[key]; ok {
+		*cur = mergeNodes{}.MergeAccumulators(*cur, n)
+		return
+	}
+	f.nodes[key] = &n
+}
+
+func (f *extractFn) flush(emit func(string, node), count func(string, int64)) {
+	for key, n := range f.nodes {
+		emit(nodeHash(f.salt, key), *n)
+	}
+	clear(f.nodes)
+	f.counts.Emit(count)
+}
+
+func (f *extractFn) FinishBundle(emit func(string, node), count func(string, int64)) {
+	f.flush(emit, count)
+}
+
+// nodeHash is the salted hash that stands for an identifier in every output.
+func nodeHash(salt, key string) string { return normalize.Hash(salt, key) }
+
+// Stage is the name of the resolve stage in quality counts.
+const Stage = "resolve"
+
+// Source is the quality source under which the resolve stage reports guards and matches.
+const Source = "identity"
+
+// guardKey names the quality counter of a guard that fired for an identifier type.
+func guardKey(guard, typ string) quality.Key {
+	return quality.Key{Source: Source, Stage: Stage, Measure: quality.Guard, Reason: guard + ":" + typ}
+}
+
+func init() {
+	register.Combiner1[node](&mergeNodes{})
+	register.DoFn4x0[context.Context, beam.X, func(string, node), func(string, int64)](&extractFn{})
+	register.Emitter2[string, node]()
+}
