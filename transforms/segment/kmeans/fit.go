@@ -90,7 +90,8 @@ func (opt Options) withDefaults(n int) (Options, error) {
 }
 
 // Fit clusters points (one row per point, the same number of features each).
-// A NaN or infinite value is an error naming its row and feature.
+// A NaN or infinite value is an error naming its row and feature (0-based
+// indexes into points).
 func Fit(points [][]float64, opt Options) (*Model, error) {
 	n := len(points)
 	if n == 0 {
