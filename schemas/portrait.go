@@ -1,8 +1,10 @@
 package schemas
 
 // Portrait is everything known about one resolved person on the run's business day (table
-// `portraits`). Counts and windows ("last 7 days") end with the run day in the business zone; money
-// is in fen; a field the person's facts cannot fill is null.
+// `portraits`). Counts and windows ("last 7 days") end with the run day in the business zone (or
+// the portrait config's as-of day, when it sets an earlier one); money is in fen; a field the
+// person's facts cannot fill is null. An optional column stores its Go zero value as null, so the
+// columns where zero is a real value (hour 0, a refund rate of 0, ordered today) are pointers.
 type Portrait struct {
 	// Who.
 	PersonID         string   `parquet:"person_id" desc:"resolved person id (persons.person_id)"`
@@ -23,17 +25,17 @@ type Portrait struct {
 	RegisteredAt     int64    `parquet:"registered_at,optional,timestamp(microsecond)" desc:"earliest registration of the person's accounts, UTC"`
 
 	// Value.
-	Orders             int32   `parquet:"orders" desc:"paid orders (paid, shipped, completed or refunded; cancelled and unpaid ones excluded)"`
-	Items              int32   `parquet:"items" desc:"units bought in paid orders"`
-	GMVFen             int64   `parquet:"gmv_fen" desc:"amount paid over paid orders, in fen"`
-	NetGMVFen          int64   `parquet:"net_gmv_fen" desc:"gmv_fen minus refunds, in fen"`
-	AvgOrderValueFen   int64   `parquet:"avg_order_value_fen,optional" desc:"gmv_fen divided by orders, rounded, in fen; null without orders"`
-	RefundRate         float64 `parquet:"refund_rate,optional" desc:"refunded fen divided by gmv_fen, 0 to 1; null without orders"`
-	DiscountOrderShare float64 `parquet:"discount_order_share,optional" desc:"share of paid orders with a discount, 0 to 1; null without orders"`
-	CouponOrderShare   float64 `parquet:"coupon_order_share,optional" desc:"share of paid orders that used a coupon, 0 to 1; null without orders"`
-	FirstOrderAt       int64   `parquet:"first_order_at,optional,timestamp(microsecond)" desc:"first paid order, UTC"`
-	LastOrderAt        int64   `parquet:"last_order_at,optional,timestamp(microsecond)" desc:"last paid order, UTC"`
-	DaysSinceLastOrder int32   `parquet:"days_since_last_order,optional" desc:"business days from the last paid order to the run day; null without orders"`
+	Orders             int32    `parquet:"orders" desc:"paid orders (paid, shipped, completed or refunded; cancelled and unpaid ones excluded)"`
+	Items              int32    `parquet:"items" desc:"units bought in paid orders"`
+	GMVFen             int64    `parquet:"gmv_fen" desc:"amount paid over paid orders, in fen"`
+	NetGMVFen          int64    `parquet:"net_gmv_fen" desc:"gmv_fen minus refunds, in fen"`
+	AvgOrderValueFen   *int64   `parquet:"avg_order_value_fen,optional" desc:"gmv_fen divided by orders, rounded, in fen; null without orders"`
+	RefundRate         *float64 `parquet:"refund_rate,optional" desc:"refunded fen divided by gmv_fen, 0 to 1; null without orders"`
+	DiscountOrderShare *float64 `parquet:"discount_order_share,optional" desc:"share of paid orders with a discount, 0 to 1; null without orders"`
+	CouponOrderShare   *float64 `parquet:"coupon_order_share,optional" desc:"share of paid orders that used a coupon, 0 to 1; null without orders"`
+	FirstOrderAt       int64    `parquet:"first_order_at,optional,timestamp(microsecond)" desc:"first paid order, UTC"`
+	LastOrderAt        int64    `parquet:"last_order_at,optional,timestamp(microsecond)" desc:"last paid order, UTC"`
+	DaysSinceLastOrder *int32   `parquet:"days_since_last_order,optional" desc:"business days from the last paid order to the run day; null without orders"`
 
 	// RFM as the lifetimes library defines it, purchases bucketed per business day.
 	Frequency        float64 `parquet:"frequency" desc:"repeat purchase days: distinct days with a paid order, minus one"`
@@ -53,7 +55,7 @@ type Portrait struct {
 	// Where and when.
 	PreferredChannel   string `parquet:"preferred_channel,optional" desc:"app, web or mini_program: the channel of most events and orders"`
 	BestContactWeekday int32  `parquet:"best_contact_weekday,optional" desc:"ISO weekday 1 (Monday) to 7 when the person engages and opens messages most, business zone"`
-	BestContactHour    int32  `parquet:"best_contact_hour,optional" desc:"hour 0-23 of the business zone when the person engages and opens messages most"`
+	BestContactHour    *int32 `parquet:"best_contact_hour,optional" desc:"hour 0-23 of the business zone when the person engages and opens messages most"`
 	TouchesReceived7d  int32  `parquet:"touches_received_7d" desc:"marketing messages delivered (or sent, when no delivery is reported) in the last 7 days"`
 	TouchesOpened7d    int32  `parquet:"touches_opened_7d" desc:"marketing messages opened or clicked in the last 7 days"`
 	TouchesReceived30d int32  `parquet:"touches_received_30d" desc:"marketing messages delivered (or sent) in the last 30 days"`
@@ -61,30 +63,30 @@ type Portrait struct {
 	Unsubscribed       bool   `parquet:"unsubscribed" desc:"the person unsubscribed from a marketing channel and has not been touched since"`
 
 	// Activity.
-	ActiveDays7d      int32 `parquet:"active_days_7d" desc:"business days with an event or order in the last 7 days"`
-	ActiveDays30d     int32 `parquet:"active_days_30d" desc:"business days with an event or order in the last 30 days"`
-	ActiveDays90d     int32 `parquet:"active_days_90d" desc:"business days with an event or order in the last 90 days"`
-	Sessions          int32 `parquet:"sessions" desc:"distinct clickstream sessions"`
-	LastSeenAt        int64 `parquet:"last_seen_at,optional,timestamp(microsecond)" desc:"latest event or order, UTC"`
-	DaysSinceLastSeen int32 `parquet:"days_since_last_seen,optional" desc:"business days from last_seen_at to the run day; null when never seen"`
+	ActiveDays7d      int32  `parquet:"active_days_7d" desc:"business days with an event or order in the last 7 days"`
+	ActiveDays30d     int32  `parquet:"active_days_30d" desc:"business days with an event or order in the last 30 days"`
+	ActiveDays90d     int32  `parquet:"active_days_90d" desc:"business days with an event or order in the last 90 days"`
+	Sessions          int32  `parquet:"sessions" desc:"distinct clickstream sessions"`
+	LastSeenAt        int64  `parquet:"last_seen_at,optional,timestamp(microsecond)" desc:"latest event or order, UTC"`
+	DaysSinceLastSeen *int32 `parquet:"days_since_last_seen,optional" desc:"business days from last_seen_at to the run day; null when never seen"`
 
 	// Lifecycle.
 	Lifecycle string `parquet:"lifecycle" desc:"unaware, aware, interested, first_purchase, repeat, loyal, dormant or churn_risk (rules in the portrait config)"`
 
 	// Feedback.
-	Reviews        int32   `parquet:"reviews" desc:"product reviews written"`
-	AvgRating      float64 `parquet:"avg_rating,optional" desc:"mean stars of the rated reviews and review-site posts, 1 to 5"`
-	Sentiment      float64 `parquet:"sentiment,optional" desc:"mean probability that the person's texts (reviews, tickets, review-site posts) are positive, 0 to 1, from the nightly text model"`
-	NegativeTexts  int32   `parquet:"negative_texts" desc:"texts the model judged negative (probability below 0.5)"`
-	Tickets        int32   `parquet:"tickets" desc:"customer-service tickets"`
-	OpenComplaints int32   `parquet:"open_complaints" desc:"complaint tickets still open or pending"`
-	SitePosts      int32   `parquet:"site_posts" desc:"third-party review-site posts matched to the person"`
+	Reviews        int32    `parquet:"reviews" desc:"product reviews written"`
+	AvgRating      float64  `parquet:"avg_rating,optional" desc:"mean stars of the rated reviews and review-site posts, 1 to 5"`
+	Sentiment      *float64 `parquet:"sentiment,optional" desc:"mean probability that the person's texts (reviews, tickets, review-site posts) are positive, 0 to 1, from the nightly text model"`
+	NegativeTexts  int32    `parquet:"negative_texts" desc:"texts the model judged negative (probability below 0.5)"`
+	Tickets        int32    `parquet:"tickets" desc:"customer-service tickets"`
+	OpenComplaints int32    `parquet:"open_complaints" desc:"complaint tickets still open or pending"`
+	SitePosts      int32    `parquet:"site_posts" desc:"third-party review-site posts matched to the person"`
 
 	// Lifetime value (BG/NBD and Gamma-Gamma fitted each night over all buyers, days as the unit).
-	PAlive               float64 `parquet:"p_alive,optional" desc:"BG/NBD probability that the person is still an active buyer; null for non-buyers"`
-	ExpectedPurchases30d float64 `parquet:"expected_purchases_30d,optional" desc:"BG/NBD expected purchase days in the next 30 days; null for non-buyers"`
-	ExpectedPurchases90d float64 `parquet:"expected_purchases_90d,optional" desc:"BG/NBD expected purchase days in the next 90 days; null for non-buyers"`
-	CLV12mFen            int64   `parquet:"clv_12m_fen,optional" desc:"12-month discounted lifetime value in fen (BG/NBD times Gamma-Gamma, lifetimes' formula); null for non-buyers"`
+	PAlive               *float64 `parquet:"p_alive,optional" desc:"BG/NBD probability that the person is still an active buyer; null for non-buyers"`
+	ExpectedPurchases30d *float64 `parquet:"expected_purchases_30d,optional" desc:"BG/NBD expected purchase days in the next 30 days; null for non-buyers"`
+	ExpectedPurchases90d *float64 `parquet:"expected_purchases_90d,optional" desc:"BG/NBD expected purchase days in the next 90 days; null for non-buyers"`
+	CLV12mFen            *int64   `parquet:"clv_12m_fen,optional" desc:"12-month discounted lifetime value in fen (BG/NBD times Gamma-Gamma, lifetimes' formula); null for non-buyers"`
 
 	// Prediction.
 	Propensity30d float64 `parquet:"propensity_30d,optional" desc:"calibrated probability of at least one purchase in the next 30 days"`
