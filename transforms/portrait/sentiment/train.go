@@ -77,7 +77,9 @@ func logCountRatios(e *extractor, texts []string, positive []bool, alpha float64
 	normNeg := math.Log(sumNeg + alpha*seen)
 	ratio := make([]float64, len(pos))
 	for j := range ratio {
-		ratio[j] = math.Log(float64(pos[j])+alpha) - normPos - math.Log(float64(neg[j])+alpha) + normNeg
+		if pos[j]+neg[j] > 0 { // no training text reaches the others
+			ratio[j] = math.Log(float64(pos[j])+alpha) - normPos - math.Log(float64(neg[j])+alpha) + normNeg
+		}
 	}
 	return ratio
 }
