@@ -19,7 +19,7 @@ const (
 const (
 	maxMaxOrder = 5
 	minHashBits = 8
-	maxHashBits = 24 // training holds about 24 bytes per bucket: 400 MB at 24 bits
+	maxHashBits = 24 // training holds up to 28 bytes per bucket: 470 MB at 24 bits
 	maxEpochs   = 100
 )
 
