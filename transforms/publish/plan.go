@@ -1,13 +1,13 @@
 // Package publish turns a finished run (a dt=YYYY-MM-DD folder with its manifest) into a load plan for
-// a warehouse: every table of the manifest with its files, rows and column documentation. Loaders for
-// each warehouse live in sub-packages (duckdb needs cgo, so it is kept out of the pipeline packages).
+// a warehouse: every table of the manifest with its files, rows and typed, documented columns, and
+// which access zone (analytics or restricted) each column may reach. Loaders for each warehouse live in
+// sub-packages (duckdb needs cgo, so it is kept out of the pipeline packages; bigquery does not), and
+// the BI views both share are in publish/views.
 package publish
 
 import (
 	"context"
 	"fmt"
-	"path"
-	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -18,8 +18,9 @@ import (
 
 // Plan is what to load: one finished run.
 type Plan struct {
-	Date   string
+	Date   string // business day, YYYY-MM-DD
 	RunID  string
+	Dir    string // the run folder, local or gs://
 	Tables []Table
 }
 
@@ -27,21 +28,23 @@ type Plan struct {
 type Table struct {
 	Name    string
 	Doc     string
-	Files   []string // full paths
+	Files   []string // full paths, local or gs://
 	Rows    int64
 	Columns []Column
 }
 
-// Column is one column as the schemas document it.
-type Column struct {
-	Name, Doc string
-}
+// SnapshotDate is the column every warehouse table starts with: the run's business day.
+const SnapshotDate = "snapshot_date"
 
-// Load reads the manifest of a run folder (OUTPUT/dt=YYYY-MM-DD) and plans its load. A run without a
-// manifest is unfinished and is refused.
+// SnapshotDateDoc documents the snapshot_date column.
+const SnapshotDateDoc = "business day of the nightly run that produced the row"
+
+// Load reads the manifest of a run folder (OUTPUT/dt=YYYY-MM-DD, local or gs://) and plans its load. A
+// run without a manifest is unfinished and is refused.
 func Load(ctx context.Context, runDir string) (*Plan, error) {
 	runDir = strings.TrimRight(runDir, "/")
-	base := path.Base(runDir)
+	slash := strings.LastIndex(runDir, "/")
+	base := runDir[slash+1:]
 	date, ok := strings.CutPrefix(base, "dt=")
 	if !ok {
 		return nil, fmt.Errorf("publish: %s is not a run folder (OUTPUT/dt=YYYY-MM-DD)", runDir)
@@ -49,17 +52,29 @@ func Load(ctx context.Context, runDir string) (*Plan, error) {
 	if _, err := time.Parse(time.DateOnly, date); err != nil {
 		return nil, fmt.Errorf("publish: %s: %w", runDir, err)
 	}
-	m, err := sink.ReadManifest(ctx, path.Dir(runDir), date)
+	// Not path.Dir: it would fold gs://bucket into gs:/bucket.
+	output := "."
+	if slash >= 0 {
+		output = runDir[:slash]
+	}
+	m, err := sink.ReadManifest(ctx, output, date)
 	if err != nil {
 		return nil, fmt.Errorf("publish: refusing to load %s: %w", runDir, err)
 	}
-	p := &Plan{Date: date, RunID: m.RunID}
+	if m.Date != "" && m.Date != date {
+		return nil, fmt.Errorf("publish: %s: the manifest is of %s", runDir, m.Date)
+	}
+	p := &Plan{Date: date, RunID: m.RunID, Dir: runDir}
 	for name, info := range m.Tables {
 		t, err := schemas.Lookup(name)
 		if err != nil {
 			return nil, fmt.Errorf("publish: %s: %w", runDir, err)
 		}
-		tp := Table{Name: name, Doc: t.Doc, Rows: info.Rows, Columns: columns(t.Type)}
+		cols, err := Columns(t)
+		if err != nil {
+			return nil, fmt.Errorf("publish: %s: %w", runDir, err)
+		}
+		tp := Table{Name: name, Doc: t.Doc, Rows: info.Rows, Columns: cols}
 		for _, f := range info.Files {
 			tp.Files = append(tp.Files, runDir+"/"+f)
 		}
@@ -69,16 +84,8 @@ func Load(ctx context.Context, runDir string) (*Plan, error) {
 	return p, nil
 }
 
-// columns lists a row struct's Parquet columns with their descriptions.
-func columns(t reflect.Type) []Column {
-	var out []Column
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("parquet"), ",")
-		if name == "-" || name == "" {
-			continue
-		}
-		out = append(out, Column{Name: name, Doc: f.Tag.Get("desc")})
-	}
-	return out
-}
+// Remote reports whether the run's files are on a remote filesystem (gs://) rather than local disk.
+func (p *Plan) Remote() bool { return strings.Contains(p.Dir, "://") }
+
+// Compact is the run's date without dashes, as partition decorators write it: 20261121.
+func (p *Plan) Compact() string { return strings.ReplaceAll(p.Date, "-", "") }

@@ -1,0 +1,85 @@
+package bigquery
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	// Beam's gs:// filesystem, through which local files are staged.
+	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/gcs"
+
+	"github.com/shopportraits/portraits/transforms/publish"
+)
+
+// sourceURIs are the gs:// URIs a table loads from: its own files when the run is on gs:// already,
+// else where stage copies them (STAGING/dt=DATE/TABLE/part-NNNNN.parquet, the run's own layout).
+func (c Config) sourceURIs(p *publish.Plan, t publish.Table) ([]string, error) {
+	if p.Remote() {
+		for _, f := range t.Files {
+			if !strings.HasPrefix(f, "gs://") {
+				return nil, fmt.Errorf("table %s: BigQuery loads from gs:// only, not %s", t.Name, f)
+			}
+		}
+		return t.Files, nil
+	}
+	if c.Staging == "" {
+		return nil, fmt.Errorf("run %s is local: name a gs:// staging prefix for its files (?staging=gs://BUCKET/PREFIX)", p.Dir)
+	}
+	out := make([]string, len(t.Files))
+	for i, f := range t.Files {
+		rel, ok := strings.CutPrefix(f, p.Dir+"/")
+		if !ok {
+			return nil, fmt.Errorf("table %s: file %s is outside the run folder %s", t.Name, f, p.Dir)
+		}
+		out[i] = c.Staging + "/dt=" + p.Date + "/" + rel
+	}
+	return out, nil
+}
+
+// stage uploads a local run's files of one table to their staging URIs through Beam's filesystem
+// package (the same gs:// client the sink writes with); a remote run needs no copy.
+func stage(ctx context.Context, p *publish.Plan, t publish.Table, uris []string) error {
+	if p.Remote() {
+		return nil
+	}
+	for i, src := range t.Files {
+		if err := upload(ctx, src, uris[i]); err != nil {
+			return fmt.Errorf("table %s: staging %s: %w", t.Name, src, err)
+		}
+	}
+	return nil
+}
+
+func upload(ctx context.Context, src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	fs, err := filesystem.New(ctx, dst)
+	if err != nil {
+		return fmt.Errorf("%s: %w", dst, err)
+	}
+	defer fs.Close()
+	// A GCS writer finalises whatever it holds on Close: cancelling its context first aborts the
+	// upload instead, so a failed copy never leaves a truncated object behind.
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	w, err := fs.OpenWrite(wctx, dst)
+	if err != nil {
+		return fmt.Errorf("%s: %w", dst, err)
+	}
+	if _, err := io.Copy(w, in); err != nil {
+		cancel()
+		w.Close()
+		return fmt.Errorf("%s: %w", dst, err)
+	}
+	// The object exists only once Close has finished the upload.
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("%s: %w", dst, err)
+	}
+	return nil
+}

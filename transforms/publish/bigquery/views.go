@@ -1,0 +1,149 @@
+package bigquery
+
+import (
+	"context"
+	"fmt"
+
+	"cloud.google.com/go/bigquery"
+	"google.golang.org/api/iterator"
+
+	"github.com/shopportraits/portraits/transforms/publish"
+	"github.com/shopportraits/portraits/transforms/publish/views"
+)
+
+// views creates or refreshes every view whose tables exist in the datasets, authorizing those that
+// read the restricted dataset on it.
+func (p *publisher) views(ctx context.Context) (views.Outcome, error) {
+	existing := map[publish.Zone]map[string]bool{}
+	for _, z := range publish.Zones {
+		names, err := p.tableNames(ctx, z)
+		if err != nil {
+			return views.Outcome{}, err
+		}
+		existing[z] = names
+	}
+	ready, waiting := views.Ready(p.cfg.AuthorizeViews, func(z publish.Zone, t string) bool { return existing[z][t] })
+	out := views.Outcome{Waiting: waiting}
+	for _, v := range ready {
+		sql, err := v.SQL(p.cfg.qualified)
+		if err != nil {
+			return out, err
+		}
+		want := &bigquery.TableMetadata{ViewQuery: sql, Description: v.Doc, Labels: labels}
+		err = p.ensure(ctx, publish.Analytics, v.Name, want, func(have *bigquery.TableMetadata) (*bigquery.TableMetadataToUpdate, error) {
+			if have.Type != bigquery.ViewTable {
+				return nil, fmt.Errorf("%s.%s exists and is not a view", p.cfg.AnalyticsDataset, v.Name)
+			}
+			if have.ViewQuery == sql && have.Description == v.Doc {
+				return nil, nil
+			}
+			return &bigquery.TableMetadataToUpdate{ViewQuery: sql, Description: v.Doc}, nil
+		})
+		if err != nil {
+			return out, fmt.Errorf("view %s: %w", v.Name, err)
+		}
+		if v.Authorized {
+			if err := p.authorize(ctx, v.Name); err != nil {
+				return out, fmt.Errorf("view %s: %w", v.Name, err)
+			}
+		}
+		out.Created = append(out.Created, v.Name)
+	}
+	return out, nil
+}
+
+// tableNames lists the tables and views of a zone's dataset.
+func (p *publisher) tableNames(ctx context.Context, z publish.Zone) (map[string]bool, error) {
+	names := map[string]bool{}
+	it := p.dataset(z).Tables(ctx)
+	for {
+		t, err := it.Next()
+		if err == iterator.Done {
+			return names, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("listing the tables of %s: %w", p.cfg.dataset(z), err)
+		}
+		names[t.TableID] = true
+	}
+}
+
+// authorize lets a view of the analytics dataset read the restricted dataset, so that analysts who
+// may query the view need no access to the restricted data it reads (an authorized view).
+func (p *publisher) authorize(ctx context.Context, view string) error {
+	ds := p.dataset(publish.Restricted)
+	md, err := ds.Metadata(ctx)
+	if err != nil {
+		return fmt.Errorf("dataset %s: %w", ds.DatasetID, err)
+	}
+	ref := p.dataset(publish.Analytics).Table(view)
+	for _, a := range md.Access {
+		if a.EntityType == bigquery.ViewEntity && a.View != nil && a.View.ProjectID == ref.ProjectID &&
+			a.View.DatasetID == ref.DatasetID && a.View.TableID == ref.TableID {
+			return nil
+		}
+	}
+	access := append(md.Access, &bigquery.AccessEntry{EntityType: bigquery.ViewEntity, View: ref})
+	if _, err := ds.Update(ctx, bigquery.DatasetMetadataToUpdate{Access: access}, md.ETag); err != nil {
+		return fmt.Errorf("authorizing it on %s: %w", ds.DatasetID, err)
+	}
+	return nil
+}
+
+// catalogRow is one row of table_catalog as a query parameter.
+type catalogRow struct {
+	TableName   string `bigquery:"table_name"`
+	ColumnName  string `bigquery:"column_name"`
+	Description string `bigquery:"description"`
+}
+
+var catalogSchema = bigquery.Schema{
+	{Name: "table_name", Type: bigquery.StringFieldType, Required: true, Description: "table or view"},
+	{Name: "column_name", Type: bigquery.StringFieldType, Required: true, Description: "column; empty for the table or view itself"},
+	{Name: "description", Type: bigquery.StringFieldType, Description: "what the table, view or column holds"},
+}
+
+// catalog replaces the rows of a zone's table_catalog that describe this run's tables and the views
+// created.
+func (p *publisher) catalog(ctx context.Context, z publish.Zone, created []string) error {
+	want := &bigquery.TableMetadata{Description: "every table, view and column of the dataset with its description", Schema: catalogSchema, Labels: labels}
+	err := p.ensure(ctx, z, publish.CatalogName, want, func(*bigquery.TableMetadata) (*bigquery.TableMetadataToUpdate, error) { return nil, nil })
+	if err != nil {
+		return fmt.Errorf("catalogue: %w", err)
+	}
+	var rows []catalogRow
+	names := []string{}
+	seen := map[string]bool{}
+	add := func(r publish.CatalogRow) {
+		rows = append(rows, catalogRow{r.Table, r.Column, r.Description})
+		if !seen[r.Table] {
+			seen[r.Table] = true
+			names = append(names, r.Table)
+		}
+	}
+	for _, r := range publish.Catalog(p.plan.In(z)) {
+		add(r)
+	}
+	if z == publish.Analytics {
+		for _, v := range views.All {
+			for _, c := range created {
+				if c == v.Name {
+					add(publish.CatalogRow{Table: v.Name, Description: v.Doc})
+				}
+			}
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	q := p.c.Query(p.cfg.catalogMerge(z))
+	q.Parameters = []bigquery.QueryParameter{{Name: "rows", Value: rows}, {Name: "tables", Value: names}}
+	q.JobIDConfig = p.jobID(publish.CatalogName, string(z))
+	q.Labels = labels
+	job, err := q.Run(ctx)
+	if err != nil {
+		return fmt.Errorf("catalogue of %s: %w", p.cfg.dataset(z), err)
+	}
+	_, err = p.wait(ctx, p.cfg.dataset(z)+"."+publish.CatalogName, job)
+	return err
+}

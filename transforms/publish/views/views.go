@@ -1,0 +1,95 @@
+// Package views defines the BI views every warehouse gets, once: each view is one SELECT written in
+// the SQL that DuckDB and BigQuery share (CASE rather than FILTER or IF, GROUP BY ordinals rather than
+// GROUP BY ALL, integer arithmetic where floating point would round, no reserved words as names), with
+// its tables left as {{analytics "name"}} or {{restricted "name"}} for each warehouse to qualify.
+package views
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"text/template"
+
+	"github.com/shopportraits/portraits/transforms/publish"
+)
+
+// View is one view of the analytics zone.
+type View struct {
+	Name string
+	Doc  string
+	// Authorized views read the restricted zone; BigQuery must authorize them on the restricted
+	// dataset, and publish creates them only when asked.
+	Authorized bool
+	query      string
+}
+
+// Ref is a table a view reads.
+type Ref struct {
+	Zone  publish.Zone
+	Table string
+}
+
+// Namer gives the qualified, quoted name of a zone's table in one warehouse.
+type Namer func(z publish.Zone, table string) string
+
+// SQL is the view's SELECT with its tables named by name.
+func (v View) SQL(name Namer) (string, error) {
+	tmpl, err := template.New(v.Name).Funcs(template.FuncMap{
+		"analytics":  func(t string) string { return name(publish.Analytics, t) },
+		"restricted": func(t string) string { return name(publish.Restricted, t) },
+	}).Option("missingkey=error").Parse(v.query)
+	if err != nil {
+		return "", fmt.Errorf("view %s: %w", v.Name, err)
+	}
+	var b strings.Builder
+	if err := tmpl.Execute(&b, nil); err != nil {
+		return "", fmt.Errorf("view %s: %w", v.Name, err)
+	}
+	return strings.TrimSpace(b.String()), nil
+}
+
+// Reads lists the tables the view reads, sorted.
+func (v View) Reads() []Ref {
+	seen := map[Ref]bool{}
+	// The recording namer cannot fail, and a template that does not parse fails every test.
+	_, _ = v.SQL(func(z publish.Zone, t string) string { seen[Ref{z, t}] = true; return t })
+	var out []Ref
+	for r := range seen {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Zone != out[j].Zone {
+			return out[i].Zone < out[j].Zone
+		}
+		return out[i].Table < out[j].Table
+	})
+	return out
+}
+
+// Outcome is what a publish did with the views.
+type Outcome struct {
+	Created []string // views created or replaced
+	Waiting []string // views not created, each with the tables it waits for
+}
+
+// Ready splits the views to create (the BI views, and the authorized ones when authorize is set)
+// into those whose tables all exist and those still waiting for some, which it names in waiting.
+func Ready(authorize bool, exists func(publish.Zone, string) bool) (ready []View, waiting []string) {
+	for _, v := range All {
+		if v.Authorized && !authorize {
+			continue
+		}
+		var missing []string
+		for _, r := range v.Reads() {
+			if !exists(r.Zone, r.Table) {
+				missing = append(missing, string(r.Zone)+"."+r.Table)
+			}
+		}
+		if len(missing) > 0 {
+			waiting = append(waiting, v.Name+" (waits for "+strings.Join(missing, ", ")+")")
+			continue
+		}
+		ready = append(ready, v)
+	}
+	return ready, waiting
+}
