@@ -65,7 +65,7 @@ func TestEveryTableIsRegisteredAndDocumented(t *testing.T) {
 			}
 		}
 	}
-	if len(All()) != 16 {
+	if len(All()) != 22 {
 		t.Errorf("%d tables registered", len(All()))
 	}
 }

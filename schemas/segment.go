@@ -1,0 +1,84 @@
+package schemas
+
+// SegmentMembership says that a person belongs to a segment (table `segment_membership`).
+type SegmentMembership struct {
+	PersonID string `parquet:"person_id" desc:"resolved person id (persons.person_id)"`
+	Segment  string `parquet:"segment" desc:"segment name: a rule segment of the segments config, an RFM segment (champions ... lost), value_decile_01 to value_decile_10, or cluster_01 ..."`
+	Kind     string `parquet:"kind" desc:"rule (segments config), rfm (from the R, F and M scores), value (gmv_fen decile among buyers) or cluster (k-means on portrait features)"`
+}
+
+// SegmentSummary is one segment's size and value on the run day (table `segment_summary`).
+type SegmentSummary struct {
+	Segment      string  `parquet:"segment" desc:"segment name, as in segment_membership; all_persons (kind all) is every person, value_top_20pct (kind value) the top fifth of buyers by gmv_fen"`
+	Kind         string  `parquet:"kind" desc:"all, rule, rfm, value or cluster"`
+	Size         int64   `parquet:"size" desc:"persons in the segment"`
+	Share        float64 `parquet:"share" desc:"size divided by the number of persons (portraits), 0 to 1"`
+	GMVShare     float64 `parquet:"gmv_share" desc:"the members' gmv_fen divided by the gmv_fen of all persons, 0 to 1; for value_top_20pct the 80/20 figure"`
+	AvgCLVFen    float64 `parquet:"avg_clv_fen" desc:"mean clv_12m_fen of the members, a member without one (a non-buyer) counted as 0, in fen"`
+	PreviousSize int64   `parquet:"previous_size" desc:"size in the previous night's summary; 0 when that summary has no row for the segment (first night, or a new segment)"`
+	Change       int64   `parquet:"change" desc:"size minus previous_size"`
+}
+
+// ClusterProfile describes one k-means cluster of persons (table `cluster_profiles`). The feature
+// columns are the means of the cluster's members in the portrait's own units: the cluster's
+// centroid in original units.
+type ClusterProfile struct {
+	Cluster            int32   `parquet:"cluster" desc:"cluster number, 1 = the largest in the training sample"`
+	Segment            string  `parquet:"segment" desc:"the cluster's segment name in segment_membership: cluster_01 ..."`
+	Label              string  `parquet:"label" desc:"readable description derived from the centroid, such as frequent high spenders"`
+	Size               int64   `parquet:"size" desc:"persons assigned to the cluster"`
+	Share              float64 `parquet:"share" desc:"size divided by the number of persons, 0 to 1"`
+	K                  int32   `parquet:"k" desc:"number of clusters of the model (fixed in the config or chosen by the silhouette)"`
+	Silhouette         float64 `parquet:"silhouette" desc:"mean silhouette of the model on its training sample, -1 to 1 (higher: better separated); 0 when k is 1"`
+	TrainingSize       int64   `parquet:"training_size" desc:"persons in the seeded training sample the model was fitted on"`
+	Frequency          float64 `parquet:"frequency" desc:"mean frequency (repeat purchase days) of the members"`
+	RecencyDays        float64 `parquet:"recency_days" desc:"mean recency_days of the members"`
+	MonetaryValueFen   float64 `parquet:"monetary_value_fen" desc:"mean monetary_value_fen of the members, in fen"`
+	GMVFen             float64 `parquet:"gmv_fen" desc:"mean gmv_fen of the members, in fen"`
+	ActiveDays30d      float64 `parquet:"active_days_30d" desc:"mean active_days_30d of the members"`
+	Sessions           float64 `parquet:"sessions" desc:"mean sessions of the members"`
+	DiscountOrderShare float64 `parquet:"discount_order_share" desc:"mean discount_order_share of the members, 0 for those without orders"`
+	DaysSinceLastSeen  float64 `parquet:"days_since_last_seen" desc:"mean days_since_last_seen of the members, capped at 365, 365 for those never seen"`
+}
+
+// AffinityRule is one association rule mined from the baskets of paid orders (table
+// `affinity_rules`): buying every antecedent item makes buying the consequent more likely.
+type AffinityRule struct {
+	Level      string   `parquet:"level" desc:"sku (items are SKUs) or category (items are top-level categories)"`
+	RuleID     int64    `parquet:"rule_id" desc:"rule number within its level, 1 = highest support (then confidence); next_best_products.rule refers to the sku level"`
+	Antecedent []string `parquet:"antecedent,list" desc:"items on the left-hand side, sorted"`
+	Consequent string   `parquet:"consequent" desc:"the item on the right-hand side"`
+	Support    float64  `parquet:"support" desc:"share of baskets holding every item of the rule, 0 to 1"`
+	Confidence float64  `parquet:"confidence" desc:"share of the baskets holding the antecedent that also hold the consequent, 0 to 1"`
+	Lift       float64  `parquet:"lift" desc:"confidence divided by the consequent's share of baskets; above 1: bought together more often than by chance"`
+	Count      int64    `parquet:"count" desc:"baskets holding every item of the rule"`
+}
+
+// NextBestProduct is a product suggested to a person by the SKU rules their purchases fire (table
+// `next_best_products`).
+type NextBestProduct struct {
+	PersonID string  `parquet:"person_id" desc:"resolved person id (persons.person_id)"`
+	Rank     int32   `parquet:"rank" desc:"1 = best suggestion for the person"`
+	SKU      string  `parquet:"sku" desc:"suggested product, never one the person already bought"`
+	Score    float64 `parquet:"score" desc:"confidence of the best rule suggesting the product, 0 to 1"`
+	Rule     int64   `parquet:"rule" desc:"affinity_rules.rule_id (level sku) of that rule"`
+}
+
+// Activation is one person put in one segment's marketing audience (table `activation`).
+type Activation struct {
+	PersonID    string `parquet:"person_id" desc:"resolved person id (persons.person_id)"`
+	Segment     string `parquet:"segment" desc:"rule segment with activate: true"`
+	Priority    int32  `parquet:"priority" desc:"the segment's priority, 1 = first served under the contact-frequency cap"`
+	Slot        int32  `parquet:"slot" desc:"which of the person's touches this week this one is: touches_received_7d plus the rank among the person's activated segments"`
+	PhoneMD5    string `parquet:"phone_md5" pii:"identifier" desc:"MD5 hex (lower case) of the person's E.164 phone, as ad platforms match audiences"`
+	PhoneSHA256 string `parquet:"phone_sha256" pii:"identifier" desc:"SHA-256 hex (lower case) of the person's E.164 phone"`
+}
+
+func init() {
+	register[SegmentMembership]("segment_membership", "one row per person and segment they belong to: rule, RFM, value decile and cluster segments")
+	register[SegmentSummary]("segment_summary", "one row per segment: size, share of persons and of GMV, mean CLV, and the change since the previous night")
+	register[ClusterProfile]("cluster_profiles", "one row per k-means cluster of persons: size, centroid in original units and a readable label")
+	register[AffinityRule]("affinity_rules", "one row per association rule mined from the baskets of paid orders, at SKU and category level")
+	register[NextBestProduct]("next_best_products", "one row per person and suggested product, from the SKU rules their purchases fire")
+	register[Activation]("activation", "one row per person and activated segment, after consent, complaint and contact-frequency exclusions; phones only as MD5 and SHA-256")
+}
