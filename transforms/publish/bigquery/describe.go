@@ -63,7 +63,7 @@ func Describe(w io.Writer, plan *publish.Plan, cfg Config) error {
 	for _, v := range views.All {
 		var reads []string
 		for _, r := range v.Reads() {
-			reads = append(reads, string(r.Zone)+"."+r.Table)
+			reads = append(reads, r.String())
 		}
 		switch {
 		case v.Authorized && !cfg.AuthorizeViews:

@@ -121,17 +121,12 @@ func (p *publisher) catalog(ctx context.Context, z publish.Zone, created []strin
 			names = append(names, r.Table)
 		}
 	}
-	for _, r := range publish.Catalog(p.plan.In(z)) {
-		add(r)
-	}
+	all := publish.Catalog(p.plan.In(z))
 	if z == publish.Analytics {
-		for _, v := range views.All {
-			for _, c := range created {
-				if c == v.Name {
-					add(publish.CatalogRow{Table: v.Name, Description: v.Doc})
-				}
-			}
-		}
+		all = append(all, views.CatalogRows(created)...)
+	}
+	for _, r := range all {
+		add(r)
 	}
 	if len(rows) == 0 {
 		return nil

@@ -29,6 +29,9 @@ type Ref struct {
 	Table string
 }
 
+// String names the table as zone.table.
+func (r Ref) String() string { return string(r.Zone) + "." + r.Table }
+
 // Namer gives the qualified, quoted name of a zone's table in one warehouse.
 type Namer func(z publish.Zone, table string) string
 
@@ -82,7 +85,7 @@ func Ready(authorize bool, exists func(publish.Zone, string) bool) (ready []View
 		var missing []string
 		for _, r := range v.Reads() {
 			if !exists(r.Zone, r.Table) {
-				missing = append(missing, string(r.Zone)+"."+r.Table)
+				missing = append(missing, r.String())
 			}
 		}
 		if len(missing) > 0 {
@@ -92,4 +95,19 @@ func Ready(authorize bool, exists func(publish.Zone, string) bool) (ready []View
 		ready = append(ready, v)
 	}
 	return ready, waiting
+}
+
+// CatalogRows are the table_catalog rows of the views named in created, in definition order.
+func CatalogRows(created []string) []publish.CatalogRow {
+	made := map[string]bool{}
+	for _, c := range created {
+		made[c] = true
+	}
+	var out []publish.CatalogRow
+	for _, v := range All {
+		if made[v.Name] {
+			out = append(out, publish.CatalogRow{Table: v.Name, Description: v.Doc})
+		}
+	}
+	return out
 }

@@ -1,0 +1,17 @@
+//go:build !cgo
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/shopportraits/portraits/transforms/publish"
+	"github.com/shopportraits/portraits/transforms/publish/views"
+)
+
+// toDuckDB explains that this binary has no DuckDB: the embedded database needs cgo.
+func toDuckDB(context.Context, io.Writer, string, *publish.Plan, options) (views.Outcome, error) {
+	return views.Outcome{}, fmt.Errorf("duckdb:// needs a build with cgo (CGO_ENABLED=1 and a C compiler); this binary publishes to bigquery:// only")
+}
