@@ -92,6 +92,11 @@ func Features(tx []clv.Transaction, cutoff time.Time, horizonDays int, opt Featu
 			bg.ProbAlive(s.Frequency, s.Recency, s.T),
 			bg.ExpectedPurchases(h, s.Frequency, s.Recency, s.T),
 		}
+		for j, v := range row {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("customer %s: feature %s is %v (BG/NBD %+v)", s.Customer, FeatureNames[j], v, bg)
+			}
+		}
 		ds.Customers = append(ds.Customers, s.Customer)
 		ds.X = append(ds.X, row)
 		ds.Labels = append(ds.Labels, w.label)

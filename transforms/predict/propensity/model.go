@@ -13,14 +13,14 @@ type Options struct {
 	// L2 is the penalty on the squared coefficients of the standardised
 	// features, against the summed log-loss (scikit-learn's 1/C); 0 fits
 	// without regularisation.
-	L2 float64
+	L2 float64 `json:"l2"`
 	// Seed drives the split into training, calibration and test parts.
-	Seed uint64
+	Seed uint64 `json:"seed"`
 	// TestShare is the share of rows held out for the metrics, in (0, 1).
-	TestShare float64
+	TestShare float64 `json:"test_share"`
 	// CalibrationShare is the share of rows the Platt scaling is fitted
 	// on, in (0, 1); TestShare + CalibrationShare must be below 1.
-	CalibrationShare float64
+	CalibrationShare float64 `json:"calibration_share"`
 }
 
 // DefaultOptions returns L2 1, seed 1, a quarter of the rows held out for
