@@ -18,6 +18,8 @@ type Table struct {
 	Type reflect.Type
 	// newBuffer makes a typed row buffer; generic so Parquet encoding runs without reflection per row.
 	newBuffer func() Buffer
+	// readRows decodes a Parquet file of the table, a row group at a time.
+	readRows func(r io.ReaderAt, size int64, emit func(any)) error
 }
 
 // Buffer collects rows of one table and encodes them as one Parquet file.
@@ -33,6 +35,10 @@ type Buffer interface {
 // NewBuffer returns an empty row buffer for the table.
 func (t Table) NewBuffer() Buffer { return t.newBuffer() }
 
+// ReadRows decodes a Parquet file of the table and calls emit with each row, a value of the
+// table's struct; it reads one batch of rows at a time.
+func (t Table) ReadRows(r io.ReaderAt, size int64, emit func(any)) error { return t.readRows(r, size, emit) }
+
 var tables = map[string]Table{}
 
 // register adds a table whose rows are T.
@@ -45,7 +51,7 @@ func register[T any](name, doc string) {
 	warmUp[T]()
 	// Known to Beam, rows decode as T on every runner, also where a DoFn takes them as beam.X.
 	beam.RegisterType(t)
-	tables[name] = Table{Name: name, Doc: doc, Type: t, newBuffer: func() Buffer { return &buffer[T]{} }}
+	tables[name] = Table{Name: name, Doc: doc, Type: t, newBuffer: func() Buffer { return &buffer[T]{} }, readRows: readRows[T]}
 }
 
 // Lookup returns the table with the given name.
@@ -110,4 +116,27 @@ func (b *buffer[T]) Flush(w io.Writer) error {
 	}
 	b.rows = b.rows[:0]
 	return nil
+}
+
+// readRows decodes a Parquet file of T rows in batches.
+func readRows[T any](r io.ReaderAt, size int64, emit func(any)) error {
+	f, err := parquet.OpenFile(r, size)
+	if err != nil {
+		return fmt.Errorf("open parquet: %w", err)
+	}
+	pr := parquet.NewGenericReader[T](f)
+	defer pr.Close()
+	batch := make([]T, 1024)
+	for {
+		n, err := pr.Read(batch)
+		for i := range n {
+			emit(batch[i])
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read parquet rows: %w", err)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"sort"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/shopportraits/portraits/transforms/clean"
 	"github.com/shopportraits/portraits/transforms/ingest"
 	"github.com/shopportraits/portraits/transforms/quality"
+	"github.com/shopportraits/portraits/transforms/resolve"
 	"github.com/shopportraits/portraits/transforms/sink"
 	"github.com/shopportraits/portraits/transforms/sources"
 )
@@ -24,6 +26,10 @@ type job struct {
 	Tasks  []ingest.Task
 	Inputs []ingest.Input
 	Clean  clean.Options
+	// Resolve holds the identity guards and matching settings.
+	Resolve resolve.Config
+	// Previous is the date of the run whose person ids tonight continues, "" for none.
+	Previous string
 }
 
 // cleaned is one source's rows after validation and deduplication.
@@ -80,7 +86,53 @@ func build(s beam.Scope, j job) error {
 		table := sources.KindTable[c.src.Kind]
 		checked[table] = append(checked[table], rows)
 	}
+	res, err := resolvePersons(s, j, checked)
+	if err != nil {
+		return err
+	}
+	checked["identity_map"] = []beam.PCollection{res.IdentityMap}
+	checked["persons"] = []beam.PCollection{res.Persons}
+	checked["merge_history"] = []beam.PCollection{res.MergeHistory}
+	counts = append(counts, res.Counts)
 	return write(s, j, checked, rejects, counts)
+}
+
+// identityTables are the cleaned tables whose rows carry identifiers.
+var identityTables = []string{"users", "orders", "events", "touches", "reviews", "tickets", "vendor_profiles", "site_posts"}
+
+// resolvePersons runs the resolve stage over the cleaned tables and last night's identity.
+func resolvePersons(s beam.Scope, j job, tables map[string][]beam.PCollection) (resolve.Outputs, error) {
+	in := resolve.Inputs{
+		Users:   typed(s, tables["users"], asUser, []schemas.User{}),
+		Tickets: typed(s, tables["tickets"], asTicket, []schemas.Ticket{}),
+		Posts:   typed(s, tables["site_posts"], asPost, []schemas.SitePost{}),
+	}
+	for _, t := range identityTables {
+		in.Rows = append(in.Rows, tables[t]...)
+	}
+	var err error
+	if j.Previous == "" {
+		in.PreviousIdentity = beam.CreateList(s, []schemas.IdentityLink{})
+		in.PreviousPersons = beam.CreateList(s, []schemas.Person{})
+	} else {
+		ctx := context.Background()
+		if in.PreviousIdentity, err = sink.Read(ctx, s, j.Output, j.Previous, "identity_map"); err != nil {
+			return resolve.Outputs{}, fmt.Errorf("previous run: %w", err)
+		}
+		if in.PreviousPersons, err = sink.Read(ctx, s, j.Output, j.Previous, "persons"); err != nil {
+			return resolve.Outputs{}, fmt.Errorf("previous run: %w", err)
+		}
+	}
+	return resolve.Resolve(s, in, j.Resolve, resolve.Options{Date: j.Date, Salt: j.Clean}), nil
+}
+
+// typed flattens one table's collections of cleaned rows (beam.X) and types them with as, or makes
+// an empty collection of the row type when the table has no source.
+func typed(s beam.Scope, cols []beam.PCollection, as any, empty any) beam.PCollection {
+	if len(cols) == 0 {
+		return beam.CreateList(s, empty)
+	}
+	return beam.ParDo(s, as, beam.Flatten(s, cols...))
 }
 
 // write sends every table through the sink and finalises the run.
@@ -153,8 +205,17 @@ func orderID(o beam.X) string { return o.(schemas.Order).OrderID }
 
 func asOrderItem(i beam.X) schemas.OrderItem { return i.(schemas.OrderItem) }
 
+func asUser(x beam.X) schemas.User { return x.(schemas.User) }
+
+func asTicket(x beam.X) schemas.Ticket { return x.(schemas.Ticket) }
+
+func asPost(x beam.X) schemas.SitePost { return x.(schemas.SitePost) }
+
 func init() {
 	register.Function1x1(productSKU)
 	register.Function1x1(orderID)
 	register.Function1x1(asOrderItem)
+	register.Function1x1(asUser)
+	register.Function1x1(asTicket)
+	register.Function1x1(asPost)
 }

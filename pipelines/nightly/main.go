@@ -12,7 +12,9 @@ import (
 	"io"
 	"log"
 	"os"
+	"path"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -22,6 +24,7 @@ import (
 	"github.com/shopportraits/portraits/transforms/clean"
 	"github.com/shopportraits/portraits/transforms/ingest"
 	"github.com/shopportraits/portraits/transforms/quality"
+	"github.com/shopportraits/portraits/transforms/resolve"
 	"github.com/shopportraits/portraits/transforms/sink"
 	"github.com/shopportraits/portraits/transforms/sources"
 )
@@ -38,6 +41,11 @@ const (
 // options are the job's own flags.
 type options struct {
 	Sources, Date, Output, SaltEnv string
+	// Previous is the run folder whose person ids tonight continues: "" finds the latest finished
+	// run before the date under Output, "none" starts afresh.
+	Previous string
+	// ResolveConfig is the identity-resolution config file, "" for the defaults.
+	ResolveConfig string
 }
 
 func main() {
@@ -46,6 +54,8 @@ func main() {
 	flag.StringVar(&o.Date, "date", "", "business day to build, YYYY-MM-DD (default: the sample's day, else yesterday in the business zone)")
 	flag.StringVar(&o.Output, "output", "out", "output folder, local path or gs://bucket/prefix")
 	flag.StringVar(&o.SaltEnv, "salt-env", "PORTRAITS_SALT", "environment variable that holds the hashing salt")
+	flag.StringVar(&o.Previous, "previous", "", "run folder (OUTPUT/dt=YYYY-MM-DD) whose person ids to continue; default: the latest finished run before --date under --output; none: start afresh")
+	flag.StringVar(&o.ResolveConfig, "resolve-config", "", "identity-resolution config (YAML): guards and matching; default: built-in")
 	flag.Parse()
 	beam.Init()
 	if err := run(context.Background(), o, os.Stdout); err != nil {
@@ -70,18 +80,29 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 		}
 		opts.SampleSalt = sampleSalt
 	}
+	rcfg, err := resolve.LoadConfig(o.ResolveConfig)
+	if err != nil {
+		return err
+	}
+	previous, err := previousRun(ctx, o, date)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	tasks, inputs, err := ingest.Plan(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "nightly %s: %d files, %d read tasks from %s\n", date, len(inputs), len(tasks), o.Sources)
+	if previous != "" {
+		fmt.Fprintf(stdout, "person ids continue the run of %s\n", previous)
+	}
 	if err := sink.Prepare(ctx, o.Output, date); err != nil {
 		return err
 	}
 	p, s := beam.NewPipelineWithRoot()
 	j := job{Config: cfg, Date: date, Output: o.Output, RunID: fmt.Sprintf("%s-%x", date, time.Now().UnixNano()),
-		Tasks: tasks, Inputs: inputs, Clean: opts}
+		Tasks: tasks, Inputs: inputs, Clean: opts, Resolve: rcfg, Previous: previous}
 	if err := build(s, j); err != nil {
 		return err
 	}
@@ -118,6 +139,28 @@ func summarise(ctx context.Context, w io.Writer, output, date string, took time.
 		return fmt.Errorf("record counts do not add up (%d problems)", len(problems))
 	}
 	return nil
+}
+
+// previousRun is the date of the run whose person ids tonight continues, "" for none.
+func previousRun(ctx context.Context, o options, date string) (string, error) {
+	switch o.Previous {
+	case "none":
+		return "", nil
+	case "":
+		return sink.Previous(ctx, o.Output, date)
+	}
+	dir := strings.TrimRight(o.Previous, "/")
+	d, ok := strings.CutPrefix(path.Base(dir), "dt=")
+	if !ok || path.Dir(dir) != strings.TrimRight(o.Output, "/") {
+		return "", fmt.Errorf("--previous %q: want a run folder OUTPUT/dt=YYYY-MM-DD under --output %s", o.Previous, o.Output)
+	}
+	if d >= date {
+		return "", fmt.Errorf("--previous %q: not before --date %s", o.Previous, date)
+	}
+	if _, err := sink.ReadManifest(ctx, o.Output, d); err != nil {
+		return "", fmt.Errorf("--previous: %w", err)
+	}
+	return d, nil
 }
 
 // isSample reports whether the sources config is the bundled sample's.

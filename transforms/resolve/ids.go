@@ -48,7 +48,6 @@ type assignFn struct {
 
 	salt      string
 	firstSeen map[string]string
-	counts    quality.Counts
 }
 
 func (f *assignFn) Setup() error {
@@ -57,12 +56,8 @@ func (f *assignFn) Setup() error {
 	return err
 }
 
-func (f *assignFn) StartBundle(_ context.Context, _ func(string, string), _ func(schemas.Person), _ func(schemas.MergeHistory), _ func(string, int64)) {
-	f.counts = quality.Counts{}
-}
-
 func (f *assignFn) ProcessElement(ctx context.Context, key string, parts func(*part) bool, owned func(*string) bool, previous func(*schemas.Person) bool,
-	ids func(string, string), persons func(schemas.Person), history func(schemas.MergeHistory), _ func(string, int64)) {
+	ids func(string, string), persons func(schemas.Person), history func(schemas.MergeHistory), count func(string, int64)) {
 	if f.firstSeen == nil {
 		f.firstSeen = map[string]string{}
 		var p schemas.Person
@@ -83,12 +78,16 @@ func (f *assignFn) ProcessElement(ctx context.Context, key string, parts func(*p
 	ids(key, person)
 	persons(schemas.Person{PersonID: person, FirstSeenDate: first, Accounts: p.Accounts, Identifiers: p.Members,
 		Probabilistic: p.Probabilistic, PrimaryAccount: p.PrimaryAccount, IdentifierTypes: p.Types})
-	linked := func(reason string) quality.Key {
-		return quality.Key{Source: Source, Stage: Stage, Measure: quality.Linked, Reason: reason}
+	// Side inputs rule out bundle methods here, so counts go out per person; the quality
+	// summary's combiner folds them.
+	linked := func(reason string) {
+		k := quality.Key{Source: Source, Stage: Stage, Measure: quality.Linked, Reason: reason}
+		quality.Counts{}.Add(ctx, k, 1)
+		count(k.String(), 1)
 	}
-	f.counts.Add(ctx, linked("persons"), 1)
+	linked("persons")
 	if len(mine) == 0 {
-		f.counts.Add(ctx, linked("new_persons"), 1)
+		linked("new_persons")
 	}
 	for i, prev := range p.Prev {
 		if prev == person {
@@ -98,7 +97,7 @@ func (f *assignFn) ProcessElement(ctx context.Context, key string, parts func(*p
 		if slices.Contains(mine, prev) {
 			reason = "merge"
 		}
-		f.counts.Add(ctx, linked(reason), 1)
+		linked(reason)
 		history(schemas.MergeHistory{Date: f.Date, OldPersonID: prev, NewPersonID: person, Reason: reason, Identifiers: p.PrevCounts[i]})
 	}
 }
@@ -130,10 +129,6 @@ func (f *assignFn) name(p part, owned []string) (string, string) {
 		return 0
 	})
 	return best, seen(best)
-}
-
-func (f *assignFn) FinishBundle(_ func(string, string), _ func(schemas.Person), _ func(schemas.MergeHistory), count func(string, int64)) {
-	f.counts.Emit(count)
 }
 
 // NewPersonID names a person born on date whose smallest identifier is key: a salted hash, so the

@@ -316,7 +316,6 @@ type scoreFn struct {
 
 	salt   string
 	params []*linkage.Params
-	counts quality.Counts
 }
 
 func (f *scoreFn) Setup() error {
@@ -325,11 +324,7 @@ func (f *scoreFn) Setup() error {
 	return err
 }
 
-func (f *scoreFn) StartBundle(_ context.Context, _ func(string, node), _ func(string, int64)) {
-	f.counts = quality.Counts{}
-}
-
-func (f *scoreFn) ProcessElement(ctx context.Context, weakKey string, iter func(*pair) bool, params func(*string) bool, facts func(string, node), _ func(string, int64)) error {
+func (f *scoreFn) ProcessElement(ctx context.Context, weakKey string, iter func(*pair) bool, params func(*string) bool, facts func(string, node), count func(string, int64)) error {
 	if f.params == nil {
 		var data string
 		if !params(&data) {
@@ -348,21 +343,20 @@ func (f *scoreFn) ProcessElement(ctx context.Context, weakKey string, iter func(
 		}
 	}
 	name := models[best.Model].Name
-	linked := func(reason string) quality.Key {
-		return quality.Key{Source: Source, Stage: Stage, Measure: quality.Linked, Reason: reason + ":" + name}
+	// Side inputs rule out bundle methods here, so counts go out per weak record.
+	linked := func(reason string) {
+		k := quality.Key{Source: Source, Stage: Stage, Measure: quality.Linked, Reason: reason + ":" + name}
+		quality.Counts{}.Add(ctx, k, 1)
+		count(k.String(), 1)
 	}
-	f.counts.Add(ctx, linked("candidates"), 1)
+	linked("candidates")
 	if bestP < f.Threshold {
 		return nil
 	}
-	f.counts.Add(ctx, linked("matched"), 1)
+	linked("matched")
 	facts(nodeHash(f.salt, weakKey), node{Key: weakKey, Partners: []string{best.Account}, Score: bestP})
 	facts(nodeHash(f.salt, best.Account), node{Key: best.Account, Partners: []string{weakKey}})
 	return nil
-}
-
-func (f *scoreFn) FinishBundle(_ func(string, node), count func(string, int64)) {
-	f.counts.Emit(count)
 }
 
 func init() {

@@ -1,0 +1,74 @@
+// Command identityeval scores a nightly run's identity map against the true persons of generated
+// data (the sample generator's truth file): pairwise precision, recall and F1 over the identifiers.
+//
+//	go run ./pipelines/identityeval --run out/dt=2026-11-21 --truth sample/truth/persons.csv.gz
+package main
+
+import (
+	"compress/gzip"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/clean"
+	"github.com/shopportraits/portraits/transforms/resolve"
+	"github.com/shopportraits/portraits/transforms/sink"
+)
+
+// sampleSalt is the bundled sample's salt (see pipelines/nightly), used when the variable is unset.
+const sampleSalt = "bundled-sample-salt"
+
+func main() {
+	run := flag.String("run", "", "run folder OUTPUT/dt=YYYY-MM-DD")
+	truth := flag.String("truth", "sample/truth/persons.csv.gz", "truth file: CSV person_id,kind,value, gzip or plain")
+	saltEnv := flag.String("salt-env", "PORTRAITS_SALT", "environment variable holding the run's hashing salt (the sample's salt when unset)")
+	flag.Parse()
+	if err := evaluate(context.Background(), os.Stdout, *run, *truth, clean.Options{SaltEnv: *saltEnv, SampleSalt: sampleSalt}); err != nil {
+		log.Fatalf("identityeval: %v", err)
+	}
+}
+
+func evaluate(ctx context.Context, w io.Writer, run, truthFile string, salt clean.Options) error {
+	dir := strings.TrimRight(run, "/")
+	date, ok := strings.CutPrefix(path.Base(dir), "dt=")
+	if !ok {
+		return fmt.Errorf("--run %q: want OUTPUT/dt=YYYY-MM-DD", run)
+	}
+	links, err := sink.ReadTable[schemas.IdentityLink](ctx, path.Dir(dir), date, "identity_map")
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(truthFile)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if strings.HasSuffix(truthFile, ".gz") {
+		gz, err := gzip.NewReader(f)
+		if err != nil {
+			return fmt.Errorf("%s: %w", truthFile, err)
+		}
+		r = gz
+	}
+	s, err := salt.Salt()
+	if err != nil {
+		return err
+	}
+	ev, err := resolve.Evaluate(r, links, s)
+	if err != nil {
+		return fmt.Errorf("%s: %w", truthFile, err)
+	}
+	fmt.Fprintf(w, "identifiers %d, of which %d belong to nobody (missing from the map %d, shared by several true persons %d)\n", ev.Identifiers, ev.Nobody, ev.Missing, ev.Ambiguous)
+	fmt.Fprintf(w, "pairs: true %d, predicted %d, correct %d\n", ev.True, ev.Predicted, ev.Correct)
+	fmt.Fprintf(w, "all identifiers:    precision %.4f  recall %.4f  F1 %.4f\n", ev.Precision, ev.Recall, ev.F1)
+	fmt.Fprintf(w, "linked identifiers: precision %.4f  recall %.4f  F1 %.4f  (%d identifiers that no record links to another left out)\n",
+		ev.Linked.Precision, ev.Linked.Recall, ev.Linked.F1, ev.Alone)
+	return nil
+}

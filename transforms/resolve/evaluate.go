@@ -1,0 +1,136 @@
+package resolve
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+
+	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/resolve/identity"
+	"github.com/shopportraits/portraits/transforms/resolve/linkage"
+)
+
+// truthTypes maps the kinds of the sample generator's truth file to identifier types.
+var truthTypes = map[string]string{
+	"uid": identity.Account, "phone_e164": identity.Phone, "email": identity.Email, "device_id": identity.Device,
+	"anon_id": identity.Anonymous, "ticket_id": identity.Ticket, "post_id": identity.Post, "vendor_md5": identity.VendorMD5,
+}
+
+// Evaluation scores an identity map against the true persons.
+type Evaluation struct {
+	linkage.Pairwise
+	// Identifiers are the true identifiers found in the identity map; Missing those that are not
+	// (rejected records, junk values, identifiers no record carried); Ambiguous those the truth
+	// gives to several persons (shared test phones), left out.
+	Identifiers, Missing, Ambiguous int
+	// Alone counts identifiers that no record links to any other identifier (a device used only
+	// logged out, a vendor row for a phone no account gave): no resolver can place them, so Linked
+	// scores the others only.
+	Alone  int
+	Linked linkage.Pairwise
+	// Nobody counts the map's posts that no true person wrote.
+	Nobody int
+}
+
+// Evaluate reads a truth file (CSV `person_id,kind,value`, as the sample generator writes it)
+// and scores the identity map's persons with pairwise precision, recall and F1 over the true
+// identifiers the map holds, plus the map's posts that belong to nobody (written by people who
+// are no customer), each its own true person, so that linking them costs precision. Values are
+// hashed with the run's salt to find their rows.
+func Evaluate(truth io.Reader, links []schemas.IdentityLink, salt string) (Evaluation, error) {
+	byHash := make(map[string]string, len(links))
+	alone := map[string]bool{}
+	for _, l := range links {
+		byHash[l.IDHash] = l.PersonID
+		if l.LinkedBy == "alone" {
+			alone[l.PersonID] = true
+		}
+	}
+	r := csv.NewReader(truth)
+	r.FieldsPerRecord = 3
+	owner := map[string]string{}
+	ambiguous := map[string]bool{}
+	var keys []string
+	for line := 1; ; line++ {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return Evaluation{}, fmt.Errorf("truth: %w", err)
+		}
+		if line == 1 && rec[0] == "person_id" {
+			continue
+		}
+		typ, ok := truthTypes[rec[1]]
+		if !ok {
+			return Evaluation{}, fmt.Errorf("truth line %d: unknown kind %q", line, rec[1])
+		}
+		key := identity.Key(typ, rec[2])
+		if p, seen := owner[key]; seen {
+			if p != rec[0] {
+				ambiguous[key] = true
+			}
+			continue
+		}
+		owner[key] = rec[0]
+		keys = append(keys, key)
+	}
+	var ev Evaluation
+	var truthIDs, predicted, linkedTruth, linkedPredicted []string
+	found := map[string]bool{}
+	for _, key := range keys {
+		if ambiguous[key] {
+			ev.Ambiguous++
+			continue
+		}
+		person, hash, ok := lookup(byHash, salt, key)
+		if !ok {
+			ev.Missing++
+			continue
+		}
+		found[hash] = true
+		truthIDs = append(truthIDs, owner[key])
+		predicted = append(predicted, person)
+		if alone[person] {
+			ev.Alone++
+			continue
+		}
+		linkedTruth = append(linkedTruth, owner[key])
+		linkedPredicted = append(linkedPredicted, person)
+	}
+	// Only posts can belong to nobody: the truth lists every other identifier a person used, but
+	// not the vendor hashes of phones no vendor knows, or the SHA-256 ones.
+	for _, l := range links {
+		if l.IDType == identity.Post && !found[l.IDHash] {
+			truthIDs = append(truthIDs, "nobody:"+l.IDHash)
+			predicted = append(predicted, l.PersonID)
+			ev.Nobody++
+		}
+	}
+	ev.Identifiers = len(truthIDs)
+	ev.Pairwise = linkage.PairwiseScores(truthIDs, predicted)
+	ev.Linked = linkage.PairwiseScores(linkedTruth, linkedPredicted)
+	return ev, nil
+}
+
+// postSites are the review sites whose name prefixes a post id in the cleaned tables; the truth file
+// holds the site's own id.
+var postSites = []string{"dianping", "xiaohongshu", "weibo"}
+
+// lookup finds a true identifier's person and row hash in the identity map.
+func lookup(byHash map[string]string, salt, key string) (person, hash string, ok bool) {
+	hash = nodeHash(salt, key)
+	if p, ok := byHash[hash]; ok {
+		return p, hash, true
+	}
+	if typ, value := identity.Split(key); typ == identity.Post {
+		for _, site := range postSites {
+			hash = nodeHash(salt, identity.Key(typ, site+":"+value))
+			if p, ok := byHash[hash]; ok {
+				return p, hash, true
+			}
+		}
+	}
+	return "", "", false
+}

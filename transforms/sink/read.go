@@ -1,0 +1,96 @@
+package sink
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/shopportraits/portraits/schemas"
+)
+
+// Read reads one table of the finished run OUTPUT/dt=DATE back into the pipeline, one read task
+// per file: the rows are values of the table's schemas struct. The run's manifest, read now, lists
+// the files; a run without the table gives an empty PCollection, one without a manifest an error.
+func Read(ctx context.Context, s beam.Scope, output, date, table string) (beam.PCollection, error) {
+	s = s.Scope("sink.Read." + table)
+	t, err := schemas.Lookup(table)
+	if err != nil {
+		return beam.PCollection{}, fmt.Errorf("sink: %w", err)
+	}
+	m, err := ReadManifest(ctx, output, date)
+	if err != nil {
+		return beam.PCollection{}, err
+	}
+	files := []string{}
+	for _, f := range m.Tables[table].Files {
+		files = append(files, join(RunDir(output, date), f))
+	}
+	return beam.ParDo(s, &readFn{Table: table}, beam.CreateList(s, files), beam.TypeDefinition{Var: beam.XType, T: t.Type}), nil
+}
+
+// Empty is an empty PCollection of a table's rows, for a night without a previous run.
+func Empty(s beam.Scope, table string) (beam.PCollection, error) {
+	t, err := schemas.Lookup(table)
+	if err != nil {
+		return beam.PCollection{}, fmt.Errorf("sink: %w", err)
+	}
+	return beam.CreateList(s, reflect.MakeSlice(reflect.SliceOf(t.Type), 0, 0).Interface()), nil
+}
+
+type readFn struct {
+	Table string
+}
+
+func (f *readFn) ProcessElement(ctx context.Context, path string, emit func(beam.X)) error {
+	t, err := schemas.Lookup(f.Table)
+	if err != nil {
+		return fmt.Errorf("sink: %w", err)
+	}
+	data, err := readFile(ctx, path)
+	if err != nil {
+		return err
+	}
+	if err := t.ReadRows(bytes.NewReader(data), int64(len(data)), func(row any) { emit(row) }); err != nil {
+		return fmt.Errorf("sink: %s: %w", path, err)
+	}
+	return nil
+}
+
+func init() {
+	register.DoFn3x1[context.Context, string, func(beam.X), error](&readFn{})
+}
+
+// Previous returns the date of the latest finished run under output before date, or "" when there
+// is none: the run whose identity map and persons tonight's person ids continue.
+func Previous(ctx context.Context, output, date string) (string, error) {
+	pattern := join(output, "dt=*", ManifestName)
+	fs, err := filesystem.New(ctx, pattern)
+	if err != nil {
+		return "", fmt.Errorf("sink: %s: %w", output, err)
+	}
+	defer fs.Close()
+	manifests, err := fs.List(ctx, pattern)
+	if err != nil {
+		return "", fmt.Errorf("sink: list %s: %w", pattern, err)
+	}
+	best := ""
+	for _, m := range manifests {
+		d, ok := strings.CutPrefix(path.Base(path.Dir(filepath.ToSlash(m))), "dt=")
+		if !ok || len(d) != len(time.DateOnly) || d >= date {
+			continue
+		}
+		if _, err := time.Parse(time.DateOnly, d); err == nil && d > best {
+			best = d
+		}
+	}
+	return best, nil
+}
