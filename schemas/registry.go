@@ -37,7 +37,9 @@ func (t Table) NewBuffer() Buffer { return t.newBuffer() }
 
 // ReadRows decodes a Parquet file of the table and calls emit with each row, a value of the
 // table's struct; it reads one batch of rows at a time.
-func (t Table) ReadRows(r io.ReaderAt, size int64, emit func(any)) error { return t.readRows(r, size, emit) }
+func (t Table) ReadRows(r io.ReaderAt, size int64, emit func(any)) error {
+	return t.readRows(r, size, emit)
+}
 
 var tables = map[string]Table{}
 

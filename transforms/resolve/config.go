@@ -56,11 +56,11 @@ func DefaultConfig() Config {
 		Blocklist: map[string][]string{
 			// Placeholder phones: the 138/139 test numbers, 12345678901 and numbers whose last
 			// eight digits are all one digit.
-			identity.Phone: {`^\+86(13800000000|13900000000|12345678901)$`, `(0{8}|1{8}|2{8}|3{8}|4{8}|5{8}|6{8}|7{8}|8{8}|9{8})$`},
-			identity.Email: {`^(test|null|none|noreply|no-reply|nobody|abc|a|xxx)@`, `@(example\.(com|org|net)|test\.com|localhost)$`},
-			identity.Device: {`^[0-]+$`, `^(null|none|unknown|undefined|nil|-1|default)$`},
+			identity.Phone:     {`^\+86(13800000000|13900000000|12345678901)$`, `(0{8}|1{8}|2{8}|3{8}|4{8}|5{8}|6{8}|7{8}|8{8}|9{8})$`},
+			identity.Email:     {`^(test|null|none|noreply|no-reply|nobody|abc|a|xxx)@`, `@(example\.(com|org|net)|test\.com|localhost)$`},
+			identity.Device:    {`^[0-]+$`, `^(null|none|unknown|undefined|nil|-1|default)$`},
 			identity.Anonymous: {`^[0-]+$`, `^(null|none|unknown|undefined|nil|-1|default)$`},
-			identity.Account: {`^(0+|null|none|undefined|-1)$`},
+			identity.Account:   {`^(0+|null|none|undefined|-1)$`},
 		},
 		MaxAccounts: map[string]int{
 			identity.Phone: 3, identity.Email: 3, identity.Device: 3, identity.Anonymous: 3, identity.Ticket: 1,
@@ -68,7 +68,7 @@ func DefaultConfig() Config {
 		MaxLinks:             20,
 		MaxAccountsPerPerson: 3,
 		Rounds:               8,
-		Match: MatchConfig{Threshold: 0.95, RandomPairs: 200_000, MaxBlock: 2000, MaxIterations: 200, Tolerance: 1e-6, Seed: 1},
+		Match:                MatchConfig{Threshold: 0.95, RandomPairs: 200_000, MaxBlock: 2000, MaxIterations: 200, Tolerance: 1e-6, Seed: 1},
 	}
 }
 
