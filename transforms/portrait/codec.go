@@ -1,0 +1,252 @@
+package portrait
+
+import (
+	"cmp"
+	"encoding/binary"
+	"errors"
+	"fmt"
+)
+
+// The accumulator's wire format: a version byte, then every field in declaration order as
+// varints (zig-zag for signed values), strings and lists prefixed by their length. A person with a
+// handful of facts takes a few dozen bytes; Beam's default coders would reflect over the struct
+// for every element. Lists are checked to be sorted on decoding, since Merge relies on it.
+
+const codecVersion = 1
+
+// MarshalBinary encodes the accumulator.
+func (a *Acc) MarshalBinary() ([]byte, error) { return a.appendBinary(make([]byte, 0, 128)), nil }
+
+func (a *Acc) appendBinary(b []byte) []byte {
+	w := writer{b: append(b, codecVersion)}
+	w.ints(int64(a.accounts), int64(a.consentRefused), a.registeredAt)
+	for _, l := range []*latest{&a.phone, &a.gender, &a.birthYear, &a.city, &a.province, &a.ageBand, &a.cityTier, &a.incomeBand} {
+		w.str(l.Value)
+		w.int(l.At)
+		w.str(l.Tie)
+		w.str(l.Source)
+	}
+	w.uint(uint64(len(a.interests)))
+	for _, s := range a.interests {
+		w.str(s)
+	}
+	w.ints(int64(a.vendorRows), int64(a.orders), int64(a.items), int64(a.discountOrders), int64(a.couponOrders),
+		int64(a.weekendOrders), a.gmv, a.refund, a.lineAmount, a.firstOrder, a.lastOrder)
+	w.uint(uint64(len(a.purchaseDays)))
+	for _, d := range a.purchaseDays {
+		w.ints(int64(d.Day), d.Fen)
+	}
+	for _, ws := range [][]weight{a.categories, a.brands} {
+		w.uint(uint64(len(ws)))
+		for _, x := range ws {
+			w.str(x.Name)
+			w.int(x.W)
+		}
+	}
+	for _, counts := range [][]int32{a.channels[:], a.weekdays[:], a.hours[:]} {
+		for _, n := range counts {
+			w.int(int64(n))
+		}
+	}
+	w.uint(uint64(len(a.messages)))
+	for _, m := range a.messages {
+		w.b = binary.LittleEndian.AppendUint64(w.b, m.Key)
+		bounced := int64(0)
+		if m.Bounced {
+			bounced = 1
+		}
+		w.ints(int64(m.Sent), int64(m.Delivered), int64(m.Opened), bounced)
+	}
+	for i := range a.unsubAt {
+		w.ints(a.unsubAt[i], a.touchedAt[i])
+	}
+	w.b = binary.LittleEndian.AppendUint64(w.b, a.active[0])
+	w.b = binary.LittleEndian.AppendUint64(w.b, a.active[1])
+	w.uint(uint64(len(a.sessions)))
+	prev := uint64(0)
+	for _, h := range a.sessions { // ascending: deltas are smaller than the hashes
+		w.uint(h - prev)
+		prev = h
+	}
+	w.ints(int64(a.events), a.lastSeen, a.lastInterest, a.lastCart,
+		int64(a.reviews), int64(a.rated), a.ratingSum, int64(a.scored), a.positiveSum, int64(a.negative),
+		int64(a.tickets), int64(a.complaints), int64(a.openComplaints), int64(a.posts))
+	return w.b
+}
+
+// UnmarshalBinary decodes an accumulator written by MarshalBinary; truncated, trailing or
+// inconsistent data is an error.
+func (a *Acc) UnmarshalBinary(data []byte) error {
+	if len(data) == 0 || data[0] != codecVersion {
+		return errors.New("portrait accumulator: unknown encoding version")
+	}
+	r := reader{b: data[1:]}
+	*a = Acc{}
+	a.accounts, a.consentRefused, a.registeredAt = r.i32(), r.i32(), r.int()
+	for _, l := range []*latest{&a.phone, &a.gender, &a.birthYear, &a.city, &a.province, &a.ageBand, &a.cityTier, &a.incomeBand} {
+		l.Value, l.At, l.Tie, l.Source = r.str(), r.int(), r.str(), r.str()
+	}
+	a.interests = make([]string, r.count(1))
+	for i := range a.interests {
+		a.interests[i] = r.str()
+	}
+	a.vendorRows, a.orders, a.items, a.discountOrders, a.couponOrders = r.i32(), r.i32(), r.i32(), r.i32(), r.i32()
+	a.weekendOrders, a.gmv, a.refund, a.lineAmount, a.firstOrder, a.lastOrder = r.i32(), r.int(), r.int(), r.int(), r.int(), r.int()
+	a.purchaseDays = make([]daySpend, r.count(2))
+	for i := range a.purchaseDays {
+		a.purchaseDays[i] = daySpend{Day: r.i32(), Fen: r.int()}
+	}
+	for _, ws := range []*[]weight{&a.categories, &a.brands} {
+		*ws = make([]weight, r.count(2))
+		for i := range *ws {
+			(*ws)[i] = weight{Name: r.str(), W: r.int()}
+		}
+	}
+	for _, counts := range [][]int32{a.channels[:], a.weekdays[:], a.hours[:]} {
+		for i := range counts {
+			counts[i] = r.i32()
+		}
+	}
+	a.messages = make([]message, r.count(12))
+	for i := range a.messages {
+		a.messages[i] = message{Key: r.u64(), Sent: r.i8(), Delivered: r.i8(), Opened: r.i8(), Bounced: r.int() != 0}
+	}
+	for i := range a.unsubAt {
+		a.unsubAt[i], a.touchedAt[i] = r.int(), r.int()
+	}
+	a.active[0], a.active[1] = r.u64(), r.u64()
+	a.sessions = make(sessionSketch, r.count(1))
+	prev := uint64(0)
+	for i := range a.sessions {
+		prev += r.uint()
+		a.sessions[i] = prev
+	}
+	a.events, a.lastSeen, a.lastInterest, a.lastCart = r.i32(), r.int(), r.int(), r.int()
+	a.reviews, a.rated, a.ratingSum, a.scored, a.positiveSum, a.negative = r.i32(), r.i32(), r.int(), r.i32(), r.int(), r.i32()
+	a.tickets, a.complaints, a.openComplaints, a.posts = r.i32(), r.i32(), r.i32(), r.i32()
+	if r.err != nil {
+		return fmt.Errorf("portrait accumulator: %w", r.err)
+	}
+	if len(r.b) != 0 {
+		return fmt.Errorf("portrait accumulator: %d trailing bytes", len(r.b))
+	}
+	return a.checkSorted()
+}
+
+// checkSorted verifies the order and bounds Merge relies on.
+func (a *Acc) checkSorted() error {
+	byName := func(x, y weight) int { return cmp.Compare(x.Name, y.Name) }
+	ok := strictly(a.interests, cmp.Compare[string]) && len(a.interests) <= maxSet &&
+		strictly(a.purchaseDays, func(x, y daySpend) int { return cmp.Compare(x.Day, y.Day) }) &&
+		strictly(a.categories, byName) && len(a.categories) <= maxWeights &&
+		strictly(a.brands, byName) && len(a.brands) <= maxWeights &&
+		strictly(a.messages, func(x, y message) int { return cmp.Compare(x.Key, y.Key) }) && len(a.messages) <= maxMessages &&
+		strictly(a.sessions, cmp.Compare[uint64]) && len(a.sessions) <= sketchK
+	if !ok {
+		return errors.New("portrait accumulator: a list is out of order or too long")
+	}
+	return nil
+}
+
+// strictly reports whether s is sorted without duplicates.
+func strictly[T any](s []T, c func(a, b T) int) bool {
+	for i := 1; i < len(s); i++ {
+		if c(s[i-1], s[i]) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+type writer struct{ b []byte }
+
+func (w *writer) uint(v uint64) { w.b = binary.AppendUvarint(w.b, v) }
+func (w *writer) int(v int64)   { w.b = binary.AppendVarint(w.b, v) }
+func (w *writer) str(s string)  { w.uint(uint64(len(s))); w.b = append(w.b, s...) }
+func (w *writer) ints(vs ...int64) {
+	for _, v := range vs {
+		w.int(v)
+	}
+}
+
+// reader decodes what writer wrote; after the first error every read gives zero.
+type reader struct {
+	b   []byte
+	err error
+}
+
+var errTruncated = errors.New("truncated")
+
+func (r *reader) uint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err = errTruncated
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) int() int64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.err = errTruncated
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) i32() int32 {
+	v := r.int()
+	if int64(int32(v)) != v && r.err == nil {
+		r.err = fmt.Errorf("value %d out of range", v)
+	}
+	return int32(v)
+}
+
+func (r *reader) i8() int8 {
+	v := r.int()
+	if (v < -1 || v >= touchWindow) && r.err == nil {
+		r.err = fmt.Errorf("message age %d out of range", v)
+	}
+	return int8(v)
+}
+
+func (r *reader) u64() uint64 {
+	if r.err != nil || len(r.b) < 8 {
+		r.err = cmp.Or(r.err, errTruncated)
+		return 0
+	}
+	v := binary.LittleEndian.Uint64(r.b)
+	r.b = r.b[8:]
+	return v
+}
+
+func (r *reader) str() string {
+	n := r.uint()
+	if r.err != nil || n > uint64(len(r.b)) {
+		r.err = cmp.Or(r.err, errTruncated)
+		return ""
+	}
+	s := string(r.b[:n])
+	r.b = r.b[n:]
+	return s
+}
+
+// count reads a list length; each element takes at least minBytes, which bounds the allocation by
+// the data left.
+func (r *reader) count(minBytes int) int {
+	n := r.uint()
+	if r.err != nil || n > uint64(len(r.b)/minBytes) {
+		r.err = cmp.Or(r.err, errTruncated)
+		return 0
+	}
+	return int(n)
+}

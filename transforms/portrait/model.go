@@ -1,0 +1,197 @@
+package portrait
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/shopportraits/portraits/transforms/portrait/clv"
+	"github.com/shopportraits/portraits/transforms/portrait/lifetime"
+)
+
+// ModelCard describes the night's models and global figures: one per run, the second output of
+// Build. Every portrait of the run is computed with it.
+type ModelCard struct {
+	// Date and AsOf are the run's business day and the day the portraits describe.
+	Date string `json:"date"`
+	AsOf string `json:"as_of"`
+	// PersonsWithFacts counts persons with at least one attributed fact; Buyers those with a paid
+	// order; RepeatBuyers those with two purchase days or more.
+	PersonsWithFacts int64 `json:"persons_with_facts"`
+	Buyers           int64 `json:"buyers"`
+	RepeatBuyers     int64 `json:"repeat_buyers"`
+
+	// BGNBD is the purchase model fitted over all buyers in days (lifetimes' BetaGeoFitter), nil
+	// when it could not be fitted; BGNBDError says why. BGNBDGroups is the number of distinct
+	// (frequency, recency, T) triples it was fitted on.
+	BGNBD       *clv.BGNBD `json:"bg_nbd,omitempty"`
+	BGNBDError  string     `json:"bg_nbd_error,omitempty"`
+	BGNBDGroups int        `json:"bg_nbd_groups"`
+	// GammaGamma is the spend model fitted on repeat buyers (lifetimes' GammaGammaFitter), nil
+	// when it could not be fitted; GammaGammaError says why. GammaGammaGroups is the number of
+	// distinct (frequency, repeat spend) pairs it was fitted on.
+	GammaGamma       *clv.GammaGamma `json:"gamma_gamma,omitempty"`
+	GammaGammaError  string          `json:"gamma_gamma_error,omitempty"`
+	GammaGammaGroups int             `json:"gamma_gamma_groups"`
+
+	// RecencyCuts, FrequencyCuts and MonetaryCuts are the quintile cut points among buyers of days
+	// since the last order, purchase days and gmv_fen: the lower bounds of the histogram buckets
+	// (exact below 128, within 1.6% above) holding the 20th, 40th, 60th and 80th percentiles.
+	RecencyCuts   []int64 `json:"recency_cuts"`
+	FrequencyCuts []int64 `json:"frequency_cuts"`
+	MonetaryCuts  []int64 `json:"monetary_cuts"`
+
+	// PriceCuts are the catalog's list-price terciles in fen: an average unit price up to the
+	// first is low, up to the second mid, above it high. Empty without a catalog.
+	PriceCuts []int64 `json:"price_cuts"`
+
+	// Sentiment describes the night's text model.
+	Sentiment SentimentCard `json:"sentiment"`
+}
+
+// SentimentCard describes the night's text model.
+type SentimentCard struct {
+	// Trained is false when there were too few rated reviews; Reason says why.
+	Trained bool   `json:"trained"`
+	Reason  string `json:"reason,omitempty"`
+	// Positive and Negative count the rated reviews used (4-5 and 1-2 stars, with text).
+	Positive int `json:"positive"`
+	Negative int `json:"negative"`
+	// TrainTexts and HoldoutTexts split them by a hash of the review id.
+	TrainTexts   int `json:"train_texts"`
+	HoldoutTexts int `json:"holdout_texts"`
+	// Accuracy is the share of held-out reviews the model labels right, nil without any.
+	Accuracy *float64 `json:"accuracy,omitempty"`
+	// ModelBytes is the size of the marshalled model.
+	ModelBytes int `json:"model_bytes"`
+}
+
+// personStat is what the model card needs of one person with facts.
+type personStat struct {
+	Buyer     bool
+	Frequency int32 // repeat purchase days
+	Recency   int32 // days from the first to the last purchase day
+	T         int32 // days from the first purchase day to the as-of day
+	RepeatFen int64 // spend on the repeat days
+	SinceLast int32 // days since the last purchase day
+	GMV       int64
+}
+
+// modelStats is the global combine of person stats: counts, the distinct BG/NBD triples and
+// Gamma-Gamma pairs with their counts, and the three RFM histograms. Its size grows with the
+// distinct triples and pairs, not with the buyers.
+type modelStats struct {
+	Persons, Buyers, Repeat int64
+	Triples                 map[[3]int32]int64 // (frequency, recency, T) in days
+	Spend                   map[spendKey]int64
+	Recency, Frequency, GMV histogram
+}
+
+// spendKey is a repeat buyer's Gamma-Gamma input, exactly: monetary value is Fen/Frequency.
+type spendKey struct {
+	Frequency int32
+	Fen       int64
+}
+
+func newModelStats() *modelStats {
+	return &modelStats{Triples: map[[3]int32]int64{}, Spend: map[spendKey]int64{},
+		Recency: histogram{}, Frequency: histogram{}, GMV: histogram{}}
+}
+
+func (m *modelStats) add(p personStat) {
+	m.Persons++
+	if !p.Buyer {
+		return
+	}
+	m.Buyers++
+	m.Triples[[3]int32{p.Frequency, p.Recency, p.T}]++
+	if p.Frequency > 0 {
+		m.Repeat++
+		m.Spend[spendKey{p.Frequency, p.RepeatFen}]++
+	}
+	m.Recency.add(int64(p.SinceLast))
+	m.Frequency.add(int64(p.Frequency) + 1)
+	m.GMV.add(p.GMV)
+}
+
+func (m *modelStats) merge(o *modelStats) {
+	m.Persons += o.Persons
+	m.Buyers += o.Buyers
+	m.Repeat += o.Repeat
+	for k, n := range o.Triples {
+		m.Triples[k] += n
+	}
+	for k, n := range o.Spend {
+		m.Spend[k] += n
+	}
+	m.Recency.merge(o.Recency)
+	m.Frequency.merge(o.Frequency)
+	m.GMV.merge(o.GMV)
+}
+
+// fitCard fits the night's models on the global stats and fills the card; a fit that cannot be
+// made leaves its model nil and says why, never failing the run.
+func fitCard(card *ModelCard, m *modelStats, r ValueRules) {
+	card.PersonsWithFacts, card.Buyers, card.RepeatBuyers = m.Persons, m.Buyers, m.Repeat
+	card.RecencyCuts, card.FrequencyCuts, card.MonetaryCuts = m.Recency.quintiles(), m.Frequency.quintiles(), m.GMV.quintiles()
+
+	groups := make([]lifetime.Group, 0, len(m.Triples))
+	for k, n := range m.Triples {
+		groups = append(groups, lifetime.Group{Frequency: float64(k[0]), Recency: float64(k[1]), T: float64(k[2]), Count: float64(n)})
+	}
+	// Sorted, so the sums of the likelihood, and so the fit, are the same on every run.
+	slices.SortFunc(groups, func(a, b lifetime.Group) int {
+		return cmp.Or(cmp.Compare(a.Frequency, b.Frequency), cmp.Compare(a.Recency, b.Recency), cmp.Compare(a.T, b.T))
+	})
+	card.BGNBDGroups = len(groups)
+	if m.Buyers < int64(r.MinBuyers) {
+		card.BGNBDError = fmt.Sprintf("too few buyers to fit: %d, lifetime_value.min_buyers is %d", m.Buyers, r.MinBuyers)
+	} else if bg, err := lifetime.FitBGNBD(groups, r.Penalizer); err != nil {
+		card.BGNBDError = err.Error()
+	} else {
+		card.BGNBD = &bg
+	}
+
+	spend := make([]lifetime.SpendGroup, 0, len(m.Spend))
+	for k, n := range m.Spend {
+		if k.Fen > 0 {
+			spend = append(spend, lifetime.SpendGroup{Frequency: float64(k.Frequency), MonetaryValue: float64(k.Fen) / float64(k.Frequency), Count: float64(n)})
+		}
+	}
+	slices.SortFunc(spend, func(a, b lifetime.SpendGroup) int {
+		return cmp.Or(cmp.Compare(a.Frequency, b.Frequency), cmp.Compare(a.MonetaryValue, b.MonetaryValue))
+	})
+	card.GammaGammaGroups = len(spend)
+	var repeat int64
+	for _, g := range spend {
+		repeat += int64(g.Count)
+	}
+	if repeat < int64(r.MinRepeatBuyers) {
+		card.GammaGammaError = fmt.Sprintf("too few repeat buyers with spend to fit: %d, lifetime_value.min_repeat_buyers is %d", repeat, r.MinRepeatBuyers)
+	} else if gg, err := lifetime.FitGammaGamma(spend, r.Penalizer); err != nil {
+		card.GammaGammaError = err.Error()
+	} else if !(gg.Q > 1) {
+		card.GammaGammaError = fmt.Sprintf("fitted q = %.4g: the spend model has no finite mean (q must exceed 1)", gg.Q)
+	} else {
+		card.GammaGamma = &gg
+	}
+}
+
+// priceCuts returns the list-price terciles of the catalog: the prices at or below which a third
+// and two thirds of the products fall; nil for an empty catalog.
+func priceCuts(products map[string]product) []int64 {
+	prices := make([]int64, 0, len(products))
+	for _, p := range products {
+		prices = append(prices, p.price)
+	}
+	if len(prices) == 0 {
+		return nil
+	}
+	slices.Sort(prices)
+	at := func(k int) int64 { return prices[(k*len(prices)+2)/3-1] }
+	return []int64{at(1), at(2)}
+}
+
+// finite reports whether v is a usable model output.
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
