@@ -47,6 +47,12 @@ func (t Table) In(z Zone) (Table, bool) {
 	return Table{}, false
 }
 
+// NotHeld says why a zone does not hold a table.
+var NotHeld = map[Zone]string{
+	Analytics:  "its rows are about an identifier",
+	Restricted: "no sensitive column",
+}
+
 // Withheld lists the columns of t that zone z does not get.
 func (t Table) Withheld(z Zone) []string {
 	zt, ok := t.In(z)

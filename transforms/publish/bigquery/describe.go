@@ -49,7 +49,7 @@ func Describe(w io.Writer, plan *publish.Plan, cfg Config) error {
 		for _, z := range publish.Zones {
 			zt, ok := t.In(z)
 			if !ok {
-				pr("    %-10s not held (its rows are about an identifier)", z)
+				pr("    %-10s not held (%s)", z, publish.NotHeld[z])
 				continue
 			}
 			line := fmt.Sprintf("    %-10s %s partition %s, %d columns", z, cfg.qualified(z, t.Name), plan.Compact(), len(zt.Columns)+1)

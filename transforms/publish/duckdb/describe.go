@@ -19,7 +19,7 @@ func Describe(w io.Writer, dbPath string, plan *publish.Plan, opts Options) {
 		for _, z := range publish.Zones {
 			zt, ok := t.In(z)
 			if !ok {
-				pr("    %-10s not held (its rows are about an identifier)", z)
+				pr("    %-10s not held (%s)", z, publish.NotHeld[z])
 				continue
 			}
 			line := fmt.Sprintf("    %-10s %s, %d columns", z, qualified(z, t.Name), len(zt.Columns)+1)
