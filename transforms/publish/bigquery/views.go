@@ -111,22 +111,17 @@ func (p *publisher) catalog(ctx context.Context, z publish.Zone, created []strin
 	if err != nil {
 		return fmt.Errorf("catalogue: %w", err)
 	}
-	var rows []catalogRow
-	names := []string{}
-	seen := map[string]bool{}
-	add := func(r publish.CatalogRow) {
-		rows = append(rows, catalogRow{r.Table, r.Column, r.Description})
-		if !seen[r.Table] {
-			seen[r.Table] = true
-			names = append(names, r.Table)
-		}
-	}
 	all := publish.Catalog(p.plan.In(z))
 	if z == publish.Analytics {
 		all = append(all, views.CatalogRows(created)...)
 	}
-	for _, r := range all {
-		add(r)
+	var rows []catalogRow
+	names := []string{}
+	for i, r := range all {
+		rows = append(rows, catalogRow{r.Table, r.Column, r.Description})
+		if i == 0 || all[i-1].Table != r.Table { // rows come grouped by table
+			names = append(names, r.Table)
+		}
 	}
 	if len(rows) == 0 {
 		return nil
