@@ -1,0 +1,136 @@
+package segment
+
+import (
+	"slices"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/shopportraits/portraits/schemas"
+)
+
+// affinities mines the association rules of the paid orders' baskets (SKU and category level)
+// and suggests each person the next best products their purchases fire. Mining runs on one
+// worker that holds every basket (about 150 bytes a basket of three SKUs plus the FP-tree: a few
+// million baskets in a few GB) and the catalog's SKU → category map; every recommending worker
+// holds the SKU rules (at most max_rules).
+func affinities(s beam.Scope, in Inputs, orderPersons beam.PCollection, cfg AffinityConfig) (rules, nbp beam.PCollection) {
+	s = s.Scope("affinity")
+	items := beam.ParDo(s, itemSKU, in.OrderItems)
+	baskets, purchases := beam.ParDo2(s, basketOf, beam.CoGroupByKey(s, orderPersons, items))
+	rules = beam.ParDo(s, &mineFn{Cfg: cfg}, beam.Impulse(s), beam.SideInput{Input: baskets}, beam.SideInput{Input: in.Products})
+	bought := beam.CombinePerKey(s, unionSorted, purchases)
+	nbp = beam.ParDo(s, &recommendFn{N: cfg.Recommendations}, bought, beam.SideInput{Input: rules})
+	return rules, nbp
+}
+
+func itemSKU(i schemas.OrderItem) (string, string) { return i.OrderID, i.SKU }
+
+// basketOf makes the basket of a paid order whose person is known: its distinct SKUs, sorted,
+// for mining, and keyed by the person, for their purchases.
+func basketOf(_ string, persons func(*string) bool, skus func(*string) bool, baskets func([]string), purchases func(string, []string)) {
+	var person, sku string
+	if !persons(&person) {
+		return // not a paid order of a known person
+	}
+	var b []string
+	for skus(&sku) {
+		b = append(b, sku)
+	}
+	if len(b) == 0 {
+		return
+	}
+	slices.Sort(b)
+	b = slices.Compact(b)
+	baskets(b)
+	purchases(person, b)
+}
+
+// unionSorted merges two sorted sets.
+func unionSorted(a, b []string) []string {
+	out := make([]string, 0, len(a)+len(b))
+	out = append(append(out, a...), b...)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// mineFn mines both levels once, on one worker.
+type mineFn struct {
+	Cfg AffinityConfig
+}
+
+func (f *mineFn) ProcessElement(_ []byte, baskets func(*[]string) bool, products func(*schemas.Product) bool, emit func(schemas.AffinityRule)) error {
+	category := map[string]string{}
+	var p schemas.Product
+	for products(&p) {
+		category[p.SKU] = p.Category
+	}
+	var skus, cats [][]string
+	var b []string
+	for baskets(&b) {
+		skus = append(skus, b)
+		cats = append(cats, categoriesOf(b, category))
+		b = nil // the next basket decodes into a slice of its own
+	}
+	for _, level := range []struct {
+		name    string
+		baskets [][]string
+	}{{LevelSKU, skus}, {LevelCategory, cats}} {
+		rows, err := mineLevel(level.name, level.baskets, f.Cfg)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			emit(r)
+		}
+	}
+	return nil
+}
+
+// categoriesOf is a basket's distinct categories, sorted; SKUs missing from the catalog are left out.
+func categoriesOf(skus []string, category map[string]string) []string {
+	var out []string
+	for _, s := range skus {
+		if c := category[s]; c != "" {
+			out = append(out, c)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// recommendFn suggests a person's next best products; the SKU rules are indexed once per worker.
+type recommendFn struct {
+	N int
+
+	rec *recommender
+}
+
+func (f *recommendFn) ProcessElement(person string, bought []string, rules func(*schemas.AffinityRule) bool, emit func(schemas.NextBestProduct)) {
+	if f.rec == nil {
+		var rows []schemas.AffinityRule
+		var r schemas.AffinityRule
+		for rules(&r) {
+			rows = append(rows, r)
+		}
+		f.rec = newRecommender(rows)
+	}
+	for _, p := range f.rec.recommend(person, bought, f.N) {
+		emit(p)
+	}
+}
+
+func init() {
+	register.Function1x2(itemSKU)
+	register.Function5x0(basketOf)
+	register.Function2x1(unionSorted)
+	register.DoFn4x1[[]byte, func(*[]string) bool, func(*schemas.Product) bool, func(schemas.AffinityRule), error](&mineFn{})
+	register.DoFn4x0[string, []string, func(*schemas.AffinityRule) bool, func(schemas.NextBestProduct)](&recommendFn{})
+	register.Emitter1[[]string]()
+	register.Emitter2[string, []string]()
+	register.Emitter1[schemas.AffinityRule]()
+	register.Emitter1[schemas.NextBestProduct]()
+	register.Iter1[[]string]()
+	register.Iter1[schemas.Product]()
+	register.Iter1[schemas.AffinityRule]()
+}

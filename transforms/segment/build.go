@@ -1,0 +1,92 @@
+package segment
+
+import (
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+
+	"github.com/shopportraits/portraits/schemas"
+)
+
+// Inputs are what the segment stage reads.
+type Inputs struct {
+	// Portraits are the persons' portraits (schemas.Portrait).
+	Portraits beam.PCollection
+	// Orders, OrderItems, Products and Users are cleaned tables (schemas.Order, schemas.OrderItem,
+	// schemas.Product, schemas.User with its in-memory E.164 Phone).
+	Orders, OrderItems, Products, Users beam.PCollection
+	// Identity maps identifier node keys (identity.Key) to person ids: KV<string, string>. Only the
+	// account keys are read.
+	Identity beam.PCollection
+}
+
+// Outputs are the stage's tables (rows of the schemas structs), its counts and its files.
+type Outputs struct {
+	// Membership, Summary, ClusterProfiles, AffinityRules, NextBestProducts and Activation are the
+	// tables segment_membership, segment_summary, cluster_profiles, affinity_rules,
+	// next_best_products and activation.
+	Membership, Summary, ClusterProfiles, AffinityRules, NextBestProducts, Activation beam.PCollection
+	// Counts are quality (key, count) pairs, KV<string, int64>: per activated segment (source
+	// segment:<name>, stage activation) its members (in), the activated (out) and the excluded
+	// (rejected, with the reason), so that in = out + rejected.
+	Counts beam.PCollection
+	// ActivationFiles lists the CSV files written (ActivationFile), once they are all in place.
+	ActivationFiles beam.PCollection
+}
+
+// Tables returns the output tables by name.
+func (o Outputs) Tables() map[string]beam.PCollection {
+	return map[string]beam.PCollection{
+		"segment_membership": o.Membership,
+		"segment_summary":    o.Summary,
+		"cluster_profiles":   o.ClusterProfiles,
+		"affinity_rules":     o.AffinityRules,
+		"next_best_products": o.NextBestProducts,
+		"activation":         o.Activation,
+	}
+}
+
+// Build adds the segment stage: rule, RFM, value and cluster segments of every portrait with their
+// summary, product affinity rules and next best products from the paid orders, and the activation
+// audiences with their CSV files. See the package comment for what runs where.
+func Build(s beam.Scope, in Inputs, cfg Config) Outputs {
+	s = s.Scope("segment.Build")
+	members, candidates := beam.ParDo2(s, &classifyFn{Rules: cfg.Rules}, in.Portraits)
+	valueMembers := values(s, in.Portraits)
+	model := fitClusters(s, in.Portraits, cfg.Clusters)
+	clusterMembers, profiles := assignClusters(s, in.Portraits, model)
+
+	membership, parts := beam.ParDo2(s, &tallyFn{}, beam.Flatten(s, members, valueMembers, clusterMembers))
+	sums := beam.CombinePerKey(s, addStats, parts)
+	summary := beam.ParDo(s, &summaryFn{Rules: cfg.Rules, Previous: cfg.Previous}, beam.Impulse(s),
+		beam.SideInput{Input: sums}, beam.SideInput{Input: model})
+
+	phones, orderPersons := accounts(s, in)
+	activation, counts, lines := beam.ParDo3(s, &activateFn{WeeklyCap: cfg.Activation.WeeklyCap},
+		beam.CoGroupByKey(s, candidates, phones))
+	files := writeCSVs(s, cfg, lines)
+
+	rules, nbp := affinities(s, in, orderPersons, cfg.Affinity)
+	return Outputs{Membership: membership, Summary: summary, ClusterProfiles: profiles, AffinityRules: rules,
+		NextBestProducts: nbp, Activation: activation, Counts: counts, ActivationFiles: files}
+}
+
+// member says that a person is in a segment, with the figures the summary sums.
+type member struct {
+	Person, Segment, Kind string
+	GMV, CLV              int64
+}
+
+// newMember makes the member row of a portrait.
+func newMember(p *schemas.Portrait, kind, segment string) member {
+	m := member{Person: p.PersonID, Segment: segment, Kind: kind, GMV: p.GMVFen}
+	if p.CLV12mFen != nil {
+		m.CLV = *p.CLV12mFen
+	}
+	return m
+}
+
+func init() {
+	beam.RegisterType(typeOf[member]())
+	beam.RegisterType(typeOf[stats]())
+	beam.RegisterType(typeOf[candidate]())
+	beam.RegisterType(typeOf[pick]())
+}
