@@ -12,6 +12,7 @@ import (
 type carried struct {
 	account string   // account node key, "" when the record names none
 	others  []string // node keys of its other identifiers
+	from    []int    // for each of others, the index in others it was derived from, -1 if none
 }
 
 // carriedBy returns the identifiers of a cleaned row of any kind; rows of kinds that carry no
@@ -21,16 +22,21 @@ func carriedBy(row any) carried {
 	add := func(typ, value string) {
 		if value != "" {
 			c.others = append(c.others, identity.Key(typ, value))
+			c.from = append(c.from, -1)
 		}
 	}
 	switch r := row.(type) {
 	case schemas.User:
 		c.account = accountKey(r.UserID)
 		add(identity.Phone, r.Phone)
+		phone := len(c.others) - 1
 		add(identity.Email, r.Email)
 		if v := normalize.VendorPhoneKey(r.Phone); v != "" {
+			// The vendor hashes stand for the phone: a junk phone takes them with it.
 			add(identity.VendorSHA256, normalize.SHA256Hex(v))
+			c.from[len(c.from)-1] = phone
 			add(identity.VendorMD5, normalize.MD5Hex(v))
+			c.from[len(c.from)-1] = phone
 		}
 	case schemas.Order:
 		c.account = accountKey(r.UserID)

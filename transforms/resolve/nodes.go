@@ -103,8 +103,10 @@ func (f *extractFn) ProcessElement(ctx context.Context, row beam.X, emit func(st
 		account = ""
 	}
 	var others []string
-	for _, k := range c.others {
-		if keep(k) {
+	kept := make([]bool, len(c.others))
+	for i, k := range c.others {
+		kept[i] = (c.from[i] < 0 || kept[c.from[i]]) && keep(k)
+		if kept[i] {
 			others = append(others, k)
 		}
 	}
