@@ -42,7 +42,9 @@ func night(s beam.Scope, rows []any, prevLinks []schemas.IdentityLink, prevPerso
 
 func pairString(key, person string) string { return key + " > " + person }
 
-func historyString(h schemas.MergeHistory) string { return h.OldPersonID + " " + h.Reason + " " + h.NewPersonID }
+func historyString(h schemas.MergeHistory) string {
+	return h.OldPersonID + " " + h.Reason + " " + h.NewPersonID
+}
 
 func init() {
 	register.Function2x1(pairString)
