@@ -109,7 +109,7 @@ func (a *Acc) UnmarshalBinary(data []byte) error {
 	}
 	a.messages = make([]message, r.count(12))
 	for i := range a.messages {
-		a.messages[i] = message{Key: r.u64(), Sent: r.i8(), Delivered: r.i8(), Opened: r.i8(), Bounced: r.int() != 0}
+		a.messages[i] = message{Key: r.u64(), Sent: r.i8(), Delivered: r.i8(), Opened: r.i8(), Bounced: r.bool()}
 	}
 	for i := range a.unsubAt {
 		a.unsubAt[i], a.touchedAt[i] = r.int(), r.int()
@@ -175,15 +175,20 @@ type reader struct {
 	err error
 }
 
-var errTruncated = errors.New("truncated")
+var (
+	errTruncated = errors.New("truncated")
+	// errBadVarint is a truncated, overflowing or overlong varint: only the shortest form is
+	// accepted, so every accumulator has one encoding.
+	errBadVarint = errors.New("truncated or non-minimal varint")
+)
 
 func (r *reader) uint() uint64 {
 	if r.err != nil {
 		return 0
 	}
 	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.err = errTruncated
+	if n <= 0 || n > 1 && r.b[n-1] == 0 {
+		r.err = errBadVarint
 		return 0
 	}
 	r.b = r.b[n:]
@@ -195,8 +200,8 @@ func (r *reader) int() int64 {
 		return 0
 	}
 	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.err = errTruncated
+	if n <= 0 || n > 1 && r.b[n-1] == 0 {
+		r.err = errBadVarint
 		return 0
 	}
 	r.b = r.b[n:]
@@ -217,6 +222,14 @@ func (r *reader) i8() int8 {
 		r.err = fmt.Errorf("message age %d out of range", v)
 	}
 	return int8(v)
+}
+
+func (r *reader) bool() bool {
+	v := r.int()
+	if v != 0 && v != 1 && r.err == nil {
+		r.err = fmt.Errorf("flag %d is not 0 or 1", v)
+	}
+	return v == 1
 }
 
 func (r *reader) u64() uint64 {

@@ -7,11 +7,12 @@ import (
 
 // identityMap finds the person of an identifier node key. Person ids are interned (a person has
 // several identifiers) and stored once; the map holds a 4-byte index per key. Measured by
-// BenchmarkIdentityMapBytes with keys of 45 bytes (a device uuid) and 3 keys per person, it takes
-// about 100 bytes per key: 10 million identifiers need about 1 GB on every worker, once per process
-// (shared by all DoFn instances). Past some 20-30 million identifiers on standard workers the map
-// no longer fits, and the facts should instead be joined to the map by a CoGroupByKey per
-// identifier (one element per identifier, see DESIGN.md).
+// BenchmarkIdentityMapBytes (keys of 45 bytes such as a device uuid, 3 keys a person) it takes
+// about 120 bytes per identifier: 10 million identifiers need about 1.2 GB on every worker, once
+// per process (shared.go: all DoFn instances share it), plus as much again while it is built.
+// With the 3.75 GB of an n1-standard-1 worker that stops holding at some 15 million identifiers;
+// past that, use workers with more memory or join the facts to the map by a CoGroupByKey per
+// identifier (one element per identifier, see DESIGN.md) instead of this side input.
 type identityMap struct {
 	index   map[string]uint32
 	persons []string

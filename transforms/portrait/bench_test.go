@@ -1,0 +1,72 @@
+package portrait
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+
+	"github.com/shopportraits/portraits/schemas"
+)
+
+// BenchmarkAddEvent measures events per second through AddEvent (business day, activity, session
+// sketch, decayed interest) into accumulators of 1000 persons.
+func BenchmarkAddEvent(b *testing.B) {
+	e := testEnv(b)
+	accs := make([]Acc, 1000)
+	events := make([]schemas.Event, 4096)
+	types := []string{"view", "view", "view", "cart", "favourite", "search"}
+	skus := []string{"SKU1", "SKU2", "SKU3", ""}
+	for i := range events {
+		events[i] = schemas.Event{EventType: types[i%len(types)], SKU: skus[i%len(skus)], Channel: "app",
+			SessionID: fmt.Sprintf("s%d", i/20), EventTime: at("2026-11-20 10:00") - int64(i)*600e6}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		accs[i%len(accs)].AddEvent(events[i%len(events)], e)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkCodec measures encoding and decoding the rich person's accumulator, as the coder does
+// between the partial accumulators and the combine.
+func BenchmarkCodec(b *testing.B) {
+	e := testEnv(b)
+	facts, _ := richFacts()
+	a := accOf(b, e, facts)
+	size := len(encodeAcc(a))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := decodeAcc(encodeAcc(a)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "accs/s")
+	b.ReportMetric(float64(size), "bytes/acc")
+}
+
+// BenchmarkIdentityMapBytes measures the memory of the identity map per identifier: keys of 45
+// bytes ("device:" and a uuid), person ids of 21 bytes as resolve makes them, 3 identifiers a
+// person.
+func BenchmarkIdentityMapBytes(b *testing.B) {
+	const n = 1_000_000
+	for i := 0; i < b.N; i++ {
+		j := 0
+		iter := func(k, v *string) bool {
+			if j == n {
+				return false
+			}
+			*k = fmt.Sprintf("device:%08x-0000-4000-8000-%012x", j, j*7919)
+			*v = fmt.Sprintf("P%020x", j/3)
+			j++
+			return true
+		}
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		m := buildIdentity(iter)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "bytes/entry")
+		runtime.KeepAlive(m)
+	}
+}
