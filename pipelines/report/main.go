@@ -1,0 +1,66 @@
+// Command report (re-)renders a finished run's report.html: one self-contained HTML page with the
+// record balance, rejects, identity guards and links, the lifecycle funnel, the RFM grid, the CLV
+// distribution, segment sizes, the top affinity rules and the model card.
+//
+//	go run ./pipelines/report --run out/dt=2026-11-21
+//	go run ./pipelines/report --run gs://bucket/out/dt=2026-11-21
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/shopportraits/portraits/transforms/report"
+)
+
+func main() {
+	run := flag.String("run", "", "run folder: OUTPUT/dt=YYYY-MM-DD (local or gs://)")
+	var o report.Options
+	flag.IntVar(&o.TopRules, "top-rules", 15, "affinity rules listed per level")
+	flag.IntVar(&o.CLVBins, "clv-bins", 20, "about how many bars the CLV histogram has")
+	flag.StringVar(&o.ModelCardFile, "model-card", "model_card.json", "model card JSON file in the run folder, read when the run has no model_card table")
+	flag.Parse()
+	if err := render(context.Background(), os.Stdout, *run, o); err != nil {
+		log.Fatalf("report: %v", err)
+	}
+}
+
+func render(ctx context.Context, w io.Writer, run string, o report.Options) error {
+	output, date, err := splitRun(run)
+	if err != nil {
+		return err
+	}
+	if err := report.RenderWith(ctx, output, date, o); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "wrote %s/%s\n", strings.TrimRight(run, "/"), report.FileName)
+	return err
+}
+
+// splitRun cuts a run folder OUTPUT/dt=YYYY-MM-DD into its output and date.
+func splitRun(run string) (output, date string, err error) {
+	if run == "" {
+		return "", "", fmt.Errorf("--run is required: a run folder OUTPUT/dt=YYYY-MM-DD")
+	}
+	dir := strings.TrimRight(run, "/")
+	slash := strings.LastIndex(dir, "/")
+	date, ok := strings.CutPrefix(dir[slash+1:], "dt=")
+	if !ok {
+		return "", "", fmt.Errorf("--run %q: want a run folder OUTPUT/dt=YYYY-MM-DD", run)
+	}
+	if _, err := time.Parse(time.DateOnly, date); err != nil {
+		return "", "", fmt.Errorf("--run %q: the date is not YYYY-MM-DD", run)
+	}
+	// Not path.Dir: it would fold gs://bucket into gs:/bucket.
+	output = "."
+	if slash >= 0 {
+		output = dir[:slash]
+	}
+	return output, date, nil
+}

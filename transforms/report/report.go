@@ -1,0 +1,198 @@
+// Package report writes a finished run's report: one self-contained HTML page, report.html beside
+// the run's manifest (OUTPUT/dt=DATE/report.html), with charts and the tables of their numbers.
+//
+// It reads the run's tables through the sink's manifest: the record balance, rejects, guards and
+// links from `quality`; the lifecycle funnel, the RFM grid and the CLV distribution from
+// `portraits` (streamed a batch of rows at a time, never held whole); segment sizes and their
+// change since last night from `segment_summary`; the top rules from `affinity_rules`; and the
+// model card (a `model_card` table, or model_card.json beside the manifest). A section whose table
+// is missing says so on the page; a missing table never fails the report.
+//
+// Charts are built with go-echarts and drawn by Apache ECharts 5.6.0, vendored in assets/ and
+// inlined into the page, so it opens without network access. The same run gives the same bytes:
+// the page shows the manifest's time, never the time of rendering.
+package report
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/sink"
+)
+
+// FileName is the report's name inside the run folder.
+const FileName = "report.html"
+
+// Tables the report reads.
+const (
+	qualityTable   = "quality"
+	portraitsTable = "portraits"
+	segmentsTable  = "segment_summary"
+	affinityTable  = "affinity_rules"
+	modelCardTable = "model_card"
+)
+
+// Options tune the report; zero values take the defaults.
+type Options struct {
+	// TopRules is how many affinity rules of each level are listed (default 15).
+	TopRules int
+	// CLVBins is about how many bars the CLV histogram has (default 20).
+	CLVBins int
+	// ModelCardFile is the model card's JSON file in the run folder, read when the run has no
+	// model_card table (default model_card.json).
+	ModelCardFile string
+}
+
+func (o Options) withDefaults() Options {
+	if o.TopRules <= 0 {
+		o.TopRules = 15
+	}
+	if o.CLVBins <= 0 {
+		o.CLVBins = 20
+	}
+	if o.ModelCardFile == "" {
+		o.ModelCardFile = "model_card.json"
+	}
+	return o
+}
+
+// Report is a run's report: what the page says, section by section.
+type Report struct {
+	Date, RunID   string
+	CreatedAt     string // when the run finished, from its manifest
+	SchemaVersion int
+	Sections      []Section
+}
+
+// Render writes OUTPUT/dt=DATE/report.html for a finished run (local or gs://), with the default
+// options. A run without a manifest is an error.
+func Render(ctx context.Context, output, date string) error {
+	return RenderWith(ctx, output, date, Options{})
+}
+
+// RenderWith is Render with options.
+func RenderWith(ctx context.Context, output, date string, o Options) error {
+	r, err := Build(ctx, output, date, o)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := r.WriteHTML(&buf); err != nil {
+		return err
+	}
+	return writeFile(ctx, inRun(output, date, FileName), buf.Bytes())
+}
+
+// Build reads a finished run and computes every section of its report.
+func Build(ctx context.Context, output, date string, o Options) (*Report, error) {
+	o = o.withDefaults()
+	m, err := sink.ReadManifest(ctx, output, date)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	r := &Report{Date: date, RunID: m.RunID, CreatedAt: m.CreatedAt, SchemaVersion: m.SchemaVersion}
+	r.Sections = append(r.Sections, overviewSection(m))
+	steps := []func(context.Context, string, string, *sink.Manifest, Options) ([]Section, error){
+		countsFromRun, portraitsFromRun, segmentsFromRun, affinityFromRun, modelCardFromRun,
+	}
+	for _, step := range steps {
+		secs, err := step(ctx, output, date, m, o)
+		if err != nil {
+			return nil, err
+		}
+		r.Sections = append(r.Sections, secs...)
+	}
+	return r, nil
+}
+
+// missing is a section whose table the run does not have.
+func missing(id, title, table string) Section {
+	return Section{ID: id, Title: title, Note: fmt.Sprintf("This run has no %s table: section skipped.", table)}
+}
+
+func countsFromRun(ctx context.Context, output, date string, m *sink.Manifest, _ Options) ([]Section, error) {
+	if _, ok := m.Tables[qualityTable]; !ok {
+		return []Section{missing("counts", "Records per source and stage", qualityTable),
+			missing("rejects", "Rejects by reason", qualityTable),
+			missing("resolve", "Identity resolution: guards and links", qualityTable)}, nil
+	}
+	rows, err := sink.ReadTable[schemas.QualityCount](ctx, output, date, qualityTable)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	return countSections(rows)
+}
+
+func portraitsFromRun(ctx context.Context, output, date string, m *sink.Manifest, o Options) ([]Section, error) {
+	info, ok := m.Tables[portraitsTable]
+	if !ok {
+		return []Section{missing("lifecycle", "Lifecycle", portraitsTable), missing("rfm", "RFM grid", portraitsTable),
+			missing("clv", "Customer lifetime value", portraitsTable)}, nil
+	}
+	s := newPortraitStats()
+	err := streamTable(ctx, output, date, portraitsTable, info.Files, func(row any) {
+		p := row.(schemas.Portrait)
+		s.add(&p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return portraitSections(s, o.CLVBins)
+}
+
+func segmentsFromRun(ctx context.Context, output, date string, m *sink.Manifest, _ Options) ([]Section, error) {
+	if _, ok := m.Tables[segmentsTable]; !ok {
+		return []Section{missing("segments", "Segments", segmentsTable)}, nil
+	}
+	rows, err := sink.ReadTable[schemas.SegmentSummary](ctx, output, date, segmentsTable)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	sec, err := segmentSection(rows)
+	return []Section{sec}, err
+}
+
+func affinityFromRun(ctx context.Context, output, date string, m *sink.Manifest, o Options) ([]Section, error) {
+	if _, ok := m.Tables[affinityTable]; !ok {
+		return []Section{missing("affinity", "Top affinity rules", affinityTable)}, nil
+	}
+	rows, err := sink.ReadTable[schemas.AffinityRule](ctx, output, date, affinityTable)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	sec, err := affinitySection(rows, o.TopRules)
+	return []Section{sec}, err
+}
+
+// modelCardFromRun lists the model card: the model_card table when the run has one (and the
+// schemas know it), else the JSON file, else a note.
+func modelCardFromRun(ctx context.Context, output, date string, m *sink.Manifest, o Options) ([]Section, error) {
+	sec := Section{ID: "model", Title: "Model card",
+		Intro: "The night's models and the global figures every portrait was computed with."}
+	if info, ok := m.Tables[modelCardTable]; ok {
+		if _, err := schemas.Lookup(modelCardTable); err == nil {
+			var rows []any
+			if err := streamTable(ctx, output, date, modelCardTable, info.Files, func(r any) { rows = append(rows, r) }); err != nil {
+				return nil, err
+			}
+			sec.Blocks = []Block{{Table: modelCardRows(modelCardTable+" table", rows)}}
+			return []Section{sec}, nil
+		}
+	}
+	data, ok, err := readOptional(ctx, inRun(output, date, o.ModelCardFile))
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		sec.Note = fmt.Sprintf("This run has no model card (no %s table, no %s): section skipped.", modelCardTable, o.ModelCardFile)
+		return []Section{sec}, nil
+	}
+	t, err := modelCardJSON(o.ModelCardFile, data)
+	if err != nil {
+		return nil, err
+	}
+	sec.Blocks = []Block{{Table: t}}
+	return []Section{sec}, nil
+}

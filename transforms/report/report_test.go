@@ -1,0 +1,255 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/sink"
+)
+
+// sectionIDs are every section of the page, in order.
+var sectionIDs = []string{"overview", "counts", "rejects", "resolve", "lifecycle", "rfm", "clv", "segments", "affinity", "model"}
+
+func renderFixture(t *testing.T, out string) []byte {
+	t.Helper()
+	if err := Render(context.Background(), out, fixtureDate); err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(sink.RunDir(out, fixtureDate), FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page
+}
+
+func section(t *testing.T, r *Report, id string) Section {
+	t.Helper()
+	for _, s := range r.Sections {
+		if s.ID == id {
+			return s
+		}
+	}
+	t.Fatalf("no section %s", id)
+	return Section{}
+}
+
+// cell is the text of the column named col in the row whose first cell is key, in the first table
+// of the section with that caption.
+func cell(t *testing.T, s Section, caption, key, col string) string {
+	t.Helper()
+	for _, b := range s.Blocks {
+		if b.Table == nil || b.Table.Caption != caption {
+			continue
+		}
+		c := -1
+		for i, h := range b.Table.Head {
+			if h == col {
+				c = i
+			}
+		}
+		for _, row := range b.Table.Rows {
+			if c >= 0 && row[0].Text == key {
+				return row[c].Text
+			}
+		}
+		t.Fatalf("section %s, table %q: no row %q with column %q", s.ID, caption, key, col)
+	}
+	t.Fatalf("section %s: no table %q", s.ID, caption)
+	return ""
+}
+
+func TestRenderHasEverySection(t *testing.T) {
+	tables := fixtureTables(40)
+	out := writeFixture(t, tables, true)
+	page := string(renderFixture(t, out))
+
+	for _, id := range sectionIDs {
+		if !strings.Contains(page, `<section id="`+id+`">`) {
+			t.Errorf("the page has no section %s", id)
+		}
+	}
+	if strings.Contains(page, "section skipped") {
+		t.Errorf("a section was skipped although the run has every table")
+	}
+	// Every chart has its element and its entry in the script, and draws from the inlined library.
+	ids := regexp.MustCompile(`<div class="chart" id="([^"]+)"`).FindAllStringSubmatch(page, -1)
+	if len(ids) < 10 {
+		t.Errorf("%d charts on the page, want one per figure (10 or more)", len(ids))
+	}
+	for _, m := range ids {
+		if !strings.Contains(page, `["`+m[1]+`", {`) {
+			t.Errorf("chart %s has no option in the script", m[1])
+		}
+	}
+	if !strings.Contains(page, "echarts.init(") || !strings.Contains(page, echartsJS[len(echartsJS)-200:]) {
+		t.Error("the chart library is not inlined")
+	}
+	for _, external := range []string{"<script src", "<link ", "cdn.", "go-echarts-assets"} {
+		if strings.Contains(page, external) {
+			t.Errorf("the page refers to an external resource (%q)", external)
+		}
+	}
+}
+
+func TestBuildFigures(t *testing.T) {
+	tables := fixtureTables(40)
+	out := writeFixture(t, tables, true)
+	r, err := Build(context.Background(), out, fixtureDate, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buyers, repeat, withCLV int64
+	stage := map[string]int64{}
+	for _, row := range tables["portraits"] {
+		p := row.(schemas.Portrait)
+		stage[p.Lifecycle]++
+		if p.Orders > 0 {
+			buyers++
+			if p.Frequency >= 1 {
+				repeat++
+			}
+			if p.CLV12mFen != nil {
+				withCLV++
+			}
+		}
+	}
+	lc := section(t, r, "lifecycle")
+	if got := cell(t, lc, "Conversion funnel", "buyers", "persons"); got != count(buyers) {
+		t.Errorf("funnel buyers = %s, want %d", got, buyers)
+	}
+	if got := cell(t, lc, "Conversion funnel", "repeat buyers (2+ purchase days)", "persons"); got != count(repeat) {
+		t.Errorf("funnel repeat buyers = %s, want %d", got, repeat)
+	}
+	for name, n := range stage {
+		if got := cell(t, lc, "Persons per lifecycle stage", label(name), "persons"); got != count(n) {
+			t.Errorf("lifecycle %s = %s, want %d", name, got, n)
+		}
+	}
+	// Every buyer of the fixture is scored: the grid's row totals add up to the buyers.
+	rfm := section(t, r, "rfm")
+	var inGrid int64
+	for _, rs := range []string{"R1", "R2", "R3", "R4", "R5"} {
+		inGrid += atoi(t, cell(t, rfm, "Buyers per R and F score", rs, "all"))
+	}
+	if inGrid != buyers {
+		t.Errorf("RFM grid holds %d buyers, want %d", inGrid, buyers)
+	}
+	clv := section(t, r, "clv")
+	if got := clv.Blocks[1].Table.Rows[0][0].Text; got != count(withCLV) {
+		t.Errorf("buyers with a CLV = %s, want %d", got, withCLV)
+	}
+	if !strings.Contains(clv.Note, count(buyers-withCLV)+" buyers without a lifetime value") {
+		t.Errorf("CLV note %q does not count the %d buyers without one", clv.Note, buyers-withCLV)
+	}
+	seg := section(t, r, "segments")
+	if got := cell(t, seg, "Segment summary", "vip", "change"); got != "-2" {
+		t.Errorf("vip change = %s, want -2", got)
+	}
+	if got := cell(t, seg, "Segment summary", "vip", "mean 12-month CLV"); got != "¥250.12" {
+		t.Errorf("vip mean CLV = %s, want ¥250.12", got)
+	}
+	if got := cell(t, seg, "Segment summary", "value_decile_01", "change"); got != "+3" {
+		t.Errorf("value_decile_01 change = %s, want +3", got)
+	}
+	aff := section(t, r, "affinity")
+	if got := cell(t, aff, "sku rules (2 of 2)", "1", "if bought"); got != "SKU-A + SKU-B" {
+		t.Errorf("sku rule 1 = %s", got)
+	}
+	model := section(t, r, "model")
+	if got := cell(t, model, "model_card.json", "bg nbd › r", "value"); got != "0.2426" {
+		t.Errorf("model card bg_nbd.r = %s", got)
+	}
+	if got := cell(t, model, "model_card.json", "recency cuts", "value"); got != "3, 9, 20, 41" {
+		t.Errorf("model card recency_cuts = %s", got)
+	}
+	counts := section(t, r, "counts")
+	if got := cell(t, counts, "Per source: read = out + rejected + deduplicated", "orders", "read"); got != "30" {
+		t.Errorf("orders read = %s, want 30", got)
+	}
+	res := section(t, r, "resolve")
+	if got := cell(t, res, "Guards that fired, by guard and identifier type", "identity", "identifiers"); got != "7" {
+		t.Errorf("largest guard = %s, want 7 (cap_device:device first)", got)
+	}
+}
+
+func atoi(t *testing.T, s string) int64 {
+	t.Helper()
+	var n int64
+	for _, c := range strings.ReplaceAll(s, ",", "") {
+		if c < '0' || c > '9' {
+			t.Fatalf("not a count: %q", s)
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n
+}
+
+func TestRenderSkipsMissingTables(t *testing.T) {
+	tables := fixtureTables(10)
+	out := writeFixture(t, map[string][]any{"quality": tables["quality"]}, false)
+	r, err := Build(context.Background(), out, fixtureDate, Options{})
+	if err != nil {
+		t.Fatalf("a run without portraits, segments or a model card must still be reported: %v", err)
+	}
+	for _, id := range []string{"lifecycle", "rfm", "clv", "segments", "affinity", "model"} {
+		s := section(t, r, id)
+		if !strings.Contains(s.Note, "section skipped") || len(s.Blocks) != 0 {
+			t.Errorf("section %s: note %q, %d blocks; want a skip note only", id, s.Note, len(s.Blocks))
+		}
+	}
+	if s := section(t, r, "counts"); s.Note != "" || len(s.Blocks) == 0 {
+		t.Errorf("counts section: note %q, %d blocks; want figures", s.Note, len(s.Blocks))
+	}
+	page := renderFixture(t, out)
+	if !bytes.Contains(page, []byte("This run has no portraits table: section skipped.")) {
+		t.Error("the page does not say the portraits table is missing")
+	}
+}
+
+func TestRenderIsDeterministic(t *testing.T) {
+	tables := fixtureTables(40)
+	a := writeFixture(t, tables, true)
+	b := writeFixture(t, reversed(tables), true)
+	first, again, other := renderFixture(t, a), renderFixture(t, a), renderFixture(t, b)
+	if !bytes.Equal(first, again) {
+		t.Error("rendering the same run twice gave different bytes")
+	}
+	if !bytes.Equal(first, other) {
+		t.Error("the same rows in another order gave different bytes")
+	}
+}
+
+func TestRenderRefusesUnfinishedRun(t *testing.T) {
+	out := writeFixture(t, map[string][]any{"quality": fixtureTables(5)["quality"]}, false)
+	if err := os.Remove(filepath.Join(sink.RunDir(out, fixtureDate), sink.ManifestName)); err != nil {
+		t.Fatal(err)
+	}
+	err := Render(context.Background(), out, fixtureDate)
+	if !errors.Is(err, sink.ErrUnfinished) {
+		t.Fatalf("Render of a run without manifest: %v, want ErrUnfinished", err)
+	}
+	if _, err := os.Stat(filepath.Join(sink.RunDir(out, fixtureDate), FileName)); !os.IsNotExist(err) {
+		t.Errorf("a report was written for an unfinished run (%v)", err)
+	}
+}
+
+func TestDataCannotEndTheScript(t *testing.T) {
+	tables := fixtureTables(10)
+	tables["segment_summary"] = append(tables["segment_summary"],
+		schemas.SegmentSummary{Segment: `</script><script>alert(1)</script>`, Kind: "rule", Size: 1})
+	out := writeFixture(t, tables, false)
+	page := string(renderFixture(t, out))
+	if n := strings.Count(page, "</script>"); n != 2 {
+		t.Errorf("%d </script> tags, want 2 (the library and the charts): a label closed the script", n)
+	}
+	if strings.Contains(page, "<script>alert") {
+		t.Error("a segment name was written as markup")
+	}
+}
