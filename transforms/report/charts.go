@@ -43,13 +43,13 @@ type series struct {
 }
 
 // common are the options of every chart: no animation (a screenshot or a print shows the final
-// picture), a title and a tooltip.
-func common(title, trigger string) []charts.GlobalOpts {
+// picture), a title, a tooltip, and a legend when there is more than one series to tell apart.
+func common(title, trigger string, legend bool) []charts.GlobalOpts {
 	return []charts.GlobalOpts{
 		charts.WithAnimation(false),
 		charts.WithTitleOpts(opts.Title{Title: title, Left: "center", TitleStyle: &opts.TextStyle{FontSize: 14}}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: trigger}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "24"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(legend), Top: "24"}),
 	}
 }
 
@@ -62,7 +62,7 @@ func hbar(id, title, unit string, cats []string, ss []series, stack bool) (*Char
 		x.Max = 100
 	}
 	c := charts.NewBar()
-	c.SetGlobalOptions(append(common(title, "axis"),
+	c.SetGlobalOptions(append(common(title, "axis", len(ss) > 1),
 		charts.WithGridOpts(opts.Grid{Left: "1%", Right: "8%", Top: "56", Bottom: "8", ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(x),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
@@ -79,7 +79,7 @@ func hbar(id, title, unit string, cats []string, ss []series, stack bool) (*Char
 // vbar is a vertical bar chart: categories along the x axis.
 func vbar(id, title, xName, yName string, cats []string, ss []series) (*Chart, error) {
 	c := charts.NewBar()
-	c.SetGlobalOptions(append(common(title, "axis"),
+	c.SetGlobalOptions(append(common(title, "axis", len(ss) > 1),
 		charts.WithGridOpts(opts.Grid{Left: "2%", Right: "6%", Top: "64", Bottom: "8", ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: xName, AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: rotation(cats)}}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: yName}),
@@ -125,10 +125,12 @@ func heatmap(id, title, xName, yName string, xs, ys []string, cells [][]float64)
 			hi = max(hi, v)
 		}
 	}
-	c.SetGlobalOptions(append(common(title, "item"),
-		charts.WithGridOpts(opts.Grid{Left: "2%", Right: "4%", Top: "56", Bottom: "80", ContainLabel: opts.Bool(true)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: xName, Data: xs, SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Name: yName, Data: ys, SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
+	c.SetGlobalOptions(append(common(title, "item", false),
+		charts.WithGridOpts(opts.Grid{Left: "2%", Right: "4%", Top: "40", Bottom: "80", ContainLabel: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: xName, NameLocation: "middle", NameGap: 28, Data: xs,
+			SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Name: yName, NameLocation: "middle", NameGap: 36, Data: ys,
+			SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
 		charts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: 0, Max: float32(max(hi, 1)),
 			Orient: "horizontal", Left: "center", Bottom: "8",
 			InRange: &opts.VisualMapInRange{Color: []string{"#eef3fb", "#5470c6", "#1f2f6b"}}}),
@@ -141,7 +143,7 @@ func heatmap(id, title, xName, yName string, xs, ys []string, cells [][]float64)
 // funnel is a funnel chart in the given order (not sorted by value), each step labelled.
 func funnel(id, title string, names []string, values []float64) (*Chart, error) {
 	c := charts.NewFunnel()
-	c.SetGlobalOptions(common(title, "item")...)
+	c.SetGlobalOptions(common(title, "item", false)...)
 	data := make([]opts.FunnelData, len(names))
 	for i := range names {
 		data[i] = opts.FunnelData{Name: names[i], Value: values[i]}

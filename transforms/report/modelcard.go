@@ -71,10 +71,13 @@ func flatten(path []string, raw json.RawMessage, t *Table) error {
 	return nil
 }
 
-// scalar is a JSON string unquoted, or any other plain value as written.
+// scalar is a JSON string unquoted, null as —, or any other plain value as written.
 func scalar(raw json.RawMessage) string {
 	var s string
-	if json.Unmarshal(raw, &s) == nil {
+	switch {
+	case string(raw) == "null":
+		return "—"
+	case json.Unmarshal(raw, &s) == nil:
 		return s
 	}
 	return string(raw)

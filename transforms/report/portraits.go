@@ -181,7 +181,7 @@ func rfmSection(s *portraitStats) (Section, error) {
 // clvSection draws the histogram of the buyers' 12-month CLV.
 func clvSection(s *portraitStats, bins int) (Section, error) {
 	sec := Section{ID: "clv", Title: "Customer lifetime value",
-		Intro: "12-month discounted lifetime value of every buyer (BG/NBD times Gamma-Gamma), in yuan. The last bar gathers everyone above the 99th percentile."}
+		Intro: "12-month discounted lifetime value of every buyer (BG/NBD times Gamma-Gamma), in yuan. The bars stop at the 99th percentile; a last bar marked ≥ gathers the few buyers above it."}
 	if len(s.CLV) == 0 {
 		sec.Note = "No buyer of this run has a lifetime value (no buyers, or the models could not be fitted)."
 		return sec, nil

@@ -83,18 +83,18 @@ func affinitySection(rows []schemas.AffinityRule, top int) (Section, error) {
 		}
 		slices.SortFunc(rs, func(a, b schemas.AffinityRule) int { return cmp.Compare(a.RuleID, b.RuleID) })
 		rs = rs[:min(len(rs), top)]
-		conf, lift := series{Name: "confidence (%)", Color: colourTonight}, series{Name: "lift", Color: "#fac858"}
+		support, conf := series{Name: "support", Color: colourPrevious}, series{Name: "confidence", Color: colourTonight}
 		var cats []string
 		t := &Table{Caption: fmt.Sprintf("%s rules (%d of %d)", level, len(rs), len(byLevel[level])),
 			Head: []string{"rule", "if bought", "then also", "support", "confidence", "lift", "baskets"}}
 		for _, r := range rs {
 			cats = append(cats, ruleName(r))
+			support.Values = append(support.Values, roundTo(r.Support*100, 1))
 			conf.Values = append(conf.Values, roundTo(r.Confidence*100, 1))
-			lift.Values = append(lift.Values, roundTo(r.Lift, 2))
 			t.Rows = append(t.Rows, []Cell{num(fmt.Sprint(r.RuleID)), txt(strings.Join(r.Antecedent, " + ")), txt(r.Consequent),
 				num(percent(r.Support)), num(percent(r.Confidence)), num(fmt.Sprintf("%.2f", r.Lift)), num(count(r.Count))})
 		}
-		chart, err := hbar("chart-affinity-"+safeID(level), "Top "+level+" rules: confidence and lift", "", cats, []series{conf, lift}, false)
+		chart, err := hbar("chart-affinity-"+safeID(level), "Top "+level+" rules: support and confidence (%)", "%", cats, []series{support, conf}, false)
 		if err != nil {
 			return sec, err
 		}
