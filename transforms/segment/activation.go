@@ -46,8 +46,7 @@ func (f *activateFn) ProcessElement(ctx context.Context, person string, cands fu
 	}
 }
 
-func (f *activateFn) FinishBundle(_ func(*candidate) bool, _ func(*phoneRec) bool, _ func(schemas.Activation),
-	counts func(string, int64), _ func(string, string)) {
+func (f *activateFn) FinishBundle(_ func(schemas.Activation), counts func(string, int64), _ func(string, string)) {
 	f.counts.Emit(counts)
 }
 

@@ -18,12 +18,16 @@ import (
 type classifyFn struct {
 	Rules []Rule
 
-	progs []*rules.Program
+	progs   []*rules.Program
+	unknown []beam.Counter
 }
 
 func (f *classifyFn) Setup() error {
 	f.progs = make([]*rules.Program, len(f.Rules))
+	f.unknown = make([]beam.Counter, len(f.Rules))
 	for i, r := range f.Rules {
+		// Persons a rule could not decide (a null value it needed, or a run-time error).
+		f.unknown[i] = beam.NewCounter("segment", r.Name+".unknown")
 		prg, err := rules.Compile(r.Expression)
 		if err != nil {
 			return fmt.Errorf("segment %q (line %d): expression: %w", r.Name, r.Line, err)
@@ -39,7 +43,7 @@ func (f *classifyFn) ProcessElement(ctx context.Context, p schemas.Portrait, mem
 	for i, r := range f.Rules {
 		ok, err := f.progs[i].Match(&p)
 		if err != nil {
-			beam.NewCounter("segment", r.Name+".unknown").Inc(ctx, 1)
+			f.unknown[i].Inc(ctx, 1)
 		}
 		if !ok {
 			continue
