@@ -3,6 +3,7 @@ package resolve
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"slices"
@@ -72,8 +73,10 @@ func DefaultConfig() Config {
 	}
 }
 
-// LoadConfig reads a YAML file over DefaultConfig; "" gives the defaults. Unknown keys, unknown
-// identifier types and bad expressions are errors naming the file.
+// LoadConfig reads a YAML file over DefaultConfig; "" gives the defaults. A setting the file
+// gives replaces the default, maps whole (a `blocklist` in the file is the whole blocklist); a
+// setting it leaves out, or sets to null, keeps the default. Unknown keys, unknown identifier types,
+// bad expressions and values out of range are errors naming the file.
 func LoadConfig(path string) (Config, error) {
 	cfg := DefaultConfig()
 	if path == "" {
@@ -83,9 +86,21 @@ func LoadConfig(path string) (Config, error) {
 	if err != nil {
 		return Config{}, fmt.Errorf("resolve config: %w", err)
 	}
+	var file Config
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(&cfg); err != nil {
+	if err := dec.Decode(&file); err != nil && err != io.EOF {
+		return Config{}, fmt.Errorf("resolve config %s: %w", path, err)
+	}
+	if file.Blocklist != nil {
+		cfg.Blocklist = file.Blocklist
+	}
+	if file.MaxAccounts != nil {
+		cfg.MaxAccounts = file.MaxAccounts
+	}
+	// Scalars decode over the defaults, so that an explicit zero is seen (and refused).
+	dec = yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&scalars{&cfg}); err != nil && err != io.EOF {
 		return Config{}, fmt.Errorf("resolve config %s: %w", path, err)
 	}
 	if err := cfg.Validate(); err != nil {
@@ -123,9 +138,39 @@ func (c Config) Validate() error {
 	if c.Rounds < 1 || c.Rounds > 64 {
 		return fmt.Errorf("rounds: %d, want 1 to 64", c.Rounds)
 	}
-	if m := c.Match; m.Threshold <= 0 || m.Threshold >= 1 || m.RandomPairs < 1 || m.MaxBlock < 1 {
+	m := c.Match
+	if !(m.Threshold > 0 && m.Threshold < 1) || m.RandomPairs < 1 || m.MaxBlock < 1 {
 		return fmt.Errorf("match: threshold must be in (0,1), random_pairs and max_block positive")
 	}
+	if m.MaxIterations < 1 || !(m.Tolerance > 0 && m.Tolerance < 1) {
+		return fmt.Errorf("match: max_iterations must be positive and tolerance in (0,1)")
+	}
+	return nil
+}
+
+// scalars decodes a config file's settings other than its maps into a Config (maps are taken
+// whole by LoadConfig).
+type scalars struct{ c *Config }
+
+func (s *scalars) UnmarshalYAML(n *yaml.Node) error {
+	var plain struct {
+		Blocklist            yaml.Node   `yaml:"blocklist"`
+		MaxAccounts          yaml.Node   `yaml:"max_accounts"`
+		MaxLinks             *int        `yaml:"max_links"`
+		MaxAccountsPerPerson *int        `yaml:"max_accounts_per_person"`
+		Rounds               *int        `yaml:"rounds"`
+		Match                MatchConfig `yaml:"match"`
+	}
+	plain.Match = s.c.Match
+	if err := n.Decode(&plain); err != nil {
+		return err
+	}
+	for dst, src := range map[*int]*int{&s.c.MaxLinks: plain.MaxLinks, &s.c.MaxAccountsPerPerson: plain.MaxAccountsPerPerson, &s.c.Rounds: plain.Rounds} {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	s.c.Match = plain.Match
 	return nil
 }
 

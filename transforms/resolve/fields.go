@@ -17,6 +17,23 @@ type model struct {
 	Name        string
 	Fields      []string
 	Comparators []linkage.Comparator
+	// Evidence lists, per field, the worst level that counts as direct evidence; a pair is linked
+	// only when some field reaches its level. Fuzzy agreement on weak fields alone (the same city, a
+	// similar two-character nickname) can outweigh nothing in EM's eyes yet joins strangers.
+	Evidence []int
+}
+
+// noEvidence marks a field that never counts as direct evidence.
+const noEvidence = -1
+
+// evident reports whether a comparison vector carries direct evidence under the model.
+func (md model) evident(v linkage.Vector) bool {
+	for f, l := range v {
+		if l != linkage.Missing && md.Evidence[f] != noEvidence && int(l) <= md.Evidence[f] {
+			return true
+		}
+	}
+	return false
 }
 
 // The two models. Field values are prepared by ticketValues, postValues and accountValues.
@@ -27,7 +44,9 @@ var (
 			linkage.LevenshteinLevels{Thresholds: []int{1}},
 			linkage.JaroWinklerLevels{Thresholds: []float64{0.9, 0.7}},
 			linkage.Exact{},
-		}}
+		},
+		// The phone, exact or one typo away.
+		Evidence: []int{1, noEvidence, noEvidence}}
 	postModel = model{Name: "post",
 		Fields: []string{"phone_last4", "phone_prefix3", "nickname", "email_local", "city"},
 		Comparators: []linkage.Comparator{
@@ -36,7 +55,9 @@ var (
 			linkage.JaroWinklerLevels{Thresholds: []float64{0.9, 0.75}},
 			linkage.JaroWinklerLevels{Thresholds: []float64{0.9, 0.75}},
 			linkage.Exact{},
-		}}
+		},
+		// The phone's last four digits, or the nickname or handle written exactly as on the account.
+		Evidence: []int{0, noEvidence, 0, 0, noEvidence}}
 	models = []model{ticketModel, postModel}
 )
 

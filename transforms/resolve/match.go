@@ -334,12 +334,20 @@ func (f *scoreFn) ProcessElement(ctx context.Context, weakKey string, iter func(
 			return fmt.Errorf("resolve: decode match parameters: %w", err)
 		}
 	}
+	// The best account with direct evidence, and the runner-up: a weak record that two accounts
+	// match equally well is ambiguous and joins neither.
 	var best pair
-	bestP := -1.0
+	bestP, second := -1.0, -1.0
 	for _, p := range distinctPairs(iter) {
-		_, prob := f.params[p.Model].Score(parseVector(p.Vector))
+		v := parseVector(p.Vector)
+		if !models[p.Model].evident(v) {
+			continue
+		}
+		_, prob := f.params[p.Model].Score(v)
 		if prob > bestP {
-			best, bestP = p, prob
+			best, bestP, second = p, prob, bestP
+		} else if prob > second {
+			second = prob
 		}
 	}
 	name := models[best.Model].Name
@@ -351,6 +359,10 @@ func (f *scoreFn) ProcessElement(ctx context.Context, weakKey string, iter func(
 	}
 	linked("candidates")
 	if bestP < f.Threshold {
+		return nil
+	}
+	if second >= f.Threshold {
+		linked("ambiguous")
 		return nil
 	}
 	linked("matched")
