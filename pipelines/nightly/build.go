@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sort"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -11,8 +12,10 @@ import (
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/clean"
 	"github.com/shopportraits/portraits/transforms/ingest"
+	"github.com/shopportraits/portraits/transforms/portrait"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/resolve"
+	"github.com/shopportraits/portraits/transforms/segment"
 	"github.com/shopportraits/portraits/transforms/sink"
 	"github.com/shopportraits/portraits/transforms/sources"
 )
@@ -30,6 +33,9 @@ type job struct {
 	Resolve resolve.Config
 	// Previous is the date of the run whose person ids tonight continues, "" for none.
 	Previous string
+	// Portrait and Segment configure the portrait and segment stages.
+	Portrait portrait.Config
+	Segment  segment.Config
 }
 
 // cleaned is one source's rows after validation and deduplication.
@@ -86,22 +92,56 @@ func build(s beam.Scope, j job) error {
 		table := sources.KindTable[c.src.Kind]
 		checked[table] = append(checked[table], rows)
 	}
-	res, err := resolvePersons(s, j, checked)
+	res, users, err := resolvePersons(s, j, checked)
 	if err != nil {
 		return err
 	}
-	checked["identity_map"] = []beam.PCollection{res.IdentityMap}
-	checked["persons"] = []beam.PCollection{res.Persons}
-	checked["merge_history"] = []beam.PCollection{res.MergeHistory}
-	counts = append(counts, res.Counts)
-	return write(s, j, checked, rejects, counts)
+	portraits, card, pcounts := portrait.Build(s, portrait.Inputs{
+		Identity: res.Identity, Persons: res.Persons,
+		Users: users, Orders: flatten(s, checked["orders"]), OrderItems: flatten(s, checked["order_items"]),
+		Products: flatten(s, checked["products"]), Events: flatten(s, checked["events"]), Touches: flatten(s, checked["touches"]),
+		Vendor: flatten(s, checked["vendor_profiles"]), Reviews: flatten(s, checked["reviews"]),
+		Tickets: flatten(s, checked["tickets"]), Posts: flatten(s, checked["site_posts"]),
+	}, j.Portrait)
+	segs := segment.Build(s, segment.Inputs{
+		Portraits: portraits, Users: users, Identity: res.Identity,
+		Orders:     typed(s, checked["orders"], asOrder, []schemas.Order{}),
+		OrderItems: typed(s, checked["order_items"], asOrderItem, []schemas.OrderItem{}),
+		Products:   typed(s, checked["products"], asProduct, []schemas.Product{}),
+	}, j.Segment)
+	derived := map[string]beam.PCollection{"identity_map": res.IdentityMap, "persons": res.Persons,
+		"merge_history": res.MergeHistory, "portraits": portraits}
+	maps.Copy(derived, segs.Tables())
+	for name, rows := range derived {
+		checked[name] = []beam.PCollection{rows}
+	}
+	counts = append(counts, res.Counts, pcounts, segs.Counts)
+	cfg := sinkConfig(j)
+	extras := []beam.PCollection{sink.WriteJSON(s, cfg, modelCardFile, card), beam.ParDo(s, activationExtra, segs.ActivationFiles)}
+	return write(s, cfg, checked, rejects, counts, extras)
+}
+
+// modelCardFile is the run's model card: the fitted value models, cut points and text model.
+const modelCardFile = "model_card.json"
+
+// activationExtra lists an activation CSV file in the manifest.
+func activationExtra(f segment.ActivationFile) sink.Extra { return sink.Extra{Path: f.Path, Rows: f.Rows} }
+
+// flatten flattens a table's collections; a table without a source gives an invalid collection,
+// which the portrait stage reads as empty.
+func flatten(s beam.Scope, cols []beam.PCollection) beam.PCollection {
+	if len(cols) == 0 {
+		return beam.PCollection{}
+	}
+	return beam.Flatten(s, cols...)
 }
 
 // identityTables are the cleaned tables whose rows carry identifiers.
 var identityTables = []string{"users", "orders", "events", "touches", "reviews", "tickets", "vendor_profiles", "site_posts"}
 
-// resolvePersons runs the resolve stage over the cleaned tables and last night's identity.
-func resolvePersons(s beam.Scope, j job, tables map[string][]beam.PCollection) (resolve.Outputs, error) {
+// resolvePersons runs the resolve stage over the cleaned tables and last night's identity; it also
+// returns the accounts, typed, for the later stages.
+func resolvePersons(s beam.Scope, j job, tables map[string][]beam.PCollection) (resolve.Outputs, beam.PCollection, error) {
 	in := resolve.Inputs{
 		Users:   typed(s, tables["users"], asUser, []schemas.User{}),
 		Tickets: typed(s, tables["tickets"], asTicket, []schemas.Ticket{}),
@@ -117,13 +157,13 @@ func resolvePersons(s beam.Scope, j job, tables map[string][]beam.PCollection) (
 	} else {
 		ctx := context.Background()
 		if in.PreviousIdentity, err = sink.Read(ctx, s, j.Output, j.Previous, "identity_map"); err != nil {
-			return resolve.Outputs{}, fmt.Errorf("previous run: %w", err)
+			return resolve.Outputs{}, beam.PCollection{}, fmt.Errorf("previous run: %w", err)
 		}
 		if in.PreviousPersons, err = sink.Read(ctx, s, j.Output, j.Previous, "persons"); err != nil {
-			return resolve.Outputs{}, fmt.Errorf("previous run: %w", err)
+			return resolve.Outputs{}, beam.PCollection{}, fmt.Errorf("previous run: %w", err)
 		}
 	}
-	return resolve.Resolve(s, in, j.Resolve, resolve.Options{Date: j.Date, Salt: j.Clean}), nil
+	return resolve.Resolve(s, in, j.Resolve, resolve.Options{Date: j.Date, Salt: j.Clean}), in.Users, nil
 }
 
 // typed flattens one table's collections of cleaned rows (beam.X) and types them with as, or makes
@@ -135,12 +175,17 @@ func typed(s beam.Scope, cols []beam.PCollection, as any, empty any) beam.PColle
 	return beam.ParDo(s, as, beam.Flatten(s, cols...))
 }
 
-// write sends every table through the sink and finalises the run.
-func write(s beam.Scope, j job, tables map[string][]beam.PCollection, rejects, counts []beam.PCollection) error {
+// sinkConfig says where the run is written and what it read.
+func sinkConfig(j job) sink.Config {
 	cfg := sink.Config{Output: j.Output, Date: j.Date, RunID: j.RunID}
 	for _, in := range j.Inputs {
 		cfg.Inputs = append(cfg.Inputs, sink.Input{Source: in.Source, File: in.File, Bytes: in.Bytes})
 	}
+	return cfg
+}
+
+// write sends every table through the sink and finalises the run once the extra files are in place.
+func write(s beam.Scope, cfg sink.Config, tables map[string][]beam.PCollection, rejects, counts, extras []beam.PCollection) error {
 	for _, t := range schemas.All() {
 		if _, ok := tables[t.Name]; ok || t.Name == "rejects" || t.Name == "quality" {
 			cfg.Tables = append(cfg.Tables, t.Name)
@@ -159,7 +204,7 @@ func write(s beam.Scope, j job, tables map[string][]beam.PCollection, rejects, c
 		}
 		files = append(files, sink.Write(s, cfg, name, rows))
 	}
-	sink.Finalize(s, cfg, files...)
+	sink.Finalize(s, cfg, files, extras...)
 	return nil
 }
 
@@ -207,6 +252,10 @@ func asOrderItem(i beam.X) schemas.OrderItem { return i.(schemas.OrderItem) }
 
 func asUser(x beam.X) schemas.User { return x.(schemas.User) }
 
+func asOrder(x beam.X) schemas.Order { return x.(schemas.Order) }
+
+func asProduct(x beam.X) schemas.Product { return x.(schemas.Product) }
+
 func asTicket(x beam.X) schemas.Ticket { return x.(schemas.Ticket) }
 
 func asPost(x beam.X) schemas.SitePost { return x.(schemas.SitePost) }
@@ -216,6 +265,9 @@ func init() {
 	register.Function1x1(orderID)
 	register.Function1x1(asOrderItem)
 	register.Function1x1(asUser)
+	register.Function1x1(asOrder)
+	register.Function1x1(asProduct)
+	register.Function1x1(activationExtra)
 	register.Function1x1(asTicket)
 	register.Function1x1(asPost)
 }

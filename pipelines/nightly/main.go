@@ -23,8 +23,11 @@ import (
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/clean"
 	"github.com/shopportraits/portraits/transforms/ingest"
+	"github.com/shopportraits/portraits/transforms/portrait"
 	"github.com/shopportraits/portraits/transforms/quality"
+	"github.com/shopportraits/portraits/transforms/report"
 	"github.com/shopportraits/portraits/transforms/resolve"
+	"github.com/shopportraits/portraits/transforms/segment"
 	"github.com/shopportraits/portraits/transforms/sink"
 	"github.com/shopportraits/portraits/transforms/sources"
 )
@@ -46,6 +49,10 @@ type options struct {
 	Previous string
 	// ResolveConfig is the identity-resolution config file, "" for the defaults.
 	ResolveConfig string
+	// PortraitConfig is the portrait rules file (lifecycle, value, tags), "" for the defaults.
+	PortraitConfig string
+	// Segments is the segments file, "" for the built-in one.
+	Segments string
 }
 
 func main() {
@@ -56,6 +63,8 @@ func main() {
 	flag.StringVar(&o.SaltEnv, "salt-env", "PORTRAITS_SALT", "environment variable that holds the hashing salt")
 	flag.StringVar(&o.Previous, "previous", "", "run folder (OUTPUT/dt=YYYY-MM-DD) whose person ids to continue; default: the latest finished run before --date under --output; none: start afresh")
 	flag.StringVar(&o.ResolveConfig, "resolve-config", "", "identity-resolution config (YAML): guards and matching; default: built-in")
+	flag.StringVar(&o.PortraitConfig, "portrait-config", "", "portrait rules (YAML): lifecycle, value, interests, tags; default: built-in")
+	flag.StringVar(&o.Segments, "segments", "", "segments file (YAML): rule segments in CEL, activation caps, clusters, affinity; default: built-in")
 	flag.Parse()
 	beam.Init()
 	if err := run(context.Background(), o, os.Stdout); err != nil {
@@ -88,6 +97,18 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	rules, err := portrait.LoadRules(o.PortraitConfig)
+	if err != nil {
+		return err
+	}
+	pcfg := portrait.Config{Date: date, Timezone: cfg.BusinessTimezone, Rules: rules}
+	if err := pcfg.Validate(); err != nil {
+		return err
+	}
+	scfg, err := segmentConfig(ctx, o, date, previous)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	tasks, inputs, err := ingest.Plan(ctx, cfg)
 	if err != nil {
@@ -102,12 +123,17 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	}
 	p, s := beam.NewPipelineWithRoot()
 	j := job{Config: cfg, Date: date, Output: o.Output, RunID: fmt.Sprintf("%s-%x", date, time.Now().UnixNano()),
-		Tasks: tasks, Inputs: inputs, Clean: opts, Resolve: rcfg, Previous: previous}
+		Tasks: tasks, Inputs: inputs, Clean: opts, Resolve: rcfg, Previous: previous, Portrait: pcfg, Segment: scfg}
 	if err := build(s, j); err != nil {
 		return err
 	}
 	if err := beamx.Run(ctx, p); err != nil {
 		return fmt.Errorf("pipeline failed: %w", err)
+	}
+	// The report comes before the balance check, so that a run whose counts do not add up still
+	// shows where.
+	if err := report.Render(ctx, o.Output, date); err != nil {
+		return err
 	}
 	return summarise(ctx, stdout, o.Output, date, time.Since(start))
 }
@@ -161,6 +187,28 @@ func previousRun(ctx context.Context, o options, date string) (string, error) {
 		return "", fmt.Errorf("--previous: %w", err)
 	}
 	return d, nil
+}
+
+// segmentConfig loads the segments file and adds the run's day, output and last night's summary.
+func segmentConfig(ctx context.Context, o options, date, previous string) (segment.Config, error) {
+	c, err := segment.LoadConfig(o.Segments)
+	if err != nil {
+		return segment.Config{}, err
+	}
+	c.Date, c.Output = date, o.Output
+	if previous == "" {
+		return c, nil
+	}
+	m, err := sink.ReadManifest(ctx, o.Output, previous)
+	if err != nil {
+		return segment.Config{}, err
+	}
+	if _, ok := m.Tables["segment_summary"]; ok { // runs from before segments have none
+		if c.Previous, err = sink.ReadTable[schemas.SegmentSummary](ctx, o.Output, previous, "segment_summary"); err != nil {
+			return segment.Config{}, fmt.Errorf("previous run: %w", err)
+		}
+	}
+	return c, nil
 }
 
 // isSample reports whether the sources config is the bundled sample's.

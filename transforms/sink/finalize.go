@@ -28,7 +28,17 @@ type Manifest struct {
 	Date          string               `json:"date"`
 	CreatedAt     string               `json:"created_at"`
 	Tables        map[string]TableInfo `json:"tables"`
-	Inputs        []Input              `json:"inputs"`
+	// Files are the run's other files (activation lists, the model card), written in place.
+	Files  []Extra `json:"files,omitempty"`
+	Inputs []Input `json:"inputs"`
+}
+
+// Extra is one file of a run besides its tables, already at its final place when Finalize runs.
+type Extra struct {
+	// Path is relative to the run folder.
+	Path string `json:"path"`
+	// Rows counts its records (lines after a CSV header, 1 for a JSON document).
+	Rows int64 `json:"rows"`
 }
 
 // TableInfo lists one table's files, relative to the run folder, and its rows.
@@ -41,43 +51,54 @@ type TableInfo struct {
 // date (of every table: a run replaces its whole date), renames the temporary files to part-NNNNN.parquet (sorted, so names do not depend on which
 // worker finished first), writes an empty file for a table without rows, removes the temporary
 // folder and writes the manifest last.
-func Finalize(s beam.Scope, cfg Config, files ...beam.PCollection) {
+//
+// extras are PCollections of Extra: files the run wrote in place (activation lists, the model card)
+// that the manifest lists; the manifest waits for them.
+func Finalize(s beam.Scope, cfg Config, files []beam.PCollection, extras ...beam.PCollection) {
 	s = s.Scope("sink.Finalize")
-	var all beam.PCollection
-	if len(files) == 0 {
-		all = beam.CreateList(s, []FileInfo{})
-	} else {
+	all := beam.CreateList(s, []FileInfo{})
+	if len(files) > 0 {
 		all = beam.Flatten(s, files...)
 	}
-	beam.ParDo0(s, &finalizeFn{Config: cfg}, beam.Impulse(s), beam.SideInput{Input: all})
+	others := beam.CreateList(s, []Extra{})
+	if len(extras) > 0 {
+		others = beam.Flatten(s, extras...)
+	}
+	beam.ParDo0(s, &finalizeFn{Config: cfg}, beam.Impulse(s), beam.SideInput{Input: all}, beam.SideInput{Input: others})
 }
 
 type finalizeFn struct {
 	Config Config
 }
 
-func (f *finalizeFn) ProcessElement(ctx context.Context, _ []byte, files func(*FileInfo) bool) error {
+func (f *finalizeFn) ProcessElement(ctx context.Context, _ []byte, files func(*FileInfo) bool, extras func(*Extra) bool) error {
 	var infos []FileInfo
 	var fi FileInfo
 	for files(&fi) {
 		infos = append(infos, fi)
 	}
+	var others []Extra
+	var e Extra
+	for extras(&e) {
+		others = append(others, e)
+	}
+	sort.Slice(others, func(i, j int) bool { return others[i].Path < others[j].Path })
 	sort.Slice(infos, func(i, j int) bool {
 		if infos[i].Table != infos[j].Table {
 			return infos[i].Table < infos[j].Table
 		}
 		return infos[i].TempPath < infos[j].TempPath
 	})
-	return finalize(ctx, f.Config, infos, time.Now())
+	return finalize(ctx, f.Config, infos, others, time.Now())
 }
 
-func finalize(ctx context.Context, cfg Config, infos []FileInfo, now time.Time) error {
+func finalize(ctx context.Context, cfg Config, infos []FileInfo, extras []Extra, now time.Time) error {
 	dir := RunDir(cfg.Output, cfg.Date)
 	if err := removeGlob(ctx, join(dir, "*", "part-*.parquet")); err != nil {
 		return err
 	}
 	m := Manifest{SchemaVersion: schemas.Version, RunID: cfg.RunID, Date: cfg.Date,
-		CreatedAt: now.UTC().Format(time.RFC3339), Tables: map[string]TableInfo{}, Inputs: append([]Input{}, cfg.Inputs...)}
+		CreatedAt: now.UTC().Format(time.RFC3339), Tables: map[string]TableInfo{}, Files: extras, Inputs: append([]Input{}, cfg.Inputs...)}
 	for _, fi := range infos {
 		t := m.Tables[fi.Table]
 		rel := fmt.Sprintf("%s/part-%05d.parquet", fi.Table, len(t.Files))
@@ -178,6 +199,7 @@ func removeTemp(ctx context.Context, cfg Config) error {
 }
 
 func init() {
-	register.DoFn3x1[context.Context, []byte, func(*FileInfo) bool, error](&finalizeFn{})
+	register.DoFn4x1[context.Context, []byte, func(*FileInfo) bool, func(*Extra) bool, error](&finalizeFn{})
 	register.Iter1[FileInfo]()
+	register.Iter1[Extra]()
 }

@@ -24,7 +24,7 @@ func run(t *testing.T, cfg Config, rows []schemas.QualityCount, events []schemas
 	p, s := beam.NewPipelineWithRoot()
 	q := Write(s, cfg, "quality", beam.CreateList(s, rows))
 	e := Write(s, cfg, "events", beam.CreateList(s, events))
-	Finalize(s, cfg, q, e)
+	Finalize(s, cfg, []beam.PCollection{q, e})
 	if err := ptest.Run(p); err != nil {
 		t.Fatal(err)
 	}
