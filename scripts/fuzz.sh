@@ -5,12 +5,14 @@ set -euo pipefail
 
 usage() {
 	cat <<'EOF'
-usage: scripts/fuzz.sh [-t DURATION] [-p WORKERS] [-r REGEXP] [-m MB] [-c DIR] [-l]
+usage: scripts/fuzz.sh [-t DURATION] [-z DURATION] [-p WORKERS] [-r REGEXP] [-m MB] [-c DIR] [-l]
 
 Finds every `func FuzzXxx` in the module's *_test.go files and runs each with
 `go test -run='^$' -fuzz='^FuzzXxx$' -fuzztime=DURATION`, one target at a time.
 
   -t DURATION   time per target, as go test's -fuzztime (default 30s; 1000x means 1000 inputs)
+  -z DURATION   time to minimize each new input, as -fuzzminimizetime (default 1s: go test's
+                60s default spends a short run minimizing, with no executions counted)
   -p WORKERS    fuzzing processes per target (go test -parallel; default: GOMAXPROCS)
   -r REGEXP     only targets whose "package/FuzzName" matches (grep -E)
   -m MB         mark a target whose test processes peaked above MB megabytes of RSS (default 1024)
@@ -31,6 +33,7 @@ EOF
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 duration=30s
+minimize=1s
 workers=
 filter=
 limit_mb=1024
@@ -39,6 +42,7 @@ list=
 while (($#)); do
 	case $1 in
 	-t) duration=${2:?-t needs a duration}; shift 2 ;;
+	-z) minimize=${2:?-z needs a duration}; shift 2 ;;
 	-p) workers=${2:?-p needs a number}; shift 2 ;;
 	-r) filter=${2:?-r needs a regexp}; shift 2 ;;
 	-m) limit_mb=${2:?-m needs megabytes}; shift 2 ;;
@@ -74,7 +78,7 @@ watch_rss() {
 	local root=$1 peak=0 pid hwm
 	while kill -0 "$root" 2>/dev/null; do
 		for pid in $(descendants "$root"); do
-			tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- ' -test\.' || continue
+			tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q -- ' -test\.' || continue
 			hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
 			((${hwm:-0} > peak)) && peak=$hwm
 		done
@@ -100,7 +104,7 @@ start=$SECONDS
 for entry in "${all[@]}"; do
 	pkg=${entry% *} name=${entry#* }
 	log="$logs/${pkg//\//_}.$name.log"
-	args=(test -run='^$' -fuzz="^$name\$" -fuzztime="$duration")
+	args=(test -run='^$' -fuzz="^$name\$" -fuzztime="$duration" -fuzzminimizetime="$minimize")
 	[[ -n $workers ]] && args+=(-parallel "$workers")
 	go "${args[@]}" "./$pkg" >"$log" 2>&1 &
 	gopid=$!

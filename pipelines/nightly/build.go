@@ -125,7 +125,9 @@ func build(s beam.Scope, j job) error {
 const modelCardFile = "model_card.json"
 
 // activationExtra lists an activation CSV file in the manifest.
-func activationExtra(f segment.ActivationFile) sink.Extra { return sink.Extra{Path: f.Path, Rows: f.Rows} }
+func activationExtra(f segment.ActivationFile) sink.Extra {
+	return sink.Extra{Path: f.Path, Rows: f.Rows}
+}
 
 // flatten flattens a table's collections; a table without a source gives an invalid collection,
 // which the portrait stage reads as empty.

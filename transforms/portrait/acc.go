@@ -7,6 +7,11 @@ package portrait
 // 512 messages of the last 30 days, a 512-hash session sketch). Merge is commutative and
 // associative (up to those caps), so the portrait does not depend on how facts were bundled.
 type Acc struct {
+	// The spine and the facts.
+	spine         int32 // rows of the person spine (1, or 0 when the person is missing from it)
+	spineAccounts int32 // accounts the spine gives the person
+	facts         int32 // facts used
+
 	// Who.
 	accounts       int32 // account rows
 	consentRefused int32 // accounts that refused marketing
@@ -83,6 +88,9 @@ const activeDays = 90
 
 // Merge adds b's facts to a. b is left unchanged and shares no memory with a afterwards.
 func (a *Acc) Merge(b *Acc) {
+	a.spine += b.spine
+	a.spineAccounts = max(a.spineAccounts, b.spineAccounts)
+	a.facts += b.facts
 	a.accounts += b.accounts
 	a.consentRefused += b.consentRefused
 	a.registeredAt = minSet(a.registeredAt, b.registeredAt)

@@ -16,12 +16,20 @@ const platform = "platform"
 // paidStatuses are the order states that count as purchases.
 var paidStatuses = map[string]bool{"paid": true, "shipped": true, "completed": true, "refunded": true}
 
+// AddPerson adds the person's row of the spine (schemas.Person): it makes the person's portrait
+// exist, facts or not, and gives its account count.
+func (a *Acc) AddPerson(p schemas.Person) {
+	a.spine++
+	a.spineAccounts = max(a.spineAccounts, p.Accounts)
+}
+
 // AddUser adds a platform account: its demographics (the most recently updated account wins), its
 // registration and its marketing consent. An account registered after the as-of day is not used.
 func (a *Acc) AddUser(u schemas.User, e *env) bool {
 	if e.late(u.RegisteredAt) {
 		return false
 	}
+	a.facts++
 	a.accounts++
 	if !u.MarketingConsent {
 		a.consentRefused++
@@ -46,6 +54,7 @@ func (a *Acc) AddOrder(o schemas.Order, lines []schemas.OrderItem, e *env) bool 
 	if e.late(o.CreatedAt) {
 		return false
 	}
+	a.facts++
 	placed := e.at(o.CreatedAt)
 	a.seen(placed, o.CreatedAt, e)
 	a.engaged(placed)
@@ -87,6 +96,7 @@ func (a *Acc) AddEvent(ev schemas.Event, e *env) bool {
 	if e.late(ev.EventTime) {
 		return false
 	}
+	a.facts++
 	m := e.at(ev.EventTime)
 	a.events++
 	a.seen(m, ev.EventTime, e)
@@ -117,6 +127,7 @@ func (a *Acc) AddTouch(t schemas.Touch, e *env) bool {
 	if e.late(t.TouchTime) {
 		return false
 	}
+	a.facts++
 	m := e.at(t.TouchTime)
 	ch := -1
 	for i, c := range touchChannels {
@@ -162,6 +173,7 @@ func (a *Acc) AddVendor(v schemas.VendorProfile, e *env) bool {
 	if e.late(v.UpdatedAt) {
 		return false
 	}
+	a.facts++
 	a.vendorRows++
 	vendor := v.Vendor
 	if vendor == "" {
@@ -187,6 +199,7 @@ func (a *Acc) AddReview(r schemas.Review, t Text, e *env) bool {
 	if e.late(r.CreatedAt) {
 		return false
 	}
+	a.facts++
 	a.reviews++
 	a.rating(r.Rating)
 	a.text(t)
@@ -198,6 +211,7 @@ func (a *Acc) AddTicket(tk schemas.Ticket, t Text, e *env) bool {
 	if e.late(tk.CreatedAt) {
 		return false
 	}
+	a.facts++
 	a.tickets++
 	if tk.Category == "complaint" {
 		a.complaints++
@@ -214,6 +228,7 @@ func (a *Acc) AddPost(p schemas.SitePost, t Text, e *env) bool {
 	if e.late(p.PostedAt) {
 		return false
 	}
+	a.facts++
 	a.posts++
 	a.rating(p.Rating)
 	a.text(t)

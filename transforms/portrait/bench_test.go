@@ -27,21 +27,27 @@ func BenchmarkAddEvent(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
 
-// BenchmarkCodec measures encoding and decoding the rich person's accumulator, as the coder does
-// between the partial accumulators and the combine.
+// BenchmarkCodec measures encoding and decoding accumulators, as the coder does between the
+// partial accumulators and the combine: the rich person of the tests, and a partial holding one
+// event (the common case when a person's facts are spread over many bundles).
 func BenchmarkCodec(b *testing.B) {
 	e := testEnv(b)
 	facts, _ := richFacts()
-	a := accOf(b, e, facts)
-	size := len(encodeAcc(a))
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := decodeAcc(encodeAcc(a)); err != nil {
-			b.Fatal(err)
-		}
+	for name, a := range map[string]*Acc{
+		"rich":      accOf(b, e, facts),
+		"one_event": accOf(b, e, []fact{event(ev("view", "SKU1", "app", "s1", "2026-11-20 10:00"))}),
+	} {
+		b.Run(name, func(b *testing.B) {
+			size := len(encodeAcc(a))
+			for i := 0; i < b.N; i++ {
+				if _, err := decodeAcc(encodeAcc(a)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "accs/s")
+			b.ReportMetric(float64(size), "bytes/acc")
+		})
 	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "accs/s")
-	b.ReportMetric(float64(size), "bytes/acc")
 }
 
 // BenchmarkIdentityMapBytes measures the memory of the identity map per identifier: keys of 45

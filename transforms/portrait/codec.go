@@ -1,26 +1,98 @@
 package portrait
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
 )
 
-// The accumulator's wire format: a version byte, then every field in declaration order as
-// varints (zig-zag for signed values), strings and lists prefixed by their length. A person with a
-// handful of facts takes a few dozen bytes; Beam's default coders would reflect over the struct
-// for every element. Lists are checked to be sorted on decoding, since Merge relies on it.
+// The accumulator's wire format: a version byte, a byte whose bit i says section i follows, then
+// the sections that are not all zero (who, value, interests, contact, activity, feedback). Fields
+// are varints (zig-zag for signed values), strings and lists are prefixed by their length, the
+// weekday, hour and channel counts are written sparsely. A partial with one fact takes a few dozen
+// bytes; Beam's default coders would reflect over the struct for every element. Only the shortest
+// form decodes (one encoding per accumulator), and lists are checked to be sorted, since Merge
+// relies on it.
 
-const codecVersion = 1
+const codecVersion = 2
+
+// section is one part of the wire format.
+type section struct {
+	enc func(*Acc, *writer)
+	dec func(*Acc, *reader)
+}
+
+var sections = [...]section{{encWho, decWho}, {encValue, decValue}, {encInterests, decInterests},
+	{encContact, decContact}, {encActivity, decActivity}, {encFeedback, decFeedback}}
+
+// zeroSections are the encodings of the sections of an empty accumulator: not written.
+var zeroSections = func() (z [len(sections)][]byte) {
+	for i, s := range sections {
+		w := writer{}
+		s.enc(&Acc{}, &w)
+		z[i] = w.b
+	}
+	return z
+}()
 
 // MarshalBinary encodes the accumulator.
-func (a *Acc) MarshalBinary() ([]byte, error) { return a.appendBinary(make([]byte, 0, 128)), nil }
+func (a *Acc) MarshalBinary() ([]byte, error) { return a.appendBinary(make([]byte, 0, 64)), nil }
 
 func (a *Acc) appendBinary(b []byte) []byte {
-	w := writer{b: append(b, codecVersion)}
-	w.ints(int64(a.accounts), int64(a.consentRefused), a.registeredAt)
-	for _, l := range []*latest{&a.phone, &a.gender, &a.birthYear, &a.city, &a.province, &a.ageBand, &a.cityTier, &a.incomeBand} {
+	w := writer{b: append(b, codecVersion, 0)}
+	mask := len(w.b) - 1
+	for i, s := range sections {
+		start := len(w.b)
+		s.enc(a, &w)
+		if bytes.Equal(w.b[start:], zeroSections[i]) {
+			w.b = w.b[:start]
+		} else {
+			w.b[mask] |= 1 << i
+		}
+	}
+	return w.b
+}
+
+// UnmarshalBinary decodes an accumulator written by MarshalBinary; truncated, trailing,
+// non-canonical or inconsistent data is an error.
+func (a *Acc) UnmarshalBinary(data []byte) error {
+	if len(data) < 2 || data[0] != codecVersion {
+		return errors.New("portrait accumulator: unknown encoding version")
+	}
+	mask := data[1]
+	if mask >= 1<<len(sections) {
+		return fmt.Errorf("portrait accumulator: unknown sections %#x", mask)
+	}
+	*a = Acc{}
+	r := reader{b: data[2:]}
+	for i, s := range sections {
+		if mask&(1<<i) == 0 {
+			continue
+		}
+		start := r.b
+		s.dec(a, &r)
+		if r.err == nil && bytes.Equal(start[:len(start)-len(r.b)], zeroSections[i]) {
+			r.err = fmt.Errorf("section %d is empty but present", i)
+		}
+	}
+	if r.err != nil {
+		return fmt.Errorf("portrait accumulator: %w", r.err)
+	}
+	if len(r.b) != 0 {
+		return fmt.Errorf("portrait accumulator: %d trailing bytes", len(r.b))
+	}
+	return a.checkSorted()
+}
+
+func (a *Acc) latests() []*latest {
+	return []*latest{&a.phone, &a.gender, &a.birthYear, &a.city, &a.province, &a.ageBand, &a.cityTier, &a.incomeBand}
+}
+
+func encWho(a *Acc, w *writer) {
+	w.ints(int64(a.spine), int64(a.spineAccounts), int64(a.facts), int64(a.accounts), int64(a.consentRefused), a.registeredAt, int64(a.vendorRows))
+	for _, l := range a.latests() {
 		w.str(l.Value)
 		w.int(l.At)
 		w.str(l.Tie)
@@ -30,12 +102,39 @@ func (a *Acc) appendBinary(b []byte) []byte {
 	for _, s := range a.interests {
 		w.str(s)
 	}
-	w.ints(int64(a.vendorRows), int64(a.orders), int64(a.items), int64(a.discountOrders), int64(a.couponOrders),
-		int64(a.weekendOrders), a.gmv, a.refund, a.lineAmount, a.firstOrder, a.lastOrder)
+}
+
+func decWho(a *Acc, r *reader) {
+	a.spine, a.spineAccounts, a.facts = r.i32(), r.i32(), r.i32()
+	a.accounts, a.consentRefused, a.registeredAt, a.vendorRows = r.i32(), r.i32(), r.int(), r.i32()
+	for _, l := range a.latests() {
+		l.Value, l.At, l.Tie, l.Source = r.str(), r.int(), r.str(), r.str()
+	}
+	a.interests = make([]string, r.count(1))
+	for i := range a.interests {
+		a.interests[i] = r.str()
+	}
+}
+
+func encValue(a *Acc, w *writer) {
+	w.ints(int64(a.orders), int64(a.items), int64(a.discountOrders), int64(a.couponOrders), int64(a.weekendOrders),
+		a.gmv, a.refund, a.lineAmount, a.firstOrder, a.lastOrder)
 	w.uint(uint64(len(a.purchaseDays)))
 	for _, d := range a.purchaseDays {
 		w.ints(int64(d.Day), d.Fen)
 	}
+}
+
+func decValue(a *Acc, r *reader) {
+	a.orders, a.items, a.discountOrders, a.couponOrders, a.weekendOrders = r.i32(), r.i32(), r.i32(), r.i32(), r.i32()
+	a.gmv, a.refund, a.lineAmount, a.firstOrder, a.lastOrder = r.int(), r.int(), r.int(), r.int(), r.int()
+	a.purchaseDays = make([]daySpend, r.count(2))
+	for i := range a.purchaseDays {
+		a.purchaseDays[i] = daySpend{Day: r.i32(), Fen: r.int()}
+	}
+}
+
+func encInterests(a *Acc, w *writer) {
 	for _, ws := range [][]weight{a.categories, a.brands} {
 		w.uint(uint64(len(ws)))
 		for _, x := range ws {
@@ -43,10 +142,20 @@ func (a *Acc) appendBinary(b []byte) []byte {
 			w.int(x.W)
 		}
 	}
-	for _, counts := range [][]int32{a.channels[:], a.weekdays[:], a.hours[:]} {
-		for _, n := range counts {
-			w.int(int64(n))
+}
+
+func decInterests(a *Acc, r *reader) {
+	for _, ws := range []*[]weight{&a.categories, &a.brands} {
+		*ws = make([]weight, r.count(2))
+		for i := range *ws {
+			(*ws)[i] = weight{Name: r.str(), W: r.int()}
 		}
+	}
+}
+
+func encContact(a *Acc, w *writer) {
+	for _, counts := range [][]int32{a.channels[:], a.weekdays[:], a.hours[:]} {
+		w.sparse(counts)
 	}
 	w.uint(uint64(len(a.messages)))
 	for _, m := range a.messages {
@@ -60,52 +169,11 @@ func (a *Acc) appendBinary(b []byte) []byte {
 	for i := range a.unsubAt {
 		w.ints(a.unsubAt[i], a.touchedAt[i])
 	}
-	w.b = binary.LittleEndian.AppendUint64(w.b, a.active[0])
-	w.b = binary.LittleEndian.AppendUint64(w.b, a.active[1])
-	w.uint(uint64(len(a.sessions)))
-	prev := uint64(0)
-	for _, h := range a.sessions { // ascending: deltas are smaller than the hashes
-		w.uint(h - prev)
-		prev = h
-	}
-	w.ints(int64(a.events), a.lastSeen, a.lastInterest, a.lastCart,
-		int64(a.reviews), int64(a.rated), a.ratingSum, int64(a.scored), a.positiveSum, int64(a.negative),
-		int64(a.tickets), int64(a.complaints), int64(a.openComplaints), int64(a.posts))
-	return w.b
 }
 
-// UnmarshalBinary decodes an accumulator written by MarshalBinary; truncated, trailing or
-// inconsistent data is an error.
-func (a *Acc) UnmarshalBinary(data []byte) error {
-	if len(data) == 0 || data[0] != codecVersion {
-		return errors.New("portrait accumulator: unknown encoding version")
-	}
-	r := reader{b: data[1:]}
-	*a = Acc{}
-	a.accounts, a.consentRefused, a.registeredAt = r.i32(), r.i32(), r.int()
-	for _, l := range []*latest{&a.phone, &a.gender, &a.birthYear, &a.city, &a.province, &a.ageBand, &a.cityTier, &a.incomeBand} {
-		l.Value, l.At, l.Tie, l.Source = r.str(), r.int(), r.str(), r.str()
-	}
-	a.interests = make([]string, r.count(1))
-	for i := range a.interests {
-		a.interests[i] = r.str()
-	}
-	a.vendorRows, a.orders, a.items, a.discountOrders, a.couponOrders = r.i32(), r.i32(), r.i32(), r.i32(), r.i32()
-	a.weekendOrders, a.gmv, a.refund, a.lineAmount, a.firstOrder, a.lastOrder = r.i32(), r.int(), r.int(), r.int(), r.int(), r.int()
-	a.purchaseDays = make([]daySpend, r.count(2))
-	for i := range a.purchaseDays {
-		a.purchaseDays[i] = daySpend{Day: r.i32(), Fen: r.int()}
-	}
-	for _, ws := range []*[]weight{&a.categories, &a.brands} {
-		*ws = make([]weight, r.count(2))
-		for i := range *ws {
-			(*ws)[i] = weight{Name: r.str(), W: r.int()}
-		}
-	}
+func decContact(a *Acc, r *reader) {
 	for _, counts := range [][]int32{a.channels[:], a.weekdays[:], a.hours[:]} {
-		for i := range counts {
-			counts[i] = r.i32()
-		}
+		r.sparse(counts)
 	}
 	a.messages = make([]message, r.count(12))
 	for i := range a.messages {
@@ -114,7 +182,25 @@ func (a *Acc) UnmarshalBinary(data []byte) error {
 	for i := range a.unsubAt {
 		a.unsubAt[i], a.touchedAt[i] = r.int(), r.int()
 	}
-	a.active[0], a.active[1] = r.u64(), r.u64()
+}
+
+func encActivity(a *Acc, w *writer) {
+	w.uint(a.active[0])
+	w.uint(a.active[1])
+	w.uint(uint64(len(a.sessions)))
+	prev := uint64(0)
+	for _, h := range a.sessions { // ascending: deltas are smaller than the hashes
+		w.uint(h - prev)
+		prev = h
+	}
+	w.ints(int64(a.events), a.lastSeen, a.lastInterest, a.lastCart)
+}
+
+func decActivity(a *Acc, r *reader) {
+	a.active[0], a.active[1] = r.uint(), r.uint()
+	if a.active[1] >= 1<<(activeDays-64) && r.err == nil {
+		r.err = errors.New("activity beyond 90 days")
+	}
 	a.sessions = make(sessionSketch, r.count(1))
 	prev := uint64(0)
 	for i := range a.sessions {
@@ -122,15 +208,16 @@ func (a *Acc) UnmarshalBinary(data []byte) error {
 		a.sessions[i] = prev
 	}
 	a.events, a.lastSeen, a.lastInterest, a.lastCart = r.i32(), r.int(), r.int(), r.int()
+}
+
+func encFeedback(a *Acc, w *writer) {
+	w.ints(int64(a.reviews), int64(a.rated), a.ratingSum, int64(a.scored), a.positiveSum, int64(a.negative),
+		int64(a.tickets), int64(a.complaints), int64(a.openComplaints), int64(a.posts))
+}
+
+func decFeedback(a *Acc, r *reader) {
 	a.reviews, a.rated, a.ratingSum, a.scored, a.positiveSum, a.negative = r.i32(), r.i32(), r.int(), r.i32(), r.int(), r.i32()
 	a.tickets, a.complaints, a.openComplaints, a.posts = r.i32(), r.i32(), r.i32(), r.i32()
-	if r.err != nil {
-		return fmt.Errorf("portrait accumulator: %w", r.err)
-	}
-	if len(r.b) != 0 {
-		return fmt.Errorf("portrait accumulator: %d trailing bytes", len(r.b))
-	}
-	return a.checkSorted()
 }
 
 // checkSorted verifies the order and bounds Merge relies on.
@@ -163,6 +250,24 @@ type writer struct{ b []byte }
 func (w *writer) uint(v uint64) { w.b = binary.AppendUvarint(w.b, v) }
 func (w *writer) int(v int64)   { w.b = binary.AppendVarint(w.b, v) }
 func (w *writer) str(s string)  { w.uint(uint64(len(s))); w.b = append(w.b, s...) }
+
+// sparse writes the non-zero counts as (index, count) pairs.
+func (w *writer) sparse(counts []int32) {
+	n := 0
+	for _, c := range counts {
+		if c != 0 {
+			n++
+		}
+	}
+	w.uint(uint64(n))
+	for i, c := range counts {
+		if c != 0 {
+			w.uint(uint64(i))
+			w.int(int64(c))
+		}
+	}
+}
+
 func (w *writer) ints(vs ...int64) {
 	for _, v := range vs {
 		w.int(v)
@@ -251,6 +356,22 @@ func (r *reader) str() string {
 	s := string(r.b[:n])
 	r.b = r.b[n:]
 	return s
+}
+
+// sparse reads counts written by writer.sparse: indexes increasing and in range, counts non-zero.
+func (r *reader) sparse(counts []int32) {
+	n := r.count(2)
+	last := -1
+	for range n {
+		i, c := r.uint(), r.i32()
+		if r.err == nil && (i >= uint64(len(counts)) || int(i) <= last || c == 0) {
+			r.err = errors.New("bad sparse counts")
+		}
+		if r.err != nil {
+			return
+		}
+		counts[i], last = c, int(i)
+	}
 }
 
 // count reads a list length; each element takes at least minBytes, which bounds the allocation by

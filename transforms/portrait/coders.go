@@ -7,13 +7,14 @@ import (
 	"reflect"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 )
 
 // Coders of the stage's own types. The accumulator, one element per person and bundle, gets its
 // compact binary encoding; the global model stats (a handful of elements) and the model card (one)
 // get the standard library's gob and JSON, which handle their maps and pointers.
 
-func encodeAcc(a *Acc) []byte { return a.appendBinary(nil) }
+func encodeAcc(a *Acc) []byte { return a.appendBinary(make([]byte, 0, 64)) }
 
 func decodeAcc(data []byte) (*Acc, error) {
 	a := &Acc{}
@@ -39,6 +40,13 @@ func decodeCard(data []byte) (ModelCard, error) {
 }
 
 func init() {
+	// Registered functions are called directly, not through reflection, for every element.
+	register.Function1x1(encodeAcc)
+	register.Function1x2(decodeAcc)
+	register.Function1x2(encodeStats)
+	register.Function1x2(decodeStats)
+	register.Function1x2(encodeCard)
+	register.Function1x2(decodeCard)
 	beam.RegisterCoder(reflect.TypeOf((*Acc)(nil)), encodeAcc, decodeAcc)
 	beam.RegisterCoder(reflect.TypeOf((*modelStats)(nil)), encodeStats, decodeStats)
 	beam.RegisterCoder(reflect.TypeOf(ModelCard{}), encodeCard, decodeCard)

@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/shopportraits/portraits/schemas"
 )
 
 func TestLoadRules(t *testing.T) {
@@ -85,7 +83,7 @@ func TestAsOf(t *testing.T) {
 	if !a.AddEvent(ev("view", "", "app", "s", "2026-11-15 23:59"), e) {
 		t.Error("an event late on the as-of day was not used")
 	}
-	if p := a.Finish(schemas.Person{}, nil, e); *p.DaysSinceLastSeen != 0 || p.ActiveDays7d != 1 {
+	if p := a.Finish("P", nil, e); *p.DaysSinceLastSeen != 0 || p.ActiveDays7d != 1 {
 		t.Errorf("as of 2026-11-15: %d days since last seen, %d active days", *p.DaysSinceLastSeen, p.ActiveDays7d)
 	}
 }

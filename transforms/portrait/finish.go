@@ -12,12 +12,12 @@ import (
 // Finish turns a person's accumulated facts into their portrait with the night's model card (nil
 // when there is none: scores, price band and lifetime value stay null). It does not change a.
 // Propensity30d and ChurnRisk are left for the prediction stage.
-func (a *Acc) Finish(p schemas.Person, card *ModelCard, e *env) schemas.Portrait {
+func (a *Acc) Finish(personID string, card *ModelCard, e *env) schemas.Portrait {
 	if card == nil {
 		card = &ModelCard{}
 	}
-	out := schemas.Portrait{PersonID: p.PersonID}
-	a.who(&out, p, e)
+	out := schemas.Portrait{PersonID: personID}
+	a.who(&out, e)
 	a.value(&out, e)
 	sum, buyer := a.summary(e)
 	a.rfm(&out, sum, buyer, card)
@@ -26,7 +26,7 @@ func (a *Acc) Finish(p schemas.Person, card *ModelCard, e *env) schemas.Portrait
 	a.activity(&out, e)
 	a.feedback(&out)
 	a.lifetime(&out, sum, buyer, card, e)
-	out.Lifecycle = a.lifecycle(sum, buyer, out.PAlive, p, e)
+	out.Lifecycle = a.lifecycle(sum, buyer, out.PAlive, e)
 	out.Tags = a.tags(&out, e)
 	return out
 }
@@ -34,9 +34,9 @@ func (a *Acc) Finish(p schemas.Person, card *ModelCard, e *env) schemas.Portrait
 // who fills the demographics. Precedence: a value stated on a platform account wins over a
 // vendor's; among accounts (or among vendor rows) the most recently updated row that states a
 // value wins, ties broken by account id (or vendor row key), then by the larger value.
-func (a *Acc) who(out *schemas.Portrait, p schemas.Person, e *env) {
+func (a *Acc) who(out *schemas.Portrait, e *env) {
 	out.PhoneMasked = a.phone.Value
-	out.Accounts = p.Accounts
+	out.Accounts = a.spineAccounts
 	out.MarketingConsent = a.accounts > 0 && a.consentRefused == 0
 	out.Gender = a.gender.Value
 	if y, err := strconv.Atoi(a.birthYear.Value); err == nil {
@@ -112,13 +112,13 @@ func (a *Acc) summary(e *env) (clv.Summary, bool) {
 func (a *Acc) stat(e *env) personStat {
 	s, buyer := a.summary(e)
 	if !buyer {
-		return personStat{}
+		return personStat{Facts: a.facts > 0}
 	}
 	var repeat int64
 	for _, d := range a.purchaseDays[1:] {
 		repeat += d.Fen
 	}
-	return personStat{Buyer: true, Frequency: int32(s.Frequency), Recency: int32(s.Recency), T: int32(s.T),
+	return personStat{Facts: true, Buyer: true, Frequency: int32(s.Frequency), Recency: int32(s.Recency), T: int32(s.T),
 		RepeatFen: repeat, SinceLast: int32(s.T - s.Recency), GMV: a.gmv}
 }
 

@@ -64,8 +64,9 @@ func TestFinishRichPerson(t *testing.T) {
 	if unused != late {
 		t.Errorf("%d facts unused, want the %d after the as-of day", unused, late)
 	}
+	a.AddPerson(schemas.Person{PersonID: "P1", Accounts: 2})
 	card := testCard()
-	got := a.Finish(schemas.Person{PersonID: "P1", Accounts: 2}, card, e)
+	got := a.Finish("P1", card, e)
 
 	// Lifetime figures as clv computes them from the summary (1, 14, 20, 8000) in days.
 	s := clv.Summary{Frequency: 1, Recency: 14, T: 20, MonetaryValue: 8000}
@@ -112,7 +113,7 @@ func TestFinishRichPerson(t *testing.T) {
 
 func TestFinishPersonWithoutFacts(t *testing.T) {
 	e := testEnv(t)
-	got := (&Acc{}).Finish(schemas.Person{PersonID: "P9"}, nil, e)
+	got := (&Acc{}).Finish("P9", nil, e)
 	want := schemas.Portrait{PersonID: "P9", Lifecycle: "unaware", VendorInterests: []string{}}
 	samePortrait(t, got, want)
 }
@@ -127,7 +128,7 @@ func TestPrecedence(t *testing.T) {
 		user(schemas.User{UserID: "a", City: "北京", Gender: "male", RegisteredAt: when, UpdatedAt: when}),
 		user(schemas.User{UserID: "b", City: "天津", RegisteredAt: when, UpdatedAt: when, MarketingConsent: true}),
 	})
-	p := a.Finish(schemas.Person{PersonID: "P"}, nil, e)
+	p := a.Finish("P", nil, e)
 	// No birth year on any account: the most recent vendor's band; tier and income from the only
 	// vendor that states them; the tie between accounts a and b goes to the larger id.
 	if p.AgeBand != "45-54" || p.AgeBandSource != "new" || p.CityTier != 3 || p.CityTierSource != "old" ||
@@ -135,7 +136,7 @@ func TestPrecedence(t *testing.T) {
 		t.Errorf("got %+v", p)
 	}
 	a.AddUser(schemas.User{UserID: "c", BirthYear: 2010, RegisteredAt: when, UpdatedAt: at("2020-01-01 10:00")}, e)
-	if p := a.Finish(schemas.Person{}, nil, e); p.AgeBand != "0-17" || p.AgeBandSource != "platform" || p.BirthYear != 2010 {
+	if p := a.Finish("P", nil, e); p.AgeBand != "0-17" || p.AgeBandSource != "platform" || p.BirthYear != 2010 {
 		t.Errorf("a platform birth year, however old, wins over the vendor: %s from %s", p.AgeBand, p.AgeBandSource)
 	}
 }
@@ -143,13 +144,13 @@ func TestPrecedence(t *testing.T) {
 func TestPriceBandAndScoresNeedTheCard(t *testing.T) {
 	e := testEnv(t)
 	a := accOf(t, e, []fact{order(schemas.Order{Status: "paid", CreatedAt: at("2026-11-20 10:00"), TotalFen: 100}, line("SKU1", 1, 100))})
-	p := a.Finish(schemas.Person{}, &ModelCard{}, e)
+	p := a.Finish("P", &ModelCard{}, e)
 	if p.PriceBand != "" || p.RScore != 0 || p.RFMCell != "" || p.PAlive != nil || p.CLV12mFen != nil {
 		t.Errorf("without cut points or models: %+v", p)
 	}
 	card := testCard()
 	card.GammaGamma = nil
-	p = a.Finish(schemas.Person{}, card, e)
+	p = a.Finish("P", card, e)
 	if p.PriceBand != "low" || p.RScore != 5 || p.FScore != 1 || p.MScore != 1 || p.RFMCell != "511" || p.PAlive == nil || *p.PAlive != 1 || p.CLV12mFen != nil {
 		t.Errorf("one purchase of 100 fen yesterday, without a spend model: %+v", p)
 	}

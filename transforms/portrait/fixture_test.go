@@ -45,6 +45,9 @@ func testEnv(t testing.TB) *env {
 // fact adds itself to an accumulator and reports whether it was used.
 type fact func(a *Acc, e *env) bool
 
+func spine(p schemas.Person) fact {
+	return func(a *Acc, e *env) bool { a.AddPerson(p); return true }
+}
 func user(u schemas.User) fact { return func(a *Acc, e *env) bool { return a.AddUser(u, e) } }
 func order(o schemas.Order, lines ...schemas.OrderItem) fact {
 	return func(a *Acc, e *env) bool { return a.AddOrder(o, lines, e) }

@@ -1,9 +1,6 @@
 package portrait
 
-import (
-	"github.com/shopportraits/portraits/schemas"
-	"github.com/shopportraits/portraits/transforms/portrait/clv"
-)
+import "github.com/shopportraits/portraits/transforms/portrait/clv"
 
 // Lifecycle stages, from the least to the most engaged, then the lapsing ones.
 const (
@@ -18,13 +15,13 @@ const (
 )
 
 // lifecycle places the person by the rules of LifecycleRules.
-func (a *Acc) lifecycle(s clv.Summary, buyer bool, pAlive *float64, p schemas.Person, e *env) string {
+func (a *Acc) lifecycle(s clv.Summary, buyer bool, pAlive *float64, e *env) string {
 	r := e.rules.Lifecycle
 	if !buyer {
 		switch {
 		case a.lastInterest > 0 && daysAgo(a.lastInterest, e) <= int32(r.InterestedDays):
 			return Interested
-		case a.lastSeen > 0 || a.accounts > 0 || p.Accounts > 0:
+		case a.lastSeen > 0 || a.accounts > 0 || a.spineAccounts > 0:
 			return Aware
 		}
 		return Unaware

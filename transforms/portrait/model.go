@@ -16,8 +16,10 @@ type ModelCard struct {
 	// Date and AsOf are the run's business day and the day the portraits describe.
 	Date string `json:"date"`
 	AsOf string `json:"as_of"`
-	// PersonsWithFacts counts persons with at least one attributed fact; Buyers those with a paid
-	// order; RepeatBuyers those with two purchase days or more.
+	// Persons counts the persons of the spine and those only facts name; PersonsWithFacts those
+	// with at least one fact used; Buyers those with a paid order; RepeatBuyers those with two
+	// purchase days or more.
+	Persons          int64 `json:"persons"`
 	PersonsWithFacts int64 `json:"persons_with_facts"`
 	Buyers           int64 `json:"buyers"`
 	RepeatBuyers     int64 `json:"repeat_buyers"`
@@ -67,8 +69,9 @@ type SentimentCard struct {
 	ModelBytes int `json:"model_bytes"`
 }
 
-// personStat is what the model card needs of one person with facts.
+// personStat is what the model card needs of one person.
 type personStat struct {
+	Facts     bool // the person has a fact, not only a row of the spine
 	Buyer     bool
 	Frequency int32 // repeat purchase days
 	Recency   int32 // days from the first to the last purchase day
@@ -82,10 +85,10 @@ type personStat struct {
 // Gamma-Gamma pairs with their counts, and the three RFM histograms. Its size grows with the
 // distinct triples and pairs, not with the buyers.
 type modelStats struct {
-	Persons, Buyers, Repeat int64
-	Triples                 map[[3]int32]int64 // (frequency, recency, T) in days
-	Spend                   map[spendKey]int64
-	Recency, Frequency, GMV histogram
+	Persons, WithFacts, Buyers, Repeat int64
+	Triples                            map[[3]int32]int64 // (frequency, recency, T) in days
+	Spend                              map[spendKey]int64
+	Recency, Frequency, GMV            histogram
 }
 
 // spendKey is a repeat buyer's Gamma-Gamma input, exactly: monetary value is Fen/Frequency.
@@ -101,6 +104,9 @@ func newModelStats() *modelStats {
 
 func (m *modelStats) add(p personStat) {
 	m.Persons++
+	if p.Facts {
+		m.WithFacts++
+	}
 	if !p.Buyer {
 		return
 	}
@@ -117,6 +123,7 @@ func (m *modelStats) add(p personStat) {
 
 func (m *modelStats) merge(o *modelStats) {
 	m.Persons += o.Persons
+	m.WithFacts += o.WithFacts
 	m.Buyers += o.Buyers
 	m.Repeat += o.Repeat
 	for k, n := range o.Triples {
@@ -133,7 +140,7 @@ func (m *modelStats) merge(o *modelStats) {
 // fitCard fits the night's models on the global stats and fills the card; a fit that cannot be
 // made leaves its model nil and says why, never failing the run.
 func fitCard(card *ModelCard, m *modelStats, r ValueRules) {
-	card.PersonsWithFacts, card.Buyers, card.RepeatBuyers = m.Persons, m.Buyers, m.Repeat
+	card.Persons, card.PersonsWithFacts, card.Buyers, card.RepeatBuyers = m.Persons, m.WithFacts, m.Buyers, m.Repeat
 	card.RecencyCuts, card.FrequencyCuts, card.MonetaryCuts = m.Recency.quintiles(), m.Frequency.quintiles(), m.GMV.quintiles()
 
 	groups := make([]lifetime.Group, 0, len(m.Triples))

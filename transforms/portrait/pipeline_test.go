@@ -22,7 +22,7 @@ func portraitText(p schemas.Portrait) string {
 }
 
 func cardText(c ModelCard) string {
-	return fmt.Sprintf("persons=%d buyers=%d repeat=%d bgnbd=%v trained=%v freq=%v", c.PersonsWithFacts, c.Buyers, c.RepeatBuyers,
+	return fmt.Sprintf("persons=%d with_facts=%d buyers=%d repeat=%d bgnbd=%v trained=%v freq=%v", c.Persons, c.PersonsWithFacts, c.Buyers, c.RepeatBuyers,
 		c.BGNBD != nil, c.Sentiment.Trained, c.FrequencyCuts)
 }
 
@@ -75,7 +75,7 @@ func TestBuild(t *testing.T) {
 		"P2 orders=1 items=0 gmv=3000 events=0 tickets=0 posts=0 reviews=0 tier=2 phone=139****0002 lifecycle=first_purchase tags=new_customer",
 		"P3 orders=0 items=0 gmv=0 events=0 tickets=0 posts=1 reviews=0 tier=0 phone= lifecycle=unaware tags=",
 		"P5 orders=0 items=0 gmv=0 events=0 tickets=0 posts=0 reviews=0 tier=0 phone= lifecycle=unaware tags=")
-	passert.Equals(s, beam.ParDo(s, cardText, model), "persons=4 buyers=2 repeat=0 bgnbd=false trained=false freq=[1 1 1 1]")
+	passert.Equals(s, beam.ParDo(s, cardText, model), "persons=5 with_facts=4 buyers=2 repeat=0 bgnbd=false trained=false freq=[1 1 1 1]")
 	passert.Equals(s, beam.ParDo(s, countText, counts),
 		"users/portrait/in/=2", "users/portrait/out/=2",
 		"orders/portrait/in/=3", "orders/portrait/out/=2", "orders/portrait/rejected/unattributed=1",

@@ -8,8 +8,9 @@
 // and bundle, never one per fact. A small global combine of per-buyer figures gives the RFM
 // quintile cut points and the distinct (frequency, recency, T) triples the BG/NBD model is fitted
 // on; the night's text model is trained in one step on the rated reviews and reaches the scoring
-// as a side input; the model card (ModelCard) gathers all of that. The accumulators are then
-// joined to the person spine, so every person gets exactly one portrait.
+// as a side input; the model card (ModelCard) gathers all of that. The person spine enters the
+// same combine as one more kind of fact, so every person of the spine gets exactly one portrait
+// without a second shuffle.
 //
 // The pure logic (Add per kind of fact, Merge, Finish, the precedence rules, the lifecycle and
 // the tags) is plain Go in this package; the Beam wiring is in this file, attribute.go and
@@ -85,14 +86,16 @@ func Build(s beam.Scope, in Inputs, cfg Config) (portraits, model, counts beam.P
 			beam.SideInput{Input: in.Identity}, beam.SideInput{Input: products}, beam.SideInput{Input: side})
 		partials, tallies = append(partials, p), append(tallies, c)
 	}
+	// The spine joins as one more kind of fact: one combine gives every person (of the spine or
+	// named by a fact) one accumulator, with no second shuffle to join the spine.
+	partials = append(partials, beam.ParDo(s, personFact, in.Persons))
 	merged := beam.CombinePerKey(s, &mergeFn{}, beam.Flatten(s, partials...))
 
 	global := beam.Combine(s, &statsFn{}, beam.ParDo(s, &statFn{Cfg: cfg}, merged))
 	model = beam.ParDo(s, &cardFn{Cfg: cfg}, beam.Impulse(s),
 		beam.SideInput{Input: global}, beam.SideInput{Input: products}, beam.SideInput{Input: text})
 
-	persons := beam.ParDo(s, personByID, in.Persons)
-	portraits, pc := beam.ParDo2(s, &finishFn{Cfg: cfg}, beam.CoGroupByKey(s, persons, merged), beam.SideInput{Input: model})
+	portraits, pc := beam.ParDo2(s, &finishFn{Cfg: cfg}, merged, beam.SideInput{Input: model})
 	counts = stats.SumPerKey(s, beam.Flatten(s, append(tallies, pc)...))
 	return portraits, model, counts
 }
@@ -105,7 +108,12 @@ func orEmpty[T any](s beam.Scope, col beam.PCollection) beam.PCollection {
 	return beam.CreateList(s, []T{})
 }
 
-func personByID(p schemas.Person) (string, schemas.Person) { return p.PersonID, p }
+// personFact is a row of the spine as a partial accumulator.
+func personFact(p schemas.Person) (string, *Acc) {
+	a := &Acc{}
+	a.AddPerson(p)
+	return p.PersonID, a
+}
 
 // statFn gives each person's figures for the model card.
 type statFn struct {
@@ -160,13 +168,13 @@ func (f *cardFn) ProcessElement(_ []byte, global func(**modelStats) bool, produc
 	emit(card)
 }
 
-// finishFn joins a person's merged accumulator to the spine and finishes the portrait. It has no
-// bundle methods: with a CoGroupByKey input, Beam cannot tell its side input from its grouped
-// inputs there. Its counts go out per person and are summed by Build.
+// finishFn finishes the portraits of the persons of the spine; a person only facts name (missing
+// from the spine) gets none and is counted.
 type finishFn struct {
-	Cfg  Config
-	env  *env
-	card *ModelCard
+	Cfg   Config
+	env   *env
+	card  *ModelCard
+	tally map[quality.Key]int64
 }
 
 func (f *finishFn) Setup() (err error) {
@@ -174,66 +182,56 @@ func (f *finishFn) Setup() (err error) {
 	return err
 }
 
-func (f *finishFn) ProcessElement(ctx context.Context, id string, persons func(*schemas.Person) bool, accs func(**Acc) bool,
-	card func(*ModelCard) bool, emit func(schemas.Portrait), count func(string, int64)) error {
+func (f *finishFn) StartBundle(_ context.Context, _ func(*ModelCard) bool, _ func(schemas.Portrait), _ func(string, int64)) {
+	f.tally = map[quality.Key]int64{}
+}
+
+func (f *finishFn) ProcessElement(_ context.Context, id string, a *Acc, card func(*ModelCard) bool, emit func(schemas.Portrait),
+	_ func(string, int64)) error {
 	if f.card == nil {
 		f.card = &ModelCard{}
 		if !card(f.card) {
 			return fmt.Errorf("portrait: no model card")
 		}
 	}
-	total := &Acc{}
-	var a *Acc
-	for accs(&a) {
-		total.Merge(a)
+	key := func(measure, reason string) quality.Key {
+		return quality.Key{Source: "persons", Stage: Stage, Measure: measure, Reason: reason}
 	}
-	var rows []schemas.Person
-	var p schemas.Person
-	for persons(&p) {
-		rows = append(rows, p)
-	}
-	counts := quality.Counts{}
-	key := quality.Key{Source: "persons", Stage: Stage, Measure: quality.In}
-	if len(rows) == 0 {
-		counts.Add(ctx, key, 1)
-		key.Measure, key.Reason = quality.Rejected, "not_in_spine"
-		counts.Add(ctx, key, 1)
-		counts.Emit(count)
+	if a.spine == 0 {
+		f.tally[key(quality.In, "")]++
+		f.tally[key(quality.Rejected, "not_in_spine")]++
 		return nil
 	}
-	counts.Add(ctx, key, int64(len(rows)))
-	best := rows[0]
-	for _, r := range rows[1:] {
-		if r.FirstSeenDate < best.FirstSeenDate || r.FirstSeenDate == best.FirstSeenDate && r.Identifiers > best.Identifiers {
-			best = r
-		}
+	f.tally[key(quality.In, "")] += int64(a.spine)
+	if a.spine > 1 {
+		f.tally[key(quality.Rejected, "duplicate_person")] += int64(a.spine - 1)
 	}
-	if len(rows) > 1 {
-		counts.Add(ctx, quality.Key{Source: "persons", Stage: Stage, Measure: quality.Rejected, Reason: "duplicate_person"}, int64(len(rows)-1))
-	}
-	emit(total.Finish(best, f.card, f.env))
-	key.Measure = quality.Out
-	counts.Add(ctx, key, 1)
-	counts.Emit(count)
+	f.tally[key(quality.Out, "")]++
+	emit(a.Finish(id, f.card, f.env))
 	return nil
 }
 
+func (f *finishFn) FinishBundle(ctx context.Context, _ func(*ModelCard) bool, _ func(schemas.Portrait), count func(string, int64)) {
+	counts := quality.Counts{}
+	for k, n := range f.tally {
+		counts.Add(ctx, k, n)
+	}
+	counts.Emit(count)
+}
+
 func init() {
-	register.Function1x2(personByID)
+	register.Function1x2(personFact)
 	register.DoFn3x0[[]byte, func(*ratedText) bool, func(trained)](&trainFn{})
 	register.Function2x0(ratedReview)
 	register.DoFn2x1[string, *Acc, personStat](&statFn{})
 	register.Combiner3[*modelStats, personStat, *modelStats](&statsFn{})
 	register.DoFn5x0[[]byte, func(**modelStats) bool, func(*schemas.Product) bool, func(*trained) bool, func(ModelCard)](&cardFn{})
-	register.DoFn7x1[context.Context, string, func(*schemas.Person) bool, func(**Acc) bool, func(*ModelCard) bool,
-		func(schemas.Portrait), func(string, int64), error](&finishFn{})
+	register.DoFn6x1[context.Context, string, *Acc, func(*ModelCard) bool, func(schemas.Portrait), func(string, int64), error](&finishFn{})
 	register.Emitter1[ratedText]()
 	register.Emitter1[trained]()
 	register.Emitter1[ModelCard]()
 	register.Emitter1[schemas.Portrait]()
 	register.Iter1[ratedText]()
 	register.Iter1[*modelStats]()
-	register.Iter1[*Acc]()
 	register.Iter1[ModelCard]()
-	register.Iter1[schemas.Person]()
 }

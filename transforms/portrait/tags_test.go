@@ -51,7 +51,7 @@ func TestTags(t *testing.T) {
 		{"one 5-star review", []fact{review(schemas.Review{Rating: 5, CreatedAt: at("2026-11-01 10:00")}, 0.9)}, "promoter", false},
 	}
 	for _, c := range cases {
-		p := accOf(t, e, c.facts).Finish(schemas.Person{}, card, e)
+		p := accOf(t, e, c.facts).Finish("P", card, e)
 		if got := slices.Contains(p.Tags, c.tag); got != c.want {
 			t.Errorf("%s: tag %s is %v, want %v (tags %v)", c.name, c.tag, got, c.want, p.Tags)
 		}
