@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -19,6 +20,7 @@ import (
 	"github.com/shopportraits/portraits/pipelines/sampledata/gen"
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/quality"
+	"github.com/shopportraits/portraits/transforms/resolve"
 	"github.com/shopportraits/portraits/transforms/sink"
 )
 
@@ -86,11 +88,15 @@ func TestNightlyOnGeneratedData(t *testing.T) {
 	// The final out of every source is what its table holds.
 	byTable := map[string]int64{}
 	for _, s := range quality.BySource(totals) {
-		switch s.Source {
-		case "vendor_acme":
+		switch {
+		case s.Source == "vendor_acme":
 			byTable["vendor_profiles"] += s.Out
-		case "review_sites":
+		case s.Source == "review_sites":
 			byTable["site_posts"] += s.Out
+		case s.Source == "persons": // the portrait stage's persons in and portraits out
+			byTable["portraits"] += s.Out
+		case strings.HasPrefix(s.Source, "segment:"): // an audience's members in, activated out
+			byTable["activation"] += s.Out
 		default:
 			byTable[s.Source] += s.Out
 		}
@@ -120,6 +126,7 @@ func TestNightlyOnGeneratedData(t *testing.T) {
 		t.Errorf("summary lacks the balance table:\n%s", summary)
 	}
 	scanForPII(t, filepath.Join(out, "dt="+testDate))
+	checkPersons(t, ctx, out, filepath.Join(filepath.Dir(sourcesFile), "truth", "persons.csv.gz"))
 
 	first := tableContents(t, out, m)
 	runNightly(t, sourcesFile, out)
@@ -213,6 +220,60 @@ func scanForPII(t *testing.T, dir string) {
 					t.Errorf("%s holds personal data: %q", file, s)
 				}
 			}
+		}
+	}
+}
+
+// checkPersons checks the resolved persons against the generator's truth, and that every person
+// has exactly one portrait. Identifiers that no record links to another (a device used only while
+// logged out) cannot be placed by any resolver: the linked figure leaves them out.
+func checkPersons(t *testing.T, ctx context.Context, out, truthFile string) {
+	t.Helper()
+	links, err := sink.ReadTable[schemas.IdentityLink](ctx, out, testDate, "identity_map")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(truthFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := resolve.Evaluate(gz, links, "test-salt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("identity: %d identifiers, precision %.4f recall %.4f F1 %.4f; linked: precision %.4f recall %.4f F1 %.4f",
+		ev.Identifiers, ev.Precision, ev.Recall, ev.F1, ev.Linked.Precision, ev.Linked.Recall, ev.Linked.F1)
+	if ev.Identifiers < 500 || ev.Precision < 0.99 || ev.Linked.F1 < 0.97 {
+		t.Errorf("identity resolution: %+v", ev)
+	}
+	persons, err := sink.ReadTable[schemas.Person](ctx, out, testDate, "persons")
+	if err != nil {
+		t.Fatal(err)
+	}
+	portraits, err := sink.ReadTable[schemas.Portrait](ctx, out, testDate, "portraits")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]int{}
+	for _, p := range persons {
+		ids[p.PersonID]++
+	}
+	for _, p := range portraits {
+		ids[p.PersonID] += 10
+	}
+	for _, l := range links {
+		if ids[l.PersonID] == 0 {
+			t.Errorf("identity_map names person %s, who is not in persons", l.PersonID)
+		}
+	}
+	for id, n := range ids {
+		if n != 11 {
+			t.Errorf("person %s: %d rows in persons, %d portraits", id, n%10, n/10)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"math"
 	"slices"
 	"strconv"
 
@@ -139,15 +140,29 @@ func readModel(iter func(*string) bool) (*clusterModel, error) {
 	return &m, nil
 }
 
-// profileAcc sums one cluster's members' raw features.
+// profileAcc sums one cluster's members' raw features in thousandths, as integers: float sums
+// depend on the order the runner adds them in, and the profiles must not change between reruns.
 type profileAcc struct {
 	N   int64
-	Sum []float64
+	Sum []int64
+}
+
+// profileScale is the fixed point of profileAcc's sums: a GMV of 10^10 fen for each of 10^6
+// persons still fits an int64.
+const profileScale = 1000
+
+// memberProfile is one member's contribution to its cluster's profile.
+func memberProfile(raw []float64) profileAcc {
+	a := profileAcc{N: 1, Sum: make([]int64, len(raw))}
+	for j, v := range raw {
+		a.Sum[j] = int64(math.Round(v * profileScale))
+	}
+	return a
 }
 
 func addProfiles(a, b profileAcc) profileAcc {
 	if a.Sum == nil {
-		a.Sum = make([]float64, nFeatures)
+		a.Sum = make([]int64, nFeatures)
 	}
 	out := profileAcc{N: a.N + b.N, Sum: slices.Clone(a.Sum)}
 	for j, v := range b.Sum {
@@ -189,7 +204,7 @@ func (f *assignFn) ProcessElement(p schemas.Portrait, model func(*string) bool, 
 		return fmt.Errorf("segment: person %s: features %v fit no cluster", p.PersonID, raw)
 	}
 	members(newMember(&p, KindCluster, clusterName(c)))
-	f.sums[c] = addProfiles(f.sums[c], profileAcc{N: 1, Sum: raw})
+	f.sums[c] = addProfiles(f.sums[c], memberProfile(raw))
 	return nil
 }
 
@@ -221,7 +236,7 @@ func (profileFn) ProcessElement(_ []byte, model func(*string) bool, sums func(*i
 		mean := make([]float64, nFeatures)
 		for j := range mean {
 			if a.N > 0 {
-				mean[j] = a.Sum[j] / float64(a.N)
+				mean[j] = float64(a.Sum[j]) / profileScale / float64(a.N)
 			}
 		}
 		emit(schemas.ClusterProfile{Cluster: int32(c), Segment: clusterName(c), Label: m.Labels[c-1], Size: a.N,
