@@ -28,8 +28,9 @@ const (
 	DuplicateOrder = "duplicate_order"
 )
 
-// maxPartials bounds the partial accumulators a bundle holds before it sends them on.
-const maxPartials = 50_000
+// maxPartials bounds the partial accumulators a bundle holds before it sends them on: an Acc takes
+// about 1 KB before its lists grow, so some 20 MB per DoFn instance.
+const maxPartials = 20_000
 
 // attributeFn finds each fact's person through the identity map and adds the fact to a partial
 // accumulator per person, sent on when the bundle finishes: one element per person and bundle

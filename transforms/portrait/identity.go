@@ -18,7 +18,8 @@ type identityMap struct {
 	persons []string
 }
 
-// buildIdentity drains the identity side input (node key → person id).
+// buildIdentity drains the identity side input (node key → person id). A key listed with two
+// persons (which resolve never emits) keeps the smaller id, whatever the order of the entries.
 func buildIdentity(iter func(*string, *string) bool) *identityMap {
 	m := &identityMap{index: map[string]uint32{}}
 	ids := map[string]uint32{}
@@ -29,6 +30,9 @@ func buildIdentity(iter func(*string, *string) bool) *identityMap {
 			i = uint32(len(m.persons))
 			ids[person] = i
 			m.persons = append(m.persons, person)
+		}
+		if old, dup := m.index[key]; dup && m.persons[old] < person {
+			continue
 		}
 		m.index[key] = i
 	}
