@@ -4,8 +4,9 @@
 //
 // Each fact finds its person through the identity map, a side input built once per worker process
 // into a Go map, and is added to a partial accumulator (Acc) per person held for the bundle; the
-// partials are merged per person by a CombinePerKey, so the shuffle carries one element per person
-// and bundle, never one per fact. A small global combine of per-buyer figures gives the RFM
+// partials are merged per person by a CombinePerKey, so the shuffle carries one element per person,
+// kind of fact and bundle, never one per fact when a bundle holds several facts of a person. A
+// small global combine of per-buyer figures gives the RFM
 // quintile cut points and the distinct (frequency, recency, T) triples the BG/NBD model is fitted
 // on; the night's text model is trained in one step on the rated reviews and reaches the scoring
 // as a side input; the model card (ModelCard) gathers all of that. The person spine enters the
@@ -15,6 +16,13 @@
 // The pure logic (Add per kind of fact, Merge, Finish, the precedence rules, the lifecycle and
 // the tags) is plain Go in this package; the Beam wiring is in this file, attribute.go and
 // orders.go.
+//
+// Measured on 2 shared cores with Prism (BenchmarkBuild: 200k persons, 600k identifiers, 1M
+// events, 200k orders, 300k touches, 50k reviews, 6.8 GB peak for Prism and the job): 43 to 56 s
+// when each bundle holds all the facts of its persons, 64 s when each holds about one fact per
+// person (the partials then save nothing: some 1.9M elements reach the combine). Prism's own
+// bookkeeping and garbage collection take most of that; AddEvent takes 110 ns, encoding and
+// decoding an accumulator 2.6 to 7 µs (61 bytes for one event, 530 for a rich person).
 package portrait
 
 import (
