@@ -48,7 +48,7 @@ type Portrait struct {
 	RFMCell          string  `parquet:"rfm_cell,optional" desc:"the three scores as digits R, F, M such as 545; null for non-buyers"`
 
 	// Interests.
-	TopCategories []string `parquet:"top_categories,list" desc:"up to 3 top-level categories by time-decayed weight of views, carts and purchases, strongest first"`
+	TopCategories []string `parquet:"top_categories,list" desc:"up to 3 top-level categories by time-decayed weight of views, favourites, carts and purchases (weights and half-life in the portrait config), strongest first"`
 	TopBrands     []string `parquet:"top_brands,list" desc:"up to 3 brands by time-decayed weight, strongest first"`
 	PriceBand     string   `parquet:"price_band,optional" desc:"low, mid or high: where the person's average unit price paid sits among the catalog's list prices (terciles)"`
 
@@ -66,7 +66,7 @@ type Portrait struct {
 	ActiveDays7d      int32  `parquet:"active_days_7d" desc:"business days with an event or order in the last 7 days"`
 	ActiveDays30d     int32  `parquet:"active_days_30d" desc:"business days with an event or order in the last 30 days"`
 	ActiveDays90d     int32  `parquet:"active_days_90d" desc:"business days with an event or order in the last 90 days"`
-	Sessions          int32  `parquet:"sessions" desc:"distinct clickstream sessions"`
+	Sessions          int32  `parquet:"sessions" desc:"distinct clickstream sessions: exact up to 512, above that estimated from a 512-hash sketch (about 4% standard error)"`
 	LastSeenAt        int64  `parquet:"last_seen_at,optional,timestamp(microsecond)" desc:"latest event or order, UTC"`
 	DaysSinceLastSeen *int32 `parquet:"days_since_last_seen,optional" desc:"business days from last_seen_at to the run day; null when never seen"`
 
