@@ -9,7 +9,8 @@ import (
 )
 
 // The accumulator's wire format: a version byte, a byte whose bit i says section i follows, then
-// the sections that are not all zero (who, value, interests, contact, activity, feedback). Fields
+// the sections that are not all zero (spine and fact count, who, value, interests, contact,
+// activity, feedback). Fields
 // are varints (zig-zag for signed values), strings and lists are prefixed by their length, the
 // weekday, hour and channel counts are written sparsely. A partial with one fact takes a few dozen
 // bytes; Beam's default coders would reflect over the struct for every element. Only the shortest
@@ -24,7 +25,7 @@ type section struct {
 	dec func(*Acc, *reader)
 }
 
-var sections = [...]section{{encWho, decWho}, {encValue, decValue}, {encInterests, decInterests},
+var sections = [...]section{{encSpine, decSpine}, {encWho, decWho}, {encValue, decValue}, {encInterests, decInterests},
 	{encContact, decContact}, {encActivity, decActivity}, {encFeedback, decFeedback}}
 
 // zeroSections are the encodings of the sections of an empty accumulator: not written.
@@ -90,8 +91,12 @@ func (a *Acc) latests() []*latest {
 	return []*latest{&a.phone, &a.gender, &a.birthYear, &a.city, &a.province, &a.ageBand, &a.cityTier, &a.incomeBand}
 }
 
+func encSpine(a *Acc, w *writer) { w.ints(int64(a.spine), int64(a.spineAccounts), int64(a.facts)) }
+
+func decSpine(a *Acc, r *reader) { a.spine, a.spineAccounts, a.facts = r.i32(), r.i32(), r.i32() }
+
 func encWho(a *Acc, w *writer) {
-	w.ints(int64(a.spine), int64(a.spineAccounts), int64(a.facts), int64(a.accounts), int64(a.consentRefused), a.registeredAt, int64(a.vendorRows))
+	w.ints(int64(a.accounts), int64(a.consentRefused), a.registeredAt, int64(a.vendorRows))
 	for _, l := range a.latests() {
 		w.str(l.Value)
 		w.int(l.At)
@@ -105,7 +110,6 @@ func encWho(a *Acc, w *writer) {
 }
 
 func decWho(a *Acc, r *reader) {
-	a.spine, a.spineAccounts, a.facts = r.i32(), r.i32(), r.i32()
 	a.accounts, a.consentRefused, a.registeredAt, a.vendorRows = r.i32(), r.i32(), r.int(), r.i32()
 	for _, l := range a.latests() {
 		l.Value, l.At, l.Tie, l.Source = r.str(), r.int(), r.str(), r.str()
