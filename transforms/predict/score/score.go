@@ -1,0 +1,202 @@
+package score
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/transforms/stats"
+
+	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/portrait"
+	"github.com/shopportraits/portraits/transforms/quality"
+)
+
+// Stage names the stage in quality counts.
+const Stage = "predict"
+
+// Sources of the quality counts: cutoff portraits become training rows (in = out + rejected, with
+// the reasons of Label), today's portraits are scored (in = out).
+const (
+	SourceCutoff = "cutoff_portraits"
+	SourceToday  = "portraits"
+)
+
+// Inputs are the scoring stage's inputs.
+type Inputs struct {
+	// Today are today's portraits (schemas.Portrait, one per person, portrait.Build as of the run
+	// day): every one is scored.
+	Today beam.PCollection
+	// Cutoff are the portraits as of the cutoff (schemas.Portrait, portrait.Build with AsOf set to
+	// CutoffDate): the training rows, labelled from Today.
+	Cutoff beam.PCollection
+	// CutoffModel is the cutoff build's model card (portrait.ModelCard, its second output), a side
+	// input whose BG/NBD fit gives the baseline; unset for no baseline.
+	CutoffModel beam.PCollection
+}
+
+// Build trains the night's propensity and churn models on the cutoff portraits labelled from
+// today's, and scores today's portraits with them. It returns today's portraits with
+// Propensity30d (everyone) and ChurnRisk (buyers) set, or left null when their model could not be
+// fitted; the card (exactly one Card); and quality counts (KV<string, int64>, keys as
+// quality.Key.String, stage "predict"): cutoff_portraits in = out (training rows) + rejected with
+// the reasons of Label, portraits in = out. The counts also go to Beam counters.
+//
+// The shuffles carry one element per person and day (the label join, a CombinePerKey) and at most
+// 2·MaxTrain rows per bundle into the global sample; the models are fitted on one worker, which
+// holds the sample, and reach the scoring as a side input of one element. cfg is checked when the
+// DoFns start (call cfg.Validate to fail before).
+func Build(s beam.Scope, in Inputs, cfg Config) (scored, card, counts beam.PCollection) {
+	s = s.Scope("score.Build")
+	cfg = cfg.withDefaults()
+	halves := beam.Flatten(s, beam.ParDo(s, cutoffHalf, in.Cutoff), beam.ParDo(s, todayHalf, in.Today))
+	joined := beam.CombinePerKey(s, mergeHalves, halves)
+	rows, labelled := beam.ParDo2(s, &labelFn{Cfg: cfg}, joined)
+	sample := beam.Combine(s, &sampleFn{Max: cfg.MaxTrain}, rows)
+	models := in.CutoffModel
+	if !models.IsValid() {
+		models = beam.CreateList(s, []portrait.ModelCard{})
+	}
+	card = beam.ParDo(s, &trainFn{Cfg: cfg}, beam.Impulse(s), beam.SideInput{Input: sample}, beam.SideInput{Input: models})
+	scored, tallied := beam.ParDo2(s, &scoreFn{Cfg: cfg}, in.Today, beam.SideInput{Input: card})
+	counts = stats.SumPerKey(s, beam.Flatten(s, labelled, tallied))
+	return scored, card, counts
+}
+
+// labelFn turns each joined person into a training row, counting the cutoff portraits.
+type labelFn struct {
+	Cfg   Config
+	tally map[quality.Key]int64
+}
+
+func (f *labelFn) Setup() error { return f.Cfg.Validate() }
+
+func (f *labelFn) StartBundle(_ func(Row), _ func(string, int64)) { f.tally = map[quality.Key]int64{} }
+
+func (f *labelFn) ProcessElement(_ string, h half, emit func(Row), _ func(string, int64)) {
+	row, reason, ok := Label(h, f.Cfg.Seed)
+	if h.Cutoff == 0 {
+		return
+	}
+	f.tally[quality.Key{Source: SourceCutoff, Stage: Stage, Measure: quality.In}] += int64(h.Cutoff)
+	if !ok {
+		f.tally[quality.Key{Source: SourceCutoff, Stage: Stage, Measure: quality.Rejected, Reason: reason}] += int64(h.Cutoff)
+		return
+	}
+	f.tally[quality.Key{Source: SourceCutoff, Stage: Stage, Measure: quality.Out}]++
+	emit(row)
+}
+
+func (f *labelFn) FinishBundle(ctx context.Context, _ func(Row), count func(string, int64)) {
+	emitTally(ctx, f.tally, count)
+}
+
+// emitTally sends a bundle's counts and mirrors them to Beam counters.
+func emitTally(ctx context.Context, tally map[quality.Key]int64, count func(string, int64)) {
+	counts := quality.Counts{}
+	for k, n := range tally {
+		counts.Add(ctx, k, n)
+	}
+	counts.Emit(count)
+}
+
+// sampleFn gathers the labelled rows into the bounded Sample.
+type sampleFn struct {
+	Max int
+}
+
+func (f *sampleFn) CreateAccumulator() *Sample { return NewSample(f.Max) }
+
+func (f *sampleFn) AddInput(s *Sample, r Row) *Sample {
+	s.Add(r)
+	return s
+}
+
+func (f *sampleFn) MergeAccumulators(a, b *Sample) *Sample {
+	a.Merge(b)
+	return a
+}
+
+func (f *sampleFn) ExtractOutput(s *Sample) *Sample { return s }
+
+// trainFn fits the card once, from an impulse, so there is exactly one card even without rows.
+type trainFn struct {
+	Cfg Config
+}
+
+func (f *trainFn) Setup() error { return f.Cfg.Validate() }
+
+func (f *trainFn) ProcessElement(_ []byte, samples func(**Sample) bool, models func(*portrait.ModelCard) bool, emit func(Card)) error {
+	all := NewSample(f.Cfg.MaxTrain)
+	var part *Sample
+	for samples(&part) {
+		all.Merge(part)
+	}
+	var model *portrait.ModelCard
+	var m portrait.ModelCard
+	for models(&m) {
+		if model != nil {
+			return fmt.Errorf("score: more than one model card of the cutoff portraits")
+		}
+		model = &m
+	}
+	card, err := Fit(all, model, f.Cfg)
+	if err != nil {
+		return err
+	}
+	emit(card)
+	return nil
+}
+
+// scoreFn sets the predictions of today's portraits from the card side input.
+type scoreFn struct {
+	Cfg   Config
+	card  *Card
+	tally map[quality.Key]int64
+}
+
+func (f *scoreFn) Setup() error { return f.Cfg.Validate() }
+
+func (f *scoreFn) StartBundle(_ func(*Card) bool, _ func(schemas.Portrait), _ func(string, int64)) {
+	f.tally = map[quality.Key]int64{}
+}
+
+func (f *scoreFn) ProcessElement(p schemas.Portrait, cards func(*Card) bool, emit func(schemas.Portrait), _ func(string, int64)) error {
+	if f.card == nil {
+		c := &Card{}
+		if !cards(c) {
+			return fmt.Errorf("score: no card")
+		}
+		if err := c.check(); err != nil {
+			return err
+		}
+		f.card = c
+	}
+	f.tally[quality.Key{Source: SourceToday, Stage: Stage, Measure: quality.In}]++
+	f.card.Apply(&p)
+	f.tally[quality.Key{Source: SourceToday, Stage: Stage, Measure: quality.Out}]++
+	emit(p)
+	return nil
+}
+
+func (f *scoreFn) FinishBundle(ctx context.Context, _ func(*Card) bool, _ func(schemas.Portrait), count func(string, int64)) {
+	emitTally(ctx, f.tally, count)
+}
+
+func init() {
+	register.Function1x2(cutoffHalf)
+	register.Function1x2(todayHalf)
+	register.Function2x1(mergeHalves)
+	register.DoFn4x0[string, half, func(Row), func(string, int64)](&labelFn{})
+	register.Combiner3[*Sample, Row, *Sample](&sampleFn{})
+	register.DoFn4x1[[]byte, func(**Sample) bool, func(*portrait.ModelCard) bool, func(Card), error](&trainFn{})
+	register.DoFn4x1[schemas.Portrait, func(*Card) bool, func(schemas.Portrait), func(string, int64), error](&scoreFn{})
+	register.Emitter1[Row]()
+	register.Emitter1[Card]()
+	register.Emitter1[schemas.Portrait]()
+	register.Emitter2[string, int64]()
+	register.Iter1[*Sample]()
+	register.Iter1[portrait.ModelCard]()
+	register.Iter1[Card]()
+}
