@@ -50,7 +50,7 @@ func Fit(sample *Sample, cutoffModel *portrait.ModelCard, cfg Config) (Card, err
 	h := float64(cfg.HorizonDays)
 	card.Propensity = fitted{
 		Fitted: Fitted{Column: "propensity_30d", Population: "persons present at the cutoff (a fact by the cutoff day)",
-			Target: fmt.Sprintf("a paid order in the %d days after the cutoff", cfg.HorizonDays),
+			Target:   fmt.Sprintf("a paid order in the %d days after the cutoff", cfg.HorizonDays),
 			Labelled: sample.Labelled, Positives: sample.Bought},
 		target: func(r Row) bool { return r.Bought },
 		baseline: func(r Row) float64 {
@@ -60,7 +60,7 @@ func Fit(sample *Sample, cutoffModel *portrait.ModelCard, cfg Config) (Card, err
 	}.fit(all, card.BGNBD != nil, card.BGNBDError, cfg)
 	card.Churn = fitted{
 		Fitted: Fitted{Column: "churn_risk", Population: "buyers at the cutoff (a paid order by the cutoff day)",
-			Target: fmt.Sprintf("no paid order in the %d days after the cutoff", cfg.HorizonDays),
+			Target:   fmt.Sprintf("no paid order in the %d days after the cutoff", cfg.HorizonDays),
 			Labelled: sample.BuyersLabelled, Positives: sample.BuyersLabelled - sample.BuyersBought},
 		target: func(r Row) bool { return !r.Bought },
 		baseline: func(r Row) float64 {
