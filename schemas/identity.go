@@ -36,3 +36,14 @@ func init() {
 	register[MergeHistory]("merge_history", "one row per person id that was merged into another or split since the previous night")
 	register[Person]("persons", "one row per resolved person: the spine of every person-keyed table")
 }
+
+// Erasure is one identifier whose person asked to be forgotten (table `erasures`): every night
+// from the request on, that person is left out of every output.
+type Erasure struct {
+	IDHash        string `parquet:"id_hash" desc:"salted HMAC-SHA256 of the identifier type and normalised value, as in identity_map" pii:"identifier,key"`
+	RequestedDate string `parquet:"requested_date" desc:"business day of the first run that received the request, YYYY-MM-DD"`
+}
+
+func init() {
+	register[Erasure]("erasures", "one row per identifier of a person who asked to be forgotten, as a salted hash; carried from night to night")
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/clean"
+	"github.com/shopportraits/portraits/transforms/erase"
 	"github.com/shopportraits/portraits/transforms/ingest"
 	"github.com/shopportraits/portraits/transforms/portrait"
 	"github.com/shopportraits/portraits/transforms/quality"
@@ -36,6 +37,10 @@ type job struct {
 	// Portrait and Segment configure the portrait and segment stages.
 	Portrait portrait.Config
 	Segment  segment.Config
+	// Erase holds the salted hashes of the identifiers whose persons are forgotten tonight, and
+	// Erasures the rows of the erasures table (last night's and tonight's requests).
+	Erase    []string
+	Erasures []schemas.Erasure
 }
 
 // cleaned is one source's rows after validation and deduplication.
@@ -44,11 +49,57 @@ type cleaned struct {
 	rows beam.PCollection
 }
 
-// build adds the nightly job to the pipeline: ingest, clean, dedupe and reference checks per source,
-// then the cleaned tables, rejects and quality counts through the Parquet sink, the manifest last.
+// build adds the nightly job to the pipeline: ingest, clean, dedupe and reference checks per source;
+// identity resolution; erasure of the persons who asked to be forgotten; portraits and segments;
+// then every table, the rejects and quality counts through the Parquet sink, the manifest last.
 func build(s beam.Scope, j job) error {
-	var rejects, counts, testUsers []beam.PCollection
-	var srcs []cleaned
+	srcs, rejects, counts, err := cleanSources(s, j)
+	if err != nil {
+		return err
+	}
+	res, err := resolvePersons(s, j, byTable(srcs))
+	if err != nil {
+		return err
+	}
+	e := erase.Find(s, j.Erase, res.IdentityMap, res.Identity)
+	srcs, ecounts := eraseRows(s, srcs, e)
+	counts = append(counts, ecounts, erase.Count(s, e))
+	tables := byTable(srcs)
+	users := typed(s, tables["users"], asUser, []schemas.User{})
+	persons := erase.ByPerson(s, "persons", "PersonID", res.Persons, e)
+	portraits, card, pcounts := portrait.Build(s, portrait.Inputs{
+		Identity: res.Identity, Persons: persons,
+		Users: users, Orders: flatten(s, tables["orders"]), OrderItems: flatten(s, tables["order_items"]),
+		Products: flatten(s, tables["products"]), Events: flatten(s, tables["events"]), Touches: flatten(s, tables["touches"]),
+		Vendor: flatten(s, tables["vendor_profiles"]), Reviews: flatten(s, tables["reviews"]),
+		Tickets: flatten(s, tables["tickets"]), Posts: flatten(s, tables["site_posts"]),
+	}, j.Portrait)
+	segs := segment.Build(s, segment.Inputs{
+		Portraits: portraits, Users: users, Identity: res.Identity,
+		Orders:     typed(s, tables["orders"], asOrder, []schemas.Order{}),
+		OrderItems: typed(s, tables["order_items"], asOrderItem, []schemas.OrderItem{}),
+		Products:   typed(s, tables["products"], asProduct, []schemas.Product{}),
+	}, j.Segment)
+	derived := map[string]beam.PCollection{
+		"identity_map":  erase.ByPerson(s, "identity_map", "PersonID", res.IdentityMap, e),
+		"persons":       persons,
+		"merge_history": erase.ByPerson(s, "merge_history", "NewPersonID", res.MergeHistory, e),
+		"portraits":     portraits,
+		"erasures":      beam.CreateList(s, j.Erasures),
+	}
+	maps.Copy(derived, segs.Tables())
+	for name, rows := range derived {
+		tables[name] = []beam.PCollection{rows}
+	}
+	counts = append(counts, res.Counts, pcounts, segs.Counts)
+	cfg := sinkConfig(j)
+	extras := []beam.PCollection{sink.WriteJSON(s, cfg, modelCardFile, card), beam.ParDo(s, activationExtra, segs.ActivationFiles)}
+	return write(s, cfg, tables, rejects, counts, extras)
+}
+
+// cleanSources reads, cleans, deduplicates and checks the references of every source.
+func cleanSources(s beam.Scope, j job) (srcs []cleaned, rejects, counts []beam.PCollection, err error) {
+	var testUsers []beam.PCollection
 	for _, src := range j.Config.Sources {
 		tasks := tasksOf(j.Tasks, src.Name)
 		if len(tasks) == 0 {
@@ -57,7 +108,7 @@ func build(s beam.Scope, j job) error {
 		recs, rejs, cnt := ingest.Read(s, j.Config, tasks)
 		v, err := clean.Validate(s, j.Config, src.Name, j.Clean, recs)
 		if err != nil {
-			return err
+			return nil, nil, nil, err
 		}
 		kept, dcnt := clean.Dedupe(s, src.Name, v.Rows)
 		rejects = append(rejects, rejs, v.Rejects)
@@ -66,59 +117,63 @@ func build(s beam.Scope, j job) error {
 		srcs = append(srcs, cleaned{src: src, rows: kept})
 	}
 	if len(srcs) == 0 {
-		return fmt.Errorf("no source has any input file")
+		return nil, nil, nil, fmt.Errorf("no source has any input file")
 	}
 	tests := beam.Flatten(s, testUsers...)
 	skus, checkSKUs := catalog(s, srcs)
-	checked := map[string][]beam.PCollection{}
 	var orders []beam.PCollection
+	checked := make([]cleaned, 0, len(srcs))
 	// Orders first: order lines are checked against the orders that survive.
 	for _, c := range sorted(srcs) {
-		rows := c.rows
 		switch c.src.Kind {
 		case "orders", "events", "touches", "reviews", "tickets":
-			kept, rejs, cnt := clean.CheckRefs(s, c.src.Name, rows, tests, skus, checkSKUs)
-			rows = kept
+			kept, rejs, cnt := clean.CheckRefs(s, c.src.Name, c.rows, tests, skus, checkSKUs)
+			c.rows = kept
 			rejects, counts = append(rejects, rejs), append(counts, cnt)
 		case "order_items":
 			ids := emptyIfNone(s, orders)
-			kept, rejs, cnt := clean.CheckOrderItems(s, c.src.Name, beam.ParDo(s, asOrderItem, rows), ids, skus, checkSKUs)
-			rows = kept
+			kept, rejs, cnt := clean.CheckOrderItems(s, c.src.Name, beam.ParDo(s, asOrderItem, c.rows), ids, skus, checkSKUs)
+			c.rows = kept
 			rejects, counts = append(rejects, rejs), append(counts, cnt)
 		}
 		if c.src.Kind == "orders" {
-			orders = append(orders, beam.ParDo(s, orderID, rows))
+			orders = append(orders, beam.ParDo(s, orderID, c.rows))
 		}
+		checked = append(checked, c)
+	}
+	return checked, rejects, counts, nil
+}
+
+// eraseRows drops every source's rows of the persons to forget; order lines go with their orders
+// (orders sources come first, see sorted).
+func eraseRows(s beam.Scope, srcs []cleaned, e erase.Erased) ([]cleaned, beam.PCollection) {
+	var counts, droppedOrders []beam.PCollection
+	out := make([]cleaned, 0, len(srcs))
+	for _, c := range srcs {
+		var cnt beam.PCollection
+		if c.src.Kind == "order_items" {
+			c.rows, cnt = erase.Lines(s, c.src.Name, c.rows, emptyIfNone(s, droppedOrders))
+		} else {
+			var dropped beam.PCollection
+			c.rows, cnt, dropped = erase.Rows(s, c.src.Name, c.rows, e)
+			if c.src.Kind == "orders" {
+				droppedOrders = append(droppedOrders, dropped)
+			}
+		}
+		counts = append(counts, cnt)
+		out = append(out, c)
+	}
+	return out, beam.Flatten(s, counts...)
+}
+
+// byTable groups the sources' rows by the table they go to.
+func byTable(srcs []cleaned) map[string][]beam.PCollection {
+	tables := map[string][]beam.PCollection{}
+	for _, c := range srcs {
 		table := sources.KindTable[c.src.Kind]
-		checked[table] = append(checked[table], rows)
+		tables[table] = append(tables[table], c.rows)
 	}
-	res, users, err := resolvePersons(s, j, checked)
-	if err != nil {
-		return err
-	}
-	portraits, card, pcounts := portrait.Build(s, portrait.Inputs{
-		Identity: res.Identity, Persons: res.Persons,
-		Users: users, Orders: flatten(s, checked["orders"]), OrderItems: flatten(s, checked["order_items"]),
-		Products: flatten(s, checked["products"]), Events: flatten(s, checked["events"]), Touches: flatten(s, checked["touches"]),
-		Vendor: flatten(s, checked["vendor_profiles"]), Reviews: flatten(s, checked["reviews"]),
-		Tickets: flatten(s, checked["tickets"]), Posts: flatten(s, checked["site_posts"]),
-	}, j.Portrait)
-	segs := segment.Build(s, segment.Inputs{
-		Portraits: portraits, Users: users, Identity: res.Identity,
-		Orders:     typed(s, checked["orders"], asOrder, []schemas.Order{}),
-		OrderItems: typed(s, checked["order_items"], asOrderItem, []schemas.OrderItem{}),
-		Products:   typed(s, checked["products"], asProduct, []schemas.Product{}),
-	}, j.Segment)
-	derived := map[string]beam.PCollection{"identity_map": res.IdentityMap, "persons": res.Persons,
-		"merge_history": res.MergeHistory, "portraits": portraits}
-	maps.Copy(derived, segs.Tables())
-	for name, rows := range derived {
-		checked[name] = []beam.PCollection{rows}
-	}
-	counts = append(counts, res.Counts, pcounts, segs.Counts)
-	cfg := sinkConfig(j)
-	extras := []beam.PCollection{sink.WriteJSON(s, cfg, modelCardFile, card), beam.ParDo(s, activationExtra, segs.ActivationFiles)}
-	return write(s, cfg, checked, rejects, counts, extras)
+	return tables
 }
 
 // modelCardFile is the run's model card: the fitted value models, cut points and text model.
@@ -141,9 +196,8 @@ func flatten(s beam.Scope, cols []beam.PCollection) beam.PCollection {
 // identityTables are the cleaned tables whose rows carry identifiers.
 var identityTables = []string{"users", "orders", "events", "touches", "reviews", "tickets", "vendor_profiles", "site_posts"}
 
-// resolvePersons runs the resolve stage over the cleaned tables and last night's identity; it also
-// returns the accounts, typed, for the later stages.
-func resolvePersons(s beam.Scope, j job, tables map[string][]beam.PCollection) (resolve.Outputs, beam.PCollection, error) {
+// resolvePersons runs the resolve stage over the cleaned tables and last night's identity.
+func resolvePersons(s beam.Scope, j job, tables map[string][]beam.PCollection) (resolve.Outputs, error) {
 	in := resolve.Inputs{
 		Users:   typed(s, tables["users"], asUser, []schemas.User{}),
 		Tickets: typed(s, tables["tickets"], asTicket, []schemas.Ticket{}),
@@ -159,13 +213,13 @@ func resolvePersons(s beam.Scope, j job, tables map[string][]beam.PCollection) (
 	} else {
 		ctx := context.Background()
 		if in.PreviousIdentity, err = sink.Read(ctx, s, j.Output, j.Previous, "identity_map"); err != nil {
-			return resolve.Outputs{}, beam.PCollection{}, fmt.Errorf("previous run: %w", err)
+			return resolve.Outputs{}, fmt.Errorf("previous run: %w", err)
 		}
 		if in.PreviousPersons, err = sink.Read(ctx, s, j.Output, j.Previous, "persons"); err != nil {
-			return resolve.Outputs{}, beam.PCollection{}, fmt.Errorf("previous run: %w", err)
+			return resolve.Outputs{}, fmt.Errorf("previous run: %w", err)
 		}
 	}
-	return resolve.Resolve(s, in, j.Resolve, resolve.Options{Date: j.Date, Salt: j.Clean}), in.Users, nil
+	return resolve.Resolve(s, in, j.Resolve, resolve.Options{Date: j.Date, Salt: j.Clean}), nil
 }
 
 // typed flattens one table's collections of cleaned rows (beam.X) and types them with as, or makes

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/clean"
+	"github.com/shopportraits/portraits/transforms/erase"
 	"github.com/shopportraits/portraits/transforms/ingest"
 	"github.com/shopportraits/portraits/transforms/portrait"
 	"github.com/shopportraits/portraits/transforms/quality"
@@ -53,6 +55,8 @@ type options struct {
 	PortraitConfig string
 	// Segments is the segments file, "" for the built-in one.
 	Segments string
+	// Erase is a file of identifiers whose persons asked to be forgotten, "" for none.
+	Erase string
 }
 
 func main() {
@@ -64,6 +68,7 @@ func main() {
 	flag.StringVar(&o.Previous, "previous", "", "run folder (OUTPUT/dt=YYYY-MM-DD) whose person ids to continue; default: the latest finished run before --date under --output; none: start afresh")
 	flag.StringVar(&o.ResolveConfig, "resolve-config", "", "identity-resolution config (YAML): guards and matching; default: built-in")
 	flag.StringVar(&o.PortraitConfig, "portrait-config", "", "portrait rules (YAML): lifecycle, value, interests, tags; default: built-in")
+	flag.StringVar(&o.Erase, "erase", "", "file of identifiers (type,value per line: account, phone, email, device, anonymous) whose persons are forgotten from tonight on")
 	flag.StringVar(&o.Segments, "segments", "", "segments file (YAML): rule segments in CEL, activation caps, clusters, affinity; default: built-in")
 	flag.Parse()
 	beam.Init()
@@ -109,6 +114,10 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	erasures, err := erasureList(ctx, o, date, previous, opts)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	tasks, inputs, err := ingest.Plan(ctx, cfg)
 	if err != nil {
@@ -123,7 +132,10 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	}
 	p, s := beam.NewPipelineWithRoot()
 	j := job{Config: cfg, Date: date, Output: o.Output, RunID: fmt.Sprintf("%s-%x", date, time.Now().UnixNano()),
-		Tasks: tasks, Inputs: inputs, Clean: opts, Resolve: rcfg, Previous: previous, Portrait: pcfg, Segment: scfg}
+		Tasks: tasks, Inputs: inputs, Clean: opts, Resolve: rcfg, Previous: previous, Portrait: pcfg, Segment: scfg, Erasures: erasures}
+	for _, e := range erasures {
+		j.Erase = append(j.Erase, e.IDHash)
+	}
 	if err := build(s, j); err != nil {
 		return err
 	}
@@ -209,6 +221,48 @@ func segmentConfig(ctx context.Context, o options, date, previous string) (segme
 		}
 	}
 	return c, nil
+}
+
+// erasureList is last night's erasures and tonight's requests (--erase), one row per identifier
+// hash, the first request's date kept: every person once erased stays erased.
+func erasureList(ctx context.Context, o options, date, previous string, opts clean.Options) ([]schemas.Erasure, error) {
+	first := map[string]string{}
+	if previous != "" {
+		m, err := sink.ReadManifest(ctx, o.Output, previous)
+		if err != nil {
+			return nil, err
+		}
+		if _, ok := m.Tables["erasures"]; ok {
+			rows, err := sink.ReadTable[schemas.Erasure](ctx, o.Output, previous, "erasures")
+			if err != nil {
+				return nil, fmt.Errorf("previous run: %w", err)
+			}
+			for _, r := range rows {
+				first[r.IDHash] = r.RequestedDate
+			}
+		}
+	}
+	if o.Erase != "" {
+		salt, err := opts.Salt()
+		if err != nil {
+			return nil, err
+		}
+		hashes, err := erase.Load(o.Erase, salt)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range hashes {
+			if _, ok := first[h]; !ok {
+				first[h] = date
+			}
+		}
+	}
+	out := make([]schemas.Erasure, 0, len(first))
+	for h, d := range first {
+		out = append(out, schemas.Erasure{IDHash: h, RequestedDate: d})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].IDHash < out[j].IDHash })
+	return out, nil
 }
 
 // isSample reports whether the sources config is the bundled sample's.

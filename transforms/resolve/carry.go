@@ -77,3 +77,13 @@ func priority(typ string) int {
 	}
 	return len(identity.Types)
 }
+
+// Keys returns the node keys of every identifier a cleaned row carries (identity.Key form), its
+// account first; rows of kinds that carry no identity give none.
+func Keys(row any) []string {
+	c := carriedBy(row)
+	if c.account == "" {
+		return c.others
+	}
+	return append([]string{c.account}, c.others...)
+}
