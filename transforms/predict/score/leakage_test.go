@@ -1,0 +1,120 @@
+package score
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/passert"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
+
+	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/portrait"
+)
+
+// shanghaiAt is a wall-clock time "2006-01-02 15:04" in Asia/Shanghai, as UTC micros.
+func shanghaiAt(s string) int64 {
+	loc, err := time.LoadLocation(portrait.DefaultTimezone)
+	if err != nil {
+		panic(err)
+	}
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+	if err != nil {
+		panic(err)
+	}
+	return t.UnixMicro()
+}
+
+func featureText(p schemas.Portrait) string { return fmt.Sprint(p.PersonID, " ", Features(p)) }
+
+func rowText(r Row) string { return fmt.Sprintf("%s buyer=%v bought=%v", r.PersonID, r.Buyer, r.Bought) }
+
+type link struct{ Key, Person string }
+
+func linkKV(l link) (string, string) { return l.Key, l.Person }
+
+func init() {
+	register.Function1x1(featureText)
+	register.Function1x1(rowText)
+	register.Function1x2(linkKV)
+}
+
+func paidOrder(id, user, paid string, fen int64) schemas.Order {
+	return schemas.Order{OrderID: id, UserID: user, Status: "paid", Channel: "app", CreatedAt: shanghaiAt(paid), PaidAt: shanghaiAt(paid),
+		TotalFen: fen, UpdatedAt: shanghaiAt(paid), Source: "orders"}
+}
+
+// leakWorld is a small night as of 2026-11-21 (cutoff 2026-10-22, Asia/Shanghai). With extra set,
+// it has facts after the cutoff day: an order paid at 07:00 on 2026-10-23 in Shanghai (still
+// 2026-10-22 in UTC), the payment after midnight of an order placed on the cutoff day (unpaid
+// without extra), an event, an opened touch and a review.
+func leakWorld(s beam.Scope, extra bool) portrait.Inputs {
+	placed := paidOrder("o4", "u3", "2026-10-22 22:00", 4000)
+	placed.Status, placed.PaidAt = "created", 0
+	if extra {
+		placed.Status, placed.PaidAt = "paid", shanghaiAt("2026-10-23 00:30")
+	}
+	orders := []schemas.Order{paidOrder("o1", "u1", "2026-09-10 10:00", 5000), paidOrder("o2", "u1", "2026-10-22 23:30", 3000),
+		paidOrder("o5", "u3", "2026-10-01 12:00", 2000), placed}
+	events := []schemas.Event{
+		{EventID: "e1", UserID: "u1", EventType: "view", Channel: "app", SessionID: "s1", EventTime: shanghaiAt("2026-10-20 10:00"), Source: "events"},
+		{EventID: "e2", UserID: "u3", EventType: "view", Channel: "web", SessionID: "s2", EventTime: shanghaiAt("2026-10-05 10:00"), Source: "events"},
+		{EventID: "e3", UserID: "u2", EventType: "view", Channel: "web", SessionID: "s3", EventTime: shanghaiAt("2026-11-05 10:00"), Source: "events"}}
+	touches := []schemas.Touch{{TouchID: "t1", UserID: "u1", Channel: "push", CampaignID: "c1", Action: "deliver", TouchTime: shanghaiAt("2026-10-15 10:00"), Source: "touches"}}
+	var reviews []schemas.Review
+	if extra {
+		orders = append(orders, paidOrder("o3", "u1", "2026-10-23 07:00", 9000))
+		events = append(events, schemas.Event{EventID: "e4", UserID: "u1", EventType: "cart", Channel: "app", SessionID: "s4",
+			EventTime: shanghaiAt("2026-11-10 10:00"), Source: "events"})
+		touches = append(touches, schemas.Touch{TouchID: "t2", UserID: "u1", Channel: "push", CampaignID: "c2", Action: "open",
+			TouchTime: shanghaiAt("2026-11-10 10:00"), Source: "touches"})
+		reviews = append(reviews, schemas.Review{ReviewID: "r1", UserID: "u1", Rating: 5, Text: "好", CreatedAt: shanghaiAt("2026-11-12 10:00"), Source: "reviews"})
+	}
+	return portrait.Inputs{
+		Identity: beam.ParDo(s, linkKV, beam.CreateList(s, []link{{"account:u1", "P1"}, {"account:u2", "P2"}, {"account:u3", "P3"}})),
+		Persons:  beam.CreateList(s, []schemas.Person{{PersonID: "P1", Accounts: 1}, {PersonID: "P2", Accounts: 1}, {PersonID: "P3", Accounts: 1}, {PersonID: "P4"}}),
+		Users: beam.CreateList(s, []schemas.User{
+			{UserID: "u1", RegisteredAt: shanghaiAt("2026-08-01 10:00"), UpdatedAt: shanghaiAt("2026-08-01 10:00"), Source: "users"},
+			{UserID: "u2", RegisteredAt: shanghaiAt("2026-11-01 10:00"), UpdatedAt: shanghaiAt("2026-11-01 10:00"), Source: "users"},
+			{UserID: "u3", RegisteredAt: shanghaiAt("2026-09-15 10:00"), UpdatedAt: shanghaiAt("2026-09-15 10:00"), Source: "users"}}),
+		Orders: beam.CreateList(s, orders), OrderItems: beam.CreateList(s, []schemas.OrderItem{}),
+		Events: beam.CreateList(s, events), Touches: beam.CreateList(s, touches), Reviews: beam.CreateList(s, reviews),
+	}
+}
+
+// TestNoLeakage builds the cutoff portraits through portrait.Build on Prism with and without facts
+// after the cutoff day: every feature of every person is the same. Today's portraits do see those
+// facts, which turns the labels of P1 and P3 to bought; P2 (registered after the cutoff) and P4
+// (no fact at all) are no training rows.
+func TestNoLeakage(t *testing.T) {
+	cfg := Config{Date: "2026-11-21"}
+	cutoff, err := CutoffDate(cfg.Date, DefaultHorizonDays)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, s := beam.NewPipelineWithRoot()
+	build := func(name string, extra bool, asOf string) beam.PCollection {
+		sc := s.Scope(name)
+		out, _, _ := portrait.Build(sc, leakWorld(sc, extra), portrait.Config{Date: cfg.Date, AsOf: asOf})
+		return out
+	}
+	cutoffWithout, cutoffWith := build("cutoff_without", false, cutoff), build("cutoff_with", true, cutoff)
+	passert.Equals(s, beam.ParDo(s, featureText, cutoffWith), beam.ParDo(s, featureText, cutoffWithout))
+	passert.Count(s, cutoffWith, "cutoff portraits", 4)
+
+	labels := func(name string, cut, today beam.PCollection) beam.PCollection {
+		sc := s.Scope(name)
+		joined := beam.CombinePerKey(sc, mergeHalves, beam.Flatten(sc, beam.ParDo(sc, cutoffHalf, cut), beam.ParDo(sc, todayHalf, today)))
+		rows, counts := beam.ParDo2(sc, &labelFn{Cfg: cfg}, joined)
+		passert.Equals(sc, beam.ParDo(sc, countText, counts), "cutoff_portraits/predict/in/=4", "cutoff_portraits/predict/out/=2",
+			"cutoff_portraits/predict/rejected/absent_at_cutoff=2")
+		return beam.ParDo(sc, rowText, rows)
+	}
+	passert.Equals(s, labels("labels_without", cutoffWithout, build("today_without", false, cfg.Date)),
+		"P1 buyer=true bought=false", "P3 buyer=true bought=false")
+	passert.Equals(s, labels("labels_with", cutoffWith, build("today_with", true, cfg.Date)),
+		"P1 buyer=true bought=true", "P3 buyer=true bought=true")
+	ptest.RunAndValidate(t, p)
+}
