@@ -12,6 +12,7 @@ import (
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/portrait"
+	"github.com/shopportraits/portraits/transforms/resolve/identity"
 )
 
 // shanghaiAt is a wall-clock time "2006-01-02 15:04" in Asia/Shanghai, as UTC micros.
@@ -29,11 +30,15 @@ func shanghaiAt(s string) int64 {
 
 func featureText(p schemas.Portrait) string { return fmt.Sprint(p.PersonID, " ", Features(p)) }
 
-func rowText(r Row) string { return fmt.Sprintf("%s buyer=%v bought=%v", r.PersonID, r.Buyer, r.Bought) }
+func rowText(r Row) string {
+	return fmt.Sprintf("%s buyer=%v bought=%v", r.PersonID, r.Buyer, r.Bought)
+}
 
 type link struct{ Key, Person string }
 
 func linkKV(l link) (string, string) { return l.Key, l.Person }
+
+func accountKey(userID string) string { return identity.Key(identity.Account, userID) }
 
 func init() {
 	register.Function1x1(featureText)
@@ -73,7 +78,7 @@ func leakWorld(s beam.Scope, extra bool) portrait.Inputs {
 		reviews = append(reviews, schemas.Review{ReviewID: "r1", UserID: "u1", Rating: 5, Text: "好", CreatedAt: shanghaiAt("2026-11-12 10:00"), Source: "reviews"})
 	}
 	return portrait.Inputs{
-		Identity: beam.ParDo(s, linkKV, beam.CreateList(s, []link{{"account:u1", "P1"}, {"account:u2", "P2"}, {"account:u3", "P3"}})),
+		Identity: beam.ParDo(s, linkKV, beam.CreateList(s, []link{{accountKey("u1"), "P1"}, {accountKey("u2"), "P2"}, {accountKey("u3"), "P3"}})),
 		Persons:  beam.CreateList(s, []schemas.Person{{PersonID: "P1", Accounts: 1}, {PersonID: "P2", Accounts: 1}, {PersonID: "P3", Accounts: 1}, {PersonID: "P4"}}),
 		Users: beam.CreateList(s, []schemas.User{
 			{UserID: "u1", RegisteredAt: shanghaiAt("2026-08-01 10:00"), UpdatedAt: shanghaiAt("2026-08-01 10:00"), Source: "users"},
