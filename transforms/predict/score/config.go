@@ -12,8 +12,8 @@ import (
 type Config struct {
 	// Date is the run's business day, YYYY-MM-DD: today's portraits are as of it.
 	Date string
-	// HorizonDays is H: labels look H business days past the cutoff, which is Date minus H days
-	// (CutoffDate). 0 means 30, the horizon the columns propensity_30d and churn_risk are named for.
+	// HorizonDays is H: labels look H days (business zone) past the cutoff, which is Date minus H days
+	// (Cutoff). 0 means 30, the horizon the columns propensity_30d and churn_risk are named for.
 	HorizonDays int
 	// L2 is the logistic regression's penalty on the standardised coefficients (propensity.Options);
 	// 0 means 1. Set Unregularised for none.
@@ -107,9 +107,16 @@ func (c Config) options() propensity.Options {
 	return propensity.Options{L2: c.L2, Seed: c.Seed, TestShare: c.TestShare, CalibrationShare: c.CalibrationShare}
 }
 
-// cutoff is the cutoff day of a validated config (defaults filled).
+// Cutoff is the day the training portraits must describe, the AsOf of the cutoff build of
+// portrait.Build: Date minus HorizonDays (30 when unset).
+func (c Config) Cutoff() (string, error) {
+	c = c.withDefaults()
+	return CutoffDate(c.Date, c.HorizonDays)
+}
+
+// cutoff is the cutoff day of a validated config.
 func (c Config) cutoff() string {
-	d, _ := CutoffDate(c.Date, c.HorizonDays)
+	d, _ := c.Cutoff()
 	return d
 }
 

@@ -15,6 +15,9 @@ func TestCutoffDate(t *testing.T) {
 			t.Errorf("CutoffDate(%s, %d) = %q, %v; want %s", c.date, c.horizon, got, err, c.want)
 		}
 	}
+	if got, err := (Config{Date: "2026-11-21"}).Cutoff(); err != nil || got != "2026-10-22" {
+		t.Errorf("Cutoff of the default horizon = %q, %v", got, err)
+	}
 	if _, err := CutoffDate("21/11/2026", 30); err == nil || !strings.Contains(err.Error(), `date "21/11/2026"`) {
 		t.Errorf("bad date: %v", err)
 	}
