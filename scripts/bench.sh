@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Benchmarks the nightly job on generated data at scale S, M or L, on Prism and/or the direct runner,
+# and prints one report: inputs per source, wall time, records per second, peak memory, the stage
+# table of each run and decode rates, with the load average next to every figure.
+set -euo pipefail
+
+usage() {
+	cat <<'EOF'
+usage: scripts/bench.sh [S|M|L] [--runner prism|direct|both] [--no-decode]
+
+  S, M, L     10,000, 100,000 or 1,000,000 persons over 90 days to 2026-11-21, seed 1 (default S)
+  --runner    which runner(s) to run the nightly on (default both: prism, then direct)
+  --no-decode skip the decode loops (plain JSON and Parquet readers next to ingest.Read)
+  -h, --help  this text
+
+The dataset is generated once per scale into out/bench/data/SCALE and reused. The nightly binary is
+built once per call; each run goes under /usr/bin/time -v with its own output folder in
+out/bench/runs/SCALE-STAMP/RUNNER/. The report goes to stdout and to out/bench/results-SCALE-STAMP.txt
+(and .json).
+
+Environment:
+  BENCH_NIGHTLY  package to build as the nightly (default ./pipelines/nightly)
+  BENCH_MEM_GIB  address-space limit of each run in GiB (ulimit -v; default 18), so that a run that
+                 outgrows the machine fails alone instead of waking the kernel's OOM killer
+  GOMEMLIMIT     passed through to the runs, as any other variable
+EOF
+}
+
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+scale=S
+runners=(prism direct)
+decode=true
+while (($#)); do
+	case $1 in
+	-h | --help) usage; exit 0 ;;
+	S | M | L) scale=$1; shift ;;
+	--runner)
+		case ${2:-} in
+		prism | direct) runners=("$2") ;;
+		both) runners=(prism direct) ;;
+		*) die "--runner: want prism, direct or both, got '${2:-}'" ;;
+		esac
+		shift 2 ;;
+	--no-decode) decode=false; shift ;;
+	*) usage >&2; die "unknown argument $1" ;;
+	esac
+done
+
+case $scale in
+S) persons=10000 ;;
+M) persons=100000 ;;
+L) persons=1000000 ;;
+esac
+days=90
+date=2026-11-21
+mem_gib=${BENCH_MEM_GIB:-18}
+[[ $mem_gib =~ ^[0-9]+$ ]] || die "BENCH_MEM_GIB: want whole GiB, got '$mem_gib'"
+[[ -x /usr/bin/time ]] || die "/usr/bin/time is missing (apt-get install time)"
+
+data=out/bench/data/$scale
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+runs=out/bench/runs/$scale-$stamp
+bin=out/bench/bin
+results=out/bench/results-$scale-$stamp
+mkdir -p "$bin" "$runs"
+
+# The dataset: generated once per scale. The stamp file records the generator's flags, so a folder
+# left half-written by an interrupted generator is made again.
+gen_flags="--persons $persons --days $days --seed 1 --date $date"
+if [[ $(cat "$data/.bench-generated" 2>/dev/null) != "$gen_flags" ]]; then
+	echo "generating $scale: $gen_flags" >&2
+	rm -rf "$data"
+	# shellcheck disable=SC2086 # gen_flags is a list of flags
+	run go run ./pipelines/sampledata $gen_flags --output "$data" >&2
+	echo "$gen_flags" >"$data/.bench-generated"
+fi
+
+echo "building ${BENCH_NIGHTLY:-./pipelines/nightly} and ./pipelines/bench" >&2
+CGO_ENABLED=0 go build -o "$bin/nightly" "${BENCH_NIGHTLY:-./pipelines/nightly}"
+CGO_ENABLED=0 go build -o "$bin/bench" ./pipelines/bench
+
+for runner in "${runners[@]}"; do
+	dir=$runs/$runner
+	mkdir -p "$dir"
+	echo "running the nightly on $runner ($(cut -d' ' -f1-3 /proc/loadavg) load)" >&2
+	cat /proc/loadavg >"$dir/load.txt"
+	# A failed run is reported, not fatal: its status, error and peak memory are figures too.
+	(
+		ulimit -v $((mem_gib * 1024 * 1024))
+		PORTRAITS_SALT=bench /usr/bin/time -v -o "$dir/time.txt" "$bin/nightly" \
+			--sources "$data/sources.yaml" --date "$date" --output "$dir/out" --previous none \
+			--runner "$runner" >"$dir/stdout.txt" 2>"$dir/stderr.txt"
+	) || echo "the run on $runner failed: see $dir/stderr.txt" >&2
+	cat /proc/loadavg >>"$dir/load.txt"
+done
+
+decode_flag=--decode=$decode
+"$bin/bench" --runs "$runs" --data "$data" --scale "$scale" --persons "$persons" --days "$days" \
+	--date "$date" "$decode_flag" --json "$results.json" | tee "$results.txt"
+echo "report: $results.txt, runs: $runs" >&2

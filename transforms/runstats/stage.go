@@ -1,0 +1,91 @@
+// Package runstats turns the metrics of a finished pipeline run into one line per stage: the records or
+// elements that went in and out, and the execution time the runner measured in the stage's steps.
+//
+// A stage is the first scope of a step's name (ingest.Read, clean.Validate.<source>, resolve.Resolve,
+// sink.Write.<table> ...), grouped as the nightly job's stages: ingest, clean, dedupe, refs, resolve,
+// portrait, segment, sink, quality. Steps at the pipeline's root (flattens and casts between stages)
+// form the stage "glue".
+//
+// What runners report (Beam Go 2.77): Prism reports user counters, PCollection element counts and
+// per-step execution times, sampled by the SDK harness every 200 ms per bundle; the direct runner
+// reports user counters only, so its lines say the time was not reported rather than print zeros.
+package runstats
+
+import (
+	"sort"
+	"strings"
+)
+
+// Stage names, in pipeline order.
+const (
+	Ingest   = "ingest"
+	Clean    = "clean"
+	Dedupe   = "dedupe"
+	Refs     = "refs"
+	Resolve  = "resolve"
+	Portrait = "portrait"
+	Segment  = "segment"
+	Sink     = "sink"
+	Quality  = "quality"
+	// Glue holds the steps at the pipeline's root: flattens and casts that join the stages.
+	Glue = "glue"
+)
+
+// order ranks the known stages; others sort after them by name.
+var order = []string{Ingest, Clean, Dedupe, Refs, Resolve, Portrait, Segment, Sink, Quality, Glue}
+
+// scopeStages maps the first scope of a step's name, by prefix, to its stage. Longer prefixes of the
+// same family come first.
+var scopeStages = []struct{ prefix, stage string }{
+	{"clean.Validate.", Clean},
+	{"clean.Dedupe.", Dedupe},
+	{"clean.CheckRefs.", Refs},
+	{"clean.CheckOrderItems.", Refs},
+	{"ingest.", Ingest},
+	{"resolve.", Resolve},
+	{"portrait.", Portrait},
+	{"segment.", Segment},
+	{"sink.", Sink},
+	{"quality.", Quality},
+}
+
+// StageOf names the stage of a step from its unique name, the scope path joined by "/": the first
+// scope decides ("clean.Dedupe.events/..." is dedupe). A step at the root is glue; a first scope
+// of no known stage names its own stage by the part before its first dot ("report.Render/..." is
+// report).
+func StageOf(step string) string {
+	first, _, nested := strings.Cut(step, "/")
+	if !nested {
+		return Glue
+	}
+	// The SDK makes repeated scope names unique with a suffix: resolve.Resolve'1.
+	if i := strings.IndexByte(first, '\''); i >= 0 {
+		first = first[:i]
+	}
+	for _, s := range scopeStages {
+		if strings.HasPrefix(first, s.prefix) {
+			return s.stage
+		}
+	}
+	name, _, _ := strings.Cut(first, ".")
+	return name
+}
+
+// sortStages puts stage names in pipeline order, unknown stages after the known ones by name.
+func sortStages(names []string) {
+	rank := func(n string) int {
+		for i, o := range order {
+			if o == n {
+				return i
+			}
+		}
+		return len(order)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		ri, rj := rank(names[i]), rank(names[j])
+		if ri != rj {
+			return ri < rj
+		}
+		return names[i] < names[j]
+	})
+}

@@ -1,0 +1,43 @@
+package runstats
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestStageOf(t *testing.T) {
+	for step, want := range map[string]string{
+		"ingest.Read/ingest.readFn":                          Ingest,
+		"ingest.Read/Reshuffle/CoGBK":                        Ingest,
+		"clean.Validate.events/clean.validateFn":             Clean,
+		"clean.Dedupe.events/CombinePerKey/CoGBK":            Dedupe,
+		"clean.CheckRefs.orders/clean.refsFn":                Refs,
+		"clean.CheckOrderItems.order_items/clean.itemsFn":    Refs,
+		"resolve.Resolve/resolve.Components/x":               Resolve,
+		"resolve.Resolve'1/CombinePerKey/main.sum":           Resolve,
+		"portrait.Build/joinOrders/CoGBK":                    Portrait,
+		"segment.Build/affinity/x":                           Segment,
+		"sink.Write.users/sink.writeFn":                      Sink,
+		"sink.Finalize/sink.finalizeFn":                      Sink,
+		"quality.Summarise/CombinePerKey/CoGBK":              Quality,
+		"Flatten":                                            Glue,
+		"main.asUser":                                        Glue,
+		"report.Render/x":                                    "report",
+		"erase.Rows.events'2/erase.rowsFn":                   "erase",
+		"clean.Other.events/x":                               "clean",
+		"clean.Validate.clean.Dedupe.trick/clean.validateFn": Clean,
+	} {
+		if got := StageOf(step); got != want {
+			t.Errorf("StageOf(%q) = %q, want %q", step, got, want)
+		}
+	}
+}
+
+func TestSortStages(t *testing.T) {
+	got := []string{Glue, "report", Sink, Ingest, "erase", Refs, Clean}
+	sortStages(got)
+	want := []string{Ingest, Clean, Refs, Sink, Glue, "erase", "report"}
+	if !slices.Equal(got, want) {
+		t.Errorf("sortStages = %v, want %v", got, want)
+	}
+}

@@ -1,0 +1,188 @@
+package runstats
+
+import (
+	"strings"
+	"time"
+)
+
+// Where a stage's In and Out figures come from.
+const (
+	// FromRecords: the stage's quality counters (namespace = stage, names <source>.in and
+	// <source>.out), which every runner reports.
+	FromRecords = "records"
+	// FromPCollections: element counts of the PCollections that cross the stage's boundary (Prism).
+	FromPCollections = "pcollections"
+	// Reported: read back from a printed table by Parse, which does not say which of the two.
+	Reported = "reported"
+)
+
+// Step is one leaf transform of the pipeline graph: its unique name and the PCollections it reads
+// (main and side inputs) and writes.
+type Step struct {
+	Name            string
+	Inputs, Outputs []string
+}
+
+// Metrics are a run's raw figures, named as the pipeline graph names them.
+type Metrics struct {
+	// Steps are the graph's leaf transforms; without them stages are found from Times alone and
+	// PCollection counts cannot be placed.
+	Steps []Step
+	// Times is the execution time per step name; steps the runner did not time are absent.
+	Times map[string]time.Duration
+	// Counters holds user counters: namespace, then counter name, summed over steps.
+	Counters map[string]map[string]int64
+	// Elements counts the elements of each PCollection, by id.
+	Elements map[string]int64
+}
+
+// Stage is one stage's line.
+type Stage struct {
+	Name string `json:"name"`
+	// Steps counts the stage's leaf transforms.
+	Steps int `json:"steps"`
+	// In and Out are records or elements in and out; meaningful only when Elements is set.
+	In  int64 `json:"in"`
+	Out int64 `json:"out"`
+	// Elements says where In and Out come from (FromRecords, FromPCollections), "" when the runner
+	// reported neither.
+	Elements string `json:"elements,omitempty"`
+	// Time is the execution time summed over the stage's steps and over bundles running at once;
+	// meaningful only when the report is Timed.
+	Time time.Duration `json:"time_ns"`
+}
+
+// Rate is the stage's records or elements in per second of its execution time, 0 when either is
+// unknown or zero.
+func (s Stage) Rate() float64 {
+	if s.Elements == "" || s.Time <= 0 {
+		return 0
+	}
+	return float64(s.In) / s.Time.Seconds()
+}
+
+// Report is a run's stages in pipeline order.
+type Report struct {
+	Stages []Stage `json:"stages"`
+	// Timed is true when the runner reported execution times for any step.
+	Timed bool `json:"timed"`
+	// Total is the execution time of every stage together.
+	Total time.Duration `json:"total_ns"`
+}
+
+// Stage returns the named stage's line and whether the report has it.
+func (r Report) Stage(name string) (Stage, bool) {
+	for _, s := range r.Stages {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Stage{}, false
+}
+
+// Share is the stage's fraction of the report's total time, 0 when untimed.
+func (r Report) Share(s Stage) float64 {
+	if !r.Timed || r.Total <= 0 {
+		return 0
+	}
+	return float64(s.Time) / float64(r.Total)
+}
+
+// Summarise groups a run's figures by stage.
+func Summarise(m Metrics) Report {
+	stages := map[string]*Stage{}
+	get := func(name string) *Stage {
+		s, ok := stages[name]
+		if !ok {
+			s = &Stage{Name: name}
+			stages[name] = s
+		}
+		return s
+	}
+	producer := map[string]string{}    // PCollection id -> stage that writes it
+	consumers := map[string][]string{} // PCollection id -> stages that read it
+	for _, st := range m.Steps {
+		name := StageOf(st.Name)
+		get(name).Steps++
+		for _, pc := range st.Outputs {
+			producer[pc] = name
+		}
+		for _, pc := range st.Inputs {
+			consumers[pc] = append(consumers[pc], name)
+		}
+	}
+	var r Report
+	for step, d := range m.Times {
+		if d <= 0 {
+			continue
+		}
+		get(StageOf(step)).Time += d
+		r.Total += d
+		r.Timed = true
+	}
+	addBoundaryElements(get, m.Elements, producer, consumers)
+	addRecords(stages, m.Counters)
+	names := make([]string, 0, len(stages))
+	for n := range stages {
+		names = append(names, n)
+	}
+	sortStages(names)
+	for _, n := range names {
+		r.Stages = append(r.Stages, *stages[n])
+	}
+	return r
+}
+
+// addBoundaryElements counts, for each stage, the elements of the PCollections it reads from
+// another stage (in) and writes for another stage (out), each PCollection once per stage.
+func addBoundaryElements(get func(string) *Stage, elements map[string]int64, producer map[string]string, consumers map[string][]string) {
+	for pc, n := range elements {
+		from, ok := producer[pc]
+		if !ok {
+			continue
+		}
+		seen := map[string]bool{}
+		crosses := false
+		for _, to := range consumers[pc] {
+			if to == from || seen[to] {
+				continue
+			}
+			seen[to] = true
+			crosses = true
+			s := get(to)
+			s.In += n
+			s.Elements = FromPCollections
+		}
+		if crosses {
+			s := get(from)
+			s.Out += n
+			s.Elements = FromPCollections
+		}
+	}
+}
+
+// addRecords replaces the PCollection figures of stages that keep quality counters (<source>.in and
+// <source>.out in the stage's namespace) with those record counts, which every runner reports.
+func addRecords(stages map[string]*Stage, counters map[string]map[string]int64) {
+	for ns, names := range counters {
+		s, ok := stages[ns]
+		if !ok {
+			continue
+		}
+		var in, out int64
+		found := false
+		for name, v := range names {
+			switch {
+			case strings.HasSuffix(name, ".in"):
+				in += v
+				found = true
+			case strings.HasSuffix(name, ".out"):
+				out += v
+				found = true
+			}
+		}
+		if found {
+			s.In, s.Out, s.Elements = in, out, FromRecords
+		}
+	}
+}

@@ -1,0 +1,98 @@
+package runstats
+
+import (
+	"testing"
+	"time"
+)
+
+// fixture is a small pipeline: ingest reads tasks into records, clean validates them, resolve reads
+// the clean records twice (main and side input) and a sink writes what resolve gives.
+func fixture() Metrics {
+	return Metrics{
+		Steps: []Step{
+			{Name: "ingest.Read/Impulse", Outputs: []string{"n1"}},
+			{Name: "ingest.Read/readFn", Inputs: []string{"n1"}, Outputs: []string{"n2"}},
+			{Name: "clean.Validate.events/validateFn", Inputs: []string{"n2"}, Outputs: []string{"n3", "n4"}},
+			{Name: "Flatten", Inputs: []string{"n3"}, Outputs: []string{"n5"}},
+			{Name: "resolve.Resolve/keyFn", Inputs: []string{"n5", "n5"}, Outputs: []string{"n6"}},
+			{Name: "resolve.Resolve/CombinePerKey/sum", Inputs: []string{"n6", "n4"}, Outputs: []string{"n7"}},
+			{Name: "sink.Write.persons/writeFn", Inputs: []string{"n7"}, Outputs: []string{"n8"}},
+		},
+		Times: map[string]time.Duration{
+			"ingest.Read/readFn":                3 * time.Second,
+			"clean.Validate.events/validateFn":  1 * time.Second,
+			"resolve.Resolve/keyFn":             400 * time.Millisecond,
+			"resolve.Resolve/CombinePerKey/sum": 600 * time.Millisecond,
+		},
+		Counters: map[string]map[string]int64{
+			"ingest":  {"events.in": 100, "users.in": 20, "events.out": 90, "users.out": 20, "events.rejected.bad_json": 10},
+			"clean":   {"events.in": 90, "events.out": 80, "events.nulled.age": 3},
+			"segment": {"rule.unknown": 2}, // a namespace of no stage in the graph
+		},
+		Elements: map[string]int64{"n1": 1, "n2": 110, "n3": 80, "n4": 5, "n5": 80, "n6": 80, "n7": 40, "n8": 1},
+	}
+}
+
+func TestSummarise(t *testing.T) {
+	r := Summarise(fixture())
+	if !r.Timed || r.Total != 5*time.Second {
+		t.Fatalf("Timed %v Total %v, want true 5s", r.Timed, r.Total)
+	}
+	want := []Stage{
+		// Quality counters replace the PCollection counts where a stage keeps them.
+		{Name: Ingest, Steps: 2, In: 120, Out: 110, Elements: FromRecords, Time: 3 * time.Second},
+		{Name: Clean, Steps: 1, In: 90, Out: 80, Elements: FromRecords, Time: time.Second},
+		// n5 (read twice by one step) and n4 count once; n6 stays inside the stage.
+		{Name: Resolve, Steps: 2, In: 85, Out: 40, Elements: FromPCollections, Time: time.Second},
+		// n8 is read by nobody: the sink's output crosses no boundary.
+		{Name: Sink, Steps: 1, In: 40, Out: 0, Elements: FromPCollections},
+		{Name: Glue, Steps: 1, In: 80, Out: 80, Elements: FromPCollections},
+	}
+	if len(r.Stages) != len(want) {
+		t.Fatalf("stages %+v, want %+v", r.Stages, want)
+	}
+	for i, w := range want {
+		if r.Stages[i] != w {
+			t.Errorf("stage %d = %+v, want %+v", i, r.Stages[i], w)
+		}
+	}
+	ingest, _ := r.Stage(Ingest)
+	if got := ingest.Rate(); got != 40 {
+		t.Errorf("ingest rate %v, want 120 records / 3 s = 40", got)
+	}
+	if got := r.Share(ingest); got != 0.6 {
+		t.Errorf("ingest share %v, want 0.6", got)
+	}
+	if _, ok := r.Stage(Segment); ok {
+		t.Errorf("a counter namespace without steps made a stage: %+v", r.Stages)
+	}
+}
+
+func TestSummariseUntimed(t *testing.T) {
+	m := fixture()
+	m.Times = map[string]time.Duration{"ingest.Read/readFn": 0}
+	m.Elements = nil
+	r := Summarise(m)
+	if r.Timed || r.Total != 0 {
+		t.Fatalf("Timed %v Total %v, want an untimed report", r.Timed, r.Total)
+	}
+	resolve, _ := r.Stage(Resolve)
+	if resolve.Elements != "" || resolve.Rate() != 0 || r.Share(resolve) != 0 {
+		t.Errorf("resolve %+v: without PCollection counts its figures must be unknown", resolve)
+	}
+	ingest, _ := r.Stage(Ingest)
+	if ingest.Elements != FromRecords || ingest.In != 120 || ingest.Rate() != 0 {
+		t.Errorf("ingest %+v rate %v: want records from counters and no rate", ingest, ingest.Rate())
+	}
+}
+
+func TestSummariseTimesWithoutGraph(t *testing.T) {
+	r := Summarise(Metrics{Times: map[string]time.Duration{"clean.Dedupe.a/x": time.Second, "clean.Dedupe.b/y": time.Second, "odd": time.Second}})
+	d, ok := r.Stage(Dedupe)
+	if !ok || d.Time != 2*time.Second || d.Steps != 0 {
+		t.Errorf("dedupe %+v, want 2s over steps not in a graph", d)
+	}
+	if g, _ := r.Stage(Glue); g.Time != time.Second {
+		t.Errorf("a root step's time went to %+v, want glue", r.Stages)
+	}
+}
