@@ -12,7 +12,7 @@ import (
 
 // FuzzParse feeds arbitrary YAML to the linkage config parser. A config that parses has finite
 // thresholds and levels, binds to a header holding the columns it names, compares records into
-// valid levels and, written back, parses to the same config; every line of a refusal starts with
+// valid levels and, written back, parses to the same config; every error of a refusal starts with
 // the config's name.
 func FuzzParse(f *testing.F) {
 	febrl, err := os.ReadFile("../../../pipelines/linkage/febrl.yaml")
@@ -35,9 +35,13 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cfg, err := Parse(data, name)
 		if err != nil {
-			for _, line := range strings.Split(err.Error(), "\n") {
-				if !strings.HasPrefix(line, name+":") {
-					t.Fatalf("error line does not start with the file name: %q", line)
+			errs := []error{err}
+			if joined, ok := err.(interface{ Unwrap() []error }); ok {
+				errs = joined.Unwrap()
+			}
+			for _, e := range errs {
+				if !strings.HasPrefix(e.Error(), name+":") {
+					t.Fatalf("error does not start with the file name: %q", e)
 				}
 			}
 			return
