@@ -76,7 +76,7 @@ const (
 	ReasonFewerOrders = "fewer_orders_today"
 )
 
-// Label turns a joined person into a training row, or says why there is none ("" reason with ok).
+// label turns a joined person into a training row, or says why there is none ("" reason with ok).
 // The label is "today's portrait counts more paid orders than the cutoff's". Both portraits are
 // built from the same facts by the same code, so the difference is exactly the paid orders the
 // cutoff portrait did not see: those paid after the end of the cutoff day in the business zone, up
@@ -84,7 +84,7 @@ const (
 // rather than a second reading of last_order_at against a cutoff instant computed here, which
 // would have to repeat the business zone and the rule that an order counts once both placed and
 // paid by the as-of day.
-func Label(h half, seed uint64) (row Row, reason string, ok bool) {
+func label(h half, seed uint64) (row Row, reason string, ok bool) {
 	switch {
 	case h.Cutoff == 0:
 		return Row{}, "", false // a person of today only: scored, not a training row, not a cutoff portrait

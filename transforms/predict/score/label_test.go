@@ -38,7 +38,7 @@ func TestLabel(t *testing.T) {
 		{"fewer orders today", join(c(more), d(buyer)), ReasonFewerOrders, false, false},
 		{"today only", d(more), "", false, false},
 	} {
-		row, reason, ok := Label(tc.h, 1)
+		row, reason, ok := label(tc.h, 1)
 		if reason != tc.reason || ok != tc.ok || row.Bought != tc.bought {
 			t.Errorf("%s: reason %q ok %v bought %v, want %q %v %v", tc.name, reason, ok, row.Bought, tc.reason, tc.ok, tc.bought)
 		}

@@ -17,7 +17,7 @@ import (
 const Stage = "predict"
 
 // Sources of the quality counts: cutoff portraits become training rows (in = out + rejected, with
-// the reasons of Label), today's portraits are scored (in = out).
+// the Reason constants), today's portraits are scored (in = out).
 const (
 	SourceCutoff = "cutoff_portraits"
 	SourceToday  = "portraits"
@@ -41,7 +41,7 @@ type Inputs struct {
 // Propensity30d (everyone) and ChurnRisk (buyers) set, or left null when their model could not be
 // fitted; the card (exactly one Card); and quality counts (KV<string, int64>, keys as
 // quality.Key.String, stage "predict"): cutoff_portraits in = out (training rows) + rejected with
-// the reasons of Label, portraits in = out. The counts also go to Beam counters.
+// the Reason constants, portraits in = out. The counts also go to Beam counters.
 //
 // The shuffles carry one element per person and day (the label join, a CombinePerKey) and at most
 // 2·MaxTrain rows per bundle into the global sample; the models are fitted on one worker, which
@@ -75,7 +75,7 @@ func (f *labelFn) Setup() error { return f.Cfg.Validate() }
 func (f *labelFn) StartBundle(_ func(Row), _ func(string, int64)) { f.tally = map[quality.Key]int64{} }
 
 func (f *labelFn) ProcessElement(_ string, h half, emit func(Row), _ func(string, int64)) {
-	row, reason, ok := Label(h, f.Cfg.Seed)
+	row, reason, ok := label(h, f.Cfg.Seed)
 	if h.Cutoff == 0 {
 		return
 	}

@@ -121,7 +121,7 @@ func sampleOf(w world, cfg Config) (*Sample, map[string]int) {
 	s := NewSample(cfg.MaxTrain)
 	reasons := map[string]int{}
 	for _, h := range joined {
-		row, reason, ok := Label(h, cfg.Seed)
+		row, reason, ok := label(h, cfg.Seed)
 		switch {
 		case ok:
 			s.Add(row)
