@@ -6,11 +6,13 @@ set -euo pipefail
 
 usage() {
 	cat <<'EOF'
-usage: scripts/bench.sh [S|M|L] [--runner prism|direct|both] [--no-decode]
+usage: scripts/bench.sh [S|M|L] [--runner prism|direct|both] [--no-decode] [--profile]
 
   S, M, L     10,000, 100,000 or 1,000,000 persons over 90 days to 2026-11-21, seed 1 (default S)
   --runner    which runner(s) to run the nightly on (default both: prism, then direct)
   --no-decode skip the decode loops (plain JSON and Parquet readers next to ingest.Read)
+  --profile   build the nightly with scripts/bench/profile.go (go build -overlay, tag benchprofile)
+              and write CPU and peak-heap profiles of each run to RUNNER/profile/
   -h, --help  this text
 
 The dataset is generated once per scale into out/bench/data/SCALE and reused. The nightly binary is
@@ -32,6 +34,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 scale=S
 runners=(prism direct)
 decode=true
+profile=false
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
@@ -44,6 +47,7 @@ while (($#)); do
 		esac
 		shift 2 ;;
 	--no-decode) decode=false; shift ;;
+	--profile) profile=true; shift ;;
 	*) usage >&2; die "unknown argument $1" ;;
 	esac
 done
@@ -77,8 +81,15 @@ if [[ $(cat "$data/.bench-generated" 2>/dev/null) != "$gen_flags" ]]; then
 	echo "$gen_flags" >"$data/.bench-generated"
 fi
 
-echo "building ${BENCH_NIGHTLY:-./pipelines/nightly} and ./pipelines/bench" >&2
-CGO_ENABLED=0 go build -o "$bin/nightly" "${BENCH_NIGHTLY:-./pipelines/nightly}"
+nightly_pkg=${BENCH_NIGHTLY:-./pipelines/nightly}
+build_flags=()
+if $profile; then
+	# The profiling file joins the nightly's package at build time only; the source tree is unchanged.
+	printf '{"Replace": {"%s": "%s"}}\n' "$PWD/${nightly_pkg#./}/zz_benchprofile.go" "$PWD/scripts/bench/profile.go" >"$bin/overlay.json"
+	build_flags=(-tags benchprofile -overlay "$bin/overlay.json")
+fi
+echo "building $nightly_pkg and ./pipelines/bench" >&2
+CGO_ENABLED=0 go build "${build_flags[@]}" -o "$bin/nightly" "$nightly_pkg"
 CGO_ENABLED=0 go build -o "$bin/bench" ./pipelines/bench
 
 for runner in "${runners[@]}"; do
@@ -87,16 +98,23 @@ for runner in "${runners[@]}"; do
 	echo "running the nightly on $runner ($(cut -d' ' -f1-3 /proc/loadavg) load)" >&2
 	cat /proc/loadavg >"$dir/load.txt"
 	# A failed run is reported, not fatal: its status, error and peak memory are figures too.
+	profile_dir=
+	$profile && profile_dir=$PWD/$dir/profile
 	(
 		ulimit -v $((mem_gib * 1024 * 1024))
-		PORTRAITS_SALT=bench /usr/bin/time -v -o "$dir/time.txt" "$bin/nightly" \
+		BENCH_PROFILE_DIR=$profile_dir PORTRAITS_SALT=bench /usr/bin/time -v -o "$dir/time.txt" "$bin/nightly" \
 			--sources "$data/sources.yaml" --date "$date" --output "$dir/out" --previous none \
 			--runner "$runner" >"$dir/stdout.txt" 2>"$dir/stderr.txt"
 	) || echo "the run on $runner failed: see $dir/stderr.txt" >&2
 	cat /proc/loadavg >>"$dir/load.txt"
+	if $profile; then
+		find "$dir/profile" -name 'cpu-*.pprof' -empty -delete # the piece cut short by the exit
+		echo "profiles: go tool pprof -top $bin/nightly $dir/profile/cpu-*.pprof; go tool pprof -top -sample_index=inuse_space $bin/nightly $dir/profile/heap-peak.pprof" >&2
+	fi
 done
 
 decode_flag=--decode=$decode
 "$bin/bench" --runs "$runs" --data "$data" --scale "$scale" --persons "$persons" --days "$days" \
-	--date "$date" "$decode_flag" --json "$results.json" | tee "$results.txt"
+	--date "$date" "$decode_flag" --profiled="$profile" --mem-gib "$mem_gib" --revision "$(git describe --always --dirty 2>/dev/null || echo unknown)" \
+	--json "$results.json" | tee "$results.txt"
 echo "report: $results.txt, runs: $runs" >&2

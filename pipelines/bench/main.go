@@ -35,6 +35,9 @@ func main() {
 	flag.StringVar(&o.Date, "date", "2026-11-21", "the runs' business day")
 	flag.BoolVar(&o.Decode, "decode", true, "also time decoding loops and the ingest reader over the dataset")
 	flag.StringVar(&o.JSON, "json", "", "also write the result as JSON to this file")
+	flag.StringVar(&o.Revision, "revision", "", "the source revision the nightly was built from (git describe --dirty)")
+	flag.IntVar(&o.MemGiB, "mem-gib", 0, "the address-space limit (ulimit -v) the runs had, in GiB; 0 for none")
+	flag.BoolVar(&o.Profiled, "profiled", false, "the runs wrote CPU and heap profiles (their times include the profiler's cost)")
 	flag.Parse()
 	beam.Init()
 	if err := bench(context.Background(), o); err != nil {
@@ -44,9 +47,9 @@ func main() {
 
 // options are the command's flags.
 type options struct {
-	Runs, Data, Scale, Date, JSON string
-	Persons, Days                 int
-	Decode                        bool
+	Runs, Data, Scale, Date, JSON, Revision string
+	Persons, Days, MemGiB                   int
+	Decode, Profiled                        bool
 }
 
 func bench(ctx context.Context, o options) error {
@@ -62,7 +65,7 @@ func bench(ctx context.Context, o options) error {
 		return err
 	}
 	r := result{Scale: o.Scale, Persons: o.Persons, Days: o.Days, Date: o.Date, Data: o.Data,
-		Cores: runtime.NumCPU(), Memory: mem, Runs: runs}
+		Revision: o.Revision, Profiled: o.Profiled, MemLimitGiB: o.MemGiB, Cores: runtime.NumCPU(), Memory: mem, Runs: runs}
 	sourcesFile := filepath.Join(o.Data, "sources.yaml")
 	for _, run := range runs {
 		if run.Inputs != nil {

@@ -16,6 +16,11 @@ type result struct {
 	Days    int    `json:"days"`
 	Date    string `json:"date"`
 	Data    string `json:"data"`
+	// Revision is the source the nightly was built from; Profiled says the runs wrote profiles.
+	Revision string `json:"revision,omitempty"`
+	Profiled bool   `json:"profiled"`
+	// MemLimitGiB is the address-space limit of each run, 0 for none.
+	MemLimitGiB int `json:"mem_limit_gib,omitempty"`
 	// Cores and Memory describe the machine.
 	Cores  int           `json:"cores"`
 	Memory int64         `json:"memory_bytes"`
@@ -27,8 +32,18 @@ type result struct {
 // writeResult prints the benchmark as plain-text tables.
 func writeResult(w io.Writer, r result) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "bench %s: %d persons, %d days to %s (data %s); %d cores, %s memory\n\n",
+	fmt.Fprintf(&b, "bench %s: %d persons, %d days to %s (data %s); %d cores, %s memory\n",
 		r.Scale, r.Persons, r.Days, r.Date, r.Data, r.Cores, gib(r.Memory))
+	if r.Revision != "" {
+		fmt.Fprintf(&b, "nightly built from %s\n", r.Revision)
+	}
+	if r.MemLimitGiB > 0 {
+		fmt.Fprintf(&b, "each run limited to %d GiB of address space (ulimit -v): beyond it the Go runtime fails with out of memory\n", r.MemLimitGiB)
+	}
+	if r.Profiled {
+		b.WriteString("the runs wrote CPU and heap profiles: their times include the profiler's cost\n")
+	}
+	b.WriteString("\n")
 	writeInputs(&b, r.Inputs)
 	b.WriteString("\n")
 	writeRuns(&b, r.Runs)

@@ -3,7 +3,7 @@
 //
 // A stage is the first scope of a step's name (ingest.Read, clean.Validate.<source>, resolve.Resolve,
 // sink.Write.<table> ...), grouped as the nightly job's stages: ingest, clean, dedupe, refs, resolve,
-// portrait, segment, sink, quality. Steps at the pipeline's root (flattens and casts between stages)
+// erase, portrait, segment, sink, quality. Steps at the pipeline's root (flattens and casts between stages)
 // form the stage "glue".
 //
 // What runners report (Beam Go 2.77): Prism reports user counters, PCollection element counts and
@@ -18,11 +18,13 @@ import (
 
 // Stage names, in pipeline order.
 const (
-	Ingest   = "ingest"
-	Clean    = "clean"
-	Dedupe   = "dedupe"
-	Refs     = "refs"
-	Resolve  = "resolve"
+	Ingest  = "ingest"
+	Clean   = "clean"
+	Dedupe  = "dedupe"
+	Refs    = "refs"
+	Resolve = "resolve"
+	// Erase drops the rows of persons who asked to be forgotten.
+	Erase    = "erase"
 	Portrait = "portrait"
 	Segment  = "segment"
 	Sink     = "sink"
@@ -32,7 +34,7 @@ const (
 )
 
 // order ranks the known stages; others sort after them by name.
-var order = []string{Ingest, Clean, Dedupe, Refs, Resolve, Portrait, Segment, Sink, Quality, Glue}
+var order = []string{Ingest, Clean, Dedupe, Refs, Resolve, Erase, Portrait, Segment, Sink, Quality, Glue}
 
 // scopeStages maps the first scope of a step's name, by prefix, to its stage. Longer prefixes of the
 // same family come first.
@@ -43,6 +45,7 @@ var scopeStages = []struct{ prefix, stage string }{
 	{"clean.CheckOrderItems.", Refs},
 	{"ingest.", Ingest},
 	{"resolve.", Resolve},
+	{"erase.", Erase},
 	{"portrait.", Portrait},
 	{"segment.", Segment},
 	{"sink.", Sink},

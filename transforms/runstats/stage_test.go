@@ -23,7 +23,7 @@ func TestStageOf(t *testing.T) {
 		"Flatten":                                            Glue,
 		"main.asUser":                                        Glue,
 		"report.Render/x":                                    "report",
-		"erase.Rows.events'2/erase.rowsFn":                   "erase",
+		"erase.Rows.events'2/erase.rowsFn":                   Erase,
 		"clean.Other.events/x":                               "clean",
 		"clean.Validate.clean.Dedupe.trick/clean.validateFn": Clean,
 	} {
@@ -34,9 +34,9 @@ func TestStageOf(t *testing.T) {
 }
 
 func TestSortStages(t *testing.T) {
-	got := []string{Glue, "report", Sink, Ingest, "erase", Refs, Clean}
+	got := []string{Glue, "report", Sink, Ingest, Erase, Refs, Clean, "activation"}
 	sortStages(got)
-	want := []string{Ingest, Clean, Refs, Sink, Glue, "erase", "report"}
+	want := []string{Ingest, Clean, Refs, Erase, Sink, Glue, "activation", "report"}
 	if !slices.Equal(got, want) {
 		t.Errorf("sortStages = %v, want %v", got, want)
 	}

@@ -3,6 +3,8 @@ package runstats
 import (
 	"strings"
 	"time"
+
+	"github.com/shopportraits/portraits/transforms/quality"
 )
 
 // Where a stage's In and Out figures come from.
@@ -161,28 +163,30 @@ func addBoundaryElements(get func(string) *Stage, elements map[string]int64, pro
 	}
 }
 
-// addRecords replaces the PCollection figures of stages that keep quality counters (<source>.in and
-// <source>.out in the stage's namespace) with those record counts, which every runner reports.
+// addRecords replaces the PCollection figures of stages that keep quality counters in their own
+// namespace (named <source>.<measure>[.<reason>]) with those record counts, which every runner
+// reports. A stage that counts no "out" (it counts what it drops) has out = in - rejected -
+// deduplicated, the balance every stage keeps.
 func addRecords(stages map[string]*Stage, counters map[string]map[string]int64) {
 	for ns, names := range counters {
 		s, ok := stages[ns]
 		if !ok {
 			continue
 		}
-		var in, out int64
-		found := false
+		sums := map[string]int64{}
 		for name, v := range names {
-			switch {
-			case strings.HasSuffix(name, ".in"):
-				in += v
-				found = true
-			case strings.HasSuffix(name, ".out"):
-				out += v
-				found = true
-			}
+			_, rest, _ := strings.Cut(name, ".")
+			measure, _, _ := strings.Cut(rest, ".")
+			sums[measure] += v
 		}
-		if found {
-			s.In, s.Out, s.Elements = in, out, FromRecords
+		in, hasIn := sums[quality.In]
+		if !hasIn {
+			continue
 		}
+		out, hasOut := sums[quality.Out]
+		if !hasOut {
+			out = in - sums[quality.Rejected] - sums[quality.Deduplicated]
+		}
+		s.In, s.Out, s.Elements = in, out, FromRecords
 	}
 }

@@ -17,6 +17,7 @@ func fixture() Metrics {
 			{Name: "resolve.Resolve/keyFn", Inputs: []string{"n5", "n5"}, Outputs: []string{"n6"}},
 			{Name: "resolve.Resolve/CombinePerKey/sum", Inputs: []string{"n6", "n4"}, Outputs: []string{"n7"}},
 			{Name: "sink.Write.persons/writeFn", Inputs: []string{"n7"}, Outputs: []string{"n8"}},
+			{Name: "erase.Rows.events/rowsFn", Inputs: []string{"n3"}, Outputs: []string{"n9"}},
 		},
 		Times: map[string]time.Duration{
 			"ingest.Read/readFn":                3 * time.Second,
@@ -28,6 +29,8 @@ func fixture() Metrics {
 			"ingest":  {"events.in": 100, "users.in": 20, "events.out": 90, "users.out": 20, "events.rejected.bad_json": 10},
 			"clean":   {"events.in": 90, "events.out": 80, "events.nulled.age": 3},
 			"segment": {"rule.unknown": 2}, // a namespace of no stage in the graph
+			// A stage that counts what it drops, not what it keeps.
+			"erase": {"events.in": 80, "events.rejected.erased": 3, "orders.in": 5, "orders.deduplicated": 1},
 		},
 		Elements: map[string]int64{"n1": 1, "n2": 110, "n3": 80, "n4": 5, "n5": 80, "n6": 80, "n7": 40, "n8": 1},
 	}
@@ -44,6 +47,8 @@ func TestSummarise(t *testing.T) {
 		{Name: Clean, Steps: 1, In: 90, Out: 80, Elements: FromRecords, Time: time.Second},
 		// n5 (read twice by one step) and n4 count once; n6 stays inside the stage.
 		{Name: Resolve, Steps: 2, In: 85, Out: 40, Elements: FromPCollections, Time: time.Second},
+		// out = in - rejected - deduplicated.
+		{Name: Erase, Steps: 1, In: 85, Out: 81, Elements: FromRecords},
 		// n8 is read by nobody: the sink's output crosses no boundary.
 		{Name: Sink, Steps: 1, In: 40, Out: 0, Elements: FromPCollections},
 		{Name: Glue, Steps: 1, In: 80, Out: 80, Elements: FromPCollections},

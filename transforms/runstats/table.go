@@ -56,7 +56,7 @@ func Write(w io.Writer, r Report) error {
 		fmt.Fprintf(&b, "%-14s %7d %12s %12s    %s\n", allRow, steps, "", "", notReported)
 		b.WriteString("step time: not reported by this runner (Prism reports it, the direct runner does not)\n")
 	}
-	b.WriteString("in/out: records of the quality counters (ingest, clean, dedupe, refs), else elements of the PCollections crossing the stage (Prism only)\n")
+	b.WriteString("in/out: records, from the quality counters of stages that keep them (ingest, clean, dedupe, refs, erase), else elements of the PCollections crossing the stage (Prism only)\n")
 	// Rows end in blank columns (the "all" row); no line keeps trailing spaces.
 	lines := strings.Split(b.String(), "\n")
 	for i, l := range lines {

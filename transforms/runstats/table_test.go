@@ -17,7 +17,7 @@ func TestWriteParseTimed(t *testing.T) {
 	for _, want := range []string{
 		"ingest               2          120          110        3.00s    60.0%           40",
 		"sink                 1           40            0       <200ms        -            -",
-		"all                  7                                  5.00s   100.0%",
+		"all                  8                                  5.00s   100.0%",
 	} {
 		if !strings.Contains(text, want+"\n") {
 			t.Errorf("table lacks line %q:\n%s", want, text)
