@@ -164,8 +164,20 @@ func renderer(node parquet.Node) func(parquet.Value) string {
 			if t.Unit.Value != nil {
 				unit = t.Unit.Value.Duration()
 			}
+			// Seconds and milliseconds from the epoch, not nanoseconds: v times the unit in
+			// nanoseconds overflows outside 1677-2262.
 			return func(v parquet.Value) string {
-				return time.Unix(0, v.Int64()*int64(unit)).UTC().Format(time.RFC3339Nano)
+				n := v.Int64()
+				var at time.Time
+				switch unit {
+				case time.Nanosecond:
+					at = time.Unix(0, n)
+				case time.Microsecond:
+					at = time.UnixMicro(n)
+				default:
+					at = time.UnixMilli(n)
+				}
+				return at.UTC().Format(time.RFC3339Nano)
 			}
 		case *format.DateType:
 			return func(v parquet.Value) string {

@@ -185,17 +185,17 @@ func removeGlob(ctx context.Context, glob string) error {
 	return nil
 }
 
-// removeTemp removes this run's temporary folder (and, locally, the empty folders left behind).
+// removeTemp removes the date's temporary folder: this run's files and those a killed earlier
+// attempt left behind (two runs of one date at once are not supported: the later one wins).
 func removeTemp(ctx context.Context, cfg Config) error {
-	tmp := cfg.tempDir()
+	tmp := join(RunDir(cfg.Output, cfg.Date), "_temporary")
 	if !strings.Contains(tmp, "://") {
 		if err := os.RemoveAll(tmp); err != nil {
 			return fmt.Errorf("sink: remove %s: %w", tmp, err)
 		}
-		os.Remove(join(RunDir(cfg.Output, cfg.Date), "_temporary")) // only if no other attempt left files
 		return nil
 	}
-	return removeGlob(ctx, join(tmp, "*", "*"))
+	return removeGlob(ctx, join(tmp, "*", "*", "*"))
 }
 
 func init() {

@@ -117,6 +117,9 @@ func exponent(s string) (int, error) {
 	if s == "" || keepDigits(s) != s {
 		return 0, errors.New("bad exponent")
 	}
+	if s = strings.TrimLeft(s, "0"); s == "" {
+		return 0, nil
+	}
 	if len(s) > 4 {
 		return sign * 10000, nil
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"sort"
 	"strconv"
@@ -211,21 +212,21 @@ func (c *Config) validate(v *validator) {
 			}
 		case "jaro_winkler":
 			for j, t := range f.Levels {
-				if t <= 0 || t >= 1 || (j > 0 && t >= f.Levels[j-1]) {
+				if !(t > 0 && t < 1) || (j > 0 && t >= f.Levels[j-1]) {
 					v.errorf(at("levels"), "field %q: jaro_winkler levels must decrease within (0, 1), got %v", f.Name, f.Levels)
 					break
 				}
 			}
 		case "levenshtein":
 			for j, t := range f.Levels {
-				if t < 1 || t != float64(int(t)) || (j > 0 && t <= f.Levels[j-1]) {
+				if !(t >= 1) || t != float64(int(t)) || (j > 0 && t <= f.Levels[j-1]) {
 					v.errorf(at("levels"), "field %q: levenshtein levels must be increasing whole edit counts ≥ 1, got %v", f.Name, f.Levels)
 					break
 				}
 			}
 		case "numeric":
 			for j, t := range f.Levels {
-				if t < 0 || (j > 0 && t <= f.Levels[j-1]) {
+				if !(t >= 0) || math.IsInf(t, 1) || (j > 0 && t <= f.Levels[j-1]) {
 					v.errorf(at("levels"), "field %q: numeric levels must be increasing non-negative differences, got %v", f.Name, f.Levels)
 					break
 				}
@@ -277,14 +278,16 @@ func (c *Config) validate(v *validator) {
 		v.errorf([]any{"threshold"}, "threshold: set weight or probability")
 	case t.Weight != nil && t.Probability != nil:
 		v.errorf([]any{"threshold"}, "threshold: set weight or probability, not both")
-	case t.Probability != nil && (*t.Probability <= 0 || *t.Probability >= 1):
+	case t.Weight != nil && (math.IsNaN(*t.Weight) || math.IsInf(*t.Weight, 0)):
+		v.errorf([]any{"threshold", "weight"}, "threshold: weight must be a finite number")
+	case t.Probability != nil && !(*t.Probability > 0 && *t.Probability < 1):
 		v.errorf([]any{"threshold", "probability"}, "threshold: probability must be in (0, 1)")
 	}
 	em := c.EM
-	if em.MaxIterations < 0 || em.Tolerance < 0 || em.RandomPairs < 0 {
+	if em.MaxIterations < 0 || !(em.Tolerance >= 0) || math.IsInf(em.Tolerance, 0) || em.RandomPairs < 0 {
 		v.errorf([]any{"em"}, "em: max_iterations, tolerance and random_pairs must be ≥ 0")
 	}
-	if em.InitialMatchShare < 0 || em.InitialMatchShare >= 1 {
+	if !(em.InitialMatchShare >= 0 && em.InitialMatchShare < 1) {
 		v.errorf([]any{"em", "initial_match_share"}, "em: initial_match_share must be in (0, 1)")
 	}
 }
