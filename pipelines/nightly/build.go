@@ -14,6 +14,7 @@ import (
 	"github.com/shopportraits/portraits/transforms/erase"
 	"github.com/shopportraits/portraits/transforms/ingest"
 	"github.com/shopportraits/portraits/transforms/portrait"
+	"github.com/shopportraits/portraits/transforms/predict/score"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/resolve"
 	"github.com/shopportraits/portraits/transforms/segment"
@@ -37,6 +38,10 @@ type job struct {
 	// Portrait and Segment configure the portrait and segment stages.
 	Portrait portrait.Config
 	Segment  segment.Config
+	// Score configures the propensity and churn models; Cutoff is the day their training
+	// portraits describe (Date minus the horizon).
+	Score  score.Config
+	Cutoff string
 	// Erase holds the salted hashes of the identifiers whose persons are forgotten tonight, and
 	// Erasures the rows of the erasures table (last night's and tonight's requests).
 	Erase    []string
@@ -67,13 +72,20 @@ func build(s beam.Scope, j job) error {
 	tables := byTable(srcs)
 	users := typed(s, tables["users"], asUser, []schemas.User{})
 	persons := erase.ByPerson(s, "persons", "PersonID", res.Persons, e)
-	portraits, card, pcounts := portrait.Build(s, portrait.Inputs{
+	facts := portrait.Inputs{
 		Identity: res.Identity, Persons: persons,
 		Users: users, Orders: flatten(s, tables["orders"]), OrderItems: flatten(s, tables["order_items"]),
 		Products: flatten(s, tables["products"]), Events: flatten(s, tables["events"]), Touches: flatten(s, tables["touches"]),
 		Vendor: flatten(s, tables["vendor_profiles"]), Reviews: flatten(s, tables["reviews"]),
 		Tickets: flatten(s, tables["tickets"]), Posts: flatten(s, tables["site_posts"]),
-	}, j.Portrait)
+	}
+	today, card, pcounts := portrait.Build(s, facts, j.Portrait)
+	// The same portraits as of the cutoff train the propensity and churn models: the very code,
+	// with every later fact ignored. Their counts would repeat tonight's, so they are dropped.
+	past := j.Portrait
+	past.AsOf = j.Cutoff
+	cutoff, cutoffCard, _ := portrait.Build(s.Scope("cutoff"), facts, past)
+	portraits, predCard, scounts := score.Build(s, score.Inputs{Today: today, Cutoff: cutoff, CutoffModel: cutoffCard}, j.Score)
 	segs := segment.Build(s, segment.Inputs{
 		Portraits: portraits, Users: users, Identity: res.Identity,
 		Orders:     typed(s, tables["orders"], asOrder, []schemas.Order{}),
@@ -91,9 +103,10 @@ func build(s beam.Scope, j job) error {
 	for name, rows := range derived {
 		tables[name] = []beam.PCollection{rows}
 	}
-	counts = append(counts, res.Counts, pcounts, segs.Counts)
+	counts = append(counts, res.Counts, pcounts, scounts, segs.Counts)
 	cfg := sinkConfig(j)
-	extras := []beam.PCollection{sink.WriteJSON(s, cfg, modelCardFile, card), beam.ParDo(s, activationExtra, segs.ActivationFiles)}
+	extras := []beam.PCollection{sink.WriteJSON(s, cfg, modelCardFile, card), sink.WriteJSON(s, cfg, predictionCardFile, predCard),
+		beam.ParDo(s, activationExtra, segs.ActivationFiles)}
 	return write(s, cfg, tables, rejects, counts, extras)
 }
 
@@ -176,8 +189,12 @@ func byTable(srcs []cleaned) map[string][]beam.PCollection {
 	return tables
 }
 
-// modelCardFile is the run's model card: the fitted value models, cut points and text model.
-const modelCardFile = "model_card.json"
+// The run's model cards: the portraits' fitted value models, cut points and text model; and the
+// propensity and churn models with their held-out metrics next to the BG/NBD baseline.
+const (
+	modelCardFile      = "model_card.json"
+	predictionCardFile = "prediction_card.json"
+)
 
 // activationExtra lists an activation CSV file in the manifest.
 func activationExtra(f segment.ActivationFile) sink.Extra {

@@ -26,6 +26,7 @@ import (
 	"github.com/shopportraits/portraits/transforms/erase"
 	"github.com/shopportraits/portraits/transforms/ingest"
 	"github.com/shopportraits/portraits/transforms/portrait"
+	"github.com/shopportraits/portraits/transforms/predict/score"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/report"
 	"github.com/shopportraits/portraits/transforms/resolve"
@@ -110,6 +111,14 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	if err := pcfg.Validate(); err != nil {
 		return err
 	}
+	predict := score.Config{Date: date}
+	if err := predict.Validate(); err != nil {
+		return err
+	}
+	cutoff, err := predict.Cutoff()
+	if err != nil {
+		return err
+	}
 	scfg, err := segmentConfig(ctx, o, date, previous)
 	if err != nil {
 		return err
@@ -132,7 +141,7 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	}
 	p, s := beam.NewPipelineWithRoot()
 	j := job{Config: cfg, Date: date, Output: o.Output, RunID: fmt.Sprintf("%s-%x", date, time.Now().UnixNano()),
-		Tasks: tasks, Inputs: inputs, Clean: opts, Resolve: rcfg, Previous: previous, Portrait: pcfg, Segment: scfg, Erasures: erasures}
+		Tasks: tasks, Inputs: inputs, Clean: opts, Resolve: rcfg, Previous: previous, Portrait: pcfg, Segment: scfg, Score: predict, Cutoff: cutoff, Erasures: erasures}
 	for _, e := range erasures {
 		j.Erase = append(j.Erase, e.IDHash)
 	}

@@ -93,8 +93,9 @@ func TestNightlyOnGeneratedData(t *testing.T) {
 			byTable["vendor_profiles"] += s.Out
 		case s.Source == "review_sites":
 			byTable["site_posts"] += s.Out
-		case s.Source == "persons": // the portrait stage's persons in and portraits out
-			byTable["portraits"] += s.Out
+		case s.Source == "persons", s.Source == "cutoff_portraits":
+			// The portrait stage's persons (its portraits are scored, source portraits) and the
+			// training rows of the propensity models: no table of their own.
 		case strings.HasPrefix(s.Source, "segment:"): // an audience's members in, activated out
 			byTable["activation"] += s.Out
 		default:
