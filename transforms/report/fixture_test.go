@@ -61,6 +61,9 @@ const modelCard = `{"date":"2026-11-21","as_of":"2026-11-21","persons_with_facts
 "bg_nbd":{"r":0.2426,"alpha":4.4135,"a":0.7929,"b":2.4258},"bg_nbd_groups":17,"gamma_gamma_error":"too few repeat buyers",
 "recency_cuts":[3,9,20,41],"price_cuts":[],"sentiment":{"trained":true,"positive":80,"negative":20,"accuracy":0.875}}`
 
+const predictionCard = `{"date":"2026-11-21","cutoff":"2026-10-22","horizon_days":30,
+"propensity":{"trained":true,"metrics":{"auc":0.787}},"churn":{"trained":false,"reason":"too few labelled persons"}}`
+
 // writeFixture writes the fixture run under a new folder and returns the output folder.
 func writeFixture(t *testing.T, tables map[string][]any, card bool) string {
 	t.Helper()
@@ -68,6 +71,9 @@ func writeFixture(t *testing.T, tables map[string][]any, card bool) string {
 	dir := publishtest.WriteRun(t, out, fixtureDate, tables)
 	if card {
 		if err := os.WriteFile(filepath.Join(dir, "model_card.json"), []byte(modelCard), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "prediction_card.json"), []byte(predictionCard), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -43,6 +43,9 @@ type Options struct {
 	// ModelCardFile is the model card's JSON file in the run folder, read when the run has no
 	// model_card table (default model_card.json).
 	ModelCardFile string
+	// PredictionCardFile is the propensity and churn models' card in the run folder, shown after
+	// the model card when present (default prediction_card.json).
+	PredictionCardFile string
 }
 
 func (o Options) withDefaults() Options {
@@ -54,6 +57,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.ModelCardFile == "" {
 		o.ModelCardFile = "model_card.json"
+	}
+	if o.PredictionCardFile == "" {
+		o.PredictionCardFile = "prediction_card.json"
 	}
 	return o
 }
@@ -194,5 +200,16 @@ func modelCardFromRun(ctx context.Context, output, date string, m *sink.Manifest
 		return nil, err
 	}
 	sec.Blocks = []Block{{Table: t}}
+	pred, ok, err := readOptional(ctx, inRun(output, date, o.PredictionCardFile))
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		pt, err := modelCardJSON(o.PredictionCardFile, pred)
+		if err != nil {
+			return nil, err
+		}
+		sec.Blocks = append(sec.Blocks, Block{Table: pt})
+	}
 	return []Section{sec}, nil
 }

@@ -169,6 +169,9 @@ func TestBuildFigures(t *testing.T) {
 	if got := cell(t, model, "model_card.json", "recency cuts", "value"); got != "3, 9, 20, 41" {
 		t.Errorf("model card recency_cuts = %s", got)
 	}
+	if got := cell(t, model, "prediction_card.json", "propensity › metrics › auc", "value"); got != "0.787" {
+		t.Errorf("prediction card propensity auc = %s", got)
+	}
 	counts := section(t, r, "counts")
 	if got := cell(t, counts, "Per source: read = out + rejected + deduplicated", "orders", "read"); got != "30" {
 		t.Errorf("orders read = %s, want 30", got)
