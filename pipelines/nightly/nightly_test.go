@@ -126,7 +126,7 @@ func TestNightlyOnGeneratedData(t *testing.T) {
 	if !strings.Contains(summary, "balanced") {
 		t.Errorf("summary lacks the balance table:\n%s", summary)
 	}
-	scanForPII(t, filepath.Join(out, "dt="+testDate))
+	scanForPII(t, filepath.Join(out, "dt="+testDate), summary)
 	checkPersons(t, ctx, out, filepath.Join(filepath.Dir(sourcesFile), "truth", "persons.csv.gz"))
 
 	first := tableContents(t, out, m)
@@ -201,27 +201,50 @@ func parquetRows(t *testing.T, path string) []parquet.Row {
 var (
 	mobileRE = regexp.MustCompile(`(^|[^0-9A-Za-z])(\+?86)?1[3-9][0-9]{9}([^0-9A-Za-z]|$)`)
 	emailRE  = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
+	// idCardRE matches an 18-character Chinese resident ID number standing alone.
+	idCardRE = regexp.MustCompile(`(^|[^0-9A-Za-z])[1-9][0-9]{5}(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]([^0-9A-Za-z]|$)`)
 )
 
-// scanForPII reads every string value of every Parquet file of a run.
-func scanForPII(t *testing.T, dir string) {
+// scanForPII reads every string value of every Parquet file of a run, every line of its other files
+// (activation lists, model cards, the report) and of its log, for phones, e-mails and ID numbers.
+func scanForPII(t *testing.T, dir, log string) {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(dir, "*", "*.parquet"))
-	if len(files) == 0 {
-		t.Fatal("no files to scan")
+	var files []string
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, path)
+		}
+		return err
+	})
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no files to scan (%v)", err)
+	}
+	check := func(where, s string) {
+		if mobileRE.MatchString(s) || emailRE.MatchString(s) || idCardRE.MatchString(s) {
+			t.Errorf("%s holds personal data: %q", where, s)
+		}
 	}
 	for _, file := range files {
+		if filepath.Ext(file) != ".parquet" {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, line := range strings.Split(string(data), "\n") {
+				check(file, line)
+			}
+			continue
+		}
 		for _, row := range parquetRows(t, file) {
 			for _, v := range row {
-				if v.Kind() != parquet.ByteArray {
-					continue
-				}
-				s := string(v.ByteArray())
-				if mobileRE.MatchString(s) || emailRE.MatchString(s) {
-					t.Errorf("%s holds personal data: %q", file, s)
+				if v.Kind() == parquet.ByteArray {
+					check(file, string(v.ByteArray()))
 				}
 			}
 		}
+	}
+	for _, line := range strings.Split(log, "\n") {
+		check("the run's log", line)
 	}
 }
 
