@@ -58,6 +58,8 @@ type options struct {
 	Segments string
 	// Erase is a file of identifiers whose persons asked to be forgotten, "" for none.
 	Erase string
+	// DryRun prints the job graph instead of running it.
+	DryRun bool
 }
 
 func main() {
@@ -69,6 +71,7 @@ func main() {
 	flag.StringVar(&o.Previous, "previous", "", "run folder (OUTPUT/dt=YYYY-MM-DD) whose person ids to continue; default: the latest finished run before --date under --output; none: start afresh")
 	flag.StringVar(&o.ResolveConfig, "resolve-config", "", "identity-resolution config (YAML): guards and matching; default: built-in")
 	flag.StringVar(&o.PortraitConfig, "portrait-config", "", "portrait rules (YAML): lifecycle, value, interests, tags; default: built-in")
+	flag.BoolVar(&o.DryRun, "dry-run", false, "print the job graph (every stage and transform) without running it or touching the output")
 	flag.StringVar(&o.Erase, "erase", "", "file of identifiers (type,value per line: account, phone, email, device, anonymous) whose persons are forgotten from tonight on")
 	flag.StringVar(&o.Segments, "segments", "", "segments file (YAML): rule segments in CEL, activation caps, clusters, affinity; default: built-in")
 	flag.Parse()
@@ -136,9 +139,6 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	if previous != "" {
 		fmt.Fprintf(stdout, "person ids continue the run of %s\n", previous)
 	}
-	if err := sink.Prepare(ctx, o.Output, date); err != nil {
-		return err
-	}
 	p, s := beam.NewPipelineWithRoot()
 	j := job{Config: cfg, Date: date, Output: o.Output, RunID: fmt.Sprintf("%s-%x", date, time.Now().UnixNano()),
 		Tasks: tasks, Inputs: inputs, Clean: opts, Resolve: rcfg, Previous: previous, Portrait: pcfg, Segment: scfg, Score: predict, Cutoff: cutoff, Erasures: erasures}
@@ -146,6 +146,12 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 		j.Erase = append(j.Erase, e.IDHash)
 	}
 	if err := build(s, j); err != nil {
+		return err
+	}
+	if o.DryRun {
+		return printGraph(stdout, p)
+	}
+	if err := sink.Prepare(ctx, o.Output, date); err != nil {
 		return err
 	}
 	if err := beamx.Run(ctx, p); err != nil {
