@@ -6,9 +6,10 @@ set -euo pipefail
 
 usage() {
 	cat <<'EOF'
-usage: scripts/bench.sh [S|M|L] [--runner prism|direct|both] [--no-decode] [--profile]
+usage: scripts/bench.sh [XS|S|M|L] [--runner prism|direct|both] [--no-decode] [--profile]
 
-  S, M, L     10,000, 100,000 or 1,000,000 persons over 90 days to 2026-11-21, seed 1 (default S)
+  XS, S, M, L 1,000, 10,000, 100,000 or 1,000,000 persons over 90 days to 2026-11-21, seed 1
+              (default S; XS is the size Prism still runs within this machine's memory)
   --runner    which runner(s) to run the nightly on (default both: prism, then direct)
   --no-decode skip the decode loops (plain JSON and Parquet readers next to ingest.Read)
   --profile   build the nightly with scripts/bench/profile.go (go build -overlay, tag benchprofile)
@@ -38,7 +39,7 @@ profile=false
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
-	S | M | L) scale=$1; shift ;;
+	XS | S | M | L) scale=$1; shift ;;
 	--runner)
 		case ${2:-} in
 		prism | direct) runners=("$2") ;;
@@ -53,6 +54,7 @@ while (($#)); do
 done
 
 case $scale in
+XS) persons=1000 ;;
 S) persons=10000 ;;
 M) persons=100000 ;;
 L) persons=1000000 ;;
