@@ -61,7 +61,11 @@ func writeResult(w io.Writer, r result) error {
 		b.WriteString("\n")
 		writeDecode(&b, r.Decode, r.Runs)
 	}
-	_, err := io.WriteString(w, b.String())
+	lines := strings.Split(b.String(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	_, err := io.WriteString(w, strings.Join(lines, "\n"))
 	return err
 }
 

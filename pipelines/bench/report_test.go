@@ -33,7 +33,7 @@ func TestWriteResult(t *testing.T) {
 		"events              2           5000         1500\n",
 		"all                 3           5100         2000\n",
 		// 2000 records in 20 s of wall time.
-		"prism    ok                          20.0s        100          30.0s   3.00 GiB   1.00 2.00 3.00    4.00 5.00 6.00",
+		"prism    ok                          20.0s        100          30.0s   3.00 GiB   1.00 2.00 3.00    4.00 5.00 6.00\n",
 		"direct   killed by signal 9",
 		"direct: fatal error: runtime: out of memory\n",
 		"per stage, prism (load before 1.00 2.00 3.00, after 4.00 5.00 6.00):\n",
@@ -44,6 +44,11 @@ func TestWriteResult(t *testing.T) {
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("report lacks %q:\n%s", want, text)
+		}
+	}
+	for i, l := range strings.Split(text, "\n") {
+		if strings.TrimRight(l, " ") != l {
+			t.Errorf("line %d has trailing spaces: %q", i+1, l)
 		}
 	}
 	if strings.Contains(text, "profiles") {
