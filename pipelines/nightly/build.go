@@ -66,12 +66,20 @@ func build(s beam.Scope, j job) error {
 	if err != nil {
 		return err
 	}
-	e := erase.Find(s, j.Erase, res.IdentityMap, res.Identity)
-	srcs, ecounts := eraseRows(s, srcs, e)
-	counts = append(counts, ecounts, erase.Count(s, e))
+	// Erasure costs a pass over every record: it runs only when someone asked to be forgotten.
+	forget := func(_, _ string, rows beam.PCollection) beam.PCollection { return rows }
+	if len(j.Erase) > 0 {
+		e := erase.Find(s, j.Erase, res.IdentityMap, res.Identity)
+		var ecounts beam.PCollection
+		srcs, ecounts = eraseRows(s, srcs, e)
+		counts = append(counts, ecounts, erase.Count(s, e))
+		forget = func(table, field string, rows beam.PCollection) beam.PCollection {
+			return erase.ByPerson(s, table, field, rows, e)
+		}
+	}
 	tables := byTable(srcs)
 	users := typed(s, tables["users"], asUser, []schemas.User{})
-	persons := erase.ByPerson(s, "persons", "PersonID", res.Persons, e)
+	persons := forget("persons", "PersonID", res.Persons)
 	facts := portrait.Inputs{
 		Identity: res.Identity, Persons: persons,
 		Users: users, Orders: flatten(s, tables["orders"]), OrderItems: flatten(s, tables["order_items"]),
@@ -93,9 +101,9 @@ func build(s beam.Scope, j job) error {
 		Products:   typed(s, tables["products"], asProduct, []schemas.Product{}),
 	}, j.Segment)
 	derived := map[string]beam.PCollection{
-		"identity_map":  erase.ByPerson(s, "identity_map", "PersonID", res.IdentityMap, e),
+		"identity_map":  forget("identity_map", "PersonID", res.IdentityMap),
 		"persons":       persons,
-		"merge_history": erase.ByPerson(s, "merge_history", "NewPersonID", res.MergeHistory, e),
+		"merge_history": forget("merge_history", "NewPersonID", res.MergeHistory),
 		"portraits":     portraits,
 		"erasures":      beam.CreateList(s, j.Erasures),
 	}

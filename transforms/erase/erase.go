@@ -108,17 +108,20 @@ type rowsFn struct {
 	// ByOrder matches order lines by their order id instead of identifiers.
 	ByOrder bool
 
-	keys map[string]bool
+	keys   map[string]bool
+	counts quality.Counts
 }
 
-func (f *rowsFn) ProcessElement(ctx context.Context, row beam.X, erased func(*string) bool, emit func(beam.X), count func(string, int64), dropped func(string)) {
+func (f *rowsFn) StartBundle(_ context.Context, _ func(*string) bool, _ func(beam.X), _ func(string, int64), _ func(string)) {
+	f.counts = quality.Counts{}
+}
+
+func (f *rowsFn) ProcessElement(ctx context.Context, row beam.X, erased func(*string) bool, emit func(beam.X), _ func(string, int64), dropped func(string)) {
 	if f.keys == nil {
 		f.keys = set(erased)
 	}
-	// Side inputs rule out bundle methods, so counts go out per record; the summary combines them.
 	key := quality.Key{Source: f.Source, Stage: Stage, Measure: quality.In}
-	quality.Counts{}.Add(ctx, key, 1)
-	count(key.String(), 1)
+	f.counts.Add(ctx, key, 1)
 	keys := resolve.Keys(row)
 	if item, ok := row.(schemas.OrderItem); ok && f.ByOrder {
 		keys = []string{item.OrderID}
@@ -126,8 +129,7 @@ func (f *rowsFn) ProcessElement(ctx context.Context, row beam.X, erased func(*st
 	for _, k := range keys {
 		if f.keys[k] {
 			key.Measure, key.Reason = quality.Rejected, Reason
-			quality.Counts{}.Add(ctx, key, 1)
-			count(key.String(), 1)
+			f.counts.Add(ctx, key, 1)
 			if r, ok := row.(schemas.Keyed); ok {
 				dropped(r.NaturalKey())
 			}
@@ -135,8 +137,12 @@ func (f *rowsFn) ProcessElement(ctx context.Context, row beam.X, erased func(*st
 		}
 	}
 	key.Measure = quality.Out
-	count(key.String(), 1)
+	f.counts.Add(ctx, key, 1)
 	emit(row)
+}
+
+func (f *rowsFn) FinishBundle(_ context.Context, _ func(*string) bool, _ func(beam.X), count func(string, int64), _ func(string)) {
+	f.counts.Emit(count)
 }
 
 // ByPerson drops the rows of a person-keyed table that belong to an erased person: rows are

@@ -58,6 +58,12 @@ type Counts map[Key]int64
 // Add counts n records under the key and mirrors them to a Beam counter named stage/source.measure[.reason].
 func (c Counts) Add(ctx context.Context, k Key, n int64) {
 	c[k] += n
+	Mirror(ctx, k, n)
+}
+
+// Mirror adds n to the key's Beam counter only: for DoFns that emit their (key, count) pairs per
+// element because side inputs rule out bundle methods.
+func Mirror(ctx context.Context, k Key, n int64) {
 	name := k.Source + "." + k.Measure
 	if k.Reason != "" {
 		name += "." + k.Reason

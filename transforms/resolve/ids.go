@@ -82,7 +82,7 @@ func (f *assignFn) ProcessElement(ctx context.Context, key string, parts func(*p
 	// summary's combiner folds them.
 	linked := func(reason string) {
 		k := quality.Key{Source: Source, Stage: Stage, Measure: quality.Linked, Reason: reason}
-		quality.Counts{}.Add(ctx, k, 1)
+		quality.Mirror(ctx, k, 1)
 		count(k.String(), 1)
 	}
 	linked("persons")

@@ -354,7 +354,7 @@ func (f *scoreFn) ProcessElement(ctx context.Context, weakKey string, iter func(
 	// Side inputs rule out bundle methods here, so counts go out per weak record.
 	linked := func(reason string) {
 		k := quality.Key{Source: Source, Stage: Stage, Measure: quality.Linked, Reason: reason + ":" + name}
-		quality.Counts{}.Add(ctx, k, 1)
+		quality.Mirror(ctx, k, 1)
 		count(k.String(), 1)
 	}
 	linked("candidates")
