@@ -30,6 +30,7 @@ import (
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/report"
 	"github.com/shopportraits/portraits/transforms/resolve"
+	"github.com/shopportraits/portraits/transforms/runstats"
 	"github.com/shopportraits/portraits/transforms/segment"
 	"github.com/shopportraits/portraits/transforms/sink"
 	"github.com/shopportraits/portraits/transforms/sources"
@@ -154,8 +155,13 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	if err := sink.Prepare(ctx, o.Output, date); err != nil {
 		return err
 	}
-	if err := beamx.Run(ctx, p); err != nil {
+	res, err := beamx.RunWithMetrics(ctx, p)
+	if err != nil {
 		return fmt.Errorf("pipeline failed: %w", err)
+	}
+	// One line per stage: records in and out, and the step time where the runner reports it.
+	if err := runstats.Print(stdout, p, res); err != nil {
+		return err
 	}
 	// The report comes before the balance check, so that a run whose counts do not add up still
 	// shows where.
