@@ -17,10 +17,8 @@
 package main
 
 import (
-	"bufio"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -31,6 +29,7 @@ import (
 	"time"
 
 	"github.com/shopportraits/portraits/transforms/portrait/clv"
+	"github.com/shopportraits/portraits/transforms/predict/txfile"
 )
 
 func main() {
@@ -42,12 +41,10 @@ func main() {
 
 // options are the command-line flags.
 type options struct {
-	input, output                   string
-	customerCol, dateCol, amountCol string
-	dateFormat, separator           string
-	noHeader                        bool
-	observationEnd                  time.Time
-	unitDays, penalizer             float64
+	input, output       string
+	format              txfile.Format
+	observationEnd      time.Time
+	unitDays, penalizer float64
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -56,12 +53,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.input, "input", "", "transaction file (required)")
 	fs.StringVar(&o.output, "output", "", "output directory (required)")
-	fs.StringVar(&o.customerCol, "customer-col", "", "customer id column: header name or 1-based index (required)")
-	fs.StringVar(&o.dateCol, "date-col", "", "purchase date column: header name or 1-based index (required)")
-	fs.StringVar(&o.amountCol, "amount-col", "", "purchase amount column: header name or 1-based index (required)")
-	fs.StringVar(&o.dateFormat, "date-format", "2006-01-02", "Go time layout of the date column, e.g. 20060102")
-	fs.StringVar(&o.separator, "separator", "comma", "field separator: comma (CSV with quoting) or whitespace")
-	fs.BoolVar(&o.noHeader, "no-header", false, "the file has no header line; columns must be 1-based indexes")
+	o.format.RegisterFlags(fs)
 	end := fs.String("observation-end", "", "last day observed, YYYY-MM-DD (required); later purchases are ignored")
 	fs.Float64Var(&o.unitDays, "unit-days", 7, "days per time unit of recency and T (lifetimes' freq_multiplier)")
 	fs.Float64Var(&o.penalizer, "penalizer", 0, "L2 penalizer coefficient of both fits (lifetimes' penalizer_coef)")
@@ -71,14 +63,13 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	for name, v := range map[string]string{"--input": o.input, "--output": o.output, "--customer-col": o.customerCol,
-		"--date-col": o.dateCol, "--amount-col": o.amountCol, "--observation-end": *end} {
+	for name, v := range map[string]string{"--input": o.input, "--output": o.output, "--observation-end": *end} {
 		if v == "" {
 			return o, fmt.Errorf("%s is required", name)
 		}
 	}
-	if o.separator != "comma" && o.separator != "whitespace" {
-		return o, fmt.Errorf("--separator %q: want comma or whitespace", o.separator)
+	if err := o.format.Validate(); err != nil {
+		return o, err
 	}
 	if !(o.unitDays > 0) {
 		return o, fmt.Errorf("--unit-days %v: must be positive", o.unitDays)
@@ -98,7 +89,7 @@ func run(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	tx, err := readTransactions(o)
+	tx, err := txfile.Read(o.input, o.format)
 	if err != nil {
 		return err
 	}
@@ -180,116 +171,3 @@ func summaryCSV(sum []clv.Summary) []byte {
 
 // recordReader yields the fields of each record and the line it starts on.
 type recordReader func() (fields []string, line int, err error)
-
-func newRecordReader(r io.Reader, separator string) recordReader {
-	if separator == "whitespace" {
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
-		line := 0
-		return func() ([]string, int, error) {
-			for sc.Scan() {
-				line++
-				if fs := strings.Fields(sc.Text()); len(fs) > 0 {
-					return fs, line, nil
-				}
-			}
-			if err := sc.Err(); err != nil {
-				return nil, line + 1, err
-			}
-			return nil, line, io.EOF
-		}
-	}
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	return func() ([]string, int, error) {
-		rec, err := cr.Read()
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, pe.StartLine, pe.Err
-			}
-			return nil, 0, err
-		}
-		line, _ := cr.FieldPos(0)
-		return rec, line, nil
-	}
-}
-
-// columnIndex resolves a column given by header name or 1-based index to a
-// 0-based index.
-func columnIndex(flagName, col string, header []string) (int, error) {
-	for i, h := range header {
-		if strings.TrimSpace(h) == col {
-			return i, nil
-		}
-	}
-	n, err := strconv.Atoi(col)
-	if err != nil || n < 1 {
-		if header == nil {
-			return 0, fmt.Errorf("%s %q: without a header, give a 1-based column index", flagName, col)
-		}
-		return 0, fmt.Errorf("%s %q: no such column in header %q", flagName, col, header)
-	}
-	if header != nil && n > len(header) {
-		return 0, fmt.Errorf("%s %d: the header has only %d columns", flagName, n, len(header))
-	}
-	return n - 1, nil
-}
-
-func readTransactions(o options) ([]clv.Transaction, error) {
-	f, err := os.Open(o.input)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	next := newRecordReader(f, o.separator)
-	var header []string
-	if !o.noHeader {
-		rec, line, err := next()
-		if err == io.EOF {
-			return nil, fmt.Errorf("%s: empty file, expected a header", o.input)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %v", o.input, line, err)
-		}
-		header = append([]string(nil), rec...)
-		if len(header) > 0 {
-			header[0] = strings.TrimPrefix(header[0], "\ufeff")
-		}
-	}
-	var cols [3]int
-	for i, c := range [][2]string{{"--customer-col", o.customerCol}, {"--date-col", o.dateCol}, {"--amount-col", o.amountCol}} {
-		if cols[i], err = columnIndex(c[0], c[1], header); err != nil {
-			return nil, err
-		}
-	}
-	need := max(cols[0], cols[1], cols[2]) + 1
-	var tx []clv.Transaction
-	for {
-		rec, line, err := next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %v", o.input, line, err)
-		}
-		if len(rec) < need {
-			return nil, fmt.Errorf("%s:%d: %d fields, need at least %d", o.input, line, len(rec), need)
-		}
-		customer := strings.TrimSpace(rec[cols[0]])
-		if customer == "" {
-			return nil, fmt.Errorf("%s:%d: empty customer id", o.input, line)
-		}
-		when, err := time.Parse(o.dateFormat, strings.TrimSpace(rec[cols[1]]))
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: date: %v", o.input, line, err)
-		}
-		amount, err := strconv.ParseFloat(strings.TrimSpace(rec[cols[2]]), 64)
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: amount: %v", o.input, line, err)
-		}
-		tx = append(tx, clv.Transaction{Customer: customer, Time: when, Amount: amount})
-	}
-	return tx, nil
-}

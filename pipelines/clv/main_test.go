@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/shopportraits/portraits/transforms/portrait/clv"
+	"github.com/shopportraits/portraits/transforms/predict/txfile"
 )
 
 // wantFixtureSummary is testdata/tx.csv summarised by hand: end 2024-03-31,
@@ -81,7 +82,7 @@ func TestFixtureCSVWithHeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tx, err := readTransactions(o)
+	tx, err := txfile.Read(o.input, o.format)
 	if err != nil || len(tx) != 22 {
 		t.Fatalf("read %d transactions, %v; want 22", len(tx), err)
 	}
