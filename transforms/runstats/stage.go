@@ -3,7 +3,8 @@
 //
 // A stage is the first scope of a step's name (ingest.Read, clean.Validate.<source>, resolve.Resolve,
 // sink.Write.<table> ...), grouped as the nightly job's stages: ingest, clean, dedupe, refs, resolve,
-// erase, portrait, segment, sink, quality. Steps at the pipeline's root (flattens and casts between stages)
+// erase, portrait, cutoff (the portraits as of the models' training cutoff), score, segment, sink,
+// quality. Steps at the pipeline's root (flattens and casts between stages)
 // form the stage "glue".
 //
 // What runners report (Beam Go 2.77): Prism reports user counters, PCollection element counts and
@@ -30,15 +31,19 @@ const (
 	// Erase drops the rows of persons who asked to be forgotten.
 	Erase    = "erase"
 	Portrait = "portrait"
-	Segment  = "segment"
-	Sink     = "sink"
-	Quality  = "quality"
+	// Cutoff is the nightly's scope for the portraits as of the models' training cutoff.
+	Cutoff = "cutoff"
+	// Score scores the propensity and churn models.
+	Score   = "score"
+	Segment = "segment"
+	Sink    = "sink"
+	Quality = "quality"
 	// Glue holds the steps at the pipeline's root: flattens and casts that join the stages.
 	Glue = "glue"
 )
 
 // order ranks the known stages; others sort after them by name.
-var order = []string{Ingest, Clean, Dedupe, Refs, Resolve, Erase, Portrait, Segment, Sink, Quality, Glue}
+var order = []string{Ingest, Clean, Dedupe, Refs, Resolve, Erase, Portrait, Cutoff, Score, Segment, Sink, Quality, Glue}
 
 // scopeStages maps the first scope of a step's name, by prefix, to its stage. Longer prefixes of the
 // same family come first.
@@ -51,6 +56,7 @@ var scopeStages = []struct{ prefix, stage string }{
 	{"resolve.", Resolve},
 	{"erase.", Erase},
 	{"portrait.", Portrait},
+	{"score.", Score},
 	{"segment.", Segment},
 	{"sink.", Sink},
 	{"quality.", Quality},

@@ -17,6 +17,8 @@ func TestStageOf(t *testing.T) {
 		"resolve.Resolve'1/CombinePerKey/main.sum":           Resolve,
 		"portrait.Build/joinOrders/CoGBK":                    Portrait,
 		"segment.Build/affinity/x":                           Segment,
+		"cutoff/portrait.Build/joinOrders/CoGBK":             Cutoff,
+		"score.Build/score.trainFn":                          Score,
 		"sink.Write.users/sink.writeFn":                      Sink,
 		"sink.Finalize/sink.finalizeFn":                      Sink,
 		"quality.Summarise/CombinePerKey/CoGBK":              Quality,
@@ -34,9 +36,9 @@ func TestStageOf(t *testing.T) {
 }
 
 func TestSortStages(t *testing.T) {
-	got := []string{Glue, "report", Sink, Ingest, Erase, Refs, Clean, "activation"}
+	got := []string{Glue, "report", Sink, Score, Ingest, Erase, Refs, Segment, Cutoff, Clean, "activation"}
 	sortStages(got)
-	want := []string{Ingest, Clean, Refs, Erase, Sink, Glue, "activation", "report"}
+	want := []string{Ingest, Clean, Refs, Erase, Cutoff, Score, Segment, Sink, Glue, "activation", "report"}
 	if !slices.Equal(got, want) {
 		t.Errorf("sortStages = %v, want %v", got, want)
 	}
