@@ -25,7 +25,7 @@ func Collect(p *beam.Pipeline, res beam.PipelineResult) (Report, error) {
 	if res != nil {
 		all := res.Metrics().AllMetrics()
 		m.Times = g.times(all.Msecs())
-		m.Counters = counters(all.Counters())
+		m.Counters = g.counters(all.Counters())
 		m.Elements = g.elements(all.PCols())
 	}
 	return Summarise(m), nil
@@ -130,16 +130,11 @@ func (g graph) elements(pcols []metrics.PColResult) map[string]int64 {
 	return committed
 }
 
-// counters sums user counters by namespace and name over the steps that incremented them.
-func counters(cs []metrics.CounterResult) map[string]map[string]int64 {
-	out := map[string]map[string]int64{}
+// counters names each counter's step as the graph does.
+func (g graph) counters(cs []metrics.CounterResult) []Counter {
+	out := make([]Counter, 0, len(cs))
 	for _, c := range cs {
-		ns := out[c.Namespace()]
-		if ns == nil {
-			ns = map[string]int64{}
-			out[c.Namespace()] = ns
-		}
-		ns[c.Name()] += c.Result()
+		out = append(out, Counter{Step: g.name(c.Key.Step), Namespace: c.Namespace(), Name: c.Name(), Value: c.Result()})
 	}
 	return out
 }

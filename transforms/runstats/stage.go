@@ -9,7 +9,8 @@
 //
 // What runners report (Beam Go 2.77): Prism reports user counters, PCollection element counts and
 // per-step execution times, sampled by the SDK harness every 200 ms per bundle; the direct runner
-// reports user counters only, so its lines say the time was not reported rather than print zeros.
+// reports user counters only, so its lines say the time was not reported rather than print zeros;
+// it keys them by DoFn, so a DoFn used at two places reports the counts of one of them.
 // The SDK charges time to the step whose state was set last: a step sets its state when it is
 // entered and nobody restores the caller's on return, so in a fused chain the work a DoFn does after
 // an emit is charged to the step downstream (ingest reads a whole file per call, and most of its

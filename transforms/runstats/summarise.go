@@ -32,10 +32,17 @@ type Metrics struct {
 	Steps []Step
 	// Times is the execution time per step name; steps the runner did not time are absent.
 	Times map[string]time.Duration
-	// Counters holds user counters: namespace, then counter name, summed over steps.
-	Counters map[string]map[string]int64
+	// Counters are the user counters, one per step that incremented them.
+	Counters []Counter
 	// Elements counts the elements of each PCollection, by id.
 	Elements map[string]int64
+}
+
+// Counter is a user counter's value in one step. Step is the step's unique name where the runner
+// names steps by the graph (Prism), else whatever the runner gave (the direct runner: the DoFn).
+type Counter struct {
+	Step, Namespace, Name string
+	Value                 int64
 }
 
 // Stage is one stage's line.
@@ -123,7 +130,11 @@ func Summarise(m Metrics) Report {
 		r.Timed = true
 	}
 	addBoundaryElements(get, m.Elements, producer, consumers)
-	addRecords(stages, m.Counters)
+	inGraph := map[string]bool{}
+	for _, st := range m.Steps {
+		inGraph[st.Name] = true
+	}
+	addRecords(stages, m.Counters, inGraph)
 	names := make([]string, 0, len(stages))
 	for n := range stages {
 		names = append(names, n)
@@ -165,27 +176,35 @@ func addBoundaryElements(get func(string) *Stage, elements map[string]int64, pro
 
 // addRecords replaces the PCollection figures of stages that keep quality counters in their own
 // namespace (named <source>.<measure>[.<reason>]) with those record counts, which every runner
-// reports. A stage that counts no "out" (it counts what it drops) has out = in - rejected -
-// deduplicated, the balance every stage keeps.
-func addRecords(stages map[string]*Stage, counters map[string]map[string]int64) {
-	for ns, names := range counters {
-		s, ok := stages[ns]
+// reports. A counter counts for the stage of the step that incremented it when that step is in the
+// graph, so a stage's DoFns reused by another stage (the cutoff portraits run portrait's) count
+// once; else (the direct runner) for the stage its namespace names. A stage that counts no "out"
+// (it counts what it drops) has out = in - rejected - deduplicated, the balance every stage keeps.
+func addRecords(stages map[string]*Stage, counters []Counter, inGraph map[string]bool) {
+	sums := map[string]map[string]int64{} // stage -> measure -> records
+	for _, c := range counters {
+		if inGraph[c.Step] && StageOf(c.Step) != c.Namespace {
+			continue
+		}
+		_, rest, _ := strings.Cut(c.Name, ".")
+		measure, _, _ := strings.Cut(rest, ".")
+		if sums[c.Namespace] == nil {
+			sums[c.Namespace] = map[string]int64{}
+		}
+		sums[c.Namespace][measure] += c.Value
+	}
+	for name, m := range sums {
+		s, ok := stages[name]
 		if !ok {
 			continue
 		}
-		sums := map[string]int64{}
-		for name, v := range names {
-			_, rest, _ := strings.Cut(name, ".")
-			measure, _, _ := strings.Cut(rest, ".")
-			sums[measure] += v
-		}
-		in, hasIn := sums[quality.In]
+		in, hasIn := m[quality.In]
 		if !hasIn {
 			continue
 		}
-		out, hasOut := sums[quality.Out]
+		out, hasOut := m[quality.Out]
 		if !hasOut {
-			out = in - sums[quality.Rejected] - sums[quality.Deduplicated]
+			out = in - m[quality.Rejected] - m[quality.Deduplicated]
 		}
 		s.In, s.Out, s.Elements = in, out, FromRecords
 	}

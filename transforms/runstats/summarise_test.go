@@ -25,12 +25,23 @@ func fixture() Metrics {
 			"resolve.Resolve/keyFn":             400 * time.Millisecond,
 			"resolve.Resolve/CombinePerKey/sum": 600 * time.Millisecond,
 		},
-		Counters: map[string]map[string]int64{
-			"ingest":  {"events.in": 100, "users.in": 20, "events.out": 90, "users.out": 20, "events.rejected.bad_json": 10},
-			"clean":   {"events.in": 90, "events.out": 80, "events.nulled.age": 3},
-			"segment": {"rule.unknown": 2}, // a namespace of no stage in the graph
+		// Counters as the direct runner names them (by DoFn), and as Prism does (by step).
+		Counters: []Counter{
+			{Step: "ingest.Read/readFn", Namespace: "ingest", Name: "events.in", Value: 100},
+			{Step: "ingest.Read/readFn", Namespace: "ingest", Name: "users.in", Value: 20},
+			{Step: "ingest.Read/readFn", Namespace: "ingest", Name: "events.out", Value: 90},
+			{Step: "ingest.readFn", Namespace: "ingest", Name: "users.out", Value: 20},
+			{Step: "ingest.readFn", Namespace: "ingest", Name: "events.rejected.bad_json", Value: 10},
+			{Step: "clean.validateFn", Namespace: "clean", Name: "events.in", Value: 90},
+			{Step: "clean.validateFn", Namespace: "clean", Name: "events.out", Value: 80},
+			{Step: "clean.validateFn", Namespace: "clean", Name: "events.nulled.age", Value: 3},
+			// A namespace of no stage in the graph.
+			{Step: "segment.classifyFn", Namespace: "segment", Name: "rule.unknown", Value: 2},
 			// A stage that counts what it drops, not what it keeps.
-			"erase": {"events.in": 80, "events.rejected.erased": 3, "orders.in": 5, "orders.deduplicated": 1},
+			{Step: "erase.Rows.events/rowsFn", Namespace: "erase", Name: "events.in", Value: 80},
+			{Step: "erase.Rows.events/rowsFn", Namespace: "erase", Name: "events.rejected.erased", Value: 3},
+			{Step: "erase.rowsFn", Namespace: "erase", Name: "orders.in", Value: 5},
+			{Step: "erase.rowsFn", Namespace: "erase", Name: "orders.deduplicated", Value: 1},
 		},
 		Elements: map[string]int64{"n1": 1, "n2": 110, "n3": 80, "n4": 5, "n5": 80, "n6": 80, "n7": 40, "n8": 1},
 	}
@@ -99,5 +110,26 @@ func TestSummariseTimesWithoutGraph(t *testing.T) {
 	}
 	if g, _ := r.Stage(Glue); g.Time != time.Second {
 		t.Errorf("a root step's time went to %+v, want glue", r.Stages)
+	}
+}
+
+// TestSummariseCountersByStep checks that a stage's DoFns reused by another stage (the cutoff
+// portraits run portrait's, counting into its namespace) count for the stage that ran them.
+func TestSummariseCountersByStep(t *testing.T) {
+	r := Summarise(Metrics{
+		Steps: []Step{{Name: "portrait.Build/attributeFn"}, {Name: "cutoff/portrait.Build/attributeFn"}},
+		Counters: []Counter{
+			{Step: "portrait.Build/attributeFn", Namespace: Portrait, Name: "persons.in", Value: 10},
+			{Step: "portrait.Build/attributeFn", Namespace: Portrait, Name: "persons.out", Value: 9},
+			{Step: "cutoff/portrait.Build/attributeFn", Namespace: Portrait, Name: "persons.in", Value: 7},
+			{Step: "cutoff/portrait.Build/attributeFn", Namespace: Portrait, Name: "persons.out", Value: 7},
+		},
+	})
+	p, _ := r.Stage(Portrait)
+	if p.In != 10 || p.Out != 9 || p.Elements != FromRecords {
+		t.Errorf("portrait %+v, want its own 10 in and 9 out", p)
+	}
+	if c, _ := r.Stage(Cutoff); c.Elements != "" || c.Steps != 1 {
+		t.Errorf("cutoff %+v, want its step and no records (it keeps no counters of its own)", c)
 	}
 }
