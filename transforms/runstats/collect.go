@@ -15,20 +15,40 @@ import (
 // Collect reads the metrics of a finished run of p. Runners name steps differently: Prism by the
 // transform ids of the pipeline proto (e12, and e<scope>_lift for a lifted combine), the direct
 // runner by DoFn; Collect marshals p the way the portable runners do to name Prism's steps by their
-// scopes. A nil result (an asynchronous job) gives a report of the graph's steps without figures.
+// scopes. A result without metrics (nil, or an asynchronous job's) gives a report of the graph's
+// steps without figures.
 func Collect(p *beam.Pipeline, res beam.PipelineResult) (Report, error) {
 	g, err := marshal(p)
 	if err != nil {
 		return Report{}, err
 	}
 	m := Metrics{Steps: g.steps}
-	if res != nil {
-		all := res.Metrics().AllMetrics()
-		m.Times = g.times(all.Msecs())
-		m.Counters = g.counters(all.Counters())
-		m.Elements = g.elements(all.PCols())
+	results, ok := metricsOf(res)
+	if !ok {
+		r := Summarise(m)
+		r.NoMetrics = true
+		return r, nil
 	}
+	all := results.AllMetrics()
+	m.Times = g.times(all.Msecs())
+	m.Counters = g.counters(all.Counters())
+	m.Elements = g.elements(all.PCols())
 	return Summarise(m), nil
+}
+
+// metricsOf returns a result's metrics, if it has any. The portable and Dataflow runners return an
+// asynchronous job's result with no metrics behind it, and its Metrics method dereferences that nil
+// pointer (Beam 2.77); such a result, like a nil one, has none.
+func metricsOf(res beam.PipelineResult) (m metrics.Results, ok bool) {
+	if res == nil {
+		return metrics.Results{}, false
+	}
+	defer func() {
+		if recover() != nil {
+			m, ok = metrics.Results{}, false
+		}
+	}()
+	return res.Metrics(), true
 }
 
 // Print collects the run's figures and writes its stage table to w.

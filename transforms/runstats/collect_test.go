@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/metrics"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners/direct"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners/prism"
@@ -69,8 +70,8 @@ func TestCollectDirect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Timed {
-		t.Errorf("the direct runner times no steps, yet the report is timed: %+v", r)
+	if r.Timed || r.NoMetrics {
+		t.Errorf("the direct runner reports counters but times no steps: %+v", r)
 	}
 	ingest, _ := r.Stage(Ingest)
 	if ingest.Elements != FromRecords || ingest.In != 20 || ingest.Out != 16 {
@@ -118,12 +119,22 @@ func TestCollectPrism(t *testing.T) {
 	}
 }
 
-func TestCollectWithoutResult(t *testing.T) {
-	r, err := Collect(testPipeline(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.Timed || len(r.Stages) != 3 {
-		t.Errorf("report without a result %+v, want the three stages untimed", r)
+// asyncResult is what the portable and Dataflow runners return for an asynchronous job: a result
+// whose metrics pointer is nil.
+type asyncResult struct{ metrics *metrics.Results }
+
+func (r asyncResult) Metrics() metrics.Results { return *r.metrics }
+
+func (r asyncResult) JobID() string { return "job-1" }
+
+func TestCollectWithoutMetrics(t *testing.T) {
+	for name, res := range map[string]beam.PipelineResult{"nil": nil, "async": asyncResult{}} {
+		r, err := Collect(testPipeline(), res)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if r.Timed || !r.NoMetrics || len(r.Stages) != 3 || r.Stages[0].Elements != "" {
+			t.Errorf("%s: report %+v, want the three stages without figures", name, r)
+		}
 	}
 }

@@ -77,6 +77,8 @@ type Report struct {
 	Timed bool `json:"timed"`
 	// Total is the execution time of every stage together.
 	Total time.Duration `json:"total_ns"`
+	// NoMetrics is true when the runner returned no metrics at all (an asynchronous job).
+	NoMetrics bool `json:"no_metrics,omitempty"`
 }
 
 // Stage returns the named stage's line and whether the report has it.

@@ -55,9 +55,13 @@ func Write(w io.Writer, r Report) error {
 		b.WriteString("  in a fused chain, work done after an emit is charged to the step last entered downstream (ingest reads a file per call: its decoding shows under clean)\n")
 	} else {
 		fmt.Fprintf(&b, "%-14s %7d %12s %12s    %s\n", allRow, steps, "", "", notReported)
-		b.WriteString("step time: not reported by this runner (Prism reports it, the direct runner does not)\n")
+		if r.NoMetrics {
+			b.WriteString("the runner returned no metrics (an asynchronous job): see its own monitoring\n")
+		} else {
+			b.WriteString("step time: not reported by this runner (Prism reports it, the direct runner does not)\n")
+		}
 	}
-	b.WriteString("in/out: records, from the quality counters of stages that keep them (ingest, clean, dedupe, refs, erase), else elements of the PCollections crossing the stage (Prism only)\n")
+	b.WriteString("in/out: records, from the quality counters of the stages that keep them, else elements of the PCollections crossing the stage (Prism only)\n")
 	// Rows end in blank columns (the "all" row); no line keeps trailing spaces.
 	lines := strings.Split(b.String(), "\n")
 	for i, l := range lines {
