@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"time"
 
@@ -35,15 +34,6 @@ func Read(ctx context.Context, s beam.Scope, output, date, table string) (beam.P
 		files = append(files, join(RunDir(output, date), f))
 	}
 	return beam.ParDo(s, &readFn{Table: table}, beam.CreateList(s, files), beam.TypeDefinition{Var: beam.XType, T: t.Type}), nil
-}
-
-// Empty is an empty PCollection of a table's rows, for a night without a previous run.
-func Empty(s beam.Scope, table string) (beam.PCollection, error) {
-	t, err := schemas.Lookup(table)
-	if err != nil {
-		return beam.PCollection{}, fmt.Errorf("sink: %w", err)
-	}
-	return beam.CreateList(s, reflect.MakeSlice(reflect.SliceOf(t.Type), 0, 0).Interface()), nil
 }
 
 type readFn struct {
