@@ -7,7 +7,6 @@ import (
 	"slices"
 
 	"github.com/shopportraits/portraits/transforms/portrait/clv"
-	"github.com/shopportraits/portraits/transforms/portrait/lifetime"
 )
 
 // ModelCard describes the night's models and global figures: one per run, the second output of
@@ -143,30 +142,30 @@ func fitCard(card *ModelCard, m *modelStats, r ValueRules) {
 	card.Persons, card.PersonsWithFacts, card.Buyers, card.RepeatBuyers = m.Persons, m.WithFacts, m.Buyers, m.Repeat
 	card.RecencyCuts, card.FrequencyCuts, card.MonetaryCuts = m.Recency.quintiles(), m.Frequency.quintiles(), m.GMV.quintiles()
 
-	groups := make([]lifetime.Group, 0, len(m.Triples))
+	groups := make([]clv.Group, 0, len(m.Triples))
 	for k, n := range m.Triples {
-		groups = append(groups, lifetime.Group{Frequency: float64(k[0]), Recency: float64(k[1]), T: float64(k[2]), Count: float64(n)})
+		groups = append(groups, clv.Group{Frequency: float64(k[0]), Recency: float64(k[1]), T: float64(k[2]), Count: float64(n)})
 	}
 	// Sorted, so the sums of the likelihood, and so the fit, are the same on every run.
-	slices.SortFunc(groups, func(a, b lifetime.Group) int {
+	slices.SortFunc(groups, func(a, b clv.Group) int {
 		return cmp.Or(cmp.Compare(a.Frequency, b.Frequency), cmp.Compare(a.Recency, b.Recency), cmp.Compare(a.T, b.T))
 	})
 	card.BGNBDGroups = len(groups)
 	if m.Buyers < int64(r.MinBuyers) {
 		card.BGNBDError = fmt.Sprintf("too few buyers to fit: %d, lifetime_value.min_buyers is %d", m.Buyers, r.MinBuyers)
-	} else if bg, err := lifetime.FitBGNBD(groups, r.Penalizer); err != nil {
+	} else if bg, err := clv.FitBGNBDGrouped(groups, r.Penalizer); err != nil {
 		card.BGNBDError = err.Error()
 	} else {
 		card.BGNBD = &bg
 	}
 
-	spend := make([]lifetime.SpendGroup, 0, len(m.Spend))
+	spend := make([]clv.SpendGroup, 0, len(m.Spend))
 	for k, n := range m.Spend {
 		if k.Fen > 0 {
-			spend = append(spend, lifetime.SpendGroup{Frequency: float64(k.Frequency), MonetaryValue: float64(k.Fen) / float64(k.Frequency), Count: float64(n)})
+			spend = append(spend, clv.SpendGroup{Frequency: float64(k.Frequency), MonetaryValue: float64(k.Fen) / float64(k.Frequency), Count: float64(n)})
 		}
 	}
-	slices.SortFunc(spend, func(a, b lifetime.SpendGroup) int {
+	slices.SortFunc(spend, func(a, b clv.SpendGroup) int {
 		return cmp.Or(cmp.Compare(a.Frequency, b.Frequency), cmp.Compare(a.MonetaryValue, b.MonetaryValue))
 	})
 	card.GammaGammaGroups = len(spend)
@@ -176,7 +175,7 @@ func fitCard(card *ModelCard, m *modelStats, r ValueRules) {
 	}
 	if repeat < int64(r.MinRepeatBuyers) {
 		card.GammaGammaError = fmt.Sprintf("too few repeat buyers with spend to fit: %d, lifetime_value.min_repeat_buyers is %d", repeat, r.MinRepeatBuyers)
-	} else if gg, err := lifetime.FitGammaGamma(spend, r.Penalizer); err != nil {
+	} else if gg, err := clv.FitGammaGammaGrouped(spend, r.Penalizer); err != nil {
 		card.GammaGammaError = err.Error()
 	} else if !(gg.Q > 1) {
 		card.GammaGammaError = fmt.Sprintf("fitted q = %.4g: the spend model has no finite mean (q must exceed 1)", gg.Q)

@@ -82,30 +82,11 @@ func FitBGNBD(data []Summary, penalizer float64) (BGNBD, error) {
 	if err := checkSummaries(data); err != nil {
 		return BGNBD{}, err
 	}
-	n := float64(len(data))
-	f := func(x, grad []float64) float64 {
-		r, alpha, a, b := math.Exp(x[0]), math.Exp(x[1]), math.Exp(x[2]), math.Exp(x[3])
-		if grad != nil {
-			clear(grad)
-		}
-		var ll float64
-		for _, s := range data {
-			ll += bgnbdTerm(r, alpha, a, b, s.Frequency, s.Recency, s.T, -1/n, grad)
-		}
-		pen := 0.0
-		for i, v := range []float64{r, alpha, a, b} {
-			pen += penalizer * v * v
-			if grad != nil {
-				grad[i] += 2 * penalizer * v * v
-			}
-		}
-		return -ll/n + pen
+	groups := make([]Group, len(data))
+	for i, s := range data {
+		groups[i] = Group{Frequency: s.Frequency, Recency: s.Recency, T: s.T, Count: 1}
 	}
-	p, err := minimizeLog("BG/NBD", []float64{0.1, 0.1, 0.1, 0.1}, f)
-	if err != nil {
-		return BGNBD{}, err
-	}
-	return BGNBD{R: p[0], Alpha: p[1], A: p[2], B: p[3]}, nil
+	return fitBGNBD(groups, float64(len(data)), penalizer)
 }
 
 // ProbAlive returns the probability that a customer with this frequency,

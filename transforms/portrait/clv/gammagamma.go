@@ -1,7 +1,6 @@
 package clv
 
 import (
-	"errors"
 	"math"
 
 	"gonum.org/v1/gonum/mathext"
@@ -69,32 +68,13 @@ func (g GammaGamma) LogLikelihood(data []Summary) float64 {
 func FitGammaGamma(data []Summary, penalizer float64) (GammaGamma, error) {
 	rep := repeatCustomers(data)
 	if len(rep) == 0 {
-		return GammaGamma{}, errors.New("clv: no repeat customers with a positive monetary value to fit Gamma-Gamma on")
+		return GammaGamma{}, errNoRepeat
 	}
-	n := float64(len(rep))
-	f := func(x, grad []float64) float64 {
-		p, q, v := math.Exp(x[0]), math.Exp(x[1]), math.Exp(x[2])
-		if grad != nil {
-			clear(grad)
-		}
-		var ll float64
-		for _, s := range rep {
-			ll += gammaGammaTerm(p, q, v, s.Frequency, s.MonetaryValue, -1/n, grad)
-		}
-		pen := 0.0
-		for i, v := range []float64{p, q, v} {
-			pen += penalizer * v * v
-			if grad != nil {
-				grad[i] += 2 * penalizer * v * v
-			}
-		}
-		return -ll/n + pen
+	groups := make([]SpendGroup, len(rep))
+	for i, s := range rep {
+		groups[i] = SpendGroup{Frequency: s.Frequency, MonetaryValue: s.MonetaryValue, Count: 1}
 	}
-	par, err := minimizeLog("Gamma-Gamma", []float64{0.1, 0.1, 0.1}, f)
-	if err != nil {
-		return GammaGamma{}, err
-	}
-	return GammaGamma{P: par[0], Q: par[1], V: par[2]}, nil
+	return fitGammaGamma(groups, float64(len(rep)), penalizer)
 }
 
 // ExpectedAverageProfit returns a customer's expected spend per transaction

@@ -1,4 +1,4 @@
-package lifetime
+package clv
 
 import (
 	"bufio"
@@ -6,18 +6,15 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/shopportraits/portraits/transforms/portrait/clv"
 )
 
 // simulate draws customers from a BG/NBD process (daily purchase days, as the nightly job
-// buckets them) and summarises them with clv.Summarize.
-func simulate(n int, seed uint64) []clv.Summary {
+// buckets them) and summarises them with Summarize.
+func simulate(n int, seed uint64) []Summary {
 	rng := rand.New(rand.NewPCG(seed, 1))
 	gamma := func(shape, scale float64) float64 { // Marsaglia and Tsang, shape < 1 boosted
 		boost := 1.0
@@ -40,7 +37,7 @@ func simulate(n int, seed uint64) []clv.Summary {
 		}
 	}
 	end := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
-	var tx []clv.Transaction
+	var tx []Transaction
 	for i := range n {
 		id := strconv.Itoa(i)
 		lambda := gamma(0.5, 1/8.0)          // purchases a day: Gamma(r=0.5, alpha=8)
@@ -50,21 +47,21 @@ func simulate(n int, seed uint64) []clv.Summary {
 		spend := func() float64 { return math.Round(gamma(6, 1/nu)) } // spend ~ Gamma(p=6, nu), whole yuan
 		t := float64(rng.IntN(300))                                   // first purchase day
 		first := end.AddDate(0, 0, -int(t))
-		tx = append(tx, clv.Transaction{Customer: id, Time: first, Amount: spend()})
+		tx = append(tx, Transaction{Customer: id, Time: first, Amount: spend()})
 		at := 0.0
 		for rng.Float64() >= p {
 			at += rng.ExpFloat64() / lambda
 			if at > t {
 				break
 			}
-			tx = append(tx, clv.Transaction{Customer: id, Time: first.Add(time.Duration(at * 24 * float64(time.Hour))), Amount: spend()})
+			tx = append(tx, Transaction{Customer: id, Time: first.Add(time.Duration(at * 24 * float64(time.Hour))), Amount: spend()})
 		}
 	}
-	return clv.Summarize(tx, end, 1)
+	return Summarize(tx, end, 1)
 }
 
 // group counts the distinct summaries, as the nightly job does.
-func group(sum []clv.Summary) ([]Group, []SpendGroup) {
+func group(sum []Summary) ([]Group, []SpendGroup) {
 	bg := map[[3]float64]float64{}
 	gg := map[[2]float64]float64{}
 	for _, s := range sum {
@@ -90,11 +87,11 @@ func TestGroupedFitsMatchClv(t *testing.T) {
 	if len(groups) >= len(sum) {
 		t.Fatalf("%d groups for %d customers: the simulation gives no shared summaries", len(groups), len(sum))
 	}
-	want, err := clv.FitBGNBD(sum, 0)
+	want, err := FitBGNBD(sum, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := FitBGNBD(groups, 0)
+	got, err := FitBGNBDGrouped(groups, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,11 +111,11 @@ func TestGroupedFitsMatchClv(t *testing.T) {
 		t.Errorf("grouped log-likelihood %v, clv %v", ll, w)
 	}
 
-	wantGG, err := clv.FitGammaGamma(sum, 0)
+	wantGG, err := FitGammaGamma(sum, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	gotGG, err := FitGammaGamma(spend, 0)
+	gotGG, err := FitGammaGammaGrouped(spend, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,50 +127,30 @@ func TestGroupedFitsMatchClv(t *testing.T) {
 	}
 }
 
-func TestGradientsMatchFiniteDifferences(t *testing.T) {
-	x := []float64{math.Log(0.7), math.Log(2.5), math.Log(1.3), math.Log(3.1)}
-	f := func(x []float64, grad []float64) float64 {
-		return bgnbdTerm(math.Exp(x[0]), math.Exp(x[1]), math.Exp(x[2]), math.Exp(x[3]), 3, 4, 6, 1, grad) +
-			bgnbdTerm(math.Exp(x[0]), math.Exp(x[1]), math.Exp(x[2]), math.Exp(x[3]), 0, 0, 5, 1, grad) +
-			gammaGammaTerm(math.Exp(x[0]), math.Exp(x[1]), math.Exp(x[2]), 2, 12, 1, grad)
-	}
-	got := make([]float64, 4)
-	f(x, got)
-	for i := range x {
-		h := 1e-6
-		xp, xm := slices.Clone(x), slices.Clone(x)
-		xp[i] += h
-		xm[i] -= h
-		if want := (f(xp, nil) - f(xm, nil)) / (2 * h); math.Abs(got[i]-want) > 1e-6*(1+math.Abs(want)) {
-			t.Errorf("gradient[%d] = %v, finite differences %v", i, got[i], want)
-		}
-	}
-}
-
 func TestBadGroups(t *testing.T) {
-	if _, err := FitBGNBD(nil, 0); err == nil {
+	if _, err := FitBGNBDGrouped(nil, 0); err == nil {
 		t.Error("no groups: no error")
 	}
-	if _, err := FitBGNBD([]Group{{Frequency: 1, Recency: 5, T: 3, Count: 1}}, 0); err == nil || !strings.Contains(err.Error(), "invalid group") {
+	if _, err := FitBGNBDGrouped([]Group{{Frequency: 1, Recency: 5, T: 3, Count: 1}}, 0); err == nil || !strings.Contains(err.Error(), "invalid group") {
 		t.Errorf("recency after T: %v", err)
 	}
-	if _, err := FitBGNBD([]Group{{T: 3, Count: 0}}, 0); err == nil {
+	if _, err := FitBGNBDGrouped([]Group{{T: 3, Count: 0}}, 0); err == nil {
 		t.Error("count 0: no error")
 	}
-	if _, err := FitGammaGamma([]SpendGroup{{Frequency: 0, MonetaryValue: 0, Count: 3}}, 0); err == nil || !strings.Contains(err.Error(), "no repeat customers") {
+	if _, err := FitGammaGammaGrouped([]SpendGroup{{Frequency: 0, MonetaryValue: 0, Count: 3}}, 0); err == nil || !strings.Contains(err.Error(), "no repeat customers") {
 		t.Errorf("no repeat customers: %v", err)
 	}
 }
 
 // TestCDNOWGroupedMatchesPublished fits the CDNOW sample grouped by distinct weekly summaries.
 func TestCDNOWGroupedMatchesPublished(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "..", "shared", "data", "cdnow")
+	dir := cdnowDir
 	f, err := os.Open(filepath.Join(dir, "CDNOW_sample.txt"))
 	if err != nil {
 		t.Skipf("CDNOW data not available in %s (DESIGN.md, Real data to check against): %v", dir, err)
 	}
 	defer f.Close()
-	var tx []clv.Transaction
+	var tx []Transaction
 	sc := bufio.NewScanner(f)
 	for line := 1; sc.Scan(); line++ {
 		fs := strings.Fields(sc.Text())
@@ -182,10 +159,10 @@ func TestCDNOWGroupedMatchesPublished(t *testing.T) {
 		if len(fs) != 5 || err1 != nil || err2 != nil {
 			t.Fatalf("CDNOW_sample.txt:%d: bad line", line)
 		}
-		tx = append(tx, clv.Transaction{Customer: fs[1], Time: d, Amount: amount})
+		tx = append(tx, Transaction{Customer: fs[1], Time: d, Amount: amount})
 	}
-	groups, _ := group(clv.Summarize(tx, time.Date(1997, 9, 30, 0, 0, 0, 0, time.UTC), 7))
-	bg, err := FitBGNBD(groups, 0)
+	groups, _ := group(Summarize(tx, time.Date(1997, 9, 30, 0, 0, 0, 0, time.UTC), 7))
+	bg, err := FitBGNBDGrouped(groups, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
