@@ -229,39 +229,42 @@ func segmentConfig(ctx context.Context, o options, date, previous string) (segme
 		return segment.Config{}, err
 	}
 	c.Date, c.Output = date, o.Output
-	if previous == "" {
-		return c, nil
-	}
-	m, err := sink.ReadManifest(ctx, o.Output, previous)
-	if err != nil {
+	if c.Previous, err = previousTable[schemas.SegmentSummary](ctx, o.Output, previous, "segment_summary"); err != nil {
 		return segment.Config{}, err
 	}
-	if _, ok := m.Tables["segment_summary"]; ok { // runs from before segments have none
-		if c.Previous, err = sink.ReadTable[schemas.SegmentSummary](ctx, o.Output, previous, "segment_summary"); err != nil {
-			return segment.Config{}, fmt.Errorf("previous run: %w", err)
-		}
-	}
 	return c, nil
+}
+
+// previousTable reads a table of the previous run: none when there is no previous run, or when
+// that run is from before the table existed.
+func previousTable[T any](ctx context.Context, output, previous, table string) ([]T, error) {
+	if previous == "" {
+		return nil, nil
+	}
+	m, err := sink.ReadManifest(ctx, output, previous)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := m.Tables[table]; !ok {
+		return nil, nil
+	}
+	rows, err := sink.ReadTable[T](ctx, output, previous, table)
+	if err != nil {
+		return nil, fmt.Errorf("previous run: %w", err)
+	}
+	return rows, nil
 }
 
 // erasureList is last night's erasures and tonight's requests (--erase), one row per identifier
 // hash, the first request's date kept: every person once erased stays erased.
 func erasureList(ctx context.Context, o options, date, previous string, opts clean.Options) ([]schemas.Erasure, error) {
+	rows, err := previousTable[schemas.Erasure](ctx, o.Output, previous, "erasures")
+	if err != nil {
+		return nil, err
+	}
 	first := map[string]string{}
-	if previous != "" {
-		m, err := sink.ReadManifest(ctx, o.Output, previous)
-		if err != nil {
-			return nil, err
-		}
-		if _, ok := m.Tables["erasures"]; ok {
-			rows, err := sink.ReadTable[schemas.Erasure](ctx, o.Output, previous, "erasures")
-			if err != nil {
-				return nil, fmt.Errorf("previous run: %w", err)
-			}
-			for _, r := range rows {
-				first[r.IDHash] = r.RequestedDate
-			}
-		}
+	for _, r := range rows {
+		first[r.IDHash] = r.RequestedDate
 	}
 	if o.Erase != "" {
 		salt, err := opts.Salt()
