@@ -116,8 +116,7 @@ type Event struct {
 	EventTime   int64  `parquet:"event_time,timestamp(microsecond)" desc:"when the event happened, UTC"`
 	Source      string `parquet:"source" desc:"configured source the row came from"`
 
-	UserAgent string `parquet:"-"` // used by the bot rules only
-	Src       Origin `parquet:"-"` // where the row was read
+	Src Origin `parquet:"-"` // where the row was read
 }
 
 // NaturalKey implements Keyed.

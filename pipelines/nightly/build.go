@@ -126,12 +126,20 @@ func cleanSources(s beam.Scope, j job) (srcs []cleaned, rejects, counts []beam.P
 		if len(tasks) == 0 {
 			continue // an optional source with no files
 		}
+		// The source is read twice: the claims of the first pass pick each natural key's row, and
+		// the second pass is filtered as it is read, so no runner holds the rows meanwhile.
+		files := taskFiles(tasks)
+		claims, err := clean.ValidRows(s, j.Config, src.Name, j.Clean, ingest.ReadRecords(s, j.Config, tasks))
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		winners, dcnt := clean.Claims(s, src.Name, claims, files)
 		recs, rejs, cnt := ingest.Read(s, j.Config, tasks)
 		v, err := clean.Validate(s, j.Config, src.Name, j.Clean, recs)
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		kept, dcnt := clean.Dedupe(s, src.Name, v.Rows)
+		kept := clean.KeepLatest(s, src.Name, v.Rows, winners, files)
 		rejects = append(rejects, rejs, v.Rejects)
 		counts = append(counts, cnt, v.Counts, dcnt)
 		testUsers = append(testUsers, v.TestUsers)
@@ -304,6 +312,15 @@ func tasksOf(tasks []ingest.Task, source string) []ingest.Task {
 		}
 	}
 	return out
+}
+
+// taskFiles are the files the tasks read.
+func taskFiles(tasks []ingest.Task) []string {
+	files := make([]string, len(tasks))
+	for i, t := range tasks {
+		files[i] = t.File
+	}
+	return files
 }
 
 // catalog is the SKUs of every products source, and whether there is a catalog to check against.

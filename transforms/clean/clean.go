@@ -98,20 +98,39 @@ type Result struct {
 // Validate parses and validates one source's records into KV<natural key, row> of the kind's row type.
 func Validate(s beam.Scope, cfg *sources.Config, source string, opt Options, records beam.PCollection) (Result, error) {
 	s = s.Scope("clean.Validate." + source)
-	src, ok := cfg.Lookup(source)
-	if !ok {
-		return Result{}, fmt.Errorf("clean: unknown source %q", source)
-	}
-	if _, err := newEnv(cfg, source, opt); err != nil {
-		return Result{}, fmt.Errorf("clean: %w", err)
-	}
-	rowType, err := RowType(src.Kind)
+	outs, err := validateN(s, cfg, source, opt, records, false)
 	if err != nil {
 		return Result{}, err
 	}
-	outs := beam.ParDoN(s, &validateFn{Config: cfg, Source: source, Options: opt}, records,
-		beam.TypeDefinition{Var: beam.XType, T: rowType})
 	return Result{Rows: outs[0], Rejects: outs[1], Counts: outs[2], TestUsers: outs[3]}, nil
+}
+
+// validateN adds the validating DoFn: rows, rejects, counts and test users.
+func validateN(s beam.Scope, cfg *sources.Config, source string, opt Options, records beam.PCollection, uncounted bool) ([]beam.PCollection, error) {
+	src, ok := cfg.Lookup(source)
+	if !ok {
+		return nil, fmt.Errorf("clean: unknown source %q", source)
+	}
+	if _, err := newEnv(cfg, source, opt); err != nil {
+		return nil, fmt.Errorf("clean: %w", err)
+	}
+	rowType, err := RowType(src.Kind)
+	if err != nil {
+		return nil, err
+	}
+	return beam.ParDoN(s, &validateFn{Config: cfg, Source: source, Options: opt, Uncounted: uncounted}, records,
+		beam.TypeDefinition{Var: beam.XType, T: rowType}), nil
+}
+
+// ValidRows is Validate's rows alone, for a pass over records that are read a second time: it
+// emits no rejects, quality counts or Beam counters, which the counted pass gives.
+func ValidRows(s beam.Scope, cfg *sources.Config, source string, opt Options, records beam.PCollection) (beam.PCollection, error) {
+	s = s.Scope("clean.ValidRows." + source)
+	outs, err := validateN(s, cfg, source, opt, records, true)
+	if err != nil {
+		return beam.PCollection{}, err
+	}
+	return outs[0], nil
 }
 
 // RowType is the Go type of a kind's cleaned rows.
@@ -132,6 +151,8 @@ type validateFn struct {
 	Config  *sources.Config
 	Source  string
 	Options Options
+	// Uncounted leaves the quality counts and Beam counters alone (ValidRows).
+	Uncounted bool
 
 	env    *env
 	parse  parser
@@ -148,7 +169,10 @@ func (f *validateFn) Setup() error {
 }
 
 func (f *validateFn) StartBundle(_ context.Context, _ func(string, beam.X), _ func(schemas.Reject), _ func(string, int64), _ func(string)) {
-	f.counts = quality.Counts{}
+	f.counts = nil
+	if !f.Uncounted {
+		f.counts = quality.Counts{}
+	}
 }
 
 func (f *validateFn) ProcessElement(ctx context.Context, rec ingest.Record, emit func(string, beam.X), reject func(schemas.Reject), _ func(string, int64), testUser func(string)) {

@@ -149,9 +149,9 @@ func parseEvent(f *fields) schemas.Keyed {
 		Channel:     f.enum("channel", normalize.Channels, true),
 		SessionID:   f.str("session_id"),
 		EventTime:   f.time("event_time", true),
-		UserAgent:   f.rec.Fields["user_agent"],
 	}
-	if f.env.rules.bot(e.UserAgent) {
+	// The user agent serves the bot rules only: the event does not carry it on.
+	if f.env.rules.bot(f.rec.Fields["user_agent"]) {
 		// Bot traffic is the reason that matters, whatever else is wrong with the event.
 		f.err = &invalid{reason: "bot_traffic", detail: "user agent matches a bot rule"}
 	}

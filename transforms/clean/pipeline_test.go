@@ -47,18 +47,18 @@ func TestValidateDedupeRefs(t *testing.T) {
 		rec(5, map[string]string{"user_id": "qa", "registered_at": "2025-01-01", "email": "qa@test.com"}),
 		rec(6, map[string]string{"user_id": "", "registered_at": "2025-01-01"}),
 	}
-	ev := func(id, user, sku string) ingest.Record {
-		return ingest.Record{Source: "events", File: "e.jsonl", Line: 1, Fields: map[string]string{"event_id": id, "user_id": user,
+	ev := func(line int64, id, user, sku string) ingest.Record {
+		return ingest.Record{Source: "events", File: "e.jsonl", Line: line, Fields: map[string]string{"event_id": id, "user_id": user,
 			"event_type": "view", "channel": "app", "event_time": "2026-11-20 10:00:00", "sku": sku}}
 	}
-	events := []ingest.Record{ev("e1", "u1", "s1"), ev("e2", "qa", "s1"), ev("e3", "u2", "nope"), ev("e1", "u1", "s1")}
+	events := []ingest.Record{ev(1, "e1", "u1", "s1"), ev(2, "e2", "qa", "s1"), ev(3, "e3", "u2", "nope"), ev(4, "e1", "u1", "s1")}
 
 	p, s := beam.NewPipelineWithRoot()
 	vu, err := Validate(s, cfg, "users", opt, beam.CreateList(s, users))
 	if err != nil {
 		t.Fatal(err)
 	}
-	keptUsers, _ := Dedupe(s, "users", vu.Rows)
+	keptUsers := dedupe(s, "users", vu.Rows, "u.parquet")
 	passert.Equals(s, beam.ParDo(s, userID, keptUsers), "u1@new", "u2@x")
 	passert.Equals(s, beam.ParDo(s, rejectReason, vu.Rejects), "missing_user_id", "test_account")
 	passert.Equals(s, vu.TestUsers, "qa")
@@ -67,7 +67,8 @@ func TestValidateDedupeRefs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keptEvents, counts := Dedupe(s, "events", ve.Rows)
+	winners, counts := Claims(s, "events", ve.Rows, []string{"e.jsonl"})
+	keptEvents := KeepLatest(s, "events", ve.Rows, winners, []string{"e.jsonl"})
 	passert.Count(s, keptEvents, "deduplicated events", 3)
 	kept, rejects, _ := CheckRefs(s, "events", keptEvents, vu.TestUsers, beam.Create(s, "s1"), true)
 	passert.Count(s, kept, "events kept", 1)
@@ -75,6 +76,12 @@ func TestValidateDedupeRefs(t *testing.T) {
 	passert.Equals(s, beam.ParDo(s, countText, stats.SumPerKey(s, counts)), "events/dedupe/in/=4", "events/dedupe/out/=3",
 		"events/dedupe/deduplicated/=1")
 	ptest.RunAndValidate(t, p)
+}
+
+// dedupe runs both passes of deduplication over the same rows.
+func dedupe(s beam.Scope, source string, rows beam.PCollection, files ...string) beam.PCollection {
+	winners, _ := Claims(s, source, rows, files)
+	return KeepLatest(s, source, rows, winners, files)
 }
 
 func countText(key string, n int64) string {

@@ -20,14 +20,28 @@ func Read(s beam.Scope, cfg *sources.Config, tasks []Task) (records, rejects, co
 	return beam.ParDo3(s, &readFn{Config: cfg}, in)
 }
 
+// ReadRecords reads the tasks' records again, for a pass that must not count them twice: no
+// rejects, no quality counts and no Beam counters (the pass made by Read does all of that).
+func ReadRecords(s beam.Scope, cfg *sources.Config, tasks []Task) beam.PCollection {
+	s = s.Scope("ingest.ReadRecords")
+	in := beam.Reshuffle(s, beam.CreateList(s, tasks))
+	records, _, _ := beam.ParDo3(s, &readFn{Config: cfg, Uncounted: true}, in)
+	return records
+}
+
 // readFn reads one task with the reader of its source's format.
 type readFn struct {
 	Config *sources.Config
-	counts quality.Counts
+	// Uncounted leaves the quality counts and Beam counters alone (ReadRecords).
+	Uncounted bool
+	counts    quality.Counts
 }
 
 func (f *readFn) StartBundle(_ context.Context, _ func(Record), _ func(schemas.Reject), _ func(string, int64)) {
-	f.counts = quality.Counts{}
+	f.counts = nil
+	if !f.Uncounted {
+		f.counts = quality.Counts{}
+	}
 }
 
 func (f *readFn) ProcessElement(ctx context.Context, task Task, record func(Record), reject func(schemas.Reject), _ func(string, int64)) error {

@@ -3,6 +3,7 @@ package portrait
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
@@ -32,21 +33,86 @@ const (
 // about 1 KB before its lists grow, so some 20 MB per DoFn instance.
 const maxPartials = 20_000
 
+// bundle is what a DoFn of this stage holds for one bundle: partial accumulators by key (a person,
+// or a source and an identifier) and the quality tallies per source.
+type bundle struct {
+	kind    string
+	partial map[string]*Acc
+	tally   map[quality.Key]int64
+}
+
+func newBundle(kind string) bundle {
+	return bundle{kind: kind, partial: map[string]*Acc{}, tally: map[quality.Key]int64{}}
+}
+
+// of returns the partial accumulator of key, making it when missing.
+func (b *bundle) of(key string) *Acc {
+	a := b.partial[key]
+	if a == nil {
+		a = &Acc{}
+		b.partial[key] = a
+	}
+	return a
+}
+
+// count tallies n facts of a source; a fact without a source counts under the kind.
+func (b *bundle) count(source, measure, reason string, n int64) {
+	if source == "" {
+		source = b.kind
+	}
+	b.tally[quality.Key{Source: source, Stage: Stage, Measure: measure, Reason: reason}] += n
+}
+
+// used counts a fact out, or rejected when it was after the as-of day.
+func (b *bundle) used(source string, ok bool) {
+	if ok {
+		b.count(source, quality.Out, "", 1)
+	} else {
+		b.count(source, quality.Rejected, AfterAsOf, 1)
+	}
+}
+
+// flushIfFull sends the partials on once the bundle holds maxPartials of them.
+func (b *bundle) flushIfFull(emit func(string, *Acc)) {
+	if len(b.partial) >= maxPartials {
+		b.flush(emit)
+	}
+}
+
+func (b *bundle) flush(emit func(string, *Acc)) {
+	for key, a := range b.partial {
+		emit(key, a)
+	}
+	b.partial = map[string]*Acc{}
+}
+
+// finish sends the partials and the tallies on: one Beam counter update per key and bundle, not
+// per fact.
+func (b *bundle) finish(ctx context.Context, emit func(string, *Acc), count func(string, int64)) {
+	b.flush(emit)
+	counts := quality.Counts{}
+	for k, n := range b.tally {
+		counts.Add(ctx, k, n)
+	}
+	counts.Emit(count)
+	b.tally = map[quality.Key]int64{}
+}
+
 // attributeFn finds each fact's person through the identity map and adds the fact to a partial
 // accumulator per person, sent on when the bundle finishes: one element per person and bundle
 // through the shuffle, never one per fact. Every fact is counted per source: in, then out (used)
-// or rejected with a reason.
+// or rejected with a reason. It takes the kinds of fact that are few (accounts, orders, vendor
+// rows, feedback); events and touches are gathered per identifier first (gatherFn).
 type attributeFn struct {
 	Kind  string
 	Cfg   Config
 	Token string
 
-	shared  []*sharedEntry // identity, products, model
-	env     *env
-	ids     *identityMap
-	model   *sentiment.Model
-	partial map[string]*Acc
-	tally   map[quality.Key]int64
+	shared []*sharedEntry // identity, products, model
+	env    *env
+	ids    *identityMap
+	model  *sentiment.Model
+	b      bundle
 }
 
 func (f *attributeFn) keys() []string {
@@ -57,23 +123,15 @@ func (f *attributeFn) Setup() error {
 	if _, err := newEnv(f.Cfg, nil); err != nil {
 		return err
 	}
-	f.shared = nil
-	for _, k := range f.keys() {
-		f.shared = append(f.shared, acquireShared(k))
-	}
+	f.shared = acquireAll(f.keys())
 	return nil
 }
 
-func (f *attributeFn) Teardown() {
-	for _, k := range f.keys() {
-		releaseShared(k)
-	}
-}
+func (f *attributeFn) Teardown() { releaseAll(f.keys()) }
 
 func (f *attributeFn) StartBundle(_ context.Context, _ func(*string, *string) bool, _ func(*schemas.Product) bool, _ func(*trained) bool,
 	_ func(string, *Acc), _ func(string, int64)) {
-	f.partial = map[string]*Acc{}
-	f.tally = map[quality.Key]int64{}
+	f.b = newBundle(f.Kind)
 }
 
 // load builds the shared side-input values on the first element.
@@ -82,7 +140,6 @@ func (f *attributeFn) load(ids func(*string, *string) bool, products func(*schem
 		return nil
 	}
 	m, _ := f.shared[0].get(func() (any, error) { return buildIdentity(ids), nil })
-	p, _ := f.shared[1].get(func() (any, error) { return catalog(products), nil })
 	if isText[f.Kind] {
 		tm, err := f.shared[2].get(func() (any, error) { return textModel(model) })
 		if err != nil {
@@ -90,7 +147,7 @@ func (f *attributeFn) load(ids func(*string, *string) bool, products func(*schem
 		}
 		f.model = tm.(*sentiment.Model)
 	}
-	e, err := newEnv(f.Cfg, p.(map[string]product))
+	e, err := sharedEnv(f.Cfg, f.shared[1], products)
 	if err != nil {
 		return err
 	}
@@ -110,135 +167,217 @@ func (f *attributeFn) ProcessElement(ctx context.Context, row beam.X, ids func(*
 	switch r := row.(type) {
 	case schemas.User:
 		if a := f.acc(r.Source, accountKey(r.UserID)); a != nil {
-			f.used(r.Source, a.AddUser(r, e))
+			f.b.used(r.Source, a.AddUser(r, e))
 		}
 	case orderFact:
 		f.order(r)
-	case schemas.Event:
-		if a := f.acc(r.Source, eventKey(r)); a != nil {
-			f.used(r.Source, a.AddEvent(r, e))
-		}
-	case schemas.Touch:
-		if a := f.acc(r.Source, accountKey(r.UserID)); a != nil {
-			f.used(r.Source, a.AddTouch(r, e))
-		}
 	case schemas.VendorProfile:
 		if a := f.acc(r.Source, vendorKey(r)); a != nil {
-			f.used(r.Source, a.AddVendor(r, e))
+			f.b.used(r.Source, a.AddVendor(r, e))
 		}
 	case schemas.Review:
 		if a := f.acc(r.Source, accountKey(r.UserID)); a != nil {
-			f.used(r.Source, a.AddReview(r, score(f.model, r.Text), e))
+			f.b.used(r.Source, a.AddReview(r, score(f.model, r.Text), e))
 		}
 	case schemas.Ticket:
 		if a := f.acc(r.Source, ticketKey(r)); a != nil {
-			f.used(r.Source, a.AddTicket(r, score(f.model, r.Text), e))
+			f.b.used(r.Source, a.AddTicket(r, score(f.model, r.Text), e))
 		}
 	case schemas.SitePost:
 		if a := f.acc(r.Source, postKey(r)); a != nil {
-			f.used(r.Source, a.AddPost(r, score(f.model, r.Text), e))
+			f.b.used(r.Source, a.AddPost(r, score(f.model, r.Text), e))
 		}
 	default:
 		return fmt.Errorf("portrait: %s input holds a %T, not a fact the portraits know", f.Kind, row)
 	}
-	if len(f.partial) >= maxPartials {
-		f.flush(emit)
-	}
+	f.b.flushIfFull(emit)
 	return nil
 }
 
 // order adds an order and its lines, counting the order under its source and each line under its own.
 func (f *attributeFn) order(o orderFact) {
-	reject := func(reason string) {
+	count := func(measure, reason string) {
 		if o.HasOrder {
-			f.count(o.Order.Source, quality.Rejected, reason)
+			f.b.count(o.Order.Source, measure, reason, 1)
 		}
 		for _, l := range o.Lines {
-			f.count(l.Source, quality.Rejected, reason)
+			f.b.count(l.Source, measure, reason, 1)
 		}
 	}
-	if o.HasOrder {
-		f.count(o.Order.Source, quality.In, "")
-	}
-	for _, l := range o.Lines {
-		f.count(l.Source, quality.In, "")
-	}
+	count(quality.In, "")
 	switch {
 	case !o.HasOrder:
-		reject(NoOrder)
+		count(quality.Rejected, NoOrder)
 		return
 	case o.Duplicate:
-		reject(DuplicateOrder)
+		count(quality.Rejected, DuplicateOrder)
 		return
 	}
 	person, ok := f.ids.person(accountKey(o.Order.UserID))
 	if !ok {
-		reject(Unattributed)
+		count(quality.Rejected, Unattributed)
 		return
 	}
-	if !f.partialOf(person).AddOrder(o.Order, o.Lines, f.env) {
-		reject(AfterAsOf)
+	if !f.b.of(person).AddOrder(o.Order, o.Lines, f.env) {
+		count(quality.Rejected, AfterAsOf)
 		return
 	}
-	f.count(o.Order.Source, quality.Out, "")
-	for _, l := range o.Lines {
-		f.count(l.Source, quality.Out, "")
-	}
+	count(quality.Out, "")
 }
 
 // acc counts a fact in and returns its person's partial accumulator, or counts it unattributed and
 // returns nil.
 func (f *attributeFn) acc(source, key string) *Acc {
-	f.count(source, quality.In, "")
+	f.b.count(source, quality.In, "", 1)
 	person, ok := f.ids.person(key)
 	if !ok {
-		f.count(source, quality.Rejected, Unattributed)
+		f.b.count(source, quality.Rejected, Unattributed, 1)
 		return nil
 	}
-	return f.partialOf(person)
-}
-
-// used counts a fact out, or rejected when it was after the as-of day.
-func (f *attributeFn) used(source string, ok bool) {
-	if ok {
-		f.count(source, quality.Out, "")
-	} else {
-		f.count(source, quality.Rejected, AfterAsOf)
-	}
-}
-
-func (f *attributeFn) partialOf(person string) *Acc {
-	a := f.partial[person]
-	if a == nil {
-		a = &Acc{}
-		f.partial[person] = a
-	}
-	return a
-}
-
-func (f *attributeFn) count(source, measure, reason string) {
-	if source == "" {
-		source = f.Kind
-	}
-	f.tally[quality.Key{Source: source, Stage: Stage, Measure: measure, Reason: reason}]++
-}
-
-func (f *attributeFn) flush(emit func(string, *Acc)) {
-	for person, a := range f.partial {
-		emit(person, a)
-	}
-	f.partial = map[string]*Acc{}
+	return f.b.of(person)
 }
 
 func (f *attributeFn) FinishBundle(ctx context.Context, _ func(*string, *string) bool, _ func(*schemas.Product) bool, _ func(*trained) bool,
 	emit func(string, *Acc), count func(string, int64)) {
-	f.flush(emit)
-	counts := quality.Counts{}
-	for k, n := range f.tally {
-		counts.Add(ctx, k, n) // one Beam counter update per key and bundle, not per fact
+	f.b.finish(ctx, emit, count)
+}
+
+// gatherFn adds the plentiful facts (events and touches) to a partial accumulator per source and
+// identifier, before the persons are known: it needs no identity map, so a runner runs it in the
+// step that reads the facts, and only the partials (about one per identifier and bundle) wait for
+// the resolve stage, never the facts themselves. Facts are counted in, and rejected when after the
+// as-of day or without an identifier; placeFn counts the rest once it finds their person.
+type gatherFn struct {
+	Kind  string
+	Cfg   Config
+	Token string
+
+	shared *sharedEntry // products
+	env    *env
+	b      bundle
+}
+
+func (f *gatherFn) key() string { return f.Token + "/products" }
+
+func (f *gatherFn) Setup() error {
+	if _, err := newEnv(f.Cfg, nil); err != nil {
+		return err
 	}
-	counts.Emit(count)
-	f.tally = map[quality.Key]int64{}
+	f.shared = acquireShared(f.key())
+	return nil
+}
+
+func (f *gatherFn) Teardown() { releaseShared(f.key()) }
+
+func (f *gatherFn) StartBundle(_ context.Context, _ func(*schemas.Product) bool, _ func(string, *Acc), _ func(string, int64)) {
+	f.b = newBundle(f.Kind)
+}
+
+func (f *gatherFn) ProcessElement(_ context.Context, row beam.X, products func(*schemas.Product) bool, emit func(string, *Acc),
+	_ func(string, int64)) error {
+	if f.env == nil {
+		e, err := sharedEnv(f.Cfg, f.shared, products)
+		if err != nil {
+			return err
+		}
+		f.env = e
+	}
+	switch r := row.(type) {
+	case schemas.Event:
+		if a := f.acc(r.Source, eventKey(r)); a != nil {
+			f.used(r.Source, a.AddEvent(r, f.env))
+		}
+	case schemas.Touch:
+		if a := f.acc(r.Source, accountKey(r.UserID)); a != nil {
+			f.used(r.Source, a.AddTouch(r, f.env))
+		}
+	default:
+		return fmt.Errorf("portrait: %s input holds a %T, not an event or a touch", f.Kind, row)
+	}
+	f.b.flushIfFull(emit)
+	return nil
+}
+
+// acc counts a fact in and returns the partial of its source and identifier, or counts it
+// unattributed and returns nil when it carries no identifier.
+func (f *gatherFn) acc(source, key string) *Acc {
+	f.b.count(source, quality.In, "", 1)
+	if key == "" {
+		f.b.count(source, quality.Rejected, Unattributed, 1)
+		return nil
+	}
+	return f.b.of(source + gatherSep + key)
+}
+
+// used counts a late fact rejected; the used ones are counted by placeFn.
+func (f *gatherFn) used(source string, ok bool) {
+	if !ok {
+		f.b.count(source, quality.Rejected, AfterAsOf, 1)
+	}
+}
+
+func (f *gatherFn) FinishBundle(ctx context.Context, _ func(*schemas.Product) bool, emit func(string, *Acc), count func(string, int64)) {
+	f.b.finish(ctx, emit, count)
+}
+
+// gatherSep separates the source from the identifier in gatherFn's keys (source names are
+// printable).
+const gatherSep = "\x00"
+
+// placeFn finds the person of each gathered partial (source and identifier) through the identity
+// map and merges it into the bundle's partial of that person. Its facts are counted out, or
+// rejected as unattributed when the identifier is not in the map.
+type placeFn struct {
+	Kind  string
+	Token string
+
+	shared *sharedEntry // identity
+	ids    *identityMap
+	b      bundle
+}
+
+func (f *placeFn) key() string { return f.Token + "/identity" }
+
+func (f *placeFn) Setup() { f.shared = acquireShared(f.key()) }
+
+func (f *placeFn) Teardown() { releaseShared(f.key()) }
+
+func (f *placeFn) StartBundle(_ context.Context, _ func(*string, *string) bool, _ func(string, *Acc), _ func(string, int64)) {
+	f.b = newBundle(f.Kind)
+}
+
+func (f *placeFn) ProcessElement(_ context.Context, key string, a *Acc, ids func(*string, *string) bool, emit func(string, *Acc),
+	_ func(string, int64)) error {
+	if f.ids == nil {
+		m, _ := f.shared.get(func() (any, error) { return buildIdentity(ids), nil })
+		f.ids = m.(*identityMap)
+	}
+	source, id, ok := strings.Cut(key, gatherSep)
+	if !ok {
+		return fmt.Errorf("portrait: gathered key %q names no source", key)
+	}
+	person, found := f.ids.person(id)
+	if !found {
+		f.b.count(source, quality.Rejected, Unattributed, int64(a.facts))
+		return nil
+	}
+	f.b.count(source, quality.Out, "", int64(a.facts))
+	f.b.of(person).Merge(a)
+	f.b.flushIfFull(emit)
+	return nil
+}
+
+func (f *placeFn) FinishBundle(ctx context.Context, _ func(*string, *string) bool, emit func(string, *Acc), count func(string, int64)) {
+	f.b.finish(ctx, emit, count)
+}
+
+// gather is the path of the plentiful facts: gathered per source and identifier, merged, then
+// placed with their persons. It returns the partials per person and the quality tallies.
+func gather(s beam.Scope, kind string, cfg Config, token string, rows, identity, products beam.PCollection) (partials, tallies beam.PCollection) {
+	g, gc := beam.ParDo2(s, &gatherFn{Kind: kind, Cfg: cfg, Token: token}, rows, beam.SideInput{Input: products})
+	merged := beam.CombinePerKey(s, &mergeFn{}, g)
+	p, pc := beam.ParDo2(s, &placeFn{Kind: kind, Token: token}, merged, beam.SideInput{Input: identity})
+	return p, beam.Flatten(s, gc, pc)
 }
 
 // mergeFn merges partial accumulators per person.
@@ -252,6 +391,8 @@ func (mergeFn) MergeAccumulators(a, b *Acc) *Acc {
 func init() {
 	register.DoFn7x1[context.Context, beam.X, func(*string, *string) bool, func(*schemas.Product) bool, func(*trained) bool,
 		func(string, *Acc), func(string, int64), error](&attributeFn{})
+	register.DoFn5x1[context.Context, beam.X, func(*schemas.Product) bool, func(string, *Acc), func(string, int64), error](&gatherFn{})
+	register.DoFn6x1[context.Context, string, *Acc, func(*string, *string) bool, func(string, *Acc), func(string, int64), error](&placeFn{})
 	register.Combiner1[*Acc](&mergeFn{})
 	register.Emitter2[string, *Acc]()
 	register.Emitter2[string, int64]()

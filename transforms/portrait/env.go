@@ -43,3 +43,10 @@ func catalog(iter func(*schemas.Product) bool) map[string]product {
 	}
 	return out
 }
+
+// sharedEnv makes the facts' environment with the product catalog shared through entry, built from
+// the products side input on first use.
+func sharedEnv(cfg Config, entry *sharedEntry, products func(*schemas.Product) bool) (*env, error) {
+	p, _ := entry.get(func() (any, error) { return catalog(products), nil })
+	return newEnv(cfg, p.(map[string]product))
+}

@@ -5,7 +5,10 @@
 // Each fact finds its person through the identity map, a side input built once per worker process
 // into a Go map, and is added to a partial accumulator (Acc) per person held for the bundle; the
 // partials are merged per person by a CombinePerKey, so the shuffle carries one element per person,
-// kind of fact and bundle, never one per fact when a bundle holds several facts of a person. A
+// kind of fact and bundle, never one per fact when a bundle holds several facts of a person. The
+// plentiful facts, events and touches, are first gathered into partials per identifier (gatherFn)
+// where they are read, since the identity map does not exist yet; only those partials wait for the
+// resolve stage, so no runner holds tonight's clickstream until the persons are known. A
 // small global combine of per-buyer figures gives the RFM
 // quintile cut points and the distinct (frequency, recency, T) triples the BG/NBD model is fitted
 // on; the night's text model is trained in one step on the rated reviews and reaches the scoring
@@ -88,12 +91,17 @@ func Build(s beam.Scope, in Inputs, cfg Config) (portraits, model, counts beam.P
 	}
 	var partials, tallies []beam.PCollection
 	for _, f := range facts {
-		side := noText
-		if isText[f.kind] {
-			side = text
+		var p, c beam.PCollection
+		if gathered[f.kind] {
+			p, c = gather(s.Scope(f.kind), f.kind, cfg, token, f.rows, in.Identity, products)
+		} else {
+			side := noText
+			if isText[f.kind] {
+				side = text
+			}
+			p, c = beam.ParDo2(s.Scope(f.kind), &attributeFn{Kind: f.kind, Cfg: cfg, Token: token}, f.rows,
+				beam.SideInput{Input: in.Identity}, beam.SideInput{Input: products}, beam.SideInput{Input: side})
 		}
-		p, c := beam.ParDo2(s.Scope(f.kind), &attributeFn{Kind: f.kind, Cfg: cfg, Token: token}, f.rows,
-			beam.SideInput{Input: in.Identity}, beam.SideInput{Input: products}, beam.SideInput{Input: side})
 		partials, tallies = append(partials, p), append(tallies, c)
 	}
 	// The spine joins as one more kind of fact: one combine gives every person (of the spine or
@@ -109,6 +117,10 @@ func Build(s beam.Scope, in Inputs, cfg Config) (portraits, model, counts beam.P
 	counts = stats.SumPerKey(s, beam.Flatten(s, append(tallies, pc)...))
 	return portraits, model, counts
 }
+
+// gathered are the kinds of fact gathered per identifier before they meet the identity map (see
+// gatherFn): the plentiful ones, so that they never wait for the resolve stage themselves.
+var gathered = map[string]bool{"events": true, "touches": true}
 
 // orEmpty is col, or an empty collection of T when col is unset.
 func orEmpty[T any](s beam.Scope, col beam.PCollection) beam.PCollection {

@@ -48,3 +48,19 @@ func (e *sharedEntry) get(build func() (any, error)) (any, error) {
 	e.once.Do(func() { e.value, e.err = build() })
 	return e.value, e.err
 }
+
+// acquireAll acquires the entries of several keys, in order.
+func acquireAll(keys []string) []*sharedEntry {
+	out := make([]*sharedEntry, len(keys))
+	for i, k := range keys {
+		out[i] = acquireShared(k)
+	}
+	return out
+}
+
+// releaseAll releases the entries of several keys.
+func releaseAll(keys []string) {
+	for _, k := range keys {
+		releaseShared(k)
+	}
+}

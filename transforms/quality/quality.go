@@ -9,6 +9,7 @@ package quality
 import (
 	"context"
 	"strings"
+	"sync"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
@@ -52,11 +53,15 @@ func ParseKey(s string) Key {
 	return Key{Source: p[0], Stage: p[1], Measure: p[2], Reason: p[3]}
 }
 
-// Counts accumulates counters inside one bundle of a DoFn.
+// Counts accumulates counters inside one bundle of a DoFn. A nil Counts counts nothing: a DoFn
+// that reads rows a second time leaves them nil in the pass that is not counted.
 type Counts map[Key]int64
 
 // Add counts n records under the key and mirrors them to a Beam counter named stage/source.measure[.reason].
 func (c Counts) Add(ctx context.Context, k Key, n int64) {
+	if c == nil {
+		return // a pass that is not counted (see ingest.ReadRecords)
+	}
 	c[k] += n
 	Mirror(ctx, k, n)
 }
@@ -64,12 +69,20 @@ func (c Counts) Add(ctx context.Context, k Key, n int64) {
 // Mirror adds n to the key's Beam counter only: for DoFns that emit their (key, count) pairs per
 // element because side inputs rule out bundle methods.
 func Mirror(ctx context.Context, k Key, n int64) {
-	name := k.Source + "." + k.Measure
-	if k.Reason != "" {
-		name += "." + k.Reason
+	c, ok := counters.Load(k)
+	if !ok {
+		name := k.Source + "." + k.Measure
+		if k.Reason != "" {
+			name += "." + k.Reason
+		}
+		c, _ = counters.LoadOrStore(k, beam.NewCounter(k.Stage, name))
 	}
-	beam.NewCounter(k.Stage, name).Inc(ctx, n)
+	c.(beam.Counter).Inc(ctx, n)
 }
+
+// counters holds the Beam counter of every key met in this process (a few hundred), so a count
+// names its counter once rather than once per record.
+var counters sync.Map
 
 // Emit sends every counter as a (key, count) pair and empties the map.
 func (c Counts) Emit(emit func(string, int64)) {

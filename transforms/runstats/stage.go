@@ -50,7 +50,11 @@ var order = []string{Ingest, Clean, Dedupe, Refs, Resolve, Erase, Portrait, Cuto
 // same family come first.
 var scopeStages = []struct{ prefix, stage string }{
 	{"clean.Validate.", Clean},
-	{"clean.Dedupe.", Dedupe},
+	// Deduplication's first pass reads and validates the source itself (see clean.Claims).
+	{"ingest.ReadRecords", Dedupe},
+	{"clean.ValidRows.", Dedupe},
+	{"clean.Claims.", Dedupe},
+	{"clean.KeepLatest.", Dedupe},
 	{"clean.CheckRefs.", Refs},
 	{"clean.CheckOrderItems.", Refs},
 	{"ingest.", Ingest},
@@ -64,7 +68,7 @@ var scopeStages = []struct{ prefix, stage string }{
 }
 
 // StageOf names the stage of a step from its unique name, the scope path joined by "/": the first
-// scope decides ("clean.Dedupe.events/..." is dedupe). A step at the root is glue; a first scope
+// scope decides ("clean.Claims.events/..." is dedupe). A step at the root is glue; a first scope
 // of no known stage names its own stage by the part before its first dot ("report.Render/..." is
 // report).
 func StageOf(step string) string {

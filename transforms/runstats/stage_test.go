@@ -7,10 +7,13 @@ import (
 
 func TestStageOf(t *testing.T) {
 	for step, want := range map[string]string{
-		"ingest.Read/ingest.readFn":                          Ingest,
 		"ingest.Read/Reshuffle/CoGBK":                        Ingest,
 		"clean.Validate.events/clean.validateFn":             Clean,
-		"clean.Dedupe.events/CombinePerKey/CoGBK":            Dedupe,
+		"clean.Claims.events/GroupByKey":                     Dedupe,
+		"clean.KeepLatest.events/clean.keepFn":               Dedupe,
+		"clean.ValidRows.events/clean.validateFn":            Dedupe,
+		"ingest.ReadRecords/ingest.readFn":                   Dedupe,
+		"ingest.Read/ingest.readFn":                          Ingest,
 		"clean.CheckRefs.orders/clean.refsFn":                Refs,
 		"clean.CheckOrderItems.order_items/clean.itemsFn":    Refs,
 		"resolve.Resolve/resolve.Components/x":               Resolve,
@@ -27,7 +30,7 @@ func TestStageOf(t *testing.T) {
 		"report.Render/x":                                    "report",
 		"erase.Rows.events'2/erase.rowsFn":                   Erase,
 		"clean.Other.events/x":                               "clean",
-		"clean.Validate.clean.Dedupe.trick/clean.validateFn": Clean,
+		"clean.Validate.clean.Claims.trick/clean.validateFn": Clean,
 	} {
 		if got := StageOf(step); got != want {
 			t.Errorf("StageOf(%q) = %q, want %q", step, got, want)

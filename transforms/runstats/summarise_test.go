@@ -103,7 +103,7 @@ func TestSummariseUntimed(t *testing.T) {
 }
 
 func TestSummariseTimesWithoutGraph(t *testing.T) {
-	r := Summarise(Metrics{Times: map[string]time.Duration{"clean.Dedupe.a/x": time.Second, "clean.Dedupe.b/y": time.Second, "odd": time.Second}})
+	r := Summarise(Metrics{Times: map[string]time.Duration{"clean.Claims.a/x": time.Second, "clean.KeepLatest.b/y": time.Second, "odd": time.Second}})
 	d, ok := r.Stage(Dedupe)
 	if !ok || d.Time != 2*time.Second || d.Steps != 0 {
 		t.Errorf("dedupe %+v, want 2s over steps not in a graph", d)

@@ -44,7 +44,7 @@ func TestWriteFinalize(t *testing.T) {
 	for i := 0; i < 10; i++ {
 		rows = append(rows, schemas.QualityCount{Source: "s", Stage: "ingest", Measure: "in", Reason: strings.Repeat("r", i), Count: int64(i)})
 	}
-	events := []schemas.Event{{EventID: "e1", EventType: "view", Channel: "app", EventTime: 1732000000000000, Source: "events", UserAgent: "secret"}}
+	events := []schemas.Event{{EventID: "e1", EventType: "view", Channel: "app", EventTime: 1732000000000000, Source: "events", Src: schemas.Origin{File: "secret.jsonl", Line: 7}}}
 	if err := Prepare(ctx, out, cfg.Date); err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestWriteFinalize(t *testing.T) {
 		t.Fatalf("rejects = %v, %v", empty, err)
 	}
 	ev, err := ReadTable[schemas.Event](ctx, out, cfg.Date, "events")
-	if err != nil || len(ev) != 1 || ev[0].EventTime != events[0].EventTime || ev[0].UserAgent != "" {
+	if err != nil || len(ev) != 1 || ev[0].EventTime != events[0].EventTime || ev[0].Src != (schemas.Origin{}) {
 		t.Fatalf("events = %+v, %v (in-memory fields must not be written)", ev, err)
 	}
 
@@ -104,7 +104,7 @@ func TestWriteFinalize(t *testing.T) {
 	if !ok || !ts.IsAdjustedToUTC || ts.Unit.String() != "MICROS" {
 		t.Fatalf("event_time logical type = %v", leaf.Node.Type().LogicalType())
 	}
-	if _, ok := pf.Schema().Lookup("UserAgent"); ok {
+	if _, ok := pf.Schema().Lookup("Src"); ok {
 		t.Fatal("in-memory field written")
 	}
 

@@ -46,7 +46,7 @@ type Input struct {
 }
 
 // DefaultMaxRowsPerFile bounds a file's rows, and so the rows a writer buffers in memory.
-const DefaultMaxRowsPerFile = 1_000_000
+const DefaultMaxRowsPerFile = 250_000
 
 // FileInfo is one temporary file written by a bundle.
 type FileInfo struct {
