@@ -25,6 +25,9 @@ func FuzzFold(f *testing.F) {
 		if strings.Contains(out, "  ") || strings.ContainsRune(out, 0) {
 			t.Fatalf("Fold(%q) = %q: double space or NUL left", s, out)
 		}
+		if plain(s) && fold(s) != s {
+			t.Fatalf("%q is plain, but folding it gives %q", s, fold(s))
+		}
 	})
 }
 

@@ -15,6 +15,14 @@ import (
 // runs of spaces collapsed to one and the ends trimmed. CJK characters are
 // left as they are. Fold is idempotent.
 func Fold(s string) string {
+	if plain(s) {
+		return s // most values (ids, codes, times) need nothing: no allocation
+	}
+	return fold(s)
+}
+
+// fold is Fold without the shortcut for plain values.
+func fold(s string) string {
 	s = width.Fold.String(strings.ToValidUTF8(s, "\uFFFD"))
 	var b strings.Builder
 	b.Grow(len(s))
@@ -38,6 +46,18 @@ func Fold(s string) string {
 		b.WriteRune(r)
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// plain reports whether Fold would return s unchanged because it is printable ASCII with single
+// spaces inside only.
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < ' ' || c > '~' || c == ' ' && (i == 0 || i == len(s)-1 || s[i-1] == ' ') {
+			return false
+		}
+	}
+	return true
 }
 
 // digits is an ASCII or full-width decimal digit, as it may appear in free text.

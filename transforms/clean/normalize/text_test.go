@@ -56,3 +56,32 @@ func TestMaskPII(t *testing.T) {
 		t.Error("invalid UTF-8")
 	}
 }
+
+// TestPlainNeedsNoFolding checks the shortcut against the full fold on every string of up to three
+// characters drawn from printable ASCII's edges, spaces, a tab, a control and a full-width digit.
+func TestPlainNeedsNoFolding(t *testing.T) {
+	alphabet := []string{"", " ", "a", "~", "!", "\t", "\x7f", "\x1f", "１", "  "}
+	plains := 0
+	for _, a := range alphabet {
+		for _, b := range alphabet {
+			for _, c := range alphabet {
+				s := a + b + c
+				if !plain(s) {
+					continue
+				}
+				plains++
+				if got := fold(s); got != s {
+					t.Fatalf("%q is plain, but folding it gives %q", s, got)
+				}
+			}
+		}
+	}
+	for _, s := range []string{" a", "a ", "a  b", "a\tb", "１"} {
+		if plain(s) {
+			t.Errorf("%q counted plain", s)
+		}
+	}
+	if plains < 50 {
+		t.Fatalf("only %d plain strings checked", plains)
+	}
+}
