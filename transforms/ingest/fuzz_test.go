@@ -1,9 +1,12 @@
 package ingest
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // FuzzCSV feeds arbitrary bytes to the CSV reader: it must not panic, and every row read must come
@@ -90,6 +93,31 @@ func FuzzParquet(f *testing.F) {
 		c, err := readTask(t, userSource(), Task{Source: "users", File: file})
 		if err == nil {
 			c.balanced(t)
+		}
+	})
+}
+
+// FuzzRawString checks that a raw value renders as its decoded value does, on any JSON object.
+func FuzzRawString(f *testing.F) {
+	for _, s := range []string{`{"a":"x\"y","b":1.50,"c":[1,"z",null],"d":{"k":2},"e":true,"f":null,"g":"\u00e9"}`,
+		`{"a":"plain","b":-0,"c":[],"d":{},"e":false}`, `{"a":"\ud800"}`, `{"a":1e400}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		var raw map[string]json.RawMessage
+		if !utf8.ValidString(line) || json.Unmarshal([]byte(line), &raw) != nil || raw == nil {
+			return
+		}
+		dec := json.NewDecoder(strings.NewReader(line))
+		dec.UseNumber()
+		var decoded map[string]any
+		if err := dec.Decode(&decoded); err != nil {
+			t.Fatalf("%q: Unmarshal accepts it, the decoder does not: %v", line, err)
+		}
+		for k, v := range raw {
+			if got, want := rawString(v), jsonString(decoded[k]); got != want {
+				t.Fatalf("%q: key %q renders %q raw, %q decoded", line, k, got, want)
+			}
 		}
 	})
 }

@@ -90,25 +90,16 @@ func parseJSONLine(o *output, line int64, text []byte, tooLong bool, columns map
 		o.fail(line, 0, "invalid_utf8", "line is not valid UTF-8", raw)
 		return
 	}
-	dec := json.NewDecoder(bytes.NewReader(text))
-	dec.UseNumber()
-	var obj map[string]any
-	if err := dec.Decode(&obj); err != nil {
-		o.fail(line, 0, "bad_json", err.Error(), raw)
-		return
-	}
-	if obj == nil {
-		o.fail(line, 0, "bad_json", "line is not a JSON object", raw)
-		return
-	}
-	if dec.More() {
-		o.fail(line, 0, "bad_json", "text after the JSON object", raw)
+	// Values stay raw until a mapped column asks for one: unmapped keys cost a scan, not a value.
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(text, &obj); err != nil || obj == nil {
+		o.fail(line, 0, "bad_json", jsonError(text), raw)
 		return
 	}
 	fields := make(map[string]string, len(columns))
 	for field, col := range columns {
 		if v, ok := obj[col]; ok {
-			fields[field] = jsonString(v)
+			fields[field] = rawString(v)
 		}
 	}
 	for _, f := range sources.Kinds[o.src.Kind] {
@@ -129,6 +120,44 @@ func mappedColumns(src sources.Source) map[string]string {
 		}
 	}
 	return out
+}
+
+// jsonError says what is wrong with a line that is not one JSON object.
+func jsonError(text []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(text))
+	var obj map[string]any
+	switch err := dec.Decode(&obj); {
+	case err != nil:
+		return err.Error()
+	case obj == nil:
+		return "line is not a JSON object"
+	}
+	return "text after the JSON object"
+}
+
+// rawString renders a raw JSON value, from a line already checked as valid UTF-8 and valid JSON, as
+// jsonString renders the decoded value.
+func rawString(v json.RawMessage) string {
+	switch v[0] {
+	case '"':
+		if bytes.IndexByte(v, '\\') < 0 {
+			return string(v[1 : len(v)-1]) // nothing to unescape
+		}
+	case 'n':
+		return ""
+	case 't', 'f':
+		return string(v)
+	case '[', '{':
+	default:
+		return string(v) // a number, as json.Number keeps it
+	}
+	dec := json.NewDecoder(bytes.NewReader(v))
+	dec.UseNumber()
+	var x any
+	if err := dec.Decode(&x); err != nil {
+		return string(v) // cannot happen: the line was decoded as JSON
+	}
+	return jsonString(x)
 }
 
 // jsonString renders a JSON value as the string the clean stage parses: arrays of scalars joined by |,
