@@ -9,7 +9,7 @@ usage() {
 usage: scripts/bench.sh [XS|S|M|L] [--runner prism|direct|both] [--no-decode] [--profile]
 
   XS, S, M, L 1,000, 10,000, 100,000 or 1,000,000 persons over 90 days to 2026-11-21, seed 1
-              (default S; XS is the size Prism still runs within this machine's memory)
+              (default S; XS for a quick look; L was not run here, see BENCHMARKS.md)
   --runner    which runner(s) to run the nightly on (default both: prism, then direct)
   --no-decode skip the decode loops (plain JSON and Parquet readers next to ingest.Read)
   --profile   build the nightly with scripts/bench/profile.go (go build -overlay, tag benchprofile)

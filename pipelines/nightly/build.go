@@ -127,14 +127,15 @@ func cleanSources(s beam.Scope, j job) (srcs []cleaned, rejects, counts []beam.P
 			continue // an optional source with no files
 		}
 		// The source is read twice: the claims of the first pass pick each natural key's row, and
-		// the second pass is filtered as it is read, so no runner holds the rows meanwhile.
+		// the second pass, started once they are picked, is filtered as it is read, so no runner
+		// holds the rows meanwhile.
 		files := taskFiles(tasks)
 		claims, err := clean.ValidRows(s, j.Config, src.Name, j.Clean, ingest.ReadRecords(s, j.Config, tasks))
 		if err != nil {
 			return nil, nil, nil, err
 		}
 		winners, dcnt := clean.Claims(s, src.Name, claims, files)
-		recs, rejs, cnt := ingest.Read(s, j.Config, tasks)
+		recs, rejs, cnt := ingest.ReadAfter(s, j.Config, tasks, dcnt)
 		v, err := clean.Validate(s, j.Config, src.Name, j.Clean, recs)
 		if err != nil {
 			return nil, nil, nil, err

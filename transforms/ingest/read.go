@@ -20,6 +20,19 @@ func Read(s beam.Scope, cfg *sources.Config, tasks []Task) (records, rejects, co
 	return beam.ParDo3(s, &readFn{Config: cfg}, in)
 }
 
+// ReadAfter is Read started only once after (KV<string, int64>, such as a stage's quality counts)
+// is complete. A read that needs what an earlier pass found then waits as its list of tasks, on
+// every runner: the direct runner would otherwise read at once and hold every record until the
+// earlier pass's side input is ready.
+func ReadAfter(s beam.Scope, cfg *sources.Config, tasks []Task, after beam.PCollection) (records, rejects, counts beam.PCollection) {
+	s = s.Scope("ingest.Read")
+	gated := beam.ParDo(s, gateTask, beam.CreateList(s, tasks), beam.SideInput{Input: after})
+	return beam.ParDo3(s, &readFn{Config: cfg}, beam.Reshuffle(s, gated))
+}
+
+// gateTask passes a task on; its side input only makes it wait.
+func gateTask(t Task, _ func(*string, *int64) bool) Task { return t }
+
 // ReadRecords reads the tasks' records again, for a pass that must not count them twice: no
 // rejects, no quality counts and no Beam counters (the pass made by Read does all of that).
 func ReadRecords(s beam.Scope, cfg *sources.Config, tasks []Task) beam.PCollection {
@@ -72,6 +85,8 @@ func (f *readFn) FinishBundle(_ context.Context, _ func(Record), _ func(schemas.
 }
 
 func init() {
+	register.Function2x1(gateTask)
+	register.Iter2[string, int64]()
 	register.DoFn5x1[context.Context, Task, func(Record), func(schemas.Reject), func(string, int64), error](&readFn{})
 	register.Emitter1[Record]()
 	register.Emitter1[schemas.Reject]()
