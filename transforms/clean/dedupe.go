@@ -184,13 +184,13 @@ type batchReader struct {
 	bad bool
 }
 
+// varint undoes the zig-zag encoding of binary.AppendVarint.
 func (r *batchReader) varint() int64 {
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.bad, r.b = true, nil
-		return 0
+	u := r.uvarint()
+	v := int64(u >> 1)
+	if u&1 != 0 {
+		v = ^v
 	}
-	r.b = r.b[n:]
 	return v
 }
 

@@ -2,6 +2,7 @@ package clean
 
 import (
 	"errors"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -36,8 +37,9 @@ func TestClaimOrderIsLater(t *testing.T) {
 
 // TestClaimBatches round-trips a batch and refuses every truncation of it.
 func TestClaimBatches(t *testing.T) {
-	want := []claim{{Version: -5, File: 2, RowGroup: 1, Offset: 1 << 40, Line: 7}, {}, {Version: 1 << 62, Line: 1}}
-	keys := []string{"k1", "", "a longer natural key ünïcode"}
+	want := []claim{{Version: -5, File: 2, RowGroup: 1, Offset: 1 << 40, Line: 7}, {}, {Version: 1 << 62, Line: 1},
+		{Version: math.MinInt64, Offset: math.MaxInt64, Line: -1}}
+	keys := []string{"k1", "", "a longer natural key ünïcode", "k4"}
 	var b []byte
 	for i, c := range want {
 		b = appendClaim(b, keys[i], c)
