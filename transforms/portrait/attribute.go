@@ -40,11 +40,11 @@ const maxPartials = 200_000
 type bundle struct {
 	kind    string
 	partial map[string]*Acc
-	tally   map[quality.Key]int64
+	tally   quality.Tally
 }
 
 func newBundle(kind string) bundle {
-	return bundle{kind: kind, partial: map[string]*Acc{}, tally: map[quality.Key]int64{}}
+	return bundle{kind: kind, partial: map[string]*Acc{}, tally: quality.Tally{}}
 }
 
 // of returns the partial accumulator of key, making it when missing.
@@ -92,12 +92,7 @@ func (b *bundle) flush(emit func(string, *Acc)) {
 // per fact.
 func (b *bundle) finish(ctx context.Context, emit func(string, *Acc), count func(string, int64)) {
 	b.flush(emit)
-	counts := quality.Counts{}
-	for k, n := range b.tally {
-		counts.Add(ctx, k, n)
-	}
-	counts.Emit(count)
-	b.tally = map[quality.Key]int64{}
+	b.tally.Emit(ctx, count)
 }
 
 // attributeFn finds each fact's person through the identity map and adds the fact to a partial

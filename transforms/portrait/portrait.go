@@ -196,7 +196,7 @@ type finishFn struct {
 	Cfg   Config
 	env   *env
 	card  *ModelCard
-	tally map[quality.Key]int64
+	tally quality.Tally
 }
 
 func (f *finishFn) Setup() (err error) {
@@ -205,7 +205,7 @@ func (f *finishFn) Setup() (err error) {
 }
 
 func (f *finishFn) StartBundle(_ context.Context, _ func(*ModelCard) bool, _ func(schemas.Portrait), _ func(string, int64)) {
-	f.tally = map[quality.Key]int64{}
+	f.tally = quality.Tally{}
 }
 
 func (f *finishFn) ProcessElement(_ context.Context, id string, a *Acc, card func(*ModelCard) bool, emit func(schemas.Portrait),
@@ -234,11 +234,7 @@ func (f *finishFn) ProcessElement(_ context.Context, id string, a *Acc, card fun
 }
 
 func (f *finishFn) FinishBundle(ctx context.Context, _ func(*ModelCard) bool, _ func(schemas.Portrait), count func(string, int64)) {
-	counts := quality.Counts{}
-	for k, n := range f.tally {
-		counts.Add(ctx, k, n)
-	}
-	counts.Emit(count)
+	f.tally.Emit(ctx, count)
 }
 
 func init() {

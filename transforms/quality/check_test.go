@@ -2,6 +2,7 @@ package quality
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 
@@ -65,5 +66,23 @@ func TestKeyRoundTrip(t *testing.T) {
 	k := Key{Source: "a", Stage: "b", Measure: "c", Reason: "d e"}
 	if ParseKey(k.String()) != k || ParseKey("x") != (Key{Source: "x"}) {
 		t.Fatal("key does not round-trip")
+	}
+}
+
+// TestTallyEmit checks that a tally sends every key once, with its sum, and is empty afterwards.
+func TestTallyEmit(t *testing.T) {
+	tally := Tally{}
+	in := Key{Source: "events", Stage: "portrait", Measure: In}
+	late := Key{Source: "events", Stage: "portrait", Measure: Rejected, Reason: "after_as_of"}
+	tally[in] += 3
+	tally[in]++
+	tally[late]++
+	got := map[string]int64{}
+	tally.Emit(context.Background(), func(k string, n int64) { got[k] += n })
+	if len(got) != 2 || got[in.String()] != 4 || got[late.String()] != 1 {
+		t.Fatalf("emitted %v", got)
+	}
+	if len(tally) != 0 {
+		t.Fatalf("tally left with %v", tally)
 	}
 }

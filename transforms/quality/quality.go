@@ -84,6 +84,19 @@ func Mirror(ctx context.Context, k Key, n int64) {
 // names its counter once rather than once per record.
 var counters sync.Map
 
+// Tally counts like Counts without a Beam counter update per count: its Emit mirrors each key once.
+// For DoFns that count every fact of a hot loop.
+type Tally map[Key]int64
+
+// Emit sends every count as a (key, count) pair, mirrors it to its Beam counter and empties the map.
+func (t Tally) Emit(ctx context.Context, emit func(string, int64)) {
+	for k, n := range t {
+		Mirror(ctx, k, n)
+		emit(k.String(), n)
+		delete(t, k)
+	}
+}
+
 // Emit sends every counter as a (key, count) pair and empties the map.
 func (c Counts) Emit(emit func(string, int64)) {
 	for k, n := range c {

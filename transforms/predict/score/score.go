@@ -67,12 +67,12 @@ func Build(s beam.Scope, in Inputs, cfg Config) (scored, card, counts beam.PColl
 // labelFn turns each joined person into a training row, counting the cutoff portraits.
 type labelFn struct {
 	Cfg   Config
-	tally map[quality.Key]int64
+	tally quality.Tally
 }
 
 func (f *labelFn) Setup() error { return f.Cfg.Validate() }
 
-func (f *labelFn) StartBundle(_ func(Row), _ func(string, int64)) { f.tally = map[quality.Key]int64{} }
+func (f *labelFn) StartBundle(_ func(Row), _ func(string, int64)) { f.tally = quality.Tally{} }
 
 func (f *labelFn) ProcessElement(_ string, h half, emit func(Row), _ func(string, int64)) {
 	row, reason, ok := label(h, f.Cfg.Seed)
@@ -89,16 +89,7 @@ func (f *labelFn) ProcessElement(_ string, h half, emit func(Row), _ func(string
 }
 
 func (f *labelFn) FinishBundle(ctx context.Context, _ func(Row), count func(string, int64)) {
-	emitTally(ctx, f.tally, count)
-}
-
-// emitTally sends a bundle's counts and mirrors them to Beam counters.
-func emitTally(ctx context.Context, tally map[quality.Key]int64, count func(string, int64)) {
-	counts := quality.Counts{}
-	for k, n := range tally {
-		counts.Add(ctx, k, n)
-	}
-	counts.Emit(count)
+	f.tally.Emit(ctx, count)
 }
 
 // sampleFn gathers the labelled rows into the bounded Sample.
@@ -153,13 +144,13 @@ func (f *trainFn) ProcessElement(_ []byte, samples func(**Sample) bool, models f
 type scoreFn struct {
 	Cfg   Config
 	card  *Card
-	tally map[quality.Key]int64
+	tally quality.Tally
 }
 
 func (f *scoreFn) Setup() error { return f.Cfg.Validate() }
 
 func (f *scoreFn) StartBundle(_ func(*Card) bool, _ func(schemas.Portrait), _ func(string, int64)) {
-	f.tally = map[quality.Key]int64{}
+	f.tally = quality.Tally{}
 }
 
 func (f *scoreFn) ProcessElement(p schemas.Portrait, cards func(*Card) bool, emit func(schemas.Portrait), _ func(string, int64)) error {
@@ -181,7 +172,7 @@ func (f *scoreFn) ProcessElement(p schemas.Portrait, cards func(*Card) bool, emi
 }
 
 func (f *scoreFn) FinishBundle(ctx context.Context, _ func(*Card) bool, _ func(schemas.Portrait), count func(string, int64)) {
-	emitTally(ctx, f.tally, count)
+	f.tally.Emit(ctx, count)
 }
 
 func init() {
