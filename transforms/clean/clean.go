@@ -151,7 +151,7 @@ type validateFn struct {
 	Config  *sources.Config
 	Source  string
 	Options Options
-	// Uncounted leaves the quality counts and Beam counters alone (ValidRows).
+	// Uncounted leaves the rejects, test users, quality counts and Beam counters alone (ValidRows).
 	Uncounted bool
 
 	env    *env
@@ -183,6 +183,9 @@ func (f *validateFn) ProcessElement(ctx context.Context, rec ingest.Record, emit
 	fl := &fields{rec: rec, env: f.env}
 	row := f.parse(fl)
 	if fl.err != nil {
+		if f.Uncounted {
+			return // the counted pass over the same rows makes the reject
+		}
 		f.counts.Add(ctx, key(quality.Rejected, fl.err.reason), 1)
 		reject(rec.Reject(Stage, fl.err.reason, fl.err.detail))
 		if u, ok := row.(schemas.User); ok && fl.err.reason == "test_account" {

@@ -16,8 +16,7 @@ import (
 // first so that files and row groups spread over the workers.
 func Read(s beam.Scope, cfg *sources.Config, tasks []Task) (records, rejects, counts beam.PCollection) {
 	s = s.Scope("ingest.Read")
-	in := beam.Reshuffle(s, beam.CreateList(s, tasks))
-	return beam.ParDo3(s, &readFn{Config: cfg}, in)
+	return read(s, cfg, beam.CreateList(s, tasks), false)
 }
 
 // ReadAfter is Read started only once after (KV<string, int64>, such as a stage's quality counts)
@@ -27,7 +26,7 @@ func Read(s beam.Scope, cfg *sources.Config, tasks []Task) (records, rejects, co
 func ReadAfter(s beam.Scope, cfg *sources.Config, tasks []Task, after beam.PCollection) (records, rejects, counts beam.PCollection) {
 	s = s.Scope("ingest.Read")
 	gated := beam.ParDo(s, gateTask, beam.CreateList(s, tasks), beam.SideInput{Input: after})
-	return beam.ParDo3(s, &readFn{Config: cfg}, beam.Reshuffle(s, gated))
+	return read(s, cfg, gated, false)
 }
 
 // gateTask passes a task on; its side input only makes it wait.
@@ -37,15 +36,19 @@ func gateTask(t Task, _ func(*string, *int64) bool) Task { return t }
 // rejects, no quality counts and no Beam counters (the pass made by Read does all of that).
 func ReadRecords(s beam.Scope, cfg *sources.Config, tasks []Task) beam.PCollection {
 	s = s.Scope("ingest.ReadRecords")
-	in := beam.Reshuffle(s, beam.CreateList(s, tasks))
-	records, _, _ := beam.ParDo3(s, &readFn{Config: cfg, Uncounted: true}, in)
+	records, _, _ := read(s, cfg, beam.CreateList(s, tasks), true)
 	return records
+}
+
+// read reshuffles the tasks, so that files and row groups spread over the workers, and reads them.
+func read(s beam.Scope, cfg *sources.Config, tasks beam.PCollection, uncounted bool) (records, rejects, counts beam.PCollection) {
+	return beam.ParDo3(s, &readFn{Config: cfg, Uncounted: uncounted}, beam.Reshuffle(s, tasks))
 }
 
 // readFn reads one task with the reader of its source's format.
 type readFn struct {
 	Config *sources.Config
-	// Uncounted leaves the quality counts and Beam counters alone (ReadRecords).
+	// Uncounted leaves the rejects, quality counts and Beam counters alone (ReadRecords).
 	Uncounted bool
 	counts    quality.Counts
 }
