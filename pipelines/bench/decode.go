@@ -73,7 +73,7 @@ func measureDecode(ctx context.Context, sourcesFile string) ([]decodeRate, error
 	}{
 		{"events", sources.FormatJSONL, []loop{
 			{"gzip + line split only (no JSON)", gzipLines},
-			{"encoding/json Decoder into map, UseNumber (as ingest)", gzipJSON},
+			{"encoding/json Unmarshal into map of raw values (as ingest)", gzipJSON},
 		}},
 		{"users", sources.FormatParquet, []loop{
 			{"parquet-go GenericReader[gen.UserRow]", parquetUsers},
@@ -198,34 +198,37 @@ func gzipLines(files []string) (int64, int64, error) {
 	return eachGzipLine(files, func([]byte) bool { return true })
 }
 
-// gzipJSON decodes every line as the ingest stage does: a json.Decoder per line, numbers kept as
-// text, into a map. A line that is not JSON counts as a record, as ingest counts it in before
-// rejecting it.
+// gzipJSON decodes every line as the ingest stage does: json.Unmarshal into a map of raw values.
+// A line that is not JSON counts as a record, as ingest counts it in before rejecting it.
 func gzipJSON(files []string) (int64, int64, error) {
 	return eachGzipLine(files, decodeJSONLine)
 }
 
-// decodeJSONLine decodes one line into a map; it returns whether the line was a JSON object.
+// decodeJSONLine decodes one line into a map of raw values; it returns whether the line was a JSON
+// object.
 func decodeJSONLine(line []byte) bool {
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.UseNumber()
-	var obj map[string]any
-	return dec.Decode(&obj) == nil && obj != nil
+	var obj map[string]json.RawMessage
+	return json.Unmarshal(line, &obj) == nil && obj != nil
 }
 
 // eachGzipLine calls fn on every non-empty line of gzip files; it returns the lines and the bytes
 // on disk.
 func eachGzipLine(files []string, fn func([]byte) bool) (int64, int64, error) {
-	var lines, size int64
+	return sumFiles(files, func(file string) (int64, int64, error) { return gzipFileLines(file, fn) })
+}
+
+// sumFiles adds up what read gives for each file: records, and bytes on disk.
+func sumFiles(files []string, read func(file string) (int64, int64, error)) (int64, int64, error) {
+	var records, size int64
 	for _, file := range files {
-		n, b, err := gzipFileLines(file, fn)
+		n, b, err := read(file)
 		if err != nil {
 			return 0, 0, err
 		}
-		lines += n
+		records += n
 		size += b
 	}
-	return lines, size, nil
+	return records, size, nil
 }
 
 func gzipFileLines(file string, fn func([]byte) bool) (int64, int64, error) {
@@ -261,17 +264,8 @@ func gzipFileLines(file string, fn func([]byte) bool) (int64, int64, error) {
 
 // parquetUsers reads account Parquet files into the generator's row struct, 1024 rows at a time.
 func parquetUsers(files []string) (int64, int64, error) {
-	var rows, size int64
 	buf := make([]gen.UserRow, 1024)
-	for _, file := range files {
-		n, b, err := parquetFileRows(file, buf)
-		if err != nil {
-			return 0, 0, err
-		}
-		rows += n
-		size += b
-	}
-	return rows, size, nil
+	return sumFiles(files, func(file string) (int64, int64, error) { return parquetFileRows(file, buf) })
 }
 
 func parquetFileRows(file string, buf []gen.UserRow) (int64, int64, error) {
