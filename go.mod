@@ -6,6 +6,7 @@ require (
 	cloud.google.com/go/bigquery v1.86.2
 	github.com/adrg/strutil v0.3.1
 	github.com/apache/beam/sdks/v2 v2.77.0
+	github.com/buger/jsonparser v1.1.1
 	github.com/go-echarts/go-echarts/v2 v2.6.7
 	github.com/google/cel-go v0.31.0
 	github.com/google/uuid v1.6.0
@@ -14,6 +15,7 @@ require (
 	github.com/marcboeker/go-duckdb v1.8.5
 	github.com/nyaruka/phonenumbers v1.8.1
 	github.com/parquet-go/parquet-go v0.32.0
+	github.com/valyala/fastjson v1.6.10
 	golang.org/x/sync v0.24.0
 	golang.org/x/text v0.43.0
 	gonum.org/v1/gonum v0.17.0

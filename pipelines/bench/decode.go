@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,7 +13,10 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners/direct"
+	"github.com/buger/jsonparser"
+	"github.com/klauspost/compress/gzip"
 	"github.com/parquet-go/parquet-go"
+	"github.com/valyala/fastjson"
 
 	"github.com/shopportraits/portraits/pipelines/sampledata/gen"
 	"github.com/shopportraits/portraits/transforms/ingest"
@@ -73,7 +75,8 @@ func measureDecode(ctx context.Context, sourcesFile string) ([]decodeRate, error
 	}{
 		{"events", sources.FormatJSONL, []loop{
 			{"gzip + line split only (no JSON)", gzipLines},
-			{"encoding/json Unmarshal into map of raw values (as ingest)", gzipJSON},
+			{"encoding/json Unmarshal, raw values (ingest before)", gzipJSON},
+			{"fastjson validate + jsonparser walk (as ingest)", gzipJSONWalk},
 		}},
 		{"users", sources.FormatParquet, []loop{
 			{"parquet-go GenericReader[gen.UserRow]", parquetUsers},
@@ -202,6 +205,20 @@ func gzipLines(files []string) (int64, int64, error) {
 // A line that is not JSON counts as a record, as ingest counts it in before rejecting it.
 func gzipJSON(files []string) (int64, int64, error) {
 	return eachGzipLine(files, decodeJSONLine)
+}
+
+// gzipJSONWalk checks and walks every line as the ingest stage does a line without escapes:
+// fastjson's validator, then jsonparser over the object's keys.
+func gzipJSONWalk(files []string) (int64, int64, error) {
+	return eachGzipLine(files, walkJSONLine)
+}
+
+// walkJSONLine validates one line and visits its keys; it returns whether the line was a JSON object.
+func walkJSONLine(line []byte) bool {
+	if fastjson.ValidateBytes(line) != nil {
+		return false
+	}
+	return jsonparser.ObjectEach(line, func(_, _ []byte, _ jsonparser.ValueType, _ int) error { return nil }) == nil
 }
 
 // decodeJSONLine decodes one line into a map of raw values; it returns whether the line was a JSON

@@ -197,20 +197,11 @@ func (f *validateFn) ProcessElement(ctx context.Context, rec ingest.Record, emit
 		f.counts.Add(ctx, key(quality.Nulled, field), 1)
 	}
 	f.counts.Add(ctx, key(quality.Out, ""), 1)
-	emit(row.NaturalKey(), withOrigin(row, rec))
+	emit(row.NaturalKey(), row)
 }
 
 func (f *validateFn) FinishBundle(_ context.Context, _ func(string, beam.X), _ func(schemas.Reject), count func(string, int64), _ func(string)) {
 	f.counts.Emit(count)
-}
-
-// withOrigin stamps the row with its source and where it was read, the tie-break of deduplication.
-func withOrigin(row schemas.Keyed, rec ingest.Record) any {
-	v := reflect.New(reflect.TypeOf(row)).Elem()
-	v.Set(reflect.ValueOf(row))
-	v.FieldByName("Source").SetString(rec.Source)
-	v.FieldByName("Src").Set(reflect.ValueOf(rec.Origin()))
-	return v.Interface()
 }
 
 func init() {

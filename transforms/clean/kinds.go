@@ -10,7 +10,8 @@ import (
 	"github.com/shopportraits/portraits/transforms/clean/normalize"
 )
 
-// parser turns one record's fields into a cleaned row of its kind.
+// parser turns one record's fields into a cleaned row of its kind, stamped with its source and
+// where it was read (the tie-break of deduplication).
 type parser func(f *fields) schemas.Keyed
 
 // parsers holds the parser of every kind in sources.Kinds.
@@ -29,6 +30,7 @@ var parsers = map[string]parser{
 
 func parseUser(f *fields) schemas.Keyed {
 	u := schemas.User{
+		Source: f.rec.Source, Src: f.rec.Origin(),
 		UserID:              f.required("user_id"),
 		Phone:               f.phone("phone"),
 		Email:               f.email("email"),
@@ -81,6 +83,7 @@ func birthYear(f *fields) int32 {
 
 func parseOrder(f *fields) schemas.Keyed {
 	o := schemas.Order{
+		Source: f.rec.Source, Src: f.rec.Origin(),
 		OrderID:     f.required("order_id"),
 		UserID:      f.required("user_id"),
 		Status:      f.enum("status", normalize.OrderStatuses, true),
@@ -108,6 +111,7 @@ func parseOrder(f *fields) schemas.Keyed {
 
 func parseOrderItem(f *fields) schemas.Keyed {
 	i := schemas.OrderItem{
+		Source: f.rec.Source, Src: f.rec.Origin(),
 		OrderID:      f.required("order_id"),
 		LineNo:       int32(f.integer("line_no", true, 1, 10000)),
 		SKU:          f.required("sku"),
@@ -120,6 +124,7 @@ func parseOrderItem(f *fields) schemas.Keyed {
 
 func parseProduct(f *fields) schemas.Keyed {
 	p := schemas.Product{
+		Source: f.rec.Source, Src: f.rec.Origin(),
 		SKU:       f.required("sku"),
 		Title:     f.required("title"),
 		Brand:     f.str("brand"),
@@ -140,6 +145,7 @@ func parseProduct(f *fields) schemas.Keyed {
 
 func parseEvent(f *fields) schemas.Keyed {
 	e := schemas.Event{
+		Source: f.rec.Source, Src: f.rec.Origin(),
 		EventID:     f.required("event_id"),
 		UserID:      f.str("user_id"),
 		DeviceID:    f.str("device_id"),
@@ -163,6 +169,7 @@ func parseEvent(f *fields) schemas.Keyed {
 
 func parseTouch(f *fields) schemas.Keyed {
 	return schemas.Touch{
+		Source: f.rec.Source, Src: f.rec.Origin(),
 		TouchID:    f.required("touch_id"),
 		UserID:     f.required("user_id"),
 		Channel:    f.enum("channel", normalize.TouchChannels, true),
@@ -176,6 +183,7 @@ var ageBandRE = regexp.MustCompile(`^(\d{1,3})\s*[-~至]\s*(\d{1,3})$|^(\d{1,3})
 
 func parseVendor(f *fields) schemas.Keyed {
 	v := schemas.VendorProfile{
+		Source: f.rec.Source, Src: f.rec.Origin(),
 		Vendor:      f.env.src.Name,
 		PhoneMD5:    hexHash(f, "phone_md5", 32),
 		PhoneSHA256: hexHash(f, "phone_sha256", 64),
@@ -224,6 +232,7 @@ func rating(f *fields, name string) int32 { return int32(f.integer(name, false, 
 
 func parseReview(f *fields) schemas.Keyed {
 	return schemas.Review{
+		Source: f.rec.Source, Src: f.rec.Origin(),
 		ReviewID:  f.required("review_id"),
 		UserID:    f.required("user_id"),
 		OrderID:   f.str("order_id"),
@@ -236,6 +245,7 @@ func parseReview(f *fields) schemas.Keyed {
 
 func parseTicket(f *fields) schemas.Keyed {
 	t := schemas.Ticket{
+		Source: f.rec.Source, Src: f.rec.Origin(),
 		TicketID:  f.required("ticket_id"),
 		UserID:    f.str("user_id"),
 		Phone:     f.phone("phone"),
@@ -261,6 +271,7 @@ func parseTicket(f *fields) schemas.Keyed {
 
 func parseSitePost(f *fields) schemas.Keyed {
 	p := schemas.SitePost{
+		Source: f.rec.Source, Src: f.rec.Origin(),
 		Site:     strings.ToLower(f.required("site")),
 		Nickname: f.str("nickname"),
 		City:     f.str("city"),

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,6 +119,30 @@ func FuzzRawString(f *testing.F) {
 			if got, want := rawString(v), jsonString(decoded[k]); got != want {
 				t.Fatalf("%q: key %q renders %q raw, %q decoded", line, k, got, want)
 			}
+		}
+	})
+}
+
+// FuzzObjectFields checks that the allocation-free walk of a JSON line finds the same fields, and
+// rejects the same lines, as encoding/json does.
+func FuzzObjectFields(f *testing.F) {
+	for _, s := range []string{`{"a":"x","b":1.50,"c":[1,"z",null],"d":{"k":2},"e":true,"f":null}`,
+		`{"a":"plain","b":-0,"c":[],"d":{},"e":false}`, `{"a":1e400}`, `{"a":"1","a":"2"}`, `{"a":01}`,
+		`{"a":"x"} `, ` {"a":NaN}`, `[1]`, `null`, `{"a":"x",}`, `{"a":"x"}{}`, `{"b":"\u00e9"}`, `{"a":"\t"}`} {
+		f.Add(s)
+	}
+	byColumn := map[string][]string{"a": {"one", "same"}, "b": {"two"}, "c": {"three"}, "d": {"four"}, "e": {"five"}, "f": {"six"}}
+	f.Fuzz(func(t *testing.T, line string) {
+		if !utf8.ValidString(line) {
+			return
+		}
+		got, gotOK := objectFields([]byte(line), line, byColumn)
+		want, wantOK := decodedFields([]byte(line), byColumn)
+		if gotOK != wantOK {
+			t.Fatalf("%q: read as an object %v, encoding/json says %v", line, gotOK, wantOK)
+		}
+		if !maps.Equal(got, want) {
+			t.Fatalf("%q: fields %q, encoding/json gives %q", line, got, want)
 		}
 	})
 }

@@ -3,7 +3,6 @@ package ingest
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -11,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	// A drop-in for compress/gzip that inflates about twice as fast.
+	"github.com/klauspost/compress/gzip"
 )
 
 // openText opens a text file through Beam's filesystem positioned at the first line that starts at
