@@ -31,13 +31,7 @@ func carriedBy(row any) carried {
 		add(identity.Phone, r.Phone)
 		phone := len(c.others) - 1
 		add(identity.Email, r.Email)
-		if v := normalize.VendorPhoneKey(r.Phone); v != "" {
-			// The vendor hashes stand for the phone: a junk phone takes them with it.
-			add(identity.VendorSHA256, normalize.SHA256Hex(v))
-			c.from[len(c.from)-1] = phone
-			add(identity.VendorMD5, normalize.MD5Hex(v))
-			c.from[len(c.from)-1] = phone
-		}
+		c.addVendorHashes(r.Phone, phone)
 	case schemas.Order:
 		c.account = accountKey(r.UserID)
 	case schemas.Touch:
@@ -49,9 +43,12 @@ func carriedBy(row any) carried {
 		add(identity.Device, r.DeviceID)
 		add(identity.Anonymous, r.AnonymousID)
 	case schemas.Ticket:
+		// The caller's phone is often the only one known for an account that gave none, and so
+		// the only way to the vendor rows about its owner.
 		c.account = accountKey(r.UserID)
 		add(identity.Ticket, r.TicketID)
 		add(identity.Phone, r.Phone)
+		c.addVendorHashes(r.Phone, len(c.others)-1)
 	case schemas.VendorProfile:
 		add(identity.VendorSHA256, r.PhoneSHA256)
 		add(identity.VendorMD5, r.PhoneMD5)
@@ -59,6 +56,15 @@ func carriedBy(row any) carried {
 		add(identity.Post, r.PostID)
 	}
 	return c
+}
+
+// addVendorHashes adds the vendor hashes that stand for a phone (others[at]): derived from it, so
+// that a junk phone takes them with it.
+func (c *carried) addVendorHashes(phone string, at int) {
+	if v := normalize.VendorPhoneKey(phone); v != "" {
+		c.others = append(c.others, identity.Key(identity.VendorSHA256, normalize.SHA256Hex(v)), identity.Key(identity.VendorMD5, normalize.MD5Hex(v)))
+		c.from = append(c.from, at, at)
+	}
 }
 
 func accountKey(uid string) string {

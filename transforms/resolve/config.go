@@ -44,6 +44,10 @@ type MatchConfig struct {
 	RandomPairs int `yaml:"random_pairs"`
 	// MaxBlock skips blocks with more accounts than this (a key too common to discriminate).
 	MaxBlock int `yaml:"max_block"`
+	// MaxAccountBlock skips, when accounts are matched with each other, a name or handle that more
+	// accounts than this share: a common name ("王伟", a stock nickname) says nothing about whose
+	// second account is whose, and its namesakes grow with the customer base.
+	MaxAccountBlock int `yaml:"max_account_block"`
 	// MaxIterations and Tolerance bound the EM estimation.
 	MaxIterations int     `yaml:"max_iterations"`
 	Tolerance     float64 `yaml:"tolerance"`
@@ -69,7 +73,8 @@ func DefaultConfig() Config {
 		MaxLinks:             20,
 		MaxAccountsPerPerson: 3,
 		Rounds:               8,
-		Match:                MatchConfig{Threshold: 0.95, RandomPairs: 200_000, MaxBlock: 2000, MaxIterations: 200, Tolerance: 1e-6, Seed: 1},
+		Match: MatchConfig{Threshold: 0.95, RandomPairs: 200_000, MaxBlock: 2000, MaxAccountBlock: 8, MaxIterations: 200,
+			Tolerance: 1e-6, Seed: 1},
 	}
 }
 
@@ -141,6 +146,9 @@ func (c Config) Validate() error {
 	m := c.Match
 	if !(m.Threshold > 0 && m.Threshold < 1) || m.RandomPairs < 1 || m.MaxBlock < 1 {
 		return fmt.Errorf("match: threshold must be in (0,1), random_pairs and max_block positive")
+	}
+	if m.MaxAccountBlock < 2 || m.MaxAccountBlock > m.MaxBlock {
+		return fmt.Errorf("match: max_account_block: %d, want 2 to max_block (%d)", m.MaxAccountBlock, m.MaxBlock)
 	}
 	if m.MaxIterations < 1 || !(m.Tolerance > 0 && m.Tolerance < 1) {
 		return fmt.Errorf("match: max_iterations must be positive and tolerance in (0,1)")

@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -21,20 +22,35 @@ type model struct {
 	// only when some field reaches its level. Fuzzy agreement on weak fields alone (the same city, a
 	// similar two-character nickname) can outweigh nothing in EM's eyes yet joins strangers.
 	Evidence []int
+	// Required lists, per field, the worst level the pair must reach as well (a missing value
+	// fails), noEvidence where nothing is required.
+	Required []int
+	// Accounts marks a model whose weak records are accounts compared with each other (second
+	// accounts of one person), not with the accounts of another kind of record.
+	Accounts bool
 }
 
 // noEvidence marks a field that never counts as direct evidence.
 const noEvidence = -1
 
-// evident reports whether a comparison vector carries direct evidence under the model.
+// evident reports whether a comparison vector carries direct evidence under the model and
+// reaches every required level.
 func (md model) evident(v linkage.Vector) bool {
 	for f, l := range v {
-		if l != linkage.Missing && md.Evidence[f] != noEvidence && int(l) <= md.Evidence[f] {
+		if md.Required != nil && md.Required[f] != noEvidence && !reaches(l, md.Required[f]) {
+			return false
+		}
+	}
+	for f, l := range v {
+		if md.Evidence[f] != noEvidence && reaches(l, md.Evidence[f]) {
 			return true
 		}
 	}
 	return false
 }
+
+// reaches reports whether a level is present and at least as close as the worst one allowed.
+func reaches(l int8, worst int) bool { return l != linkage.Missing && int(l) <= worst }
 
 // The two models. Field values are prepared by ticketValues, postValues and accountValues.
 var (
@@ -58,8 +74,28 @@ var (
 		},
 		// The phone's last four digits, or the nickname or handle written exactly as on the account.
 		Evidence: []int{0, noEvidence, 0, 0, noEvidence}}
-	models = []model{ticketModel, postModel}
+	// accountModel finds a person's second account, which shares no phone, e-mail or device with
+	// the first: the same display name or handle, born the same year, living in the same city.
+	accountModel = model{Name: "account",
+		Fields: []string{"name", "handle", "birth_year", "gender", "city", "channel"},
+		Comparators: []linkage.Comparator{
+			linkage.Exact{},
+			linkage.JaroWinklerLevels{Thresholds: []float64{0.9}},
+			linkage.NumericLevels{Thresholds: []float64{1}},
+			linkage.Exact{},
+			linkage.Exact{},
+			linkage.Exact{},
+		},
+		// The name or the handle exactly; and the birth year and the city stated alike on both,
+		// since a rare name alone still meets its namesakes.
+		Evidence: []int{0, 0, noEvidence, noEvidence, noEvidence, noEvidence},
+		Required: []int{noEvidence, noEvidence, 0, noEvidence, 0, noEvidence},
+		Accounts: true}
+	models = []model{ticketModel, postModel, accountModel}
 )
+
+// accountModelIndex is accountModel's index in models.
+const accountModelIndex int8 = 2
 
 // candidate is one record prepared for one model: the weak record or an account.
 type candidate struct {
@@ -183,6 +219,31 @@ func accountCandidates(u schemas.User) []candidate {
 		Blocks: postBlocks(last4, ci, nick, h)})
 	return out
 }
+
+// selfCandidate prepares an account for the account model: its display name, its handle (the
+// letters of its e-mail's local part, else of its name, when at least four), birth year, gender,
+// city and registration channel, blocked on the name and on the handle.
+func selfCandidate(u schemas.User) candidate {
+	local, _, _ := strings.Cut(u.Email, "@")
+	h := handle(local)
+	if len(h) < minHandle {
+		h = handle(u.Name)
+	}
+	if len(h) < minHandle {
+		h = ""
+	}
+	year := ""
+	if u.BirthYear > 0 {
+		year = strconv.Itoa(int(u.BirthYear))
+	}
+	name := simplify(u.Name)
+	return candidate{Model: accountModelIndex, Weak: true, Key: identity.Key(identity.Account, u.UserID),
+		Values: []string{name, h, year, u.Gender, city(u.City), u.RegistrationChannel},
+		Blocks: blocks(accountModelIndex, []string{"n", name}, []string{"h", h})}
+}
+
+// minHandle is the fewest letters a handle needs to tell people apart (initials such as "zw" do not).
+const minHandle = 4
 
 // postBlocks are the post model's blocking keys: the phone's last four digits, the city with the
 // name's first character, and the first four letters of the handle.

@@ -86,9 +86,11 @@ func TestCarriedBy(t *testing.T) {
 	if e.account != "" || !reflect.DeepEqual(e.others, []string{"device:d1", "anonymous:c1"}) {
 		t.Errorf("anonymous event carries %+v", e)
 	}
+	// A ticket's phone brings its vendor hashes too, derived from the phone.
 	tk := carriedBy(schemas.Ticket{TicketID: "T1", Phone: "+8613812345678"})
-	if tk.account != "" || !reflect.DeepEqual(tk.others, []string{"ticket:T1", "phone:+8613812345678"}) {
-		t.Errorf("ticket carries %+v", tk)
+	if want := []string{"ticket:T1", "phone:+8613812345678", c.others[2], c.others[3]}; tk.account != "" || !reflect.DeepEqual(tk.others, want) ||
+		!reflect.DeepEqual(tk.from, []int{-1, -1, 1, 1}) {
+		t.Errorf("ticket carries %+v, want others %v", tk, want)
 	}
 	if c := carriedBy(schemas.Product{SKU: "x"}); c.account != "" || len(c.others) != 0 {
 		t.Errorf("a product carries %+v", c)
@@ -122,6 +124,10 @@ func TestConfigValidate(t *testing.T) {
 		"zero cap":       func(c *Config) { c.MaxAccounts[identity.Device] = 0 },
 		"no rounds":      func(c *Config) { c.Rounds = 0 },
 		"threshold":      func(c *Config) { c.Match.Threshold = 1 },
+		"account block":  func(c *Config) { c.Match.MaxAccountBlock = 1 },
+		"account block over max_block": func(c *Config) {
+			c.Match.MaxAccountBlock = c.Match.MaxBlock + 1
+		},
 	} {
 		c := DefaultConfig()
 		mutate(&c)

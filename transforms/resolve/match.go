@@ -19,27 +19,34 @@ import (
 	"github.com/shopportraits/portraits/transforms/resolve/linkage"
 )
 
-// Match links weak records to accounts with two Fellegi-Sunter models: tickets that name no
-// account (the caller's name and a phone that may be mistyped) and review-site posts (nickname,
-// city and a partial phone). Candidate pairs come from blocking (accounts are blocked only on keys
-// some weak record has, so the shuffle stays the size of the weak records' neighbourhoods); m and u
-// are estimated per model by EM over the histogram of comparison vectors, u starting from random
-// pairs of a bounded sample. A weak record joins its best account when the match probability
-// reaches the threshold. The output is node facts (the weak record and the account as partners,
-// with the score) for the identity graph, and quality counts.
+// Match links weak records to accounts with three Fellegi-Sunter models: tickets that name no
+// account (the caller's name and a phone that may be mistyped), review-site posts (nickname, city
+// and a partial phone), and accounts with each other (a second account that shares no phone,
+// e-mail or device with the first: name or handle, birth year, gender, city, channel). Candidate
+// pairs come from blocking (accounts are blocked for tickets and posts only on keys some weak
+// record has, so the shuffle stays the size of the weak records' neighbourhoods; accounts are
+// blocked with each other on their name and handle, and a name more than MaxAccountBlock accounts
+// share is too common to link anyone: the term-frequency guard). m and u are estimated per model
+// by EM over the histogram of comparison vectors, u starting from random pairs of a bounded
+// sample. A weak record joins its best account when the match probability reaches the threshold
+// and no other account does. The output is node facts (the weak record and the account as
+// partners, with the score) for the identity graph, and quality counts: pairs compared, blocks
+// skipped, candidates, matches and ambiguous records per model.
 func Match(s beam.Scope, users, tickets, posts beam.PCollection, cfg MatchConfig, opt Options) (facts, counts beam.PCollection) {
 	s = s.Scope("resolve.Match")
 	weak := beam.Flatten(s, beam.ParDo(s, ticketCandidates, tickets), beam.ParDo(s, postCandidates, posts))
 	accounts := beam.ParDo(s, userCandidates, users)
+	selves := beam.ParDo(s, selfCandidates, users)
 	weakKeys := beam.ParDo(s, blockKeys, weak)
-	blocked := beam.Flatten(s, beam.ParDo(s, &accountBlocksFn{}, accounts, beam.SideInput{Input: weakKeys}), beam.ParDo(s, candidateBlocks, weak))
-	pairs, skipped := beam.ParDo2(s, &compareFn{MaxBlock: cfg.MaxBlock}, beam.GroupByKey(s, blocked))
+	blocked := beam.Flatten(s, beam.ParDo(s, &accountBlocksFn{}, accounts, beam.SideInput{Input: weakKeys}),
+		beam.ParDo(s, candidateBlocks, weak), beam.ParDo(s, candidateBlocks, selves))
+	pairs, compared := beam.ParDo2(s, &compareFn{MaxBlock: cfg.MaxBlock, MaxAccountBlock: cfg.MaxAccountBlock}, beam.GroupByKey(s, blocked))
 	byWeak := beam.GroupByKey(s, pairs)
 	hist := stats.SumPerKey(s, beam.ParDo(s, patternsOf, byWeak))
-	sample := beam.Combine(s, &sampleFn{K: sampleSize}, beam.Flatten(s, weak, accounts))
+	sample := beam.Combine(s, &sampleFn{K: sampleSize}, beam.Flatten(s, weak, selves, accounts))
 	params := beam.ParDo(s, &estimateFn{Config: cfg}, beam.Impulse(s), beam.SideInput{Input: hist}, beam.SideInput{Input: sample})
 	facts, scored := beam.ParDo2(s, &scoreFn{Threshold: cfg.Threshold, Salt: opt.Salt}, byWeak, beam.SideInput{Input: params})
-	return facts, beam.Flatten(s, skipped, scored)
+	return facts, beam.Flatten(s, compared, scored)
 }
 
 // sampleSize bounds the weak records and accounts per model that random pairs are drawn from.
@@ -59,6 +66,12 @@ func postCandidates(p schemas.SitePost, emit func(candidate)) {
 
 func userCandidates(u schemas.User, emit func(candidate)) {
 	for _, c := range accountCandidates(u) {
+		emit(c)
+	}
+}
+
+func selfCandidates(u schemas.User, emit func(candidate)) {
+	if c := selfCandidate(u); len(c.Blocks) > 0 {
 		emit(c)
 	}
 }
@@ -103,10 +116,12 @@ type pair struct {
 	Vector  string // one byte per field: the level, 0xff when missing
 }
 
-// compareFn compares every weak record of a block with every account of it. A block with more
-// accounts than MaxBlock is too common a key to tell people apart: it is skipped and counted.
+// compareFn compares every weak record of a block with every account of it, or, under the
+// account model, every account of the block with every other. A block with more accounts than
+// MaxBlock (MaxAccountBlock under the account model) is too common a key to tell people apart: it
+// is skipped and counted. The pairs compared are counted per model.
 type compareFn struct {
-	MaxBlock int
+	MaxBlock, MaxAccountBlock int
 
 	counts quality.Counts
 }
@@ -125,19 +140,31 @@ func (f *compareFn) ProcessElement(ctx context.Context, block string, iter func(
 			accts = append(accts, c)
 		}
 	}
-	if len(weak) == 0 || len(accts) == 0 {
+	if len(weak) == 0 {
 		return
 	}
-	if len(accts) > f.MaxBlock {
-		model, _, _ := strings.Cut(block, "/")
-		f.counts.Add(ctx, quality.Key{Source: Source, Stage: Stage, Measure: quality.Guard, Reason: "max_block:" + model}, 1)
+	md, limit := models[weak[0].Model], f.MaxBlock
+	if md.Accounts {
+		accts, limit = weak, f.MaxAccountBlock
+	}
+	if len(accts) == 0 || (md.Accounts && len(accts) < 2) {
 		return
 	}
+	if len(accts) > limit {
+		f.counts.Add(ctx, quality.Key{Source: Source, Stage: Stage, Measure: quality.Guard, Reason: "max_block:" + md.Name}, 1)
+		return
+	}
+	n := int64(0)
 	for i := range weak {
 		for j := range accts {
+			if weak[i].Key == accts[j].Key {
+				continue
+			}
 			emit(weak[i].Key, pair{Model: weak[i].Model, Account: accts[j].Key, Vector: vectorString(compare(&weak[i], &accts[j]))})
+			n++
 		}
 	}
+	f.counts.Add(ctx, quality.Key{Source: Source, Stage: Stage, Measure: quality.Linked, Reason: "compared:" + md.Name}, n)
 }
 
 func (f *compareFn) FinishBundle(_ func(string, pair), count func(string, int64)) {
@@ -171,9 +198,13 @@ func distinctPairs(iter func(*pair) bool) []pair {
 	return slices.CompactFunc(out, func(a, b pair) bool { return a.Account == b.Account })
 }
 
-// patternsOf counts comparison vectors per model for EM: key "model/vector".
-func patternsOf(_ string, iter func(*pair) bool, emit func(string, int64)) {
+// patternsOf counts comparison vectors per model for EM: key "model/vector". Under the account
+// model each pair comes from both of its accounts; the one with the smaller key counts it.
+func patternsOf(key string, iter func(*pair) bool, emit func(string, int64)) {
 	for _, p := range distinctPairs(iter) {
+		if models[p.Model].Accounts && p.Account < key {
+			continue
+		}
 		emit(fmt.Sprintf("%d/%s", p.Model, p.Vector), 1)
 	}
 }
@@ -261,7 +292,11 @@ func (f *estimateFn) ProcessElement(_ []byte, hist func(*string, *int64) bool, s
 	}
 	params := make([]*linkage.Params, len(models))
 	for m, md := range models {
-		init := initialParams(md, smp.Weak[m], smp.Accounts[m], f.Config)
+		others := smp.Accounts[m]
+		if md.Accounts {
+			others = smp.Weak[m]
+		}
+		init := initialParams(md, smp.Weak[m], others, f.Config)
 		params[m], _ = linkage.EMPatterns(pats[m], init, linkage.EMConfig{MaxIterations: f.Config.MaxIterations, Tolerance: f.Config.Tolerance})
 	}
 	data, err := json.Marshal(params)
@@ -338,7 +373,12 @@ func (f *scoreFn) ProcessElement(ctx context.Context, weakKey string, iter func(
 	// match equally well is ambiguous and joins neither.
 	var best pair
 	bestP, second := -1.0, -1.0
-	for _, p := range distinctPairs(iter) {
+	pairs := distinctPairs(iter)
+	if len(pairs) == 0 {
+		return nil
+	}
+	best.Model = pairs[0].Model // every pair of a weak record is of its model
+	for _, p := range pairs {
 		v := parseVector(p.Vector)
 		if !models[p.Model].evident(v) {
 			continue
@@ -375,6 +415,7 @@ func init() {
 	register.Function2x0(ticketCandidates)
 	register.Function2x0(postCandidates)
 	register.Function2x0(userCandidates)
+	register.Function2x0(selfCandidates)
 	register.Function2x0(blockKeys)
 	register.Function2x0(candidateBlocks)
 	register.Function3x0(patternsOf)

@@ -1,8 +1,8 @@
 // Package resolve cuts the cleaned records into persons: it builds the identity graph of every
 // identifier the records carry (accounts, phones, e-mails, vendor phone hashes, devices, cookies,
-// tickets, review-site posts), guards it against over-merging, links weak records to accounts with a
-// Fellegi-Sunter model (package linkage), labels the connected components, and names each person
-// with an id that stays stable from one night to the next.
+// tickets, review-site posts), guards it against over-merging, links weak records to accounts, and
+// second accounts to first ones, with Fellegi-Sunter models (package linkage), labels the connected
+// components, and names each person with an id that stays stable from one night to the next.
 //
 // How it scales: every record tells which identifiers it carries and which account it belongs to;
 // one CombinePerKey per identifier merges that (with last night's person id). An identifier seen
