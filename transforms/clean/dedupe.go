@@ -5,12 +5,12 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"reflect"
 	"slices"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+	"github.com/zeebo/xxh3"
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/quality"
@@ -23,15 +23,19 @@ const DedupeStage = "dedupe"
 // (schemas.Later), so the result does not depend on processing order. It works in two passes over a
 // source's valid rows, which the caller reads twice:
 //
-//   - Claims reduces the first pass to what the choice needs, a claim per row (natural key,
-//     version, origin, some 30 bytes), gathered into batches per hash bucket of the key: the shuffle
-//     carries a few thousand byte batches, never the rows nor one element per row. It returns the
-//     winning claim of every key that has more than one row (a replay may sit in another file, so
-//     every key must be seen) and the quality counts.
+//   - Claims reduces the first pass to what the choice needs, a claim per row (the natural key's
+//     128-bit hash, version, origin: some 30 bytes), gathered into batches per hash bucket: the
+//     shuffle carries a few thousand byte batches, never the rows nor one element per row. It
+//     returns the winning claim of every key that has more than one row (a replay may sit in
+//     another file, so every key must be seen) and the quality counts.
 //   - KeepLatest filters the second pass with the winners as a side input, in the step that reads
 //     the rows: rows never wait in a runner's memory for the choice to be made, provided the second
 //     read starts once the winners exist (ingest.ReadAfter). Each DoFn instance holds the winners
-//     as a map: some 80 bytes per replayed key (S: 37k keys, 3 MB).
+//     as a map: some 60 bytes per replayed key (M: 370k keys, 22 MB).
+//
+// Keys are compared by their XXH3 128-bit hash (zeebo/xxh3, fast and stable across processes):
+// two distinct keys of one source would share a hash with a probability of about n²/2¹²⁹, below
+// 10⁻²² for a billion rows, and the claims carry 16 bytes instead of the key.
 //
 // Origins must be unique per row (each line or row of a file is read once), as ingest's tasks are.
 
@@ -88,6 +92,17 @@ func (r fileRanks) claimOf(row beam.X) (claim, error) {
 	return claim{Version: k.Version(), File: file, RowGroup: o.RowGroup, Offset: o.Offset, Line: o.Line}, nil
 }
 
+// keyHash is a natural key's 128-bit hash.
+type keyHash = xxh3.Uint128
+
+func hashKey(key string) keyHash { return xxh3.HashString128(key) }
+
+// winner is the claim that wins among the rows of a key seen more than once.
+type winner struct {
+	Hi, Lo uint64 // the key's hash
+	Best   claim
+}
+
 // claimBuckets is the number of hash buckets of the keys: the winners are picked per bucket, so it
 // bounds the parallelism of that step and sets the keys one bucket holds (20 M rows: 80 k a bucket).
 const claimBuckets = 256
@@ -97,7 +112,7 @@ const maxBatchBytes = 8 << 20
 
 // Claims picks the winning claim of every natural key that has more than one row. rows are
 // KV<natural key, row> as Validate emits them (a pass that is not counted, see ValidRows); files
-// are every file the source's rows can come from. winners is KV<string, claim> for KeepLatest, and
+// are every file the source's rows can come from. winners are winner values for KeepLatest, and
 // counts are the stage's quality counts: per source, in = out + deduplicated.
 func Claims(s beam.Scope, source string, rows beam.PCollection, files []string) (winners, counts beam.PCollection) {
 	s = s.Scope("clean.Claims." + source)
@@ -122,11 +137,10 @@ func (f *claimsFn) ProcessElement(key string, row beam.X, emit func(int, []byte)
 	if err != nil {
 		return err
 	}
-	h := fnv.New32a()
-	h.Write([]byte(key))
-	b := h.Sum32() % claimBuckets
+	h := hashKey(key)
+	b := h.Lo % claimBuckets
 	n := len(f.batches[b])
-	f.batches[b] = appendClaim(f.batches[b], key, c)
+	f.batches[b] = appendClaim(f.batches[b], h, c)
 	f.size += len(f.batches[b]) - n
 	if f.size >= maxBatchBytes {
 		f.flush(emit)
@@ -146,10 +160,10 @@ func (f *claimsFn) flush(emit func(int, []byte)) {
 
 func (f *claimsFn) FinishBundle(emit func(int, []byte)) { f.flush(emit) }
 
-// appendClaim encodes a key and its claim as varints.
-func appendClaim(b []byte, key string, c claim) []byte {
-	b = binary.AppendUvarint(b, uint64(len(key)))
-	b = append(b, key...)
+// appendClaim encodes a key's hash and its claim: the hash in 16 bytes, the claim as varints.
+func appendClaim(b []byte, h keyHash, c claim) []byte {
+	b = binary.LittleEndian.AppendUint64(b, h.Hi)
+	b = binary.LittleEndian.AppendUint64(b, h.Lo)
 	b = binary.AppendVarint(b, c.Version)
 	b = binary.AppendUvarint(b, uint64(c.File))
 	b = binary.AppendUvarint(b, uint64(c.RowGroup))
@@ -158,20 +172,19 @@ func appendClaim(b []byte, key string, c claim) []byte {
 }
 
 // readClaims decodes a batch made by appendClaim.
-func readClaims(b []byte, each func(key string, c claim)) error {
+func readClaims(b []byte, each func(h keyHash, c claim)) error {
 	r := batchReader{b: b}
 	for len(r.b) > 0 {
-		n := r.uvarint()
-		if r.bad || n > uint64(len(r.b)) {
+		if len(r.b) < 16 {
 			return errBadBatch
 		}
-		key := string(r.b[:n])
-		r.b = r.b[n:]
+		h := keyHash{Hi: binary.LittleEndian.Uint64(r.b), Lo: binary.LittleEndian.Uint64(r.b[8:])}
+		r.b = r.b[16:]
 		c := claim{Version: r.varint(), File: int32(r.uvarint()), RowGroup: int32(r.uvarint()), Offset: r.varint(), Line: r.varint()}
 		if r.bad {
 			return errBadBatch
 		}
-		each(key, c)
+		each(h, c)
 	}
 	return nil
 }
@@ -215,14 +228,14 @@ type tally struct {
 	rows int64
 }
 
-func (f *winnersFn) ProcessElement(ctx context.Context, _ int, batches func(*[]byte) bool, emit func(string, claim), count func(string, int64)) error {
-	keys := map[string]*tally{}
+func (f *winnersFn) ProcessElement(ctx context.Context, _ int, batches func(*[]byte) bool, emit func(winner), count func(string, int64)) error {
+	keys := map[keyHash]*tally{}
 	var batch []byte
 	for batches(&batch) {
-		err := readClaims(batch, func(key string, c claim) {
-			t := keys[key]
+		err := readClaims(batch, func(h keyHash, c claim) {
+			t := keys[h]
 			if t == nil {
-				keys[key] = &tally{best: c, rows: 1}
+				keys[h] = &tally{best: c, rows: 1}
 				return
 			}
 			t.rows++
@@ -235,10 +248,10 @@ func (f *winnersFn) ProcessElement(ctx context.Context, _ int, batches func(*[]b
 		}
 	}
 	var in int64
-	for key, t := range keys {
+	for h, t := range keys {
 		in += t.rows
 		if t.rows > 1 {
-			emit(key, t.best)
+			emit(winner{Hi: h.Hi, Lo: h.Lo, Best: t.best})
 		}
 	}
 	counts := quality.Counts{}
@@ -267,21 +280,20 @@ type keepFn struct {
 	Files []string
 
 	ranks   fileRanks
-	winners map[string]claim
+	winners map[keyHash]claim
 }
 
 func (f *keepFn) Setup() { f.ranks = newFileRanks(f.Files) }
 
-func (f *keepFn) ProcessElement(key string, row beam.X, winners func(*string, *claim) bool, emit func(beam.X)) error {
+func (f *keepFn) ProcessElement(key string, row beam.X, winners func() func(*winner) bool, emit func(beam.X)) error {
 	if f.winners == nil {
-		f.winners = map[string]claim{}
-		var k string
-		var c claim
-		for winners(&k, &c) {
-			f.winners[k] = c
+		f.winners = map[keyHash]claim{}
+		var w winner
+		for next := winners(); next(&w); {
+			f.winners[keyHash{Hi: w.Hi, Lo: w.Lo}] = w.Best
 		}
 	}
-	best, dup := f.winners[key]
+	best, dup := f.winners[hashKey(key)]
 	if !dup {
 		emit(row)
 		return nil
@@ -299,11 +311,12 @@ func (f *keepFn) ProcessElement(key string, row beam.X, winners func(*string, *c
 func init() {
 	register.DoFn3x1[string, beam.X, func(int, []byte), error](&claimsFn{})
 	register.Emitter2[int, []byte]()
-	register.DoFn5x1[context.Context, int, func(*[]byte) bool, func(string, claim), func(string, int64), error](&winnersFn{})
+	register.DoFn5x1[context.Context, int, func(*[]byte) bool, func(winner), func(string, int64), error](&winnersFn{})
 	register.Iter1[[]byte]()
-	register.Emitter2[string, claim]()
-	register.DoFn4x1[string, beam.X, func(*string, *claim) bool, func(beam.X), error](&keepFn{})
-	register.Iter2[string, claim]()
+	register.Emitter1[winner]()
+	register.DoFn4x1[string, beam.X, func() func(*winner) bool, func(beam.X), error](&keepFn{})
+	register.Iter1[winner]()
 	register.Emitter1[beam.X]()
 	beam.RegisterType(reflect.TypeOf(claim{}))
+	beam.RegisterType(reflect.TypeOf(winner{}))
 }

@@ -39,29 +39,29 @@ func TestClaimOrderIsLater(t *testing.T) {
 func TestClaimBatches(t *testing.T) {
 	want := []claim{{Version: -5, File: 2, RowGroup: 1, Offset: 1 << 40, Line: 7}, {}, {Version: 1 << 62, Line: 1},
 		{Version: math.MinInt64, Offset: math.MaxInt64, Line: -1}}
-	keys := []string{"k1", "", "a longer natural key ünïcode", "k4"}
+	keys := []keyHash{hashKey("k1"), hashKey(""), hashKey("a longer natural key ünïcode"), {Hi: math.MaxUint64}}
 	var b []byte
 	for i, c := range want {
 		b = appendClaim(b, keys[i], c)
 	}
 	var got []claim
-	var gotKeys []string
-	if err := readClaims(b, func(k string, c claim) { gotKeys, got = append(gotKeys, k), append(got, c) }); err != nil {
+	var gotKeys []keyHash
+	if err := readClaims(b, func(k keyHash, c claim) { gotKeys, got = append(gotKeys, k), append(got, c) }); err != nil {
 		t.Fatal(err)
 	}
 	for i := range want {
 		if got[i] != want[i] || gotKeys[i] != keys[i] {
-			t.Fatalf("claim %d = %q %+v, want %q %+v", i, gotKeys[i], got[i], keys[i], want[i])
+			t.Fatalf("claim %d = %v %+v, want %v %+v", i, gotKeys[i], got[i], keys[i], want[i])
 		}
 	}
 	for cut := 1; cut < len(b); cut++ {
-		err := readClaims(b[:cut], func(string, claim) {})
+		err := readClaims(b[:cut], func(keyHash, claim) {})
 		// A cut between two claims is a shorter, valid batch; any other cut is corrupt.
 		if err != nil && !errors.Is(err, errBadBatch) {
 			t.Fatalf("cut at %d: %v", cut, err)
 		}
 	}
-	if err := readClaims([]byte{0xff}, func(string, claim) {}); !errors.Is(err, errBadBatch) {
+	if err := readClaims([]byte{0xff}, func(keyHash, claim) {}); !errors.Is(err, errBadBatch) {
 		t.Fatalf("a lone 0xff decoded: %v", err)
 	}
 }

@@ -93,13 +93,13 @@ type refsFn struct {
 	counts    quality.Counts
 }
 
-func (f *refsFn) StartBundle(_ context.Context, _, _ func(*string) bool, _ func(beam.X), _ func(schemas.Reject), _ func(string, int64)) {
+func (f *refsFn) StartBundle(_ context.Context, _, _ func() func(*string) bool, _ func(beam.X), _ func(schemas.Reject), _ func(string, int64)) {
 	f.counts = quality.Counts{}
 }
 
-func (f *refsFn) ProcessElement(ctx context.Context, row beam.X, testUsers, skus func(*string) bool, emit func(beam.X), reject func(schemas.Reject), _ func(string, int64)) {
+func (f *refsFn) ProcessElement(ctx context.Context, row beam.X, testUsers, skus func() func(*string) bool, emit func(beam.X), reject func(schemas.Reject), _ func(string, int64)) {
 	if f.testUsers == nil {
-		f.testUsers, f.skus = set(testUsers), set(skus)
+		f.testUsers, f.skus = set(testUsers()), set(skus())
 	}
 	key := quality.Key{Source: f.Source, Stage: RefsStage, Measure: quality.In}
 	f.counts.Add(ctx, key, 1)
@@ -121,7 +121,7 @@ func (f *refsFn) ProcessElement(ctx context.Context, row beam.X, testUsers, skus
 	emit(row)
 }
 
-func (f *refsFn) FinishBundle(_ context.Context, _, _ func(*string) bool, _ func(beam.X), _ func(schemas.Reject), count func(string, int64)) {
+func (f *refsFn) FinishBundle(_ context.Context, _, _ func() func(*string) bool, _ func(beam.X), _ func(schemas.Reject), count func(string, int64)) {
 	f.counts.Emit(count)
 }
 
@@ -167,7 +167,7 @@ func (f *orderItemsFn) ProcessElement(ctx context.Context, orderID string, items
 func init() {
 	register.Function1x2(orderItemKey)
 	register.Function1x2(orderIDKey)
-	register.DoFn7x0[context.Context, beam.X, func(*string) bool, func(*string) bool, func(beam.X), func(schemas.Reject), func(string, int64)](&refsFn{})
+	register.DoFn7x0[context.Context, beam.X, func() func(*string) bool, func() func(*string) bool, func(beam.X), func(schemas.Reject), func(string, int64)](&refsFn{})
 	register.DoFn8x0[context.Context, string, func(*schemas.OrderItem) bool, func(*bool) bool, func(*string) bool, func(schemas.OrderItem), func(schemas.Reject), func(string, int64)](&orderItemsFn{})
 	register.Iter1[string]()
 	register.Iter1[bool]()

@@ -126,19 +126,19 @@ func (f *attributeFn) Setup() error {
 
 func (f *attributeFn) Teardown() { releaseAll(f.keys()) }
 
-func (f *attributeFn) StartBundle(_ context.Context, _ func(*string, *string) bool, _ func(*schemas.Product) bool, _ func(*trained) bool,
+func (f *attributeFn) StartBundle(_ context.Context, _ func() func(*string, *string) bool, _ func() func(*schemas.Product) bool, _ func() func(*trained) bool,
 	_ func(string, *Acc), _ func(string, int64)) {
 	f.b = newBundle(f.Kind)
 }
 
 // load builds the shared side-input values on the first element.
-func (f *attributeFn) load(ids func(*string, *string) bool, products func(*schemas.Product) bool, model func(*trained) bool) error {
+func (f *attributeFn) load(ids func() func(*string, *string) bool, products func() func(*schemas.Product) bool, model func() func(*trained) bool) error {
 	if f.env != nil {
 		return nil
 	}
-	m, _ := f.shared[0].get(func() (any, error) { return buildIdentity(ids), nil })
+	m, _ := f.shared[0].get(func() (any, error) { return buildIdentity(ids()), nil })
 	if isText[f.Kind] {
-		tm, err := f.shared[2].get(func() (any, error) { return textModel(model) })
+		tm, err := f.shared[2].get(func() (any, error) { return textModel(model()) })
 		if err != nil {
 			return err
 		}
@@ -155,8 +155,8 @@ func (f *attributeFn) load(ids func(*string, *string) bool, products func(*schem
 // isText marks the kinds whose texts the sentiment model scores.
 var isText = map[string]bool{"reviews": true, "tickets": true, "site_posts": true}
 
-func (f *attributeFn) ProcessElement(ctx context.Context, row beam.X, ids func(*string, *string) bool, products func(*schemas.Product) bool,
-	model func(*trained) bool, emit func(string, *Acc), _ func(string, int64)) error {
+func (f *attributeFn) ProcessElement(ctx context.Context, row beam.X, ids func() func(*string, *string) bool, products func() func(*schemas.Product) bool,
+	model func() func(*trained) bool, emit func(string, *Acc), _ func(string, int64)) error {
 	if err := f.load(ids, products, model); err != nil {
 		return err
 	}
@@ -234,7 +234,7 @@ func (f *attributeFn) acc(source, key string) *Acc {
 	return f.b.of(person)
 }
 
-func (f *attributeFn) FinishBundle(ctx context.Context, _ func(*string, *string) bool, _ func(*schemas.Product) bool, _ func(*trained) bool,
+func (f *attributeFn) FinishBundle(ctx context.Context, _ func() func(*string, *string) bool, _ func() func(*schemas.Product) bool, _ func() func(*trained) bool,
 	emit func(string, *Acc), count func(string, int64)) {
 	f.b.finish(ctx, emit, count)
 }
@@ -266,11 +266,11 @@ func (f *gatherFn) Setup() error {
 
 func (f *gatherFn) Teardown() { releaseShared(f.key()) }
 
-func (f *gatherFn) StartBundle(_ context.Context, _ func(*schemas.Product) bool, _ func(string, *Acc), _ func(string, int64)) {
+func (f *gatherFn) StartBundle(_ context.Context, _ func() func(*schemas.Product) bool, _ func(string, *Acc), _ func(string, int64)) {
 	f.b = newBundle(f.Kind)
 }
 
-func (f *gatherFn) ProcessElement(_ context.Context, row beam.X, products func(*schemas.Product) bool, emit func(string, *Acc),
+func (f *gatherFn) ProcessElement(_ context.Context, row beam.X, products func() func(*schemas.Product) bool, emit func(string, *Acc),
 	_ func(string, int64)) error {
 	if f.env == nil {
 		e, err := sharedEnv(f.Cfg, f.shared, products)
@@ -313,7 +313,7 @@ func (f *gatherFn) used(source string, ok bool) {
 	}
 }
 
-func (f *gatherFn) FinishBundle(ctx context.Context, _ func(*schemas.Product) bool, emit func(string, *Acc), count func(string, int64)) {
+func (f *gatherFn) FinishBundle(ctx context.Context, _ func() func(*schemas.Product) bool, emit func(string, *Acc), count func(string, int64)) {
 	f.b.finish(ctx, emit, count)
 }
 
@@ -339,14 +339,14 @@ func (f *placeFn) Setup() { f.shared = acquireShared(f.key()) }
 
 func (f *placeFn) Teardown() { releaseShared(f.key()) }
 
-func (f *placeFn) StartBundle(_ context.Context, _ func(*string, *string) bool, _ func(string, *Acc), _ func(string, int64)) {
+func (f *placeFn) StartBundle(_ context.Context, _ func() func(*string, *string) bool, _ func(string, *Acc), _ func(string, int64)) {
 	f.b = newBundle(f.Kind)
 }
 
-func (f *placeFn) ProcessElement(_ context.Context, key string, a *Acc, ids func(*string, *string) bool, emit func(string, *Acc),
+func (f *placeFn) ProcessElement(_ context.Context, key string, a *Acc, ids func() func(*string, *string) bool, emit func(string, *Acc),
 	_ func(string, int64)) error {
 	if f.ids == nil {
-		m, _ := f.shared.get(func() (any, error) { return buildIdentity(ids), nil })
+		m, _ := f.shared.get(func() (any, error) { return buildIdentity(ids()), nil })
 		f.ids = m.(*identityMap)
 	}
 	source, id, ok := strings.Cut(key, gatherSep)
@@ -364,7 +364,7 @@ func (f *placeFn) ProcessElement(_ context.Context, key string, a *Acc, ids func
 	return nil
 }
 
-func (f *placeFn) FinishBundle(ctx context.Context, _ func(*string, *string) bool, emit func(string, *Acc), count func(string, int64)) {
+func (f *placeFn) FinishBundle(ctx context.Context, _ func() func(*string, *string) bool, emit func(string, *Acc), count func(string, int64)) {
 	f.b.finish(ctx, emit, count)
 }
 
@@ -386,10 +386,10 @@ func (mergeFn) MergeAccumulators(a, b *Acc) *Acc {
 }
 
 func init() {
-	register.DoFn7x1[context.Context, beam.X, func(*string, *string) bool, func(*schemas.Product) bool, func(*trained) bool,
+	register.DoFn7x1[context.Context, beam.X, func() func(*string, *string) bool, func() func(*schemas.Product) bool, func() func(*trained) bool,
 		func(string, *Acc), func(string, int64), error](&attributeFn{})
-	register.DoFn5x1[context.Context, beam.X, func(*schemas.Product) bool, func(string, *Acc), func(string, int64), error](&gatherFn{})
-	register.DoFn6x1[context.Context, string, *Acc, func(*string, *string) bool, func(string, *Acc), func(string, int64), error](&placeFn{})
+	register.DoFn5x1[context.Context, beam.X, func() func(*schemas.Product) bool, func(string, *Acc), func(string, int64), error](&gatherFn{})
+	register.DoFn6x1[context.Context, string, *Acc, func() func(*string, *string) bool, func(string, *Acc), func(string, int64), error](&placeFn{})
 	register.Combiner1[*Acc](&mergeFn{})
 	register.Emitter2[string, *Acc]()
 	register.Emitter2[string, int64]()

@@ -46,7 +46,7 @@ func catalog(iter func(*schemas.Product) bool) map[string]product {
 
 // sharedEnv makes the facts' environment with the product catalog shared through entry, built from
 // the products side input on first use.
-func sharedEnv(cfg Config, entry *sharedEntry, products func(*schemas.Product) bool) (*env, error) {
-	p, _ := entry.get(func() (any, error) { return catalog(products), nil })
+func sharedEnv(cfg Config, entry *sharedEntry, products func() func(*schemas.Product) bool) (*env, error) {
+	p, _ := entry.get(func() (any, error) { return catalog(products()), nil })
 	return newEnv(cfg, p.(map[string]product))
 }

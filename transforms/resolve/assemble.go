@@ -29,11 +29,11 @@ type rootFn struct {
 	roots map[string]string
 }
 
-func (f *rootFn) ProcessElement(rep string, m member, labels func(*string, *string) bool, emit func(string, member)) {
+func (f *rootFn) ProcessElement(rep string, m member, labels func() func(*string, *string) bool, emit func(string, member)) {
 	if f.roots == nil {
 		f.roots = map[string]string{}
 		var node, root string
-		for labels(&node, &root) {
+		for next := labels(); next(&node, &root); {
 			f.roots[node] = root
 		}
 	}
@@ -192,7 +192,7 @@ func summarise(g []member) part {
 }
 
 func init() {
-	register.DoFn4x0[string, member, func(*string, *string) bool, func(string, member)](&rootFn{})
+	register.DoFn4x0[string, member, func() func(*string, *string) bool, func(string, member)](&rootFn{})
 	register.DoFn6x0[context.Context, string, func(*member) bool, func(string, member), func(part), func(string, int64)](&assembleFn{})
 	register.Emitter1[part]()
 	register.Iter1[member]()

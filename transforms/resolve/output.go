@@ -14,11 +14,11 @@ type identityFn struct {
 	persons map[string]string
 }
 
-func (f *identityFn) ProcessElement(partKey string, m member, assigned func(*string, *string) bool, pairs func(string, string), rows func(schemas.IdentityLink)) {
+func (f *identityFn) ProcessElement(partKey string, m member, assigned func() func(*string, *string) bool, pairs func(string, string), rows func(schemas.IdentityLink)) {
 	if f.persons == nil {
 		f.persons = map[string]string{}
 		var k, id string
-		for assigned(&k, &id) {
+		for next := assigned(); next(&k, &id); {
 			f.persons[k] = id
 		}
 	}
@@ -36,6 +36,6 @@ func (f *identityFn) ProcessElement(partKey string, m member, assigned func(*str
 }
 
 func init() {
-	register.DoFn5x0[string, member, func(*string, *string) bool, func(string, string), func(schemas.IdentityLink)](&identityFn{})
+	register.DoFn5x0[string, member, func() func(*string, *string) bool, func(string, string), func(schemas.IdentityLink)](&identityFn{})
 	register.Emitter1[schemas.IdentityLink]()
 }
