@@ -185,3 +185,26 @@ func FuzzMaskPII(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRFC3339Micros checks the RFC 3339 fast path against time.Parse: whatever it reads, time.Parse
+// reads as the same instant.
+func FuzzRFC3339Micros(f *testing.F) {
+	for _, s := range []string{"2026-08-25T20:15:12+08:00", "2026-08-25T20:15:12Z", "2026-02-30T00:00:00Z",
+		"1969-12-31T23:59:59.9999999-00:30", "2024-02-29T23:59:59.123456+23:59", "2026-08-25T20:15:12.+08:00",
+		"2026-08-25T24:00:00Z", "2026-08-25T20:15:60Z", "0000-01-01T00:00:00Z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		us, year, ok := rfc3339Micros(s)
+		if !ok {
+			return
+		}
+		want, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			t.Fatalf("%q: read as %d, time.Parse refuses it: %v", s, us, err)
+		}
+		if us != want.UnixMicro() || year != want.Year() {
+			t.Fatalf("%q: %d (year %d), time.Parse gives %d (year %d)", s, us, year, want.UnixMicro(), want.Year())
+		}
+	})
+}

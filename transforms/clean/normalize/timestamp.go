@@ -47,6 +47,9 @@ func Timestamp(raw string, loc *time.Location) (int64, error) {
 	if s == "" {
 		return 0, bad("timestamp", raw, "empty")
 	}
+	if us, year, ok := rfc3339Micros(s); ok {
+		return us, checkYear("timestamp", raw, year)
+	}
 	if us, ok, err := epochMicros(s); ok {
 		if err != nil {
 			return 0, bad("timestamp", raw, err.Error())
@@ -88,6 +91,74 @@ func parseTime(s string, loc *time.Location) (time.Time, error) {
 		}
 	}
 	return time.Time{}, err
+}
+
+// rfc3339Micros reads the usual RFC 3339 form, 2006-01-02T15:04:05[.fraction](Z|+08:00), as
+// microseconds and its year, without the time zone time.Parse allocates for an offset (clickstreams
+// carry one such value per event). ok is false for anything else, and for a field out of range,
+// which time.Parse then reads or rejects.
+func rfc3339Micros(s string) (us int64, year int, ok bool) {
+	if len(s) < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
+		return 0, 0, false
+	}
+	year, ok1 := atoiDigits(s[0:4])
+	month, ok2 := atoiDigits(s[5:7])
+	day, ok3 := atoiDigits(s[8:10])
+	hour, ok4 := atoiDigits(s[11:13])
+	minute, ok5 := atoiDigits(s[14:16])
+	sec, ok6 := atoiDigits(s[17:19])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || sec > 59 {
+		return 0, 0, false
+	}
+	rest := s[19:]
+	var micros int64
+	if rest[0] == '.' {
+		n := 1
+		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+			n++
+		}
+		if n == 1 || n > 10 { // one to nine digits, as time.RFC3339Nano
+			return 0, 0, false
+		}
+		for i, scale := 1, int64(100_000); i < n && scale > 0; i, scale = i+1, scale/10 {
+			micros += int64(rest[i]-'0') * scale
+		}
+		rest = rest[n:]
+	}
+	var offset int
+	switch {
+	case rest == "Z":
+	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
+		oh, okh := atoiDigits(rest[1:3])
+		om, okm := atoiDigits(rest[4:6])
+		if !okh || !okm || oh > 23 || om > 59 {
+			return 0, 0, false
+		}
+		offset = oh*3600 + om*60
+		if rest[0] == '-' {
+			offset = -offset
+		}
+	default:
+		return 0, 0, false
+	}
+	date := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+	if date.Day() != day { // February 30 and the like
+		return 0, 0, false
+	}
+	secs := date.Unix() + int64(hour*3600+minute*60+sec-offset)
+	return secs*1_000_000 + micros, year, true
+}
+
+// atoiDigits reads a string of ASCII digits as a number.
+func atoiDigits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
 }
 
 // epochMicros reads a Unix epoch in seconds (10 integer digits) or
