@@ -275,7 +275,10 @@ func KeepLatest(s beam.Scope, source string, rows, winners beam.PCollection, fil
 	return beam.ParDo(s, &keepFn{Files: files}, rows, beam.SideInput{Input: winners})
 }
 
-// keepFn keeps a row unless its key has a winner and the row's claim is not it.
+// keepFn keeps a row unless its key has a winner and the row's claim is not it. It takes the
+// winners re-iterable (func() func(*winner) bool), as every DoFn here that keeps a side input as a
+// map: the Go SDK opens a plain iterator side input before every element, a re-iterable one only
+// when the DoFn reads it.
 type keepFn struct {
 	Files []string
 

@@ -85,6 +85,8 @@ func set(iter func(*string) bool) map[string]bool {
 	return m
 }
 
+// refsFn checks a row's account and product against the test accounts and the catalog, side inputs
+// read once into sets (re-iterable: see keepFn).
 type refsFn struct {
 	Source    string
 	CheckSKUs bool

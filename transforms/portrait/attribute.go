@@ -244,6 +244,10 @@ func (f *attributeFn) FinishBundle(ctx context.Context, _ func() func(*string, *
 // step that reads the facts, and only the partials (about one per identifier and bundle) wait for
 // the resolve stage, never the facts themselves. Facts are counted in, and rejected when after the
 // as-of day or without an identifier; placeFn counts the rest once it finds their person.
+//
+// The DoFns here take their side inputs re-iterable (func() func(*T) bool) and build them once per
+// worker: the Go SDK opens a plain iterator side input before every element, a re-iterable one only
+// when it is read.
 type gatherFn struct {
 	Kind  string
 	Cfg   Config

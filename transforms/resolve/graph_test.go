@@ -181,3 +181,21 @@ func TestUnionKeepsBound(t *testing.T) {
 		t.Errorf("union %v", got)
 	}
 }
+
+// TestUnionOfKnownValues checks that a fact repeating known values leaves the set as it is, without
+// allocating, and that an unsorted or new one still goes through the full merge.
+func TestUnionOfKnownValues(t *testing.T) {
+	a := []string{"account:u1", "account:u2"}
+	if got := union(a, []string{"account:u2"}); !reflect.DeepEqual(got, a) {
+		t.Errorf("union with a known value = %v", got)
+	}
+	if n := testing.AllocsPerRun(100, func() { union(a, []string{"account:u1"}) }); n != 0 {
+		t.Errorf("union with a known value allocates %v times", n)
+	}
+	if got := union([]string{"b", "a"}, []string{"a"}); !reflect.DeepEqual(got, []string{"a", "b"}) {
+		t.Errorf("an unsorted set was not sorted: %v", got)
+	}
+	if got := union(a, []string{"account:u0"}); !reflect.DeepEqual(got, []string{"account:u0", "account:u1", "account:u2"}) {
+		t.Errorf("union with a new value = %v", got)
+	}
+}

@@ -46,6 +46,9 @@ func union(a, b []string) []string {
 	if len(b) == 0 {
 		return a
 	}
+	if len(a) <= keepMax+1 && increasing(a) && subset(b, a) {
+		return a // nothing new, as for most facts of a bundle: no allocation
+	}
 	out := slices.Concat(a, b)
 	slices.Sort(out)
 	out = slices.Compact(out)
@@ -53,6 +56,26 @@ func union(a, b []string) []string {
 		out = out[:keepMax+1]
 	}
 	return out
+}
+
+// increasing reports whether a is sorted without repeats, as union leaves it.
+func increasing(a []string) bool {
+	for i := 1; i < len(a); i++ {
+		if a[i-1] >= a[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// subset reports whether every value of b is in a.
+func subset(b, a []string) bool {
+	for _, v := range b {
+		if !slices.Contains(a, v) {
+			return false
+		}
+	}
+	return true
 }
 
 // extractFn turns cleaned rows of any kind into node facts keyed by the identifier's salted hash,
