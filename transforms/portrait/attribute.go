@@ -11,6 +11,7 @@ import (
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/portrait/sentiment"
 	"github.com/shopportraits/portraits/transforms/quality"
+	"github.com/shopportraits/portraits/transforms/resolve/identity"
 )
 
 // Stage names the portrait stage in quality counts and Beam counters.
@@ -253,10 +254,17 @@ type gatherFn struct {
 	Cfg   Config
 	Token string
 
-	shared *sharedEntry // products
-	env    *env
-	b      bundle
+	shared  *sharedEntry // products
+	env     *env
+	b       bundle // the tallies
+	partial map[gatherKey]*Acc
 }
+
+// gatherKey names a partial of gatherFn: a source and an identifier's type and value, joined into
+// one string only when the partial is sent on, so that no fact pays for a concatenation.
+type gatherKey struct{ source, typ, value string }
+
+func (k gatherKey) String() string { return k.source + gatherSep + identity.Key(k.typ, k.value) }
 
 func (f *gatherFn) key() string { return f.Token + "/products" }
 
@@ -272,6 +280,7 @@ func (f *gatherFn) Teardown() { releaseShared(f.key()) }
 
 func (f *gatherFn) StartBundle(_ context.Context, _ func() func(*schemas.Product) bool, _ func(string, *Acc), _ func(string, int64)) {
 	f.b = newBundle(f.Kind)
+	f.partial = map[gatherKey]*Acc{}
 }
 
 func (f *gatherFn) ProcessElement(_ context.Context, row beam.X, products func() func(*schemas.Product) bool, emit func(string, *Acc),
@@ -285,29 +294,45 @@ func (f *gatherFn) ProcessElement(_ context.Context, row beam.X, products func()
 	}
 	switch r := row.(type) {
 	case schemas.Event:
-		if a := f.acc(r.Source, eventKey(r)); a != nil {
+		typ, value := eventIdentifier(r)
+		if a := f.acc(gatherKey{r.Source, typ, value}); a != nil {
 			f.used(r.Source, a.AddEvent(r, f.env))
 		}
 	case schemas.Touch:
-		if a := f.acc(r.Source, accountKey(r.UserID)); a != nil {
+		if a := f.acc(gatherKey{r.Source, identity.Account, r.UserID}); a != nil {
 			f.used(r.Source, a.AddTouch(r, f.env))
 		}
 	default:
 		return fmt.Errorf("portrait: %s input holds a %T, not an event or a touch", f.Kind, row)
 	}
-	f.b.flushIfFull(emit)
+	if len(f.partial) >= maxPartials {
+		f.flush(emit)
+	}
 	return nil
 }
 
 // acc counts a fact in and returns the partial of its source and identifier, or counts it
 // unattributed and returns nil when it carries no identifier.
-func (f *gatherFn) acc(source, key string) *Acc {
-	f.b.count(source, quality.In, "", 1)
-	if key == "" {
-		f.b.count(source, quality.Rejected, Unattributed, 1)
+func (f *gatherFn) acc(k gatherKey) *Acc {
+	f.b.count(k.source, quality.In, "", 1)
+	if k.value == "" {
+		f.b.count(k.source, quality.Rejected, Unattributed, 1)
 		return nil
 	}
-	return f.b.of(source + gatherSep + key)
+	a := f.partial[k]
+	if a == nil {
+		a = &Acc{}
+		f.partial[k] = a
+	}
+	return a
+}
+
+// flush sends the partials on, keyed by source and node key.
+func (f *gatherFn) flush(emit func(string, *Acc)) {
+	for k, a := range f.partial {
+		emit(k.String(), a)
+	}
+	f.partial = map[gatherKey]*Acc{}
 }
 
 // used counts a late fact rejected; the used ones are counted by placeFn.
@@ -318,6 +343,7 @@ func (f *gatherFn) used(source string, ok bool) {
 }
 
 func (f *gatherFn) FinishBundle(ctx context.Context, _ func() func(*schemas.Product) bool, emit func(string, *Acc), count func(string, int64)) {
+	f.flush(emit)
 	f.b.finish(ctx, emit, count)
 }
 

@@ -59,15 +59,24 @@ func accountKey(userID string) string {
 
 // eventKey is the account when logged in, else the device, else the anonymous id.
 func eventKey(e schemas.Event) string {
+	typ, value := eventIdentifier(e)
+	if typ == "" {
+		return ""
+	}
+	return identity.Key(typ, value)
+}
+
+// eventIdentifier is the identifier eventKey names, as its type and value ("" for none).
+func eventIdentifier(e schemas.Event) (typ, value string) {
 	switch {
 	case e.UserID != "":
-		return identity.Key(identity.Account, e.UserID)
+		return identity.Account, e.UserID
 	case e.DeviceID != "":
-		return identity.Key(identity.Device, e.DeviceID)
+		return identity.Device, e.DeviceID
 	case e.AnonymousID != "":
-		return identity.Key(identity.Anonymous, e.AnonymousID)
+		return identity.Anonymous, e.AnonymousID
 	}
-	return ""
+	return "", ""
 }
 
 // vendorKey is the SHA-256 phone hash, else the MD5 one.
