@@ -37,19 +37,26 @@ const (
 const maxPartials = 200_000
 
 // bundle is what a DoFn of this stage holds for one bundle: partial accumulators by key (a person,
-// or a source and an identifier) and the quality tallies per source.
-type bundle struct {
+// or a source and an identifier) and the quality tallies per source. name renders a key as the
+// string the partial is sent on with.
+type bundle[K comparable] struct {
 	kind    string
-	partial map[string]*Acc
+	name    func(K) string
+	partial map[K]*Acc
 	tally   quality.Tally
 }
 
-func newBundle(kind string) bundle {
-	return bundle{kind: kind, partial: map[string]*Acc{}, tally: quality.Tally{}}
+func newBundle[K comparable](kind string, name func(K) string) bundle[K] {
+	return bundle[K]{kind: kind, name: name, partial: map[K]*Acc{}, tally: quality.Tally{}}
+}
+
+// byPerson makes the bundle of a DoFn whose partials are keyed by person id.
+func byPerson(kind string) bundle[string] {
+	return newBundle(kind, func(person string) string { return person })
 }
 
 // of returns the partial accumulator of key, making it when missing.
-func (b *bundle) of(key string) *Acc {
+func (b *bundle[K]) of(key K) *Acc {
 	a := b.partial[key]
 	if a == nil {
 		a = &Acc{}
@@ -59,7 +66,7 @@ func (b *bundle) of(key string) *Acc {
 }
 
 // count tallies n facts of a source; a fact without a source counts under the kind.
-func (b *bundle) count(source, measure, reason string, n int64) {
+func (b *bundle[K]) count(source, measure, reason string, n int64) {
 	if source == "" {
 		source = b.kind
 	}
@@ -67,7 +74,7 @@ func (b *bundle) count(source, measure, reason string, n int64) {
 }
 
 // used counts a fact out, or rejected when it was after the as-of day.
-func (b *bundle) used(source string, ok bool) {
+func (b *bundle[K]) used(source string, ok bool) {
 	if ok {
 		b.count(source, quality.Out, "", 1)
 	} else {
@@ -76,22 +83,22 @@ func (b *bundle) used(source string, ok bool) {
 }
 
 // flushIfFull sends the partials on once the bundle holds maxPartials of them.
-func (b *bundle) flushIfFull(emit func(string, *Acc)) {
+func (b *bundle[K]) flushIfFull(emit func(string, *Acc)) {
 	if len(b.partial) >= maxPartials {
 		b.flush(emit)
 	}
 }
 
-func (b *bundle) flush(emit func(string, *Acc)) {
+func (b *bundle[K]) flush(emit func(string, *Acc)) {
 	for key, a := range b.partial {
-		emit(key, a)
+		emit(b.name(key), a)
 	}
-	b.partial = map[string]*Acc{}
+	b.partial = map[K]*Acc{}
 }
 
 // finish sends the partials and the tallies on: one Beam counter update per key and bundle, not
 // per fact.
-func (b *bundle) finish(ctx context.Context, emit func(string, *Acc), count func(string, int64)) {
+func (b *bundle[K]) finish(ctx context.Context, emit func(string, *Acc), count func(string, int64)) {
 	b.flush(emit)
 	b.tally.Emit(ctx, count)
 }
@@ -110,7 +117,7 @@ type attributeFn struct {
 	env    *env
 	ids    *identityMap
 	model  *sentiment.Model
-	b      bundle
+	b      bundle[string]
 }
 
 func (f *attributeFn) keys() []string {
@@ -129,7 +136,7 @@ func (f *attributeFn) Teardown() { releaseAll(f.keys()) }
 
 func (f *attributeFn) StartBundle(_ context.Context, _ func() func(*string, *string) bool, _ func() func(*schemas.Product) bool, _ func() func(*trained) bool,
 	_ func(string, *Acc), _ func(string, int64)) {
-	f.b = newBundle(f.Kind)
+	f.b = byPerson(f.Kind)
 }
 
 // load builds the shared side-input values on the first element.
@@ -254,10 +261,9 @@ type gatherFn struct {
 	Cfg   Config
 	Token string
 
-	shared  *sharedEntry // products
-	env     *env
-	b       bundle // the tallies
-	partial map[gatherKey]*Acc
+	shared *sharedEntry // products
+	env    *env
+	b      bundle[gatherKey]
 }
 
 // gatherKey names a partial of gatherFn: a source and an identifier's type and value, joined into
@@ -279,8 +285,7 @@ func (f *gatherFn) Setup() error {
 func (f *gatherFn) Teardown() { releaseShared(f.key()) }
 
 func (f *gatherFn) StartBundle(_ context.Context, _ func() func(*schemas.Product) bool, _ func(string, *Acc), _ func(string, int64)) {
-	f.b = newBundle(f.Kind)
-	f.partial = map[gatherKey]*Acc{}
+	f.b = newBundle(f.Kind, gatherKey.String)
 }
 
 func (f *gatherFn) ProcessElement(_ context.Context, row beam.X, products func() func(*schemas.Product) bool, emit func(string, *Acc),
@@ -305,9 +310,7 @@ func (f *gatherFn) ProcessElement(_ context.Context, row beam.X, products func()
 	default:
 		return fmt.Errorf("portrait: %s input holds a %T, not an event or a touch", f.Kind, row)
 	}
-	if len(f.partial) >= maxPartials {
-		f.flush(emit)
-	}
+	f.b.flushIfFull(emit)
 	return nil
 }
 
@@ -319,20 +322,7 @@ func (f *gatherFn) acc(k gatherKey) *Acc {
 		f.b.count(k.source, quality.Rejected, Unattributed, 1)
 		return nil
 	}
-	a := f.partial[k]
-	if a == nil {
-		a = &Acc{}
-		f.partial[k] = a
-	}
-	return a
-}
-
-// flush sends the partials on, keyed by source and node key.
-func (f *gatherFn) flush(emit func(string, *Acc)) {
-	for k, a := range f.partial {
-		emit(k.String(), a)
-	}
-	f.partial = map[gatherKey]*Acc{}
+	return f.b.of(k)
 }
 
 // used counts a late fact rejected; the used ones are counted by placeFn.
@@ -343,7 +333,6 @@ func (f *gatherFn) used(source string, ok bool) {
 }
 
 func (f *gatherFn) FinishBundle(ctx context.Context, _ func() func(*schemas.Product) bool, emit func(string, *Acc), count func(string, int64)) {
-	f.flush(emit)
 	f.b.finish(ctx, emit, count)
 }
 
@@ -360,7 +349,7 @@ type placeFn struct {
 
 	shared *sharedEntry // identity
 	ids    *identityMap
-	b      bundle
+	b      bundle[string]
 }
 
 func (f *placeFn) key() string { return f.Token + "/identity" }
@@ -370,7 +359,7 @@ func (f *placeFn) Setup() { f.shared = acquireShared(f.key()) }
 func (f *placeFn) Teardown() { releaseShared(f.key()) }
 
 func (f *placeFn) StartBundle(_ context.Context, _ func() func(*string, *string) bool, _ func(string, *Acc), _ func(string, int64)) {
-	f.b = newBundle(f.Kind)
+	f.b = byPerson(f.Kind)
 }
 
 func (f *placeFn) ProcessElement(_ context.Context, key string, a *Acc, ids func() func(*string, *string) bool, emit func(string, *Acc),
