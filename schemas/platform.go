@@ -16,10 +16,11 @@ type User struct {
 	MarketingConsent    bool   `parquet:"marketing_consent" desc:"the person agreed to receive marketing"`
 	Source              string `parquet:"source" desc:"configured source the row came from"`
 
-	Phone string `parquet:"-"` // E.164, in memory only
-	Email string `parquet:"-"` // normalised e-mail, in memory only
-	Name  string `parquet:"-"` // display name, in memory only
-	Src   Origin `parquet:"-"` // where the row was read
+	Phone    string `parquet:"-"` // E.164, in memory only
+	Email    string `parquet:"-"` // normalised e-mail, in memory only
+	Name     string `parquet:"-"` // display name, in memory only
+	Birthday string `parquet:"-"` // YYYY-MM-DD when stated, in memory only (identity matching)
+	Src      Origin `parquet:"-"` // where the row was read
 }
 
 // NaturalKey implements Keyed.

@@ -72,7 +72,7 @@ func TestUsers(t *testing.T) {
 	if u.Phone != "+8613800138000" || u.PhoneMasked != "138****8000" || u.PhoneHash != normalize.Hash("salt", "+8613800138000") {
 		t.Errorf("phone fields = %q %q %q", u.Phone, u.PhoneMasked, u.PhoneHash)
 	}
-	if u.Email != "alice@qq.com" || u.EmailHash == "" || u.Gender != "female" || u.BirthYear != 1990 ||
+	if u.Email != "alice@qq.com" || u.EmailHash == "" || u.Gender != "female" || u.BirthYear != 1990 || u.Birthday != "1990-01-02" ||
 		u.RegistrationChannel != "mini_program" || !u.MarketingConsent || u.UpdatedAt != u.RegisteredAt {
 		t.Errorf("user = %+v", u)
 	}
@@ -89,8 +89,8 @@ func TestUsers(t *testing.T) {
 		t.Errorf("nulled = %v", f.nulled)
 	}
 	row, f = parse(t, "users", map[string]string{"user_id": "u3", "age": "36", "registered_at": "2025-01-02"})
-	if row.(schemas.User).BirthYear != 1990 || reason(f) != "" {
-		t.Errorf("birth year from age = %d", row.(schemas.User).BirthYear)
+	if u := row.(schemas.User); u.BirthYear != 1990 || u.Birthday != "" || reason(f) != "" {
+		t.Errorf("birth year from age = %d, birthday %q", u.BirthYear, u.Birthday)
 	}
 }
 

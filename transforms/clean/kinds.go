@@ -2,6 +2,7 @@ package clean
 
 import (
 	"encoding/hex"
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -45,7 +46,7 @@ func parseUser(f *fields) schemas.Keyed {
 	if u.UpdatedAt == 0 {
 		u.UpdatedAt = u.RegisteredAt
 	}
-	u.BirthYear = birthYear(f)
+	u.BirthYear, u.Birthday = birth(f)
 	if raw := f.str("marketing_consent"); raw != "" {
 		consent, err := normalize.Bool(raw)
 		if err != nil {
@@ -61,24 +62,25 @@ func parseUser(f *fields) schemas.Keyed {
 	return u
 }
 
-// birthYear comes from the birthday, else from the stated age at the run date; impossible values
-// (before 1900, in the future, an age over 120) are dropped.
-func birthYear(f *fields) int32 {
+// birth returns the birth year and the birthday (YYYY-MM-DD, "" when not stated): the year comes
+// from the birthday, else from the stated age at the run date; impossible values (before 1900, in
+// the future, an age over 120) are dropped.
+func birth(f *fields) (year int32, birthday string) {
 	runYear := int64(f.env.runDate.Year())
 	if raw := f.str("birthday"); raw != "" {
-		y, _, _, err := normalize.Date(raw)
+		y, m, d, err := normalize.Date(raw)
 		if err == nil && y >= 1900 && int64(y) <= runYear {
-			return int32(y)
+			return int32(y), fmt.Sprintf("%04d-%02d-%02d", y, m, d)
 		}
 		f.null("birthday")
 	}
 	if raw := f.str("age"); raw != "" {
 		age := f.integer("age", false, 0, 120)
 		if age > 0 {
-			return int32(runYear - age)
+			return int32(runYear - age), ""
 		}
 	}
-	return 0
+	return 0, ""
 }
 
 func parseOrder(f *fields) schemas.Keyed {

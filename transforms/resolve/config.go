@@ -44,9 +44,11 @@ type MatchConfig struct {
 	RandomPairs int `yaml:"random_pairs"`
 	// MaxBlock skips blocks with more accounts than this (a key too common to discriminate).
 	MaxBlock int `yaml:"max_block"`
-	// MaxAccountBlock skips, when accounts are matched with each other, a name or handle that more
-	// accounts than this share: a common name ("王伟", a stock nickname) says nothing about whose
-	// second account is whose, and its namesakes grow with the customer base.
+	// MaxAccountBlock bounds, when accounts are matched with each other, the accounts compared
+	// pairwise under one name or handle: one that more accounts share ("王伟", a stock nickname) is
+	// compared only within each birth year, and a year still above the bound is skipped. Its
+	// namesakes grow with the customer base and its pairs with their square; the weight of a
+	// common name is low anyway (the term-frequency adjustment).
 	MaxAccountBlock int `yaml:"max_account_block"`
 	// MaxIterations and Tolerance bound the EM estimation.
 	MaxIterations int     `yaml:"max_iterations"`

@@ -22,9 +22,6 @@ type model struct {
 	// only when some field reaches its level. Fuzzy agreement on weak fields alone (the same city, a
 	// similar two-character nickname) can outweigh nothing in EM's eyes yet joins strangers.
 	Evidence []int
-	// Required lists, per field, the worst level the pair must reach as well (a missing value
-	// fails), noEvidence where nothing is required.
-	Required []int
 	// Accounts marks a model whose weak records are accounts compared with each other (second
 	// accounts of one person), not with the accounts of another kind of record.
 	Accounts bool
@@ -33,14 +30,8 @@ type model struct {
 // noEvidence marks a field that never counts as direct evidence.
 const noEvidence = -1
 
-// evident reports whether a comparison vector carries direct evidence under the model and
-// reaches every required level.
+// evident reports whether a comparison vector carries direct evidence under the model.
 func (md model) evident(v linkage.Vector) bool {
-	for f, l := range v {
-		if md.Required != nil && md.Required[f] != noEvidence && !reaches(l, md.Required[f]) {
-			return false
-		}
-	}
 	for f, l := range v {
 		if md.Evidence[f] != noEvidence && reaches(l, md.Evidence[f]) {
 			return true
@@ -75,27 +66,36 @@ var (
 		// The phone's last four digits, or the nickname or handle written exactly as on the account.
 		Evidence: []int{0, noEvidence, 0, 0, noEvidence}}
 	// accountModel finds a person's second account, which shares no phone, e-mail or device with
-	// the first: the same display name or handle, born the same year, living in the same city.
+	// the first: the same display name or handle (the letters of the e-mail, of the name, or the
+	// pinyin of a Chinese name), with the birthday, birth year, gender, city and channel weighing
+	// for or against. The name and the handles are one field, since a handle is often the name
+	// spelt in letters. Scoring adjusts the weight of an exact name or handle by how many accounts
+	// share it (term frequency): a common name is weak evidence, a rare one strong (accountScore).
 	accountModel = model{Name: "account",
-		Fields: []string{"name", "handle", "birth_year", "gender", "city", "channel"},
+		Fields: []string{"name", "birthday", "birth_year", "gender", "city", "channel"},
 		Comparators: []linkage.Comparator{
+			nameLevels{linkage.JaroWinklerLevels{Thresholds: []float64{0.9}}},
 			linkage.Exact{},
-			linkage.JaroWinklerLevels{Thresholds: []float64{0.9}},
 			linkage.NumericLevels{Thresholds: []float64{1}},
 			linkage.Exact{},
 			linkage.Exact{},
 			linkage.Exact{},
 		},
-		// The name or the handle exactly; and the birth year and the city stated alike on both,
-		// since a rare name alone still meets its namesakes.
-		Evidence: []int{0, 0, noEvidence, noEvidence, noEvidence, noEvidence},
-		Required: []int{noEvidence, noEvidence, 0, noEvidence, 0, noEvidence},
+		// The name or a handle exactly.
+		Evidence: []int{levelHandle, noEvidence, noEvidence, noEvidence, noEvidence, noEvidence},
 		Accounts: true}
 	models = []model{ticketModel, postModel, accountModel}
 )
 
 // accountModelIndex is accountModel's index in models.
 const accountModelIndex int8 = 2
+
+// Fields of the account model by position.
+const (
+	accountName = iota
+	_
+	accountYear
+)
 
 // candidate is one record prepared for one model: the weak record or an account.
 type candidate struct {
@@ -220,30 +220,92 @@ func accountCandidates(u schemas.User) []candidate {
 	return out
 }
 
-// selfCandidate prepares an account for the account model: its display name, its handle (the
-// letters of its e-mail's local part, else of its name, when at least four), birth year, gender,
-// city and registration channel, blocked on the name and on the handle.
+// selfCandidate prepares an account for the account model: its display name, its handles (see
+// handles), birthday, birth year, gender, city and registration channel, blocked on the name and on
+// each handle.
 func selfCandidate(u schemas.User) candidate {
-	local, _, _ := strings.Cut(u.Email, "@")
-	h := handle(local)
-	if len(h) < minHandle {
-		h = handle(u.Name)
-	}
-	if len(h) < minHandle {
-		h = ""
-	}
 	year := ""
 	if u.BirthYear > 0 {
 		year = strconv.Itoa(int(u.BirthYear))
 	}
 	name := simplify(u.Name)
+	hs := handles(name, u.Email)
+	keys := [][]string{{"n", name}}
+	for _, h := range hs {
+		keys = append(keys, []string{"h", h})
+	}
 	return candidate{Model: accountModelIndex, Weak: true, Key: identity.Key(identity.Account, u.UserID),
-		Values: []string{name, h, year, u.Gender, city(u.City), u.RegistrationChannel},
-		Blocks: blocks(accountModelIndex, []string{"n", name}, []string{"h", h})}
+		Values: []string{nameValue(name, hs), u.Birthday, year, u.Gender, city(u.City), u.RegistrationChannel},
+		Blocks: blocks(accountModelIndex, keys...)}
+}
+
+// handles are the ways an account spells its holder's name in letters, each of at least minHandle
+// letters, sorted and once each: the letters of the e-mail's local part and of the (simplified)
+// display name, and for a Chinese name its pinyin, surname first and given name first (wanglei
+// and leiwang).
+func handles(name, email string) []string {
+	local, _, _ := strings.Cut(email, "@")
+	forms := []string{handle(local), handle(name)}
+	if syl := namePinyin(name); len(syl) > 1 {
+		forms = append(forms, strings.Join(syl, ""), strings.Join(syl[1:], "")+syl[0])
+	}
+	forms = slices.DeleteFunc(forms, func(h string) bool { return len(h) < minHandle })
+	slices.Sort(forms)
+	return slices.Compact(forms)
 }
 
 // minHandle is the fewest letters a handle needs to tell people apart (initials such as "zw" do not).
 const minHandle = 4
+
+// nameValue joins an account's simplified name and its handles into the name field's value.
+func nameValue(name string, handles []string) string {
+	return name + nameSep + strings.Join(handles, formSep)
+}
+
+const (
+	nameSep = "\t" // between the name and the handles in the name field's value
+	formSep = " "  // between handles
+)
+
+// Levels of the account model's name field (nameLevels).
+const (
+	levelName   = 0 // the same name
+	levelHandle = 1 // another name, the same handle
+)
+
+// nameLevels compares accounts' names and handles (values made by nameValue): the same name; else
+// the same handle; else the closest level of any two handles under Handles, shifted past the first
+// two ("else" when either has no handle); Missing when either has neither name nor handle.
+type nameLevels struct {
+	Handles linkage.JaroWinklerLevels
+}
+
+// Levels implements linkage.Comparator.
+func (c nameLevels) Levels() []string {
+	return append([]string{"name", "handle"}, c.Handles.Levels()[1:]...)
+}
+
+// Compare implements linkage.Comparator.
+func (c nameLevels) Compare(a, b string) int {
+	na, ha, _ := strings.Cut(a, nameSep)
+	nb, hb, _ := strings.Cut(b, nameSep)
+	if (na == "" && ha == "") || (nb == "" && hb == "") {
+		return linkage.Missing
+	}
+	if na != "" && na == nb {
+		return levelName
+	}
+	if ha == "" || hb == "" {
+		return len(c.Levels()) - 1
+	}
+	best := len(c.Levels()) - 1
+	for x := range strings.SplitSeq(ha, formSep) {
+		for y := range strings.SplitSeq(hb, formSep) {
+			best = min(best, c.Handles.Compare(x, y)+1)
+		}
+	}
+	return best
+}
 
 // postBlocks are the post model's blocking keys: the phone's last four digits, the city with the
 // name's first character, and the first four letters of the handle.

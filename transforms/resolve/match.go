@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"maps"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -25,11 +27,12 @@ import (
 // e-mail or device with the first: name or handle, birth year, gender, city, channel). Candidate
 // pairs come from blocking (accounts are blocked for tickets and posts only on keys some weak
 // record has, so the shuffle stays the size of the weak records' neighbourhoods; accounts are
-// blocked with each other on their name and handle, and a name more than MaxAccountBlock accounts
-// share is too common to link anyone: the term-frequency guard). m and u are estimated per model
-// by EM over the histogram of comparison vectors, u starting from random pairs of a bounded
-// sample. A weak record joins its best account when the match probability reaches the threshold
-// and no other account does. The output is node facts (the weak record and the account as
+// blocked with each other on their name and each handle, a name more than MaxAccountBlock
+// accounts share only within a birth year). m and u are estimated per model by EM over the
+// histogram of comparison vectors, u starting from random pairs of a bounded sample. Account pairs
+// are scored with a term-frequency adjustment against the prior of two random accounts
+// (accountScore). A weak record joins its best account when the match probability reaches the
+// threshold and no other account does. The output is node facts (the weak record and the account as
 // partners, with the score) for the identity graph, and quality counts: pairs compared, blocks
 // skipped, candidates, matches and ambiguous records per model.
 func Match(s beam.Scope, users, tickets, posts beam.PCollection, cfg MatchConfig, opt Options) (facts, counts beam.PCollection) {
@@ -114,12 +117,20 @@ type pair struct {
 	Model   int8
 	Account string
 	Vector  string // one byte per field: the level, 0xff when missing
+	// NameFreq and HandleFreq count the accounts that share the pair's name or handle, under the
+	// account model, when the pair was found in that block; 0 otherwise.
+	NameFreq, HandleFreq int32
+	// Narrow marks a pair found only within a birth year of a block too common to compare whole:
+	// such pairs agree on the year by construction, so EM leaves them out.
+	Narrow bool
 }
 
 // compareFn compares every weak record of a block with every account of it, or, under the
 // account model, every account of the block with every other. A block with more accounts than
-// MaxBlock (MaxAccountBlock under the account model) is too common a key to tell people apart: it
-// is skipped and counted. The pairs compared are counted per model.
+// MaxBlock is too common a key to tell people apart: it is skipped and counted. Under the account
+// model a name or handle that more than MaxAccountBlock accounts share is compared only within each
+// birth year, and a year of it still above the cap is skipped and counted. The pairs compared are
+// counted per model.
 type compareFn struct {
 	MaxBlock, MaxAccountBlock int
 
@@ -143,28 +154,82 @@ func (f *compareFn) ProcessElement(ctx context.Context, block string, iter func(
 	if len(weak) == 0 {
 		return
 	}
-	md, limit := models[weak[0].Model], f.MaxBlock
+	md := models[weak[0].Model]
+	guard := quality.Key{Source: Source, Stage: Stage, Measure: quality.Guard, Reason: "max_block:" + md.Name}
+	n := int64(0)
 	if md.Accounts {
-		accts, limit = weak, f.MaxAccountBlock
+		for _, group := range f.accountGroups(weak) {
+			if len(group) > f.MaxAccountBlock {
+				f.counts.Add(ctx, guard, 1)
+				continue
+			}
+			n += emitPairs(group, group, termFreq(block, len(weak), len(group) < len(weak)), emit)
+		}
+	} else {
+		if len(accts) == 0 {
+			return
+		}
+		if len(accts) > f.MaxBlock {
+			f.counts.Add(ctx, guard, 1)
+			return
+		}
+		n = emitPairs(weak, accts, pair{}, emit)
 	}
-	if len(accts) == 0 || (md.Accounts && len(accts) < 2) {
-		return
+	if n > 0 {
+		f.counts.Add(ctx, quality.Key{Source: Source, Stage: Stage, Measure: quality.Linked, Reason: "compared:" + md.Name}, n)
 	}
-	if len(accts) > limit {
-		f.counts.Add(ctx, quality.Key{Source: Source, Stage: Stage, Measure: quality.Guard, Reason: "max_block:" + md.Name}, 1)
-		return
+}
+
+// accountGroups splits an account model block into the groups compared whole: the block, or when
+// it holds more than MaxAccountBlock accounts, its accounts of each stated birth year.
+func (f *compareFn) accountGroups(accts []candidate) [][]candidate {
+	if len(accts) <= f.MaxAccountBlock {
+		return [][]candidate{accts}
 	}
+	byYear := map[string][]candidate{}
+	for _, a := range accts {
+		if y := a.Values[accountYear]; y != "" {
+			byYear[y] = append(byYear[y], a)
+		}
+	}
+	groups := make([][]candidate, 0, len(byYear))
+	for _, y := range slices.Sorted(maps.Keys(byYear)) {
+		if len(byYear[y]) > 1 {
+			groups = append(groups, byYear[y])
+		}
+	}
+	return groups
+}
+
+// termFreq is the template of an account model block's pairs: how many accounts share its name or
+// handle, and whether the pairs come from one year of it only.
+func termFreq(block string, size int, narrow bool) pair {
+	p := pair{Narrow: narrow}
+	switch {
+	case strings.HasPrefix(block, accountModel.Name+"/n|"):
+		p.NameFreq = int32(size)
+	case strings.HasPrefix(block, accountModel.Name+"/h|"):
+		p.HandleFreq = int32(size)
+	}
+	return p
+}
+
+// emitPairs compares every weak record with every account but itself, as copies of the template
+// pair, and returns the pairs emitted.
+func emitPairs(weak, accts []candidate, template pair, emit func(string, pair)) int64 {
 	n := int64(0)
 	for i := range weak {
 		for j := range accts {
 			if weak[i].Key == accts[j].Key {
 				continue
 			}
-			emit(weak[i].Key, pair{Model: weak[i].Model, Account: accts[j].Key, Vector: vectorString(compare(&weak[i], &accts[j]))})
+			p := template
+			p.Model, p.Account, p.Vector = weak[i].Model, accts[j].Key, vectorString(compare(&weak[i], &accts[j]))
+			emit(weak[i].Key, p)
 			n++
 		}
 	}
-	f.counts.Add(ctx, quality.Key{Source: Source, Stage: Stage, Measure: quality.Linked, Reason: "compared:" + md.Name}, n)
+	return n
 }
 
 func (f *compareFn) FinishBundle(_ func(string, pair), count func(string, int64)) {
@@ -187,22 +252,43 @@ func parseVector(s string) linkage.Vector {
 	return v
 }
 
-// distinctPairs drains a weak record's pairs, once per account (blocks overlap), sorted by account.
+// distinctPairs drains a weak record's pairs, once per account (blocks overlap), sorted by account:
+// the term frequencies of one account's pairs merge (the rarest shared name and handle), and the
+// pair is narrow only when every block found it so.
 func distinctPairs(iter func(*pair) bool) []pair {
-	var out []pair
+	var all []pair
 	var p pair
 	for iter(&p) {
+		all = append(all, p)
+	}
+	slices.SortFunc(all, func(a, b pair) int { return strings.Compare(a.Account, b.Account) })
+	var out []pair
+	for _, p := range all {
+		if n := len(out); n > 0 && out[n-1].Account == p.Account {
+			q := &out[n-1]
+			q.NameFreq, q.HandleFreq = rarest(q.NameFreq, p.NameFreq), rarest(q.HandleFreq, p.HandleFreq)
+			q.Narrow = q.Narrow && p.Narrow
+			continue
+		}
 		out = append(out, p)
 	}
-	slices.SortFunc(out, func(a, b pair) int { return strings.Compare(a.Account, b.Account) })
-	return slices.CompactFunc(out, func(a, b pair) bool { return a.Account == b.Account })
+	return out
+}
+
+// rarest is the smaller of two known term frequencies (0 is unknown).
+func rarest(a, b int32) int32 {
+	if a == 0 || (b != 0 && b < a) {
+		return b
+	}
+	return a
 }
 
 // patternsOf counts comparison vectors per model for EM: key "model/vector". Under the account
-// model each pair comes from both of its accounts; the one with the smaller key counts it.
+// model each pair comes from both of its accounts; the one with the smaller key counts it, and
+// narrow pairs are left out.
 func patternsOf(key string, iter func(*pair) bool, emit func(string, int64)) {
 	for _, p := range distinctPairs(iter) {
-		if models[p.Model].Accounts && p.Account < key {
+		if models[p.Model].Accounts && (p.Account < key || p.Narrow) {
 			continue
 		}
 		emit(fmt.Sprintf("%d/%s", p.Model, p.Vector), 1)
@@ -210,9 +296,10 @@ func patternsOf(key string, iter func(*pair) bool, emit func(string, int64)) {
 }
 
 // sample keeps, per model, the weak records and the accounts whose keys hash smallest: a
-// deterministic, mergeable sample of bounded size.
+// deterministic, mergeable sample of bounded size; and counts the weak records per model.
 type sample struct {
 	Weak, Accounts [][]candidate // per model
+	Counts         []int64       // weak records per model
 }
 
 // sampleFn combines candidates into a sample of K per model and side.
@@ -221,13 +308,14 @@ type sampleFn struct {
 }
 
 func (f *sampleFn) CreateAccumulator() sample {
-	return sample{Weak: make([][]candidate, len(models)), Accounts: make([][]candidate, len(models))}
+	return sample{Weak: make([][]candidate, len(models)), Accounts: make([][]candidate, len(models)), Counts: make([]int64, len(models))}
 }
 
 func (f *sampleFn) AddInput(a sample, c candidate) sample {
 	side := a.Accounts
 	if c.Weak {
 		side = a.Weak
+		a.Counts[c.Model]++
 	}
 	side[c.Model] = f.keep(append(side[c.Model], c))
 	return a
@@ -235,6 +323,7 @@ func (f *sampleFn) AddInput(a sample, c candidate) sample {
 
 func (f *sampleFn) MergeAccumulators(a, b sample) sample {
 	for m := range models {
+		a.Counts[m] += b.Counts[m]
 		a.Weak[m] = f.keep(append(a.Weak[m], b.Weak[m]...))
 		a.Accounts[m] = f.keep(append(a.Accounts[m], b.Accounts[m]...))
 	}
@@ -290,21 +379,85 @@ func (f *estimateFn) ProcessElement(_ []byte, hist func(*string, *int64) bool, s
 	if !samples(&smp) {
 		smp = (&sampleFn{}).CreateAccumulator()
 	}
-	params := make([]*linkage.Params, len(models))
+	fit := fitted{Params: make([]*linkage.Params, len(models)), Accounts: smp.Counts[accountModelIndex]}
 	for m, md := range models {
 		others := smp.Accounts[m]
 		if md.Accounts {
 			others = smp.Weak[m]
 		}
 		init := initialParams(md, smp.Weak[m], others, f.Config)
-		params[m], _ = linkage.EMPatterns(pats[m], init, linkage.EMConfig{MaxIterations: f.Config.MaxIterations, Tolerance: f.Config.Tolerance})
+		fit.Params[m], _ = linkage.EMPatterns(pats[m], init, linkage.EMConfig{MaxIterations: f.Config.MaxIterations, Tolerance: f.Config.Tolerance})
 	}
-	data, err := json.Marshal(params)
+	fit.Prior = accountPrior(fit.Params[accountModelIndex].Lambda, pats[accountModelIndex], fit.Accounts)
+	data, err := json.Marshal(fit)
 	if err != nil {
 		return fmt.Errorf("resolve: encode match parameters: %w", err)
 	}
 	emit(string(data))
 	return nil
+}
+
+// fitted is what scoring needs: each model's parameters, the accounts the account model compared,
+// and the account model's prior match probability of two random accounts.
+type fitted struct {
+	Params   []*linkage.Params
+	Accounts int64
+	Prior    float64
+}
+
+// accountPrior is the probability that two accounts drawn at random belong to one person: EM's
+// match share of the pairs compared, times those pairs, over all pairs of accounts. Scoring an
+// account pair against this prior, with the name's and handle's weights adjusted by how many
+// accounts share them (accountScore), does not depend on which blocks found the pair.
+func accountPrior(lambda float64, pats []linkage.Pattern, accounts int64) float64 {
+	compared := 0.0
+	for _, p := range pats {
+		compared += p.Count
+	}
+	all := float64(accounts) * float64(accounts-1) / 2
+	if all <= 0 {
+		return 0
+	}
+	return min(lambda*compared/all, 0.5)
+}
+
+// accountScore is the match probability of an account pair under the account model with the
+// term-frequency adjustment: an exact name or handle weighs log2(m / f), f being the share of
+// accounts that carry it, instead of the average u; the other fields weigh log2(m/u) as fitted.
+func accountScore(fit *fitted, v linkage.Vector, p pair) float64 {
+	params := fit.Params[accountModelIndex]
+	if fit.Prior <= 0 || fit.Accounts < 2 {
+		return 0
+	}
+	weight := math.Log2(fit.Prior / (1 - fit.Prior))
+	for f, l := range v {
+		if l == linkage.Missing {
+			continue
+		}
+		freq := int32(0)
+		switch {
+		case f != accountName:
+		case l == levelName:
+			freq = p.NameFreq
+		case l == levelHandle:
+			freq = p.HandleFreq
+		}
+		if freq > 0 {
+			weight += math.Log2(params.M[f][l] * float64(fit.Accounts) / float64(freq))
+		} else {
+			weight += params.Weight(f, int(l))
+		}
+	}
+	return 1 / (1 + math.Exp2(-weight))
+}
+
+// score is a pair's match probability under its model.
+func (fit *fitted) score(v linkage.Vector, p pair) float64 {
+	if models[p.Model].Accounts {
+		return accountScore(fit, v, p)
+	}
+	_, prob := fit.Params[p.Model].Score(v)
+	return prob
 }
 
 // initialParams starts EM: u from the level frequencies of random (weak, account) pairs of the
@@ -349,8 +502,8 @@ type scoreFn struct {
 	Threshold float64
 	Salt      clean.Options
 
-	salt   string
-	params []*linkage.Params
+	salt string
+	fit  *fitted
 }
 
 func (f *scoreFn) Setup() error {
@@ -360,12 +513,12 @@ func (f *scoreFn) Setup() error {
 }
 
 func (f *scoreFn) ProcessElement(ctx context.Context, weakKey string, iter func(*pair) bool, params func(*string) bool, facts func(string, node), count func(string, int64)) error {
-	if f.params == nil {
+	if f.fit == nil {
 		var data string
 		if !params(&data) {
 			return fmt.Errorf("resolve: no match parameters")
 		}
-		if err := json.Unmarshal([]byte(data), &f.params); err != nil {
+		if err := json.Unmarshal([]byte(data), &f.fit); err != nil {
 			return fmt.Errorf("resolve: decode match parameters: %w", err)
 		}
 	}
@@ -383,7 +536,7 @@ func (f *scoreFn) ProcessElement(ctx context.Context, weakKey string, iter func(
 		if !models[p.Model].evident(v) {
 			continue
 		}
-		_, prob := f.params[p.Model].Score(v)
+		prob := f.fit.score(v, p)
 		if prob > bestP {
 			best, bestP, second = p, prob, bestP
 		} else if prob > second {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -15,18 +16,19 @@ import (
 	"github.com/shopportraits/portraits/transforms/resolve/linkage"
 )
 
-// TestSelfCandidate prepares accounts for the account model: the handle comes from the e-mail,
-// else from an ASCII name, and initials are too short to be one.
+// TestSelfCandidate prepares accounts for the account model: the name with its handles (the
+// letters of the e-mail and of the name, the pinyin of a Chinese name both ways round), blocked on
+// the name and on each handle, and initials too short to be one.
 func TestSelfCandidate(t *testing.T) {
-	c := selfCandidate(schemas.User{UserID: "1", Name: "王 静", Email: "wang_jing88@qq.com", BirthYear: 1990, Gender: "female", City: "杭州市", RegistrationChannel: "app"})
-	if want := []string{"王静", "wangjing", "1990", "female", "杭州", "app"}; !reflect.DeepEqual(c.Values, want) {
+	c := selfCandidate(schemas.User{UserID: "1", Name: "王 静", Email: "wang_jing88@qq.com", Birthday: "1990-03-04", BirthYear: 1990, Gender: "female", City: "杭州市", RegistrationChannel: "app"})
+	if want := []string{"王静\tjingwang wangjing", "1990-03-04", "1990", "female", "杭州", "app"}; !reflect.DeepEqual(c.Values, want) {
 		t.Errorf("values %q, want %q", c.Values, want)
 	}
-	if want := []string{"account/n|王静", "account/h|wangjing"}; !reflect.DeepEqual(c.Blocks, want) || !c.Weak || c.Key != "account:1" {
+	if want := []string{"account/n|王静", "account/h|jingwang", "account/h|wangjing"}; !reflect.DeepEqual(c.Blocks, want) || !c.Weak || c.Key != "account:1" {
 		t.Errorf("candidate %+v, want blocks %q", c, want)
 	}
 	c = selfCandidate(schemas.User{UserID: "2", Name: "ZhangWei23", Email: "zw@163.com"})
-	if c.Values[1] != "zhangwei" || c.Values[2] != "" {
+	if c.Values[accountName] != "zhangwei23\tzhangwei" || c.Values[accountYear] != "" {
 		t.Errorf("handle from the name: %q", c.Values)
 	}
 	if c = selfCandidate(schemas.User{UserID: "3", Email: "zw@163.com"}); len(c.Blocks) != 0 {
@@ -34,23 +36,97 @@ func TestSelfCandidate(t *testing.T) {
 	}
 }
 
-// TestAccountEvidence links accounts only on an exact name or handle together with the same
-// stated birth year and city.
+// TestNamePinyin reads names of two to four Chinese characters, surnames as surnames, and nothing
+// else.
+func TestNamePinyin(t *testing.T) {
+	for name, want := range map[string][]string{
+		"潘华": {"pan", "hua"}, "曾伟": {"zeng", "wei"}, "单雪": {"shan", "xue"}, "欧阳娜娜": {"ou", "yang", "na", "na"},
+		"王": nil, "奶茶不加糖": nil, "Sunny": nil, "王a": nil, "": nil,
+	} {
+		if got := namePinyin(name); !reflect.DeepEqual(got, want) {
+			t.Errorf("namePinyin(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+// TestNameLevels compares names and handles: the same name, the same handle under another name
+// (a Chinese name and its pinyin in an e-mail, either way round), a similar handle, else.
+func TestNameLevels(t *testing.T) {
+	user := func(name, email string) string {
+		return selfCandidate(schemas.User{UserID: "x", Name: name, Email: email}).Values[accountName]
+	}
+	c := accountModel.Comparators[accountName]
+	for _, tc := range []struct {
+		a, b string
+		want int
+	}{
+		{user("潘华", ""), user("潘华", "x@qq.com"), levelName},
+		{user("潘华", ""), user("奶茶不加糖", "huapan120493@sina.com"), levelHandle},
+		{user("蔡平俊", ""), user("caipingjun21", ""), levelHandle},
+		{user("yuanhansi80", ""), user("Sunny", "yuanhansy@qq.com"), 2},
+		{user("潘华", ""), user("王磊", ""), 3},
+		{user("潘华", ""), user("奶茶不加糖", ""), 3},
+		{user("", ""), user("潘华", ""), linkage.Missing},
+	} {
+		if got := c.Compare(tc.a, tc.b); got != tc.want {
+			t.Errorf("Compare(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
+		if got := c.Compare(tc.b, tc.a); got != tc.want {
+			t.Errorf("Compare(%q, %q) = %d, want %d (reversed)", tc.b, tc.a, got, tc.want)
+		}
+	}
+}
+
+// TestAccountEvidence counts only an exact name or handle as direct evidence between accounts.
 func TestAccountEvidence(t *testing.T) {
-	a := selfCandidate(schemas.User{UserID: "1", Name: "欧阳娜娜", BirthYear: 1990, City: "杭州", Gender: "female"})
+	a := selfCandidate(schemas.User{UserID: "1", Name: "欧阳娜娜", Email: "nana.ouyang@qq.com", BirthYear: 1990, City: "杭州", Gender: "female"})
 	for name, tc := range map[string]struct {
 		u    schemas.User
 		want bool
 	}{
-		"name, year and city":   {schemas.User{UserID: "2", Name: "欧阳娜娜", BirthYear: 1990, City: "杭州市"}, true},
-		"handle, year and city": {schemas.User{UserID: "2", Name: "小可爱", Email: "x@qq.com", BirthYear: 1990, City: "杭州"}, false},
-		"another year":          {schemas.User{UserID: "2", Name: "欧阳娜娜", BirthYear: 1991, City: "杭州"}, false},
-		"no year":               {schemas.User{UserID: "2", Name: "欧阳娜娜", City: "杭州"}, false},
-		"no name":               {schemas.User{UserID: "2", BirthYear: 1990, City: "杭州"}, false},
+		"name":                       {schemas.User{UserID: "2", Name: "欧阳娜娜"}, true},
+		"handle":                     {schemas.User{UserID: "2", Name: "小可爱", Email: "ouyangnana@163.com"}, true},
+		"similar handle, year, city": {schemas.User{UserID: "2", Name: "小可爱", Email: "ouyangnan@163.com", BirthYear: 1990, City: "杭州"}, false},
+		"year and city":              {schemas.User{UserID: "2", BirthYear: 1990, City: "杭州"}, false},
 	} {
 		b := selfCandidate(tc.u)
 		if got := accountModel.evident(compare(&a, &b)); got != tc.want {
 			t.Errorf("%s: evident %v, want %v (vector %v)", name, got, tc.want, compare(&a, &b))
+		}
+	}
+}
+
+// TestAccountScore adjusts the name's weight by its term frequency: a rare name with the same
+// birth year and city links two accounts, a name 100 accounts share does not unless the birthday
+// agrees too; the prior is EM's match share scaled from the pairs compared to all pairs.
+func TestAccountScore(t *testing.T) {
+	params := initialParams(accountModel, nil, nil, DefaultConfig().Match)
+	params.M = [][]float64{{0.35, 0.6, 0.03, 0.02}, {0.98, 0.02}, {0.98, 0.01, 0.01}, {0.99, 0.01}, {0.99, 0.01}, {0.85, 0.15}}
+	params.U = [][]float64{{0.35, 0.6, 0.03, 0.02}, {0.001, 0.999}, {0.03, 0.06, 0.91}, {0.9, 0.1}, {0.04, 0.96}, {0.4, 0.6}}
+	params.Lambda = 0.05
+	pats := []linkage.Pattern{{Count: 60_000}, {Count: 40_000}}
+	fit := &fitted{Params: []*linkage.Params{nil, nil, params}, Accounts: 100_000}
+	fit.Prior = accountPrior(params.Lambda, pats, fit.Accounts)
+	if want := 0.05 * 100_000 / (100_000 * 99_999 / 2.0); math.Abs(fit.Prior-want) > 1e-12 {
+		t.Fatalf("prior %g, want %g", fit.Prior, want)
+	}
+	const M = linkage.Missing
+	for _, tc := range []struct {
+		name string
+		v    linkage.Vector
+		p    pair
+		link bool
+	}{
+		{"rare name, year, city", linkage.Vector{levelName, M, 0, M, 0, 0}, pair{NameFreq: 2}, true},
+		{"common name, year, city", linkage.Vector{levelName, M, 0, M, 0, 0}, pair{NameFreq: 100}, false},
+		{"common name, birthday, year", linkage.Vector{levelName, 0, 0, M, M, 0}, pair{NameFreq: 100}, true},
+		{"rare handle, year, city", linkage.Vector{levelHandle, M, 0, M, 0, 0}, pair{HandleFreq: 2}, true},
+		{"rare name, another year", linkage.Vector{levelName, M, 2, M, 0, 0}, pair{NameFreq: 2}, false},
+		{"rare name alone", linkage.Vector{levelName, M, M, M, M, M}, pair{NameFreq: 2}, false},
+	} {
+		p := pair{Model: accountModelIndex, NameFreq: tc.p.NameFreq, HandleFreq: tc.p.HandleFreq}
+		if got := fit.score(tc.v, p) >= DefaultConfig().Match.Threshold; got != tc.link {
+			t.Errorf("%s: score %.4f, want link %v", tc.name, fit.score(tc.v, p), tc.link)
 		}
 	}
 }
@@ -60,8 +136,8 @@ func TestAccountEvidence(t *testing.T) {
 // should: name, year and city alike is a match, the name alone is not.
 func TestAccountModelEM(t *testing.T) {
 	md := accountModel
-	trueM := [][]float64{{0.6, 0.4}, {0.5, 0.1, 0.4}, {0.85, 0.1, 0.05}, {0.95, 0.05}, {0.9, 0.1}, {0.6, 0.4}}
-	trueU := [][]float64{{0.3, 0.7}, {0.2, 0.05, 0.75}, {0.03, 0.06, 0.91}, {0.5, 0.5}, {0.05, 0.95}, {0.4, 0.6}}
+	trueM := [][]float64{{0.35, 0.5, 0.1, 0.05}, {0.7, 0.3}, {0.85, 0.1, 0.05}, {0.95, 0.05}, {0.9, 0.1}, {0.6, 0.4}}
+	trueU := [][]float64{{0.3, 0.5, 0.05, 0.15}, {0.002, 0.998}, {0.03, 0.06, 0.91}, {0.5, 0.5}, {0.05, 0.95}, {0.4, 0.6}}
 	rng := rand.New(rand.NewPCG(7, 11))
 	draw := func(p []float64) int8 {
 		x := rng.Float64()
@@ -105,45 +181,49 @@ func TestAccountModelEM(t *testing.T) {
 	if _, p := params.Score(linkage.Vector{0, linkage.Missing, 0, 0, 0, 0}); p < 0.95 {
 		t.Errorf("name, year, gender, city and channel alike score %.3f", p)
 	}
-	if _, p := params.Score(linkage.Vector{0, linkage.Missing, 2, 1, 1, 1}); p > 0.05 {
+	if _, p := params.Score(linkage.Vector{0, 1, 2, 1, 1, 1}); p > 0.05 {
 		t.Errorf("the name alone scores %.3f", p)
 	}
 }
 
-// TestResolveSecondAccounts joins second accounts that share nothing with the first but a rare
-// name, the birth year and the city, and leaves apart namesakes born in other years or living
-// elsewhere, and accounts named like more than max_account_block others.
+// TestResolveSecondAccounts joins second accounts that share nothing with the first but the name
+// (or its pinyin), the birthday and the city, among a thousand other accounts whose names often
+// repeat; it leaves apart the namesakes among them, and accounts named like more than
+// max_account_block others born the same year.
 func TestResolveSecondAccounts(t *testing.T) {
 	p, s := beam.NewPipelineWithRoot()
-	user := func(uid, name string, year int32, city string) schemas.User {
-		return schemas.User{UserID: uid, Name: name, BirthYear: year, City: city, Gender: "female", RegistrationChannel: "app"}
-	}
 	surnames, given := []rune("王李张刘陈杨赵黄"), []rune("芳娜敏静丽艳娟霞婷雪")
 	cities := []string{"杭州", "成都", "北京", "广州", "西安"}
+	rng := rand.New(rand.NewPCG(3, 5))
 	var rows []any
 	owner := map[string]string{}
 	add := func(u schemas.User, person string) {
 		rows = append(rows, u)
 		owner["account:"+u.UserID] = "account:" + person
+		if u.Email != "" {
+			owner["email:"+u.Email] = "account:" + person
+		}
 	}
-	for i := range 60 {
-		name := string(surnames[i%len(surnames)]) + string(given[i/len(surnames)%len(given)]) + string(given[i%len(given)])
-		year, city := int32(1960+i%40), cities[i%len(cities)]
-		a, b := fmt.Sprintf("a%02d", i), fmt.Sprintf("b%02d", i)
-		switch {
-		case i < 20: // one person's two accounts
-			add(user(a, name, year, city), a)
-			add(user(b, name+" ", year, city+"市"), a)
-		case i < 40: // namesakes born in other years
-			add(user(a, name, year, city), a)
-			add(user(b, name, year+5, city), b)
-		default: // namesakes in other cities
-			add(user(a, name, year, city), a)
-			add(user(b, name, year, cities[(i+1)%len(cities)]), b)
+	user := func(uid string) schemas.User {
+		name := string(surnames[rng.IntN(len(surnames))]) + string(given[rng.IntN(len(given))]) + string(given[rng.IntN(len(given))])
+		year := 1960 + rng.IntN(40)
+		return schemas.User{UserID: uid, Name: name, BirthYear: int32(year), Birthday: fmt.Sprintf("%d-%02d-%02d", year, 1+rng.IntN(12), 1+rng.IntN(28)),
+			City: cities[rng.IntN(len(cities))], Gender: "female", RegistrationChannel: "app"}
+	}
+	for i := range 1000 {
+		u := user(fmt.Sprintf("a%04d", i))
+		add(u, u.UserID)
+		if i%50 == 0 { // one person's second account: the name, or its pinyin in the e-mail
+			b := u
+			b.UserID, b.City = fmt.Sprintf("b%04d", i), u.City+"市"
+			if i%100 == 0 {
+				b.Name, b.Email = "奶茶不加糖", strings.Join(namePinyin(u.Name), "")+"88@qq.com"
+			}
+			add(b, u.UserID)
 		}
 	}
 	for i := range DefaultConfig().Match.MaxAccountBlock + 1 {
-		add(user(fmt.Sprintf("m%02d", i), "橘子汽水", 2000, "上海"), fmt.Sprintf("m%02d", i))
+		add(schemas.User{UserID: fmt.Sprintf("m%02d", i), Name: "橘子汽水", BirthYear: 2000, Birthday: "2000-01-01", City: "上海"}, fmt.Sprintf("m%02d", i))
 	}
 	out := night(s, rows, nil, nil)
 	var want []string
