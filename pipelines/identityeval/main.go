@@ -70,5 +70,7 @@ func evaluate(ctx context.Context, w io.Writer, run, truthFile string, salt clea
 	fmt.Fprintf(w, "all identifiers:    precision %.4f  recall %.4f  F1 %.4f\n", ev.Precision, ev.Recall, ev.F1)
 	fmt.Fprintf(w, "linked identifiers: precision %.4f  recall %.4f  F1 %.4f  (%d identifiers that no record links to another left out)\n",
 		ev.Linked.Precision, ev.Linked.Recall, ev.Linked.F1, ev.Alone)
+	fmt.Fprintf(w, "placeable:          precision %.4f  recall %.4f  F1 %.4f  (linked identifiers, and every post and ticket)\n",
+		ev.Placeable.Precision, ev.Placeable.Recall, ev.Placeable.F1)
 	return nil
 }

@@ -28,6 +28,9 @@ type Evaluation struct {
 	// scores the others only.
 	Alone  int
 	Linked linkage.Pairwise
+	// Placeable scores the linked identifiers and every post and ticket, placed or not: the records
+	// the probabilistic models are meant to place count against recall when they stay alone.
+	Placeable linkage.Pairwise
 	// Nobody counts the map's posts that no true person wrote.
 	Nobody int
 }
@@ -77,7 +80,7 @@ func Evaluate(truth io.Reader, links []schemas.IdentityLink, salt string) (Evalu
 		keys = append(keys, key)
 	}
 	var ev Evaluation
-	var truthIDs, predicted, linkedTruth, linkedPredicted []string
+	var truthIDs, predicted, linkedTruth, linkedPredicted, placeableTruth, placeablePredicted []string
 	found := map[string]bool{}
 	for _, key := range keys {
 		if ambiguous[key] {
@@ -92,6 +95,11 @@ func Evaluate(truth io.Reader, links []schemas.IdentityLink, salt string) (Evalu
 		found[hash] = true
 		truthIDs = append(truthIDs, owner[key])
 		predicted = append(predicted, person)
+		typ, _ := identity.Split(key)
+		if !alone[person] || typ == identity.Post || typ == identity.Ticket {
+			placeableTruth = append(placeableTruth, owner[key])
+			placeablePredicted = append(placeablePredicted, person)
+		}
 		if alone[person] {
 			ev.Alone++
 			continue
@@ -111,6 +119,7 @@ func Evaluate(truth io.Reader, links []schemas.IdentityLink, salt string) (Evalu
 	ev.Identifiers = len(truthIDs)
 	ev.Pairwise = linkage.PairwiseScores(truthIDs, predicted)
 	ev.Linked = linkage.PairwiseScores(linkedTruth, linkedPredicted)
+	ev.Placeable = linkage.PairwiseScores(placeableTruth, placeablePredicted)
 	return ev, nil
 }
 

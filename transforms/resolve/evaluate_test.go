@@ -1,0 +1,40 @@
+package resolve
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/resolve/identity"
+)
+
+// TestEvaluate scores a map against a truth file: a device only used logged out is left out of the
+// linked figure, a post left alone is left out of it too but counts against the placeable one.
+func TestEvaluate(t *testing.T) {
+	truth := "person_id,kind,value\n" +
+		"P1,uid,1\nP1,phone_e164,+8613812345678\nP1,device_id,d1\nP1,post_id,p1\n" +
+		"P2,uid,2\nP2,email,b@qq.com\n"
+	link := func(typ, value, person, how string) schemas.IdentityLink {
+		return schemas.IdentityLink{IDType: typ, IDHash: nodeHash("s", identity.Key(typ, value)), PersonID: person, LinkedBy: how}
+	}
+	links := []schemas.IdentityLink{
+		link(identity.Account, "1", "A", "deterministic"), link(identity.Phone, "+8613812345678", "A", "deterministic"),
+		link(identity.Device, "d1", "D", "alone"), link(identity.Post, "dianping:p1", "Q", "alone"),
+		link(identity.Account, "2", "B", "deterministic"), link(identity.Email, "b@qq.com", "B", "deterministic"),
+	}
+	ev, err := Evaluate(strings.NewReader(truth), links, "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// True pairs: P1 has 4 identifiers (6 pairs), P2 two (1 pair); found: A-A and B-B.
+	if ev.Identifiers != 6 || ev.Alone != 2 || ev.True != 7 || ev.Correct != 2 || ev.Precision != 1 {
+		t.Errorf("all: %+v", ev)
+	}
+	if ev.Linked.True != 2 || ev.Linked.Recall != 1 {
+		t.Errorf("linked: %+v", ev.Linked)
+	}
+	// Placeable: account, phone and post of P1 (3 pairs) and P2's pair; 2 found.
+	if ev.Placeable.True != 4 || ev.Placeable.Correct != 2 || ev.Placeable.Recall != 0.5 {
+		t.Errorf("placeable: %+v", ev.Placeable)
+	}
+}
