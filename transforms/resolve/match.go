@@ -24,8 +24,8 @@ import (
 // Match links weak records to accounts with three Fellegi-Sunter models: tickets that name no
 // account (the caller's name and a phone that may be mistyped), review-site posts (nickname, city
 // and a partial phone), and accounts with each other (a second account that shares no phone,
-// e-mail or device with the first: name or handle, birth year, gender, city, channel). Candidate
-// pairs come from blocking (accounts are blocked for tickets and posts only on keys some weak
+// e-mail or device with the first: name or handle, birthday, birth year, gender, city, channel).
+// Candidate pairs come from blocking (accounts are blocked for tickets and posts only on keys some weak
 // record has, so the shuffle stays the size of the weak records' neighbourhoods; accounts are
 // blocked with each other on their name and each handle, a name more than MaxAccountBlock
 // accounts share only within a birth year). m and u are estimated per model by EM over the
