@@ -64,6 +64,11 @@ type FieldConfig struct {
 	Edits int `yaml:"edits"`
 	// Relative makes numeric thresholds relative to the larger absolute value.
 	Relative bool `yaml:"relative"`
+	// TermFrequency adjusts the weight of an exact agreement by how common the value is: by
+	// log2(s / f), f being the share of records with the value and s the chance that two random
+	// records agree (the sum of the squared shares), so a rare surname weighs more than a common one
+	// and a value of average frequency keeps the fitted weight.
+	TermFrequency bool `yaml:"term_frequency"`
 }
 
 // BlockingRule makes candidate pairs of the records that agree on every key. A key is a column

@@ -221,9 +221,10 @@ func (l *Linker) Link(rows [][]string) (*Result, error) {
 	t4 := time.Now()
 	st.Estimate = t4.Sub(t3)
 
+	tf := l.termFrequencies(recs)
 	var kept []Pair
 	for i, v := range vectors {
-		if l.Accept(params, v) {
+		if l.accept(params, v, tf.adjustment(v, &recs[pairs[i].A])) {
 			kept = append(kept, pairs[i])
 		}
 	}
@@ -245,13 +246,63 @@ func (l *Linker) Link(rows [][]string) (*Result, error) {
 	return &Result{IDs: ids, ClusterIDs: clusters, Params: params, Stats: st}, nil
 }
 
-// Accept reports whether a comparison vector is a match under the configured threshold.
-func (l *Linker) Accept(p *Params, v Vector) bool {
-	w, prob := p.Score(v)
+// accept reports whether a comparison vector is a match under the configured threshold, with
+// adjust bits added to its weight (the term-frequency adjustment).
+func (l *Linker) accept(p *Params, v Vector, adjust float64) bool {
+	w, _ := p.Score(v)
+	w += adjust
 	if t := l.cfg.Threshold.Weight; t != nil {
 		return w >= *t
 	}
-	return prob >= *l.cfg.Threshold.Probability
+	prior := math.Log2(p.Lambda / (1 - p.Lambda))
+	return 1/(1+math.Exp2(-(w+prior))) >= *l.cfg.Threshold.Probability
+}
+
+// termFreqs are the value counts of the fields with term_frequency (nil for the others).
+type termFreqs struct {
+	counts []map[string]int
+	total  []int
+	agree  []float64 // the chance that two random records agree on the field
+}
+
+// termFrequencies counts the values of the fields with term_frequency over recs.
+func (l *Linker) termFrequencies(recs []Record) termFreqs {
+	n := len(l.cfg.Fields)
+	tf := termFreqs{counts: make([]map[string]int, n), total: make([]int, n), agree: make([]float64, n)}
+	for f, fc := range l.cfg.Fields {
+		if !fc.TermFrequency {
+			continue
+		}
+		counts := map[string]int{}
+		for i := range recs {
+			if v := recs[i].Values[f]; v != "" {
+				counts[v]++
+				tf.total[f]++
+			}
+		}
+		for _, c := range counts {
+			share := float64(c) / float64(tf.total[f])
+			tf.agree[f] += share * share
+		}
+		tf.counts[f] = counts
+	}
+	return tf
+}
+
+// adjustment is the term-frequency adjustment in bits of a pair with comparison vector v, a being
+// one of its records: for each term_frequency field on which the pair agrees exactly,
+// log2(agree / share of the value).
+func (tf termFreqs) adjustment(v Vector, a *Record) float64 {
+	adjust := 0.0
+	for f, counts := range tf.counts {
+		if counts == nil || v[f] != 0 {
+			continue
+		}
+		if c := counts[a.Values[f]]; c > 0 {
+			adjust += math.Log2(tf.agree[f] * float64(tf.total[f]) / float64(c))
+		}
+	}
+	return adjust
 }
 
 // Score returns the total match weight of v (the sum of log2(m/u) over the non-missing fields)

@@ -2,6 +2,7 @@ package linkage
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -173,4 +174,42 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// TestTermFrequency adjusts an exact agreement by how common the value is: a surname two records
+// share gains log2(s/f) bits, one a hundred share about nothing, a field without term_frequency and
+// a pair that does not agree exactly keep their weight.
+func TestTermFrequency(t *testing.T) {
+	l := mustLinker(t, `id_column: id
+fields:
+  - {name: last, compare: exact, term_frequency: true}
+  - {name: city, compare: exact}
+blocking:
+  - {keys: [last]}
+threshold: {weight: 10}
+`, []string{"id", "last", "city"})
+	var recs []Record
+	for i := range 100 {
+		recs = append(recs, l.Normalize([]string{fmt.Sprint("s", i), "Smith", "Leeds"}))
+	}
+	recs = append(recs, l.Normalize([]string{"z1", "Zyx", "Leeds"}), l.Normalize([]string{"z2", " zyx ", "Leeds"}))
+	tf := l.termFrequencies(recs)
+	agree := (100.0/102)*(100.0/102) + (2.0/102)*(2.0/102)
+	if math.Abs(tf.agree[0]-agree) > 1e-12 || tf.counts[1] != nil {
+		t.Fatalf("agree %g, want %g; counts of city %v", tf.agree[0], agree, tf.counts[1])
+	}
+	for _, tc := range []struct {
+		v    Vector
+		a    *Record
+		want float64
+	}{
+		{Vector{0, 0}, &recs[100], math.Log2(agree * 102 / 2)},
+		{Vector{0, 0}, &recs[0], math.Log2(agree * 102 / 100)},
+		{Vector{1, 0}, &recs[100], 0},
+		{Vector{Missing, 0}, &recs[100], 0},
+	} {
+		if got := tf.adjustment(tc.v, tc.a); math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("adjustment(%v, %q) = %.4f, want %.4f", tc.v, tc.a.Values[0], got, tc.want)
+		}
+	}
 }
