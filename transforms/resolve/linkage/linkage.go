@@ -254,8 +254,7 @@ func (l *Linker) accept(p *Params, v Vector, adjust float64) bool {
 	if t := l.cfg.Threshold.Weight; t != nil {
 		return w >= *t
 	}
-	prior := math.Log2(p.Lambda / (1 - p.Lambda))
-	return 1/(1+math.Exp2(-(w+prior))) >= *l.cfg.Threshold.Probability
+	return p.Probability(w) >= *l.cfg.Threshold.Probability
 }
 
 // termFreqs are the value counts of the fields with term_frequency (nil for the others).
@@ -314,6 +313,12 @@ func (p *Params) Score(v Vector) (weight, probability float64) {
 		}
 		weight += p.Weight(f, int(lv))
 	}
+	return weight, p.Probability(weight)
+}
+
+// Probability is the posterior match probability of a pair of total match weight w given the match
+// share Lambda.
+func (p *Params) Probability(w float64) float64 {
 	prior := math.Log2(p.Lambda / (1 - p.Lambda))
-	return weight, 1 / (1 + math.Exp2(-(weight + prior)))
+	return 1 / (1 + math.Exp2(-(w + prior)))
 }
