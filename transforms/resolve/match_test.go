@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -13,6 +14,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/resolve/linkage"
 )
 
@@ -232,4 +234,36 @@ func TestResolveSecondAccounts(t *testing.T) {
 	}
 	passert.EqualsList(s, beam.ParDo(s, pairString, out.Identity), want)
 	ptest.RunAndValidate(t, p)
+}
+
+// TestCompareNarrowsCommonNames compares a name more than max_account_block accounts share only
+// within each birth year, marks those pairs narrow with the name's frequency, and counts a year
+// still over the cap as the guard.
+func TestCompareNarrowsCommonNames(t *testing.T) {
+	f := &compareFn{MaxBlock: 2000, MaxAccountBlock: 3}
+	f.StartBundle(context.Background(), nil, nil)
+	var accts []candidate
+	for i, year := range []int32{1990, 1990, 1991, 1992, 1993, 1994, 1994, 1994, 1994, 0} {
+		accts = append(accts, selfCandidate(schemas.User{UserID: fmt.Sprint(i), Name: "王伟", BirthYear: year}))
+	}
+	i := 0
+	iter := func(c *candidate) bool {
+		if i == len(accts) {
+			return false
+		}
+		*c, i = accts[i], i+1
+		return true
+	}
+	var got []string
+	f.ProcessElement(context.Background(), "account/n|王伟", iter, func(k string, p pair) {
+		got = append(got, fmt.Sprintf("%s>%s narrow=%v name=%d handle=%d", k, p.Account, p.Narrow, p.NameFreq, p.HandleFreq))
+	}, nil)
+	want := []string{"account:0>account:1 narrow=true name=10 handle=0", "account:1>account:0 narrow=true name=10 handle=0"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("pairs %q, want %q", got, want)
+	}
+	guard := quality.Key{Source: Source, Stage: Stage, Measure: quality.Guard, Reason: "max_block:account"}
+	if f.counts[guard] != 1 {
+		t.Errorf("guard counted %d, want 1 (1994 has four accounts): %v", f.counts[guard], f.counts)
+	}
 }
