@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	cloud.google.com/go/bigquery v1.86.2
+	cloud.google.com/go/storage v1.67.1
 	github.com/adrg/strutil v0.3.1
 	github.com/apache/beam/sdks/v2 v2.77.0
 	github.com/buger/jsonparser v1.1.1
@@ -34,7 +35,6 @@ require (
 	cloud.google.com/go/iam v1.14.0 // indirect
 	cloud.google.com/go/monitoring v1.30.0 // indirect
 	cloud.google.com/go/profiler v0.6.0 // indirect
-	cloud.google.com/go/storage v1.67.1 // indirect
 	github.com/GoogleCloudPlatform/opentelemetry-operations-go/detectors/gcp v1.34.0 // indirect
 	github.com/GoogleCloudPlatform/opentelemetry-operations-go/exporter/metric v0.57.0 // indirect
 	github.com/GoogleCloudPlatform/opentelemetry-operations-go/internal/resourcemapping v0.57.0 // indirect

@@ -42,7 +42,7 @@ func Describe(w io.Writer, plan *publish.Plan, cfg Config) error {
 			if plan.Remote() {
 				pr("    load     %s", u)
 			} else {
-				pr("    upload   %s -> %s", t.Files[i], u)
+				pr("    upload   %s -> %s, removed after", t.Files[i], u)
 			}
 		}
 		pr("    into     %s (PARQUET, WRITE_TRUNCATE), dropped after", cfg.qualified(publish.Restricted, stagingTable(plan, t.Name)))

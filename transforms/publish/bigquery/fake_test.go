@@ -41,6 +41,7 @@ type fake struct {
 	jobs     map[string]*bq.Job
 	polls    map[string]int
 	objects  map[string][]byte // gs://bucket/name
+	uploads  map[string][]byte // every upload, removed or not
 	calls    []string
 
 	// running is how many polls of a job answer RUNNING before it is DONE.
@@ -57,7 +58,7 @@ type content struct {
 func newFake(t *testing.T) (*fake, *bigquery.Client) {
 	f := &fake{t: t, project: "test-project", datasets: map[string]*bq.Dataset{}, tables: map[string]*bq.Table{},
 		parts: map[string]map[string]content{}, staged: map[string]content{}, catalogs: map[string][]catalogRow{},
-		jobs: map[string]*bq.Job{}, polls: map[string]int{}, objects: map[string][]byte{}, running: 1}
+		jobs: map[string]*bq.Job{}, polls: map[string]int{}, objects: map[string][]byte{}, uploads: map[string][]byte{}, running: 1}
 	srv := httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(srv.Close)
 	t.Setenv("STORAGE_EMULATOR_HOST", srv.Listener.Addr().String())
@@ -98,6 +99,7 @@ var (
 	tablePath   = regexp.MustCompile(`^/bigquery/v2/projects/([^/]+)/datasets/([^/]+)/tables(?:/([^/]+))?$`)
 	jobPath     = regexp.MustCompile(`^/bigquery/v2/projects/([^/]+)/jobs(?:/([^/]+))?$`)
 	uploadPath  = regexp.MustCompile(`^/upload/storage/v1/b/([^/]+)/o$`)
+	objectPath  = regexp.MustCompile(`^/storage/v1/b/([^/]+)/o/(.+)$`)
 )
 
 func (f *fake) serve(w http.ResponseWriter, r *http.Request) {
@@ -105,6 +107,17 @@ func (f *fake) serve(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	if m := uploadPath.FindStringSubmatch(r.URL.Path); m != nil && r.Method == http.MethodPost {
 		f.upload(w, r, m[1])
+		return
+	}
+	if m := objectPath.FindStringSubmatch(r.URL.Path); m != nil && r.Method == http.MethodDelete {
+		uri := "gs://" + m[1] + "/" + m[2]
+		if _, ok := f.objects[uri]; !ok {
+			apiError(w, http.StatusNotFound, "No such object: "+uri)
+			return
+		}
+		f.log("DELETE object %s", uri)
+		delete(f.objects, uri)
+		w.WriteHeader(http.StatusNoContent)
 		return
 	}
 	if m := tablePath.FindStringSubmatch(r.URL.Path); m != nil {
@@ -318,7 +331,7 @@ func (f *fake) upload(w http.ResponseWriter, r *http.Request, bucket string) {
 	}
 	uri := "gs://" + bucket + "/" + meta.Name
 	f.log("POST upload %s (%d bytes)", uri, len(data))
-	f.objects[uri] = data
+	f.objects[uri], f.uploads[uri] = data, data
 	reply(w, map[string]any{"bucket": bucket, "name": meta.Name, "size": fmt.Sprint(len(data))})
 }
 

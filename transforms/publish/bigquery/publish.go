@@ -87,7 +87,8 @@ func (p *publisher) ensureDataset(ctx context.Context, z publish.Zone) error {
 	return nil
 }
 
-// table publishes one table: its zone tables, staging, load, replace, and the staging table dropped.
+// table publishes one table: its zone tables, staging, load, replace, and the staging table and the
+// staged copies of a local run's files removed.
 func (p *publisher) table(ctx context.Context, t publish.Table) error {
 	for _, z := range publish.Zones {
 		if zt, ok := t.In(z); ok {
@@ -136,7 +137,7 @@ func (p *publisher) table(ctx context.Context, t publish.Table) error {
 	if err := staging.Delete(ctx); err != nil && !notFound(err) {
 		return fmt.Errorf("table %s: dropping %s: %w", t.Name, staging.FullyQualifiedName(), err)
 	}
-	return nil
+	return unstage(ctx, p.plan, t, uris)
 }
 
 func (p *publisher) jobID(table, step string) bigquery.JobIDConfig {

@@ -117,8 +117,11 @@ func TestPublishLocalRun(t *testing.T) {
 			t.Fatal(err)
 		}
 		uri := "gs://stage/portraits/dt=" + date + "/" + tb.Name + "/part-00000.parquet"
-		if got, ok := f.objects[uri]; !ok || string(got) != string(local) {
+		if got, ok := f.uploads[uri]; !ok || string(got) != string(local) {
 			t.Errorf("%s not uploaded as is (%d bytes, want %d)", uri, len(got), len(local))
+		}
+		if _, left := f.objects[uri]; left {
+			t.Errorf("staged %s left behind", uri)
 		}
 		for _, z := range publish.Zones {
 			if _, held := tb.In(z); !held {
@@ -342,7 +345,7 @@ func TestDescribeCallsNothing(t *testing.T) {
 	out := b.String()
 	for _, want := range []string{
 		"test-project:shop_analytics", "test-project:shop_restricted",
-		"upload   " + filepath.Join(plan.Dir, "users", "part-00000.parquet") + " -> gs://stage/portraits/dt=2026-11-21/users/part-00000.parquet",
+		"upload   " + filepath.Join(plan.Dir, "users", "part-00000.parquet") + " -> gs://stage/portraits/dt=2026-11-21/users/part-00000.parquet, removed after",
 		"`test-project.shop_restricted._staging_users_20261121` (PARQUET, WRITE_TRUNCATE)",
 		"analytics  `test-project.shop_analytics.users` partition 20261121, 11 columns, without phone_hash, phone_masked, email_hash",
 		"analytics  not held", "clustered by person_id",

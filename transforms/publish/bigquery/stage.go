@@ -2,11 +2,13 @@ package bigquery
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
+	"cloud.google.com/go/storage"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	// Beam's gs:// filesystem, through which local files are staged.
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/gcs"
@@ -49,6 +51,37 @@ func stage(ctx context.Context, p *publish.Plan, t publish.Table, uris []string)
 		if err := upload(ctx, src, uris[i]); err != nil {
 			return fmt.Errorf("table %s: staging %s: %w", t.Name, src, err)
 		}
+	}
+	return nil
+}
+
+// unstage removes a local run's staged copies of one table once its partitions hold them: the run's
+// own folder keeps the files, and the staging prefix would otherwise grow by a run every night. A
+// copy already gone is no error (a retried publish).
+func unstage(ctx context.Context, p *publish.Plan, t publish.Table, uris []string) error {
+	if p.Remote() {
+		return nil
+	}
+	for _, u := range uris {
+		if err := remove(ctx, u); err != nil {
+			return fmt.Errorf("table %s: removing the staged %s: %w", t.Name, u, err)
+		}
+	}
+	return nil
+}
+
+func remove(ctx context.Context, uri string) error {
+	fs, err := filesystem.New(ctx, uri)
+	if err != nil {
+		return err
+	}
+	defer fs.Close()
+	r, ok := fs.(filesystem.Remover)
+	if !ok {
+		return fmt.Errorf("the filesystem of %s cannot remove files", uri)
+	}
+	if err := r.Remove(ctx, uri); err != nil && !errors.Is(err, storage.ErrObjectNotExist) {
+		return err
 	}
 	return nil
 }
