@@ -17,6 +17,8 @@ import (
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/local"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/google/uuid"
+
+	"github.com/shopportraits/portraits/transforms/sink"
 )
 
 // CSVFolder is the folder of the activation files inside a run folder (OUTPUT/dt=DATE).
@@ -97,8 +99,8 @@ func (f *writeCSVFn) ProcessElement(ctx context.Context, segment string, iter fu
 	data, n := csvContent(lines)
 	name := segment + ".csv"
 	tmp := f.Dir + "/." + segment + "." + uuid.NewString() + ".tmp"
-	if err := writeFile(ctx, tmp, data); err != nil {
-		return err
+	if err := sink.WriteFile(ctx, tmp, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+		return fmt.Errorf("segment: %w", err)
 	}
 	if err := renameFile(ctx, tmp, f.Dir+"/"+name); err != nil {
 		return err
@@ -145,27 +147,6 @@ func (f *settleCSVFn) ProcessElement(ctx context.Context, _ []byte, written func
 	sort.Slice(files, func(i, j int) bool { return files[i].Segment < files[j].Segment })
 	for _, a := range files {
 		emit(a)
-	}
-	return nil
-}
-
-// writeFile writes a file through Beam's filesystem.
-func writeFile(ctx context.Context, file string, data []byte) error {
-	fs, err := filesystem.New(ctx, file)
-	if err != nil {
-		return fmt.Errorf("segment: %s: %w", file, err)
-	}
-	defer fs.Close()
-	w, err := fs.OpenWrite(ctx, file)
-	if err != nil {
-		return fmt.Errorf("segment: create %s: %w", file, err)
-	}
-	if _, err := io.Copy(w, bytes.NewReader(data)); err != nil {
-		w.Close()
-		return fmt.Errorf("segment: write %s: %w", file, err)
-	}
-	if err := w.Close(); err != nil {
-		return fmt.Errorf("segment: close %s: %w", file, err)
 	}
 	return nil
 }

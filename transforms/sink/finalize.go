@@ -126,7 +126,7 @@ func finalize(ctx context.Context, cfg Config, infos []FileInfo, extras []Extra,
 	if err != nil {
 		return fmt.Errorf("sink: manifest: %w", err)
 	}
-	return writeWith(ctx, join(dir, ManifestName), func(w io.Writer) error {
+	return WriteFile(ctx, join(dir, ManifestName), func(w io.Writer) error {
 		_, err := w.Write(append(data, '\n'))
 		return err
 	})
@@ -138,7 +138,7 @@ func writeEmpty(ctx context.Context, table, path string) error {
 	if err != nil {
 		return fmt.Errorf("sink: %w", err)
 	}
-	if err := writeWith(ctx, path, t.NewBuffer().Flush); err != nil {
+	if err := WriteFile(ctx, path, t.NewBuffer().Flush); err != nil {
 		return fmt.Errorf("sink: table %s: %w", table, err)
 	}
 	return nil

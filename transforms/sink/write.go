@@ -108,15 +108,16 @@ func (f *writeFn) flush(ctx context.Context, emit func(FileInfo)) error {
 		return nil
 	}
 	path := join(f.Config.tempDir(), f.Table, uuid.NewString()+".parquet")
-	if err := writeWith(ctx, path, f.buf.Flush); err != nil {
+	if err := WriteFile(ctx, path, f.buf.Flush); err != nil {
 		return fmt.Errorf("sink: table %s: %w", f.Table, err)
 	}
 	emit(FileInfo{Table: f.Table, TempPath: path, Rows: n})
 	return nil
 }
 
-// writeWith streams a file through Beam's filesystem; the file exists only once fill succeeded.
-func writeWith(ctx context.Context, path string, fill func(io.Writer) error) error {
+// WriteFile streams a file through Beam's filesystem (local paths and gs://); the file exists only
+// once fill succeeded.
+func WriteFile(ctx context.Context, path string, fill func(io.Writer) error) error {
 	fs, err := filesystem.New(ctx, path)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
