@@ -3,6 +3,7 @@ package sink
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -114,5 +115,31 @@ func TestWriteFinalize(t *testing.T) {
 	}
 	if _, err := ReadManifest(ctx, out, cfg.Date); !errors.Is(err, ErrUnfinished) {
 		t.Fatalf("after Prepare: %v", err)
+	}
+}
+
+// TestWriteFileFailure leaves no file behind when the content fails half-way, and writes the whole
+// file when it succeeds.
+func TestWriteFileFailure(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "part.parquet")
+	boom := errors.New("boom")
+	err := WriteFile(ctx, path, func(w io.Writer) error {
+		if _, err := w.Write([]byte("half")); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) || !strings.Contains(err.Error(), path) {
+		t.Errorf("error %v, want boom naming %s", err, path)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("a failed write left %s (%v)", path, err)
+	}
+	if err := WriteFile(ctx, path, func(w io.Writer) error { _, err := w.Write([]byte("whole")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(path); err != nil || string(got) != "whole" {
+		t.Errorf("file holds %q (%v), want whole", got, err)
 	}
 }

@@ -8,8 +8,10 @@ package sink
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
@@ -123,12 +125,22 @@ func WriteFile(ctx context.Context, path string, fill func(io.Writer) error) err
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	defer fs.Close()
-	w, err := fs.OpenWrite(ctx, path)
+	// A gs:// writer finalises whatever it holds on Close: cancelling its context first aborts the
+	// upload instead. A local file is written in place, so a failed one is removed.
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	w, err := fs.OpenWrite(wctx, path)
 	if err != nil {
 		return fmt.Errorf("create %s: %w", path, err)
 	}
 	if err := fill(w); err != nil {
+		cancel()
 		w.Close()
+		if r, ok := fs.(filesystem.Remover); ok && !strings.HasPrefix(path, "gs://") {
+			if rerr := r.Remove(ctx, path); rerr != nil {
+				err = errors.Join(err, fmt.Errorf("removing the partial file: %w", rerr))
+			}
+		}
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := w.Close(); err != nil {
