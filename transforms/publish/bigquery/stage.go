@@ -14,6 +14,7 @@ import (
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/gcs"
 
 	"github.com/shopportraits/portraits/transforms/publish"
+	"github.com/shopportraits/portraits/transforms/sink"
 )
 
 // sourceURIs are the gs:// URIs a table loads from: its own files when the run is on gs:// already,
@@ -86,33 +87,16 @@ func remove(ctx context.Context, uri string) error {
 	return nil
 }
 
+// upload copies a local file to dst with sink.WriteFile, which aborts a failed gs:// upload instead
+// of finalising a truncated object.
 func upload(ctx context.Context, src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	fs, err := filesystem.New(ctx, dst)
-	if err != nil {
-		return fmt.Errorf("%s: %w", dst, err)
-	}
-	defer fs.Close()
-	// A GCS writer finalises whatever it holds on Close: cancelling its context first aborts the
-	// upload instead, so a failed copy never leaves a truncated object behind.
-	wctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	w, err := fs.OpenWrite(wctx, dst)
-	if err != nil {
-		return fmt.Errorf("%s: %w", dst, err)
-	}
-	if _, err := io.Copy(w, in); err != nil {
-		cancel()
-		w.Close()
-		return fmt.Errorf("%s: %w", dst, err)
-	}
-	// The object exists only once Close has finished the upload.
-	if err := w.Close(); err != nil {
-		return fmt.Errorf("%s: %w", dst, err)
-	}
-	return nil
+	return sink.WriteFile(ctx, dst, func(w io.Writer) error {
+		_, err := io.Copy(w, in)
+		return err
+	})
 }
