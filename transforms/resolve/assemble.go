@@ -23,6 +23,17 @@ type part struct {
 	PrevCounts     []int64  // members of each
 }
 
+// sideMap reads a KV<string, string> side input, taken re-iterable (the Go SDK opens a plain
+// iterator before every element), into a map.
+func sideMap(kv func() func(*string, *string) bool) map[string]string {
+	m := map[string]string{}
+	var k, v string
+	for next := kv(); next(&k, &v); {
+		m[k] = v
+	}
+	return m
+}
+
 // rootFn moves each member from its representative to the root of the representative's component
 // (itself when the reduced graph never saw it). The labels side input is built into a map once.
 type rootFn struct {
@@ -31,11 +42,7 @@ type rootFn struct {
 
 func (f *rootFn) ProcessElement(rep string, m member, labels func() func(*string, *string) bool, emit func(string, member)) {
 	if f.roots == nil {
-		f.roots = map[string]string{}
-		var node, root string
-		for next := labels(); next(&node, &root); {
-			f.roots[node] = root
-		}
+		f.roots = sideMap(labels)
 	}
 	if root, ok := f.roots[rep]; ok {
 		rep = root

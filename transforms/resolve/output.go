@@ -16,11 +16,7 @@ type identityFn struct {
 
 func (f *identityFn) ProcessElement(partKey string, m member, assigned func() func(*string, *string) bool, pairs func(string, string), rows func(schemas.IdentityLink)) {
 	if f.persons == nil {
-		f.persons = map[string]string{}
-		var k, id string
-		for next := assigned(); next(&k, &id); {
-			f.persons[k] = id
-		}
+		f.persons = sideMap(assigned)
 	}
 	person := f.persons[partKey]
 	typ, _ := identity.Split(m.Key)
