@@ -87,13 +87,11 @@ func build(s beam.Scope, j job) error {
 		Vendor: flatten(s, tables["vendor_profiles"]), Reviews: flatten(s, tables["reviews"]),
 		Tickets: flatten(s, tables["tickets"]), Posts: flatten(s, tables["site_posts"]),
 	}
-	today, card, pcounts := portrait.Build(s, facts, j.Portrait)
-	// The same portraits as of the cutoff train the propensity and churn models: the very code,
-	// with every later fact ignored. Their counts would repeat tonight's, so they are dropped.
-	past := j.Portrait
-	past.AsOf = j.Cutoff
-	cutoff, cutoffCard, _ := portrait.Build(s.Scope("cutoff"), facts, past)
-	portraits, predCard, scounts := score.Build(s, score.Inputs{Today: today, Cutoff: cutoff, CutoffModel: cutoffCard}, j.Score)
+	// The same portraits as of the cutoff train the propensity and churn models: the very code, in
+	// the same pass over the facts, with every later fact ignored. The counts are tonight's.
+	days, pcounts := portrait.Build(s, facts, j.Portrait, j.Cutoff)
+	today, cutoff := days[0], days[1]
+	portraits, predCard, scounts := score.Build(s, score.Inputs{Today: today.Portraits, Cutoff: cutoff.Portraits, CutoffModel: cutoff.Model}, j.Score)
 	segs := segment.Build(s, segment.Inputs{
 		Portraits: portraits, Users: users, Identity: res.Identity,
 		Orders:     typed(s, tables["orders"], asOrder, []schemas.Order{}),
@@ -113,7 +111,7 @@ func build(s beam.Scope, j job) error {
 	}
 	counts = append(counts, res.Counts, pcounts, scounts, segs.Counts)
 	cfg := sinkConfig(j)
-	extras := []beam.PCollection{sink.WriteJSON(s, cfg, modelCardFile, card), sink.WriteJSON(s, cfg, predictionCardFile, predCard),
+	extras := []beam.PCollection{sink.WriteJSON(s, cfg, modelCardFile, today.Model), sink.WriteJSON(s, cfg, predictionCardFile, predCard),
 		beam.ParDo(s, activationExtra, segs.ActivationFiles)}
 	return write(s, cfg, tables, rejects, counts, extras)
 }

@@ -20,7 +20,7 @@ func TestDryRunPrintsTheGraph(t *testing.T) {
 		t.Fatalf("dry run: %v\n%s", err, log.String())
 	}
 	for _, stage := range []string{"ingest.Read", "clean.Validate.users", "resolve.Resolve/resolve.Components", "portrait.Build",
-		"cutoff/portrait.Build", "segment.Build", "sink.Write.portraits", "sink.Finalize"} {
+		"score.Build", "segment.Build", "sink.Write.portraits", "sink.Finalize"} {
 		if !strings.Contains(log.String(), "\n"+stage+"\n") {
 			t.Errorf("the graph lacks %s", stage)
 		}

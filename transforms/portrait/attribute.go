@@ -37,32 +37,33 @@ const (
 const maxPartials = 200_000
 
 // bundle is what a DoFn of this stage holds for one bundle: partial accumulators by key (a person,
-// or a source and an identifier) and the quality tallies per source. name renders a key as the
-// string the partial is sent on with.
+// or a source and an identifier), one per as-of day, and the quality tallies per source. name
+// renders a key as the string the partial is sent on with.
 type bundle[K comparable] struct {
 	kind    string
+	days    int
 	name    func(K) string
-	partial map[K]*Acc
+	partial map[K]days
 	tally   quality.Tally
 }
 
-func newBundle[K comparable](kind string, name func(K) string) bundle[K] {
-	return bundle[K]{kind: kind, name: name, partial: map[K]*Acc{}, tally: quality.Tally{}}
+func newBundle[K comparable](kind string, n int, name func(K) string) bundle[K] {
+	return bundle[K]{kind: kind, days: n, name: name, partial: map[K]days{}, tally: quality.Tally{}}
 }
 
 // byPerson makes the bundle of a DoFn whose partials are keyed by person id.
-func byPerson(kind string) bundle[string] {
-	return newBundle(kind, func(person string) string { return person })
+func byPerson(kind string, n int) bundle[string] {
+	return newBundle(kind, n, func(person string) string { return person })
 }
 
-// of returns the partial accumulator of key, making it when missing.
-func (b *bundle[K]) of(key K) *Acc {
-	a := b.partial[key]
-	if a == nil {
-		a = &Acc{}
-		b.partial[key] = a
+// of returns the partial accumulators of key, making them when missing.
+func (b *bundle[K]) of(key K) days {
+	d, ok := b.partial[key]
+	if !ok {
+		d = newDays(b.days)
+		b.partial[key] = d
 	}
-	return a
+	return d
 }
 
 // count tallies n facts of a source; a fact without a source counts under the kind.
@@ -83,22 +84,22 @@ func (b *bundle[K]) used(source string, ok bool) {
 }
 
 // flushIfFull sends the partials on once the bundle holds maxPartials of them.
-func (b *bundle[K]) flushIfFull(emit func(string, *Acc)) {
+func (b *bundle[K]) flushIfFull(emit func(string, days)) {
 	if len(b.partial) >= maxPartials {
 		b.flush(emit)
 	}
 }
 
-func (b *bundle[K]) flush(emit func(string, *Acc)) {
-	for key, a := range b.partial {
-		emit(b.name(key), a)
+func (b *bundle[K]) flush(emit func(string, days)) {
+	for key, d := range b.partial {
+		emit(b.name(key), d)
 	}
-	b.partial = map[K]*Acc{}
+	b.partial = map[K]days{}
 }
 
 // finish sends the partials and the tallies on: one Beam counter update per key and bundle, not
 // per fact.
-func (b *bundle[K]) finish(ctx context.Context, emit func(string, *Acc), count func(string, int64)) {
+func (b *bundle[K]) finish(ctx context.Context, emit func(string, days), count func(string, int64)) {
 	b.flush(emit)
 	b.tally.Emit(ctx, count)
 }
@@ -106,15 +107,16 @@ func (b *bundle[K]) finish(ctx context.Context, emit func(string, *Acc), count f
 // attributeFn finds each fact's person through the identity map and adds the fact to a partial
 // accumulator per person, sent on when the bundle finishes: one element per person and bundle
 // through the shuffle, never one per fact. Every fact is counted per source: in, then out (used)
-// or rejected with a reason. It takes the kinds of fact that are few (accounts, orders, vendor
-// rows, feedback); events and touches are gathered per identifier first (gatherFn).
+// or rejected with a reason, as of the first day. It takes the kinds of fact that are few
+// (accounts, orders, vendor rows, feedback); events and touches are gathered per identifier first
+// (gatherFn).
 type attributeFn struct {
 	Kind  string
-	Cfg   Config
+	Cfgs  []Config // one per as-of day
 	Token string
 
 	shared []*sharedEntry // identity, products, model
-	env    *env
+	envs   []*env
 	ids    *identityMap
 	model  *sentiment.Model
 	b      bundle[string]
@@ -125,7 +127,7 @@ func (f *attributeFn) keys() []string {
 }
 
 func (f *attributeFn) Setup() error {
-	if _, err := newEnv(f.Cfg, nil); err != nil {
+	if err := checkConfigs(f.Cfgs); err != nil {
 		return err
 	}
 	f.shared = acquireAll(f.keys())
@@ -135,13 +137,13 @@ func (f *attributeFn) Setup() error {
 func (f *attributeFn) Teardown() { releaseAll(f.keys()) }
 
 func (f *attributeFn) StartBundle(_ context.Context, _ func() func(*string, *string) bool, _ func() func(*schemas.Product) bool, _ func() func(*trained) bool,
-	_ func(string, *Acc), _ func(string, int64)) {
-	f.b = byPerson(f.Kind)
+	_ func(string, days), _ func(string, int64)) {
+	f.b = byPerson(f.Kind, len(f.Cfgs))
 }
 
 // load builds the shared side-input values on the first element.
 func (f *attributeFn) load(ids func() func(*string, *string) bool, products func() func(*schemas.Product) bool, model func() func(*trained) bool) error {
-	if f.env != nil {
+	if f.envs != nil {
 		return nil
 	}
 	m, _ := f.shared[0].get(func() (any, error) { return buildIdentity(ids()), nil })
@@ -152,11 +154,11 @@ func (f *attributeFn) load(ids func() func(*string, *string) bool, products func
 		}
 		f.model = tm.(*sentiment.Model)
 	}
-	e, err := sharedEnv(f.Cfg, f.shared[1], products)
+	envs, err := sharedEnvs(f.Cfgs, f.shared[1], products)
 	if err != nil {
 		return err
 	}
-	f.ids, f.env = m.(*identityMap), e
+	f.ids, f.envs = m.(*identityMap), envs
 	return nil
 }
 
@@ -164,33 +166,36 @@ func (f *attributeFn) load(ids func() func(*string, *string) bool, products func
 var isText = map[string]bool{"reviews": true, "tickets": true, "site_posts": true}
 
 func (f *attributeFn) ProcessElement(ctx context.Context, row beam.X, ids func() func(*string, *string) bool, products func() func(*schemas.Product) bool,
-	model func() func(*trained) bool, emit func(string, *Acc), _ func(string, int64)) error {
+	model func() func(*trained) bool, emit func(string, days), _ func(string, int64)) error {
 	if err := f.load(ids, products, model); err != nil {
 		return err
 	}
-	e := f.env
+	envs := f.envs
 	switch r := row.(type) {
 	case schemas.User:
-		if a := f.acc(r.Source, accountKey(r.UserID)); a != nil {
-			f.b.used(r.Source, a.AddUser(r, e))
+		if d, ok := f.acc(r.Source, accountKey(r.UserID)); ok {
+			f.b.used(r.Source, d.add(envs, func(a *Acc, e *env) bool { return a.AddUser(r, e) }))
 		}
 	case orderFact:
 		f.order(r)
 	case schemas.VendorProfile:
-		if a := f.acc(r.Source, vendorKey(r)); a != nil {
-			f.b.used(r.Source, a.AddVendor(r, e))
+		if d, ok := f.acc(r.Source, vendorKey(r)); ok {
+			f.b.used(r.Source, d.add(envs, func(a *Acc, e *env) bool { return a.AddVendor(r, e) }))
 		}
 	case schemas.Review:
-		if a := f.acc(r.Source, accountKey(r.UserID)); a != nil {
-			f.b.used(r.Source, a.AddReview(r, score(f.model, r.Text), e))
+		if d, ok := f.acc(r.Source, accountKey(r.UserID)); ok {
+			t := score(f.model, r.Text)
+			f.b.used(r.Source, d.add(envs, func(a *Acc, e *env) bool { return a.AddReview(r, t, e) }))
 		}
 	case schemas.Ticket:
-		if a := f.acc(r.Source, ticketKey(r)); a != nil {
-			f.b.used(r.Source, a.AddTicket(r, score(f.model, r.Text), e))
+		if d, ok := f.acc(r.Source, ticketKey(r)); ok {
+			t := score(f.model, r.Text)
+			f.b.used(r.Source, d.add(envs, func(a *Acc, e *env) bool { return a.AddTicket(r, t, e) }))
 		}
 	case schemas.SitePost:
-		if a := f.acc(r.Source, postKey(r)); a != nil {
-			f.b.used(r.Source, a.AddPost(r, score(f.model, r.Text), e))
+		if d, ok := f.acc(r.Source, postKey(r)); ok {
+			t := score(f.model, r.Text)
+			f.b.used(r.Source, d.add(envs, func(a *Acc, e *env) bool { return a.AddPost(r, t, e) }))
 		}
 	default:
 		return fmt.Errorf("portrait: %s input holds a %T, not a fact the portraits know", f.Kind, row)
@@ -223,27 +228,27 @@ func (f *attributeFn) order(o orderFact) {
 		count(quality.Rejected, Unattributed)
 		return
 	}
-	if !f.b.of(person).AddOrder(o.Order, o.Lines, f.env) {
+	if !f.b.of(person).add(f.envs, func(a *Acc, e *env) bool { return a.AddOrder(o.Order, o.Lines, e) }) {
 		count(quality.Rejected, AfterAsOf)
 		return
 	}
 	count(quality.Out, "")
 }
 
-// acc counts a fact in and returns its person's partial accumulator, or counts it unattributed and
-// returns nil.
-func (f *attributeFn) acc(source, key string) *Acc {
+// acc counts a fact in and returns its person's partial accumulators, or counts it unattributed
+// and returns false.
+func (f *attributeFn) acc(source, key string) (days, bool) {
 	f.b.count(source, quality.In, "", 1)
 	person, ok := f.ids.person(key)
 	if !ok {
 		f.b.count(source, quality.Rejected, Unattributed, 1)
-		return nil
+		return days{}, false
 	}
-	return f.b.of(person)
+	return f.b.of(person), true
 }
 
 func (f *attributeFn) FinishBundle(ctx context.Context, _ func() func(*string, *string) bool, _ func() func(*schemas.Product) bool, _ func() func(*trained) bool,
-	emit func(string, *Acc), count func(string, int64)) {
+	emit func(string, days), count func(string, int64)) {
 	f.b.finish(ctx, emit, count)
 }
 
@@ -258,11 +263,11 @@ func (f *attributeFn) FinishBundle(ctx context.Context, _ func() func(*string, *
 // when it is read.
 type gatherFn struct {
 	Kind  string
-	Cfg   Config
+	Cfgs  []Config // one per as-of day
 	Token string
 
 	shared *sharedEntry // products
-	env    *env
+	envs   []*env
 	b      bundle[gatherKey]
 }
 
@@ -275,7 +280,7 @@ func (k gatherKey) String() string { return k.source + gatherSep + identity.Key(
 func (f *gatherFn) key() string { return f.Token + "/products" }
 
 func (f *gatherFn) Setup() error {
-	if _, err := newEnv(f.Cfg, nil); err != nil {
+	if err := checkConfigs(f.Cfgs); err != nil {
 		return err
 	}
 	f.shared = acquireShared(f.key())
@@ -284,28 +289,28 @@ func (f *gatherFn) Setup() error {
 
 func (f *gatherFn) Teardown() { releaseShared(f.key()) }
 
-func (f *gatherFn) StartBundle(_ context.Context, _ func() func(*schemas.Product) bool, _ func(string, *Acc), _ func(string, int64)) {
-	f.b = newBundle(f.Kind, gatherKey.String)
+func (f *gatherFn) StartBundle(_ context.Context, _ func() func(*schemas.Product) bool, _ func(string, days), _ func(string, int64)) {
+	f.b = newBundle(f.Kind, len(f.Cfgs), gatherKey.String)
 }
 
-func (f *gatherFn) ProcessElement(_ context.Context, row beam.X, products func() func(*schemas.Product) bool, emit func(string, *Acc),
+func (f *gatherFn) ProcessElement(_ context.Context, row beam.X, products func() func(*schemas.Product) bool, emit func(string, days),
 	_ func(string, int64)) error {
-	if f.env == nil {
-		e, err := sharedEnv(f.Cfg, f.shared, products)
+	if f.envs == nil {
+		envs, err := sharedEnvs(f.Cfgs, f.shared, products)
 		if err != nil {
 			return err
 		}
-		f.env = e
+		f.envs = envs
 	}
 	switch r := row.(type) {
 	case schemas.Event:
 		typ, value := eventIdentifier(r)
-		if a := f.acc(gatherKey{r.Source, typ, value}); a != nil {
-			f.used(r.Source, a.AddEvent(r, f.env))
+		if d, ok := f.acc(gatherKey{r.Source, typ, value}); ok {
+			f.used(r.Source, d.add(f.envs, func(a *Acc, e *env) bool { return a.AddEvent(r, e) }))
 		}
 	case schemas.Touch:
-		if a := f.acc(gatherKey{r.Source, identity.Account, r.UserID}); a != nil {
-			f.used(r.Source, a.AddTouch(r, f.env))
+		if d, ok := f.acc(gatherKey{r.Source, identity.Account, r.UserID}); ok {
+			f.used(r.Source, d.add(f.envs, func(a *Acc, e *env) bool { return a.AddTouch(r, e) }))
 		}
 	default:
 		return fmt.Errorf("portrait: %s input holds a %T, not an event or a touch", f.Kind, row)
@@ -314,15 +319,15 @@ func (f *gatherFn) ProcessElement(_ context.Context, row beam.X, products func()
 	return nil
 }
 
-// acc counts a fact in and returns the partial of its source and identifier, or counts it
-// unattributed and returns nil when it carries no identifier.
-func (f *gatherFn) acc(k gatherKey) *Acc {
+// acc counts a fact in and returns the partials of its source and identifier, or counts it
+// unattributed and returns false when it carries no identifier.
+func (f *gatherFn) acc(k gatherKey) (days, bool) {
 	f.b.count(k.source, quality.In, "", 1)
 	if k.value == "" {
 		f.b.count(k.source, quality.Rejected, Unattributed, 1)
-		return nil
+		return days{}, false
 	}
-	return f.b.of(k)
+	return f.b.of(k), true
 }
 
 // used counts a late fact rejected; the used ones are counted by placeFn.
@@ -332,7 +337,7 @@ func (f *gatherFn) used(source string, ok bool) {
 	}
 }
 
-func (f *gatherFn) FinishBundle(ctx context.Context, _ func() func(*schemas.Product) bool, emit func(string, *Acc), count func(string, int64)) {
+func (f *gatherFn) FinishBundle(ctx context.Context, _ func() func(*schemas.Product) bool, emit func(string, days), count func(string, int64)) {
 	f.b.finish(ctx, emit, count)
 }
 
@@ -342,9 +347,10 @@ const gatherSep = "\x00"
 
 // placeFn finds the person of each gathered partial (source and identifier) through the identity
 // map and merges it into the bundle's partial of that person. Its facts are counted out, or
-// rejected as unattributed when the identifier is not in the map.
+// rejected as unattributed when the identifier is not in the map, as of the first day.
 type placeFn struct {
 	Kind  string
+	Days  int
 	Token string
 
 	shared *sharedEntry // identity
@@ -358,11 +364,11 @@ func (f *placeFn) Setup() { f.shared = acquireShared(f.key()) }
 
 func (f *placeFn) Teardown() { releaseShared(f.key()) }
 
-func (f *placeFn) StartBundle(_ context.Context, _ func() func(*string, *string) bool, _ func(string, *Acc), _ func(string, int64)) {
-	f.b = byPerson(f.Kind)
+func (f *placeFn) StartBundle(_ context.Context, _ func() func(*string, *string) bool, _ func(string, days), _ func(string, int64)) {
+	f.b = byPerson(f.Kind, f.Days)
 }
 
-func (f *placeFn) ProcessElement(_ context.Context, key string, a *Acc, ids func() func(*string, *string) bool, emit func(string, *Acc),
+func (f *placeFn) ProcessElement(_ context.Context, key string, d days, ids func() func(*string, *string) bool, emit func(string, days),
 	_ func(string, int64)) error {
 	if f.ids == nil {
 		m, _ := f.shared.get(func() (any, error) { return buildIdentity(ids()), nil })
@@ -372,44 +378,48 @@ func (f *placeFn) ProcessElement(_ context.Context, key string, a *Acc, ids func
 	if !ok {
 		return fmt.Errorf("portrait: gathered key %q names no source", key)
 	}
+	if len(d.acc) != f.Days {
+		return fmt.Errorf("portrait: gathered partial %q has %d days, want %d", key, len(d.acc), f.Days)
+	}
 	person, found := f.ids.person(id)
 	if !found {
-		f.b.count(source, quality.Rejected, Unattributed, int64(a.facts))
+		f.b.count(source, quality.Rejected, Unattributed, int64(d.acc[0].facts))
 		return nil
 	}
-	f.b.count(source, quality.Out, "", int64(a.facts))
-	f.b.of(person).Merge(a)
+	f.b.count(source, quality.Out, "", int64(d.acc[0].facts))
+	f.b.of(person).merge(d)
 	f.b.flushIfFull(emit)
 	return nil
 }
 
-func (f *placeFn) FinishBundle(ctx context.Context, _ func() func(*string, *string) bool, emit func(string, *Acc), count func(string, int64)) {
+func (f *placeFn) FinishBundle(ctx context.Context, _ func() func(*string, *string) bool, emit func(string, days), count func(string, int64)) {
 	f.b.finish(ctx, emit, count)
 }
 
 // gather is the path of the plentiful facts: gathered per source and identifier, merged, then
 // placed with their persons. It returns the partials per person and the quality tallies.
-func gather(s beam.Scope, kind string, cfg Config, token string, rows, identity, products beam.PCollection) (partials, tallies beam.PCollection) {
-	g, gc := beam.ParDo2(s, &gatherFn{Kind: kind, Cfg: cfg, Token: token}, rows, beam.SideInput{Input: products})
+func gather(s beam.Scope, kind string, cfgs []Config, token string, rows, identity, products beam.PCollection) (partials, tallies beam.PCollection) {
+	g, gc := beam.ParDo2(s, &gatherFn{Kind: kind, Cfgs: cfgs, Token: token}, rows, beam.SideInput{Input: products})
 	merged := beam.CombinePerKey(s, &mergeFn{}, g)
-	p, pc := beam.ParDo2(s, &placeFn{Kind: kind, Token: token}, merged, beam.SideInput{Input: identity})
+	p, pc := beam.ParDo2(s, &placeFn{Kind: kind, Days: len(cfgs), Token: token}, merged, beam.SideInput{Input: identity})
 	return p, beam.Flatten(s, gc, pc)
 }
 
-// mergeFn merges partial accumulators per person.
+// mergeFn merges partial accumulators per key, day by day.
 type mergeFn struct{}
 
-func (mergeFn) MergeAccumulators(a, b *Acc) *Acc {
-	a.Merge(b)
+func (mergeFn) MergeAccumulators(a, b days) days {
+	a.merge(b)
 	return a
 }
 
 func init() {
 	register.DoFn7x1[context.Context, beam.X, func() func(*string, *string) bool, func() func(*schemas.Product) bool, func() func(*trained) bool,
-		func(string, *Acc), func(string, int64), error](&attributeFn{})
-	register.DoFn5x1[context.Context, beam.X, func() func(*schemas.Product) bool, func(string, *Acc), func(string, int64), error](&gatherFn{})
-	register.DoFn6x1[context.Context, string, *Acc, func() func(*string, *string) bool, func(string, *Acc), func(string, int64), error](&placeFn{})
-	register.Combiner1[*Acc](&mergeFn{})
+		func(string, days), func(string, int64), error](&attributeFn{})
+	register.DoFn5x1[context.Context, beam.X, func() func(*schemas.Product) bool, func(string, days), func(string, int64), error](&gatherFn{})
+	register.DoFn6x1[context.Context, string, days, func() func(*string, *string) bool, func(string, days), func(string, int64), error](&placeFn{})
+	register.Combiner1[days](&mergeFn{})
+	register.Emitter2[string, days]()
 	register.Emitter2[string, *Acc]()
 	register.Emitter2[string, int64]()
 	register.Iter2[string, string]()

@@ -127,8 +127,8 @@ func benchBuild(b *testing.B, clustered bool) {
 			Touches:  gen("touches", schemas.Touch{}),
 			Reviews:  gen("reviews", schemas.Review{}),
 		}
-		portraits, _, _ := Build(s, in, Config{Date: "2026-11-21"})
-		passert.Count(s, portraits, "portraits", benchPersons)
+		days, _ := Build(s, in, Config{Date: "2026-11-21"})
+		passert.Count(s, days[0].Portraits, "portraits", benchPersons)
 		if err := ptest.Run(p); err != nil {
 			b.Fatal(err)
 		}

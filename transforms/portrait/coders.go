@@ -10,7 +10,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 )
 
-// Coders of the stage's own types. The accumulator, one element per person and bundle, gets its
+// Coders of the stage's own types. The accumulators, one element per person and bundle, get their
 // compact binary encoding; the global model stats (a handful of elements) and the model card (one)
 // get the standard library's gob and JSON, which handle their maps and pointers.
 
@@ -43,11 +43,14 @@ func init() {
 	// Registered functions are called directly, not through reflection, for every element.
 	register.Function1x1(encodeAcc)
 	register.Function1x2(decodeAcc)
+	register.Function1x1(encodeDays)
+	register.Function1x2(decodeDays)
 	register.Function1x2(encodeStats)
 	register.Function1x2(decodeStats)
 	register.Function1x2(encodeCard)
 	register.Function1x2(decodeCard)
 	beam.RegisterCoder(reflect.TypeOf((*Acc)(nil)), encodeAcc, decodeAcc)
+	beam.RegisterCoder(reflect.TypeOf(days{}), encodeDays, decodeDays)
 	beam.RegisterCoder(reflect.TypeOf((*modelStats)(nil)), encodeStats, decodeStats)
 	beam.RegisterCoder(reflect.TypeOf(ModelCard{}), encodeCard, decodeCard)
 	beam.RegisterType(reflect.TypeOf(orderFact{}))

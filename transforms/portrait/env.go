@@ -1,6 +1,8 @@
 package portrait
 
 import (
+	"fmt"
+
 	"github.com/shopportraits/portraits/schemas"
 )
 
@@ -44,9 +46,30 @@ func catalog(iter func(*schemas.Product) bool) map[string]product {
 	return out
 }
 
-// sharedEnv makes the facts' environment with the product catalog shared through entry, built from
-// the products side input on first use.
-func sharedEnv(cfg Config, entry *sharedEntry, products func() func(*schemas.Product) bool) (*env, error) {
+// sharedEnvs makes the facts' environment of each as-of day with the product catalog shared
+// through entry, built from the products side input on first use.
+func sharedEnvs(cfgs []Config, entry *sharedEntry, products func() func(*schemas.Product) bool) ([]*env, error) {
 	p, _ := entry.get(func() (any, error) { return catalog(products()), nil })
-	return newEnv(cfg, p.(map[string]product))
+	envs := make([]*env, len(cfgs))
+	for i, c := range cfgs {
+		e, err := newEnv(c, p.(map[string]product))
+		if err != nil {
+			return nil, err
+		}
+		envs[i] = e
+	}
+	return envs, nil
+}
+
+// checkConfigs checks the config of every as-of day (in a DoFn's Setup): a bad one fails the run.
+func checkConfigs(cfgs []Config) error {
+	if len(cfgs) == 0 {
+		return fmt.Errorf("portrait: no as-of day")
+	}
+	for _, c := range cfgs {
+		if _, err := newEnv(c, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -41,6 +41,55 @@ func countText(key string, n int64) string {
 // gets one portrait, facts find their person by each kind's identifier, and every fact is counted.
 func TestBuild(t *testing.T) {
 	p, s := beam.NewPipelineWithRoot()
+	days, counts := Build(s, testWorld(s), Config{Date: "2026-11-21"})
+	portraits, model := days[0].Portraits, days[0].Model
+	passert.Equals(s, beam.ParDo(s, portraitText, portraits),
+		"P1 orders=1 items=2 gmv=5000 events=2 tickets=1 posts=0 reviews=1 tier=0 phone=138****0001 lifecycle=first_purchase tags=cart_abandoner,new_customer",
+		"P2 orders=1 items=0 gmv=3000 events=0 tickets=0 posts=0 reviews=0 tier=2 phone=139****0002 lifecycle=first_purchase tags=new_customer",
+		"P3 orders=0 items=0 gmv=0 events=0 tickets=0 posts=1 reviews=0 tier=0 phone= lifecycle=unaware tags=",
+		"P5 orders=0 items=0 gmv=0 events=0 tickets=0 posts=0 reviews=0 tier=0 phone= lifecycle=unaware tags=")
+	passert.Equals(s, beam.ParDo(s, cardText, model), "persons=5 with_facts=4 buyers=2 repeat=0 bgnbd=false trained=false freq=[1 1 1 1]")
+	passert.Equals(s, beam.ParDo(s, countText, counts),
+		"users/portrait/in/=2", "users/portrait/out/=2",
+		"orders/portrait/in/=3", "orders/portrait/out/=2", "orders/portrait/rejected/unattributed=1",
+		"order_items/portrait/in/=2", "order_items/portrait/out/=1", "order_items/portrait/rejected/no_order=1",
+		"events/portrait/in/=5", "events/portrait/out/=3", "events/portrait/rejected/unattributed=1", "events/portrait/rejected/after_as_of=1",
+		"touches/portrait/in/=1", "touches/portrait/out/=1",
+		"vendor_acme/portrait/in/=1", "vendor_acme/portrait/out/=1",
+		"reviews/portrait/in/=1", "reviews/portrait/out/=1",
+		"tickets/portrait/in/=1", "tickets/portrait/out/=1",
+		"site_posts/portrait/in/=1", "site_posts/portrait/out/=1",
+		"persons/portrait/in/=5", "persons/portrait/out/=4", "persons/portrait/rejected/not_in_spine=1")
+	ptest.RunAndValidate(t, p)
+}
+
+// TestBuildDays builds tonight's portraits and an earlier day's in one pass, as the nightly job
+// does for the models' cutoff: each day's portraits and model card are those of a Build for that
+// day alone, and the counts are tonight's only.
+func TestBuildDays(t *testing.T) {
+	p, s := beam.NewPipelineWithRoot()
+	const earlier = "2026-11-03" // after both orders and the review, before every other fact
+	both, counts := Build(s.Scope("both"), testWorld(s), Config{Date: "2026-11-21"}, earlier)
+	alone, _ := Build(s.Scope("alone"), testWorld(s), Config{Date: "2026-11-21", AsOf: earlier})
+	tonight, _ := Build(s.Scope("tonight"), testWorld(s), Config{Date: "2026-11-21"})
+	if len(both) != 2 {
+		t.Fatalf("%d results, want 2", len(both))
+	}
+	passert.Equals(s, both[1].Portraits, alone[0].Portraits)
+	passert.Equals(s, beam.ParDo(s, cardText, both[1].Model), beam.ParDo(s, cardText, alone[0].Model))
+	passert.Equals(s, both[0].Portraits, tonight[0].Portraits)
+	passert.Equals(s, beam.ParDo(s, portraitText, both[1].Portraits),
+		"P1 orders=1 items=2 gmv=5000 events=0 tickets=0 posts=0 reviews=1 tier=0 phone=138****0001 lifecycle=first_purchase tags=new_customer",
+		"P2 orders=1 items=0 gmv=3000 events=0 tickets=0 posts=0 reviews=0 tier=2 phone=139****0002 lifecycle=first_purchase tags=new_customer",
+		"P3 orders=0 items=0 gmv=0 events=0 tickets=0 posts=0 reviews=0 tier=0 phone= lifecycle=unaware tags=",
+		"P5 orders=0 items=0 gmv=0 events=0 tickets=0 posts=0 reviews=0 tier=0 phone= lifecycle=unaware tags=")
+	passert.Count(s, counts, "counts of tonight only", 25)
+	ptest.RunAndValidate(t, p)
+}
+
+// testWorld is a small hand-built world: four persons of the spine and a person only facts name,
+// with every kind of fact.
+func testWorld(s beam.Scope) Inputs {
 	identity := beam.ParDo(s, pairKV, beam.CreateList(s, []pair{{"account:u1", "P1"}, {"device:d1", "P1"}, {"ticket:k1", "P1"},
 		{"account:u2", "P2"}, {"vendor_md5:m1", "P2"}, {"post:x1", "P3"}, {"anonymous:c9", "P4"}}))
 	in := Inputs{
@@ -69,25 +118,7 @@ func TestBuild(t *testing.T) {
 		Tickets: beam.CreateList(s, []schemas.Ticket{{TicketID: "k1", Category: "complaint", Status: "open", CreatedAt: at("2026-11-04 10:00"), Source: "tickets"}}),
 		Posts:   beam.CreateList(s, []schemas.SitePost{{PostID: "x1", Rating: 4, PostedAt: at("2026-11-05 10:00"), Source: "site_posts"}}),
 	}
-	portraits, model, counts := Build(s, in, Config{Date: "2026-11-21"})
-	passert.Equals(s, beam.ParDo(s, portraitText, portraits),
-		"P1 orders=1 items=2 gmv=5000 events=2 tickets=1 posts=0 reviews=1 tier=0 phone=138****0001 lifecycle=first_purchase tags=cart_abandoner,new_customer",
-		"P2 orders=1 items=0 gmv=3000 events=0 tickets=0 posts=0 reviews=0 tier=2 phone=139****0002 lifecycle=first_purchase tags=new_customer",
-		"P3 orders=0 items=0 gmv=0 events=0 tickets=0 posts=1 reviews=0 tier=0 phone= lifecycle=unaware tags=",
-		"P5 orders=0 items=0 gmv=0 events=0 tickets=0 posts=0 reviews=0 tier=0 phone= lifecycle=unaware tags=")
-	passert.Equals(s, beam.ParDo(s, cardText, model), "persons=5 with_facts=4 buyers=2 repeat=0 bgnbd=false trained=false freq=[1 1 1 1]")
-	passert.Equals(s, beam.ParDo(s, countText, counts),
-		"users/portrait/in/=2", "users/portrait/out/=2",
-		"orders/portrait/in/=3", "orders/portrait/out/=2", "orders/portrait/rejected/unattributed=1",
-		"order_items/portrait/in/=2", "order_items/portrait/out/=1", "order_items/portrait/rejected/no_order=1",
-		"events/portrait/in/=5", "events/portrait/out/=3", "events/portrait/rejected/unattributed=1", "events/portrait/rejected/after_as_of=1",
-		"touches/portrait/in/=1", "touches/portrait/out/=1",
-		"vendor_acme/portrait/in/=1", "vendor_acme/portrait/out/=1",
-		"reviews/portrait/in/=1", "reviews/portrait/out/=1",
-		"tickets/portrait/in/=1", "tickets/portrait/out/=1",
-		"site_posts/portrait/in/=1", "site_posts/portrait/out/=1",
-		"persons/portrait/in/=5", "persons/portrait/out/=4", "persons/portrait/rejected/not_in_spine=1")
-	ptest.RunAndValidate(t, p)
+	return in
 }
 
 // pair is one identity map entry of the test.

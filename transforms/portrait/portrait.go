@@ -16,6 +16,12 @@
 // same combine as one more kind of fact, so every person of the spine gets exactly one portrait
 // without a second shuffle.
 //
+// Several as-of days (tonight's, and the models' training cutoff) share that one pass: each partial
+// holds one accumulator per day (days), every fact is added to each with that day's calendar, and
+// only after the per-person combine does each day get its own model card and portraits. A second
+// day so costs its accumulators (two bytes when empty), not a second read, join and shuffle of the
+// facts, nor a second copy of the facts waiting for the identity map.
+//
 // The pure logic (Add per kind of fact, Merge, Finish, the precedence rules, the lifecycle and
 // the tags) is plain Go in this package; the Beam wiring is in this file, attribute.go and
 // orders.go.
@@ -56,24 +62,40 @@ type Inputs struct {
 	Users, Orders, OrderItems, Products, Events, Touches, Vendor, Reviews, Tickets, Posts beam.PCollection
 }
 
-// Build computes the portraits. It returns the portraits (schemas.Portrait, one per person of the
-// spine), the model card (exactly one ModelCard), and quality counts (KV<string, int64>, keys as
-// quality.Key.String, stage "portrait"): per source, facts in = out (used) + rejected with reason
-// unattributed, after_as_of, no_order or duplicate_order; and for source "persons", persons in =
-// portraits out + rejected not_in_spine (facts whose person is missing from the spine) and
-// duplicate_person. The counts also go to Beam counters named portrait/<source>.<measure>[.<reason>].
+// Result is the portraits as of one day.
+type Result struct {
+	// Portraits are schemas.Portrait, one per person of the spine.
+	Portraits beam.PCollection
+	// Model is the day's model card: exactly one ModelCard.
+	Model beam.PCollection
+}
+
+// Build computes the portraits as of cfg's day (its AsOf, or its Date) and as of each day of
+// alsoAsOf (cfg with AsOf set to that day, such as the models' training cutoff) in one pass over
+// the facts: each fact is read, attributed and shuffled once and added to one accumulator per day,
+// so another day costs its accumulators, not another pass. It returns one Result per day, cfg's
+// first, and the quality counts of cfg's day (KV<string, int64>, keys as quality.Key.String, stage
+// "portrait"): per source, facts in = out (used) + rejected with reason unattributed, after_as_of,
+// no_order or duplicate_order; and for source "persons", persons in = portraits out + rejected
+// not_in_spine (facts whose person is missing from the spine) and duplicate_person. The counts
+// also go to Beam counters named portrait/<source>.<measure>[.<reason>].
 //
-// cfg is checked when the DoFns start: a bad config fails the run with a clear error (call
+// The configs are checked when the DoFns start: a bad one fails the run with a clear error (call
 // cfg.Validate first to fail before).
-func Build(s beam.Scope, in Inputs, cfg Config) (portraits, model, counts beam.PCollection) {
+func Build(s beam.Scope, in Inputs, cfg Config, alsoAsOf ...string) (results []Result, counts beam.PCollection) {
 	s = s.Scope("portrait.Build")
-	cfg = cfg.withDefaults()
+	cfgs := []Config{cfg.withDefaults()}
+	for _, day := range alsoAsOf {
+		c := cfgs[0]
+		c.AsOf = day
+		cfgs = append(cfgs, c)
+	}
 	token := rand.Text() // names this pipeline's shared side-input values (shared.go)
 
 	products := orEmpty[schemas.Product](s, in.Products)
 	reviews := orEmpty[schemas.Review](s, in.Reviews)
 	rated := beam.ParDo(s, ratedReview, reviews)
-	text := beam.ParDo(s, &trainFn{Rules: cfg.Rules.Sentiment}, beam.Impulse(s), beam.SideInput{Input: rated})
+	text := beam.ParDo(s, &trainFn{Rules: cfgs[0].Rules.Sentiment}, beam.Impulse(s), beam.SideInput{Input: rated})
 	noText := beam.CreateList(s, []trained{})
 
 	facts := []struct {
@@ -93,29 +115,38 @@ func Build(s beam.Scope, in Inputs, cfg Config) (portraits, model, counts beam.P
 	for _, f := range facts {
 		var p, c beam.PCollection
 		if gathered[f.kind] {
-			p, c = gather(s.Scope(f.kind), f.kind, cfg, token, f.rows, in.Identity, products)
+			p, c = gather(s.Scope(f.kind), f.kind, cfgs, token, f.rows, in.Identity, products)
 		} else {
 			side := noText
 			if isText[f.kind] {
 				side = text
 			}
-			p, c = beam.ParDo2(s.Scope(f.kind), &attributeFn{Kind: f.kind, Cfg: cfg, Token: token}, f.rows,
+			p, c = beam.ParDo2(s.Scope(f.kind), &attributeFn{Kind: f.kind, Cfgs: cfgs, Token: token}, f.rows,
 				beam.SideInput{Input: in.Identity}, beam.SideInput{Input: products}, beam.SideInput{Input: side})
 		}
 		partials, tallies = append(partials, p), append(tallies, c)
 	}
 	// The spine joins as one more kind of fact: one combine gives every person (of the spine or
-	// named by a fact) one accumulator, with no second shuffle to join the spine.
-	partials = append(partials, beam.ParDo(s, personFact, in.Persons))
+	// named by a fact) one accumulator per day, with no second shuffle to join the spine.
+	partials = append(partials, beam.ParDo(s, &spineFn{Days: len(cfgs)}, in.Persons))
 	merged := beam.CombinePerKey(s, &mergeFn{}, beam.Flatten(s, partials...))
 
-	global := beam.Combine(s, &statsFn{}, beam.ParDo(s, &statFn{Cfg: cfg}, merged))
-	model = beam.ParDo(s, &cardFn{Cfg: cfg}, beam.Impulse(s),
-		beam.SideInput{Input: global}, beam.SideInput{Input: products}, beam.SideInput{Input: text})
-
-	portraits, pc := beam.ParDo2(s, &finishFn{Cfg: cfg}, merged, beam.SideInput{Input: model})
-	counts = stats.SumPerKey(s, beam.Flatten(s, append(tallies, pc)...))
-	return portraits, model, counts
+	for i, c := range cfgs {
+		ds := s
+		if i > 0 {
+			ds = s.Scope("asOf." + c.AsOf)
+		}
+		accs := beam.ParDo(ds, &dayFn{Day: i}, merged)
+		global := beam.Combine(ds, &statsFn{}, beam.ParDo(ds, &statFn{Cfg: c}, accs))
+		model := beam.ParDo(ds, &cardFn{Cfg: c}, beam.Impulse(ds),
+			beam.SideInput{Input: global}, beam.SideInput{Input: products}, beam.SideInput{Input: text})
+		portraits, pc := beam.ParDo2(ds, &finishFn{Cfg: c, Counted: i == 0}, accs, beam.SideInput{Input: model})
+		results = append(results, Result{Portraits: portraits, Model: model})
+		if i == 0 {
+			tallies = append(tallies, pc)
+		}
+	}
+	return results, stats.SumPerKey(s, beam.Flatten(s, tallies...))
 }
 
 // gathered are the kinds of fact gathered per identifier before they meet the identity map (see
@@ -130,12 +161,25 @@ func orEmpty[T any](s beam.Scope, col beam.PCollection) beam.PCollection {
 	return beam.CreateList(s, []T{})
 }
 
-// personFact is a row of the spine as a partial accumulator.
-func personFact(p schemas.Person) (string, *Acc) {
-	a := &Acc{}
-	a.AddPerson(p)
-	return p.PersonID, a
+// spineFn makes a row of the spine a partial accumulator of every day.
+type spineFn struct {
+	Days int
 }
+
+func (f *spineFn) ProcessElement(p schemas.Person) (string, days) {
+	d := newDays(f.Days)
+	for _, a := range d.acc {
+		a.AddPerson(p)
+	}
+	return p.PersonID, d
+}
+
+// dayFn picks one day's accumulator of each person.
+type dayFn struct {
+	Day int
+}
+
+func (f *dayFn) ProcessElement(person string, d days) (string, *Acc) { return person, d.acc[f.Day] }
 
 // statFn gives each person's figures for the model card.
 type statFn struct {
@@ -191,12 +235,13 @@ func (f *cardFn) ProcessElement(_ []byte, global func(**modelStats) bool, produc
 }
 
 // finishFn finishes the portraits of the persons of the spine; a person only facts name (missing
-// from the spine) gets none and is counted.
+// from the spine) gets none and, when the day is Counted (the first), is counted.
 type finishFn struct {
-	Cfg   Config
-	env   *env
-	card  *ModelCard
-	tally quality.Tally
+	Cfg     Config
+	Counted bool
+	env     *env
+	card    *ModelCard
+	tally   quality.Tally
 }
 
 func (f *finishFn) Setup() (err error) {
@@ -234,11 +279,14 @@ func (f *finishFn) ProcessElement(_ context.Context, id string, a *Acc, card fun
 }
 
 func (f *finishFn) FinishBundle(ctx context.Context, _ func(*ModelCard) bool, _ func(schemas.Portrait), count func(string, int64)) {
-	f.tally.Emit(ctx, count)
+	if f.Counted {
+		f.tally.Emit(ctx, count)
+	}
 }
 
 func init() {
-	register.Function1x2(personFact)
+	register.DoFn1x2[schemas.Person, string, days](&spineFn{})
+	register.DoFn2x2[string, days, string, *Acc](&dayFn{})
 	register.DoFn3x0[[]byte, func(*ratedText) bool, func(trained)](&trainFn{})
 	register.Function2x0(ratedReview)
 	register.DoFn2x1[string, *Acc, personStat](&statFn{})

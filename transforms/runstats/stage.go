@@ -3,7 +3,7 @@
 //
 // A stage is the first scope of a step's name (ingest.Read, clean.Validate.<source>, resolve.Resolve,
 // sink.Write.<table> ...), grouped as the nightly job's stages: ingest, clean, dedupe, refs, resolve,
-// erase, portrait, cutoff (the portraits as of the models' training cutoff), score, segment, sink,
+// erase, portrait (tonight's and the models' training cutoff's, in one pass), score, segment, sink,
 // quality. Steps at the pipeline's root (flattens and casts between stages)
 // form the stage "glue".
 //
@@ -32,8 +32,6 @@ const (
 	// Erase drops the rows of persons who asked to be forgotten.
 	Erase    = "erase"
 	Portrait = "portrait"
-	// Cutoff is the nightly's scope for the portraits as of the models' training cutoff.
-	Cutoff = "cutoff"
 	// Score scores the propensity and churn models.
 	Score   = "score"
 	Segment = "segment"
@@ -44,7 +42,7 @@ const (
 )
 
 // order ranks the known stages; others sort after them by name.
-var order = []string{Ingest, Clean, Dedupe, Refs, Resolve, Erase, Portrait, Cutoff, Score, Segment, Sink, Quality, Glue}
+var order = []string{Ingest, Clean, Dedupe, Refs, Resolve, Erase, Portrait, Score, Segment, Sink, Quality, Glue}
 
 // scopeStages maps the first scope of a step's name, by prefix, to its stage. Longer prefixes of the
 // same family come first.

@@ -20,7 +20,7 @@ func TestStageOf(t *testing.T) {
 		"resolve.Resolve'1/CombinePerKey/main.sum":           Resolve,
 		"portrait.Build/joinOrders/CoGBK":                    Portrait,
 		"segment.Build/affinity/x":                           Segment,
-		"cutoff/portrait.Build/joinOrders/CoGBK":             Cutoff,
+		"backfill/portrait.Build/joinOrders/CoGBK":           "backfill",
 		"score.Build/score.trainFn":                          Score,
 		"sink.Write.users/sink.writeFn":                      Sink,
 		"sink.Finalize/sink.finalizeFn":                      Sink,
@@ -39,9 +39,9 @@ func TestStageOf(t *testing.T) {
 }
 
 func TestSortStages(t *testing.T) {
-	got := []string{Glue, "report", Sink, Score, Ingest, Erase, Refs, Segment, Cutoff, Clean, "activation"}
+	got := []string{Glue, "report", Sink, Score, Ingest, Erase, Refs, Segment, Portrait, Clean, "activation"}
 	sortStages(got)
-	want := []string{Ingest, Clean, Refs, Erase, Cutoff, Score, Segment, Sink, Glue, "activation", "report"}
+	want := []string{Ingest, Clean, Refs, Erase, Portrait, Score, Segment, Sink, Glue, "activation", "report"}
 	if !slices.Equal(got, want) {
 		t.Errorf("sortStages = %v, want %v", got, want)
 	}

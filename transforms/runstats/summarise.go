@@ -179,7 +179,7 @@ func addBoundaryElements(get func(string) *Stage, elements map[string]int64, pro
 // addRecords replaces the PCollection figures of stages that keep quality counters in their own
 // namespace (named <source>.<measure>[.<reason>]) with those record counts, which every runner
 // reports. A counter counts for the stage of the step that incremented it when that step is in the
-// graph, so a stage's DoFns reused by another stage (the cutoff portraits run portrait's) count
+// graph, so a stage's DoFns reused by another stage (in a scope of its own) count
 // once; else (the direct runner) for the stage its namespace names. A stage that counts no "out"
 // (it counts what it drops) has out = in - rejected - deduplicated, the balance every stage keeps.
 func addRecords(stages map[string]*Stage, counters []Counter, inGraph map[string]bool) {

@@ -113,23 +113,24 @@ func TestSummariseTimesWithoutGraph(t *testing.T) {
 	}
 }
 
-// TestSummariseCountersByStep checks that a stage's DoFns reused by another stage (the cutoff
-// portraits run portrait's, counting into its namespace) count for the stage that ran them.
+// TestSummariseCountersByStep checks that a stage's DoFns reused by another stage (here a
+// "backfill" scope running portrait's, counting into its namespace) count for the stage that ran
+// them.
 func TestSummariseCountersByStep(t *testing.T) {
 	r := Summarise(Metrics{
-		Steps: []Step{{Name: "portrait.Build/attributeFn"}, {Name: "cutoff/portrait.Build/attributeFn"}},
+		Steps: []Step{{Name: "portrait.Build/attributeFn"}, {Name: "backfill/portrait.Build/attributeFn"}},
 		Counters: []Counter{
 			{Step: "portrait.Build/attributeFn", Namespace: Portrait, Name: "persons.in", Value: 10},
 			{Step: "portrait.Build/attributeFn", Namespace: Portrait, Name: "persons.out", Value: 9},
-			{Step: "cutoff/portrait.Build/attributeFn", Namespace: Portrait, Name: "persons.in", Value: 7},
-			{Step: "cutoff/portrait.Build/attributeFn", Namespace: Portrait, Name: "persons.out", Value: 7},
+			{Step: "backfill/portrait.Build/attributeFn", Namespace: Portrait, Name: "persons.in", Value: 7},
+			{Step: "backfill/portrait.Build/attributeFn", Namespace: Portrait, Name: "persons.out", Value: 7},
 		},
 	})
 	p, _ := r.Stage(Portrait)
 	if p.In != 10 || p.Out != 9 || p.Elements != FromRecords {
 		t.Errorf("portrait %+v, want its own 10 in and 9 out", p)
 	}
-	if c, _ := r.Stage(Cutoff); c.Elements != "" || c.Steps != 1 {
-		t.Errorf("cutoff %+v, want its step and no records (it keeps no counters of its own)", c)
+	if c, _ := r.Stage("backfill"); c.Elements != "" || c.Steps != 1 {
+		t.Errorf("backfill %+v, want its step and no records (it keeps no counters of its own)", c)
 	}
 }

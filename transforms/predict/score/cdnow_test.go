@@ -90,9 +90,8 @@ func TestCDNOW(t *testing.T) {
 	}
 	p, s := beam.NewPipelineWithRoot()
 	in := cdnowWorld(t, s)
-	today, _, _ := portrait.Build(s.Scope("today"), in, portrait.Config{Date: cfg.Date})
-	past, model, _ := portrait.Build(s.Scope("cutoff"), in, portrait.Config{Date: cfg.Date, AsOf: cutoff})
-	_, card, _ := Build(s, Inputs{Today: today, Cutoff: past, CutoffModel: model}, cfg)
+	days, _ := portrait.Build(s, in, portrait.Config{Date: cfg.Date}, cutoff)
+	_, card, _ := Build(s, Inputs{Today: days[0].Portraits, Cutoff: days[1].Portraits, CutoffModel: days[1].Model}, cfg)
 	path := filepath.Join(t.TempDir(), "card.json")
 	beam.ParDo0(s, &writeCardFn{Path: path}, card)
 	ptest.RunAndValidate(t, p)

@@ -100,12 +100,14 @@ func TestNoLeakage(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, s := beam.NewPipelineWithRoot()
-	build := func(name string, extra bool, asOf string) beam.PCollection {
+	// Tonight's and the cutoff's portraits come from one pass over the facts, as in the nightly job.
+	build := func(name string, extra bool) (today, past beam.PCollection) {
 		sc := s.Scope(name)
-		out, _, _ := portrait.Build(sc, leakWorld(sc, extra), portrait.Config{Date: cfg.Date, AsOf: asOf})
-		return out
+		days, _ := portrait.Build(sc, leakWorld(sc, extra), portrait.Config{Date: cfg.Date}, cutoff)
+		return days[0].Portraits, days[1].Portraits
 	}
-	cutoffWithout, cutoffWith := build("cutoff_without", false, cutoff), build("cutoff_with", true, cutoff)
+	todayWithout, cutoffWithout := build("without", false)
+	todayWith, cutoffWith := build("with", true)
 	passert.Equals(s, beam.ParDo(s, featureText, cutoffWith), beam.ParDo(s, featureText, cutoffWithout))
 	passert.Count(s, cutoffWith, "cutoff portraits", 4)
 
@@ -117,9 +119,9 @@ func TestNoLeakage(t *testing.T) {
 			"cutoff_portraits/predict/rejected/absent_at_cutoff=2")
 		return beam.ParDo(sc, rowText, rows)
 	}
-	passert.Equals(s, labels("labels_without", cutoffWithout, build("today_without", false, cfg.Date)),
+	passert.Equals(s, labels("labels_without", cutoffWithout, todayWithout),
 		"P1 buyer=true bought=false", "P3 buyer=true bought=false")
-	passert.Equals(s, labels("labels_with", cutoffWith, build("today_with", true, cfg.Date)),
+	passert.Equals(s, labels("labels_with", cutoffWith, todayWith),
 		"P1 buyer=true bought=true", "P3 buyer=true bought=true")
 	ptest.RunAndValidate(t, p)
 }
