@@ -30,10 +30,11 @@ const (
 	DuplicateOrder = "duplicate_order"
 )
 
-// maxPartials bounds the partial accumulators a bundle holds before it sends them on: an Acc takes
-// about 1 KB before its lists grow, so at most some 200 MB per DoFn instance. The clickstream is in
-// time order, not by person: a bundle of events meets every visitor again and again, and with a
-// bound below the visitors of a bundle the partials approach one per event.
+// maxPartials bounds the keys whose partial accumulators a bundle holds before it sends them on:
+// an Acc takes about 1 KB before its lists grow, so at most some 200 MB per DoFn instance and as-of
+// day. The clickstream is in time order, not by person: a bundle of events meets every visitor
+// again and again, and with a bound below the visitors of a bundle the partials approach one per
+// event.
 const maxPartials = 200_000
 
 // bundle is what a DoFn of this stage holds for one bundle: partial accumulators by key (a person,
