@@ -156,7 +156,7 @@ type validateFn struct {
 
 	env    *env
 	parse  parser
-	counts quality.Counts
+	counts quality.Tally
 }
 
 func (f *validateFn) Setup() error {
@@ -171,22 +171,22 @@ func (f *validateFn) Setup() error {
 func (f *validateFn) StartBundle(_ context.Context, _ func(string, beam.X), _ func(schemas.Reject), _ func(string, int64), _ func(string)) {
 	f.counts = nil
 	if !f.Uncounted {
-		f.counts = quality.Counts{}
+		f.counts = quality.Tally{}
 	}
 }
 
-func (f *validateFn) ProcessElement(ctx context.Context, rec ingest.Record, emit func(string, beam.X), reject func(schemas.Reject), _ func(string, int64), testUser func(string)) {
+func (f *validateFn) ProcessElement(_ context.Context, rec ingest.Record, emit func(string, beam.X), reject func(schemas.Reject), _ func(string, int64), testUser func(string)) {
 	key := func(measure, reason string) quality.Key {
 		return quality.Key{Source: f.Source, Stage: Stage, Measure: measure, Reason: reason}
 	}
-	f.counts.Add(ctx, key(quality.In, ""), 1)
+	f.counts.Add(key(quality.In, ""), 1)
 	fl := &fields{rec: rec, env: f.env}
 	row := f.parse(fl)
 	if fl.err != nil {
 		if f.Uncounted {
 			return // the counted pass over the same rows makes the reject
 		}
-		f.counts.Add(ctx, key(quality.Rejected, fl.err.reason), 1)
+		f.counts.Add(key(quality.Rejected, fl.err.reason), 1)
 		reject(rec.Reject(Stage, fl.err.reason, fl.err.detail))
 		if u, ok := row.(schemas.User); ok && fl.err.reason == "test_account" {
 			testUser(u.UserID)
@@ -194,14 +194,14 @@ func (f *validateFn) ProcessElement(ctx context.Context, rec ingest.Record, emit
 		return
 	}
 	for _, field := range fl.nulled {
-		f.counts.Add(ctx, key(quality.Nulled, field), 1)
+		f.counts.Add(key(quality.Nulled, field), 1)
 	}
-	f.counts.Add(ctx, key(quality.Out, ""), 1)
+	f.counts.Add(key(quality.Out, ""), 1)
 	emit(row.NaturalKey(), row)
 }
 
-func (f *validateFn) FinishBundle(_ context.Context, _ func(string, beam.X), _ func(schemas.Reject), count func(string, int64), _ func(string)) {
-	f.counts.Emit(count)
+func (f *validateFn) FinishBundle(ctx context.Context, _ func(string, beam.X), _ func(schemas.Reject), count func(string, int64), _ func(string)) {
+	f.counts.Emit(ctx, count)
 }
 
 func init() {

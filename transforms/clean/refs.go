@@ -92,39 +92,39 @@ type refsFn struct {
 	CheckSKUs bool
 	testUsers map[string]bool
 	skus      map[string]bool
-	counts    quality.Counts
+	counts    quality.Tally
 }
 
 func (f *refsFn) StartBundle(_ context.Context, _, _ func() func(*string) bool, _ func(beam.X), _ func(schemas.Reject), _ func(string, int64)) {
-	f.counts = quality.Counts{}
+	f.counts = quality.Tally{}
 }
 
-func (f *refsFn) ProcessElement(ctx context.Context, row beam.X, testUsers, skus func() func(*string) bool, emit func(beam.X), reject func(schemas.Reject), _ func(string, int64)) {
+func (f *refsFn) ProcessElement(_ context.Context, row beam.X, testUsers, skus func() func(*string) bool, emit func(beam.X), reject func(schemas.Reject), _ func(string, int64)) {
 	if f.testUsers == nil {
 		f.testUsers, f.skus = set(testUsers()), set(skus())
 	}
 	key := quality.Key{Source: f.Source, Stage: RefsStage, Measure: quality.In}
-	f.counts.Add(ctx, key, 1)
+	f.counts.Add(key, 1)
 	keyed := row.(schemas.Keyed)
 	if u := userOf(row); u != "" && f.testUsers[u] {
 		key.Measure, key.Reason = quality.Rejected, "test_account"
-		f.counts.Add(ctx, key, 1)
+		f.counts.Add(key, 1)
 		reject(refReject(f.Source, "test_account", "belongs to a test account", keyed))
 		return
 	}
 	if sku := skuOf(row); f.CheckSKUs && sku != "" && !f.skus[sku] {
 		key.Measure, key.Reason = quality.Rejected, "unknown_product"
-		f.counts.Add(ctx, key, 1)
+		f.counts.Add(key, 1)
 		reject(refReject(f.Source, "unknown_product", fmt.Sprintf("sku %q is not in the catalog", sku), keyed))
 		return
 	}
 	key.Measure = quality.Out
-	f.counts.Add(ctx, key, 1)
+	f.counts.Add(key, 1)
 	emit(row)
 }
 
-func (f *refsFn) FinishBundle(_ context.Context, _, _ func() func(*string) bool, _ func(beam.X), _ func(schemas.Reject), count func(string, int64)) {
-	f.counts.Emit(count)
+func (f *refsFn) FinishBundle(ctx context.Context, _, _ func() func(*string) bool, _ func(beam.X), _ func(schemas.Reject), count func(string, int64)) {
+	f.counts.Emit(ctx, count)
 }
 
 // orderItemsFn has no bundle methods: with a CoGroupByKey input, Beam cannot tell its side inputs from

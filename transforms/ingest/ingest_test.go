@@ -22,13 +22,13 @@ import (
 type collector struct {
 	records []Record
 	rejects []schemas.Reject
-	counts  quality.Counts
+	counts  quality.Tally
 }
 
 func readTask(t *testing.T, src sources.Source, task Task) (*collector, error) {
 	t.Helper()
-	c := &collector{counts: quality.Counts{}}
-	o := &output{ctx: context.Background(), src: src, task: task, counts: c.counts,
+	c := &collector{counts: quality.Tally{}}
+	o := &output{src: src, task: task, counts: c.counts,
 		record: func(r Record) { c.records = append(c.records, r) },
 		reject: func(r schemas.Reject) { c.rejects = append(c.rejects, r) }}
 	var err error

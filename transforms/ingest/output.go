@@ -1,8 +1,6 @@
 package ingest
 
 import (
-	"context"
-
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/sources"
@@ -13,22 +11,21 @@ const Stage = "ingest"
 
 // output receives what a reader finds in one task and counts it.
 type output struct {
-	ctx    context.Context
 	src    sources.Source
 	task   Task
-	counts quality.Counts
+	counts quality.Tally
 	record func(Record)
 	reject func(schemas.Reject)
 }
 
 // read counts one row read from the input.
 func (o *output) read() {
-	o.counts.Add(o.ctx, quality.Key{Source: o.src.Name, Stage: Stage, Measure: quality.In}, 1)
+	o.counts.Add(quality.Key{Source: o.src.Name, Stage: Stage, Measure: quality.In}, 1)
 }
 
 // emit passes on a parsed row.
 func (o *output) emit(line int64, rowGroup int32, fields map[string]string, raw string) {
-	o.counts.Add(o.ctx, quality.Key{Source: o.src.Name, Stage: Stage, Measure: quality.Out}, 1)
+	o.counts.Add(quality.Key{Source: o.src.Name, Stage: Stage, Measure: quality.Out}, 1)
 	o.record(Record{Source: o.src.Name, File: o.task.File, Line: line, RowGroup: rowGroup, Offset: o.task.Start, Fields: fields, Raw: raw})
 }
 
@@ -38,6 +35,6 @@ func (o *output) fail(line int64, rowGroup int32, reason, detail, raw string) {
 	if o.counts == nil {
 		return
 	}
-	o.counts.Add(o.ctx, quality.Key{Source: o.src.Name, Stage: Stage, Measure: quality.Rejected, Reason: reason}, 1)
+	o.counts.Add(quality.Key{Source: o.src.Name, Stage: Stage, Measure: quality.Rejected, Reason: reason}, 1)
 	o.reject(NewReject(o.src.Name, Stage, reason, detail, o.task.File, line, rowGroup, o.task.Start, raw))
 }

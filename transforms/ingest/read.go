@@ -50,13 +50,13 @@ type readFn struct {
 	Config *sources.Config
 	// Uncounted leaves the rejects, quality counts and Beam counters alone (ReadRecords).
 	Uncounted bool
-	counts    quality.Counts
+	counts    quality.Tally
 }
 
 func (f *readFn) StartBundle(_ context.Context, _ func(Record), _ func(schemas.Reject), _ func(string, int64)) {
 	f.counts = nil
 	if !f.Uncounted {
-		f.counts = quality.Counts{}
+		f.counts = quality.Tally{}
 	}
 }
 
@@ -65,7 +65,7 @@ func (f *readFn) ProcessElement(ctx context.Context, task Task, record func(Reco
 	if !ok {
 		return fmt.Errorf("ingest: task for unknown source %q", task.Source)
 	}
-	o := &output{ctx: ctx, src: src, task: task, counts: f.counts, record: record, reject: reject}
+	o := &output{src: src, task: task, counts: f.counts, record: record, reject: reject}
 	var err error
 	switch src.Format {
 	case sources.FormatCSV:
@@ -83,8 +83,8 @@ func (f *readFn) ProcessElement(ctx context.Context, task Task, record func(Reco
 	return nil
 }
 
-func (f *readFn) FinishBundle(_ context.Context, _ func(Record), _ func(schemas.Reject), count func(string, int64)) {
-	f.counts.Emit(count)
+func (f *readFn) FinishBundle(ctx context.Context, _ func(Record), _ func(schemas.Reject), count func(string, int64)) {
+	f.counts.Emit(ctx, count)
 }
 
 func init() {

@@ -85,8 +85,16 @@ func Mirror(ctx context.Context, k Key, n int64) {
 var counters sync.Map
 
 // Tally counts like Counts without a Beam counter update per count: its Emit mirrors each key once.
-// For DoFns that count every fact of a hot loop.
+// For DoFns that count every record or fact of a hot loop (a counter update per record was 2% of
+// the nightly's CPU). A nil Tally counts nothing, like a nil Counts.
 type Tally map[Key]int64
+
+// Add counts n records under the key.
+func (t Tally) Add(k Key, n int64) {
+	if t != nil {
+		t[k] += n
+	}
+}
 
 // Emit sends every count as a (key, count) pair, mirrors it to its Beam counter and empties the map.
 func (t Tally) Emit(ctx context.Context, emit func(string, int64)) {

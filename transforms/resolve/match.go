@@ -1,10 +1,10 @@
 package resolve
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"maps"
 	"math"
 	"math/rand/v2"
@@ -317,7 +317,7 @@ func (f *sampleFn) AddInput(a sample, c candidate) sample {
 		side = a.Weak
 		a.Counts[c.Model]++
 	}
-	side[c.Model] = f.keep(append(side[c.Model], c))
+	side[c.Model] = f.insert(side[c.Model], c)
 	return a
 }
 
@@ -330,17 +330,9 @@ func (f *sampleFn) MergeAccumulators(a, b sample) sample {
 	return a
 }
 
-// keep bounds a side to the K candidates of smallest key hash, once each.
+// keep bounds a side to the K candidates of smallest key hash, once each, in that order.
 func (f *sampleFn) keep(cs []candidate) []candidate {
-	slices.SortFunc(cs, func(a, b candidate) int {
-		if ha, hb := keyHash(a.Key), keyHash(b.Key); ha != hb {
-			if ha < hb {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.Key, b.Key)
-	})
+	slices.SortFunc(cs, sampleOrder)
 	cs = slices.CompactFunc(cs, func(a, b candidate) bool { return a.Key == b.Key })
 	if len(cs) > f.K {
 		cs = cs[:f.K]
@@ -348,10 +340,43 @@ func (f *sampleFn) keep(cs []candidate) []candidate {
 	return cs
 }
 
+// insert is keep(append(cs, c)) for a side keep made: c goes to its place, or nowhere when the
+// side is full and c comes after its last candidate (most candidates, once K are kept), so
+// adding one costs a binary search rather than a sort of the side.
+func (f *sampleFn) insert(cs []candidate, c candidate) []candidate {
+	if len(cs) >= f.K && len(cs) > 0 && sampleOrder(c, cs[len(cs)-1]) > 0 {
+		return cs
+	}
+	i, found := slices.BinarySearchFunc(cs, c, sampleOrder)
+	if found {
+		return cs
+	}
+	cs = slices.Insert(cs, i, c)
+	if len(cs) > f.K {
+		cs = cs[:f.K]
+	}
+	return cs
+}
+
+// sampleOrder orders candidates by key hash, then key: a sample of the smallest hashes is a
+// random sample that any worker draws the same.
+func sampleOrder(a, b candidate) int {
+	if ha, hb := keyHash(a.Key), keyHash(b.Key); ha != hb {
+		return cmp.Compare(ha, hb)
+	}
+	return strings.Compare(a.Key, b.Key)
+}
+
+// keyHash is the 64-bit FNV-1a hash of s, without hash/fnv's allocation of a hasher and a byte
+// copy per call.
 func keyHash(s string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(s))
-	return h.Sum64()
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= prime
+	}
+	return h
 }
 
 // estimateFn fits each model's m and u by EM and emits them, JSON-encoded, as one element.

@@ -81,10 +81,15 @@ var (
 // ID, such as order numbers, are not touched.
 func MaskPII(text string) string {
 	text = strings.ToValidUTF8(text, "\uFFFD")
-	text = emailInText.ReplaceAllStringFunc(text, func(m string) string {
-		at := strings.LastIndexByte(m, '@')
-		return m[:1] + "***" + m[at:]
-	})
+	if strings.IndexByte(text, '@') >= 0 {
+		text = emailInText.ReplaceAllStringFunc(text, func(m string) string {
+			at := strings.LastIndexByte(m, '@')
+			return m[:1] + "***" + m[at:]
+		})
+	}
+	if !mayHoldNumber(text) {
+		return text
+	}
 	text = replaceBounded(text, idInText, func(m string) string {
 		r := []rune(m)
 		return string(r[:6]) + strings.Repeat("*", len(r)-6)
@@ -94,6 +99,25 @@ func MaskPII(text string) string {
 		n = n[len(n)-11:]
 		return n[:3] + "****" + n[7:]
 	})
+}
+
+// mayHoldNumber reports whether text has a run of digits, spaces, dashes and plus signs with at
+// least 11 digits: every phone or ID number the patterns match lies in such a run, so text without
+// one needs no regular expression (rejected lines are masked one by one, and most hold none).
+func mayHoldNumber(text string) bool {
+	n := 0
+	for _, r := range text {
+		switch {
+		case isDigit(r):
+			if n++; n >= 11 {
+				return true
+			}
+		case r == ' ' || r == '-' || r == '+' || r == '＋':
+		default:
+			n = 0
+		}
+	}
+	return false
 }
 
 // replaceBounded replaces the matches of re that are not part of a longer

@@ -66,6 +66,14 @@ func Timestamp(raw string, loc *time.Location) (int64, error) {
 	return t.UnixMicro(), nil
 }
 
+// The separators of the looser layouts, rewritten to the ones timestampLayouts and Date parse.
+// Replacers are safe for concurrent use and build their tables on first use: made once, not per
+// value (that cost 1.6% of the nightly's CPU at M).
+var (
+	timeSeparators = strings.NewReplacer("年", "-", "月", "-", "日", " ", "/", "-", "T", " ")
+	dateSeparators = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-")
+)
+
 func parseTime(s string, loc *time.Location) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return t, nil
@@ -81,7 +89,7 @@ func parseTime(s string, loc *time.Location) (time.Time, error) {
 	if rest, ok := strings.CutSuffix(s, " UTC"); ok {
 		s = rest + "Z"
 	}
-	s = strings.NewReplacer("年", "-", "月", "-", "日", " ", "/", "-", "T", " ").Replace(s)
+	s = timeSeparators.Replace(s)
 	s = strings.Join(strings.Fields(s), " ")
 	var err error
 	for _, layout := range timestampLayouts {
@@ -208,7 +216,7 @@ func Date(raw string) (year, month, day int, err error) {
 	if len(s) == 8 && keepDigits(s) == s {
 		s = s[:4] + "-" + s[4:6] + "-" + s[6:]
 	}
-	s = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-").Replace(s)
+	s = dateSeparators.Replace(s)
 	t, perr := time.Parse("2006-1-2", s)
 	if perr != nil {
 		why := "not a date like 1990-01-02"
