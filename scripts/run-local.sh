@@ -18,7 +18,7 @@ then publishes it into DuckDB. Idempotent: rerunning a date replaces that date's
   -h, --help         this text
 
 Needs Go and a C compiler (DuckDB is embedded through cgo). Any input but the bundled sample needs
-the hashing salt in PORTRAITS_SALT. GOMEMLIMIT, the Go runtime's soft memory limit, defaults to 6GiB.
+the hashing salt in PORTRAITS_SALT. GOMEMLIMIT, the Go runtime's soft memory limit, defaults to 7GiB.
 EOF
 }
 
@@ -46,8 +46,9 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 # A soft memory limit for the Go runtime, unless one is set: near it the collector runs more often
 # instead of letting the heap grow to twice the live data. At 100,000 persons on Prism it held the
-# peak at 7.2 GiB, where the nightly without it reached 14-15 GiB (BENCHMARKS.md).
-export GOMEMLIMIT=${GOMEMLIMIT:-6GiB}
+# peak at 7.3 GiB in 4.9-5.0 minutes, where the nightly without it reached 12-13 GiB in 4.4 minutes
+# (6GiB: 7.2 GiB in 5.5 minutes; BENCHMARKS.md).
+export GOMEMLIMIT=${GOMEMLIMIT:-7GiB}
 nightly=(go run ./pipelines/nightly --output "$output")
 [[ -z $date ]] || nightly+=(--date "$date")
 run "${nightly[@]}" ${extra[@]+"${extra[@]}"} | tee "$log"
