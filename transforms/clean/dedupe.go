@@ -254,17 +254,17 @@ func (f *winnersFn) ProcessElement(ctx context.Context, _ int, batches func(*[]b
 			emit(winner{Hi: h.Hi, Lo: h.Lo, Best: t.best})
 		}
 	}
-	counts := quality.Counts{}
+	counts := quality.Tally{}
 	key := quality.Key{Source: f.Source, Stage: DedupeStage}
 	key.Measure = quality.In
-	counts.Add(ctx, key, in)
+	counts.Add(key, in)
 	key.Measure = quality.Out
-	counts.Add(ctx, key, int64(len(keys)))
+	counts.Add(key, int64(len(keys)))
 	if in > int64(len(keys)) {
 		key.Measure = quality.Deduplicated
-		counts.Add(ctx, key, in-int64(len(keys)))
+		counts.Add(key, in-int64(len(keys)))
 	}
-	counts.Emit(count)
+	counts.Emit(ctx, count)
 	return nil
 }
 

@@ -144,12 +144,12 @@ func (f *orderItemsFn) ProcessElement(ctx context.Context, orderID string, items
 	for orders(&b) {
 		exists = true
 	}
-	counts := quality.Counts{}
+	counts := quality.Tally{}
 	key := quality.Key{Source: f.Source, Stage: RefsStage}
 	var item schemas.OrderItem
 	for items(&item) {
 		key.Measure, key.Reason = quality.In, ""
-		counts.Add(ctx, key, 1)
+		counts.Add(key, 1)
 		switch {
 		case !exists:
 			key.Measure, key.Reason = quality.Rejected, "orphan_item"
@@ -161,9 +161,9 @@ func (f *orderItemsFn) ProcessElement(ctx context.Context, orderID string, items
 			key.Measure = quality.Out
 			emit(item)
 		}
-		counts.Add(ctx, key, 1)
+		counts.Add(key, 1)
 	}
-	counts.Emit(count)
+	counts.Emit(ctx, count)
 }
 
 func init() {

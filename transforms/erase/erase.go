@@ -109,19 +109,19 @@ type rowsFn struct {
 	ByOrder bool
 
 	keys   map[string]bool
-	counts quality.Counts
+	counts quality.Tally
 }
 
 func (f *rowsFn) StartBundle(_ context.Context, _ func(*string) bool, _ func(beam.X), _ func(string, int64), _ func(string)) {
-	f.counts = quality.Counts{}
+	f.counts = quality.Tally{}
 }
 
-func (f *rowsFn) ProcessElement(ctx context.Context, row beam.X, erased func(*string) bool, emit func(beam.X), _ func(string, int64), dropped func(string)) {
+func (f *rowsFn) ProcessElement(_ context.Context, row beam.X, erased func(*string) bool, emit func(beam.X), _ func(string, int64), dropped func(string)) {
 	if f.keys == nil {
 		f.keys = set(erased)
 	}
 	key := quality.Key{Source: f.Source, Stage: Stage, Measure: quality.In}
-	f.counts.Add(ctx, key, 1)
+	f.counts.Add(key, 1)
 	keys := resolve.Keys(row)
 	if item, ok := row.(schemas.OrderItem); ok && f.ByOrder {
 		keys = []string{item.OrderID}
@@ -129,7 +129,7 @@ func (f *rowsFn) ProcessElement(ctx context.Context, row beam.X, erased func(*st
 	for _, k := range keys {
 		if f.keys[k] {
 			key.Measure, key.Reason = quality.Rejected, Reason
-			f.counts.Add(ctx, key, 1)
+			f.counts.Add(key, 1)
 			if r, ok := row.(schemas.Keyed); ok {
 				dropped(r.NaturalKey())
 			}
@@ -137,12 +137,12 @@ func (f *rowsFn) ProcessElement(ctx context.Context, row beam.X, erased func(*st
 		}
 	}
 	key.Measure = quality.Out
-	f.counts.Add(ctx, key, 1)
+	f.counts.Add(key, 1)
 	emit(row)
 }
 
-func (f *rowsFn) FinishBundle(_ context.Context, _ func(*string) bool, _ func(beam.X), count func(string, int64), _ func(string)) {
-	f.counts.Emit(count)
+func (f *rowsFn) FinishBundle(ctx context.Context, _ func(*string) bool, _ func(beam.X), count func(string, int64), _ func(string)) {
+	f.counts.Emit(ctx, count)
 }
 
 // ByPerson drops the rows of a person-keyed table that belong to an erased person: rows are

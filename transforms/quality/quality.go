@@ -53,19 +53,6 @@ func ParseKey(s string) Key {
 	return Key{Source: p[0], Stage: p[1], Measure: p[2], Reason: p[3]}
 }
 
-// Counts accumulates counters inside one bundle of a DoFn. A nil Counts counts nothing: a DoFn
-// that reads rows a second time leaves them nil in the pass that is not counted.
-type Counts map[Key]int64
-
-// Add counts n records under the key and mirrors them to a Beam counter named stage/source.measure[.reason].
-func (c Counts) Add(ctx context.Context, k Key, n int64) {
-	if c == nil {
-		return // a pass that is not counted (see ingest.ReadRecords)
-	}
-	c[k] += n
-	Mirror(ctx, k, n)
-}
-
 // Mirror adds n to the key's Beam counter only: for DoFns that emit their (key, count) pairs per
 // element because side inputs rule out bundle methods.
 func Mirror(ctx context.Context, k Key, n int64) {
@@ -84,9 +71,10 @@ func Mirror(ctx context.Context, k Key, n int64) {
 // names its counter once rather than once per record.
 var counters sync.Map
 
-// Tally counts like Counts without a Beam counter update per count: its Emit mirrors each key once.
-// For DoFns that count every record or fact of a hot loop (a counter update per record was 2% of
-// the nightly's CPU). A nil Tally counts nothing, like a nil Counts.
+// Tally accumulates counts inside one bundle of a DoFn (or one element, for a DoFn whose side
+// inputs rule out bundle methods); its Emit sends them on and mirrors each key to its Beam counter
+// once, not once per record (an update per record was 2% of the nightly's CPU). A nil Tally counts
+// nothing: a DoFn that reads rows a second time leaves it nil in the pass that is not counted.
 type Tally map[Key]int64
 
 // Add counts n records under the key.
@@ -102,14 +90,6 @@ func (t Tally) Emit(ctx context.Context, emit func(string, int64)) {
 		Mirror(ctx, k, n)
 		emit(k.String(), n)
 		delete(t, k)
-	}
-}
-
-// Emit sends every counter as a (key, count) pair and empties the map.
-func (c Counts) Emit(emit func(string, int64)) {
-	for k, n := range c {
-		emit(k.String(), n)
-		delete(c, k)
 	}
 }
 

@@ -55,14 +55,14 @@ func (f *rootFn) ProcessElement(rep string, m member, labels func() func(*string
 type assembleFn struct {
 	MaxAccounts int
 
-	counts quality.Counts
+	counts quality.Tally
 }
 
 func (f *assembleFn) StartBundle(_ context.Context, _ func(string, member), _ func(part), _ func(string, int64)) {
-	f.counts = quality.Counts{}
+	f.counts = quality.Tally{}
 }
 
-func (f *assembleFn) ProcessElement(ctx context.Context, _ string, iter func(*member) bool, members func(string, member), parts func(part), _ func(string, int64)) {
+func (f *assembleFn) ProcessElement(_ context.Context, _ string, iter func(*member) bool, members func(string, member), parts func(part), _ func(string, int64)) {
 	var ms []member
 	var m member
 	for iter(&m) {
@@ -71,7 +71,7 @@ func (f *assembleFn) ProcessElement(ctx context.Context, _ string, iter func(*me
 	slices.SortFunc(ms, func(a, b member) int { return strings.Compare(a.Key, b.Key) })
 	groups := split(ms, f.MaxAccounts)
 	if len(groups) > 1 {
-		f.counts.Add(ctx, guardKey("max_accounts_per_person", identity.Account), int64(len(groups)-1))
+		f.counts.Add(guardKey("max_accounts_per_person", identity.Account), int64(len(groups)-1))
 	}
 	for _, g := range groups {
 		p := summarise(g)
@@ -83,8 +83,8 @@ func (f *assembleFn) ProcessElement(ctx context.Context, _ string, iter func(*me
 	}
 }
 
-func (f *assembleFn) FinishBundle(_ func(string, member), _ func(part), count func(string, int64)) {
-	f.counts.Emit(count)
+func (f *assembleFn) FinishBundle(ctx context.Context, _ func(string, member), _ func(part), count func(string, int64)) {
+	f.counts.Emit(ctx, count)
 }
 
 // split returns the members (sorted by key) as one group, or, when they hold more than maxAccounts

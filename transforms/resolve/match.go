@@ -134,14 +134,14 @@ type pair struct {
 type compareFn struct {
 	MaxBlock, MaxAccountBlock int
 
-	counts quality.Counts
+	counts quality.Tally
 }
 
 func (f *compareFn) StartBundle(_ context.Context, _ func(string, pair), _ func(string, int64)) {
-	f.counts = quality.Counts{}
+	f.counts = quality.Tally{}
 }
 
-func (f *compareFn) ProcessElement(ctx context.Context, block string, iter func(*candidate) bool, emit func(string, pair), _ func(string, int64)) {
+func (f *compareFn) ProcessElement(_ context.Context, block string, iter func(*candidate) bool, emit func(string, pair), _ func(string, int64)) {
 	var weak, accts []candidate
 	var c candidate
 	for iter(&c) {
@@ -160,7 +160,7 @@ func (f *compareFn) ProcessElement(ctx context.Context, block string, iter func(
 	if md.Accounts {
 		for _, group := range f.accountGroups(weak) {
 			if len(group) > f.MaxAccountBlock {
-				f.counts.Add(ctx, guard, 1)
+				f.counts.Add(guard, 1)
 				continue
 			}
 			n += emitPairs(group, group, termFreq(block, len(weak), len(group) < len(weak)), emit)
@@ -170,13 +170,13 @@ func (f *compareFn) ProcessElement(ctx context.Context, block string, iter func(
 			return
 		}
 		if len(accts) > f.MaxBlock {
-			f.counts.Add(ctx, guard, 1)
+			f.counts.Add(guard, 1)
 			return
 		}
 		n = emitPairs(weak, accts, pair{}, emit)
 	}
 	if n > 0 {
-		f.counts.Add(ctx, quality.Key{Source: Source, Stage: Stage, Measure: quality.Linked, Reason: "compared:" + md.Name}, n)
+		f.counts.Add(quality.Key{Source: Source, Stage: Stage, Measure: quality.Linked, Reason: "compared:" + md.Name}, n)
 	}
 }
 
@@ -232,8 +232,8 @@ func emitPairs(weak, accts []candidate, template pair, emit func(string, pair)) 
 	return n
 }
 
-func (f *compareFn) FinishBundle(_ func(string, pair), count func(string, int64)) {
-	f.counts.Emit(count)
+func (f *compareFn) FinishBundle(ctx context.Context, _ func(string, pair), count func(string, int64)) {
+	f.counts.Emit(ctx, count)
 }
 
 func vectorString(v linkage.Vector) string {

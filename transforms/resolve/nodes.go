@@ -88,7 +88,7 @@ type extractFn struct {
 	junk   blocklist
 	salt   string
 	nodes  map[string]*node
-	counts quality.Counts
+	counts quality.Tally
 }
 
 // flushAt bounds the nodes a bundle holds before it emits them.
@@ -105,7 +105,7 @@ func (f *extractFn) Setup() error {
 
 func (f *extractFn) StartBundle(_ context.Context, _ func(string, node), _ func(string, int64)) {
 	f.nodes = map[string]*node{}
-	f.counts = quality.Counts{}
+	f.counts = quality.Tally{}
 }
 
 func (f *extractFn) ProcessElement(ctx context.Context, row beam.X, emit func(string, node), count func(string, int64)) {
@@ -116,7 +116,7 @@ func (f *extractFn) ProcessElement(ctx context.Context, row beam.X, emit func(st
 		}
 		typ, value := identity.Split(key)
 		if f.junk.junk(typ, value) {
-			f.counts.Add(ctx, guardKey("blocklist", typ), 1)
+			f.counts.Add(guardKey("blocklist", typ), 1)
 			return false
 		}
 		return true
@@ -151,7 +151,7 @@ func (f *extractFn) ProcessElement(ctx context.Context, row beam.X, emit func(st
 		}
 	}
 	if len(f.nodes) >= flushAt {
-		f.flush(emit, count)
+		f.flush(ctx, emit, count)
 	}
 }
 
@@ -164,16 +164,16 @@ func (f *extractFn) add(key string, n node) {
 	f.nodes[key] = &n
 }
 
-func (f *extractFn) flush(emit func(string, node), count func(string, int64)) {
+func (f *extractFn) flush(ctx context.Context, emit func(string, node), count func(string, int64)) {
 	for key, n := range f.nodes {
 		emit(nodeHash(f.salt, key), *n)
 	}
 	clear(f.nodes)
-	f.counts.Emit(count)
+	f.counts.Emit(ctx, count)
 }
 
-func (f *extractFn) FinishBundle(emit func(string, node), count func(string, int64)) {
-	f.flush(emit, count)
+func (f *extractFn) FinishBundle(ctx context.Context, emit func(string, node), count func(string, int64)) {
+	f.flush(ctx, emit, count)
 }
 
 // nodeHash is the salted hash that stands for an identifier in every output.

@@ -34,14 +34,14 @@ type partnerMsg struct {
 type representFn struct {
 	Config Config
 
-	counts quality.Counts
+	counts quality.Tally
 }
 
 func (f *representFn) StartBundle(_ context.Context, _ func(string, member), _ func(string, string), _ func(string, partnerMsg), _ func(string, int64)) {
-	f.counts = quality.Counts{}
+	f.counts = quality.Tally{}
 }
 
-func (f *representFn) ProcessElement(ctx context.Context, idHash string, n node, members func(string, member), edges func(string, string), msgs func(string, partnerMsg), _ func(string, int64)) {
+func (f *representFn) ProcessElement(_ context.Context, idHash string, n node, members func(string, member), edges func(string, string), msgs func(string, partnerMsg), _ func(string, int64)) {
 	if n.Key == "" {
 		return // known only from last night: the identifier is gone
 	}
@@ -49,11 +49,11 @@ func (f *representFn) ProcessElement(ctx context.Context, idHash string, n node,
 	m := member{IDHash: idHash, Key: n.Key, Accounts: n.Accounts, Partners: n.Partners, Score: n.Score, Prev: n.Prev}
 	if limit, ok := f.Config.MaxAccounts[typ]; ok && len(m.Accounts) > limit {
 		m.Guard, m.Accounts, m.Partners, m.Score = "max_accounts", nil, nil, 0
-		f.counts.Add(ctx, guardKey(m.Guard, typ), 1)
+		f.counts.Add(guardKey(m.Guard, typ), 1)
 	}
 	if len(m.Partners) > f.Config.MaxLinks {
 		m.Guard, m.Partners, m.Score = "max_links", nil, 0
-		f.counts.Add(ctx, guardKey(m.Guard, typ), 1)
+		f.counts.Add(guardKey(m.Guard, typ), 1)
 	}
 	rep := m.Key
 	if typ != identity.Account && len(m.Accounts) > 0 {
@@ -71,8 +71,8 @@ func (f *representFn) ProcessElement(ctx context.Context, idHash string, n node,
 	members(rep, m)
 }
 
-func (f *representFn) FinishBundle(_ func(string, member), _ func(string, string), _ func(string, partnerMsg), count func(string, int64)) {
-	f.counts.Emit(count)
+func (f *representFn) FinishBundle(ctx context.Context, _ func(string, member), _ func(string, string), _ func(string, partnerMsg), count func(string, int64)) {
+	f.counts.Emit(ctx, count)
 }
 
 // partnerEdgesFn links a node's representative to the representatives of its partners. A node

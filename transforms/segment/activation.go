@@ -18,10 +18,10 @@ const ActivationStage = "activation"
 type activateFn struct {
 	WeeklyCap int
 
-	counts quality.Counts
+	counts quality.Tally
 }
 
-func (f *activateFn) ProcessElement(ctx context.Context, person string, cands func(*candidate) bool, phones func(*phoneRec) bool,
+func (f *activateFn) ProcessElement(_ context.Context, person string, cands func(*candidate) bool, phones func(*phoneRec) bool,
 	rows func(schemas.Activation), _ func(string, int64), lines func(string, string)) {
 	var c candidate
 	if !cands(&c) {
@@ -30,24 +30,24 @@ func (f *activateFn) ProcessElement(ctx context.Context, person string, cands fu
 	var p phoneRec
 	hasPhone := phones(&p)
 	if f.counts == nil {
-		f.counts = quality.Counts{}
+		f.counts = quality.Tally{}
 	}
 	for _, d := range decide(c, hasPhone, f.WeeklyCap) {
 		source := "segment:" + d.Segment
-		f.counts.Add(ctx, quality.Key{Source: source, Stage: ActivationStage, Measure: quality.In}, 1)
+		f.counts.Add(quality.Key{Source: source, Stage: ActivationStage, Measure: quality.In}, 1)
 		if d.Reason != "" {
-			f.counts.Add(ctx, quality.Key{Source: source, Stage: ActivationStage, Measure: quality.Rejected, Reason: d.Reason}, 1)
+			f.counts.Add(quality.Key{Source: source, Stage: ActivationStage, Measure: quality.Rejected, Reason: d.Reason}, 1)
 			continue
 		}
-		f.counts.Add(ctx, quality.Key{Source: source, Stage: ActivationStage, Measure: quality.Out}, 1)
+		f.counts.Add(quality.Key{Source: source, Stage: ActivationStage, Measure: quality.Out}, 1)
 		rows(schemas.Activation{PersonID: person, Segment: d.Segment, Priority: d.Priority, Slot: d.Slot,
 			PhoneMD5: p.MD5, PhoneSHA256: p.SHA256})
 		lines(d.Segment, p.MD5+","+p.SHA256)
 	}
 }
 
-func (f *activateFn) FinishBundle(_ func(schemas.Activation), counts func(string, int64), _ func(string, string)) {
-	f.counts.Emit(counts)
+func (f *activateFn) FinishBundle(ctx context.Context, _ func(schemas.Activation), counts func(string, int64), _ func(string, string)) {
+	f.counts.Emit(ctx, counts)
 }
 
 func init() {
