@@ -46,7 +46,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 # A soft memory limit for the Go runtime, unless one is set: near it the collector runs more often
 # instead of letting the heap grow to twice the live data. At 100,000 persons on Prism it held the
-# peak at 7.3 GiB in 4.9-5.0 minutes, where the nightly without it reached 12-13 GiB in 4.4 minutes
+# peak at 7.3 GiB in 4.9-5.1 minutes, where the nightly without it reached 12-13 GiB in 4.4 minutes
 # (6GiB: 7.2 GiB in 5.5 minutes; BENCHMARKS.md).
 export GOMEMLIMIT=${GOMEMLIMIT:-7GiB}
 nightly=(go run ./pipelines/nightly --output "$output")
