@@ -102,8 +102,8 @@ func (f *writeCSVFn) ProcessElement(ctx context.Context, segment string, iter fu
 	if err := sink.WriteFile(ctx, tmp, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
 		return fmt.Errorf("segment: %w", err)
 	}
-	if err := renameFile(ctx, tmp, f.Dir+"/"+name); err != nil {
-		return err
+	if err := sink.Rename(ctx, tmp, f.Dir+"/"+name); err != nil {
+		return fmt.Errorf("segment: %w", err)
 	}
 	emit(ActivationFile{Segment: segment, Path: CSVFolder + "/" + name, Rows: n})
 	return nil
@@ -147,19 +147,6 @@ func (f *settleCSVFn) ProcessElement(ctx context.Context, _ []byte, written func
 	sort.Slice(files, func(i, j int) bool { return files[i].Segment < files[j].Segment })
 	for _, a := range files {
 		emit(a)
-	}
-	return nil
-}
-
-// renameFile moves a file into place (a copy and a delete on object stores).
-func renameFile(ctx context.Context, from, to string) error {
-	fs, err := filesystem.New(ctx, from)
-	if err != nil {
-		return fmt.Errorf("segment: %s: %w", from, err)
-	}
-	defer fs.Close()
-	if err := filesystem.Rename(ctx, fs, from, to); err != nil {
-		return fmt.Errorf("segment: rename %s to %s: %w", from, to, err)
 	}
 	return nil
 }

@@ -102,7 +102,7 @@ func finalize(ctx context.Context, cfg Config, infos []FileInfo, extras []Extra,
 	for _, fi := range infos {
 		t := m.Tables[fi.Table]
 		rel := fmt.Sprintf("%s/part-%05d.parquet", fi.Table, len(t.Files))
-		if err := rename(ctx, fi.TempPath, join(dir, rel)); err != nil {
+		if err := Rename(ctx, fi.TempPath, join(dir, rel)); err != nil {
 			return err
 		}
 		t.Files = append(t.Files, rel)
@@ -144,7 +144,9 @@ func writeEmpty(ctx context.Context, table, path string) error {
 	return nil
 }
 
-func rename(ctx context.Context, from, to string) error {
+// Rename moves a file into place through Beam's filesystem (a copy and a delete on object stores),
+// making a local target's folder first.
+func Rename(ctx context.Context, from, to string) error {
 	fs, err := filesystem.New(ctx, from)
 	if err != nil {
 		return fmt.Errorf("sink: %s: %w", from, err)
