@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/clean"
 	"github.com/shopportraits/portraits/transforms/clean/normalize"
 	"github.com/shopportraits/portraits/transforms/resolve/identity"
 )
@@ -197,5 +199,67 @@ func TestUnionOfKnownValues(t *testing.T) {
 	}
 	if got := union(a, []string{"account:u0"}); !reflect.DeepEqual(got, []string{"account:u0", "account:u1", "account:u2"}) {
 		t.Errorf("union with a new value = %v", got)
+	}
+}
+
+// extracted runs extractFn over rows in one bundle and returns its facts (merged per key, as the
+// combine that follows does) and its counts. With noRepeat, the fast path for an event that repeats
+// the previous one's identifiers is defeated before every row.
+func extracted(t *testing.T, rows []any, noRepeat bool) (map[string]node, map[string]int64) {
+	t.Helper()
+	f := &extractFn{Config: DefaultConfig(), Salt: clean.Options{SaltEnv: "PORTRAITS_TEST_NO_SALT", SampleSalt: "test"}}
+	if err := f.Setup(); err != nil {
+		t.Fatal(err)
+	}
+	facts, counts := map[string]node{}, map[string]int64{}
+	emit := func(k string, n node) {
+		if cur, ok := facts[k]; ok {
+			n = mergeNodes{}.MergeAccumulators(cur, n)
+		}
+		facts[k] = n
+	}
+	count := func(k string, n int64) { counts[k] += n }
+	ctx := context.Background()
+	f.StartBundle(ctx, emit, count)
+	for _, r := range rows {
+		if noRepeat {
+			f.hasLast = false
+		}
+		f.ProcessElement(ctx, r, emit, count)
+	}
+	f.FinishBundle(ctx, emit, count)
+	return facts, counts
+}
+
+// TestExtractRepeatedEvents checks that events repeating the previous event's identifiers, which a
+// clickstream is mostly made of, give the same facts and guard counts as when each is taken whole:
+// junk identifiers are still counted once per event, and a change of any identifier is seen.
+func TestExtractRepeatedEvents(t *testing.T) {
+	ev := func(user, device, anon string) schemas.Event {
+		return schemas.Event{UserID: user, DeviceID: device, AnonymousID: anon}
+	}
+	rows := []any{
+		ev("u1", "d1", "a1"), ev("u1", "d1", "a1"), ev("u1", "d1", "a1"),
+		ev("", "d1", "a1"), ev("", "d1", "a1"),
+		ev("u2", "0000", "a2"), ev("u2", "0000", "a2"), ev("u2", "0000", "a2"), // a junk device
+		schemas.User{UserID: "u2", Phone: "+8613912345678"},
+		ev("u2", "0000", "a2"), ev("u2", "d2", "a2"), ev("u2", "d2", "a3"), ev("u3", "d2", "a3"),
+		ev("0", "d4", ""), ev("0", "d4", ""), // a junk account
+	}
+	gotFacts, gotCounts := extracted(t, rows, false)
+	wantFacts, wantCounts := extracted(t, rows, true)
+	if !reflect.DeepEqual(gotFacts, wantFacts) {
+		t.Errorf("facts with repeats skipped:\n%v\nwant\n%v", gotFacts, wantFacts)
+	}
+	if !reflect.DeepEqual(gotCounts, wantCounts) {
+		t.Errorf("counts with repeats skipped: %v, want %v", gotCounts, wantCounts)
+	}
+	if len(wantFacts) != 12 {
+		t.Errorf("%d nodes, want 12 (accounts u1 u2 u3, devices d1 d2 d4, cookies a1 a2 a3, a phone and its two vendor hashes)", len(wantFacts))
+	}
+	for typ, want := range map[string]int64{identity.Device: 4, identity.Account: 2} {
+		if got := wantCounts[guardKey("blocklist", typ).String()]; got != want {
+			t.Errorf("blocklist:%s counted %d times, want %d", typ, got, want)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/clean"
 	"github.com/shopportraits/portraits/transforms/clean/normalize"
 	"github.com/shopportraits/portraits/transforms/quality"
@@ -89,6 +90,12 @@ type extractFn struct {
 	salt   string
 	nodes  map[string]*node
 	counts quality.Tally
+	// last is the previous row when it was an event whose facts are all in nodes, and lastGuards
+	// the guards it counted: a clickstream repeats one visitor's identifiers event after event,
+	// and such a repeat adds nothing but those counts.
+	last       eventIDs
+	hasLast    bool
+	lastGuards []quality.Key
 }
 
 // flushAt bounds the nodes a bundle holds before it emits them.
@@ -106,9 +113,19 @@ func (f *extractFn) Setup() error {
 func (f *extractFn) StartBundle(_ context.Context, _ func(string, node), _ func(string, int64)) {
 	f.nodes = map[string]*node{}
 	f.counts = quality.Tally{}
+	f.hasLast = false
 }
 
 func (f *extractFn) ProcessElement(ctx context.Context, row beam.X, emit func(string, node), count func(string, int64)) {
+	e, isEvent := row.(schemas.Event)
+	ids := eventIDs{e.UserID, e.DeviceID, e.AnonymousID}
+	if isEvent && f.hasLast && ids == f.last {
+		for _, k := range f.lastGuards {
+			f.counts.Add(k, 1)
+		}
+		return
+	}
+	f.hasLast, f.lastGuards = false, f.lastGuards[:0]
 	c := carriedBy(row)
 	keep := func(key string) bool {
 		if key == "" {
@@ -116,7 +133,9 @@ func (f *extractFn) ProcessElement(ctx context.Context, row beam.X, emit func(st
 		}
 		typ, value := identity.Split(key)
 		if f.junk.junk(typ, value) {
-			f.counts.Add(guardKey("blocklist", typ), 1)
+			k := guardKey("blocklist", typ)
+			f.counts.Add(k, 1)
+			f.lastGuards = append(f.lastGuards, k)
 			return false
 		}
 		return true
@@ -152,8 +171,13 @@ func (f *extractFn) ProcessElement(ctx context.Context, row beam.X, emit func(st
 	}
 	if len(f.nodes) >= flushAt {
 		f.flush(ctx, emit, count)
+	} else if isEvent {
+		f.last, f.hasLast = ids, true
 	}
 }
+
+// eventIDs are the identifiers an event carries: account, device and anonymous id.
+type eventIDs struct{ user, device, anon string }
 
 func (f *extractFn) add(key string, n node) {
 	n.Key = key
@@ -169,6 +193,7 @@ func (f *extractFn) flush(ctx context.Context, emit func(string, node), count fu
 		emit(nodeHash(f.salt, key), *n)
 	}
 	clear(f.nodes)
+	f.hasLast = false
 	f.counts.Emit(ctx, count)
 }
 
