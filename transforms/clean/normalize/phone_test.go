@@ -1,8 +1,13 @@
 package normalize
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
+	"unsafe"
+
+	"github.com/nyaruka/phonenumbers"
 )
 
 func TestPhone(t *testing.T) {
@@ -109,4 +114,66 @@ func TestPhoneHint(t *testing.T) {
 			t.Errorf("PhoneHint(%q) = %q, want error", in, got)
 		}
 	}
+}
+
+// TestIsMobileCNRemembers checks that remembered answers are the library's, from several goroutines
+// at once, and that a remembered number does not keep the string it was cut from.
+func TestIsMobileCNRemembers(t *testing.T) {
+	numbers := []string{"+8613800138000", "+8619912345678", "+8612800138000", "+8675512345678", "+8617400012345"}
+	want := map[string]bool{}
+	for _, n := range numbers {
+		num, err := phonenumbers.Parse(n, "ZZ")
+		want[n] = err == nil && phonenumbers.GetNumberType(num) == phonenumbers.MOBILE
+	}
+	if !want["+8613800138000"] || want["+8675512345678"] {
+		t.Fatalf("library answers %v: the test numbers are not what they seem", want)
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 3; i++ {
+				for _, n := range numbers {
+					if got := IsMobileCN(n); got != want[n] {
+						t.Errorf("IsMobileCN(%q) = %v, library says %v", n, got, want[n])
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	line := `{"phone":"+8618612345678"}`
+	cut := line[10:24]
+	IsMobileCN(cut)
+	mobiles.Lock()
+	defer mobiles.Unlock()
+	for k := range mobiles.answers {
+		if k == cut && unsafe.StringData(k) == unsafe.StringData(cut) {
+			t.Errorf("the remembered %q shares the memory of the line it was cut from", k)
+		}
+	}
+	if _, ok := mobiles.answers[cut]; !ok {
+		t.Errorf("%q was not remembered", cut)
+	}
+}
+
+// BenchmarkIsMobileCN asks about 1,000 numbers over and over, as the nightly asks about each phone
+// several times: remembered answers against libphonenumber's type detection every time.
+func BenchmarkIsMobileCN(b *testing.B) {
+	numbers := make([]string, 1000)
+	for i := range numbers {
+		numbers[i] = fmt.Sprintf("+86138%08d", i*7919)
+	}
+	b.Run("remembered", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			IsMobileCN(numbers[i%len(numbers)])
+		}
+	})
+	b.Run("library", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			num, err := phonenumbers.Parse(numbers[i%len(numbers)], "ZZ")
+			_ = err == nil && phonenumbers.GetNumberType(num) == phonenumbers.MOBILE
+		}
+	})
 }
