@@ -39,9 +39,10 @@ func carriedBy(row any) carried {
 	case schemas.Review:
 		c.account = accountKey(r.UserID)
 	case schemas.Event:
-		c.account = accountKey(r.UserID)
-		add(identity.Device, r.DeviceID)
-		add(identity.Anonymous, r.AnonymousID)
+		ids := eventIdentifiers(r)
+		c.account = accountKey(ids.user)
+		add(identity.Device, ids.device)
+		add(identity.Anonymous, ids.anon)
 	case schemas.Ticket:
 		// The caller's phone is often the only one known for an account that gave none, and so
 		// the only way to the vendor rows about its owner.
@@ -56,6 +57,15 @@ func carriedBy(row any) carried {
 		add(identity.Post, r.PostID)
 	}
 	return c
+}
+
+// eventIDs are the identifiers an event carries: account, device and anonymous id. carriedBy
+// reads an event's identity from these alone, so events with equal eventIDs carry the same.
+type eventIDs struct{ user, device, anon string }
+
+// eventIdentifiers returns the identifiers of an event.
+func eventIdentifiers(e schemas.Event) eventIDs {
+	return eventIDs{e.UserID, e.DeviceID, e.AnonymousID}
 }
 
 // addVendorHashes adds the vendor hashes that stand for a phone (others[at]): derived from it, so

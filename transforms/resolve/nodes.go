@@ -118,7 +118,7 @@ func (f *extractFn) StartBundle(_ context.Context, _ func(string, node), _ func(
 
 func (f *extractFn) ProcessElement(ctx context.Context, row beam.X, emit func(string, node), count func(string, int64)) {
 	e, isEvent := row.(schemas.Event)
-	ids := eventIDs{e.UserID, e.DeviceID, e.AnonymousID}
+	ids := eventIdentifiers(e)
 	if isEvent && f.hasLast && ids == f.last {
 		for _, k := range f.lastGuards {
 			f.counts.Add(k, 1)
@@ -175,9 +175,6 @@ func (f *extractFn) ProcessElement(ctx context.Context, row beam.X, emit func(st
 		f.last, f.hasLast = ids, true
 	}
 }
-
-// eventIDs are the identifiers an event carries: account, device and anonymous id.
-type eventIDs struct{ user, device, anon string }
 
 func (f *extractFn) add(key string, n node) {
 	n.Key = key
