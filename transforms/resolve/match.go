@@ -25,11 +25,13 @@ import (
 // account (the caller's name and a phone that may be mistyped), review-site posts (nickname, city
 // and a partial phone), and accounts with each other (a second account that shares no phone,
 // e-mail or device with the first: name or handle, birthday, birth year, gender, city, channel).
-// Candidate pairs come from blocking (accounts are blocked for tickets and posts only on keys some weak
-// record has, so the shuffle stays the size of the weak records' neighbourhoods; accounts are
+// Candidate pairs come from blocking (tickets and posts on keys of two pieces of evidence, see
+// ticketBlocks and postBlocks; accounts are blocked for them only on keys some weak record has, so
+// the shuffle stays the size of the weak records' neighbourhoods; accounts are
 // blocked with each other on their name and each handle, a name more than MaxAccountBlock
 // accounts share only within a birth year). m and u are estimated per model by EM over the
-// histogram of comparison vectors, u starting from random pairs of a bounded sample. Account pairs
+// histogram of comparison vectors (for tickets and posts, of a bounded fitting sample blocked wide:
+// fitCandidates), u starting from random pairs of a bounded sample. Account pairs
 // are scored with a term-frequency adjustment against the prior of two random accounts
 // (accountScore). A weak record joins its best account when the match probability reaches the
 // threshold and no other account does. The output is node facts (the weak record and the account as
@@ -40,13 +42,14 @@ func Match(s beam.Scope, users, tickets, posts beam.PCollection, cfg MatchConfig
 	weak := beam.Flatten(s, beam.ParDo(s, ticketCandidates, tickets), beam.ParDo(s, postCandidates, posts))
 	accounts := beam.ParDo(s, userCandidates, users)
 	selves := beam.ParDo(s, selfCandidates, users)
-	weakKeys := beam.ParDo(s, blockKeys, weak)
+	sample := beam.Combine(s, &sampleFn{K: sampleSize}, beam.Flatten(s, weak, selves, accounts))
+	fitting := beam.ParDo(s, fitCandidates, beam.Impulse(s), beam.SideInput{Input: sample})
+	weakKeys := beam.ParDo(s, blockKeys, beam.Flatten(s, weak, fitting))
 	blocked := beam.Flatten(s, beam.ParDo(s, &accountBlocksFn{}, accounts, beam.SideInput{Input: weakKeys}),
-		beam.ParDo(s, candidateBlocks, weak), beam.ParDo(s, candidateBlocks, selves))
+		beam.ParDo(s, candidateBlocks, weak), beam.ParDo(s, candidateBlocks, fitting), beam.ParDo(s, candidateBlocks, selves))
 	pairs, compared := beam.ParDo2(s, &compareFn{MaxBlock: cfg.MaxBlock, MaxAccountBlock: cfg.MaxAccountBlock}, beam.GroupByKey(s, blocked))
 	byWeak := beam.GroupByKey(s, pairs)
 	hist := stats.SumPerKey(s, beam.ParDo(s, patternsOf, byWeak))
-	sample := beam.Combine(s, &sampleFn{K: sampleSize}, beam.Flatten(s, weak, selves, accounts))
 	params := beam.ParDo(s, &estimateFn{Config: cfg}, beam.Impulse(s), beam.SideInput{Input: hist}, beam.SideInput{Input: sample})
 	facts, scored := beam.ParDo2(s, &scoreFn{Threshold: cfg.Threshold, Salt: opt.Salt}, byWeak, beam.SideInput{Input: params})
 	return facts, beam.Flatten(s, compared, scored)
@@ -54,6 +57,44 @@ func Match(s beam.Scope, users, tickets, posts beam.PCollection, cfg MatchConfig
 
 // sampleSize bounds the weak records and accounts per model that random pairs are drawn from.
 const sampleSize = 2000
+
+// The ticket and post models score each weak record against the accounts of its tight blocks
+// (ticketBlocks, postBlocks), which grow far slower than the population. Their m and u are fitted on
+// the first fitSize weak records of the sample blocked on the wide keys instead (wideTicketBlocks,
+// widePostBlocks): within tight blocks almost every non-match agrees on two fields, and EM, shown
+// no other kind, takes the wrong class for the matches. The fitting records go through the same
+// blocks, comparisons and histogram under keys with fitPrefix, and are never scored.
+const (
+	fitSize   = 500
+	fitPrefix = "fit:"
+)
+
+// fitCandidates emits the fitting records: the sample's first fitSize tickets and posts, blocked
+// on their wide keys.
+func fitCandidates(_ []byte, samples func(*sample) bool, emit func(candidate)) {
+	var smp sample
+	if !samples(&smp) {
+		return
+	}
+	for m, md := range models {
+		if md.Accounts {
+			continue
+		}
+		for _, c := range smp.Weak[m][:min(fitSize, len(smp.Weak[m]))] {
+			c.Fit, c.Blocks, c.Wide = true, prefixed(c.Wide), nil
+			emit(c)
+		}
+	}
+}
+
+// prefixed puts fitPrefix before each key.
+func prefixed(keys []string) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = fitPrefix + k
+	}
+	return out
+}
 
 func ticketCandidates(t schemas.Ticket, emit func(candidate)) {
 	if c, ok := ticketCandidate(t); ok {
@@ -110,6 +151,11 @@ func (f *accountBlocksFn) ProcessElement(c candidate, weakKeys func(*string) boo
 			emit(b, c)
 		}
 	}
+	for _, b := range c.Wide {
+		if f.keys[fitPrefix+b] {
+			emit(fitPrefix+b, c)
+		}
+	}
 }
 
 // pair is one compared (weak record, account) pair, keyed by the weak record.
@@ -155,7 +201,12 @@ func (f *compareFn) ProcessElement(_ context.Context, block string, iter func(*c
 		return
 	}
 	md := models[weak[0].Model]
-	guard := quality.Key{Source: Source, Stage: Stage, Measure: quality.Guard, Reason: "max_block:" + md.Name}
+	// Fitting blocks are counted apart: their pairs are only seen by EM.
+	kind, prefix := "", ""
+	if weak[0].Fit {
+		kind, prefix = "_fit", fitPrefix
+	}
+	guard := quality.Key{Source: Source, Stage: Stage, Measure: quality.Guard, Reason: "max_block" + kind + ":" + md.Name}
 	n := int64(0)
 	if md.Accounts {
 		for _, group := range f.accountGroups(weak) {
@@ -163,7 +214,7 @@ func (f *compareFn) ProcessElement(_ context.Context, block string, iter func(*c
 				f.counts.Add(guard, 1)
 				continue
 			}
-			n += emitPairs(group, group, termFreq(block, len(weak), len(group) < len(weak)), emit)
+			n += emitPairs(group, group, "", termFreq(block, len(weak), len(group) < len(weak)), emit)
 		}
 	} else {
 		if len(accts) == 0 {
@@ -173,10 +224,10 @@ func (f *compareFn) ProcessElement(_ context.Context, block string, iter func(*c
 			f.counts.Add(guard, 1)
 			return
 		}
-		n = emitPairs(weak, accts, pair{}, emit)
+		n = emitPairs(weak, accts, prefix, pair{}, emit)
 	}
 	if n > 0 {
-		f.counts.Add(quality.Key{Source: Source, Stage: Stage, Measure: quality.Linked, Reason: "compared:" + md.Name}, n)
+		f.counts.Add(quality.Key{Source: Source, Stage: Stage, Measure: quality.Linked, Reason: "compared" + kind + ":" + md.Name}, n)
 	}
 }
 
@@ -215,8 +266,8 @@ func termFreq(block string, size int, narrow bool) pair {
 }
 
 // emitPairs compares every weak record with every account but itself, as copies of the template
-// pair, and returns the pairs emitted.
-func emitPairs(weak, accts []candidate, template pair, emit func(string, pair)) int64 {
+// pair keyed by prefix and the weak record's key, and returns the pairs emitted.
+func emitPairs(weak, accts []candidate, prefix string, template pair, emit func(string, pair)) int64 {
 	n := int64(0)
 	for i := range weak {
 		for j := range accts {
@@ -225,7 +276,7 @@ func emitPairs(weak, accts []candidate, template pair, emit func(string, pair)) 
 			}
 			p := template
 			p.Model, p.Account, p.Vector = weak[i].Model, accts[j].Key, vectorString(compare(&weak[i], &accts[j]))
-			emit(weak[i].Key, p)
+			emit(prefix+weak[i].Key, p)
 			n++
 		}
 	}
@@ -283,12 +334,13 @@ func rarest(a, b int32) int32 {
 	return a
 }
 
-// patternsOf counts comparison vectors per model for EM: key "model/vector". Under the account
-// model each pair comes from both of its accounts; the one with the smaller key counts it, and
-// narrow pairs are left out.
+// patternsOf counts comparison vectors per model for EM: key "model/vector". The ticket and post
+// models count the fitting records' pairs only (fitPrefix). Under the account model each pair comes
+// from both of its accounts; the one with the smaller key counts it, and narrow pairs are left out.
 func patternsOf(key string, iter func(*pair) bool, emit func(string, int64)) {
+	fit := strings.HasPrefix(key, fitPrefix)
 	for _, p := range distinctPairs(iter) {
-		if models[p.Model].Accounts && (p.Account < key || p.Narrow) {
+		if accounts := models[p.Model].Accounts; accounts == fit || accounts && (p.Account < key || p.Narrow) {
 			continue
 		}
 		emit(fmt.Sprintf("%d/%s", p.Model, p.Vector), 1)
@@ -538,6 +590,9 @@ func (f *scoreFn) Setup() error {
 }
 
 func (f *scoreFn) ProcessElement(ctx context.Context, weakKey string, iter func(*pair) bool, params func(*string) bool, facts func(string, node), count func(string, int64)) error {
+	if strings.HasPrefix(weakKey, fitPrefix) {
+		return nil // a fitting record: seen by EM, scored under its own key
+	}
 	if f.fit == nil {
 		var data string
 		if !params(&data) {
@@ -595,6 +650,7 @@ func init() {
 	register.Function2x0(userCandidates)
 	register.Function2x0(selfCandidates)
 	register.Function2x0(blockKeys)
+	register.Function3x0(fitCandidates)
 	register.Function2x0(candidateBlocks)
 	register.Function3x0(patternsOf)
 	register.DoFn3x0[candidate, func(*string) bool, func(string, candidate)](&accountBlocksFn{})

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/passert"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 
@@ -266,4 +267,110 @@ func TestCompareNarrowsCommonNames(t *testing.T) {
 	if f.counts[guard] != 1 {
 		t.Errorf("guard counted %d, want 1 (1994 has four accounts): %v", f.counts[guard], f.counts)
 	}
+}
+
+// TestWeakBlocks blocks tickets and posts on keys of two pieces of evidence, on one piece only when
+// they lack the second, and on the wide fitting keys; an account names every key it could be found by.
+func TestWeakBlocks(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		c            candidate
+		blocks, wide []string
+	}{
+		{"post with digits and city", postCandidate(schemas.SitePost{PostID: "1", Nickname: "Wang_Lei88", City: "杭州市", PhoneHint: "138****5678"}),
+			[]string{"post/l4p|5678|138", "post/l4c|5678|杭州", "post/nc|wanglei88|杭州", "post/hc|wanglei|杭州"},
+			[]string{"post/l4|5678", "post/cn|杭州|w", "post/h4|wang"}},
+		{"post with the last digits only", postCandidate(schemas.SitePost{PostID: "2", Nickname: "王磊", PhoneHint: "****5678"}),
+			[]string{"post/l4|5678", "post/n|王磊"}, []string{"post/l4|5678"}},
+		{"ticket with a surname", must(ticketCandidate(schemas.Ticket{TicketID: "t1", Name: "王女士", Phone: "+8613812345678"})),
+			[]string{"ticket/p7s|1381234|王", "ticket/l4s|5678|王"}, []string{"ticket/p7|1381234", "ticket/l4|5678"}},
+		{"ticket with a name in pinyin", must(ticketCandidate(schemas.Ticket{TicketID: "t2", Name: "Wang Lei", Phone: "+8613812345678"})),
+			[]string{"ticket/p7|1381234", "ticket/l4|5678"}, []string{"ticket/p7|1381234", "ticket/l4|5678"}},
+	} {
+		if !reflect.DeepEqual(tc.c.Blocks, tc.blocks) || !reflect.DeepEqual(tc.c.Wide, tc.wide) {
+			t.Errorf("%s: blocks %q wide %q, want %q and %q", tc.name, tc.c.Blocks, tc.c.Wide, tc.blocks, tc.wide)
+		}
+	}
+	accts := accountCandidates(schemas.User{UserID: "u", Name: "王磊", Phone: "+8613812345678", City: "杭州", Email: "wanglei88@qq.com"})
+	want := [][]string{
+		{"ticket/p7s|1381234|王", "ticket/l4s|5678|王", "ticket/p7|1381234", "ticket/l4|5678"},
+		{"post/l4p|5678|138", "post/l4c|5678|杭州", "post/nc|王磊|杭州", "post/hc|leiwang|杭州", "post/hc|wanglei|杭州",
+			"post/l4|5678", "post/n|王磊", "post/h|leiwang", "post/h|wanglei"},
+	}
+	if len(accts) != 2 || !reflect.DeepEqual(accts[0].Blocks, want[0]) || !reflect.DeepEqual(accts[1].Blocks, want[1]) {
+		t.Errorf("account candidates %+v, want blocks %q", accts, want)
+	}
+	// Without a city or a surname in Chinese, an account is found by its digits, name and handles.
+	accts = accountCandidates(schemas.User{UserID: "v", Name: "Sunny", Phone: "+8613812345678"})
+	want = [][]string{
+		{"ticket/p7|1381234", "ticket/l4|5678"},
+		{"post/l4p|5678|138", "post/l4|5678", "post/n|sunny", "post/h|sunny"},
+	}
+	if len(accts) != 2 || !reflect.DeepEqual(accts[0].Blocks, want[0]) || !reflect.DeepEqual(accts[1].Blocks, want[1]) {
+		t.Errorf("account candidates without city %+v, want blocks %q", accts, want)
+	}
+}
+
+func must(c candidate, ok bool) candidate {
+	if !ok {
+		panic("no candidate")
+	}
+	return c
+}
+
+// TestWeakRecordsJoinTheirAccounts matches posts (the account's name, city and a partial phone) and
+// tickets (the name and a phone with one digit mistyped) among a thousand accounts, with the
+// models fitted on the wide blocks of the fitting sample: each joins its account, and nothing of
+// the fitting records (their keys, their pairs) reaches the identity map.
+func TestWeakRecordsJoinTheirAccounts(t *testing.T) {
+	p, s := beam.NewPipelineWithRoot()
+	surnames, given := []rune("王李张刘陈杨赵黄"), []rune("芳娜敏静丽艳娟霞婷雪伟磊")
+	cities := []string{"杭州", "成都", "北京", "广州", "西安"}
+	rng := rand.New(rand.NewPCG(7, 11))
+	var rows []any
+	var want []string
+	for i := range 1000 {
+		u := schemas.User{UserID: fmt.Sprintf("a%04d", i), City: cities[rng.IntN(len(cities))],
+			// Names are distinct (two accounts of one name and city leave a post ambiguous).
+			Name:  string(surnames[i%len(surnames)]) + string(given[i/len(surnames)%len(given)]) + string(given[i/len(surnames)/len(given)%len(given)]),
+			Phone: fmt.Sprintf("+86%d%08d", []int{135, 138, 139, 158, 186}[rng.IntN(5)], rng.IntN(100_000_000))}
+		rows = append(rows, u)
+		person := newID("account:" + u.UserID)
+		national := u.Phone[3:]
+		switch i % 20 {
+		case 0:
+			id := fmt.Sprintf("dianping:%d", i)
+			rows = append(rows, schemas.SitePost{PostID: id, Nickname: u.Name, City: u.City, PhoneHint: national[:3] + "****" + national[7:]})
+			want = append(want, pairString("post:"+id, person))
+		case 1:
+			typo := []byte(u.Phone)
+			typo[len(typo)-2] = '0' + (typo[len(typo)-2]-'0'+1)%10
+			id := fmt.Sprintf("t%d", i)
+			rows = append(rows, schemas.Ticket{TicketID: id, Name: u.Name, Phone: string(typo)})
+			want = append(want, pairString("ticket:"+id, person))
+		}
+	}
+	out := night(s, rows, nil, nil)
+	passert.EqualsList(s, beam.ParDo(s, weakPerson, out.Identity), want)
+	passert.EqualsList(s, beam.ParDo(s, fittedModel, out.Counts), []string{"compared_fit:post", "compared_fit:ticket"})
+	ptest.RunAndValidate(t, p)
+}
+
+// weakPerson names the person of a post, a ticket or anything under the fitting prefix.
+func weakPerson(key, person string, emit func(string)) {
+	if strings.HasPrefix(key, "post:") || strings.HasPrefix(key, "ticket:") || strings.HasPrefix(key, fitPrefix) {
+		emit(pairString(key, person))
+	}
+}
+
+// fittedModel names the models whose fitting pairs were counted.
+func fittedModel(key string, n int64, emit func(string)) {
+	if i := strings.Index(key, "compared_fit:"); i >= 0 && n > 0 {
+		emit(key[i:])
+	}
+}
+
+func init() {
+	register.Function3x0(weakPerson)
+	register.Function3x0(fittedModel)
 }

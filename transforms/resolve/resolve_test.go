@@ -25,6 +25,7 @@ var testOptions = Options{Date: testDate, Salt: clean.Options{SaltEnv: "PORTRAIT
 func night(s beam.Scope, rows []any, prevLinks []schemas.IdentityLink, prevPersons []schemas.Person) Outputs {
 	var users []schemas.User
 	var tickets []schemas.Ticket
+	var posts []schemas.SitePost
 	var cols []beam.PCollection
 	for _, r := range rows {
 		switch v := r.(type) {
@@ -32,11 +33,13 @@ func night(s beam.Scope, rows []any, prevLinks []schemas.IdentityLink, prevPerso
 			users = append(users, v)
 		case schemas.Ticket:
 			tickets = append(tickets, v)
+		case schemas.SitePost:
+			posts = append(posts, v)
 		}
 		cols = append(cols, beam.Create(s, r))
 	}
 	in := Inputs{Rows: cols, Users: beam.CreateList(s, users), Tickets: beam.CreateList(s, tickets),
-		Posts: beam.CreateList(s, []schemas.SitePost{}), PreviousIdentity: beam.CreateList(s, prevLinks), PreviousPersons: beam.CreateList(s, prevPersons)}
+		Posts: beam.CreateList(s, posts), PreviousIdentity: beam.CreateList(s, prevLinks), PreviousPersons: beam.CreateList(s, prevPersons)}
 	return Resolve(s, in, DefaultConfig(), testOptions)
 }
 
