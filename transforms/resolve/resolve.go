@@ -5,12 +5,12 @@
 // components, and names each person with an id that stays stable from one night to the next.
 //
 // How it scales: every record tells which identifiers it carries and which account it belongs to;
-// one CombinePerKey per identifier merges that (with last night's person id). An identifier seen
-// with one account simply belongs to it; only identifiers that tie several accounts together, and
-// links made without an account (a ticket's phone, a vendor row, a match), form the reduced graph
-// whose connected components need rounds of shuffles. That graph is a small share of the
-// identifiers, so the rounds are cheap; everything else costs a fixed number of shuffles of one
-// element per identifier.
+// one merge per identifier (in batches per hash bucket, see mergeFacts) joins that with last night's
+// person id. An identifier seen with one account simply belongs to it; only identifiers that tie
+// several accounts together, and links made without an account (a ticket's phone, a vendor row, a
+// match), form the reduced graph whose connected components need rounds of shuffles. That graph is
+// a small share of the identifiers, so the rounds are cheap; everything else costs a fixed number
+// of shuffles of one element per identifier.
 //
 // Guards (each reported in quality counts under source `identity`, stage `resolve`, measure
 // `guard`, and on the identifier's identity_map row):
@@ -73,7 +73,7 @@ func Resolve(s beam.Scope, in Inputs, cfg Config, opt Options) Outputs {
 	facts = append(facts, beam.ParDo(s, previousNode, in.PreviousIdentity))
 	matched, mcounts := Match(s, in.Users, in.Tickets, in.Posts, cfg.Match, opt)
 	facts, counts = append(facts, matched), append(counts, mcounts)
-	nodes := beam.CombinePerKey(s, &mergeNodes{}, beam.Flatten(s, facts...))
+	nodes := mergeFacts(s, beam.Flatten(s, facts...))
 
 	members, accountEdges, msgs, rcounts := beam.ParDo4(s, &representFn{Config: cfg}, nodes)
 	partnerEdges := beam.ParDo(s, partnerEdgesFn, beam.GroupByKey(s, msgs))
