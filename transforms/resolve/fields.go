@@ -104,8 +104,8 @@ type candidate struct {
 	Key    string   // node key
 	Values []string // field values in the model's order
 	Blocks []string // blocking keys, model-prefixed
-	// Wide are the ticket and post models' fitting keys (fitBlocks), model-prefixed; Fit marks a
-	// weak record of the fitting sample blocked on them.
+	// Wide are the ticket and post models' fitting keys (wideTicketBlocks, widePostBlocks),
+	// model-prefixed; Fit marks a weak record of the fitting sample blocked on them.
 	Wide []string
 	Fit  bool
 }
