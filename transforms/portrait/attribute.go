@@ -401,17 +401,9 @@ func (f *placeFn) FinishBundle(ctx context.Context, _ func() func(*string, *stri
 // placed with their persons. It returns the partials per person and the quality tallies.
 func gather(s beam.Scope, kind string, cfgs []Config, token string, rows, identity, products beam.PCollection) (partials, tallies beam.PCollection) {
 	g, gc := beam.ParDo2(s, &gatherFn{Kind: kind, Cfgs: cfgs, Token: token}, rows, beam.SideInput{Input: products})
-	merged := beam.CombinePerKey(s, &mergeFn{}, g)
+	merged := mergePartials(s, g)
 	p, pc := beam.ParDo2(s, &placeFn{Kind: kind, Days: len(cfgs), Token: token}, merged, beam.SideInput{Input: identity})
 	return p, beam.Flatten(s, gc, pc)
-}
-
-// mergeFn merges partial accumulators per key, day by day.
-type mergeFn struct{}
-
-func (mergeFn) MergeAccumulators(a, b days) days {
-	a.merge(b)
-	return a
 }
 
 func init() {
@@ -419,7 +411,6 @@ func init() {
 		func(string, days), func(string, int64), error](&attributeFn{})
 	register.DoFn5x1[context.Context, beam.X, func() func(*schemas.Product) bool, func(string, days), func(string, int64), error](&gatherFn{})
 	register.DoFn6x1[context.Context, string, days, func() func(*string, *string) bool, func(string, days), func(string, int64), error](&placeFn{})
-	register.Combiner1[days](&mergeFn{})
 	register.Emitter2[string, days]()
 	register.Emitter2[string, *Acc]()
 	register.Emitter2[string, int64]()

@@ -4,8 +4,9 @@
 //
 // Each fact finds its person through the identity map, a side input built once per worker process
 // into a Go map, and is added to a partial accumulator (Acc) per person held for the bundle; the
-// partials are merged per person by a CombinePerKey, so the shuffle carries one element per person,
-// kind of fact and bundle, never one per fact when a bundle holds several facts of a person. The
+// partials are merged per person (mergePartials: in byte batches per bundle and hash bucket), so
+// the shuffle carries one partial per person, kind of fact and bundle, never one per fact when a
+// bundle holds several facts of a person. The
 // plentiful facts, events and touches, are first gathered into partials per identifier (gatherFn)
 // where they are read, since the identity map does not exist yet; only those partials wait for the
 // resolve stage, so no runner holds tonight's clickstream until the persons are known. A
@@ -129,7 +130,7 @@ func Build(s beam.Scope, in Inputs, cfg Config, alsoAsOf ...string) (results []R
 	// The spine joins as one more kind of fact: one combine gives every person (of the spine or
 	// named by a fact) one accumulator per day, with no second shuffle to join the spine.
 	partials = append(partials, beam.ParDo(s, &spineFn{Days: len(cfgs)}, in.Persons))
-	merged := beam.CombinePerKey(s, &mergeFn{}, beam.Flatten(s, partials...))
+	merged := mergePartials(s, beam.Flatten(s, partials...))
 
 	for i, c := range cfgs {
 		ds := s
