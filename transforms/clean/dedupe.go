@@ -13,6 +13,7 @@ import (
 	"github.com/zeebo/xxh3"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/batch"
 	"github.com/shopportraits/portraits/transforms/quality"
 )
 
@@ -103,13 +104,6 @@ type winner struct {
 	Best   claim
 }
 
-// claimBuckets is the number of hash buckets of the keys: the winners are picked per bucket, so it
-// bounds the parallelism of that step and sets the keys one bucket holds (20 M rows: 80 k a bucket).
-const claimBuckets = 256
-
-// maxBatchBytes is the claims a bundle buffers before it sends its batches on.
-const maxBatchBytes = 8 << 20
-
 // Claims picks the winning claim of every natural key that has more than one row. rows are
 // KV<natural key, row> as Validate emits them (a pass that is not counted, see ValidRows); files
 // are every file the source's rows can come from. winners are winner values for KeepLatest, and
@@ -120,14 +114,14 @@ func Claims(s beam.Scope, source string, rows beam.PCollection, files []string) 
 	return beam.ParDo2(s, &winnersFn{Source: source}, beam.GroupByKey(s, batches))
 }
 
-// claimsFn appends each row's claim to its bucket's batch, and sends the batches on when they hold
-// maxBatchBytes and when the bundle finishes.
+// claimsFn appends each row's claim to its bucket's batch (package batch; the bucket is the key
+// hash's low half modulo batch.Buckets: 20 M rows make 80 k a bucket), and sends the batches on
+// when they hold batch.MaxBytes and when the bundle finishes.
 type claimsFn struct {
 	Files []string
 
 	ranks   fileRanks
-	batches [claimBuckets][]byte
-	size    int
+	batches batch.Batches
 }
 
 func (f *claimsFn) Setup() { f.ranks = newFileRanks(f.Files) }
@@ -138,27 +132,11 @@ func (f *claimsFn) ProcessElement(key string, row beam.X, emit func(int, []byte)
 		return err
 	}
 	h := hashKey(key)
-	b := h.Lo % claimBuckets
-	n := len(f.batches[b])
-	f.batches[b] = appendClaim(f.batches[b], h, c)
-	f.size += len(f.batches[b]) - n
-	if f.size >= maxBatchBytes {
-		f.flush(emit)
-	}
+	f.batches.Add(int(h.Lo%batch.Buckets), func(b []byte) []byte { return appendClaim(b, h, c) }, emit)
 	return nil
 }
 
-func (f *claimsFn) flush(emit func(int, []byte)) {
-	for b, batch := range f.batches {
-		if len(batch) > 0 {
-			emit(b, batch)
-			f.batches[b] = nil
-		}
-	}
-	f.size = 0
-}
-
-func (f *claimsFn) FinishBundle(emit func(int, []byte)) { f.flush(emit) }
+func (f *claimsFn) FinishBundle(emit func(int, []byte)) { f.batches.Flush(emit) }
 
 // appendClaim encodes a key's hash and its claim: the hash in 16 bytes, the claim as varints.
 func appendClaim(b []byte, h keyHash, c claim) []byte {
@@ -173,15 +151,11 @@ func appendClaim(b []byte, h keyHash, c claim) []byte {
 
 // readClaims decodes a batch made by appendClaim.
 func readClaims(b []byte, each func(h keyHash, c claim)) error {
-	r := batchReader{b: b}
-	for len(r.b) > 0 {
-		if len(r.b) < 16 {
-			return errBadBatch
-		}
-		h := keyHash{Hi: binary.LittleEndian.Uint64(r.b), Lo: binary.LittleEndian.Uint64(r.b[8:])}
-		r.b = r.b[16:]
-		c := claim{Version: r.varint(), File: int32(r.uvarint()), RowGroup: int32(r.uvarint()), Offset: r.varint(), Line: r.varint()}
-		if r.bad {
+	r := batch.NewReader(b)
+	for r.More() {
+		h := keyHash{Hi: r.Uint64(), Lo: r.Uint64()}
+		c := claim{Version: r.Varint(), File: int32(r.Uvarint()), RowGroup: int32(r.Uvarint()), Offset: r.Varint(), Line: r.Varint()}
+		if r.Bad() {
 			return errBadBatch
 		}
 		each(h, c)
@@ -190,32 +164,6 @@ func readClaims(b []byte, each func(h keyHash, c claim)) error {
 }
 
 var errBadBatch = errors.New("clean: corrupt batch of claims")
-
-// batchReader reads varints off a batch; bad is set by the first one that does not decode.
-type batchReader struct {
-	b   []byte
-	bad bool
-}
-
-// varint undoes the zig-zag encoding of binary.AppendVarint.
-func (r *batchReader) varint() int64 {
-	u := r.uvarint()
-	v := int64(u >> 1)
-	if u&1 != 0 {
-		v = ^v
-	}
-	return v
-}
-
-func (r *batchReader) uvarint() uint64 {
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.bad, r.b = true, nil
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
 
 // winnersFn picks the winning claim per key of one bucket and counts the bucket's rows.
 type winnersFn struct {
