@@ -23,11 +23,7 @@ func TestRoundTrip(t *testing.T) {
 	}
 	for cut := range len(b) {
 		r := NewReader(b[:cut])
-		r.String()
-		r.Strings()
-		r.Strings()
-		r.Float64()
-		r.Bytes()
+		_, _, _, _, _ = r.String(), r.Strings(), r.Strings(), r.Float64(), r.Bytes()
 		if !r.Bad() {
 			t.Errorf("batch cut to %d bytes of %d read without error", cut, len(b))
 		}
