@@ -6,15 +6,14 @@
 // into a Go map, and is added to a partial accumulator (Acc) per person held for the bundle; the
 // partials are merged per person (mergePartials: in byte batches per bundle and hash bucket), so
 // the shuffle carries one partial per person, kind of fact and bundle, never one per fact when a
-// bundle holds several facts of a person. The
-// plentiful facts, events and touches, are first gathered into partials per identifier (gatherFn)
-// where they are read, since the identity map does not exist yet; only those partials wait for the
-// resolve stage, so no runner holds tonight's clickstream until the persons are known. A
-// small global combine of per-buyer figures gives the RFM
-// quintile cut points and the distinct (frequency, recency, T) triples the BG/NBD model is fitted
-// on; the night's text model is trained in one step on the rated reviews and reaches the scoring
-// as a side input; the model card (ModelCard) gathers all of that. The person spine enters the
-// same combine as one more kind of fact, so every person of the spine gets exactly one portrait
+// bundle holds several facts of a person. The plentiful facts, events and touches, are first
+// gathered into partials per identifier (gatherFn) where they are read, since the identity map
+// does not exist yet; only those partials wait for the resolve stage, so no runner holds tonight's
+// clickstream until the persons are known. A small global combine of per-buyer figures gives the
+// RFM quintile cut points and the distinct (frequency, recency, T) triples the BG/NBD model is
+// fitted on; the night's text model is trained in one step on the rated reviews and reaches the
+// scoring as a side input; the model card (ModelCard) gathers all of that. The person spine enters
+// the same merge as one more kind of fact, so every person of the spine gets exactly one portrait
 // without a second shuffle.
 //
 // Several as-of days (tonight's, and the models' training cutoff) share that one pass: each partial
@@ -127,7 +126,7 @@ func Build(s beam.Scope, in Inputs, cfg Config, alsoAsOf ...string) (results []R
 		}
 		partials, tallies = append(partials, p), append(tallies, c)
 	}
-	// The spine joins as one more kind of fact: one combine gives every person (of the spine or
+	// The spine joins as one more kind of fact: one merge gives every person (of the spine or
 	// named by a fact) one accumulator per day, with no second shuffle to join the spine.
 	partials = append(partials, beam.ParDo(s, &spineFn{Days: len(cfgs)}, in.Persons))
 	merged := mergePartials(s, beam.Flatten(s, partials...))
