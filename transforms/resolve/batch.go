@@ -19,35 +19,17 @@ func mergeFacts(s beam.Scope, facts beam.PCollection) beam.PCollection {
 	return beam.ParDo(s, mergeBatches, beam.GroupByKey(s, batches))
 }
 
-// batchFactsFn merges the facts of a bundle per identifier and sends them on in batches when it
-// holds flushAt identifiers and when the bundle finishes.
+// batchFactsFn appends each fact, with its identifier's hash, to its bucket's batch. The facts
+// that matter by number come from extractFn, merged per bundle already, so the batches only encode.
 type batchFactsFn struct {
-	nodes   map[string]*node
 	batches batch.Batches
 }
 
-func (f *batchFactsFn) StartBundle(_ func(int, []byte)) { f.nodes = map[string]*node{} }
-
 func (f *batchFactsFn) ProcessElement(idHash string, n node, emit func(int, []byte)) {
-	if cur, ok := f.nodes[idHash]; ok {
-		*cur = mergeNodes{}.MergeAccumulators(*cur, n)
-	} else {
-		f.nodes[idHash] = &n
-	}
-	if len(f.nodes) >= flushAt {
-		f.flush(emit)
-	}
+	f.batches.Add(batch.Bucket(idHash), func(b []byte) []byte { return appendFact(b, idHash, &n) }, emit)
 }
 
-func (f *batchFactsFn) flush(emit func(int, []byte)) {
-	for h, n := range f.nodes {
-		f.batches.Add(batch.Bucket(h), func(b []byte) []byte { return appendFact(b, h, n) }, emit)
-	}
-	f.batches.Flush(emit)
-	clear(f.nodes)
-}
-
-func (f *batchFactsFn) FinishBundle(emit func(int, []byte)) { f.flush(emit) }
+func (f *batchFactsFn) FinishBundle(emit func(int, []byte)) { f.batches.Flush(emit) }
 
 // mergeBatches merges the facts of one bucket's batches and emits one node per identifier.
 func mergeBatches(_ int, batches func(*[]byte) bool, emit func(string, node)) error {
