@@ -57,6 +57,7 @@ type cleaned struct {
 // build adds the nightly job to the pipeline: ingest, clean, dedupe and reference checks per source;
 // identity resolution; erasure of the persons who asked to be forgotten; portraits and segments;
 // then every table, the rejects and quality counts through the Parquet sink, the manifest last.
+// runPhased runs the same three parts as pipelines of their own.
 func build(s beam.Scope, j job) error {
 	srcs, rejects, counts, err := cleanSources(s, j)
 	if err != nil {
@@ -66,6 +67,12 @@ func build(s beam.Scope, j job) error {
 	if err != nil {
 		return err
 	}
+	return finishJob(s, j, srcs, res, rejects, counts)
+}
+
+// finishJob adds what follows identity resolution: erasure, portraits, scores and segments, and
+// every table through the sink, the manifest last.
+func finishJob(s beam.Scope, j job, srcs []cleaned, res resolve.Outputs, rejects, counts []beam.PCollection) error {
 	// Erasure costs a pass over every record: it runs only when someone asked to be forgotten.
 	forget := func(_, _ string, rows beam.PCollection) beam.PCollection { return rows }
 	if len(j.Erase) > 0 {

@@ -61,6 +61,8 @@ type options struct {
 	Erase string
 	// DryRun prints the job graph instead of running it.
 	DryRun bool
+	// Phased runs the job as three pipelines that hand over through files (see runPhased).
+	Phased bool
 }
 
 func main() {
@@ -74,6 +76,7 @@ func main() {
 	flag.StringVar(&o.PortraitConfig, "portrait-config", "", "portrait rules (YAML): lifecycle, value, interests, tags; default: built-in")
 	flag.BoolVar(&o.DryRun, "dry-run", false, "print the job graph (every stage and transform) without running it or touching the output")
 	flag.StringVar(&o.Erase, "erase", "", "file of identifiers (type,value per line: account, phone, email, device, anonymous) whose persons are forgotten from tonight on")
+	flag.BoolVar(&o.Phased, "phased", false, "run as three pipelines (clean, resolve, portraits) handing over through files in the run's temporary folder, so a local runner frees each one's memory before the next: for data that outgrows memory in one pipeline")
 	flag.StringVar(&o.Segments, "segments", "", "segments file (YAML): rule segments in CEL, activation caps, clusters, affinity; default: built-in")
 	flag.Parse()
 	beam.Init()
@@ -140,12 +143,14 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	if previous != "" {
 		fmt.Fprintf(stdout, "person ids continue the run of %s\n", previous)
 	}
-	p, s := beam.NewPipelineWithRoot()
 	j := job{Config: cfg, Date: date, Output: o.Output, RunID: fmt.Sprintf("%s-%x", date, time.Now().UnixNano()),
 		Tasks: tasks, Inputs: inputs, Clean: opts, Resolve: rcfg, Previous: previous, Portrait: pcfg, Segment: scfg, Score: predict, Cutoff: cutoff, Erasures: erasures}
 	for _, e := range erasures {
 		j.Erase = append(j.Erase, e.IDHash)
 	}
+	// The job is built whole even when it runs in phases (the very transforms, cut after cleaning
+	// and after resolving): a mistake in its configuration stops it here, before the output is touched.
+	p, s := beam.NewPipelineWithRoot()
 	if err := build(s, j); err != nil {
 		return err
 	}
@@ -155,12 +160,12 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	if err := sink.Prepare(ctx, o.Output, date); err != nil {
 		return err
 	}
-	res, err := beamx.RunWithMetrics(ctx, p)
-	if err != nil {
-		return fmt.Errorf("pipeline failed: %w", err)
+	if o.Phased {
+		err = runPhased(ctx, j, stdout)
+	} else {
+		err = runOne(ctx, p, stdout)
 	}
-	// One line per stage: records in and out, and the step time where the runner reports it.
-	if err := runstats.Print(stdout, p, res); err != nil {
+	if err != nil {
 		return err
 	}
 	// The report comes before the balance check, so that a run whose counts do not add up still
@@ -169,6 +174,16 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 		return err
 	}
 	return summarise(ctx, stdout, o.Output, date, time.Since(start))
+}
+
+// runOne runs the job as one pipeline, p.
+func runOne(ctx context.Context, p *beam.Pipeline, stdout io.Writer) error {
+	res, err := beamx.RunWithMetrics(ctx, p)
+	if err != nil {
+		return fmt.Errorf("pipeline failed: %w", err)
+	}
+	// One line per stage: records in and out, and the step time where the runner reports it.
+	return runstats.Print(stdout, p, res)
 }
 
 // summarise prints the run's tables and the quality balance, and fails when counts do not add up.

@@ -101,6 +101,16 @@ func Summarise(s beam.Scope, tallies ...beam.PCollection) beam.PCollection {
 	return beam.ParDo(s, toRow, summed)
 }
 
+// Recount turns quality rows back into (key, count) pairs: a job that runs as phases hands its
+// earlier phases' counts over summed, and Summarise adds them to the last phase's.
+func Recount(s beam.Scope, rows beam.PCollection) beam.PCollection {
+	return beam.ParDo(s.Scope("quality.Recount"), fromRow, rows)
+}
+
+func fromRow(q schemas.QualityCount) (string, int64) {
+	return Key{Source: q.Source, Stage: q.Stage, Measure: q.Measure, Reason: q.Reason}.String(), q.Count
+}
+
 func toRow(key string, n int64) schemas.QualityCount {
 	k := ParseKey(key)
 	return schemas.QualityCount{Source: k.Source, Stage: k.Stage, Measure: k.Measure, Reason: k.Reason, Count: n}
@@ -108,4 +118,5 @@ func toRow(key string, n int64) schemas.QualityCount {
 
 func init() {
 	register.Function2x1(toRow)
+	register.Function1x2(fromRow)
 }

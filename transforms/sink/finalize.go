@@ -94,7 +94,7 @@ func (f *finalizeFn) ProcessElement(ctx context.Context, _ []byte, files func(*F
 
 func finalize(ctx context.Context, cfg Config, infos []FileInfo, extras []Extra, now time.Time) error {
 	dir := RunDir(cfg.Output, cfg.Date)
-	if err := removeGlob(ctx, join(dir, "*", "part-*.parquet")); err != nil {
+	if err := removeGlob(ctx, Join(dir, "*", "part-*.parquet")); err != nil {
 		return err
 	}
 	m := Manifest{SchemaVersion: schemas.Version, RunID: cfg.RunID, Date: cfg.Date,
@@ -102,7 +102,7 @@ func finalize(ctx context.Context, cfg Config, infos []FileInfo, extras []Extra,
 	for _, fi := range infos {
 		t := m.Tables[fi.Table]
 		rel := fmt.Sprintf("%s/part-%05d.parquet", fi.Table, len(t.Files))
-		if err := Rename(ctx, fi.TempPath, join(dir, rel)); err != nil {
+		if err := Rename(ctx, fi.TempPath, Join(dir, rel)); err != nil {
 			return err
 		}
 		t.Files = append(t.Files, rel)
@@ -114,19 +114,19 @@ func finalize(ctx context.Context, cfg Config, infos []FileInfo, extras []Extra,
 			continue
 		}
 		rel := name + "/part-00000.parquet"
-		if err := writeEmpty(ctx, name, join(dir, rel)); err != nil {
+		if err := writeEmpty(ctx, name, Join(dir, rel)); err != nil {
 			return err
 		}
 		m.Tables[name] = TableInfo{Files: []string{rel}}
 	}
-	if err := removeTemp(ctx, cfg); err != nil {
+	if err := RemoveTemp(ctx, cfg); err != nil {
 		return err
 	}
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return fmt.Errorf("sink: manifest: %w", err)
 	}
-	return WriteFile(ctx, join(dir, ManifestName), func(w io.Writer) error {
+	return WriteFile(ctx, Join(dir, ManifestName), func(w io.Writer) error {
 		_, err := w.Write(append(data, '\n'))
 		return err
 	})
@@ -187,17 +187,17 @@ func removeGlob(ctx context.Context, glob string) error {
 	return nil
 }
 
-// removeTemp removes the date's temporary folder: this run's files and those a killed earlier
+// RemoveTemp removes the date's temporary folder: this run's files and those a killed earlier
 // attempt left behind (two runs of one date at once are not supported: the later one wins).
-func removeTemp(ctx context.Context, cfg Config) error {
-	tmp := join(RunDir(cfg.Output, cfg.Date), "_temporary")
+func RemoveTemp(ctx context.Context, cfg Config) error {
+	tmp := Join(RunDir(cfg.Output, cfg.Date), "_temporary")
 	if !strings.Contains(tmp, "://") {
 		if err := os.RemoveAll(tmp); err != nil {
 			return fmt.Errorf("sink: remove %s: %w", tmp, err)
 		}
 		return nil
 	}
-	return removeGlob(ctx, join(tmp, "*", "*", "*"))
+	return removeGlob(ctx, Join(tmp, "*", "*", "*"))
 }
 
 func init() {

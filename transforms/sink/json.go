@@ -35,7 +35,7 @@ func (f *jsonFn) ProcessElement(ctx context.Context, _ []byte, docs func(*beam.X
 	if err != nil {
 		return fmt.Errorf("sink: %s: %w", f.Name, err)
 	}
-	err = WriteFile(ctx, join(RunDir(f.Config.Output, f.Config.Date), f.Name), func(w io.Writer) error {
+	err = WriteFile(ctx, Join(RunDir(f.Config.Output, f.Config.Date), f.Name), func(w io.Writer) error {
 		_, err := w.Write(append(data, '\n'))
 		return err
 	})

@@ -17,7 +17,7 @@ import (
 // Prepare readies OUTPUT/dt=DATE for a new run by removing its manifest first, so that a rerun that
 // crashes part-way never looks finished. Data files are left to Finalize.
 func Prepare(ctx context.Context, output, date string) error {
-	return removeGlob(ctx, join(RunDir(output, date), ManifestName))
+	return removeGlob(ctx, Join(RunDir(output, date), ManifestName))
 }
 
 // ErrUnfinished is returned for a run folder without a manifest.
@@ -25,13 +25,13 @@ var ErrUnfinished = errors.New("run is not finished: no " + ManifestName)
 
 // ReadManifest reads a finished run's manifest.
 func ReadManifest(ctx context.Context, output, date string) (*Manifest, error) {
-	path := join(RunDir(output, date), ManifestName)
+	path := Join(RunDir(output, date), ManifestName)
 	if ok, err := exists(ctx, path); err != nil {
 		return nil, err
 	} else if !ok {
 		return nil, fmt.Errorf("sink: %s: %w", path, ErrUnfinished)
 	}
-	data, err := readFile(ctx, path)
+	data, err := ReadFile(ctx, path)
 	if err != nil {
 		return nil, err
 	}
@@ -55,8 +55,8 @@ func ReadTable[T any](ctx context.Context, output, date, table string) ([]T, err
 	}
 	var rows []T
 	for _, rel := range info.Files {
-		path := join(RunDir(output, date), rel)
-		data, err := readFile(ctx, path)
+		path := Join(RunDir(output, date), rel)
+		data, err := ReadFile(ctx, path)
 		if err != nil {
 			return nil, err
 		}
@@ -83,7 +83,8 @@ func exists(ctx context.Context, path string) (bool, error) {
 	return len(files) > 0, nil
 }
 
-func readFile(ctx context.Context, path string) ([]byte, error) {
+// ReadFile reads a whole file, a local path or one of Beam's filesystems (gs://).
+func ReadFile(ctx context.Context, path string) ([]byte, error) {
 	if !strings.Contains(path, "://") {
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -108,8 +109,8 @@ func readFile(ctx context.Context, path string) ([]byte, error) {
 	return data, nil
 }
 
-// join appends path elements with /, for local paths and URLs alike.
-func join(base string, elems ...string) string {
+// Join appends path elements with /, for local paths and URLs alike.
+func Join(base string, elems ...string) string {
 	out := strings.TrimRight(base, "/")
 	for _, e := range elems {
 		out += "/" + strings.Trim(e, "/")

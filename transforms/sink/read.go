@@ -31,7 +31,7 @@ func Read(ctx context.Context, s beam.Scope, output, date, table string) (beam.P
 	}
 	files := []string{}
 	for _, f := range m.Tables[table].Files {
-		files = append(files, join(RunDir(output, date), f))
+		files = append(files, Join(RunDir(output, date), f))
 	}
 	return beam.ParDo(s, &readFn{Table: table}, beam.CreateList(s, files), beam.TypeDefinition{Var: beam.XType, T: t.Type}), nil
 }
@@ -45,7 +45,7 @@ func (f *readFn) ProcessElement(ctx context.Context, path string, emit func(beam
 	if err != nil {
 		return fmt.Errorf("sink: %w", err)
 	}
-	data, err := readFile(ctx, path)
+	data, err := ReadFile(ctx, path)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func init() {
 // Previous returns the date of the latest finished run under output before date, or "" when there
 // is none: the run whose identity map and persons tonight's person ids continue.
 func Previous(ctx context.Context, output, date string) (string, error) {
-	pattern := join(output, "dt=*", ManifestName)
+	pattern := Join(output, "dt=*", ManifestName)
 	fs, err := filesystem.New(ctx, pattern)
 	if err != nil {
 		return "", fmt.Errorf("sink: %s: %w", output, err)

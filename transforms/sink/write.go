@@ -58,9 +58,10 @@ type FileInfo struct {
 }
 
 // RunDir is the folder of a run: OUTPUT/dt=DATE.
-func RunDir(output, date string) string { return join(output, "dt="+date) }
+func RunDir(output, date string) string { return Join(output, "dt="+date) }
 
-func (c Config) tempDir() string { return join(RunDir(c.Output, c.Date), "_temporary", c.RunID) }
+// TempDir is the folder of this attempt's temporary files, removed when the run is finalised.
+func (c Config) TempDir() string { return Join(RunDir(c.Output, c.Date), "_temporary", c.RunID) }
 
 // Write buffers a table's rows (values of the table's schemas struct) per bundle and writes them as
 // temporary Parquet files; it returns the FileInfo of every file for Finalize.
@@ -109,7 +110,7 @@ func (f *writeFn) flush(ctx context.Context, emit func(FileInfo)) error {
 	if n == 0 {
 		return nil
 	}
-	path := join(f.Config.tempDir(), f.Table, uuid.NewString()+".parquet")
+	path := Join(f.Config.TempDir(), f.Table, uuid.NewString()+".parquet")
 	if err := WriteFile(ctx, path, f.buf.Flush); err != nil {
 		return fmt.Errorf("sink: table %s: %w", f.Table, err)
 	}
