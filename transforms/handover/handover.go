@@ -88,7 +88,9 @@ func (f *writeFn) ProcessElement(ctx context.Context, row beam.X, emit func(stri
 	return nil
 }
 
-func (f *writeFn) FinishBundle(ctx context.Context, emit func(string)) error { return f.flush(ctx, emit) }
+func (f *writeFn) FinishBundle(ctx context.Context, emit func(string)) error {
+	return f.flush(ctx, emit)
+}
 
 // flush writes the buffered records to a new file and names it.
 func (f *writeFn) flush(ctx context.Context, emit func(string)) error {
