@@ -6,11 +6,13 @@ set -euo pipefail
 
 usage() {
 	cat <<'EOF'
-usage: scripts/bench.sh [XS|S|M|L] [--runner prism|direct|both] [--no-decode] [--profile]
+usage: scripts/bench.sh [XS|S|M|L] [--days N] [--runner prism|direct|both] [--phased] [--no-decode] [--profile]
 
   XS, S, M, L 1,000, 10,000, 100,000 or 1,000,000 persons over 90 days to 2026-11-21, seed 1
-              (default S; XS for a quick look; L was not run here, see BENCHMARKS.md)
+              (default S; XS for a quick look; see BENCHMARKS.md for what L takes)
+  --days N    days of history to generate instead of 90 (the data folder is SCALE-Nd)
   --runner    which runner(s) to run the nightly on (default both: prism, then direct)
+  --phased    run the nightly in three pipelines that hand over through files (nightly --phased)
   --no-decode skip the decode loops (plain JSON and Parquet readers next to ingest.Read)
   --profile   build the nightly with scripts/bench/profile.go (go build -overlay, tag benchprofile)
               and write CPU and peak-heap profiles of each run to RUNNER/profile/
@@ -36,6 +38,8 @@ scale=S
 runners=(prism direct)
 decode=true
 profile=false
+days=90
+phased=()
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
@@ -47,6 +51,10 @@ while (($#)); do
 		*) die "--runner: want prism, direct or both, got '${2:-}'" ;;
 		esac
 		shift 2 ;;
+	--days)
+		[[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die "--days: want a whole number of days, got '${2:-}'"
+		days=$2; shift 2 ;;
+	--phased) phased=(--phased); shift ;;
 	--no-decode) decode=false; shift ;;
 	--profile) profile=true; shift ;;
 	*) usage >&2; die "unknown argument $1" ;;
@@ -59,13 +67,13 @@ S) persons=10000 ;;
 M) persons=100000 ;;
 L) persons=1000000 ;;
 esac
-days=90
 date=2026-11-21
 mem_gib=${BENCH_MEM_GIB:-18}
 [[ $mem_gib =~ ^[0-9]+$ ]] || die "BENCH_MEM_GIB: want whole GiB, got '$mem_gib'"
 [[ -x /usr/bin/time ]] || die "/usr/bin/time is missing (apt-get install time)"
 
 data=out/bench/data/$scale
+((days == 90)) || data=$data-${days}d
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 runs=out/bench/runs/$scale-$stamp
 bin=out/bench/bin
@@ -106,7 +114,7 @@ for runner in "${runners[@]}"; do
 		ulimit -v $((mem_gib * 1024 * 1024))
 		BENCH_PROFILE_DIR=$profile_dir PORTRAITS_SALT=bench /usr/bin/time -v -o "$dir/time.txt" "$bin/nightly" \
 			--sources "$data/sources.yaml" --date "$date" --output "$dir/out" --previous none \
-			--runner "$runner" >"$dir/stdout.txt" 2>"$dir/stderr.txt"
+			--runner "$runner" ${phased[@]+"${phased[@]}"} >"$dir/stdout.txt" 2>"$dir/stderr.txt"
 	) || echo "the run on $runner failed: see $dir/stderr.txt" >&2
 	cat /proc/loadavg >>"$dir/load.txt"
 	if $profile; then

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
@@ -36,7 +37,8 @@ func runPhased(ctx context.Context, j job, stdout io.Writer) (err error) {
 			}
 		}
 	}()
-	srcs, err := runPhase(ctx, stdout, "clean", func(s beam.Scope) ([]sources.Source, error) {
+	r := &phaseRunner{stdout: stdout}
+	srcs, err := runPhase(ctx, r, "clean", func(s beam.Scope) ([]sources.Source, error) {
 		cleaned, rejects, counts, err := cleanSources(s, j)
 		if err != nil {
 			return nil, err
@@ -56,7 +58,7 @@ func runPhased(ctx context.Context, j job, stdout io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
-	if _, err := runPhase(ctx, stdout, "resolve", func(s beam.Scope) (struct{}, error) {
+	if _, err := runPhase(ctx, r, "resolve", func(s beam.Scope) (struct{}, error) {
 		cleaned, err := readSources(ctx, s, dir, srcs, identityKinds)
 		if err != nil {
 			return struct{}{}, err
@@ -75,10 +77,13 @@ func runPhased(ctx context.Context, j job, stdout io.Writer) (err error) {
 	}); err != nil {
 		return err
 	}
-	_, err = runPhase(ctx, stdout, "portraits", func(s beam.Scope) (struct{}, error) {
+	if _, err = runPhase(ctx, r, "portraits", func(s beam.Scope) (struct{}, error) {
 		return struct{}{}, portraitsPhase(ctx, s, j, dir, srcs)
-	})
-	return err
+	}); err != nil {
+		return err
+	}
+	// One line per stage over the three phases, as a job in one pipeline prints it.
+	return runstats.Write(stdout, runstats.Merge(r.reports...))
 }
 
 // portraitsPhase reads what the first two phases handed over and adds the rest of the job.
@@ -115,19 +120,31 @@ func portraitsPhase(ctx context.Context, s beam.Scope, j job, dir string, srcs [
 	return finishJob(s, j, cleaned, res, []beam.PCollection{rejects}, []beam.PCollection{quality.Recount(s, cleanCounts)})
 }
 
-// runPhase builds one phase's pipeline with add, runs it, and prints its per-stage lines.
-func runPhase[T any](ctx context.Context, stdout io.Writer, name string, add func(beam.Scope) (T, error)) (T, error) {
+// phaseRunner runs phases one after the other and keeps each one's stage figures.
+type phaseRunner struct {
+	stdout  io.Writer
+	reports []runstats.Report
+}
+
+// runPhase builds one phase's pipeline with add, runs it and keeps its figures.
+func runPhase[T any](ctx context.Context, r *phaseRunner, name string, add func(beam.Scope) (T, error)) (T, error) {
 	p, s := beam.NewPipelineWithRoot()
-	out, err := add(s.Scope(name))
+	out, err := add(s)
 	if err != nil {
 		return out, fmt.Errorf("phase %s: %w", name, err)
 	}
-	fmt.Fprintf(stdout, "phase %s:\n", name)
+	start := time.Now()
 	res, err := beamx.RunWithMetrics(ctx, p)
 	if err != nil {
 		return out, fmt.Errorf("phase %s: pipeline failed: %w", name, err)
 	}
-	return out, runstats.Print(stdout, p, res)
+	rep, err := runstats.Collect(p, res)
+	if err != nil {
+		return out, err
+	}
+	r.reports = append(r.reports, rep)
+	fmt.Fprintf(r.stdout, "phase %s: %s\n", name, time.Since(start).Round(time.Millisecond))
+	return out, nil
 }
 
 // identityKinds are the source kinds the resolve phase reads.

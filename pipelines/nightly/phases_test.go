@@ -32,7 +32,7 @@ func TestPhasedGivesTheSameTables(t *testing.T) {
 	if err := run(context.Background(), o, &log); err != nil {
 		t.Fatalf("nightly --phased: %v\n%s", err, log.String())
 	}
-	for _, phase := range []string{"phase clean:", "phase resolve:", "phase portraits:"} {
+	for _, phase := range []string{"phase clean: ", "phase resolve: ", "phase portraits: ", "\nhandover "} {
 		if !strings.Contains(log.String(), phase) {
 			t.Errorf("the log does not show %q:\n%s", phase, log.String())
 		}

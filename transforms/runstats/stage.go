@@ -4,7 +4,7 @@
 // A stage is the first scope of a step's name (ingest.Read, clean.Validate.<source>, resolve.Resolve,
 // sink.Write.<table> ...), grouped as the nightly job's stages: ingest, clean, dedupe, refs, resolve,
 // erase, portrait (tonight's and the models' training cutoff's, in one pass), score, segment, sink,
-// quality. Steps at the pipeline's root (flattens and casts between stages)
+// quality, and handover for a job run in phases. Steps at the pipeline's root (flattens and casts between stages)
 // form the stage "glue".
 //
 // What runners report (Beam Go 2.77): Prism reports user counters, PCollection element counts and
@@ -37,12 +37,14 @@ const (
 	Segment = "segment"
 	Sink    = "sink"
 	Quality = "quality"
+	// Handover writes and reads what one phase of a job run in phases hands to the next.
+	Handover = "handover"
 	// Glue holds the steps at the pipeline's root: flattens and casts that join the stages.
 	Glue = "glue"
 )
 
 // order ranks the known stages; others sort after them by name.
-var order = []string{Ingest, Clean, Dedupe, Refs, Resolve, Erase, Portrait, Score, Segment, Sink, Quality, Glue}
+var order = []string{Ingest, Clean, Dedupe, Refs, Resolve, Erase, Portrait, Score, Segment, Sink, Quality, Handover, Glue}
 
 // scopeStages maps the first scope of a step's name, by prefix, to its stage. Longer prefixes of the
 // same family come first.
@@ -63,6 +65,7 @@ var scopeStages = []struct{ prefix, stage string }{
 	{"segment.", Segment},
 	{"sink.", Sink},
 	{"quality.", Quality},
+	{"handover.", Handover},
 }
 
 // StageOf names the stage of a step from its unique name, the scope path joined by "/": the first

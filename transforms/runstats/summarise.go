@@ -81,6 +81,41 @@ type Report struct {
 	NoMetrics bool `json:"no_metrics,omitempty"`
 }
 
+// Merge adds up the reports of pipelines that ran one after the other as one job (the nightly in
+// phases): a stage's steps, records and time are summed over the reports that have it.
+func Merge(reports ...Report) Report {
+	stages := map[string]*Stage{}
+	var out Report
+	for _, r := range reports {
+		out.Timed = out.Timed || r.Timed
+		out.NoMetrics = out.NoMetrics || r.NoMetrics
+		out.Total += r.Total
+		for _, s := range r.Stages {
+			m, ok := stages[s.Name]
+			if !ok {
+				m = &Stage{Name: s.Name, Elements: s.Elements}
+				stages[s.Name] = m
+			}
+			m.Steps += s.Steps
+			m.In += s.In
+			m.Out += s.Out
+			m.Time += s.Time
+			if m.Elements == "" {
+				m.Elements = s.Elements
+			}
+		}
+	}
+	names := make([]string, 0, len(stages))
+	for n := range stages {
+		names = append(names, n)
+	}
+	sortStages(names)
+	for _, n := range names {
+		out.Stages = append(out.Stages, *stages[n])
+	}
+	return out
+}
+
 // Stage returns the named stage's line and whether the report has it.
 func (r Report) Stage(name string) (Stage, bool) {
 	for _, s := range r.Stages {

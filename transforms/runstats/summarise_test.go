@@ -1,6 +1,7 @@
 package runstats
 
 import (
+	"reflect"
 	"testing"
 	"time"
 )
@@ -132,5 +133,27 @@ func TestSummariseCountersByStep(t *testing.T) {
 	}
 	if c, _ := r.Stage("backfill"); c.Elements != "" || c.Steps != 1 {
 		t.Errorf("backfill %+v, want its step and no records (it keeps no counters of its own)", c)
+	}
+}
+
+// TestMerge adds up the phases of one job: a stage in two phases sums its steps, records and time,
+// stages keep pipeline order, and the total is the phases' together.
+func TestMerge(t *testing.T) {
+	clean := Report{Timed: true, Total: 5 * time.Second, Stages: []Stage{
+		{Name: Clean, Steps: 4, In: 100, Out: 90, Elements: FromRecords, Time: 3 * time.Second},
+		{Name: Handover, Steps: 2, In: 90, Out: 0, Elements: FromPCollections, Time: 2 * time.Second},
+	}}
+	resolve := Report{Timed: true, Total: 7 * time.Second, Stages: []Stage{
+		{Name: Handover, Steps: 3, In: 0, Out: 90, Elements: FromPCollections, Time: time.Second},
+		{Name: Resolve, Steps: 9, In: 90, Out: 10, Elements: FromPCollections, Time: 6 * time.Second},
+	}}
+	got := Merge(clean, resolve)
+	want := Report{Timed: true, Total: 12 * time.Second, Stages: []Stage{
+		{Name: Clean, Steps: 4, In: 100, Out: 90, Elements: FromRecords, Time: 3 * time.Second},
+		{Name: Resolve, Steps: 9, In: 90, Out: 10, Elements: FromPCollections, Time: 6 * time.Second},
+		{Name: Handover, Steps: 5, In: 90, Out: 90, Elements: FromPCollections, Time: 3 * time.Second},
+	}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Merge:\n got %+v\nwant %+v", got, want)
 	}
 }
