@@ -2,11 +2,13 @@ package resolve
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/shopportraits/portraits/transforms/batch"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/resolve/identity"
 )
@@ -35,55 +37,72 @@ func sideMap(kv func() func(*string, *string) bool) map[string]string {
 }
 
 // rootFn moves each member from its representative to the root of the representative's component
-// (itself when the reduced graph never saw it). The labels side input is built into a map once.
+// (itself when the reduced graph never saw it), in batches by the root's bucket. The labels side
+// input is built into a map once.
 type rootFn struct {
-	roots map[string]string
+	roots   map[string]string
+	batches batch.Batches
 }
 
-func (f *rootFn) ProcessElement(rep string, m member, labels func() func(*string, *string) bool, emit func(string, member)) {
+func (f *rootFn) ProcessElement(_ int, b []byte, labels func() func(*string, *string) bool, emit func(int, []byte)) error {
 	if f.roots == nil {
 		f.roots = sideMap(labels)
 	}
-	if root, ok := f.roots[rep]; ok {
-		rep = root
-	}
-	emit(rep, m)
+	return readMembers(b, func(rep string, m member) {
+		if root, ok := f.roots[rep]; ok {
+			rep = root
+		}
+		f.batches.Add(batch.Bucket(rep), func(b []byte) []byte { return appendMember(b, rep, &m) }, emit)
+	})
 }
 
-// assembleFn turns one component's members into parts: the whole component, or, when it holds
-// more accounts than a person may, the pieces that joining identifier types in priority order gives.
+func (f *rootFn) FinishBundle(_ func() func(*string, *string) bool, emit func(int, []byte)) {
+	f.batches.Flush(emit)
+}
+
+// assembleFn turns the components of one bucket into parts: a component whole, or, when it holds
+// more accounts than a person may, the pieces that joining identifier types in priority order
+// gives. The members leave in batches by their part's bucket.
 type assembleFn struct {
 	MaxAccounts int
 
-	counts quality.Tally
+	counts  quality.Tally
+	members batch.Batches
 }
 
-func (f *assembleFn) StartBundle(_ context.Context, _ func(string, member), _ func(part), _ func(string, int64)) {
+func (f *assembleFn) StartBundle(_ context.Context, _ func(int, []byte), _ func(part), _ func(string, int64)) {
 	f.counts = quality.Tally{}
 }
 
-func (f *assembleFn) ProcessElement(_ context.Context, _ string, iter func(*member) bool, members func(string, member), parts func(part), _ func(string, int64)) {
-	var ms []member
-	var m member
-	for iter(&m) {
-		ms = append(ms, m)
-	}
-	slices.SortFunc(ms, func(a, b member) int { return strings.Compare(a.Key, b.Key) })
-	groups := split(ms, f.MaxAccounts)
-	if len(groups) > 1 {
-		f.counts.Add(guardKey("max_accounts_per_person", identity.Account), int64(len(groups)-1))
-	}
-	for _, g := range groups {
-		p := summarise(g)
-		for _, m := range g {
-			m.PartSize = p.Members
-			members(p.Key, m)
+func (f *assembleFn) ProcessElement(_ context.Context, _ int, batches func(*[]byte) bool, members func(int, []byte), parts func(part), _ func(string, int64)) error {
+	components := map[string][]member{}
+	var b []byte
+	for batches(&b) {
+		if err := readMembers(b, func(root string, m member) { components[root] = append(components[root], m) }); err != nil {
+			return err
 		}
-		parts(p)
 	}
+	for _, root := range slices.Sorted(maps.Keys(components)) {
+		ms := components[root]
+		slices.SortFunc(ms, func(a, b member) int { return strings.Compare(a.Key, b.Key) })
+		groups := split(ms, f.MaxAccounts)
+		if len(groups) > 1 {
+			f.counts.Add(guardKey("max_accounts_per_person", identity.Account), int64(len(groups)-1))
+		}
+		for _, g := range groups {
+			p := summarise(g)
+			for _, m := range g {
+				m.PartSize = p.Members
+				f.members.Add(batch.Bucket(p.Key), func(b []byte) []byte { return appendMember(b, p.Key, &m) }, members)
+			}
+			parts(p)
+		}
+	}
+	return nil
 }
 
-func (f *assembleFn) FinishBundle(ctx context.Context, _ func(string, member), _ func(part), count func(string, int64)) {
+func (f *assembleFn) FinishBundle(ctx context.Context, members func(int, []byte), _ func(part), count func(string, int64)) {
+	f.members.Flush(members)
 	f.counts.Emit(ctx, count)
 }
 
@@ -199,9 +218,8 @@ func summarise(g []member) part {
 }
 
 func init() {
-	register.DoFn4x0[string, member, func() func(*string, *string) bool, func(string, member)](&rootFn{})
-	register.DoFn6x0[context.Context, string, func(*member) bool, func(string, member), func(part), func(string, int64)](&assembleFn{})
+	register.DoFn4x1[int, []byte, func() func(*string, *string) bool, func(int, []byte), error](&rootFn{})
+	register.DoFn6x1[context.Context, int, func(*[]byte) bool, func(int, []byte), func(part), func(string, int64), error](&assembleFn{})
 	register.Emitter1[part]()
-	register.Iter1[member]()
 	register.Iter2[string, string]()
 }

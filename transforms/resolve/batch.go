@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"encoding/binary"
 	"errors"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -78,6 +79,36 @@ func readFacts(b []byte, each func(idHash string, n node)) error {
 }
 
 var errBadFacts = errors.New("resolve: corrupt batch of node facts")
+
+// appendMember encodes a member with the key it travels under (its representative, root or part).
+func appendMember(b []byte, key string, m *member) []byte {
+	b = batch.AppendString(b, key)
+	b = batch.AppendString(b, m.IDHash)
+	b = batch.AppendString(b, m.Key)
+	b = batch.AppendStrings(b, m.Accounts)
+	b = batch.AppendStrings(b, m.Partners)
+	b = batch.AppendFloat64(b, m.Score)
+	b = batch.AppendString(b, m.Prev)
+	b = batch.AppendString(b, m.Guard)
+	return binary.AppendUvarint(b, uint64(m.PartSize))
+}
+
+// readMembers decodes a batch made by appendMember.
+func readMembers(b []byte, each func(key string, m member)) error {
+	r := batch.NewReader(b)
+	for r.More() {
+		key := r.String()
+		m := member{IDHash: r.String(), Key: r.String(), Accounts: r.Strings(), Partners: r.Strings(), Score: r.Float64(),
+			Prev: r.String(), Guard: r.String(), PartSize: int32(r.Uvarint())}
+		if r.Bad() {
+			return errBadMembers
+		}
+		each(key, m)
+	}
+	return nil
+}
+
+var errBadMembers = errors.New("resolve: corrupt batch of members")
 
 func init() {
 	register.DoFn3x0[string, node, func(int, []byte)](&batchFactsFn{})

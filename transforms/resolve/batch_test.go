@@ -135,3 +135,44 @@ func TestFactBatches(t *testing.T) {
 		}
 	}
 }
+
+// TestMemberBatches decodes every field of the members it encodes, with their keys, and rejects a
+// batch cut short.
+func TestMemberBatches(t *testing.T) {
+	type keyed struct {
+		Key string
+		M   member
+	}
+	in := []keyed{
+		{"account:u1", member{IDHash: "h1", Key: "phone:+8613800001111", Accounts: []string{"account:u1", "account:u2"}, Partners: []string{"ticket:t9"},
+			Score: 0.97, Prev: "P0001", Guard: "max_links", PartSize: 7}},
+		{"account:u3", member{IDHash: "h2", Key: "account:u3", PartSize: 1}},
+		{"", member{IDHash: "h3", Key: "device:d1", Accounts: []string{}, Partners: nil}},
+	}
+	var b []byte
+	for _, k := range in {
+		b = appendMember(b, k.Key, &k.M)
+	}
+	var got []keyed
+	if err := readMembers(b, func(key string, m member) { got = append(got, keyed{key, m}) }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(in) {
+		t.Fatalf("decoded %d members, want %d", len(got), len(in))
+	}
+	for i := range in {
+		// Empty and nil lists decode alike.
+		w, g := in[i], got[i]
+		if len(w.M.Accounts) == 0 && len(g.M.Accounts) == 0 {
+			w.M.Accounts, g.M.Accounts = nil, nil
+		}
+		if !reflect.DeepEqual(g, w) {
+			t.Errorf("member %d: decoded %+v, want %+v", i, g, w)
+		}
+	}
+	for _, cut := range []int{1, 5, len(b) - 1} {
+		if err := readMembers(b[:cut], func(string, member) {}); err != errBadMembers {
+			t.Errorf("batch cut to %d bytes: error %v, want %v", cut, err, errBadMembers)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/shopportraits/portraits/transforms/batch"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/resolve/identity"
 )
@@ -31,17 +32,22 @@ type partnerMsg struct {
 // identifier itself for an account, else its smallest account, else itself. Identifiers seen with
 // several accounts link those accounts (an edge of the reduced graph); identifiers linked without
 // an account ask their partners for their representatives.
+//
+// Members leave in byte batches (package batch), keyed by their representative's bucket: at a
+// million persons an element per identifier, held by the runner until the component labels are
+// known, outweighs the identifiers themselves.
 type representFn struct {
 	Config Config
 
-	counts quality.Tally
+	counts  quality.Tally
+	members batch.Batches
 }
 
-func (f *representFn) StartBundle(_ context.Context, _ func(string, member), _ func(string, string), _ func(string, partnerMsg), _ func(string, int64)) {
+func (f *representFn) StartBundle(_ context.Context, _ func(int, []byte), _ func(string, string), _ func(string, partnerMsg), _ func(string, int64)) {
 	f.counts = quality.Tally{}
 }
 
-func (f *representFn) ProcessElement(_ context.Context, idHash string, n node, members func(string, member), edges func(string, string), msgs func(string, partnerMsg), _ func(string, int64)) {
+func (f *representFn) ProcessElement(_ context.Context, idHash string, n node, members func(int, []byte), edges func(string, string), msgs func(string, partnerMsg), _ func(string, int64)) {
 	if n.Key == "" {
 		return // known only from last night: the identifier is gone
 	}
@@ -68,10 +74,11 @@ func (f *representFn) ProcessElement(_ context.Context, idHash string, n node, m
 			msgs(p, partnerMsg{Rep: rep})
 		}
 	}
-	members(rep, m)
+	f.members.Add(batch.Bucket(rep), func(b []byte) []byte { return appendMember(b, rep, &m) }, members)
 }
 
-func (f *representFn) FinishBundle(ctx context.Context, _ func(string, member), _ func(string, string), _ func(string, partnerMsg), count func(string, int64)) {
+func (f *representFn) FinishBundle(ctx context.Context, members func(int, []byte), _ func(string, string), _ func(string, partnerMsg), count func(string, int64)) {
+	f.members.Flush(members)
 	f.counts.Emit(ctx, count)
 }
 
@@ -99,9 +106,8 @@ func partnerEdgesFn(_ string, msgs func(*partnerMsg) bool, emit func(string, str
 }
 
 func init() {
-	register.DoFn7x0[context.Context, string, node, func(string, member), func(string, string), func(string, partnerMsg), func(string, int64)](&representFn{})
+	register.DoFn7x0[context.Context, string, node, func(int, []byte), func(string, string), func(string, partnerMsg), func(string, int64)](&representFn{})
 	register.Function3x0(partnerEdgesFn)
-	register.Emitter2[string, member]()
 	register.Emitter2[string, partnerMsg]()
 	register.Iter1[partnerMsg]()
 }

@@ -10,7 +10,9 @@
 // several accounts together, and links made without an account (a ticket's phone, a vendor row, a
 // match), form the reduced graph whose connected components need rounds of shuffles. That graph is
 // a small share of the identifiers, so the rounds are cheap; everything else costs a fixed number
-// of shuffles of one element per identifier.
+// of shuffles. The collections of one element per identifier (node facts, members on their way to
+// their person) cross them as byte batches per hash bucket (package batch), since a local runner
+// holds each of them whole between stages.
 //
 // Guards (each reported in quality counts under source `identity`, stage `resolve`, measure
 // `guard`, and on the identifier's identity_map row):
