@@ -105,14 +105,7 @@ func Merge(reports ...Report) Report {
 			}
 		}
 	}
-	names := make([]string, 0, len(stages))
-	for n := range stages {
-		names = append(names, n)
-	}
-	sortStages(names)
-	for _, n := range names {
-		out.Stages = append(out.Stages, *stages[n])
-	}
+	out.Stages = inOrder(stages)
 	return out
 }
 
@@ -172,15 +165,22 @@ func Summarise(m Metrics) Report {
 		inGraph[st.Name] = true
 	}
 	addRecords(stages, m.Counters, inGraph)
+	r.Stages = inOrder(stages)
+	return r
+}
+
+// inOrder lists the stages in pipeline order.
+func inOrder(stages map[string]*Stage) []Stage {
 	names := make([]string, 0, len(stages))
 	for n := range stages {
 		names = append(names, n)
 	}
 	sortStages(names)
+	out := make([]Stage, 0, len(names))
 	for _, n := range names {
-		r.Stages = append(r.Stages, *stages[n])
+		out = append(out, *stages[n])
 	}
-	return r
+	return out
 }
 
 // addBoundaryElements counts, for each stage, the elements of the PCollections it reads from
