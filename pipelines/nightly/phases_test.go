@@ -14,21 +14,30 @@ import (
 )
 
 // TestPhasedGivesTheSameTables runs one date as one pipeline, then again in phases (--phased),
-// both continuing the same previous run: every table must hold the same rows, person ids included,
-// and the phases' hand-over, which holds raw identifiers, must be gone once the run is finished.
+// both continuing the same previous run and forgetting the same person: every table must hold the
+// same rows, person ids included, and the phases' hand-over, which holds raw identifiers, must be
+// gone once the run is finished.
 func TestPhasedGivesTheSameTables(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the nightly job three times")
 	}
 	sourcesFile := generate(t, 200)
+	_, phone := personWithPhone(t, filepath.Join(filepath.Dir(sourcesFile), "truth", "persons.csv.gz"))
+	list := filepath.Join(t.TempDir(), "erase.csv")
+	if err := os.WriteFile(list, []byte("type,value\nphone,"+phone+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	out := t.TempDir()
 	runDay(t, sourcesFile, out, shiftDate(t, testDate, -1))
-	runDay(t, sourcesFile, out, testDate)
+	o := options{Sources: sourcesFile, Date: testDate, Output: out, SaltEnv: "PORTRAITS_TEST_SALT", Erase: list}
+	var log bytes.Buffer
+	if err := run(context.Background(), o, &log); err != nil {
+		t.Fatalf("nightly: %v\n%s", err, log.String())
+	}
 	one := runTables(t, out, testDate)
 
-	t.Setenv("PORTRAITS_TEST_SALT", "test-salt")
-	var log bytes.Buffer
-	o := options{Sources: sourcesFile, Date: testDate, Output: out, SaltEnv: "PORTRAITS_TEST_SALT", Phased: true}
+	log.Reset()
+	o.Phased = true
 	if err := run(context.Background(), o, &log); err != nil {
 		t.Fatalf("nightly --phased: %v\n%s", err, log.String())
 	}
@@ -38,8 +47,8 @@ func TestPhasedGivesTheSameTables(t *testing.T) {
 		}
 	}
 	phased := runTables(t, out, testDate)
-	if len(one["persons"]) == 0 || len(one["events"]) == 0 {
-		t.Fatal("the one-pipeline run has no persons or events: the comparison would prove nothing")
+	if len(one["persons"]) == 0 || len(one["events"]) == 0 || len(one["erasures"]) == 0 {
+		t.Fatal("the one-pipeline run has no persons, events or erasures: the comparison would prove nothing")
 	}
 	for _, table := range schemas.All() {
 		if !slices.Equal(one[table.Name], phased[table.Name]) {
