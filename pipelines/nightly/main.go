@@ -2,7 +2,7 @@
 // deduplicates it, and writes the cleaned tables, rejects, quality counts and a manifest as Parquet
 // under OUTPUT/dt=DATE/. With no flags it runs on the bundled sample with Beam's Prism runner.
 //
-//	go run ./pipelines/nightly [--sources FILE] [--date YYYY-MM-DD] [--output DIR] [--runner prism|direct|dataflow ...]
+//	go run ./pipelines/nightly [--sources FILE] [--date YYYY-MM-DD] [--output DIR] [--phased] [--runner prism|direct|dataflow ...]
 package main
 
 import (
