@@ -21,11 +21,7 @@ import (
 func TestErasure(t *testing.T) {
 	ctx := context.Background()
 	sourcesFile := generate(t, 200)
-	uid, phone := personWithPhone(t, filepath.Join(filepath.Dir(sourcesFile), "truth", "persons.csv.gz"))
-	list := filepath.Join(t.TempDir(), "erase.csv")
-	if err := os.WriteFile(list, []byte("type,value\nphone,"+phone+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	uid, phone, list := eraseList(t, sourcesFile)
 	out := t.TempDir()
 	t.Setenv("PORTRAITS_TEST_SALT", "test-salt")
 	nextDay := "2026-11-22"
@@ -99,6 +95,18 @@ func TestErasure(t *testing.T) {
 }
 
 // personWithPhone picks the first true person of the truth file with an account and a phone.
+// eraseList writes an --erase file naming the phone of one generated person with an account, and
+// returns that account, the phone and the file.
+func eraseList(t *testing.T, sourcesFile string) (uid, phone, list string) {
+	t.Helper()
+	uid, phone = personWithPhone(t, filepath.Join(filepath.Dir(sourcesFile), "truth", "persons.csv.gz"))
+	list = filepath.Join(t.TempDir(), "erase.csv")
+	if err := os.WriteFile(list, []byte("type,value\nphone,"+phone+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return uid, phone, list
+}
+
 func personWithPhone(t *testing.T, truth string) (uid, phone string) {
 	t.Helper()
 	f, err := os.Open(truth)

@@ -22,11 +22,7 @@ func TestPhasedGivesTheSameTables(t *testing.T) {
 		t.Skip("runs the nightly job three times")
 	}
 	sourcesFile := generate(t, 200)
-	_, phone := personWithPhone(t, filepath.Join(filepath.Dir(sourcesFile), "truth", "persons.csv.gz"))
-	list := filepath.Join(t.TempDir(), "erase.csv")
-	if err := os.WriteFile(list, []byte("type,value\nphone,"+phone+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	_, _, list := eraseList(t, sourcesFile)
 	out := t.TempDir()
 	runDay(t, sourcesFile, out, shiftDate(t, testDate, -1))
 	o := options{Sources: sourcesFile, Date: testDate, Output: out, SaltEnv: "PORTRAITS_TEST_SALT", Erase: list}
