@@ -112,10 +112,10 @@ func finishJob(s beam.Scope, j job, srcs []cleaned, res resolve.Outputs, rejects
 		"portraits":     portraits,
 		"erasures":      beam.CreateList(s, j.Erasures),
 	}
-	maps.Copy(derived, segs.Tables())
 	for name, rows := range derived {
 		tables[name] = []beam.PCollection{rows}
 	}
+	maps.Copy(tables, segs.Tables())
 	counts = append(counts, res.Counts, pcounts, scounts, segs.Counts)
 	cfg := sinkConfig(j)
 	extras := []beam.PCollection{sink.WriteJSON(s, cfg, modelCardFile, today.Model), sink.WriteJSON(s, cfg, predictionCardFile, predCard),
@@ -293,16 +293,16 @@ func write(s beam.Scope, cfg sink.Config, tables map[string][]beam.PCollection, 
 	}
 	var files []beam.PCollection
 	for _, name := range cfg.Tables {
-		var rows beam.PCollection
+		var rows []beam.PCollection
 		switch name {
 		case "rejects":
-			rows = beam.Flatten(s, rejects...)
+			rows = rejects
 		case "quality":
-			rows = quality.Summarise(s, counts...)
+			rows = []beam.PCollection{quality.Summarise(s, counts...)}
 		default:
-			rows = beam.Flatten(s, tables[name]...)
+			rows = tables[name]
 		}
-		files = append(files, sink.Write(s, cfg, name, rows))
+		files = append(files, sink.Write(s, cfg, name, rows...))
 	}
 	sink.Finalize(s, cfg, files, extras...)
 	return nil

@@ -50,7 +50,7 @@ func runPhased(ctx context.Context, j job, stdout io.Writer) (err error) {
 			}
 			srcs = append(srcs, c.src)
 		}
-		if err := writeTable(s, dir, "rejects", "rejects", beam.Flatten(s, rejects...)); err != nil {
+		if err := writeTable(s, dir, "rejects", "rejects", rejects...); err != nil {
 			return nil, err
 		}
 		return srcs, writeTable(s, dir, "counts-clean", "quality", quality.Summarise(s, counts...))
@@ -181,12 +181,12 @@ func readSources(ctx context.Context, s beam.Scope, dir string, srcs []sources.S
 func sourceName(src sources.Source) string { return "source-" + src.Name }
 
 // writeTable hands over rows of a registered table's type as name.
-func writeTable(s beam.Scope, dir, name, table string, rows beam.PCollection) error {
+func writeTable(s beam.Scope, dir, name, table string, rows ...beam.PCollection) error {
 	t, err := schemas.Lookup(table)
 	if err != nil {
 		return err
 	}
-	handover.Write(s, dir, name, t.Type, rows)
+	handover.Write(s, dir, name, t.Type, rows...)
 	return nil
 }
 

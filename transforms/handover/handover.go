@@ -42,11 +42,15 @@ import (
 const maxFileBytes = 64 << 20
 
 // Write hands rows, values of type t, over to a later pipeline as DIR/NAME: a pipeline that
-// finished has written the index.
-func Write(s beam.Scope, dir, name string, t reflect.Type, rows beam.PCollection) {
+// finished has written the index. Rows in several collections are written from each where it is
+// made, not flattened first: Prism flattens on its side and holds every row that enters a Flatten.
+func Write(s beam.Scope, dir, name string, t reflect.Type, rows ...beam.PCollection) {
 	s = s.Scope("handover.Write." + name)
-	files := beam.ParDo(s, &writeFn{Dir: dir, Name: name, Type: beam.EncodedType{T: t}}, rows)
-	beam.ParDo0(s, &indexFn{Dir: dir, Name: name}, beam.Impulse(s), beam.SideInput{Input: files})
+	files := make([]beam.PCollection, len(rows))
+	for i, r := range rows {
+		files[i] = beam.ParDo(s, &writeFn{Dir: dir, Name: name, Type: beam.EncodedType{T: t}}, r)
+	}
+	beam.ParDo0(s, &indexFn{Dir: dir, Name: name}, beam.Impulse(s), beam.SideInput{Input: beam.Flatten(s, files...)})
 }
 
 // Read reads DIR/NAME, handed over by an earlier pipeline, as a collection of values of type t.

@@ -33,13 +33,13 @@ func users(n int) []schemas.User {
 	return out
 }
 
-// TestRoundTrip hands rows over in one pipeline and reads them in another: every field comes back,
-// the in-memory-only ones included, and nothing is lost or repeated.
+// TestRoundTrip hands rows over from two collections in one pipeline and reads them in another:
+// every field comes back, the in-memory-only ones included, and nothing is lost or repeated.
 func TestRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	in := users(3000)
 	p, s := beam.NewPipelineWithRoot()
-	Write(s, dir, "users", userType, beam.CreateList(s, in))
+	Write(s, dir, "users", userType, beam.CreateList(s, in[:1000]), beam.CreateList(s, in[1000:]))
 	ptest.RunAndValidate(t, p)
 
 	p, s = beam.NewPipelineWithRoot()

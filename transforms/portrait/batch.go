@@ -14,11 +14,15 @@ import (
 // merging them day by day gives, with the partials crossing the shuffle in byte batches per bundle
 // and hash bucket (package batch: Prism's state per key and element of an aggregation outweighs a
 // partial per person and bundle). The upstream DoFns merge per bundle already, so the batches only
-// encode.
-func mergePartials(s beam.Scope, partials beam.PCollection) beam.PCollection {
+// encode. Each collection is batched before the collections meet: Prism flattens on its side and
+// holds every element that enters a Flatten.
+func mergePartials(s beam.Scope, partials ...beam.PCollection) beam.PCollection {
 	s = s.Scope("mergePartials")
-	batches := beam.ParDo(s, &batchPartialsFn{}, partials)
-	return beam.ParDo(s, mergeBatches, beam.GroupByKey(s, batches))
+	batches := make([]beam.PCollection, len(partials))
+	for i, p := range partials {
+		batches[i] = beam.ParDo(s, &batchPartialsFn{}, p)
+	}
+	return beam.ParDo(s, mergeBatches, beam.GroupByKey(s, beam.Flatten(s, batches...)))
 }
 
 // batchPartialsFn appends each partial, with its key, to its bucket's batch.

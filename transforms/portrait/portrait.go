@@ -129,7 +129,7 @@ func Build(s beam.Scope, in Inputs, cfg Config, alsoAsOf ...string) (results []R
 	// The spine joins as one more kind of fact: one merge gives every person (of the spine or
 	// named by a fact) one accumulator per day, with no second shuffle to join the spine.
 	partials = append(partials, beam.ParDo(s, &spineFn{Days: len(cfgs)}, in.Persons))
-	merged := mergePartials(s, beam.Flatten(s, partials...))
+	merged := mergePartials(s, partials...)
 
 	for i, c := range cfgs {
 		ds := s

@@ -96,9 +96,40 @@ func (t Tally) Emit(ctx context.Context, emit func(string, int64)) {
 // Summarise sums the (key, count) pairs of all stages into `quality` rows (schemas.QualityCount).
 func Summarise(s beam.Scope, tallies ...beam.PCollection) beam.PCollection {
 	s = s.Scope("quality.Summarise")
-	all := beam.Flatten(s, tallies...)
+	all := Flatten(s, tallies...)
 	summed := stats.SumPerKey(s, all)
 	return beam.ParDo(s, toRow, summed)
+}
+
+// Flatten flattens streams of (key, count) pairs, each summed per bundle first. Prism flattens on
+// its side and holds every element that enters a Flatten; a DoFn whose side inputs rule out bundle
+// methods emits a pair per element, and those are summed here, where the DoFn's stage still runs.
+func Flatten(s beam.Scope, tallies ...beam.PCollection) beam.PCollection {
+	summed := make([]beam.PCollection, len(tallies))
+	for i, t := range tallies {
+		summed[i] = beam.ParDo(s, &sumBundleFn{}, t)
+	}
+	return beam.Flatten(s, summed...)
+}
+
+// sumBundleFn sums (key, count) pairs per bundle. The counters were updated where the pairs were
+// counted: this only folds them.
+type sumBundleFn struct {
+	sums map[string]int64
+}
+
+func (f *sumBundleFn) ProcessElement(key string, n int64, _ func(string, int64)) {
+	if f.sums == nil {
+		f.sums = map[string]int64{}
+	}
+	f.sums[key] += n
+}
+
+func (f *sumBundleFn) FinishBundle(emit func(string, int64)) {
+	for k, n := range f.sums {
+		emit(k, n)
+	}
+	clear(f.sums)
 }
 
 // Recount turns quality rows back into (key, count) pairs: a job that runs as phases hands its
@@ -118,5 +149,7 @@ func toRow(key string, n int64) schemas.QualityCount {
 
 func init() {
 	register.Function2x1(toRow)
+	register.DoFn3x0[string, int64, func(string, int64)](&sumBundleFn{})
+	register.Emitter2[string, int64]()
 	register.Function1x2(fromRow)
 }

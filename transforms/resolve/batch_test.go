@@ -67,7 +67,7 @@ func sortedSet(v []string) []string {
 }
 
 // TestMergeFactsAsCombine merges facts in batches to what merging them one by one with mergeNodes
-// gives, per identifier, over facts spread across bundles and buckets.
+// gives, per identifier, over facts spread across collections, bundles and buckets.
 func TestMergeFactsAsCombine(t *testing.T) {
 	facts := randomFacts(rand.New(rand.NewPCG(1, 2)), 600)
 	merged := map[string]node{}
@@ -83,7 +83,8 @@ func TestMergeFactsAsCombine(t *testing.T) {
 		want = append(want, nodeString(h, n))
 	}
 	p, s := beam.NewPipelineWithRoot()
-	got := mergeFacts(s, beam.ParDo(s, factKV, beam.CreateList(s, facts)))
+	// One identifier's facts come from several collections, as from several sources' rows.
+	got := mergeFacts(s, beam.ParDo(s, factKV, beam.CreateList(s, facts[:250])), beam.ParDo(s, factKV, beam.CreateList(s, facts[250:])))
 	passert.EqualsList(s, beam.ParDo(s, nodeString, got), want)
 	ptest.RunAndValidate(t, p)
 

@@ -42,7 +42,7 @@ func Match(s beam.Scope, users, tickets, posts beam.PCollection, cfg MatchConfig
 	weak := beam.Flatten(s, beam.ParDo(s, ticketCandidates, tickets), beam.ParDo(s, postCandidates, posts))
 	accounts := beam.ParDo(s, userCandidates, users)
 	selves := beam.ParDo(s, selfCandidates, users)
-	sample := beam.Combine(s, &sampleFn{K: sampleSize}, beam.Flatten(s, weak, selves, accounts))
+	sample := sampleOf(s, weak, selves, accounts)
 	fitting := beam.ParDo(s, fitCandidates, beam.Impulse(s), beam.SideInput{Input: sample})
 	weakKeys := beam.ParDo(s, blockKeys, beam.Flatten(s, weak, fitting))
 	blocked := beam.Flatten(s, beam.ParDo(s, &accountBlocksFn{}, accounts, beam.SideInput{Input: weakKeys}),
@@ -354,6 +354,26 @@ type sample struct {
 	Counts         []int64       // weak records per model
 }
 
+// sampleOf draws the sample of sampleSize per model and side from the candidates of every
+// collection. Each collection is sampled on its own and the three samples merged: Prism flattens
+// on its side and would hold every account's candidates, twice, where a Flatten meets them.
+func sampleOf(s beam.Scope, cols ...beam.PCollection) beam.PCollection {
+	samples := make([]beam.PCollection, len(cols))
+	for i, c := range cols {
+		samples[i] = beam.Combine(s, &sampleFn{K: sampleSize}, c)
+	}
+	return beam.Combine(s, &mergeSamplesFn{K: sampleSize}, beam.Flatten(s, samples...))
+}
+
+// mergeSamplesFn merges samples as sampleFn does.
+type mergeSamplesFn struct {
+	K int
+}
+
+func (f *mergeSamplesFn) MergeAccumulators(a, b sample) sample {
+	return (&sampleFn{K: f.K}).MergeAccumulators(a, b)
+}
+
 // sampleFn combines candidates into a sample of K per model and side.
 type sampleFn struct {
 	K int
@@ -656,6 +676,7 @@ func init() {
 	register.DoFn3x0[candidate, func(*string) bool, func(string, candidate)](&accountBlocksFn{})
 	register.DoFn5x0[context.Context, string, func(*candidate) bool, func(string, pair), func(string, int64)](&compareFn{})
 	register.Combiner3[sample, candidate, sample](&sampleFn{})
+	register.Combiner1[sample](&mergeSamplesFn{})
 	register.DoFn4x1[[]byte, func(*string, *int64) bool, func(*sample) bool, func(string), error](&estimateFn{})
 	register.DoFn6x1[context.Context, string, func(*pair) bool, func(*string) bool, func(string, node), func(string, int64), error](&scoreFn{})
 	register.Emitter1[candidate]()

@@ -30,6 +30,7 @@ import (
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/clean"
+	"github.com/shopportraits/portraits/transforms/quality"
 )
 
 // Inputs are what the resolve stage reads.
@@ -75,7 +76,7 @@ func Resolve(s beam.Scope, in Inputs, cfg Config, opt Options) Outputs {
 	facts = append(facts, beam.ParDo(s, previousNode, in.PreviousIdentity))
 	matched, mcounts := Match(s, in.Users, in.Tickets, in.Posts, cfg.Match, opt)
 	facts, counts = append(facts, matched), append(counts, mcounts)
-	nodes := mergeFacts(s, beam.Flatten(s, facts...))
+	nodes := mergeFacts(s, facts...)
 
 	members, accountEdges, msgs, rcounts := beam.ParDo4(s, &representFn{Config: cfg}, nodes)
 	partnerEdges := beam.ParDo(s, partnerEdgesFn, beam.GroupByKey(s, msgs))
@@ -88,7 +89,7 @@ func Resolve(s beam.Scope, in Inputs, cfg Config, opt Options) Outputs {
 		beam.CoGroupByKey(s, beam.ParDo(s, keyPart, parts), owned), beam.SideInput{Input: in.PreviousPersons})
 	identity, rows := beam.ParDo2(s, &identityFn{}, memberParts, beam.SideInput{Input: assigned})
 	counts = append(counts, rcounts, acounts, icounts)
-	return Outputs{Identity: identity, IdentityMap: rows, Persons: persons, MergeHistory: history, Counts: beam.Flatten(s, counts...)}
+	return Outputs{Identity: identity, IdentityMap: rows, Persons: persons, MergeHistory: history, Counts: quality.Flatten(s, counts...)}
 }
 
 // previousNode carries last night's person id of an identifier into tonight's node facts.

@@ -20,10 +20,12 @@ type Inputs struct {
 
 // Outputs are the stage's tables (rows of the schemas structs), its counts and its files.
 type Outputs struct {
-	// Membership, Summary, ClusterProfiles, AffinityRules, NextBestProducts and Activation are the
-	// tables segment_membership, segment_summary, cluster_profiles, affinity_rules,
-	// next_best_products and activation.
-	Membership, Summary, ClusterProfiles, AffinityRules, NextBestProducts, Activation beam.PCollection
+	// Membership is the table segment_membership in parts, one per kind of segment, each to be
+	// written where it is made (Prism holds every row that enters a Flatten).
+	Membership []beam.PCollection
+	// Summary, ClusterProfiles, AffinityRules, NextBestProducts and Activation are the tables
+	// segment_summary, cluster_profiles, affinity_rules, next_best_products and activation.
+	Summary, ClusterProfiles, AffinityRules, NextBestProducts, Activation beam.PCollection
 	// Counts are quality (key, count) pairs, KV<string, int64>: per activated segment (source
 	// segment:<name>, stage activation) its members (in), the activated (out) and the excluded
 	// (rejected, with the reason), so that in = out + rejected.
@@ -32,15 +34,16 @@ type Outputs struct {
 	ActivationFiles beam.PCollection
 }
 
-// Tables returns the output tables by name.
-func (o Outputs) Tables() map[string]beam.PCollection {
-	return map[string]beam.PCollection{
+// Tables returns the output tables by name, each as the collections that make it.
+func (o Outputs) Tables() map[string][]beam.PCollection {
+	one := func(c beam.PCollection) []beam.PCollection { return []beam.PCollection{c} }
+	return map[string][]beam.PCollection{
 		"segment_membership": o.Membership,
-		"segment_summary":    o.Summary,
-		"cluster_profiles":   o.ClusterProfiles,
-		"affinity_rules":     o.AffinityRules,
-		"next_best_products": o.NextBestProducts,
-		"activation":         o.Activation,
+		"segment_summary":    one(o.Summary),
+		"cluster_profiles":   one(o.ClusterProfiles),
+		"affinity_rules":     one(o.AffinityRules),
+		"next_best_products": one(o.NextBestProducts),
+		"activation":         one(o.Activation),
 	}
 }
 
@@ -54,8 +57,14 @@ func Build(s beam.Scope, in Inputs, cfg Config) Outputs {
 	model := fitClusters(s, in.Portraits, cfg.Clusters)
 	clusterMembers, profiles := assignClusters(s, in.Portraits, model)
 
-	membership, parts := beam.ParDo2(s, &tallyFn{}, beam.Flatten(s, members, valueMembers, clusterMembers))
-	sums := beam.CombinePerKey(s, addStats, parts)
+	// Each kind of member is tallied where it is made: Prism flattens on its side and would hold
+	// every member where the kinds meet.
+	var memberships, parts []beam.PCollection
+	for _, m := range []beam.PCollection{members, valueMembers, clusterMembers} {
+		rows, part := beam.ParDo2(s, &tallyFn{}, m)
+		memberships, parts = append(memberships, rows), append(parts, part)
+	}
+	sums := beam.CombinePerKey(s, addStats, beam.Flatten(s, parts...))
 	summary := beam.ParDo(s, &summaryFn{Rules: cfg.Rules, Previous: cfg.Previous}, beam.Impulse(s),
 		beam.SideInput{Input: sums}, beam.SideInput{Input: model})
 
@@ -65,7 +74,7 @@ func Build(s beam.Scope, in Inputs, cfg Config) Outputs {
 	files := writeCSVs(s, cfg, lines)
 
 	rules, nbp := affinities(s, in, orderPersons, cfg.Affinity)
-	return Outputs{Membership: membership, Summary: summary, ClusterProfiles: profiles, AffinityRules: rules,
+	return Outputs{Membership: memberships, Summary: summary, ClusterProfiles: profiles, AffinityRules: rules,
 		NextBestProducts: nbp, Activation: activation, Counts: counts, ActivationFiles: files}
 }
 

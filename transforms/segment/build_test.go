@@ -161,12 +161,12 @@ func TestBuild(t *testing.T) {
 		Identity: beam.ParDo(s, splitPair, beam.CreateList(s, pairs(ids)))}
 	out := Build(s, in, cfg)
 
-	passert.Equals(s, beam.ParDo(s, membershipText, out.Membership),
+	passert.Equals(s, beam.ParDo(s, membershipText, beam.Flatten(s, out.Membership...)),
 		"p1/rule/big", "p2/rule/big", "p3/rule/big", "p1/rule/recent", "p4/rule/recent", "p5/rule/recent",
 		"p4/rule/quiet", "p5/rule/quiet", "p6/rule/quiet",
 		"p1/rfm/champions", "p2/rfm/lost", "p3/rfm/loyal",
 		"p1/value/value_decile_01", "p3/value/value_decile_04", "p2/value/value_decile_07", "p1/value/value_top_20pct")
-	passert.Equals(s, beam.ParDo(s, clusterPerson, out.Membership), "p1", "p2", "p3", "p4", "p5", "p6")
+	passert.Equals(s, beam.ParDo(s, clusterPerson, beam.Flatten(s, out.Membership...)), "p1", "p2", "p3", "p4", "p5", "p6")
 	passert.Count(s, out.ClusterProfiles, "cluster profiles", 2)
 	passert.Equals(s, beamstats.Sum(s, beam.ParDo(s, profileSize, out.ClusterProfiles)), 6)
 	passert.Equals(s, beam.ParDo(s, summaryText, out.Summary),

@@ -64,10 +64,16 @@ func RunDir(output, date string) string { return Join(output, "dt="+date) }
 func (c Config) TempDir() string { return Join(RunDir(c.Output, c.Date), "_temporary", c.RunID) }
 
 // Write buffers a table's rows (values of the table's schemas struct) per bundle and writes them as
-// temporary Parquet files; it returns the FileInfo of every file for Finalize.
-func Write(s beam.Scope, cfg Config, table string, rows beam.PCollection) beam.PCollection {
+// temporary Parquet files; it returns the FileInfo of every file for Finalize. A table of several
+// collections is written from each where it is made, not flattened first: Prism flattens on its
+// side and holds every row that enters a Flatten.
+func Write(s beam.Scope, cfg Config, table string, rows ...beam.PCollection) beam.PCollection {
 	s = s.Scope("sink.Write." + table)
-	return beam.ParDo(s, &writeFn{Config: cfg, Table: table}, rows)
+	files := make([]beam.PCollection, len(rows))
+	for i, r := range rows {
+		files[i] = beam.ParDo(s, &writeFn{Config: cfg, Table: table}, r)
+	}
+	return beam.Flatten(s, files...)
 }
 
 type writeFn struct {
