@@ -49,6 +49,13 @@ func writeResult(w io.Writer, r result) error {
 	writeRuns(&b, r.Runs)
 	for _, run := range r.Runs {
 		fmt.Fprintf(&b, "\nper stage, %s (load before %s, after %s):\n", run.Runner, run.LoadBefore, run.LoadAfter)
+		if len(run.Phases) > 0 {
+			b.WriteString("phases (wall):")
+			for _, p := range run.Phases {
+				fmt.Fprintf(&b, " %s %s", p.Name, secs(p.Wall))
+			}
+			b.WriteString("\n")
+		}
 		if run.Stages == nil {
 			b.WriteString("  no stage table in the run's output (a nightly without runstats.Print, or a run that failed before the end)\n")
 			continue

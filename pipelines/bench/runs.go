@@ -39,6 +39,8 @@ type run struct {
 	Records int64 `json:"records"`
 	// Stages is the run's stage table, nil when its output had none.
 	Stages *runstats.Report `json:"stages,omitempty"`
+	// Phases are the wall times of a phased run's pipelines, in order; none for one pipeline.
+	Phases []phase `json:"phases,omitempty"`
 	// Inputs is what a finished run read, per source.
 	Inputs []sourceInput `json:"-"`
 }
@@ -110,6 +112,9 @@ func readRun(ctx context.Context, dir, date string) (run, error) {
 	if r.Stages, err = readStages(filepath.Join(dir, stdoutFile)); err != nil {
 		return run{}, err
 	}
+	if r.Phases, err = readPhases(filepath.Join(dir, stdoutFile)); err != nil {
+		return run{}, err
+	}
 	r.Inputs, err = runInputs(ctx, filepath.Join(dir, outputDir), date)
 	switch {
 	case err == nil:
@@ -158,6 +163,44 @@ func readStages(file string) (*runstats.Report, error) {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	return &rep, nil
+}
+
+// phase is one pipeline of a phased run and its wall time, as the nightly prints it:
+// "phase clean: 4m38.236s".
+type phase struct {
+	Name string        `json:"name"`
+	Wall time.Duration `json:"wall_ns"`
+}
+
+// phasePrefix starts the line a phased nightly prints when a phase ends.
+const phasePrefix = "phase "
+
+// readPhases reads the phase lines a run printed, in order.
+func readPhases(file string) ([]phase, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var phases []phase
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 4<<20)
+	for line := 1; sc.Scan(); line++ {
+		rest, ok := strings.CutPrefix(sc.Text(), phasePrefix)
+		if !ok {
+			continue
+		}
+		name, took, ok := strings.Cut(rest, ": ")
+		d, err := time.ParseDuration(took)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("%s line %d: want \"phase NAME: DURATION\", got %q", file, line, sc.Text())
+		}
+		phases = append(phases, phase{Name: name, Wall: d})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", file, err)
+	}
+	return phases, nil
 }
 
 // lastError is the last line of a failed run's error output that says what went wrong: the job's

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -49,7 +50,7 @@ func TestReadRuns(t *testing.T) {
 	writeRunDir(t, root, "direct", map[string]string{
 		timeFile:   okTime,
 		loadFile:   "1 2 3 1/1 1\n4 5 6 1/1 1\n",
-		stdoutFile: "nightly 2026-11-21: 16 files\n" + stageTable(t) + "wrote out\n",
+		stdoutFile: "nightly 2026-11-21: 16 files\nphase clean: 4m38.236s\nphase resolve: 9m50s\n" + stageTable(t) + "wrote out\n",
 		stderrFile: "",
 	})
 	runs, err := readRuns(context.Background(), root, "2026-11-21")
@@ -72,6 +73,12 @@ func TestReadRuns(t *testing.T) {
 	if !d.OK() || d.Error != "" || d.Stages == nil {
 		t.Fatalf("direct %+v, want ok with a stage table", d)
 	}
+	if want := []phase{{"clean", 4*time.Minute + 38236*time.Millisecond}, {"resolve", 9*time.Minute + 50*time.Second}}; !slices.Equal(d.Phases, want) {
+		t.Errorf("direct phases %v, want %v", d.Phases, want)
+	}
+	if p.Phases != nil {
+		t.Errorf("a run in one pipeline has phases %v", p.Phases)
+	}
 	if s, ok := d.Stages.Stage(runstats.Ingest); !ok || s.In != 1000 || s.Time != 4*time.Second {
 		t.Errorf("direct ingest stage %+v", s)
 	}
@@ -90,6 +97,8 @@ func TestReadRunErrors(t *testing.T) {
 		"one load line":  {map[string]string{timeFile: killedReport, loadFile: "1 2 3\n", stdoutFile: "", stderrFile: ""}, "want 2 lines"},
 		"broken table": {map[string]string{timeFile: strings.Replace(killedReport, "Command terminated by signal 9\n", "", 1),
 			loadFile: "1 2 3\n4 5 6\n", stdoutFile: stageTable(t)[:120], stderrFile: ""}, "stdout.txt: stage table"},
+		"broken phase line": {map[string]string{timeFile: strings.Replace(killedReport, "Command terminated by signal 9\n", "", 1),
+			loadFile: "1 2 3\n4 5 6\n", stdoutFile: "nightly\nphase clean 4m\n" + stageTable(t), stderrFile: ""}, "stdout.txt line 2"},
 	} {
 		root := t.TempDir()
 		writeRunDir(t, root, "prism", c.files)
