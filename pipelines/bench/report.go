@@ -57,7 +57,7 @@ func writeResult(w io.Writer, r result) error {
 			b.WriteString("\n")
 		}
 		if run.Stages == nil {
-			b.WriteString("  no stage table in the run's output (a nightly without runstats.Print, or a run that failed before the end)\n")
+			b.WriteString("  no stage table in the run's output (a nightly that prints none, or a run that failed before the end)\n")
 			continue
 		}
 		if err := runstats.Write(&b, *run.Stages); err != nil {

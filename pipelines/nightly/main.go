@@ -63,6 +63,8 @@ type options struct {
 	DryRun bool
 	// Phased runs the job as three pipelines that hand over through files (see runPhased).
 	Phased bool
+	// StepStats is a local file to write every step's time and elements to, "" for none.
+	StepStats string
 }
 
 func main() {
@@ -77,6 +79,7 @@ func main() {
 	flag.BoolVar(&o.DryRun, "dry-run", false, "print the job graph (every stage and transform) without running it or touching the output")
 	flag.StringVar(&o.Erase, "erase", "", "file of identifiers (type,value per line: account, phone, email, device, anonymous) whose persons are forgotten from tonight on")
 	flag.BoolVar(&o.Phased, "phased", false, "run as three pipelines (clean, resolve, portraits) handing over through files in the run's temporary folder, so a local runner frees each one's memory before the next: for data that outgrows memory in one pipeline")
+	flag.StringVar(&o.StepStats, "step-stats", "", "write every step's execution time and elements in and out to this local file (tab-separated, longest first), to find where a run's time goes")
 	flag.StringVar(&o.Segments, "segments", "", "segments file (YAML): rule segments in CEL, activation caps, clusters, affinity; default: built-in")
 	flag.Parse()
 	beam.Init()
@@ -160,13 +163,23 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	if err := sink.Prepare(ctx, o.Output, date); err != nil {
 		return err
 	}
+	var rep runstats.Report
 	if o.Phased {
-		err = runPhased(ctx, j, stdout)
+		rep, err = runPhased(ctx, j, stdout)
 	} else {
-		err = runOne(ctx, p, stdout)
+		rep, err = runOne(ctx, p)
 	}
 	if err != nil {
 		return err
+	}
+	// One line per stage: records in and out, and the step time where the runner reports it.
+	if err := runstats.Write(stdout, rep); err != nil {
+		return err
+	}
+	if o.StepStats != "" {
+		if err := writeStepStats(o.StepStats, rep); err != nil {
+			return err
+		}
 	}
 	// The report comes before the balance check, so that a run whose counts do not add up still
 	// shows where.
@@ -176,14 +189,29 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	return summarise(ctx, stdout, o.Output, date, time.Since(start))
 }
 
-// runOne runs the job as one pipeline, p.
-func runOne(ctx context.Context, p *beam.Pipeline, stdout io.Writer) error {
+// runOne runs the job as one pipeline, p, and returns its figures.
+func runOne(ctx context.Context, p *beam.Pipeline) (runstats.Report, error) {
 	res, err := beamx.RunWithMetrics(ctx, p)
 	if err != nil {
-		return fmt.Errorf("pipeline failed: %w", err)
+		return runstats.Report{}, fmt.Errorf("pipeline failed: %w", err)
 	}
-	// One line per stage: records in and out, and the step time where the runner reports it.
-	return runstats.Print(stdout, p, res)
+	return runstats.Collect(p, res)
+}
+
+// writeStepStats writes the run's step figures to a local file.
+func writeStepStats(path string, rep runstats.Report) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("step stats: %w", err)
+	}
+	if err := runstats.WriteSteps(f, rep); err != nil {
+		f.Close()
+		return fmt.Errorf("step stats %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("step stats %s: %w", path, err)
+	}
+	return nil
 }
 
 // summarise prints the run's tables and the quality balance, and fails when counts do not add up.

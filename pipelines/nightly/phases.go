@@ -26,8 +26,8 @@ import (
 // local runner holds every collection of a pipeline in memory until the pipeline ends; in phases,
 // what cleaning held is gone before resolution starts, and what resolution held before portraits
 // start. The tables are the same as build's in one pipeline, at the cost of writing and reading
-// the cleaned rows once more.
-func runPhased(ctx context.Context, j job, stdout io.Writer) (err error) {
+// the cleaned rows once more. It returns the three phases' figures as one report.
+func runPhased(ctx context.Context, j job, stdout io.Writer) (_ runstats.Report, err error) {
 	dir := sinkConfig(j).TempDir()
 	defer func() {
 		// The hand-over holds raw identifiers: a failed run leaves none of it behind.
@@ -56,7 +56,7 @@ func runPhased(ctx context.Context, j job, stdout io.Writer) (err error) {
 		return srcs, writeTable(s, dir, "counts-clean", "quality", quality.Summarise(s, counts...))
 	})
 	if err != nil {
-		return err
+		return runstats.Report{}, err
 	}
 	if _, err := runPhase(ctx, r, "resolve", func(s beam.Scope) (struct{}, error) {
 		cleaned, err := readSources(ctx, s, dir, srcs, identityKinds)
@@ -75,15 +75,15 @@ func runPhased(ctx context.Context, j job, stdout io.Writer) (err error) {
 		}
 		return struct{}{}, writeTable(s, dir, "counts-resolve", "quality", quality.Summarise(s, res.Counts))
 	}); err != nil {
-		return err
+		return runstats.Report{}, err
 	}
 	if _, err = runPhase(ctx, r, "portraits", func(s beam.Scope) (struct{}, error) {
 		return struct{}{}, portraitsPhase(ctx, s, j, dir, srcs)
 	}); err != nil {
-		return err
+		return runstats.Report{}, err
 	}
-	// One line per stage over the three phases, as a job in one pipeline prints it.
-	return runstats.Write(stdout, runstats.Merge(r.reports...))
+	// One report over the three phases, as a job in one pipeline gives it.
+	return runstats.Merge(r.reports...), nil
 }
 
 // portraitsPhase reads what the first two phases handed over and adds the rest of the job.
@@ -141,6 +141,9 @@ func runPhase[T any](ctx context.Context, r *phaseRunner, name string, add func(
 	rep, err := runstats.Collect(p, res)
 	if err != nil {
 		return out, err
+	}
+	for i := range rep.Steps {
+		rep.Steps[i].Phase = name
 	}
 	r.reports = append(r.reports, rep)
 	fmt.Fprintf(r.stdout, "phase %s: %s\n", name, time.Since(start).Round(time.Millisecond))

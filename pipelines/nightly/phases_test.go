@@ -34,6 +34,7 @@ func TestPhasedGivesTheSameTables(t *testing.T) {
 
 	log.Reset()
 	o.Phased = true
+	o.StepStats = filepath.Join(t.TempDir(), "steps.tsv")
 	if err := run(context.Background(), o, &log); err != nil {
 		t.Fatalf("nightly --phased: %v\n%s", err, log.String())
 	}
@@ -42,6 +43,7 @@ func TestPhasedGivesTheSameTables(t *testing.T) {
 			t.Errorf("the log does not show %q:\n%s", phase, log.String())
 		}
 	}
+	checkStepStats(t, o.StepStats)
 	phased := runTables(t, out, testDate)
 	if len(one["persons"]) == 0 || len(one["events"]) == 0 || len(one["erasures"]) == 0 {
 		t.Fatal("the one-pipeline run has no persons, events or erasures: the comparison would prove nothing")
@@ -54,5 +56,32 @@ func TestPhasedGivesTheSameTables(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(sink.RunDir(out, testDate), "_temporary")); !os.IsNotExist(err) {
 		t.Errorf("the run's temporary folder, with the hand-over, is still there (%v)", err)
+	}
+}
+
+// checkStepStats checks the --step-stats file of a phased run: a header, then steps of every phase,
+// the ingest step that read the sources among them.
+func checkStepStats(t *testing.T, path string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if lines[0] != "phase\tstep\tstage\ttime_s\tin\tout" {
+		t.Fatalf("step stats header %q", lines[0])
+	}
+	phases := map[string]int{}
+	readRows := false
+	for _, l := range lines[1:] {
+		f := strings.Split(l, "\t")
+		if len(f) != 6 {
+			t.Fatalf("step stats line %q: want 6 fields", l)
+		}
+		phases[f[0]]++
+		readRows = readRows || (f[2] == "ingest" && f[5] != "0")
+	}
+	if phases["clean"] == 0 || phases["resolve"] == 0 || phases["portraits"] == 0 || !readRows {
+		t.Errorf("step stats: steps per phase %v, an ingest step with rows out %v", phases, readRows)
 	}
 }

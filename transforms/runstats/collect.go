@@ -2,7 +2,6 @@ package runstats
 
 import (
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -49,15 +48,6 @@ func metricsOf(res beam.PipelineResult) (m metrics.Results, ok bool) {
 		}
 	}()
 	return res.Metrics(), true
-}
-
-// Print collects the run's figures and writes its stage table to w.
-func Print(w io.Writer, p *beam.Pipeline, res beam.PipelineResult) error {
-	r, err := Collect(p, res)
-	if err != nil {
-		return err
-	}
-	return Write(w, r)
 }
 
 // graph is what Collect needs of the pipeline proto: its leaf steps and how metrics name things.

@@ -81,7 +81,7 @@ func TestCollectDirect(t *testing.T) {
 		t.Errorf("resolve %+v, want its one step and no element counts", res)
 	}
 	var b strings.Builder
-	if err := Print(&b, p, res); err != nil {
+	if err := Write(&b, r); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), "not reported") {

@@ -79,10 +79,26 @@ type Report struct {
 	Total time.Duration `json:"total_ns"`
 	// NoMetrics is true when the runner returned no metrics at all (an asynchronous job).
 	NoMetrics bool `json:"no_metrics,omitempty"`
+	// Steps are the figures of every leaf transform, in graph order: where a stage's time goes.
+	Steps []StepFigures `json:"steps,omitempty"`
+}
+
+// StepFigures are one leaf transform's figures: its execution time where the runner reports it,
+// and the elements of the PCollections it reads (side inputs included) and writes where the runner
+// counts them (Prism).
+type StepFigures struct {
+	// Phase names the pipeline of a job run as several (the nightly in phases), else "".
+	Phase string        `json:"phase,omitempty"`
+	Name  string        `json:"name"`
+	Stage string        `json:"stage"`
+	Time  time.Duration `json:"time_ns"`
+	In    int64         `json:"in"`
+	Out   int64         `json:"out"`
 }
 
 // Merge adds up the reports of pipelines that ran one after the other as one job (the nightly in
-// phases): a stage's steps, records and time are summed over the reports that have it.
+// phases): a stage's steps, records and time are summed over the reports that have it; the step
+// figures are listed one report after the other.
 func Merge(reports ...Report) Report {
 	stages := map[string]*Stage{}
 	var out Report
@@ -90,6 +106,7 @@ func Merge(reports ...Report) Report {
 		out.Timed = out.Timed || r.Timed
 		out.NoMetrics = out.NoMetrics || r.NoMetrics
 		out.Total += r.Total
+		out.Steps = append(out.Steps, r.Steps...)
 		for _, s := range r.Stages {
 			m, ok := stages[s.Name]
 			if !ok {
@@ -166,7 +183,24 @@ func Summarise(m Metrics) Report {
 	}
 	addRecords(stages, m.Counters, inGraph)
 	r.Stages = inOrder(stages)
+	r.Steps = stepFigures(m)
 	return r
+}
+
+// stepFigures lists each step's time and the elements it reads and writes.
+func stepFigures(m Metrics) []StepFigures {
+	sum := func(pcols []string) int64 {
+		var n int64
+		for _, pc := range pcols {
+			n += m.Elements[pc]
+		}
+		return n
+	}
+	out := make([]StepFigures, len(m.Steps))
+	for i, st := range m.Steps {
+		out[i] = StepFigures{Name: st.Name, Stage: StageOf(st.Name), Time: m.Times[st.Name], In: sum(st.Inputs), Out: sum(st.Outputs)}
+	}
+	return out
 }
 
 // inOrder lists the stages in pipeline order.

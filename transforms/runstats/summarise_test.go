@@ -83,6 +83,17 @@ func TestSummarise(t *testing.T) {
 	if _, ok := r.Stage(Segment); ok {
 		t.Errorf("a counter namespace without steps made a stage: %+v", r.Stages)
 	}
+	// Every step, in graph order: its time, and the elements it reads (n5 twice, as main and side
+	// input) and writes.
+	if len(r.Steps) != 8 {
+		t.Fatalf("steps %+v, want 8", r.Steps)
+	}
+	if got, want := r.Steps[4], (StepFigures{Name: "resolve.Resolve/keyFn", Stage: Resolve, Time: 400 * time.Millisecond, In: 160, Out: 80}); got != want {
+		t.Errorf("keyFn figures %+v, want %+v", got, want)
+	}
+	if got, want := r.Steps[2], (StepFigures{Name: "clean.Validate.events/validateFn", Stage: Clean, Time: time.Second, In: 110, Out: 85}); got != want {
+		t.Errorf("validateFn figures %+v, want %+v", got, want)
+	}
 }
 
 func TestSummariseUntimed(t *testing.T) {
@@ -146,9 +157,10 @@ func TestMerge(t *testing.T) {
 	resolve := Report{Timed: true, Total: 7 * time.Second, Stages: []Stage{
 		{Name: Handover, Steps: 3, In: 0, Out: 90, Elements: FromPCollections, Time: time.Second},
 		{Name: Resolve, Steps: 9, In: 90, Out: 10, Elements: FromPCollections, Time: 6 * time.Second},
-	}}
+	}, Steps: []StepFigures{{Phase: "resolve", Name: "r", Stage: Resolve, Time: 6 * time.Second, In: 90, Out: 10}}}
+	clean.Steps = []StepFigures{{Phase: "clean", Name: "c", Stage: Clean, Time: 3 * time.Second, In: 100, Out: 90}}
 	got := Merge(clean, resolve)
-	want := Report{Timed: true, Total: 12 * time.Second, Stages: []Stage{
+	want := Report{Timed: true, Total: 12 * time.Second, Steps: append(clean.Steps, resolve.Steps...), Stages: []Stage{
 		{Name: Clean, Steps: 4, In: 100, Out: 90, Elements: FromRecords, Time: 3 * time.Second},
 		{Name: Resolve, Steps: 9, In: 90, Out: 10, Elements: FromPCollections, Time: 6 * time.Second},
 		{Name: Handover, Steps: 5, In: 90, Out: 90, Elements: FromPCollections, Time: 3 * time.Second},

@@ -2,10 +2,12 @@ package runstats
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -158,4 +160,18 @@ func parseRow(text string) (Stage, error) {
 		s.Time = time.Duration(math.Round(secs*1000)) * time.Millisecond
 	}
 	return s, nil
+}
+
+// WriteSteps writes the step figures as tab-separated values with a header line, the steps that
+// took longest first: phase, step, stage, time in seconds, elements in and out.
+func WriteSteps(w io.Writer, r Report) error {
+	steps := slices.Clone(r.Steps)
+	slices.SortStableFunc(steps, func(a, b StepFigures) int { return cmp.Compare(b.Time, a.Time) })
+	var b strings.Builder
+	b.WriteString("phase\tstep\tstage\ttime_s\tin\tout\n")
+	for _, s := range steps {
+		fmt.Fprintf(&b, "%s\t%s\t%s\t%.1f\t%d\t%d\n", s.Phase, s.Name, s.Stage, s.Time.Seconds(), s.In, s.Out)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

@@ -104,3 +104,20 @@ func TestParseHundredths(t *testing.T) {
 		t.Errorf("parsed %v, want 1.23s", got.Stages[0].Time)
 	}
 }
+
+// TestWriteSteps lists the steps that took longest first, one tab-separated line each.
+func TestWriteSteps(t *testing.T) {
+	r := Report{Steps: []StepFigures{
+		{Name: "a", Stage: Clean, Time: time.Second, In: 10, Out: 9},
+		{Phase: "resolve", Name: "b", Stage: Resolve, Time: 2500 * time.Millisecond, In: 9, Out: 3},
+		{Name: "c", Stage: Glue},
+	}}
+	var b strings.Builder
+	if err := WriteSteps(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	want := "phase\tstep\tstage\ttime_s\tin\tout\nresolve\tb\tresolve\t2.5\t9\t3\n\ta\tclean\t1.0\t10\t9\n\tc\tglue\t0.0\t0\t0\n"
+	if b.String() != want {
+		t.Errorf("got\n%q\nwant\n%q", b.String(), want)
+	}
+}
