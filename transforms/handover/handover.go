@@ -35,6 +35,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/klauspost/compress/s2"
 
+	"github.com/shopportraits/portraits/transforms/fanin"
 	"github.com/shopportraits/portraits/transforms/sink"
 )
 
@@ -43,14 +44,11 @@ const maxFileBytes = 64 << 20
 
 // Write hands rows, values of type t, over to a later pipeline as DIR/NAME: a pipeline that
 // finished has written the index. Rows in several collections are written from each where it is
-// made, not flattened first: Prism flattens on its side and holds every row that enters a Flatten.
+// made (package fanin).
 func Write(s beam.Scope, dir, name string, t reflect.Type, rows ...beam.PCollection) {
 	s = s.Scope("handover.Write." + name)
-	files := make([]beam.PCollection, len(rows))
-	for i, r := range rows {
-		files[i] = beam.ParDo(s, &writeFn{Dir: dir, Name: name, Type: beam.EncodedType{T: t}}, r)
-	}
-	beam.ParDo0(s, &indexFn{Dir: dir, Name: name}, beam.Impulse(s), beam.SideInput{Input: beam.Flatten(s, files...)})
+	files := fanin.ParDo(s, &writeFn{Dir: dir, Name: name, Type: beam.EncodedType{T: t}}, rows...)
+	beam.ParDo0(s, &indexFn{Dir: dir, Name: name}, beam.Impulse(s), beam.SideInput{Input: files})
 }
 
 // Read reads DIR/NAME, handed over by an earlier pipeline, as a collection of values of type t.

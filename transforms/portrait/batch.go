@@ -8,21 +8,17 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/shopportraits/portraits/transforms/batch"
+	"github.com/shopportraits/portraits/transforms/fanin"
 )
 
 // mergePartials merges partial accumulators, KV<string, days>, per key: what a CombinePerKey
 // merging them day by day gives, with the partials crossing the shuffle in byte batches per bundle
 // and hash bucket (package batch: Prism's state per key and element of an aggregation outweighs a
 // partial per person and bundle). The upstream DoFns merge per bundle already, so the batches only
-// encode. Each collection is batched before the collections meet: Prism flattens on its side and
-// holds every element that enters a Flatten.
+// encode. Each collection is batched before the collections meet (package fanin).
 func mergePartials(s beam.Scope, partials ...beam.PCollection) beam.PCollection {
 	s = s.Scope("mergePartials")
-	batches := make([]beam.PCollection, len(partials))
-	for i, p := range partials {
-		batches[i] = beam.ParDo(s, &batchPartialsFn{}, p)
-	}
-	return beam.ParDo(s, mergeBatches, beam.GroupByKey(s, beam.Flatten(s, batches...)))
+	return beam.ParDo(s, mergeBatches, beam.GroupByKey(s, fanin.ParDo(s, &batchPartialsFn{}, partials...)))
 }
 
 // batchPartialsFn appends each partial, with its key, to its bucket's batch.

@@ -16,6 +16,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/transforms/stats"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/fanin"
 )
 
 // Measures of a stage.
@@ -101,15 +102,11 @@ func Summarise(s beam.Scope, tallies ...beam.PCollection) beam.PCollection {
 	return beam.ParDo(s, toRow, summed)
 }
 
-// Flatten flattens streams of (key, count) pairs, each summed per bundle first. Prism flattens on
-// its side and holds every element that enters a Flatten; a DoFn whose side inputs rule out bundle
-// methods emits a pair per element, and those are summed here, where the DoFn's stage still runs.
+// Flatten flattens streams of (key, count) pairs, each summed per bundle first (package fanin): a
+// DoFn whose side inputs rule out bundle methods emits a pair per element, and those are summed
+// here, where the DoFn's stage still runs.
 func Flatten(s beam.Scope, tallies ...beam.PCollection) beam.PCollection {
-	summed := make([]beam.PCollection, len(tallies))
-	for i, t := range tallies {
-		summed[i] = beam.ParDo(s, &sumBundleFn{}, t)
-	}
-	return beam.Flatten(s, summed...)
+	return fanin.ParDo(s, &sumBundleFn{}, tallies...)
 }
 
 // sumBundleFn sums (key, count) pairs per bundle. The counters were updated where the pairs were

@@ -8,21 +8,17 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/shopportraits/portraits/transforms/batch"
+	"github.com/shopportraits/portraits/transforms/fanin"
 )
 
 // mergeFacts merges node facts, KV<identifier hash, node>, from any number of collections into
 // one node per identifier: what a CombinePerKey with mergeNodes gives, with the facts crossing the
 // shuffle in byte batches per bundle and hash bucket (package batch: Prism's state per key and
 // element of an aggregation outweighs 5 M identifiers' facts at a million persons). Each
-// collection is batched before the collections meet: Prism flattens on its side, holding every
-// element that enters a Flatten, so millions of facts would wait there one by one.
+// collection is batched before the collections meet (package fanin).
 func mergeFacts(s beam.Scope, facts ...beam.PCollection) beam.PCollection {
 	s = s.Scope("mergeFacts")
-	batches := make([]beam.PCollection, len(facts))
-	for i, f := range facts {
-		batches[i] = beam.ParDo(s, &batchFactsFn{}, f)
-	}
-	return beam.ParDo(s, mergeBatches, beam.GroupByKey(s, beam.Flatten(s, batches...)))
+	return beam.ParDo(s, mergeBatches, beam.GroupByKey(s, fanin.ParDo(s, &batchFactsFn{}, facts...)))
 }
 
 // batchFactsFn appends each fact, with its identifier's hash, to its bucket's batch. The facts

@@ -355,8 +355,8 @@ type sample struct {
 }
 
 // sampleOf draws the sample of sampleSize per model and side from the candidates of every
-// collection. Each collection is sampled on its own and the three samples merged: Prism flattens
-// on its side and would hold every account's candidates, twice, where a Flatten meets them.
+// collection. Each collection is sampled on its own and the three samples merged, so that no
+// account's candidates cross a Flatten (package fanin says why).
 func sampleOf(s beam.Scope, cols ...beam.PCollection) beam.PCollection {
 	samples := make([]beam.PCollection, len(cols))
 	for i, c := range cols {

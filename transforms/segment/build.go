@@ -21,7 +21,7 @@ type Inputs struct {
 // Outputs are the stage's tables (rows of the schemas structs), its counts and its files.
 type Outputs struct {
 	// Membership is the table segment_membership in parts, one per kind of segment, each to be
-	// written where it is made (Prism holds every row that enters a Flatten).
+	// written where it is made (package fanin says why).
 	Membership []beam.PCollection
 	// Summary, ClusterProfiles, AffinityRules, NextBestProducts and Activation are the tables
 	// segment_summary, cluster_profiles, affinity_rules, next_best_products and activation.
@@ -57,8 +57,8 @@ func Build(s beam.Scope, in Inputs, cfg Config) Outputs {
 	model := fitClusters(s, in.Portraits, cfg.Clusters)
 	clusterMembers, profiles := assignClusters(s, in.Portraits, model)
 
-	// Each kind of member is tallied where it is made: Prism flattens on its side and would hold
-	// every member where the kinds meet.
+	// Each kind of member is tallied where it is made, so that no member crosses a Flatten
+	// (package fanin says why).
 	var memberships, parts []beam.PCollection
 	for _, m := range []beam.PCollection{members, valueMembers, clusterMembers} {
 		rows, part := beam.ParDo2(s, &tallyFn{}, m)

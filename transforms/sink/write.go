@@ -22,6 +22,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/fanin"
 )
 
 // Config says where a run is written and what it holds. Plain fields only: DoFns carry it.
@@ -65,15 +66,10 @@ func (c Config) TempDir() string { return Join(RunDir(c.Output, c.Date), "_tempo
 
 // Write buffers a table's rows (values of the table's schemas struct) per bundle and writes them as
 // temporary Parquet files; it returns the FileInfo of every file for Finalize. A table of several
-// collections is written from each where it is made, not flattened first: Prism flattens on its
-// side and holds every row that enters a Flatten.
+// collections is written from each where it is made (package fanin).
 func Write(s beam.Scope, cfg Config, table string, rows ...beam.PCollection) beam.PCollection {
 	s = s.Scope("sink.Write." + table)
-	files := make([]beam.PCollection, len(rows))
-	for i, r := range rows {
-		files[i] = beam.ParDo(s, &writeFn{Config: cfg, Table: table}, r)
-	}
-	return beam.Flatten(s, files...)
+	return fanin.ParDo(s, &writeFn{Config: cfg, Table: table}, rows...)
 }
 
 type writeFn struct {
