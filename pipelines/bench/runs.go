@@ -177,51 +177,55 @@ const phasePrefix = "phase "
 
 // readPhases reads the phase lines a run printed, in order.
 func readPhases(file string) ([]phase, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
 	var phases []phase
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 4<<20)
-	for line := 1; sc.Scan(); line++ {
-		rest, ok := strings.CutPrefix(sc.Text(), phasePrefix)
+	err := scanLines(file, func(n int, line string) error {
+		rest, ok := strings.CutPrefix(line, phasePrefix)
 		if !ok {
-			continue
+			return nil
 		}
 		name, took, ok := strings.Cut(rest, ": ")
 		d, err := time.ParseDuration(took)
 		if !ok || err != nil {
-			return nil, fmt.Errorf("%s line %d: want \"phase NAME: DURATION\", got %q", file, line, sc.Text())
+			return fmt.Errorf("%s line %d: want \"phase NAME: DURATION\", got %q", file, n, line)
 		}
 		phases = append(phases, phase{Name: name, Wall: d})
+		return nil
+	})
+	return phases, err
+}
+
+// scanLines calls each with every line of a file and its number, from 1, until each fails.
+func scanLines(file string, each func(n int, line string) error) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 4<<20)
+	for n := 1; sc.Scan(); n++ {
+		if err := each(n, sc.Text()); err != nil {
+			return err
+		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("reading %s: %w", file, err)
+		return fmt.Errorf("reading %s: %w", file, err)
 	}
-	return phases, nil
+	return nil
 }
 
 // lastError is the last line of a failed run's error output that says what went wrong: the job's
 // own message, a Go runtime fatal error or a panic.
 func lastError(file string) (string, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
 	var last string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 4<<20)
-	for sc.Scan() {
-		l := sc.Text()
+	err := scanLines(file, func(_ int, l string) error {
 		if strings.Contains(l, "nightly: ") || strings.HasPrefix(l, "fatal error: ") || strings.HasPrefix(l, "panic: ") {
 			last = l
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return "", fmt.Errorf("reading %s: %w", file, err)
+		return nil
+	})
+	if err != nil {
+		return "", err
 	}
 	const maxLen = 300
 	if len(last) > maxLen {
