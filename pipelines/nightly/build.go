@@ -96,9 +96,8 @@ func finishJob(s beam.Scope, j job, srcs []cleaned, res resolve.Outputs, rejects
 	}
 	// The same portraits as of the cutoff train the propensity and churn models: the very code, in
 	// the same pass over the facts, with every later fact ignored. The counts are tonight's.
-	days, pcounts := portrait.Build(s, facts, j.Portrait, j.Cutoff)
-	today, cutoff := days[0], days[1]
-	portraits, predCard, scounts := score.Build(s, score.Inputs{Today: today.Portraits, Cutoff: cutoff.Portraits, CutoffModel: cutoff.Model}, j.Score)
+	built := portrait.Build(s, facts, j.Portrait, j.Cutoff)
+	portraits, predCard, scounts := score.Build(s, score.Inputs{Days: built.Portraits, CutoffModel: built.Models[1]}, j.Score)
 	segs := segment.Build(s, segment.Inputs{
 		Portraits: portraits, Users: users, Identity: res.Identity,
 		Orders:     typed(s, tables["orders"], asOrder, []schemas.Order{}),
@@ -116,9 +115,9 @@ func finishJob(s beam.Scope, j job, srcs []cleaned, res resolve.Outputs, rejects
 		tables[name] = []beam.PCollection{rows}
 	}
 	maps.Copy(tables, segs.Tables())
-	counts = append(counts, res.Counts, pcounts, scounts, segs.Counts)
+	counts = append(counts, res.Counts, built.Counts, scounts, segs.Counts)
 	cfg := sinkConfig(j)
-	extras := []beam.PCollection{sink.WriteJSON(s, cfg, modelCardFile, today.Model), sink.WriteJSON(s, cfg, predictionCardFile, predCard),
+	extras := []beam.PCollection{sink.WriteJSON(s, cfg, modelCardFile, built.Models[0]), sink.WriteJSON(s, cfg, predictionCardFile, predCard),
 		beam.ParDo(s, activationExtra, segs.ActivationFiles)}
 	return write(s, cfg, tables, rejects, counts, extras)
 }

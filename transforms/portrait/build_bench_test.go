@@ -127,8 +127,8 @@ func benchBuild(b *testing.B, clustered bool) {
 			Touches:  gen("touches", schemas.Touch{}),
 			Reviews:  gen("reviews", schemas.Review{}),
 		}
-		days, _ := Build(s, in, Config{Date: "2026-11-21"})
-		passert.Count(s, days[0].Portraits, "portraits", benchPersons)
+		out := Build(s, in, Config{Date: "2026-11-21"})
+		passert.Count(s, Day(s, out.Portraits, 0), "portraits", benchPersons)
 		if err := ptest.Run(p); err != nil {
 			b.Fatal(err)
 		}

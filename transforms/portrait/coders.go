@@ -57,4 +57,5 @@ func init() {
 	beam.RegisterType(reflect.TypeOf(trained{}))
 	beam.RegisterType(reflect.TypeOf(ratedText{}))
 	beam.RegisterType(reflect.TypeOf(personStat{}))
+	beam.RegisterType(reflect.TypeOf(PersonDays{}))
 }

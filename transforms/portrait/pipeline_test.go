@@ -29,8 +29,18 @@ func cardText(c ModelCard) string {
 func init() {
 	register.Function1x1(portraitText)
 	register.Function1x1(cardText)
+	register.Function1x1(daysText)
 	register.Function2x1(countText)
 	register.Function1x2(pairKV)
+}
+
+// daysText is a person's days: the events and orders of each day's portrait.
+func daysText(d PersonDays) string {
+	var days []string
+	for _, p := range d.Portraits {
+		days = append(days, fmt.Sprintf("sessions=%d orders=%d", p.Sessions, p.Orders))
+	}
+	return d.Portraits[0].PersonID + ": " + strings.Join(days, " | ")
 }
 
 func countText(key string, n int64) string {
@@ -41,8 +51,8 @@ func countText(key string, n int64) string {
 // gets one portrait, facts find their person by each kind's identifier, and every fact is counted.
 func TestBuild(t *testing.T) {
 	p, s := beam.NewPipelineWithRoot()
-	days, counts := Build(s, testWorld(s), Config{Date: "2026-11-21"})
-	portraits, model := days[0].Portraits, days[0].Model
+	out := Build(s, testWorld(s), Config{Date: "2026-11-21"})
+	portraits, model, counts := Day(s, out.Portraits, 0), out.Models[0], out.Counts
 	passert.Equals(s, beam.ParDo(s, portraitText, portraits),
 		"P1 orders=1 items=2 gmv=5000 events=2 tickets=1 posts=0 reviews=1 tier=0 phone=138****0001 lifecycle=first_purchase tags=cart_abandoner,new_customer",
 		"P2 orders=1 items=0 gmv=3000 events=0 tickets=0 posts=0 reviews=0 tier=2 phone=139****0002 lifecycle=first_purchase tags=new_customer",
@@ -65,25 +75,29 @@ func TestBuild(t *testing.T) {
 
 // TestBuildDays builds tonight's portraits and an earlier day's in one pass, as the nightly job
 // does for the models' cutoff: each day's portraits and model card are those of a Build for that
-// day alone, and the counts are tonight's only.
+// day alone, each person's days come together in one element, and the counts are tonight's only.
 func TestBuildDays(t *testing.T) {
 	p, s := beam.NewPipelineWithRoot()
 	const earlier = "2026-11-03" // after both orders and the review, before every other fact
-	both, counts := Build(s.Scope("both"), testWorld(s), Config{Date: "2026-11-21"}, earlier)
-	alone, _ := Build(s.Scope("alone"), testWorld(s), Config{Date: "2026-11-21", AsOf: earlier})
-	tonight, _ := Build(s.Scope("tonight"), testWorld(s), Config{Date: "2026-11-21"})
-	if len(both) != 2 {
-		t.Fatalf("%d results, want 2", len(both))
+	both := Build(s.Scope("both"), testWorld(s), Config{Date: "2026-11-21"}, earlier)
+	alone := Build(s.Scope("alone"), testWorld(s), Config{Date: "2026-11-21", AsOf: earlier})
+	tonight := Build(s.Scope("tonight"), testWorld(s), Config{Date: "2026-11-21"})
+	if len(both.Models) != 2 {
+		t.Fatalf("%d model cards, want 2", len(both.Models))
 	}
-	passert.Equals(s, both[1].Portraits, alone[0].Portraits)
-	passert.Equals(s, beam.ParDo(s, cardText, both[1].Model), beam.ParDo(s, cardText, alone[0].Model))
-	passert.Equals(s, both[0].Portraits, tonight[0].Portraits)
-	passert.Equals(s, beam.ParDo(s, portraitText, both[1].Portraits),
+	passert.Equals(s, beam.ParDo(s, daysText, both.Portraits),
+		"P1: sessions=2 orders=1 | sessions=0 orders=1", "P2: sessions=0 orders=1 | sessions=0 orders=1",
+		"P3: sessions=0 orders=0 | sessions=0 orders=0", "P5: sessions=0 orders=0 | sessions=0 orders=0")
+	earlierDay := Day(s, both.Portraits, 1)
+	passert.Equals(s, earlierDay, Day(s, alone.Portraits, 0))
+	passert.Equals(s, beam.ParDo(s, cardText, both.Models[1]), beam.ParDo(s, cardText, alone.Models[0]))
+	passert.Equals(s, Day(s, both.Portraits, 0), Day(s, tonight.Portraits, 0))
+	passert.Equals(s, beam.ParDo(s, portraitText, earlierDay),
 		"P1 orders=1 items=2 gmv=5000 events=0 tickets=0 posts=0 reviews=1 tier=0 phone=138****0001 lifecycle=first_purchase tags=new_customer",
 		"P2 orders=1 items=0 gmv=3000 events=0 tickets=0 posts=0 reviews=0 tier=2 phone=139****0002 lifecycle=first_purchase tags=new_customer",
 		"P3 orders=0 items=0 gmv=0 events=0 tickets=0 posts=0 reviews=0 tier=0 phone= lifecycle=unaware tags=",
 		"P5 orders=0 items=0 gmv=0 events=0 tickets=0 posts=0 reviews=0 tier=0 phone= lifecycle=unaware tags=")
-	passert.Count(s, counts, "counts of tonight only", 25)
+	passert.Count(s, both.Counts, "counts of tonight only", 25)
 	ptest.RunAndValidate(t, p)
 }
 

@@ -18,9 +18,12 @@
 //
 // Several as-of days (tonight's, and the models' training cutoff) share that one pass: each partial
 // holds one accumulator per day (days), every fact is added to each with that day's calendar, and
-// only after the per-person combine does each day get its own model card and portraits. A second
-// day so costs its accumulators (two bytes when empty), not a second read, join and shuffle of the
-// facts, nor a second copy of the facts waiting for the identity map.
+// only after the per-person combine does each day get its own model card. One step then finishes
+// every day's portrait of a person with its day's card, so the days of a person leave together
+// (PersonDays) and a later stage that compares them, the labelling of the cutoff's portraits by
+// today's, needs no join. A second day so costs its accumulators (two bytes when empty), not a
+// second read, join and shuffle of the facts, nor a second copy of the facts waiting for the
+// identity map.
 //
 // The pure logic (Add per kind of fact, Merge, Finish, the precedence rules, the lifecycle and
 // the tags) is plain Go in this package; the Beam wiring is in this file, attribute.go and
@@ -62,27 +65,36 @@ type Inputs struct {
 	Users, Orders, OrderItems, Products, Events, Touches, Vendor, Reviews, Tickets, Posts beam.PCollection
 }
 
-// Result is the portraits as of one day.
-type Result struct {
-	// Portraits are schemas.Portrait, one per person of the spine.
+// Output is what Build gives.
+type Output struct {
+	// Portraits are PersonDays, one per person of the spine: every day's portrait of the person
+	// in one element, cfg's day first, so a stage that compares a person's days needs no join
+	// (Day gives one day's portraits).
 	Portraits beam.PCollection
-	// Model is the day's model card: exactly one ModelCard.
-	Model beam.PCollection
+	// Models are the days' model cards, in the same order: exactly one ModelCard each.
+	Models []beam.PCollection
+	// Counts are the quality counts of cfg's day (see Build).
+	Counts beam.PCollection
+}
+
+// PersonDays are one person's portraits as of every day of a Build, cfg's day first.
+type PersonDays struct {
+	Portraits []schemas.Portrait
 }
 
 // Build computes the portraits as of cfg's day (its AsOf, or its Date) and as of each day of
 // alsoAsOf (cfg with AsOf set to that day, such as the models' training cutoff) in one pass over
 // the facts: each fact is read, attributed and shuffled once and added to one accumulator per day,
-// so another day costs its accumulators, not another pass. It returns one Result per day, cfg's
-// first, and the quality counts of cfg's day (KV<string, int64>, keys as quality.Key.String, stage
-// "portrait"): per source, facts in = out (used) + rejected with reason unattributed, after_as_of,
+// so another day costs its accumulators, not another pass, and one step finishes every day's
+// portrait of a person, so the days come out side by side (Output.Portraits). Output.Counts are the quality counts of cfg's day (KV<string, int64>, keys as
+// quality.Key.String, stage "portrait"): per source, facts in = out (used) + rejected with reason unattributed, after_as_of,
 // no_order or duplicate_order; and for source "persons", persons in = portraits out + rejected
 // not_in_spine (facts whose person is missing from the spine) and duplicate_person. The counts
 // also go to Beam counters named portrait/<source>.<measure>[.<reason>].
 //
 // The configs are checked when the DoFns start: a bad one fails the run with a clear error (call
 // cfg.Validate first to fail before).
-func Build(s beam.Scope, in Inputs, cfg Config, alsoAsOf ...string) (results []Result, counts beam.PCollection) {
+func Build(s beam.Scope, in Inputs, cfg Config, alsoAsOf ...string) Output {
 	s = s.Scope("portrait.Build")
 	cfgs := []Config{cfg.withDefaults()}
 	for _, day := range alsoAsOf {
@@ -131,6 +143,8 @@ func Build(s beam.Scope, in Inputs, cfg Config, alsoAsOf ...string) (results []R
 	partials = append(partials, beam.ParDo(s, &spineFn{Days: len(cfgs)}, in.Persons))
 	merged := mergePartials(s, partials...)
 
+	var out Output
+	var cards []beam.PCollection
 	for i, c := range cfgs {
 		ds := s
 		if i > 0 {
@@ -140,13 +154,18 @@ func Build(s beam.Scope, in Inputs, cfg Config, alsoAsOf ...string) (results []R
 		global := beam.Combine(ds, &statsFn{}, beam.ParDo(ds, &statFn{Cfg: c}, accs))
 		model := beam.ParDo(ds, &cardFn{Cfg: c}, beam.Impulse(ds),
 			beam.SideInput{Input: global}, beam.SideInput{Input: products}, beam.SideInput{Input: text})
-		portraits, pc := beam.ParDo2(ds, &finishFn{Cfg: c, Counted: i == 0}, accs, beam.SideInput{Input: model})
-		results = append(results, Result{Portraits: portraits, Model: model})
-		if i == 0 {
-			tallies = append(tallies, pc)
-		}
+		out.Models = append(out.Models, model)
+		cards = append(cards, beam.ParDo(ds, &numberCardFn{Day: i}, model))
 	}
-	return results, stats.SumPerKey(s, beam.Flatten(s, tallies...))
+	var pc beam.PCollection
+	out.Portraits, pc = beam.ParDo2(s, &finishFn{Cfgs: cfgs}, merged, beam.SideInput{Input: beam.Flatten(s, cards...)})
+	out.Counts = stats.SumPerKey(s, beam.Flatten(s, append(tallies, pc)...))
+	return out
+}
+
+// Day is the portraits (schemas.Portrait) as of the i-th day of Build's Output.Portraits.
+func Day(s beam.Scope, portraits beam.PCollection, i int) beam.PCollection {
+	return beam.ParDo(s.Scope(fmt.Sprintf("portrait.Day%d", i)), &pickDayFn{Day: i}, portraits)
 }
 
 // gathered are the kinds of fact gathered per identifier before they meet the identity map (see
@@ -234,55 +253,100 @@ func (f *cardFn) ProcessElement(_ []byte, global func(**modelStats) bool, produc
 	emit(card)
 }
 
-// finishFn finishes the portraits of the persons of the spine; a person only facts name (missing
-// from the spine) gets none and, when the day is Counted (the first), is counted.
+// numberCardFn gives a day's model card its place among the days.
+type numberCardFn struct {
+	Day int
+}
+
+func (f *numberCardFn) ProcessElement(c ModelCard) (int, ModelCard) { return f.Day, c }
+
+// finishFn finishes every day's portrait of each person of the spine, each with its day's model
+// card; a person only facts name (missing from the spine) gets none and is counted.
 type finishFn struct {
-	Cfg     Config
-	Counted bool
-	env     *env
-	card    *ModelCard
-	tally   quality.Tally
+	Cfgs  []Config
+	envs  []*env
+	cards []*ModelCard
+	tally quality.Tally
 }
 
-func (f *finishFn) Setup() (err error) {
-	f.env, err = newEnv(f.Cfg, nil)
-	return err
+func (f *finishFn) Setup() error {
+	f.envs = make([]*env, len(f.Cfgs))
+	for i, c := range f.Cfgs {
+		var err error
+		if f.envs[i], err = newEnv(c, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-func (f *finishFn) StartBundle(_ context.Context, _ func(*ModelCard) bool, _ func(schemas.Portrait), _ func(string, int64)) {
+func (f *finishFn) StartBundle(_ context.Context, _ func(*int, *ModelCard) bool, _ func(PersonDays), _ func(string, int64)) {
 	f.tally = quality.Tally{}
 }
 
-func (f *finishFn) ProcessElement(_ context.Context, id string, a *Acc, card func(*ModelCard) bool, emit func(schemas.Portrait),
+func (f *finishFn) ProcessElement(_ context.Context, id string, d days, cards func(*int, *ModelCard) bool, emit func(PersonDays),
 	_ func(string, int64)) error {
-	if f.card == nil {
-		f.card = &ModelCard{}
-		if !card(f.card) {
-			return fmt.Errorf("portrait: no model card")
+	if f.cards == nil {
+		var err error
+		if f.cards, err = dayCards(cards, len(f.Cfgs)); err != nil {
+			return err
 		}
+	}
+	if len(d.acc) != len(f.Cfgs) {
+		return fmt.Errorf("portrait: person %s has %d days, want %d", id, len(d.acc), len(f.Cfgs))
 	}
 	key := func(measure, reason string) quality.Key {
 		return quality.Key{Source: "persons", Stage: Stage, Measure: measure, Reason: reason}
 	}
-	if a.spine == 0 {
+	spine := d.acc[0].spine
+	if spine == 0 {
 		f.tally[key(quality.In, "")]++
 		f.tally[key(quality.Rejected, "not_in_spine")]++
 		return nil
 	}
-	f.tally[key(quality.In, "")] += int64(a.spine)
-	if a.spine > 1 {
-		f.tally[key(quality.Rejected, "duplicate_person")] += int64(a.spine - 1)
+	f.tally[key(quality.In, "")] += int64(spine)
+	if spine > 1 {
+		f.tally[key(quality.Rejected, "duplicate_person")] += int64(spine - 1)
 	}
 	f.tally[key(quality.Out, "")]++
-	emit(a.Finish(id, f.card, f.env))
+	out := PersonDays{Portraits: make([]schemas.Portrait, len(d.acc))}
+	for i, a := range d.acc {
+		out.Portraits[i] = a.Finish(id, f.cards[i], f.envs[i])
+	}
+	emit(out)
 	return nil
 }
 
-func (f *finishFn) FinishBundle(ctx context.Context, _ func(*ModelCard) bool, _ func(schemas.Portrait), count func(string, int64)) {
-	if f.Counted {
-		f.tally.Emit(ctx, count)
-	}
+func (f *finishFn) FinishBundle(ctx context.Context, _ func(*int, *ModelCard) bool, _ func(PersonDays), count func(string, int64)) {
+	f.tally.Emit(ctx, count)
 }
+
+// dayCards reads the numbered model cards of n days: exactly one per day.
+func dayCards(cards func(*int, *ModelCard) bool, n int) ([]*ModelCard, error) {
+	out := make([]*ModelCard, n)
+	var day int
+	var c ModelCard
+	for cards(&day, &c) {
+		if day < 0 || day >= n || out[day] != nil {
+			return nil, fmt.Errorf("portrait: unexpected model card of day %d (%d days)", day, n)
+		}
+		card := c
+		out[day] = &card
+	}
+	for day, c := range out {
+		if c == nil {
+			return nil, fmt.Errorf("portrait: no model card of day %d", day)
+		}
+	}
+	return out, nil
+}
+
+// pickDayFn picks one day's portrait of each person.
+type pickDayFn struct {
+	Day int
+}
+
+func (f *pickDayFn) ProcessElement(d PersonDays) schemas.Portrait { return d.Portraits[f.Day] }
 
 func init() {
 	register.DoFn1x2[schemas.Person, string, days](&spineFn{})
@@ -292,12 +356,14 @@ func init() {
 	register.DoFn2x1[string, *Acc, personStat](&statFn{})
 	register.Combiner3[*modelStats, personStat, *modelStats](&statsFn{})
 	register.DoFn5x0[[]byte, func(**modelStats) bool, func(*schemas.Product) bool, func(*trained) bool, func(ModelCard)](&cardFn{})
-	register.DoFn6x1[context.Context, string, *Acc, func(*ModelCard) bool, func(schemas.Portrait), func(string, int64), error](&finishFn{})
+	register.DoFn1x2[ModelCard, int, ModelCard](&numberCardFn{})
+	register.DoFn6x1[context.Context, string, days, func(*int, *ModelCard) bool, func(PersonDays), func(string, int64), error](&finishFn{})
+	register.DoFn1x1[PersonDays, schemas.Portrait](&pickDayFn{})
 	register.Emitter1[ratedText]()
 	register.Emitter1[trained]()
 	register.Emitter1[ModelCard]()
-	register.Emitter1[schemas.Portrait]()
+	register.Emitter1[PersonDays]()
 	register.Iter1[ratedText]()
 	register.Iter1[*modelStats]()
-	register.Iter1[ModelCard]()
+	register.Iter2[int, ModelCard]()
 }

@@ -90,8 +90,8 @@ func TestCDNOW(t *testing.T) {
 	}
 	p, s := beam.NewPipelineWithRoot()
 	in := cdnowWorld(t, s)
-	days, _ := portrait.Build(s, in, portrait.Config{Date: cfg.Date}, cutoff)
-	_, card, _ := Build(s, Inputs{Today: days[0].Portraits, Cutoff: days[1].Portraits, CutoffModel: days[1].Model}, cfg)
+	out := portrait.Build(s, in, portrait.Config{Date: cfg.Date}, cutoff)
+	_, card, _ := Build(s, Inputs{Days: out.Portraits, CutoffModel: out.Models[1]}, cfg)
 	path := filepath.Join(t.TempDir(), "card.json")
 	beam.ParDo0(s, &writeCardFn{Path: path}, card)
 	ptest.RunAndValidate(t, p)

@@ -39,6 +39,5 @@ func init() {
 	register.Function1x2(decodeCard)
 	beam.RegisterCoder(reflect.TypeOf((*Sample)(nil)), encodeSample, decodeSample)
 	beam.RegisterCoder(reflect.TypeOf(Card{}), encodeCard, decodeCard)
-	beam.RegisterType(reflect.TypeOf(half{}))
 	beam.RegisterType(reflect.TypeOf(Row{}))
 }

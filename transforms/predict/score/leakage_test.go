@@ -101,27 +101,26 @@ func TestNoLeakage(t *testing.T) {
 	}
 	p, s := beam.NewPipelineWithRoot()
 	// Tonight's and the cutoff's portraits come from one pass over the facts, as in the nightly job.
-	build := func(name string, extra bool) (today, past beam.PCollection) {
+	build := func(name string, extra bool) (past, together beam.PCollection) {
 		sc := s.Scope(name)
-		days, _ := portrait.Build(sc, leakWorld(sc, extra), portrait.Config{Date: cfg.Date}, cutoff)
-		return days[0].Portraits, days[1].Portraits
+		out := portrait.Build(sc, leakWorld(sc, extra), portrait.Config{Date: cfg.Date}, cutoff)
+		return portrait.Day(sc, out.Portraits, 1), out.Portraits
 	}
-	todayWithout, cutoffWithout := build("without", false)
-	todayWith, cutoffWith := build("with", true)
+	cutoffWithout, without := build("without", false)
+	cutoffWith, with := build("with", true)
 	passert.Equals(s, beam.ParDo(s, featureText, cutoffWith), beam.ParDo(s, featureText, cutoffWithout))
 	passert.Count(s, cutoffWith, "cutoff portraits", 4)
 
-	labels := func(name string, cut, today beam.PCollection) beam.PCollection {
+	labels := func(name string, together beam.PCollection) beam.PCollection {
 		sc := s.Scope(name)
-		joined := beam.CombinePerKey(sc, mergeHalves, beam.Flatten(sc, beam.ParDo(sc, cutoffHalf, cut), beam.ParDo(sc, todayHalf, today)))
-		rows, counts := beam.ParDo2(sc, &labelFn{Cfg: cfg}, joined)
+		rows, counts := beam.ParDo2(sc, &labelFn{Cfg: cfg}, together)
 		passert.Equals(sc, beam.ParDo(sc, countText, counts), "cutoff_portraits/predict/in/=4", "cutoff_portraits/predict/out/=2",
 			"cutoff_portraits/predict/rejected/absent_at_cutoff=2")
 		return beam.ParDo(sc, rowText, rows)
 	}
-	passert.Equals(s, labels("labels_without", cutoffWithout, todayWithout),
+	passert.Equals(s, labels("labels_without", without),
 		"P1 buyer=true bought=false", "P3 buyer=true bought=false")
-	passert.Equals(s, labels("labels_with", cutoffWith, todayWith),
+	passert.Equals(s, labels("labels_with", with),
 		"P1 buyer=true bought=true", "P3 buyer=true bought=true")
 	ptest.RunAndValidate(t, p)
 }

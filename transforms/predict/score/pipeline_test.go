@@ -11,6 +11,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/portrait"
 	"github.com/shopportraits/portraits/transforms/quality"
 )
 
@@ -77,15 +78,13 @@ func TestBuild(t *testing.T) {
 	}
 
 	p, s := beam.NewPipelineWithRoot()
-	got, card, cnt := Build(s, Inputs{Today: beam.CreateList(s, w.today), Cutoff: beam.CreateList(s, w.cutoff),
-		CutoffModel: beam.Create(s, *cutoffCard(cfg))}, cfg)
+	got, card, cnt := Build(s, Inputs{Days: beam.CreateList(s, w.days()), CutoffModel: beam.Create(s, *cutoffCard(cfg))}, cfg)
 	passert.EqualsList(s, beam.ParDo(s, scoredText, got), scored)
 	passert.Equals(s, beam.ParDo(s, cardText, card), cardText(want))
 	passert.EqualsList(s, beam.ParDo(s, countText, cnt), counts)
 
 	// An empty night: one card, untrained, saying why; nothing to score.
-	none, noCard, noCounts := Build(s.Scope("empty"), Inputs{Today: beam.CreateList(s, []schemas.Portrait{}),
-		Cutoff: beam.CreateList(s, []schemas.Portrait{})}, cfg)
+	none, noCard, noCounts := Build(s.Scope("empty"), Inputs{Days: beam.CreateList(s, []portrait.PersonDays{})}, cfg)
 	empty, err := Fit(nil, nil, cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -25,14 +25,13 @@ const (
 
 // Inputs are the scoring stage's inputs.
 type Inputs struct {
-	// Today are today's portraits (schemas.Portrait, one per person, portrait.Build as of the run
-	// day): every one is scored.
-	Today beam.PCollection
-	// Cutoff are the portraits as of the cutoff (schemas.Portrait, portrait.Build with AsOf set to
-	// CutoffDate): the training rows, labelled from Today.
-	Cutoff beam.PCollection
-	// CutoffModel is the cutoff build's model card (portrait.ModelCard, its second output), a side
-	// input whose BG/NBD fit gives the baseline; unset for no baseline.
+	// Days are portrait.PersonDays, one per person: today's portrait first (as of the run day),
+	// then the cutoff's (AsOf set to CutoffDate), as portrait.Build gives them with the cutoff as
+	// its one other day. Today's are scored; the cutoff's are the training rows, labelled from
+	// today's.
+	Days beam.PCollection
+	// CutoffModel is the cutoff build's model card (portrait.ModelCard), a side input whose BG/NBD
+	// fit gives the baseline; unset for no baseline.
 	CutoffModel beam.PCollection
 }
 
@@ -43,23 +42,22 @@ type Inputs struct {
 // quality.Key.String, stage "predict"): cutoff_portraits in = out (training rows) + rejected with
 // the Reason constants, portraits in = out. The counts also go to Beam counters.
 //
-// The shuffles carry one element per person and day (the label join, a CombinePerKey) and at most
-// 2·MaxTrain rows per bundle into the global sample; the models are fitted on one worker, which
-// holds the sample, and reach the scoring as a side input of one element. cfg is checked when the
-// DoFns start (call cfg.Validate to fail before).
+// A person's two portraits arrive in one element, so labelling needs no join; at most 2·MaxTrain
+// rows per bundle go into the global sample; the models are fitted on one worker, which holds the
+// sample, and reach the scoring as a side input of one element. cfg is checked when the DoFns
+// start (call cfg.Validate to fail before).
 func Build(s beam.Scope, in Inputs, cfg Config) (scored, card, counts beam.PCollection) {
 	s = s.Scope("score.Build")
 	cfg = cfg.withDefaults()
-	halves := beam.Flatten(s, beam.ParDo(s, cutoffHalf, in.Cutoff), beam.ParDo(s, todayHalf, in.Today))
-	joined := beam.CombinePerKey(s, mergeHalves, halves)
-	rows, labelled := beam.ParDo2(s, &labelFn{Cfg: cfg}, joined)
+	today := portrait.Day(s, in.Days, 0)
+	rows, labelled := beam.ParDo2(s, &labelFn{Cfg: cfg}, in.Days)
 	sample := beam.Combine(s, &sampleFn{Max: cfg.MaxTrain}, rows)
 	models := in.CutoffModel
 	if !models.IsValid() {
 		models = beam.CreateList(s, []portrait.ModelCard{})
 	}
 	card = beam.ParDo(s, &trainFn{Cfg: cfg}, beam.Impulse(s), beam.SideInput{Input: sample}, beam.SideInput{Input: models})
-	scored, tallied := beam.ParDo2(s, &scoreFn{Cfg: cfg}, in.Today, beam.SideInput{Input: card})
+	scored, tallied := beam.ParDo2(s, &scoreFn{Cfg: cfg}, today, beam.SideInput{Input: card})
 	counts = stats.SumPerKey(s, beam.Flatten(s, labelled, tallied))
 	return scored, card, counts
 }
@@ -74,18 +72,19 @@ func (f *labelFn) Setup() error { return f.Cfg.Validate() }
 
 func (f *labelFn) StartBundle(_ func(Row), _ func(string, int64)) { f.tally = quality.Tally{} }
 
-func (f *labelFn) ProcessElement(_ string, h half, emit func(Row), _ func(string, int64)) {
-	row, reason, ok := label(h, f.Cfg.Seed)
-	if h.Cutoff == 0 {
-		return
+func (f *labelFn) ProcessElement(d portrait.PersonDays, emit func(Row), _ func(string, int64)) error {
+	if len(d.Portraits) != 2 {
+		return fmt.Errorf("score: %d portraits of one person, want today's and the cutoff's", len(d.Portraits))
 	}
-	f.tally[quality.Key{Source: SourceCutoff, Stage: Stage, Measure: quality.In}] += int64(h.Cutoff)
+	f.tally[quality.Key{Source: SourceCutoff, Stage: Stage, Measure: quality.In}]++
+	row, reason, ok := label(d.Portraits[0], d.Portraits[1], f.Cfg.Seed)
 	if !ok {
-		f.tally[quality.Key{Source: SourceCutoff, Stage: Stage, Measure: quality.Rejected, Reason: reason}] += int64(h.Cutoff)
-		return
+		f.tally[quality.Key{Source: SourceCutoff, Stage: Stage, Measure: quality.Rejected, Reason: reason}]++
+		return nil
 	}
 	f.tally[quality.Key{Source: SourceCutoff, Stage: Stage, Measure: quality.Out}]++
 	emit(row)
+	return nil
 }
 
 func (f *labelFn) FinishBundle(ctx context.Context, _ func(Row), count func(string, int64)) {
@@ -176,10 +175,7 @@ func (f *scoreFn) FinishBundle(ctx context.Context, _ func(*Card) bool, _ func(s
 }
 
 func init() {
-	register.Function1x2(cutoffHalf)
-	register.Function1x2(todayHalf)
-	register.Function2x1(mergeHalves)
-	register.DoFn4x0[string, half, func(Row), func(string, int64)](&labelFn{})
+	register.DoFn3x1[portrait.PersonDays, func(Row), func(string, int64), error](&labelFn{})
 	register.Combiner3[*Sample, Row, *Sample](&sampleFn{})
 	register.DoFn4x1[[]byte, func(**Sample) bool, func(*portrait.ModelCard) bool, func(Card), error](&trainFn{})
 	register.DoFn4x1[schemas.Portrait, func(*Card) bool, func(schemas.Portrait), func(string, int64), error](&scoreFn{})

@@ -92,6 +92,15 @@ func synthWorld(n int, seed uint64) world {
 	return w
 }
 
+// days are the world's persons as portrait.Build gives them: today's portrait, then the cutoff's.
+func (w world) days() []portrait.PersonDays {
+	out := make([]portrait.PersonDays, len(w.today))
+	for i := range w.today {
+		out[i] = portrait.PersonDays{Portraits: []schemas.Portrait{w.today[i], w.cutoff[i]}}
+	}
+	return out
+}
+
 // testBGNBD is the published CDNOW fit, rescaled from weeks to days.
 func testBGNBD() clv.BGNBD { return clv.BGNBD{R: 0.2426, Alpha: 4.4135 * 7, A: 0.7929, B: 2.4258} }
 
@@ -105,28 +114,17 @@ func cutoffCard(cfg Config) *portrait.ModelCard {
 // count of each rejection reason.
 func sampleOf(w world, cfg Config) (*Sample, map[string]int) {
 	cfg = cfg.withDefaults()
-	joined := map[string]half{}
-	add := func(id string, h half) {
-		if old, ok := joined[id]; ok {
-			h = mergeHalves(old, h)
-		}
-		joined[id] = h
-	}
-	for _, p := range w.cutoff {
-		add(cutoffHalf(p))
-	}
-	for _, p := range w.today {
-		add(todayHalf(p))
-	}
 	s := NewSample(cfg.MaxTrain)
 	reasons := map[string]int{}
-	for _, h := range joined {
-		row, reason, ok := label(h, cfg.Seed)
-		switch {
-		case ok:
+	for i, d := range w.days() {
+		row, reason, ok := label(d.Portraits[0], d.Portraits[1], cfg.Seed)
+		if ok {
 			s.Add(row)
-		case reason != "":
-			reasons[reason] += int(h.Cutoff)
+		} else {
+			reasons[reason]++
+		}
+		if d.Portraits[1].PersonID != w.cutoff[i].PersonID {
+			panic("days out of order")
 		}
 	}
 	return s, reasons
