@@ -86,8 +86,9 @@ type PersonDays struct {
 // alsoAsOf (cfg with AsOf set to that day, such as the models' training cutoff) in one pass over
 // the facts: each fact is read, attributed and shuffled once and added to one accumulator per day,
 // so another day costs its accumulators, not another pass, and one step finishes every day's
-// portrait of a person, so the days come out side by side (Output.Portraits). Output.Counts are the quality counts of cfg's day (KV<string, int64>, keys as
-// quality.Key.String, stage "portrait"): per source, facts in = out (used) + rejected with reason unattributed, after_as_of,
+// portrait of a person, so the days come out side by side (Output.Portraits). Output.Counts are
+// the quality counts of cfg's day (KV<string, int64>, keys as quality.Key.String, stage
+// "portrait"): per source, facts in = out (used) + rejected with reason unattributed, after_as_of,
 // no_order or duplicate_order; and for source "persons", persons in = portraits out + rejected
 // not_in_spine (facts whose person is missing from the spine) and duplicate_person. The counts
 // also go to Beam counters named portrait/<source>.<measure>[.<reason>].
