@@ -25,8 +25,9 @@ out/bench/runs/SCALE-STAMP/RUNNER/. The report goes to stdout and to out/bench/r
 
 Environment:
   BENCH_NIGHTLY  package to build as the nightly (default ./pipelines/nightly)
-  BENCH_MEM_GIB  address-space limit of each run in GiB (ulimit -v; default 18), so that a run that
-                 outgrows the machine fails alone instead of waking the kernel's OOM killer
+  BENCH_MEM_GIB  resident-memory limit of each run in GiB (default 18; 0 for none): a run whose
+                 resident set passes it is stopped and reported so, instead of waking the kernel's
+                 OOM killer
   GOMEMLIMIT     passed through to the runs, as any other variable
 EOF
 }
@@ -91,6 +92,32 @@ if [[ $(cat "$data/.bench-generated" 2>/dev/null) != "$gen_flags" ]]; then
 	echo "$gen_flags" >"$data/.bench-generated"
 fi
 
+# watch_memory waits for the run $1 (/usr/bin/time and the nightly under it) and stops the nightly
+# once its resident set passes $2 KiB (0: never), adding a line that says so to the run's stderr file $3; it
+# returns the run's status. Resident memory, not address space (ulimit -v), is what the machine
+# runs out of: Go's heap keeps address space mapped after it returns the pages, and a run of a
+# million persons died at 20.8 GB of address space with 15 GB resident.
+watch_memory() {
+	local pid=$1 limit=$2 errors=$3 child rss stopped=
+	while kill -0 "$pid" 2>/dev/null; do
+		child=$(pgrep -P "$pid" | head -1 || true)
+		rss=
+		[[ -n $child ]] && rss=$(ps -o rss= -p "$child" 2>/dev/null | tr -d ' ' || true)
+		if [[ -z $stopped && -n $rss ]] && ((limit > 0 && rss > limit)); then
+			kill "$child" 2>/dev/null || true
+			stopped=$rss
+		fi
+		sleep 1
+	done
+	local status=0
+	wait "$pid" || status=$?
+	if [[ -n $stopped ]]; then
+		echo "nightly: stopped by the benchmark: resident memory $(awk -v k="$stopped" 'BEGIN { printf "%.1f", k / 1048576 }') GiB passed the limit of $(awk -v k="$limit" 'BEGIN { printf "%.1f", k / 1048576 }') GiB (BENCH_MEM_GIB)" >>"$errors"
+		status=1
+	fi
+	return "$status"
+}
+
 nightly_pkg=${BENCH_NIGHTLY:-./pipelines/nightly}
 build_flags=()
 if $profile; then
@@ -110,12 +137,10 @@ for runner in "${runners[@]}"; do
 	# A failed run is reported, not fatal: its status, error and peak memory are figures too.
 	profile_dir=
 	$profile && profile_dir=$PWD/$dir/profile
-	(
-		ulimit -v $((mem_gib * 1024 * 1024))
-		BENCH_PROFILE_DIR=$profile_dir PORTRAITS_SALT=bench /usr/bin/time -v -o "$dir/time.txt" "$bin/nightly" \
-			--sources "$data/sources.yaml" --date "$date" --output "$dir/out" --previous none \
-			--runner "$runner" ${phased[@]+"${phased[@]}"} >"$dir/stdout.txt" 2>"$dir/stderr.txt"
-	) || echo "the run on $runner failed: see $dir/stderr.txt" >&2
+	BENCH_PROFILE_DIR=$profile_dir PORTRAITS_SALT=bench /usr/bin/time -v -o "$dir/time.txt" "$bin/nightly" \
+		--sources "$data/sources.yaml" --date "$date" --output "$dir/out" --previous none \
+		--runner "$runner" ${phased[@]+"${phased[@]}"} >"$dir/stdout.txt" 2>"$dir/stderr.txt" &
+	watch_memory $! $((mem_gib * 1024 * 1024)) "$dir/stderr.txt" || echo "the run on $runner failed: see $dir/stderr.txt" >&2
 	cat /proc/loadavg >>"$dir/load.txt"
 	if $profile; then
 		find "$dir/profile" -name 'cpu-*.pprof' -empty -delete # the piece cut short by the exit

@@ -36,7 +36,7 @@ func main() {
 	flag.BoolVar(&o.Decode, "decode", true, "also time decoding loops and the ingest reader over the dataset")
 	flag.StringVar(&o.JSON, "json", "", "also write the result as JSON to this file")
 	flag.StringVar(&o.Revision, "revision", "", "the source revision the nightly was built from (git describe --dirty)")
-	flag.IntVar(&o.MemGiB, "mem-gib", 0, "the address-space limit (ulimit -v) the runs had, in GiB; 0 for none")
+	flag.IntVar(&o.MemGiB, "mem-gib", 0, "the resident-memory limit the runs had, in GiB; 0 for none")
 	flag.BoolVar(&o.Profiled, "profiled", false, "the runs wrote CPU and heap profiles (their times include the profiler's cost)")
 	flag.Parse()
 	beam.Init()

@@ -19,7 +19,7 @@ type result struct {
 	// Revision is the source the nightly was built from; Profiled says the runs wrote profiles.
 	Revision string `json:"revision,omitempty"`
 	Profiled bool   `json:"profiled"`
-	// MemLimitGiB is the address-space limit of each run, 0 for none.
+	// MemLimitGiB is the resident-memory limit of each run, 0 for none.
 	MemLimitGiB int `json:"mem_limit_gib,omitempty"`
 	// Cores and Memory describe the machine.
 	Cores  int           `json:"cores"`
@@ -38,7 +38,7 @@ func writeResult(w io.Writer, r result) error {
 		fmt.Fprintf(&b, "nightly built from %s\n", r.Revision)
 	}
 	if r.MemLimitGiB > 0 {
-		fmt.Fprintf(&b, "each run limited to %d GiB of address space (ulimit -v): beyond it the Go runtime fails with out of memory\n", r.MemLimitGiB)
+		fmt.Fprintf(&b, "each run limited to %d GiB of resident memory: beyond it the benchmark stops the run\n", r.MemLimitGiB)
 	}
 	if r.Profiled {
 		b.WriteString("the runs wrote CPU and heap profiles: their times include the profiler's cost\n")
