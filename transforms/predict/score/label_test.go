@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/portrait"
 )
 
 func TestLabel(t *testing.T) {
@@ -41,5 +42,19 @@ func TestSampleKeyDependsOnSeedAndID(t *testing.T) {
 	}
 	if SampleKey(1, "P1") == SampleKey(2, "P1") || SampleKey(1, "P1") == SampleKey(1, "P2") {
 		t.Error("seed or id does not change the key")
+	}
+}
+
+// TestLabelFnWantsTwoDays: a person whose portraits are not exactly today's and the cutoff's fails
+// the run with an error rather than labelling the wrong day.
+func TestLabelFnWantsTwoDays(t *testing.T) {
+	f := &labelFn{Cfg: testConfig}
+	f.StartBundle(nil, nil)
+	emit := func(Row) { t.Error("a row was emitted") }
+	for _, n := range []int{0, 1, 3} {
+		d := portrait.PersonDays{Portraits: make([]schemas.Portrait, n)}
+		if err := f.ProcessElement(d, emit, nil); err == nil {
+			t.Errorf("%d portraits: no error", n)
+		}
 	}
 }
