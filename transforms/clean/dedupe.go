@@ -34,6 +34,11 @@ const DedupeStage = "dedupe"
 //     read starts once the winners exist (ingest.ReadAfter). Each DoFn instance holds the winners
 //     as a map: some 60 bytes per replayed key (M: 370k keys, 22 MB).
 //
+// Why read twice: spilling the validated rows to files instead, by key bucket, made the steps after
+// this one two to three times dearer (rows in hash order lose the clickstream's time order, which
+// the portraits' per-bundle partials and the Parquet writer gain from), and spilling them in read
+// order cost as much as the second read saved (BENCHMARKS.md, "2026-12-05").
+//
 // Keys are compared by their XXH3 128-bit hash (zeebo/xxh3, fast and stable across processes):
 // two distinct keys of one source would share a hash with a probability of about n²/2¹²⁹, below
 // 10⁻²² for a billion rows, and the claims carry 16 bytes instead of the key.
