@@ -138,7 +138,7 @@ func cleanSources(s beam.Scope, j job) (srcs []cleaned, rejects, counts []beam.P
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		winners, dcnt := clean.Claims(s, src.Name, claims, files)
+		winners, dcnt := clean.Claims(s, src.Name, claims, files, sinkConfig(j).TempDir())
 		recs, rejs, cnt := ingest.ReadAfter(s, j.Config, tasks, dcnt)
 		v, err := clean.Validate(s, j.Config, src.Name, j.Clean, recs)
 		if err != nil {

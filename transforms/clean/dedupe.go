@@ -5,16 +5,19 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"slices"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+	"github.com/google/uuid"
 	"github.com/zeebo/xxh3"
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/batch"
 	"github.com/shopportraits/portraits/transforms/quality"
+	"github.com/shopportraits/portraits/transforms/sink"
 )
 
 // DedupeStage is the name of the deduplication stage in quality counts.
@@ -25,10 +28,11 @@ const DedupeStage = "dedupe"
 // source's valid rows, which the caller reads twice:
 //
 //   - Claims reduces the first pass to what the choice needs, a claim per row (the natural key's
-//     128-bit hash, version, origin: some 30 bytes), gathered into batches per hash bucket: the
-//     shuffle carries a few thousand byte batches, never the rows nor one element per row. It
-//     returns the winning claim of every key that has more than one row (a replay may sit in
-//     another file, so every key must be seen) and the quality counts.
+//     128-bit hash, version, origin: some 30 bytes), gathered into batches per hash bucket and
+//     written to the run's temporary files: the shuffle carries only the files' names, never the
+//     rows, their claims nor one element per row. It returns the winning claim of every key that
+//     has more than one row (a replay may sit in another file, so every key must be seen) and the
+//     quality counts.
 //   - KeepLatest filters the second pass with the winners as a side input, in the step that reads
 //     the rows: rows never wait in a runner's memory for the choice to be made, provided the second
 //     read starts once the winners exist (ingest.ReadAfter). Each DoFn instance holds the winners
@@ -111,37 +115,86 @@ type winner struct {
 
 // Claims picks the winning claim of every natural key that has more than one row. rows are
 // KV<natural key, row> as Validate emits them (a pass that is not counted, see ValidRows); files
-// are every file the source's rows can come from. winners are winner values for KeepLatest, and
-// counts are the stage's quality counts: per source, in = out + deduplicated.
-func Claims(s beam.Scope, source string, rows beam.PCollection, files []string) (winners, counts beam.PCollection) {
+// are every file the source's rows can come from; dir is a folder of the run's temporary files
+// where the claims wait for the choice (see claimsFn). winners are winner values for KeepLatest,
+// and counts are the stage's quality counts: per source, in = out + deduplicated.
+func Claims(s beam.Scope, source string, rows beam.PCollection, files []string, dir string) (winners, counts beam.PCollection) {
 	s = s.Scope("clean.Claims." + source)
-	batches := beam.ParDo(s, &claimsFn{Files: files}, rows)
-	return beam.ParDo2(s, &winnersFn{Source: source}, beam.GroupByKey(s, batches))
+	spills := beam.ParDo(s, &claimsFn{Files: files, Dir: sink.Join(dir, "claims", source)}, rows)
+	return beam.ParDo2(s, &winnersFn{Source: source}, beam.GroupByKey(s, spills))
 }
 
+// spillGroups is how many groups of hash buckets the claims are spilled in: a group is a file per
+// flush and the unit of work after the shuffle (a million persons over 90 days: 194 M claims, 5.8
+// GB, 180 MB a group).
+const spillGroups = 32
+
+// spillBytes is how many bytes of claims a bundle buffers before it writes them (a file per group).
+const spillBytes = 32 << 20
+
 // claimsFn appends each row's claim to its bucket's batch (package batch; the bucket is the key
-// hash's low half modulo batch.Buckets: 20 M rows make 80 k a bucket), and sends the batches on
-// when they hold batch.MaxBytes and when the bundle finishes.
+// hash's low half modulo batch.Buckets), and writes the batches to files, one per group of buckets
+// of a bundle's flush, under Dir; it sends on the file's name keyed by its group. The claims never
+// cross the runner: Prism holds what crosses a shuffle in memory and hands a shuffle's whole
+// output to one bundle (as one message, which gRPC limits to 2 GiB), and at a million persons over
+// 90 days the claims alone are 5.8 GB.
 type claimsFn struct {
 	Files []string
+	Dir   string
 
 	ranks   fileRanks
 	batches batch.Batches
+	groups  [spillGroups][]byte
+	size    int
 }
 
 func (f *claimsFn) Setup() { f.ranks = newFileRanks(f.Files) }
 
-func (f *claimsFn) ProcessElement(key string, row beam.X, emit func(int, []byte)) error {
+func (f *claimsFn) ProcessElement(ctx context.Context, key string, row beam.X, emit func(int, string)) error {
 	c, err := f.ranks.claimOf(row)
 	if err != nil {
 		return err
 	}
 	h := hashKey(key)
-	f.batches.Add(int(h.Lo%batch.Buckets), func(b []byte) []byte { return appendClaim(b, h, c) }, emit)
+	f.batches.Add(int(h.Lo%batch.Buckets), func(b []byte) []byte { return appendClaim(b, h, c) }, f.section)
+	if f.size >= spillBytes {
+		return f.spill(ctx, emit)
+	}
 	return nil
 }
 
-func (f *claimsFn) FinishBundle(emit func(int, []byte)) { f.batches.Flush(emit) }
+func (f *claimsFn) FinishBundle(ctx context.Context, emit func(int, string)) error {
+	f.batches.Flush(f.section)
+	return f.spill(ctx, emit)
+}
+
+// section appends a bucket's batch to its group's buffer as (bucket, batch).
+func (f *claimsFn) section(bucket int, b []byte) {
+	g := &f.groups[bucket%spillGroups]
+	n := len(*g)
+	*g = batch.AppendBytes(binary.AppendUvarint(*g, uint64(bucket)), b)
+	f.size += len(*g) - n
+}
+
+// spill writes every group's buffer that holds claims to a new file.
+func (f *claimsFn) spill(ctx context.Context, emit func(int, string)) error {
+	for g, data := range f.groups {
+		if len(data) == 0 {
+			continue
+		}
+		path := sink.Join(f.Dir, fmt.Sprintf("g%02d-%s.claims", g, uuid.NewString()))
+		if err := sink.WriteFile(ctx, path, func(w io.Writer) error {
+			_, err := w.Write(data)
+			return err
+		}); err != nil {
+			return fmt.Errorf("clean: spilling claims: %w", err)
+		}
+		emit(g, path)
+		f.groups[g] = data[:0]
+	}
+	f.size = 0
+	return nil
+}
 
 // appendClaim encodes a key's hash and its claim: the hash in 16 bytes, the claim as varints.
 func appendClaim(b []byte, h keyHash, c claim) []byte {
@@ -170,9 +223,16 @@ func readClaims(b []byte, each func(h keyHash, c claim)) error {
 
 var errBadBatch = errors.New("clean: corrupt batch of claims")
 
-// winnersFn picks the winning claim per key of one bucket and counts the bucket's rows.
+// winnersFn picks the winning claim per key of one group of buckets, a bucket at a time, and
+// counts the group's rows.
 type winnersFn struct {
 	Source string
+}
+
+// spilled is a bucket's batch of claims read from a spilled file.
+type spilled struct {
+	path   string
+	claims []byte
 }
 
 // tally is a key's winning claim and its number of rows.
@@ -181,41 +241,61 @@ type tally struct {
 	rows int64
 }
 
-func (f *winnersFn) ProcessElement(ctx context.Context, _ int, batches func(*[]byte) bool, emit func(winner), count func(string, int64)) error {
-	keys := map[keyHash]*tally{}
-	var batch []byte
-	for batches(&batch) {
-		err := readClaims(batch, func(h keyHash, c claim) {
-			t := keys[h]
-			if t == nil {
-				keys[h] = &tally{best: c, rows: 1}
-				return
-			}
-			t.rows++
-			if c.later(t.best) {
-				t.best = c
-			}
-		})
+func (f *winnersFn) ProcessElement(ctx context.Context, _ int, paths func(*string) bool, emit func(winner), count func(string, int64)) error {
+	var buckets [batch.Buckets][]spilled
+	var path string
+	for paths(&path) {
+		data, err := sink.ReadFile(ctx, path)
 		if err != nil {
-			return fmt.Errorf("source %s: %w", f.Source, err)
+			return fmt.Errorf("source %s: claims: %w", f.Source, err)
+		}
+		r := batch.NewReader(data)
+		for r.More() {
+			b, claims := r.Uvarint(), r.Bytes()
+			if r.Bad() || b >= batch.Buckets {
+				return fmt.Errorf("source %s: %s: %w", f.Source, path, errBadBatch)
+			}
+			buckets[b] = append(buckets[b], spilled{path: path, claims: claims})
 		}
 	}
-	var in int64
-	for h, t := range keys {
-		in += t.rows
-		if t.rows > 1 {
-			emit(winner{Hi: h.Hi, Lo: h.Lo, Best: t.best})
+	var in, out int64
+	keys := map[keyHash]tally{}
+	for _, batches := range buckets {
+		clear(keys)
+		for _, b := range batches {
+			err := readClaims(b.claims, func(h keyHash, c claim) {
+				t, seen := keys[h]
+				if !seen {
+					keys[h] = tally{best: c, rows: 1}
+					return
+				}
+				t.rows++
+				if c.later(t.best) {
+					t.best = c
+				}
+				keys[h] = t
+			})
+			if err != nil {
+				return fmt.Errorf("source %s: %s: %w", f.Source, b.path, err)
+			}
 		}
+		for h, t := range keys {
+			in += t.rows
+			if t.rows > 1 {
+				emit(winner{Hi: h.Hi, Lo: h.Lo, Best: t.best})
+			}
+		}
+		out += int64(len(keys))
 	}
 	counts := quality.Tally{}
 	key := quality.Key{Source: f.Source, Stage: DedupeStage}
 	key.Measure = quality.In
 	counts.Add(key, in)
 	key.Measure = quality.Out
-	counts.Add(key, int64(len(keys)))
-	if in > int64(len(keys)) {
+	counts.Add(key, out)
+	if in > out {
 		key.Measure = quality.Deduplicated
-		counts.Add(key, in-int64(len(keys)))
+		counts.Add(key, in-out)
 	}
 	counts.Emit(ctx, count)
 	return nil
@@ -265,10 +345,10 @@ func (f *keepFn) ProcessElement(key string, row beam.X, winners func() func(*win
 }
 
 func init() {
-	register.DoFn3x1[string, beam.X, func(int, []byte), error](&claimsFn{})
-	register.Emitter2[int, []byte]()
-	register.DoFn5x1[context.Context, int, func(*[]byte) bool, func(winner), func(string, int64), error](&winnersFn{})
-	register.Iter1[[]byte]()
+	register.DoFn4x1[context.Context, string, beam.X, func(int, string), error](&claimsFn{})
+	register.Emitter2[int, string]()
+	register.DoFn5x1[context.Context, int, func(*string) bool, func(winner), func(string, int64), error](&winnersFn{})
+	register.Iter1[string]()
 	register.Emitter1[winner]()
 	register.DoFn4x1[string, beam.X, func() func(*winner) bool, func(beam.X), error](&keepFn{})
 	register.Iter1[winner]()

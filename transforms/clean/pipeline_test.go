@@ -58,7 +58,8 @@ func TestValidateDedupeRefs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keptUsers := dedupe(s, "users", vu.Rows, "u.parquet")
+	dir := t.TempDir()
+	keptUsers := dedupe(s, dir, "users", vu.Rows, "u.parquet")
 	passert.Equals(s, beam.ParDo(s, userID, keptUsers), "u1@new", "u2@x")
 	passert.Equals(s, beam.ParDo(s, rejectReason, vu.Rejects), "missing_user_id", "test_account")
 	passert.Equals(s, vu.TestUsers, "qa")
@@ -67,7 +68,7 @@ func TestValidateDedupeRefs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	winners, counts := Claims(s, "events", ve.Rows, []string{"e.jsonl"})
+	winners, counts := Claims(s, "events", ve.Rows, []string{"e.jsonl"}, dir)
 	keptEvents := KeepLatest(s, "events", ve.Rows, winners, []string{"e.jsonl"})
 	passert.Count(s, keptEvents, "deduplicated events", 3)
 	kept, rejects, _ := CheckRefs(s, "events", keptEvents, vu.TestUsers, beam.Create(s, "s1"), true)
@@ -78,9 +79,9 @@ func TestValidateDedupeRefs(t *testing.T) {
 	ptest.RunAndValidate(t, p)
 }
 
-// dedupe runs both passes of deduplication over the same rows.
-func dedupe(s beam.Scope, source string, rows beam.PCollection, files ...string) beam.PCollection {
-	winners, _ := Claims(s, source, rows, files)
+// dedupe runs both passes of deduplication over the same rows, the claims spilled under dir.
+func dedupe(s beam.Scope, dir, source string, rows beam.PCollection, files ...string) beam.PCollection {
+	winners, _ := Claims(s, source, rows, files, dir)
 	return KeepLatest(s, source, rows, winners, files)
 }
 
