@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -17,7 +16,6 @@ import (
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/resolve"
 	"github.com/shopportraits/portraits/transforms/runstats"
-	"github.com/shopportraits/portraits/transforms/sink"
 	"github.com/shopportraits/portraits/transforms/sources"
 )
 
@@ -27,16 +25,8 @@ import (
 // what cleaning held is gone before resolution starts, and what resolution held before portraits
 // start. The tables are the same as build's in one pipeline, at the cost of writing and reading
 // the cleaned rows once more. It returns the three phases' figures as one report.
-func runPhased(ctx context.Context, j job, stdout io.Writer) (_ runstats.Report, err error) {
+func runPhased(ctx context.Context, j job, stdout io.Writer) (runstats.Report, error) {
 	dir := sinkConfig(j).TempDir()
-	defer func() {
-		// The hand-over holds raw identifiers: a failed run leaves none of it behind.
-		if err != nil {
-			if rerr := sink.RemoveTemp(ctx, sinkConfig(j)); rerr != nil {
-				err = errors.Join(err, rerr)
-			}
-		}
-	}()
 	r := &phaseRunner{stdout: stdout}
 	srcs, err := runPhase(ctx, r, "clean", func(s beam.Scope) ([]sources.Source, error) {
 		cleaned, rejects, counts, err := cleanSources(s, j)
