@@ -172,7 +172,7 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	}
 	if err != nil {
 		// A failed run leaves no temporary files behind: the phases' hand-over holds raw
-		// identifiers, and deduplication's claims take some 30 bytes per row read.
+		// identifiers, and deduplication's claims take some 22 bytes per row read.
 		if rerr := sink.RemoveTemp(ctx, sinkConfig(j)); rerr != nil {
 			err = errors.Join(err, rerr)
 		}

@@ -7,8 +7,8 @@
 // element per record and a key per identifier or person that bookkeeping outweighs the records.
 // Records encoded into a batch per bucket cross the shuffle as a few thousand elements under a few
 // hundred keys, and the step after the shuffle merges one bucket at a time in a map of its own.
-// Deduplication's claims, the resolve stage's node facts and the portrait stage's partial
-// accumulators go this way.
+// Deduplication's claims (which are then written to files, see clean.Claims), the resolve stage's
+// node facts and the portrait stage's partial accumulators go this way.
 //
 // The encoding is the caller's, built from the Append functions here and read back with a Reader:
 // lengths and integers as varints (zig-zag for signed ones), strings and byte strings prefixed by
