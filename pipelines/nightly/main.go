@@ -171,8 +171,10 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 		rep, err = runOne(ctx, p)
 	}
 	if err != nil {
-		// A failed run leaves no temporary files behind: the phases' hand-over holds raw
-		// identifiers, and deduplication's claims take some 22 bytes per row read.
+		// A failed run removes its temporary files: the phases' hand-over holds raw identifiers,
+		// and deduplication's claims take some 22 bytes per row read. A bundle still running when
+		// the runner reports the failure may write one after this; the next run of the date
+		// removes it.
 		if rerr := sink.RemoveTemp(ctx, sinkConfig(j)); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
