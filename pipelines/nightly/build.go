@@ -87,19 +87,24 @@ func finishJob(s beam.Scope, j job, srcs []cleaned, res resolve.Outputs, rejects
 	tables := byTable(srcs)
 	users := typed(s, tables["users"], asUser, []schemas.User{})
 	persons := forget("persons", "PersonID", res.Persons)
+	cfg := sinkConfig(j)
 	facts := portrait.Inputs{
 		Identity: res.Identity, Persons: persons,
 		Users: users, Orders: flatten(s, tables["orders"]), OrderItems: flatten(s, tables["order_items"]),
 		Products: flatten(s, tables["products"]), Events: flatten(s, tables["events"]), Touches: flatten(s, tables["touches"]),
 		Vendor: flatten(s, tables["vendor_profiles"]), Reviews: flatten(s, tables["reviews"]),
 		Tickets: flatten(s, tables["tickets"]), Posts: flatten(s, tables["site_posts"]),
+		TempDir: sink.Join(cfg.TempDir(), "portrait-accumulators"),
 	}
 	// The same portraits as of the cutoff train the propensity and churn models: the very code, in
-	// the same pass over the facts, with every later fact ignored. The counts are tonight's.
+	// the same pass over the facts, with every later fact ignored. The counts are tonight's. The
+	// scoring and the value and cluster segments wait for models fitted on the portraits: they
+	// take them again (Today, Again), so no runner holds a night's portraits meanwhile.
 	built := portrait.Build(s, facts, j.Portrait, j.Cutoff)
-	portraits, predCard, scounts := score.Build(s, score.Inputs{Days: built.Portraits, CutoffModel: built.Models[1]}, j.Score)
+	scored := score.Build(s, score.Inputs{Days: built.Portraits, CutoffModel: built.Models[1], Today: built.Today}, j.Score)
+	portraits := scored.Scored
 	segs := segment.Build(s, segment.Inputs{
-		Portraits: portraits, Users: users, Identity: res.Identity,
+		Portraits: portraits, Again: scored.Again, Users: users, Identity: res.Identity,
 		Orders:     typed(s, tables["orders"], asOrder, []schemas.Order{}),
 		OrderItems: typed(s, tables["order_items"], asOrderItem, []schemas.OrderItem{}),
 		Products:   typed(s, tables["products"], asProduct, []schemas.Product{}),
@@ -115,9 +120,8 @@ func finishJob(s beam.Scope, j job, srcs []cleaned, res resolve.Outputs, rejects
 		tables[name] = []beam.PCollection{rows}
 	}
 	maps.Copy(tables, segs.Tables())
-	counts = append(counts, res.Counts, built.Counts, scounts, segs.Counts)
-	cfg := sinkConfig(j)
-	extras := []beam.PCollection{sink.WriteJSON(s, cfg, modelCardFile, built.Models[0]), sink.WriteJSON(s, cfg, predictionCardFile, predCard),
+	counts = append(counts, res.Counts, built.Counts, scored.Counts, segs.Counts)
+	extras := []beam.PCollection{sink.WriteJSON(s, cfg, modelCardFile, built.Models[0]), sink.WriteJSON(s, cfg, predictionCardFile, scored.Card),
 		beam.ParDo(s, activationExtra, segs.ActivationFiles)}
 	return write(s, cfg, tables, rejects, counts, extras)
 }

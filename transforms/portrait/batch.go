@@ -1,14 +1,18 @@
 package portrait
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+	"github.com/google/uuid"
 
 	"github.com/shopportraits/portraits/transforms/batch"
 	"github.com/shopportraits/portraits/transforms/fanin"
+	"github.com/shopportraits/portraits/transforms/sink"
 )
 
 // mergePartials merges partial accumulators, KV<string, days>, per key: what a CombinePerKey
@@ -18,7 +22,22 @@ import (
 // encode. Each collection is batched before the collections meet (package fanin).
 func mergePartials(s beam.Scope, partials ...beam.PCollection) beam.PCollection {
 	s = s.Scope("mergePartials")
-	return beam.ParDo(s, mergeBatches, beam.GroupByKey(s, fanin.ParDo(s, &batchPartialsFn{}, partials...)))
+	return beam.ParDo(s, mergeBatches, batchPartials(s, partials...))
+}
+
+// mergeAndHold merges partial accumulators as mergePartials does and also writes them to files
+// under dir, a file per bucket, whose names are held: for the steps that wait for the model cards
+// fitted on merged. A runner holds a step's whole input until its side inputs are complete (and
+// Prism then sends it as one message), so those steps take the files' names as input and read the
+// accumulators themselves.
+func mergeAndHold(s beam.Scope, dir string, partials ...beam.PCollection) (merged, held beam.PCollection) {
+	s = s.Scope("mergeAndHold")
+	return beam.ParDo2(s, &holdBatchesFn{Dir: dir}, batchPartials(s, partials...))
+}
+
+// batchPartials groups the partials' batches by bucket.
+func batchPartials(s beam.Scope, partials ...beam.PCollection) beam.PCollection {
+	return beam.GroupByKey(s, fanin.ParDo(s, &batchPartialsFn{}, partials...))
 }
 
 // batchPartialsFn appends each partial, with its key, to its bucket's batch.
@@ -34,6 +53,49 @@ func (f *batchPartialsFn) FinishBundle(emit func(int, []byte)) { f.batches.Flush
 
 // mergeBatches merges the partials of one bucket's batches and emits one per key.
 func mergeBatches(_ int, batches func(*[]byte) bool, emit func(string, days)) error {
+	merged, err := mergeBucket(batches)
+	for key, d := range merged {
+		emit(key, d)
+	}
+	return err
+}
+
+// holdBatchesFn merges the partials of one bucket's batches, emits one accumulator per key and
+// writes them all to one file under Dir, whose name it emits too.
+type holdBatchesFn struct {
+	Dir string
+}
+
+func (f *holdBatchesFn) Setup() error {
+	if f.Dir == "" {
+		return errors.New("portrait: no folder for the held accumulators (Inputs.TempDir)")
+	}
+	return nil
+}
+
+func (f *holdBatchesFn) ProcessElement(ctx context.Context, bucket int, batches func(*[]byte) bool, emit func(string, days), hold func(string)) error {
+	merged, err := mergeBucket(batches)
+	if err != nil {
+		return err
+	}
+	var held []byte
+	for key, d := range merged {
+		emit(key, d)
+		held = appendPartial(held, key, d)
+	}
+	path := sink.Join(f.Dir, fmt.Sprintf("b%03d-%s.accs", bucket, uuid.NewString()))
+	if err := sink.WriteFile(ctx, path, func(w io.Writer) error {
+		_, err := w.Write(held)
+		return err
+	}); err != nil {
+		return fmt.Errorf("portrait: holding accumulators: %w", err)
+	}
+	hold(path)
+	return nil
+}
+
+// mergeBucket merges the partials of one bucket's batches, one accumulator per key.
+func mergeBucket(batches func(*[]byte) bool) (map[string]days, error) {
 	merged := map[string]days{}
 	var b []byte
 	for batches(&b) {
@@ -45,13 +107,29 @@ func mergeBatches(_ int, batches func(*[]byte) bool, emit func(string, days)) er
 			}
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
-	for key, d := range merged {
-		emit(key, d)
+	return merged, nil
+}
+
+// eachHeld reads a file that holdBatchesFn wrote and calls each for every person in it; it stops
+// at the first error.
+func eachHeld(ctx context.Context, path string, each func(id string, d days) error) error {
+	data, err := sink.ReadFile(ctx, path)
+	if err != nil {
+		return fmt.Errorf("portrait: held accumulators: %w", err)
 	}
-	return nil
+	var failed error
+	err = readPartials(data, func(id string, d days) {
+		if failed == nil {
+			failed = each(id, d)
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("portrait: %s: %w", path, err)
+	}
+	return failed
 }
 
 // appendPartial encodes a key and its partial.
@@ -81,7 +159,9 @@ var errBadPartials = errors.New("portrait: corrupt batch of partial accumulators
 
 func init() {
 	register.DoFn3x0[string, days, func(int, []byte)](&batchPartialsFn{})
+	register.DoFn5x1[context.Context, int, func(*[]byte) bool, func(string, days), func(string), error](&holdBatchesFn{})
 	register.Function3x1(mergeBatches)
+	register.Emitter1[string]()
 	register.Emitter2[int, []byte]()
 	register.Iter1[[]byte]()
 }

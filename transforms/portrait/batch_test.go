@@ -2,9 +2,16 @@ package portrait
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/shopportraits/portraits/schemas"
 )
 
 // TestMergeBatchesAsMerge sends partials of three persons, the rich person's facts spread at random
@@ -42,17 +49,61 @@ func TestMergeBatchesAsMerge(t *testing.T) {
 		*b, next = batches[next], next+1
 		return true
 	}
-	got := map[string]days{}
-	if err := mergeBatches(0, iter, func(key string, d days) { got[key] = d }); err != nil {
+	got, held := map[string]days{}, map[string]days{}
+	f := &holdBatchesFn{Dir: t.TempDir()}
+	var paths []string
+	ctx := context.Background()
+	if err := f.ProcessElement(ctx, 7, iter, func(key string, d days) { got[key] = d }, func(p string) { paths = append(paths, p) }); err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != len(want) {
-		t.Fatalf("merged %d keys, want %d", len(got), len(want))
+	if len(paths) != 1 {
+		t.Fatalf("held files %v, want one", paths)
 	}
-	for key, d := range want {
-		if !bytes.Equal(encodeDays(got[key]), encodeDays(d)) {
-			t.Errorf("%s: merged batches differ from merging the partials one by one", key)
+	if err := eachHeld(ctx, paths[0], func(id string, d days) error {
+		held[id] = d
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for name, m := range map[string]map[string]days{"emitted": got, "held": held} {
+		if len(m) != len(want) {
+			t.Fatalf("%s %d keys, want %d", name, len(m), len(want))
 		}
+		for key, d := range want {
+			if !bytes.Equal(encodeDays(m[key]), encodeDays(d)) {
+				t.Errorf("%s %s: merged batches differ from merging the partials one by one", name, key)
+			}
+		}
+	}
+}
+
+// TestHeldFileCutShort fails naming the held file when it is cut short, and when it is missing.
+func TestHeldFileCutShort(t *testing.T) {
+	dir := t.TempDir()
+	d := newDays(2)
+	d.acc[0].AddPerson(schemas.Person{PersonID: "P1"})
+	data := appendPartial(appendPartial(nil, "P1", d), "P2", d)
+	cut := filepath.Join(dir, "cut.accs")
+	if err := os.WriteFile(cut, data[:len(data)-3], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	err := eachHeld(ctx, cut, func(string, days) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), cut) {
+		t.Errorf("cut file: error %v, want one naming %s", err, cut)
+	}
+	missing := filepath.Join(dir, "missing.accs")
+	if err := eachHeld(ctx, missing, func(string, days) error { return nil }); err == nil || !strings.Contains(err.Error(), missing) {
+		t.Errorf("missing file: error %v, want one naming %s", err, missing)
+	}
+	stop := errors.New("stop")
+	calls := 0
+	whole := filepath.Join(dir, "whole.accs")
+	if err := os.WriteFile(whole, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := eachHeld(ctx, whole, func(string, days) error { calls++; return stop }); !errors.Is(err, stop) || calls != 1 {
+		t.Errorf("whole file: error %v after %d calls, want stop after 1", err, calls)
 	}
 }
 

@@ -50,6 +50,24 @@ func BenchmarkCodec(b *testing.B) {
 	}
 }
 
+// BenchmarkFinishAgain measures what Output.Today pays per person: decoding a held accumulator
+// (the rich person of the tests, two days as the nightly holds them) and finishing its first day.
+func BenchmarkFinishAgain(b *testing.B) {
+	e := testEnv(b)
+	facts, _ := richFacts()
+	d := days{acc: []*Acc{accOf(b, e, facts), accOf(b, e, facts)}}
+	held := appendPartial(nil, "P", d)
+	card := testCard()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := readPartials(held, func(id string, d days) { d.acc[0].Finish(id, card, e) }); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "persons/s")
+	b.ReportMetric(float64(len(held)), "bytes/person")
+}
+
 // BenchmarkIdentityMapBytes measures the memory of the identity map per identifier: keys of 45
 // bytes ("device:" and a uuid), person ids of 21 bytes as resolve makes them, 3 identifiers a
 // person.

@@ -126,6 +126,7 @@ func benchBuild(b *testing.B, clustered bool) {
 			Orders:   gen("orders", schemas.Order{}),
 			Touches:  gen("touches", schemas.Touch{}),
 			Reviews:  gen("reviews", schemas.Review{}),
+			TempDir:  b.TempDir(),
 		}
 		out := Build(s, in, Config{Date: "2026-11-21"})
 		passert.Count(s, Day(s, out.Portraits, 0), "portraits", benchPersons)

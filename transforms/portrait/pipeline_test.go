@@ -51,7 +51,7 @@ func countText(key string, n int64) string {
 // gets one portrait, facts find their person by each kind's identifier, and every fact is counted.
 func TestBuild(t *testing.T) {
 	p, s := beam.NewPipelineWithRoot()
-	out := Build(s, testWorld(s), Config{Date: "2026-11-21"})
+	out := Build(s, testWorld(t, s), Config{Date: "2026-11-21"})
 	portraits, model, counts := Day(s, out.Portraits, 0), out.Models[0], out.Counts
 	passert.Equals(s, beam.ParDo(s, portraitText, portraits),
 		"P1 orders=1 items=2 gmv=5000 events=2 tickets=1 posts=0 reviews=1 tier=0 phone=138****0001 lifecycle=first_purchase tags=cart_abandoner,new_customer",
@@ -70,6 +70,9 @@ func TestBuild(t *testing.T) {
 		"tickets/portrait/in/=1", "tickets/portrait/out/=1",
 		"site_posts/portrait/in/=1", "site_posts/portrait/out/=1",
 		"persons/portrait/in/=5", "persons/portrait/out/=4", "persons/portrait/rejected/not_in_spine=1")
+	// Today finishes the same portraits again from the held files, once its gates are complete.
+	passert.Equals(s, out.Today(s, model, beam.ParDo(s, portraitText, portraits)), portraits)
+	passert.Equals(s, out.Today(s), portraits)
 	ptest.RunAndValidate(t, p)
 }
 
@@ -79,9 +82,9 @@ func TestBuild(t *testing.T) {
 func TestBuildDays(t *testing.T) {
 	p, s := beam.NewPipelineWithRoot()
 	const earlier = "2026-11-03" // after both orders and the review, before every other fact
-	both := Build(s.Scope("both"), testWorld(s), Config{Date: "2026-11-21"}, earlier)
-	alone := Build(s.Scope("alone"), testWorld(s), Config{Date: "2026-11-21", AsOf: earlier})
-	tonight := Build(s.Scope("tonight"), testWorld(s), Config{Date: "2026-11-21"})
+	both := Build(s.Scope("both"), testWorld(t, s), Config{Date: "2026-11-21"}, earlier)
+	alone := Build(s.Scope("alone"), testWorld(t, s), Config{Date: "2026-11-21", AsOf: earlier})
+	tonight := Build(s.Scope("tonight"), testWorld(t, s), Config{Date: "2026-11-21"})
 	if len(both.Models) != 2 {
 		t.Fatalf("%d model cards, want 2", len(both.Models))
 	}
@@ -102,12 +105,14 @@ func TestBuildDays(t *testing.T) {
 }
 
 // testWorld is a small hand-built world: four persons of the spine and a person only facts name,
-// with every kind of fact.
-func testWorld(s beam.Scope) Inputs {
+// with every kind of fact; the accumulators are held in a test's temporary folder.
+func testWorld(t *testing.T, s beam.Scope) Inputs {
+	t.Helper()
 	identity := beam.ParDo(s, pairKV, beam.CreateList(s, []pair{{"account:u1", "P1"}, {"device:d1", "P1"}, {"ticket:k1", "P1"},
 		{"account:u2", "P2"}, {"vendor_md5:m1", "P2"}, {"post:x1", "P3"}, {"anonymous:c9", "P4"}}))
 	in := Inputs{
 		Identity: identity,
+		TempDir:  t.TempDir(),
 		Persons:  beam.CreateList(s, []schemas.Person{{PersonID: "P1", Accounts: 1}, {PersonID: "P2", Accounts: 1}, {PersonID: "P3"}, {PersonID: "P5"}}),
 		Users: beam.CreateList(s, []schemas.User{
 			{UserID: "u1", PhoneMasked: "138****0001", RegisteredAt: at("2025-01-01 10:00"), UpdatedAt: at("2025-01-01 10:00"), Source: "users"},

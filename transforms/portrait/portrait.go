@@ -16,6 +16,15 @@
 // the same merge as one more kind of fact, so every person of the spine gets exactly one portrait
 // without a second shuffle.
 //
+// The merged accumulators are also written to files in the run's temporary folder
+// (Inputs.TempDir), one per hash bucket. The step that finishes the portraits waits for the model
+// cards fitted on the accumulators, so it takes those files' names as its input, and later steps
+// that wait for models fitted on the portraits (the scoring, the value and cluster segments) get
+// today's portraits finished again from the same files (Output.Today). A runner holds a step's
+// whole input until the step's side inputs are complete, and Prism sends it as one message: for a
+// million persons over one day the accumulators alone made a 713 MB message (BENCHMARKS.md), and
+// over 90 days they do not fit beside the rest. Finishing a portrait again costs microseconds.
+//
 // Several as-of days (tonight's, and the models' training cutoff) share that one pass: each partial
 // holds one accumulator per day (days), every fact is added to each with that day's calendar, and
 // only after the per-person combine does each day get its own model card. One step then finishes
@@ -63,6 +72,10 @@ type Inputs struct {
 	// Cleaned rows: schemas.User, Order, OrderItem, Product, Event, Touch, VendorProfile, Review,
 	// Ticket and SitePost. Products are a side input (SKU → category, brand, list price).
 	Users, Orders, OrderItems, Products, Events, Touches, Vendor, Reviews, Tickets, Posts beam.PCollection
+	// TempDir is a folder of the run's temporary files (a local path or gs://), where the merged
+	// accumulators wait in files for the model cards (see Output.Today); required. The files hold
+	// no raw personal data but are the run's own: the sink removes the folder with the run's.
+	TempDir string
 }
 
 // Output is what Build gives.
@@ -75,7 +88,33 @@ type Output struct {
 	Models []beam.PCollection
 	// Counts are the quality counts of cfg's day (see Build).
 	Counts beam.PCollection
+
+	cfgs        []Config
+	held, cards beam.PCollection
 }
+
+// Again gives a collection once more as soon as every collection of after is complete, made
+// again from files rather than held by the runner meanwhile: a runner holds a step's whole input
+// until the step's side inputs are complete, and Prism sends it to the step as one message, which
+// a million persons' portraits outgrow. Each collection of after holds single values, not KVs.
+type Again func(s beam.Scope, after ...beam.PCollection) beam.PCollection
+
+// Today is today's portraits (schemas.Portrait, cfg's day of Build) once more, finished again from
+// the accumulators held in files (Inputs.TempDir) once every collection of after is complete: a
+// step that waits for a model fitted on the portraits takes them from here, and the runner holds
+// the files' names, not the portraits, while the model is fitted. It is an Again. The portraits
+// are those of Output.Portraits, not counted again.
+func (o Output) Today(s beam.Scope, after ...beam.PCollection) beam.PCollection {
+	s = s.Scope("portrait.Today")
+	gates := []beam.PCollection{beam.CreateList(s, []int{})}
+	for _, c := range after {
+		gates = append(gates, beam.ParDo(s, nothing, c))
+	}
+	return beam.ParDo(s, &todayFn{Cfgs: o.cfgs}, o.held, beam.SideInput{Input: o.cards}, beam.SideInput{Input: beam.Flatten(s, gates...)})
+}
+
+// nothing turns a collection into an empty one that is complete when the collection is: a gate.
+func nothing(beam.X, func(int)) {}
 
 // PersonDays are one person's portraits as of every day of a Build, cfg's day first.
 type PersonDays struct {
@@ -142,9 +181,9 @@ func Build(s beam.Scope, in Inputs, cfg Config, alsoAsOf ...string) Output {
 	// The spine joins as one more kind of fact: one merge gives every person (of the spine or
 	// named by a fact) one accumulator per day, with no second shuffle to join the spine.
 	partials = append(partials, beam.ParDo(s, &spineFn{Days: len(cfgs)}, in.Persons))
-	merged := mergePartials(s, partials...)
+	merged, held := mergeAndHold(s, in.TempDir, partials...)
 
-	var out Output
+	out := Output{cfgs: cfgs, held: held}
 	var cards []beam.PCollection
 	for i, c := range cfgs {
 		ds := s
@@ -158,8 +197,9 @@ func Build(s beam.Scope, in Inputs, cfg Config, alsoAsOf ...string) Output {
 		out.Models = append(out.Models, model)
 		cards = append(cards, beam.ParDo(ds, &numberCardFn{Day: i}, model))
 	}
+	out.cards = beam.Flatten(s, cards...)
 	var pc beam.PCollection
-	out.Portraits, pc = beam.ParDo2(s, &finishFn{Cfgs: cfgs}, merged, beam.SideInput{Input: beam.Flatten(s, cards...)})
+	out.Portraits, pc = beam.ParDo2(s, &finishFn{Cfgs: cfgs}, held, beam.SideInput{Input: out.cards})
 	out.Counts = stats.SumPerKey(s, beam.Flatten(s, append(tallies, pc)...))
 	return out
 }
@@ -261,8 +301,9 @@ type numberCardFn struct {
 
 func (f *numberCardFn) ProcessElement(c ModelCard) (int, ModelCard) { return f.Day, c }
 
-// finishFn finishes every day's portrait of each person of the spine, each with its day's model
-// card; a person only facts name (missing from the spine) gets none and is counted.
+// finishFn finishes every day's portrait of each person of the spine in a file of held
+// accumulators, each with its day's model card; a person only facts name (missing from the spine)
+// gets none and is counted.
 type finishFn struct {
 	Cfgs  []Config
 	envs  []*env
@@ -270,22 +311,16 @@ type finishFn struct {
 	tally quality.Tally
 }
 
-func (f *finishFn) Setup() error {
-	f.envs = make([]*env, len(f.Cfgs))
-	for i, c := range f.Cfgs {
-		var err error
-		if f.envs[i], err = newEnv(c, nil); err != nil {
-			return err
-		}
-	}
-	return nil
+func (f *finishFn) Setup() (err error) {
+	f.envs, err = dayEnvs(f.Cfgs)
+	return err
 }
 
 func (f *finishFn) StartBundle(_ context.Context, _ func(*int, *ModelCard) bool, _ func(PersonDays), _ func(string, int64)) {
 	f.tally = quality.Tally{}
 }
 
-func (f *finishFn) ProcessElement(_ context.Context, id string, d days, cards func(*int, *ModelCard) bool, emit func(PersonDays),
+func (f *finishFn) ProcessElement(ctx context.Context, path string, cards func(*int, *ModelCard) bool, emit func(PersonDays),
 	_ func(string, int64)) error {
 	if f.cards == nil {
 		var err error
@@ -293,33 +328,87 @@ func (f *finishFn) ProcessElement(_ context.Context, id string, d days, cards fu
 			return err
 		}
 	}
-	if len(d.acc) != len(f.Cfgs) {
-		return fmt.Errorf("portrait: person %s has %d days, want %d", id, len(d.acc), len(f.Cfgs))
-	}
 	key := func(measure, reason string) quality.Key {
 		return quality.Key{Source: "persons", Stage: Stage, Measure: measure, Reason: reason}
 	}
-	spine := d.acc[0].spine
-	if spine == 0 {
-		f.tally[key(quality.In, "")]++
-		f.tally[key(quality.Rejected, "not_in_spine")]++
+	return eachHeld(ctx, path, func(id string, d days) error {
+		spine, err := spineOf(id, d, len(f.Cfgs))
+		if err != nil {
+			return err
+		}
+		if spine == 0 {
+			f.tally[key(quality.In, "")]++
+			f.tally[key(quality.Rejected, "not_in_spine")]++
+			return nil
+		}
+		f.tally[key(quality.In, "")] += int64(spine)
+		if spine > 1 {
+			f.tally[key(quality.Rejected, "duplicate_person")] += int64(spine - 1)
+		}
+		f.tally[key(quality.Out, "")]++
+		out := PersonDays{Portraits: make([]schemas.Portrait, len(d.acc))}
+		for i, a := range d.acc {
+			out.Portraits[i] = a.Finish(id, f.cards[i], f.envs[i])
+		}
+		emit(out)
 		return nil
-	}
-	f.tally[key(quality.In, "")] += int64(spine)
-	if spine > 1 {
-		f.tally[key(quality.Rejected, "duplicate_person")] += int64(spine - 1)
-	}
-	f.tally[key(quality.Out, "")]++
-	out := PersonDays{Portraits: make([]schemas.Portrait, len(d.acc))}
-	for i, a := range d.acc {
-		out.Portraits[i] = a.Finish(id, f.cards[i], f.envs[i])
-	}
-	emit(out)
-	return nil
+	})
 }
 
 func (f *finishFn) FinishBundle(ctx context.Context, _ func(*int, *ModelCard) bool, _ func(PersonDays), count func(string, int64)) {
 	f.tally.Emit(ctx, count)
+}
+
+// todayFn finishes the first day's portrait of each person of the spine in a file of held
+// accumulators again, as finishFn does, once its gate is complete; it counts nothing.
+type todayFn struct {
+	Cfgs []Config
+	env  *env
+	card *ModelCard
+}
+
+func (f *todayFn) Setup() (err error) {
+	f.env, err = newEnv(f.Cfgs[0], nil)
+	return err
+}
+
+func (f *todayFn) ProcessElement(ctx context.Context, path string, cards func(*int, *ModelCard) bool, _ func(*int) bool,
+	emit func(schemas.Portrait)) error {
+	if f.card == nil {
+		all, err := dayCards(cards, len(f.Cfgs))
+		if err != nil {
+			return err
+		}
+		f.card = all[0]
+	}
+	return eachHeld(ctx, path, func(id string, d days) error {
+		spine, err := spineOf(id, d, len(f.Cfgs))
+		if err == nil && spine > 0 {
+			emit(d.acc[0].Finish(id, f.card, f.env))
+		}
+		return err
+	})
+}
+
+// dayEnvs are the environments of the days' configs.
+func dayEnvs(cfgs []Config) ([]*env, error) {
+	envs := make([]*env, len(cfgs))
+	for i, c := range cfgs {
+		var err error
+		if envs[i], err = newEnv(c, nil); err != nil {
+			return nil, err
+		}
+	}
+	return envs, nil
+}
+
+// spineOf is how many rows of the spine a person's accumulators met (0: the person is missing
+// from it); a person without one accumulator per day is an error.
+func spineOf(id string, d days, n int) (int, error) {
+	if len(d.acc) != n {
+		return 0, fmt.Errorf("portrait: person %s has %d days, want %d", id, len(d.acc), n)
+	}
+	return int(d.acc[0].spine), nil
 }
 
 // dayCards reads the numbered model cards of n days: exactly one per day.
@@ -358,7 +447,12 @@ func init() {
 	register.Combiner3[*modelStats, personStat, *modelStats](&statsFn{})
 	register.DoFn5x0[[]byte, func(**modelStats) bool, func(*schemas.Product) bool, func(*trained) bool, func(ModelCard)](&cardFn{})
 	register.DoFn1x2[ModelCard, int, ModelCard](&numberCardFn{})
-	register.DoFn6x1[context.Context, string, days, func(*int, *ModelCard) bool, func(PersonDays), func(string, int64), error](&finishFn{})
+	register.DoFn5x1[context.Context, string, func(*int, *ModelCard) bool, func(PersonDays), func(string, int64), error](&finishFn{})
+	register.DoFn5x1[context.Context, string, func(*int, *ModelCard) bool, func(*int) bool, func(schemas.Portrait), error](&todayFn{})
+	register.Function2x0(nothing)
+	register.Emitter1[int]()
+	register.Emitter1[schemas.Portrait]()
+	register.Iter1[int]()
 	register.DoFn1x1[PersonDays, schemas.Portrait](&pickDayFn{})
 	register.Emitter1[ratedText]()
 	register.Emitter1[trained]()

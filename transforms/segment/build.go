@@ -16,6 +16,11 @@ type Inputs struct {
 	// Identity maps identifier node keys (identity.Key) to person ids: KV<string, string>. Only the
 	// account keys are read.
 	Identity beam.PCollection
+	// Again gives Portraits once more as soon as the given collections are complete, made again
+	// rather than held by the runner meanwhile (portrait.Again): the value and cluster segments
+	// wait for the deciles and the cluster model fitted on the portraits. nil: Portraits, which
+	// the runner then holds meanwhile (small inputs only).
+	Again func(s beam.Scope, after ...beam.PCollection) beam.PCollection
 }
 
 // Outputs are the stage's tables (rows of the schemas structs), its counts and its files.
@@ -53,9 +58,14 @@ func (o Outputs) Tables() map[string][]beam.PCollection {
 func Build(s beam.Scope, in Inputs, cfg Config) Outputs {
 	s = s.Scope("segment.Build")
 	members, candidates := beam.ParDo2(s, &classifyFn{Rules: cfg.Rules}, in.Portraits)
-	valueMembers := values(s, in.Portraits)
+	cuts := valueCutsOf(s, in.Portraits)
 	model := fitClusters(s, in.Portraits, cfg.Clusters)
-	clusterMembers, profiles := assignClusters(s, in.Portraits, model)
+	again := in.Portraits
+	if in.Again != nil {
+		again = in.Again(s, cuts, model)
+	}
+	valueMembers := values(s, again, cuts)
+	clusterMembers, profiles := assignClusters(s, again, model)
 
 	// Each kind of member is tallied where it is made, so that no member crosses a Flatten
 	// (package fanin says why).

@@ -189,6 +189,19 @@ func TestBuild(t *testing.T) {
 
 	passert.Equals(s, beam.ParDo(s, ruleText, out.AffinityRules), "sku#1 s2=>s1 conf=1.00 n=3", "sku#2 s1=>s2 conf=0.75 n=3")
 	passert.Equals(s, beam.ParDo(s, nbpText, out.NextBestProducts), "p3/1/s2/0.75/rule2")
+
+	// With Again, the value and cluster segments are those of the portraits it gives once the
+	// deciles and the model are fitted (here all but p6, to tell them apart), the rest Portraits'.
+	var gates int
+	in.Again = func(s beam.Scope, after ...beam.PCollection) beam.PCollection {
+		gates = len(after)
+		return beam.CreateList(s, testPortraits()[:5])
+	}
+	again := Build(s.Scope("again"), in, cfg)
+	if gates != 2 {
+		t.Errorf("Again waits for %d collections, want the deciles and the cluster model", gates)
+	}
+	passert.Equals(s, beam.ParDo(s, clusterPerson, beam.Flatten(s, again.Membership...)), "p1", "p2", "p3", "p4", "p5")
 	ptest.RunAndValidate(t, p)
 
 	got, err := filepath.Glob(filepath.Join(csvDir, "*"))

@@ -7,13 +7,16 @@ import (
 	"github.com/shopportraits/portraits/schemas"
 )
 
-// values puts every buyer (orders > 0) in a value decile by gmv_fen, and the top fifth in
-// value_top_20pct. The deciles need every buyer's gmv_fen on one worker: 8 bytes a buyer, 80 MB
-// at ten million buyers.
-func values(s beam.Scope, portraits beam.PCollection) beam.PCollection {
-	s = s.Scope("values")
-	cuts := beam.Combine(s, &cutsFn{}, beam.ParDo(s, buyerGMV, portraits))
-	return beam.ParDo(s, &valueFn{}, portraits, beam.SideInput{Input: cuts})
+// valueCutsOf cuts the value deciles of the portraits' buyers (orders > 0) by gmv_fen. The
+// deciles need every buyer's gmv_fen on one worker: 8 bytes a buyer, 80 MB at ten million buyers.
+func valueCutsOf(s beam.Scope, portraits beam.PCollection) beam.PCollection {
+	s = s.Scope("values.Cut")
+	return beam.Combine(s, &cutsFn{}, beam.ParDo(s, buyerGMV, portraits))
+}
+
+// values puts every buyer in its value decile of cuts, and the top fifth in value_top_20pct.
+func values(s beam.Scope, portraits, cuts beam.PCollection) beam.PCollection {
+	return beam.ParDo(s.Scope("values"), &valueFn{}, portraits, beam.SideInput{Input: cuts})
 }
 
 func buyerGMV(p schemas.Portrait, emit func(int64)) {

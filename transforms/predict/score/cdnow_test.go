@@ -62,7 +62,7 @@ func cdnowWorld(t *testing.T, s beam.Scope) portrait.Inputs {
 		t.Fatalf("%s: %v", path, err)
 	}
 	return portrait.Inputs{Identity: beam.ParDo(s, linkKV, beam.CreateList(s, links)), Persons: beam.CreateList(s, persons),
-		Orders: beam.CreateList(s, orders)}
+		Orders: beam.CreateList(s, orders), TempDir: t.TempDir()}
 }
 
 // writeCardFn writes the card as JSON to a file of the test.
@@ -91,7 +91,7 @@ func TestCDNOW(t *testing.T) {
 	p, s := beam.NewPipelineWithRoot()
 	in := cdnowWorld(t, s)
 	out := portrait.Build(s, in, portrait.Config{Date: cfg.Date}, cutoff)
-	_, card, _ := Build(s, Inputs{Days: out.Portraits, CutoffModel: out.Models[1]}, cfg)
+	card := Build(s, Inputs{Days: out.Portraits, CutoffModel: out.Models[1], Today: out.Today}, cfg).Card
 	path := filepath.Join(t.TempDir(), "card.json")
 	beam.ParDo0(s, &writeCardFn{Path: path}, card)
 	ptest.RunAndValidate(t, p)

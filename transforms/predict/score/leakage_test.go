@@ -55,7 +55,7 @@ func paidOrder(id, user, paid string, fen int64) schemas.Order {
 // it has facts after the cutoff day: an order paid at 07:00 on 2026-10-23 in Shanghai (still
 // 2026-10-22 in UTC), the payment after midnight of an order placed on the cutoff day (unpaid
 // without extra), an event, an opened touch and a review.
-func leakWorld(s beam.Scope, extra bool) portrait.Inputs {
+func leakWorld(t *testing.T, s beam.Scope, extra bool) portrait.Inputs {
 	placed := paidOrder("o4", "u3", "2026-10-22 22:00", 4000)
 	placed.Status, placed.PaidAt = "created", 0
 	if extra {
@@ -86,6 +86,7 @@ func leakWorld(s beam.Scope, extra bool) portrait.Inputs {
 			{UserID: "u3", RegisteredAt: shanghaiAt("2026-09-15 10:00"), UpdatedAt: shanghaiAt("2026-09-15 10:00"), Source: "users"}}),
 		Orders: beam.CreateList(s, orders), OrderItems: beam.CreateList(s, []schemas.OrderItem{}),
 		Events: beam.CreateList(s, events), Touches: beam.CreateList(s, touches), Reviews: beam.CreateList(s, reviews),
+		TempDir: t.TempDir(),
 	}
 }
 
@@ -103,7 +104,7 @@ func TestNoLeakage(t *testing.T) {
 	// Tonight's and the cutoff's portraits come from one pass over the facts, as in the nightly job.
 	build := func(name string, extra bool) (past, together beam.PCollection) {
 		sc := s.Scope(name)
-		out := portrait.Build(sc, leakWorld(sc, extra), portrait.Config{Date: cfg.Date}, cutoff)
+		out := portrait.Build(sc, leakWorld(t, sc, extra), portrait.Config{Date: cfg.Date}, cutoff)
 		return portrait.Day(sc, out.Portraits, 1), out.Portraits
 	}
 	cutoffWithout, without := build("without", false)

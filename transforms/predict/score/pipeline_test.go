@@ -78,19 +78,21 @@ func TestBuild(t *testing.T) {
 	}
 
 	p, s := beam.NewPipelineWithRoot()
-	got, card, cnt := Build(s, Inputs{Days: beam.CreateList(s, w.days()), CutoffModel: beam.Create(s, *cutoffCard(cfg))}, cfg)
-	passert.EqualsList(s, beam.ParDo(s, scoredText, got), scored)
-	passert.Equals(s, beam.ParDo(s, cardText, card), cardText(want))
-	passert.EqualsList(s, beam.ParDo(s, countText, cnt), counts)
+	out := Build(s, Inputs{Days: beam.CreateList(s, w.days()), CutoffModel: beam.Create(s, *cutoffCard(cfg))}, cfg)
+	passert.EqualsList(s, beam.ParDo(s, scoredText, out.Scored), scored)
+	passert.Equals(s, beam.ParDo(s, cardText, out.Card), cardText(want))
+	passert.EqualsList(s, beam.ParDo(s, countText, out.Counts), counts)
+	// Again scores the same portraits once more, counting nothing.
+	passert.EqualsList(s, beam.ParDo(s, scoredText, out.Again(s, out.Card)), scored)
 
 	// An empty night: one card, untrained, saying why; nothing to score.
-	none, noCard, noCounts := Build(s.Scope("empty"), Inputs{Days: beam.CreateList(s, []portrait.PersonDays{})}, cfg)
+	none := Build(s.Scope("empty"), Inputs{Days: beam.CreateList(s, []portrait.PersonDays{})}, cfg)
 	empty, err := Fit(nil, nil, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	passert.Empty(s, none)
-	passert.Equals(s, beam.ParDo(s, cardText, noCard), cardText(empty))
-	passert.Empty(s, noCounts)
+	passert.Empty(s, none.Scored)
+	passert.Equals(s, beam.ParDo(s, cardText, none.Card), cardText(empty))
+	passert.Empty(s, none.Counts)
 	ptest.RunAndValidate(t, p)
 }

@@ -33,10 +33,27 @@ type Inputs struct {
 	// CutoffModel is the cutoff build's model card (portrait.ModelCard), a side input whose BG/NBD
 	// fit gives the baseline; unset for no baseline.
 	CutoffModel beam.PCollection
+	// Today gives today's portraits again once the models are fitted (portrait.Output.Today), so
+	// that no runner holds them meanwhile; nil takes them from Days, held by the runner while the
+	// models are fitted (small inputs only).
+	Today portrait.Again
+}
+
+// Output is what Build gives.
+type Output struct {
+	// Scored are today's portraits (schemas.Portrait) with their predictions.
+	Scored beam.PCollection
+	// Card is the models' card: exactly one Card.
+	Card beam.PCollection
+	// Counts are the quality counts (see Build).
+	Counts beam.PCollection
+	// Again gives the scored portraits once more as soon as some collections are complete (see
+	// portrait.Again), for a step that waits for a model fitted on them; not counted again.
+	Again portrait.Again
 }
 
 // Build trains the night's propensity and churn models on the cutoff portraits labelled from
-// today's, and scores today's portraits with them. It returns today's portraits with
+// today's, and scores today's portraits with them. Its Output holds today's portraits with
 // Propensity30d (everyone) and ChurnRisk (buyers) set, or left null when their model could not be
 // fitted; the card (exactly one Card); and quality counts (KV<string, int64>, keys as
 // quality.Key.String, stage "predict"): cutoff_portraits in = out (training rows) + rejected with
@@ -46,20 +63,31 @@ type Inputs struct {
 // rows per bundle go into the global sample; the models are fitted on one worker, which holds the
 // sample, and reach the scoring as a side input of one element. cfg is checked when the DoFns
 // start (call cfg.Validate to fail before).
-func Build(s beam.Scope, in Inputs, cfg Config) (scored, card, counts beam.PCollection) {
+func Build(s beam.Scope, in Inputs, cfg Config) Output {
 	s = s.Scope("score.Build")
 	cfg = cfg.withDefaults()
-	today := portrait.Day(s, in.Days, 0)
+	today := in.Today
+	if today == nil {
+		today = func(s beam.Scope, _ ...beam.PCollection) beam.PCollection { return portrait.Day(s, in.Days, 0) }
+	}
 	rows, labelled := beam.ParDo2(s, &labelFn{Cfg: cfg}, in.Days)
 	sample := beam.Combine(s, &sampleFn{Max: cfg.MaxTrain}, rows)
 	models := in.CutoffModel
 	if !models.IsValid() {
 		models = beam.CreateList(s, []portrait.ModelCard{})
 	}
-	card = beam.ParDo(s, &trainFn{Cfg: cfg}, beam.Impulse(s), beam.SideInput{Input: sample}, beam.SideInput{Input: models})
-	scored, tallied := beam.ParDo2(s, &scoreFn{Cfg: cfg}, today, beam.SideInput{Input: card})
-	counts = stats.SumPerKey(s, beam.Flatten(s, labelled, tallied))
-	return scored, card, counts
+	card := beam.ParDo(s, &trainFn{Cfg: cfg}, beam.Impulse(s), beam.SideInput{Input: sample}, beam.SideInput{Input: models})
+	score := func(s beam.Scope, after ...beam.PCollection) (scored, tallied beam.PCollection) {
+		return beam.ParDo2(s, &scoreFn{Cfg: cfg}, today(s, append(after[:len(after):len(after)], card)...), beam.SideInput{Input: card})
+	}
+	scored, tallied := score(s)
+	return Output{
+		Scored: scored, Card: card, Counts: stats.SumPerKey(s, beam.Flatten(s, labelled, tallied)),
+		Again: func(s beam.Scope, after ...beam.PCollection) beam.PCollection {
+			scored, _ := score(s.Scope("score.Again"), after...)
+			return scored
+		},
+	}
 }
 
 // labelFn turns each joined person into a training row, counting the cutoff portraits.
