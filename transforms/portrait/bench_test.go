@@ -94,3 +94,25 @@ func BenchmarkIdentityMapBytes(b *testing.B) {
 		runtime.KeepAlive(m)
 	}
 }
+
+// BenchmarkGatherEvents measures gatherFn's own work per event (the identifier's partials of two
+// days, the counts, AddEvent into each day), without Beam: events of 1000 devices.
+func BenchmarkGatherEvents(b *testing.B) {
+	e := testEnv(b)
+	f := &gatherFn{Kind: "events", envs: []*env{e, e}}
+	f.b = newBundle(f.Kind, 2, gatherKey.String)
+	events := make([]any, 4096)
+	types := []string{"view", "view", "view", "cart", "favourite", "search"}
+	for i := range events {
+		events[i] = schemas.Event{EventType: types[i%len(types)], SKU: "SKU1", Channel: "app", DeviceID: fmt.Sprintf("d%d", i%1000),
+			SessionID: fmt.Sprintf("s%d", i/20), EventTime: at("2026-11-20 10:00") - int64(i)*600e6, Source: "events"}
+	}
+	emit := func(string, days) {}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := f.ProcessElement(nil, events[i%len(events)], nil, emit, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
