@@ -54,10 +54,13 @@ func (f *batchPartialsFn) FinishBundle(emit func(int, []byte)) { f.batches.Flush
 // mergeBatches merges the partials of one bucket's batches and emits one per key.
 func mergeBatches(_ int, batches func(*[]byte) bool, emit func(string, days)) error {
 	merged, err := mergeBucket(batches)
+	if err != nil {
+		return err
+	}
 	for key, d := range merged {
 		emit(key, d)
 	}
-	return err
+	return nil
 }
 
 // holdBatchesFn merges the partials of one bucket's batches, emits one accumulator per key and
