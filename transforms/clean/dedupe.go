@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"reflect"
 	"slices"
 
@@ -183,10 +182,7 @@ func (f *claimsFn) spill(ctx context.Context, emit func(int, string)) error {
 			continue
 		}
 		path := sink.Join(f.Dir, fmt.Sprintf("g%02d-%s.claims", g, uuid.NewString()))
-		if err := sink.WriteFile(ctx, path, func(w io.Writer) error {
-			_, err := w.Write(data)
-			return err
-		}); err != nil {
+		if err := sink.WriteBytes(ctx, path, data); err != nil {
 			return fmt.Errorf("clean: spilling claims: %w", err)
 		}
 		emit(g, path)

@@ -131,10 +131,7 @@ func (f *indexFn) ProcessElement(ctx context.Context, _ []byte, files func(*stri
 	if err != nil {
 		return err
 	}
-	if err := sink.WriteFile(ctx, indexPath(f.Dir, f.Name), func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	}); err != nil {
+	if err := sink.WriteBytes(ctx, indexPath(f.Dir, f.Name), data); err != nil {
 		return fmt.Errorf("handover %s: index: %w", f.Name, err)
 	}
 	return nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
@@ -87,10 +86,7 @@ func (f *holdBatchesFn) ProcessElement(ctx context.Context, bucket int, batches 
 		held = appendPartial(held, key, d)
 	}
 	path := sink.Join(f.Dir, fmt.Sprintf("b%03d-%s.accs", bucket, uuid.NewString()))
-	if err := sink.WriteFile(ctx, path, func(w io.Writer) error {
-		_, err := w.Write(held)
-		return err
-	}); err != nil {
+	if err := sink.WriteBytes(ctx, path, held); err != nil {
 		return fmt.Errorf("portrait: holding accumulators: %w", err)
 	}
 	hold(path)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"path"
 	"slices"
 	"sort"
@@ -99,7 +98,7 @@ func (f *writeCSVFn) ProcessElement(ctx context.Context, segment string, iter fu
 	data, n := csvContent(lines)
 	name := segment + ".csv"
 	tmp := f.Dir + "/." + segment + "." + uuid.NewString() + ".tmp"
-	if err := sink.WriteFile(ctx, tmp, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+	if err := sink.WriteBytes(ctx, tmp, data); err != nil {
 		return fmt.Errorf("segment: %w", err)
 	}
 	if err := sink.Rename(ctx, tmp, f.Dir+"/"+name); err != nil {

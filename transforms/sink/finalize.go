@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path"
 	"sort"
@@ -126,10 +125,7 @@ func finalize(ctx context.Context, cfg Config, infos []FileInfo, extras []Extra,
 	if err != nil {
 		return fmt.Errorf("sink: manifest: %w", err)
 	}
-	return WriteFile(ctx, Join(dir, ManifestName), func(w io.Writer) error {
-		_, err := w.Write(append(data, '\n'))
-		return err
-	})
+	return WriteBytes(ctx, Join(dir, ManifestName), append(data, '\n'))
 }
 
 // writeEmpty writes a Parquet file with the table's schema and no rows.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
@@ -35,10 +34,7 @@ func (f *jsonFn) ProcessElement(ctx context.Context, _ []byte, docs func(*beam.X
 	if err != nil {
 		return fmt.Errorf("sink: %s: %w", f.Name, err)
 	}
-	err = WriteFile(ctx, Join(RunDir(f.Config.Output, f.Config.Date), f.Name), func(w io.Writer) error {
-		_, err := w.Write(append(data, '\n'))
-		return err
-	})
+	err = WriteBytes(ctx, Join(RunDir(f.Config.Output, f.Config.Date), f.Name), append(data, '\n'))
 	if err != nil {
 		return err
 	}

@@ -120,6 +120,14 @@ func (f *writeFn) flush(ctx context.Context, emit func(FileInfo)) error {
 	return nil
 }
 
+// WriteBytes writes data as a file through Beam's filesystem, as WriteFile does.
+func WriteBytes(ctx context.Context, path string, data []byte) error {
+	return WriteFile(ctx, path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
 // WriteFile streams a file through Beam's filesystem (local paths and gs://); the file exists only
 // once fill succeeded.
 func WriteFile(ctx context.Context, path string, fill func(io.Writer) error) error {
