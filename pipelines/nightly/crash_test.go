@@ -38,7 +38,7 @@ func TestCrashedRunIsRefusedThenRerunCleanly(t *testing.T) {
 	runBinary(t, bin, sourcesFile, out)
 	finished := runTables(t, out, testDate)
 
-	killMidRun(t, bin, sourcesFile, out)
+	killMidRun(t, bin, sourcesFile, out, filepath.Join(runDir, "_temporary", "*", "*", "*.parquet"))
 	if _, err := os.Stat(filepath.Join(runDir, sink.ManifestName)); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("the killed run left %s (stat: %v)", sink.ManifestName, err)
 	}
@@ -100,10 +100,11 @@ func buildNightly(t *testing.T) string {
 	return bin
 }
 
-// nightlyCommand is the binary's command for the test date, in its own process group.
-func nightlyCommand(bin, sourcesFile, out string, output *bytes.Buffer) *exec.Cmd {
-	cmd := exec.Command(bin, "--sources", sourcesFile, "--date", testDate, "--output", out,
-		"--salt-env", "PORTRAITS_TEST_SALT", "--runner", "prism")
+// nightlyCommand is the binary's command for the test date with args added, in its own process
+// group.
+func nightlyCommand(bin, sourcesFile, out string, output *bytes.Buffer, args ...string) *exec.Cmd {
+	cmd := exec.Command(bin, append([]string{"--sources", sourcesFile, "--date", testDate, "--output", out,
+		"--salt-env", "PORTRAITS_TEST_SALT", "--runner", "prism"}, args...)...)
 	cmd.Env = append(os.Environ(), "PORTRAITS_TEST_SALT=test-salt")
 	cmd.Stdout, cmd.Stderr = output, output
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -132,19 +133,17 @@ func runBinary(t *testing.T, bin, sourcesFile, out string) {
 	}
 }
 
-// killMidRun starts the nightly binary and, as soon as a part file appears under the run's
-// _temporary folder, kills its whole process group with SIGKILL; it checks that no process of
-// the group is left.
-func killMidRun(t *testing.T, bin, sourcesFile, out string) {
+// killMidRun starts the nightly binary with args and, as soon as a file matches pattern, kills its
+// whole process group with SIGKILL; it checks that no process of the group is left.
+func killMidRun(t *testing.T, bin, sourcesFile, out, pattern string, args ...string) {
 	t.Helper()
 	var output bytes.Buffer
-	cmd := nightlyCommand(bin, sourcesFile, out, &output)
+	cmd := nightlyCommand(bin, sourcesFile, out, &output, args...)
 	done := make(chan error, 1)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	go func() { done <- cmd.Wait() }()
-	pattern := filepath.Join(sink.RunDir(out, testDate), "_temporary", "*", "*", "*.parquet")
 	deadline := time.Now().Add(5 * time.Minute)
 	for {
 		if parts, _ := filepath.Glob(pattern); len(parts) > 0 {
@@ -152,13 +151,13 @@ func killMidRun(t *testing.T, bin, sourcesFile, out string) {
 		}
 		select {
 		case err := <-done:
-			t.Fatalf("nightly ended (%v) before writing a part file to kill it on\n%s", err, tail(output.Bytes()))
+			t.Fatalf("nightly ended (%v) before writing %s to kill it on\n%s", err, pattern, tail(output.Bytes()))
 		case <-time.After(5 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
 			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 			<-done
-			t.Fatalf("no part file in 5 minutes\n%s", tail(output.Bytes()))
+			t.Fatalf("no %s in 5 minutes\n%s", pattern, tail(output.Bytes()))
 		}
 	}
 	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); err != nil {

@@ -2,7 +2,7 @@
 // deduplicates it, and writes the cleaned tables, rejects, quality counts and a manifest as Parquet
 // under OUTPUT/dt=DATE/. With no flags it runs on the bundled sample with Beam's Prism runner.
 //
-//	go run ./pipelines/nightly [--sources FILE] [--date YYYY-MM-DD] [--output DIR] [--phased] [--runner prism|direct|dataflow ...]
+//	go run ./pipelines/nightly [--sources FILE] [--date YYYY-MM-DD] [--output DIR] [--phased [--resume]] [--runner prism|direct|dataflow ...]
 package main
 
 import (
@@ -64,6 +64,8 @@ type options struct {
 	DryRun bool
 	// Phased runs the job as three pipelines that hand over through files (see runPhased).
 	Phased bool
+	// Resume continues the date's latest attempt in phases from its first unfinished phase.
+	Resume bool
 	// StepStats is a local file to write every step's time and elements to, "" for none.
 	StepStats string
 }
@@ -80,6 +82,7 @@ func main() {
 	flag.BoolVar(&o.DryRun, "dry-run", false, "print the job graph (every stage and transform) without running it or touching the output")
 	flag.StringVar(&o.Erase, "erase", "", "file of identifiers (type,value per line: account, phone, email, device, anonymous) whose persons are forgotten from tonight on")
 	flag.BoolVar(&o.Phased, "phased", false, "run as three pipelines (clean, resolve, portraits) handing over through files in the run's temporary folder, so a local runner frees each one's memory before the next: for data that outgrows memory in one pipeline")
+	flag.BoolVar(&o.Resume, "resume", false, "with --phased: continue the date's latest failed or killed attempt in phases, reusing the hand-over of the phases it finished (the sources, salt, resolve config and previous run must be the same); with none to continue, run every phase")
 	flag.StringVar(&o.StepStats, "step-stats", "", "write every step's execution time and elements in and out to this local file (tab-separated, longest first), to find where a run's time goes")
 	flag.StringVar(&o.Segments, "segments", "", "segments file (YAML): rule segments in CEL, activation caps, clusters, affinity; default: built-in")
 	flag.Parse()
@@ -90,6 +93,9 @@ func main() {
 }
 
 func run(ctx context.Context, o options, stdout io.Writer) error {
+	if o.Resume && !o.Phased {
+		return errors.New("--resume continues a run in phases: give --phased too")
+	}
 	cfg, err := sources.Load(o.Sources)
 	if err != nil {
 		return err
@@ -152,6 +158,17 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	for _, e := range erasures {
 		j.Erase = append(j.Erase, e.IDHash)
 	}
+	var done map[string]phaseRecord
+	if o.Resume {
+		if done, err = resume(ctx, &j); err != nil {
+			return err
+		}
+		if len(done) == 0 {
+			fmt.Fprintf(stdout, "no attempt at %s in phases to resume: running every phase\n", date)
+		} else {
+			fmt.Fprintf(stdout, "resuming attempt %s\n", j.RunID)
+		}
+	}
 	// The job is built whole even when it runs in phases (the very transforms, cut after cleaning
 	// and after resolving): a mistake in its configuration stops it here, before the output is touched.
 	p, s := beam.NewPipelineWithRoot()
@@ -166,19 +183,12 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	}
 	var rep runstats.Report
 	if o.Phased {
-		rep, err = runPhased(ctx, j, stdout)
+		rep, err = runPhased(ctx, j, stdout, done)
 	} else {
 		rep, err = runOne(ctx, p)
 	}
 	if err != nil {
-		// A failed run removes its temporary files: the phases' hand-over holds raw identifiers,
-		// and deduplication's claims take some 22 bytes per row read. A bundle still running when
-		// the runner reports the failure may write one after this; the next run of the date
-		// removes it.
-		if rerr := sink.RemoveTemp(ctx, sinkConfig(j)); rerr != nil {
-			err = errors.Join(err, rerr)
-		}
-		return err
+		return failed(ctx, j, o.Phased, err)
 	}
 	// One line per stage: records in and out, and the step time where the runner reports it.
 	if err := runstats.Write(stdout, rep); err != nil {
@@ -195,6 +205,28 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 		return err
 	}
 	return summarise(ctx, stdout, o.Output, date, time.Since(start))
+}
+
+// failed ends a failed run. A run in phases that finished a phase keeps its temporary folder, for
+// --resume; any other removes it: the phases' hand-over holds raw identifiers, and deduplication's
+// claims take some 22 bytes per row read. A bundle still running when the runner reports the
+// failure may write a file after this; the date's next finished run removes it.
+func failed(ctx context.Context, j job, phased bool, err error) error {
+	dir := sinkConfig(j).TempDir()
+	if phased {
+		done, lerr := recordedPhases(ctx, dir)
+		if lerr != nil {
+			return errors.Join(err, lerr)
+		}
+		if len(done) > 0 {
+			return fmt.Errorf("%w\nthe finished phases (%s) are kept in %s: rerun with --phased --resume to continue from there (the folder holds personal data in the clear until the date's next finished run removes it)",
+				err, strings.Join(done, " and "), dir)
+		}
+	}
+	if rerr := sink.RemoveTemp(ctx, sinkConfig(j)); rerr != nil {
+		err = errors.Join(err, rerr)
+	}
+	return err
 }
 
 // runOne runs the job as one pipeline, p, and returns its figures.

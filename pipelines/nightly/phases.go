@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -24,10 +25,12 @@ import (
 // local runner holds every collection of a pipeline in memory until the pipeline ends; in phases,
 // what cleaning held is gone before resolution starts, and what resolution held before portraits
 // start. The tables are the same as build's in one pipeline, at the cost of writing and reading
-// the cleaned rows once more. It returns the three phases' figures as one report.
-func runPhased(ctx context.Context, j job, stdout io.Writer) (runstats.Report, error) {
+// the cleaned rows once more. Each phase that finishes is recorded (see resume.go); the phases in
+// done were recorded by an earlier attempt and are not run again. It returns the phases' figures as
+// one report.
+func runPhased(ctx context.Context, j job, stdout io.Writer, done map[string]phaseRecord) (runstats.Report, error) {
 	dir := sinkConfig(j).TempDir()
-	r := &phaseRunner{stdout: stdout}
+	r := &phaseRunner{stdout: stdout, job: j, done: done}
 	srcs, err := runPhase(ctx, r, "clean", func(s beam.Scope) ([]sources.Source, error) {
 		cleaned, rejects, counts, err := cleanSources(s, j)
 		if err != nil {
@@ -48,27 +51,27 @@ func runPhased(ctx context.Context, j job, stdout io.Writer) (runstats.Report, e
 	if err != nil {
 		return runstats.Report{}, err
 	}
-	if _, err := runPhase(ctx, r, "resolve", func(s beam.Scope) (struct{}, error) {
+	if _, err := runPhase(ctx, r, "resolve", func(s beam.Scope) ([]sources.Source, error) {
 		cleaned, err := readSources(ctx, s, dir, srcs, identityKinds)
 		if err != nil {
-			return struct{}{}, err
+			return nil, err
 		}
 		res, err := resolvePersons(s, j, byTable(cleaned))
 		if err != nil {
-			return struct{}{}, err
+			return nil, err
 		}
 		handover.Write(s, dir, "identity", reflect.TypeOf(identityPair{}), beam.ParDo(s, toIdentityPair, res.Identity))
 		for name, rows := range map[string]beam.PCollection{"identity_map": res.IdentityMap, "persons": res.Persons, "merge_history": res.MergeHistory} {
 			if err := writeTable(s, dir, name, name, rows); err != nil {
-				return struct{}{}, err
+				return nil, err
 			}
 		}
-		return struct{}{}, writeTable(s, dir, "counts-resolve", "quality", quality.Summarise(s, res.Counts))
+		return nil, writeTable(s, dir, "counts-resolve", "quality", quality.Summarise(s, res.Counts))
 	}); err != nil {
 		return runstats.Report{}, err
 	}
-	if _, err = runPhase(ctx, r, "portraits", func(s beam.Scope) (struct{}, error) {
-		return struct{}{}, portraitsPhase(ctx, s, j, dir, srcs)
+	if _, err = runPhase(ctx, r, "portraits", func(s beam.Scope) ([]sources.Source, error) {
+		return nil, portraitsPhase(ctx, s, j, dir, srcs)
 	}); err != nil {
 		return runstats.Report{}, err
 	}
@@ -110,14 +113,25 @@ func portraitsPhase(ctx context.Context, s beam.Scope, j job, dir string, srcs [
 	return finishJob(s, j, cleaned, res, []beam.PCollection{rejects}, []beam.PCollection{quality.Recount(s, cleanCounts)})
 }
 
-// phaseRunner runs phases one after the other and keeps each one's stage figures.
+// phaseRunner runs phases one after the other, records each one that finishes and keeps each
+// one's stage figures.
 type phaseRunner struct {
-	stdout  io.Writer
+	stdout io.Writer
+	job    job
+	// done holds the phases an earlier attempt finished.
+	done    map[string]phaseRecord
 	reports []runstats.Report
 }
 
-// runPhase builds one phase's pipeline with add, runs it and keeps its figures.
-func runPhase[T any](ctx context.Context, r *phaseRunner, name string, add func(beam.Scope) (T, error)) (T, error) {
+// runPhase builds one phase's pipeline with add, runs it, records it and keeps its figures; add
+// returns the sources the phase handed over, if any. A phase an earlier attempt finished is not run
+// again: its figures and sources come from its record.
+func runPhase(ctx context.Context, r *phaseRunner, name string, add func(beam.Scope) ([]sources.Source, error)) ([]sources.Source, error) {
+	if rec, ok := r.done[name]; ok {
+		r.reports = append(r.reports, rec.Report)
+		fmt.Fprintf(r.stdout, "phase %s: finished by an earlier attempt, its hand-over is read again\n", name)
+		return rec.Sources, nil
+	}
 	p, s := beam.NewPipelineWithRoot()
 	out, err := add(s)
 	if err != nil {
@@ -137,7 +151,14 @@ func runPhase[T any](ctx context.Context, r *phaseRunner, name string, add func(
 	}
 	r.reports = append(r.reports, rep)
 	fmt.Fprintf(r.stdout, "phase %s: %s\n", name, time.Since(start).Round(time.Millisecond))
-	return out, nil
+	if !slices.Contains(phaseNames, name) {
+		return out, nil
+	}
+	basis, err := basisOf(r.job, name)
+	if err != nil {
+		return out, err
+	}
+	return out, writePhaseRecord(ctx, sinkConfig(r.job).TempDir(), phaseRecord{Phase: name, Basis: basis, Sources: out, Report: rep})
 }
 
 // identityKinds are the source kinds the resolve phase reads.
