@@ -6,13 +6,17 @@ set -euo pipefail
 
 usage() {
 	cat <<'EOF'
-usage: scripts/bench.sh [XS|S|M|L] [--days N] [--runner prism|direct|both] [--phased] [--no-decode] [--profile]
+usage: scripts/bench.sh [XS|S|M|L] [--days N] [--runner prism|direct|both] [--phased [--resume STAMP]] [--no-decode] [--profile]
 
   XS, S, M, L 1,000, 10,000, 100,000 or 1,000,000 persons over 90 days to 2026-11-21, seed 1
               (default S; XS for a quick look; see BENCHMARKS.md for what L takes)
   --days N    days of history to generate instead of 90 (the data folder is SCALE-Nd)
   --runner    which runner(s) to run the nightly on (default both: prism, then direct)
   --phased    run the nightly in three pipelines that hand over through files (nightly --phased)
+  --resume STAMP
+              continue the runs of out/bench/runs/SCALE-STAMP that failed or were stopped after a
+              phase (nightly --phased --resume): the earlier attempt's files move to attempt-N/ in
+              each runner's folder, and the wall time, CPU and memory reported are this attempt's
   --no-decode skip the decode loops (plain JSON and Parquet readers next to ingest.Read)
   --profile   build the nightly with scripts/bench/profile.go (go build -overlay, tag benchprofile)
               and write CPU and peak-heap profiles of each run to RUNNER/profile/
@@ -41,6 +45,7 @@ decode=true
 profile=false
 days=90
 phased=()
+resume=
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
@@ -56,6 +61,9 @@ while (($#)); do
 		[[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die "--days: want a whole number of days, got '${2:-}'"
 		days=$2; shift 2 ;;
 	--phased) phased=(--phased); shift ;;
+	--resume)
+		[[ ${2:-} =~ ^[0-9]{8}T[0-9]{6}Z$ ]] || die "--resume: want the stamp of a run folder (YYYYMMDDTHHMMSSZ), got '${2:-}'"
+		resume=$2; shift 2 ;;
 	--no-decode) decode=false; shift ;;
 	--profile) profile=true; shift ;;
 	*) usage >&2; die "unknown argument $1" ;;
@@ -76,9 +84,15 @@ mem_gib=${BENCH_MEM_GIB:-18}
 data=out/bench/data/$scale
 ((days == 90)) || data=$data-${days}d
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
+results=out/bench/results-$scale-$stamp
+if [[ -n $resume ]]; then
+	((${#phased[@]})) || die "--resume continues a run in phases: give --phased too"
+	stamp=$resume
+	[[ -d out/bench/runs/$scale-$stamp ]] || die "--resume: no run folder out/bench/runs/$scale-$stamp"
+	phased+=(--resume)
+fi
 runs=out/bench/runs/$scale-$stamp
 bin=out/bench/bin
-results=out/bench/results-$scale-$stamp
 mkdir -p "$bin" "$runs"
 
 # The dataset: generated once per scale. The stamp file records the generator's flags, so a folder
@@ -132,6 +146,12 @@ CGO_ENABLED=0 go build -o "$bin/bench" ./pipelines/bench
 for runner in "${runners[@]}"; do
 	dir=$runs/$runner
 	mkdir -p "$dir"
+	if [[ -n $resume && -f $dir/stdout.txt ]]; then
+		n=1
+		while [[ -e $dir/attempt-$n ]]; do n=$((n + 1)); done
+		mkdir "$dir/attempt-$n"
+		mv "$dir"/*.txt "$dir/attempt-$n/"
+	fi
 	echo "running the nightly on $runner ($(cut -d' ' -f1-3 /proc/loadavg) load)" >&2
 	cat /proc/loadavg >"$dir/load.txt"
 	# A failed run is reported, not fatal: its status, error and peak memory are figures too.
