@@ -13,8 +13,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
-
 	"github.com/shopportraits/portraits/transforms/runstats"
 	"github.com/shopportraits/portraits/transforms/sink"
 	"github.com/shopportraits/portraits/transforms/sources"
@@ -85,7 +83,7 @@ func writePhaseRecord(ctx context.Context, dir string, rec phaseRecord) error {
 
 // readPhaseRecords reads the phase records of the run whose temporary folder is dir, by phase.
 func readPhaseRecords(ctx context.Context, dir string) (map[string]phaseRecord, error) {
-	files, err := list(ctx, sink.Join(dir, phasesDir, "*.json"))
+	files, err := sink.List(ctx, sink.Join(dir, phasesDir, "*.json"))
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +108,7 @@ func readPhaseRecords(ctx context.Context, dir string) (map[string]phaseRecord, 
 // resumable finds the latest attempt at the date that recorded a phase, and returns its run id and
 // records; "" when there is none.
 func resumable(ctx context.Context, output, date string) (string, map[string]phaseRecord, error) {
-	files, err := list(ctx, sink.Join(sink.RunDir(output, date), "_temporary", "*", phasesDir, "*.json"))
+	files, err := sink.List(ctx, sink.Join(sink.RunDir(output, date), "_temporary", "*", phasesDir, "*.json"))
 	if err != nil {
 		return "", nil, err
 	}
@@ -197,18 +195,4 @@ func recordedPhases(ctx context.Context, dir string) ([]string, error) {
 		}
 	}
 	return done, nil
-}
-
-// list lists the files that match glob, on the local disk or one of Beam's filesystems.
-func list(ctx context.Context, glob string) ([]string, error) {
-	fs, err := filesystem.New(ctx, glob)
-	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", glob, err)
-	}
-	defer fs.Close()
-	files, err := fs.List(ctx, glob)
-	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", glob, err)
-	}
-	return files, nil
 }

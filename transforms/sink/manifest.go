@@ -71,16 +71,22 @@ func ReadTable[T any](ctx context.Context, output, date, table string) ([]T, err
 
 // exists reports whether a file exists, on any of Beam's filesystems.
 func exists(ctx context.Context, path string) (bool, error) {
-	fs, err := filesystem.New(ctx, path)
+	files, err := List(ctx, path)
+	return len(files) > 0, err
+}
+
+// List lists the files that match glob, a local path or one of Beam's filesystems (gs://).
+func List(ctx context.Context, glob string) ([]string, error) {
+	fs, err := filesystem.New(ctx, glob)
 	if err != nil {
-		return false, fmt.Errorf("sink: %s: %w", path, err)
+		return nil, fmt.Errorf("sink: %s: %w", glob, err)
 	}
 	defer fs.Close()
-	files, err := fs.List(ctx, path)
+	files, err := fs.List(ctx, glob)
 	if err != nil {
-		return false, fmt.Errorf("sink: list %s: %w", path, err)
+		return nil, fmt.Errorf("sink: list %s: %w", glob, err)
 	}
-	return len(files) > 0, nil
+	return files, nil
 }
 
 // ReadFile reads a whole file, a local path or one of Beam's filesystems (gs://).

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/shopportraits/portraits/schemas"
@@ -62,15 +61,9 @@ func init() {
 // Previous returns the date of the latest finished run under output before date, or "" when there
 // is none: the run whose identity map and persons tonight's person ids continue.
 func Previous(ctx context.Context, output, date string) (string, error) {
-	pattern := Join(output, "dt=*", ManifestName)
-	fs, err := filesystem.New(ctx, pattern)
+	manifests, err := List(ctx, Join(output, "dt=*", ManifestName))
 	if err != nil {
-		return "", fmt.Errorf("sink: %s: %w", output, err)
-	}
-	defer fs.Close()
-	manifests, err := fs.List(ctx, pattern)
-	if err != nil {
-		return "", fmt.Errorf("sink: list %s: %w", pattern, err)
+		return "", err
 	}
 	best := ""
 	for _, m := range manifests {
