@@ -10,13 +10,13 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
-	"github.com/google/uuid"
 	"github.com/zeebo/xxh3"
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/batch"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/sink"
+	"github.com/shopportraits/portraits/transforms/spill"
 )
 
 // DedupeStage is the name of the deduplication stage in quality counts.
@@ -123,28 +123,16 @@ func Claims(s beam.Scope, source string, rows beam.PCollection, files []string, 
 	return beam.ParDo2(s, &winnersFn{Source: source}, beam.GroupByKey(s, spills))
 }
 
-// spillGroups is how many groups of hash buckets the claims are spilled in: a group is a file per
-// flush and the unit of work after the shuffle (a million persons over 90 days: 205 M claims, 4.5
-// GB on disk, 140 MB a group).
-const spillGroups = 32
-
-// spillBytes is how many bytes of claims a bundle buffers before it writes them (a file per group).
-const spillBytes = 32 << 20
-
 // claimsFn appends each row's claim to its bucket's batch (package batch; the bucket is the key
-// hash's low half modulo batch.Buckets), and writes the batches to files, one per group of buckets
-// of a bundle's flush, under Dir; it sends on the file's name keyed by its group. The claims never
-// cross the runner: Prism holds what crosses a shuffle in memory and hands a shuffle's whole
-// output to one bundle (as one message, which the SDK harness accepts up to 2 GiB), and at a
-// million persons over 90 days the claims are 4.5 GB.
+// hash's low half modulo batch.Buckets) and spills the batches to files under Dir (package spill):
+// at a million persons over 90 days the claims are 4.5 GB, more than Prism can hand a bundle.
 type claimsFn struct {
 	Files []string
 	Dir   string
 
 	ranks   fileRanks
 	batches batch.Batches
-	groups  [spillGroups][]byte
-	size    int
+	spill   spill.Writer
 }
 
 func (f *claimsFn) Setup() { f.ranks = newFileRanks(f.Files) }
@@ -155,40 +143,22 @@ func (f *claimsFn) ProcessElement(ctx context.Context, key string, row beam.X, e
 		return err
 	}
 	h := hashKey(key)
-	f.batches.Add(int(h.Lo%batch.Buckets), func(b []byte) []byte { return appendClaim(b, h, c) }, f.section)
-	if f.size >= spillBytes {
-		return f.spill(ctx, emit)
+	f.batches.Add(int(h.Lo%batch.Buckets), func(b []byte) []byte { return appendClaim(b, h, c) }, f.spill.Add)
+	if f.spill.Full() {
+		return f.flush(ctx, emit)
 	}
 	return nil
 }
 
 func (f *claimsFn) FinishBundle(ctx context.Context, emit func(int, string)) error {
-	f.batches.Flush(f.section)
-	return f.spill(ctx, emit)
+	f.batches.Flush(f.spill.Add)
+	return f.flush(ctx, emit)
 }
 
-// section appends a bucket's batch to its group's buffer as (bucket, batch).
-func (f *claimsFn) section(bucket int, b []byte) {
-	g := &f.groups[bucket%spillGroups]
-	n := len(*g)
-	*g = batch.AppendBytes(binary.AppendUvarint(*g, uint64(bucket)), b)
-	f.size += len(*g) - n
-}
-
-// spill writes every group's buffer that holds claims to a new file.
-func (f *claimsFn) spill(ctx context.Context, emit func(int, string)) error {
-	for g, data := range f.groups {
-		if len(data) == 0 {
-			continue
-		}
-		path := sink.Join(f.Dir, fmt.Sprintf("g%02d-%s.claims", g, uuid.NewString()))
-		if err := sink.WriteBytes(ctx, path, data); err != nil {
-			return fmt.Errorf("clean: spilling claims: %w", err)
-		}
-		emit(g, path)
-		f.groups[g] = data[:0]
+func (f *claimsFn) flush(ctx context.Context, emit func(int, string)) error {
+	if err := f.spill.Flush(ctx, f.Dir, "claims", emit); err != nil {
+		return fmt.Errorf("clean: spilling claims: %w", err)
 	}
-	f.size = 0
 	return nil
 }
 
@@ -225,12 +195,6 @@ type winnersFn struct {
 	Source string
 }
 
-// spilled is a bucket's batch of claims read from a spilled file.
-type spilled struct {
-	path   string
-	claims []byte
-}
-
 // tally is a key's winning claim and its number of rows.
 type tally struct {
 	best claim
@@ -238,28 +202,16 @@ type tally struct {
 }
 
 func (f *winnersFn) ProcessElement(ctx context.Context, _ int, paths func(*string) bool, emit func(winner), count func(string, int64)) error {
-	var buckets [batch.Buckets][]spilled
-	var path string
-	for paths(&path) {
-		data, err := sink.ReadFile(ctx, path)
-		if err != nil {
-			return fmt.Errorf("source %s: claims: %w", f.Source, err)
-		}
-		r := batch.NewReader(data)
-		for r.More() {
-			b, claims := r.Uvarint(), r.Bytes()
-			if r.Bad() || b >= batch.Buckets {
-				return fmt.Errorf("source %s: %s: %w", f.Source, path, errBadBatch)
-			}
-			buckets[b] = append(buckets[b], spilled{path: path, claims: claims})
-		}
+	buckets, err := spill.Read(ctx, paths)
+	if err != nil {
+		return fmt.Errorf("source %s: claims: %w", f.Source, err)
 	}
 	var in, out int64
 	keys := map[keyHash]tally{}
 	for _, batches := range buckets {
 		clear(keys)
 		for _, b := range batches {
-			err := readClaims(b.claims, func(h keyHash, c claim) {
+			err := readClaims(b.Data, func(h keyHash, c claim) {
 				t, seen := keys[h]
 				if !seen {
 					keys[h] = tally{best: c, rows: 1}
@@ -272,7 +224,7 @@ func (f *winnersFn) ProcessElement(ctx context.Context, _ int, paths func(*strin
 				keys[h] = t
 			})
 			if err != nil {
-				return fmt.Errorf("source %s: %s: %w", f.Source, b.path, err)
+				return fmt.Errorf("source %s: %s: %w", f.Source, b.Path, err)
 			}
 		}
 		for h, t := range keys {

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/spill"
 )
 
 // TestClaimOrderIsLater checks that comparing claims orders rows as schemas.Later does, files
@@ -94,7 +95,7 @@ func claimsOf(t *testing.T, bundles ...[]schemas.User) (winners map[keyHash]clai
 	}
 	winners, counts = map[keyHash]claim{}, map[string]int64{}
 	for g, paths := range groups {
-		if g < 0 || g >= spillGroups {
+		if g < 0 || g >= spill.Groups {
 			t.Fatalf("group %d out of range", g)
 		}
 		err := (&winnersFn{Source: "users"}).ProcessElement(ctx, g, iterOf(paths),
@@ -143,8 +144,8 @@ func randomReplays(n int, seed uint64) (bundles [2][]schemas.User, latest map[st
 func TestSpilledClaimsKeepTheLatest(t *testing.T) {
 	bundles, latest := randomReplays(3000, 3)
 	winners, counts, files := claimsOf(t, bundles[0], bundles[1])
-	if len(files) < spillGroups {
-		t.Fatalf("%d files for two bundles of random keys, want one for each of the %d groups at least", len(files), spillGroups)
+	if len(files) < spill.Groups {
+		t.Fatalf("%d files for two bundles of random keys, want one for each of the %d groups at least", len(files), spill.Groups)
 	}
 	ranks := newFileRanks(testFiles)
 	kept := 0
@@ -171,7 +172,7 @@ func TestSpilledClaimsKeepTheLatest(t *testing.T) {
 	}
 }
 
-// TestClaimsSpillWhenFull checks that a bundle with more than spillBytes of claims writes each group
+// TestClaimsSpillWhenFull checks that a bundle with more than spill.MaxBytes of claims writes each group
 // more than once, and that every key is still counted once.
 func TestClaimsSpillWhenFull(t *testing.T) {
 	rows := make([]schemas.User, 2_000_000) // some 46 MB of claims: one full buffer and the rest
@@ -179,8 +180,8 @@ func TestClaimsSpillWhenFull(t *testing.T) {
 		rows[i] = schemas.User{UserID: strconv.Itoa(i), Src: schemas.Origin{File: "a.parquet", Line: int64(i)}}
 	}
 	winners, counts, files := claimsOf(t, rows)
-	if len(files) != 2*spillGroups {
-		t.Fatalf("%d files, want %d (a full buffer and the bundle's end, a file per group each)", len(files), 2*spillGroups)
+	if len(files) != 2*spill.Groups {
+		t.Fatalf("%d files, want %d (a full buffer and the bundle's end, a file per group each)", len(files), 2*spill.Groups)
 	}
 	if len(winners) != 0 || counts["users/dedupe/in/"] != int64(len(rows)) || counts["users/dedupe/out/"] != int64(len(rows)) {
 		t.Fatalf("%d winners, counts %v for %d distinct keys", len(winners), counts, len(rows))
@@ -202,7 +203,7 @@ func TestCorruptClaimsFail(t *testing.T) {
 			t.Fatal(err)
 		}
 		err := (&winnersFn{Source: "users"}).ProcessElement(ctx, 0, iterOf([]string{path}), func(winner) {}, func(string, int64) {})
-		if !errors.Is(err, errBadBatch) || !strings.Contains(err.Error(), path) {
+		if !(errors.Is(err, errBadBatch) || errors.Is(err, spill.ErrCorrupt)) || !strings.Contains(err.Error(), path) {
 			t.Fatalf("%d bytes of a spilled file: error %v, want a corrupt batch naming %s", len(bad), err, path)
 		}
 	}

@@ -398,10 +398,11 @@ func (f *placeFn) FinishBundle(ctx context.Context, _ func() func(*string, *stri
 }
 
 // gather is the path of the plentiful facts: gathered per source and identifier, merged, then
-// placed with their persons. It returns the partials per person and the quality tallies.
-func gather(s beam.Scope, kind string, cfgs []Config, token string, rows, identity, products beam.PCollection) (partials, tallies beam.PCollection) {
+// placed with their persons; the gathered partials are spilled under dir. It returns the partials
+// per person and the quality tallies.
+func gather(s beam.Scope, kind string, cfgs []Config, token, dir string, rows, identity, products beam.PCollection) (partials, tallies beam.PCollection) {
 	g, gc := beam.ParDo2(s, &gatherFn{Kind: kind, Cfgs: cfgs, Token: token}, rows, beam.SideInput{Input: products})
-	merged := mergePartials(s, g)
+	merged := mergePartials(s, dir, g)
 	p, pc := beam.ParDo2(s, &placeFn{Kind: kind, Days: len(cfgs), Token: token}, merged, beam.SideInput{Input: identity})
 	return p, beam.Flatten(s, gc, pc)
 }

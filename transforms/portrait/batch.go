@@ -12,16 +12,19 @@ import (
 	"github.com/shopportraits/portraits/transforms/batch"
 	"github.com/shopportraits/portraits/transforms/fanin"
 	"github.com/shopportraits/portraits/transforms/sink"
+	"github.com/shopportraits/portraits/transforms/spill"
 )
 
 // mergePartials merges partial accumulators, KV<string, days>, per key: what a CombinePerKey
-// merging them day by day gives, with the partials crossing the shuffle in byte batches per bundle
-// and hash bucket (package batch: Prism's state per key and element of an aggregation outweighs a
-// partial per person and bundle). The upstream DoFns merge per bundle already, so the batches only
-// encode. Each collection is batched before the collections meet (package fanin).
-func mergePartials(s beam.Scope, partials ...beam.PCollection) beam.PCollection {
+// merging them day by day gives. The partials cross the shuffle in byte batches per bundle and hash
+// bucket (package batch: Prism's state per key and element of an aggregation outweighs a partial
+// per person and bundle), written to files under dir (package spill: a person's facts are spread
+// over every day's files, so at a million persons over 90 days the partials outgrow what Prism can
+// hand one bundle). The upstream DoFns merge per bundle already, so the batches only encode. Each
+// collection is batched before the collections meet (package fanin).
+func mergePartials(s beam.Scope, dir string, partials ...beam.PCollection) beam.PCollection {
 	s = s.Scope("mergePartials")
-	return beam.ParDo(s, mergeBatches, batchPartials(s, partials...))
+	return beam.ParDo(s, mergeGroup, spillPartials(s, dir, partials...))
 }
 
 // mergeAndHold merges partial accumulators as mergePartials does and also writes them to files
@@ -31,39 +34,63 @@ func mergePartials(s beam.Scope, partials ...beam.PCollection) beam.PCollection 
 // accumulators themselves.
 func mergeAndHold(s beam.Scope, dir string, partials ...beam.PCollection) (merged, held beam.PCollection) {
 	s = s.Scope("mergeAndHold")
-	return beam.ParDo2(s, &holdBatchesFn{Dir: dir}, batchPartials(s, partials...))
+	return beam.ParDo2(s, &holdBatchesFn{Dir: dir}, spillPartials(s, sink.Join(dir, "partials"), partials...))
 }
 
-// batchPartials groups the partials' batches by bucket.
-func batchPartials(s beam.Scope, partials ...beam.PCollection) beam.PCollection {
-	return beam.GroupByKey(s, fanin.ParDo(s, &batchPartialsFn{}, partials...))
+// spillPartials groups the files of the partials' batches, written under dir, by group of buckets.
+func spillPartials(s beam.Scope, dir string, partials ...beam.PCollection) beam.PCollection {
+	return beam.GroupByKey(s, fanin.ParDo(s, &spillPartialsFn{Dir: dir}, partials...))
 }
 
-// batchPartialsFn appends each partial, with its key, to its bucket's batch.
-type batchPartialsFn struct {
+// spillPartialsFn appends each partial, with its key, to its bucket's batch and spills the batches
+// to files under Dir, emitting each file's name keyed by its group.
+type spillPartialsFn struct {
+	Dir string
+
 	batches batch.Batches
+	spill   spill.Writer
 }
 
-func (f *batchPartialsFn) ProcessElement(key string, d days, emit func(int, []byte)) {
-	f.batches.Add(batch.Bucket(key), func(b []byte) []byte { return appendPartial(b, key, d) }, emit)
-}
-
-func (f *batchPartialsFn) FinishBundle(emit func(int, []byte)) { f.batches.Flush(emit) }
-
-// mergeBatches merges the partials of one bucket's batches and emits one per key.
-func mergeBatches(_ int, batches func(*[]byte) bool, emit func(string, days)) error {
-	merged, err := mergeBucket(batches)
-	if err != nil {
-		return err
-	}
-	for key, d := range merged {
-		emit(key, d)
+func (f *spillPartialsFn) ProcessElement(ctx context.Context, key string, d days, emit func(int, string)) error {
+	f.batches.Add(batch.Bucket(key), func(b []byte) []byte { return appendPartial(b, key, d) }, f.spill.Add)
+	if f.spill.Full() {
+		return f.flush(ctx, emit)
 	}
 	return nil
 }
 
-// holdBatchesFn merges the partials of one bucket's batches, emits one accumulator per key and
-// writes them all to one file under Dir, whose name it emits too.
+func (f *spillPartialsFn) FinishBundle(ctx context.Context, emit func(int, string)) error {
+	f.batches.Flush(f.spill.Add)
+	return f.flush(ctx, emit)
+}
+
+func (f *spillPartialsFn) flush(ctx context.Context, emit func(int, string)) error {
+	if err := f.spill.Flush(ctx, f.Dir, "partials", emit); err != nil {
+		return fmt.Errorf("portrait: spilling partial accumulators: %w", err)
+	}
+	return nil
+}
+
+// mergeGroup merges the partials of one group's files, a bucket at a time, and emits one per key.
+func mergeGroup(ctx context.Context, _ int, paths func(*string) bool, emit func(string, days)) error {
+	buckets, err := spill.Read(ctx, paths)
+	if err != nil {
+		return fmt.Errorf("portrait: partial accumulators: %w", err)
+	}
+	for _, batches := range buckets {
+		merged, err := mergeBucket(batches)
+		if err != nil {
+			return err
+		}
+		for key, d := range merged {
+			emit(key, d)
+		}
+	}
+	return nil
+}
+
+// holdBatchesFn merges the partials of one group's files a bucket at a time, emits one accumulator
+// per key and writes each bucket's to a file under Dir, whose name it emits too.
 type holdBatchesFn struct {
 	Dir string
 }
@@ -75,30 +102,39 @@ func (f *holdBatchesFn) Setup() error {
 	return nil
 }
 
-func (f *holdBatchesFn) ProcessElement(ctx context.Context, bucket int, batches func(*[]byte) bool, emit func(string, days), hold func(string)) error {
-	merged, err := mergeBucket(batches)
+func (f *holdBatchesFn) ProcessElement(ctx context.Context, _ int, paths func(*string) bool, emit func(string, days), hold func(string)) error {
+	buckets, err := spill.Read(ctx, paths)
 	if err != nil {
-		return err
+		return fmt.Errorf("portrait: partial accumulators: %w", err)
 	}
-	var held []byte
-	for key, d := range merged {
-		emit(key, d)
-		held = appendPartial(held, key, d)
+	for bucket, batches := range buckets {
+		if len(batches) == 0 {
+			continue
+		}
+		merged, err := mergeBucket(batches)
+		if err != nil {
+			return err
+		}
+		var held []byte
+		for key, d := range merged {
+			emit(key, d)
+			held = appendPartial(held, key, d)
+		}
+		path := sink.Join(f.Dir, fmt.Sprintf("b%03d-%s.accs", bucket, uuid.NewString()))
+		if err := sink.WriteBytes(ctx, path, held); err != nil {
+			return fmt.Errorf("portrait: holding accumulators: %w", err)
+		}
+		hold(path)
 	}
-	path := sink.Join(f.Dir, fmt.Sprintf("b%03d-%s.accs", bucket, uuid.NewString()))
-	if err := sink.WriteBytes(ctx, path, held); err != nil {
-		return fmt.Errorf("portrait: holding accumulators: %w", err)
-	}
-	hold(path)
 	return nil
 }
 
-// mergeBucket merges the partials of one bucket's batches, one accumulator per key.
-func mergeBucket(batches func(*[]byte) bool) (map[string]days, error) {
+// mergeBucket merges the partials of one bucket's batches, one accumulator per key; an error names
+// the file of the batch that could not be read.
+func mergeBucket(batches []spill.Batch) (map[string]days, error) {
 	merged := map[string]days{}
-	var b []byte
-	for batches(&b) {
-		err := readPartials(b, func(key string, d days) {
+	for _, b := range batches {
+		err := readPartials(b.Data, func(key string, d days) {
 			if cur, ok := merged[key]; ok {
 				cur.merge(d)
 			} else {
@@ -106,7 +142,7 @@ func mergeBucket(batches func(*[]byte) bool) (map[string]days, error) {
 			}
 		})
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", b.Path, err)
 		}
 	}
 	return merged, nil
@@ -157,10 +193,10 @@ func readPartials(b []byte, each func(key string, d days)) error {
 var errBadPartials = errors.New("portrait: corrupt batch of partial accumulators")
 
 func init() {
-	register.DoFn3x0[string, days, func(int, []byte)](&batchPartialsFn{})
-	register.DoFn5x1[context.Context, int, func(*[]byte) bool, func(string, days), func(string), error](&holdBatchesFn{})
-	register.Function3x1(mergeBatches)
+	register.DoFn4x1[context.Context, string, days, func(int, string), error](&spillPartialsFn{})
+	register.DoFn5x1[context.Context, int, func(*string) bool, func(string, days), func(string), error](&holdBatchesFn{})
+	register.Function4x1(mergeGroup)
 	register.Emitter1[string]()
-	register.Emitter2[int, []byte]()
-	register.Iter1[[]byte]()
+	register.Emitter2[int, string]()
+	register.Iter1[string]()
 }

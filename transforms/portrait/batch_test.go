@@ -15,16 +15,19 @@ import (
 )
 
 // TestMergeBatchesAsMerge sends partials of three persons, the rich person's facts spread at random
-// over six bundles and two days, through the batches: each person's merge is byte for byte the
-// merge of its partials one by one.
+// over six bundles and two days, through the spilled batches: each person's merge, emitted and held,
+// is byte for byte the merge of its partials one by one, and mergeGroup gives the same.
 func TestMergeBatchesAsMerge(t *testing.T) {
 	e := testEnv(t)
 	facts, _ := richFacts()
 	rng := rand.New(rand.NewPCG(5, 6))
 	want := map[string]days{}
-	var batches [][]byte
+	ctx := context.Background()
+	dir := t.TempDir()
+	groups := map[int][]string{}
 	for range 6 {
-		var batch []byte
+		f := &spillPartialsFn{Dir: dir}
+		spilled := func(g int, path string) { groups[g] = append(groups[g], path) }
 		for _, key := range []string{"P1", "P2", "P3"} {
 			d := newDays(2)
 			for _, f := range facts {
@@ -32,40 +35,39 @@ func TestMergeBatchesAsMerge(t *testing.T) {
 					f(d.acc[rng.IntN(2)], e)
 				}
 			}
-			batch = appendPartial(batch, key, d)
 			if cur, ok := want[key]; ok {
-				cur.merge(d)
+				cur.merge(copyDays(t, d))
 			} else {
 				want[key] = copyDays(t, d)
 			}
+			if err := f.ProcessElement(ctx, key, d, spilled); err != nil {
+				t.Fatal(err)
+			}
 		}
-		batches = append(batches, batch)
-	}
-	next := 0
-	iter := func(b *[]byte) bool {
-		if next == len(batches) {
-			return false
+		if err := f.FinishBundle(ctx, spilled); err != nil {
+			t.Fatal(err)
 		}
-		*b, next = batches[next], next+1
-		return true
 	}
-	got, held := map[string]days{}, map[string]days{}
+	got, held, again := map[string]days{}, map[string]days{}, map[string]days{}
 	f := &holdBatchesFn{Dir: t.TempDir()}
 	var paths []string
-	ctx := context.Background()
-	if err := f.ProcessElement(ctx, 7, iter, func(key string, d days) { got[key] = d }, func(p string) { paths = append(paths, p) }); err != nil {
-		t.Fatal(err)
+	for g, files := range groups {
+		if err := f.ProcessElement(ctx, g, iterOf(files), func(key string, d days) { got[key] = d }, func(p string) { paths = append(paths, p) }); err != nil {
+			t.Fatal(err)
+		}
+		if err := mergeGroup(ctx, g, iterOf(files), func(key string, d days) { again[key] = d }); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if len(paths) != 1 {
-		t.Fatalf("held files %v, want one", paths)
+	for _, path := range paths {
+		if err := eachHeld(ctx, path, func(id string, d days) error {
+			held[id] = d
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := eachHeld(ctx, paths[0], func(id string, d days) error {
-		held[id] = d
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	for name, m := range map[string]map[string]days{"emitted": got, "held": held} {
+	for name, m := range map[string]map[string]days{"emitted": got, "held": held, "mergeGroup's": again} {
 		if len(m) != len(want) {
 			t.Fatalf("%s %d keys, want %d", name, len(m), len(want))
 		}
@@ -73,6 +75,33 @@ func TestMergeBatchesAsMerge(t *testing.T) {
 			if !bytes.Equal(encodeDays(m[key]), encodeDays(d)) {
 				t.Errorf("%s %s: merged batches differ from merging the partials one by one", name, key)
 			}
+		}
+	}
+}
+
+// TestCorruptPartialsFail checks that a spilled file of partials cut short fails naming it.
+func TestCorruptPartialsFail(t *testing.T) {
+	ctx := context.Background()
+	f := &spillPartialsFn{Dir: t.TempDir()}
+	var files []string
+	spilled := func(_ int, path string) { files = append(files, path) }
+	if err := f.ProcessElement(ctx, "P1", newDays(2), spilled); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.FinishBundle(ctx, spilled); err != nil || len(files) != 1 {
+		t.Fatalf("spilled %v (%v), want one file", files, err)
+	}
+	whole, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cut := range []int{len(whole) - 1, 2} {
+		if err := os.WriteFile(files[0], whole[:cut], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		err := mergeGroup(ctx, 0, iterOf(files), func(string, days) {})
+		if err == nil || !strings.Contains(err.Error(), files[0]) {
+			t.Errorf("%d of %d bytes: error %v, want one naming %s", cut, len(whole), err, files[0])
 		}
 	}
 }

@@ -4,9 +4,10 @@
 //
 // Each fact finds its person through the identity map, a side input built once per worker process
 // into a Go map, and is added to a partial accumulator (Acc) per person held for the bundle; the
-// partials are merged per person (mergePartials: in byte batches per bundle and hash bucket), so
-// the shuffle carries one partial per person, kind of fact and bundle, never one per fact when a
-// bundle holds several facts of a person. The plentiful facts, events and touches, are first
+// partials are merged per person (mergePartials: in byte batches per bundle and hash bucket, written
+// to files in the run's temporary folder so that only the files' names cross the shuffle), so the
+// shuffle carries one partial per person, kind of fact and bundle, never one per fact when a bundle
+// holds several facts of a person. The plentiful facts, events and touches, are first
 // gathered into partials per identifier (gatherFn) where they are read, since the identity map
 // does not exist yet; only those partials wait for the resolve stage, so no runner holds tonight's
 // clickstream until the persons are known. A small global combine of per-buyer figures gives the
@@ -61,6 +62,7 @@ import (
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/quality"
+	"github.com/shopportraits/portraits/transforms/sink"
 )
 
 // Inputs are the portrait stage's inputs. Every collection may be empty; a zero (unset) one is
@@ -74,9 +76,11 @@ type Inputs struct {
 	// Cleaned rows: schemas.User, Order, OrderItem, Product, Event, Touch, VendorProfile, Review,
 	// Ticket and SitePost. Products are a side input (SKU → category, brand, list price).
 	Users, Orders, OrderItems, Products, Events, Touches, Vendor, Reviews, Tickets, Posts beam.PCollection
-	// TempDir is a folder of the run's temporary files (a local path or gs://), where the merged
-	// accumulators wait in files for the model cards (see Output.Today); required. The files hold
-	// no raw personal data but are the run's own: the sink removes the folder with the run's.
+	// TempDir is a folder of the run's temporary files (a local path or gs://), where the partial
+	// accumulators cross the shuffles and the merged ones wait in files for the model cards (see
+	// Output.Today); required. The files hold no phones, e-mails or names (the gathered partials are
+	// keyed by account, device and anonymous ids) and are the run's own: the sink removes the folder
+	// with the run's.
 	TempDir string
 }
 
@@ -169,7 +173,7 @@ func Build(s beam.Scope, in Inputs, cfg Config, alsoAsOf ...string) Output {
 	for _, f := range facts {
 		var p, c beam.PCollection
 		if gathered[f.kind] {
-			p, c = gather(s.Scope(f.kind), f.kind, cfgs, token, f.rows, in.Identity, products)
+			p, c = gather(s.Scope(f.kind), f.kind, cfgs, token, sink.Join(in.TempDir, "gathered-"+f.kind), f.rows, in.Identity, products)
 		} else {
 			side := noText
 			if isText[f.kind] {
