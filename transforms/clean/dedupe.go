@@ -130,12 +130,14 @@ type claimsFn struct {
 	Files []string
 	Dir   string
 
-	ranks   fileRanks
-	batches batch.Batches
-	spill   spill.Writer
+	ranks fileRanks
+	spill *spill.Writer
 }
 
-func (f *claimsFn) Setup() { f.ranks = newFileRanks(f.Files) }
+func (f *claimsFn) Setup() {
+	f.ranks = newFileRanks(f.Files)
+	f.spill = spill.NewWriter(f.Dir, "claims")
+}
 
 func (f *claimsFn) ProcessElement(ctx context.Context, key string, row beam.X, emit func(int, string)) error {
 	c, err := f.ranks.claimOf(row)
@@ -143,20 +145,14 @@ func (f *claimsFn) ProcessElement(ctx context.Context, key string, row beam.X, e
 		return err
 	}
 	h := hashKey(key)
-	f.batches.Add(int(h.Lo%batch.Buckets), func(b []byte) []byte { return appendClaim(b, h, c) }, f.spill.Add)
-	if f.spill.Full() {
-		return f.flush(ctx, emit)
+	if err := f.spill.Add(ctx, int(h.Lo%batch.Buckets), func(b []byte) []byte { return appendClaim(b, h, c) }, emit); err != nil {
+		return fmt.Errorf("clean: spilling claims: %w", err)
 	}
 	return nil
 }
 
 func (f *claimsFn) FinishBundle(ctx context.Context, emit func(int, string)) error {
-	f.batches.Flush(f.spill.Add)
-	return f.flush(ctx, emit)
-}
-
-func (f *claimsFn) flush(ctx context.Context, emit func(int, string)) error {
-	if err := f.spill.Flush(ctx, f.Dir, "claims", emit); err != nil {
+	if err := f.spill.Finish(ctx, emit); err != nil {
 		return fmt.Errorf("clean: spilling claims: %w", err)
 	}
 	return nil

@@ -47,25 +47,20 @@ func spillPartials(s beam.Scope, dir string, partials ...beam.PCollection) beam.
 type spillPartialsFn struct {
 	Dir string
 
-	batches batch.Batches
-	spill   spill.Writer
+	spill *spill.Writer
 }
 
+func (f *spillPartialsFn) Setup() { f.spill = spill.NewWriter(f.Dir, "partials") }
+
 func (f *spillPartialsFn) ProcessElement(ctx context.Context, key string, d days, emit func(int, string)) error {
-	f.batches.Add(batch.Bucket(key), func(b []byte) []byte { return appendPartial(b, key, d) }, f.spill.Add)
-	if f.spill.Full() {
-		return f.flush(ctx, emit)
+	if err := f.spill.Add(ctx, batch.Bucket(key), func(b []byte) []byte { return appendPartial(b, key, d) }, emit); err != nil {
+		return fmt.Errorf("portrait: spilling partial accumulators: %w", err)
 	}
 	return nil
 }
 
 func (f *spillPartialsFn) FinishBundle(ctx context.Context, emit func(int, string)) error {
-	f.batches.Flush(f.spill.Add)
-	return f.flush(ctx, emit)
-}
-
-func (f *spillPartialsFn) flush(ctx context.Context, emit func(int, string)) error {
-	if err := f.spill.Flush(ctx, f.Dir, "partials", emit); err != nil {
+	if err := f.spill.Finish(ctx, emit); err != nil {
 		return fmt.Errorf("portrait: spilling partial accumulators: %w", err)
 	}
 	return nil
@@ -73,20 +68,12 @@ func (f *spillPartialsFn) flush(ctx context.Context, emit func(int, string)) err
 
 // mergeGroup merges the partials of one group's files, a bucket at a time, and emits one per key.
 func mergeGroup(ctx context.Context, _ int, paths func(*string) bool, emit func(string, days)) error {
-	buckets, err := spill.Read(ctx, paths)
-	if err != nil {
-		return fmt.Errorf("portrait: partial accumulators: %w", err)
-	}
-	for _, batches := range buckets {
-		merged, err := mergeBucket(batches)
-		if err != nil {
-			return err
-		}
+	return eachBucket(ctx, paths, func(_ int, merged map[string]days) error {
 		for key, d := range merged {
 			emit(key, d)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // holdBatchesFn merges the partials of one group's files a bucket at a time, emits one accumulator
@@ -103,6 +90,24 @@ func (f *holdBatchesFn) Setup() error {
 }
 
 func (f *holdBatchesFn) ProcessElement(ctx context.Context, _ int, paths func(*string) bool, emit func(string, days), hold func(string)) error {
+	return eachBucket(ctx, paths, func(bucket int, merged map[string]days) error {
+		var held []byte
+		for key, d := range merged {
+			emit(key, d)
+			held = appendPartial(held, key, d)
+		}
+		path := sink.Join(f.Dir, fmt.Sprintf("b%03d-%s.accs", bucket, uuid.NewString()))
+		if err := sink.WriteBytes(ctx, path, held); err != nil {
+			return fmt.Errorf("portrait: holding accumulators: %w", err)
+		}
+		hold(path)
+		return nil
+	})
+}
+
+// eachBucket reads one group's spilled files and calls each with every bucket that holds partials,
+// merged one accumulator per key; it stops at the first error.
+func eachBucket(ctx context.Context, paths func(*string) bool, each func(bucket int, merged map[string]days) error) error {
 	buckets, err := spill.Read(ctx, paths)
 	if err != nil {
 		return fmt.Errorf("portrait: partial accumulators: %w", err)
@@ -115,16 +120,9 @@ func (f *holdBatchesFn) ProcessElement(ctx context.Context, _ int, paths func(*s
 		if err != nil {
 			return err
 		}
-		var held []byte
-		for key, d := range merged {
-			emit(key, d)
-			held = appendPartial(held, key, d)
+		if err := each(bucket, merged); err != nil {
+			return err
 		}
-		path := sink.Join(f.Dir, fmt.Sprintf("b%03d-%s.accs", bucket, uuid.NewString()))
-		if err := sink.WriteBytes(ctx, path, held); err != nil {
-			return fmt.Errorf("portrait: holding accumulators: %w", err)
-		}
-		hold(path)
 	}
 	return nil
 }

@@ -27,6 +27,7 @@ func TestMergeBatchesAsMerge(t *testing.T) {
 	groups := map[int][]string{}
 	for range 6 {
 		f := &spillPartialsFn{Dir: dir}
+		f.Setup()
 		spilled := func(g int, path string) { groups[g] = append(groups[g], path) }
 		for _, key := range []string{"P1", "P2", "P3"} {
 			d := newDays(2)
@@ -83,6 +84,7 @@ func TestMergeBatchesAsMerge(t *testing.T) {
 func TestCorruptPartialsFail(t *testing.T) {
 	ctx := context.Background()
 	f := &spillPartialsFn{Dir: t.TempDir()}
+	f.Setup()
 	var files []string
 	spilled := func(_ int, path string) { files = append(files, path) }
 	if err := f.ProcessElement(ctx, "P1", newDays(2), spilled); err != nil {

@@ -30,35 +30,53 @@ import (
 // on disk, 140 MB a group).
 const Groups = 32
 
-// MaxBytes is how many bytes of batches a Writer buffers before its owner should Flush it.
+// MaxBytes is how many bytes of batches a Writer buffers before it writes them.
 const MaxBytes = 32 << 20
 
-// Writer buffers a bundle's batches per group of buckets and writes them as files. The zero value
-// is ready to use.
+// Writer batches a bundle's records per bucket (package batch) and writes the batches to files
+// under its folder, a file per group of buckets each time MaxBytes are buffered and at the bundle's
+// end, emitting each file's name keyed by its group.
 type Writer struct {
-	groups [Groups][]byte
-	size   int
+	dir, suffix string
+	batches     batch.Batches
+	groups      [Groups][]byte
+	size        int
 }
 
-// Add appends bucket's batch b to its group's buffer; its signature is batch.Batches' emitter's.
-func (w *Writer) Add(bucket int, b []byte) {
+// NewWriter returns a Writer of files under dir named gNN-UUID.SUFFIX.
+func NewWriter(dir, suffix string) *Writer { return &Writer{dir: dir, suffix: suffix} }
+
+// Add appends a record to bucket b with enc, which appends the record's encoding to its argument,
+// and writes the files once MaxBytes are buffered.
+func (w *Writer) Add(ctx context.Context, b int, enc func([]byte) []byte, emit func(int, string)) error {
+	w.batches.Add(b, enc, w.section)
+	if w.size >= MaxBytes {
+		return w.flush(ctx, emit)
+	}
+	return nil
+}
+
+// Finish writes what is buffered; a DoFn calls it at the end of each bundle.
+func (w *Writer) Finish(ctx context.Context, emit func(int, string)) error {
+	w.batches.Flush(w.section)
+	return w.flush(ctx, emit)
+}
+
+// section appends a bucket's batch to its group's buffer as (bucket, batch).
+func (w *Writer) section(bucket int, b []byte) {
 	g := &w.groups[bucket%Groups]
 	n := len(*g)
 	*g = batch.AppendBytes(binary.AppendUvarint(*g, uint64(bucket)), b)
 	w.size += len(*g) - n
 }
 
-// Full reports whether the buffers hold MaxBytes or more.
-func (w *Writer) Full() bool { return w.size >= MaxBytes }
-
-// Flush writes every group's buffer that holds a batch to a new file under dir, named
-// gNN-UUID.SUFFIX, and emits the file's name keyed by its group.
-func (w *Writer) Flush(ctx context.Context, dir, suffix string, emit func(int, string)) error {
+// flush writes every group's buffer that holds a batch to a new file and emits its name.
+func (w *Writer) flush(ctx context.Context, emit func(int, string)) error {
 	for g, data := range w.groups {
 		if len(data) == 0 {
 			continue
 		}
-		path := sink.Join(dir, fmt.Sprintf("g%02d-%s.%s", g, uuid.NewString(), suffix))
+		path := sink.Join(w.dir, fmt.Sprintf("g%02d-%s.%s", g, uuid.NewString(), w.suffix))
 		if err := sink.WriteBytes(ctx, path, data); err != nil {
 			return fmt.Errorf("spill: %w", err)
 		}

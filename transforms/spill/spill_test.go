@@ -12,23 +12,24 @@ import (
 	"github.com/shopportraits/portraits/transforms/batch"
 )
 
-// TestRoundTrip spills batches of every bucket in two flushes and reads each group back: every
+// TestRoundTrip spills batches of every bucket in two bundles and reads each group back: every
 // batch comes back under its bucket, in the order written, and each group's files hold only its
 // own buckets.
 func TestRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	var w Writer
+	w := NewWriter(t.TempDir(), "test")
 	groups := map[int][]string{}
 	emit := func(g int, path string) { groups[g] = append(groups[g], path) }
 	want := map[int][][]byte{}
-	for flush := range 2 {
+	for bundle := range 2 {
 		for b := range batch.Buckets {
-			data := []byte(fmt.Sprintf("flush %d bucket %d", flush, b))
-			w.Add(b, data)
+			data := []byte(fmt.Sprintf("bundle %d bucket %d", bundle, b))
+			if err := w.Add(ctx, b, func(p []byte) []byte { return append(p, data...) }, emit); err != nil {
+				t.Fatal(err)
+			}
 			want[b] = append(want[b], data)
 		}
-		if err := w.Flush(ctx, dir, "test", emit); err != nil {
+		if err := w.Finish(ctx, emit); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -37,7 +38,7 @@ func TestRoundTrip(t *testing.T) {
 	}
 	for g, files := range groups {
 		if len(files) != 2 {
-			t.Fatalf("group %d: %d files, want one a flush", g, len(files))
+			t.Fatalf("group %d: %d files, want one a bundle", g, len(files))
 		}
 		buckets, err := Read(ctx, iterOf(files))
 		if err != nil {
@@ -62,24 +63,30 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-// TestFull checks that a Writer says it is full once it buffers MaxBytes, and empty after a Flush.
-func TestFull(t *testing.T) {
-	var w Writer
+// TestWritesWhenFull checks that a Writer writes nothing until it buffers MaxBytes, then writes,
+// and that Finish writes the rest.
+func TestWritesWhenFull(t *testing.T) {
+	ctx := context.Background()
+	w := NewWriter(t.TempDir(), "test")
+	written := 0
+	emit := func(int, string) { written++ }
 	chunk := make([]byte, 1<<20)
 	for range MaxBytes / len(chunk) {
-		if w.Full() {
-			t.Fatal("full before MaxBytes")
+		if written > 0 {
+			t.Fatal("wrote before MaxBytes")
 		}
-		w.Add(3, chunk)
+		if err := w.Add(ctx, 3, func(p []byte) []byte { return append(p, chunk...) }, emit); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if !w.Full() {
-		t.Fatal("not full at MaxBytes")
+	if written != 1 {
+		t.Fatalf("%d files at MaxBytes, want one (a single group)", written)
 	}
-	if err := w.Flush(context.Background(), t.TempDir(), "test", func(int, string) {}); err != nil {
+	if err := w.Add(ctx, 3, func(p []byte) []byte { return append(p, 1) }, emit); err != nil {
 		t.Fatal(err)
 	}
-	if w.Full() {
-		t.Fatal("full after a flush")
+	if err := w.Finish(ctx, emit); err != nil || written != 2 {
+		t.Fatalf("%d files after Finish (%v), want the rest in a second", written, err)
 	}
 }
 
@@ -87,10 +94,13 @@ func TestFull(t *testing.T) {
 // and its name, and that a missing file fails naming it.
 func TestCorrupt(t *testing.T) {
 	ctx := context.Background()
-	var w Writer
+	w := NewWriter(t.TempDir(), "test")
 	var path string
-	w.Add(1, []byte("some batch"))
-	if err := w.Flush(ctx, t.TempDir(), "test", func(_ int, p string) { path = p }); err != nil {
+	keep := func(_ int, p string) { path = p }
+	if err := w.Add(ctx, 1, func(p []byte) []byte { return append(p, "some batch"...) }, keep); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Finish(ctx, keep); err != nil {
 		t.Fatal(err)
 	}
 	whole, err := os.ReadFile(path)
