@@ -15,6 +15,7 @@ import (
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/batch"
 	"github.com/shopportraits/portraits/transforms/quality"
+	"github.com/shopportraits/portraits/transforms/settle"
 	"github.com/shopportraits/portraits/transforms/sink"
 	"github.com/shopportraits/portraits/transforms/spill"
 )
@@ -249,7 +250,7 @@ func (f *winnersFn) ProcessElement(ctx context.Context, _ int, paths func(*strin
 // winners made by Claims over the same rows, and returns the rows alone.
 func KeepLatest(s beam.Scope, source string, rows, winners beam.PCollection, files []string) beam.PCollection {
 	s = s.Scope("clean.KeepLatest." + source)
-	return beam.ParDo(s, &keepFn{Files: files}, rows, beam.SideInput{Input: winners})
+	return beam.ParDo(s, &keepFn{Files: files}, rows, beam.SideInput{Input: settle.Whole(s, winners)})
 }
 
 // keepFn keeps a row unless its key has a winner and the row's claim is not it. It takes the

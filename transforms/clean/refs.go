@@ -10,6 +10,7 @@ import (
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/ingest"
 	"github.com/shopportraits/portraits/transforms/quality"
+	"github.com/shopportraits/portraits/transforms/settle"
 )
 
 // RefsStage is the name of the reference-check stage in rejects and quality counts.
@@ -21,7 +22,7 @@ const RefsStage = "refs"
 // takes about 1 GiB).
 func CheckRefs(s beam.Scope, source string, rows, testUsers, skus beam.PCollection, checkSKUs bool) (kept, rejects, counts beam.PCollection) {
 	s = s.Scope("clean.CheckRefs." + source)
-	return beam.ParDo3(s, &refsFn{Source: source, CheckSKUs: checkSKUs}, rows, beam.SideInput{Input: testUsers}, beam.SideInput{Input: skus})
+	return beam.ParDo3(s, &refsFn{Source: source, CheckSKUs: checkSKUs}, rows, beam.SideInput{Input: settle.Whole(s, testUsers)}, beam.SideInput{Input: settle.Whole(s, skus)})
 }
 
 // CheckOrderItems drops order lines whose order is not among the cleaned orders (orphan_item) or, when
@@ -32,7 +33,7 @@ func CheckOrderItems(s beam.Scope, source string, items, orderIDs, skus beam.PCo
 	keyed := beam.ParDo(s, orderItemKey, items)
 	orders := beam.ParDo(s, orderIDKey, orderIDs)
 	joined := beam.CoGroupByKey(s, keyed, orders)
-	return beam.ParDo3(s, &orderItemsFn{Source: source, CheckSKUs: checkSKUs}, joined, beam.SideInput{Input: skus})
+	return beam.ParDo3(s, &orderItemsFn{Source: source, CheckSKUs: checkSKUs}, joined, beam.SideInput{Input: settle.Whole(s, skus)})
 }
 
 func orderItemKey(i schemas.OrderItem) (string, schemas.OrderItem) { return i.OrderID, i }

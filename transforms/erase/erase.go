@@ -11,6 +11,7 @@ import (
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/resolve"
+	"github.com/shopportraits/portraits/transforms/settle"
 )
 
 // Stage is the name of the erasure stage in quality counts: per source, records in = out + erased
@@ -32,7 +33,7 @@ type Erased struct {
 func Find(s beam.Scope, hashes []string, links, identity beam.PCollection) Erased {
 	s = s.Scope("erase.Find")
 	persons := filter.Distinct(s, beam.ParDo(s, &requestedFn{Hashes: hashes}, links))
-	keys := beam.ParDo(s, &keysOfFn{}, identity, beam.SideInput{Input: persons})
+	keys := beam.ParDo(s, &keysOfFn{}, identity, beam.SideInput{Input: settle.Whole(s, persons)})
 	return Erased{Persons: persons, Keys: keys}
 }
 
@@ -93,13 +94,13 @@ func set(iter func(*string) bool) map[string]bool {
 // dropped (the order ids, for an orders source), for Lines.
 func Rows(s beam.Scope, source string, rows beam.PCollection, e Erased) (kept, counts, dropped beam.PCollection) {
 	s = s.Scope("erase.Rows." + source)
-	return beam.ParDo3(s, &rowsFn{Source: source}, rows, beam.SideInput{Input: e.Keys})
+	return beam.ParDo3(s, &rowsFn{Source: source}, rows, beam.SideInput{Input: settle.Whole(s, e.Keys)})
 }
 
 // Lines drops the order lines of dropped orders (see Rows), and counts them.
 func Lines(s beam.Scope, source string, items, droppedOrders beam.PCollection) (kept, counts beam.PCollection) {
 	s = s.Scope("erase.Lines." + source)
-	kept, counts, _ = beam.ParDo3(s, &rowsFn{Source: source, ByOrder: true}, items, beam.SideInput{Input: droppedOrders})
+	kept, counts, _ = beam.ParDo3(s, &rowsFn{Source: source, ByOrder: true}, items, beam.SideInput{Input: settle.Whole(s, droppedOrders)})
 	return kept, counts
 }
 
@@ -149,7 +150,7 @@ func (f *rowsFn) FinishBundle(ctx context.Context, _ func(*string) bool, _ func(
 // schemas structs whose string field (PersonID, NewPersonID ...) names the person.
 func ByPerson(s beam.Scope, table, field string, rows beam.PCollection, e Erased) beam.PCollection {
 	s = s.Scope("erase.ByPerson." + table)
-	return beam.ParDo(s, &byPersonFn{Field: field}, rows, beam.SideInput{Input: e.Persons})
+	return beam.ParDo(s, &byPersonFn{Field: field}, rows, beam.SideInput{Input: settle.Whole(s, e.Persons)})
 }
 
 type byPersonFn struct {

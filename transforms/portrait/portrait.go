@@ -62,6 +62,7 @@ import (
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/quality"
+	"github.com/shopportraits/portraits/transforms/settle"
 	"github.com/shopportraits/portraits/transforms/sink"
 )
 
@@ -116,7 +117,7 @@ func (o Output) Today(s beam.Scope, after ...beam.PCollection) beam.PCollection 
 	for _, c := range after {
 		gates = append(gates, beam.ParDo(s, nothing, c))
 	}
-	return beam.ParDo(s, &todayFn{Cfgs: o.cfgs}, o.held, beam.SideInput{Input: o.cards}, beam.SideInput{Input: beam.Flatten(s, gates...)})
+	return beam.ParDo(s, &todayFn{Cfgs: o.cfgs}, o.held, beam.SideInput{Input: o.cards}, beam.SideInput{Input: settle.Whole(s, beam.Flatten(s, gates...))})
 }
 
 // nothing turns a collection into an empty one that is complete when the collection is: a gate.
@@ -150,7 +151,9 @@ func Build(s beam.Scope, in Inputs, cfg Config, alsoAsOf ...string) Output {
 	}
 	token := rand.Text() // names this pipeline's shared side-input values (shared.go)
 
-	products := orEmpty[schemas.Product](s, in.Products)
+	// Side inputs of steps whose main input comes from a shuffle are settled (package settle).
+	products := settle.Whole(s, orEmpty[schemas.Product](s, in.Products))
+	identity := settle.Whole(s, in.Identity)
 	reviews := orEmpty[schemas.Review](s, in.Reviews)
 	rated := beam.ParDo(s, ratedReview, reviews)
 	text := beam.ParDo(s, &trainFn{Rules: cfgs[0].Rules.Sentiment}, beam.Impulse(s), beam.SideInput{Input: rated})
@@ -173,14 +176,14 @@ func Build(s beam.Scope, in Inputs, cfg Config, alsoAsOf ...string) Output {
 	for _, f := range facts {
 		var p, c beam.PCollection
 		if gathered[f.kind] {
-			p, c = gather(s.Scope(f.kind), f.kind, cfgs, token, sink.Join(in.TempDir, "gathered-"+f.kind), f.rows, in.Identity, products)
+			p, c = gather(s.Scope(f.kind), f.kind, cfgs, token, sink.Join(in.TempDir, "gathered-"+f.kind), f.rows, identity, products)
 		} else {
 			side := noText
 			if isText[f.kind] {
 				side = text
 			}
 			p, c = beam.ParDo2(s.Scope(f.kind), &attributeFn{Kind: f.kind, Cfgs: cfgs, Token: token}, f.rows,
-				beam.SideInput{Input: in.Identity}, beam.SideInput{Input: products}, beam.SideInput{Input: side})
+				beam.SideInput{Input: identity}, beam.SideInput{Input: products}, beam.SideInput{Input: side})
 		}
 		partials, tallies = append(partials, p), append(tallies, c)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/shopportraits/portraits/transforms/clean"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/resolve/linkage"
+	"github.com/shopportraits/portraits/transforms/settle"
 )
 
 // Match links weak records to accounts with three Fellegi-Sunter models: tickets that name no
@@ -45,7 +46,7 @@ func Match(s beam.Scope, users, tickets, posts beam.PCollection, cfg MatchConfig
 	sample := sampleOf(s, weak, selves, accounts)
 	fitting := beam.ParDo(s, fitCandidates, beam.Impulse(s), beam.SideInput{Input: sample})
 	weakKeys := beam.ParDo(s, blockKeys, beam.Flatten(s, weak, fitting))
-	blocked := beam.Flatten(s, beam.ParDo(s, &accountBlocksFn{}, accounts, beam.SideInput{Input: weakKeys}),
+	blocked := beam.Flatten(s, beam.ParDo(s, &accountBlocksFn{}, accounts, beam.SideInput{Input: settle.Whole(s, weakKeys)}),
 		beam.ParDo(s, candidateBlocks, weak), beam.ParDo(s, candidateBlocks, fitting), beam.ParDo(s, candidateBlocks, selves))
 	pairs, compared := beam.ParDo2(s, &compareFn{MaxBlock: cfg.MaxBlock, MaxAccountBlock: cfg.MaxAccountBlock}, beam.GroupByKey(s, blocked))
 	byWeak := beam.GroupByKey(s, pairs)

@@ -31,6 +31,7 @@ import (
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/clean"
 	"github.com/shopportraits/portraits/transforms/quality"
+	"github.com/shopportraits/portraits/transforms/settle"
 )
 
 // Inputs are what the resolve stage reads.
@@ -81,13 +82,13 @@ func Resolve(s beam.Scope, in Inputs, cfg Config, opt Options) Outputs {
 	members, accountEdges, msgs, rcounts := beam.ParDo4(s, &representFn{Config: cfg}, nodes)
 	partnerEdges := beam.ParDo(s, partnerEdgesFn, beam.GroupByKey(s, msgs))
 	labels := Components(s, beam.Flatten(s, accountEdges, partnerEdges), cfg.Rounds)
-	rooted := beam.ParDo(s, &rootFn{}, members, beam.SideInput{Input: labels})
+	rooted := beam.ParDo(s, &rootFn{}, members, beam.SideInput{Input: settle.Whole(s, labels)})
 
 	memberParts, parts, acounts := beam.ParDo3(s, &assembleFn{MaxAccounts: cfg.MaxAccountsPerPerson}, beam.GroupByKey(s, rooted))
 	owned := beam.ParDo(s, ownerFn, beam.GroupByKey(s, beam.ParDo(s, claimsFn, parts)))
 	assigned, persons, history, icounts := beam.ParDo4(s, &assignFn{Date: opt.Date, Salt: opt.Salt},
-		beam.CoGroupByKey(s, beam.ParDo(s, keyPart, parts), owned), beam.SideInput{Input: in.PreviousPersons})
-	identity, rows := beam.ParDo2(s, &identityFn{}, memberParts, beam.SideInput{Input: assigned})
+		beam.CoGroupByKey(s, beam.ParDo(s, keyPart, parts), owned), beam.SideInput{Input: settle.Whole(s, in.PreviousPersons)})
+	identity, rows := beam.ParDo2(s, &identityFn{}, memberParts, beam.SideInput{Input: settle.Whole(s, assigned)})
 	counts = append(counts, rcounts, acounts, icounts)
 	return Outputs{Identity: identity, IdentityMap: rows, Persons: persons, MergeHistory: history, Counts: quality.Flatten(s, counts...)}
 }

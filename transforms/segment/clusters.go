@@ -14,6 +14,7 @@ import (
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/segment/kmeans"
+	"github.com/shopportraits/portraits/transforms/settle"
 )
 
 // sampled is one person's model features in the training sample.
@@ -175,7 +176,7 @@ func addProfiles(a, b profileAcc) profileAcc {
 // worker) and writes the cluster_profiles rows from the members' sums.
 func assignClusters(s beam.Scope, portraits, model beam.PCollection) (members, profiles beam.PCollection) {
 	s = s.Scope("clusters.Assign")
-	members, parts := beam.ParDo2(s, &assignFn{}, portraits, beam.SideInput{Input: model})
+	members, parts := beam.ParDo2(s, &assignFn{}, portraits, beam.SideInput{Input: settle.Whole(s, model)})
 	sums := beam.CombinePerKey(s, addProfiles, parts)
 	profiles = beam.ParDo(s, &profileFn{}, beam.Impulse(s), beam.SideInput{Input: model}, beam.SideInput{Input: sums})
 	return members, profiles

@@ -5,6 +5,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/settle"
 )
 
 // valueCutsOf cuts the value deciles of the portraits' buyers (orders > 0) by gmv_fen. The
@@ -16,7 +17,7 @@ func valueCutsOf(s beam.Scope, portraits beam.PCollection) beam.PCollection {
 
 // values puts every buyer in its value decile of cuts, and the top fifth in value_top_20pct.
 func values(s beam.Scope, portraits, cuts beam.PCollection) beam.PCollection {
-	return beam.ParDo(s.Scope("values"), &valueFn{}, portraits, beam.SideInput{Input: cuts})
+	return beam.ParDo(s.Scope("values"), &valueFn{}, portraits, beam.SideInput{Input: settle.Whole(s, cuts)})
 }
 
 func buyerGMV(p schemas.Portrait, emit func(int64)) {
