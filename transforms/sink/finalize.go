@@ -193,8 +193,23 @@ func RemoveTemp(ctx context.Context, cfg Config) error {
 		}
 		return nil
 	}
-	return removeGlob(ctx, Join(tmp, "*", "*", "*"))
+	// An object store has no folders to remove and its globs' * stops at a slash (gs:// as
+	// memfs://), so every depth the run writes at is listed: RUN/TABLE/FILE, and RUN/claims/SOURCE/FILE
+	// or RUN/portrait-accumulators/partials/FILE.
+	for depth := 3; depth <= maxTempDepth; depth++ {
+		glob := []string{tmp}
+		for range depth {
+			glob = append(glob, "*")
+		}
+		if err := removeGlob(ctx, Join(glob[0], glob[1:]...)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
+
+// maxTempDepth is the deepest a temporary file sits under _temporary/, with a level to spare.
+const maxTempDepth = 5
 
 func init() {
 	register.DoFn4x1[context.Context, []byte, func(*FileInfo) bool, func(*Extra) bool, error](&finalizeFn{})

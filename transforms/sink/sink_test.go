@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/memfs"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
@@ -141,5 +142,45 @@ func TestWriteFileFailure(t *testing.T) {
 	}
 	if got, err := os.ReadFile(path); err != nil || string(got) != "whole" {
 		t.Errorf("file holds %q (%v), want whole", got, err)
+	}
+}
+
+// TestRemoveTempObjectStore removes the temporary files of a run on a filesystem without folders
+// (Beam's memfs, whose globs stop at a slash as gs:// globs do), at every depth a run writes them,
+// and leaves the published tables alone.
+func TestRemoveTempObjectStore(t *testing.T) {
+	ctx := context.Background()
+	cfg := Config{Output: "memfs://remove-temp", Date: "2026-11-21", RunID: "r1"}
+	tmp := cfg.TempDir()
+	temps := []string{
+		Join(tmp, "_phases", "clean.json"),
+		Join(tmp, "events", "a.parquet"),
+		Join(tmp, "claims", "events", "c-00.bin"),
+		Join(tmp, "portrait-accumulators", "partials", "p-07.bin"),
+		Join(RunDir(cfg.Output, cfg.Date), "_temporary", "earlier-attempt", "portrait-accumulators", "gathered-events", "g.bin"),
+	}
+	kept := Join(RunDir(cfg.Output, cfg.Date), "events", "part-00000.parquet")
+	for _, f := range append(temps, kept) {
+		if err := WriteBytes(ctx, f, []byte("x")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := RemoveTemp(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	for depth := 1; depth <= 6; depth++ {
+		glob := []string{RunDir(cfg.Output, cfg.Date)}
+		for range depth {
+			glob = append(glob, "*")
+		}
+		files, err := List(ctx, Join(glob[0], glob[1:]...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		left = append(left, files...)
+	}
+	if len(left) != 1 || left[0] != kept {
+		t.Errorf("left after RemoveTemp: %v, want only %s", left, kept)
 	}
 }
