@@ -13,10 +13,12 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/clean"
 	"github.com/shopportraits/portraits/transforms/handover"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/resolve"
 	"github.com/shopportraits/portraits/transforms/runstats"
+	"github.com/shopportraits/portraits/transforms/sink"
 	"github.com/shopportraits/portraits/transforms/sources"
 )
 
@@ -49,6 +51,10 @@ func runPhased(ctx context.Context, j job, stdout io.Writer, done map[string]pha
 		return srcs, writeTable(s, dir, "counts-clean", "quality", quality.Summarise(s, counts...))
 	})
 	if err != nil {
+		return runstats.Report{}, err
+	}
+	// Deduplication's claims (4.5 GB at a million persons over 90 days) served the clean phase only.
+	if err := sink.RemoveDir(ctx, clean.ClaimsDir(dir)); err != nil {
 		return runstats.Report{}, err
 	}
 	if _, err := runPhase(ctx, r, "resolve", func(s beam.Scope) ([]sources.Source, error) {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopportraits/portraits/transforms/clean"
 	"github.com/shopportraits/portraits/transforms/sink"
 )
 
@@ -59,6 +60,9 @@ func TestResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	attempt := recordsOf(t, tmp, "clean.json")
+	if claims, _ := filepath.Glob(filepath.Join(clean.ClaimsDir(filepath.Join(tmp, attempt)), "*")); len(claims) > 0 {
+		t.Errorf("deduplication's claims outlived the clean phase: %v", claims)
+	}
 
 	o.Resume = true
 	t.Setenv("PORTRAITS_TEST_SALT", "another-salt")

@@ -120,9 +120,13 @@ type winner struct {
 // and counts are the stage's quality counts: per source, in = out + deduplicated.
 func Claims(s beam.Scope, source string, rows beam.PCollection, files []string, dir string) (winners, counts beam.PCollection) {
 	s = s.Scope("clean.Claims." + source)
-	spills := beam.ParDo(s, &claimsFn{Files: files, Dir: sink.Join(dir, "claims", source)}, rows)
+	spills := beam.ParDo(s, &claimsFn{Files: files, Dir: sink.Join(ClaimsDir(dir), source)}, rows)
 	return beam.ParDo2(s, &winnersFn{Source: source}, beam.GroupByKey(s, spills))
 }
+
+// ClaimsDir is where Claims writes under the run's temporary folder dir: nothing reads it once the
+// pipeline that made the claims has finished.
+func ClaimsDir(dir string) string { return sink.Join(dir, "claims") }
 
 // claimsFn appends each row's claim to its bucket's batch (package batch; the bucket is the key
 // hash's low half modulo batch.Buckets) and spills the batches to files under Dir (package spill):

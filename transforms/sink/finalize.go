@@ -186,18 +186,23 @@ func removeGlob(ctx context.Context, glob string) error {
 // RemoveTemp removes the date's temporary folder: this run's files and those a killed earlier
 // attempt left behind (two runs of one date at once are not supported: the later one wins).
 func RemoveTemp(ctx context.Context, cfg Config) error {
-	tmp := Join(RunDir(cfg.Output, cfg.Date), "_temporary")
-	if !strings.Contains(tmp, "://") {
-		if err := os.RemoveAll(tmp); err != nil {
-			return fmt.Errorf("sink: remove %s: %w", tmp, err)
+	return RemoveDir(ctx, Join(RunDir(cfg.Output, cfg.Date), "_temporary"))
+}
+
+// RemoveDir removes a folder of temporary files and everything under it, a local path or one of
+// Beam's filesystems (gs://).
+func RemoveDir(ctx context.Context, dir string) error {
+	if !strings.Contains(dir, "://") {
+		if err := os.RemoveAll(dir); err != nil {
+			return fmt.Errorf("sink: remove %s: %w", dir, err)
 		}
 		return nil
 	}
 	// An object store has no folders to remove and its globs' * stops at a slash (gs:// as
-	// memfs://), so every depth the run writes at is listed: RUN/TABLE/FILE, and RUN/claims/SOURCE/FILE
-	// or RUN/portrait-accumulators/partials/FILE.
-	for depth := 3; depth <= maxTempDepth; depth++ {
-		glob := []string{tmp}
+	// memfs://), so every depth a run writes at is listed: under _temporary/, RUN/TABLE/FILE, and
+	// RUN/claims/SOURCE/FILE or RUN/portrait-accumulators/partials/FILE.
+	for depth := 1; depth <= maxTempDepth; depth++ {
+		glob := []string{dir}
 		for range depth {
 			glob = append(glob, "*")
 		}
