@@ -53,6 +53,9 @@ func writeResult(w io.Writer, r result) error {
 			b.WriteString("phases (wall):")
 			for _, p := range run.Phases {
 				fmt.Fprintf(&b, " %s %s", p.Name, secs(p.Wall))
+				if p.Attempt > 0 {
+					fmt.Fprintf(&b, " (attempt %d)", p.Attempt)
+				}
 			}
 			b.WriteString("\n")
 		}
@@ -108,6 +111,11 @@ func writeRuns(b *strings.Builder, runs []run) {
 		}
 	}
 	b.WriteString("records/s: records read (ingest in, all sources) per second of wall time, start-up included\n")
+	for _, r := range runs {
+		if r.Resumed {
+			fmt.Fprintf(b, "%s: resumed; its wall time adds the phases earlier attempts ran (see phases), its CPU time, peak RSS and loads are the last attempt's\n", r.Runner)
+		}
+	}
 }
 
 func writeDecode(b *strings.Builder, rates []decodeRate, runs []run) {

@@ -5,9 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +20,8 @@ import (
 // The files bench.sh leaves in each runner's folder.
 const (
 	stdoutFile = "stdout.txt"
+	// attemptDir-N/ holds an earlier attempt's files, once bench.sh --resume started another.
+	attemptDir = "attempt"
 	stderrFile = "stderr.txt"
 	timeFile   = "time.txt" // /usr/bin/time -v report
 	loadFile   = "load.txt" // /proc/loadavg before and after the run, one line each
@@ -29,8 +34,12 @@ type run struct {
 	// Status is "ok", or how the run ended: "exit 1", "killed by signal 9".
 	Status string `json:"status"`
 	// Error is the run's last error line, for a failed run.
-	Error      string        `json:"error,omitempty"`
-	Wall       time.Duration `json:"wall_ns"`
+	Error string `json:"error,omitempty"`
+	// Wall is the run's wall time; for a resumed run, this attempt's plus the phases earlier
+	// attempts ran (their CPU time, memory and load are not in the run's other figures).
+	Wall time.Duration `json:"wall_ns"`
+	// Resumed tells that earlier attempts ran some of the run's phases.
+	Resumed    bool          `json:"resumed,omitempty"`
 	CPU        time.Duration `json:"cpu_ns"`
 	PeakRSS    int64         `json:"peak_rss_bytes"`
 	LoadBefore loadAvg       `json:"load_before"`
@@ -112,8 +121,14 @@ func readRun(ctx context.Context, dir, date string) (run, error) {
 	if r.Stages, err = readStages(filepath.Join(dir, stdoutFile)); err != nil {
 		return run{}, err
 	}
-	if r.Phases, err = readPhases(filepath.Join(dir, stdoutFile)); err != nil {
+	if r.Phases, err = readPhases(dir); err != nil {
 		return run{}, err
+	}
+	for _, p := range r.Phases {
+		if p.Attempt > 0 {
+			r.Wall += p.Wall
+			r.Resumed = true
+		}
 	}
 	r.Inputs, err = runInputs(ctx, filepath.Join(dir, outputDir), date)
 	switch {
@@ -170,28 +185,99 @@ func readStages(file string) (*runstats.Report, error) {
 type phase struct {
 	Name string        `json:"name"`
 	Wall time.Duration `json:"wall_ns"`
+	// Attempt is the earlier attempt (bench.sh --resume moved its files to attempt-N/) that ran
+	// the phase; 0 when this run did.
+	Attempt int `json:"attempt,omitempty"`
 }
 
-// phasePrefix starts the line a phased nightly prints when a phase ends.
-const phasePrefix = "phase "
+const (
+	// phasePrefix starts the line a phased nightly prints when a phase ends.
+	phasePrefix = "phase "
+	// resumedPhase is what a resumed nightly prints after "phase NAME: " for a phase an earlier
+	// attempt finished.
+	resumedPhase = "finished by an earlier attempt"
+)
 
-// readPhases reads the phase lines a run printed, in order.
-func readPhases(file string) ([]phase, error) {
+// readPhases reads the phase lines of the run in dir, in order. A phase an earlier attempt
+// finished takes its wall time from that attempt's output, the latest attempt-N/ that has it.
+func readPhases(dir string) ([]phase, error) {
+	file := filepath.Join(dir, stdoutFile)
+	lines, err := phaseLines(file)
+	if err != nil {
+		return nil, err
+	}
 	var phases []phase
+	for _, l := range lines {
+		if !l.resumed {
+			phases = append(phases, phase{Name: l.name, Wall: l.wall})
+			continue
+		}
+		p, err := earlierPhase(dir, l.name)
+		if err != nil {
+			return nil, fmt.Errorf("%s line %d: %w", file, l.n, err)
+		}
+		phases = append(phases, p)
+	}
+	return phases, nil
+}
+
+// phaseLine is one phase line of a run's output.
+type phaseLine struct {
+	n       int
+	name    string
+	wall    time.Duration
+	resumed bool
+}
+
+// phaseLines reads the phase lines of one output file.
+func phaseLines(file string) ([]phaseLine, error) {
+	var lines []phaseLine
 	err := scanLines(file, func(n int, line string) error {
 		rest, ok := strings.CutPrefix(line, phasePrefix)
 		if !ok {
 			return nil
 		}
 		name, took, ok := strings.Cut(rest, ": ")
+		if ok && strings.HasPrefix(took, resumedPhase) {
+			lines = append(lines, phaseLine{n: n, name: name, resumed: true})
+			return nil
+		}
 		d, err := time.ParseDuration(took)
 		if !ok || err != nil {
 			return fmt.Errorf("%s line %d: want \"phase NAME: DURATION\", got %q", file, n, line)
 		}
-		phases = append(phases, phase{Name: name, Wall: d})
+		lines = append(lines, phaseLine{n: n, name: name, wall: d})
 		return nil
 	})
-	return phases, err
+	return lines, err
+}
+
+// earlierPhase finds the wall time of a phase in the outputs of the earlier attempts kept in dir,
+// the latest first.
+func earlierPhase(dir, name string) (phase, error) {
+	attempts, err := filepath.Glob(filepath.Join(dir, attemptDir+"-*"))
+	if err != nil {
+		return phase{}, err
+	}
+	var ns []int
+	for _, a := range attempts {
+		if n, err := strconv.Atoi(strings.TrimPrefix(filepath.Base(a), attemptDir+"-")); err == nil {
+			ns = append(ns, n)
+		}
+	}
+	slices.Sort(ns)
+	for _, n := range slices.Backward(ns) {
+		lines, err := phaseLines(filepath.Join(dir, fmt.Sprintf("%s-%d", attemptDir, n), stdoutFile))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return phase{}, err
+		}
+		for _, l := range lines {
+			if l.name == name && !l.resumed {
+				return phase{Name: name, Wall: l.wall, Attempt: n}, nil
+			}
+		}
+	}
+	return phase{}, fmt.Errorf("phase %s was finished by an earlier attempt, but no %s-N/%s in %s says how long it took", name, attemptDir, stdoutFile, dir)
 }
 
 // scanLines calls each with every line of a file and its number, from 1, until each fails.

@@ -73,7 +73,7 @@ func TestReadRuns(t *testing.T) {
 	if !d.OK() || d.Error != "" || d.Stages == nil {
 		t.Fatalf("direct %+v, want ok with a stage table", d)
 	}
-	if want := []phase{{"clean", 4*time.Minute + 38236*time.Millisecond}, {"resolve", 9*time.Minute + 50*time.Second}}; !slices.Equal(d.Phases, want) {
+	if want := []phase{{Name: "clean", Wall: 4*time.Minute + 38236*time.Millisecond}, {Name: "resolve", Wall: 9*time.Minute + 50*time.Second}}; !slices.Equal(d.Phases, want) {
 		t.Errorf("direct phases %v, want %v", d.Phases, want)
 	}
 	if p.Phases != nil {
@@ -109,5 +109,41 @@ func TestReadRunErrors(t *testing.T) {
 	}
 	if _, err := readRuns(context.Background(), t.TempDir(), "2026-11-21"); err == nil || !strings.Contains(err.Error(), "no runner folder") {
 		t.Errorf("empty runs folder: got %v", err)
+	}
+}
+
+// TestResumedPhases: a resumed run's phases that earlier attempts finished take their wall times
+// from the latest attempt that ran them; one no attempt ran is an error naming the run's output.
+func TestResumedPhases(t *testing.T) {
+	root := t.TempDir()
+	dir := writeRunDir(t, root, "prism", map[string]string{timeFile: strings.Replace(killedReport, "Command terminated by signal 9\n", "", 1),
+		loadFile: "1 2 3 1/1 1\n4 5 6 1/1 1\n", stderrFile: "", stdoutFile: "nightly 2026-11-21: 415 files\nresuming attempt 2026-11-21-x\n" +
+			"phase clean: finished by an earlier attempt, its hand-over is read again\n" +
+			"phase resolve: finished by an earlier attempt, its hand-over is read again\nphase portraits: 1h2m13.8s\n"})
+	writeRunDir(t, dir, "attempt-1", map[string]string{stdoutFile: "phase clean: 34m28s\nphase resolve: 20m\n"})
+	writeRunDir(t, dir, "attempt-2", map[string]string{stdoutFile: "resuming attempt 2026-11-21-x\n" +
+		"phase clean: finished by an earlier attempt, its hand-over is read again\nphase resolve: 15m58s\n"})
+	got, err := readPhases(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []phase{{Name: "clean", Wall: 34*time.Minute + 28*time.Second, Attempt: 1}, {Name: "resolve", Wall: 15*time.Minute + 58*time.Second, Attempt: 2},
+		{Name: "portraits", Wall: time.Hour + 2*time.Minute + 13800*time.Millisecond}}
+	if !slices.Equal(got, want) {
+		t.Errorf("phases %v, want %v", got, want)
+	}
+	r, err := readRun(context.Background(), dir, "2026-11-21")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// This attempt's 7m4.88s (the time report's), and the two phases earlier attempts ran.
+	if w := 7*time.Minute + 4880*time.Millisecond + 34*time.Minute + 28*time.Second + 15*time.Minute + 58*time.Second; r.Wall != w || !r.Resumed {
+		t.Errorf("resumed run's wall %v resumed %v, want %v and true", r.Wall, r.Resumed, w)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "attempt-1")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readPhases(dir); err == nil || !strings.Contains(err.Error(), filepath.Join(dir, stdoutFile)+" line 3") {
+		t.Errorf("a resumed phase no attempt ran: %v, want an error naming the output's line", err)
 	}
 }
