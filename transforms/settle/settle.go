@@ -8,7 +8,8 @@
 // resolve stage's component labels were read that way (accounts that share an e-mail left
 // apart, now and then, under load). A side input that a DoFn driven by an Impulse re-emits does
 // not have the problem: that DoFn runs once its own side input is whole, and until it has run
-// its pending Impulse element (the earliest timestamp) holds its output watermark back.
+// its pending Impulse element (the earliest timestamp) holds its output watermark back. Dataflow
+// reads side inputs whole anyway: there the relay is one more step, on one worker.
 package settle
 
 import (
