@@ -22,7 +22,8 @@ const Stage = "erase"
 const Reason = "erased"
 
 // Erased are the persons to forget tonight: their ids, and the raw node keys of all their
-// identifiers (from the identity pairs, which stay inside the pipeline).
+// identifiers (from the identity pairs, which stay inside the pipeline). Both are settled (package
+// settle): the steps that drop rows read them as side inputs.
 type Erased struct {
 	Persons, Keys beam.PCollection
 }
@@ -33,8 +34,9 @@ type Erased struct {
 func Find(s beam.Scope, hashes []string, links, identity beam.PCollection) Erased {
 	s = s.Scope("erase.Find")
 	persons := filter.Distinct(s, beam.ParDo(s, &requestedFn{Hashes: hashes}, links))
-	keys := beam.ParDo(s, &keysOfFn{}, identity, beam.SideInput{Input: settle.Whole(s, persons)})
-	return Erased{Persons: persons, Keys: keys}
+	persons = settle.Whole(s, persons)
+	keys := beam.ParDo(s, &keysOfFn{}, identity, beam.SideInput{Input: persons})
+	return Erased{Persons: persons, Keys: settle.Whole(s, keys)}
 }
 
 // Count is the quality count of the persons erased tonight: how many, never who.
@@ -94,7 +96,7 @@ func set(iter func(*string) bool) map[string]bool {
 // dropped (the order ids, for an orders source), for Lines.
 func Rows(s beam.Scope, source string, rows beam.PCollection, e Erased) (kept, counts, dropped beam.PCollection) {
 	s = s.Scope("erase.Rows." + source)
-	return beam.ParDo3(s, &rowsFn{Source: source}, rows, beam.SideInput{Input: settle.Whole(s, e.Keys)})
+	return beam.ParDo3(s, &rowsFn{Source: source}, rows, beam.SideInput{Input: e.Keys})
 }
 
 // Lines drops the order lines of dropped orders (see Rows), and counts them.
@@ -150,7 +152,7 @@ func (f *rowsFn) FinishBundle(ctx context.Context, _ func(*string) bool, _ func(
 // schemas structs whose string field (PersonID, NewPersonID ...) names the person.
 func ByPerson(s beam.Scope, table, field string, rows beam.PCollection, e Erased) beam.PCollection {
 	s = s.Scope("erase.ByPerson." + table)
-	return beam.ParDo(s, &byPersonFn{Field: field}, rows, beam.SideInput{Input: settle.Whole(s, e.Persons)})
+	return beam.ParDo(s, &byPersonFn{Field: field}, rows, beam.SideInput{Input: e.Persons})
 }
 
 type byPersonFn struct {
