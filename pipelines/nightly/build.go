@@ -18,6 +18,7 @@ import (
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/resolve"
 	"github.com/shopportraits/portraits/transforms/segment"
+	"github.com/shopportraits/portraits/transforms/settle"
 	"github.com/shopportraits/portraits/transforms/sink"
 	"github.com/shopportraits/portraits/transforms/sources"
 )
@@ -162,8 +163,10 @@ func cleanSources(s beam.Scope, j job) (srcs []cleaned, rejects, counts []beam.P
 	if len(srcs) == 0 {
 		return nil, nil, nil, fmt.Errorf("no source has any input file")
 	}
-	tests := emptyIfNone(s, testUsers)
+	// Settled once (package settle): every source's check reads them as side inputs after a shuffle.
+	tests := settle.Whole(s, emptyIfNone(s, testUsers))
 	skus, checkSKUs := catalog(s, srcs)
+	skus = settle.Whole(s, skus)
 	var orders []beam.PCollection
 	checked := make([]cleaned, 0, len(srcs))
 	// Orders first: order lines are checked against the orders that survive.

@@ -10,7 +10,6 @@ import (
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/ingest"
 	"github.com/shopportraits/portraits/transforms/quality"
-	"github.com/shopportraits/portraits/transforms/settle"
 )
 
 // RefsStage is the name of the reference-check stage in rejects and quality counts.
@@ -19,21 +18,23 @@ const RefsStage = "refs"
 // CheckRefs drops rows that belong to a test account (reason test_account) or, when checkSKUs is set,
 // name a product missing from the catalog (unknown_product). testUsers and skus are side inputs of
 // strings; both must fit in a worker's memory (test accounts are few; a catalog of ten million SKUs
-// takes about 1 GiB).
+// takes about 1 GiB). The caller settles them (package settle) when they come from a shuffle, once
+// for all the sources it checks.
 func CheckRefs(s beam.Scope, source string, rows, testUsers, skus beam.PCollection, checkSKUs bool) (kept, rejects, counts beam.PCollection) {
 	s = s.Scope("clean.CheckRefs." + source)
-	return beam.ParDo3(s, &refsFn{Source: source, CheckSKUs: checkSKUs}, rows, beam.SideInput{Input: settle.Whole(s, testUsers)}, beam.SideInput{Input: settle.Whole(s, skus)})
+	return beam.ParDo3(s, &refsFn{Source: source, CheckSKUs: checkSKUs}, rows, beam.SideInput{Input: testUsers}, beam.SideInput{Input: skus})
 }
 
 // CheckOrderItems drops order lines whose order is not among the cleaned orders (orphan_item) or, when
 // checkSKUs is set, whose product is not in the catalog (unknown_product). Lines are joined to order
-// ids by a CoGroupByKey: one element per line and per order, never per event.
+// ids by a CoGroupByKey: one element per line and per order, never per event. skus is settled by the
+// caller, as for CheckRefs.
 func CheckOrderItems(s beam.Scope, source string, items, orderIDs, skus beam.PCollection, checkSKUs bool) (kept, rejects, counts beam.PCollection) {
 	s = s.Scope("clean.CheckOrderItems." + source)
 	keyed := beam.ParDo(s, orderItemKey, items)
 	orders := beam.ParDo(s, orderIDKey, orderIDs)
 	joined := beam.CoGroupByKey(s, keyed, orders)
-	return beam.ParDo3(s, &orderItemsFn{Source: source, CheckSKUs: checkSKUs}, joined, beam.SideInput{Input: settle.Whole(s, skus)})
+	return beam.ParDo3(s, &orderItemsFn{Source: source, CheckSKUs: checkSKUs}, joined, beam.SideInput{Input: skus})
 }
 
 func orderItemKey(i schemas.OrderItem) (string, schemas.OrderItem) { return i.OrderID, i }

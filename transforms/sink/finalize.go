@@ -201,12 +201,10 @@ func RemoveDir(ctx context.Context, dir string) error {
 	// An object store has no folders to remove and its globs' * stops at a slash (gs:// as
 	// memfs://), so every depth a run writes at is listed: under _temporary/, RUN/TABLE/FILE, and
 	// RUN/claims/SOURCE/FILE or RUN/portrait-accumulators/partials/FILE.
-	for depth := 1; depth <= maxTempDepth; depth++ {
-		glob := []string{dir}
-		for range depth {
-			glob = append(glob, "*")
-		}
-		if err := removeGlob(ctx, Join(glob[0], glob[1:]...)); err != nil {
+	glob := dir
+	for range maxTempDepth {
+		glob = Join(glob, "*")
+		if err := removeGlob(ctx, glob); err != nil {
 			return err
 		}
 	}

@@ -169,12 +169,10 @@ func TestRemoveTempObjectStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	var left []string
-	for depth := 1; depth <= 6; depth++ {
-		glob := []string{RunDir(cfg.Output, cfg.Date)}
-		for range depth {
-			glob = append(glob, "*")
-		}
-		files, err := List(ctx, Join(glob[0], glob[1:]...))
+	glob := RunDir(cfg.Output, cfg.Date)
+	for range 6 {
+		glob = Join(glob, "*")
+		files, err := List(ctx, glob)
 		if err != nil {
 			t.Fatal(err)
 		}
