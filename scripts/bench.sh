@@ -24,8 +24,8 @@ usage: scripts/bench.sh [XS|S|M|L] [--days N] [--runner prism|direct|both] [--ph
 
 The dataset is generated once per scale into out/bench/data/SCALE and reused. The nightly binary is
 built once per call; each run goes under /usr/bin/time -v with its own output folder in
-out/bench/runs/SCALE-STAMP/RUNNER/. The report goes to stdout and to out/bench/results-SCALE-STAMP.txt
-(and .json).
+out/bench/runs/SCALE-STAMP/RUNNER/, and every step's time and elements in and out go to its
+steps.tsv. The report goes to stdout and to out/bench/results-SCALE-STAMP.txt (and .json).
 
 Environment:
   BENCH_NIGHTLY  package to build as the nightly (default ./pipelines/nightly)
@@ -151,6 +151,7 @@ for runner in "${runners[@]}"; do
 		while [[ -e $dir/attempt-$n ]]; do n=$((n + 1)); done
 		mkdir "$dir/attempt-$n"
 		mv "$dir"/*.txt "$dir/attempt-$n/"
+		if [[ -f $dir/steps.tsv ]]; then mv "$dir/steps.tsv" "$dir/attempt-$n/"; fi
 	fi
 	echo "running the nightly on $runner ($(cut -d' ' -f1-3 /proc/loadavg) load)" >&2
 	cat /proc/loadavg >"$dir/load.txt"
@@ -159,7 +160,7 @@ for runner in "${runners[@]}"; do
 	$profile && profile_dir=$PWD/$dir/profile
 	BENCH_PROFILE_DIR=$profile_dir PORTRAITS_SALT=bench /usr/bin/time -v -o "$dir/time.txt" "$bin/nightly" \
 		--sources "$data/sources.yaml" --date "$date" --output "$dir/out" --previous none \
-		--runner "$runner" ${phased[@]+"${phased[@]}"} >"$dir/stdout.txt" 2>"$dir/stderr.txt" &
+		--runner "$runner" --step-stats "$dir/steps.tsv" ${phased[@]+"${phased[@]}"} >"$dir/stdout.txt" 2>"$dir/stderr.txt" &
 	watch_memory $! $((mem_gib * 1024 * 1024)) "$dir/stderr.txt" || echo "the run on $runner failed: see $dir/stderr.txt" >&2
 	cat /proc/loadavg >>"$dir/load.txt"
 	if $profile; then
