@@ -100,7 +100,7 @@ func BenchmarkIdentityMapBytes(b *testing.B) {
 func BenchmarkGatherEvents(b *testing.B) {
 	e := testEnv(b)
 	f := &gatherFn{Kind: "events", envs: []*env{e, e}}
-	f.b = newBundle(f.Kind, 2, gatherKey.String)
+	f.b = newBundle(f.Kind, 2, maxGathered, gatherKey.String)
 	events := make([]any, 4096)
 	types := []string{"view", "view", "view", "cart", "favourite", "search"}
 	for i := range events {

@@ -82,3 +82,26 @@ func TestSharedValuesAreBuiltOnce(t *testing.T) {
 		t.Error("the last release did not free the value")
 	}
 }
+
+// TestBundleLimits: a bundle sends its partials on once it holds its limit of keys, and the
+// persons' bundles hold far fewer than the gathered identifiers' (see maxPersons).
+func TestBundleLimits(t *testing.T) {
+	b := newBundle("users", 2, 3, func(k string) string { return k })
+	var sent []string
+	emit := func(k string, d days) {
+		if len(d.acc) != 2 {
+			t.Errorf("%s: %d days, want 2", k, len(d.acc))
+		}
+		sent = append(sent, k)
+	}
+	for _, k := range []string{"P1", "P2", "P1", "P3", "P4"} {
+		b.of(k)
+		b.flushIfFull(emit)
+	}
+	if len(sent) != 3 || len(b.partial) != 1 {
+		t.Errorf("sent %v, %d held; want three sent at the third key, one held", sent, len(b.partial))
+	}
+	if p := byPerson("users", 1); p.limit != maxPersons || maxPersons*10 > maxGathered {
+		t.Errorf("persons' bound %d, gathered %d", p.limit, maxGathered)
+	}
+}
