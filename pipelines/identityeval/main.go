@@ -11,8 +11,10 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"maps"
 	"os"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/shopportraits/portraits/schemas"
@@ -72,5 +74,20 @@ func evaluate(ctx context.Context, w io.Writer, run, truthFile string, salt clea
 		ev.Linked.Precision, ev.Linked.Recall, ev.Linked.F1, ev.Alone)
 	fmt.Fprintf(w, "placeable:          precision %.4f  recall %.4f  F1 %.4f  (linked identifiers, and every post and ticket)\n",
 		ev.Placeable.Precision, ev.Placeable.Recall, ev.Placeable.F1)
+	types := slices.Sorted(maps.Keys(ev.ByType))
+	fmt.Fprintf(w, "%-14s %11s %8s %8s %8s\n", "type", "identifiers", "placed", "alone", "elsewhere")
+	for _, typ := range types {
+		f := ev.ByType[typ]
+		fmt.Fprintf(w, "%-14s %11d %7.2f%% %7.2f%% %7.2f%%\n", typ, f.Identifiers,
+			pct(f.Placed, f.Identifiers), pct(f.Alone, f.Identifiers), pct(f.Elsewhere, f.Identifiers))
+	}
 	return nil
+}
+
+// pct is n as a percentage of total (0 when total is 0).
+func pct(n, total int) float64 {
+	if total == 0 {
+		return 0
+	}
+	return 100 * float64(n) / float64(total)
 }

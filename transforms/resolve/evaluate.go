@@ -33,6 +33,15 @@ type Evaluation struct {
 	Placeable linkage.Pairwise
 	// Nobody counts the map's posts that no true person wrote.
 	Nobody int
+	// ByType breaks the true identifiers the map holds down by identifier type.
+	ByType map[string]TypeFigures
+}
+
+// TypeFigures counts one identifier type's true identifiers the map holds: those placed with their
+// person (in the predicted person holding the most of that true person's identifiers, ties to the
+// smaller id), those left alone and those put in another predicted person.
+type TypeFigures struct {
+	Identifiers, Placed, Alone, Elsewhere int
 }
 
 // Evaluate reads a truth file (CSV `person_id,kind,value`, as the sample generator writes it)
@@ -82,6 +91,7 @@ func Evaluate(truth io.Reader, links []schemas.IdentityLink, salt string) (Evalu
 	var ev Evaluation
 	var truthIDs, predicted, linkedTruth, linkedPredicted, placeableTruth, placeablePredicted []string
 	found := map[string]bool{}
+	var keysFound []string
 	for _, key := range keys {
 		if ambiguous[key] {
 			ev.Ambiguous++
@@ -93,6 +103,7 @@ func Evaluate(truth io.Reader, links []schemas.IdentityLink, salt string) (Evalu
 			continue
 		}
 		found[hash] = true
+		keysFound = append(keysFound, key)
 		truthIDs = append(truthIDs, owner[key])
 		predicted = append(predicted, person)
 		typ, _ := identity.Split(key)
@@ -116,11 +127,44 @@ func Evaluate(truth io.Reader, links []schemas.IdentityLink, salt string) (Evalu
 			ev.Nobody++
 		}
 	}
+	ev.ByType = byType(keysFound, truthIDs, predicted, alone)
 	ev.Identifiers = len(truthIDs)
 	ev.Pairwise = linkage.PairwiseScores(truthIDs, predicted)
 	ev.Linked = linkage.PairwiseScores(linkedTruth, linkedPredicted)
 	ev.Placeable = linkage.PairwiseScores(placeableTruth, placeablePredicted)
 	return ev, nil
+}
+
+// byType counts placed and alone identifiers per type; keys, truth and predicted run in step (the
+// posts of nobody that follow them in truth and predicted are left out).
+func byType(keys, truth, predicted []string, alone map[string]bool) map[string]TypeFigures {
+	counts := map[[2]string]int{}
+	for i := range keys {
+		counts[[2]string{truth[i], predicted[i]}]++
+	}
+	main := map[string]string{}
+	best := map[string]int{}
+	for k, n := range counts {
+		if n > best[k[0]] || n == best[k[0]] && k[1] < main[k[0]] {
+			best[k[0]], main[k[0]] = n, k[1]
+		}
+	}
+	out := map[string]TypeFigures{}
+	for i, key := range keys {
+		typ, _ := identity.Split(key)
+		f := out[typ]
+		f.Identifiers++
+		switch {
+		case main[truth[i]] == predicted[i]:
+			f.Placed++
+		case alone[predicted[i]]:
+			f.Alone++
+		default:
+			f.Elsewhere++
+		}
+		out[typ] = f
+	}
+	return out
 }
 
 // postSites are the review sites whose name prefixes a post id in the cleaned tables; the truth file

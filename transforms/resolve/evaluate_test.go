@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"maps"
 	"strings"
 	"testing"
 
@@ -36,5 +37,21 @@ func TestEvaluate(t *testing.T) {
 	// Placeable: account, phone and post of P1 (3 pairs) and P2's pair; 2 found.
 	if ev.Placeable.True != 4 || ev.Placeable.Correct != 2 || ev.Placeable.Recall != 0.5 {
 		t.Errorf("placeable: %+v", ev.Placeable)
+	}
+	// Per type: P1's account and phone are with their person (A holds most of P1), its device and
+	// post were left alone; a phone of P1 put with P2 is elsewhere.
+	want := map[string]TypeFigures{
+		identity.Account: {Identifiers: 2, Placed: 2}, identity.Phone: {Identifiers: 1, Placed: 1},
+		identity.Email: {Identifiers: 1, Placed: 1}, identity.Device: {Identifiers: 1, Alone: 1}, identity.Post: {Identifiers: 1, Alone: 1},
+	}
+	if !maps.Equal(ev.ByType, want) {
+		t.Errorf("by type: %+v, want %+v", ev.ByType, want)
+	}
+	links[1].PersonID = "B"
+	if ev, err = Evaluate(strings.NewReader(truth), links, "s"); err != nil {
+		t.Fatal(err)
+	}
+	if got := ev.ByType[identity.Phone]; got != (TypeFigures{Identifiers: 1, Elsewhere: 1}) {
+		t.Errorf("phone put with another person: %+v", got)
 	}
 }

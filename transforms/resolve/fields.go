@@ -25,6 +25,11 @@ type model struct {
 	// Accounts marks a model whose weak records are accounts compared with each other (second
 	// accounts of one person), not with the accounts of another kind of record.
 	Accounts bool
+	// Sessions, when set, fits the model rule by rule (fitSessions): it names each wide blocking
+	// rule with the fields that rule makes agree. Such a model is scored as one weak record that
+	// belongs to at most one account (oneOfAccounts). Nil: one EM over every fitting pair, with u
+	// estimated as well, and the match share of the fitting pairs as the prior.
+	Sessions map[string][]int
 }
 
 // noEvidence marks a field that never counts as direct evidence.
@@ -64,7 +69,10 @@ var (
 			linkage.Exact{},
 		},
 		// The phone's last four digits, or the nickname or handle written exactly as on the account.
-		Evidence: []int{0, noEvidence, 0, 0, noEvidence}}
+		Evidence: []int{0, noEvidence, 0, 0, noEvidence},
+		// widePostBlocks' rules: the last four digits; the handle's first four letters (which the
+		// name, often the handle spelt out, follows).
+		Sessions: map[string][]int{"l4": {postLast4}, "h4": {postNickname, postEmailLocal}}}
 	// accountModel finds a person's second account, which shares no phone, e-mail or device with
 	// the first: the same display name or handle (the letters of the e-mail, of the name, or the
 	// pinyin of a Chinese name), with the birthday, birth year, gender, city and channel weighing
@@ -89,6 +97,15 @@ var (
 
 // accountModelIndex is accountModel's index in models.
 const accountModelIndex int8 = 2
+
+// Fields of the post model by position.
+const (
+	postLast4 = iota
+	_
+	postNickname
+	postEmailLocal
+	postCity
+)
 
 // Fields of the account model by position.
 const (
@@ -194,7 +211,7 @@ func postCandidate(p schemas.SitePost) candidate {
 	if h := handle(p.Nickname); len(h) >= minHandle {
 		hs = []string{h}
 	}
-	c.Blocks, c.Wide = postBlocks(last4, prefix3, ci, nick, hs, false), widePostBlocks(last4, ci, nick, handle(p.Nickname))
+	c.Blocks, c.Wide = postBlocks(last4, prefix3, ci, nick, hs, false), widePostBlocks(last4, handle(p.Nickname))
 	return c
 }
 
@@ -218,7 +235,7 @@ func accountCandidates(u schemas.User) []candidate {
 		h = handle(u.Name)
 	}
 	out = append(out, candidate{Model: 1, Key: key, Values: []string{last4, prefix3, nick, h, ci},
-		Blocks: postBlocks(last4, prefix3, ci, nick, handles(u.Name, u.Email), true), Wide: widePostBlocks(last4, ci, nick, h)})
+		Blocks: postBlocks(last4, prefix3, ci, nick, handles(u.Name, u.Email), true), Wide: widePostBlocks(last4, h)})
 	return out
 }
 
@@ -325,17 +342,16 @@ func wideTicketBlocks(national string) []string {
 	return blocks(0, []string{"p7", national[:7]}, []string{"l4", national[7:]})
 }
 
-func widePostBlocks(last4, city, nick, handle string) []string {
-	cn := ""
-	if city != "" && nick != "" {
-		_, size := utf8.DecodeRuneInString(nick)
-		cn = nick[:size]
-	}
+// widePostBlocks are the post model's: the last four digits, and the handle's first four letters.
+// (The city with the name's first character was one too; its blocks share the surname, and the
+// pinyin handles that follow it, so a rule on it leaves only the digits free for EM, too little to
+// tell the matches.)
+func widePostBlocks(last4, handle string) []string {
 	h4 := ""
 	if len(handle) >= 4 {
 		h4 = handle[:4]
 	}
-	return blocks(1, []string{"l4", last4}, []string{"cn", city, cn}, []string{"h4", h4})
+	return blocks(1, []string{"l4", last4}, []string{"h4", h4})
 }
 
 // ticketBlocks are the ticket model's keys: the national phone's first seven digits and its last

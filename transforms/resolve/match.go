@@ -34,8 +34,10 @@ import (
 // histogram of comparison vectors (for tickets and posts, of a bounded fitting sample blocked wide:
 // fitCandidates), u starting from random pairs of a bounded sample. Account pairs
 // are scored with a term-frequency adjustment against the prior of two random accounts
-// (accountScore). A weak record joins its best account when the match probability reaches the
-// threshold and no other account does. The output is node facts (the weak record and the account as
+// (accountScore). The post model is fitted rule by rule and scored against one random account
+// (fitSessions). A weak record joins its best account when the match probability reaches the
+// threshold and no other account does; a post, when its best account holds that share of the odds
+// of all its candidates and of none (oneOfAccounts). The output is node facts (the weak record and the account as
 // partners, with the score) for the identity graph, and quality counts: pairs compared, blocks
 // skipped, candidates, matches and ambiguous records per model.
 func Match(s beam.Scope, users, tickets, posts beam.PCollection, cfg MatchConfig, opt Options) (facts, counts beam.PCollection) {
@@ -206,6 +208,9 @@ func (f *compareFn) ProcessElement(_ context.Context, block string, iter func(*c
 	kind, prefix := "", ""
 	if weak[0].Fit {
 		kind, prefix = "_fit", fitPrefix
+		if md.Sessions != nil {
+			prefix += fitRule(block) + "/"
+		}
 	}
 	guard := quality.Key{Source: Source, Stage: Stage, Measure: quality.Guard, Reason: "max_block" + kind + ":" + md.Name}
 	n := int64(0)
@@ -230,6 +235,13 @@ func (f *compareFn) ProcessElement(_ context.Context, block string, iter func(*c
 	if n > 0 {
 		f.counts.Add(quality.Key{Source: Source, Stage: Stage, Measure: quality.Linked, Reason: "compared" + kind + ":" + md.Name}, n)
 	}
+}
+
+// fitRule is the rule of a fitting block's key: "l4" for "fit:post/l4|1234".
+func fitRule(block string) string {
+	_, rest, _ := strings.Cut(block, "/")
+	rule, _, _ := strings.Cut(rest, "|")
+	return rule
 }
 
 // accountGroups splits an account model block into the groups compared whole: the block, or when
@@ -335,16 +347,23 @@ func rarest(a, b int32) int32 {
 	return a
 }
 
-// patternsOf counts comparison vectors per model for EM: key "model/vector". The ticket and post
-// models count the fitting records' pairs only (fitPrefix). Under the account model each pair comes
-// from both of its accounts; the one with the smaller key counts it, and narrow pairs are left out.
+// patternsOf counts comparison vectors per model for EM: key "model/rule/vector", the rule being
+// the wide rule that found a fitting pair of a model fitted in sessions, else empty. The ticket and
+// post models count the fitting records' pairs only (fitPrefix). Under the account model each pair
+// comes from both of its accounts; the one with the smaller key counts it, and narrow pairs are
+// left out.
 func patternsOf(key string, iter func(*pair) bool, emit func(string, int64)) {
-	fit := strings.HasPrefix(key, fitPrefix)
+	rest, fit := strings.CutPrefix(key, fitPrefix)
 	for _, p := range distinctPairs(iter) {
-		if accounts := models[p.Model].Accounts; accounts == fit || accounts && (p.Account < key || p.Narrow) {
+		md := models[p.Model]
+		if md.Accounts == fit || md.Accounts && (p.Account < key || p.Narrow) {
 			continue
 		}
-		emit(fmt.Sprintf("%d/%s", p.Model, p.Vector), 1)
+		rule := ""
+		if fit && md.Sessions != nil {
+			rule, _, _ = strings.Cut(rest, "/")
+		}
+		emit(fmt.Sprintf("%d/%s/%s", p.Model, rule, p.Vector), 1)
 	}
 }
 
@@ -353,6 +372,7 @@ func patternsOf(key string, iter func(*pair) bool, emit func(string, int64)) {
 type sample struct {
 	Weak, Accounts [][]candidate // per model
 	Counts         []int64       // weak records per model
+	AccountCounts  []int64       // accounts per model
 }
 
 // sampleOf draws the sample of sampleSize per model and side from the candidates of every
@@ -381,7 +401,8 @@ type sampleFn struct {
 }
 
 func (f *sampleFn) CreateAccumulator() sample {
-	return sample{Weak: make([][]candidate, len(models)), Accounts: make([][]candidate, len(models)), Counts: make([]int64, len(models))}
+	return sample{Weak: make([][]candidate, len(models)), Accounts: make([][]candidate, len(models)),
+		Counts: make([]int64, len(models)), AccountCounts: make([]int64, len(models))}
 }
 
 func (f *sampleFn) AddInput(a sample, c candidate) sample {
@@ -389,6 +410,8 @@ func (f *sampleFn) AddInput(a sample, c candidate) sample {
 	if c.Weak {
 		side = a.Weak
 		a.Counts[c.Model]++
+	} else {
+		a.AccountCounts[c.Model]++
 	}
 	side[c.Model] = f.insert(side[c.Model], c)
 	return a
@@ -397,6 +420,7 @@ func (f *sampleFn) AddInput(a sample, c candidate) sample {
 func (f *sampleFn) MergeAccumulators(a, b sample) sample {
 	for m := range models {
 		a.Counts[m] += b.Counts[m]
+		a.AccountCounts[m] += b.AccountCounts[m]
 		a.Weak[m] = f.keep(append(a.Weak[m], b.Weak[m]...))
 		a.Accounts[m] = f.keep(append(a.Accounts[m], b.Accounts[m]...))
 	}
@@ -458,20 +482,29 @@ type estimateFn struct {
 }
 
 func (f *estimateFn) ProcessElement(_ []byte, hist func(*string, *int64) bool, samples func(*sample) bool, emit func(string)) error {
-	pats := make([][]linkage.Pattern, len(models))
+	// Patterns per model and rule (patternsOf's keys).
+	pats := make([]map[string][]linkage.Pattern, len(models))
+	for m := range pats {
+		pats[m] = map[string][]linkage.Pattern{}
+	}
 	var key string
 	var n int64
 	for hist(&key, &n) {
 		var m int
-		var v string
 		if _, err := fmt.Sscanf(key, "%d/", &m); err != nil || m < 0 || m >= len(models) {
 			return fmt.Errorf("resolve: bad pattern key %q", key)
 		}
-		_, v, _ = strings.Cut(key, "/")
-		pats[m] = append(pats[m], linkage.Pattern{V: parseVector(v), Count: float64(n)})
+		_, rest, _ := strings.Cut(key, "/")
+		rule, v, ok := strings.Cut(rest, "/")
+		if !ok {
+			return fmt.Errorf("resolve: bad pattern key %q", key)
+		}
+		pats[m][rule] = append(pats[m][rule], linkage.Pattern{V: parseVector(v), Count: float64(n)})
 	}
 	for m := range pats {
-		slices.SortFunc(pats[m], func(a, b linkage.Pattern) int { return strings.Compare(vectorString(a.V), vectorString(b.V)) })
+		for _, ps := range pats[m] {
+			slices.SortFunc(ps, func(a, b linkage.Pattern) int { return strings.Compare(vectorString(a.V), vectorString(b.V)) })
+		}
 	}
 	var smp sample
 	if !samples(&smp) {
@@ -484,15 +517,80 @@ func (f *estimateFn) ProcessElement(_ []byte, hist func(*string, *int64) bool, s
 			others = smp.Weak[m]
 		}
 		init := initialParams(md, smp.Weak[m], others, f.Config)
-		fit.Params[m], _ = linkage.EMPatterns(pats[m], init, linkage.EMConfig{MaxIterations: f.Config.MaxIterations, Tolerance: f.Config.Tolerance})
+		cfg := linkage.EMConfig{MaxIterations: f.Config.MaxIterations, Tolerance: f.Config.Tolerance}
+		if md.Sessions != nil {
+			fit.Params[m] = fitSessions(md, pats[m], init, cfg, smp.AccountCounts[m])
+			continue
+		}
+		fit.Params[m], _ = linkage.EMPatterns(pats[m][""], init, cfg)
 	}
-	fit.Prior = accountPrior(fit.Params[accountModelIndex].Lambda, pats[accountModelIndex], fit.Accounts)
+	fit.Prior = accountPrior(fit.Params[accountModelIndex].Lambda, pats[accountModelIndex][""], fit.Accounts)
 	data, err := json.Marshal(fit)
 	if err != nil {
 		return fmt.Errorf("resolve: encode match parameters: %w", err)
 	}
 	emit(string(data))
 	return nil
+}
+
+// fitSessions fits a model rule by rule, as Splink trains m on one blocking rule at a time. The
+// fitting pairs a wide rule found agree on the rule's fields by construction, so those fields are
+// left out of that rule's EM (their levels read as missing), and u stays at init's, the
+// frequencies of random pairs, which blocking does not bias; a single EM over every wide block
+// lets u soak up the agreement blocking made and takes the wrong class for the matches (at 100,000
+// persons it gave agreeing on the phone's last four digits a weight against a match). A field's m
+// is the average of the sessions that keep it, weighted by the matches each session expects. The
+// match share becomes the prior that a weak record belongs to one given account, one over the
+// accounts: a pair's probability is then that of one account against all the others, whatever
+// blocks found it, and oneOfAccounts weighs a record's candidates against each other.
+func fitSessions(md model, pats map[string][]linkage.Pattern, init *linkage.Params, cfg linkage.EMConfig, accounts int64) *linkage.Params {
+	out := init.Clone()
+	sums := make([][]float64, len(out.M))
+	weights := make([]float64, len(out.M))
+	for f := range out.M {
+		sums[f] = make([]float64, len(out.M[f]))
+	}
+	cfg.FixU = true
+	for _, rule := range slices.Sorted(maps.Keys(md.Sessions)) {
+		masked := maskFields(pats[rule], md.Sessions[rule])
+		p, _ := linkage.EMPatterns(masked, init, cfg)
+		pairs := 0.0
+		for _, pt := range masked {
+			pairs += pt.Count
+		}
+		matches := p.Lambda * pairs
+		for f := range out.M {
+			if slices.Contains(md.Sessions[rule], f) {
+				continue
+			}
+			for l, m := range p.M[f] {
+				sums[f][l] += matches * m
+			}
+			weights[f] += matches
+		}
+	}
+	for f := range out.M {
+		if weights[f] > 0 {
+			for l := range out.M[f] {
+				out.M[f][l] = sums[f][l] / weights[f]
+			}
+		}
+	}
+	out.Lambda = 1 / float64(max(accounts, 2))
+	return out
+}
+
+// maskFields returns the patterns with the given fields' levels set to missing.
+func maskFields(pats []linkage.Pattern, fields []int) []linkage.Pattern {
+	out := make([]linkage.Pattern, len(pats))
+	for i, pt := range pats {
+		v := slices.Clone(pt.V)
+		for _, f := range fields {
+			v[f] = linkage.Missing
+		}
+		out[i] = linkage.Pattern{V: v, Count: pt.Count}
+	}
+	return out
 }
 
 // fitted is what scoring needs: each model's parameters, the accounts the account model compared,
@@ -549,13 +647,15 @@ func accountScore(fit *fitted, v linkage.Vector, p pair) float64 {
 	return 1 / (1 + math.Exp2(-weight))
 }
 
-// score is a pair's match probability under its model.
-func (fit *fitted) score(v linkage.Vector, p pair) float64 {
+// score is a pair's match probability under its model, and its odds.
+func (fit *fitted) score(v linkage.Vector, p pair) (prob, odds float64) {
 	if models[p.Model].Accounts {
-		return accountScore(fit, v, p)
+		prob = accountScore(fit, v, p)
+		return prob, prob / (1 - prob)
 	}
-	_, prob := fit.Params[p.Model].Score(v)
-	return prob
+	params := fit.Params[p.Model]
+	w, prob := params.Score(v)
+	return prob, math.Exp2(w) * params.Lambda / (1 - params.Lambda)
 }
 
 // initialParams starts EM: u from the level frequencies of random (weak, account) pairs of the
@@ -594,6 +694,15 @@ func initialParams(md model, weak, accounts []candidate, cfg MatchConfig) *linka
 	return p
 }
 
+// oneOfAccounts is the probability that a weak record belongs to the account whose pair has the
+// given odds, when it belongs to at most one account: those odds over one (no account) plus the
+// odds of every account compared with it (sumOdds, its own included). Each pair's odds are against
+// the prior of one random account (fitSessions), so two accounts that fit equally well share the
+// record between them, and one that fits far better takes it.
+func oneOfAccounts(odds, sumOdds float64) float64 {
+	return odds / (1 + sumOdds)
+}
+
 // scoreFn links a weak record to its best account when the match probability reaches the
 // threshold (ties: the smallest account key), as node facts of both.
 type scoreFn struct {
@@ -626,25 +735,33 @@ func (f *scoreFn) ProcessElement(ctx context.Context, weakKey string, iter func(
 	// The best account with direct evidence, and the runner-up: a weak record that two accounts
 	// match equally well is ambiguous and joins neither.
 	var best pair
-	bestP, second := -1.0, -1.0
+	bestP, second, bestOdds, sumOdds := -1.0, -1.0, 0.0, 0.0
 	pairs := distinctPairs(iter)
 	if len(pairs) == 0 {
 		return nil
 	}
 	best.Model = pairs[0].Model // every pair of a weak record is of its model
+	md := models[best.Model]
 	for _, p := range pairs {
 		v := parseVector(p.Vector)
-		if !models[p.Model].evident(v) {
+		prob, odds := f.fit.score(v, p)
+		sumOdds += odds
+		if !md.evident(v) {
 			continue
 		}
-		prob := f.fit.score(v, p)
 		if prob > bestP {
-			best, bestP, second = p, prob, bestP
+			best, bestP, bestOdds, second = p, prob, odds, bestP
 		} else if prob > second {
 			second = prob
 		}
 	}
-	name := models[best.Model].Name
+	placed, ambiguous := bestP >= f.Threshold && second < f.Threshold, bestP >= f.Threshold && second >= f.Threshold
+	if md.Sessions != nil && bestP >= 0 {
+		// Placed by its share of the candidates' odds (oneOfAccounts), not against the runner-up.
+		share := oneOfAccounts(bestOdds, sumOdds)
+		placed, ambiguous, bestP = share >= f.Threshold, bestP >= f.Threshold && share < f.Threshold, share
+	}
+	name := md.Name
 	// Side inputs rule out bundle methods here, so counts go out per weak record.
 	linked := func(reason string) {
 		k := quality.Key{Source: Source, Stage: Stage, Measure: quality.Linked, Reason: reason + ":" + name}
@@ -652,11 +769,10 @@ func (f *scoreFn) ProcessElement(ctx context.Context, weakKey string, iter func(
 		count(k.String(), 1)
 	}
 	linked("candidates")
-	if bestP < f.Threshold {
-		return nil
-	}
-	if second >= f.Threshold {
+	if ambiguous {
 		linked("ambiguous")
+	}
+	if !placed {
 		return nil
 	}
 	linked("matched")

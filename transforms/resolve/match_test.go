@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -128,8 +129,8 @@ func TestAccountScore(t *testing.T) {
 		{"rare name alone", linkage.Vector{levelName, M, M, M, M, M}, pair{NameFreq: 2}, false},
 	} {
 		p := pair{Model: accountModelIndex, NameFreq: tc.p.NameFreq, HandleFreq: tc.p.HandleFreq}
-		if got := fit.score(tc.v, p) >= DefaultConfig().Match.Threshold; got != tc.link {
-			t.Errorf("%s: score %.4f, want link %v", tc.name, fit.score(tc.v, p), tc.link)
+		if prob, _ := fit.score(tc.v, p); (prob >= DefaultConfig().Match.Threshold) != tc.link {
+			t.Errorf("%s: score %.4f, want link %v", tc.name, prob, tc.link)
 		}
 	}
 }
@@ -279,7 +280,7 @@ func TestWeakBlocks(t *testing.T) {
 	}{
 		{"post with digits and city", postCandidate(schemas.SitePost{PostID: "1", Nickname: "Wang_Lei88", City: "杭州市", PhoneHint: "138****5678"}),
 			[]string{"post/l4p|5678|138", "post/l4c|5678|杭州", "post/nc|wanglei88|杭州", "post/hc|wanglei|杭州"},
-			[]string{"post/l4|5678", "post/cn|杭州|w", "post/h4|wang"}},
+			[]string{"post/l4|5678", "post/h4|wang"}},
 		{"post with the last digits only", postCandidate(schemas.SitePost{PostID: "2", Nickname: "王磊", PhoneHint: "****5678"}),
 			[]string{"post/l4|5678", "post/n|王磊"}, []string{"post/l4|5678"}},
 		{"ticket with a surname", must(ticketCandidate(schemas.Ticket{TicketID: "t1", Name: "王女士", Phone: "+8613812345678"})),
@@ -373,4 +374,143 @@ func fittedModel(key string, n int64, emit func(string)) {
 func init() {
 	register.Function3x0(weakPerson)
 	register.Function3x0(fittedModel)
+}
+
+// TestPostSessions fits the post model rule by rule on fitting pairs drawn from known m and u, in
+// which each rule's fields agree by construction (as blocking makes them), and finds m back for
+// every field from the rules that leave it free; the match share becomes one over the accounts.
+func TestPostSessions(t *testing.T) {
+	md := postModel
+	trueM := [][]float64{{0.97, 0.03}, {0.95, 0.05}, {0.3, 0.2, 0.1, 0.4}, {0.6, 0.1, 0.1, 0.2}, {0.9, 0.1}}
+	trueU := [][]float64{{0.0001, 0.9999}, {0.06, 0.94}, {0.001, 0.002, 0.003, 0.994}, {0.001, 0.001, 0.03, 0.968}, {0.04, 0.96}}
+	rng := rand.New(rand.NewPCG(3, 5))
+	draw := func(p []float64) int8 {
+		x := rng.Float64()
+		for l, q := range p {
+			if x -= q; x < 0 {
+				return int8(l)
+			}
+		}
+		return int8(len(p) - 1)
+	}
+	pats := map[string][]linkage.Pattern{}
+	for rule, blocked := range md.Sessions {
+		var vectors []linkage.Vector
+		for i := range 20000 {
+			probs := trueU
+			if i%20 == 0 { // a 5% match share within the rule's blocks
+				probs = trueM
+			}
+			v := make(linkage.Vector, len(probs))
+			for f := range probs {
+				v[f] = draw(probs[f])
+			}
+			for _, f := range blocked {
+				v[f] = 0
+			}
+			vectors = append(vectors, v)
+		}
+		pats[rule] = linkage.Patterns(vectors)
+	}
+	init := initialParams(md, nil, nil, DefaultConfig().Match)
+	for f := range init.U {
+		init.U[f] = trueU[f] // as random pairs would give them
+	}
+	params := fitSessions(md, pats, init, linkage.EMConfig{MaxIterations: 500, Tolerance: 1e-7}, 100_000)
+	for f := range trueM {
+		for l := range trueM[f] {
+			if d := math.Abs(params.M[f][l] - trueM[f][l]); d > 0.05 {
+				t.Errorf("m[%s][%d] = %.3f, want %.3f", md.Fields[f], l, params.M[f][l], trueM[f][l])
+			}
+		}
+	}
+	if params.Lambda != 1e-5 {
+		t.Errorf("match share %g, want one over the accounts", params.Lambda)
+	}
+}
+
+// TestSessionsLeaveEveryFieldFree checks that each field of a model fitted in sessions is left free
+// by some rule, so that its m is fitted and not left at its starting value.
+func TestSessionsLeaveEveryFieldFree(t *testing.T) {
+	for _, md := range models {
+		if md.Sessions == nil {
+			continue
+		}
+		for f, name := range md.Fields {
+			free := false
+			for _, blocked := range md.Sessions {
+				free = free || !slices.Contains(blocked, f)
+			}
+			if !free {
+				t.Errorf("%s: field %s is blocked by every rule", md.Name, name)
+			}
+		}
+	}
+}
+
+// TestPostShares places a post on the account that takes most of its candidates' odds: two
+// accounts that fit it equally well share it and neither gets it; one that fits far better than
+// another takes it; the last four digits and the city alone among a hundred thousand accounts do
+// not suffice.
+func TestPostShares(t *testing.T) {
+	params := initialParams(postModel, nil, nil, DefaultConfig().Match)
+	params.M = [][]float64{{0.97, 0.03}, {0.95, 0.05}, {0.3, 0.2, 0.1, 0.4}, {0.6, 0.1, 0.1, 0.2}, {0.9, 0.1}}
+	params.U = [][]float64{{0.0001, 0.9999}, {0.06, 0.94}, {0.001, 0.002, 0.003, 0.994}, {0.001, 0.001, 0.03, 0.968}, {0.04, 0.96}}
+	params.Lambda = 1e-5
+	fit := &fitted{Params: []*linkage.Params{nil, params, nil}}
+	const M = linkage.Missing
+	share := func(vs ...linkage.Vector) float64 {
+		var odds []float64
+		sum := 0.0
+		for _, v := range vs {
+			_, o := fit.score(v, pair{Model: 1})
+			odds, sum = append(odds, o), sum+o
+		}
+		return oneOfAccounts(odds[0], sum)
+	}
+	strong := linkage.Vector{0, 0, 0, M, 0}      // all four digits shown, the name and the city
+	lastAndCity := linkage.Vector{0, M, 3, M, 0} // the last four and the city, another name
+	for _, tc := range []struct {
+		name   string
+		vs     []linkage.Vector
+		placed bool
+	}{
+		{"one strong candidate", []linkage.Vector{strong}, true},
+		{"strong against a weaker one", []linkage.Vector{strong, lastAndCity}, true},
+		{"two equally strong", []linkage.Vector{strong, strong}, false},
+		{"last four digits and city alone", []linkage.Vector{lastAndCity}, false},
+	} {
+		if got := share(tc.vs...); (got >= DefaultConfig().Match.Threshold) != tc.placed {
+			t.Errorf("%s: share %.4f, want placed %v", tc.name, got, tc.placed)
+		}
+	}
+}
+
+// TestPatternsOfRules keys the post model's fitting pairs by the wide rule that found them, and
+// the ticket model's by none.
+func TestPatternsOfRules(t *testing.T) {
+	if got := fitRule(fitPrefix + "post/l4|1234"); got != "l4" {
+		t.Errorf("fitRule = %q", got)
+	}
+	collect := func(key string, pairs ...pair) []string {
+		var out []string
+		patternsOf(key, func(p *pair) bool {
+			if len(pairs) == 0 {
+				return false
+			}
+			*p, pairs = pairs[0], pairs[1:]
+			return true
+		}, func(k string, _ int64) { out = append(out, k) })
+		return out
+	}
+	v := vectorString(linkage.Vector{0, 1})
+	if got := collect(fitPrefix+"l4/post:dianping:1", pair{Model: 1, Account: "account:1", Vector: v}); !slices.Equal(got, []string{"1/l4/" + v}) {
+		t.Errorf("post: %q", got)
+	}
+	if got := collect(fitPrefix+"ticket:t1", pair{Model: 0, Account: "account:1", Vector: v}); !slices.Equal(got, []string{"0//" + v}) {
+		t.Errorf("ticket: %q", got)
+	}
+	if got := collect("post:dianping:1", pair{Model: 1, Account: "account:1", Vector: v}); len(got) != 0 {
+		t.Errorf("a scored post's pairs counted for EM: %q", got)
+	}
 }
