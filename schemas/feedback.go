@@ -36,9 +36,10 @@ type Ticket struct {
 	UpdatedAt   int64  `parquet:"updated_at,timestamp(microsecond)" desc:"last change of the ticket, UTC"`
 	Source      string `parquet:"source" desc:"configured source the row came from"`
 
-	Phone string `parquet:"-"` // E.164, in memory only
-	Name  string `parquet:"-"` // caller's name, in memory only
-	Src   Origin `parquet:"-"` // where the row was read
+	Phone    string   `parquet:"-"` // E.164, in memory only
+	Name     string   `parquet:"-"` // caller's name, in memory only
+	OrderIDs []string `parquet:"-"` // order numbers the text cites, read before masking; in memory only
+	Src      Origin   `parquet:"-"` // where the row was read
 }
 
 // NaturalKey implements Keyed.

@@ -252,6 +252,7 @@ func resolvePersons(s beam.Scope, j job, tables map[string][]beam.PCollection) (
 		Users:   typed(s, tables["users"], asUser, []schemas.User{}),
 		Tickets: typed(s, tables["tickets"], asTicket, []schemas.Ticket{}),
 		Posts:   typed(s, tables["site_posts"], asPost, []schemas.SitePost{}),
+		Orders:  typed(s, tables["orders"], asOrder, []schemas.Order{}),
 	}
 	for _, t := range identityTables {
 		in.Rows = append(in.Rows, tables[t]...)

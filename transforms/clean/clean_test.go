@@ -1,6 +1,7 @@
 package clean
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -211,10 +212,14 @@ func TestFeedback(t *testing.T) {
 		t.Fatalf("review = %+v, %v", r, f.err)
 	}
 	row, f = parse(t, "tickets", map[string]string{"ticket_id": "k1", "phone": "１３８００１３８０００", "name": "张三",
-		"category": "投诉", "status": "已解决", "created_at": "20261120 140305"})
+		"category": "投诉", "status": "已解决", "created_at": "20261120 140305", "text": "订单号：202611160006856039，还没发货"})
 	k := row.(schemas.Ticket)
 	if reason(f) != "" || k.Phone != "+8613800138000" || k.Category != "complaint" || k.Status != "closed" || k.PhoneMasked != "138****8000" {
 		t.Fatalf("ticket = %+v, %v", k, f.err)
+	}
+	// The order number is read before masking, which takes an 18-digit number for a resident ID.
+	if !slices.Equal(k.OrderIDs, []string{"202611160006856039"}) {
+		t.Errorf("ticket order ids %q (text %q)", k.OrderIDs, k.Text)
 	}
 	row, f = parse(t, "sites", map[string]string{"post_id": "9", "site": "Dianping", "nickname": "Xiao Ming",
 		"phone_hint": "尾号5678", "rating": "2", "posted_at": "2026-11-20 14:03"})

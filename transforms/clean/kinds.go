@@ -255,6 +255,7 @@ func parseTicket(f *fields) schemas.Keyed {
 		Category:  f.enum("category", normalize.TicketCategories, false),
 		Status:    f.enum("status", normalize.TicketStatuses, false),
 		Text:      f.text("text"),
+		OrderIDs:  normalize.OrderRefs(f.str("text")),
 		CreatedAt: f.time("created_at", true),
 		UpdatedAt: f.time("updated_at", false),
 	}

@@ -42,6 +42,9 @@ type Inputs struct {
 	// Users, Tickets and Posts feed the probabilistic matching (schemas.User, schemas.Ticket,
 	// schemas.SitePost); each may be an empty PCollection.
 	Users, Tickets, Posts beam.PCollection
+	// Orders (schemas.Order) give the accounts of the orders tickets cite (OrderLinks); it may be
+	// an empty PCollection.
+	Orders beam.PCollection
 	// PreviousIdentity and PreviousPersons are last night's identity_map and persons tables
 	// (schemas.IdentityLink, schemas.Person); empty on the first night.
 	PreviousIdentity, PreviousPersons beam.PCollection
@@ -76,7 +79,8 @@ func Resolve(s beam.Scope, in Inputs, cfg Config, opt Options) Outputs {
 	}
 	facts = append(facts, beam.ParDo(s, previousNode, in.PreviousIdentity))
 	matched, mcounts := Match(s, in.Users, in.Tickets, in.Posts, cfg.Match, opt)
-	facts, counts = append(facts, matched), append(counts, mcounts)
+	cited, ocounts := OrderLinks(s, in.Tickets, in.Orders, opt)
+	facts, counts = append(facts, matched, cited), append(counts, mcounts, ocounts)
 	nodes := mergeFacts(s, facts...)
 
 	members, accountEdges, msgs, rcounts := beam.ParDo4(s, &representFn{Config: cfg}, nodes)

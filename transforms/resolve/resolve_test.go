@@ -1,6 +1,8 @@
 package resolve
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -11,6 +13,7 @@ import (
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/clean"
 	"github.com/shopportraits/portraits/transforms/clean/normalize"
+	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/resolve/identity"
 )
 
@@ -26,6 +29,7 @@ func night(s beam.Scope, rows []any, prevLinks []schemas.IdentityLink, prevPerso
 	var users []schemas.User
 	var tickets []schemas.Ticket
 	var posts []schemas.SitePost
+	var orders []schemas.Order
 	var cols []beam.PCollection
 	for _, r := range rows {
 		switch v := r.(type) {
@@ -35,11 +39,13 @@ func night(s beam.Scope, rows []any, prevLinks []schemas.IdentityLink, prevPerso
 			tickets = append(tickets, v)
 		case schemas.SitePost:
 			posts = append(posts, v)
+		case schemas.Order:
+			orders = append(orders, v)
 		}
 		cols = append(cols, beam.Create(s, r))
 	}
 	in := Inputs{Rows: cols, Users: beam.CreateList(s, users), Tickets: beam.CreateList(s, tickets),
-		Posts: beam.CreateList(s, posts), PreviousIdentity: beam.CreateList(s, prevLinks), PreviousPersons: beam.CreateList(s, prevPersons)}
+		Posts: beam.CreateList(s, posts), Orders: beam.CreateList(s, orders), PreviousIdentity: beam.CreateList(s, prevLinks), PreviousPersons: beam.CreateList(s, prevPersons)}
 	return Resolve(s, in, DefaultConfig(), testOptions)
 }
 
@@ -132,3 +138,47 @@ func personString(p schemas.Person) string {
 }
 
 func init() { register.Function1x1(personString) }
+
+// TestTicketCitesOrder joins a ticket that names no account, and the phone it gives, to the account
+// of the order its text cites; a ticket citing an order the orders do not hold stays apart, and one
+// that names its account is not looked at. Both citations are counted.
+func TestTicketCitesOrder(t *testing.T) {
+	p, s := beam.NewPipelineWithRoot()
+	rows := []any{
+		schemas.User{UserID: "1", Email: "li@qq.com"},
+		schemas.User{UserID: "2", Email: "wang@qq.com"},
+		schemas.Order{OrderID: "202611160006856039", UserID: "1"},
+		schemas.Order{OrderID: "202611160006856040", UserID: "2"},
+		schemas.Ticket{TicketID: "T1", Phone: "+8613811112222", OrderIDs: []string{"202611160006856039"}},
+		schemas.Ticket{TicketID: "T2", Phone: "+8613933334444", OrderIDs: []string{"202611169999999999"}},
+		schemas.Ticket{TicketID: "T3", UserID: "2", OrderIDs: []string{"202611160006856039"}},
+	}
+	out := night(s, rows, nil, nil)
+	one, two, apart := newID("account:1"), newID("account:2"), newID("phone:+8613933334444")
+	want := []string{
+		pairString("ticket:T1", one), pairString("phone:+8613811112222", one),
+		pairString("ticket:T2", apart), pairString("phone:+8613933334444", apart), pairString("ticket:T3", two),
+	}
+	passert.EqualsList(s, beam.ParDo(s, ticketOrPhone, out.Identity), want)
+	passert.EqualsList(s, beam.ParDo(s, orderRefCount, out.Counts), []string{"order_ref:ticket 1", "order_ref_unknown:ticket 1"})
+	ptest.RunAndValidate(t, p)
+}
+
+// ticketOrPhone names the person of a ticket or a phone.
+func ticketOrPhone(key, person string, emit func(string)) {
+	if typ, _ := identity.Split(key); typ == identity.Ticket || typ == identity.Phone {
+		emit(pairString(key, person))
+	}
+}
+
+// orderRefCount gives the order-reference counts as "reason n".
+func orderRefCount(key string, n int64, emit func(string)) {
+	if k := quality.ParseKey(key); k.Measure == quality.Linked && strings.HasPrefix(k.Reason, "order_ref") {
+		emit(fmt.Sprintf("%s %d", k.Reason, n))
+	}
+}
+
+func init() {
+	register.Function3x0(ticketOrPhone)
+	register.Function3x0(orderRefCount)
+}

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"slices"
 	"testing"
 	"unicode/utf8"
 )
@@ -83,5 +84,29 @@ func TestPlainNeedsNoFolding(t *testing.T) {
 	}
 	if plains < 50 {
 		t.Fatalf("only %d plain strings checked", plains)
+	}
+}
+
+// TestOrderRefs finds the order numbers customer-service notes cite, in the forms tickets write
+// them, and nothing in text without one.
+func TestOrderRefs(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{"订单号：202611160006856039，下单好几天了还没发货", []string{"202611160006856039"}},
+		{"要求给个说法！订单202609280001158031", []string{"202609280001158031"}},
+		{"订单202609280001158031里的商品有质量问题", []string{"202609280001158031"}},
+		{"颜色不对, 要求换货或者退款。\n订单号: 202610090004515657", []string{"202610090004515657"}},
+		{"订单编号：SO-2026-00042，订单 202611160006856039 和订单号202611160006856039", []string{"202611160006856039", "SO-2026-00042"}},
+		{"Order #A123456 arrived damaged; order no. 7788990011", []string{"7788990011", "A123456"}},
+		{"订单号：２０２６１１１６０００６８５６０３９", []string{"202611160006856039"}},
+		{"what is my order status?", nil},
+		{"订单号是多少？电话 13812345678", nil},
+		{"", nil},
+	} {
+		if got := OrderRefs(tc.text); !slices.Equal(got, tc.want) {
+			t.Errorf("OrderRefs(%q) = %q, want %q", tc.text, got, tc.want)
+		}
 	}
 }
