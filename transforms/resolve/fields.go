@@ -25,6 +25,12 @@ type model struct {
 	// Accounts marks a model whose weak records are accounts compared with each other (second
 	// accounts of one person), not with the accounts of another kind of record.
 	Accounts bool
+	// SharedU, when above zero, is the index of a field whose first level (the same value) has its
+	// u measured over the accounts themselves, as the share of account pairs that share the value
+	// (sharedPairs), instead of from random pairs. A value as rare as an e-mail's local part,
+	// digits and all, is shared by so few pairs that random pairs seldom draw one, and the
+	// smoothed estimate then sets its weight by the sample's size, not by the value's rarity.
+	SharedU int
 	// Sessions, when set, fits the model rule by rule (fitSessions): it names each wide blocking
 	// rule with the fields that rule makes agree. Such a model is scored as one weak record that
 	// belongs to at most one account (oneOfAccounts). Nil: one EM over every fitting pair, with u
@@ -65,11 +71,15 @@ var (
 			linkage.Exact{},
 			linkage.Exact{},
 			linkage.JaroWinklerLevels{Thresholds: []float64{0.9, 0.75}},
-			linkage.JaroWinklerLevels{Thresholds: []float64{0.9, 0.75}},
+			localLevels{linkage.JaroWinklerLevels{Thresholds: []float64{0.9, 0.75}}},
 			linkage.Exact{},
 		},
-		// The phone's last four digits, or the nickname or handle written exactly as on the account.
-		Evidence: []int{0, noEvidence, 0, 0, noEvidence},
+		// The phone's last four digits, or the nickname, e-mail local part or handle written
+		// exactly as on the account.
+		Evidence: []int{0, noEvidence, 0, levelLocalHandle, noEvidence},
+		// Two accounts seldom share an e-mail's local part digits and all; random pairs, a few
+		// hundred thousand, see it too rarely to tell how rarely.
+		SharedU: postEmailLocal,
 		// widePostBlocks' rules: the last four digits; the handle's first four letters (which the
 		// name, often the handle spelt out, follows).
 		Sessions: map[string][]int{"l4": {postLast4}, "h4": {postNickname, postEmailLocal}}}
@@ -106,6 +116,42 @@ const (
 	postEmailLocal
 	postCity
 )
+
+// localLevels compares a post's nickname with an account's e-mail local part (values made by
+// localValue: the simplified local part, a tab, its handle): "local" when the local parts are the
+// same, digits and all (huapan120493); else the handles' levels under Handles, one further on;
+// Missing when either has no handle.
+type localLevels struct {
+	Handles linkage.JaroWinklerLevels
+}
+
+// Levels of localLevels.
+const (
+	levelLocal       = 0 // the same local part
+	levelLocalHandle = 1 // the same handle
+)
+
+// Levels implements linkage.Comparator.
+func (c localLevels) Levels() []string {
+	return append([]string{"local"}, c.Handles.Levels()...)
+}
+
+// Compare implements linkage.Comparator.
+func (c localLevels) Compare(a, b string) int {
+	la, ha, _ := strings.Cut(a, nameSep)
+	lb, hb, _ := strings.Cut(b, nameSep)
+	if la != "" && la == lb {
+		return levelLocal
+	}
+	l := c.Handles.Compare(ha, hb)
+	if l == linkage.Missing {
+		return l
+	}
+	return l + 1
+}
+
+// localValue joins a simplified local part (or nickname) and its handle into localLevels' value.
+func localValue(local, handle string) string { return local + nameSep + handle }
 
 // Fields of the account model by position.
 const (
@@ -206,7 +252,7 @@ func postCandidate(p schemas.SitePost) candidate {
 	}
 	nick, ci := simplify(p.Nickname), city(p.City)
 	c := candidate{Model: 1, Weak: true, Key: identity.Key(identity.Post, p.PostID),
-		Values: []string{last4, prefix3, nick, handle(p.Nickname), ci}}
+		Values: []string{last4, prefix3, nick, localValue(nick, handle(p.Nickname)), ci}}
 	var hs []string
 	if h := handle(p.Nickname); len(h) >= minHandle {
 		hs = []string{h}
@@ -234,7 +280,7 @@ func accountCandidates(u schemas.User) []candidate {
 	if h == "" {
 		h = handle(u.Name)
 	}
-	out = append(out, candidate{Model: 1, Key: key, Values: []string{last4, prefix3, nick, h, ci},
+	out = append(out, candidate{Model: 1, Key: key, Values: []string{last4, prefix3, nick, localValue(simplify(local), h), ci},
 		Blocks: postBlocks(last4, prefix3, ci, nick, handles(u.Name, u.Email), true), Wide: widePostBlocks(last4, h)})
 	return out
 }

@@ -53,7 +53,8 @@ func Match(s beam.Scope, users, tickets, posts beam.PCollection, cfg MatchConfig
 	pairs, compared := beam.ParDo2(s, &compareFn{MaxBlock: cfg.MaxBlock, MaxAccountBlock: cfg.MaxAccountBlock}, beam.GroupByKey(s, blocked))
 	byWeak := beam.GroupByKey(s, pairs)
 	hist := stats.SumPerKey(s, beam.ParDo(s, patternsOf, byWeak))
-	params := beam.ParDo(s, &estimateFn{Config: cfg}, beam.Impulse(s), beam.SideInput{Input: hist}, beam.SideInput{Input: sample})
+	params := beam.ParDo(s, &estimateFn{Config: cfg}, beam.Impulse(s), beam.SideInput{Input: hist}, beam.SideInput{Input: sample},
+		beam.SideInput{Input: sharedPairs(s, accounts)})
 	facts, scored := beam.ParDo2(s, &scoreFn{Threshold: cfg.Threshold, Salt: opt.Salt}, byWeak, beam.SideInput{Input: params})
 	return facts, beam.Flatten(s, compared, scored)
 }
@@ -481,7 +482,7 @@ type estimateFn struct {
 	Config MatchConfig
 }
 
-func (f *estimateFn) ProcessElement(_ []byte, hist func(*string, *int64) bool, samples func(*sample) bool, emit func(string)) error {
+func (f *estimateFn) ProcessElement(_ []byte, hist func(*string, *int64) bool, samples func(*sample) bool, shared func(*int8, *int64) bool, emit func(string)) error {
 	// Patterns per model and rule (patternsOf's keys).
 	pats := make([]map[string][]linkage.Pattern, len(models))
 	for m := range pats {
@@ -511,12 +512,21 @@ func (f *estimateFn) ProcessElement(_ []byte, hist func(*string, *int64) bool, s
 		smp = (&sampleFn{}).CreateAccumulator()
 	}
 	fit := fitted{Params: make([]*linkage.Params, len(models)), Accounts: smp.Counts[accountModelIndex]}
+	pairsSharing := map[int8]int64{}
+	var sm int8
+	var sp int64
+	for shared(&sm, &sp) {
+		pairsSharing[sm] += sp
+	}
 	for m, md := range models {
 		others := smp.Accounts[m]
 		if md.Accounts {
 			others = smp.Weak[m]
 		}
 		init := initialParams(md, smp.Weak[m], others, f.Config)
+		if md.SharedU > 0 {
+			setSharedU(init.U[md.SharedU], pairsSharing[int8(m)], smp.AccountCounts[m])
+		}
 		cfg := linkage.EMConfig{MaxIterations: f.Config.MaxIterations, Tolerance: f.Config.Tolerance}
 		if md.Sessions != nil {
 			fit.Params[m] = fitSessions(md, pats[m], init, cfg, smp.AccountCounts[m])
@@ -531,6 +541,53 @@ func (f *estimateFn) ProcessElement(_ []byte, hist func(*string, *int64) bool, s
 	}
 	emit(string(data))
 	return nil
+}
+
+// sharedPairs counts, per model with a SharedU field, the pairs of accounts that share that
+// field's value (the part before nameSep): one count per value, then n(n-1)/2 summed, as
+// KV<model, pairs>.
+func sharedPairs(s beam.Scope, accounts beam.PCollection) beam.PCollection {
+	s = s.Scope("sharedPairs")
+	counts := stats.Count(s, beam.ParDo(s, sharedValue, accounts))
+	return stats.SumPerKey(s, beam.ParDo(s, pairsOfValue, counts))
+}
+
+// sharedValue emits an account's model and SharedU value, as "model/value".
+func sharedValue(c candidate, emit func(string)) {
+	md := models[c.Model]
+	if md.SharedU <= 0 || c.Weak {
+		return
+	}
+	if v, _, _ := strings.Cut(c.Values[md.SharedU], nameSep); v != "" {
+		emit(fmt.Sprintf("%d/%s", c.Model, v))
+	}
+}
+
+// pairsOfValue gives the pairs of accounts among the n that share one value, keyed by model.
+func pairsOfValue(key string, n int, emit func(int8, int64)) {
+	if n < 2 {
+		return
+	}
+	var m int8
+	if _, err := fmt.Sscanf(key, "%d/", &m); err == nil {
+		emit(m, int64(n)*int64(n-1)/2)
+	}
+}
+
+// setSharedU sets the u of a field's first level to the share of account pairs that share a
+// value (floored at one pair in a thousand times all pairs' count, so that one
+// never seen does not weigh without bound) and scales the other levels to keep the sum one.
+func setSharedU(u []float64, pairs, accounts int64) {
+	all := float64(accounts) * float64(accounts-1) / 2
+	if all < 1 || len(u) < 2 {
+		return
+	}
+	share := max(float64(pairs), 1e-3) / all
+	rest := (1 - share) / (1 - u[0])
+	for l := 1; l < len(u); l++ {
+		u[l] *= rest
+	}
+	u[0] = share
 }
 
 // fitSessions fits a model rule by rule, as Splink trains m on one blocking rule at a time. The
@@ -794,7 +851,11 @@ func init() {
 	register.DoFn5x0[context.Context, string, func(*candidate) bool, func(string, pair), func(string, int64)](&compareFn{})
 	register.Combiner3[sample, candidate, sample](&sampleFn{})
 	register.Combiner1[sample](&mergeSamplesFn{})
-	register.DoFn4x1[[]byte, func(*string, *int64) bool, func(*sample) bool, func(string), error](&estimateFn{})
+	register.DoFn5x1[[]byte, func(*string, *int64) bool, func(*sample) bool, func(*int8, *int64) bool, func(string), error](&estimateFn{})
+	register.Function2x0(sharedValue)
+	register.Function3x0(pairsOfValue)
+	register.Emitter2[int8, int64]()
+	register.Iter2[int8, int64]()
 	register.DoFn6x1[context.Context, string, func(*pair) bool, func(*string) bool, func(string, node), func(string, int64), error](&scoreFn{})
 	register.Emitter1[candidate]()
 	register.Emitter2[string, candidate]()

@@ -381,8 +381,8 @@ func init() {
 // every field from the rules that leave it free; the match share becomes one over the accounts.
 func TestPostSessions(t *testing.T) {
 	md := postModel
-	trueM := [][]float64{{0.97, 0.03}, {0.95, 0.05}, {0.3, 0.2, 0.1, 0.4}, {0.6, 0.1, 0.1, 0.2}, {0.9, 0.1}}
-	trueU := [][]float64{{0.0001, 0.9999}, {0.06, 0.94}, {0.001, 0.002, 0.003, 0.994}, {0.001, 0.001, 0.03, 0.968}, {0.04, 0.96}}
+	trueM := [][]float64{{0.97, 0.03}, {0.95, 0.05}, {0.3, 0.2, 0.1, 0.4}, {0.3, 0.3, 0.1, 0.1, 0.2}, {0.9, 0.1}}
+	trueU := [][]float64{{0.0001, 0.9999}, {0.06, 0.94}, {0.001, 0.002, 0.003, 0.994}, {0.00001, 0.001, 0.001, 0.03, 0.96799}, {0.04, 0.96}}
 	rng := rand.New(rand.NewPCG(3, 5))
 	draw := func(p []float64) int8 {
 		x := rng.Float64()
@@ -454,8 +454,8 @@ func TestSessionsLeaveEveryFieldFree(t *testing.T) {
 // not suffice.
 func TestPostShares(t *testing.T) {
 	params := initialParams(postModel, nil, nil, DefaultConfig().Match)
-	params.M = [][]float64{{0.97, 0.03}, {0.95, 0.05}, {0.3, 0.2, 0.1, 0.4}, {0.6, 0.1, 0.1, 0.2}, {0.9, 0.1}}
-	params.U = [][]float64{{0.0001, 0.9999}, {0.06, 0.94}, {0.001, 0.002, 0.003, 0.994}, {0.001, 0.001, 0.03, 0.968}, {0.04, 0.96}}
+	params.M = [][]float64{{0.97, 0.03}, {0.95, 0.05}, {0.3, 0.2, 0.1, 0.4}, {0.3, 0.3, 0.1, 0.1, 0.2}, {0.9, 0.1}}
+	params.U = [][]float64{{0.0001, 0.9999}, {0.06, 0.94}, {0.001, 0.002, 0.003, 0.994}, {0.00001, 0.001, 0.001, 0.03, 0.96799}, {0.04, 0.96}}
 	params.Lambda = 1e-5
 	fit := &fitted{Params: []*linkage.Params{nil, params, nil}}
 	const M = linkage.Missing
@@ -513,4 +513,58 @@ func TestPatternsOfRules(t *testing.T) {
 	if got := collect("post:dianping:1", pair{Model: 1, Account: "account:1", Vector: v}); len(got) != 0 {
 		t.Errorf("a scored post's pairs counted for EM: %q", got)
 	}
+}
+
+// TestLocalLevels tells the same e-mail local part, digits and all, from the same handle.
+func TestLocalLevels(t *testing.T) {
+	c := postModel.Comparators[postEmailLocal]
+	post := func(nick string) string { return postCandidate(schemas.SitePost{PostID: "1", Nickname: nick}).Values[postEmailLocal] }
+	account := func(email, name string) string {
+		for _, a := range accountCandidates(schemas.User{UserID: "1", Email: email, Name: name}) {
+			if a.Model == 1 {
+				return a.Values[postEmailLocal]
+			}
+		}
+		return ""
+	}
+	for _, tc := range []struct {
+		a, b string
+		want int
+	}{
+		{post("HuaPan120493"), account("huapan120493@sina.com", "奶茶不加糖"), levelLocal},
+		{post("huapan"), account("huapan120493@sina.com", ""), levelLocalHandle},
+		{post("huapan_93"), account("huapan120493@sina.com", ""), levelLocalHandle},
+		{post("huapa"), account("huapan120493@sina.com", ""), 2},
+		{post("wanglei88"), account("", "Wang Lei"), levelLocalHandle},
+		{post("潘华"), account("huapan120493@sina.com", ""), linkage.Missing},
+	} {
+		if got := c.Compare(tc.a, tc.b); got != tc.want {
+			t.Errorf("Compare(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+// TestSharedU measures the u of the same local part over the accounts: the pairs that share one,
+// over all pairs, and keeps the field's u summing to one.
+func TestSharedU(t *testing.T) {
+	p, s := beam.NewPipelineWithRoot()
+	var users []schemas.User
+	for i, email := range []string{"wanglei@qq.com", "wanglei@163.com", "wanglei@sina.com", "lihua@qq.com", "lihua@163.com", "x1@qq.com", ""} {
+		users = append(users, schemas.User{UserID: fmt.Sprint(i), Email: email})
+	}
+	// wanglei: 3 accounts, 3 pairs; lihua: 2 accounts, 1 pair.
+	passert.Equals(s, beam.ParDo(s, sharedString, sharedPairs(s, beam.ParDo(s, userCandidates, beam.CreateList(s, users)))), "1 4")
+	ptest.RunAndValidate(t, p)
+
+	u := []float64{0.001, 0.009, 0.99}
+	setSharedU(u, 4, 7)
+	if want := 4.0 / 21; math.Abs(u[0]-want) > 1e-12 || math.Abs(u[0]+u[1]+u[2]-1) > 1e-12 || math.Abs(u[1]/u[2]-0.009/0.99) > 1e-12 {
+		t.Errorf("u = %v, want %.4f first and the rest in proportion", u, want)
+	}
+}
+
+func sharedString(m int8, n int64) string { return fmt.Sprintf("%d %d", m, n) }
+
+func init() {
+	register.Function2x1(sharedString)
 }
