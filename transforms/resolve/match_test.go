@@ -518,7 +518,9 @@ func TestPatternsOfRules(t *testing.T) {
 // TestLocalLevels tells the same e-mail local part, digits and all, from the same handle.
 func TestLocalLevels(t *testing.T) {
 	c := postModel.Comparators[postEmailLocal]
-	post := func(nick string) string { return postCandidate(schemas.SitePost{PostID: "1", Nickname: nick}).Values[postEmailLocal] }
+	post := func(nick string) string {
+		return postCandidate(schemas.SitePost{PostID: "1", Nickname: nick}).Values[postEmailLocal]
+	}
 	account := func(email, name string) string {
 		for _, a := range accountCandidates(schemas.User{UserID: "1", Email: email, Name: name}) {
 			if a.Model == 1 {
