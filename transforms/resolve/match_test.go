@@ -143,15 +143,7 @@ func TestAccountModelEM(t *testing.T) {
 	trueM := [][]float64{{0.35, 0.5, 0.1, 0.05}, {0.7, 0.3}, {0.85, 0.1, 0.05}, {0.95, 0.05}, {0.9, 0.1}, {0.6, 0.4}}
 	trueU := [][]float64{{0.3, 0.5, 0.05, 0.15}, {0.002, 0.998}, {0.03, 0.06, 0.91}, {0.5, 0.5}, {0.05, 0.95}, {0.4, 0.6}}
 	rng := rand.New(rand.NewPCG(7, 11))
-	draw := func(p []float64) int8 {
-		x := rng.Float64()
-		for l, q := range p {
-			if x -= q; x < 0 {
-				return int8(l)
-			}
-		}
-		return int8(len(p) - 1)
-	}
+	draw := func(p []float64) int8 { return drawLevel(rng, p) }
 	var vectors []linkage.Vector
 	for i := range 20000 {
 		probs := trueU
@@ -376,6 +368,17 @@ func init() {
 	register.Function3x0(fittedModel)
 }
 
+// drawLevel draws a comparison level from its probabilities.
+func drawLevel(rng *rand.Rand, p []float64) int8 {
+	x := rng.Float64()
+	for l, q := range p {
+		if x -= q; x < 0 {
+			return int8(l)
+		}
+	}
+	return int8(len(p) - 1)
+}
+
 // TestPostSessions fits the post model rule by rule on fitting pairs drawn from known m and u, in
 // which each rule's fields agree by construction (as blocking makes them), and finds m back for
 // every field from the rules that leave it free; the match share becomes one over the accounts.
@@ -384,15 +387,7 @@ func TestPostSessions(t *testing.T) {
 	trueM := [][]float64{{0.97, 0.03}, {0.95, 0.05}, {0.3, 0.2, 0.1, 0.4}, {0.3, 0.3, 0.1, 0.1, 0.2}, {0.9, 0.1}}
 	trueU := [][]float64{{0.0001, 0.9999}, {0.06, 0.94}, {0.001, 0.002, 0.003, 0.994}, {0.00001, 0.001, 0.001, 0.03, 0.96799}, {0.04, 0.96}}
 	rng := rand.New(rand.NewPCG(3, 5))
-	draw := func(p []float64) int8 {
-		x := rng.Float64()
-		for l, q := range p {
-			if x -= q; x < 0 {
-				return int8(l)
-			}
-		}
-		return int8(len(p) - 1)
-	}
+	draw := func(p []float64) int8 { return drawLevel(rng, p) }
 	pats := map[string][]linkage.Pattern{}
 	for rule, blocked := range md.Sessions {
 		var vectors []linkage.Vector
