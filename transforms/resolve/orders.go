@@ -19,8 +19,8 @@ import (
 // a deterministic link the ticket's own record makes. Only the cited orders cross the join: the
 // orders are read once against the cited numbers, a side input of about one number per ticket. A
 // ticket citing orders of two accounts is seen with both, and the ticket type's max_accounts guard
-// decides. The counts give the tickets linked (linked/order_ref:ticket) and the citations of orders
-// the orders do not hold (linked/order_ref_unknown:ticket).
+// decides. The counts are per citation: of an order the orders hold (linked/order_ref:ticket), and
+// of one they do not (linked/order_ref_unknown:ticket).
 func OrderLinks(s beam.Scope, tickets, orders beam.PCollection, opt Options) (facts, counts beam.PCollection) {
 	s = s.Scope("resolve.OrderLinks")
 	cites := beam.ParDo(s, ticketCites, tickets)
