@@ -144,11 +144,7 @@ type accountBlocksFn struct {
 
 func (f *accountBlocksFn) ProcessElement(c candidate, weakKeys func(*string) bool, emit func(string, candidate)) {
 	if f.keys == nil {
-		f.keys = map[string]bool{}
-		var k string
-		for weakKeys(&k) {
-			f.keys[k] = true
-		}
+		f.keys = stringSet(weakKeys)
 	}
 	for _, b := range c.Blocks {
 		if f.keys[b] {
@@ -277,6 +273,16 @@ func termFreq(block string, size int, narrow bool) pair {
 		p.HandleFreq = int32(size)
 	}
 	return p
+}
+
+// stringSet drains a side input of strings into a set.
+func stringSet(iter func(*string) bool) map[string]bool {
+	set := map[string]bool{}
+	var k string
+	for iter(&k) {
+		set[k] = true
+	}
+	return set
 }
 
 // emitPairs compares every weak record with every account but itself, as copies of the template

@@ -49,11 +49,7 @@ type citedOwnerFn struct {
 
 func (f *citedOwnerFn) ProcessElement(o schemas.Order, cited func(*string) bool, emit func(string, string)) {
 	if f.cited == nil {
-		f.cited = map[string]bool{}
-		var id string
-		for cited(&id) {
-			f.cited[id] = true
-		}
+		f.cited = stringSet(cited)
 	}
 	if o.UserID != "" && f.cited[o.OrderID] {
 		emit(o.OrderID, accountKey(o.UserID))
