@@ -24,8 +24,8 @@ type Evaluation struct {
 	// gives to several persons (shared test phones), left out.
 	Identifiers, Missing, Ambiguous int
 	// Alone counts identifiers that no record links to any other identifier (a device used only
-	// logged out, a vendor row for a phone no account gave): no resolver can place them, so Linked
-	// scores the others only.
+	// logged out, a vendor row for a phone no record gave: see alonePersons): no resolver can place
+	// them, so Linked scores the others only.
 	Alone  int
 	Linked linkage.Pairwise
 	// Placeable scores the linked identifiers and every post and ticket, placed or not: the records
@@ -51,13 +51,10 @@ type TypeFigures struct {
 // hashed with the run's salt to find their rows.
 func Evaluate(truth io.Reader, links []schemas.IdentityLink, salt string) (Evaluation, error) {
 	byHash := make(map[string]string, len(links))
-	alone := map[string]bool{}
 	for _, l := range links {
 		byHash[l.IDHash] = l.PersonID
-		if l.LinkedBy == "alone" {
-			alone[l.PersonID] = true
-		}
 	}
+	alone := alonePersons(links)
 	r := csv.NewReader(truth)
 	r.FieldsPerRecord = 3
 	owner := map[string]string{}
@@ -133,6 +130,28 @@ func Evaluate(truth io.Reader, links []schemas.IdentityLink, salt string) (Evalu
 	ev.Linked = linkage.PairwiseScores(linkedTruth, linkedPredicted)
 	ev.Placeable = linkage.PairwiseScores(placeableTruth, placeablePredicted)
 	return ev, nil
+}
+
+// alonePersons are the map's persons that no record links to an identifier of another: those of one
+// identifier (linked "alone"), and those made of a vendor's hashes only. A vendor row carries one
+// phone, as MD5 and SHA-256; when no record of ours gives that phone, the two hashes link to each
+// other and to nothing else, and the truth, which lists the MD5 only, sees one identifier alone.
+func alonePersons(links []schemas.IdentityLink) map[string]bool {
+	alone, known := map[string]bool{}, map[string]bool{}
+	for _, l := range links {
+		if l.LinkedBy == "alone" {
+			alone[l.PersonID] = true
+		}
+		if l.IDType != identity.VendorMD5 && l.IDType != identity.VendorSHA256 {
+			known[l.PersonID] = true
+		}
+	}
+	for _, l := range links {
+		if !known[l.PersonID] {
+			alone[l.PersonID] = true
+		}
+	}
+	return alone
 }
 
 // byType counts placed and alone identifiers per type; keys, truth and predicted run in step (the

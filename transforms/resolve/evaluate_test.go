@@ -10,11 +10,12 @@ import (
 )
 
 // TestEvaluate scores a map against a truth file: a device only used logged out is left out of the
-// linked figure, a post left alone is left out of it too but counts against the placeable one.
+// linked figure, and so is a vendor row for a phone no record gave (its MD5 and SHA-256 linked to
+// each other only); a post left alone is left out of it too but counts against the placeable one.
 func TestEvaluate(t *testing.T) {
 	truth := "person_id,kind,value\n" +
 		"P1,uid,1\nP1,phone_e164,+8613812345678\nP1,device_id,d1\nP1,post_id,p1\n" +
-		"P2,uid,2\nP2,email,b@qq.com\n"
+		"P1,vendor_md5,m1\nP2,uid,2\nP2,email,b@qq.com\n"
 	link := func(typ, value, person, how string) schemas.IdentityLink {
 		return schemas.IdentityLink{IDType: typ, IDHash: nodeHash("s", identity.Key(typ, value)), PersonID: person, LinkedBy: how}
 	}
@@ -22,13 +23,14 @@ func TestEvaluate(t *testing.T) {
 		link(identity.Account, "1", "A", "deterministic"), link(identity.Phone, "+8613812345678", "A", "deterministic"),
 		link(identity.Device, "d1", "D", "alone"), link(identity.Post, "dianping:p1", "Q", "alone"),
 		link(identity.Account, "2", "B", "deterministic"), link(identity.Email, "b@qq.com", "B", "deterministic"),
+		link(identity.VendorMD5, "m1", "V", "deterministic"), link(identity.VendorSHA256, "s1", "V", "deterministic"),
 	}
 	ev, err := Evaluate(strings.NewReader(truth), links, "s")
 	if err != nil {
 		t.Fatal(err)
 	}
-	// True pairs: P1 has 4 identifiers (6 pairs), P2 two (1 pair); found: A-A and B-B.
-	if ev.Identifiers != 6 || ev.Alone != 2 || ev.True != 7 || ev.Correct != 2 || ev.Precision != 1 {
+	// True pairs: P1 has 5 identifiers (10 pairs), P2 two (1 pair); found: A-A and B-B.
+	if ev.Identifiers != 7 || ev.Alone != 3 || ev.True != 11 || ev.Correct != 2 || ev.Precision != 1 {
 		t.Errorf("all: %+v", ev)
 	}
 	if ev.Linked.True != 2 || ev.Linked.Recall != 1 {
@@ -43,6 +45,7 @@ func TestEvaluate(t *testing.T) {
 	want := map[string]TypeFigures{
 		identity.Account: {Identifiers: 2, Placed: 2}, identity.Phone: {Identifiers: 1, Placed: 1},
 		identity.Email: {Identifiers: 1, Placed: 1}, identity.Device: {Identifiers: 1, Alone: 1}, identity.Post: {Identifiers: 1, Alone: 1},
+		identity.VendorMD5: {Identifiers: 1, Alone: 1},
 	}
 	if !maps.Equal(ev.ByType, want) {
 		t.Errorf("by type: %+v, want %+v", ev.ByType, want)
