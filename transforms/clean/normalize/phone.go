@@ -13,7 +13,7 @@ import (
 const DefaultRegion = "CN"
 
 // Phone parses a phone number written in any common way (+86 138-0013-8000,
-// 008613800138000, (138)0013-8000, full-width digits ...) and returns it in
+// (+86)13800138000, 008613800138000, (138)0013-8000, full-width digits ...) and returns it in
 // E.164 (+8613800138000). Numbers without a country code are read in
 // defaultRegion ("CN" when empty). A 13-digit number 86XXXXXXXXXXX whose last
 // 11 digits are a CN mobile is read as +86 even without the plus, which
@@ -27,8 +27,10 @@ func Phone(raw, defaultRegion string) (string, error) {
 	if s == "" {
 		return "", bad("phone", raw, "empty")
 	}
+	// The plus of a country code comes first, or first within a bracket: (+86)138...
+	lead := len(s) - len(strings.TrimLeft(s, "( "))
 	for i, r := range s {
-		if !(r >= '0' && r <= '9' || strings.ContainsRune(" -().", r) || r == '+' && i == 0) {
+		if !(r >= '0' && r <= '9' || strings.ContainsRune(" -().", r) || r == '+' && i == lead) {
 			return "", bad("phone", raw, fmt.Sprintf("unexpected character %q", r))
 		}
 	}
@@ -39,7 +41,7 @@ func Phone(raw, defaultRegion string) (string, error) {
 	case len(d) > 17: // 15 digits of E.164 plus a 00 international prefix
 		return "", bad("phone", raw, "too long")
 	}
-	if s[0] != '+' && len(d) == 13 && strings.HasPrefix(d, "86") && IsMobileCN("+"+d) {
+	if s[lead] != '+' && len(d) == 13 && strings.HasPrefix(d, "86") && IsMobileCN("+"+d) {
 		s = "+" + d
 	}
 	num, err := phonenumbers.Parse(s, defaultRegion)
