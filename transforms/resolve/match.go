@@ -37,7 +37,8 @@ import (
 // (accountScore). The post model is fitted rule by rule and scored against one random account
 // (fitSessions). A weak record joins its best account when the match probability reaches the
 // threshold and no other account does; a post, when its best account holds that share of the odds
-// of all its candidates and of none (oneOfAccounts). The output is node facts (the weak record and the account as
+// of all its candidates and of none (oneOfAccounts), none weighing as much as the share of such
+// records without an owner that EM finds (ownerShare). The output is node facts (the weak record and the account as
 // partners, with the score) for the identity graph, and quality counts: pairs compared, blocks
 // skipped, candidates, matches and ambiguous records per model.
 func Match(s beam.Scope, users, tickets, posts beam.PCollection, cfg MatchConfig, opt Options) (facts, counts beam.PCollection) {
@@ -55,7 +56,9 @@ func Match(s beam.Scope, users, tickets, posts beam.PCollection, cfg MatchConfig
 	hist := stats.SumPerKey(s, beam.ParDo(s, patternsOf, byWeak))
 	params := beam.ParDo(s, &estimateFn{Config: cfg}, beam.Impulse(s), beam.SideInput{Input: hist}, beam.SideInput{Input: sample},
 		beam.SideInput{Input: sharedPairs(s, accounts)})
-	facts, scored := beam.ParDo2(s, &scoreFn{Threshold: cfg.Threshold, Salt: opt.Salt}, byWeak, beam.SideInput{Input: params})
+	owned := stats.Count(s, beam.ParDo(s, &oddsBinFn{}, byWeak, beam.SideInput{Input: params}))
+	facts, scored := beam.ParDo2(s, &scoreFn{Threshold: cfg.Threshold, Salt: opt.Salt}, byWeak, beam.SideInput{Input: params},
+		beam.SideInput{Input: owned})
 	return facts, beam.Flatten(s, compared, scored)
 }
 
@@ -759,11 +762,134 @@ func initialParams(md model, weak, accounts []candidate, cfg MatchConfig) *linka
 
 // oneOfAccounts is the probability that a weak record belongs to the account whose pair has the
 // given odds, when it belongs to at most one account: those odds over one (no account) plus the
-// odds of every account compared with it (sumOdds, its own included). Each pair's odds are against
-// the prior of one random account (fitSessions), so two accounts that fit equally well share the
-// record between them, and one that fits far better takes it.
-func oneOfAccounts(odds, sumOdds float64) float64 {
-	return odds / (1 + sumOdds)
+// odds of every account compared with it (sumOdds, its own included), every account's odds scaled
+// by owned/(1-owned), owned being the prior share of such records that belong to some account
+// (ownerShare). Each pair's odds are against the prior of one random account (fitSessions), so two
+// accounts that fit equally well share the record between them, and one that fits far better
+// takes it.
+func oneOfAccounts(odds, sumOdds, owned float64) float64 {
+	r := owned / (1 - owned)
+	return r * odds / (1 + r*sumOdds)
+}
+
+// oddsBin is a histogram bin of weak records of one model by their candidates' summed odds:
+// Bin is log2 of the sum, in quarters of a bit.
+type oddsBin struct {
+	Model int8
+	Bin   int32
+}
+
+// oddsBinOf bins summed odds.
+func oddsBinOf(model int8, sumOdds float64) oddsBin {
+	return oddsBin{Model: model, Bin: int32(math.Round(4 * math.Log2(sumOdds)))}
+}
+
+// oddsBinFn bins each weak record of a model scored as one of accounts (Sessions) by its
+// candidates' summed odds, for ownerShare.
+type oddsBinFn struct {
+	fit *fitted
+}
+
+func (f *oddsBinFn) ProcessElement(weakKey string, iter func(*pair) bool, params func(*string) bool, emit func(oddsBin)) error {
+	if strings.HasPrefix(weakKey, fitPrefix) {
+		return nil
+	}
+	pairs := distinctPairs(iter)
+	if len(pairs) == 0 || models[pairs[0].Model].Sessions == nil {
+		return nil
+	}
+	if f.fit == nil {
+		var err error
+		if f.fit, err = decodeFitted(params); err != nil {
+			return err
+		}
+	}
+	if w := weigh(f.fit, pairs); w.SumOdds > 0 {
+		emit(oddsBinOf(pairs[0].Model, w.SumOdds))
+	}
+	return nil
+}
+
+// ownerShare fits, per model, the share of the weak records with candidates that belong to some
+// account, by EM over the histogram of their candidates' summed odds S (each against the prior
+// of one account with none weighing one, oneOfAccounts at an even share): a record belongs to some
+// account with probability πS/(πS + 1-π), and π is the mean of that over the records. Records that
+// fit an account well pull π up, records whose candidates all fit badly pull it down, records
+// without evidence leave it. Models without records keep an even share; π stays within
+// [0.01, 0.99].
+func ownerShare(bins func(*oddsBin, *int) bool) []float64 {
+	hist := make([]map[int32]int, len(models))
+	var b oddsBin
+	var n int
+	for bins(&b, &n) {
+		if b.Model < 0 || int(b.Model) >= len(models) {
+			continue
+		}
+		if hist[b.Model] == nil {
+			hist[b.Model] = map[int32]int{}
+		}
+		hist[b.Model][b.Bin] += n
+	}
+	out := make([]float64, len(models))
+	for m, h := range hist {
+		pi := 0.5
+		for i := 0; i < 500 && len(h) > 0; i++ {
+			owned, all := 0.0, 0.0
+			for bin, n := range h {
+				s := math.Exp2(float64(bin) / 4)
+				owned += float64(n) * pi * s / (pi*s + 1 - pi)
+				all += float64(n)
+			}
+			next := owned / all
+			done := math.Abs(next-pi) < 1e-7
+			if pi = next; done {
+				break
+			}
+		}
+		out[m] = min(max(pi, 0.01), 0.99)
+	}
+	return out
+}
+
+// weighed is what a weak record's candidates come to: the best account with direct evidence (of
+// probability -1 when none has any), the runner-up's probability, the best one's odds and the
+// odds of all candidates summed.
+type weighed struct {
+	Best                             pair
+	BestP, Second, BestOdds, SumOdds float64
+}
+
+// weigh scores a weak record's candidates (one pair per account, all of one model).
+func weigh(fit *fitted, pairs []pair) weighed {
+	w := weighed{Best: pair{Model: pairs[0].Model}, BestP: -1, Second: -1}
+	md := models[w.Best.Model]
+	for _, p := range pairs {
+		v := parseVector(p.Vector)
+		prob, odds := fit.score(v, p)
+		w.SumOdds += odds
+		if !md.evident(v) {
+			continue
+		}
+		if prob > w.BestP {
+			w.Best, w.BestP, w.BestOdds, w.Second = p, prob, odds, w.BestP
+		} else if prob > w.Second {
+			w.Second = prob
+		}
+	}
+	return w
+}
+
+// decodeFitted reads the match parameters estimateFn emitted.
+func decodeFitted(params func(*string) bool) (*fitted, error) {
+	var data string
+	if !params(&data) {
+		return nil, fmt.Errorf("resolve: no match parameters")
+	}
+	var fit fitted
+	if err := json.Unmarshal([]byte(data), &fit); err != nil {
+		return nil, fmt.Errorf("resolve: decode match parameters: %w", err)
+	}
+	return &fit, nil
 }
 
 // scoreFn links a weak record to its best account when the match probability reaches the
@@ -772,8 +898,9 @@ type scoreFn struct {
 	Threshold float64
 	Salt      clean.Options
 
-	salt string
-	fit  *fitted
+	salt  string
+	fit   *fitted
+	owned []float64 // per model, ownerShare
 }
 
 func (f *scoreFn) Setup() error {
@@ -782,46 +909,29 @@ func (f *scoreFn) Setup() error {
 	return err
 }
 
-func (f *scoreFn) ProcessElement(ctx context.Context, weakKey string, iter func(*pair) bool, params func(*string) bool, facts func(string, node), count func(string, int64)) error {
+func (f *scoreFn) ProcessElement(ctx context.Context, weakKey string, iter func(*pair) bool, params func(*string) bool, owned func(*oddsBin, *int) bool, facts func(string, node), count func(string, int64)) error {
 	if strings.HasPrefix(weakKey, fitPrefix) {
 		return nil // a fitting record: seen by EM, scored under its own key
 	}
 	if f.fit == nil {
-		var data string
-		if !params(&data) {
-			return fmt.Errorf("resolve: no match parameters")
+		var err error
+		if f.fit, err = decodeFitted(params); err != nil {
+			return err
 		}
-		if err := json.Unmarshal([]byte(data), &f.fit); err != nil {
-			return fmt.Errorf("resolve: decode match parameters: %w", err)
-		}
+		f.owned = ownerShare(owned)
 	}
-	// The best account with direct evidence, and the runner-up: a weak record that two accounts
-	// match equally well is ambiguous and joins neither.
-	var best pair
-	bestP, second, bestOdds, sumOdds := -1.0, -1.0, 0.0, 0.0
 	pairs := distinctPairs(iter)
 	if len(pairs) == 0 {
 		return nil
 	}
-	best.Model = pairs[0].Model // every pair of a weak record is of its model
-	md := models[best.Model]
-	for _, p := range pairs {
-		v := parseVector(p.Vector)
-		prob, odds := f.fit.score(v, p)
-		sumOdds += odds
-		if !md.evident(v) {
-			continue
-		}
-		if prob > bestP {
-			best, bestP, bestOdds, second = p, prob, odds, bestP
-		} else if prob > second {
-			second = prob
-		}
-	}
-	placed, ambiguous := bestP >= f.Threshold && second < f.Threshold, bestP >= f.Threshold && second >= f.Threshold
+	// The best account with direct evidence, and the runner-up: a weak record that two accounts
+	// match equally well is ambiguous and joins neither.
+	w := weigh(f.fit, pairs)
+	best, bestP, md := w.Best, w.BestP, models[w.Best.Model]
+	placed, ambiguous := bestP >= f.Threshold && w.Second < f.Threshold, bestP >= f.Threshold && w.Second >= f.Threshold
 	if md.Sessions != nil && bestP >= 0 {
 		// Placed by its share of the candidates' odds (oneOfAccounts), not against the runner-up.
-		share := oneOfAccounts(bestOdds, sumOdds)
+		share := oneOfAccounts(w.BestOdds, w.SumOdds, f.owned[best.Model])
 		placed, ambiguous, bestP = share >= f.Threshold, bestP >= f.Threshold && share < f.Threshold, share
 	}
 	name := md.Name
@@ -862,7 +972,10 @@ func init() {
 	register.Function3x0(pairsOfValue)
 	register.Emitter2[int8, int64]()
 	register.Iter2[int8, int64]()
-	register.DoFn6x1[context.Context, string, func(*pair) bool, func(*string) bool, func(string, node), func(string, int64), error](&scoreFn{})
+	register.DoFn7x1[context.Context, string, func(*pair) bool, func(*string) bool, func(*oddsBin, *int) bool, func(string, node), func(string, int64), error](&scoreFn{})
+	register.DoFn4x1[string, func(*pair) bool, func(*string) bool, func(oddsBin), error](&oddsBinFn{})
+	register.Emitter1[oddsBin]()
+	register.Iter2[oddsBin, int]()
 	register.Emitter1[candidate]()
 	register.Emitter2[string, candidate]()
 	register.Emitter2[string, pair]()

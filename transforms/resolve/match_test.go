@@ -461,7 +461,7 @@ func TestPostShares(t *testing.T) {
 			_, o := fit.score(v, pair{Model: 1})
 			odds, sum = append(odds, o), sum+o
 		}
-		return oneOfAccounts(odds[0], sum)
+		return oneOfAccounts(odds[0], sum, 0.5)
 	}
 	strong := linkage.Vector{0, 0, 0, M, 0}      // all four digits shown, the name and the city
 	lastAndCity := linkage.Vector{0, M, 3, M, 0} // the last four and the city, another name
@@ -478,6 +478,37 @@ func TestPostShares(t *testing.T) {
 		if got := share(tc.vs...); (got >= DefaultConfig().Match.Threshold) != tc.placed {
 			t.Errorf("%s: share %.4f, want placed %v", tc.name, got, tc.placed)
 		}
+	}
+}
+
+// TestOwnerShare fits the share of weak records that have an owner: 700 records that fit an
+// account far better than none and 300 that fit none far better give 0.7, and a thousand records
+// without evidence (summed odds of one) leave it there; records without evidence alone leave the
+// even share. A larger share places a record whose best account fits as well as before.
+func TestOwnerShare(t *testing.T) {
+	share := func(bins map[oddsBin]int) float64 {
+		return ownerShare(func(b *oddsBin, n *int) bool {
+			for k, v := range bins {
+				*b, *n = k, v
+				delete(bins, k)
+				return true
+			}
+			return false
+		})[1]
+	}
+	clear := map[oddsBin]int{oddsBinOf(1, 1<<12): 700, oddsBinOf(1, 1.0/(1<<12)): 300}
+	if got := share(clear); math.Abs(got-0.7) > 0.002 {
+		t.Errorf("owner share of 700 owned and 300 not: %.4f, want 0.7", got)
+	}
+	mixed := map[oddsBin]int{oddsBinOf(1, 1<<12): 700, oddsBinOf(1, 1.0/(1<<12)): 300, oddsBinOf(1, 1): 1000}
+	if got := share(mixed); math.Abs(got-0.7) > 0.002 {
+		t.Errorf("with a thousand records without evidence: %.4f, want 0.7", got)
+	}
+	if got := share(map[oddsBin]int{oddsBinOf(1, 1): 50}); got != 0.5 {
+		t.Errorf("records without evidence only: %.4f, want 0.5", got)
+	}
+	if p, q := oneOfAccounts(12, 12, 0.5), oneOfAccounts(12, 12, 0.7); !(p < 0.95 && q >= 0.95) {
+		t.Errorf("odds 12, no other candidate: share %.3f at an even owner share, %.3f at 0.7; want below and above 0.95", p, q)
 	}
 }
 
