@@ -12,9 +12,9 @@ import (
 var orderRefInText = regexp.MustCompile(`(?i)(?:订单(?:编号|号)?|order\s*(?:no\.?|number|id|#)?)\s*[:：#]?\s*([0-9a-z][0-9a-z\-]{5,39})`)
 
 // OrderRefs returns the order numbers a text cites (customer-service notes such as "订单号：
-// 202611160006856039，下单好几天了"), sorted, once each. Read it from the raw text: MaskPII takes
-// an 18-digit order number for a resident ID. A reference needs a digit, so "order status" cites
-// nothing.
+// 202611160006856039，下单好几天了"), sorted, once each. Read it from the raw text, before MaskPII: an
+// order number of a shop whose numbers look like a phone or an ID would be masked. A reference
+// needs a digit, so "order status" cites nothing.
 func OrderRefs(text string) []string {
 	text = Fold(text)
 	var out []string

@@ -3,6 +3,7 @@ package normalize
 import (
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -67,18 +68,19 @@ var (
 	// A chain a@b.c@d.e is one match: masking only its first address would
 	// leave b.c@d.e to be masked by the next call.
 	emailInText = regexp.MustCompile(`[A-Za-z0-9._%+\-]+(?:@[A-Za-z0-9._%+\-]+)*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`)
-	idInText    = regexp.MustCompile(digits + `{17}[0-9０-９Xxｘ]`)
+	idInText    = regexp.MustCompile(digits + `{17}[0-9０-９XxＸｘ]`)
 	phoneInText = regexp.MustCompile(`(?:[+＋]?[8８][6６][ \-]?)?[1１][3-9３-９]` + digits +
 		`[ \-]?` + digits + `{4}[ \-]?` + digits + `{4}`)
 )
 
 // MaskPII masks personal data in free text and leaves the rest unchanged:
 // e-mail addresses become their first character + "***@domain", Chinese
-// resident ID numbers (18 characters, the last may be X) keep their first 6
-// characters (the region) and mask the rest, and CN mobile numbers (11 digits
-// starting 1[3-9], with an optional +86/86 prefix, spaces or dashes, ASCII or
-// full-width digits) become 138****5678. Digit runs longer than a phone or an
-// ID, such as order numbers, are not touched.
+// resident ID numbers (18 characters, the last may be X, that residentID
+// accepts) keep their first 6 characters (the region) and mask the rest, and
+// CN mobile numbers (11 digits starting 1[3-9], with an optional +86/86
+// prefix, spaces or dashes, ASCII or full-width digits) become 138****5678.
+// Digit runs longer than a phone or an ID, and 18-digit numbers that cannot be
+// an ID, such as order numbers (20261121 and ten digits), are not touched.
 func MaskPII(text string) string {
 	text = strings.ToValidUTF8(text, "\uFFFD")
 	if strings.IndexByte(text, '@') >= 0 {
@@ -91,6 +93,9 @@ func MaskPII(text string) string {
 		return text
 	}
 	text = replaceBounded(text, idInText, func(m string) string {
+		if !residentID(Fold(m)) {
+			return m
+		}
 		r := []rune(m)
 		return string(r[:6]) + strings.Repeat("*", len(r)-6)
 	})
@@ -99,6 +104,28 @@ func MaskPII(text string) string {
 		n = n[len(n)-11:]
 		return n[:3] + "****" + n[7:]
 	})
+}
+
+// provinces are the first two digits of the region codes resident IDs begin with (GB/T 2260):
+// the provinces, Taiwan, Hong Kong and Macau.
+var provinces = map[string]bool{
+	"11": true, "12": true, "13": true, "14": true, "15": true, "21": true, "22": true, "23": true,
+	"31": true, "32": true, "33": true, "34": true, "35": true, "36": true, "37": true, "41": true,
+	"42": true, "43": true, "44": true, "45": true, "46": true, "50": true, "51": true, "52": true,
+	"53": true, "54": true, "61": true, "62": true, "63": true, "64": true, "65": true, "71": true,
+	"81": true, "82": true,
+}
+
+// residentID reports whether 18 half-width characters could be a resident ID number (GB 11643):
+// a province's region code, then a birth date from 1900 on that exists. The check character is
+// not tested, so that a mistyped ID is still masked; an order number, which starts with the
+// year it was placed, is not an ID.
+func residentID(id string) bool {
+	if len(id) != 18 || !provinces[id[:2]] {
+		return false
+	}
+	born, err := time.Parse("20060102", id[6:14])
+	return err == nil && born.Year() >= 1900
 }
 
 // mayHoldNumber reports whether text has a run of digits, spaces, dashes and plus signs with at
