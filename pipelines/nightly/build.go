@@ -123,7 +123,7 @@ func finishJob(s beam.Scope, j job, srcs []cleaned, res resolve.Outputs, rejects
 	maps.Copy(tables, segs.Tables())
 	counts = append(counts, res.Counts, built.Counts, scored.Counts, segs.Counts)
 	extras := []beam.PCollection{sink.WriteJSON(s, cfg, modelCardFile, built.Models[0]), sink.WriteJSON(s, cfg, predictionCardFile, scored.Card),
-		beam.ParDo(s, activationExtra, segs.ActivationFiles)}
+		sink.WriteJSON(s, cfg, matchCardFile, res.MatchCard), beam.ParDo(s, activationExtra, segs.ActivationFiles)}
 	return write(s, cfg, tables, rejects, counts, extras)
 }
 
@@ -222,11 +222,13 @@ func byTable(srcs []cleaned) map[string][]beam.PCollection {
 	return tables
 }
 
-// The run's model cards: the portraits' fitted value models, cut points and text model; and the
-// propensity and churn models with their held-out metrics next to the BG/NBD baseline.
+// The run's model cards: the portraits' fitted value models, cut points and text model; the
+// propensity and churn models with their held-out metrics next to the BG/NBD baseline; and the
+// identity matching models' m, u and match weights (resolve.MatchCard).
 const (
 	modelCardFile      = "model_card.json"
 	predictionCardFile = "prediction_card.json"
+	matchCardFile      = "match_model.json"
 )
 
 // activationExtra lists an activation CSV file in the manifest.

@@ -67,6 +67,7 @@ func runPhased(ctx context.Context, j job, stdout io.Writer, done map[string]pha
 			return nil, err
 		}
 		handover.Write(s, dir, "identity", reflect.TypeOf(identityPair{}), beam.ParDo(s, toIdentityPair, res.Identity))
+		handover.Write(s, dir, "match_card", reflect.TypeOf(resolve.MatchCard{}), res.MatchCard)
 		for name, rows := range map[string]beam.PCollection{"identity_map": res.IdentityMap, "persons": res.Persons, "merge_history": res.MergeHistory} {
 			if err := writeTable(s, dir, name, name, rows); err != nil {
 				return nil, err
@@ -115,6 +116,9 @@ func portraitsPhase(ctx context.Context, s beam.Scope, j job, dir string, srcs [
 		return err
 	}
 	res.Identity = beam.ParDo(s, fromIdentityPair, identity)
+	if res.MatchCard, err = handover.Read(ctx, s, dir, "match_card", reflect.TypeOf(resolve.MatchCard{})); err != nil {
+		return err
+	}
 	res.Counts = quality.Recount(s, res.Counts)
 	return finishJob(s, j, cleaned, res, []beam.PCollection{rejects}, []beam.PCollection{quality.Recount(s, cleanCounts)})
 }

@@ -31,6 +31,7 @@ func TestPhasedGivesTheSameTables(t *testing.T) {
 		t.Fatalf("nightly: %v\n%s", err, log.String())
 	}
 	one := runTables(t, out, testDate)
+	oneCard := readRunFile(t, out, matchCardFile)
 
 	log.Reset()
 	o.Phased = true
@@ -54,9 +55,23 @@ func TestPhasedGivesTheSameTables(t *testing.T) {
 				len(one[table.Name]), len(phased[table.Name]), firstDifference(one[table.Name], phased[table.Name]))
 		}
 	}
+	// The matching models' card crosses from the resolve phase to the last one.
+	if card := readRunFile(t, out, matchCardFile); !bytes.Equal(card, oneCard) || !bytes.Contains(card, []byte(`"name": "post"`)) {
+		t.Errorf("%s of one pipeline and of phases differ, or name no post model:\n%s\n%s", matchCardFile, oneCard, card)
+	}
 	if _, err := os.Stat(filepath.Join(sink.RunDir(out, testDate), "_temporary")); !os.IsNotExist(err) {
 		t.Errorf("the run's temporary folder, with the hand-over, is still there (%v)", err)
 	}
+}
+
+// readRunFile reads a file of the test date's run folder.
+func readRunFile(t *testing.T, out, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(sink.RunDir(out, testDate), name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
 
 // checkStepStats checks the --step-stats file of a phased run: a header, then steps of every phase,

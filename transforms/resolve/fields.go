@@ -31,6 +31,10 @@ type model struct {
 	// digits and all, is shared by so few pairs that random pairs seldom draw one, and the
 	// smoothed estimate then sets its weight by the sample's size, not by the value's rarity.
 	SharedU int
+	// FixU keeps u at the random pairs' frequencies while EM fits m and the match share. The
+	// fitting pairs agree on part of the blocked field by construction, and EM, left free, lets u
+	// of agreement soak that up and splits the pairs on another field instead.
+	FixU bool
 	// Sessions, when set, fits the model rule by rule (fitSessions): it names each wide blocking
 	// rule with the fields that rule makes agree. Such a model is scored as one weak record that
 	// belongs to at most one account (oneOfAccounts). Nil: one EM over every fitting pair, with u
@@ -64,7 +68,11 @@ var (
 			linkage.Exact{},
 		},
 		// The phone, exact or one typo away.
-		Evidence: []int{1, noEvidence, noEvidence}}
+		Evidence: []int{1, noEvidence, noEvidence},
+		// Left free, EM gave the phone's exact agreement a weight of 0.05 bits on the sample: the
+		// fitting blocks share seven or four of its digits, most pairs in them are the ticket's own
+		// account, and the classes EM found were "same name" and "another name".
+		FixU: true}
 	postModel = model{Name: "post",
 		Fields: []string{"phone_last4", "phone_prefix3", "nickname", "email_local", "city"},
 		Comparators: []linkage.Comparator{

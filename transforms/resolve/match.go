@@ -39,9 +39,9 @@ import (
 // threshold and no other account does; a post, when its best account holds that share of the odds
 // of all its candidates and of none (oneOfAccounts), none weighing as much as the share of such
 // records without an owner that EM finds (ownerShare). The output is node facts (the weak record and the account as
-// partners, with the score) for the identity graph, and quality counts: pairs compared, blocks
-// skipped, candidates, matches and ambiguous records per model.
-func Match(s beam.Scope, users, tickets, posts beam.PCollection, cfg MatchConfig, opt Options) (facts, counts beam.PCollection) {
+// partners, with the score) for the identity graph; quality counts: pairs compared, blocks
+// skipped, candidates, matches and ambiguous records per model; and the night's MatchCard.
+func Match(s beam.Scope, users, tickets, posts beam.PCollection, cfg MatchConfig, opt Options) (facts, counts, card beam.PCollection) {
 	s = s.Scope("resolve.Match")
 	weak := beam.Flatten(s, beam.ParDo(s, ticketCandidates, tickets), beam.ParDo(s, postCandidates, posts))
 	accounts := beam.ParDo(s, userCandidates, users)
@@ -56,10 +56,13 @@ func Match(s beam.Scope, users, tickets, posts beam.PCollection, cfg MatchConfig
 	hist := stats.SumPerKey(s, beam.ParDo(s, patternsOf, byWeak))
 	params := beam.ParDo(s, &estimateFn{Config: cfg}, beam.Impulse(s), beam.SideInput{Input: hist}, beam.SideInput{Input: sample},
 		beam.SideInput{Input: sharedPairs(s, accounts)})
-	owned := stats.Count(s, beam.ParDo(s, &oddsBinFn{}, byWeak, beam.SideInput{Input: params}))
+	// The owner shares' histogram comes out of a shuffle, as byWeak does: settled, so that no
+	// scoring reads it half made (package settle).
+	owned := settle.Whole(s, stats.Count(s, beam.ParDo(s, &oddsBinFn{}, byWeak, beam.SideInput{Input: params})))
 	facts, scored := beam.ParDo2(s, &scoreFn{Threshold: cfg.Threshold, Salt: opt.Salt}, byWeak, beam.SideInput{Input: params},
 		beam.SideInput{Input: owned})
-	return facts, beam.Flatten(s, compared, scored)
+	card = beam.ParDo(s, &cardFn{Threshold: cfg.Threshold}, beam.Impulse(s), beam.SideInput{Input: params}, beam.SideInput{Input: owned})
+	return facts, beam.Flatten(s, compared, scored), card
 }
 
 // sampleSize bounds the weak records and accounts per model that random pairs are drawn from.
@@ -536,7 +539,7 @@ func (f *estimateFn) ProcessElement(_ []byte, hist func(*string, *int64) bool, s
 		if md.SharedU > 0 {
 			setSharedU(init.U[md.SharedU], pairsSharing[int8(m)], smp.AccountCounts[m])
 		}
-		cfg := linkage.EMConfig{MaxIterations: f.Config.MaxIterations, Tolerance: f.Config.Tolerance}
+		cfg := linkage.EMConfig{MaxIterations: f.Config.MaxIterations, Tolerance: f.Config.Tolerance, FixU: md.FixU}
 		if md.Sessions != nil {
 			fit.Params[m] = fitSessions(md, pats[m], init, cfg, smp.AccountCounts[m])
 			continue
@@ -813,10 +816,11 @@ func (f *oddsBinFn) ProcessElement(weakKey string, iter func(*pair) bool, params
 // ownerShare fits, per model, the share of the weak records with candidates that belong to some
 // account, by EM over the histogram of their candidates' summed odds S (each against the prior
 // of one account with none weighing one, oneOfAccounts at an even share): a record belongs to some
-// account with probability πS/(πS + 1-π), and π is the mean of that over the records. Records that
-// fit an account well pull π up, records whose candidates all fit badly pull it down, records
-// without evidence leave it. Models without records keep an even share; π stays within
-// [0.01, 0.99].
+// account with probability πS/(πS + 1-π), and π is the mean of that over the records and over
+// ownerPriorRecords more at an even share. Records that fit an account well pull π up, records
+// whose candidates all fit badly pull it down, records without evidence leave it; a few records
+// move it little (a thousand persons' posts fit the model too roughly to be trusted with their
+// own share), thousands decide it. π stays within [0.01, 0.99].
 func ownerShare(bins func(*oddsBin, *int) bool) []float64 {
 	hist := make([]map[int32]int, len(models))
 	var b oddsBin
@@ -840,7 +844,7 @@ func ownerShare(bins func(*oddsBin, *int) bool) []float64 {
 				owned += float64(n) * pi * s / (pi*s + 1 - pi)
 				all += float64(n)
 			}
-			next := owned / all
+			next := (owned + ownerPriorRecords/2) / (all + ownerPriorRecords)
 			done := math.Abs(next-pi) < 1e-7
 			if pi = next; done {
 				break
@@ -850,6 +854,9 @@ func ownerShare(bins func(*oddsBin, *int) bool) []float64 {
 	}
 	return out
 }
+
+// ownerPriorRecords is the weight of ownerShare's prior, an even share, in records.
+const ownerPriorRecords = 20
 
 // weighed is what a weak record's candidates come to: the best account with direct evidence (of
 // probability -1 when none has any), the runner-up's probability, the best one's odds and the
@@ -974,6 +981,8 @@ func init() {
 	register.Iter2[int8, int64]()
 	register.DoFn7x1[context.Context, string, func(*pair) bool, func(*string) bool, func(*oddsBin, *int) bool, func(string, node), func(string, int64), error](&scoreFn{})
 	register.DoFn4x1[string, func(*pair) bool, func(*string) bool, func(oddsBin), error](&oddsBinFn{})
+	register.DoFn4x1[[]byte, func(*string) bool, func(*oddsBin, *int) bool, func(MatchCard), error](&cardFn{})
+	register.Emitter1[MatchCard]()
 	register.Emitter1[oddsBin]()
 	register.Iter2[oddsBin, int]()
 	register.Emitter1[candidate]()

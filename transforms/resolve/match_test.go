@@ -346,7 +346,26 @@ func TestWeakRecordsJoinTheirAccounts(t *testing.T) {
 	out := night(s, rows, nil, nil)
 	passert.EqualsList(s, beam.ParDo(s, weakPerson, out.Identity), want)
 	passert.EqualsList(s, beam.ParDo(s, fittedModel, out.Counts), []string{"compared_fit:post", "compared_fit:ticket"})
+	// Every post has its owner among the accounts, and says so: EM finds most posts owned; the
+	// ticket model weighs a phone written exactly as strong evidence.
+	passert.EqualsList(s, beam.ParDo(s, cardSummary, out.MatchCard),
+		[]string{"ticket: 3 fields, exact phone strong", "post: 5 fields, most owned", "account: 6 fields"})
 	ptest.RunAndValidate(t, p)
+}
+
+// cardSummary names a match card's models with their fields, for posts whether EM found most of
+// them owned, for tickets whether an exact phone weighs more than ten bits.
+func cardSummary(c MatchCard, emit func(string)) {
+	for _, m := range c.Models {
+		s := fmt.Sprintf("%s: %d fields", m.Name, len(m.Fields))
+		if m.OwnerShare > 0.5 {
+			s += ", most owned"
+		}
+		if m.Name == ticketModel.Name && m.Fields[0].Levels[0].Weight > 10 {
+			s += ", exact phone strong"
+		}
+		emit(s)
+	}
 }
 
 // weakPerson names the person of a post, a ticket or anything under the fitting prefix.
@@ -366,6 +385,7 @@ func fittedModel(key string, n int64, emit func(string)) {
 func init() {
 	register.Function3x0(weakPerson)
 	register.Function3x0(fittedModel)
+	register.Function2x0(cardSummary)
 }
 
 // drawLevel draws a comparison level from its probabilities.
@@ -481,10 +501,11 @@ func TestPostShares(t *testing.T) {
 	}
 }
 
-// TestOwnerShare fits the share of weak records that have an owner: 700 records that fit an
-// account far better than none and 300 that fit none far better give 0.7, and a thousand records
-// without evidence (summed odds of one) leave it there; records without evidence alone leave the
-// even share. A larger share places a record whose best account fits as well as before.
+// TestOwnerShare fits the share of weak records that have an owner: 7,000 records that fit an
+// account far better than none and 3,000 that fit none far better give 0.7, and ten thousand
+// records without evidence (summed odds of one) leave it there; records without evidence alone
+// leave the even share, and twenty records that all fit an account move it only part of the way.
+// A larger share places a record whose best account fits as well as before.
 func TestOwnerShare(t *testing.T) {
 	share := func(bins map[oddsBin]int) float64 {
 		return ownerShare(func(b *oddsBin, n *int) bool {
@@ -496,16 +517,19 @@ func TestOwnerShare(t *testing.T) {
 			return false
 		})[1]
 	}
-	clear := map[oddsBin]int{oddsBinOf(1, 1<<12): 700, oddsBinOf(1, 1.0/(1<<12)): 300}
+	clear := map[oddsBin]int{oddsBinOf(1, 1<<12): 7000, oddsBinOf(1, 1.0/(1<<12)): 3000}
 	if got := share(clear); math.Abs(got-0.7) > 0.002 {
-		t.Errorf("owner share of 700 owned and 300 not: %.4f, want 0.7", got)
+		t.Errorf("owner share of 7,000 owned and 3,000 not: %.4f, want 0.7", got)
 	}
-	mixed := map[oddsBin]int{oddsBinOf(1, 1<<12): 700, oddsBinOf(1, 1.0/(1<<12)): 300, oddsBinOf(1, 1): 1000}
+	mixed := map[oddsBin]int{oddsBinOf(1, 1<<12): 7000, oddsBinOf(1, 1.0/(1<<12)): 3000, oddsBinOf(1, 1): 10000}
 	if got := share(mixed); math.Abs(got-0.7) > 0.002 {
-		t.Errorf("with a thousand records without evidence: %.4f, want 0.7", got)
+		t.Errorf("with ten thousand records without evidence: %.4f, want 0.7", got)
 	}
 	if got := share(map[oddsBin]int{oddsBinOf(1, 1): 50}); got != 0.5 {
 		t.Errorf("records without evidence only: %.4f, want 0.5", got)
+	}
+	if got := share(map[oddsBin]int{oddsBinOf(1, 1<<12): 20}); math.Abs(got-0.75) > 0.002 {
+		t.Errorf("twenty owned records: %.4f, want 0.75", got)
 	}
 	if p, q := oneOfAccounts(12, 12, 0.5), oneOfAccounts(12, 12, 0.7); !(p < 0.95 && q >= 0.95) {
 		t.Errorf("odds 12, no other candidate: share %.3f at an even owner share, %.3f at 0.7; want below and above 0.95", p, q)

@@ -59,6 +59,8 @@ type Outputs struct {
 	IdentityMap, Persons, MergeHistory beam.PCollection
 	// Counts are quality (key, count) pairs: guards that fired, matches, persons, merges and splits.
 	Counts beam.PCollection
+	// MatchCard is one MatchCard: what the night's probabilistic matching fitted.
+	MatchCard beam.PCollection
 }
 
 // Options are what every resolve DoFn needs besides the Config.
@@ -78,7 +80,7 @@ func Resolve(s beam.Scope, in Inputs, cfg Config, opt Options) Outputs {
 		facts, counts = append(facts, n), append(counts, c)
 	}
 	facts = append(facts, beam.ParDo(s, previousNode, in.PreviousIdentity))
-	matched, mcounts := Match(s, in.Users, in.Tickets, in.Posts, cfg.Match, opt)
+	matched, mcounts, card := Match(s, in.Users, in.Tickets, in.Posts, cfg.Match, opt)
 	cited, ocounts := OrderLinks(s, in.Tickets, in.Orders, opt)
 	facts, counts = append(facts, matched, cited), append(counts, mcounts, ocounts)
 	nodes := mergeFacts(s, facts...)
@@ -94,7 +96,8 @@ func Resolve(s beam.Scope, in Inputs, cfg Config, opt Options) Outputs {
 		beam.CoGroupByKey(s, beam.ParDo(s, keyPart, parts), owned), beam.SideInput{Input: settle.Whole(s, in.PreviousPersons)})
 	identity, rows := beam.ParDo2(s, &identityFn{}, memberParts, beam.SideInput{Input: settle.Whole(s, assigned)})
 	counts = append(counts, rcounts, acounts, icounts)
-	return Outputs{Identity: identity, IdentityMap: rows, Persons: persons, MergeHistory: history, Counts: quality.Flatten(s, counts...)}
+	return Outputs{Identity: identity, IdentityMap: rows, Persons: persons, MergeHistory: history, Counts: quality.Flatten(s, counts...),
+		MatchCard: card}
 }
 
 // previousNode carries last night's person id of an identifier into tonight's node facts.
