@@ -64,6 +64,10 @@ const modelCard = `{"date":"2026-11-21","as_of":"2026-11-21","persons_with_facts
 const predictionCard = `{"date":"2026-11-21","cutoff":"2026-10-22","horizon_days":30,
 "propensity":{"trained":true,"metrics":{"auc":0.787}},"churn":{"trained":false,"reason":"too few labelled persons"}}`
 
+const matchCard = `{"threshold":0.95,"models":[{"name":"post","prior":1.04e-05,"owner_share":0.7,
+"fields":[{"name":"phone_last4","levels":[{"level":"exact","m":0.723,"u":0.000113,"weight_bits":12.64},
+{"level":"else","m":0.277,"u":0.999887,"weight_bits":-1.85}]}]}]}`
+
 // writeFixture writes the fixture run under a new folder and returns the output folder.
 func writeFixture(t *testing.T, tables map[string][]any, card bool) string {
 	t.Helper()
@@ -74,6 +78,9 @@ func writeFixture(t *testing.T, tables map[string][]any, card bool) string {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(filepath.Join(dir, "prediction_card.json"), []byte(predictionCard), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, matchCardFile), []byte(matchCard), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -101,7 +101,7 @@ func Build(ctx context.Context, output, date string, o Options) (*Report, error)
 	r := &Report{Date: date, RunID: m.RunID, CreatedAt: m.CreatedAt, SchemaVersion: m.SchemaVersion}
 	r.Sections = append(r.Sections, overviewSection(m))
 	steps := []func(context.Context, string, string, *sink.Manifest, Options) ([]Section, error){
-		countsFromRun, portraitsFromRun, segmentsFromRun, affinityFromRun, modelCardFromRun,
+		countsFromRun, matchingFromRun, portraitsFromRun, segmentsFromRun, affinityFromRun, modelCardFromRun,
 	}
 	for _, step := range steps {
 		secs, err := step(ctx, output, date, m, o)

@@ -172,6 +172,11 @@ func TestBuildFigures(t *testing.T) {
 	if got := cell(t, model, "prediction_card.json", "propensity › metrics › auc", "value"); got != "0.787" {
 		t.Errorf("prediction card propensity auc = %s", got)
 	}
+	matching := section(t, r, "matching")
+	if got := cell(t, matching, "post model: prior 1.04e-05, threshold 0.95, share with an owner 0.70", "phone_last4 › exact",
+		"weight (bits)"); got != "+12.64" {
+		t.Errorf("match card: post's last four digits weigh %s, want +12.64", got)
+	}
 	counts := section(t, r, "counts")
 	if got := cell(t, counts, "Per source: read = out + rejected + deduplicated", "orders", "read"); got != "30" {
 		t.Errorf("orders read = %s, want 30", got)
