@@ -38,9 +38,10 @@ import (
 // (fitSessions). A weak record joins its best account when the match probability reaches the
 // threshold and no other account does; a post, when its best account holds that share of the odds
 // of all its candidates and of none (oneOfAccounts), none weighing as much as the share of such
-// records without an owner that EM finds (ownerShare). The output is node facts (the weak record and the account as
-// partners, with the score) for the identity graph; quality counts: pairs compared, blocks
-// skipped, candidates, matches and ambiguous records per model; and the night's MatchCard.
+// records without an owner that EM finds (ownerShare). The output is node facts (the weak record
+// and the account as partners, with the score) for the identity graph; quality counts: pairs
+// compared, blocks skipped, candidates, matches and ambiguous records per model; and the night's
+// MatchCard.
 func Match(s beam.Scope, users, tickets, posts beam.PCollection, cfg MatchConfig, opt Options) (facts, counts, card beam.PCollection) {
 	s = s.Scope("resolve.Match")
 	weak := beam.Flatten(s, beam.ParDo(s, ticketCandidates, tickets), beam.ParDo(s, postCandidates, posts))

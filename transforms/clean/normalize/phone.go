@@ -13,12 +13,12 @@ import (
 const DefaultRegion = "CN"
 
 // Phone parses a phone number written in any common way (+86 138-0013-8000,
-// (+86)13800138000, 008613800138000, (138)0013-8000, full-width digits ...) and returns it in
-// E.164 (+8613800138000). Numbers without a country code are read in
-// defaultRegion ("CN" when empty). A 13-digit number 86XXXXXXXXXXX whose last
-// 11 digits are a CN mobile is read as +86 even without the plus, which
-// libphonenumber alone would not do. Letters, extensions and numbers that
-// libphonenumber does not consider valid are rejected.
+// (+86)13800138000, 008613800138000, (138)0013-8000, full-width digits ...)
+// and returns it in E.164 (+8613800138000). Numbers without a country code are
+// read in defaultRegion ("CN" when empty). A 13-digit number 86XXXXXXXXXXX
+// whose last 11 digits are a CN mobile is read as +86 even without the plus,
+// which libphonenumber alone would not do. Letters, extensions and numbers
+// that libphonenumber does not consider valid are rejected.
 func Phone(raw, defaultRegion string) (string, error) {
 	if defaultRegion == "" {
 		defaultRegion = DefaultRegion
