@@ -10,6 +10,7 @@ import (
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/ingest"
 	"github.com/shopportraits/portraits/transforms/quality"
+	"github.com/shopportraits/portraits/transforms/sideinput"
 )
 
 // RefsStage is the name of the reference-check stage in rejects and quality counts.
@@ -77,16 +78,6 @@ func refReject(source, reason, detail string, row schemas.Keyed) schemas.Reject 
 	return ingest.NewReject(source, RefsStage, reason, detail, o.File, o.Line, o.RowGroup, o.Offset, row.NaturalKey())
 }
 
-// set builds a lookup set from a side input once per DoFn instance.
-func set(iter func(*string) bool) map[string]bool {
-	m := map[string]bool{}
-	var v string
-	for iter(&v) {
-		m[v] = true
-	}
-	return m
-}
-
 // refsFn checks a row's account and product against the test accounts and the catalog, side inputs
 // read once into sets (re-iterable: see keepFn).
 type refsFn struct {
@@ -103,7 +94,7 @@ func (f *refsFn) StartBundle(_ context.Context, _, _ func() func(*string) bool, 
 
 func (f *refsFn) ProcessElement(_ context.Context, row beam.X, testUsers, skus func() func(*string) bool, emit func(beam.X), reject func(schemas.Reject), _ func(string, int64)) {
 	if f.testUsers == nil {
-		f.testUsers, f.skus = set(testUsers()), set(skus())
+		f.testUsers, f.skus = sideinput.Set(testUsers()), sideinput.Set(skus())
 	}
 	key := quality.Key{Source: f.Source, Stage: RefsStage, Measure: quality.In}
 	f.counts.Add(key, 1)
@@ -140,7 +131,7 @@ type orderItemsFn struct {
 func (f *orderItemsFn) ProcessElement(ctx context.Context, orderID string, items func(*schemas.OrderItem) bool, orders func(*bool) bool, skus func(*string) bool,
 	emit func(schemas.OrderItem), reject func(schemas.Reject), count func(string, int64)) {
 	if f.skus == nil {
-		f.skus = set(skus)
+		f.skus = sideinput.Set(skus)
 	}
 	var exists, b bool
 	for orders(&b) {

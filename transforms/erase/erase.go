@@ -12,6 +12,7 @@ import (
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/resolve"
 	"github.com/shopportraits/portraits/transforms/settle"
+	"github.com/shopportraits/portraits/transforms/sideinput"
 )
 
 // Stage is the name of the erasure stage in quality counts: per source, records in = out + erased
@@ -74,20 +75,11 @@ type keysOfFn struct {
 
 func (f *keysOfFn) ProcessElement(key, person string, erased func(*string) bool, emit func(string)) {
 	if f.persons == nil {
-		f.persons = set(erased)
+		f.persons = sideinput.Set(erased)
 	}
 	if f.persons[person] {
 		emit(key)
 	}
-}
-
-func set(iter func(*string) bool) map[string]bool {
-	out := map[string]bool{}
-	var v string
-	for iter(&v) {
-		out[v] = true
-	}
-	return out
 }
 
 // Rows drops the cleaned rows of one source that carry an identifier of an erased person, and
@@ -121,7 +113,7 @@ func (f *rowsFn) StartBundle(_ context.Context, _ func(*string) bool, _ func(bea
 
 func (f *rowsFn) ProcessElement(_ context.Context, row beam.X, erased func(*string) bool, emit func(beam.X), _ func(string, int64), dropped func(string)) {
 	if f.keys == nil {
-		f.keys = set(erased)
+		f.keys = sideinput.Set(erased)
 	}
 	key := quality.Key{Source: f.Source, Stage: Stage, Measure: quality.In}
 	f.counts.Add(key, 1)
@@ -163,7 +155,7 @@ type byPersonFn struct {
 
 func (f *byPersonFn) ProcessElement(row beam.X, erased func(*string) bool, emit func(beam.X)) {
 	if f.persons == nil {
-		f.persons = set(erased)
+		f.persons = sideinput.Set(erased)
 	}
 	if id := reflect.ValueOf(row).FieldByName(f.Field); id.IsValid() && f.persons[id.String()] {
 		return

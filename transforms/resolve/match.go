@@ -20,6 +20,7 @@ import (
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/resolve/linkage"
 	"github.com/shopportraits/portraits/transforms/settle"
+	"github.com/shopportraits/portraits/transforms/sideinput"
 )
 
 // Match links weak records to accounts with three Fellegi-Sunter models: tickets that name no
@@ -151,7 +152,7 @@ type accountBlocksFn struct {
 
 func (f *accountBlocksFn) ProcessElement(c candidate, weakKeys func(*string) bool, emit func(string, candidate)) {
 	if f.keys == nil {
-		f.keys = stringSet(weakKeys)
+		f.keys = sideinput.Set(weakKeys)
 	}
 	for _, b := range c.Blocks {
 		if f.keys[b] {
@@ -280,16 +281,6 @@ func termFreq(block string, size int, narrow bool) pair {
 		p.HandleFreq = int32(size)
 	}
 	return p
-}
-
-// stringSet drains a side input of strings into a set.
-func stringSet(iter func(*string) bool) map[string]bool {
-	set := map[string]bool{}
-	var k string
-	for iter(&k) {
-		set[k] = true
-	}
-	return set
 }
 
 // emitPairs compares every weak record with every account but itself, as copies of the template

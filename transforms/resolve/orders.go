@@ -12,6 +12,7 @@ import (
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/resolve/identity"
 	"github.com/shopportraits/portraits/transforms/settle"
+	"github.com/shopportraits/portraits/transforms/sideinput"
 )
 
 // OrderLinks links each ticket that names no account to the account of an order its text cites
@@ -49,7 +50,7 @@ type citedOwnerFn struct {
 
 func (f *citedOwnerFn) ProcessElement(o schemas.Order, cited func(*string) bool, emit func(string, string)) {
 	if f.cited == nil {
-		f.cited = stringSet(cited)
+		f.cited = sideinput.Set(cited)
 	}
 	if o.UserID != "" && f.cited[o.OrderID] {
 		emit(o.OrderID, accountKey(o.UserID))
