@@ -145,7 +145,7 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 		return err
 	}
 	start := time.Now()
-	tasks, inputs, err := ingest.Plan(ctx, cfg)
+	tasks, inputs, err := ingest.Plan(ctx, cfg, sources.Window{Through: date})
 	if err != nil {
 		return err
 	}

@@ -71,6 +71,13 @@ type Source struct {
 	SplitBytes int64 `yaml:"split_bytes"`
 	// Columns maps canonical field names of the kind to the source's own column names.
 	Columns map[string]string `yaml:"columns"`
+	// Grows says how the source's data grows from night to night: GrowsAppend, GrowsChanges or
+	// GrowsSnapshot (the default). Append and changes sources keep their files in daily
+	// partitions, a `dt=YYYY-MM-DD` folder in the path, so a night can read only the new ones.
+	Grows string `yaml:"grows"`
+	// LateDays is how many partitions before the previous run's date an incremental night reads
+	// again, for files that land late (default DefaultLateDays).
+	LateDays *int `yaml:"late_days"`
 
 	// Line is where the source is declared in the config file.
 	Line int `yaml:"-"`
@@ -219,6 +226,9 @@ func (s *Source) check() error {
 	case "yuan", "fen":
 	default:
 		return fmt.Errorf("money_unit %q (yuan or fen)", s.MoneyUnit)
+	}
+	if err := s.checkGrowth(); err != nil {
+		return err
 	}
 	if s.SplitBytes == 0 {
 		s.SplitBytes = DefaultSplitBytes
