@@ -30,6 +30,7 @@ import (
 	"github.com/shopportraits/portraits/transforms/portrait"
 	"github.com/shopportraits/portraits/transforms/predict/score"
 	"github.com/shopportraits/portraits/transforms/quality"
+	"github.com/shopportraits/portraits/transforms/quietlog"
 	"github.com/shopportraits/portraits/transforms/report"
 	"github.com/shopportraits/portraits/transforms/resolve"
 	"github.com/shopportraits/portraits/transforms/runstats"
@@ -91,6 +92,7 @@ func main() {
 		flag.StringVar(&o.StepStats, "step-stats", "", "write every step's execution time and elements in and out to this local file (tab-separated, longest first), to find where a run's time goes")
 		flag.StringVar(&o.Segments, "segments", "", "segments file (YAML): rule segments in CEL, activation caps, clusters, affinity; default: built-in")
 		flag.BoolVar(&o.FullRefresh, "full-refresh", false, "rebuild from every partition up to --date instead of continuing the previous run's state, and continue past missing nights")
+		flag.BoolVar(&verbose, "verbose", false, "log the runner's records whole and print a failed job's whole error (with Beam's execution plan)")
 	})
 	flag.Usage = func() { usage(flag.CommandLine, own, flag.CommandLine.Output()) }
 	flag.Parse()
@@ -98,6 +100,9 @@ func main() {
 		fail(exitcode.Config(err))
 	}
 	beam.Init()
+	if !verbose {
+		quietlog.Install()
+	}
 	setMemoryLimit(os.Stdout)
 	fail(run(context.Background(), o, os.Stdout))
 }
@@ -105,6 +110,10 @@ func main() {
 // fail ends the process with err's exit code, 0 for nil; an error is printed as one line at ERROR
 // level, the last on stderr, which is what a scheduler's log shows first.
 func fail(err error) {
+	var job *jobFailure
+	if verbose && errors.As(err, &job) {
+		fmt.Fprintf(os.Stderr, "the failed job's whole error:\n%v\n", job.err)
+	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ERROR nightly: %s\n", strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
@@ -308,11 +317,24 @@ func failed(ctx context.Context, j job, phased bool, err error) error {
 	return err
 }
 
+// verbose keeps the runner's log records and a failed job's error whole (--verbose).
+var verbose bool
+
+// jobFailure is a failed job's error, told by its cause (quietlog.Cause); the whole error, with
+// Beam's execution plan, is printed with --verbose.
+type jobFailure struct {
+	err error
+}
+
+func (e *jobFailure) Error() string { return "pipeline failed: " + quietlog.Cause(e.err.Error()) }
+
+func (e *jobFailure) Unwrap() error { return e.err }
+
 // runOne runs the job as one pipeline, p, and returns its figures.
 func runOne(ctx context.Context, p *beam.Pipeline) (runstats.Report, error) {
 	res, err := beamx.RunWithMetrics(ctx, p)
 	if err != nil {
-		return runstats.Report{}, fmt.Errorf("pipeline failed: %w", err)
+		return runstats.Report{}, &jobFailure{err: err}
 	}
 	return runstats.Collect(p, res)
 }
