@@ -95,15 +95,18 @@ runs=out/bench/runs/$scale-$stamp
 bin=out/bench/bin
 mkdir -p "$bin" "$runs"
 
-# The dataset: generated once per scale. The stamp file records the generator's flags, so a folder
-# left half-written by an interrupted generator is made again.
+# The dataset: generated once per scale. The stamp file records the generator's flags and a hash of
+# its code, so a folder left half-written by an interrupted generator, or written by another
+# version of it (another layout of the files), is made again.
 gen_flags="--persons $persons --days $days --seed 1 --date $date"
-if [[ $(cat "$data/.bench-generated" 2>/dev/null) != "$gen_flags" ]]; then
+gen_code=$(find pipelines/sampledata -type f \( -name '*.go' ! -name '*_test.go' -o -name '*.tmpl' \) |
+	LC_ALL=C sort | xargs cat | sha256sum | cut -c1-16)
+if [[ $(cat "$data/.bench-generated" 2>/dev/null) != "$gen_flags code $gen_code" ]]; then
 	echo "generating $scale: $gen_flags" >&2
 	rm -rf "$data"
 	# shellcheck disable=SC2086 # gen_flags is a list of flags
 	run go run ./pipelines/sampledata $gen_flags --output "$data" >&2
-	echo "$gen_flags" >"$data/.bench-generated"
+	echo "$gen_flags code $gen_code" >"$data/.bench-generated"
 fi
 
 # watch_memory waits for the run $1 (/usr/bin/time and the nightly under it) and stops the nightly

@@ -38,7 +38,7 @@ func TestDecodeJSONLine(t *testing.T) {
 }
 
 func TestGzipLoopsCountEveryLine(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(sample, "clickstream", "events", "*.jsonl.gz"))
+	files, err := filepath.Glob(filepath.Join(sample, "clickstream", "events", "dt=*", "*.gz"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no sample events (%v)", err)
 	}
@@ -88,7 +88,7 @@ func nonBlankLines(t *testing.T, file string) int64 {
 }
 
 func TestParquetUsersAndIngestReadEveryRow(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(sample, "platform", "users", "*.parquet"))
+	files, err := filepath.Glob(filepath.Join(sample, "platform", "users", "dt=*", "*.parquet"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no sample users (%v)", err)
 	}

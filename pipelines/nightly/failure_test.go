@@ -20,7 +20,8 @@ func TestFailedRunNamesTheFile(t *testing.T) {
 		t.Skip("runs the nightly job twice")
 	}
 	sourcesFile := generate(t, 200)
-	events, err := filepath.Glob(filepath.Join(filepath.Dir(sourcesFile), "clickstream", "events", "*.jsonl.gz"))
+	dir := filepath.Dir(sourcesFile)
+	events, err := filepath.Glob(filepath.Join(dir, "clickstream", "events", "dt=*", "*.jsonl.gz"))
 	if err != nil || len(events) == 0 {
 		t.Fatalf("no events file to cut short (%v)", err)
 	}

@@ -128,6 +128,7 @@ func TestNightlyOnGeneratedData(t *testing.T) {
 	}
 	scanForPII(t, filepath.Join(out, "dt="+testDate), summary)
 	checkPersons(t, ctx, out, filepath.Join(filepath.Dir(sourcesFile), "truth", "persons.csv.gz"))
+	checkLatestVersions(t, ctx, out, filepath.Dir(sourcesFile))
 
 	first := tableContents(t, out, m)
 	runNightly(t, sourcesFile, out)
@@ -147,6 +148,112 @@ func TestNightlyOnGeneratedData(t *testing.T) {
 			}
 		}
 	}
+}
+
+// checkLatestVersions checks that the night kept, of every order and account the daily exports
+// hold in several versions, the valid version with the latest update_time: a changed order's last
+// state, an account's new phone.
+func checkLatestVersions(t *testing.T, ctx context.Context, out, data string) {
+	t.Helper()
+	known := map[string]bool{"created": true, "paid": true, "shipped": true, "completed": true,
+		"cancelled": true, "refunded": true}
+	exports := func(table string) string {
+		return filepath.Join(data, "platform", table, "dt=*", "*.parquet")
+	}
+	latestOrder := map[string]gen.OrderRow{}
+	orderVersions := map[string]int{}
+	for _, o := range generatedRows[gen.OrderRow](t, exports("orders")) {
+		orderVersions[o.OrderNo]++
+		cur, seen := latestOrder[o.OrderNo]
+		if known[o.OrderStatus] && (!seen || o.UpdateTime > cur.UpdateTime) {
+			latestOrder[o.OrderNo] = o
+		}
+	}
+	orders, err := sink.ReadTable[schemas.Order](ctx, out, testDate, "orders")
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := 0
+	for _, o := range orders {
+		want := latestOrder[o.OrderID]
+		if o.Status != want.OrderStatus || o.UpdatedAt != want.UpdateTime {
+			t.Errorf("order %s: %s at %d, want the latest version, %s at %d",
+				o.OrderID, o.Status, o.UpdatedAt, want.OrderStatus, want.UpdateTime)
+		}
+		if orderVersions[o.OrderID] > 1 {
+			changed++
+		}
+	}
+	latestUser := map[string]gen.UserRow{}
+	phones := map[string]map[string]bool{}
+	for _, u := range generatedRows[gen.UserRow](t, exports("users")) {
+		if cur, ok := latestUser[u.UID]; !ok || u.UpdateTime > cur.UpdateTime {
+			latestUser[u.UID] = u
+		}
+		if p := nationalMobile(u.Mobile); p != "" {
+			if phones[u.UID] == nil {
+				phones[u.UID] = map[string]bool{}
+			}
+			phones[u.UID][p] = true
+		}
+	}
+	users, err := sink.ReadTable[schemas.User](ctx, out, testDate, "users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	newPhones := 0
+	for _, u := range users {
+		if len(phones[u.UserID]) < 2 {
+			continue
+		}
+		newPhones++
+		latest := latestUser[u.UserID]
+		p := nationalMobile(latest.Mobile)
+		want := p[:3] + "****" + p[7:]
+		if u.PhoneMasked != want || u.UpdatedAt != latest.UpdateTime {
+			t.Errorf("account %s: phone %s at %d, want the new phone %s at %d",
+				u.UserID, u.PhoneMasked, u.UpdatedAt, want, latest.UpdateTime)
+		}
+	}
+	if changed == 0 || newPhones == 0 {
+		t.Errorf("%d orders exported on several days and %d accounts with a new phone: "+
+			"want some of each", changed, newPhones)
+	}
+}
+
+// generatedRows reads the generated Parquet files matching pattern.
+func generatedRows[T any](t *testing.T, pattern string) []T {
+	t.Helper()
+	files, err := filepath.Glob(pattern)
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no file matches %s (%v)", pattern, err)
+	}
+	var all []T
+	for _, f := range files {
+		rows, err := parquet.ReadFile[T](f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, rows...)
+	}
+	return all
+}
+
+// nationalMobile is the 11-digit number of a mobile as an account form stored it (+86 138 ...).
+func nationalMobile(s string) string {
+	d := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+	if len(d) == 13 && strings.HasPrefix(d, "86") {
+		d = d[2:]
+	}
+	if len(d) != 11 {
+		return ""
+	}
+	return d
 }
 
 // tableContents reads every table of a run as sorted rows of text, whatever the files are called.

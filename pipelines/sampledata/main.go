@@ -51,6 +51,13 @@ func main() {
 	}
 	fmt.Fprintf(tw, "total\t%d\t\t%.2f\t\n", files, float64(bytes)/(1<<20))
 	tw.Flush()
+	c := gen.Total(sum.Days)
+	fmt.Printf("in %d daily partitions: %d late events and %d late touches (a day late), "+
+		"%d events and %d touches delivered again in a later partition, "+
+		"%d order states exported after the order's first export, "+
+		"%d accounts with a new phone or e-mail, %d price changes\n",
+		len(sum.Days), c.LateEvents, c.LateTouches, c.EventReplays, c.TouchReplays,
+		c.OrderChanges, c.ContactChanges, c.PriceChanges)
 	fmt.Printf("%d persons, %d days to %s, seed %d, into %s in %s\n", *persons, *days, *date, *seed, *output, sum.Elapsed.Round(time.Millisecond))
 }
 

@@ -3,6 +3,7 @@ package gen
 import (
 	"fmt"
 	"math/rand/v2"
+	"time"
 )
 
 // leaf is a category at the third level with what it sells and its price range in yuan.
@@ -86,14 +87,27 @@ type Product struct {
 	Top      int    // index into categoryTree
 	Path     string // category path, 美妆/护肤/面霜
 	Brand    string // brand or publisher
-	PriceFen int64  // list price in fen
+	PriceFen int64  // list price in fen when the window starts
+	// NewFen is the list price from PriceFrom on, when the price changes inside the window (0:
+	// it does not).
+	NewFen    int64
+	PriceFrom time.Time
+	row       int // index of the product's row in the initial load
+}
+
+// priceAt is the product's list price at t.
+func (p *Product) priceAt(t time.Time) int64 {
+	if p.NewFen > 0 && !t.Before(p.PriceFrom) {
+		return p.NewFen
+	}
+	return p.PriceFen
 }
 
 // Catalog is the product catalog: all products and, per top category, the indexes of its products.
 type Catalog struct {
 	Products []Product // every product, in generation order
 	ByTop    [][]int   // per top category, indexes into Products
-	rows     []ProductRow
+	rows     []dated[ProductRow]
 }
 
 // Mess of the catalog.
@@ -101,12 +115,14 @@ const (
 	productReplayRate   = 0.01  // products listed twice, an older version with another price
 	productBadPriceRate = 0.003 // negative list price
 	productWideRate     = 0.01  // full-width characters in the title
+	priceChangeRate     = 0.02  // products whose list price changes on a day of the window
 )
 
 // catalogSize scales the catalog with the number of persons.
 func catalogSize(persons int) int { return min(max(persons/5, 300), 20000) }
 
-// NewCatalog makes the product catalog for the run.
+// NewCatalog makes the product catalog for the run: the initial load of the first day's export,
+// each row last changed before the window, and the price changes exported on later days.
 func NewCatalog(seed uint64, persons int, w Window) *Catalog {
 	r := newRand(seed, streamCatalog, 0)
 	n := catalogSize(persons)
@@ -135,7 +151,7 @@ func NewCatalog(seed uint64, persons int, w Window) *Catalog {
 		}
 		c.ByTop[top] = append(c.ByTop[top], i)
 		c.Products = append(c.Products, p)
-		updated := uniformTime(r, w.Start.AddDate(-1, 0, 0), w.End)
+		updated := uniformTime(r, w.Start.AddDate(-1, 0, 0), w.Start)
 		row := ProductRow{SkuID: p.SKU, Title: p.Title, CategoryPath: p.Path, Brand: p.Brand, ListPrice: yuanOf(fen), UpdateTime: micros(updated)}
 		if chance(r, productBadPriceRate) {
 			row.ListPrice = -row.ListPrice
@@ -147,11 +163,40 @@ func NewCatalog(seed uint64, persons int, w Window) *Catalog {
 			old := row
 			old.ListPrice = yuanOf(fen + 1000)
 			old.UpdateTime = micros(updated.AddDate(0, 0, -between(r, 10, 200)))
-			c.rows = append(c.rows, old)
+			c.rows = append(c.rows, dated[ProductRow]{0, old})
 		}
+		c.Products[i].row = len(c.rows)
+		c.rows = append(c.rows, dated[ProductRow]{0, row})
+	}
+	c.changePrices(seed, w)
+	return c
+}
+
+// changePrices marks some products down or up on a later day of the window: their row is exported
+// again that day with the new price and the time of the change. Orders placed from then on pay
+// the new price.
+func (c *Catalog) changePrices(seed uint64, w Window) {
+	if w.Days < 2 {
+		return
+	}
+	r := newRand(seed, streamChanges, 1<<40)
+	for i := range c.Products {
+		if !chance(r, priceChangeRate) {
+			continue
+		}
+		p := &c.Products[i]
+		day := 1 + r.IntN(w.Days-1)
+		at := timeOnDay(r, w.Day(day))
+		yuan := p.PriceFen * int64(pick(r, []int{70, 80, 85, 90, 110, 120})) / 10000
+		fen := (yuan/10*10 + 9) * 100 // prices end in 9, as shops like them
+		if fen == p.PriceFen {
+			continue
+		}
+		p.NewFen, p.PriceFrom = fen, at
+		row := c.rows[p.row]
+		row.day, row.row.ListPrice, row.row.UpdateTime = day, yuanOf(fen), micros(at)
 		c.rows = append(c.rows, row)
 	}
-	return c
 }
 
 // pickProduct returns a product index from the top category, popular products more often.

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -66,7 +67,7 @@ func TestDeterministic(t *testing.T) {
 
 func TestRerunReplacesOutput(t *testing.T) {
 	dir := t.TempDir()
-	c := testConfig(dir, 900) // 4 groups, so 4 events files
+	c := testConfig(dir, 900) // 4 groups, so 4 events files a day
 	if _, err := Run(c); err != nil {
 		t.Fatal(err)
 	}
@@ -74,9 +75,14 @@ func TestRerunReplacesOutput(t *testing.T) {
 	if _, err := Run(c); err != nil {
 		t.Fatal(err)
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "clickstream", "events", "*"))
-	if len(files) != 1 {
-		t.Errorf("stale events files left behind: %v", files)
+	files, _ := filepath.Glob(filepath.Join(dir, "clickstream", "events", "dt=*", "*"))
+	for _, f := range files {
+		if !strings.HasPrefix(filepath.Base(f), "events-00000") {
+			t.Errorf("stale events file left behind: %s", f)
+		}
+	}
+	if len(files) < c.Days {
+		t.Errorf("%d events files for %d days", len(files), c.Days)
 	}
 }
 

@@ -1,7 +1,9 @@
 package gen
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"time"
 )
@@ -27,8 +29,65 @@ const (
 	eventBadUTF8Rate  = 0.0002 // lines with invalid UTF-8 bytes
 	crossFileReplays  = 2      // persons of the previous file whose events may replay in the next
 	crossFileReplayPc = 0.15   // share of those persons' events replayed in the next file
+	eventLateRate     = 0.03   // a person's events of a day arrive the next day (an offline device)
+	eventReplayLater  = 0.003  // events delivered again one or two partitions later
 	eventTypeTeleport = "teleport"
 )
+
+// writeEvents writes the clickstream of group k (persons, with their orders) a day after the
+// other, through a dayRouter: its files, and the person's event states, which know the devices
+// and cookies each used.
+func (g *generator) writeEvents(dir string, k, lo, size int, persons []*Person,
+	orders [][]Order) (*dayRouter, []*evState) {
+	w := g.w
+	ev := newDayRouter(dayRouter{w: w,
+		dir:   filepath.Join(dir, "clickstream", "events"),
+		name:  fmt.Sprintf("events-%05d", k),
+		mess:  lineMess{trunc: eventTruncRate, badUTF8: eventBadUTF8Rate, replay: eventReplayRate},
+		messR: g.fileMess(k, 0), replayR: g.fileMess(k, 5), replayRate: eventReplayLater})
+	late, lateR := false, g.fileMess(k, 4)
+	emit := func(line []byte, t time.Time) { ev.add(line, w.dayIndex(t), late) }
+	botEmit := func(line []byte, t time.Time) { ev.add(line, w.dayIndex(t), false) }
+	steps := make([]*evState, len(persons))
+	for i, p := range persons {
+		steps[i] = g.newEvents(p, orders[i], emit)
+	}
+	// Replays of events another file of the same day holds: the first persons of the previous
+	// group, whose events are the same lines, byte for byte, since they depend on nothing but the
+	// person.
+	var replays []*evState
+	if k > 0 {
+		rr := g.fileMess(k, 3)
+		again := func(line []byte, t time.Time) {
+			if chance(rr, crossFileReplayPc) {
+				ev.copy(line, w.dayIndex(t))
+			}
+		}
+		for i := lo - size; i < lo-size+crossFileReplays && i < lo; i++ {
+			p := g.newPerson(i)
+			replays = append(replays, g.newEvents(p, g.orders(p), again))
+		}
+	}
+	botRand := g.fileMess(k, 2)
+	var human, bots int
+	for day := 0; day < w.Days; day++ {
+		ev.startDay(day)
+		for _, s := range replays {
+			s.day(day)
+		}
+		for _, s := range steps {
+			late = chance(lateR, eventLateRate)
+			n := s.n
+			s.day(day)
+			human += s.n - n
+			for float64(bots) < botEventShare/(1-botEventShare)*float64(human) {
+				bots += g.botSession(botRand, day, botEmit)
+			}
+		}
+		ev.endDay()
+	}
+	return ev, steps
+}
 
 // browseTypes and their weights inside a session (view is also written as pv by an older SDK).
 var (
@@ -45,17 +104,21 @@ const (
 	tsMillis                 // 1795500185123, a JSON number
 )
 
-// evState is the state of one person's event generation.
+// evState is one person's clickstream in the making: the events of one day at a time (day), so
+// that a group's persons can be written a partition after the other, each from their own stream.
 type evState struct {
 	g        *generator
 	p        *Person
 	r        *rand.Rand
-	emit     func([]byte)
+	emit     func(line []byte, at time.Time)
 	buf      []byte
 	loggedIn []int // per device: the account logged in, -1 for none
 	usedDev  []bool
 	usedCk   [][2]bool
 	n        int
+	orders   []Order   // oldest first
+	next     int       // the first order not yet placed
+	sessions []session // the day's sessions, reused
 }
 
 // planned is one event of a session before identities and times are set.
@@ -71,53 +134,67 @@ type session struct {
 	order  *Order
 }
 
-// events writes the person's clickstream through emit, one line at a time (without newline),
-// and returns how many it wrote and which device ids and cookies appeared.
-func (g *generator) events(p *Person, orders []Order, emit func([]byte)) (n int, devices, cookies []string) {
+// newEvents prepares the person's clickstream: each call of day writes that day's events through
+// emit, one line at a time (without newline, in a buffer reused after the call) with the time the
+// event happened.
+func (g *generator) newEvents(p *Person, orders []Order, emit func([]byte, time.Time)) *evState {
+	n := len(p.Devices)
 	s := &evState{g: g, p: p, r: newRand(g.seed, streamEvents, uint64(p.Index)), emit: emit,
-		loggedIn: make([]int, len(p.Devices)), usedDev: make([]bool, len(p.Devices)), usedCk: make([][2]bool, len(p.Devices))}
+		orders: orders, loggedIn: make([]int, n), usedDev: make([]bool, n),
+		usedCk: make([][2]bool, n)}
 	for i := range s.loggedIn {
 		s.loggedIn[i] = -1
 	}
-	w := g.w
-	byDay := make([][]*Order, w.Days)
-	for i := range orders {
-		d := int(dayOf(orders[i].Created).Sub(w.Start) / (24 * time.Hour))
-		if d >= 0 && d < w.Days {
-			byDay[d] = append(byDay[d], &orders[i])
+	return s
+}
+
+// day writes the events of window day `day`; days must come in order.
+func (s *evState) day(day int) {
+	w, p := s.g.w, s.p
+	var placed []*Order
+	for ; s.next < len(s.orders); s.next++ {
+		o := &s.orders[s.next]
+		d := int(dayOf(o.Created).Sub(w.Start) / (24 * time.Hour))
+		if d > day {
+			break
+		}
+		if d == day {
+			placed = append(placed, o)
 		}
 	}
-	var sessions []session
-	for day := 0; day < w.Days; day++ {
-		mid := w.Day(day)
-		inSpan := mid.Add(24*time.Hour).After(p.From) && !mid.After(p.To)
-		active := inSpan && p.Rate > 0 && chance(s.r, p.Rate/30)
-		if !active && len(byDay[day]) == 0 {
-			continue
-		}
-		sessions = sessions[:0]
-		k := 0
-		if active {
-			k = 1 + boolToInt(chance(s.r, extraSessionRate)) + boolToInt(chance(s.r, thirdSessionRate))
-		} else if chance(s.r, 0.5) {
-			k = 1
-		}
-		for ; k > 0; k-- {
-			st := timeOnDay(s.r, mid)
-			if st.Before(p.From) {
-				st = uniformTime(s.r, p.From, mid.Add(24*time.Hour))
-			}
-			sessions = append(sessions, session{start: st, device: s.pickDevice()})
-		}
-		for _, o := range byDay[day] {
-			sessions = append(sessions, session{start: o.Created.Add(-5 * time.Minute), device: o.Device, order: o})
-		}
-		slices.SortStableFunc(sessions, func(a, b session) int { return a.start.Compare(b.start) })
-		for _, ss := range sessions {
-			s.session(ss)
-		}
+	mid := w.Day(day)
+	inSpan := mid.Add(24*time.Hour).After(p.From) && !mid.After(p.To)
+	active := inSpan && p.Rate > 0 && chance(s.r, p.Rate/30)
+	if !active && len(placed) == 0 {
+		return
 	}
-	for i, d := range p.Devices {
+	s.sessions = s.sessions[:0]
+	k := 0
+	if active {
+		k = 1 + boolToInt(chance(s.r, extraSessionRate)) + boolToInt(chance(s.r, thirdSessionRate))
+	} else if chance(s.r, 0.5) {
+		k = 1
+	}
+	for ; k > 0; k-- {
+		st := timeOnDay(s.r, mid)
+		if st.Before(p.From) {
+			st = uniformTime(s.r, p.From, mid.Add(24*time.Hour))
+		}
+		s.sessions = append(s.sessions, session{start: st, device: s.pickDevice()})
+	}
+	for _, o := range placed {
+		s.sessions = append(s.sessions,
+			session{start: o.Created.Add(-5 * time.Minute), device: o.Device, order: o})
+	}
+	slices.SortStableFunc(s.sessions, func(a, b session) int { return a.start.Compare(b.start) })
+	for _, ss := range s.sessions {
+		s.session(ss)
+	}
+}
+
+// done returns how many events the person wrote and which device ids and cookies appeared.
+func (s *evState) done() (n int, devices, cookies []string) {
+	for i, d := range s.p.Devices {
 		if s.usedDev[i] && d.ID != "" {
 			devices = append(devices, d.ID)
 		}
@@ -306,7 +383,7 @@ func (s *evState) write(d *Device, di int, ev planned, uid, sid string, t time.T
 	b = append(b, '}')
 	s.buf = b
 	s.n++
-	s.emit(b)
+	s.emit(b, t)
 }
 
 // appendTS appends the "ts" field, now and then deliberately wrong.
@@ -332,15 +409,16 @@ func appendTS(b []byte, r *rand.Rand, w Window, t time.Time, style tsStyle) []by
 	return append(b, '"')
 }
 
-// botSession writes one crawler visit through emit and returns its number of events.
-func (g *generator) botSession(r *rand.Rand, emit func([]byte)) int {
+// botSession writes one crawler visit on window day `day` through emit and returns its number of
+// events.
+func (g *generator) botSession(r *rand.Rand, day int, emit func([]byte, time.Time)) int {
 	ua := pick(r, uaBots)
 	cookie := ""
 	if chance(r, 0.5) {
 		cookie = uuid(r)
 	}
 	sid := "s" + randHex(r, 16)
-	t := uniformTime(r, g.w.Start, g.w.End)
+	t := uniformTime(r, g.w.Day(day), g.w.Day(day+1))
 	style := []tsStyle{tsRFC3339, tsMillis}[r.IntN(2)]
 	n := between(r, 20, 300)
 	var b []byte
@@ -366,7 +444,7 @@ func (g *generator) botSession(r *rand.Rand, emit func([]byte)) int {
 		b = appendTS(b, r, g.w, t, style)
 		b = appendField(b, "ua", ua)
 		b = append(b, '}')
-		emit(b)
+		emit(b, t)
 	}
 	return n
 }

@@ -43,9 +43,9 @@ func stars(r *rand.Rand, mood float64, refunded bool) int {
 	return 1 + weighted(r, []float64{2 + 10*(1-mood), 2 + 6*(1-mood), 10, 22, 30 + 50*mood})
 }
 
-// reviews returns the person's product reviews as JSON lines.
-func (g *generator) reviews(r *rand.Rand, p *Person, orders []Order) [][]byte {
-	var out [][]byte
+// reviews returns the person's product reviews as JSON lines, each with the day it was written.
+func (g *generator) reviews(r *rand.Rand, p *Person, orders []Order) []dated[[]byte] {
+	var out []dated[[]byte]
 	for oi, o := range orders {
 		if (o.Status != "completed" && o.Status != "refunded") || !chance(r, reviewRate) {
 			continue
@@ -92,7 +92,7 @@ func (g *generator) reviews(r *rand.Rand, p *Person, orders []Order) [][]byte {
 			b = append(b, `,"created_at":"`...)
 			b = appendLocal(b, at, layoutNaive)
 			b = append(b, '"', '}')
-			out = append(out, b)
+			out = append(out, dated[[]byte]{g.w.dayIndex(at), b})
 			at = at.Add(time.Duration(r.IntN(300)) * time.Second)
 		}
 	}
@@ -135,8 +135,11 @@ var ticketTemplates = map[string][]string{
 	},
 }
 
-// tickets returns the person's customer-service ticket rows and ticket ids.
-func (g *generator) tickets(r *rand.Rand, p *Person, orders []Order) (rows [][]string, ids []string) {
+// tickets returns the person's customer-service ticket rows, each with the day it was exported
+// (its update time: a follow-up row lands on a later day than the ticket's first row), and the
+// ticket ids.
+func (g *generator) tickets(r *rand.Rand, p *Person, orders []Order) (
+	rows []dated[[]string], ids []string) {
 	if len(p.Accounts) == 0 {
 		return nil, nil
 	}
@@ -180,8 +183,8 @@ func (g *generator) tickets(r *rand.Rand, p *Person, orders []Order) (rows [][]s
 			uid = ""
 		}
 		phone := ""
-		if acct.Phone != "" && !chance(r, 0.05) {
-			phone = ticketPhone(r, typo(r, acct.Phone))
+		if ph := acct.phoneAt(created); ph != "" && !chance(r, 0.05) {
+			phone = ticketPhone(r, typo(r, ph))
 		}
 		name := ticketName(r, p)
 		label := cat
@@ -194,7 +197,7 @@ func (g *generator) tickets(r *rand.Rand, p *Person, orders []Order) (rows [][]s
 		if chance(r, ticketBadRowRate) {
 			row = row[:5]
 		}
-		rows = append(rows, row)
+		rows = append(rows, dated[[]string]{g.w.dayIndex(g.w.Clamp(updated)), row})
 		if chance(r, ticketFollowUpRate) {
 			later := updated.Add(time.Duration(1+r.IntN(120)) * time.Hour)
 			if !later.After(g.w.End) {
@@ -203,7 +206,7 @@ func (g *generator) tickets(r *rand.Rand, p *Person, orders []Order) (rows [][]s
 					next[5] = pick(r, []string{"已解决", "已解决", "已解决", "closed", "处理中"})
 					next[7] = ticketTime(r, created)
 					next[8] = ticketTime(r, later)
-					rows = append(rows, next)
+					rows = append(rows, dated[[]string]{g.w.dayIndex(later), next})
 				}
 			}
 		}
@@ -268,8 +271,9 @@ func ticketTime(r *rand.Rand, t time.Time) string {
 var sites = []string{"dianping", "xiaohongshu", "weibo"}
 
 // posts returns the person's review-site posts (with their ids, for the truth) and posts by
-// strangers that belong to nobody.
-func (g *generator) posts(r *rand.Rand, p *Person, orders []Order) (lines [][]byte, ids []string) {
+// strangers that belong to nobody, each with the day it was posted.
+func (g *generator) posts(r *rand.Rand, p *Person, orders []Order) (
+	lines []dated[[]byte], ids []string) {
 	rate := postOtherRate
 	if p.Life.Buyer() {
 		rate = postBuyerRate
@@ -299,7 +303,9 @@ func (g *generator) posts(r *rand.Rand, p *Person, orders []Order) (lines [][]by
 			if chance(r, 0.8) {
 				cityS = p.City.name + pick(r, []string{"", "", "市"})
 			}
-			lines = append(lines, g.postLine(r, id, site, g.author(r, p), cityS, hint, st, p.FavTops[0], uniformTime(r, from, g.w.End)))
+			at := uniformTime(r, from, g.w.End)
+			line := g.postLine(r, id, site, g.author(r, p), cityS, hint, st, p.FavTops[0], at)
+			lines = append(lines, dated[[]byte]{g.w.dayIndex(at), line})
 			ids = append(ids, id)
 		}
 	}
@@ -308,7 +314,9 @@ func (g *generator) posts(r *rand.Rand, p *Person, orders []Order) (lines [][]by
 		id := g.postID(r, site, uint64(p.Index)*8+4)
 		author := pick(r, cuteNicknames) + strconv.Itoa(r.IntN(1000))
 		c := pick(r, cities[weighted(r, cityTierWeights)]).name
-		lines = append(lines, g.postLine(r, id, site, author, c, "", 1+r.IntN(5), r.IntN(len(categoryTree)), uniformTime(r, g.w.Start, g.w.End)))
+		at := uniformTime(r, g.w.Start, g.w.End)
+		line := g.postLine(r, id, site, author, c, "", 1+r.IntN(5), r.IntN(len(categoryTree)), at)
+		lines = append(lines, dated[[]byte]{g.w.dayIndex(at), line})
 	}
 	return lines, ids
 }

@@ -82,7 +82,7 @@ var (
 // sampleEvents decodes the sample's events once for all tests; broken lines are left out.
 func sampleEvents(t *testing.T) []map[string]any {
 	eventsOnce.Do(func() {
-		for _, f := range glob(t, "clickstream/events/*.jsonl.gz") {
+		for _, f := range glob(t, "clickstream/events/dt=*/*.jsonl.gz") {
 			objs, _ := jsonLines(t, f)
 			eventsObjs = append(eventsObjs, objs...)
 		}

@@ -11,7 +11,7 @@ import (
 const (
 	itemsPerOrderMean = 1.55  // from itemCountWeights
 	couponRate        = 0.30  // orders with a coupon
-	orderReplayRate   = 0.03  // an earlier snapshot of the order (paid, earlier update_time) is exported too
+	orderReplayRate   = 0.03  // an order's first export is exported again with its last one (stale)
 	orderOrphanRate   = 0.005 // header missing from the export: its items are orphans
 	orderNegativeRate = 0.002 // negative pay_amount
 	orderUnknownRate  = 0.01  // order_status outside the known set
@@ -29,6 +29,7 @@ type Order struct {
 	Paid        time.Time // zero when unpaid
 	Updated     time.Time // last status change, never after the business day
 	Status      string    // as exported, unknown values included
+	Final       string    // the state the order reached: Status before an unknown value replaced it
 	Items       []Item    // the lines
 	TotalFen    int64     // paid, after the discount
 	DiscountFen int64     // coupon discount
@@ -103,7 +104,8 @@ func (g *generator) fillOrder(r *rand.Rand, p *Person, o *Order) {
 	var sum int64
 	for l := weighted(r, itemCountWeights) + 1; l > 0; l-- {
 		it := Item{Product: g.cat.pickFor(r, p.FavTops), Qty: 1 + weighted(r, []float64{85, 11, 4})}
-		it.UnitFen = g.cat.Products[it.Product].PriceFen * []int64{100, 90, 80}[weighted(r, []float64{70, 20, 10})] / 100
+		list := g.cat.Products[it.Product].priceAt(o.Created)
+		it.UnitFen = list * []int64{100, 90, 80}[weighted(r, []float64{70, 20, 10})] / 100
 		if p.Test {
 			it.UnitFen = 1
 		}
@@ -163,6 +165,7 @@ func (g *generator) fillOrder(r *rand.Rand, p *Person, o *Order) {
 			o.Status, o.Paid, o.Updated = "created", time.Time{}, o.Created
 		}
 	}
+	o.Final = o.Status
 	if chance(r, orderUnknownRate) {
 		o.Status = pick(r, []string{"lost", "on_hold", "UNKNOWN", "待确认"})
 	}
@@ -182,41 +185,97 @@ func deviceFor(r *rand.Rand, p *Person, acct int) int {
 	return pick(r, cands)
 }
 
-// orderRows returns the export rows of the person's orders: headers and lines.
-func (g *generator) orderRows(p *Person, orders []Order) ([]OrderRow, []OrderItemRow) {
+// orderState is an order after one change: its status, since when, and the money refunded.
+type orderState struct {
+	status    string
+	at        time.Time
+	refundFen int64
+}
+
+// states lists the states the order went through, oldest first: created, paid, shipped, and how
+// it ended (completed, refunded or cancelled). ship is when a completed order left the warehouse.
+func (o *Order) states(ship time.Time) []orderState {
+	s := []orderState{{"created", o.Created, 0}}
+	if !o.Paid.IsZero() {
+		s = append(s, orderState{"paid", o.Paid, 0})
+	}
+	switch o.Final {
+	case "shipped":
+		s = append(s, orderState{"shipped", o.Updated, 0})
+	case "completed":
+		s = append(s, orderState{"shipped", ship, 0}, orderState{"completed", o.Updated, 0})
+	case "refunded", "cancelled":
+		s = append(s, orderState{o.Final, o.Updated, o.RefundFen})
+	}
+	s[len(s)-1].status = o.Status // an unknown value the order system wrote at the end
+	return s
+}
+
+// exports keeps the state each day's export shows: the last state of every day the order
+// changed on.
+func (g *generator) exports(states []orderState) []orderState {
+	var out []orderState
+	for _, st := range states {
+		if n := len(out); n > 0 && g.w.dayIndex(out[n-1].at) == g.w.dayIndex(st.at) {
+			out[n-1] = st
+			continue
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// orderRows returns the export rows of the person's orders, each with the day of the export it
+// is in: a header in the export of every day the order changed on, with the state it had at the
+// end of that day and the time of that change, and the lines with the order's first export.
+// changes counts the headers exported again per day.
+func (g *generator) orderRows(p *Person, orders []Order, changes []DayChanges) (
+	[]dated[OrderRow], []dated[OrderItemRow]) {
 	if len(orders) == 0 {
 		return nil, nil
 	}
 	r := newRand(g.seed, streamOrders, uint64(p.Index)|1<<40)
-	var heads []OrderRow
-	var lines []OrderItemRow
+	var heads []dated[OrderRow]
+	var lines []dated[OrderItemRow]
 	for _, o := range orders {
 		d := p.Devices[o.Device]
 		h := OrderRow{
 			OrderNo:        o.No,
 			UID:            p.Accounts[o.Account].UID,
-			OrderStatus:    o.Status,
 			Platform:       orderPlatform(r, d),
 			CreateTime:     micros(o.Created),
 			PayAmount:      yuanOf(o.TotalFen),
 			DiscountAmount: yuanOf(o.DiscountFen),
-			RefundAmount:   yuanOf(o.RefundFen),
 			CouponCode:     o.Coupon,
-			UpdateTime:     micros(o.Updated),
-		}
-		if !o.Paid.IsZero() {
-			h.PayTime = micros(o.Paid)
 		}
 		if chance(r, orderNegativeRate) {
 			h.PayAmount = -h.PayAmount
 		}
-		if chance(r, orderReplayRate) && !o.Paid.IsZero() && o.Updated.After(o.Paid) {
-			old := h
-			old.OrderStatus, old.UpdateTime, old.RefundAmount = "paid", micros(o.Paid), 0
-			heads = append(heads, old)
-		}
+		// A completed order shipped 12 to 72 hours after it was placed, before it completed.
+		ship := o.Created.Add(time.Duration(between(r, 12*3600, 72*3600)) * time.Second)
+		ship = minTime(ship, o.Updated)
+		ship = maxTime(ship, o.Paid)
+		exports := g.exports(o.states(ship))
+		first := g.w.dayIndex(exports[0].at)
 		if !chance(r, orderOrphanRate) {
-			heads = append(heads, h)
+			for i, st := range exports {
+				v := h
+				v.OrderStatus, v.UpdateTime = st.status, micros(st.at)
+				v.RefundAmount = yuanOf(st.refundFen)
+				if !o.Paid.IsZero() && !st.at.Before(o.Paid) {
+					v.PayTime = micros(o.Paid)
+				}
+				day := g.w.dayIndex(st.at)
+				heads = append(heads, dated[OrderRow]{day, v})
+				if i > 0 {
+					changes[day].OrderChanges++
+				}
+			}
+			if n := len(exports); n > 1 && chance(r, orderReplayRate) {
+				stale := heads[len(heads)-n]
+				stale.day = heads[len(heads)-1].day
+				heads = append(heads, stale)
+			}
 		}
 		for i, it := range o.Items {
 			line := OrderItemRow{
@@ -229,7 +288,7 @@ func (g *generator) orderRows(p *Person, orders []Order) ([]OrderRow, []OrderIte
 			if chance(r, itemZeroQtyRate) {
 				line.Qty = 0
 			}
-			lines = append(lines, line)
+			lines = append(lines, dated[OrderItemRow]{first, line})
 		}
 	}
 	return heads, lines

@@ -31,16 +31,21 @@ func (l Lifecycle) Buyer() bool { return l >= OneTime }
 
 // Rates of the person model.
 const (
-	testPersonEvery  = 337   // one test person in every 337 (0.3%)
-	secondAccountPct = 0.05  // account holders with a second account
-	consentRate      = 0.70  // marketing consent
-	emailRate        = 0.65  // persons who gave an e-mail
-	newAccountRate   = 0.22  // accounts registered inside the window
-	dormantSpanEnd   = 0.35  // dormant persons are active in the first 35% of the window only
-	lightBrowserRate = 0.70  // browsers who come 1-3 days a month; the rest 4-12 days
-	cookieResetRate  = 0.30  // web devices whose cookie is reset once in the window
-	futureRegRate    = 0.001 // accounts whose reg_time is in the future (deliberately bad)
+	testPersonEvery   = 337   // one test person in every 337 (0.3%)
+	secondAccountPct  = 0.05  // account holders with a second account
+	consentRate       = 0.70  // marketing consent
+	emailRate         = 0.65  // persons who gave an e-mail
+	newAccountRate    = 0.22  // accounts registered inside the window
+	dormantSpanEnd    = 0.35  // dormant persons are active in the first 35% of the window only
+	lightBrowserRate  = 0.70  // browsers who come 1-3 days a month; the rest 4-12 days
+	cookieResetRate   = 0.30  // web devices whose cookie is reset once in the window
+	futureRegRate     = 0.001 // accounts whose reg_time is in the future (deliberately bad)
+	contactChangeRate = 0.02  // accounts that change their phone and/or e-mail inside the window
 )
+
+// contactChangeWeights: a new phone, a new e-mail (for an account that has one, else a new
+// phone), or both on the same day.
+var contactChangeWeights = []float64{60, 25, 15}
 
 // DeviceKind is the client a device runs.
 type DeviceKind int
@@ -87,6 +92,18 @@ type Account struct {
 	Channel string    // reg_channel as written
 	Reg     time.Time // registration
 	Consent bool      // marketing consent
+	// NewPhone and NewEmail replace Phone and Email from ChangedAt on (empty: no change); the
+	// person used both, so the truth gives them both.
+	NewPhone, NewEmail string
+	ChangedAt          time.Time
+}
+
+// phoneAt is the account's phone at t.
+func (a *Account) phoneAt(t time.Time) string {
+	if a.NewPhone != "" && !t.Before(a.ChangedAt) {
+		return a.NewPhone
+	}
+	return a.Phone
 }
 
 // Person is one true person: everything the generator knows about them.
@@ -189,9 +206,44 @@ func (g *generator) newPerson(idx int) *Person {
 			p.Email = g.email(r, p, uint64(idx))
 		}
 		g.makeAccounts(r, p)
+		g.changeContacts(p)
 	}
 	g.makeSpan(r, p)
 	return p
+}
+
+// changeContacts gives some accounts a new phone, e-mail or both on a day after the one their row
+// was first exported on (the window's first day for accounts older than the window). The draws
+// come from the person's own stream of changes, so the rest of the person stays as it was.
+func (g *generator) changeContacts(p *Person) {
+	if p.Test {
+		return // test accounts share the test phones
+	}
+	r := newRand(g.seed, streamChanges, uint64(p.Index))
+	for i := range p.Accounts {
+		a := &p.Accounts[i]
+		if !chance(r, contactChangeRate) || a.Phone == "" {
+			continue
+		}
+		from := dayOf(maxTime(a.Reg, g.w.Start)).Add(24 * time.Hour)
+		if !from.Before(g.w.End) {
+			continue
+		}
+		a.ChangedAt = uniformTime(r, from, g.w.End)
+		what := weighted(r, contactChangeWeights)
+		if what == 1 && a.Email == "" {
+			what = 0
+		}
+		// Slots no other phone or e-mail uses: persons' phones take s < 2^28 and second SIMs
+		// s+2^29, so new ones take s+2^28 (s+3*2^28 for a second account); e-mails take s and
+		// persons+s, so new ones (2+i)*persons+s.
+		if what != 1 {
+			a.NewPhone = g.phone(uint64(p.Index) + uint64(1+2*i)<<28)
+		}
+		if what != 0 && a.Email != "" {
+			a.NewEmail = g.email(r, p, uint64((2+i)*g.persons+p.Index))
+		}
+	}
 }
 
 // makeDevices gives the person 1-3 devices (55/33/12%).

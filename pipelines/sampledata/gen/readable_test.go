@@ -203,10 +203,10 @@ func TestParquetRowsRead(t *testing.T) {
 			t.Errorf("%s: read %d rows, summary says %d", name, n, family(t, name).Rows)
 		}
 	}
-	check("users", len(readParquet[UserRow](t, "platform/users/*.parquet")))
-	check("orders", len(readParquet[OrderRow](t, "platform/orders/*.parquet")))
-	check("order_items", len(readParquet[OrderItemRow](t, "platform/order_items/*.parquet")))
-	check("products", len(readParquet[ProductRow](t, "platform/products/*.parquet")))
+	check("users", len(readParquet[UserRow](t, "platform/users/dt=*/*.parquet")))
+	check("orders", len(readParquet[OrderRow](t, "platform/orders/dt=*/*.parquet")))
+	check("order_items", len(readParquet[OrderItemRow](t, "platform/order_items/dt=*/*.parquet")))
+	check("products", len(readParquet[ProductRow](t, "platform/products/dt=*/*.parquet")))
 }
 
 func readParquet[T any](t *testing.T, pattern string) []T {
@@ -223,7 +223,7 @@ func readParquet[T any](t *testing.T, pattern string) []T {
 }
 
 func TestOptionalColumnsAreNull(t *testing.T) {
-	f, err := os.Open(glob(t, "platform/orders/*.parquet")[0])
+	f, err := os.Open(glob(t, "platform/orders/dt=*/*.parquet")[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +247,7 @@ func TestOptionalColumnsAreNull(t *testing.T) {
 
 func TestTextFamiliesDecode(t *testing.T) {
 	var broken int
-	for _, f := range glob(t, "clickstream/events/*.jsonl.gz") {
+	for _, f := range glob(t, "clickstream/events/dt=*/*.jsonl.gz") {
 		_, b := jsonLines(t, f)
 		broken += b
 	}
@@ -258,22 +258,24 @@ func TestTextFamiliesDecode(t *testing.T) {
 	if strings.Join(recs[0], ",") != "手机号MD5,手机号SHA256,年龄段,收入水平,兴趣标签,城市等级,更新时间" {
 		t.Errorf("vendor header %q", recs[0])
 	}
-	tickets := csvRecords(t, glob(t, "feedback/tickets/*.csv")[0], "utf-8")
-	if strings.Join(tickets[0], ",") != strings.Join(TicketHeader, ",") {
-		t.Errorf("tickets header %q", tickets[0])
-	}
 	multiline := 0
-	for _, rec := range tickets[1:] {
-		if len(rec) == 9 && strings.Contains(rec[6], "\n") {
-			multiline++
+	for _, f := range glob(t, "feedback/tickets/dt=*/*.csv") {
+		tickets := csvRecords(t, f, "utf-8")
+		if strings.Join(tickets[0], ",") != strings.Join(TicketHeader, ",") {
+			t.Errorf("%s: header %q", f, tickets[0])
+		}
+		for _, rec := range tickets[1:] {
+			if len(rec) == 9 && strings.Contains(rec[6], "\n") {
+				multiline++
+			}
+		}
+		raw, _ := os.ReadFile(f)
+		if !bytes.HasPrefix(raw, []byte("\uFEFF")) {
+			t.Errorf("%s has no BOM", f)
 		}
 	}
 	if multiline == 0 {
 		t.Error("no ticket text with a newline")
-	}
-	raw, _ := os.ReadFile(glob(t, "feedback/tickets/*.csv")[0])
-	if !bytes.HasPrefix(raw, []byte("\uFEFF")) {
-		t.Error("tickets CSV has no BOM")
 	}
 	truth := csvRecords(t, filepath.Join(sampleDir, "truth/persons.csv.gz"), "utf-8")
 	if strings.Join(truth[0], ",") != "person_id,kind,value" {

@@ -17,7 +17,7 @@ func within(t *testing.T, what string, got, lo, hi float64) {
 func TestPlatformRates(t *testing.T) {
 	idx := truthIndex(t)
 	end := NewWindow(sampleConfig.Date, sampleConfig.Days).End
-	orders := readParquet[OrderRow](t, "platform/orders/*.parquet")
+	orders := readParquet[OrderRow](t, "platform/orders/dt=*/*.parquet")
 	buyers := map[string]bool{}
 	nos := map[string]bool{}
 	for _, o := range orders {
@@ -30,7 +30,7 @@ func TestPlatformRates(t *testing.T) {
 	persons := float64(sampleConfig.Persons)
 	within(t, "share of persons who buy", float64(len(buyers))/persons, 0.24, 0.36)
 	within(t, "orders per buyer", float64(len(nos))/float64(len(buyers)), 2.3, 3.4)
-	items := readParquet[OrderItemRow](t, "platform/order_items/*.parquet")
+	items := readParquet[OrderItemRow](t, "platform/order_items/dt=*/*.parquet")
 	orphans := 0
 	for _, it := range items {
 		if !nos[it.OrderNo] {
@@ -42,7 +42,7 @@ func TestPlatformRates(t *testing.T) {
 		t.Error("no orphan order items")
 	}
 
-	users := readParquet[UserRow](t, "platform/users/*.parquet")
+	users := readParquet[UserRow](t, "platform/users/dt=*/*.parquet")
 	consent, test, bad := 0, 0, 0
 	for _, u := range users {
 		if u.MarketingOptIn {
@@ -76,21 +76,7 @@ func TestEventRates(t *testing.T) {
 		if uid, _ := e["uid"].(string); uid == "" {
 			anon++
 		}
-		var ts time.Time
-		switch v := e["ts"].(type) {
-		case float64:
-			ts = time.UnixMilli(int64(v))
-		case string:
-			var err error
-			if ts, err = time.Parse(time.RFC3339, v); err != nil {
-				if ts, err = time.ParseInLocation(layoutNaive, v, Shanghai); err != nil {
-					t.Fatalf("ts %q", v)
-				}
-			}
-		default:
-			t.Fatalf("ts %v", e["ts"])
-		}
-		if ts.After(w.End) {
+		if ts := eventTime(t, e); ts.After(w.End) {
 			late++
 		}
 	}
@@ -102,6 +88,25 @@ func TestEventRates(t *testing.T) {
 	if types["teleport"] == 0 || types["login"] == 0 || types["checkout"] == 0 {
 		t.Errorf("event types %v", types)
 	}
+}
+
+// eventTime is the "ts" of an event or touch line in any of the formats the clients write.
+func eventTime(t *testing.T, e map[string]any) time.Time {
+	t.Helper()
+	switch v := e["ts"].(type) {
+	case float64:
+		return time.UnixMilli(int64(v))
+	case string:
+		ts, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			if ts, err = time.ParseInLocation(layoutNaive, v, Shanghai); err != nil {
+				t.Fatalf("ts %q", v)
+			}
+		}
+		return ts
+	}
+	t.Fatalf("ts %v", e["ts"])
+	return time.Time{}
 }
 
 func TestReviewSentimentFollowsStars(t *testing.T) {
@@ -119,7 +124,7 @@ func TestReviewSentimentFollowsStars(t *testing.T) {
 	negatives = append(append(negatives, negativeGeneral), negativeByTop...)
 	positives = append(append(positives, positiveGeneral), positiveByTop...)
 	n := 0
-	for _, f := range glob(t, "feedback/reviews/*.jsonl") {
+	for _, f := range glob(t, "feedback/reviews/dt=*/*.jsonl") {
 		objs, _ := jsonLines(t, f)
 		for _, r := range objs {
 			stars, _ := r["stars"].(float64)

@@ -15,6 +15,7 @@ const (
 	streamFeedback
 	streamFileMess // per-file line mess (truncation, invalid bytes, replays, bots)
 	streamCampaigns
+	streamChanges // what changes inside the window: contact details, list prices
 )
 
 // splitmix64 is the finaliser of SplitMix64: a cheap, well-mixing bijection on uint64.

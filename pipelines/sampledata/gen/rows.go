@@ -32,7 +32,8 @@ type OrderRow struct {
 	DiscountAmount float64 `parquet:"discount_amount"`                          // yuan of discount
 	RefundAmount   float64 `parquet:"refund_amount"`                            // yuan refunded
 	CouponCode     string  `parquet:"coupon_code,optional"`                     // coupon; null when none
-	UpdateTime     int64   `parquet:"update_time,timestamp(microsecond)"`       // last change; replays of an order differ here
+	// UpdateTime is the time of the state the row shows: an order has a row per day it changed on.
+	UpdateTime int64 `parquet:"update_time,timestamp(microsecond)"`
 }
 
 // OrderItemRow is one row of platform/order_items: an order line.

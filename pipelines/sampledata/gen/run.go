@@ -10,7 +10,7 @@ package gen
 
 import (
 	"errors"
-	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -31,6 +31,7 @@ type Config struct {
 // Summary is what a run wrote.
 type Summary struct {
 	Families []*Family     // every family, in a fixed order
+	Days     []DayChanges  // per day of the window, what its partitions hold besides new records
 	Elapsed  time.Duration // wall time of the run
 }
 
@@ -50,21 +51,22 @@ type generator struct {
 
 // groupOut is what a worker made for one group of persons, besides the files it wrote itself.
 type groupOut struct {
-	users   []UserRow
-	orders  []OrderRow
-	items   []OrderItemRow
+	users   []dated[UserRow]
+	orders  []dated[OrderRow]
+	items   []dated[OrderItemRow]
 	vendor  [][]string
-	reviews [][]byte
-	tickets [][]string
-	posts   [][]byte
+	reviews []dated[[]byte]
+	tickets []dated[[]string]
+	posts   []dated[[]byte]
 	truth   [][]string
+	days    []DayChanges // what the group's rows change, per day of the window
 
-	eventFile, touchFile string
-	eventRows, touchRows int64
-	err                  error
+	eventFiles, touchFiles []string
+	eventRows, touchRows   int64
+	err                    error
 }
 
-// groupSize is the number of persons per group and per events/touches file.
+// groupSize is the number of persons per group, and so per events/touches file of a day.
 func groupSize(persons int) int { return min(max((persons+3)/4, 100), 5000) }
 
 // Run generates the sample into cfg.Output.
@@ -98,11 +100,8 @@ func Run(cfg Config) (*Summary, error) {
 	g.cat = NewCatalog(cfg.Seed, cfg.Persons, g.w)
 	g.camps = newCampaigns(cfg.Seed, g.w)
 
-	out := newOutputs(cfg.Output, cfg.Seed)
-	if err := out.products.Write(g.cat.rows); err != nil {
-		return nil, err
-	}
-	if err := out.products.Close(); err != nil {
+	out := newOutputs(cfg.Output, cfg.Seed, g.w)
+	if err := out.writeProducts(g.cat.rows); err != nil {
 		return nil, err
 	}
 
@@ -176,74 +175,63 @@ func Run(cfg Config) (*Summary, error) {
 			f.Bytes += st.Size()
 		}
 	}
-	return &Summary{Families: fams, Elapsed: time.Since(start)}, nil
+	for d := range out.days {
+		out.days[d].Date = g.w.Day(d).Format(time.DateOnly)
+	}
+	return &Summary{Families: fams, Days: out.days, Elapsed: time.Since(start)}, nil
 }
 
-// group generates persons [lo, hi): it writes the group's events and touches files itself and
-// returns the rows of the other families.
+// group generates persons [lo, hi): it writes the group's events and touches files itself, a day
+// after the other, and returns the rows of the other families.
 func (g *generator) group(dir string, k, lo, hi, size int) *groupOut {
-	out := &groupOut{
-		eventFile: filepath.Join(dir, "clickstream", "events", fmt.Sprintf("events-%05d.jsonl.gz", k)),
-		touchFile: filepath.Join(dir, "marketing", "touches", fmt.Sprintf("touches-%05d.jsonl.gz", k)),
+	out := &groupOut{days: make([]DayChanges, g.w.Days)}
+	persons := make([]*Person, 0, hi-lo)
+	orders := make([][]Order, 0, hi-lo)
+	type ids struct {
+		tickets, posts []string
+		md5Key         string
 	}
-	ev, err := createLineFile(out.eventFile, true, newRand(g.seed, streamFileMess, uint64(k)<<4|0),
-		lineMess{trunc: eventTruncRate, badUTF8: eventBadUTF8Rate, replay: eventReplayRate})
-	if err != nil {
-		out.err = err
-		return out
-	}
-	tf, err := createLineFile(out.touchFile, true, newRand(g.seed, streamFileMess, uint64(k)<<4|1),
-		lineMess{trunc: touchTruncRate, replay: touchReplayRate})
-	if err != nil {
-		ev.Close()
-		out.err = err
-		return out
-	}
-	botRand := newRand(g.seed, streamFileMess, uint64(k)<<4|2)
-
-	// Replays of events already delivered in the previous file: the same lines, byte for byte,
-	// since a person's events depend on nothing but the person.
-	if k > 0 {
-		rr := newRand(g.seed, streamFileMess, uint64(k)<<4|3)
-		for i := lo - size; i < lo-size+crossFileReplays && i < lo; i++ {
-			p := g.newPerson(i)
-			g.events(p, g.orders(p), func(line []byte) {
-				if chance(rr, crossFileReplayPc) {
-					ev.raw(line)
-				}
-			})
-		}
-	}
-
-	var human, bots int
+	extra := make([]ids, 0, hi-lo)
 	for i := lo; i < hi; i++ {
 		p := g.newPerson(i)
-		orders := g.orders(p)
-		out.users = append(out.users, g.userRows(p)...)
-		heads, items := g.orderRows(p, orders)
+		ords := g.orders(p)
+		persons, orders = append(persons, p), append(orders, ords)
+		out.users = append(out.users, g.userRows(p, out.days)...)
+		heads, items := g.orderRows(p, ords, out.days)
 		out.orders = append(out.orders, heads...)
 		out.items = append(out.items, items...)
-
-		n, devices, cookies := g.events(p, orders, ev.Write)
-		human += n
-		for float64(bots) < botEventShare/(1-botEventShare)*float64(human) {
-			bots += g.botSession(botRand, ev.Write)
-		}
-		g.touches(p, tf.Write)
 
 		vrows, md5Key := g.vendorRows(p)
 		out.vendor = append(out.vendor, vrows...)
 		fr := newRand(g.seed, streamFeedback, uint64(i))
-		out.reviews = append(out.reviews, g.reviews(fr, p, orders)...)
-		trows, tids := g.tickets(fr, p, orders)
+		out.reviews = append(out.reviews, g.reviews(fr, p, ords)...)
+		trows, tids := g.tickets(fr, p, ords)
 		out.tickets = append(out.tickets, trows...)
-		plines, pids := g.posts(fr, p, orders)
+		plines, pids := g.posts(fr, p, ords)
 		out.posts = append(out.posts, plines...)
-		out.truth = appendTruth(out.truth, p, devices, cookies, tids, pids, md5Key)
+		extra = append(extra, ids{tids, pids, md5Key})
 	}
-	out.err = firstErr(ev.Close(), tf.Close())
-	out.eventRows, out.touchRows = ev.rows, tf.rows
+
+	ev, steps := g.writeEvents(dir, k, lo, size, persons, orders)
+	tr := g.writeTouches(dir, k, persons)
+	for i, p := range persons {
+		_, devices, cookies := steps[i].done()
+		e := extra[i]
+		out.truth = appendTruth(out.truth, p, devices, cookies, e.tickets, e.posts, e.md5Key)
+	}
+	for d := range out.days {
+		out.days[d].LateEvents, out.days[d].EventReplays = ev.late[d], ev.replays[d]
+		out.days[d].LateTouches, out.days[d].TouchReplays = tr.late[d], tr.replays[d]
+	}
+	out.err = firstErr(ev.firstErr, tr.firstErr)
+	out.eventFiles, out.touchFiles = ev.files, tr.files
+	out.eventRows, out.touchRows = ev.rows, tr.rows
 	return out
+}
+
+// fileMess is the random stream n of group k's files (their mess, late lines, replays and bots).
+func (g *generator) fileMess(k int, n uint64) *rand.Rand {
+	return newRand(g.seed, streamFileMess, uint64(k)<<4|n)
 }
 
 // appendTruth adds the person's identifiers to the truth rows: person_id, kind, value. Raw values
@@ -260,8 +248,10 @@ func appendTruth(rows [][]string, p *Person, devices, cookies, tickets, posts []
 	}
 	phones := []string{}
 	for _, a := range p.Accounts {
-		if a.Phone != "" && !containsString(phones, a.Phone) {
-			phones = append(phones, a.Phone)
+		for _, ph := range []string{a.Phone, a.NewPhone} {
+			if ph != "" && !containsString(phones, ph) {
+				phones = append(phones, ph)
+			}
 		}
 	}
 	for _, ph := range phones {
@@ -269,8 +259,10 @@ func appendTruth(rows [][]string, p *Person, devices, cookies, tickets, posts []
 	}
 	emails := []string{}
 	for _, a := range p.Accounts {
-		if a.Email != "" && !containsString(emails, a.Email) {
-			emails = append(emails, a.Email)
+		for _, e := range []string{a.Email, a.NewEmail} {
+			if e != "" && !containsString(emails, e) {
+				emails = append(emails, e)
+			}
 		}
 	}
 	for _, e := range emails {

@@ -1,7 +1,9 @@
 package gen
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"strconv"
 	"time"
 )
@@ -15,7 +17,36 @@ const (
 	noConsentTargetRate = 0.01  // an account without consent is touched anyway (should not be)
 	touchReplayRate     = 0.005 // rows written twice
 	touchTruncRate      = 0.0003
+	touchLateRate       = 0.02  // rows that arrive the next day
+	touchReplayLater    = 0.003 // rows delivered again one or two partitions later
 )
+
+// writeTouches writes the touches of group k's persons a day after the other, through a
+// dayRouter. Touches are few: they are gathered per day first.
+func (g *generator) writeTouches(dir string, k int, persons []*Person) *dayRouter {
+	w := g.w
+	tr := newDayRouter(dayRouter{w: w,
+		dir:   filepath.Join(dir, "marketing", "touches"),
+		name:  fmt.Sprintf("touches-%05d", k),
+		mess:  lineMess{trunc: touchTruncRate, replay: touchReplayRate},
+		messR: g.fileMess(k, 1), replayR: g.fileMess(k, 7), replayRate: touchReplayLater})
+	days := make([][][]byte, w.Days)
+	for _, p := range persons {
+		g.touches(p, func(line []byte, t time.Time) {
+			d := w.dayIndex(t)
+			days[d] = append(days[d], clone(line))
+		})
+	}
+	late := g.fileMess(k, 6)
+	for day, lines := range days {
+		tr.startDay(day)
+		for _, line := range lines {
+			tr.add(line, day, chance(late, touchLateRate))
+		}
+		tr.endDay()
+	}
+	return tr
+}
 
 // campaign is one marketing campaign of the window.
 type campaign struct {
@@ -37,8 +68,9 @@ func newCampaigns(seed uint64, w Window) []campaign {
 	return out
 }
 
-// touches writes the person's marketing touches through emit and returns how many it wrote.
-func (g *generator) touches(p *Person, emit func([]byte)) int {
+// touches writes the person's marketing touches through emit, with the time of each, and returns
+// how many it wrote.
+func (g *generator) touches(p *Person, emit func([]byte, time.Time)) int {
 	if len(p.Accounts) == 0 {
 		return 0
 	}
@@ -96,7 +128,7 @@ func (g *generator) touches(p *Person, emit func([]byte)) int {
 				}
 				b = append(b, '"', '}')
 				n++
-				emit(b)
+				emit(b, t)
 			}
 			t := c.at.Add(time.Duration(r.IntN(2400)) * time.Second)
 			if t.After(g.w.End) {

@@ -43,10 +43,10 @@ func TestTruthCoversEveryIdentifier(t *testing.T) {
 			t.Errorf("%s %q of %s is not in the truth", kind, v, where)
 		}
 	}
-	for _, u := range readParquet[UserRow](t, "platform/users/*.parquet") {
+	for _, u := range readParquet[UserRow](t, "platform/users/dt=*/*.parquet") {
 		miss("uid", u.UID, "users")
 	}
-	for _, o := range readParquet[OrderRow](t, "platform/orders/*.parquet") {
+	for _, o := range readParquet[OrderRow](t, "platform/orders/dt=*/*.parquet") {
 		miss("uid", o.UID, "orders")
 	}
 	for _, e := range sampleEvents(t) {
@@ -58,19 +58,19 @@ func TestTruthCoversEveryIdentifier(t *testing.T) {
 			miss(key, v, "events")
 		}
 	}
-	for _, f := range glob(t, "marketing/touches/*.jsonl.gz") {
+	for _, f := range glob(t, "marketing/touches/dt=*/*.jsonl.gz") {
 		objs, _ := jsonLines(t, f)
 		for _, e := range objs {
 			miss("uid", e["uid"].(string), "touches")
 		}
 	}
-	for _, f := range glob(t, "feedback/reviews/*.jsonl") {
+	for _, f := range glob(t, "feedback/reviews/dt=*/*.jsonl") {
 		objs, _ := jsonLines(t, f)
 		for _, e := range objs {
 			miss("uid", e["uid"].(string), "reviews")
 		}
 	}
-	for _, f := range glob(t, "feedback/tickets/*.csv") {
+	for _, f := range glob(t, "feedback/tickets/dt=*/*.csv") {
 		for _, r := range csvRecords(t, f, "utf-8")[1:] {
 			miss("ticket_id", r[0], "tickets")
 			if len(r) > 1 {

@@ -20,13 +20,17 @@ const (
 	userBadAgeRate     = 0.008 // age 230 or -1
 	userNoBirthdayRate = 0.30  // birthday empty
 	userBadBirthRate   = 0.004 // birthday in 1899 or in the future
-	userReplayRate     = 0.015 // an older version of the row is exported as well
+	userReplayRate     = 0.015 // an older version of the row is exported as well, in the same file
 )
 
-// userRows returns the platform/users rows of the person's accounts.
-func (g *generator) userRows(p *Person) []UserRow {
+// userRows returns the platform/users rows of the person's accounts, each with the day of the
+// export it is in. An account older than the window is in the initial load (the first day's
+// export), with its last change before the window; a newer one in the export of the day it
+// registered, as it was created. An account that changes its phone or e-mail is exported again
+// that day, with the new value and the time of the change; changes counts those rows per day.
+func (g *generator) userRows(p *Person, changes []DayChanges) []dated[UserRow] {
 	r := newRand(g.seed, streamPerson, uint64(p.Index)|1<<40)
-	var rows []UserRow
+	var rows []dated[UserRow]
 	for i := range p.Accounts {
 		a := &p.Accounts[i]
 		u := UserRow{
@@ -48,20 +52,43 @@ func (g *generator) userRows(p *Person) []UserRow {
 		if chance(r, userBadAgeRate) {
 			u.Age = pick(r, []int32{230, -1, 999})
 		}
-		updated := uniformTime(r, maxTime(a.Reg, g.w.Start.AddDate(0, 0, -60)), g.w.End)
-		if chance(r, futureRegRate) {
+		day, updated := 0, a.Reg
+		if a.Reg.Before(g.w.Start) {
+			updated = uniformTime(r, maxTime(a.Reg, g.w.Start.AddDate(0, 0, -60)), g.w.Start)
+		} else {
+			day = g.w.dayIndex(a.Reg)
+		}
+		// A later change must stay the latest version, so an account that changes keeps its
+		// sane reg_time.
+		if chance(r, futureRegRate) && a.ChangedAt.IsZero() {
 			reg := g.w.End.AddDate(0, 0, between(r, 1, 400)) // deliberately bad
 			u.RegTime, updated = micros(reg), reg
 		}
 		u.UpdateTime = micros(updated)
-		if chance(r, userReplayRate) {
+		if chance(r, userReplayRate) && updated.After(a.Reg) {
 			old := u
 			old.UpdateTime = micros(uniformTime(r, a.Reg, updated))
 			old.MarketingOptIn = !u.MarketingOptIn
 			old.City = cityName(r, pick(r, cities[1]))
-			rows = append(rows, old)
+			rows = append(rows, dated[UserRow]{day, old})
 		}
-		rows = append(rows, u)
+		rows = append(rows, dated[UserRow]{day, u})
+		if !a.ChangedAt.IsZero() {
+			v := u
+			if a.NewPhone != "" {
+				v.Mobile = messyMobile(r, a.NewPhone)
+				if v.Mobile == "" { // a change of phone leaves one
+					v.Mobile = a.NewPhone
+				}
+			}
+			if a.NewEmail != "" {
+				v.Email = messyEmail(r, a.NewEmail)
+			}
+			v.UpdateTime = micros(a.ChangedAt)
+			d := g.w.dayIndex(a.ChangedAt)
+			rows = append(rows, dated[UserRow]{d, v})
+			changes[d].ContactChanges++
+		}
 	}
 	return rows
 }
