@@ -110,7 +110,7 @@ func TestJSONLMistypedRequiredKey(t *testing.T) {
 	}
 	want := []string{quality.GateRejectRate, quality.GateMinRows, quality.GateAbsentColumn}
 	if strings.Join(gates, " ") != strings.Join(want, " ") ||
-		!strings.Contains(breaches[2].Message, `column "msg_idd" of the required field touch_id is absent from all 2 records read`) {
+		!strings.Contains(breaches[2].Message, `column "msg_idd" of the required field touch_id is absent from all 2 records parsed`) {
 		t.Errorf("breaches = %v, want %v", breaches, want)
 	}
 }

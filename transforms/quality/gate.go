@@ -54,70 +54,100 @@ type Finding struct {
 // String is the finding's sentence.
 func (f Finding) String() string { return f.Message }
 
+// SourceFigures are what a source's gates look at: its records read, those rejected by
+// cleaning, its rows after cleaning (the out of the last cleaning stage that took records in),
+// the records parsed (whose columns were looked at: ingest's out and its MissingField rejects),
+// and per field the parsed records without its column.
+type SourceFigures struct {
+	Source                         string
+	Read, Rejected, Rows, Examined int64
+	Absent                         map[string]int64
+}
+
+// RejectRate is the share of the records read that were rejected, 0 when none was read.
+func (f SourceFigures) RejectRate() float64 {
+	if f.Read == 0 {
+		return 0
+	}
+	return float64(f.Rejected) / float64(f.Read)
+}
+
+// Figures sums a run's quality rows per source of cfg, in the config's order; a source without
+// rows (no file, or empty files) has zero figures.
+func Figures(rows []schemas.QualityCount, cfg *sources.Config) []SourceFigures {
+	out := make([]SourceFigures, len(cfg.Sources))
+	// Per source, the latest gated stage that took records in, and each stage's out: a stage
+	// that let nothing out has no out row.
+	last := make([]int, len(cfg.Sources))
+	outs := make([]map[int]int64, len(cfg.Sources))
+	at := map[string]int{}
+	for i, s := range cfg.Sources {
+		out[i] = SourceFigures{Source: s.Name, Absent: map[string]int64{}}
+		last[i], outs[i], at[s.Name] = -1, map[int]int64{}, i
+	}
+	for _, r := range rows {
+		i, ok := at[r.Source]
+		if !ok || !gatedStages[r.Stage] {
+			continue
+		}
+		f := &out[i]
+		switch {
+		case r.Stage == "ingest" && r.Measure == In:
+			f.Read += r.Count
+		case r.Measure == Rejected:
+			f.Rejected += r.Count
+		case r.Measure == Absent:
+			f.Absent[r.Reason] += r.Count
+		}
+		if r.Stage == "ingest" && (r.Measure == Out || r.Measure == Rejected && r.Reason == MissingField) {
+			f.Examined += r.Count
+		}
+		switch stage := stageIndex(r.Stage); r.Measure {
+		case In:
+			last[i] = max(last[i], stage)
+		case Out:
+			outs[i][stage] += r.Count
+		}
+	}
+	for i := range out {
+		out[i].Rows = outs[i][last[i]]
+	}
+	return out
+}
+
 // Gate holds a run's quality rows to every source's gates in cfg and returns the breaches and the
 // warnings, each in the config's source order. It is pure: it reads nothing but its arguments.
 func Gate(rows []schemas.QualityCount, cfg *sources.Config) (breaches, warnings []Finding) {
-	type sums struct {
-		read, rejected, rows, examined int64
-		last                           int
-		absent                         map[string]int64
-	}
-	by := map[string]*sums{}
-	for _, s := range cfg.Sources {
-		by[s.Name] = &sums{last: -1, absent: map[string]int64{}}
-	}
-	for _, r := range rows {
-		s := by[r.Source]
-		if s == nil || !gatedStages[r.Stage] {
-			continue
+	for i, fig := range Figures(rows, cfg) {
+		src := cfg.Sources[i]
+		if limit := src.RejectRateLimit(); fig.RejectRate() > limit {
+			breaches = append(breaches, Finding{Source: src.Name, Gate: GateRejectRate, Breach: true,
+				Figure: fig.RejectRate(), Limit: limit,
+				Message: fmt.Sprintf("source %s: %s of its %s records read were rejected (%s), "+
+					"above its max_reject_rate of %s",
+					src.Name, share(fig.RejectRate()), thousands(fig.Read), thousands(fig.Rejected), share(limit))})
 		}
-		stage := stageIndex(r.Stage)
-		switch {
-		case r.Stage == "ingest" && r.Measure == In:
-			s.read += r.Count
-		case r.Measure == Rejected:
-			s.rejected += r.Count
-		case r.Measure == Absent:
-			s.absent[r.Reason] += r.Count
-		}
-		if r.Stage == "ingest" && (r.Measure == Out || r.Measure == Rejected && r.Reason == MissingField) {
-			s.examined += r.Count
-		}
-		if r.Measure == Out && stage >= s.last {
-			if stage > s.last {
-				s.last, s.rows = stage, 0
-			}
-			s.rows += r.Count
-		}
-	}
-	for _, src := range cfg.Sources {
-		s := by[src.Name]
-		if limit := src.RejectRateLimit(); s.read > 0 && float64(s.rejected)/float64(s.read) > limit {
-			rate := float64(s.rejected) / float64(s.read)
-			breaches = append(breaches, Finding{Source: src.Name, Gate: GateRejectRate, Breach: true, Figure: rate, Limit: limit,
-				Message: fmt.Sprintf("source %s: %s of its %s records read were rejected (%s), above its max_reject_rate of %s",
-					src.Name, share(rate), thousands(s.read), thousands(s.rejected), share(limit))})
-		}
-		if limit := src.RowsMinimum(); s.rows < limit {
-			breaches = append(breaches, Finding{Source: src.Name, Gate: GateMinRows, Breach: true, Figure: float64(s.rows), Limit: float64(limit),
+		if limit := src.RowsMinimum(); fig.Rows < limit {
+			breaches = append(breaches, Finding{Source: src.Name, Gate: GateMinRows, Breach: true,
+				Figure: float64(fig.Rows), Limit: float64(limit),
 				Message: fmt.Sprintf("source %s: %s rows passed cleaning (of %s records read), below its min_rows of %s",
-					src.Name, thousands(s.rows), thousands(s.read), thousands(limit))})
+					src.Name, thousands(fig.Rows), thousands(fig.Read), thousands(limit))})
 		}
 		for _, f := range sources.Kinds[src.Kind] {
 			col := src.Column(f.Name)
-			if col == "" || !f.Required && !src.Declared[f.Name] || s.examined == 0 || s.absent[f.Name] < s.examined {
+			if col == "" || !f.Required && !src.Declared[f.Name] || fig.Examined == 0 || fig.Absent[f.Name] < fig.Examined {
 				continue
 			}
-			finding := Finding{Source: src.Name, Gate: GateAbsentColumn, Breach: f.Required, Figure: float64(s.absent[f.Name]),
-				Limit: float64(s.examined), Field: f.Name, Column: col}
+			finding := Finding{Source: src.Name, Gate: GateAbsentColumn, Breach: f.Required,
+				Figure: float64(fig.Absent[f.Name]), Limit: float64(fig.Examined), Field: f.Name, Column: col}
 			if f.Required {
-				finding.Message = fmt.Sprintf("source %s: column %q of the required field %s is absent from all %s records read: check the column name in the sources config",
-					src.Name, col, f.Name, thousands(s.examined))
+				finding.Message = fmt.Sprintf("source %s: column %q of the required field %s is absent from all %s "+
+					"records parsed: check the column name in the sources config", src.Name, col, f.Name, thousands(fig.Examined))
 				breaches = append(breaches, finding)
 				continue
 			}
-			finding.Message = fmt.Sprintf("source %s: column %q of the optional field %s is absent from all %s records read: the field is empty and any rule on it is off",
-				src.Name, col, f.Name, thousands(s.examined))
+			finding.Message = fmt.Sprintf("source %s: column %q of the optional field %s is absent from all %s "+
+				"records parsed: the field is empty and any rule on it is off", src.Name, col, f.Name, thousands(fig.Examined))
 			warnings = append(warnings, finding)
 		}
 	}

@@ -63,7 +63,7 @@ func TestGateBreaches(t *testing.T) {
 		{"events", GateRejectRate, 0.211, []string{"source events", "21.1% of its 1,000 records read were rejected (211)", "max_reject_rate of 20%"}},
 		{"touches", GateRejectRate, 1, []string{"source touches", "100% of its 80 records", "max_reject_rate of 50%"}},
 		{"touches", GateMinRows, 0, []string{"source touches", "0 rows passed cleaning (of 80 records read)", "min_rows of 100"}},
-		{"touches", GateAbsentColumn, 80, []string{"source touches", `column "touch_id" of the required field touch_id`, "all 80 records"}},
+		{"touches", GateAbsentColumn, 80, []string{"source touches", `column "touch_id" of the required field touch_id`, "all 80 records parsed"}},
 	}
 	if len(breaches) != len(want) {
 		t.Fatalf("breaches:\n%v\nwant %d", strings.Join(messages(breaches), "\n"), len(want))
@@ -82,7 +82,7 @@ func TestGateBreaches(t *testing.T) {
 	// user_agent is mapped by the config (ua) and optional: a warning. user_id is optional and
 	// only defaults to its own name: an events source without it is no news.
 	if len(warnings) != 1 || warnings[0].Breach || warnings[0].Field != "user_agent" || warnings[0].Column != "ua" ||
-		!strings.Contains(warnings[0].Message, `column "ua" of the optional field user_agent is absent from all 990 records read`) {
+		!strings.Contains(warnings[0].Message, `column "ua" of the optional field user_agent is absent from all 990 records parsed`) {
 		t.Errorf("warnings = %+v, want the absent column ua", warnings)
 	}
 	err := CheckGates(r, gateConfig(t))
@@ -113,4 +113,19 @@ func messages(fs []Finding) []string {
 		out[i] = f.String()
 	}
 	return out
+}
+
+// TestGateRowsOfAStageThatLetNothingOut counts no rows for a source whose cleaning rejected
+// every record it parsed: that stage has no out row, and the rows ingest let out do not count.
+func TestGateRowsOfAStageThatLetNothingOut(t *testing.T) {
+	cfg, err := sources.Parse([]byte("sources:\n  - {name: vendor, kind: vendor, format: csv, path: v, max_reject_rate: 1}\n"), "s.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rows("vendor", "ingest", In, "", 684, "vendor", "ingest", Out, "", 1, "vendor", "ingest", Rejected, "invalid_utf8", 683,
+		"vendor", "clean", In, "", 1, "vendor", "clean", Rejected, "missing_phone_hash", 1)
+	breaches, _ := Gate(r, cfg)
+	if len(breaches) != 1 || breaches[0].Gate != GateMinRows || breaches[0].Figure != 0 {
+		t.Fatalf("breaches %v, want min_rows with 0 rows", messages(breaches))
+	}
 }
