@@ -201,7 +201,7 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	}
 	// The report comes before the balance check, so that a run whose counts do not add up still
 	// shows where.
-	if err := report.Render(ctx, o.Output, date); err != nil {
+	if err := report.RenderWith(ctx, o.Output, date, report.Options{Sources: cfg}); err != nil {
 		return err
 	}
 	return summarise(ctx, stdout, o.Output, date, time.Since(start))
