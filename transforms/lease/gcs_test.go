@@ -25,6 +25,15 @@ func gcsPath(t *testing.T) string {
 func TestGCSSecondRunIsRefusedUntilRelease(t *testing.T) {
 	secondRunIsRefusedUntilRelease(t, gcsPath(t))
 }
-func TestGCSRenewalKeepsTheLease(t *testing.T)   { renewalKeepsTheLease(t, gcsPath(t)) }
-func TestGCSStaleLeaseIsTakenOver(t *testing.T)  { staleLeaseIsTakenOver(t, gcsPath(t)) }
-func TestGCSOneOfManyAcquirersWins(t *testing.T) { oneOfManyAcquirersWins(t, gcsPath(t)) }
+
+func TestGCSRenewalKeepsTheLease(t *testing.T) {
+	renewalKeepsTheLease(t, gcsPath(t))
+}
+
+func TestGCSStaleLeaseIsTakenOver(t *testing.T) {
+	staleLeaseIsTakenOver(t, gcsPath(t))
+}
+
+func TestGCSOneOfManyAcquirersWins(t *testing.T) {
+	oneOfManyAcquirersWins(t, gcsPath(t))
+}

@@ -21,9 +21,18 @@ func localPath(t *testing.T) string { return Path(t.TempDir(), "2026-11-21") }
 func TestLocalSecondRunIsRefusedUntilRelease(t *testing.T) {
 	secondRunIsRefusedUntilRelease(t, localPath(t))
 }
-func TestLocalRenewalKeepsTheLease(t *testing.T)   { renewalKeepsTheLease(t, localPath(t)) }
-func TestLocalStaleLeaseIsTakenOver(t *testing.T)  { staleLeaseIsTakenOver(t, localPath(t)) }
-func TestLocalOneOfManyAcquirersWins(t *testing.T) { oneOfManyAcquirersWins(t, localPath(t)) }
+
+func TestLocalRenewalKeepsTheLease(t *testing.T) {
+	renewalKeepsTheLease(t, localPath(t))
+}
+
+func TestLocalStaleLeaseIsTakenOver(t *testing.T) {
+	staleLeaseIsTakenOver(t, localPath(t))
+}
+
+func TestLocalOneOfManyAcquirersWins(t *testing.T) {
+	oneOfManyAcquirersWins(t, localPath(t))
+}
 
 // secondRunIsRefusedUntilRelease: a second run gets a HeldError naming the holder; once the first
 // releases, it gets the lease.
