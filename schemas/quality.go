@@ -20,8 +20,8 @@ type Reject struct {
 type QualityCount struct {
 	Source  string `parquet:"source" desc:"configured source"`
 	Stage   string `parquet:"stage" desc:"ingest, clean, dedupe or refs"`
-	Measure string `parquet:"measure" desc:"in, out, rejected, deduplicated or nulled"`
-	Reason  string `parquet:"reason,optional" desc:"reject reason, or the field nulled; empty for in and out"`
+	Measure string `parquet:"measure" desc:"in, out, rejected, deduplicated, nulled, absent (records without a mapped column), guard or linked"`
+	Reason  string `parquet:"reason,optional" desc:"reject reason, or the field nulled or absent; empty for in and out"`
 	Count   int64  `parquet:"count" desc:"number of records"`
 }
 

@@ -27,6 +27,7 @@ import (
 	"github.com/shopportraits/portraits/transforms/erase"
 	"github.com/shopportraits/portraits/transforms/exitcode"
 	"github.com/shopportraits/portraits/transforms/ingest"
+	"github.com/shopportraits/portraits/transforms/lease"
 	"github.com/shopportraits/portraits/transforms/portrait"
 	"github.com/shopportraits/portraits/transforms/predict/score"
 	"github.com/shopportraits/portraits/transforms/quality"
@@ -73,6 +74,9 @@ type options struct {
 	StepStats string
 	// FullRefresh rebuilds from every partition up to the date, and continues past missing nights.
 	FullRefresh bool
+	// LeaseTimeout is how long a run's lease on its date may go unrenewed before another run may
+	// take the date over.
+	LeaseTimeout time.Duration
 }
 
 func main() {
@@ -92,6 +96,7 @@ func main() {
 		flag.StringVar(&o.StepStats, "step-stats", "", "write every step's execution time and elements in and out to this local file (tab-separated, longest first), to find where a run's time goes")
 		flag.StringVar(&o.Segments, "segments", "", "segments file (YAML): rule segments in CEL, activation caps, clusters, affinity; default: built-in")
 		flag.BoolVar(&o.FullRefresh, "full-refresh", false, "rebuild from every partition up to --date instead of continuing the previous run's state, and continue past missing nights")
+		flag.DurationVar(&o.LeaseTimeout, "lease-timeout", 10*time.Minute, "a run holds its date with a lease renewed every third of this; another run of the date exits 4 while it is held, and takes it over once not renewed for this long (a killed run)")
 		flag.BoolVar(&verbose, "verbose", false, "log the runner's records whole and print a failed job's whole error (with Beam's execution plan)")
 	})
 	flag.Usage = func() { usage(flag.CommandLine, own, flag.CommandLine.Output()) }
@@ -146,6 +151,11 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	if o.DryRun {
 		return printGraph(stdout, p)
 	}
+	held, err := holdDate(ctx, j, o.LeaseTimeout)
+	if err != nil {
+		return err
+	}
+	defer held.Release(ctx)
 	start := time.Now()
 	var rep runstats.Report
 	if o.Phased {
@@ -165,7 +175,7 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 			return err
 		}
 	}
-	return finish(ctx, j, stdout, time.Since(start))
+	return finish(ctx, j, held, stdout, time.Since(start))
 }
 
 // plan loads and checks everything the night is built from, finds the run it continues and the
@@ -249,17 +259,24 @@ func plan(ctx context.Context, o options, stdout io.Writer) (job, error) {
 }
 
 // finish checks a finished pipeline's attempt (the report first, so that a run whose counts do
-// not add up still shows where; then the balance of every count) and promotes it to the date's run.
-func finish(ctx context.Context, j job, stdout io.Writer, took time.Duration) error {
+// not add up still shows where; then the balance of every count and the data-quality gates) and
+// promotes it to the date's run, while the run still holds the date.
+func finish(ctx context.Context, j job, held *lease.Lease, stdout io.Writer, took time.Duration) error {
 	attempt := sink.AttemptRoot(j.Output, j.Date, j.RunID)
 	keep := func(err error) error {
 		return fmt.Errorf("%w (the attempt's tables and report are in %s)",
 			err, sink.RunDir(attempt, j.Date))
 	}
-	if err := report.Render(ctx, attempt, j.Date); err != nil {
+	if err := report.RenderWith(ctx, attempt, j.Date, report.Options{Sources: j.Config}); err != nil {
 		return keep(err)
 	}
-	if err := summarise(ctx, stdout, attempt, j.Date, sink.RunDir(j.Output, j.Date), took); err != nil {
+	shown := sink.RunDir(j.Output, j.Date)
+	if err := summarise(ctx, stdout, attempt, j.Date, shown, j.Config, took); err != nil {
+		return keep(err)
+	}
+	// A run whose lease went stale while it ran (a paused machine) must not publish over the run
+	// that took the date over.
+	if err := held.Err(); err != nil {
 		return keep(err)
 	}
 	m, err := sink.Promote(ctx, j.Output, j.Date, j.RunID, func(m *sink.Manifest) {
@@ -272,6 +289,17 @@ func finish(ctx context.Context, j job, stdout io.Writer, took time.Duration) er
 	fmt.Fprintf(stdout, "published %s: %d tables, %s night\n", sink.RunDir(j.Output, j.Date),
 		len(m.Tables), m.Mode)
 	return nil
+}
+
+// holdDate takes the lease on the night's date, so that no other run writes the date meanwhile; a
+// date another run holds is exit code 4, worth retrying later.
+func holdDate(ctx context.Context, j job, timeout time.Duration) (*lease.Lease, error) {
+	l, err := lease.Acquire(ctx, lease.Path(j.Output, j.Date), lease.Holder{RunID: j.RunID}, timeout)
+	var busy *lease.HeldError
+	if errors.As(err, &busy) {
+		return nil, exitcode.Held(err)
+	}
+	return l, err
 }
 
 // memoryShare is the share of the machine's (or container's) memory a night takes as its soft
@@ -356,8 +384,10 @@ func writeStepStats(path string, rep runstats.Report) error {
 }
 
 // summarise prints the tables of the run under output (an attempt), which will be published as
-// shown, and the quality balance, and fails when counts do not add up.
-func summarise(ctx context.Context, w io.Writer, output, date, shown string, took time.Duration) error {
+// shown, and the quality balance; it fails when counts do not add up or a data-quality gate is
+// breached (exit code 3), printing the gates' warnings either way.
+func summarise(ctx context.Context, w io.Writer, output, date, shown string, cfg *sources.Config,
+	took time.Duration) error {
 	m, err := sink.ReadManifest(ctx, output, date)
 	if err != nil {
 		return err
@@ -381,6 +411,14 @@ func summarise(ctx context.Context, w io.Writer, output, date, shown string, too
 	}
 	if problems := quality.Check(totals); len(problems) > 0 {
 		return fmt.Errorf("record counts do not add up (%d problems)", len(problems))
+	}
+	// The gates come last: a night that breaches one is not published, whatever else it holds.
+	breaches, warnings := quality.Gate(rows, cfg)
+	for _, f := range warnings {
+		fmt.Fprintf(w, "warning: %s\n", f)
+	}
+	if len(breaches) > 0 {
+		return exitcode.QualityGate(&quality.GateError{Breaches: breaches})
 	}
 	return nil
 }

@@ -1,8 +1,9 @@
 // Command report (re-)renders a finished run's report.html: one self-contained HTML page with the
 // record balance, rejects, identity guards and links, the lifecycle funnel, the RFM grid, the CLV
-// distribution, segment sizes, the top affinity rules and the model card.
+// distribution, segment sizes, the top affinity rules and the model card; and, given the run's
+// sources config, the data-quality gates.
 //
-//	go run ./pipelines/report --run out/dt=2026-11-21
+//	go run ./pipelines/report --run out/dt=2026-11-21 [--sources sample/sources.yaml]
 //	go run ./pipelines/report --run gs://bucket/out/dt=2026-11-21
 package main
 
@@ -17,6 +18,7 @@ import (
 
 	"github.com/shopportraits/portraits/transforms/report"
 	"github.com/shopportraits/portraits/transforms/sink"
+	"github.com/shopportraits/portraits/transforms/sources"
 )
 
 func main() {
@@ -25,7 +27,15 @@ func main() {
 	flag.IntVar(&o.TopRules, "top-rules", 15, "affinity rules listed per level")
 	flag.IntVar(&o.CLVBins, "clv-bins", 20, "about how many bars the CLV histogram has")
 	flag.StringVar(&o.ModelCardFile, "model-card", "model_card.json", "model card JSON file in the run folder, read when the run has no model_card table")
+	sourcesFile := flag.String("sources", "", "the run's sources config (YAML), whose data-quality gates the report shows; default: none, the gates are left out")
 	flag.Parse()
+	if *sourcesFile != "" {
+		cfg, err := sources.Load(*sourcesFile)
+		if err != nil {
+			log.Fatalf("report: %v", err)
+		}
+		o.Sources = cfg
+	}
 	if err := render(context.Background(), os.Stdout, *run, o); err != nil {
 		log.Fatalf("report: %v", err)
 	}

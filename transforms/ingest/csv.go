@@ -24,10 +24,7 @@ func readCSV(ctx context.Context, o *output) error {
 	if err != nil {
 		return err
 	}
-	index, err := columnIndex(src, header, task.File)
-	if err != nil {
-		return err
-	}
+	index := columnIndex(src, header)
 	start := task.Start
 	if start == 0 {
 		start = headerLen // the rows begin after the header line
@@ -93,9 +90,9 @@ func decodeCSV(encoding string, b []byte) (string, error) {
 	return string(b), nil
 }
 
-// columnIndex maps canonical fields to header positions; a required field whose column is missing
-// fails the source, naming the file and the header it found.
-func columnIndex(src sources.Source, header []string, file string) (map[string]int, error) {
+// columnIndex maps canonical fields to header positions; a field whose column is not in the
+// header has none (readCSVRows counts it absent, and rejects the rows when the field is required).
+func columnIndex(src sources.Source, header []string) map[string]int {
 	pos := make(map[string]int, len(header))
 	for i, h := range header {
 		if _, dup := pos[h]; !dup {
@@ -104,20 +101,11 @@ func columnIndex(src sources.Source, header []string, file string) (map[string]i
 	}
 	index := map[string]int{}
 	for _, f := range sources.Kinds[src.Kind] {
-		col := src.Column(f.Name)
-		if col == "" {
-			continue
+		if i, ok := pos[src.Column(f.Name)]; ok && src.Column(f.Name) != "" {
+			index[f.Name] = i
 		}
-		i, ok := pos[col]
-		if !ok {
-			if f.Required {
-				return nil, fmt.Errorf("%s: column %q (field %s) is not in the header %q", file, col, f.Name, header)
-			}
-			continue
-		}
-		index[f.Name] = i
 	}
-	return index, nil
+	return index
 }
 
 // readCSVRows parses rows from r (raw bytes in the source's encoding). firstLine is the number of
@@ -173,6 +161,10 @@ func readCSVRows(o *output, r io.Reader, index map[string]int, width int, firstL
 		}
 		if reason, ok := badText(o.src.Encoding, row); !ok {
 			o.fail(line, 0, reason, "text is not valid in encoding "+o.src.Encoding, raw)
+			continue
+		}
+		if f := o.lacks(func(field string) bool { _, ok := index[field]; return ok }); f != "" {
+			o.missing(line, 0, f, "column", " from the CSV header", raw)
 			continue
 		}
 		fields := make(map[string]string, len(index))

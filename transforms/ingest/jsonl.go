@@ -38,9 +38,8 @@ func readJSONLines(o *output, r io.Reader) error {
 			return fmt.Errorf("read %s: %w", o.task.File, err)
 		}
 	}
-	columns := mappedColumns(o.src)
 	byColumn := map[string][]string{}
-	for field, col := range columns {
+	for field, col := range mappedColumns(o.src) {
 		byColumn[col] = append(byColumn[col], field)
 	}
 	var line int64
@@ -48,7 +47,7 @@ func readJSONLines(o *output, r io.Reader) error {
 		text, tooLong, err := readLine(br)
 		if len(text) > 0 || tooLong {
 			line++
-			parseJSONLine(o, line, text, tooLong, columns, byColumn)
+			parseJSONLine(o, line, text, tooLong, byColumn)
 		} else if err == nil {
 			line++ // an empty line is not a record, but it counts for line numbers
 		}
@@ -86,7 +85,7 @@ func readLine(br *bufio.Reader) ([]byte, bool, error) {
 	return bytes.TrimRight(buf, "\r\n"), tooLong, err
 }
 
-func parseJSONLine(o *output, line int64, text []byte, tooLong bool, columns map[string]string, byColumn map[string][]string) {
+func parseJSONLine(o *output, line int64, text []byte, tooLong bool, byColumn map[string][]string) {
 	if len(bytes.TrimSpace(text)) == 0 {
 		return
 	}
@@ -105,11 +104,9 @@ func parseJSONLine(o *output, line int64, text []byte, tooLong bool, columns map
 		o.fail(line, 0, "bad_json", jsonError(text), raw)
 		return
 	}
-	for _, f := range sources.Kinds[o.src.Kind] {
-		if _, ok := fields[f.Name]; f.Required && !ok && columns[f.Name] != "" {
-			o.fail(line, 0, "missing_field", fmt.Sprintf("key %q (field %s) is absent", columns[f.Name], f.Name), raw)
-			return
-		}
+	if f := o.lacks(func(field string) bool { _, ok := fields[field]; return ok }); f != "" {
+		o.missing(line, 0, f, "key", "", raw)
+		return
 	}
 	o.emit(line, 0, fields, raw)
 }

@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"fmt"
+
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/sources"
@@ -16,6 +18,50 @@ type output struct {
 	counts quality.Tally
 	record func(Record)
 	reject func(schemas.Reject)
+	// watched are the source's mapped fields whose absence is counted (see watchedFields).
+	watched []sources.Field
+}
+
+// newOutput is the output of one task of src.
+func newOutput(src sources.Source, task Task, counts quality.Tally, record func(Record), reject func(schemas.Reject)) *output {
+	return &output{src: src, task: task, counts: counts, record: record, reject: reject, watched: watchedFields(src)}
+}
+
+// watchedFields are the mapped fields of a source whose column a record may lack: the required
+// ones, and the optional ones the config maps itself (an optional field that only defaults to a
+// column of its own name is often simply not in the source).
+func watchedFields(src sources.Source) []sources.Field {
+	var out []sources.Field
+	for _, f := range sources.Kinds[src.Kind] {
+		if src.Column(f.Name) != "" && (f.Required || src.Declared[f.Name]) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// lacks counts each watched field whose column a parsed record lacks (has says which columns it
+// holds) as quality.Absent, by field, and returns the first of them that is required, "" for none:
+// such a record is rejected (see missing).
+func (o *output) lacks(has func(field string) bool) string {
+	required := ""
+	for _, f := range o.watched {
+		if has(f.Name) {
+			continue
+		}
+		o.counts.Add(quality.Key{Source: o.src.Name, Stage: Stage, Measure: quality.Absent, Reason: f.Name}, 1)
+		if f.Required && required == "" {
+			required = f.Name
+		}
+	}
+	return required
+}
+
+// missing rejects a record that lacks the column of a required field (quality.MissingField); noun
+// and where name the place: "key" and "" for a JSON line, "column" and " from the CSV header".
+func (o *output) missing(line int64, rowGroup int32, field, noun, where, raw string) {
+	o.fail(line, rowGroup, quality.MissingField,
+		fmt.Sprintf("%s %q (field %s) is absent%s", noun, o.src.Column(field), field, where), raw)
 }
 
 // read counts one row read from the input.

@@ -92,10 +92,7 @@ func readParquet(ctx context.Context, o *output) (err error) {
 		return err
 	}
 	defer recoverCorrupt(o.task.File, &err)
-	cols, err := parquetColumns(o.src, pf.Schema(), o.task.File)
-	if err != nil {
-		return err
-	}
+	cols := parquetColumns(o.src, pf.Schema())
 	groups := pf.RowGroups()
 	first, last := 0, len(groups)
 	if o.task.RowGroup > 0 {
@@ -119,10 +116,10 @@ type parquetColumn struct {
 }
 
 // parquetColumns maps leaf column indexes to canonical fields. A column is known by its top-level
-// name, so a LIST column `interests` maps whatever its leaf path is.
-func parquetColumns(src sources.Source, schema *parquet.Schema, file string) (map[int]parquetColumn, error) {
+// name, so a LIST column `interests` maps whatever its leaf path is. A field whose column is not in
+// the schema has none (readRowGroup counts it absent, and rejects the rows when it is required).
+func parquetColumns(src sources.Source, schema *parquet.Schema) map[int]parquetColumn {
 	byName := map[string]parquet.LeafColumn{}
-	var names []string
 	for _, path := range schema.Columns() {
 		leaf, ok := schema.Lookup(path...)
 		if !ok {
@@ -130,25 +127,16 @@ func parquetColumns(src sources.Source, schema *parquet.Schema, file string) (ma
 		}
 		if _, dup := byName[path[0]]; !dup {
 			byName[path[0]] = leaf
-			names = append(names, path[0])
 		}
 	}
 	cols := map[int]parquetColumn{}
 	for _, f := range sources.Kinds[src.Kind] {
 		col := src.Column(f.Name)
-		if col == "" {
-			continue
+		if leaf, ok := byName[col]; ok && col != "" {
+			cols[leaf.ColumnIndex] = parquetColumn{field: f.Name, render: renderer(leaf.Node)}
 		}
-		leaf, ok := byName[col]
-		if !ok {
-			if f.Required {
-				return nil, fmt.Errorf("%s: column %q (field %s) is not in the Parquet schema %q", file, col, f.Name, names)
-			}
-			continue
-		}
-		cols[leaf.ColumnIndex] = parquetColumn{field: f.Name, render: renderer(leaf.Node)}
 	}
-	return cols, nil
+	return cols
 }
 
 // renderer returns how to print a leaf's values, from its logical type.
@@ -230,6 +218,11 @@ func readRowGroup(o *output, rg parquet.RowGroup, group int32, cols map[int]parq
 	rows := rg.Rows()
 	defer rows.Close()
 	buf := make([]parquet.Row, parquetBatch)
+	fields := map[string]bool{}
+	for _, c := range cols {
+		fields[c.field] = true
+	}
+	inSchema := func(field string) bool { return fields[field] }
 	var index int64
 	for {
 		n, err := rows.ReadRows(buf)
@@ -239,6 +232,10 @@ func readRowGroup(o *output, rg parquet.RowGroup, group int32, cols map[int]parq
 			fields, bad := rowFields(row, cols)
 			if bad != "" {
 				o.fail(index, group, "invalid_utf8", "column "+bad+" is not valid UTF-8", fieldsJSON(fields))
+				continue
+			}
+			if f := o.lacks(inSchema); f != "" {
+				o.missing(index, group, f, "column", " from the Parquet schema", fieldsJSON(fields))
 				continue
 			}
 			o.emit(index, group, fields, "")

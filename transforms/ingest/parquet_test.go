@@ -92,16 +92,6 @@ func TestParquetRowGroupsAndLogicalTypes(t *testing.T) {
 	}
 }
 
-func TestParquetMissingColumn(t *testing.T) {
-	file := writeParquet(t, []exportRow{{UID: "u"}}, 10)
-	src := userSource()
-	src.Columns["user_id"] = "account"
-	_, err := readTask(t, src, Task{Source: "users", File: file})
-	if err == nil || !strings.Contains(err.Error(), `column "account" (field user_id)`) {
-		t.Fatalf("err = %v", err)
-	}
-}
-
 func TestPlan(t *testing.T) {
 	dir := t.TempDir()
 	big := strings.Repeat(`{"id":"e","e":"view","p":"app","ts":"t"}`+"\n", 60000) // ~2.5 MB

@@ -65,7 +65,7 @@ func (f *readFn) ProcessElement(ctx context.Context, task Task, record func(Reco
 	if !ok {
 		return fmt.Errorf("ingest: task for unknown source %q", task.Source)
 	}
-	o := &output{src: src, task: task, counts: f.counts, record: record, reject: reject}
+	o := newOutput(src, task, f.counts, record, reject)
 	var err error
 	switch src.Format {
 	case sources.FormatCSV:

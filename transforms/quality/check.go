@@ -130,12 +130,13 @@ func BySource(totals []StageTotals) []SourceTotals {
 	return out
 }
 
-// WriteReasons prints the rejects, nulled fields, resolve guards and links per source, stage and
-// reason, most frequent first.
+// WriteReasons prints the rejects, nulled fields, absent columns, resolve guards and links per
+// source, stage and reason, most frequent first.
 func WriteReasons(w io.Writer, rows []schemas.QualityCount) error {
 	var picked []schemas.QualityCount
 	for _, r := range rows {
-		if r.Measure == Rejected || r.Measure == Nulled || r.Measure == Guard || r.Measure == Linked {
+		switch r.Measure {
+		case Rejected, Nulled, Absent, Guard, Linked:
 			picked = append(picked, r)
 		}
 	}

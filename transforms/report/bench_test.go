@@ -37,7 +37,7 @@ func BenchmarkBuildPortraits(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if s := r.Sections[4]; s.ID != "lifecycle" || s.Note != "" {
+		if s := r.Sections[5]; s.ID != "lifecycle" || s.Note != "" {
 			b.Fatalf("section %s: %q", s.ID, s.Note)
 		}
 	}

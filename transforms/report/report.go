@@ -1,12 +1,13 @@
 // Package report writes a finished run's report: one self-contained HTML page, report.html beside
 // the run's manifest (OUTPUT/dt=DATE/report.html), with charts and the tables of their numbers.
 //
-// It reads the run's tables through the sink's manifest: the record balance, rejects, guards and
-// links from `quality`; the lifecycle funnel, the RFM grid and the CLV distribution from
-// `portraits` (streamed a batch of rows at a time, never held whole); segment sizes and their
-// change since last night from `segment_summary`; the top rules from `affinity_rules`; and the
-// model card (a `model_card` table, or model_card.json beside the manifest). A section whose table
-// is missing says so on the page; a missing table never fails the report.
+// It reads the run's tables through the sink's manifest: the data-quality gates (given the sources
+// config), the record balance, rejects, guards and links from `quality`; the lifecycle funnel, the
+// RFM grid and the CLV distribution from `portraits` (streamed a batch of rows at a time, never
+// held whole); segment sizes and their change since last night from `segment_summary`; the top
+// rules from `affinity_rules`; and the model card (a `model_card` table, or model_card.json beside
+// the manifest). A section whose table is missing says so on the page; a missing table never
+// fails the report.
 //
 // Charts are built with go-echarts and drawn by Apache ECharts 5.6.0, vendored in assets/ and
 // inlined into the page, so it opens without network access. The same run gives the same bytes:
@@ -20,6 +21,7 @@ import (
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/sink"
+	"github.com/shopportraits/portraits/transforms/sources"
 )
 
 // FileName is the report's name inside the run folder.
@@ -46,6 +48,9 @@ type Options struct {
 	// PredictionCardFile is the propensity and churn models' card in the run folder, shown after
 	// the model card when present (default prediction_card.json).
 	PredictionCardFile string
+	// Sources is the run's sources config, whose data-quality gates the report holds the run to;
+	// nil leaves the gates out.
+	Sources *sources.Config
 }
 
 func (o Options) withDefaults() Options {
@@ -118,9 +123,10 @@ func missing(id, title, table string) Section {
 	return Section{ID: id, Title: title, Note: fmt.Sprintf("This run has no %s table: section skipped.", table)}
 }
 
-func countsFromRun(ctx context.Context, output, date string, m *sink.Manifest, _ Options) ([]Section, error) {
+func countsFromRun(ctx context.Context, output, date string, m *sink.Manifest, o Options) ([]Section, error) {
 	if _, ok := m.Tables[qualityTable]; !ok {
-		return []Section{missing("counts", "Records per source and stage", qualityTable),
+		return []Section{missing("gates", "Data-quality gates", qualityTable),
+			missing("counts", "Records per source and stage", qualityTable),
 			missing("rejects", "Rejects by reason", qualityTable),
 			missing("resolve", "Identity resolution: guards and links", qualityTable)}, nil
 	}
@@ -128,7 +134,11 @@ func countsFromRun(ctx context.Context, output, date string, m *sink.Manifest, _
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	return countSections(rows)
+	secs, err := countSections(rows)
+	if err != nil {
+		return nil, err
+	}
+	return append([]Section{gateSection(rows, o.Sources)}, secs...), nil
 }
 
 func portraitsFromRun(ctx context.Context, output, date string, m *sink.Manifest, o Options) ([]Section, error) {

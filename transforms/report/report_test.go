@@ -15,7 +15,7 @@ import (
 )
 
 // sectionIDs are every section of the page, in order.
-var sectionIDs = []string{"overview", "counts", "rejects", "resolve", "lifecycle", "rfm", "clv", "segments", "affinity", "model"}
+var sectionIDs = []string{"overview", "gates", "counts", "rejects", "resolve", "lifecycle", "rfm", "clv", "segments", "affinity", "model"}
 
 func renderFixture(t *testing.T, out string) []byte {
 	t.Helper()

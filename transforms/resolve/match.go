@@ -321,16 +321,19 @@ func parseVector(s string) linkage.Vector {
 	return v
 }
 
-// distinctPairs drains a weak record's pairs, once per account (blocks overlap), sorted by account:
-// the term frequencies of one account's pairs merge (the rarest shared name and handle), and the
-// pair is narrow only when every block found it so.
+// distinctPairs drains a weak record's pairs, once per account (blocks overlap), sorted by account
+// (then vector, so that the pair kept does not depend on the order they came in): the term
+// frequencies of one account's pairs merge (the rarest shared name and handle), and the pair is
+// narrow only when every block found it so.
 func distinctPairs(iter func(*pair) bool) []pair {
 	var all []pair
 	var p pair
 	for iter(&p) {
 		all = append(all, p)
 	}
-	slices.SortFunc(all, func(a, b pair) int { return strings.Compare(a.Account, b.Account) })
+	slices.SortFunc(all, func(a, b pair) int {
+		return cmp.Or(strings.Compare(a.Account, b.Account), strings.Compare(a.Vector, b.Vector))
+	})
 	var out []pair
 	for _, p := range all {
 		if n := len(out); n > 0 && out[n-1].Account == p.Account {
@@ -828,11 +831,13 @@ func ownerShare(bins func(*oddsBin, *int) bool) []float64 {
 	}
 	out := make([]float64, len(models))
 	for m, h := range hist {
+		// Summed in bin order: a map's order changes from run to run, and so would the last digit.
+		order := slices.Sorted(maps.Keys(h))
 		pi := 0.5
 		for i := 0; i < 500 && len(h) > 0; i++ {
 			owned, all := 0.0, 0.0
-			for bin, n := range h {
-				s := math.Exp2(float64(bin) / 4)
+			for _, bin := range order {
+				n, s := h[bin], math.Exp2(float64(bin)/4)
 				owned += float64(n) * pi * s / (pi*s + 1 - pi)
 				all += float64(n)
 			}

@@ -536,6 +536,72 @@ func TestOwnerShare(t *testing.T) {
 	}
 }
 
+// TestOwnerShareIsBitIdentical gives ownerShare one histogram in shuffled orders, a bin split
+// in two, as the runner's bundles would: the share must come out the same to the last bit, as it
+// goes to match_model.json and, through every post's score, to identity_map.
+func TestOwnerShareIsBitIdentical(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var bins []oddsBin
+	var counts []int
+	for bin := int32(-60); bin <= 60; bin++ {
+		bins, counts = append(bins, oddsBin{Model: 1, Bin: bin}), append(counts, 1+rng.IntN(500))
+	}
+	share := func(order []int) float64 {
+		i := 0
+		return ownerShare(func(b *oddsBin, n *int) bool {
+			if i == len(order) {
+				return false
+			}
+			k := order[i]
+			*b, *n = bins[k/2], counts[k/2]/2+k%2*(counts[k/2]%2)
+			i++
+			return true
+		})[1]
+	}
+	order := make([]int, 2*len(bins)) // bin k/2, in two halves
+	for i := range order {
+		order[i] = i
+	}
+	want := share(order)
+	for range 50 {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		if got := share(order); math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("owner share %v in one order, %v in another", want, got)
+		}
+	}
+}
+
+// TestDistinctPairsIgnoresOrder drains one weak record's pairs in every order of a shuffle: the
+// pairs kept, one per account with the term frequencies merged, are the same each time.
+func TestDistinctPairsIgnoresOrder(t *testing.T) {
+	in := []pair{
+		{Account: "b", Vector: "\x00\x01", NameFreq: 5}, {Account: "a", Vector: "\x01\x01", HandleFreq: 3, Narrow: true},
+		{Account: "b", Vector: "\x00\x01", NameFreq: 2, Narrow: true}, {Account: "a", Vector: "\x01\x00", Narrow: true},
+		{Account: "c", Vector: "\x02\x02"},
+	}
+	drain := func(ps []pair) []pair {
+		i := 0
+		return distinctPairs(func(p *pair) bool {
+			if i == len(ps) {
+				return false
+			}
+			*p, i = ps[i], i+1
+			return true
+		})
+	}
+	want := drain(in)
+	if len(want) != 3 || want[0].Vector != "\x01\x00" || want[0].HandleFreq != 3 || !want[0].Narrow || want[1].NameFreq != 2 || want[1].Narrow {
+		t.Fatalf("distinct pairs %+v", want)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 50 {
+		rng.Shuffle(len(in), func(i, j int) { in[i], in[j] = in[j], in[i] })
+		if got := drain(in); !reflect.DeepEqual(got, want) {
+			t.Fatalf("distinct pairs %+v in one order, %+v in another", want, got)
+		}
+	}
+}
+
 // TestPatternsOfRules keys the post model's fitting pairs by the wide rule that found them, and
 // the ticket model's by none.
 func TestPatternsOfRules(t *testing.T) {

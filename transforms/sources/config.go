@@ -78,6 +78,15 @@ type Source struct {
 	// LateDays is how many partitions before the previous run's date an incremental night reads
 	// again, for files that land late (default DefaultLateDays).
 	LateDays *int `yaml:"late_days"`
+	// MaxRejectRate is the data-quality gate on the share of the source's records read that any
+	// stage rejected, 0 to 1; nil takes DefaultMaxRejectRate (see RejectRateLimit).
+	MaxRejectRate *float64 `yaml:"max_reject_rate"`
+	// MinRows is the data-quality gate on the records the source gives its table after every
+	// stage; nil takes 1 for a required source and 0 for an optional one (see RowsMinimum).
+	MinRows *int64 `yaml:"min_rows"`
+	// Declared holds the fields the config file maps itself, as opposed to those that default to
+	// a column of their own name: a declared column that no record holds is worth a warning.
+	Declared map[string]bool `yaml:"-"`
 
 	// Line is where the source is declared in the config file.
 	Line int `yaml:"-"`
@@ -85,6 +94,30 @@ type Source struct {
 
 // DefaultSplitBytes is the byte range of one read task over an uncompressed text file.
 const DefaultSplitBytes = 64 << 20
+
+// DefaultMaxRejectRate is the share of a source's records that may be rejected before the night
+// fails its data-quality gate.
+const DefaultMaxRejectRate = 0.2
+
+// RejectRateLimit is the source's max_reject_rate, or DefaultMaxRejectRate when not set.
+func (s *Source) RejectRateLimit() float64 {
+	if s.MaxRejectRate == nil {
+		return DefaultMaxRejectRate
+	}
+	return *s.MaxRejectRate
+}
+
+// RowsMinimum is the source's min_rows, or when not set 1 for a required source (a night that
+// lost every row of it must not look good) and 0 for an optional one.
+func (s *Source) RowsMinimum() int64 {
+	switch {
+	case s.MinRows != nil:
+		return *s.MinRows
+	case s.Optional:
+		return 0
+	}
+	return 1
+}
 
 // Load reads and checks a sources config. Every error names the file and, where it can, the line.
 func Load(file string) (*Config, error) {
@@ -235,6 +268,16 @@ func (s *Source) check() error {
 	}
 	if s.SplitBytes < 1<<20 {
 		return fmt.Errorf("split_bytes %d is below 1 MiB", s.SplitBytes)
+	}
+	if r := s.MaxRejectRate; r != nil && !(*r >= 0 && *r <= 1) {
+		return fmt.Errorf("max_reject_rate %v: want a share from 0 to 1", *r)
+	}
+	if n := s.MinRows; n != nil && *n < 0 {
+		return fmt.Errorf("min_rows %d: want 0 or more", *n)
+	}
+	s.Declared = map[string]bool{}
+	for field := range s.Columns {
+		s.Declared[field] = true
 	}
 	known := map[string]bool{}
 	for _, f := range fields {

@@ -279,9 +279,14 @@ func (l *Linker) termFrequencies(recs []Record) termFreqs {
 				tf.total[f]++
 			}
 		}
+		// The sum of the squared shares, from the exact sum of the squared counts: a float sum
+		// taken in a map's order would change in the last digit from one run to the next.
+		var squares int64
 		for _, c := range counts {
-			share := float64(c) / float64(tf.total[f])
-			tf.agree[f] += share * share
+			squares += int64(c) * int64(c)
+		}
+		if n := float64(tf.total[f]); n > 0 {
+			tf.agree[f] = float64(squares) / (n * n)
 		}
 		tf.counts[f] = counts
 	}

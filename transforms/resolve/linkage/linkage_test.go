@@ -176,6 +176,29 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
+// TestTermFrequencyIsBitIdentical computes the chance that two records agree on a field of many
+// values again and again: it must come out the same to the last bit (a sum in a map's order
+// changes from one call to the next).
+func TestTermFrequencyIsBitIdentical(t *testing.T) {
+	l := mustLinker(t, `id_column: id
+fields:
+  - {name: last, compare: exact, term_frequency: true}
+blocking:
+  - {keys: [last]}
+threshold: {weight: 10}
+`, []string{"id", "last"})
+	var recs []Record
+	for i := range 3000 {
+		recs = append(recs, l.Normalize([]string{fmt.Sprint("r", i), fmt.Sprint("name", i%(1+i%97))}))
+	}
+	want := l.termFrequencies(recs).agree[0]
+	for range 20 {
+		if got := l.termFrequencies(recs).agree[0]; math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("agree %v, then %v", want, got)
+		}
+	}
+}
+
 // TestTermFrequency adjusts an exact agreement by how common the value is: a surname two records
 // share gains log2(s/f) bits, one a hundred share about nothing, a field without term_frequency and
 // a pair that does not agree exactly keep their weight.
