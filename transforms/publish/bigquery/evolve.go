@@ -70,7 +70,11 @@ func evolve(name string, have, want *bigquery.TableMetadata) (*bigquery.TableMet
 		}
 	}
 	if w, h := want.TimePartitioning, have.TimePartitioning; w != nil && h != nil && h.Expiration != w.Expiration {
-		u.TimePartitioning, changed = &bigquery.TimePartitioning{Type: w.Type, Field: w.Field, Expiration: w.Expiration}, true
+		// The client sends the deprecated field in timePartitioning with any change of it: it must
+		// say what the table's own field says.
+		u.TimePartitioning = &bigquery.TimePartitioning{Type: w.Type, Field: w.Field, Expiration: w.Expiration,
+			RequirePartitionFilter: want.RequirePartitionFilter}
+		u.RequirePartitionFilter, changed = want.RequirePartitionFilter, true
 	}
 	if have.RequirePartitionFilter != want.RequirePartitionFilter {
 		u.RequirePartitionFilter, changed = want.RequirePartitionFilter, true

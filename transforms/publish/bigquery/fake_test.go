@@ -39,6 +39,7 @@ type fake struct {
 	staged   map[string]content // staging tables' content
 	catalogs map[string][]catalogRow
 	created  map[string]*bq.Table // every table created, dropped or not
+	body     []byte               // the last request body decoded
 	jobs     map[string]*bq.Job
 	polls    map[string]int
 	objects  map[string][]byte // gs://bucket/name
@@ -102,11 +103,17 @@ func reply(w http.ResponseWriter, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
-// decode reads a request body into one of the API's types, refusing fields the type does not have.
+// decode reads a request body into one of the API's types, refusing fields the type does not have;
+// f.body keeps the raw body, to see which fields it names.
 func (f *fake) decode(r *http.Request, v any) bool {
-	d := json.NewDecoder(r.Body)
-	d.DisallowUnknownFields()
-	if err := d.Decode(v); err != nil {
+	body, err := io.ReadAll(r.Body)
+	if err == nil {
+		f.body = body
+		d := json.NewDecoder(bytes.NewReader(body))
+		d.DisallowUnknownFields()
+		err = d.Decode(v)
+	}
+	if err != nil {
 		f.t.Errorf("%s %s: body is not a %T: %v", r.Method, r.URL.Path, v, err)
 		return false
 	}
@@ -285,6 +292,10 @@ func (f *fake) table(w http.ResponseWriter, r *http.Request, ds, id string) {
 		key = ds + "." + t.TableReference.TableId
 		if t.View != nil {
 			f.log("POST datasets/%s/tables %s (view)", ds, t.TableReference.TableId)
+			if e := f.filtered(t.View.Query); e != nil {
+				apiError(w, http.StatusBadRequest, e.Message)
+				return
+			}
 			t.Type = "VIEW"
 		} else {
 			f.log("POST datasets/%s/tables %s (%d columns)", ds, t.TableReference.TableId, len(t.Schema.Fields))
@@ -318,7 +329,30 @@ func (f *fake) table(w http.ResponseWriter, r *http.Request, ds, id string) {
 			apiError(w, http.StatusPreconditionFailed, "etag mismatch")
 			return
 		}
-		f.log("PATCH datasets/%s/tables/%s", ds, id)
+		var what []string
+		if t.TimePartitioning != nil {
+			have.TimePartitioning = t.TimePartitioning
+			what = append(what, fmt.Sprintf("expirationMs=%d", t.TimePartitioning.ExpirationMs))
+		}
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(f.body, &fields); err != nil {
+			f.t.Error(err)
+		}
+		if _, ok := fields["requirePartitionFilter"]; ok {
+			have.RequirePartitionFilter = t.RequirePartitionFilter
+			what = append(what, fmt.Sprintf("requirePartitionFilter=%v", t.RequirePartitionFilter))
+		}
+		if tp := t.TimePartitioning; tp != nil && tp.RequirePartitionFilter != have.RequirePartitionFilter {
+			f.t.Errorf("PATCH %s: timePartitioning.requirePartitionFilter %v contradicts the table's %v", key,
+				tp.RequirePartitionFilter, have.RequirePartitionFilter)
+		}
+		if t.View != nil {
+			if e := f.filtered(t.View.Query); e != nil {
+				apiError(w, http.StatusBadRequest, e.Message)
+				return
+			}
+		}
+		f.log("PATCH datasets/%s/tables/%s %s", ds, id, strings.Join(what, " "))
 		if t.Schema != nil {
 			have.Schema = t.Schema
 		}
@@ -600,9 +634,8 @@ func (f *fake) statement(id, st string) *bq.ErrorProto {
 		if i == 0 && strings.HasPrefix(st, "INSERT INTO") {
 			continue // written, not read
 		}
-		if t.RequirePartitionFilter && !regexp.MustCompile(t.TimePartitioning.Field+` (=|>=|BETWEEN) DATE '`).MatchString(st) {
-			return &bq.ErrorProto{Reason: "invalidQuery", Message: "Cannot query over table '" + key + "' without a filter over " +
-				"column(s) '" + t.TimePartitioning.Field + "' that can be used for partition elimination"}
+		if e := f.filteredOn(key, t, st); e != nil {
+			return e
 		}
 	}
 	if m := runRe.FindStringSubmatch(st); m != nil {
@@ -614,6 +647,32 @@ func (f *fake) statement(id, st string) *bq.ErrorProto {
 			f.parts[dst] = map[string]content{}
 		}
 		f.parts[dst][m[2]] = f.staged[src]
+	}
+	return nil
+}
+
+// filtered checks that a query filters every table it reads that requires a partition filter.
+func (f *fake) filtered(sql string) *bq.ErrorProto {
+	for _, m := range refRe.FindAllStringSubmatch(sql, -1) {
+		key := m[1] + "." + m[2]
+		if t, ok := f.tables[key]; ok {
+			if e := f.filteredOn(key, t, sql); e != nil {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+// filteredOn checks that a statement reading table t filters its partition column by a constant,
+// when t requires it (as BigQuery refuses the query otherwise).
+func (f *fake) filteredOn(key string, t *bq.Table, st string) *bq.ErrorProto {
+	if !t.RequirePartitionFilter {
+		return nil
+	}
+	if !regexp.MustCompile(t.TimePartitioning.Field + ` (=|>=|BETWEEN) DATE '`).MatchString(st) {
+		return &bq.ErrorProto{Reason: "invalidQuery", Message: "Cannot query over table '" + key + "' without a filter over " +
+			"column(s) '" + t.TimePartitioning.Field + "' that can be used for partition elimination"}
 	}
 	return nil
 }
