@@ -4,10 +4,14 @@ package main
 
 import (
 	"context"
+	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/publish"
 	"github.com/shopportraits/portraits/transforms/publish/publishtest"
 )
 
@@ -15,13 +19,35 @@ func TestDuckDB(t *testing.T) {
 	out := t.TempDir()
 	dir := publishtest.WriteRun(t, out, "2026-11-21", publishtest.Run(0, 4))
 	var w strings.Builder
-	err := publishRun(context.Background(), &w, options{Run: dir, Warehouse: "duckdb://" + filepath.Join(out, "w.duckdb")})
-	if err != nil {
+	o := flags(dir, "duckdb://"+filepath.Join(out, "w.duckdb"))
+	o.ReadOnlyCopy = filepath.Join(out, "analysts.duckdb")
+	if err := publishRun(context.Background(), &w, o); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"(5 tables, 16 rows)", "views: quality_daily,", "view not created yet: segment_sizes_daily"} {
+	for _, want := range []string{"(full night, 5 tables, 16 rows)", "data tests: 7 run, 0 failed, 27 skipped",
+		"views: portraits_latest, quality_latest, rejects_latest, quality_daily,", "view not created yet: segment_sizes_daily"} {
 		if !strings.Contains(w.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, w.String())
 		}
+	}
+	if _, err := os.Stat(o.ReadOnlyCopy); err != nil {
+		t.Errorf("no read-only copy: %v", err)
+	}
+}
+
+// TestFailedTestsAreExitCodeThree: a night that fails a data test of severity error is refused
+// with the error that makes the command exit with code 3, and says which test failed.
+func TestFailedTestsAreExitCodeThree(t *testing.T) {
+	out := t.TempDir()
+	tables := publishtest.Run(0, 4)
+	tables["portraits"] = append(tables["portraits"], tables["portraits"][0].(schemas.Portrait))
+	dir := publishtest.WriteRun(t, out, "2026-11-21", tables)
+	var w strings.Builder
+	err := publishRun(context.Background(), &w, flags(dir, "duckdb://"+filepath.Join(out, "w.duckdb")))
+	if !errors.Is(err, publish.ErrTestsFailed) || errors.As(err, new(configError)) {
+		t.Fatalf("err = %v, want the data tests failed", err)
+	}
+	if !strings.Contains(w.String(), "FAILED error portraits.unique(person_id): 1 rows") || strings.Contains(w.String(), "published ") {
+		t.Errorf("output:\n%s", w.String())
 	}
 }

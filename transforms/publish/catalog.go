@@ -8,12 +8,13 @@ type CatalogRow struct {
 // CatalogName is the catalogue table every zone gets.
 const CatalogName = "table_catalog"
 
-// Catalog lists the catalogue rows of tables: the table, snapshot_date, then every column.
+// Catalog lists the catalogue rows of tables: the table, then every column as the warehouse stores
+// it.
 func Catalog(tables []Table) []CatalogRow {
 	var out []CatalogRow
 	for _, t := range tables {
-		out = append(out, CatalogRow{t.Name, "", t.Doc}, CatalogRow{t.Name, SnapshotDate, SnapshotDateDoc})
-		for _, c := range t.Columns {
+		out = append(out, CatalogRow{t.Name, "", t.Doc})
+		for _, c := range t.Stored() {
 			out = append(out, CatalogRow{t.Name, c.Name, c.Doc})
 		}
 	}

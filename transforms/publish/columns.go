@@ -32,6 +32,9 @@ const (
 	Float64   Type = "float64"
 	Bool      Type = "bool"
 	Timestamp Type = "timestamp" // int64 microseconds since the epoch, UTC
+	// Date is a calendar day. No run column has it: the warehouse adds the days it keeps rows by
+	// (snapshot_date, record_date, loaded_date) and its own tables' dates.
+	Date Type = "date"
 )
 
 // Mode says whether a column may be null or holds a list.

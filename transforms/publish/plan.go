@@ -7,6 +7,9 @@ package publish
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -18,19 +21,33 @@ import (
 
 // Plan is what to load: one finished run.
 type Plan struct {
-	Date   string // business day, YYYY-MM-DD
-	RunID  string
-	Dir    string // the run folder, local or gs://
-	Tables []Table
+	Date  string // business day, YYYY-MM-DD
+	RunID string
+	Dir   string // the run folder, local or gs://
+	// ManifestHash is the SHA-256 (hex) of the run's manifest as read.
+	ManifestHash string
+	// Mode is full or incremental, as the manifest says (full when it does not), and Reason why.
+	Mode, Reason string
+	Tables       []Table
 }
 
-// Table is one table of the run.
+// The modes a night runs in.
+const (
+	Full        = "full"
+	Incremental = "incremental"
+)
+
+// Table is one table of the run, or one of the warehouse's own.
 type Table struct {
-	Name    string
-	Doc     string
-	Files   []string // full paths, local or gs://
-	Rows    int64
+	Name  string
+	Doc   string
+	Files []string // full paths, local or gs://
+	Rows  int64
+	// Columns are the run's columns (the Parquet files'); Stored adds the warehouse's dates.
 	Columns []Column
+	Model
+	// Only, when set, is the one zone that holds the table (the warehouse's own tables).
+	Only Zone
 }
 
 // SnapshotDate is the column every warehouse table starts with: the run's business day.
@@ -64,17 +81,43 @@ func Load(ctx context.Context, runDir string) (*Plan, error) {
 	if m.Date != "" && m.Date != date {
 		return nil, fmt.Errorf("publish: %s: the manifest is of %s", runDir, m.Date)
 	}
-	p := &Plan{Date: date, RunID: m.RunID, Dir: runDir}
+	// Read again as bytes, for its hash and the fields the sink's struct does not name.
+	raw, err := sink.ReadFile(ctx, sink.Join(runDir, sink.ManifestName))
+	if err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	var how struct{ Mode, Reason string }
+	if err := json.Unmarshal(raw, &how); err != nil {
+		return nil, fmt.Errorf("publish: %s: %w", runDir, err)
+	}
+	sum := sha256.Sum256(raw)
+	p := &Plan{Date: date, RunID: m.RunID, Dir: runDir, ManifestHash: hex.EncodeToString(sum[:]),
+		Mode: how.Mode, Reason: how.Reason}
+	switch p.Mode {
+	case "":
+		p.Mode = Full
+	case Full, Incremental:
+	default:
+		return nil, fmt.Errorf("publish: %s: the manifest's mode %q is neither %s nor %s", runDir, p.Mode,
+			Full, Incremental)
+	}
 	for name, info := range m.Tables {
+		if isState(name, info.Files) {
+			continue
+		}
+		mdl, ok := Models[name]
+		if !ok {
+			return nil, fmt.Errorf("publish: %s: table %s has no warehouse model", runDir, name)
+		}
 		t, err := schemas.Lookup(name)
 		if err != nil {
 			return nil, fmt.Errorf("publish: %s: %w", runDir, err)
 		}
-		cols, err := Columns(t)
+		tp, err := runTable(t, mdl)
 		if err != nil {
 			return nil, fmt.Errorf("publish: %s: %w", runDir, err)
 		}
-		tp := Table{Name: name, Doc: t.Doc, Rows: info.Rows, Columns: cols}
+		tp.Rows = info.Rows
 		for _, f := range info.Files {
 			tp.Files = append(tp.Files, runDir+"/"+f)
 		}
@@ -82,6 +125,62 @@ func Load(ctx context.Context, runDir string) (*Plan, error) {
 	}
 	sort.Slice(p.Tables, func(i, j int) bool { return p.Tables[i].Name < p.Tables[j].Name })
 	return p, nil
+}
+
+// ModelTable is a table of the runs as the warehouse keeps it, without files: its columns and model.
+func ModelTable(name string) (Table, error) {
+	mdl, ok := Models[name]
+	if !ok {
+		return Table{}, fmt.Errorf("publish: table %s has no warehouse model", name)
+	}
+	t, err := schemas.Lookup(name)
+	if err != nil {
+		return Table{}, fmt.Errorf("publish: %w", err)
+	}
+	return runTable(t, mdl)
+}
+
+func runTable(t schemas.Table, mdl Model) (Table, error) {
+	cols, err := Columns(t)
+	if err != nil {
+		return Table{}, err
+	}
+	return Table{Name: t.Name, Doc: t.Doc, Columns: cols, Model: mdl}, nil
+}
+
+// StateDir is the folder of a run that holds what the next night carries forward: not for the
+// warehouse.
+const StateDir = "_state"
+
+// isState reports whether a manifest entry is the run's carried state rather than a table.
+func isState(name string, files []string) bool {
+	if strings.HasPrefix(name, StateDir) {
+		return true
+	}
+	for _, f := range files {
+		if !strings.HasPrefix(f, StateDir+"/") {
+			return false
+		}
+	}
+	return len(files) > 0
+}
+
+// Table returns the plan's table of the given name.
+func (p *Plan) Table(name string) (Table, bool) {
+	for _, t := range p.Tables {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return Table{}, false
+}
+
+// Output is the folder that holds the run folder (OUTPUT of OUTPUT/dt=DATE).
+func (p *Plan) Output() string {
+	if i := strings.LastIndex(p.Dir, "/"); i >= 0 {
+		return p.Dir[:i]
+	}
+	return "."
 }
 
 // Remote reports whether the run's files are on a remote filesystem (gs://) rather than local disk.

@@ -23,8 +23,6 @@ type Config struct {
 	Staging string
 	// AnalyticsDataset and RestrictedDataset default to DATASET_analytics and DATASET_restricted.
 	AnalyticsDataset, RestrictedDataset string
-	// AuthorizeViews creates the views that read the restricted dataset and authorizes them on it.
-	AuthorizeViews bool
 	// Parallel is how many tables load at once (default 4).
 	Parallel int
 	// PollInitial and PollMax bound the pause between two polls of a running job (default 1 s, 30 s).

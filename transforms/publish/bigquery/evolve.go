@@ -5,21 +5,21 @@ import (
 	"reflect"
 
 	"cloud.google.com/go/bigquery"
-
-	"github.com/shopportraits/portraits/transforms/publish"
 )
 
 // evolve compares an existing table with the metadata the schemas want and returns the update that
 // brings it there, or nil when none is needed. BigQuery only adds NULLABLE or REPEATED columns and
 // relaxes REQUIRED ones, so a new column arrives NULLABLE, a column the struct made optional or
-// dropped is relaxed (rows inserted without it must be accepted), and a changed type or a table that
-// is not partitioned on snapshot_date is an error for a person to migrate.
+// dropped is relaxed (rows inserted without it must be accepted), and a changed type or partition
+// column is an error for a person to migrate. The partitions' expiration and the partition filter
+// requirement follow the wanted ones.
 func evolve(name string, have, want *bigquery.TableMetadata) (*bigquery.TableMetadataToUpdate, error) {
 	if have.Type != bigquery.RegularTable {
 		return nil, fmt.Errorf("table %s exists as a %s, not a table", name, have.Type)
 	}
-	if have.TimePartitioning == nil || have.TimePartitioning.Field != publish.SnapshotDate {
-		return nil, fmt.Errorf("table %s exists without day partitions on %s: drop it or migrate it", name, publish.SnapshotDate)
+	if partitionField(have) != partitionField(want) {
+		return nil, fmt.Errorf("table %s is partitioned on %q, the model wants %q: drop it or migrate it", name,
+			partitionField(have), partitionField(want))
 	}
 	wanted := map[string]*bigquery.FieldSchema{}
 	for _, f := range want.Schema {
@@ -69,10 +69,28 @@ func evolve(name string, have, want *bigquery.TableMetadata) (*bigquery.TableMet
 			u.Clustering = &bigquery.Clustering{}
 		}
 	}
+	if w, h := want.TimePartitioning, have.TimePartitioning; w != nil && h != nil && h.Expiration != w.Expiration {
+		// The client sends the deprecated field in timePartitioning with any change of it: it must
+		// say what the table's own field says.
+		u.TimePartitioning = &bigquery.TimePartitioning{Type: w.Type, Field: w.Field, Expiration: w.Expiration,
+			RequirePartitionFilter: want.RequirePartitionFilter}
+		u.RequirePartitionFilter, changed = want.RequirePartitionFilter, true
+	}
+	if have.RequirePartitionFilter != want.RequirePartitionFilter {
+		u.RequirePartitionFilter, changed = want.RequirePartitionFilter, true
+	}
 	if !changed {
 		return nil, nil
 	}
 	return &u, nil
+}
+
+// partitionField is the column a table is partitioned on, "" for none.
+func partitionField(md *bigquery.TableMetadata) string {
+	if md.TimePartitioning == nil {
+		return ""
+	}
+	return md.TimePartitioning.Field
 }
 
 func clusterFields(c *bigquery.Clustering) []string {

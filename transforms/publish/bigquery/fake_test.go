@@ -38,16 +38,35 @@ type fake struct {
 	parts    map[string]map[string]content
 	staged   map[string]content // staging tables' content
 	catalogs map[string][]catalogRow
+	created  map[string]*bq.Table // every table created, dropped or not
+	body     []byte               // the last request body decoded
 	jobs     map[string]*bq.Job
 	polls    map[string]int
 	objects  map[string][]byte // gs://bucket/name
 	uploads  map[string][]byte // every upload, removed or not
 	calls    []string
 
+	// queries are the query jobs received, in order: their SQL and parameters.
+	queries []query
+	// results are the rows each query job answers (getQueryResults).
+	results map[string]*bq.GetQueryResultsResponse
+	// published are the nights whose published_runs row a script wrote.
+	published map[string]bool
+
 	// running is how many polls of a job answer RUNNING before it is DONE.
 	running int
 	// fail makes a job fail with the returned error, when not nil.
 	fail func(*bq.Job) *bq.ErrorProto
+	// answer, when set, answers a SELECT first: its column types and rows (strings or nil), and
+	// whether it answered.
+	answer func(sql string, params map[string][]string) ([]string, [][]any, bool)
+}
+
+// query is one query job as the fake received it.
+type query struct {
+	ID     string // without the client's random suffix
+	SQL    string
+	Params map[string][]string // each parameter's value, or its array's values
 }
 
 type content struct {
@@ -58,7 +77,8 @@ type content struct {
 func newFake(t *testing.T) (*fake, *bigquery.Client) {
 	f := &fake{t: t, project: "test-project", datasets: map[string]*bq.Dataset{}, tables: map[string]*bq.Table{},
 		parts: map[string]map[string]content{}, staged: map[string]content{}, catalogs: map[string][]catalogRow{},
-		jobs: map[string]*bq.Job{}, polls: map[string]int{}, objects: map[string][]byte{}, uploads: map[string][]byte{}, running: 1}
+		jobs: map[string]*bq.Job{}, polls: map[string]int{}, objects: map[string][]byte{}, uploads: map[string][]byte{}, running: 1,
+		results: map[string]*bq.GetQueryResultsResponse{}, published: map[string]bool{}, created: map[string]*bq.Table{}}
 	srv := httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(srv.Close)
 	t.Setenv("STORAGE_EMULATOR_HOST", srv.Listener.Addr().String())
@@ -83,11 +103,17 @@ func reply(w http.ResponseWriter, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
-// decode reads a request body into one of the API's types, refusing fields the type does not have.
+// decode reads a request body into one of the API's types, refusing fields the type does not have;
+// f.body keeps the raw body, to see which fields it names.
 func (f *fake) decode(r *http.Request, v any) bool {
-	d := json.NewDecoder(r.Body)
-	d.DisallowUnknownFields()
-	if err := d.Decode(v); err != nil {
+	body, err := io.ReadAll(r.Body)
+	if err == nil {
+		f.body = body
+		d := json.NewDecoder(bytes.NewReader(body))
+		d.DisallowUnknownFields()
+		err = d.Decode(v)
+	}
+	if err != nil {
 		f.t.Errorf("%s %s: body is not a %T: %v", r.Method, r.URL.Path, v, err)
 		return false
 	}
@@ -98,8 +124,10 @@ var (
 	datasetPath = regexp.MustCompile(`^/bigquery/v2/projects/([^/]+)/datasets(?:/([^/]+))?$`)
 	tablePath   = regexp.MustCompile(`^/bigquery/v2/projects/([^/]+)/datasets/([^/]+)/tables(?:/([^/]+))?$`)
 	jobPath     = regexp.MustCompile(`^/bigquery/v2/projects/([^/]+)/jobs(?:/([^/]+))?$`)
+	resultsPath = regexp.MustCompile(`^/bigquery/v2/projects/([^/]+)/queries/([^/]+)$`)
 	uploadPath  = regexp.MustCompile(`^/upload/storage/v1/b/([^/]+)/o$`)
 	objectPath  = regexp.MustCompile(`^/storage/v1/b/([^/]+)/o/(.+)$`)
+	listPath    = regexp.MustCompile(`^/storage/v1/b/([^/]+)/o$`)
 )
 
 func (f *fake) serve(w http.ResponseWriter, r *http.Request) {
@@ -120,6 +148,19 @@ func (f *fake) serve(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
+	if m := listPath.FindStringSubmatch(r.URL.Path); m != nil && r.Method == http.MethodGet {
+		prefix := "gs://" + m[1] + "/" + r.URL.Query().Get("prefix")
+		var items []map[string]any
+		for uri, data := range f.objects {
+			if strings.HasPrefix(uri, prefix) {
+				items = append(items, map[string]any{"bucket": m[1], "name": strings.TrimPrefix(uri, "gs://"+m[1]+"/"),
+					"size": fmt.Sprint(len(data))})
+			}
+		}
+		f.log("GET objects %s*", prefix)
+		reply(w, map[string]any{"kind": "storage#objects", "items": items})
+		return
+	}
 	if m := tablePath.FindStringSubmatch(r.URL.Path); m != nil {
 		f.checkProject(m[1])
 		f.table(w, r, m[2], m[3])
@@ -128,6 +169,17 @@ func (f *fake) serve(w http.ResponseWriter, r *http.Request) {
 	if m := datasetPath.FindStringSubmatch(r.URL.Path); m != nil {
 		f.checkProject(m[1])
 		f.dataset(w, r, m[2])
+		return
+	}
+	if m := resultsPath.FindStringSubmatch(r.URL.Path); m != nil && r.Method == http.MethodGet {
+		f.checkProject(m[1])
+		res, ok := f.results[m[2]]
+		if !ok {
+			f.t.Errorf("results of job %s, which answers none", m[2])
+			apiError(w, http.StatusNotFound, "Not found: Job "+m[2])
+			return
+		}
+		reply(w, res)
 		return
 	}
 	if m := jobPath.FindStringSubmatch(r.URL.Path); m != nil {
@@ -240,6 +292,10 @@ func (f *fake) table(w http.ResponseWriter, r *http.Request, ds, id string) {
 		key = ds + "." + t.TableReference.TableId
 		if t.View != nil {
 			f.log("POST datasets/%s/tables %s (view)", ds, t.TableReference.TableId)
+			if e := f.filtered(t.View.Query); e != nil {
+				apiError(w, http.StatusBadRequest, e.Message)
+				return
+			}
 			t.Type = "VIEW"
 		} else {
 			f.log("POST datasets/%s/tables %s (%d columns)", ds, t.TableReference.TableId, len(t.Schema.Fields))
@@ -255,6 +311,8 @@ func (f *fake) table(w http.ResponseWriter, r *http.Request, ds, id string) {
 		}
 		t.Etag = "1"
 		f.tables[key] = &t
+		created := t
+		f.created[key] = &created
 		reply(w, &t)
 	case r.Method == http.MethodPatch:
 		var t bq.Table
@@ -271,7 +329,30 @@ func (f *fake) table(w http.ResponseWriter, r *http.Request, ds, id string) {
 			apiError(w, http.StatusPreconditionFailed, "etag mismatch")
 			return
 		}
-		f.log("PATCH datasets/%s/tables/%s", ds, id)
+		var what []string
+		if t.TimePartitioning != nil {
+			have.TimePartitioning = t.TimePartitioning
+			what = append(what, fmt.Sprintf("expirationMs=%d", t.TimePartitioning.ExpirationMs))
+		}
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(f.body, &fields); err != nil {
+			f.t.Error(err)
+		}
+		if _, ok := fields["requirePartitionFilter"]; ok {
+			have.RequirePartitionFilter = t.RequirePartitionFilter
+			what = append(what, fmt.Sprintf("requirePartitionFilter=%v", t.RequirePartitionFilter))
+		}
+		if tp := t.TimePartitioning; tp != nil && tp.RequirePartitionFilter != have.RequirePartitionFilter {
+			f.t.Errorf("PATCH %s: timePartitioning.requirePartitionFilter %v contradicts the table's %v", key,
+				tp.RequirePartitionFilter, have.RequirePartitionFilter)
+		}
+		if t.View != nil {
+			if e := f.filtered(t.View.Query); e != nil {
+				apiError(w, http.StatusBadRequest, e.Message)
+				return
+			}
+		}
+		f.log("PATCH datasets/%s/tables/%s %s", ds, id, strings.Join(what, " "))
 		if t.Schema != nil {
 			have.Schema = t.Schema
 		}
@@ -391,8 +472,8 @@ func (f *fake) run(j *bq.Job) *bq.ErrorProto {
 		dst := l.DestinationTable.DatasetId + "." + l.DestinationTable.TableId
 		f.log("POST jobs %s load %v -> %s format=%s write=%s create=%s listInference=%v", id, l.SourceUris, dst,
 			l.SourceFormat, l.WriteDisposition, l.CreateDisposition, l.ParquetOptions != nil && l.ParquetOptions.EnableListInference)
-		if l.SourceFormat != "PARQUET" || l.WriteDisposition != "WRITE_TRUNCATE" {
-			f.t.Errorf("load %s: format %s, write %s", id, l.SourceFormat, l.WriteDisposition)
+		if l.SourceFormat != "PARQUET" || l.WriteDisposition != "WRITE_EMPTY" || l.CreateDisposition != "CREATE_NEVER" {
+			f.t.Errorf("load %s: format %s, write %s, create %s", id, l.SourceFormat, l.WriteDisposition, l.CreateDisposition)
 		}
 		if f.fail != nil {
 			if e := f.fail(j); e != nil {
@@ -412,10 +493,10 @@ func (f *fake) run(j *bq.Job) *bq.ErrorProto {
 			rows += pf.NumRows()
 		}
 		if _, ok := f.tables[dst]; !ok {
-			if l.CreateDisposition != "CREATE_IF_NEEDED" {
-				return &bq.ErrorProto{Reason: "notFound", Message: "Not found: Table " + dst}
-			}
-			f.tables[dst] = &bq.Table{TableReference: l.DestinationTable, Type: "TABLE", Etag: "1"}
+			return &bq.ErrorProto{Reason: "notFound", Message: "Not found: Table " + dst}
+		}
+		if _, full := f.staged[dst]; full {
+			return &bq.ErrorProto{Reason: "duplicate", Message: "Table " + dst + " is not empty (WRITE_EMPTY)"}
 		}
 		f.staged[dst] = content{Rows: rows, Files: strings.Join(l.SourceUris, " ")}
 		j.Statistics.Load = &bq.JobStatistics3{OutputRows: rows, InputFiles: int64(len(l.SourceUris))}
@@ -424,20 +505,38 @@ func (f *fake) run(j *bq.Job) *bq.ErrorProto {
 		if q.UseLegacySql == nil || *q.UseLegacySql {
 			f.t.Errorf("query %s does not say useLegacySql=false", id)
 		}
+		params := f.params(id, q)
+		f.queries = append(f.queries, query{ID: id, SQL: q.Query, Params: params})
 		if f.fail != nil {
 			if e := f.fail(j); e != nil {
 				return e
 			}
 		}
-		switch {
-		case strings.HasPrefix(q.Query, "BEGIN\n"):
-			f.log("POST jobs %s query script (%d statements)", id, strings.Count(q.Query, ";"))
-			return f.replace(id, q.Query)
-		case strings.HasPrefix(q.Query, "MERGE"):
-			f.log("POST jobs %s query MERGE %d parameters", id, len(q.QueryParameters))
+		stmts := []string{q.Query}
+		if strings.HasPrefix(q.Query, "BEGIN\n") {
+			if !strings.Contains(q.Query, "  BEGIN TRANSACTION;\n") || !strings.HasSuffix(q.Query, "  COMMIT TRANSACTION;\n"+
+				"EXCEPTION WHEN ERROR THEN\n  ROLLBACK TRANSACTION;\n  RAISE USING MESSAGE = @@error.message;\nEND;") {
+				f.t.Errorf("%s: the script is not one transaction with a rollback:\n%s", id, q.Query)
+			}
+			body := q.Query[strings.Index(q.Query, "BEGIN TRANSACTION;\n")+len("BEGIN TRANSACTION;\n") : strings.Index(q.Query, "  COMMIT TRANSACTION;")]
+			stmts = strings.Split(strings.TrimSuffix(body, ";\n"), ";\n  ")
+			for i := range stmts {
+				stmts[i] = strings.ReplaceAll(stmts[i], "\n  ", "\n")
+			}
+			f.log("POST jobs %s query script (%d statements)", id, len(stmts))
+		} else {
+			f.log("POST jobs %s query %s", id, firstLine(q.Query))
+		}
+		for _, st := range stmts {
+			if e := f.statement(id, strings.TrimSpace(st)); e != nil {
+				return e
+			}
+		}
+		if strings.HasPrefix(q.Query, "SELECT") {
+			f.results[j.JobReference.JobId] = f.select_(q.Query, params)
+		}
+		if strings.HasPrefix(q.Query, "MERGE") && strings.Contains(firstLine(q.Query), ".table_catalog`") {
 			return f.merge(id, q)
-		default:
-			f.t.Errorf("query %s not understood by the fake: %s", id, q.Query)
 		}
 	default:
 		f.t.Errorf("job %s is neither a load nor a query", id)
@@ -445,62 +544,224 @@ func (f *fake) run(j *bq.Job) *bq.ErrorProto {
 	return nil
 }
 
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	if len(line) > 60 {
+		line = line[:60]
+	}
+	return line
+}
+
 var (
-	deleteRe = regexp.MustCompile("(?m)^  DELETE FROM `([^`]+)` WHERE snapshot_date = DATE '([0-9-]+)';$")
-	insertRe = regexp.MustCompile("(?m)^  INSERT INTO `([^`]+)` \\(snapshot_date, ([^)]*)\\)\n  SELECT DATE '([0-9-]+)', ([^\n]*) FROM `([^`]+)`;$")
+	refRe    = regexp.MustCompile("`test-project\\.([^.`]+)\\.([^`]+)`")
+	insertRe = regexp.MustCompile("^INSERT INTO `([^`]+)` \\(([^)]*)\\)")
+	mergeRe  = regexp.MustCompile("^MERGE `([^`]+)` AS t\n")
+	mergeIns = regexp.MustCompile("\n  INSERT \\(([^)]*)\\) VALUES")
+	renameRe = regexp.MustCompile("^ALTER TABLE `test-project\\.([^.`]+)\\.([^`]+)` RENAME TO `([^`]+)`$")
+	paramRe  = regexp.MustCompile(`(^|[^@])@([a-z_][a-z0-9_]*)`)
+	runRe    = regexp.MustCompile("^INSERT INTO `[^`]+\\.published_runs` \\([^)]*\\)\nVALUES \\(DATE '([0-9-]+)'")
+	replRe   = regexp.MustCompile("^INSERT INTO `([^`]+)` \\(snapshot_date, [^)]*\\)\nSELECT DATE '([0-9-]+)', .* FROM `([^`]+)`$")
 )
 
-// replace plays out a replace script: each zone's partition gets the staging table's content, after
-// checking that the script deletes before it inserts, names existing tables and columns, and gives
-// every REQUIRED column.
-func (f *fake) replace(id, script string) *bq.ErrorProto {
-	if !strings.Contains(script, "BEGIN TRANSACTION;") || !strings.Contains(script, "COMMIT TRANSACTION;") || !strings.Contains(script, "ROLLBACK TRANSACTION;") {
-		f.t.Errorf("%s: the script is not one transaction with a rollback:\n%s", id, script)
+// params reads a query's parameters, and checks that the SQL uses each and names no other.
+func (f *fake) params(id string, q *bq.JobConfigurationQuery) map[string][]string {
+	out := map[string][]string{}
+	for _, p := range q.QueryParameters {
+		var vals []string
+		switch {
+		case p.ParameterValue.ArrayValues != nil || p.ParameterType.Type == "ARRAY":
+			for _, v := range p.ParameterValue.ArrayValues {
+				vals = append(vals, v.Value)
+			}
+		default:
+			vals = []string{p.ParameterValue.Value}
+		}
+		out[p.Name] = vals
 	}
-	dels := deleteRe.FindAllStringSubmatch(script, -1)
-	ins := insertRe.FindAllStringSubmatch(script, -1)
-	if len(dels) == 0 || len(dels) != len(ins) {
-		f.t.Errorf("%s: %d deletes and %d inserts in:\n%s", id, len(dels), len(ins), script)
+	used := map[string]bool{}
+	for _, m := range paramRe.FindAllStringSubmatch(q.Query, -1) {
+		used[m[2]] = true
+		if _, ok := out[m[2]]; !ok {
+			f.t.Errorf("%s: @%s has no parameter:\n%s", id, m[2], q.Query)
+		}
+	}
+	for name := range out {
+		if !used[name] {
+			f.t.Errorf("%s: parameter %s is not used", id, name)
+		}
+	}
+	return out
+}
+
+// statement checks one statement against the model and plays out what the model follows: renames,
+// the nights published, the snapshots' partitions.
+func (f *fake) statement(id, st string) *bq.ErrorProto {
+	if m := renameRe.FindStringSubmatch(st); m != nil {
+		from, to := m[1]+"."+m[2], m[1]+"."+m[3]
+		t, ok := f.tables[from]
+		if !ok {
+			return &bq.ErrorProto{Reason: "notFound", Message: "Not found: Table " + from}
+		}
+		if _, ok := f.tables[to]; ok {
+			return &bq.ErrorProto{Reason: "duplicate", Message: "Already Exists: Table " + to}
+		}
+		delete(f.tables, from)
+		t.TableReference.TableId = m[3]
+		f.tables[to] = t
 		return nil
 	}
-	for i, in := range ins {
-		target, cols, date, selected, staging := f.local(in[1]), in[2], in[3], in[4], f.local(in[5])
-		if f.local(dels[i][1]) != target || dels[i][2] != date {
-			f.t.Errorf("%s: insert into %s %s follows a delete of %s %s", id, target, date, dels[i][1], dels[i][2])
+	target := ""
+	if m := insertRe.FindStringSubmatch(st); m != nil {
+		target = f.local(m[1])
+		if e := f.columnsGiven(id, target, m[2]); e != nil {
+			return e
 		}
-		if cols != selected {
-			f.t.Errorf("%s: inserts (%s) but selects (%s)", id, cols, selected)
-		}
-		t, ok := f.tables[target]
-		if !ok {
-			return &bq.ErrorProto{Reason: "notFound", Message: "Not found: Table " + target}
-		}
-		given := map[string]bool{"snapshot_date": true}
-		for _, c := range strings.Split(cols, ", ") {
-			given[strings.Trim(c, "`")] = true
-		}
-		known := map[string]bool{}
-		for _, fs := range t.Schema.Fields {
-			known[fs.Name] = true
-			if fs.Mode == "REQUIRED" && !given[fs.Name] {
-				return &bq.ErrorProto{Reason: "invalidQuery", Message: "Required field " + fs.Name + " of " + target + " is not given"}
+	}
+	if m := mergeRe.FindStringSubmatch(st); m != nil {
+		target = f.local(m[1])
+		if ins := mergeIns.FindStringSubmatch(st); ins != nil {
+			if e := f.columnsGiven(id, target, ins[1]); e != nil {
+				return e
 			}
 		}
-		for c := range given {
-			if !known[c] {
-				return &bq.ErrorProto{Reason: "invalidQuery", Message: "Column " + c + " is not present in table " + target}
-			}
-		}
-		src, ok := f.staged[staging]
+	}
+	for i, m := range refRe.FindAllStringSubmatch(st, -1) {
+		key := m[1] + "." + m[2]
+		t, ok := f.tables[key]
 		if !ok {
-			return &bq.ErrorProto{Reason: "notFound", Message: "Not found: Table " + staging}
+			return &bq.ErrorProto{Reason: "notFound", Message: "Not found: Table " + f.project + ":" + key}
 		}
-		if f.parts[target] == nil {
-			f.parts[target] = map[string]content{}
+		if i == 0 && strings.HasPrefix(st, "INSERT INTO") {
+			continue // written, not read
 		}
-		f.parts[target][date] = src
+		if e := f.filteredOn(key, t, st); e != nil {
+			return e
+		}
+	}
+	if m := runRe.FindStringSubmatch(st); m != nil {
+		f.published[m[1]] = true
+	}
+	if m := replRe.FindStringSubmatch(st); m != nil {
+		dst, src := f.local(m[1]), f.local(m[3])
+		if f.parts[dst] == nil {
+			f.parts[dst] = map[string]content{}
+		}
+		f.parts[dst][m[2]] = f.staged[src]
 	}
 	return nil
+}
+
+// filtered checks that a query filters every table it reads that requires a partition filter.
+func (f *fake) filtered(sql string) *bq.ErrorProto {
+	for _, m := range refRe.FindAllStringSubmatch(sql, -1) {
+		key := m[1] + "." + m[2]
+		if t, ok := f.tables[key]; ok {
+			if e := f.filteredOn(key, t, sql); e != nil {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+// filteredOn checks that a statement reading table t filters its partition column by a constant,
+// when t requires it (as BigQuery refuses the query otherwise).
+func (f *fake) filteredOn(key string, t *bq.Table, st string) *bq.ErrorProto {
+	if !t.RequirePartitionFilter {
+		return nil
+	}
+	if !regexp.MustCompile(t.TimePartitioning.Field + ` (=|>=|BETWEEN) DATE '`).MatchString(st) {
+		return &bq.ErrorProto{Reason: "invalidQuery", Message: "Cannot query over table '" + key + "' without a filter over " +
+			"column(s) '" + t.TimePartitioning.Field + "' that can be used for partition elimination"}
+	}
+	return nil
+}
+
+// columnsGiven checks that an insert names columns the table has, and every REQUIRED one.
+func (f *fake) columnsGiven(id, target, list string) *bq.ErrorProto {
+	t, ok := f.tables[target]
+	if !ok {
+		return &bq.ErrorProto{Reason: "notFound", Message: "Not found: Table " + target}
+	}
+	given := map[string]bool{}
+	for _, c := range strings.Split(list, ", ") {
+		given[strings.Trim(c, "`")] = true
+	}
+	known := map[string]bool{}
+	for _, fs := range t.Schema.Fields {
+		known[fs.Name] = true
+		if fs.Mode == "REQUIRED" && !given[fs.Name] {
+			return &bq.ErrorProto{Reason: "invalidQuery", Message: "Required field " + fs.Name + " of " + target + " is not given"}
+		}
+	}
+	for c := range given {
+		if !known[c] {
+			return &bq.ErrorProto{Reason: "invalidQuery", Message: "Column " + c + " is not present in table " + target}
+		}
+	}
+	return nil
+}
+
+var (
+	countRe     = regexp.MustCompile("^SELECT COUNT\\(\\*\\) FROM `([^`]+)`( WHERE snapshot_date = DATE '([0-9-]+)'| WHERE `[a-z_]+` >= TIMESTAMP '[^']+')?$")
+	publishedRe = regexp.MustCompile("^SELECT CAST\\(MAX\\(snapshot_date\\) AS STRING\\), CAST\\(MAX\\(CASE WHEN snapshot_date < DATE '([0-9-]+)'")
+)
+
+// select_ answers a SELECT: the test's answer first; else the nights published; a staging table's
+// rows (all fresh); a snapshot partition's rows; 0 for the other counts; no rows otherwise.
+func (f *fake) select_(sql string, params map[string][]string) *bq.GetQueryResultsResponse {
+	types, rows, ok := []string(nil), [][]any(nil), false
+	if f.answer != nil {
+		types, rows, ok = f.answer(sql, params)
+	}
+	if !ok {
+		switch m, c := publishedRe.FindStringSubmatch(sql), countRe.FindStringSubmatch(sql); {
+		case m != nil:
+			var newest, previous any
+			for d := range f.published {
+				if newest == nil || d > newest.(string) {
+					newest = d
+				}
+				if d < m[1] && (previous == nil || d > previous.(string)) {
+					previous = d
+				}
+			}
+			types, rows = []string{"STRING", "STRING"}, [][]any{{newest, previous}}
+		case c != nil && c[3] != "":
+			types, rows = []string{"INTEGER"}, [][]any{{fmt.Sprint(f.parts[f.local(c[1])][c[3]].Rows)}}
+		case c != nil:
+			types, rows = []string{"INTEGER"}, [][]any{{fmt.Sprint(f.staged[f.local(c[1])].Rows)}}
+		case strings.HasPrefix(sql, "SELECT COUNT(*)") || strings.HasPrefix(sql, "SELECT CAST(COALESCE(SUM"):
+			types, rows = []string{"INTEGER"}, [][]any{{"0"}}
+		default:
+			types = []string{"STRING"}
+		}
+	}
+	res := &bq.GetQueryResultsResponse{JobComplete: true, Schema: &bq.TableSchema{}, TotalRows: uint64(len(rows))}
+	for i, typ := range types {
+		res.Schema.Fields = append(res.Schema.Fields, &bq.TableFieldSchema{Name: fmt.Sprintf("f%d", i), Type: typ, Mode: "NULLABLE"})
+	}
+	for _, r := range rows {
+		row := &bq.TableRow{}
+		for _, v := range r {
+			row.F = append(row.F, &bq.TableCell{V: v})
+		}
+		res.Rows = append(res.Rows, row)
+	}
+	return res
+}
+
+// sqls are the SQL of the query jobs whose ids start with prefix, in order.
+func (f *fake) sqls(prefix string) []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, q := range f.queries {
+		if strings.HasPrefix(q.ID, prefix) {
+			out = append(out, q.SQL)
+		}
+	}
+	return out
 }
 
 // merge plays out a catalogue MERGE: the rows of the tables named in @tables are replaced by @rows.

@@ -13,6 +13,7 @@ import (
 	bq "google.golang.org/api/bigquery/v2"
 
 	"github.com/shopportraits/portraits/transforms/publish"
+	"github.com/shopportraits/portraits/transforms/publish/datatests"
 	"github.com/shopportraits/portraits/transforms/publish/publishtest"
 )
 
@@ -23,6 +24,18 @@ func testConfig() Config {
 		AnalyticsDataset: "shop_analytics", RestrictedDataset: "shop_restricted", Parallel: 1,
 		PollInitial: time.Millisecond, PollMax: 2 * time.Millisecond}
 }
+
+// testOptions are the options of the tests: the world's salt, a fixed clock, the default data tests.
+func testOptions(t *testing.T) Options {
+	t.Helper()
+	suite, err := datatests.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Options{Settings: publish.Settings{Salt: publishtest.Salt, Now: func() time.Time { return clock }}, Tests: suite}
+}
+
+var clock = time.Date(2026, 11, 22, 2, 30, 0, 0, time.UTC)
 
 func localPlan(t *testing.T) *publish.Plan {
 	t.Helper()
@@ -50,7 +63,7 @@ func fields(t *bq.Table) map[string]*bq.TableFieldSchema {
 func TestPublishLocalRun(t *testing.T) {
 	f, c := newFake(t)
 	plan := localPlan(t)
-	out, err := Publish(context.Background(), c, plan, testConfig())
+	out, err := Publish(context.Background(), c, plan, testConfig(), testOptions(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,8 +153,14 @@ func TestPublishLocalRun(t *testing.T) {
 	for _, j := range f.jobs {
 		if l := j.Configuration.Load; l != nil {
 			loads++
-			if !l.ParquetOptions.EnableListInference || l.CreateDisposition != "CREATE_IF_NEEDED" || l.DestinationTable.DatasetId != "shop_restricted" {
+			if !l.ParquetOptions.EnableListInference || l.DestinationTable.DatasetId != "shop_restricted" {
 				t.Errorf("load %+v", l)
+			}
+			// The staging table was created before the load, to expire a day after the publish began.
+			st := f.created["shop_restricted."+l.DestinationTable.TableId]
+			if st == nil || st.ExpirationTime != clock.Add(24*time.Hour).UnixMilli() || len(st.Schema.Fields) == 0 ||
+				st.Schema.Fields[0].Name == "snapshot_date" {
+				t.Errorf("staging table %s: %+v", l.DestinationTable.TableId, st)
 			}
 		}
 		if f.polls[j.JobReference.JobId] < 2 {
@@ -153,11 +172,12 @@ func TestPublishLocalRun(t *testing.T) {
 	}
 
 	// Views: those whose tables exist; segment_sizes_daily waits, the authorized one was not asked for.
-	wantViews := []string{"quality_daily", "rejects_by_reason_daily", "portraits_latest", "lifecycle_funnel", "rfm_grid", "value_concentration"}
+	wantViews := []string{"portraits_latest", "quality_latest", "rejects_latest", "quality_daily", "rejects_by_reason_daily",
+		"lifecycle_funnel", "rfm_grid", "value_concentration"}
 	if !slices.Equal(out.Created, wantViews) {
 		t.Errorf("views created %v, want %v", out.Created, wantViews)
 	}
-	if len(out.Waiting) != 1 || !strings.Contains(out.Waiting[0], "segment_sizes_daily (waits for analytics.segment_summary)") {
+	if len(out.Waiting) != 7 || !strings.Contains(out.Waiting[6], "segment_sizes_daily (waits for analytics.segment_summary)") {
 		t.Errorf("waiting %v", out.Waiting)
 	}
 	v := f.tables["shop_analytics.value_concentration"]
@@ -212,11 +232,11 @@ func checkAnalytics(t *testing.T, f *fake) {
 func TestRerunRepeatsTheSameJobsAndLeavesTheSameTables(t *testing.T) {
 	f, c := newFake(t)
 	plan := localPlan(t)
-	if _, err := Publish(context.Background(), c, plan, testConfig()); err != nil {
+	if _, err := Publish(context.Background(), c, plan, testConfig(), testOptions(t)); err != nil {
 		t.Fatal(err)
 	}
 	first, state := f.since(0), f.snapshot()
-	if _, err := Publish(context.Background(), c, plan, testConfig()); err != nil {
+	if _, err := Publish(context.Background(), c, plan, testConfig(), testOptions(t)); err != nil {
 		t.Fatal(err)
 	}
 	second := f.since(len(first))
@@ -225,7 +245,7 @@ func TestRerunRepeatsTheSameJobsAndLeavesTheSameTables(t *testing.T) {
 	}
 	// The second run creates and patches nothing: it finds what the first created.
 	for _, call := range second {
-		if strings.HasPrefix(call, "POST datasets") || strings.HasPrefix(call, "PATCH") {
+		if (strings.HasPrefix(call, "POST datasets") && !strings.Contains(call, " _staging_")) || strings.HasPrefix(call, "PATCH") {
 			t.Errorf("second run: %s", call)
 		}
 	}
@@ -252,7 +272,7 @@ func TestFailedJobNamesTableAndJob(t *testing.T) {
 		}
 		return nil
 	}
-	_, err := Publish(context.Background(), c, localPlan(t), testConfig())
+	_, err := Publish(context.Background(), c, localPlan(t), testConfig(), testOptions(t))
 	if err == nil {
 		t.Fatal("a failed load job went unnoticed")
 	}
@@ -267,18 +287,20 @@ func TestAuthorizedViewAndLaterTables(t *testing.T) {
 	f, c := newFake(t)
 	plan := localPlan(t)
 	cfg := testConfig()
-	cfg.AuthorizeViews = true
+	opts := testOptions(t)
+	opts.AuthorizeViews = true
 	// The segment stage's table arrives: its view follows.
-	if _, err := Publish(context.Background(), c, plan, cfg); err != nil {
+	if _, err := Publish(context.Background(), c, plan, cfg, opts); err != nil {
 		t.Fatal(err)
 	}
 	f.tables["shop_analytics.segment_summary"] = &bq.Table{TableReference: &bq.TableReference{ProjectId: f.project, DatasetId: "shop_analytics", TableId: "segment_summary"},
 		Type: "TABLE", Schema: &bq.TableSchema{Fields: []*bq.TableFieldSchema{{Name: "segment", Type: "STRING"}}}}
-	out, err := Publish(context.Background(), c, plan, cfg)
+	out, err := Publish(context.Background(), c, plan, cfg, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Contains(out.Created, "segment_sizes_daily") || !slices.Contains(out.Created, "person_reachability") || len(out.Waiting) != 0 {
+	if !slices.Contains(out.Created, "segment_sizes_daily") || !slices.Contains(out.Created, "person_reachability") ||
+		slices.ContainsFunc(out.Waiting, func(w string) bool { return strings.Contains(w, "segment_s") }) {
 		t.Errorf("views %+v", out)
 	}
 	v := f.tables["shop_analytics.person_reachability"]
@@ -299,7 +321,7 @@ func TestAuthorizedViewAndLaterTables(t *testing.T) {
 func TestRemoteRunLoadsInPlace(t *testing.T) {
 	f, c := newFake(t)
 	local := localPlan(t)
-	plan := &publish.Plan{Date: date, RunID: "r", Dir: "gs://runs/out/dt=" + date}
+	plan := &publish.Plan{Date: date, RunID: "r", Dir: "gs://runs/out/dt=" + date, Mode: publish.Full}
 	for _, tb := range local.Tables {
 		data, err := os.ReadFile(tb.Files[0])
 		if err != nil {
@@ -313,7 +335,7 @@ func TestRemoteRunLoadsInPlace(t *testing.T) {
 	cfg := testConfig()
 	cfg.Staging = ""
 	cfg.Parallel = 3
-	if _, err := Publish(context.Background(), c, plan, cfg); err != nil {
+	if _, err := Publish(context.Background(), c, plan, cfg, testOptions(t)); err != nil {
 		t.Fatal(err)
 	}
 	for _, call := range f.calls {
@@ -330,7 +352,7 @@ func TestLocalRunNeedsStaging(t *testing.T) {
 	_, c := newFake(t)
 	cfg := testConfig()
 	cfg.Staging = ""
-	_, err := Publish(context.Background(), c, localPlan(t), cfg)
+	_, err := Publish(context.Background(), c, localPlan(t), cfg, testOptions(t))
 	if err == nil || !strings.Contains(err.Error(), "staging") {
 		t.Errorf("err = %v", err)
 	}
@@ -339,15 +361,18 @@ func TestLocalRunNeedsStaging(t *testing.T) {
 func TestDescribeCallsNothing(t *testing.T) {
 	plan := localPlan(t)
 	var b strings.Builder
-	if err := Describe(&b, plan, testConfig()); err != nil {
+	if err := Describe(&b, plan, testConfig(), testOptions(t)); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
 	for _, want := range []string{
 		"test-project:shop_analytics", "test-project:shop_restricted",
 		"upload   " + filepath.Join(plan.Dir, "users", "part-00000.parquet") + " -> gs://stage/portraits/dt=2026-11-21/users/part-00000.parquet, removed after",
-		"`test-project.shop_restricted._staging_users_20261121` (PARQUET, WRITE_TRUNCATE)",
-		"analytics  `test-project.shop_analytics.users` partition 20261121, 11 columns, without phone_hash, phone_masked, email_hash",
+		"`test-project.shop_restricted._staging_users_20261121` (PARQUET), expiring after a day, dropped after",
+		"analytics  `test-project.shop_analytics.users`, 11 columns, without phone_hash, phone_masked, email_hash",
+		"portraits (snapshot): 20 rows in 1 files; partitioned by day on snapshot_date, partitions expire after 400 days, " +
+			"partition filter required, clustered by person_id",
+		"users (current): 20 rows in 1 files; partitioned by day on snapshot_date", "replaced when the night is the newest",
 		"analytics  not held", "clustered by person_id",
 		"value_concentration reads analytics.portraits", "person_reachability: skipped",
 	} {

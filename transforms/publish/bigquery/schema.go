@@ -2,6 +2,7 @@ package bigquery
 
 import (
 	"fmt"
+	"time"
 
 	"cloud.google.com/go/bigquery"
 
@@ -18,16 +19,17 @@ var fieldTypes = map[publish.Type]bigquery.FieldType{
 	publish.Float64:   bigquery.FloatFieldType,
 	publish.Bool:      bigquery.BooleanFieldType,
 	publish.Timestamp: bigquery.TimestampFieldType,
+	publish.Date:      bigquery.DateFieldType,
 }
 
-// Schema is the BigQuery schema of a table: snapshot_date DATE first, then the struct's columns with
-// their descriptions; optional columns are NULLABLE, lists REPEATED, the others REQUIRED.
-func Schema(t publish.Table) (bigquery.Schema, error) {
-	s := bigquery.Schema{{Name: publish.SnapshotDate, Type: bigquery.DateFieldType, Required: true, Description: publish.SnapshotDateDoc}}
-	for _, c := range t.Columns {
+// Schema is the BigQuery schema of columns, with their descriptions; optional columns are NULLABLE,
+// lists REPEATED, the others REQUIRED.
+func Schema(table string, cols []publish.Column) (bigquery.Schema, error) {
+	var s bigquery.Schema
+	for _, c := range cols {
 		ft, ok := fieldTypes[c.Type]
 		if !ok {
-			return nil, fmt.Errorf("table %s, column %s: type %s has no BigQuery mapping", t.Name, c.Name, c.Type)
+			return nil, fmt.Errorf("table %s, column %s: type %s has no BigQuery mapping", table, c.Name, c.Type)
 		}
 		s = append(s, &bigquery.FieldSchema{
 			Name:        c.Name,
@@ -40,34 +42,44 @@ func Schema(t publish.Table) (bigquery.Schema, error) {
 	return s, nil
 }
 
-// Metadata is how a zone's table is created: its schema and description, partitioned by day on
-// snapshot_date, and clustered by person_id, or by segment for segment tables, when it has one.
-func Metadata(t publish.Table) (*bigquery.TableMetadata, error) {
-	s, err := Schema(t)
+// Metadata is how a zone's table is created, by its kind: a fact table partitioned by day on
+// record_date and clustered by its natural key; a snapshot table partitioned on snapshot_date with
+// partitions expiring after snapshotDays and a partition filter required of every query; a current
+// or append table partitioned on snapshot_date, kept; the others clustered by person_id, or by
+// segment, when they have one. The warehouse's own tables are small and not partitioned.
+func Metadata(t publish.Table, snapshotDays int) (*bigquery.TableMetadata, error) {
+	s, err := Schema(t.Name, t.Stored())
 	if err != nil {
 		return nil, err
 	}
-	md := &bigquery.TableMetadata{
-		Description:      t.Doc,
-		Schema:           s,
-		TimePartitioning: &bigquery.TimePartitioning{Type: bigquery.DayPartitioningType, Field: publish.SnapshotDate},
-		Labels:           map[string]string{"managed_by": "portraits_publish"},
+	md := &bigquery.TableMetadata{Description: t.Doc, Schema: s, Labels: map[string]string{"managed_by": "portraits_publish"}}
+	if col := t.PartitionColumn(); col != "" {
+		md.TimePartitioning = &bigquery.TimePartitioning{Type: bigquery.DayPartitioningType, Field: col}
 	}
-	if c := clusterColumn(t); c != "" {
-		md.Clustering = &bigquery.Clustering{Fields: []string{c}}
+	if t.Kind == publish.Snapshot {
+		md.TimePartitioning.Expiration = time.Duration(snapshotDays) * 24 * time.Hour
+		md.RequirePartitionFilter = true
+	}
+	if c := clusterColumns(t); len(c) > 0 {
+		md.Clustering = &bigquery.Clustering{Fields: c}
 	}
 	return md, nil
 }
 
-func clusterColumn(t publish.Table) string {
+// clusterColumns are a fact's natural key (at most four, as BigQuery allows), else person_id or
+// segment when the table has one.
+func clusterColumns(t publish.Table) []string {
+	if t.Kind == publish.Fact {
+		return t.Key[:min(len(t.Key), 4)]
+	}
 	for _, want := range []string{"person_id", "segment"} {
 		for _, c := range t.Columns {
 			if c.Name == want {
-				return want
+				return []string{want}
 			}
 		}
 	}
-	return ""
+	return nil
 }
 
 // sqlType names a field type as GoogleSQL does, for people to read.

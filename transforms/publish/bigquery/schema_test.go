@@ -1,8 +1,10 @@
 package bigquery
 
 import (
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"cloud.google.com/go/bigquery"
 
@@ -40,16 +42,32 @@ func TestParseURI(t *testing.T) {
 
 func TestEveryRegisteredTableHasASchema(t *testing.T) {
 	for _, table := range schemas.All() {
-		cols, err := publish.Columns(table)
+		tb, err := publish.ModelTable(table.Name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		md, err := Metadata(publish.Table{Name: table.Name, Doc: table.Doc, Columns: cols})
+		md, err := Metadata(tb, 400)
 		if err != nil {
 			t.Fatalf("%s: %v", table.Name, err)
 		}
-		if len(md.Schema) != len(cols)+1 || md.Schema[0].Name != publish.SnapshotDate || md.TimePartitioning.Field != publish.SnapshotDate {
-			t.Errorf("%s: schema %v", table.Name, md.Schema)
+		part := md.TimePartitioning
+		if len(md.Schema) != len(tb.Stored()) || md.Schema[0].Name != part.Field {
+			t.Errorf("%s: schema %v partitioned on %s", table.Name, md.Schema, part.Field)
+		}
+		switch tb.Kind {
+		case publish.Fact:
+			if part.Field != publish.RecordDate || part.Expiration != 0 || md.RequirePartitionFilter ||
+				!slices.Equal(md.Clustering.Fields, tb.Key) || md.Schema[len(md.Schema)-1].Name != publish.LoadedDate {
+				t.Errorf("fact %s: %+v, clustered %v", table.Name, part, md.Clustering)
+			}
+		case publish.Snapshot:
+			if part.Field != publish.SnapshotDate || part.Expiration != 400*24*time.Hour || !md.RequirePartitionFilter {
+				t.Errorf("snapshot %s: %+v, filter required %v", table.Name, part, md.RequirePartitionFilter)
+			}
+		default:
+			if part.Field != publish.SnapshotDate || part.Expiration != 0 || md.RequirePartitionFilter {
+				t.Errorf("%s table %s: %+v, filter required %v", tb.Kind, table.Name, part, md.RequirePartitionFilter)
+			}
 		}
 		for _, f := range md.Schema {
 			if f.Type == "" || f.Description == "" || (f.Required && f.Repeated) {
@@ -63,7 +81,7 @@ func TestClustering(t *testing.T) {
 	seg := publish.Table{Name: "segment_summary", Columns: []publish.Column{{Name: "segment", Type: publish.String, Mode: publish.Required}}}
 	both := publish.Table{Name: "members", Columns: []publish.Column{{Name: "segment", Type: publish.String}, {Name: "person_id", Type: publish.String}}}
 	for tb, want := range map[*publish.Table]string{&seg: "segment", &both: "person_id"} {
-		md, err := Metadata(*tb)
+		md, err := Metadata(*tb, 400)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,7 +130,7 @@ func TestEvolve(t *testing.T) {
 	}
 	bad = want2have(want)
 	bad.TimePartitioning = nil
-	if _, err := evolve("t", bad, want); err == nil || !strings.Contains(err.Error(), "partitions") {
+	if _, err := evolve("t", bad, want); err == nil || !strings.Contains(err.Error(), `partitioned on "", the model wants "snapshot_date"`) {
 		t.Errorf("unpartitioned: %v", err)
 	}
 }

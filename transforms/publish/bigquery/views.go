@@ -5,29 +5,20 @@ import (
 	"fmt"
 
 	"cloud.google.com/go/bigquery"
-	"google.golang.org/api/iterator"
 
 	"github.com/shopportraits/portraits/transforms/publish"
 	"github.com/shopportraits/portraits/transforms/publish/views"
 )
 
-// views creates or refreshes every view whose tables exist in the datasets, authorizing those that
-// read the restricted dataset on it.
-func (p *publisher) views(ctx context.Context) (views.Outcome, error) {
-	existing := map[publish.Zone]map[string]bool{}
-	for _, z := range publish.Zones {
-		names, err := p.tableNames(ctx, z)
-		if err != nil {
-			return views.Outcome{}, err
-		}
-		existing[z] = names
-	}
-	ready, waiting := views.Ready(p.cfg.AuthorizeViews, func(z publish.Zone, t string) bool { return existing[z][t] })
-	out := views.Outcome{Waiting: waiting}
+// views creates or refreshes every view whose tables exist in the datasets, with the plan's night
+// as the newest, authorizing those that read the restricted dataset on it.
+func (p *publisher) views(ctx context.Context) (created, waiting []string, err error) {
+	ready, waiting := views.Ready(p.opts.AuthorizeViews, func(z publish.Zone, t string) bool { return p.held[z][t] })
+	nights := views.Nights{Latest: p.plan.Date, Days: p.opts.SnapshotDays}
 	for _, v := range ready {
-		sql, err := v.SQL(p.cfg.qualified)
+		sql, err := v.SQL(p.cfg.qualified, nights)
 		if err != nil {
-			return out, err
+			return nil, nil, err
 		}
 		want := &bigquery.TableMetadata{ViewQuery: sql, Description: v.Doc, Labels: labels}
 		err = p.ensure(ctx, publish.Analytics, v.Name, want, func(have *bigquery.TableMetadata) (*bigquery.TableMetadataToUpdate, error) {
@@ -40,32 +31,16 @@ func (p *publisher) views(ctx context.Context) (views.Outcome, error) {
 			return &bigquery.TableMetadataToUpdate{ViewQuery: sql, Description: v.Doc}, nil
 		})
 		if err != nil {
-			return out, fmt.Errorf("view %s: %w", v.Name, err)
+			return nil, nil, fmt.Errorf("view %s: %w", v.Name, err)
 		}
 		if v.Authorized {
 			if err := p.authorize(ctx, v.Name); err != nil {
-				return out, fmt.Errorf("view %s: %w", v.Name, err)
+				return nil, nil, fmt.Errorf("view %s: %w", v.Name, err)
 			}
 		}
-		out.Created = append(out.Created, v.Name)
+		created = append(created, v.Name)
 	}
-	return out, nil
-}
-
-// tableNames lists the tables and views of a zone's dataset.
-func (p *publisher) tableNames(ctx context.Context, z publish.Zone) (map[string]bool, error) {
-	names := map[string]bool{}
-	it := p.dataset(z).Tables(ctx)
-	for {
-		t, err := it.Next()
-		if err == iterator.Done {
-			return names, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("listing the tables of %s: %w", p.cfg.dataset(z), err)
-		}
-		names[t.TableID] = true
-	}
+	return created, waiting, nil
 }
 
 // authorize lets a view of the analytics dataset read the restricted dataset, so that analysts who
@@ -111,7 +86,7 @@ func (p *publisher) catalog(ctx context.Context, z publish.Zone, created []strin
 	if err != nil {
 		return fmt.Errorf("catalogue: %w", err)
 	}
-	all := publish.Catalog(p.plan.In(z))
+	all := publish.Catalog(append(p.plan.In(z), publish.ManagedIn(z)...))
 	if z == publish.Analytics {
 		all = append(all, views.CatalogRows(created)...)
 	}

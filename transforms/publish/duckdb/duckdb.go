@@ -1,13 +1,14 @@
-// Package duckdb publishes finished runs into a DuckDB file, the embedded warehouse for laptops: BI
-// tools and SQL users query it directly. Tables go to two schemas, analytics (no contact points, no
-// hashed identifiers) and restricted (the tables that have them, in full). go-duckdb bundles DuckDB
-// itself (cgo), so this package is kept out of the Beam pipeline packages, which build with
-// CGO_ENABLED=0.
+// Package duckdb publishes finished runs into a DuckDB file, the embedded warehouse for laptops and
+// the twin of the BigQuery warehouse: the same tables, kinds, views and data tests. Tables go to two
+// schemas, analytics (no contact points, no hashed identifiers) and restricted (the tables that have
+// them, in full). go-duckdb bundles DuckDB itself (cgo), so this package is kept out of the Beam
+// pipeline packages, which build with CGO_ENABLED=0.
 package duckdb
 
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -15,83 +16,123 @@ import (
 	_ "github.com/marcboeker/go-duckdb"
 
 	"github.com/shopportraits/portraits/transforms/publish"
-	"github.com/shopportraits/portraits/transforms/publish/views"
+	"github.com/shopportraits/portraits/transforms/publish/datatests"
 )
 
 // Options tune a publish.
 type Options struct {
-	// AuthorizeViews creates the views of the analytics schema that read the restricted one. DuckDB
-	// has no grants: whoever can read the file reads both schemas, so this only mirrors BigQuery.
-	AuthorizeViews bool
+	publish.Settings
+	// Tests are the data tests the night must pass before it is switched in.
+	Tests datatests.Suite
+	// ReadOnlyCopy, when set, is a DuckDB file rewritten after the publish with the analytics schema
+	// only, for analysts: DuckDB has no access control, and one writer locks the warehouse file.
+	ReadOnlyCopy string
 }
 
-// Publish loads every table of the plan into the database file, in one transaction: each zone's
-// schema gets the tables it holds (created from the schemas structs, new columns added), the rows of
-// the plan's date are replaced, so that a rerun of the same date leaves the same rows, then the views
-// whose tables exist and both table catalogues are refreshed. Columns carry their documentation as
+// Publish loads a run into the database file. Every table loads into a temporary staging table
+// first (its rows counted against the manifest), the data tests run there, and only when no test of
+// severity error fails does one transaction switch the night in: the erasure of newly forgotten
+// persons, the MERGE of the facts, the night's partition of the snapshots, the current tables (when
+// the night is the newest), the appended tables, the night's published_runs row, the views (recreated
+// with the newest night's date) and the catalogues. A failed publish, or a failed test, leaves the
+// tables as they were (only data_tests records the failure). A warehouse of the model that kept a
+// copy of every table per night is migrated on first use. Columns carry their documentation as
 // comments.
-func Publish(ctx context.Context, dbPath string, plan *publish.Plan, opts Options) (views.Outcome, error) {
+func Publish(ctx context.Context, dbPath string, plan *publish.Plan, opts Options) (publish.Report, error) {
+	var rep publish.Report
+	set, err := opts.Settings.WithDefaults()
+	if err != nil {
+		return rep, err
+	}
+	opts.Settings = set
 	db, err := sql.Open("duckdb", dbPath)
 	if err != nil {
-		return views.Outcome{}, fmt.Errorf("duckdb %s: %w", dbPath, err)
+		return rep, fmt.Errorf("duckdb %s: %w", dbPath, err)
 	}
 	defer db.Close()
-	tx, err := db.BeginTx(ctx, nil)
+	// One connection: the staging tables are temporary, and live as long as it does.
+	conn, err := db.Conn(ctx)
 	if err != nil {
-		return views.Outcome{}, fmt.Errorf("duckdb %s: %w", dbPath, err)
+		return rep, fmt.Errorf("duckdb %s: %w", dbPath, err)
 	}
-	defer tx.Rollback()
-	for _, z := range publish.Zones {
-		if _, err := tx.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+ident(string(z))); err != nil {
-			return views.Outcome{}, fmt.Errorf("duckdb %s: schema %s: %w", dbPath, z, err)
+	defer conn.Close()
+	w := &warehouse{conn: conn, plan: plan, opts: opts}
+	if err := w.publish(ctx, &rep); err != nil {
+		if errors.Is(err, publish.ErrTestsFailed) {
+			return rep, err
+		}
+		return rep, fmt.Errorf("duckdb %s: %w", dbPath, err)
+	}
+	if opts.ReadOnlyCopy != "" {
+		if err := w.readOnlyCopy(ctx, opts.ReadOnlyCopy); err != nil {
+			return rep, fmt.Errorf("duckdb %s: read-only copy %s: %w", dbPath, opts.ReadOnlyCopy, err)
 		}
 	}
-	for _, t := range plan.Tables {
-		for _, z := range publish.Zones {
-			zt, ok := t.In(z)
-			if !ok {
-				continue
-			}
-			if err := loadTable(ctx, tx, plan.Date, z, zt); err != nil {
-				return views.Outcome{}, fmt.Errorf("duckdb %s: table %s.%s: %w", dbPath, z, t.Name, err)
-			}
-		}
-	}
-	out, err := createViews(ctx, tx, opts)
-	if err != nil {
-		return views.Outcome{}, fmt.Errorf("duckdb %s: %w", dbPath, err)
-	}
-	for _, z := range publish.Zones {
-		rows := publish.Catalog(plan.In(z))
-		if z == publish.Analytics {
-			rows = append(rows, views.CatalogRows(out.Created)...)
-		}
-		if err := catalogue(ctx, tx, z, rows); err != nil {
-			return views.Outcome{}, fmt.Errorf("duckdb %s: catalogue of %s: %w", dbPath, z, err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return views.Outcome{}, fmt.Errorf("duckdb %s: commit: %w", dbPath, err)
-	}
-	return out, nil
+	return rep, nil
 }
 
-// catalogue replaces the rows of a zone's table_catalog that describe the given tables and views.
-func catalogue(ctx context.Context, tx *sql.Tx, z publish.Zone, rows []publish.CatalogRow) error {
-	name := qualified(z, publish.CatalogName)
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS `+name+` (table_name VARCHAR NOT NULL, column_name VARCHAR NOT NULL, description VARCHAR)`); err != nil {
+// warehouse is one publish into one file.
+type warehouse struct {
+	conn *sql.Conn
+	plan *publish.Plan
+	opts Options
+}
+
+func (w *warehouse) publish(ctx context.Context, rep *publish.Report) error {
+	if err := w.inTx(ctx, func(tx *sql.Tx) error { return w.prepare(ctx, tx, rep) }); err != nil {
 		return err
 	}
-	done := map[string]bool{}
-	for _, r := range rows {
-		if !done[r.Table] {
-			done[r.Table] = true
-			if _, err := tx.ExecContext(ctx, `DELETE FROM `+name+` WHERE table_name = ?`, r.Table); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO `+name+` VALUES (?, ?, ?)`, r.Table, r.Column, r.Description); err != nil {
-			return err
+	newest, previous, err := w.published(ctx)
+	if err != nil {
+		return err
+	}
+	rep.Newest = newest == "" || w.plan.Date >= newest
+	if err := w.stage(ctx); err != nil {
+		return err
+	}
+	defer w.unstage(context.WithoutCancel(ctx))
+	if err := w.test(ctx, previous, rep); err != nil {
+		return err
+	}
+	erased, err := w.findErased(ctx)
+	if err != nil {
+		return err
+	}
+	return w.inTx(ctx, func(tx *sql.Tx) error { return w.switchIn(ctx, tx, rep.Newest, erased, rep) })
+}
+
+// inTx runs f in a transaction, committed when f succeeds.
+func (w *warehouse) inTx(ctx context.Context, f func(*sql.Tx) error) error {
+	tx, err := w.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := f(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// published returns the newest published night and the last one before the plan's, "" for none.
+func (w *warehouse) published(ctx context.Context) (newest, previous string, err error) {
+	q := fmt.Sprintf(`SELECT CAST(MAX(%[1]s) AS VARCHAR), CAST(MAX(CASE WHEN %[1]s < DATE %[2]s THEN %[1]s END) AS VARCHAR)
+		FROM %[3]s`, publish.SnapshotDate, literal(w.plan.Date), qualified(publish.Analytics, publish.PublishedRuns.Name))
+	var n, p sql.NullString
+	if err := w.conn.QueryRowContext(ctx, q).Scan(&n, &p); err != nil {
+		return "", "", fmt.Errorf("published nights: %w", err)
+	}
+	return n.String, p.String, nil
+}
+
+// exec runs statements in order, each error naming its statement.
+func exec(ctx context.Context, tx *sql.Tx, stmts ...string) error {
+	for _, s := range stmts {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("%s: %w", firstWords(s), err)
 		}
 	}
 	return nil
@@ -105,3 +146,20 @@ func ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"
 
 // literal quotes a string literal.
 func literal(s string) string { return `'` + strings.ReplaceAll(s, `'`, `''`) + `'` }
+
+// inList is "col IN ('a', 'b')".
+func inList(col string, vals []string) string {
+	quoted := make([]string, len(vals))
+	for i, v := range vals {
+		quoted[i] = literal(v)
+	}
+	return ident(col) + " IN (" + strings.Join(quoted, ", ") + ")"
+}
+
+func firstWords(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 80 {
+		return s[:80] + "..."
+	}
+	return s
+}

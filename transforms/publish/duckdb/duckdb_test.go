@@ -2,7 +2,6 @@ package duckdb
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -14,14 +13,13 @@ import (
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/publish"
 	"github.com/shopportraits/portraits/transforms/publish/publishtest"
-	"github.com/shopportraits/portraits/transforms/publish/views"
 )
 
 const day1, day2 = "2026-11-20", "2026-11-21"
 
-// warehouse writes the two days' runs under a temporary folder and returns their folders and a
+// twoDays writes the two days' runs under a temporary folder and returns their folders and a
 // database path.
-func warehouse(t *testing.T) (runs map[string]string, tables map[string]map[string][]any, dbPath string) {
+func twoDays(t *testing.T) (runs map[string]string, tables map[string]map[string][]any, dbPath string) {
 	out := t.TempDir()
 	runs, tables = map[string]string{}, map[string]map[string][]any{}
 	for seed, d := range []string{day1, day2} {
@@ -31,90 +29,23 @@ func warehouse(t *testing.T) (runs map[string]string, tables map[string]map[stri
 	return runs, tables, filepath.Join(out, "warehouse.duckdb")
 }
 
-func publishRun(t *testing.T, dbPath, dir string, opts Options) views.Outcome {
+func publishRun(t *testing.T, dbPath, dir string, opts Options) publish.Report {
 	t.Helper()
-	plan, err := publish.Load(context.Background(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := Publish(context.Background(), dbPath, plan, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-func open(t *testing.T, dbPath string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("duckdb", dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
-func count(t *testing.T, db *sql.DB, q string, args ...any) int64 {
-	t.Helper()
-	var n int64
-	if err := db.QueryRow(q, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return n
-}
-
-// dump renders every table of both zones, rows sorted, to compare two states of the file.
-func dump(t *testing.T, dbPath string) string {
-	t.Helper()
-	db := open(t, dbPath)
-	defer db.Close()
-	rows, err := db.Query(`SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY 1, 2`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for rows.Next() {
-		var s, n string
-		rows.Scan(&s, &n)
-		names = append(names, qualified(publish.Zone(s), n))
-	}
-	rows.Close()
-	var b strings.Builder
-	for _, n := range names {
-		rs, err := db.Query("SELECT * FROM " + n + " ORDER BY ALL")
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rs.Columns()
-		fmt.Fprintln(&b, n, cols)
-		for rs.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rs.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintln(&b, vals...)
-		}
-		rs.Close()
-	}
-	return b.String()
+	return mustPublish(t, dbPath, dir, opts)
 }
 
 func TestPublishIsIdempotentPerDate(t *testing.T) {
-	runs, _, dbPath := warehouse(t)
-	publishRun(t, dbPath, runs[day1], Options{})
+	runs, _, dbPath := twoDays(t)
+	publishRun(t, dbPath, runs[day1], options(t))
 	first := dump(t, dbPath)
-	publishRun(t, dbPath, runs[day1], Options{})
+	publishRun(t, dbPath, runs[day1], options(t))
 	if again := dump(t, dbPath); again != first {
 		t.Errorf("publishing %s twice changed the tables", day1)
 	}
-	publishRun(t, dbPath, runs[day2], Options{})
+	publishRun(t, dbPath, runs[day2], options(t))
 	both := dump(t, dbPath)
-	publishRun(t, dbPath, runs[day2], Options{})
-	publishRun(t, dbPath, runs[day1], Options{})
+	publishRun(t, dbPath, runs[day2], options(t))
+	publishRun(t, dbPath, runs[day1], options(t))
 	if again := dump(t, dbPath); again != both {
 		t.Error("republishing both days changed the tables")
 	}
@@ -122,17 +53,25 @@ func TestPublishIsIdempotentPerDate(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM analytics.quality`); n != 6 {
 		t.Errorf("quality has %d rows after loading two days twice, want 6", n)
 	}
-	if n := count(t, db, `SELECT count(*) FROM restricted.users WHERE snapshot_date = DATE '2026-11-20' AND phone_hash = 'php003'`); n != 1 {
-		t.Errorf("restricted users of day 1: %d", n)
+	// users is a current table: the newest night's, whichever night was published last.
+	if n := count(t, db, `SELECT count(*) FROM restricted.users WHERE snapshot_date = DATE '2026-11-21' AND phone_hash = 'php003'`); n != 1 ||
+		count(t, db, `SELECT count(*) FROM restricted.users`) != 20 {
+		t.Errorf("restricted users: %d of day 2", n)
 	}
 	if n := count(t, db, `SELECT count(*) FROM analytics.portraits WHERE snapshot_date = DATE '2026-11-21'`); n != 20 {
 		t.Errorf("portraits of day 2: %d", n)
 	}
 }
 
+func authorized(t *testing.T) Options {
+	o := options(t)
+	o.AuthorizeViews = true
+	return o
+}
+
 func TestAnalyticsHoldsNoContactPoint(t *testing.T) {
-	runs, _, dbPath := warehouse(t)
-	publishRun(t, dbPath, runs[day1], Options{AuthorizeViews: true})
+	runs, _, dbPath := twoDays(t)
+	publishRun(t, dbPath, runs[day1], authorized(t))
 	tagged := map[string]bool{}
 	for _, table := range schemas.All() {
 		cols, err := publish.Columns(table)
@@ -180,11 +119,12 @@ func stagePersons(rows []any) map[string]int64 {
 }
 
 func TestViews(t *testing.T) {
-	runs, tables, dbPath := warehouse(t)
-	publishRun(t, dbPath, runs[day1], Options{})
-	out := publishRun(t, dbPath, runs[day2], Options{AuthorizeViews: true})
-	want := []string{"quality_daily", "rejects_by_reason_daily", "portraits_latest", "lifecycle_funnel", "rfm_grid", "value_concentration", "person_reachability"}
-	if !slices.Equal(out.Created, want) || len(out.Waiting) != 1 || !strings.HasPrefix(out.Waiting[0], "segment_sizes_daily") {
+	runs, tables, dbPath := twoDays(t)
+	publishRun(t, dbPath, runs[day1], options(t))
+	out := publishRun(t, dbPath, runs[day2], authorized(t))
+	want := []string{"portraits_latest", "quality_latest", "rejects_latest", "quality_daily", "rejects_by_reason_daily",
+		"lifecycle_funnel", "rfm_grid", "value_concentration", "person_reachability"}
+	if !slices.Equal(out.Created, want) || len(out.Waiting) != 7 || !strings.HasPrefix(out.Waiting[6], "segment_sizes_daily") {
 		t.Errorf("views %+v", out)
 	}
 	db := open(t, dbPath)
@@ -293,16 +233,18 @@ func TestViews(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	out = publishRun(t, dbPath, runs[day2], Options{})
+	out = publishRun(t, dbPath, runs[day2], options(t))
 	db = open(t, dbPath)
-	if len(out.Waiting) != 0 || count(t, db, `SELECT size FROM analytics.segment_sizes_daily WHERE segment = 'champions'`) != 5 {
+	if slices.ContainsFunc(out.Waiting, func(w string) bool { return strings.Contains(w, "segment_s") }) ||
+		count(t, db, `SELECT size FROM analytics.segment_sizes_daily WHERE segment = 'champions'`) != 5 ||
+		count(t, db, `SELECT size FROM analytics.segment_summary_latest`) != 5 {
 		t.Errorf("segment_sizes_daily after segment_summary arrived: %+v", out)
 	}
 }
 
 func TestCatalogueAndComments(t *testing.T) {
-	runs, _, dbPath := warehouse(t)
-	publishRun(t, dbPath, runs[day1], Options{})
+	runs, _, dbPath := twoDays(t)
+	publishRun(t, dbPath, runs[day1], options(t))
 	db := open(t, dbPath)
 	for q, want := range map[string]int64{
 		`SELECT count(*) FROM analytics.table_catalog WHERE table_name = 'quality' AND column_name = 'measure' AND description LIKE '%rejected%'`:                     1,
@@ -319,7 +261,7 @@ func TestCatalogueAndComments(t *testing.T) {
 }
 
 func TestTablesEvolve(t *testing.T) {
-	runs, _, dbPath := warehouse(t)
+	runs, _, dbPath := twoDays(t)
 	db := open(t, dbPath)
 	// A quality table of an older schema: no reason column, and a NOT NULL column since dropped.
 	if _, err := db.Exec(`CREATE SCHEMA analytics; CREATE TABLE analytics.quality (snapshot_date DATE NOT NULL, source VARCHAR NOT NULL,
@@ -327,7 +269,7 @@ func TestTablesEvolve(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	publishRun(t, dbPath, runs[day1], Options{})
+	publishRun(t, dbPath, runs[day1], options(t))
 	db = open(t, dbPath)
 	if n := count(t, db, `SELECT count(*) FROM analytics.quality WHERE reason = 'bad_json' AND legacy IS NULL`); n != 1 {
 		t.Errorf("evolved quality: %d rows", n)
@@ -340,21 +282,25 @@ func TestTablesEvolve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Publish(context.Background(), dbPath, plan, Options{}); err == nil || !strings.Contains(err.Error(), "column count is VARCHAR") {
+	if _, err := Publish(context.Background(), dbPath, plan, options(t)); err == nil || !strings.Contains(err.Error(), "column count is VARCHAR") {
 		t.Errorf("changed type: %v", err)
 	}
 }
 
 func TestDescribe(t *testing.T) {
-	runs, _, dbPath := warehouse(t)
+	runs, _, dbPath := twoDays(t)
 	plan, err := publish.Load(context.Background(), runs[day1])
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	Describe(&b, dbPath, plan, Options{})
+	if err := Describe(&b, dbPath, plan, options(t)); err != nil {
+		t.Fatal(err)
+	}
 	for _, want := range []string{`analytics  "analytics"."users", 11 columns, without phone_hash, phone_masked, email_hash`,
-		`restricted "restricted"."identity_map"`, "person_reachability: skipped", "rfm_grid reads analytics.portraits"} {
+		`restricted "restricted"."identity_map"`, "person_reachability: skipped", "rfm_grid reads analytics.portraits",
+		"users (current): 20 rows", "replaced when the night is the newest", "portraits (snapshot)",
+		"partition 2026-11-20 replaced; 400 nights kept", "data tests: "} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("dry run lacks %q:\n%s", want, b.String())
 		}

@@ -18,6 +18,7 @@ var types = map[publish.Type]string{
 	publish.Float64:   "DOUBLE",
 	publish.Bool:      "BOOLEAN",
 	publish.Timestamp: "TIMESTAMP WITH TIME ZONE",
+	publish.Date:      "DATE",
 }
 
 func columnType(c publish.Column) string {
@@ -27,71 +28,73 @@ func columnType(c publish.Column) string {
 	return types[c.Type]
 }
 
-// loadTable brings a zone's table up to its schema, then replaces the date's rows with the run's.
-func loadTable(ctx context.Context, tx *sql.Tx, date string, z publish.Zone, t publish.Table) error {
-	if err := ensureTable(ctx, tx, z, t); err != nil {
-		return err
-	}
-	name := qualified(z, t.Name)
-	cols := make([]string, len(t.Columns))
-	for i, c := range t.Columns {
-		cols[i] = ident(c.Name)
-	}
-	files := make([]string, len(t.Files))
-	for i, f := range t.Files {
-		files[i] = literal(f)
-	}
-	stmts := []string{fmt.Sprintf("DELETE FROM %s WHERE %s = DATE %s", name, publish.SnapshotDate, literal(date))}
-	if len(files) > 0 {
-		stmts = append(stmts, fmt.Sprintf("INSERT INTO %s BY NAME SELECT DATE %s AS %s, %s FROM read_parquet([%s])",
-			name, literal(date), publish.SnapshotDate, strings.Join(cols, ", "), strings.Join(files, ", ")))
-	}
-	stmts = append(stmts,
-		fmt.Sprintf("COMMENT ON TABLE %s IS %s", name, literal(t.Doc)),
-		fmt.Sprintf("COMMENT ON COLUMN %s.%s IS %s", name, publish.SnapshotDate, literal(publish.SnapshotDateDoc)))
-	for _, c := range t.Columns {
-		stmts = append(stmts, fmt.Sprintf("COMMENT ON COLUMN %s.%s IS %s", name, ident(c.Name), literal(c.Doc)))
-	}
-	for _, s := range stmts {
-		if _, err := tx.ExecContext(ctx, s); err != nil {
-			return fmt.Errorf("%s: %w", firstWords(s), err)
+// definitions are the column definitions of a CREATE TABLE.
+func definitions(cols []publish.Column) string {
+	defs := make([]string, len(cols))
+	for i, c := range cols {
+		defs[i] = ident(c.Name) + " " + columnType(c)
+		if c.Mode == publish.Required {
+			defs[i] += " NOT NULL"
 		}
 	}
-	var n int64
-	q := fmt.Sprintf("SELECT count(*) FROM %s WHERE %s = DATE %s", name, publish.SnapshotDate, literal(date))
-	if err := tx.QueryRowContext(ctx, q).Scan(&n); err != nil {
-		return err
+	return strings.Join(defs, ", ")
+}
+
+// prepare makes the schemas, migrates a warehouse of the old model, and brings every table of the
+// plan, and the warehouse's own, up to the schemas, with their comments.
+func (w *warehouse) prepare(ctx context.Context, tx *sql.Tx, rep *publish.Report) error {
+	for _, z := range publish.Zones {
+		if err := exec(ctx, tx, "CREATE SCHEMA IF NOT EXISTS "+ident(string(z))); err != nil {
+			return fmt.Errorf("schema %s: %w", z, err)
+		}
 	}
-	if n != t.Rows {
-		return fmt.Errorf("loaded %d rows, the manifest says %d", n, t.Rows)
+	migrated, err := w.migrate(ctx, tx, rep)
+	if err != nil {
+		return fmt.Errorf("migrating to the model of facts, snapshots and current tables: %w", err)
+	}
+	rep.Migrated = migrated
+	for _, t := range append(append([]publish.Table{}, w.plan.Tables...), publish.ManagedTables...) {
+		for _, z := range publish.Zones {
+			zt, ok := t.In(z)
+			if !ok {
+				continue
+			}
+			if err := ensureTable(ctx, tx, z, zt); err != nil {
+				return fmt.Errorf("table %s.%s: %w", z, t.Name, err)
+			}
+		}
 	}
 	return nil
 }
 
 // ensureTable creates the table from its columns, or evolves an existing one: a new column is added
 // as nullable, a column the schemas made optional or dropped loses NOT NULL, a changed type is an
-// error for a person to migrate.
+// error for a person to migrate. Then it comments the table and its columns.
 func ensureTable(ctx context.Context, tx *sql.Tx, z publish.Zone, t publish.Table) error {
 	name := qualified(z, t.Name)
 	have, err := existingColumns(ctx, tx, z, t.Name)
 	if err != nil {
 		return err
 	}
+	stored := t.Stored()
 	if len(have) == 0 {
-		defs := []string{publish.SnapshotDate + " DATE NOT NULL"}
-		for _, c := range t.Columns {
-			d := ident(c.Name) + " " + columnType(c)
-			if c.Mode == publish.Required {
-				d += " NOT NULL"
-			}
-			defs = append(defs, d)
+		if err := exec(ctx, tx, fmt.Sprintf("CREATE TABLE %s (%s)", name, definitions(stored))); err != nil {
+			return err
 		}
-		_, err := tx.ExecContext(ctx, fmt.Sprintf("CREATE TABLE %s (%s)", name, strings.Join(defs, ", ")))
+	} else if err := evolve(ctx, tx, name, have, stored); err != nil {
 		return err
 	}
-	wanted := map[string]publish.Column{}
-	for _, c := range t.Columns {
-		wanted[c.Name] = c
+	stmts := []string{fmt.Sprintf("COMMENT ON TABLE %s IS %s", name, literal(t.Doc))}
+	for _, c := range stored {
+		stmts = append(stmts, fmt.Sprintf("COMMENT ON COLUMN %s.%s IS %s", name, ident(c.Name), literal(c.Doc)))
+	}
+	return exec(ctx, tx, stmts...)
+}
+
+func evolve(ctx context.Context, tx *sql.Tx, name string, have map[string]existing, stored []publish.Column) error {
+	wanted := map[string]bool{}
+	for _, c := range stored {
+		wanted[c.Name] = true
 		h, ok := have[c.Name]
 		var stmt string
 		switch {
@@ -103,16 +106,15 @@ func ensureTable(ctx context.Context, tx *sql.Tx, z publish.Zone, t publish.Tabl
 			stmt = fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL", name, ident(c.Name))
 		}
 		if stmt != "" {
-			if _, err := tx.ExecContext(ctx, stmt); err != nil {
-				return fmt.Errorf("%s: %w", stmt, err)
+			if err := exec(ctx, tx, stmt); err != nil {
+				return err
 			}
 		}
 	}
 	for col, h := range have {
-		if _, ok := wanted[col]; !ok && h.NotNull && col != publish.SnapshotDate {
-			stmt := fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL", name, ident(col))
-			if _, err := tx.ExecContext(ctx, stmt); err != nil {
-				return fmt.Errorf("%s: %w", stmt, err)
+		if !wanted[col] && h.NotNull {
+			if err := exec(ctx, tx, fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL", name, ident(col))); err != nil {
+				return err
 			}
 		}
 	}
@@ -124,8 +126,9 @@ type existing struct {
 	NotNull bool
 }
 
-func existingColumns(ctx context.Context, tx *sql.Tx, z publish.Zone, table string) (map[string]existing, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT column_name, data_type, is_nullable FROM information_schema.columns
+// existingColumns are a table's columns; none when it does not exist.
+func existingColumns(ctx context.Context, q querier, z publish.Zone, table string) (map[string]existing, error) {
+	rows, err := q.QueryContext(ctx, `SELECT column_name, data_type, is_nullable FROM information_schema.columns
 		WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ?`, string(z), table)
 	if err != nil {
 		return nil, err
@@ -142,9 +145,28 @@ func existingColumns(ctx context.Context, tx *sql.Tx, z publish.Zone, table stri
 	return out, rows.Err()
 }
 
-func firstWords(s string) string {
-	if len(s) > 60 {
-		return s[:60] + "..."
+// querier is a connection or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// tables lists the base tables of the file as "schema.table".
+func tables(ctx context.Context, q querier) (map[string]bool, error) {
+	rows, err := q.QueryContext(ctx, `SELECT table_schema, table_name FROM information_schema.tables
+		WHERE table_catalog = current_database()`)
+	if err != nil {
+		return nil, fmt.Errorf("listing tables: %w", err)
 	}
-	return s
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var schema, table string
+		if err := rows.Scan(&schema, &table); err != nil {
+			return nil, fmt.Errorf("listing tables: %w", err)
+		}
+		out[schema+"."+table] = true
+	}
+	return out, rows.Err()
 }

@@ -2,6 +2,11 @@
 // the SQL that DuckDB and BigQuery share (CASE rather than FILTER or IF, GROUP BY ordinals rather than
 // GROUP BY ALL, integer arithmetic where floating point would round, no reserved words as names), with
 // its tables left as {{analytics "name"}} or {{restricted "name"}} for each warehouse to qualify.
+//
+// The views read "the latest" night as a constant, {{latest}}: the publish step that switches in
+// the newest night recreates them with its date, so that BigQuery prunes partitions (a subquery
+// such as MAX(snapshot_date) would make it read every partition), and publishing an older night
+// again leaves them as they are.
 package views
 
 import (
@@ -9,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"text/template"
+	"time"
 
 	"github.com/shopportraits/portraits/transforms/publish"
 )
@@ -35,11 +41,34 @@ func (r Ref) String() string { return string(r.Zone) + "." + r.Table }
 // Namer gives the qualified, quoted name of a zone's table in one warehouse.
 type Namer func(z publish.Zone, table string) string
 
-// SQL is the view's SELECT with its tables named by name.
-func (v View) SQL(name Namer) (string, error) {
+// Nights are the nights a view shows: Latest, the newest published night, and Days nights up to it
+// (the nights the snapshot tables keep).
+type Nights struct {
+	Latest string // YYYY-MM-DD
+	Days   int
+}
+
+// First is the first night of the window, YYYY-MM-DD.
+func (n Nights) First() (string, error) {
+	d, err := time.Parse(time.DateOnly, n.Latest)
+	if err != nil {
+		return "", fmt.Errorf("views: latest night %q: %w", n.Latest, err)
+	}
+	days := max(n.Days, 1)
+	return d.AddDate(0, 0, 1-days).Format(time.DateOnly), nil
+}
+
+// SQL is the view's SELECT with its tables named by name and its nights as date literals.
+func (v View) SQL(name Namer, n Nights) (string, error) {
+	first, err := n.First()
+	if err != nil {
+		return "", err
+	}
 	tmpl, err := template.New(v.Name).Funcs(template.FuncMap{
 		"analytics":  func(t string) string { return name(publish.Analytics, t) },
 		"restricted": func(t string) string { return name(publish.Restricted, t) },
+		"latest":     func() string { return "DATE '" + n.Latest + "'" },
+		"first":      func() string { return "DATE '" + first + "'" },
 	}).Option("missingkey=error").Parse(v.query)
 	if err != nil {
 		return "", fmt.Errorf("view %s: %w", v.Name, err)
@@ -55,7 +84,8 @@ func (v View) SQL(name Namer) (string, error) {
 func (v View) Reads() []Ref {
 	seen := map[Ref]bool{}
 	// The recording namer cannot fail, and a template that does not parse fails every test.
-	_, _ = v.SQL(func(z publish.Zone, t string) string { seen[Ref{z, t}] = true; return t })
+	_, _ = v.SQL(func(z publish.Zone, t string) string { seen[Ref{z, t}] = true; return t },
+		Nights{Latest: "2000-01-01"})
 	var out []Ref
 	for r := range seen {
 		out = append(out, r)
@@ -95,6 +125,24 @@ func Ready(authorize bool, exists func(publish.Zone, string) bool) (ready []View
 		ready = append(ready, v)
 	}
 	return ready, waiting
+}
+
+// latestViews are a <table>_latest view of every snapshot table: its rows of the newest published
+// night.
+func latestViews() []View {
+	var names []string
+	for name, m := range publish.Models {
+		if m.Kind == publish.Snapshot {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	out := make([]View, len(names))
+	for i, name := range names {
+		out[i] = View{Name: name + "_latest", Doc: "the " + name + " of the newest published night",
+			query: "SELECT *\nFROM {{analytics \"" + name + "\"}}\nWHERE snapshot_date = {{latest}}"}
+	}
+	return out
 }
 
 // CatalogRows are the table_catalog rows of the views named in created, in definition order.

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -19,7 +20,7 @@ func TestViewsRenderAndReadKnownTables(t *testing.T) {
 			t.Errorf("view %q duplicated or undocumented", v.Name)
 		}
 		seen[v.Name] = true
-		sql, err := v.SQL(quoted)
+		sql, err := v.SQL(quoted, Nights{Latest: "2026-11-21", Days: 400})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,15 +54,50 @@ func TestReady(t *testing.T) {
 	for _, v := range ready {
 		names = append(names, v.Name)
 	}
-	want := []string{"quality_daily", "portraits_latest", "lifecycle_funnel", "rfm_grid", "value_concentration"}
+	want := []string{"portraits_latest", "quality_latest", "quality_daily", "lifecycle_funnel", "rfm_grid", "value_concentration"}
 	if !slices.Equal(names, want) {
 		t.Errorf("ready %v, want %v", names, want)
 	}
-	if !slices.Equal(waiting, []string{"rejects_by_reason_daily (waits for analytics.rejects)", "segment_sizes_daily (waits for analytics.segment_summary)"}) {
+	if len(waiting) != 9 || waiting[0] != "activation_latest (waits for analytics.activation)" ||
+		!slices.Contains(waiting, "rejects_by_reason_daily (waits for analytics.rejects)") ||
+		!slices.Contains(waiting, "segment_sizes_daily (waits for analytics.segment_summary)") {
 		t.Errorf("waiting %v", waiting)
 	}
 	_, waiting = Ready(true, exists)
 	if !slices.Contains(waiting, "person_reachability (waits for restricted.portraits)") {
 		t.Errorf("authorized view not considered when asked: %v", waiting)
+	}
+}
+
+// TestViewsReadNightsAsConstants: every read of a snapshot table is filtered on snapshot_date by
+// date literals (the night's date, or the window the tables keep), never by a subquery, so that
+// BigQuery prunes partitions and accepts tables that require a partition filter.
+func TestViewsReadNightsAsConstants(t *testing.T) {
+	n := Nights{Latest: "2026-11-21", Days: 400}
+	first, err := n.First()
+	if err != nil || first != "2025-10-18" {
+		t.Fatalf("first night %s, %v", first, err)
+	}
+	latest := regexp.MustCompile(`snapshot_date = DATE '2026-11-21'`)
+	window := regexp.MustCompile(`snapshot_date BETWEEN DATE '2025-10-18' AND DATE '2026-11-21'`)
+	for _, v := range All {
+		sql, err := v.SQL(quoted, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(sql, "MAX(snapshot_date)") {
+			t.Errorf("%s finds the latest night by a subquery:\n%s", v.Name, sql)
+		}
+		reads := strings.Count(sql, "FROM <")
+		filters := len(latest.FindAllString(sql, -1)) + len(window.FindAllString(sql, -1))
+		if reads == 0 || filters < reads {
+			t.Errorf("%s reads %d tables with %d night filters:\n%s", v.Name, reads, filters, sql)
+		}
+		if strings.HasSuffix(v.Name, "_latest") && !latest.MatchString(sql) {
+			t.Errorf("%s does not read the latest night:\n%s", v.Name, sql)
+		}
+	}
+	if _, err := (Nights{Latest: "yesterday"}).First(); err == nil {
+		t.Error("a night that is not a date was taken")
 	}
 }
