@@ -29,12 +29,13 @@ func (o *output) emit(line int64, rowGroup int32, fields map[string]string, raw 
 	o.record(Record{Source: o.src.Name, File: o.task.File, Line: line, RowGroup: rowGroup, Offset: o.task.Start, Fields: fields, Raw: raw})
 }
 
-// fail rejects a row that could not be parsed. A pass that is not counted (nil counts) makes no
-// reject either: the counted pass over the same rows does.
-func (o *output) fail(line int64, rowGroup int32, reason, detail, raw string) {
+// fail rejects a row that could not be parsed; personal are the values of the row's personal
+// fields, as far as the reader can tell them, to be masked. A pass that is not counted (nil
+// counts) makes no reject either: the counted pass over the same rows does.
+func (o *output) fail(line int64, rowGroup int32, reason, detail, raw string, personal []string) {
 	if o.counts == nil {
 		return
 	}
 	o.counts.Add(quality.Key{Source: o.src.Name, Stage: Stage, Measure: quality.Rejected, Reason: reason}, 1)
-	o.reject(NewReject(o.src.Name, Stage, reason, detail, o.task.File, line, rowGroup, o.task.Start, raw))
+	o.reject(newReject(o.src.Name, Stage, reason, detail, o.task.File, line, rowGroup, o.task.Start, raw, personal))
 }

@@ -238,7 +238,8 @@ func readRowGroup(o *output, rg parquet.RowGroup, group int32, cols map[int]parq
 			o.read()
 			fields, bad := rowFields(row, cols)
 			if bad != "" {
-				o.fail(index, group, "invalid_utf8", "column "+bad+" is not valid UTF-8", fieldsJSON(fields))
+				o.fail(index, group, "invalid_utf8", "column "+bad+" is not valid UTF-8", fieldsJSON(fields),
+					personalValues(fields))
 				continue
 			}
 			o.emit(index, group, fields, "")
