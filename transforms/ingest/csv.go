@@ -292,34 +292,31 @@ func carry(lines *csvLines, first csvLine, maxLines int) ([]csvLine, string, err
 // the field's first character, two quotes within a quoted field stand for one, and a misplaced
 // quote ends the row at its line (the parser then says what is wrong).
 func quoteOpen(text string) bool {
-	i := 0
-	for {
-		if i < len(text) && text[i] == '"' {
-			i++
-			for {
-				j := strings.IndexByte(text[i:], '"')
-				if j < 0 {
-					return true
-				}
-				i += j + 1
-				if i < len(text) && text[i] == '"' {
-					i++ // an escaped quote
-					continue
-				}
-				break
-			}
-			if i < len(text) && text[i] == ',' {
-				i++
+	if strings.IndexByte(text, '"') < 0 {
+		return false // most lines
+	}
+	quoted, fieldStart := false, true
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case quoted && c == '"':
+			if i+1 < len(text) && text[i+1] == '"' {
+				i++ // an escaped quote
 				continue
 			}
-			return false // the end of the row, or a quote out of place
+			if i+1 < len(text) && text[i+1] != ',' {
+				return false // the end of the row, or a quote out of place
+			}
+			quoted = false
+		case quoted:
+		case c == '"' && fieldStart:
+			quoted = true
+		case c == '"' || c == '\n':
+			return false // a bare quote, or the end of the row
 		}
-		j := strings.IndexAny(text[i:], ",\n\"")
-		if j < 0 || text[i+j] != ',' {
-			return false // the end of the row, or a bare quote
-		}
-		i += j + 1
+		fieldStart = !quoted && c == ','
 	}
+	return quoted
 }
 
 // rowParser parses one row's text with encoding/csv, reusing one reader.

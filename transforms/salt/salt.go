@@ -140,7 +140,7 @@ func Choose(ctx context.Context, configured []Source, isSample func(context.Cont
 	if isSample != nil {
 		ok, err := isSample(ctx)
 		if err != nil {
-			return Source{}, fmt.Errorf("hashing salt: checking for the bundled sample: %w", err)
+			return Source{}, err
 		}
 		if ok {
 			return Sample, nil
