@@ -26,7 +26,8 @@ import (
 func main() {
 	run := flag.String("run", "", "run folder OUTPUT/dt=YYYY-MM-DD")
 	truth := flag.String("truth", "sample/truth/persons.csv.gz", "truth file: CSV person_id,kind,value, gzip or plain")
-	saltEnv := flag.String("salt-env", "PORTRAITS_SALT", "environment variable holding the run's hashing salt (when unset: the sample's salt, if the run read the bundled sample's files)")
+	saltEnv := flag.String("salt-env", "PORTRAITS_SALT", "environment variable holding the run's "+
+		"hashing salt (when unset: the sample's salt, if the run read the bundled sample's files)")
 	flag.Parse()
 	if err := evaluate(context.Background(), os.Stdout, *run, *truth, *saltEnv); err != nil {
 		log.Fatalf("identityeval: %v", err)

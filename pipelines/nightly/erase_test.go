@@ -59,7 +59,9 @@ func TestErasure(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(erasures) != 1 || erasures[0].IDHash != normalize.Hash("nightly-test-salt-16", identity.Key(identity.Phone, phone)) || erasures[0].RequestedDate != testDate {
+		want := normalize.Hash("nightly-test-salt-16", identity.Key(identity.Phone, phone))
+		if len(erasures) != 1 || erasures[0].IDHash != want ||
+			erasures[0].RequestedDate != testDate {
 			t.Errorf("%s: erasures %+v", night.Date, erasures)
 		}
 		counts, err := sink.ReadTable[schemas.QualityCount](ctx, out, night.Date, "quality")

@@ -27,8 +27,8 @@ import (
 
 // identifierFields are the canonical input fields that identify a person, or stand for one who
 // can be reached: none of their values may reach the analytics zone, raw or normalised.
-var identifierFields = []string{"phone", "email", "name", "nickname", "phone_hint", "device_id", "anonymous_id",
-	"phone_md5", "phone_sha256"}
+var identifierFields = []string{"phone", "email", "name", "nickname", "phone_hint", "device_id",
+	"anonymous_id", "phone_md5", "phone_sha256"}
 
 // TestRejectsRawIsRestricted: the raw text of rejects is published to the restricted zone only;
 // analysts get the rejects without it.
@@ -42,12 +42,13 @@ func TestRejectsRawIsRestricted(t *testing.T) {
 		t.Fatal(err)
 	}
 	table := publish.Table{Name: "rejects", Columns: cols}
+	isRaw := func(c publish.Column) bool { return c.Name == "raw" }
 	analytics, ok := table.In(publish.Analytics)
-	if !ok || slices.ContainsFunc(analytics.Columns, func(c publish.Column) bool { return c.Name == "raw" }) {
+	if !ok || slices.ContainsFunc(analytics.Columns, isRaw) {
 		t.Errorf("analytics holds rejects %v with raw", ok)
 	}
 	restricted, ok := table.In(publish.Restricted)
-	if !ok || !slices.ContainsFunc(restricted.Columns, func(c publish.Column) bool { return c.Name == "raw" }) {
+	if !ok || !slices.ContainsFunc(restricted.Columns, isRaw) {
 		t.Errorf("restricted holds rejects %v without raw", ok)
 	}
 }
@@ -100,13 +101,15 @@ func TestAnalyticsZoneHoldsNoIdentifier(t *testing.T) {
 		for _, file := range table.Files {
 			for col, values := range parquetStrings(t, file, names) {
 				checked += len(values)
+				device := table.Name == "events" && (col == "device_id" || col == "anonymous_id")
 				for _, v := range values {
 					if field, ok := forbidden[v]; ok {
 						if found++; found <= 3 {
-							t.Errorf("analytics.%s.%s holds %q, an input's %s", table.Name, col, v, field)
+							t.Errorf("analytics.%s.%s holds %q, an input's %s",
+								table.Name, col, v, field)
 						}
 					}
-					if table.Name == "events" && (col == "device_id" || col == "anonymous_id") && v != "" {
+					if device && v != "" {
 						deviceKeys = append(deviceKeys, v)
 					}
 				}
@@ -132,7 +135,8 @@ func TestAnalyticsZoneHoldsNoIdentifier(t *testing.T) {
 		}
 	}
 	if missing > 0 {
-		t.Errorf("%d of %d devices and cookies of analytics.events are not an id_hash of identity_map", missing, len(deviceKeys))
+		t.Errorf("%d of %d devices and cookies in analytics.events are no id_hash of identity_map",
+			missing, len(deviceKeys))
 	}
 }
 
@@ -233,7 +237,8 @@ func parquetStrings(t *testing.T, file string, names []string) map[string][]stri
 }
 
 // jsonlStrings returns the values of the given keys of a JSON Lines file, by key.
-func jsonlStrings(t *testing.T, file string, gz bool, columns map[string]string) map[string][]string {
+func jsonlStrings(t *testing.T, file string, gz bool, columns map[string]string,
+) map[string][]string {
 	t.Helper()
 	f, err := os.Open(file)
 	if err != nil {
@@ -269,7 +274,8 @@ func jsonlStrings(t *testing.T, file string, gz bool, columns map[string]string)
 }
 
 // csvStrings returns the values of the given columns of a CSV file, by column.
-func csvStrings(t *testing.T, file, encoding string, columns map[string]string) map[string][]string {
+func csvStrings(t *testing.T, file, encoding string, columns map[string]string,
+) map[string][]string {
 	t.Helper()
 	data, err := os.ReadFile(file)
 	if err != nil {

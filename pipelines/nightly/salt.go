@@ -13,7 +13,8 @@ import (
 // hashingSalt decides where tonight's hashing salt comes from and says so on w, never the salt:
 // the --salt-env variable when it is set, else the bundled sample's built-in salt when the run
 // reads exactly the sample's files, wherever they lie, else none and an error (package salt).
-func hashingSalt(ctx context.Context, o options, cfg *sources.Config, w io.Writer) (salt.Source, error) {
+func hashingSalt(ctx context.Context, o options, cfg *sources.Config, w io.Writer) (
+	salt.Source, error) {
 	readsSample := func(ctx context.Context) (bool, error) {
 		_, inputs, err := ingest.Plan(ctx, cfg)
 		if err != nil {

@@ -37,21 +37,21 @@ func copySample(t *testing.T, dir string) string {
 }
 
 // dryRun builds the nightly job over sourcesFile without running it, with the salt variable set
-// to salt ("" unsets it), and returns its error and log.
-func dryRun(t *testing.T, sourcesFile, salt string) (error, string) {
+// to salt ("" unsets it), and returns its log and error.
+func dryRun(t *testing.T, sourcesFile, salt string) (string, error) {
 	t.Helper()
 	t.Setenv("PORTRAITS_TEST_SALT", salt)
 	var log bytes.Buffer
 	o := options{Sources: sourcesFile, Date: testDate, Output: filepath.Join(t.TempDir(), "out"),
 		SaltEnv: "PORTRAITS_TEST_SALT", DryRun: true}
 	err := run(context.Background(), o, &log)
-	return err, log.String()
+	return log.String(), err
 }
 
 // TestSampleSaltOnlyForTheSamplesFiles: the sample's public salt hashes the bundled sample's own
 // files, wherever they lie, and nothing else, whatever the config file is called.
 func TestSampleSaltOnlyForTheSamplesFiles(t *testing.T) {
-	err, log := dryRun(t, "../../sample/sources.yaml", "")
+	log, err := dryRun(t, "../../sample/sources.yaml", "")
 	if err != nil {
 		t.Errorf("the bundled sample without a salt: %v", err)
 	} else if !strings.Contains(log, "hashing salt: the bundled sample's built-in salt") {
@@ -68,7 +68,8 @@ func TestSampleSaltOnlyForTheSamplesFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	other := filepath.Join(dir, "real-tickets.csv")
-	if err := os.WriteFile(other, append(data, "TK1,,13912345678,王五,其他,待处理,hi,2026-11-20 10:00:00,\n"...), 0o644); err != nil {
+	data = append(data, "TK1,,13912345678,王五,其他,待处理,hi,2026-11-20 10:00:00,\n"...)
+	if err := os.WriteFile(other, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	cfg := filepath.Join(dir, "sample", "sources.yaml")
@@ -84,9 +85,10 @@ func TestSampleSaltOnlyForTheSamplesFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Chdir(dir)
-	err, log = dryRun(t, "sample/sources.yaml", "")
+	log, err = dryRun(t, "sample/sources.yaml", "")
 	if err == nil || !strings.Contains(err.Error(), "PORTRAITS_TEST_SALT") {
-		t.Fatalf("a copy of the sample reading another file ran without a salt (err %v):\n%s", err, firstLines(log, 5))
+		t.Fatalf("a copy of the sample reading another file ran without a salt (err %v):\n%s",
+			err, firstLines(log, 5))
 	}
 }
 
@@ -95,17 +97,19 @@ func TestSampleSaltOnlyForTheSamplesFiles(t *testing.T) {
 func TestShortSaltRefused(t *testing.T) {
 	sourcesFile := generate(t, 20)
 	for _, s := range []string{" ", "x", "fifteen-bytes!!"} {
-		err, _ := dryRun(t, sourcesFile, s)
+		_, err := dryRun(t, sourcesFile, s)
 		if err == nil || !strings.Contains(err.Error(), "PORTRAITS_TEST_SALT") {
 			t.Errorf("salt %q: err = %v, want a refusal naming the variable", s, err)
 		}
 	}
-	err, log := dryRun(t, sourcesFile, "nightly-test-salt-1")
+	log, err := dryRun(t, sourcesFile, "nightly-test-salt-1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(log, "hashing salt: environment variable PORTRAITS_TEST_SALT\n") || strings.Contains(log, "nightly-test-salt-1") {
-		t.Errorf("the log does not name the salt's variable, or shows the salt:\n%s", firstLines(log, 5))
+	named := strings.Contains(log, "hashing salt: environment variable PORTRAITS_TEST_SALT\n")
+	if !named || strings.Contains(log, "nightly-test-salt-1") {
+		t.Errorf("the log does not name the salt's variable, or shows the salt:\n%s",
+			firstLines(log, 5))
 	}
 }
 

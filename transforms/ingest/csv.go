@@ -107,7 +107,8 @@ func columnIndex(src sources.Source, header []string, file string) (map[string]i
 			continue
 		}
 		if first, dup := pos[h]; dup {
-			return nil, fmt.Errorf("%s: column %q appears twice in the header, as columns %d and %d", file, h, first+1, i+1)
+			return nil, fmt.Errorf("%s: column %q appears twice in the header (columns %d and %d)",
+				file, h, first+1, i+1)
 		}
 		pos[h] = i
 	}
@@ -180,13 +181,14 @@ func readCSVRows(o *output, r io.Reader, index map[string]int, width int, firstL
 			return nil
 		}
 		line := firstLine + first.n
-		if !first.tooLong && (first.text == "" || width > 1 && strings.TrimSpace(first.text) == "") {
+		blank := first.text == "" || width > 1 && strings.TrimSpace(first.text) == ""
+		if blank && !first.tooLong {
 			continue // a blank line is not a record
 		}
 		o.read()
 		if first.tooLong {
-			o.fail(line, 0, "line_too_long", fmt.Sprintf("line longer than %d bytes", MaxLineBytes), first.text,
-				personal(first.text))
+			detail := fmt.Sprintf("line longer than %d bytes", MaxLineBytes)
+			o.fail(line, 0, "line_too_long", detail, first.text, personal(first.text))
 			continue
 		}
 		rec, text, err := carry(lines, first, maxLines)
@@ -199,23 +201,26 @@ func readCSVRows(o *output, r io.Reader, index map[string]int, width int, firstL
 			o.fail(line, 0, reason, detail, first.text, personal(first.text))
 		}
 		if quoteOpen(text) {
-			if len(rec) == maxLines && maxLines > 1 {
-				cutShort("bad_csv", fmt.Sprintf("a quoted field runs past %d lines (max_record_lines)", maxLines))
-			} else if maxLines > 1 {
-				cutShort("bad_csv", "a quoted field runs past the end of the file")
-			} else {
-				cutShort("bad_csv", "a quoted field is not closed on its line (the source is not multiline)")
+			detail := "a quoted field runs past the end of the file"
+			switch {
+			case maxLines == 1:
+				detail = "a quoted field is not closed on its line: the source is not multiline"
+			case len(rec) == maxLines:
+				detail = fmt.Sprintf("a quoted field runs past max_record_lines (%d)", maxLines)
 			}
+			cutShort("bad_csv", detail)
 			continue
 		}
 		if rec[len(rec)-1].tooLong {
-			cutShort("bad_csv", fmt.Sprintf("a quoted field runs into a line longer than %d bytes", MaxLineBytes))
+			cutShort("bad_csv", fmt.Sprintf("a quoted field runs into a line over %d bytes",
+				MaxLineBytes))
 			continue
 		}
 		row, err := p.parse(text)
+		carried := fmt.Sprintf(", in a row carried over %d lines", len(rec))
 		if err != nil {
 			if len(rec) > 1 {
-				cutShort("bad_csv", fmt.Sprintf("%v, in a row carried over %d lines", err, len(rec)))
+				cutShort("bad_csv", err.Error()+carried)
 			} else {
 				o.fail(line, 0, "bad_csv", err.Error(), text, personal(text))
 			}
@@ -224,14 +229,15 @@ func readCSVRows(o *output, r io.Reader, index map[string]int, width int, firstL
 		if len(row) != width {
 			detail := fmt.Sprintf("%d fields, header has %d", len(row), width)
 			if len(rec) > 1 {
-				cutShort("bad_field_count", detail+fmt.Sprintf(", in a row carried over %d lines", len(rec)))
+				cutShort("bad_field_count", detail+carried)
 			} else {
 				o.fail(line, 0, "bad_field_count", detail, text, personal(text))
 			}
 			continue
 		}
 		if reason, ok := badText(o.src.Encoding, row); !ok {
-			o.fail(line, 0, reason, "text is not valid in encoding "+o.src.Encoding, text, personal(text))
+			detail := "text is not valid in encoding " + o.src.Encoding
+			o.fail(line, 0, reason, detail, text, personal(text))
 			continue
 		}
 		fields := make(map[string]string, len(index))

@@ -149,6 +149,7 @@ func FuzzCSVStrayQuote(f *testing.F) {
 		}
 		c.balanced(t)
 		first, last := sq.lines(sq.hit)
+		hit := fmt.Sprintf("quote in row %d (lines %d-%d) of %q", sq.hit, first, last, sq.data)
 		read := map[int64]Record{}
 		for _, r := range c.records {
 			read[r.Line] = r
@@ -157,22 +158,24 @@ func FuzzCSVStrayQuote(f *testing.F) {
 			if i == sq.hit {
 				continue
 			}
-			want := map[string]string{"ticket_id": sq.rows[i][0], "phone": sq.rows[i][1], "text": sq.rows[i][2], "created_at": sq.rows[i][3]}
+			row := sq.rows[i]
+			want := map[string]string{"ticket_id": row[0], "phone": row[1], "text": row[2],
+				"created_at": row[3]}
 			r, ok := read[int64(sq.start[i])]
 			if !ok || !maps.Equal(r.Fields, want) {
-				t.Fatalf("quote in row %d (lines %d-%d) of %q: row %d at line %d read as %q, want %q\nrecords %s\nrejects %s",
-					sq.hit, first, last, sq.data, i, sq.start[i], r.Fields, want, ids(c), rejectsAt(c))
+				t.Fatalf("%s: row %d at line %d read as %q, want %q\nrecords %s\nrejects %s",
+					hit, i, sq.start[i], r.Fields, want, ids(c), rejectsAt(c))
 			}
 			delete(read, int64(sq.start[i]))
 		}
 		for line := range read {
 			if line < int64(first) || line > int64(last) {
-				t.Fatalf("quote in row %d (lines %d-%d) of %q: a record at line %d", sq.hit, first, last, sq.data, line)
+				t.Fatalf("%s: a record at line %d", hit, line)
 			}
 		}
 		for _, r := range c.rejects {
 			if r.Line < int64(first) || r.Line > int64(last) {
-				t.Fatalf("quote in row %d (lines %d-%d) of %q: a reject at line %d (%s)", sq.hit, first, last, sq.data, r.Line, r.Reason)
+				t.Fatalf("%s: a reject at line %d (%s)", hit, r.Line, r.Reason)
 			}
 		}
 	})

@@ -88,14 +88,16 @@ func readLine(br *bufio.Reader) ([]byte, bool, error) {
 	return bytes.TrimRight(buf, "\r\n"), tooLong, err
 }
 
-func parseJSONLine(o *output, line int64, text []byte, tooLong bool, columns map[string]string, byColumn map[string][]string,
-	personal *regexp.Regexp) {
+func parseJSONLine(o *output, line int64, text []byte, tooLong bool, columns map[string]string,
+	byColumn map[string][]string, personal *regexp.Regexp) {
 	if len(bytes.TrimSpace(text)) == 0 {
 		return
 	}
 	o.read()
 	raw := string(text)
-	fail := func(reason, detail string) { o.fail(line, 0, reason, detail, raw, personalIn(personal, raw)) }
+	fail := func(reason, detail string) {
+		o.fail(line, 0, reason, detail, raw, personalIn(personal, raw))
+	}
 	if tooLong {
 		fail("line_too_long", fmt.Sprintf("line longer than %d bytes", MaxLineBytes))
 		return
@@ -111,7 +113,8 @@ func parseJSONLine(o *output, line int64, text []byte, tooLong bool, columns map
 	}
 	for _, f := range sources.Kinds[o.src.Kind] {
 		if _, ok := fields[f.Name]; f.Required && !ok && columns[f.Name] != "" {
-			fail("missing_field", fmt.Sprintf("key %q (field %s) is absent", columns[f.Name], f.Name))
+			col := columns[f.Name]
+			fail("missing_field", fmt.Sprintf("key %q (field %s) is absent", col, f.Name))
 			return
 		}
 	}
@@ -188,7 +191,8 @@ func personalKeys(src sources.Source) *regexp.Regexp {
 	if len(keys) == 0 {
 		return nil
 	}
-	return regexp.MustCompile(`"(?:` + strings.Join(keys, "|") + `)"\s*:\s*("(?:[^"\\]|\\.)*"?|[^,}\s]+)`)
+	value := `("(?:[^"\\]|\\.)*"?|[^,}\s]+)`
+	return regexp.MustCompile(`"(?:` + strings.Join(keys, "|") + `)"\s*:\s*` + value)
 }
 
 // personalIn returns the values of a line's personal keys, as written (see personalKeys).

@@ -37,5 +37,6 @@ func (o *output) fail(line int64, rowGroup int32, reason, detail, raw string, pe
 		return
 	}
 	o.counts.Add(quality.Key{Source: o.src.Name, Stage: Stage, Measure: quality.Rejected, Reason: reason}, 1)
-	o.reject(newReject(o.src.Name, Stage, reason, detail, o.task.File, line, rowGroup, o.task.Start, raw, personal))
+	o.reject(newReject(o.src.Name, Stage, reason, detail, o.task.File, line, rowGroup, o.task.Start,
+		raw, personal))
 }

@@ -238,8 +238,9 @@ func readRowGroup(o *output, rg parquet.RowGroup, group int32, cols map[int]parq
 			o.read()
 			fields, bad := rowFields(row, cols)
 			if bad != "" {
-				o.fail(index, group, "invalid_utf8", "column "+bad+" is not valid UTF-8", fieldsJSON(fields),
-					personalValues(fields))
+				detail := "column " + bad + " is not valid UTF-8"
+				raw, personal := fieldsJSON(fields), personalValues(fields)
+				o.fail(index, group, "invalid_utf8", detail, raw, personal)
 				continue
 			}
 			o.emit(index, group, fields, "")

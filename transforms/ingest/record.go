@@ -52,8 +52,8 @@ func (r Record) RawText() string {
 
 // personalFields are the canonical fields that identify a person or reach one: their values are
 // blanked out of a reject's text, on top of the pattern masking every reject's text goes through.
-var personalFields = []string{"name", "nickname", "phone", "email", "phone_hint", "device_id", "anonymous_id",
-	"phone_md5", "phone_sha256"}
+var personalFields = []string{"name", "nickname", "phone", "email", "phone_hint", "device_id",
+	"anonymous_id", "phone_md5", "phone_sha256"}
 
 // personalValues returns the values of fields's personal fields.
 func personalValues(fields map[string]string) []string {
@@ -69,8 +69,8 @@ func personalValues(fields map[string]string) []string {
 // Reject makes a reject for this record at the given stage, its raw text masked as every reject's
 // is (see NewReject), the values of its personal fields included.
 func (r Record) Reject(stage, reason, detail string) schemas.Reject {
-	return newReject(r.Source, stage, reason, detail, r.File, r.Line, r.RowGroup, r.Offset, r.RawText(),
-		personalValues(r.Fields))
+	return newReject(r.Source, stage, reason, detail, r.File, r.Line, r.RowGroup, r.Offset,
+		r.RawText(), personalValues(r.Fields))
 }
 
 // MaxRawBytes bounds the raw text kept with a reject.
@@ -83,8 +83,8 @@ func NewReject(source, stage, reason, detail, file string, line int64, rowGroup 
 }
 
 // newReject is NewReject for a record some of whose personal values are known.
-func newReject(source, stage, reason, detail, file string, line int64, rowGroup int32, offset int64, raw string,
-	personal []string) schemas.Reject {
+func newReject(source, stage, reason, detail, file string, line int64, rowGroup int32, offset int64,
+	raw string, personal []string) schemas.Reject {
 	raw = maskRaw(raw, personal)
 	if len(raw) > MaxRawBytes {
 		cut := MaxRawBytes
@@ -107,8 +107,8 @@ func newReject(source, stage, reason, detail, file string, line int64, rowGroup 
 func maskRaw(text string, personal []string) string {
 	text = strings.ToValidUTF8(text, "\uFFFD")
 	// Longer values first, so that a value that holds another is blanked whole.
-	sorted := slices.SortedFunc(slices.Values(personal), func(a, b string) int { return len(b) - len(a) })
-	for _, v := range sorted {
+	longestFirst := func(a, b string) int { return len(b) - len(a) }
+	for _, v := range slices.SortedFunc(slices.Values(personal), longestFirst) {
 		if v = strings.TrimSpace(v); len(v) > 1 {
 			text = strings.ReplaceAll(text, v, "***")
 		}

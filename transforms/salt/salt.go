@@ -113,7 +113,8 @@ func (s Source) lookup(ctx context.Context) (string, bool, error) {
 // check refuses a salt too short, or made of spaces, to keep the hashes from being reversed.
 func check(v string) error {
 	if len(v) < MinBytes {
-		return fmt.Errorf("%d bytes, at least %d needed (for example: openssl rand -hex 32)", len(v), MinBytes)
+		return fmt.Errorf("%d bytes, at least %d needed (openssl rand -hex 32 makes one)",
+			len(v), MinBytes)
 	}
 	if strings.TrimSpace(v) == "" {
 		return fmt.Errorf("only white space")
@@ -125,7 +126,8 @@ func check(v string) error {
 // checks Read makes; when none holds one, the built-in sample salt if isSample says the run reads
 // exactly the bundled sample's files (see IsSample), else an error naming what was tried.
 // isSample is called only then.
-func Choose(ctx context.Context, configured []Source, isSample func(context.Context) (bool, error)) (Source, error) {
+func Choose(ctx context.Context, configured []Source,
+	isSample func(context.Context) (bool, error)) (Source, error) {
 	var tried []string
 	for _, s := range configured {
 		_, found, err := s.lookup(ctx)
@@ -146,8 +148,8 @@ func Choose(ctx context.Context, configured []Source, isSample func(context.Cont
 			return Sample, nil
 		}
 	}
-	return Source{}, fmt.Errorf("no hashing salt: set %s (only the bundled sample's own files run without one)",
-		strings.Join(tried, " or "))
+	return Source{}, fmt.Errorf("no hashing salt: set %s (only the bundled sample's own files "+
+		"run without one)", strings.Join(tried, " or "))
 }
 
 // envProvider reads environment variables; an empty variable is an unset one.

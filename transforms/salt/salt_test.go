@@ -13,7 +13,8 @@ func TestChooseTakesTheFirstConfiguredSalt(t *testing.T) {
 	t.Setenv("PORTRAITS_SALT_A", "")
 	t.Setenv("PORTRAITS_SALT_B", longSalt)
 	called := false
-	src, err := Choose(context.Background(), []Source{Env("PORTRAITS_SALT_A"), Env("PORTRAITS_SALT_B")},
+	configured := []Source{Env("PORTRAITS_SALT_A"), Env("PORTRAITS_SALT_B")}
+	src, err := Choose(context.Background(), configured,
 		func(context.Context) (bool, error) { called = true; return true, nil })
 	if err != nil || src != Env("PORTRAITS_SALT_B") {
 		t.Fatalf("Choose = %v, %v; want the second variable", src, err)
@@ -24,7 +25,7 @@ func TestChooseTakesTheFirstConfiguredSalt(t *testing.T) {
 	if v, err := src.Read(context.Background()); err != nil || v != longSalt {
 		t.Fatalf("Read = %q, %v", v, err)
 	}
-	if s := src.String(); s != "environment variable PORTRAITS_SALT_B" || strings.Contains(s, longSalt) {
+	if s := src.String(); s != "environment variable PORTRAITS_SALT_B" {
 		t.Errorf("String = %q", s)
 	}
 }
@@ -45,7 +46,8 @@ func TestChooseRefusesShortSalts(t *testing.T) {
 		}
 	}
 	t.Setenv("PORTRAITS_SALT_SHORT", "sixteen-bytes!!!")
-	if _, err := Choose(context.Background(), []Source{Env("PORTRAITS_SALT_SHORT")}, nil); err != nil {
+	_, err := Choose(context.Background(), []Source{Env("PORTRAITS_SALT_SHORT")}, nil)
+	if err != nil {
 		t.Errorf("a 16-byte salt: %v", err)
 	}
 }
@@ -55,15 +57,17 @@ func TestChooseFallsBackToTheSampleOnlyForTheSample(t *testing.T) {
 	ctx := context.Background()
 	yes := func(context.Context) (bool, error) { return true, nil }
 	no := func(context.Context) (bool, error) { return false, nil }
-	if src, err := Choose(ctx, []Source{Env("PORTRAITS_SALT_UNSET")}, yes); err != nil || src != Sample {
+	unset := []Source{Env("PORTRAITS_SALT_UNSET")}
+	if src, err := Choose(ctx, unset, yes); err != nil || src != Sample {
 		t.Fatalf("the sample without a salt: %v, %v; want the sample's salt", src, err)
 	}
-	_, err := Choose(ctx, []Source{Env("PORTRAITS_SALT_UNSET")}, no)
+	_, err := Choose(ctx, unset, no)
 	if err == nil || !strings.Contains(err.Error(), "set environment variable PORTRAITS_SALT_UNSET") {
 		t.Fatalf("other data without a salt: %v, want a refusal naming the variable", err)
 	}
 	broken := errors.New("disk on fire")
-	if _, err := Choose(ctx, nil, func(context.Context) (bool, error) { return false, broken }); !errors.Is(err, broken) {
+	failing := func(context.Context) (bool, error) { return false, broken }
+	if _, err := Choose(ctx, nil, failing); !errors.Is(err, broken) {
 		t.Fatalf("a failed sample check: %v", err)
 	}
 	if v, err := Sample.Read(ctx); err != nil || len(v) < MinBytes {
@@ -73,7 +77,8 @@ func TestChooseFallsBackToTheSampleOnlyForTheSample(t *testing.T) {
 
 func TestUnknownKind(t *testing.T) {
 	src := Source{Kind: "vault", Name: "x"}
-	if _, err := src.Read(context.Background()); err == nil || !strings.Contains(err.Error(), "vault") {
+	_, err := src.Read(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "vault") {
 		t.Fatalf("Read of an unknown kind: %v", err)
 	}
 }

@@ -51,9 +51,9 @@ func TestSampleFingerprint(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Fatalf("the bundled sample's files are not recognised: if they were regenerated on purpose, "+
-			"record in transforms/salt/sample.go sampleFiles = %d, sampleBytes = %d, sampleDigest = %q",
-			len(files), total, d)
+		t.Fatalf("the bundled sample's files are not recognised: if they were regenerated on "+
+			"purpose, record in transforms/salt/sample.go sampleFiles = %d, sampleBytes = %d, "+
+			"sampleDigest = %q", len(files), total, d)
 	}
 }
 

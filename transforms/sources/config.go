@@ -237,7 +237,7 @@ func (s *Source) check() error {
 	case s.MaxRecordLines < 0:
 		return fmt.Errorf("max_record_lines %d is negative", s.MaxRecordLines)
 	case s.MaxRecordLines > 0 && !s.Multiline:
-		return fmt.Errorf("max_record_lines applies to multiline sources: a record of any other spans one line")
+		return fmt.Errorf("max_record_lines applies to multiline sources only")
 	case s.Multiline && s.MaxRecordLines == 0:
 		s.MaxRecordLines = DefaultMaxRecordLines
 	}

@@ -6,10 +6,11 @@ import (
 )
 
 func TestMaxRecordLines(t *testing.T) {
-	cfg, err := Parse([]byte("sources:\n"+
-		"  - {name: a, kind: tickets, format: csv, path: x, multiline: true}\n"+
-		"  - {name: b, kind: tickets, format: csv, path: x, multiline: true, max_record_lines: 7}\n"+
-		"  - {name: c, kind: tickets, format: csv, path: x}\n"), "s.yaml")
+	const source = "\n  - {kind: tickets, format: csv, path: x, "
+	cfg, err := Parse([]byte("sources:"+
+		source+"name: a, multiline: true}"+
+		source+"name: b, multiline: true, max_record_lines: 7}"+
+		source+"name: c}\n"), "s.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -19,8 +20,8 @@ func TestMaxRecordLines(t *testing.T) {
 		}
 	}
 	for text, want := range map[string]string{
-		"sources:\n  - {name: a, kind: tickets, format: csv, path: x, multiline: true, max_record_lines: -1}": "negative",
-		"sources:\n  - {name: a, kind: tickets, format: csv, path: x, max_record_lines: 5}":                   "applies to multiline sources",
+		"sources:" + source + "name: a, multiline: true, max_record_lines: -1}": "negative",
+		"sources:" + source + "name: a, max_record_lines: 5}":                   "applies to multiline",
 	} {
 		if _, err := Parse([]byte(text), "s.yaml"); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: err = %v, want %q", text, err, want)

@@ -73,8 +73,8 @@ var (
 	id15InText = regexp.MustCompile(digits + `{15}`)
 	// A mobile number may be grouped any way, by spaces, dashes or dots: 138 1234 5678,
 	// 1381-234-5678, 138.1234.5678.
-	phoneInText = regexp.MustCompile(`(?:[+＋]?[8８][6６]` + separator + `?)?[1１][3-9３-９](?:` +
-		separator + `?` + digits + `){9}`)
+	phoneInText = regexp.MustCompile(`(?:[+＋]?[8８][6６]` + separator + `?)?` +
+		`[1１][3-9３-９](?:` + separator + `?` + digits + `){9}`)
 	// maskedPhoneInText is a phone masked for people to read (138****5678, ****5678).
 	maskedPhoneInText = regexp.MustCompile(`[0-9０-９]{0,3}[*＊]{3,}[0-9０-９]{2,4}`)
 )
@@ -165,8 +165,9 @@ func residentID(id string) bool {
 }
 
 // mayHoldNumber reports whether text has a run of digits, spaces, dashes, dots and plus signs with
-// at least 11 digits: every phone or ID number the patterns match lies in such a run, so text without
-// one needs no regular expression (rejected lines are masked one by one, and most hold none).
+// at least 11 digits: every phone or ID number the patterns match lies in such a run, so text
+// without one needs no regular expression (rejected lines are masked one by one, and most hold
+// none).
 func mayHoldNumber(text string) bool {
 	n := 0
 	for _, r := range text {
