@@ -106,18 +106,20 @@ func (p Product) Origin() Origin { return p.Src }
 
 // Event is one cleaned clickstream event (table `events`).
 type Event struct {
-	EventID     string `parquet:"event_id" desc:"event id; replays share it"`
-	UserID      string `parquet:"user_id,optional" desc:"logged-in account, null when anonymous"`
-	DeviceID    string `parquet:"device_id,optional" desc:"device id of the app or mini program"`
-	AnonymousID string `parquet:"anonymous_id,optional" desc:"cookie id of the web visitor"`
-	EventType   string `parquet:"event_type" desc:"view, search, cart, favourite, follow, share, login or checkout"`
-	SKU         string `parquet:"sku,optional" desc:"product concerned, null when none"`
-	Channel     string `parquet:"channel" desc:"app, web or mini_program"`
-	SessionID   string `parquet:"session_id,optional" desc:"session id as sent by the client"`
-	EventTime   int64  `parquet:"event_time,timestamp(microsecond)" desc:"when the event happened, UTC"`
-	Source      string `parquet:"source" desc:"configured source the row came from"`
+	EventID   string `parquet:"event_id" desc:"event id; replays share it"`
+	UserID    string `parquet:"user_id,optional" desc:"logged-in account, null when anonymous"`
+	DeviceKey string `parquet:"device_id,optional" desc:"device id of the app or mini program as a salted HMAC-SHA256, identity_map's id_hash of the device: devices can be counted, never seen"`
+	CookieKey string `parquet:"anonymous_id,optional" desc:"cookie id of the web visitor as a salted HMAC-SHA256, identity_map's id_hash of the cookie"`
+	EventType string `parquet:"event_type" desc:"view, search, cart, favourite, follow, share, login or checkout"`
+	SKU       string `parquet:"sku,optional" desc:"product concerned, null when none"`
+	Channel   string `parquet:"channel" desc:"app, web or mini_program"`
+	SessionID string `parquet:"session_id,optional" desc:"session id as sent by the client"`
+	EventTime int64  `parquet:"event_time,timestamp(microsecond)" desc:"when the event happened, UTC"`
+	Source    string `parquet:"source" desc:"configured source the row came from"`
 
-	Src Origin `parquet:"-"` // where the row was read
+	DeviceID    string `parquet:"-"` // device id as sent, in memory only (identity resolution)
+	AnonymousID string `parquet:"-"` // cookie id as sent, in memory only (identity resolution)
+	Src         Origin `parquet:"-"` // where the row was read
 }
 
 // NaturalKey implements Keyed.

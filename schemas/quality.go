@@ -12,7 +12,7 @@ type Reject struct {
 	Line     int64  `parquet:"line,optional" desc:"1-based line (CSV/JSONL) or row within the row group (Parquet)"`
 	RowGroup int32  `parquet:"row_group,optional" desc:"Parquet row group, 1-based; null for text files"`
 	Offset   int64  `parquet:"offset,optional" desc:"byte offset of the split the line was counted from, for split text files"`
-	Raw      string `parquet:"raw,optional" desc:"the raw record, phones, e-mails and ID numbers masked, cut to 2 KiB"`
+	Raw      string `parquet:"raw,optional" pii:"contact" desc:"the raw record, names, phones, e-mails, device ids and ID numbers masked, cut to 2 KiB; restricted zone only"`
 }
 
 // QualityCount is one counter of the run (table `quality`): records in, out, rejected and

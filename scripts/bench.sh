@@ -161,7 +161,7 @@ for runner in "${runners[@]}"; do
 	# A failed run is reported, not fatal: its status, error and peak memory are figures too.
 	profile_dir=
 	$profile && profile_dir=$PWD/$dir/profile
-	BENCH_PROFILE_DIR=$profile_dir PORTRAITS_SALT=bench /usr/bin/time -v -o "$dir/time.txt" "$bin/nightly" \
+	BENCH_PROFILE_DIR=$profile_dir PORTRAITS_SALT=bench-data-salt-not-secret /usr/bin/time -v -o "$dir/time.txt" "$bin/nightly" \
 		--sources "$data/sources.yaml" --date "$date" --output "$dir/out" --previous none \
 		--runner "$runner" --step-stats "$dir/steps.tsv" ${phased[@]+"${phased[@]}"} >"$dir/stdout.txt" 2>"$dir/stderr.txt" &
 	watch_memory $! $((mem_gib * 1024 * 1024)) "$dir/stderr.txt" || echo "the run on $runner failed: see $dir/stderr.txt" >&2

@@ -18,25 +18,23 @@ import (
 	"strings"
 
 	"github.com/shopportraits/portraits/schemas"
-	"github.com/shopportraits/portraits/transforms/clean"
 	"github.com/shopportraits/portraits/transforms/resolve"
+	"github.com/shopportraits/portraits/transforms/salt"
 	"github.com/shopportraits/portraits/transforms/sink"
 )
-
-// sampleSalt is the bundled sample's salt (see pipelines/nightly), used when the variable is unset.
-const sampleSalt = "bundled-sample-salt"
 
 func main() {
 	run := flag.String("run", "", "run folder OUTPUT/dt=YYYY-MM-DD")
 	truth := flag.String("truth", "sample/truth/persons.csv.gz", "truth file: CSV person_id,kind,value, gzip or plain")
-	saltEnv := flag.String("salt-env", "PORTRAITS_SALT", "environment variable holding the run's hashing salt (the sample's salt when unset)")
+	saltEnv := flag.String("salt-env", "PORTRAITS_SALT", "environment variable holding the run's "+
+		"hashing salt (when unset: the sample's salt, if the run read the bundled sample's files)")
 	flag.Parse()
-	if err := evaluate(context.Background(), os.Stdout, *run, *truth, clean.Options{SaltEnv: *saltEnv, SampleSalt: sampleSalt}); err != nil {
+	if err := evaluate(context.Background(), os.Stdout, *run, *truth, *saltEnv); err != nil {
 		log.Fatalf("identityeval: %v", err)
 	}
 }
 
-func evaluate(ctx context.Context, w io.Writer, run, truthFile string, salt clean.Options) error {
+func evaluate(ctx context.Context, w io.Writer, run, truthFile, saltEnv string) error {
 	dir := strings.TrimRight(run, "/")
 	date, ok := strings.CutPrefix(path.Base(dir), "dt=")
 	if !ok {
@@ -59,7 +57,7 @@ func evaluate(ctx context.Context, w io.Writer, run, truthFile string, salt clea
 		}
 		r = gz
 	}
-	s, err := salt.Salt()
+	s, err := runSalt(ctx, path.Dir(dir), date, saltEnv)
 	if err != nil {
 		return err
 	}
@@ -90,4 +88,25 @@ func pct(n, total int) float64 {
 		return 0
 	}
 	return 100 * float64(n) / float64(total)
+}
+
+// runSalt reads the hashing salt the run used: the variable saltEnv, else the bundled sample's
+// salt when the run's manifest lists exactly the sample's files (package salt decides).
+func runSalt(ctx context.Context, output, date, saltEnv string) (string, error) {
+	readSample := func(ctx context.Context) (bool, error) {
+		m, err := sink.ReadManifest(ctx, output, date)
+		if err != nil {
+			return false, err
+		}
+		files := make([]string, len(m.Inputs))
+		for i, in := range m.Inputs {
+			files[i] = in.File
+		}
+		return salt.IsSample(ctx, files)
+	}
+	src, err := salt.Choose(ctx, []salt.Source{salt.Env(saltEnv)}, readSample)
+	if err != nil {
+		return "", err
+	}
+	return src.Read(ctx)
 }

@@ -116,7 +116,7 @@ func buildNightly(t *testing.T) string {
 func nightlyCommand(bin, sourcesFile, out string, output *bytes.Buffer, args ...string) *exec.Cmd {
 	cmd := exec.Command(bin, append([]string{"--sources", sourcesFile, "--date", testDate, "--output", out,
 		"--salt-env", "PORTRAITS_TEST_SALT", "--runner", "prism"}, args...)...)
-	cmd.Env = append(os.Environ(), "PORTRAITS_TEST_SALT=test-salt")
+	cmd.Env = append(os.Environ(), "PORTRAITS_TEST_SALT=nightly-test-salt-16")
 	cmd.Stdout, cmd.Stderr = output, output
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	return cmd

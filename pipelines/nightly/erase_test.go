@@ -23,7 +23,7 @@ func TestErasure(t *testing.T) {
 	sourcesFile := generate(t, 200)
 	uid, phone, list := eraseList(t, sourcesFile)
 	out := t.TempDir()
-	t.Setenv("PORTRAITS_TEST_SALT", "test-salt")
+	t.Setenv("PORTRAITS_TEST_SALT", "nightly-test-salt-16")
 	nextDay := "2026-11-22"
 	for _, night := range []options{
 		{Sources: sourcesFile, Date: testDate, Output: out, SaltEnv: "PORTRAITS_TEST_SALT", Erase: list},
@@ -36,7 +36,7 @@ func TestErasure(t *testing.T) {
 		if bytes.Contains(log.Bytes(), []byte(phone)) || bytes.Contains(log.Bytes(), []byte(phone[3:])) {
 			t.Errorf("%s: the log shows the erased phone", night.Date)
 		}
-		accountHash := normalize.Hash("test-salt", identity.Key(identity.Account, uid))
+		accountHash := normalize.Hash("nightly-test-salt-16", identity.Key(identity.Account, uid))
 		users, err := sink.ReadTable[schemas.User](ctx, out, night.Date, "users")
 		if err != nil {
 			t.Fatal(err)
@@ -59,7 +59,9 @@ func TestErasure(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(erasures) != 1 || erasures[0].IDHash != normalize.Hash("test-salt", identity.Key(identity.Phone, phone)) || erasures[0].RequestedDate != testDate {
+		want := normalize.Hash("nightly-test-salt-16", identity.Key(identity.Phone, phone))
+		if len(erasures) != 1 || erasures[0].IDHash != want ||
+			erasures[0].RequestedDate != testDate {
 			t.Errorf("%s: erasures %+v", night.Date, erasures)
 		}
 		counts, err := sink.ReadTable[schemas.QualityCount](ctx, out, night.Date, "quality")

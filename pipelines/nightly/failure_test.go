@@ -32,7 +32,7 @@ func TestFailedRunNamesTheFile(t *testing.T) {
 	if err := os.WriteFile(events[0], data[:len(data)/2], 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("PORTRAITS_TEST_SALT", "test-salt")
+	t.Setenv("PORTRAITS_TEST_SALT", "nightly-test-salt-16")
 	for _, phased := range []bool{false, true} {
 		out := t.TempDir()
 		var log bytes.Buffer

@@ -13,7 +13,7 @@ import (
 func TestDryRunPrintsTheGraph(t *testing.T) {
 	sourcesFile := generate(t, 20)
 	out := filepath.Join(t.TempDir(), "out")
-	t.Setenv("PORTRAITS_TEST_SALT", "test-salt")
+	t.Setenv("PORTRAITS_TEST_SALT", "nightly-test-salt-16")
 	var log bytes.Buffer
 	err := run(context.Background(), options{Sources: sourcesFile, Date: testDate, Output: out, SaltEnv: "PORTRAITS_TEST_SALT", DryRun: true}, &log)
 	if err != nil {

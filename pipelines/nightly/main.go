@@ -45,9 +45,6 @@ import (
 const (
 	sampleSources = "sample/sources.yaml"
 	sampleDate    = "2026-11-21"
-	// sampleSalt hashes the bundled sample's synthetic identifiers; it protects nothing and is never
-	// used for any other input.
-	sampleSalt = "bundled-sample-salt"
 )
 
 // options are the job's own flags.
@@ -193,12 +190,9 @@ func plan(ctx context.Context, o options, stdout io.Writer) (job, error) {
 	if err != nil {
 		return job{}, err
 	}
-	opts := clean.Options{Date: date, SaltEnv: o.SaltEnv}
-	if os.Getenv(o.SaltEnv) == "" {
-		if !sample {
-			return job{}, fmt.Errorf("no hashing salt: set %s (only the bundled sample runs without one)", o.SaltEnv)
-		}
-		opts.SampleSalt = sampleSalt
+	opts := clean.Options{Date: date}
+	if opts.SaltSource, err = hashingSalt(ctx, o, cfg, stdout); err != nil {
+		return job{}, err
 	}
 	rcfg, err := resolve.LoadConfig(o.ResolveConfig)
 	if err != nil {
@@ -551,7 +545,8 @@ func erasureList(ctx context.Context, o options, date, previous string, opts cle
 	return out, nil
 }
 
-// isSample reports whether the sources config is the bundled sample's.
+// isSample reports whether the sources config is the bundled sample's, for the default date; the
+// sample's salt goes by the files read (hashingSalt).
 func isSample(file string) bool {
 	a, err1 := filepath.Abs(file)
 	b, err2 := filepath.Abs(sampleSources)

@@ -45,7 +45,7 @@ func generate(t *testing.T, persons int) string {
 
 func runNightly(t *testing.T, sourcesFile, output string) string {
 	t.Helper()
-	t.Setenv("PORTRAITS_TEST_SALT", "test-salt")
+	t.Setenv("PORTRAITS_TEST_SALT", "nightly-test-salt-16")
 	var out bytes.Buffer
 	err := run(context.Background(), options{Sources: sourcesFile, Date: testDate, Output: output, SaltEnv: "PORTRAITS_TEST_SALT"}, &out)
 	if err != nil {
@@ -373,7 +373,7 @@ func checkPersons(t *testing.T, ctx context.Context, out, truthFile string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := resolve.Evaluate(gz, links, "test-salt")
+	ev, err := resolve.Evaluate(gz, links, "nightly-test-salt-16")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -87,7 +87,7 @@ func TestRerunGivesTheSameTables(t *testing.T) {
 // latest finished run before the date under the output), and returns what it printed.
 func runDay(t *testing.T, sourcesFile, output, date string) string {
 	t.Helper()
-	t.Setenv("PORTRAITS_TEST_SALT", "test-salt")
+	t.Setenv("PORTRAITS_TEST_SALT", "nightly-test-salt-16")
 	var out bytes.Buffer
 	if err := run(context.Background(), options{Sources: sourcesFile, Date: date, Output: output, SaltEnv: "PORTRAITS_TEST_SALT"}, &out); err != nil {
 		t.Fatalf("nightly %s: %v\n%s", date, err, out.String())

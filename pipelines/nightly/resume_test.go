@@ -66,11 +66,11 @@ func TestResume(t *testing.T) {
 	}
 
 	o.Resume = true
-	t.Setenv("PORTRAITS_TEST_SALT", "another-salt")
+	t.Setenv("PORTRAITS_TEST_SALT", "another-test-salt-16")
 	if err := run(ctx, o, &log); err == nil || !strings.Contains(err.Error(), "another hashing salt") {
 		t.Fatalf("resuming with another salt: %v, want a refusal naming the salt", err)
 	}
-	t.Setenv("PORTRAITS_TEST_SALT", "test-salt")
+	t.Setenv("PORTRAITS_TEST_SALT", "nightly-test-salt-16")
 
 	killMidRun(t, buildNightly(t), sourcesFile, out, filepath.Join(tmp, "*", phasesDir, "resolve.json"), "--phased", "--resume")
 	if again := recordsOf(t, tmp, "clean.json", "resolve.json"); again != attempt {

@@ -8,7 +8,6 @@ package clean
 import (
 	"context"
 	"fmt"
-	"os"
 	"reflect"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/ingest"
 	"github.com/shopportraits/portraits/transforms/quality"
+	"github.com/shopportraits/portraits/transforms/salt"
 	"github.com/shopportraits/portraits/transforms/sources"
 )
 
@@ -28,22 +28,13 @@ const Stage = "clean"
 type Options struct {
 	// Date is the business day being built (YYYY-MM-DD); later timestamps are in the future.
 	Date string
-	// SaltEnv names the environment variable holding the hashing salt.
-	SaltEnv string
-	// SampleSalt is used when SaltEnv is unset: only ever set for the bundled sample data.
-	SampleSalt string
+	// SaltSource is where the hashing salt is read (package salt decides it at launch); it
+	// travels with the DoFns, the salt does not.
+	SaltSource salt.Source
 }
 
-// Salt returns the hashing salt: the environment variable's value, else the sample's salt.
-func (o Options) Salt() (string, error) {
-	if salt := os.Getenv(o.SaltEnv); salt != "" {
-		return salt, nil
-	}
-	if o.SampleSalt != "" {
-		return o.SampleSalt, nil
-	}
-	return "", fmt.Errorf("no hashing salt: set the environment variable %s", o.SaltEnv)
-}
+// Salt reads the hashing salt from its source.
+func (o Options) Salt() (string, error) { return o.SaltSource.Read(context.Background()) }
 
 // env is what a parser needs: the source, its zone, the salt, the rules and the run's horizon.
 type env struct {

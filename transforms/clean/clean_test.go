@@ -9,6 +9,7 @@ import (
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/clean/normalize"
 	"github.com/shopportraits/portraits/transforms/ingest"
+	"github.com/shopportraits/portraits/transforms/salt"
 	"github.com/shopportraits/portraits/transforms/sources"
 )
 
@@ -38,7 +39,7 @@ func testEnv(t *testing.T, source string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := newEnv(cfg, source, Options{Date: "2026-11-21", SaltEnv: "PORTRAITS_TEST_SALT_UNSET", SampleSalt: "salt"})
+	e, err := newEnv(cfg, source, Options{Date: "2026-11-21", SaltSource: salt.Sample})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +71,8 @@ func TestUsers(t *testing.T) {
 	if reason(f) != "" || len(f.nulled) != 0 {
 		t.Fatalf("err %v, nulled %v", f.err, f.nulled)
 	}
-	if u.Phone != "+8613800138000" || u.PhoneMasked != "138****8000" || u.PhoneHash != normalize.Hash("salt", "+8613800138000") {
+	hash := normalize.Hash(f.env.salt, "+8613800138000")
+	if u.Phone != "+8613800138000" || u.PhoneMasked != "138****8000" || u.PhoneHash != hash {
 		t.Errorf("phone fields = %q %q %q", u.Phone, u.PhoneMasked, u.PhoneHash)
 	}
 	if u.Email != "alice@qq.com" || u.EmailHash == "" || u.Gender != "female" || u.BirthYear != 1990 || u.Birthday != "1990-01-02" ||

@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopportraits/portraits/transforms/clean/normalize"
 	"github.com/shopportraits/portraits/transforms/ingest"
+	"github.com/shopportraits/portraits/transforms/resolve/identity"
 )
 
 // invalid is why a record is rejected: a reason code and a readable detail.
@@ -174,6 +175,15 @@ func (f *fields) list(name string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// identifierHash is the salted hash of an identifier of the given type (package identity) as the
+// identity map writes it (identity_map.id_hash), empty for an empty value.
+func (f *fields) identifierHash(typ, v string) string {
+	if v == "" {
+		return ""
+	}
+	return normalize.Hash(f.env.salt, identity.Key(typ, v))
 }
 
 // hash is the salted hash of a normalised identifier, empty for an empty value.

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/shopportraits/portraits/transforms/ingest"
+	"github.com/shopportraits/portraits/transforms/salt"
 	"github.com/shopportraits/portraits/transforms/sources"
 )
 
@@ -19,7 +20,7 @@ func FuzzValidate(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	opt := Options{Date: "2026-11-21", SaltEnv: "PORTRAITS_TEST_SALT_UNSET", SampleSalt: "salt"}
+	opt := Options{Date: "2026-11-21", SaltSource: salt.Sample}
 	envs := make([]*env, len(cfg.Sources))
 	for i, s := range cfg.Sources {
 		if envs[i], err = newEnv(cfg, s.Name, opt); err != nil {

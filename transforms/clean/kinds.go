@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/clean/normalize"
+	"github.com/shopportraits/portraits/transforms/resolve/identity"
 )
 
 // parser turns one record's fields into a cleaned row of its kind, stamped with its source and
@@ -166,6 +167,8 @@ func parseEvent(f *fields) schemas.Keyed {
 	if e.UserID == "" && e.DeviceID == "" && e.AnonymousID == "" {
 		f.fail("no_identity", "event has no user, device or anonymous id")
 	}
+	e.DeviceKey = f.identifierHash(identity.Device, e.DeviceID)
+	e.CookieKey = f.identifierHash(identity.Anonymous, e.AnonymousID)
 	return e
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/ingest"
+	"github.com/shopportraits/portraits/transforms/salt"
 	"github.com/shopportraits/portraits/transforms/sources"
 )
 
@@ -35,7 +36,7 @@ func TestValidateDedupeRefs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt := Options{Date: "2026-11-21", SaltEnv: "PORTRAITS_TEST_SALT_UNSET", SampleSalt: "salt"}
+	opt := Options{Date: "2026-11-21", SaltSource: salt.Sample}
 	rec := func(line int64, kv map[string]string) ingest.Record {
 		return ingest.Record{Source: "users", File: "u.parquet", Line: line, RowGroup: 1, Fields: kv}
 	}

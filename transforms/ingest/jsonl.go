@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -42,12 +43,13 @@ func readJSONLines(o *output, r io.Reader) error {
 	for field, col := range mappedColumns(o.src) {
 		byColumn[col] = append(byColumn[col], field)
 	}
+	personal := personalKeys(o.src)
 	var line int64
 	for {
 		text, tooLong, err := readLine(br)
 		if len(text) > 0 || tooLong {
 			line++
-			parseJSONLine(o, line, text, tooLong, byColumn)
+			parseJSONLine(o, line, text, tooLong, byColumn, personal)
 		} else if err == nil {
 			line++ // an empty line is not a record, but it counts for line numbers
 		}
@@ -85,27 +87,31 @@ func readLine(br *bufio.Reader) ([]byte, bool, error) {
 	return bytes.TrimRight(buf, "\r\n"), tooLong, err
 }
 
-func parseJSONLine(o *output, line int64, text []byte, tooLong bool, byColumn map[string][]string) {
+func parseJSONLine(o *output, line int64, text []byte, tooLong bool, byColumn map[string][]string,
+	personal *regexp.Regexp) {
 	if len(bytes.TrimSpace(text)) == 0 {
 		return
 	}
 	o.read()
 	raw := string(text)
+	fail := func(reason, detail string) {
+		o.fail(line, 0, reason, detail, raw, personalIn(personal, raw))
+	}
 	if tooLong {
-		o.fail(line, 0, "line_too_long", fmt.Sprintf("line longer than %d bytes", MaxLineBytes), raw)
+		fail("line_too_long", fmt.Sprintf("line longer than %d bytes", MaxLineBytes))
 		return
 	}
 	if !utf8.Valid(text) {
-		o.fail(line, 0, "invalid_utf8", "line is not valid UTF-8", raw)
+		fail("invalid_utf8", "line is not valid UTF-8")
 		return
 	}
 	fields, ok := objectFields(text, raw, byColumn)
 	if !ok {
-		o.fail(line, 0, "bad_json", jsonError(text), raw)
+		fail("bad_json", jsonError(text))
 		return
 	}
 	if f := o.lacks(func(field string) bool { _, ok := fields[field]; return ok }); f != "" {
-		o.missing(line, 0, f, "key", "", raw)
+		o.missing(line, 0, f, "key", "", raw, personalIn(personal, raw))
 		return
 	}
 	o.emit(line, 0, fields, raw)
@@ -166,6 +172,35 @@ func decodedFields(text []byte, byColumn map[string][]string) (map[string]string
 		}
 	}
 	return fields, true
+}
+
+// personalKeys matches a key of the source's personal fields and its value (a string, quotes
+// and escapes kept, or a scalar) anywhere in a line, whether or not the line is valid JSON; nil
+// when the source maps none.
+func personalKeys(src sources.Source) *regexp.Regexp {
+	var keys []string
+	for _, f := range personalFields {
+		if c := src.Column(f); c != "" {
+			keys = append(keys, regexp.QuoteMeta(c))
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	value := `("(?:[^"\\]|\\.)*"?|[^,}\s]+)`
+	return regexp.MustCompile(`"(?:` + strings.Join(keys, "|") + `)"\s*:\s*` + value)
+}
+
+// personalIn returns the values of a line's personal keys, as written (see personalKeys).
+func personalIn(keys *regexp.Regexp, raw string) []string {
+	if keys == nil {
+		return nil
+	}
+	var out []string
+	for _, m := range keys.FindAllStringSubmatch(raw, -1) {
+		out = append(out, strings.TrimSuffix(strings.TrimPrefix(m[1], `"`), `"`))
+	}
+	return out
 }
 
 // mappedColumns returns field -> column for the fields the source maps.

@@ -16,7 +16,7 @@ import (
 
 // openText opens a text file through Beam's filesystem positioned at the first line that starts at
 // or after start, and stops after the last line that starts before end (end 0: the end of the file).
-// Gzip files are decompressed and never split.
+// Gzip files are decompressed and never split; an empty gzip file (0 bytes) reads as empty text.
 func openText(ctx context.Context, file string, gz bool, start, end int64) (io.ReadCloser, error) {
 	fs, err := filesystem.New(ctx, file)
 	if err != nil {
@@ -30,6 +30,9 @@ func openText(ctx context.Context, file string, gz bool, start, end int64) (io.R
 	closer := multiCloser{rc, fs}
 	if gz {
 		zr, err := gzip.NewReader(bufio.NewReaderSize(rc, 256<<10))
+		if err == io.EOF {
+			return readCloser{strings.NewReader(""), closer}, nil // a file of 0 bytes holds no text
+		}
 		if err != nil {
 			closer.Close()
 			return nil, fmt.Errorf("gunzip %s: %w", file, err)

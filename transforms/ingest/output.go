@@ -59,9 +59,10 @@ func (o *output) lacks(has func(field string) bool) string {
 
 // missing rejects a record that lacks the column of a required field (quality.MissingField); noun
 // and where name the place: "key" and "" for a JSON line, "column" and " from the CSV header".
-func (o *output) missing(line int64, rowGroup int32, field, noun, where, raw string) {
-	o.fail(line, rowGroup, quality.MissingField,
-		fmt.Sprintf("%s %q (field %s) is absent%s", noun, o.src.Column(field), field, where), raw)
+func (o *output) missing(line int64, rowGroup int32, field, noun, where, raw string,
+	personal []string) {
+	detail := fmt.Sprintf("%s %q (field %s) is absent%s", noun, o.src.Column(field), field, where)
+	o.fail(line, rowGroup, quality.MissingField, detail, raw, personal)
 }
 
 // read counts one row read from the input.
@@ -75,12 +76,14 @@ func (o *output) emit(line int64, rowGroup int32, fields map[string]string, raw 
 	o.record(Record{Source: o.src.Name, File: o.task.File, Line: line, RowGroup: rowGroup, Offset: o.task.Start, Fields: fields, Raw: raw})
 }
 
-// fail rejects a row that could not be parsed. A pass that is not counted (nil counts) makes no
-// reject either: the counted pass over the same rows does.
-func (o *output) fail(line int64, rowGroup int32, reason, detail, raw string) {
+// fail rejects a row that could not be parsed; personal are the values of the row's personal
+// fields, as far as the reader can tell them, to be masked. A pass that is not counted (nil
+// counts) makes no reject either: the counted pass over the same rows does.
+func (o *output) fail(line int64, rowGroup int32, reason, detail, raw string, personal []string) {
 	if o.counts == nil {
 		return
 	}
 	o.counts.Add(quality.Key{Source: o.src.Name, Stage: Stage, Measure: quality.Rejected, Reason: reason}, 1)
-	o.reject(NewReject(o.src.Name, Stage, reason, detail, o.task.File, line, rowGroup, o.task.Start, raw))
+	o.reject(newReject(o.src.Name, Stage, reason, detail, o.task.File, line, rowGroup, o.task.Start,
+		raw, personal))
 }

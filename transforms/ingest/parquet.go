@@ -231,11 +231,14 @@ func readRowGroup(o *output, rg parquet.RowGroup, group int32, cols map[int]parq
 			o.read()
 			fields, bad := rowFields(row, cols)
 			if bad != "" {
-				o.fail(index, group, "invalid_utf8", "column "+bad+" is not valid UTF-8", fieldsJSON(fields))
+				detail := "column " + bad + " is not valid UTF-8"
+				raw, personal := fieldsJSON(fields), personalValues(fields)
+				o.fail(index, group, "invalid_utf8", detail, raw, personal)
 				continue
 			}
 			if f := o.lacks(inSchema); f != "" {
-				o.missing(index, group, f, "column", " from the Parquet schema", fieldsJSON(fields))
+				o.missing(index, group, f, "column", " from the Parquet schema", fieldsJSON(fields),
+					personalValues(fields))
 				continue
 			}
 			o.emit(index, group, fields, "")

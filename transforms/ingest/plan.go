@@ -34,7 +34,8 @@ type Input struct {
 // Plan expands every source's glob into read tasks: one per Parquet row group (local files), one per
 // byte range of a large uncompressed CSV or JSONL file, else one per file. Only the files of the
 // daily partitions the window reads are planned (w.Reads). A required source that matches no file,
-// or a file that cannot be opened, fails with a message naming the source and file.
+// a file that cannot be opened, or a CSV header that names a column twice fails with a message
+// naming the source and file.
 func Plan(ctx context.Context, cfg *sources.Config, w sources.Window) ([]Task, []Input, error) {
 	var tasks []Task
 	var inputs []Input
@@ -104,6 +105,19 @@ func planFile(ctx context.Context, src sources.Source, file string) ([]Task, int
 		return nil, 0, fmt.Errorf("size of %s: %w", file, err)
 	}
 	whole := []Task{{Source: src.Name, File: file}}
+	if src.Format == sources.FormatCSV {
+		// The header is read again by every task; reading it here too makes a header that cannot
+		// be mapped (a column named twice, a required one missing) fail before the job starts.
+		header, _, err := readCSVHeader(ctx, src, file)
+		if err != nil {
+			return nil, 0, err
+		}
+		if header != nil {
+			if _, err := columnIndex(src, header, file); err != nil {
+				return nil, 0, err
+			}
+		}
+	}
 	switch {
 	case src.Format == sources.FormatParquet:
 		if strings.Contains(file, "://") {

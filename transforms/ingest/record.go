@@ -6,6 +6,7 @@ package ingest
 
 import (
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -49,29 +50,42 @@ func (r Record) RawText() string {
 	return string(b)
 }
 
-// personalFields are the canonical fields whose values are blanked out of a reject's raw text, on top
-// of the pattern masking NewReject applies to any text.
-var personalFields = []string{"name", "nickname", "phone", "email", "phone_hint"}
+// personalFields are the canonical fields that identify a person or reach one: their values are
+// blanked out of a reject's text, on top of the pattern masking every reject's text goes through.
+var personalFields = []string{"name", "nickname", "phone", "email", "phone_hint", "device_id",
+	"anonymous_id", "phone_md5", "phone_sha256"}
 
-// Reject makes a reject for this record at the given stage, with its raw text masked: the values of
-// its personal fields are replaced by *** and phones, e-mails and ID numbers masked.
-func (r Record) Reject(stage, reason, detail string) schemas.Reject {
-	raw := r.RawText()
+// personalValues returns the values of fields's personal fields.
+func personalValues(fields map[string]string) []string {
+	var out []string
 	for _, f := range personalFields {
-		if v := strings.TrimSpace(r.Fields[f]); len(v) > 1 {
-			raw = strings.ReplaceAll(raw, v, "***")
+		if v, ok := fields[f]; ok {
+			out = append(out, v)
 		}
 	}
-	return NewReject(r.Source, stage, reason, detail, r.File, r.Line, r.RowGroup, r.Offset, raw)
+	return out
+}
+
+// Reject makes a reject for this record at the given stage, its raw text masked as every reject's
+// is (see NewReject), the values of its personal fields included.
+func (r Record) Reject(stage, reason, detail string) schemas.Reject {
+	return newReject(r.Source, stage, reason, detail, r.File, r.Line, r.RowGroup, r.Offset,
+		r.RawText(), personalValues(r.Fields))
 }
 
 // MaxRawBytes bounds the raw text kept with a reject.
 const MaxRawBytes = 2048
 
-// NewReject builds a reject with phones, e-mails and ID numbers masked out of the raw text, cut to
-// MaxRawBytes on a character boundary.
+// NewReject builds a reject, its raw text and detail masked as every reject's are (maskRaw), the
+// raw text cut to MaxRawBytes on a character boundary.
 func NewReject(source, stage, reason, detail, file string, line int64, rowGroup int32, offset int64, raw string) schemas.Reject {
-	raw = normalize.MaskPII(strings.ToValidUTF8(raw, "\uFFFD"))
+	return newReject(source, stage, reason, detail, file, line, rowGroup, offset, raw, nil)
+}
+
+// newReject is NewReject for a record some of whose personal values are known.
+func newReject(source, stage, reason, detail, file string, line int64, rowGroup int32, offset int64,
+	raw string, personal []string) schemas.Reject {
+	raw = maskRaw(raw, personal)
 	if len(raw) > MaxRawBytes {
 		cut := MaxRawBytes
 		for cut > 0 && !utf8.RuneStart(raw[cut]) {
@@ -80,7 +94,24 @@ func NewReject(source, stage, reason, detail, file string, line int64, rowGroup 
 		raw = raw[:cut]
 	}
 	return schemas.Reject{
-		Source: source, Stage: stage, Reason: reason, Detail: normalize.MaskPII(detail),
+		Source: source, Stage: stage, Reason: reason, Detail: maskRaw(detail, personal),
 		File: file, Line: line, RowGroup: rowGroup, Offset: offset, Raw: raw,
 	}
+}
+
+// maskRaw is the one masking of a reject's text, whatever the stage that rejects: the personal
+// values known of the record (its name, phone, device id ... as written) become ***, then
+// normalize.Redact takes out every phone, e-mail and ID number it finds. A record that could not
+// be read into fields gives what its reader could attribute to the personal columns, so names
+// go too, and phones keep no digit.
+func maskRaw(text string, personal []string) string {
+	text = strings.ToValidUTF8(text, "\uFFFD")
+	// Longer values first, so that a value that holds another is blanked whole.
+	longestFirst := func(a, b string) int { return len(b) - len(a) }
+	for _, v := range slices.SortedFunc(slices.Values(personal), longestFirst) {
+		if v = strings.TrimSpace(v); len(v) > 1 {
+			text = strings.ReplaceAll(text, v, "***")
+		}
+	}
+	return normalize.Redact(text)
 }

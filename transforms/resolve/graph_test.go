@@ -15,6 +15,7 @@ import (
 	"github.com/shopportraits/portraits/transforms/clean"
 	"github.com/shopportraits/portraits/transforms/clean/normalize"
 	"github.com/shopportraits/portraits/transforms/resolve/identity"
+	"github.com/shopportraits/portraits/transforms/salt"
 )
 
 func TestMain(m *testing.M) { ptest.MainWithDefault(m, "prism") }
@@ -207,7 +208,7 @@ func TestUnionOfKnownValues(t *testing.T) {
 // the previous one's identifiers is defeated before every row.
 func extracted(t *testing.T, rows []any, noRepeat bool) (map[string]node, map[string]int64) {
 	t.Helper()
-	f := &extractFn{Config: DefaultConfig(), Salt: clean.Options{SaltEnv: "PORTRAITS_TEST_NO_SALT", SampleSalt: "test"}}
+	f := &extractFn{Config: DefaultConfig(), Salt: clean.Options{SaltSource: salt.Sample}}
 	if err := f.Setup(); err != nil {
 		t.Fatal(err)
 	}

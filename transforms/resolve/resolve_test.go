@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -15,14 +16,16 @@ import (
 	"github.com/shopportraits/portraits/transforms/clean/normalize"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/resolve/identity"
+	"github.com/shopportraits/portraits/transforms/salt"
 )
 
-const (
-	testSalt = "resolve-test-salt"
-	testDate = "2026-11-21"
-)
+const testDate = "2026-11-21"
 
-var testOptions = Options{Date: testDate, Salt: clean.Options{SaltEnv: "PORTRAITS_RESOLVE_TEST_UNSET", SampleSalt: testSalt}}
+// The tests hash with the sample's built-in salt.
+var (
+	testOptions = Options{Date: testDate, Salt: clean.Options{SaltSource: salt.Sample}}
+	testSalt, _ = salt.Sample.Read(context.Background())
+)
 
 // night runs Resolve over rows and last night's tables and returns its outputs.
 func night(s beam.Scope, rows []any, prevLinks []schemas.IdentityLink, prevPersons []schemas.Person) Outputs {

@@ -61,6 +61,10 @@ type Source struct {
 	Gzip bool `yaml:"gzip"`
 	// Multiline says CSV fields may hold newlines, so a CSV file is never split by bytes.
 	Multiline bool `yaml:"multiline"`
+	// MaxRecordLines is how many lines one record of a multiline source may span (default 50): a
+	// quoted field still open after them is taken for a stray quote, and the record is rejected
+	// as its first line alone.
+	MaxRecordLines int `yaml:"max_record_lines"`
 	// Timezone is the zone of timestamps written without one (default UTC).
 	Timezone string `yaml:"timezone"`
 	// MoneyUnit is yuan (default, decimals allowed) or fen (integers).
@@ -118,6 +122,9 @@ func (s *Source) RowsMinimum() int64 {
 	}
 	return 1
 }
+
+// DefaultMaxRecordLines is how many lines a record of a multiline source may span by default.
+const DefaultMaxRecordLines = 50
 
 // Load reads and checks a sources config. Every error names the file and, where it can, the line.
 func Load(file string) (*Config, error) {
@@ -278,6 +285,14 @@ func (s *Source) check() error {
 	s.Declared = map[string]bool{}
 	for field := range s.Columns {
 		s.Declared[field] = true
+	}
+	switch {
+	case s.MaxRecordLines < 0:
+		return fmt.Errorf("max_record_lines %d is negative", s.MaxRecordLines)
+	case s.MaxRecordLines > 0 && !s.Multiline:
+		return fmt.Errorf("max_record_lines applies to multiline sources only")
+	case s.Multiline && s.MaxRecordLines == 0:
+		s.MaxRecordLines = DefaultMaxRecordLines
 	}
 	known := map[string]bool{}
 	for _, f := range fields {

@@ -69,40 +69,71 @@ var (
 	// leave b.c@d.e to be masked by the next call.
 	emailInText = regexp.MustCompile(`[A-Za-z0-9._%+\-]+(?:@[A-Za-z0-9._%+\-]+)*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`)
 	idInText    = regexp.MustCompile(digits + `{17}[0-9０-９XxＸｘ]`)
-	phoneInText = regexp.MustCompile(`(?:[+＋]?[8８][6６][ \-]?)?[1１][3-9３-９]` + digits +
-		`[ \-]?` + digits + `{4}[ \-]?` + digits + `{4}`)
+	// id15InText is a resident ID of the first generation (issued until 1999): 15 digits.
+	id15InText = regexp.MustCompile(digits + `{15}`)
+	// A mobile number may be grouped any way, by spaces, dashes or dots: 138 1234 5678,
+	// 1381-234-5678, 138.1234.5678.
+	phoneInText = regexp.MustCompile(`(?:[+＋]?[8８][6６]` + separator + `?)?` +
+		`[1１][3-9３-９](?:` + separator + `?` + digits + `){9}`)
+	// maskedPhoneInText is a phone masked for people to read (138****5678, ****5678).
+	maskedPhoneInText = regexp.MustCompile(`[0-9０-９]{0,3}[*＊]{3,}[0-9０-９]{2,4}`)
 )
+
+// separator is what people write between the groups of a phone number's digits.
+const separator = `[ .\-．－]`
 
 // MaskPII masks personal data in free text and leaves the rest unchanged:
 // e-mail addresses become their first character + "***@domain", Chinese
-// resident ID numbers (18 characters, the last may be X, that residentID
-// accepts) keep their first 6 characters (the region) and mask the rest, and
-// CN mobile numbers (11 digits starting 1[3-9], with an optional +86/86
-// prefix, spaces or dashes, ASCII or full-width digits) become 138****5678.
-// Digit runs longer than a phone or an ID, and 18-digit numbers that cannot be
-// an ID, such as order numbers (20261121 and ten digits), are not touched.
+// resident ID numbers (18 characters, the last may be X, or the 15 digits of
+// the first generation, that residentID accepts) keep their first 6
+// characters (the region) and mask the rest, and CN mobile numbers (11 digits
+// starting 1[3-9], with an optional +86/86 prefix, grouped by spaces, dashes
+// or dots, ASCII or full-width digits) become 138****5678. Digit runs longer
+// than a phone or an ID, and numbers of an ID's length that cannot be one,
+// such as order numbers (20261121 and ten digits), are not touched.
 func MaskPII(text string) string {
+	return mask(text, func(m string) string {
+		at := strings.LastIndexByte(m, '@')
+		return m[:1] + "***" + m[at:]
+	}, func(n string) string { return n[:3] + "****" + n[7:] })
+}
+
+// Redact masks what MaskPII finds and keeps nothing of it for people to read: e-mail addresses
+// become ***@domain, phones ***, even as MaskPII left them (138****5678), and ID numbers keep
+// their region alone. It is for text that no one needs to read a person from, such as the raw
+// text of rejected records.
+func Redact(text string) string {
+	text = mask(text, func(m string) string {
+		return "***" + m[strings.LastIndexByte(m, '@'):]
+	}, func(string) string { return "***" })
+	if strings.ContainsAny(text, "*＊") {
+		text = maskedPhoneInText.ReplaceAllString(text, "***")
+	}
+	return text
+}
+
+// mask replaces the e-mail addresses of text by email(address), the ID numbers by their region
+// and asterisks, and the mobile numbers by phone(its 11 digits).
+func mask(text string, email, phone func(string) string) string {
 	text = strings.ToValidUTF8(text, "\uFFFD")
 	if strings.IndexByte(text, '@') >= 0 {
-		text = emailInText.ReplaceAllStringFunc(text, func(m string) string {
-			at := strings.LastIndexByte(m, '@')
-			return m[:1] + "***" + m[at:]
-		})
+		text = emailInText.ReplaceAllStringFunc(text, email)
 	}
 	if !mayHoldNumber(text) {
 		return text
 	}
-	text = replaceBounded(text, idInText, func(m string) string {
+	maskID := func(m string) string {
 		if !residentID(Fold(m)) {
 			return m
 		}
 		r := []rune(m)
 		return string(r[:6]) + strings.Repeat("*", len(r)-6)
-	})
+	}
+	text = replaceBounded(text, idInText, maskID)
+	text = replaceBounded(text, id15InText, maskID)
 	return replaceBounded(text, phoneInText, func(m string) string {
-		n := keepDigits(Fold(m)) // drops +86, spaces and dashes
-		n = n[len(n)-11:]
-		return n[:3] + "****" + n[7:]
+		n := keepDigits(Fold(m)) // drops +86 and the separators
+		return phone(n[len(n)-11:])
 	})
 }
 
@@ -119,18 +150,24 @@ var provinces = map[string]bool{
 // residentID reports whether 18 half-width characters could be a resident ID number (GB 11643):
 // a province's region code, then a birth date from 1900 on that exists. The check character is
 // not tested, so that a mistyped ID is still masked; an order number, which starts with the
-// year it was placed, is not an ID.
+// year it was placed, is not an ID. An ID of the first generation has 15 digits: the region, a
+// birth date in the 1900s written YYMMDD, and three more.
 func residentID(id string) bool {
-	if len(id) != 18 || !provinces[id[:2]] {
+	if (len(id) != 18 && len(id) != 15) || !provinces[id[:2]] {
 		return false
 	}
-	born, err := time.Parse("20060102", id[6:14])
+	birth := id[6:14]
+	if len(id) == 15 {
+		birth = "19" + id[6:12]
+	}
+	born, err := time.Parse("20060102", birth)
 	return err == nil && born.Year() >= 1900
 }
 
-// mayHoldNumber reports whether text has a run of digits, spaces, dashes and plus signs with at
-// least 11 digits: every phone or ID number the patterns match lies in such a run, so text without
-// one needs no regular expression (rejected lines are masked one by one, and most hold none).
+// mayHoldNumber reports whether text has a run of digits, spaces, dashes, dots and plus signs with
+// at least 11 digits: every phone or ID number the patterns match lies in such a run, so text
+// without one needs no regular expression (rejected lines are masked one by one, and most hold
+// none).
 func mayHoldNumber(text string) bool {
 	n := 0
 	for _, r := range text {
@@ -139,7 +176,7 @@ func mayHoldNumber(text string) bool {
 			if n++; n >= 11 {
 				return true
 			}
-		case r == ' ' || r == '-' || r == '+' || r == '＋':
+		case strings.ContainsRune(" -+＋.．－", r):
 		default:
 			n = 0
 		}

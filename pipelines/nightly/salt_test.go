@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// copySample copies the bundled sample into dir/sample and returns the copy's sources config.
+func copySample(t *testing.T, dir string) string {
+	t.Helper()
+	err := filepath.Walk("../../sample", func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel("../../sample", p)
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		to := filepath.Join(dir, "sample", rel)
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(to, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, "sample", "sources.yaml")
+}
+
+// dryRun builds the nightly job over sourcesFile without running it, with the salt variable set
+// to salt ("" unsets it), and returns its log and error.
+func dryRun(t *testing.T, sourcesFile, salt string) (string, error) {
+	t.Helper()
+	t.Setenv("PORTRAITS_TEST_SALT", salt)
+	var log bytes.Buffer
+	o := options{Sources: sourcesFile, Date: testDate, Output: filepath.Join(t.TempDir(), "out"),
+		SaltEnv: "PORTRAITS_TEST_SALT", DryRun: true}
+	err := run(context.Background(), o, &log)
+	return log.String(), err
+}
+
+// TestSampleSaltOnlyForTheSamplesFiles: the sample's public salt hashes the bundled sample's own
+// files, wherever they lie, and nothing else, whatever the config file is called.
+func TestSampleSaltOnlyForTheSamplesFiles(t *testing.T) {
+	log, err := dryRun(t, "../../sample/sources.yaml", "")
+	if err != nil {
+		t.Errorf("the bundled sample without a salt: %v", err)
+	} else if !strings.Contains(log, "hashing salt: the bundled sample's built-in salt") {
+		t.Errorf("the log does not say which salt the run used:\n%s", firstLines(log, 5))
+	}
+
+	// A copy of the sample folder, run from where it is as sample/sources.yaml, its tickets
+	// pointed at another file.
+	dir := t.TempDir()
+	copySample(t, dir)
+	tickets := filepath.Join(dir, "sample", "feedback", "tickets", "tickets-0000.csv")
+	data, err := os.ReadFile(tickets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, "real-tickets.csv")
+	data = append(data, "TK1,,13912345678,王五,其他,待处理,hi,2026-11-20 10:00:00,\n"...)
+	if err := os.WriteFile(other, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "sample", "sources.yaml")
+	yaml, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(yaml), "path: feedback/tickets/*.csv", "path: "+other, 1)
+	if edited == string(yaml) {
+		t.Fatal("the sample's config has no tickets path to edit")
+	}
+	if err := os.WriteFile(cfg, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	log, err = dryRun(t, "sample/sources.yaml", "")
+	if err == nil || !strings.Contains(err.Error(), "PORTRAITS_TEST_SALT") {
+		t.Fatalf("a copy of the sample reading another file ran without a salt (err %v):\n%s",
+			err, firstLines(log, 5))
+	}
+}
+
+// TestShortSaltRefused: a salt shorter than 16 bytes is refused, naming the variable and not the
+// salt; a long one is used, and the log names its variable.
+func TestShortSaltRefused(t *testing.T) {
+	sourcesFile := generate(t, 20)
+	for _, s := range []string{" ", "x", "fifteen-bytes!!"} {
+		_, err := dryRun(t, sourcesFile, s)
+		if err == nil || !strings.Contains(err.Error(), "PORTRAITS_TEST_SALT") {
+			t.Errorf("salt %q: err = %v, want a refusal naming the variable", s, err)
+		}
+	}
+	log, err := dryRun(t, sourcesFile, "nightly-test-salt-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := strings.Contains(log, "hashing salt: environment variable PORTRAITS_TEST_SALT\n")
+	if !named || strings.Contains(log, "nightly-test-salt-1") {
+		t.Errorf("the log does not name the salt's variable, or shows the salt:\n%s",
+			firstLines(log, 5))
+	}
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	return strings.Join(lines[:min(n, len(lines))], "\n")
+}
