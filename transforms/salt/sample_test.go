@@ -2,6 +2,7 @@ package salt_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -69,7 +70,7 @@ func TestSampleChangedIsNotSample(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := filepath.Join(dir, filepath.Base(filepath.Dir(f))+"-"+filepath.Base(f))
+		c := filepath.Join(dir, fmt.Sprintf("%04d-%s", i, filepath.Base(f)))
 		if i == 0 {
 			c = filepath.Join(dir, "renamed.bin")
 		}
