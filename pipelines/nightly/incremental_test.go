@@ -33,7 +33,7 @@ func TestIncrementalNightsEqualFullRebuilds(t *testing.T) {
 	_, _, eraseFile := eraseList(t, sourcesFile)
 	out := t.TempDir()
 	first := shiftDate(t, testDate, -4)
-	t.Setenv("PORTRAITS_TEST_SALT", "test-salt")
+	t.Setenv("PORTRAITS_TEST_SALT", "nightly-test-salt-16")
 	night := func(output, date string, full bool, erase string) *sink.Manifest {
 		t.Helper()
 		var log bytes.Buffer

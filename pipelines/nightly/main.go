@@ -34,6 +34,7 @@ import (
 	"github.com/shopportraits/portraits/transforms/quietlog"
 	"github.com/shopportraits/portraits/transforms/report"
 	"github.com/shopportraits/portraits/transforms/resolve"
+	"github.com/shopportraits/portraits/transforms/retention"
 	"github.com/shopportraits/portraits/transforms/runstats"
 	"github.com/shopportraits/portraits/transforms/segment"
 	"github.com/shopportraits/portraits/transforms/sink"
@@ -71,6 +72,8 @@ type options struct {
 	StepStats string
 	// FullRefresh rebuilds from every partition up to the date, and continues past missing nights.
 	FullRefresh bool
+	// KeepRuns is how many finished runs are kept under Output; older ones are removed.
+	KeepRuns int
 	// LeaseTimeout is how long a run's lease on its date may go unrenewed before another run may
 	// take the date over.
 	LeaseTimeout time.Duration
@@ -93,7 +96,8 @@ func main() {
 		flag.StringVar(&o.StepStats, "step-stats", "", "write every step's execution time and elements in and out to this local file (tab-separated, longest first), to find where a run's time goes")
 		flag.StringVar(&o.Segments, "segments", "", "segments file (YAML): rule segments in CEL, activation caps, clusters, affinity; default: built-in")
 		flag.BoolVar(&o.FullRefresh, "full-refresh", false, "rebuild from every partition up to --date instead of continuing the previous run's state, and continue past missing nights")
-		flag.DurationVar(&o.LeaseTimeout, "lease-timeout", 10*time.Minute, "a run holds its date with a lease renewed every third of this; another run of the date exits 4 while it is held, and takes it over once not renewed for this long (a killed run)")
+		flag.IntVar(&o.KeepRuns, "keep-runs", retention.DefaultKeepRuns, "finished runs kept under --output; older ones are removed after a night is published (0: keep every run)")
+		flag.DurationVar(&o.LeaseTimeout, "lock-timeout", defaultLockTimeout, "a run holds its date with a lease renewed every third of this; another run of the date exits 4 while it is held, and takes it over once not renewed for this long (a killed run)")
 		flag.BoolVar(&verbose, "verbose", false, "log the runner's records whole and print a failed job's whole error (with Beam's execution plan)")
 	})
 	flag.Usage = func() { usage(flag.CommandLine, own, flag.CommandLine.Output()) }
@@ -172,7 +176,13 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 			return err
 		}
 	}
-	return finish(ctx, j, held, stdout, time.Since(start))
+	if err := finish(ctx, j, held, stdout, time.Since(start)); err != nil {
+		return err
+	}
+	if err := retain(ctx, j, o.KeepRuns, stdout); err != nil {
+		return fmt.Errorf("published %s, but looking after the older runs failed: %w", j.Date, err)
+	}
+	return nil
 }
 
 // plan loads and checks everything the night is built from, finds the run it continues and the
@@ -285,9 +295,15 @@ func finish(ctx context.Context, j job, held *lease.Lease, stdout io.Writer, too
 	return nil
 }
 
+// defaultLockTimeout is how long a run's lease may go unrenewed before another run takes it over.
+const defaultLockTimeout = 10 * time.Minute
+
 // holdDate takes the lease on the night's date, so that no other run writes the date meanwhile; a
 // date another run holds is exit code 4, worth retrying later.
 func holdDate(ctx context.Context, j job, timeout time.Duration) (*lease.Lease, error) {
+	if timeout <= 0 {
+		timeout = defaultLockTimeout
+	}
 	l, err := lease.Acquire(ctx, lease.Path(j.Output, j.Date), lease.Holder{RunID: j.RunID}, timeout)
 	var busy *lease.HeldError
 	if errors.As(err, &busy) {
