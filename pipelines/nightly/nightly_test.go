@@ -318,6 +318,11 @@ func scanForPII(t *testing.T, dir, log string) {
 	t.Helper()
 	var files []string
 	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		// The carried state holds the cleaned rows whole, phones and e-mails included, as the
+		// sources do (package state): it is restricted data, never published.
+		if err == nil && d.IsDir() && d.Name() == "_state" {
+			return filepath.SkipDir
+		}
 		if err == nil && !d.IsDir() {
 			files = append(files, path)
 		}

@@ -62,13 +62,20 @@ func TestSampleSaltOnlyForTheSamplesFiles(t *testing.T) {
 	// pointed at another file.
 	dir := t.TempDir()
 	copySample(t, dir)
-	tickets := filepath.Join(dir, "sample", "feedback", "tickets", "tickets-0000.csv")
-	data, err := os.ReadFile(tickets)
+	pattern := filepath.Join(dir, "sample", "feedback", "tickets", "dt=*", "*.csv")
+	tickets, err := filepath.Glob(pattern)
+	if err != nil || len(tickets) == 0 {
+		t.Fatalf("the copy of the sample has no tickets file (%v)", err)
+	}
+	data, err := os.ReadFile(tickets[0])
 	if err != nil {
 		t.Fatal(err)
 	}
-	other := filepath.Join(dir, "real-tickets.csv")
+	other := filepath.Join(dir, "real", "dt=2026-11-20", "tickets.csv")
 	data = append(data, "TK1,,13912345678,王五,其他,待处理,hi,2026-11-20 10:00:00,\n"...)
+	if err := os.MkdirAll(filepath.Dir(other), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(other, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +84,8 @@ func TestSampleSaltOnlyForTheSamplesFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	edited := strings.Replace(string(yaml), "path: feedback/tickets/*.csv", "path: "+other, 1)
+	edited := strings.Replace(string(yaml), "path: feedback/tickets/dt=*/*.csv",
+		"path: "+filepath.Join(dir, "real", "dt=*", "*.csv"), 1)
 	if edited == string(yaml) {
 		t.Fatal("the sample's config has no tickets path to edit")
 	}

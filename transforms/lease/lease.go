@@ -1,7 +1,8 @@
 // Package lease lets one run at a time hold an output date. A lease is a small JSON record (host,
 // pid or job id, run id, start and renewal times) created atomically where the run writes: a local
 // folder, or an object on Cloud Storage. The holder renews it in the background while it runs; a
-// lease not renewed for longer than the timeout is stale, and the next run takes it over, again
+// lease not renewed for longer than the timeout is stale, as is one whose holder was a process of
+// this host that has ended (a killed run), and the next run takes it over, again
 // atomically, so that of two runs that try at once exactly one wins. The holder releases it at the
 // end.
 //
@@ -148,7 +149,8 @@ func acquire(ctx context.Context, st store, path string, holder Holder, timeout 
 			if err := json.Unmarshal(data, &cur); err != nil {
 				return nil, fmt.Errorf("lease %s: generation %d: %w", path, gen, err)
 			}
-			if age := time.Since(cur.Renewed); !cur.Released && age <= timeout {
+			age := time.Since(cur.Renewed)
+			if !cur.Released && age <= timeout && !endedHere(cur.Holder) {
 				return nil, &HeldError{Path: path, Holder: cur.Holder, Timeout: timeout, Age: age}
 			}
 		}

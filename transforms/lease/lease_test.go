@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -207,5 +208,37 @@ func TestLocalLeaseFiles(t *testing.T) {
 	}
 	if _, err := Acquire(ctx, path, Holder{}, 0); err == nil {
 		t.Errorf("a zero timeout was accepted")
+	}
+}
+
+// TestLocalLeaseOfAKilledRunIsTakenOver: a lease whose holder was a process on this host that no
+// longer runs (a run killed, or a machine restarted) is taken over at once, without waiting for the
+// timeout; one held by a live process is not.
+func TestLocalLeaseOfAKilledRunIsTakenOver(t *testing.T) {
+	ctx := context.Background()
+	path := localPath(t)
+	cmd := exec.Command("true")
+	if err := cmd.Run(); err != nil {
+		t.Skipf("no process to end: %v", err)
+	}
+	killed, err := Acquire(ctx, path, Holder{RunID: "killed", PID: cmd.Process.Pid}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, err := Acquire(ctx, path, Holder{RunID: "next"}, time.Hour)
+	if err != nil {
+		t.Fatalf("the lease of a process that ended is still held: %v", err)
+	}
+	_, err = Acquire(ctx, path, Holder{RunID: "third"}, time.Hour)
+	var held *HeldError
+	if !errors.As(err, &held) || held.Holder.RunID != "next" {
+		t.Errorf("the lease of this live process: %v, want a HeldError naming run next", err)
+	}
+	if err := next.Release(ctx); err != nil {
+		t.Error(err)
+	}
+	var lost *LostError
+	if err := killed.Release(ctx); !errors.As(err, &lost) {
+		t.Errorf("the killed run's Release: %v, want a LostError", err)
 	}
 }

@@ -32,7 +32,14 @@ const (
 // gatedStages are the stages whose rejects count against a source's max_reject_rate and whose
 // last out is its rows: what cleaning makes of the records. Erasure (a person's request) and the
 // portrait stage (facts no person or day takes) say nothing about the input's quality.
-var gatedStages = map[string]bool{"ingest": true, "clean": true, "dedupe": true, "refs": true}
+// The state stage (rows carried from the previous night) rejects nothing but adds rows.
+var gatedStages = map[string]bool{"ingest": true, "clean": true, "dedupe": true, "state": true,
+	"refs": true}
+
+// MinRecordsForRate is how many records a source must read for its max_reject_rate to fail the
+// night: below it (an incremental night's handful of records) a share above the limit is a
+// warning, unless every record read was rejected.
+const MinRecordsForRate = 100
 
 // Finding is one data-quality gate a run breached, or a warning worth a reader's eye.
 type Finding struct {
@@ -55,13 +62,14 @@ type Finding struct {
 func (f Finding) String() string { return f.Message }
 
 // SourceFigures are what a source's gates look at: its records read, those rejected by
-// cleaning, its rows after cleaning (the out of the last cleaning stage that took records in),
+// cleaning, the rows carried from the previous night, its rows after cleaning (the out of the last
+// cleaning stage that took records in or carried them, so carried rows count),
 // the records parsed (whose columns were looked at: ingest's out and its MissingField rejects),
 // and per field the parsed records without its column.
 type SourceFigures struct {
-	Source                         string
-	Read, Rejected, Rows, Examined int64
-	Absent                         map[string]int64
+	Source                                  string
+	Read, Rejected, Carried, Rows, Examined int64
+	Absent                                  map[string]int64
 }
 
 // RejectRate is the share of the records read that were rejected, 0 when none was read.
@@ -98,12 +106,14 @@ func Figures(rows []schemas.QualityCount, cfg *sources.Config) []SourceFigures {
 			f.Rejected += r.Count
 		case r.Measure == Absent:
 			f.Absent[r.Reason] += r.Count
+		case r.Measure == Carried:
+			f.Carried += r.Count
 		}
 		if r.Stage == "ingest" && (r.Measure == Out || r.Measure == Rejected && r.Reason == MissingField) {
 			f.Examined += r.Count
 		}
 		switch stage := stageIndex(r.Stage); r.Measure {
-		case In:
+		case In, Carried:
 			last[i] = max(last[i], stage)
 		case Out:
 			outs[i][stage] += r.Count
@@ -121,17 +131,30 @@ func Gate(rows []schemas.QualityCount, cfg *sources.Config) (breaches, warnings 
 	for i, fig := range Figures(rows, cfg) {
 		src := cfg.Sources[i]
 		if limit := src.RejectRateLimit(); fig.RejectRate() > limit {
-			breaches = append(breaches, Finding{Source: src.Name, Gate: GateRejectRate, Breach: true,
-				Figure: fig.RejectRate(), Limit: limit,
-				Message: fmt.Sprintf("source %s: %s of its %s records read were rejected (%s), "+
-					"above its max_reject_rate of %s",
-					src.Name, share(fig.RejectRate()), thousands(fig.Read), thousands(fig.Rejected), share(limit))})
+			breach := fig.Read >= MinRecordsForRate || fig.Rejected == fig.Read
+			msg := fmt.Sprintf("source %s: %s of its %s records read were rejected (%s), above its "+
+				"max_reject_rate of %s", src.Name, share(fig.RejectRate()), thousands(fig.Read),
+				thousands(fig.Rejected), share(limit))
+			if !breach {
+				msg += fmt.Sprintf(" (a warning: fewer than %d records read)", MinRecordsForRate)
+			}
+			f := Finding{Source: src.Name, Gate: GateRejectRate, Breach: breach,
+				Figure: fig.RejectRate(), Limit: limit, Message: msg}
+			if breach {
+				breaches = append(breaches, f)
+			} else {
+				warnings = append(warnings, f)
+			}
 		}
 		if limit := src.RowsMinimum(); fig.Rows < limit {
+			of := thousands(fig.Read) + " records read"
+			if fig.Carried > 0 {
+				of += " and " + thousands(fig.Carried) + " carried"
+			}
 			breaches = append(breaches, Finding{Source: src.Name, Gate: GateMinRows, Breach: true,
 				Figure: float64(fig.Rows), Limit: float64(limit),
-				Message: fmt.Sprintf("source %s: %s rows passed cleaning (of %s records read), below its min_rows of %s",
-					src.Name, thousands(fig.Rows), thousands(fig.Read), thousands(limit))})
+				Message: fmt.Sprintf("source %s: %s rows passed cleaning (of %s), below its "+
+					"min_rows of %s", src.Name, thousands(fig.Rows), of, thousands(limit))})
 		}
 		for _, f := range sources.Kinds[src.Kind] {
 			col := src.Column(f.Name)

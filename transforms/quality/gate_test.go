@@ -129,3 +129,37 @@ func TestGateRowsOfAStageThatLetNothingOut(t *testing.T) {
 		t.Fatalf("breaches %v, want min_rows with 0 rows", messages(breaches))
 	}
 }
+
+// TestGateOnAnIncrementalNight: a night that carries a source's rows from the previous night and
+// reads few or none of its own is held to min_rows by the rows its table holds (carried ones
+// included), and a rejected share of a handful of records read is a warning, not a breach, unless
+// every one of them was rejected.
+func TestGateOnAnIncrementalNight(t *testing.T) {
+	r := rows(
+		// events: 20 records read tonight, 5 rejected (25%), 3,000 carried.
+		"events", "ingest", In, "", 20, "events", "ingest", Out, "", 20,
+		"events", "clean", In, "", 20, "events", "clean", Out, "", 15, "events", "clean", Rejected, "bot_traffic", 5,
+		"events", "dedupe", In, "", 15, "events", "dedupe", Out, "", 15,
+		"events", "state", In, "", 15, "events", "state", Carried, "", 3000, "events", "state", Out, "", 3015,
+		// touches: nothing read tonight, 500 carried.
+		"touches", "state", Carried, "", 500, "touches", "state", Out, "", 500,
+	)
+	breaches, warnings := Gate(r, gateConfig(t))
+	if len(breaches) != 0 {
+		t.Errorf("breaches %v; want none", breaches)
+	}
+	if len(warnings) != 1 || warnings[0].Gate != GateRejectRate || warnings[0].Source != "events" {
+		t.Errorf("warnings %v; want events' reject rate", warnings)
+	}
+	figs := Figures(r, gateConfig(t))
+	if figs[0].Rows != 3015 || figs[1].Rows != 500 || figs[1].Carried != 500 {
+		t.Errorf("figures %+v; want rows 3015 and 500, 500 carried", figs)
+	}
+	// Every record read rejected is a breach however few they are.
+	r = rows("events", "ingest", In, "", 20, "events", "ingest", Rejected, "bad_json", 20,
+		"events", "state", Carried, "", 3000, "events", "state", Out, "", 3000,
+		"touches", "state", Carried, "", 500, "touches", "state", Out, "", 500)
+	if breaches, _ := Gate(r, gateConfig(t)); len(breaches) != 1 || breaches[0].Gate != GateRejectRate {
+		t.Errorf("every record read rejected: breaches %v; want the reject rate", breaches)
+	}
+}

@@ -190,7 +190,8 @@ func rows(t *testing.T, out, date string) map[string][]any {
 func theirs(r any) bool {
 	switch r := r.(type) {
 	case schemas.Event:
-		return r.UserID == "u003" || r.DeviceID == "d003" || r.AnonymousID == "a003"
+		return r.UserID == "u003" || r.DeviceKey == publishtest.IDHash(identity.Device, "d003") ||
+			r.CookieKey == publishtest.IDHash(identity.Anonymous, "a003")
 	case schemas.Order:
 		return r.UserID == "u003"
 	case schemas.OrderItem:

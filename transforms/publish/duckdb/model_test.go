@@ -12,6 +12,7 @@ import (
 
 	"github.com/shopportraits/portraits/transforms/publish"
 	"github.com/shopportraits/portraits/transforms/publish/publishtest"
+	"github.com/shopportraits/portraits/transforms/resolve/identity"
 )
 
 // TestOlderNightAgainMovesNothing: publishing an older night again replaces its own partitions
@@ -50,8 +51,10 @@ func TestErasureReachesPublishedNights(t *testing.T) {
 	}
 	db := open(t, dbPath)
 	theirs := []string{
-		`SELECT count(*) FROM analytics.events WHERE user_id = 'u003' OR device_id = 'd003'`,
-		`SELECT count(*) FROM analytics.events WHERE anonymous_id = 'a003' AND user_id IS NULL`,
+		`SELECT count(*) FROM analytics.events WHERE user_id = 'u003' OR device_id = '` +
+			publishtest.IDHash(identity.Device, "d003") + `'`,
+		`SELECT count(*) FROM analytics.events WHERE anonymous_id = '` +
+			publishtest.IDHash(identity.Anonymous, "a003") + `' AND user_id IS NULL`,
 		`SELECT count(*) FROM analytics.orders WHERE user_id = 'u003'`,
 		`SELECT count(*) FROM analytics.order_items WHERE order_id LIKE '%-003'`,
 		`SELECT count(*) FROM analytics.portraits WHERE person_id = 'p003'`,

@@ -18,6 +18,10 @@ import (
 // Salt is the hashing salt of the runs World writes.
 const Salt = "publishtest-salt"
 
+// IDHash is an identifier's salted hash under Salt, as the identity map and the events' device
+// and cookie columns hold it.
+func IDHash(typ, value string) string { return normalize.Hash(Salt, identity.Key(typ, value)) }
+
 // World plays a shop over consecutive nights and writes the runs the nightly job would: clickstream
 // events that arrive late, are replayed or rejected, orders refunded a few nights after they were
 // paid, tickets that close, persons who merge or ask to be forgotten. Every night's run holds the
@@ -94,12 +98,12 @@ func (w World) Build() ([]Night, Truth) {
 		for i := 0; i < w.Persons; i++ {
 			for j := 0; j < 3+(i+k)%3; j++ {
 				e := schemas.Event{EventID: fmt.Sprintf("e%02d-%03d-%d", k, i, j), EventType: "view", Channel: "app",
-					DeviceID: fmt.Sprintf("d%03d", i), SKU: fmt.Sprintf("sku%d", j%3), EventTime: at(k, (8+j*5+i)%24),
+					DeviceKey: IDHash(identity.Device, fmt.Sprintf("d%03d", i)), SKU: fmt.Sprintf("sku%d", j%3), EventTime: at(k, (8+j*5+i)%24),
 					Source: "events"}
 				if i%4 != 3 || j%2 == 0 {
 					e.UserID = fmt.Sprintf("u%03d", i)
 				} else {
-					e.AnonymousID = fmt.Sprintf("a%03d", i)
+					e.CookieKey = IDHash(identity.Anonymous, fmt.Sprintf("a%03d", i))
 				}
 				arrives := k
 				if (i+j+k)%7 == 0 {
