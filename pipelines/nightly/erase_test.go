@@ -74,7 +74,10 @@ func TestErasure(t *testing.T) {
 				erased[c.Source+"/"+c.Reason] += c.Count
 			}
 		}
-		if erased["identity/erased_persons"] != 1 || erased["users/erased"] != 1 {
+		// The night of the request finds the person and erases their rows; the incremental night
+		// after it carries none of them, so it finds nothing left to erase.
+		if night.Date == testDate && (erased["identity/erased_persons"] != 1 ||
+			erased["users/erased"] != 1) {
 			t.Errorf("%s: erase counts %v", night.Date, erased)
 		}
 		portraits, err := sink.ReadTable[schemas.Portrait](ctx, out, night.Date, "portraits")
