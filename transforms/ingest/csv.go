@@ -103,7 +103,7 @@ func columnIndex(src sources.Source, header []string, file string) (map[string]i
 		}
 	}
 	index := map[string]int{}
-	for _, f := range sources.Kinds[src.Kind] {
+	for _, f := range src.Fields() {
 		col := src.Column(f.Name)
 		if col == "" {
 			continue

@@ -38,7 +38,7 @@ func readJSONLines(o *output, r io.Reader) error {
 			return fmt.Errorf("read %s: %w", o.task.File, err)
 		}
 	}
-	columns := mappedColumns(o.src)
+	columns, fields := mappedColumns(o.src), o.src.Fields()
 	byColumn := map[string][]string{}
 	for field, col := range columns {
 		byColumn[col] = append(byColumn[col], field)
@@ -48,7 +48,7 @@ func readJSONLines(o *output, r io.Reader) error {
 		text, tooLong, err := readLine(br)
 		if len(text) > 0 || tooLong {
 			line++
-			parseJSONLine(o, line, text, tooLong, columns, byColumn)
+			parseJSONLine(o, line, text, tooLong, fields, columns, byColumn)
 		} else if err == nil {
 			line++ // an empty line is not a record, but it counts for line numbers
 		}
@@ -86,7 +86,8 @@ func readLine(br *bufio.Reader) ([]byte, bool, error) {
 	return bytes.TrimRight(buf, "\r\n"), tooLong, err
 }
 
-func parseJSONLine(o *output, line int64, text []byte, tooLong bool, columns map[string]string, byColumn map[string][]string) {
+func parseJSONLine(o *output, line int64, text []byte, tooLong bool, kindFields []sources.Field, columns map[string]string,
+	byColumn map[string][]string) {
 	if len(bytes.TrimSpace(text)) == 0 {
 		return
 	}
@@ -105,7 +106,7 @@ func parseJSONLine(o *output, line int64, text []byte, tooLong bool, columns map
 		o.fail(line, 0, "bad_json", jsonError(text), raw)
 		return
 	}
-	for _, f := range sources.Kinds[o.src.Kind] {
+	for _, f := range kindFields {
 		if _, ok := fields[f.Name]; f.Required && !ok && columns[f.Name] != "" {
 			o.fail(line, 0, "missing_field", fmt.Sprintf("key %q (field %s) is absent", columns[f.Name], f.Name), raw)
 			return
@@ -174,7 +175,7 @@ func decodedFields(text []byte, byColumn map[string][]string) (map[string]string
 // mappedColumns returns field -> column for the fields the source maps.
 func mappedColumns(src sources.Source) map[string]string {
 	out := map[string]string{}
-	for _, f := range sources.Kinds[src.Kind] {
+	for _, f := range src.Fields() {
 		if col := src.Column(f.Name); col != "" {
 			out[f.Name] = col
 		}

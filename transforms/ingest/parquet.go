@@ -134,7 +134,7 @@ func parquetColumns(src sources.Source, schema *parquet.Schema, file string) (ma
 		}
 	}
 	cols := map[int]parquetColumn{}
-	for _, f := range sources.Kinds[src.Kind] {
+	for _, f := range src.Fields() {
 		col := src.Column(f.Name)
 		if col == "" {
 			continue
