@@ -26,6 +26,7 @@ import (
 	"github.com/shopportraits/portraits/transforms/clean"
 	"github.com/shopportraits/portraits/transforms/erase"
 	"github.com/shopportraits/portraits/transforms/ingest"
+	"github.com/shopportraits/portraits/transforms/lookup"
 	"github.com/shopportraits/portraits/transforms/portrait"
 	"github.com/shopportraits/portraits/transforms/predict/score"
 	"github.com/shopportraits/portraits/transforms/quality"
@@ -124,7 +125,7 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	pcfg := portrait.Config{Date: date, Timezone: cfg.BusinessTimezone, Rules: rules}
+	pcfg := portrait.Config{Date: date, Timezone: cfg.BusinessTimezone, PurchaseTime: cfg.PurchaseTime, Rules: rules}
 	if err := pcfg.Validate(); err != nil {
 		return err
 	}
@@ -149,12 +150,17 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	tables, err := lookup.Plan(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	inputs = append(inputs, tables.Inputs...)
 	fmt.Fprintf(stdout, "nightly %s: %d files, %d read tasks from %s\n", date, len(inputs), len(tasks), o.Sources)
 	if previous != "" {
 		fmt.Fprintf(stdout, "person ids continue the run of %s\n", previous)
 	}
 	j := job{Config: cfg, Date: date, Output: o.Output, RunID: fmt.Sprintf("%s-%x", date, time.Now().UnixNano()),
-		Tasks: tasks, Inputs: inputs, Clean: opts, Resolve: rcfg, Previous: previous, Portrait: pcfg, Segment: scfg, Score: predict, Cutoff: cutoff, Erasures: erasures}
+		Tasks: tasks, Inputs: inputs, Lookups: tables, Clean: opts, Resolve: rcfg, Previous: previous, Portrait: pcfg, Segment: scfg, Score: predict, Cutoff: cutoff, Erasures: erasures}
 	for _, e := range erasures {
 		j.Erase = append(j.Erase, e.IDHash)
 	}

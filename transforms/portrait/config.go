@@ -20,12 +20,22 @@ type Config struct {
 	AsOf string
 	// Timezone is the business zone of days, weekdays and hours; "" means Asia/Shanghai.
 	Timezone string
+	// PurchaseTime is the order time that dates a purchase, for RFM, lifecycle and every
+	// purchase-day figure: PurchaseCreated (the default: the day the order was placed) or
+	// PurchasePaid (the day it was paid).
+	PurchaseTime string
 	// Rules are the thresholds; the zero value means DefaultRules().
 	Rules Rules
 }
 
 // DefaultTimezone is the business zone when Config.Timezone is empty.
 const DefaultTimezone = "Asia/Shanghai"
+
+// The purchase-time rules of Config.PurchaseTime, as the sources config names them.
+const (
+	PurchaseCreated = "created_at"
+	PurchasePaid    = "paid_at"
+)
 
 // Rules are the thresholds of the portrait stage. Start from DefaultRules or LoadRules.
 type Rules struct {
@@ -217,6 +227,9 @@ func (c Config) withDefaults() Config {
 	if c.Timezone == "" {
 		c.Timezone = DefaultTimezone
 	}
+	if c.PurchaseTime == "" {
+		c.PurchaseTime = PurchaseCreated
+	}
 	if reflect.ValueOf(c.Rules).IsZero() {
 		c.Rules = DefaultRules()
 	}
@@ -249,6 +262,9 @@ func (c Config) clock() (clock, error) {
 	}
 	if err := c.Rules.Validate(); err != nil {
 		return clock{}, fmt.Errorf("portrait rules: %w", err)
+	}
+	if c.PurchaseTime != "" && c.PurchaseTime != PurchaseCreated && c.PurchaseTime != PurchasePaid {
+		return clock{}, fmt.Errorf("portrait config: purchase time %q (created_at or paid_at)", c.PurchaseTime)
 	}
 	return newClock(asOf, loc), nil
 }

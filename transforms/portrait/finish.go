@@ -52,6 +52,9 @@ func (a *Acc) who(out *schemas.Portrait, e *env) {
 	out.IncomeBand, out.IncomeBandSource = a.incomeBand.Value, a.incomeBand.Source
 	out.VendorInterests = append([]string{}, a.interests...)
 	out.RegisteredAt = a.registeredAt
+	if out.RegisteredAt == 0 && a.accounts > 0 {
+		out.RegisteredAt = a.firstSeen // accounts that state no registration: the first event or order
+	}
 }
 
 // ageBand is the band of an age in the vendors' bands: 0-17, 18-24, 25-34, 35-44, 45-54, 55+.

@@ -22,7 +22,7 @@ type StageTotals struct {
 func (t StageTotals) Balanced() bool { return t.In == t.Out+t.Rejected+t.Deduplicated }
 
 // StageOrder is the order stages run in; a source passes through a prefix of it.
-var StageOrder = []string{"ingest", "clean", "dedupe", "refs", "erase", "portrait"}
+var StageOrder = []string{"ingest", "clean", "dedupe", "refs", "totals", "erase", "portrait"}
 
 // Totals folds quality rows into per-source, per-stage totals, sorted by source then stage order.
 func Totals(rows []schemas.QualityCount) []StageTotals {
