@@ -60,11 +60,13 @@ type Rules struct {
 //   - no paid order: interested when a cart, favourite or follow event is at most InterestedDays
 //     old; aware when the person has an account or any event (visited); unaware otherwise (known
 //     only from vendor rows, tickets or review-site posts);
-//   - buyers: dormant when P(alive) < DormantPAlive, churn_risk when P(alive) < ChurnRiskPAlive;
-//     where P(alive) says nothing (one purchase day, for which BG/NBD gives 1, or no fitted model)
-//     dormant when the last paid order is more than DormantDays old and churn_risk when more than
-//     ChurnRiskDays; then loyal with at least LoyalMinDays purchase days in the last
-//     LoyalWindowDays; repeat with two purchase days or more; first_purchase otherwise.
+//   - buyers whose last purchase day is more than ChurnRiskDays old (a more recent buyer is never
+//     lapsing): dormant when P(alive) < DormantPAlive, churn_risk when P(alive) <
+//     ChurnRiskPAlive; where P(alive) says nothing (one purchase day, for which BG/NBD gives 1, or
+//     no fitted model) dormant when the last purchase is more than DormantDays old, churn_risk
+//     otherwise;
+//   - then loyal with at least LoyalMinDays purchase days in the last LoyalWindowDays; repeat
+//     with two purchase days or more; first_purchase otherwise.
 type LifecycleRules struct {
 	InterestedDays  int     `yaml:"interested_days"`
 	DormantPAlive   float64 `yaml:"dormant_p_alive"`
