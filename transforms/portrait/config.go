@@ -83,7 +83,9 @@ type ValueRules struct {
 	Months int `yaml:"months"`
 	// MonthlyDiscount is the discount rate per month of the lifetime value (0.01 is 1%).
 	MonthlyDiscount float64 `yaml:"monthly_discount"`
-	// Penalizer is lifetimes' L2 penalizer of both fits (0 is lifetimes' default).
+	// Penalizer is the L2 penalizer of both fits, on scale-free parameters: BG/NBD's time in
+	// units of the buyers' mean T and Gamma-Gamma's money in units of the repeat buyers' mean
+	// spend, so it means the same in days or weeks, fen or yuan. 0 is lifetimes' unpenalised fit.
 	Penalizer float64 `yaml:"penalizer"`
 	// MinBuyers is the fewest buyers BG/NBD is fitted on; with fewer, lifetime fields stay null.
 	MinBuyers int `yaml:"min_buyers"`
