@@ -64,7 +64,7 @@ func measureDecode(ctx context.Context, sourcesFile string) ([]decodeRate, error
 	if err != nil {
 		return nil, err
 	}
-	tasks, inputs, err := ingest.Plan(ctx, cfg)
+	tasks, inputs, err := ingest.Plan(ctx, cfg, sources.Window{})
 	if err != nil {
 		return nil, err
 	}

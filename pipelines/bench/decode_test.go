@@ -116,7 +116,7 @@ func TestParquetUsersAndIngestReadEveryRow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tasks, inputs, err := ingest.Plan(ctx, cfg)
+	tasks, inputs, err := ingest.Plan(ctx, cfg, sources.Window{})
 	if err != nil {
 		t.Fatal(err)
 	}

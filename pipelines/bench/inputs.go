@@ -47,7 +47,7 @@ func plannedInputs(ctx context.Context, sourcesFile string) ([]sourceInput, erro
 	if err != nil {
 		return nil, err
 	}
-	_, files, err := ingest.Plan(ctx, cfg)
+	_, files, err := ingest.Plan(ctx, cfg, sources.Window{})
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"reflect"
 	"sort"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -22,12 +23,15 @@ import (
 	"github.com/shopportraits/portraits/transforms/settle"
 	"github.com/shopportraits/portraits/transforms/sink"
 	"github.com/shopportraits/portraits/transforms/sources"
+	"github.com/shopportraits/portraits/transforms/state"
 )
 
 // job is everything the nightly pipeline is built from.
 type job struct {
 	Config *sources.Config
 	Date   string
+	// Output is the root of the finished runs; the night writes into its attempt folder there
+	// (sink.AttemptRoot) until it is promoted.
 	Output string
 	RunID  string
 	Tasks  []ingest.Task
@@ -50,12 +54,18 @@ type job struct {
 	// Erasures the rows of the erasures table (last night's and tonight's requests).
 	Erase    []string
 	Erasures []schemas.Erasure
+	// Mode is how the night is built; Fingerprints what it is built with (the manifest's).
+	Mode         nightMode
+	Fingerprints map[string]string
 }
 
 // cleaned is one source's rows after validation and deduplication.
 type cleaned struct {
 	src  sources.Source
 	rows beam.PCollection
+	// carry are the rows the night keeps as state for the next (package state): an append or
+	// changes source's deduplicated rows before the reference checks, the carried ones included.
+	carry beam.PCollection
 }
 
 // build adds the nightly job to the pipeline: ingest, clean, dedupe and reference checks per source;
@@ -79,6 +89,7 @@ func build(s beam.Scope, j job) error {
 func finishJob(s beam.Scope, j job, srcs []cleaned, res resolve.Outputs, rejects, counts []beam.PCollection) error {
 	// Erasure costs a pass over every record: it runs only when someone asked to be forgotten.
 	forget := func(_, _ string, rows beam.PCollection) beam.PCollection { return rows }
+	forgetRows := func(srcs []cleaned) []cleaned { return srcs }
 	if len(j.Erase) > 0 {
 		e := erase.Find(s, j.Erase, res.IdentityMap, res.Identity)
 		var ecounts beam.PCollection
@@ -87,6 +98,17 @@ func finishJob(s beam.Scope, j job, srcs []cleaned, res resolve.Outputs, rejects
 		forget = func(table, field string, rows beam.PCollection) beam.PCollection {
 			return erase.ByPerson(s, table, field, rows, e)
 		}
+		// The state forgets them too, uncounted: its rows are counted where they are read.
+		forgetRows = func(srcs []cleaned) []cleaned {
+			if len(srcs) == 0 {
+				return nil
+			}
+			kept, _ := eraseRows(s, srcs, e)
+			return kept
+		}
+	}
+	if err := keepState(s, j, forgetRows(carried(srcs))); err != nil {
+		return err
 	}
 	tables := byTable(srcs)
 	users := typed(s, tables["users"], asUser, []schemas.User{})
@@ -124,6 +146,14 @@ func finishJob(s beam.Scope, j job, srcs []cleaned, res resolve.Outputs, rejects
 		tables[name] = []beam.PCollection{rows}
 	}
 	maps.Copy(tables, segs.Tables())
+	if j.Mode.Mode == modeIncremental {
+		// An incremental night's fact tables hold what it read; its derived tables cover everything.
+		for _, name := range factTables {
+			if cols, ok := tables[name]; ok {
+				tables[name] = []beam.PCollection{readTonight(s, j, flatten(s, cols))}
+			}
+		}
+	}
 	counts = append(counts, res.Counts, built.Counts, scored.Counts, segs.Counts)
 	extras := []beam.PCollection{sink.WriteJSON(s, cfg, modelCardFile, built.Models[0]), sink.WriteJSON(s, cfg, predictionCardFile, scored.Card),
 		sink.WriteJSON(s, cfg, matchCardFile, res.MatchCard), beam.ParDo(s, activationExtra, segs.ActivationFiles)}
@@ -142,42 +172,73 @@ func cleanSources(s beam.Scope, j job) (srcs []cleaned, rejects, counts []beam.P
 	}
 	for _, src := range j.Config.Sources {
 		tasks := tasksOf(j.Tasks, src.Name)
-		if len(tasks) == 0 {
+		carried := src.Partitioned() && j.Mode.Mode == modeIncremental
+		if len(tasks) == 0 && !carried {
 			continue // an optional source with no files
 		}
-		// The source is read twice: the claims of the first pass pick each natural key's row, and
-		// the second pass, started once they are picked, is filtered as it is read, so no runner
-		// holds the rows meanwhile.
-		files := taskFiles(tasks)
-		claims, err := clean.ValidRows(s, j.Config, src.Name, j.Clean, ingest.ReadRecords(s, j.Config, tasks), tables)
+		kept, err := emptyRows(s, src)
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		winners, dcnt := clean.Claims(s, src.Name, claims, files, sinkConfig(j).TempDir())
-		recs, rejs, cnt := ingest.ReadAfter(s, j.Config, tasks, dcnt)
-		v, err := clean.Validate(s, j.Config, src.Name, j.Clean, recs, tables)
-		if err != nil {
-			return nil, nil, nil, err
+		if len(tasks) > 0 {
+			// The source is read twice: the claims of the first pass pick each natural key's row,
+			// and the second pass, started once they are picked, is filtered as it is read, so no
+			// runner holds the rows meanwhile.
+			files := taskFiles(tasks)
+			claims, err := clean.ValidRows(s, j.Config, src.Name, j.Clean, ingest.ReadRecords(s, j.Config, tasks), tables)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			winners, dcnt := clean.Claims(s, src.Name, claims, files, sinkConfig(j).TempDir())
+			recs, rejs, cnt := ingest.ReadAfter(s, j.Config, tasks, dcnt)
+			v, err := clean.Validate(s, j.Config, src.Name, j.Clean, recs, tables)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			kept = clean.KeepLatest(s, src.Name, v.Rows, winners, files)
+			rejects = append(rejects, rejs, v.Rejects)
+			counts = append(counts, cnt, v.Counts, dcnt)
+			if src.Kind == "users" {
+				// Only accounts name test users. The checks of the other sources take them as a
+				// side input, which a runner must have in full before such a check starts: taken
+				// from a source's own rows, it would hold that whole source back.
+				testUsers = append(testUsers, v.TestUsers)
+			}
+			if src.Kind == "products" {
+				rejectedProducts = append(rejectedProducts, v.RejectedProducts)
+			}
 		}
-		kept := clean.KeepLatest(s, src.Name, v.Rows, winners, files)
-		rejects = append(rejects, rejs, v.Rejects)
-		counts = append(counts, cnt, v.Counts, dcnt)
-		if src.Kind == "users" {
-			// Only accounts name test users. The checks of the other sources take them as a side
-			// input, which a runner must have in full before such a check starts: taken from a
-			// source's own rows, it would hold that whole source back.
-			testUsers = append(testUsers, v.TestUsers)
+		c := cleaned{src: src, rows: kept}
+		if carried {
+			prev, err := readState(s, j, src)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			merged, mcnt := state.Merge(s, src.Name, prev, kept)
+			counts = append(counts, mcnt)
+			c.rows = merged
 		}
-		if src.Kind == "products" {
-			rejectedProducts = append(rejectedProducts, v.RejectedProducts)
+		if src.Partitioned() {
+			c.carry = c.rows
 		}
-		srcs = append(srcs, cleaned{src: src, rows: kept})
+		srcs = append(srcs, c)
 	}
 	if len(srcs) == 0 {
 		return nil, nil, nil, fmt.Errorf("no source has any input file")
 	}
+	// Test accounts are rejected when read; the state keeps their ids, so that the rows of theirs
+	// that it carries are rejected again, as a full read would.
+	if j.Mode.Mode == modeIncremental {
+		carried, err := readTestUsers(s, j)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		testUsers = append(testUsers, carried)
+	}
+	tests := emptyIfNone(s, testUsers)
+	state.Write(s, stateRunDir(j), testUsersState, reflect.TypeOf(""), tests)
 	// Settled once (package settle): every source's check reads them as side inputs after a shuffle.
-	tests := settle.Whole(s, emptyIfNone(s, testUsers))
+	tests = settle.Whole(s, tests)
 	skus, checkSKUs := catalog(s, srcs)
 	skus = settle.Whole(s, skus)
 	rejected := settle.Whole(s, rejectedOrNone(s, rejectedProducts))
@@ -326,7 +387,8 @@ func typed(s beam.Scope, cols []beam.PCollection, as any, empty any) beam.PColle
 
 // sinkConfig says where the run is written and what it read.
 func sinkConfig(j job) sink.Config {
-	cfg := sink.Config{Output: j.Output, Date: j.Date, RunID: j.RunID, Currency: j.Config.Currency}
+	cfg := sink.Config{Output: sink.AttemptRoot(j.Output, j.Date, j.RunID), Date: j.Date, RunID: j.RunID,
+		Currency: j.Config.Currency}
 	for _, in := range j.Inputs {
 		cfg.Inputs = append(cfg.Inputs, sink.Input{Source: in.Source, File: in.File, Bytes: in.Bytes})
 	}

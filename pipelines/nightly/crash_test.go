@@ -37,21 +37,32 @@ func TestCrashedRunIsRefusedThenRerunCleanly(t *testing.T) {
 
 	runBinary(t, bin, sourcesFile, out)
 	finished := runTables(t, out, testDate)
+	before, err := sink.ReadManifest(ctx, out, testDate)
+	if err != nil {
+		t.Fatal(err)
+	}
 
-	killMidRun(t, bin, sourcesFile, out, filepath.Join(runDir, "_temporary", "*", "*", "*.parquet"))
-	if _, err := os.Stat(filepath.Join(runDir, sink.ManifestName)); !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("the killed run left %s (stat: %v)", sink.ManifestName, err)
+	// A rerun killed part-way leaves the date's finished run as it was.
+	attempts := sink.AttemptsDir(out, testDate)
+	killMidRun(t, bin, sourcesFile, out, filepath.Join(attempts, "*", "dt="+testDate, "_temporary", "*", "*", "*.parquet"))
+	if m, err := sink.ReadManifest(ctx, out, testDate); err != nil || m.RunID != before.RunID {
+		t.Fatalf("after a killed rerun the date's manifest is %+v, %v; want the finished run's", m, err)
 	}
-	if _, err := publish.Load(ctx, runDir); !errors.Is(err, sink.ErrUnfinished) {
-		t.Fatalf("publish.Load of the killed run: %v, want %v", err, sink.ErrUnfinished)
+	if _, err := publish.Load(ctx, runDir); err != nil {
+		t.Fatalf("publish.Load of the date after a killed rerun: %v", err)
 	}
-	if prev, err := sink.Previous(ctx, out, shiftDate(t, testDate, 1)); err != nil || prev != "" {
-		t.Fatalf("the next night would continue %q (%v): a killed run must not count as finished", prev, err)
+	if prev, err := sink.Previous(ctx, out, shiftDate(t, testDate, 1)); err != nil || prev != testDate {
+		t.Fatalf("the next night would continue %q (%v), want %s", prev, err, testDate)
+	}
+	for name, rows := range runTables(t, out, testDate) {
+		if !slices.Equal(rows, finished[name]) {
+			t.Errorf("table %s changed after a killed rerun", name)
+		}
 	}
 
 	runBinary(t, bin, sourcesFile, out)
-	if _, err := os.Stat(filepath.Join(runDir, "_temporary")); !os.IsNotExist(err) {
-		t.Errorf("after the rerun, the killed attempt's temporary folder remains (%v)", err)
+	if _, err := os.Stat(attempts); !os.IsNotExist(err) {
+		t.Errorf("after the rerun, the killed attempt's folder remains (%v)", err)
 	}
 	m, err := sink.ReadManifest(ctx, out, testDate)
 	if err != nil {

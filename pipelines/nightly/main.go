@@ -11,31 +11,34 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log"
+	"math"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/KimMachineGun/automemlimit/memlimit"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/clean"
 	"github.com/shopportraits/portraits/transforms/erase"
+	"github.com/shopportraits/portraits/transforms/exitcode"
 	"github.com/shopportraits/portraits/transforms/ingest"
 	"github.com/shopportraits/portraits/transforms/lookup"
 	"github.com/shopportraits/portraits/transforms/portrait"
 	"github.com/shopportraits/portraits/transforms/predict/score"
 	"github.com/shopportraits/portraits/transforms/quality"
+	"github.com/shopportraits/portraits/transforms/quietlog"
 	"github.com/shopportraits/portraits/transforms/report"
 	"github.com/shopportraits/portraits/transforms/resolve"
 	"github.com/shopportraits/portraits/transforms/runstats"
 	"github.com/shopportraits/portraits/transforms/segment"
 	"github.com/shopportraits/portraits/transforms/sink"
 	"github.com/shopportraits/portraits/transforms/sources"
+	"github.com/shopportraits/portraits/transforms/state"
 )
 
 // The bundled sample and the day it was generated for.
@@ -69,124 +72,82 @@ type options struct {
 	Resume bool
 	// StepStats is a local file to write every step's time and elements to, "" for none.
 	StepStats string
+	// FullRefresh rebuilds from every partition up to the date, and continues past missing nights.
+	FullRefresh bool
 }
 
 func main() {
 	var o options
-	flag.StringVar(&o.Sources, "sources", sampleSources, "sources config (YAML)")
-	flag.StringVar(&o.Date, "date", "", "business day to build, YYYY-MM-DD (default: the sample's day, else yesterday in the business zone)")
-	flag.StringVar(&o.Output, "output", "out", "output folder, local path or gs://bucket/prefix")
-	flag.StringVar(&o.SaltEnv, "salt-env", "PORTRAITS_SALT", "environment variable that holds the hashing salt")
-	flag.StringVar(&o.Previous, "previous", "", "run folder (OUTPUT/dt=YYYY-MM-DD) whose person ids to continue; default: the latest finished run before --date under --output; none: start afresh")
-	flag.StringVar(&o.ResolveConfig, "resolve-config", "", "identity-resolution config (YAML): guards and matching; default: built-in")
-	flag.StringVar(&o.PortraitConfig, "portrait-config", "", "portrait rules (YAML): lifecycle, value, interests, tags; default: built-in")
-	flag.BoolVar(&o.DryRun, "dry-run", false, "print the job graph (every stage and transform) without running it or touching the output")
-	flag.StringVar(&o.Erase, "erase", "", "file of identifiers (type,value per line: account, phone, email, device, anonymous) whose persons are forgotten from tonight on")
-	flag.BoolVar(&o.Phased, "phased", false, "run as three pipelines (clean, resolve, portraits) handing over through files in the run's temporary folder, so a local runner frees each one's memory before the next: for data that outgrows memory in one pipeline")
-	flag.BoolVar(&o.Resume, "resume", false, "with --phased: continue the date's latest failed or killed attempt in phases, reusing the hand-over of the phases it finished (the sources, salt, resolve config and previous run must be the same); with none to continue, run every phase")
-	flag.StringVar(&o.StepStats, "step-stats", "", "write every step's execution time and elements in and out to this local file (tab-separated, longest first), to find where a run's time goes")
-	flag.StringVar(&o.Segments, "segments", "", "segments file (YAML): rule segments in CEL, activation caps, clusters, affinity; default: built-in")
+	own := ownFlags(flag.CommandLine, func() {
+		flag.StringVar(&o.Sources, "sources", sampleSources, "sources config (YAML)")
+		flag.StringVar(&o.Date, "date", "", "business day to build, YYYY-MM-DD (default: the sample's day, else yesterday in the business zone)")
+		flag.StringVar(&o.Output, "output", "out", "output folder, local path or gs://bucket/prefix")
+		flag.StringVar(&o.SaltEnv, "salt-env", "PORTRAITS_SALT", "environment variable that holds the hashing salt")
+		flag.StringVar(&o.Previous, "previous", "", "run folder (OUTPUT/dt=YYYY-MM-DD) whose person ids to continue; default: the latest finished run before --date under --output; none: start afresh")
+		flag.StringVar(&o.ResolveConfig, "resolve-config", "", "identity-resolution config (YAML): guards and matching; default: built-in")
+		flag.StringVar(&o.PortraitConfig, "portrait-config", "", "portrait rules (YAML): lifecycle, value, interests, tags; default: built-in")
+		flag.BoolVar(&o.DryRun, "dry-run", false, "print the job graph (every stage and transform) without running it or touching the output")
+		flag.StringVar(&o.Erase, "erase", "", "file of identifiers (type,value per line: account, phone, email, device, anonymous) whose persons are forgotten from tonight on")
+		flag.BoolVar(&o.Phased, "phased", false, "run as three pipelines (clean, resolve, portraits) handing over through files in the run's temporary folder, so a local runner frees each one's memory before the next: for data that outgrows memory in one pipeline")
+		flag.BoolVar(&o.Resume, "resume", false, "with --phased: continue the date's latest failed or killed attempt in phases, reusing the hand-over of the phases it finished (the sources, salt, resolve config and previous run must be the same); with none to continue, run every phase")
+		flag.StringVar(&o.StepStats, "step-stats", "", "write every step's execution time and elements in and out to this local file (tab-separated, longest first), to find where a run's time goes")
+		flag.StringVar(&o.Segments, "segments", "", "segments file (YAML): rule segments in CEL, activation caps, clusters, affinity; default: built-in")
+		flag.BoolVar(&o.FullRefresh, "full-refresh", false, "rebuild from every partition up to --date instead of continuing the previous run's state, and continue past missing nights")
+		flag.BoolVar(&verbose, "verbose", false, "log the runner's records whole and print a failed job's whole error (with Beam's execution plan)")
+	})
+	flag.Usage = func() { usage(flag.CommandLine, own, flag.CommandLine.Output()) }
 	flag.Parse()
-	beam.Init()
-	if err := run(context.Background(), o, os.Stdout); err != nil {
-		log.Fatalf("nightly: %v", err)
+	if err := refuseBeamFlags(flag.CommandLine); err != nil {
+		fail(exitcode.Config(err))
 	}
+	beam.Init()
+	if !verbose {
+		quietlog.Install()
+	}
+	setMemoryLimit(os.Stdout)
+	fail(run(context.Background(), o, os.Stdout))
+}
+
+// fail ends the process with err's exit code, 0 for nil; an error is printed as one line at ERROR
+// level, the last on stderr, which is what a scheduler's log shows first.
+func fail(err error) {
+	var job *jobFailure
+	if verbose && errors.As(err, &job) {
+		fmt.Fprintf(os.Stderr, "the failed job's whole error:\n%v\n", job.err)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "ERROR nightly: %s\n", strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+	os.Exit(exitcode.Of(err))
 }
 
 func run(ctx context.Context, o options, stdout io.Writer) error {
-	if o.Resume && !o.Phased {
-		return errors.New("--resume continues a run in phases: give --phased too")
-	}
-	cfg, err := sources.Load(o.Sources)
+	j, err := plan(ctx, o, stdout)
 	if err != nil {
-		return err
-	}
-	sample := isSample(o.Sources)
-	date, err := runDate(o.Date, sample, cfg.BusinessTimezone)
-	if err != nil {
-		return err
-	}
-	opts := clean.Options{Date: date, SaltEnv: o.SaltEnv}
-	if os.Getenv(o.SaltEnv) == "" {
-		if !sample {
-			return fmt.Errorf("no hashing salt: set %s (only the bundled sample runs without one)", o.SaltEnv)
-		}
-		opts.SampleSalt = sampleSalt
-	}
-	rcfg, err := resolve.LoadConfig(o.ResolveConfig)
-	if err != nil {
-		return err
-	}
-	previous, err := previousRun(ctx, o, date)
-	if err != nil {
-		return err
-	}
-	rules, err := portrait.LoadRules(o.PortraitConfig)
-	if err != nil {
-		return err
-	}
-	pcfg := portrait.Config{Date: date, Timezone: cfg.BusinessTimezone, PurchaseTime: cfg.PurchaseTime, Rules: rules}
-	if err := pcfg.Validate(); err != nil {
-		return err
-	}
-	predict := score.Config{Date: date}
-	if err := predict.Validate(); err != nil {
-		return err
-	}
-	cutoff, err := predict.Cutoff()
-	if err != nil {
-		return err
-	}
-	scfg, err := segmentConfig(ctx, o, date, previous)
-	if err != nil {
-		return err
-	}
-	erasures, err := erasureList(ctx, o, date, previous, opts)
-	if err != nil {
-		return err
-	}
-	start := time.Now()
-	tasks, inputs, err := ingest.Plan(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	tables, err := lookup.Plan(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	inputs = append(inputs, tables.Inputs...)
-	fmt.Fprintf(stdout, "nightly %s: %d files, %d read tasks from %s\n", date, len(inputs), len(tasks), o.Sources)
-	if previous != "" {
-		fmt.Fprintf(stdout, "person ids continue the run of %s\n", previous)
-	}
-	j := job{Config: cfg, Date: date, Output: o.Output, RunID: fmt.Sprintf("%s-%x", date, time.Now().UnixNano()),
-		Tasks: tasks, Inputs: inputs, Lookups: tables, Clean: opts, Resolve: rcfg, Previous: previous, Portrait: pcfg, Segment: scfg, Score: predict, Cutoff: cutoff, Erasures: erasures}
-	for _, e := range erasures {
-		j.Erase = append(j.Erase, e.IDHash)
+		return exitcode.Config(err)
 	}
 	var done map[string]phaseRecord
 	if o.Resume {
 		if done, err = resume(ctx, &j); err != nil {
-			return err
+			return exitcode.Config(err)
 		}
 		if len(done) == 0 {
-			fmt.Fprintf(stdout, "no attempt at %s in phases to resume: running every phase\n", date)
+			fmt.Fprintf(stdout, "no attempt at %s in phases to resume: running every phase\n", j.Date)
 		} else {
 			fmt.Fprintf(stdout, "resuming attempt %s\n", j.RunID)
 		}
 	}
+	j.Segment.Output = sink.AttemptRoot(j.Output, j.Date, j.RunID)
 	// The job is built whole even when it runs in phases (the very transforms, cut after cleaning
-	// and after resolving): a mistake in its configuration stops it here, before the output is touched.
+	// and after resolving): a mistake in its configuration stops it here, before anything is written.
 	p, s := beam.NewPipelineWithRoot()
 	if err := build(s, j); err != nil {
-		return err
+		return exitcode.Config(err)
 	}
 	if o.DryRun {
 		return printGraph(stdout, p)
 	}
-	if err := sink.Prepare(ctx, o.Output, date); err != nil {
-		return err
-	}
+	start := time.Now()
 	var rep runstats.Report
 	if o.Phased {
 		rep, err = runPhased(ctx, j, stdout, done)
@@ -205,18 +166,145 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 			return err
 		}
 	}
-	// The report comes before the balance check, so that a run whose counts do not add up still
-	// shows where.
-	if err := report.Render(ctx, o.Output, date); err != nil {
-		return err
-	}
-	return summarise(ctx, stdout, o.Output, date, time.Since(start))
+	return finish(ctx, j, stdout, time.Since(start))
 }
 
-// failed ends a failed run. A run in phases that finished a phase keeps its temporary folder, for
-// --resume; any other removes it: the phases' hand-over holds raw identifiers, and deduplication's
-// claims take some 22 bytes per row read. A bundle still running when the runner reports the
-// failure may write a file after this; the date's next finished run removes it.
+// plan loads and checks everything the night is built from, finds the run it continues and the
+// files it reads; it writes nothing. Its errors are configuration errors.
+func plan(ctx context.Context, o options, stdout io.Writer) (job, error) {
+	if o.Resume && !o.Phased {
+		return job{}, errors.New("--resume continues a run in phases: give --phased too")
+	}
+	cfg, err := sources.Load(o.Sources)
+	if err != nil {
+		return job{}, err
+	}
+	sample := isSample(o.Sources)
+	date, err := runDate(o.Date, sample, cfg.BusinessTimezone)
+	if err != nil {
+		return job{}, err
+	}
+	opts := clean.Options{Date: date, SaltEnv: o.SaltEnv}
+	if os.Getenv(o.SaltEnv) == "" {
+		if !sample {
+			return job{}, fmt.Errorf("no hashing salt: set %s (only the bundled sample runs without one)", o.SaltEnv)
+		}
+		opts.SampleSalt = sampleSalt
+	}
+	rcfg, err := resolve.LoadConfig(o.ResolveConfig)
+	if err != nil {
+		return job{}, err
+	}
+	previous, err := previousRun(ctx, o, date)
+	if err != nil {
+		return job{}, err
+	}
+	rules, err := portrait.LoadRules(o.PortraitConfig)
+	if err != nil {
+		return job{}, err
+	}
+	pcfg := portrait.Config{Date: date, Timezone: cfg.BusinessTimezone, PurchaseTime: cfg.PurchaseTime, Rules: rules}
+	if err := pcfg.Validate(); err != nil {
+		return job{}, err
+	}
+	predict := score.Config{Date: date}
+	if err := predict.Validate(); err != nil {
+		return job{}, err
+	}
+	cutoff, err := predict.Cutoff()
+	if err != nil {
+		return job{}, err
+	}
+	scfg, err := segmentConfig(ctx, o, date, previous)
+	if err != nil {
+		return job{}, err
+	}
+	erasures, err := erasureList(ctx, o, date, previous, opts)
+	if err != nil {
+		return job{}, err
+	}
+	prints, err := fingerprints(o, opts)
+	if err != nil {
+		return job{}, err
+	}
+	m, err := chooseMode(ctx, o, previous, prints)
+	if err != nil {
+		return job{}, err
+	}
+	tasks, inputs, err := ingest.Plan(ctx, cfg, m.window(date))
+	if err != nil {
+		return job{}, err
+	}
+	tables, err := lookup.Plan(ctx, cfg, date)
+	if err != nil {
+		return job{}, err
+	}
+	inputs = append(inputs, tables.Inputs...)
+	fmt.Fprintf(stdout, "nightly %s: %d files, %d read tasks from %s\n", date, len(inputs), len(tasks), o.Sources)
+	fmt.Fprintf(stdout, "%s night: %s\n", m.Mode, m.Reason)
+	if previous != "" {
+		fmt.Fprintf(stdout, "person ids continue the run of %s\n", previous)
+	}
+	j := job{Config: cfg, Date: date, Output: o.Output, RunID: fmt.Sprintf("%s-%x", date, time.Now().UnixNano()),
+		Tasks: tasks, Inputs: inputs, Lookups: tables, Clean: opts, Resolve: rcfg, Previous: previous, Portrait: pcfg, Segment: scfg,
+		Score: predict, Cutoff: cutoff, Erasures: erasures, Mode: m, Fingerprints: prints}
+	for _, e := range erasures {
+		j.Erase = append(j.Erase, e.IDHash)
+	}
+	return j, nil
+}
+
+// finish checks a finished pipeline's attempt (the report first, so that a run whose counts do
+// not add up still shows where; then the balance of every count) and promotes it to the date's run.
+func finish(ctx context.Context, j job, stdout io.Writer, took time.Duration) error {
+	attempt := sink.AttemptRoot(j.Output, j.Date, j.RunID)
+	keep := func(err error) error {
+		return fmt.Errorf("%w (the attempt's tables and report are in %s)",
+			err, sink.RunDir(attempt, j.Date))
+	}
+	if err := report.Render(ctx, attempt, j.Date); err != nil {
+		return keep(err)
+	}
+	if err := summarise(ctx, stdout, attempt, j.Date, sink.RunDir(j.Output, j.Date), took); err != nil {
+		return keep(err)
+	}
+	m, err := sink.Promote(ctx, j.Output, j.Date, j.RunID, func(m *sink.Manifest) {
+		m.Mode, m.Reason, m.Previous, m.Fingerprints = j.Mode.Mode, j.Mode.Reason, j.Previous, j.Fingerprints
+		m.StateVersion = state.Version
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "published %s: %d tables, %s night\n", sink.RunDir(j.Output, j.Date),
+		len(m.Tables), m.Mode)
+	return nil
+}
+
+// memoryShare is the share of the machine's (or container's) memory a night takes as its soft
+// memory limit when GOMEMLIMIT is not set: the collector works harder as the heap nears it, rather
+// than let Prism's buffers and the job grow until the machine swaps or the OOM killer ends the night.
+const memoryShare = 0.6
+
+// setMemoryLimit sets the soft memory limit unless GOMEMLIMIT (or AUTOMEMLIMIT=off) says otherwise,
+// through github.com/KimMachineGun/automemlimit, which reads a container's cgroup limit where there
+// is one and the machine's memory otherwise, and says what it set.
+func setMemoryLimit(w io.Writer) {
+	limit, err := memlimit.Set(memlimit.WithRatio(memoryShare),
+		memlimit.WithProvider(memlimit.ApplyFallback(memlimit.FromCgroup, memlimit.FromSystem)))
+	switch {
+	case err != nil:
+		fmt.Fprintf(w, "memory: no soft limit set (%v)\n", err)
+	case os.Getenv("GOMEMLIMIT") == "" && limit < math.MaxInt64:
+		fmt.Fprintf(w, "memory: soft limit %.1f GiB (%.0f%% of the memory available; GOMEMLIMIT overrides)\n",
+			float64(limit)/(1<<30), memoryShare*100)
+	}
+}
+
+// failed ends a failed run; the date's previous run stays as it was. A run in phases that finished
+// a phase keeps its temporary folder, for --resume; any other removes it: the phases' hand-over
+// holds raw identifiers, and deduplication's claims take some 22 bytes per row read. A bundle
+// still running when the runner reports the failure may write a file after this; the date's next
+// finished run removes its attempts.
 func failed(ctx context.Context, j job, phased bool, err error) error {
 	dir := sinkConfig(j).TempDir()
 	if phased {
@@ -235,11 +323,24 @@ func failed(ctx context.Context, j job, phased bool, err error) error {
 	return err
 }
 
+// verbose keeps the runner's log records and a failed job's error whole (--verbose).
+var verbose bool
+
+// jobFailure is a failed job's error, told by its cause (quietlog.Cause); the whole error, with
+// Beam's execution plan, is printed with --verbose.
+type jobFailure struct {
+	err error
+}
+
+func (e *jobFailure) Error() string { return "pipeline failed: " + quietlog.Cause(e.err.Error()) }
+
+func (e *jobFailure) Unwrap() error { return e.err }
+
 // runOne runs the job as one pipeline, p, and returns its figures.
 func runOne(ctx context.Context, p *beam.Pipeline) (runstats.Report, error) {
 	res, err := beamx.RunWithMetrics(ctx, p)
 	if err != nil {
-		return runstats.Report{}, fmt.Errorf("pipeline failed: %w", err)
+		return runstats.Report{}, &jobFailure{err: err}
 	}
 	return runstats.Collect(p, res)
 }
@@ -260,8 +361,9 @@ func writeStepStats(path string, rep runstats.Report) error {
 	return nil
 }
 
-// summarise prints the run's tables and the quality balance, and fails when counts do not add up.
-func summarise(ctx context.Context, w io.Writer, output, date string, took time.Duration) error {
+// summarise prints the tables of the run under output (an attempt), which will be published as
+// shown, and the quality balance, and fails when counts do not add up.
+func summarise(ctx context.Context, w io.Writer, output, date, shown string, took time.Duration) error {
 	m, err := sink.ReadManifest(ctx, output, date)
 	if err != nil {
 		return err
@@ -270,7 +372,7 @@ func summarise(ctx context.Context, w io.Writer, output, date string, took time.
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "wrote %s/dt=%s in %s:\n", output, date, took.Round(time.Millisecond))
+	fmt.Fprintf(w, "wrote %s in %s:\n", shown, took.Round(time.Millisecond))
 	for _, t := range schemas.All() {
 		if info, ok := m.Tables[t.Name]; ok {
 			fmt.Fprintf(w, "  %-16s %9d rows in %d files\n", t.Name, info.Rows, len(info.Files))
@@ -289,17 +391,29 @@ func summarise(ctx context.Context, w io.Writer, output, date string, took time.
 	return nil
 }
 
-// previousRun is the date of the run whose person ids tonight continues, "" for none.
+// previousRun is the date of the run whose person ids tonight continues, "" for none. With none
+// given, it is the latest finished run before the date; when that run is older than the day
+// before, the nights in between are missing or unfinished and the night refuses to start, unless
+// --full-refresh is given.
 func previousRun(ctx context.Context, o options, date string) (string, error) {
 	switch o.Previous {
 	case "none":
 		return "", nil
 	case "":
-		return sink.Previous(ctx, o.Output, date)
+		latest, err := sink.Previous(ctx, o.Output, date)
+		if err != nil || latest == "" || o.FullRefresh {
+			return latest, err
+		}
+		if gap := missingNights(latest, date); len(gap) > 0 {
+			return "", fmt.Errorf("the latest finished run before %s under %s is %s: %s %s "+
+				"(run %s first, give --previous %s to continue from %s, or --full-refresh)",
+				date, o.Output, latest, describeGap(gap), verbFor(gap), gap[0],
+				sink.RunDir(o.Output, latest), latest)
+		}
+		return latest, nil
 	}
-	dir := strings.TrimRight(o.Previous, "/")
-	d, ok := strings.CutPrefix(path.Base(dir), "dt=")
-	if !ok || path.Dir(dir) != strings.TrimRight(o.Output, "/") {
+	root, d, err := sink.SplitRunDir(o.Previous)
+	if err != nil || root != strings.TrimRight(o.Output, "/") {
 		return "", fmt.Errorf("--previous %q: want a run folder OUTPUT/dt=YYYY-MM-DD under --output %s", o.Previous, o.Output)
 	}
 	if d >= date {
@@ -309,6 +423,33 @@ func previousRun(ctx context.Context, o options, date string) (string, error) {
 		return "", fmt.Errorf("--previous: %w", err)
 	}
 	return d, nil
+}
+
+// missingNights lists the days after latest and before date.
+func missingNights(latest, date string) []string {
+	var out []string
+	for d := sources.AddDays(latest, 1); d < date; d = sources.AddDays(d, 1) {
+		out = append(out, d)
+	}
+	return out
+}
+
+// describeGap names missing nights: one, two, or the first and last of more.
+func describeGap(days []string) string {
+	switch len(days) {
+	case 1:
+		return "the night of " + days[0]
+	case 2:
+		return "the nights of " + days[0] + " and " + days[1]
+	}
+	return fmt.Sprintf("the %d nights from %s to %s", len(days), days[0], days[len(days)-1])
+}
+
+func verbFor(days []string) string {
+	if len(days) == 1 {
+		return "is missing or unfinished"
+	}
+	return "are missing or unfinished"
 }
 
 // segmentConfig loads the segments file and adds the run's day, output and last night's summary.

@@ -40,8 +40,14 @@ func runPhased(ctx context.Context, j job, stdout io.Writer, done map[string]pha
 		}
 		var srcs []sources.Source
 		for _, c := range cleaned {
-			if err := writeTable(s, dir, sourceName(c.src), sources.KindTable[c.src.Kind], c.rows); err != nil {
+			table := sources.KindTable[c.src.Kind]
+			if err := writeTable(s, dir, sourceName(c.src), table, c.rows); err != nil {
 				return nil, err
+			}
+			if c.carry.IsValid() {
+				if err := writeTable(s, dir, carryName(c.src), table, c.carry); err != nil {
+					return nil, err
+				}
 			}
 			srcs = append(srcs, c.src)
 		}
@@ -91,6 +97,14 @@ func portraitsPhase(ctx context.Context, s beam.Scope, j job, dir string, srcs [
 	cleaned, err := readSources(ctx, s, dir, srcs, nil)
 	if err != nil {
 		return err
+	}
+	for i, c := range cleaned {
+		if c.src.Partitioned() {
+			table := sources.KindTable[c.src.Kind]
+			if cleaned[i].carry, err = readTable(ctx, s, dir, carryName(c.src), table); err != nil {
+				return err
+			}
+		}
 	}
 	// read reads a collection of a table's rows; after the first error it reads nothing more.
 	read := func(name, table string) beam.PCollection {
@@ -150,7 +164,7 @@ func runPhase(ctx context.Context, r *phaseRunner, name string, add func(beam.Sc
 	start := time.Now()
 	res, err := beamx.RunWithMetrics(ctx, p)
 	if err != nil {
-		return out, fmt.Errorf("phase %s: pipeline failed: %w", name, err)
+		return out, fmt.Errorf("phase %s: %w", name, &jobFailure{err: err})
 	}
 	rep, err := runstats.Collect(p, res)
 	if err != nil {
@@ -203,6 +217,9 @@ func readSources(ctx context.Context, s beam.Scope, dir string, srcs []sources.S
 
 // sourceName is the hand-over name of a source's cleaned rows.
 func sourceName(src sources.Source) string { return "source-" + src.Name }
+
+// carryName is the hand-over name of the rows a source carries to the next night.
+func carryName(src sources.Source) string { return "carry-" + src.Name }
 
 // writeTable hands over rows of a registered table's type as name.
 func writeTable(s beam.Scope, dir, name, table string, rows ...beam.PCollection) error {

@@ -108,7 +108,9 @@ func readPhaseRecords(ctx context.Context, dir string) (map[string]phaseRecord, 
 // resumable finds the latest attempt at the date that recorded a phase, and returns its run id and
 // records; "" when there is none.
 func resumable(ctx context.Context, output, date string) (string, map[string]phaseRecord, error) {
-	files, err := sink.List(ctx, sink.Join(sink.RunDir(output, date), "_temporary", "*", phasesDir, "*.json"))
+	glob := sink.Join(sink.AttemptsDir(output, date), "*", "dt="+date, "_temporary", "*", phasesDir,
+		"*.json")
+	files, err := sink.List(ctx, glob)
 	if err != nil {
 		return "", nil, err
 	}

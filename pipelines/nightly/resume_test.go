@@ -28,7 +28,8 @@ func TestResume(t *testing.T) {
 	sourcesFile := generate(t, 200)
 	out := t.TempDir()
 	runDay(t, sourcesFile, out, shiftDate(t, testDate, -1)) // sets the salt
-	tmp := filepath.Join(sink.RunDir(out, testDate), "_temporary")
+	// The temporary folder of the date's attempts (a glob: one attempt's run id is in the path).
+	tmp := filepath.Join(sink.AttemptsDir(out, testDate), "*", "dt="+testDate, "_temporary")
 	o := options{Sources: sourcesFile, Date: testDate, Output: out, SaltEnv: "PORTRAITS_TEST_SALT"}
 	var log bytes.Buffer
 	if err := run(ctx, o, &log); err != nil {
@@ -93,8 +94,8 @@ func TestResume(t *testing.T) {
 				name, len(want), len(got), firstDifference(want, got))
 		}
 	}
-	if _, err := os.Stat(tmp); !os.IsNotExist(err) {
-		t.Errorf("the finished run left its temporary folder, with the hand-over (%v)", err)
+	if _, err := os.Stat(sink.AttemptsDir(out, testDate)); !os.IsNotExist(err) {
+		t.Errorf("the finished run left its attempts, with the hand-over (%v)", err)
 	}
 }
 

@@ -28,6 +28,7 @@ import (
 	"io"
 	"reflect"
 	"sort"
+	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
@@ -121,10 +122,12 @@ type indexFn struct {
 }
 
 func (f *indexFn) ProcessElement(ctx context.Context, _ []byte, files func(*string) bool) error {
+	// The index names its files relative to the collection's folder, so that a collection can be
+	// moved whole (a night's state is promoted with the night).
 	list := []string{}
 	var file string
 	for files(&file) {
-		list = append(list, file)
+		list = append(list, strings.TrimPrefix(file, sink.Join(f.Dir, f.Name)+"/"))
 	}
 	sort.Strings(list)
 	data, err := json.Marshal(list)
@@ -147,6 +150,11 @@ func readIndex(ctx context.Context, dir, name string) ([]string, error) {
 	var files []string
 	if err := json.Unmarshal(data, &files); err != nil {
 		return nil, fmt.Errorf("handover %s: index %s: %w", name, path, err)
+	}
+	for i, f := range files {
+		if !strings.Contains(f, "/") {
+			files[i] = sink.Join(dir, name, f)
+		}
 	}
 	return files, nil
 }

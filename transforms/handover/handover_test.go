@@ -42,8 +42,13 @@ func TestRoundTrip(t *testing.T) {
 	Write(s, dir, "users", userType, beam.CreateList(s, in[:1000]), beam.CreateList(s, in[1000:]))
 	ptest.RunAndValidate(t, p)
 
+	// A collection moved whole reads the same: its index names its files relative to it.
+	moved := filepath.Join(t.TempDir(), "elsewhere")
+	if err := os.Rename(dir, moved); err != nil {
+		t.Fatal(err)
+	}
 	p, s = beam.NewPipelineWithRoot()
-	got, err := Read(context.Background(), s, dir, "users", userType)
+	got, err := Read(context.Background(), s, moved, "users", userType)
 	if err != nil {
 		t.Fatal(err)
 	}

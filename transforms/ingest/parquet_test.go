@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -124,7 +125,7 @@ sources:
 	if err != nil {
 		t.Fatal(err)
 	}
-	tasks, inputs, err := Plan(context.Background(), cfg)
+	tasks, inputs, err := Plan(context.Background(), cfg, sources.Window{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,9 +136,50 @@ sources:
 		t.Fatalf("tasks = %+v", tasks)
 	}
 	cfg.Sources[1].Optional = false
-	_, _, err = Plan(context.Background(), cfg)
+	_, _, err = Plan(context.Background(), cfg, sources.Window{})
 	if err == nil || !strings.Contains(err.Error(), "source absent") || !strings.Contains(err.Error(), "no file matches") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestPlanReadsTheWindowsPartitions(t *testing.T) {
+	dir := t.TempDir()
+	for _, day := range []string{"2026-11-18", "2026-11-19", "2026-11-20", "2026-11-21"} {
+		mustWrite(t, dir+"/touches/dt="+day+"/a.jsonl", "{}\n")
+	}
+	mustWrite(t, dir+"/sources.yaml", `
+sources:
+  - {name: touches, kind: touches, format: jsonl, path: touches/dt=*/*.jsonl, grows: append,
+     late_days: 1}
+`)
+	cfg, err := sources.Load(dir + "/sources.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	days := func(w sources.Window) []string {
+		t.Helper()
+		_, inputs, err := Plan(context.Background(), cfg, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, in := range inputs {
+			d, _ := sources.Partition(in.File)
+			out = append(out, d)
+		}
+		return out
+	}
+	if got := days(sources.Window{Through: "2026-11-20"}); !slices.Equal(got,
+		[]string{"2026-11-18", "2026-11-19", "2026-11-20"}) {
+		t.Errorf("a full night of 2026-11-20 reads %v", got)
+	}
+	if got := days(sources.Window{Through: "2026-11-21", Previous: "2026-11-20"}); !slices.Equal(
+		got, []string{"2026-11-20", "2026-11-21"}) {
+		t.Errorf("the night after 2026-11-20 with one late day reads %v", got)
+	}
+	_, _, err = Plan(context.Background(), cfg, sources.Window{Through: "2026-11-01"})
+	if err == nil || !strings.Contains(err.Error(), "no partition on or before 2026-11-01") {
+		t.Errorf("a full night before every partition: err = %v", err)
 	}
 }
 

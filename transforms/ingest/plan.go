@@ -32,9 +32,10 @@ type Input struct {
 }
 
 // Plan expands every source's glob into read tasks: one per Parquet row group (local files), one per
-// byte range of a large uncompressed CSV or JSONL file, else one per file. A required source that
-// matches no file, or a file that cannot be opened, fails with a message naming the source and file.
-func Plan(ctx context.Context, cfg *sources.Config) ([]Task, []Input, error) {
+// byte range of a large uncompressed CSV or JSONL file, else one per file. Only the files of the
+// daily partitions the window reads are planned (w.Reads). A required source that matches no file,
+// or a file that cannot be opened, fails with a message naming the source and file.
+func Plan(ctx context.Context, cfg *sources.Config, w sources.Window) ([]Task, []Input, error) {
 	var tasks []Task
 	var inputs []Input
 	for _, src := range cfg.Sources {
@@ -56,6 +57,9 @@ func Plan(ctx context.Context, cfg *sources.Config) ([]Task, []Input, error) {
 			return nil, nil, fmt.Errorf("source %s (%s line %d): no file matches %s; mark the source optional if it may be absent",
 				src.Name, cfg.File, src.Line, glob)
 		}
+		if files, err = inWindow(src, files, w); err != nil {
+			return nil, nil, fmt.Errorf("source %s (%s line %d): %w", src.Name, cfg.File, src.Line, err)
+		}
 		for _, file := range files {
 			ft, size, err := planFile(ctx, src, file)
 			if err != nil {
@@ -66,6 +70,27 @@ func Plan(ctx context.Context, cfg *sources.Config) ([]Task, []Input, error) {
 		}
 	}
 	return tasks, inputs, nil
+}
+
+// inWindow keeps the files of the partitions the window reads. A night with no previous run must
+// find a required source's partitions on or before its day; a night that continues one may find
+// no new partition.
+func inWindow(src sources.Source, files []string, w sources.Window) ([]string, error) {
+	var kept []string
+	for _, f := range files {
+		ok, err := w.Reads(src, f)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			kept = append(kept, f)
+		}
+	}
+	if len(kept) == 0 && w.Previous == "" && !src.Optional {
+		return nil, fmt.Errorf("no partition on or before %s among the %d files of %s",
+			w.Through, len(files), src.Path)
+	}
+	return kept, nil
 }
 
 func planFile(ctx context.Context, src sources.Source, file string) ([]Task, int64, error) {

@@ -58,10 +58,11 @@ type Reading struct {
 	Inputs []ingest.Input
 }
 
-// Plan lists the files of every lookup table of cfg (none: an empty Reading). A table whose path
-// matches no file fails the run before it starts, naming the config file, the table's line and
-// the path.
-func Plan(ctx context.Context, cfg *sources.Config) (Reading, error) {
+// Plan lists the files of every lookup table of cfg (none: an empty Reading): a table is a
+// snapshot, read whole every night, from its files in no daily partition after through (the
+// run's date; "" for no bound). A table whose path matches no file fails the run before it
+// starts, naming the config file, the table's line and the path.
+func Plan(ctx context.Context, cfg *sources.Config, through string) (Reading, error) {
 	r := Reading{Config: &sources.Config{BusinessTimezone: cfg.BusinessTimezone, File: cfg.File, Dir: cfg.Dir,
 		Currency: cfg.Currency, PurchaseTime: cfg.PurchaseTime}}
 	for _, l := range cfg.Lookups {
@@ -80,7 +81,7 @@ func Plan(ctx context.Context, cfg *sources.Config) (Reading, error) {
 		return Reading{}, nil
 	}
 	var err error
-	r.Tasks, r.Inputs, err = ingest.Plan(ctx, r.Config)
+	r.Tasks, r.Inputs, err = ingest.Plan(ctx, r.Config, sources.Window{Through: through})
 	return r, err
 }
 

@@ -25,7 +25,6 @@ func countText(key string, n int64) string {
 
 func entryText(e Entry) string { return e.Table + ":" + e.Key + "=" + e.Value }
 
-
 func init() {
 	register.Function2x1(countText)
 	register.Function1x1(entryText)
@@ -62,7 +61,7 @@ func TestRead(t *testing.T) {
 		"regions.jsonl": `{"k":"sp","v":"Sao Paulo"}` + "\n" + `{"k":"rj","v":"Rio"}` + "\n",
 	}, "lookups:\n  - {name: customers, format: csv, path: customers.csv, key: customer_id, value: customer_unique_id}\n"+
 		"  - {name: regions, format: jsonl, path: regions.jsonl, key: k, value: v}\n"+orders)
-	r, err := Plan(context.Background(), cfg)
+	r, err := Plan(context.Background(), cfg, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,12 +85,12 @@ func TestRead(t *testing.T) {
 // and the path that matched nothing.
 func TestPlanNamesAMissingFile(t *testing.T) {
 	cfg := config(t, nil, orders+"lookups:\n  - {name: customers, format: csv, path: nowhere/*.csv, key: a, value: b}\n")
-	_, err := Plan(context.Background(), cfg)
+	_, err := Plan(context.Background(), cfg, "")
 	if err == nil || !strings.Contains(err.Error(), cfg.File+", line 4, lookup \"customers\": no file matches") ||
 		!strings.Contains(err.Error(), "nowhere/*.csv") {
 		t.Fatalf("err = %v", err)
 	}
-	if r, err := Plan(context.Background(), config(t, nil, orders)); err != nil || len(r.Tasks) != 0 {
+	if r, err := Plan(context.Background(), config(t, nil, orders), ""); err != nil || len(r.Tasks) != 0 {
 		t.Fatalf("no lookups: %+v, %v", r, err)
 	}
 }

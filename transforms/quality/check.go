@@ -14,15 +14,19 @@ import (
 type StageTotals struct {
 	Source, Stage                           string
 	In, Out, Rejected, Deduplicated, Nulled int64
+	// Carried counts the rows taken from the previous night's state (see quality.Carried).
+	Carried int64
 	// Reports counts guard and link rows: figures of a stage that are not records passing through.
 	Reports int64
 }
 
 // Balanced reports whether every record in is accounted for.
-func (t StageTotals) Balanced() bool { return t.In == t.Out+t.Rejected+t.Deduplicated }
+func (t StageTotals) Balanced() bool {
+	return t.In+t.Carried == t.Out+t.Rejected+t.Deduplicated
+}
 
 // StageOrder is the order stages run in; a source passes through a prefix of it.
-var StageOrder = []string{"ingest", "clean", "dedupe", "refs", "totals", "erase", "portrait"}
+var StageOrder = []string{"ingest", "clean", "dedupe", "state", "refs", "totals", "erase", "portrait"}
 
 // Totals folds quality rows into per-source, per-stage totals, sorted by source then stage order.
 func Totals(rows []schemas.QualityCount) []StageTotals {
@@ -45,6 +49,8 @@ func Totals(rows []schemas.QualityCount) []StageTotals {
 			t.Deduplicated += r.Count
 		case Nulled:
 			t.Nulled += r.Count
+		case Carried:
+			t.Carried += r.Count
 		case Guard, Linked:
 			t.Reports += r.Count
 		}
@@ -78,8 +84,12 @@ func Check(totals []StageTotals) []string {
 	prev := map[string]StageTotals{}
 	for _, t := range totals {
 		if !t.Balanced() {
-			problems = append(problems, fmt.Sprintf("%s/%s: in %d != out %d + rejected %d + deduplicated %d",
-				t.Source, t.Stage, t.In, t.Out, t.Rejected, t.Deduplicated))
+			in := fmt.Sprint(t.In)
+			if t.Carried != 0 {
+				in = fmt.Sprintf("%d + carried %d", t.In, t.Carried)
+			}
+			problems = append(problems, fmt.Sprintf("%s/%s: in %s != out %d + rejected %d + deduplicated %d",
+				t.Source, t.Stage, in, t.Out, t.Rejected, t.Deduplicated))
 		}
 		if p, ok := prev[t.Source]; ok && p.Out != t.In {
 			problems = append(problems, fmt.Sprintf("%s: %s out %d != %s in %d", t.Source, p.Stage, p.Out, t.Stage, t.In))
@@ -89,10 +99,16 @@ func Check(totals []StageTotals) []string {
 	return problems
 }
 
-// SourceTotals sums a source's journey: read at ingest, final out, and everything rejected or dropped.
+// SourceTotals sums a source's journey: read at ingest, carried from the previous night's state,
+// final out, and everything rejected or dropped.
 type SourceTotals struct {
-	Source                            string
-	Read, Out, Rejected, Deduplicated int64
+	Source                                     string
+	Read, Carried, Out, Rejected, Deduplicated int64
+}
+
+// Balanced reports whether every record read or carried is accounted for.
+func (s SourceTotals) Balanced() bool {
+	return s.Read+s.Carried == s.Out+s.Rejected+s.Deduplicated
 }
 
 // BySource condenses stage totals to one line per source.
@@ -107,6 +123,7 @@ func BySource(totals []StageTotals) []SourceTotals {
 		}
 		cur := &out[len(out)-1]
 		cur.Out = t.Out
+		cur.Carried += t.Carried
 		cur.Rejected += t.Rejected
 		cur.Deduplicated += t.Deduplicated
 	}
@@ -137,14 +154,29 @@ func WriteReasons(w io.Writer, rows []schemas.QualityCount) error {
 	return tw.Flush()
 }
 
-// WriteSummary prints the end-of-run table: per source, read = out + rejected + deduplicated.
+// WriteSummary prints the end-of-run table: per source, read (+ carried from the previous night's
+// state, on an incremental night) = out + rejected + deduplicated.
 func WriteSummary(w io.Writer, totals []StageTotals) error {
+	sums := BySource(totals)
+	carried := false
+	for _, s := range sums {
+		carried = carried || s.Carried > 0
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "source\tread\t= out\t+ rejected\t+ deduplicated\tbalanced\t")
-	for _, s := range BySource(totals) {
+	if carried {
+		fmt.Fprintln(tw, "source\tread\t+ carried\t= out\t+ rejected\t+ deduplicated\tbalanced\t")
+	} else {
+		fmt.Fprintln(tw, "source\tread\t= out\t+ rejected\t+ deduplicated\tbalanced\t")
+	}
+	for _, s := range sums {
 		ok := "yes"
-		if s.Read != s.Out+s.Rejected+s.Deduplicated {
+		if !s.Balanced() {
 			ok = "NO"
+		}
+		if carried {
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%s\t\n", s.Source, s.Read, s.Carried, s.Out,
+				s.Rejected, s.Deduplicated, ok)
+			continue
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\t\n", s.Source, s.Read, s.Out, s.Rejected, s.Deduplicated, ok)
 	}

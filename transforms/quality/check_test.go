@@ -86,3 +86,22 @@ func TestTallyEmit(t *testing.T) {
 		t.Fatalf("tally left with %v", tally)
 	}
 }
+
+// TestCarriedBalances: rows carried from the previous night's state count on the in side.
+func TestCarriedBalances(t *testing.T) {
+	r := rows("orders", "dedupe", In, "", 3, "orders", "dedupe", Out, "", 3, "orders", "state", In, "", 3,
+		"orders", "state", Carried, "", 10, "orders", "state", Out, "", 12,
+		"orders", "state", Deduplicated, "", 1, "orders", "refs", In, "", 12,
+		"orders", "refs", Out, "", 12)
+	if p := Check(Totals(r)); len(p) > 0 {
+		t.Fatalf("problems = %v", p)
+	}
+	var buf bytes.Buffer
+	if err := WriteSummary(&buf, Totals(r)); err != nil || !strings.Contains(buf.String(), "+ carried") {
+		t.Fatalf("summary (%v):\n%s", err, buf.String())
+	}
+	r = append(r, rows("orders", "state", Out, "", 1)...)
+	if p := Check(Totals(r)); len(p) != 2 || !strings.Contains(p[0], "in 3 + carried 10 != out 13") {
+		t.Fatalf("problems = %v", p)
+	}
+}

@@ -25,6 +25,9 @@ const (
 	Out          = "out"
 	Rejected     = "rejected"
 	Deduplicated = "deduplicated"
+	// Carried counts the rows a stage takes from the previous night's state besides its input:
+	// in + carried = out + rejected + deduplicated.
+	Carried = "carried"
 	// Nulled counts field values that were invalid and dropped from an otherwise good record.
 	Nulled = "nulled"
 	// Guard counts identifiers that a guard of the resolve stage stopped from linking.

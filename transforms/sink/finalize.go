@@ -32,6 +32,17 @@ type Manifest struct {
 	Inputs []Input `json:"inputs"`
 	// Currency is the ISO 4217 code of every amount of the run, in its minor units (CNY: fen).
 	Currency string `json:"currency"`
+	// Mode is how the night was built: "full" (every partition up to its date) or "incremental"
+	// (the previous run's state and the new partitions); Reason says why.
+	Mode   string `json:"mode,omitempty"`
+	Reason string `json:"reason,omitempty"`
+	// Previous is the date of the run the night continued (person ids, state), "" for none.
+	Previous string `json:"previous,omitempty"`
+	// Fingerprints identify what the night was built with (the configs, a keyed hash of the salt):
+	// a night whose fingerprints differ from its previous run's is built in full.
+	Fingerprints map[string]string `json:"fingerprints,omitempty"`
+	// StateVersion is the format of the state the run keeps under _state/ (package state).
+	StateVersion int `json:"state_version,omitempty"`
 }
 
 // Extra is one file of a run besides its tables, already at its final place when Finalize runs.

@@ -14,12 +14,6 @@ import (
 	"github.com/parquet-go/parquet-go"
 )
 
-// Prepare readies OUTPUT/dt=DATE for a new run by removing its manifest first, so that a rerun that
-// crashes part-way never looks finished. Data files are left to Finalize.
-func Prepare(ctx context.Context, output, date string) error {
-	return removeGlob(ctx, Join(RunDir(output, date), ManifestName))
-}
-
 // ErrUnfinished is returned for a run folder without a manifest.
 var ErrUnfinished = errors.New("run is not finished: no " + ManifestName)
 

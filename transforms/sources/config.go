@@ -90,6 +90,13 @@ type Source struct {
 	// it rather than being one (Shopify's orders export fills an order's fields on the first of
 	// its line-item rows only): such a row is counted as deduplicated, reason continuation_row.
 	SkipWhenEmpty []string `yaml:"skip_when_empty,omitempty"`
+	// Grows says how the source's data grows from night to night: GrowsAppend, GrowsChanges or
+	// GrowsSnapshot (the default). Append and changes sources keep their files in daily
+	// partitions, a `dt=YYYY-MM-DD` folder in the path, so a night can read only the new ones.
+	Grows string `yaml:"grows"`
+	// LateDays is how many partitions before the previous run's date an incremental night reads
+	// again, for files that land late (default DefaultLateDays).
+	LateDays *int `yaml:"late_days"`
 
 	// Line is where the source is declared in the config file.
 	Line int `yaml:"-"`
@@ -358,6 +365,9 @@ func (s *Source) normalise() error {
 		s.MoneyUnit = MoneyMinor
 	default:
 		return fmt.Errorf("money_unit %q (major or minor; yuan and fen mean the same)", s.MoneyUnit)
+	}
+	if err := s.checkGrowth(); err != nil {
+		return err
 	}
 	if s.SplitBytes == 0 {
 		s.SplitBytes = DefaultSplitBytes
