@@ -387,8 +387,10 @@ func typed(s beam.Scope, cols []beam.PCollection, as any, empty any) beam.PColle
 
 // sinkConfig says where the run is written and what it read.
 func sinkConfig(j job) sink.Config {
-	cfg := sink.Config{Output: sink.AttemptRoot(j.Output, j.Date, j.RunID), Date: j.Date, RunID: j.RunID,
-		Currency: j.Config.Currency}
+	cfg := sink.Config{Output: sink.AttemptRoot(j.Output, j.Date, j.RunID), Date: j.Date, RunID: j.RunID}
+	if j.Config != nil { // a job made only to find a run's folders has no config
+		cfg.Currency = j.Config.Currency
+	}
 	for _, in := range j.Inputs {
 		cfg.Inputs = append(cfg.Inputs, sink.Input{Source: in.Source, File: in.File, Bytes: in.Bytes})
 	}
