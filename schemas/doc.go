@@ -2,12 +2,14 @@
 // Parquet (and later BigQuery) schemas, with a `desc` tag documenting every column.
 //
 // Conventions: timestamps are int64 microseconds since the epoch in UTC (Parquet TIMESTAMP micros,
-// adjusted to UTC); money is int64 fen; ids are strings. Fields tagged `parquet:"-"` carry personal
-// data (raw phone, e-mail, name) between stages in memory and never reach an output file.
+// adjusted to UTC); money is int64 in minor units of the run's currency (the manifest's currency:
+// fen for CNY, cents for USD; the columns keep the suffix _fen); ids are strings. Fields tagged
+// `parquet:"-"` carry personal data (raw phone, e-mail, name) between stages in memory and never
+// reach an output file.
 package schemas
 
 // Version is the schema version written into every run manifest. Bump it when a table changes shape.
-const Version = 1
+const Version = 2
 
 // Keyed is a cleaned record that the clean stage can deduplicate: records with the same natural key
 // are replays of one another and the latest (highest Version, then the later origin) wins.

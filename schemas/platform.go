@@ -11,8 +11,8 @@ type User struct {
 	City                string `parquet:"city,optional" desc:"city as stated on the account, width-folded and trimmed"`
 	Province            string `parquet:"province,optional" desc:"province as stated on the account"`
 	RegistrationChannel string `parquet:"registration_channel,optional" desc:"app, web or mini_program"`
-	RegisteredAt        int64  `parquet:"registered_at,timestamp(microsecond)" desc:"account creation time, UTC"`
-	UpdatedAt           int64  `parquet:"updated_at,timestamp(microsecond)" desc:"last change of the account row, UTC"`
+	RegisteredAt        int64  `parquet:"registered_at,optional,timestamp(microsecond)" desc:"account creation time, UTC; null when the source gives none"`
+	UpdatedAt           int64  `parquet:"updated_at,optional,timestamp(microsecond)" desc:"last change of the account row (registered_at when not given), UTC"`
 	MarketingConsent    bool   `parquet:"marketing_consent" desc:"the person agreed to receive marketing"`
 	Source              string `parquet:"source" desc:"configured source the row came from"`
 
@@ -40,9 +40,9 @@ type Order struct {
 	Channel     string `parquet:"channel,optional" desc:"app, web or mini_program"`
 	CreatedAt   int64  `parquet:"created_at,timestamp(microsecond)" desc:"order placement time, UTC"`
 	PaidAt      int64  `parquet:"paid_at,optional,timestamp(microsecond)" desc:"payment time, UTC; null when unpaid"`
-	TotalFen    int64  `parquet:"total_fen" desc:"amount paid, after discounts, in fen (0.01 CNY)"`
-	DiscountFen int64  `parquet:"discount_fen" desc:"discount granted, in fen"`
-	RefundFen   int64  `parquet:"refund_fen" desc:"amount refunded, in fen"`
+	TotalFen    int64  `parquet:"total_fen" desc:"amount paid, after discounts, in minor units of the run's currency (fen for CNY)"`
+	DiscountFen int64  `parquet:"discount_fen" desc:"discount granted, in minor units of the run's currency"`
+	RefundFen   int64  `parquet:"refund_fen" desc:"amount refunded, in minor units of the run's currency"`
 	CouponCode  string `parquet:"coupon_code,optional" desc:"coupon used, null when none"`
 	UpdatedAt   int64  `parquet:"updated_at,timestamp(microsecond)" desc:"last change of the order row, UTC"`
 	Source      string `parquet:"source" desc:"configured source the row came from"`
@@ -62,18 +62,25 @@ func (o Order) Origin() Origin { return o.Src }
 // OrderItem is one cleaned order line (table `order_items`).
 type OrderItem struct {
 	OrderID      string `parquet:"order_id" desc:"order the line belongs to"`
-	LineNo       int32  `parquet:"line_no" desc:"line number within the order"`
+	LineNo       int32  `parquet:"line_no" desc:"line number within the order; 0 when the source gives none (the line is then known by its product)"`
 	SKU          string `parquet:"sku" desc:"product sold"`
 	Quantity     int32  `parquet:"quantity" desc:"units sold"`
-	UnitPriceFen int64  `parquet:"unit_price_fen" desc:"price of one unit, in fen"`
-	AmountFen    int64  `parquet:"amount_fen" desc:"quantity times unit price, in fen"`
+	UnitPriceFen int64  `parquet:"unit_price_fen" desc:"price of one unit, in minor units of the run's currency"`
+	AmountFen    int64  `parquet:"amount_fen" desc:"quantity times unit price, in minor units of the run's currency"`
+	ShippingFen  int64  `parquet:"shipping_fen" desc:"freight charged for the line, in minor units of the run's currency; 0 when not given"`
 	Source       string `parquet:"source" desc:"configured source the row came from"`
 
 	Src Origin `parquet:"-"` // where the row was read
 }
 
-// NaturalKey implements Keyed.
-func (i OrderItem) NaturalKey() string { return i.OrderID + "#" + itoa(int64(i.LineNo)) }
+// NaturalKey implements Keyed: the order and the line number, or the product for a source that
+// numbers no lines.
+func (i OrderItem) NaturalKey() string {
+	if i.LineNo == 0 {
+		return i.OrderID + "#sku:" + i.SKU
+	}
+	return i.OrderID + "#" + itoa(int64(i.LineNo))
+}
 
 // Version implements Keyed: order lines carry no update time, so the later origin wins.
 func (i OrderItem) Version() int64 { return 0 }
@@ -84,11 +91,11 @@ func (i OrderItem) Origin() Origin { return i.Src }
 // Product is one cleaned catalog entry (table `products`).
 type Product struct {
 	SKU          string `parquet:"sku" desc:"stock keeping unit"`
-	Title        string `parquet:"title" desc:"product title, width-folded"`
+	Title        string `parquet:"title" desc:"product title, width-folded; the SKU when the source gives none"`
 	Category     string `parquet:"category" desc:"top-level category"`
 	CategoryPath string `parquet:"category_path" desc:"full category path, levels joined by /"`
 	Brand        string `parquet:"brand,optional" desc:"brand"`
-	PriceFen     int64  `parquet:"price_fen" desc:"list price, in fen"`
+	PriceFen     int64  `parquet:"price_fen" desc:"list price, in minor units of the run's currency; 0 when the source gives none"`
 	UpdatedAt    int64  `parquet:"updated_at,timestamp(microsecond)" desc:"last change of the catalog row, UTC"`
 	Source       string `parquet:"source" desc:"configured source the row came from"`
 
@@ -155,7 +162,7 @@ func (t Touch) Origin() Origin { return t.Src }
 
 func init() {
 	register[User]("users", "one row per platform account, personal data hashed or masked")
-	register[Order]("orders", "one row per order, money in fen")
+	register[Order]("orders", "one row per order, money in minor units of the run's currency")
 	register[OrderItem]("order_items", "one row per order line whose order exists")
 	register[Product]("products", "one row per catalog product")
 	register[Event]("events", "one row per clickstream event, bots and test accounts removed, replays dropped")

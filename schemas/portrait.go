@@ -27,10 +27,10 @@ type Portrait struct {
 	// Value.
 	Orders             int32    `parquet:"orders" desc:"paid orders (paid, shipped, completed or refunded; cancelled and unpaid ones excluded)"`
 	Items              int32    `parquet:"items" desc:"units bought in paid orders"`
-	GMVFen             int64    `parquet:"gmv_fen" desc:"amount paid over paid orders, in fen"`
-	NetGMVFen          int64    `parquet:"net_gmv_fen" desc:"gmv_fen minus refunds, in fen"`
-	AvgOrderValueFen   *int64   `parquet:"avg_order_value_fen,optional" desc:"gmv_fen divided by orders, rounded, in fen; null without orders"`
-	RefundRate         *float64 `parquet:"refund_rate,optional" desc:"refunded fen divided by gmv_fen, 0 to 1; null without orders"`
+	GMVFen             int64    `parquet:"gmv_fen" desc:"amount paid over paid orders, in minor units of the run's currency"`
+	NetGMVFen          int64    `parquet:"net_gmv_fen" desc:"gmv_fen minus refunds, in minor units of the run's currency"`
+	AvgOrderValueFen   *int64   `parquet:"avg_order_value_fen,optional" desc:"gmv_fen divided by orders, rounded, in minor units of the run's currency; null without orders"`
+	RefundRate         *float64 `parquet:"refund_rate,optional" desc:"refunded amount divided by gmv_fen, 0 to 1; null without orders"`
 	DiscountOrderShare *float64 `parquet:"discount_order_share,optional" desc:"share of paid orders with a discount, 0 to 1; null without orders"`
 	CouponOrderShare   *float64 `parquet:"coupon_order_share,optional" desc:"share of paid orders that used a coupon, 0 to 1; null without orders"`
 	FirstOrderAt       int64    `parquet:"first_order_at,optional,timestamp(microsecond)" desc:"first paid order, UTC"`
@@ -41,7 +41,7 @@ type Portrait struct {
 	Frequency        float64 `parquet:"frequency" desc:"repeat purchase days: distinct days with a paid order, minus one"`
 	RecencyDays      float64 `parquet:"recency_days" desc:"days from the first to the last purchase day"`
 	TDays            float64 `parquet:"t_days" desc:"days from the first purchase day to the run day (lifetimes' T)"`
-	MonetaryValueFen float64 `parquet:"monetary_value_fen" desc:"mean amount paid per repeat purchase day, in fen; 0 without repeat days"`
+	MonetaryValueFen float64 `parquet:"monetary_value_fen" desc:"mean amount paid per repeat purchase day, in minor units of the run's currency; 0 without repeat days"`
 	RScore           int32   `parquet:"r_score,optional" desc:"recency score 1-5 by quintile of days since the last order among buyers (5 = most recent); null for non-buyers"`
 	FScore           int32   `parquet:"f_score,optional" desc:"frequency score 1-5 by quintile of purchase days among buyers (5 = most); null for non-buyers"`
 	MScore           int32   `parquet:"m_score,optional" desc:"monetary score 1-5 by quintile of gmv_fen among buyers (5 = most); null for non-buyers"`
@@ -86,7 +86,7 @@ type Portrait struct {
 	PAlive               *float64 `parquet:"p_alive,optional" desc:"BG/NBD probability that the person is still an active buyer; null for non-buyers"`
 	ExpectedPurchases30d *float64 `parquet:"expected_purchases_30d,optional" desc:"BG/NBD expected purchase days in the next 30 days; null for non-buyers"`
 	ExpectedPurchases90d *float64 `parquet:"expected_purchases_90d,optional" desc:"BG/NBD expected purchase days in the next 90 days; null for non-buyers"`
-	CLV12mFen            *int64   `parquet:"clv_12m_fen,optional" desc:"12-month discounted lifetime value in fen (BG/NBD times Gamma-Gamma, lifetimes' formula); null for non-buyers"`
+	CLV12mFen            *int64   `parquet:"clv_12m_fen,optional" desc:"12-month discounted lifetime value in minor units of the run's currency (BG/NBD times Gamma-Gamma, lifetimes' formula); null for non-buyers"`
 
 	// Prediction.
 	Propensity30d float64 `parquet:"propensity_30d,optional" desc:"calibrated probability of at least one purchase in the next 30 days"`

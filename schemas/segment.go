@@ -14,7 +14,7 @@ type SegmentSummary struct {
 	Size         int64   `parquet:"size" desc:"persons in the segment"`
 	Share        float64 `parquet:"share" desc:"size divided by the number of persons (portraits), 0 to 1"`
 	GMVShare     float64 `parquet:"gmv_share" desc:"the members' gmv_fen divided by the gmv_fen of all persons, 0 to 1; for value_top_20pct the 80/20 figure"`
-	AvgCLVFen    float64 `parquet:"avg_clv_fen" desc:"mean clv_12m_fen of the members, a member without one (a non-buyer) counted as 0, in fen"`
+	AvgCLVFen    float64 `parquet:"avg_clv_fen" desc:"mean clv_12m_fen of the members, a member without one (a non-buyer) counted as 0, in minor units of the run's currency"`
 	PreviousSize int64   `parquet:"previous_size" desc:"size in the previous night's summary; 0 when that summary has no row for the segment (first night, or a new segment)"`
 	Change       int64   `parquet:"change" desc:"size minus previous_size"`
 }
@@ -33,8 +33,8 @@ type ClusterProfile struct {
 	TrainingSize       int64   `parquet:"training_size" desc:"persons in the seeded training sample the model was fitted on"`
 	Frequency          float64 `parquet:"frequency" desc:"mean frequency (repeat purchase days) of the members"`
 	RecencyDays        float64 `parquet:"recency_days" desc:"mean recency_days of the members"`
-	MonetaryValueFen   float64 `parquet:"monetary_value_fen" desc:"mean monetary_value_fen of the members, in fen"`
-	GMVFen             float64 `parquet:"gmv_fen" desc:"mean gmv_fen of the members, in fen"`
+	MonetaryValueFen   float64 `parquet:"monetary_value_fen" desc:"mean monetary_value_fen of the members, in minor units of the run's currency"`
+	GMVFen             float64 `parquet:"gmv_fen" desc:"mean gmv_fen of the members, in minor units of the run's currency"`
 	ActiveDays30d      float64 `parquet:"active_days_30d" desc:"mean active_days_30d of the members"`
 	Sessions           float64 `parquet:"sessions" desc:"mean sessions of the members"`
 	DiscountOrderShare float64 `parquet:"discount_order_share" desc:"mean discount_order_share of the members, 0 for those without orders"`

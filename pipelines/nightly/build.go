@@ -14,6 +14,7 @@ import (
 	"github.com/shopportraits/portraits/transforms/clean"
 	"github.com/shopportraits/portraits/transforms/erase"
 	"github.com/shopportraits/portraits/transforms/ingest"
+	"github.com/shopportraits/portraits/transforms/lookup"
 	"github.com/shopportraits/portraits/transforms/portrait"
 	"github.com/shopportraits/portraits/transforms/predict/score"
 	"github.com/shopportraits/portraits/transforms/quality"
@@ -35,7 +36,9 @@ type job struct {
 	RunID  string
 	Tasks  []ingest.Task
 	Inputs []ingest.Input
-	Clean  clean.Options
+	// Lookups are the config's lookup tables and their read tasks (their files are in Inputs).
+	Lookups lookup.Reading
+	Clean   clean.Options
 	// Resolve holds the identity guards and matching settings.
 	Resolve resolve.Config
 	// Previous is the date of the run whose person ids tonight continues, "" for none.
@@ -157,9 +160,16 @@ func finishJob(s beam.Scope, j job, srcs []cleaned, res resolve.Outputs, rejects
 	return write(s, cfg, tables, rejects, counts, extras)
 }
 
-// cleanSources reads, cleans, deduplicates and checks the references of every source.
+// cleanSources reads, cleans, deduplicates and checks the references of every source, and gives
+// orders whose total comes from their lines that total.
 func cleanSources(s beam.Scope, j job) (srcs []cleaned, rejects, counts []beam.PCollection, err error) {
-	var testUsers []beam.PCollection
+	var testUsers, rejectedProducts []beam.PCollection
+	tables := lookup.None(s)
+	if len(j.Lookups.Tasks) > 0 {
+		var rejs, cnt beam.PCollection
+		tables, rejs, cnt = lookup.Read(s, j.Lookups)
+		rejects, counts = append(rejects, rejs), append(counts, cnt)
+	}
 	for _, src := range j.Config.Sources {
 		tasks := tasksOf(j.Tasks, src.Name)
 		carried := src.Partitioned() && j.Mode.Mode == modeIncremental
@@ -175,13 +185,13 @@ func cleanSources(s beam.Scope, j job) (srcs []cleaned, rejects, counts []beam.P
 			// and the second pass, started once they are picked, is filtered as it is read, so no
 			// runner holds the rows meanwhile.
 			files := taskFiles(tasks)
-			claims, err := clean.ValidRows(s, j.Config, src.Name, j.Clean, ingest.ReadRecords(s, j.Config, tasks))
+			claims, err := clean.ValidRows(s, j.Config, src.Name, j.Clean, ingest.ReadRecords(s, j.Config, tasks), tables)
 			if err != nil {
 				return nil, nil, nil, err
 			}
 			winners, dcnt := clean.Claims(s, src.Name, claims, files, sinkConfig(j).TempDir())
 			recs, rejs, cnt := ingest.ReadAfter(s, j.Config, tasks, dcnt)
-			v, err := clean.Validate(s, j.Config, src.Name, j.Clean, recs)
+			v, err := clean.Validate(s, j.Config, src.Name, j.Clean, recs, tables)
 			if err != nil {
 				return nil, nil, nil, err
 			}
@@ -193,6 +203,9 @@ func cleanSources(s beam.Scope, j job) (srcs []cleaned, rejects, counts []beam.P
 				// side input, which a runner must have in full before such a check starts: taken
 				// from a source's own rows, it would hold that whole source back.
 				testUsers = append(testUsers, v.TestUsers)
+			}
+			if src.Kind == "products" {
+				rejectedProducts = append(rejectedProducts, v.RejectedProducts)
 			}
 		}
 		c := cleaned{src: src, rows: kept}
@@ -228,28 +241,55 @@ func cleanSources(s beam.Scope, j job) (srcs []cleaned, rejects, counts []beam.P
 	tests = settle.Whole(s, tests)
 	skus, checkSKUs := catalog(s, srcs)
 	skus = settle.Whole(s, skus)
-	var orders []beam.PCollection
+	rejected := settle.Whole(s, rejectedOrNone(s, rejectedProducts))
+	var orders, lines []beam.PCollection
 	checked := make([]cleaned, 0, len(srcs))
 	// Orders first: order lines are checked against the orders that survive.
 	for _, c := range sorted(srcs) {
 		switch c.src.Kind {
 		case "orders", "events", "touches", "reviews", "tickets":
-			kept, rejs, cnt := clean.CheckRefs(s, c.src.Name, c.rows, tests, skus, checkSKUs)
+			kept, rejs, cnt := clean.CheckRefs(s, c.src.Name, c.rows, tests, skus, rejected, checkSKUs)
 			c.rows = kept
 			rejects, counts = append(rejects, rejs), append(counts, cnt)
 		case "order_items":
 			ids := emptyIfNone(s, orders)
-			kept, rejs, cnt := clean.CheckOrderItems(s, c.src.Name, beam.ParDo(s, asOrderItem, c.rows), ids, skus, checkSKUs)
+			kept, rejs, cnt := clean.CheckOrderItems(s, c.src.Name, beam.ParDo(s, asOrderItem, c.rows), ids, skus, rejected, checkSKUs)
 			c.rows = kept
 			rejects, counts = append(rejects, rejs), append(counts, cnt)
+			lines = append(lines, kept)
 		}
 		if c.src.Kind == "orders" {
 			orders = append(orders, beam.ParDo(s, orderID, c.rows))
 		}
 		checked = append(checked, c)
 	}
+	// Totals from lines, once every source's lines are checked.
+	for i, c := range checked {
+		if c.src.Kind != "orders" || !c.src.Mappings["total"].FromLines {
+			continue
+		}
+		all := beam.CreateList(s, []schemas.OrderItem{})
+		if len(lines) > 0 {
+			all = beam.Flatten(s, lines...)
+		}
+		kept, rejs, cnt := clean.FromLines(s, c.src.Name, c.rows, all)
+		checked[i].rows = kept
+		rejects, counts = append(rejects, rejs), append(counts, cnt)
+	}
 	return checked, rejects, counts, nil
 }
+
+// rejectedOrNone flattens the products sources' rejected SKUs (KV<SKU, reason>), or makes an
+// empty collection of them.
+func rejectedOrNone(s beam.Scope, cols []beam.PCollection) beam.PCollection {
+	if len(cols) == 0 {
+		return beam.ParDo(s, noRejectedProduct, beam.Impulse(s))
+	}
+	return beam.Flatten(s, cols...)
+}
+
+// noRejectedProduct emits nothing: an empty KV<SKU, reason> collection.
+func noRejectedProduct(_ []byte, _ func(string, string)) {}
 
 // eraseRows drops every source's rows of the persons to forget; order lines go with their orders
 // (orders sources come first, see sorted).
@@ -348,6 +388,9 @@ func typed(s beam.Scope, cols []beam.PCollection, as any, empty any) beam.PColle
 // sinkConfig says where the run is written and what it read.
 func sinkConfig(j job) sink.Config {
 	cfg := sink.Config{Output: sink.AttemptRoot(j.Output, j.Date, j.RunID), Date: j.Date, RunID: j.RunID}
+	if j.Config != nil { // a job made only to find a run's folders has no config
+		cfg.Currency = j.Config.Currency
+	}
 	for _, in := range j.Inputs {
 		cfg.Inputs = append(cfg.Inputs, sink.Input{Source: in.Source, File: in.File, Bytes: in.Bytes})
 	}
@@ -449,4 +492,5 @@ func init() {
 	register.Function1x1(activationExtra)
 	register.Function1x1(asTicket)
 	register.Function1x1(asPost)
+	register.Function2x0(noRejectedProduct)
 }

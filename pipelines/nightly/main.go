@@ -28,6 +28,7 @@ import (
 	"github.com/shopportraits/portraits/transforms/exitcode"
 	"github.com/shopportraits/portraits/transforms/ingest"
 	"github.com/shopportraits/portraits/transforms/lease"
+	"github.com/shopportraits/portraits/transforms/lookup"
 	"github.com/shopportraits/portraits/transforms/portrait"
 	"github.com/shopportraits/portraits/transforms/predict/score"
 	"github.com/shopportraits/portraits/transforms/quality"
@@ -216,7 +217,7 @@ func plan(ctx context.Context, o options, stdout io.Writer) (job, error) {
 	if err != nil {
 		return job{}, err
 	}
-	pcfg := portrait.Config{Date: date, Timezone: cfg.BusinessTimezone, Rules: rules}
+	pcfg := portrait.Config{Date: date, Timezone: cfg.BusinessTimezone, PurchaseTime: cfg.PurchaseTime, Rules: rules}
 	if err := pcfg.Validate(); err != nil {
 		return job{}, err
 	}
@@ -248,13 +249,18 @@ func plan(ctx context.Context, o options, stdout io.Writer) (job, error) {
 	if err != nil {
 		return job{}, err
 	}
+	tables, err := lookup.Plan(ctx, cfg, date)
+	if err != nil {
+		return job{}, err
+	}
+	inputs = append(inputs, tables.Inputs...)
 	fmt.Fprintf(stdout, "nightly %s: %d files, %d read tasks from %s\n", date, len(inputs), len(tasks), o.Sources)
 	fmt.Fprintf(stdout, "%s night: %s\n", m.Mode, m.Reason)
 	if previous != "" {
 		fmt.Fprintf(stdout, "person ids continue the run of %s\n", previous)
 	}
 	j := job{Config: cfg, Date: date, Output: o.Output, RunID: fmt.Sprintf("%s-%x", date, time.Now().UnixNano()),
-		Tasks: tasks, Inputs: inputs, Clean: opts, Resolve: rcfg, Previous: previous, Portrait: pcfg, Segment: scfg,
+		Tasks: tasks, Inputs: inputs, Lookups: tables, Clean: opts, Resolve: rcfg, Previous: previous, Portrait: pcfg, Segment: scfg,
 		Score: predict, Cutoff: cutoff, Erasures: erasures, Mode: m, Fingerprints: prints}
 	for _, e := range erasures {
 		j.Erase = append(j.Erase, e.IDHash)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/ingest"
+	"github.com/shopportraits/portraits/transforms/lookup"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/salt"
 	"github.com/shopportraits/portraits/transforms/sources"
@@ -36,7 +37,8 @@ type Options struct {
 // Salt reads the hashing salt from its source.
 func (o Options) Salt() (string, error) { return o.SaltSource.Read(context.Background()) }
 
-// env is what a parser needs: the source, its zone, the salt, the rules and the run's horizon.
+// env is what a parser needs: the source, its zone, the salt, the rules, the run's horizon, the
+// currency and the source's column mappings.
 type env struct {
 	src     sources.Source
 	loc     *time.Location
@@ -44,6 +46,13 @@ type env struct {
 	rules   *rules
 	runDate time.Time
 	horizon int64 // micros; timestamps after it are in the future
+	// currency is the run's ISO 4217 code and digits the decimals of its minor unit.
+	currency string
+	digits   int
+	// reshape applies constants, defaults and lookups (nil for none); values holds the values
+	// maps of enum fields, keys folded and lower-cased.
+	reshape *reshaper
+	values  map[string]map[string]string
 }
 
 func newEnv(cfg *sources.Config, source string, opt Options) (*env, error) {
@@ -71,7 +80,12 @@ func newEnv(cfg *sources.Config, source string, opt Options) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &env{src: src, loc: loc, salt: salt, rules: r, runDate: day, horizon: dayEnd(day, biz)}, nil
+	values, err := valueMaps(cfg, src)
+	if err != nil {
+		return nil, err
+	}
+	return &env{src: src, loc: loc, salt: salt, rules: r, runDate: day, horizon: dayEnd(day, biz),
+		currency: cfg.Currency, digits: cfg.MinorDigits(), reshape: newReshaper(src), values: values}, nil
 }
 
 // Result is one source's cleaned output.
@@ -84,20 +98,26 @@ type Result struct {
 	Counts beam.PCollection
 	// TestUsers are the ids of test accounts (users sources only).
 	TestUsers beam.PCollection
+	// RejectedProducts are KV<SKU, reason> of the rows of a products source that were rejected,
+	// so that a line naming such a product says why it is missing from the catalog.
+	RejectedProducts beam.PCollection
 }
 
-// Validate parses and validates one source's records into KV<natural key, row> of the kind's row type.
-func Validate(s beam.Scope, cfg *sources.Config, source string, opt Options, records beam.PCollection) (Result, error) {
+// Validate parses and validates one source's records into KV<natural key, row> of the kind's row
+// type. lookups are the lookup tables (lookup.Entry, settled: see package lookup) the source's
+// mappings look values up in; an unset collection stands for none.
+func Validate(s beam.Scope, cfg *sources.Config, source string, opt Options, records, lookups beam.PCollection) (Result, error) {
 	s = s.Scope("clean.Validate." + source)
-	outs, err := validateN(s, cfg, source, opt, records, false)
+	outs, err := validateN(s, cfg, source, opt, records, lookups, false)
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Rows: outs[0], Rejects: outs[1], Counts: outs[2], TestUsers: outs[3]}, nil
+	return Result{Rows: outs[0], Rejects: outs[1], Counts: outs[2], TestUsers: outs[3], RejectedProducts: outs[4]}, nil
 }
 
-// validateN adds the validating DoFn: rows, rejects, counts and test users.
-func validateN(s beam.Scope, cfg *sources.Config, source string, opt Options, records beam.PCollection, uncounted bool) ([]beam.PCollection, error) {
+// validateN adds the validating DoFn: rows, rejects, counts, test users and rejected products.
+func validateN(s beam.Scope, cfg *sources.Config, source string, opt Options, records, lookups beam.PCollection,
+	uncounted bool) ([]beam.PCollection, error) {
 	src, ok := cfg.Lookup(source)
 	if !ok {
 		return nil, fmt.Errorf("clean: unknown source %q", source)
@@ -109,15 +129,18 @@ func validateN(s beam.Scope, cfg *sources.Config, source string, opt Options, re
 	if err != nil {
 		return nil, err
 	}
+	if !lookups.IsValid() || !newReshaper(src).usesLookups() {
+		lookups = lookup.None(s) // a source that looks nothing up does not wait for the tables
+	}
 	return beam.ParDoN(s, &validateFn{Config: cfg, Source: source, Options: opt, Uncounted: uncounted}, records,
-		beam.TypeDefinition{Var: beam.XType, T: rowType}), nil
+		beam.SideInput{Input: lookups}, beam.TypeDefinition{Var: beam.XType, T: rowType}), nil
 }
 
 // ValidRows is Validate's rows alone, for a pass over records that are read a second time: it
 // emits no rejects, quality counts or Beam counters, which the counted pass gives.
-func ValidRows(s beam.Scope, cfg *sources.Config, source string, opt Options, records beam.PCollection) (beam.PCollection, error) {
+func ValidRows(s beam.Scope, cfg *sources.Config, source string, opt Options, records, lookups beam.PCollection) (beam.PCollection, error) {
 	s = s.Scope("clean.ValidRows." + source)
-	outs, err := validateN(s, cfg, source, opt, records, true)
+	outs, err := validateN(s, cfg, source, opt, records, lookups, true)
 	if err != nil {
 		return beam.PCollection{}, err
 	}
@@ -137,7 +160,8 @@ func RowType(kind string) (reflect.Type, error) {
 	return t.Type, nil
 }
 
-// validateFn parses one source's records with the parser of its kind.
+// validateFn parses one source's records with the parser of its kind, after the source's
+// reshaping mappings (constants, defaults, lookups from the side input, read once per instance).
 type validateFn struct {
 	Config  *sources.Config
 	Source  string
@@ -147,6 +171,7 @@ type validateFn struct {
 
 	env    *env
 	parse  parser
+	tables lookup.Tables
 	counts quality.Tally
 }
 
@@ -159,28 +184,51 @@ func (f *validateFn) Setup() error {
 	return nil
 }
 
-func (f *validateFn) StartBundle(_ context.Context, _ func(string, beam.X), _ func(schemas.Reject), _ func(string, int64), _ func(string)) {
+func (f *validateFn) StartBundle(_ context.Context, _ func() func(*lookup.Entry) bool, _ func(string, beam.X), _ func(schemas.Reject),
+	_ func(string, int64), _ func(string), _ func(string, string)) {
 	f.counts = nil
 	if !f.Uncounted {
 		f.counts = quality.Tally{}
 	}
 }
 
-func (f *validateFn) ProcessElement(_ context.Context, rec ingest.Record, emit func(string, beam.X), reject func(schemas.Reject), _ func(string, int64), testUser func(string)) {
+func (f *validateFn) ProcessElement(_ context.Context, rec ingest.Record, lookups func() func(*lookup.Entry) bool,
+	emit func(string, beam.X), reject func(schemas.Reject), _ func(string, int64), testUser func(string),
+	rejectedProduct func(string, string)) {
 	key := func(measure, reason string) quality.Key {
 		return quality.Key{Source: f.Source, Stage: Stage, Measure: measure, Reason: reason}
 	}
 	f.counts.Add(key(quality.In, ""), 1)
 	fl := &fields{rec: rec, env: f.env}
-	row := f.parse(fl)
+	var row schemas.Keyed
+	if r := f.env.reshape; r != nil {
+		if r.continues(rec) {
+			f.counts.Add(key(quality.Deduplicated, ReasonContinuation), 1)
+			return
+		}
+		if r.usesLookups() && f.tables == nil {
+			f.tables = lookup.Drain(lookups())
+		}
+		fl.rec.Fields, fl.err = r.apply(rec, f.tables)
+	}
+	if fl.err == nil {
+		row = f.parse(fl)
+	}
 	if fl.err != nil {
 		if f.Uncounted {
 			return // the counted pass over the same rows makes the reject
 		}
 		f.counts.Add(key(quality.Rejected, fl.err.reason), 1)
 		reject(rec.Reject(Stage, fl.err.reason, fl.err.detail))
-		if u, ok := row.(schemas.User); ok && fl.err.reason == "test_account" {
-			testUser(u.UserID)
+		switch r := row.(type) {
+		case schemas.User:
+			if fl.err.reason == "test_account" {
+				testUser(r.UserID)
+			}
+		case schemas.Product:
+			if r.SKU != "" {
+				rejectedProduct(r.SKU, fl.err.reason)
+			}
 		}
 		return
 	}
@@ -191,12 +239,15 @@ func (f *validateFn) ProcessElement(_ context.Context, rec ingest.Record, emit f
 	emit(row.NaturalKey(), row)
 }
 
-func (f *validateFn) FinishBundle(ctx context.Context, _ func(string, beam.X), _ func(schemas.Reject), count func(string, int64), _ func(string)) {
+func (f *validateFn) FinishBundle(ctx context.Context, _ func() func(*lookup.Entry) bool, _ func(string, beam.X), _ func(schemas.Reject),
+	count func(string, int64), _ func(string), _ func(string, string)) {
 	f.counts.Emit(ctx, count)
 }
 
 func init() {
-	register.DoFn6x0[context.Context, ingest.Record, func(string, beam.X), func(schemas.Reject), func(string, int64), func(string)](&validateFn{})
+	register.DoFn8x0[context.Context, ingest.Record, func() func(*lookup.Entry) bool, func(string, beam.X), func(schemas.Reject),
+		func(string, int64), func(string), func(string, string)](&validateFn{})
 	register.Emitter2[string, beam.X]()
+	register.Emitter2[string, string]()
 	register.Emitter1[string]()
 }

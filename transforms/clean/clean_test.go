@@ -99,15 +99,19 @@ func TestUsers(t *testing.T) {
 
 func TestUserRejects(t *testing.T) {
 	cases := map[string]map[string]string{
-		"missing_user_id":       {"registered_at": "2025-01-02"},
-		"missing_registered_at": {"user_id": "u"},
-		"invalid_registered_at": {"user_id": "u", "registered_at": "yesterday"},
-		"future_registered_at":  {"user_id": "u", "registered_at": "2026-11-22 00:00:01"},
-		"test_account":          {"user_id": "u", "registered_at": "2025-01-02", "email": "qa@test.com"},
+		"missing_user_id": {"registered_at": "2025-01-02"},
+		"test_account":    {"user_id": "u", "registered_at": "2025-01-02", "email": "qa@test.com"},
 	}
 	for want, kv := range cases {
 		if _, f := parse(t, "users", kv); reason(f) != want {
 			t.Errorf("%v: reason %q, want %q", kv, reason(f), want)
+		}
+	}
+	// registered_at is optional: absent it stays empty, unusable it is nulled.
+	for raw, nulled := range map[string]bool{"": false, "yesterday": true, "2026-11-22 00:00:01": true} {
+		row, f := parse(t, "users", map[string]string{"user_id": "u", "registered_at": raw})
+		if reason(f) != "" || row.(schemas.User).RegisteredAt != 0 || slices.Contains(f.nulled, "registered_at") != nulled {
+			t.Errorf("registered_at %q: %+v, nulled %v, %v", raw, row, f.nulled, f.err)
 		}
 	}
 	for _, kv := range []map[string]string{

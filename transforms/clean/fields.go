@@ -8,6 +8,7 @@ import (
 	"github.com/shopportraits/portraits/transforms/clean/normalize"
 	"github.com/shopportraits/portraits/transforms/ingest"
 	"github.com/shopportraits/portraits/transforms/resolve/identity"
+	"github.com/shopportraits/portraits/transforms/sources"
 )
 
 // invalid is why a record is rejected: a reason code and a readable detail.
@@ -79,13 +80,13 @@ func (f *fields) bad(name string, required bool, reason, detail string) {
 	f.null(name)
 }
 
-// money parses an amount in fen; negative amounts are invalid.
+// money parses an amount in the currency's minor units (fen, cents); negative amounts are invalid.
 func (f *fields) money(name string, required bool) int64 {
 	raw, ok := f.present(name, required)
 	if !ok {
 		return 0
 	}
-	fen, err := normalize.Money(raw, f.env.src.MoneyUnit)
+	fen, err := normalize.MinorUnits(raw, f.env.currency, f.env.digits, f.env.src.MoneyUnit != sources.MoneyMinor)
 	switch {
 	case err != nil:
 		f.bad(name, required, "invalid_"+name, err.Error())
@@ -97,14 +98,25 @@ func (f *fields) money(name string, required bool) int64 {
 	return fen
 }
 
-// enum maps the value through synonyms; an unknown value rejects a required field.
+// enum maps the value through the source's values map, if it has one for the field, then through
+// synonyms; an unknown value rejects a required field (unknown_<field>, or unmapped_value when the
+// source maps the field's words) and nulls an optional one.
 func (f *fields) enum(name string, synonyms map[string]string, required bool) string {
 	raw, ok := f.present(name, required)
 	if !ok {
 		return ""
 	}
-	v, ok := normalize.Enum(raw, synonyms)
-	if !ok {
+	word := raw
+	values := f.env.values[name]
+	if ours, ok := values[strings.ToLower(raw)]; ok {
+		word = ours
+	}
+	v, ok := normalize.Enum(word, synonyms)
+	switch {
+	case !ok && values != nil:
+		f.bad(name, required, ReasonUnmapped, fmt.Sprintf("%s %q is in neither the source's values map nor the known values", name, raw))
+		return ""
+	case !ok:
 		f.bad(name, required, "unknown_"+name, fmt.Sprintf("%s %q is not a known value", name, raw))
 		return ""
 	}

@@ -41,7 +41,7 @@ func parseUser(f *fields) schemas.Keyed {
 		City:                f.str("city"),
 		Province:            f.str("province"),
 		RegistrationChannel: f.enum("registration_channel", normalize.Channels, false),
-		RegisteredAt:        f.time("registered_at", true),
+		RegisteredAt:        f.time("registered_at", false),
 		UpdatedAt:           f.time("updated_at", false),
 	}
 	if u.UpdatedAt == 0 {
@@ -93,7 +93,6 @@ func parseOrder(f *fields) schemas.Keyed {
 		Channel:     f.enum("channel", normalize.Channels, false),
 		CreatedAt:   f.time("created_at", true),
 		PaidAt:      f.time("paid_at", false),
-		TotalFen:    f.money("total", true),
 		DiscountFen: f.money("discount", false),
 		RefundFen:   f.money("refund", false),
 		CouponCode:  f.str("coupon_code"),
@@ -102,8 +101,12 @@ func parseOrder(f *fields) schemas.Keyed {
 	if o.UpdatedAt == 0 {
 		o.UpdatedAt = max(o.CreatedAt, o.PaidAt)
 	}
-	if o.RefundFen > o.TotalFen {
-		f.fail("refund_exceeds_total", "refund %d fen exceeds total %d fen", o.RefundFen, o.TotalFen)
+	// A total from lines is computed once the lines are cleaned (FromLines), and checked there.
+	if !f.env.src.Mappings["total"].FromLines {
+		o.TotalFen = f.money("total", true)
+		if err := CheckRefund(o); err != nil {
+			f.fail(err.reason, "%s", err.detail)
+		}
 	}
 	if o.PaidAt != 0 && o.PaidAt < o.CreatedAt {
 		f.null("paid_at")
@@ -112,14 +115,20 @@ func parseOrder(f *fields) schemas.Keyed {
 	return o
 }
 
+// parseOrderItem reads an order line. Without a line number the line is known by its order and
+// product; without a quantity it is one unit.
 func parseOrderItem(f *fields) schemas.Keyed {
 	i := schemas.OrderItem{
 		Source: f.rec.Source, Src: f.rec.Origin(),
 		OrderID:      f.required("order_id"),
-		LineNo:       int32(f.integer("line_no", true, 1, 10000)),
+		LineNo:       int32(f.integer("line_no", false, 1, 10000)),
 		SKU:          f.required("sku"),
-		Quantity:     int32(f.integer("quantity", true, 1, 100000)),
+		Quantity:     1,
 		UnitPriceFen: f.money("unit_price", true),
+		ShippingFen:  f.money("shipping", false),
+	}
+	if _, given := f.present("quantity", false); given {
+		i.Quantity = int32(f.integer("quantity", true, 1, 100000))
 	}
 	i.AmountFen = int64(i.Quantity) * i.UnitPriceFen
 	return i
@@ -129,10 +138,13 @@ func parseProduct(f *fields) schemas.Keyed {
 	p := schemas.Product{
 		Source: f.rec.Source, Src: f.rec.Origin(),
 		SKU:       f.required("sku"),
-		Title:     f.required("title"),
+		Title:     f.str("title"),
 		Brand:     f.str("brand"),
-		PriceFen:  f.money("price", true),
+		PriceFen:  f.money("price", false),
 		UpdatedAt: f.time("updated_at", false),
+	}
+	if p.Title == "" {
+		p.Title = p.SKU // a catalog without titles still names its products
 	}
 	path := strings.FieldsFunc(f.str("category"), func(r rune) bool { return strings.ContainsRune("/>|＞", r) })
 	for i := range path {

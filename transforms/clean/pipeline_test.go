@@ -55,7 +55,7 @@ func TestValidateDedupeRefs(t *testing.T) {
 	events := []ingest.Record{ev(1, "e1", "u1", "s1"), ev(2, "e2", "qa", "s1"), ev(3, "e3", "u2", "nope"), ev(4, "e1", "u1", "s1")}
 
 	p, s := beam.NewPipelineWithRoot()
-	vu, err := Validate(s, cfg, "users", opt, beam.CreateList(s, users))
+	vu, err := Validate(s, cfg, "users", opt, beam.CreateList(s, users), beam.PCollection{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,14 +65,14 @@ func TestValidateDedupeRefs(t *testing.T) {
 	passert.Equals(s, beam.ParDo(s, rejectReason, vu.Rejects), "missing_user_id", "test_account")
 	passert.Equals(s, vu.TestUsers, "qa")
 
-	ve, err := Validate(s, cfg, "events", opt, beam.CreateList(s, events))
+	ve, err := Validate(s, cfg, "events", opt, beam.CreateList(s, events), beam.PCollection{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	winners, counts := Claims(s, "events", ve.Rows, []string{"e.jsonl"}, dir)
 	keptEvents := KeepLatest(s, "events", ve.Rows, winners, []string{"e.jsonl"})
 	passert.Count(s, keptEvents, "deduplicated events", 3)
-	kept, rejects, _ := CheckRefs(s, "events", keptEvents, vu.TestUsers, beam.Create(s, "s1"), true)
+	kept, rejects, _ := CheckRefs(s, "events", keptEvents, vu.TestUsers, beam.Create(s, "s1"), vu.RejectedProducts, true)
 	passert.Count(s, kept, "events kept", 1)
 	passert.Equals(s, beam.ParDo(s, rejectReason, rejects), "test_account", "unknown_product")
 	passert.Equals(s, beam.ParDo(s, countText, stats.SumPerKey(s, counts)), "events/dedupe/in/=4", "events/dedupe/out/=3",

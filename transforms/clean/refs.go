@@ -17,25 +17,28 @@ import (
 const RefsStage = "refs"
 
 // CheckRefs drops rows that belong to a test account (reason test_account) or, when checkSKUs is set,
-// name a product missing from the catalog (unknown_product). testUsers and skus are side inputs of
-// strings; both must fit in a worker's memory (test accounts are few; a catalog of ten million SKUs
-// takes about 1 GiB). The caller settles them (package settle) when they come from a shuffle, once
-// for all the sources it checks.
-func CheckRefs(s beam.Scope, source string, rows, testUsers, skus beam.PCollection, checkSKUs bool) (kept, rejects, counts beam.PCollection) {
+// name a product missing from the catalog (rejected_product when the product's row was rejected,
+// with its reason, else unknown_product). testUsers and skus are side inputs of strings, rejected
+// one of KV<SKU, reason> (Result.RejectedProducts); all must fit in a worker's memory (test
+// accounts are few; a catalog of ten million SKUs takes about 1 GiB). The caller settles them
+// (package settle) when they come from a shuffle, once for all the sources it checks.
+func CheckRefs(s beam.Scope, source string, rows, testUsers, skus, rejected beam.PCollection, checkSKUs bool) (kept, rejects, counts beam.PCollection) {
 	s = s.Scope("clean.CheckRefs." + source)
-	return beam.ParDo3(s, &refsFn{Source: source, CheckSKUs: checkSKUs}, rows, beam.SideInput{Input: testUsers}, beam.SideInput{Input: skus})
+	return beam.ParDo3(s, &refsFn{Source: source, CheckSKUs: checkSKUs}, rows, beam.SideInput{Input: testUsers},
+		beam.SideInput{Input: skus}, beam.SideInput{Input: rejected})
 }
 
 // CheckOrderItems drops order lines whose order is not among the cleaned orders (orphan_item) or, when
-// checkSKUs is set, whose product is not in the catalog (unknown_product). Lines are joined to order
-// ids by a CoGroupByKey: one element per line and per order, never per event. skus is settled by the
-// caller, as for CheckRefs.
-func CheckOrderItems(s beam.Scope, source string, items, orderIDs, skus beam.PCollection, checkSKUs bool) (kept, rejects, counts beam.PCollection) {
+// checkSKUs is set, whose product is not in the catalog (rejected_product or unknown_product, as
+// CheckRefs says). Lines are joined to order ids by a CoGroupByKey: one element per line and per
+// order, never per event. skus and rejected are settled by the caller, as for CheckRefs.
+func CheckOrderItems(s beam.Scope, source string, items, orderIDs, skus, rejected beam.PCollection, checkSKUs bool) (kept, rejects, counts beam.PCollection) {
 	s = s.Scope("clean.CheckOrderItems." + source)
 	keyed := beam.ParDo(s, orderItemKey, items)
 	orders := beam.ParDo(s, orderIDKey, orderIDs)
 	joined := beam.CoGroupByKey(s, keyed, orders)
-	return beam.ParDo3(s, &orderItemsFn{Source: source, CheckSKUs: checkSKUs}, joined, beam.SideInput{Input: skus})
+	return beam.ParDo3(s, &orderItemsFn{Source: source, CheckSKUs: checkSKUs}, joined, beam.SideInput{Input: skus},
+		beam.SideInput{Input: rejected})
 }
 
 func orderItemKey(i schemas.OrderItem) (string, schemas.OrderItem) { return i.OrderID, i }
@@ -74,8 +77,40 @@ func skuOf(row any) string {
 
 // refReject is a reject of the refs stage; the raw text is the row's natural key, never its fields.
 func refReject(source, reason, detail string, row schemas.Keyed) schemas.Reject {
+	return stageReject(source, RefsStage, reason, detail, row)
+}
+
+// stageReject is a reject of a cleaned row at a stage after validation; the raw text is the row's
+// natural key, never its fields.
+func stageReject(source, stage, reason, detail string, row schemas.Keyed) schemas.Reject {
 	o := row.Origin()
-	return ingest.NewReject(source, RefsStage, reason, detail, o.File, o.Line, o.RowGroup, o.Offset, row.NaturalKey())
+	return ingest.NewReject(source, stage, reason, detail, o.File, o.Line, o.RowGroup, o.Offset, row.NaturalKey())
+}
+
+// ReasonRejectedProduct rejects a row naming a product that is missing from the catalog because
+// the product's own row was rejected; the detail gives the product's reason.
+const ReasonRejectedProduct = "rejected_product"
+
+// missingProduct is why a row's SKU is not in the catalog: the product's row was rejected
+// (rejected_product, with its reason), or the catalog never had it (unknown_product).
+func missingProduct(sku string, rejected map[string]string) (reason, detail string) {
+	if why, ok := rejected[sku]; ok {
+		return ReasonRejectedProduct, fmt.Sprintf("sku %q is not in the catalog: its product row was rejected as %s", sku, why)
+	}
+	return "unknown_product", fmt.Sprintf("sku %q is not in the catalog", sku)
+}
+
+// RejectedProducts drains a side input of KV<SKU, reason> (Result.RejectedProducts) into a map;
+// of two reasons for one SKU the first in sort order is kept, so the choice is the same on every run.
+func RejectedProducts(iter func(*string, *string) bool) map[string]string {
+	out := map[string]string{}
+	var sku, reason string
+	for iter(&sku, &reason) {
+		if old, ok := out[sku]; !ok || reason < old {
+			out[sku] = reason
+		}
+	}
+	return out
 }
 
 // refsFn checks a row's account and product against the test accounts and the catalog, side inputs
@@ -85,16 +120,20 @@ type refsFn struct {
 	CheckSKUs bool
 	testUsers map[string]bool
 	skus      map[string]bool
+	rejected  map[string]string
 	counts    quality.Tally
 }
 
-func (f *refsFn) StartBundle(_ context.Context, _, _ func() func(*string) bool, _ func(beam.X), _ func(schemas.Reject), _ func(string, int64)) {
+func (f *refsFn) StartBundle(_ context.Context, _, _ func() func(*string) bool, _ func() func(*string, *string) bool,
+	_ func(beam.X), _ func(schemas.Reject), _ func(string, int64)) {
 	f.counts = quality.Tally{}
 }
 
-func (f *refsFn) ProcessElement(_ context.Context, row beam.X, testUsers, skus func() func(*string) bool, emit func(beam.X), reject func(schemas.Reject), _ func(string, int64)) {
+func (f *refsFn) ProcessElement(_ context.Context, row beam.X, testUsers, skus func() func(*string) bool,
+	rejected func() func(*string, *string) bool, emit func(beam.X), reject func(schemas.Reject), _ func(string, int64)) {
 	if f.testUsers == nil {
 		f.testUsers, f.skus = sideinput.Set(testUsers()), sideinput.Set(skus())
+		f.rejected = RejectedProducts(rejected())
 	}
 	key := quality.Key{Source: f.Source, Stage: RefsStage, Measure: quality.In}
 	f.counts.Add(key, 1)
@@ -106,9 +145,10 @@ func (f *refsFn) ProcessElement(_ context.Context, row beam.X, testUsers, skus f
 		return
 	}
 	if sku := skuOf(row); f.CheckSKUs && sku != "" && !f.skus[sku] {
-		key.Measure, key.Reason = quality.Rejected, "unknown_product"
+		reason, detail := missingProduct(sku, f.rejected)
+		key.Measure, key.Reason = quality.Rejected, reason
 		f.counts.Add(key, 1)
-		reject(refReject(f.Source, "unknown_product", fmt.Sprintf("sku %q is not in the catalog", sku), keyed))
+		reject(refReject(f.Source, reason, detail, keyed))
 		return
 	}
 	key.Measure = quality.Out
@@ -116,7 +156,8 @@ func (f *refsFn) ProcessElement(_ context.Context, row beam.X, testUsers, skus f
 	emit(row)
 }
 
-func (f *refsFn) FinishBundle(ctx context.Context, _, _ func() func(*string) bool, _ func(beam.X), _ func(schemas.Reject), count func(string, int64)) {
+func (f *refsFn) FinishBundle(ctx context.Context, _, _ func() func(*string) bool, _ func() func(*string, *string) bool,
+	_ func(beam.X), _ func(schemas.Reject), count func(string, int64)) {
 	f.counts.Emit(ctx, count)
 }
 
@@ -126,12 +167,14 @@ type orderItemsFn struct {
 	Source    string
 	CheckSKUs bool
 	skus      map[string]bool
+	rejected  map[string]string
 }
 
-func (f *orderItemsFn) ProcessElement(ctx context.Context, orderID string, items func(*schemas.OrderItem) bool, orders func(*bool) bool, skus func(*string) bool,
-	emit func(schemas.OrderItem), reject func(schemas.Reject), count func(string, int64)) {
+func (f *orderItemsFn) ProcessElement(ctx context.Context, orderID string, items func(*schemas.OrderItem) bool, orders func(*bool) bool,
+	skus func(*string) bool, rejected func(*string, *string) bool, emit func(schemas.OrderItem), reject func(schemas.Reject),
+	count func(string, int64)) {
 	if f.skus == nil {
-		f.skus = sideinput.Set(skus)
+		f.skus, f.rejected = sideinput.Set(skus), RejectedProducts(rejected)
 	}
 	var exists, b bool
 	for orders(&b) {
@@ -148,8 +191,9 @@ func (f *orderItemsFn) ProcessElement(ctx context.Context, orderID string, items
 			key.Measure, key.Reason = quality.Rejected, "orphan_item"
 			reject(refReject(f.Source, "orphan_item", fmt.Sprintf("order %q is not among the cleaned orders", orderID), item))
 		case f.CheckSKUs && !f.skus[item.SKU]:
-			key.Measure, key.Reason = quality.Rejected, "unknown_product"
-			reject(refReject(f.Source, "unknown_product", fmt.Sprintf("sku %q is not in the catalog", item.SKU), item))
+			reason, detail := missingProduct(item.SKU, f.rejected)
+			key.Measure, key.Reason = quality.Rejected, reason
+			reject(refReject(f.Source, reason, detail, item))
 		default:
 			key.Measure = quality.Out
 			emit(item)
@@ -162,8 +206,11 @@ func (f *orderItemsFn) ProcessElement(ctx context.Context, orderID string, items
 func init() {
 	register.Function1x2(orderItemKey)
 	register.Function1x2(orderIDKey)
-	register.DoFn7x0[context.Context, beam.X, func() func(*string) bool, func() func(*string) bool, func(beam.X), func(schemas.Reject), func(string, int64)](&refsFn{})
-	register.DoFn8x0[context.Context, string, func(*schemas.OrderItem) bool, func(*bool) bool, func(*string) bool, func(schemas.OrderItem), func(schemas.Reject), func(string, int64)](&orderItemsFn{})
+	register.DoFn8x0[context.Context, beam.X, func() func(*string) bool, func() func(*string) bool, func() func(*string, *string) bool,
+		func(beam.X), func(schemas.Reject), func(string, int64)](&refsFn{})
+	register.DoFn9x0[context.Context, string, func(*schemas.OrderItem) bool, func(*bool) bool, func(*string) bool,
+		func(*string, *string) bool, func(schemas.OrderItem), func(schemas.Reject), func(string, int64)](&orderItemsFn{})
+	register.Iter2[string, string]()
 	register.Iter1[string]()
 	register.Iter1[bool]()
 	register.Iter1[schemas.OrderItem]()

@@ -114,7 +114,7 @@ func columnIndex(src sources.Source, header []string, file string) (map[string]i
 		pos[h] = i
 	}
 	index := map[string]int{}
-	for _, f := range sources.Kinds[src.Kind] {
+	for _, f := range src.Fields() {
 		if i, ok := pos[src.Column(f.Name)]; ok && src.Column(f.Name) != "" {
 			index[f.Name] = i
 		}

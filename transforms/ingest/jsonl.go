@@ -206,7 +206,7 @@ func personalIn(keys *regexp.Regexp, raw string) []string {
 // mappedColumns returns field -> column for the fields the source maps.
 func mappedColumns(src sources.Source) map[string]string {
 	out := map[string]string{}
-	for _, f := range sources.Kinds[src.Kind] {
+	for _, f := range src.Fields() {
 		if col := src.Column(f.Name); col != "" {
 			out[f.Name] = col
 		}

@@ -32,7 +32,7 @@ func newOutput(src sources.Source, task Task, counts quality.Tally, record func(
 // column of its own name is often simply not in the source).
 func watchedFields(src sources.Source) []sources.Field {
 	var out []sources.Field
-	for _, f := range sources.Kinds[src.Kind] {
+	for _, f := range src.Fields() {
 		if src.Column(f.Name) != "" && (f.Required || src.Declared[f.Name]) {
 			out = append(out, f)
 		}

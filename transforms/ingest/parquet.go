@@ -130,7 +130,7 @@ func parquetColumns(src sources.Source, schema *parquet.Schema) map[int]parquetC
 		}
 	}
 	cols := map[int]parquetColumn{}
-	for _, f := range sources.Kinds[src.Kind] {
+	for _, f := range src.Fields() {
 		col := src.Column(f.Name)
 		if leaf, ok := byName[col]; ok && col != "" {
 			cols[leaf.ColumnIndex] = parquetColumn{field: f.Name, render: renderer(leaf.Node)}

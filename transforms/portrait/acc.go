@@ -40,6 +40,9 @@ type Acc struct {
 	firstOrder     int64
 	lastOrder      int64
 	purchaseDays   []daySpend
+	// pending counts paid orders placed by the as-of day whose payment came after it: no
+	// purchase yet as of that day, and no purchase after it either (see PersonDays).
+	pending int32
 
 	// Interests.
 	categories []weight
@@ -58,6 +61,7 @@ type Acc struct {
 	sessions     sessionSketch
 	events       int32
 	lastSeen     int64
+	firstSeen    int64 // earliest event or order, 0 for none
 	lastInterest int64 // latest cart, favourite or follow
 	lastCart     int64
 
@@ -121,6 +125,7 @@ func (a *Acc) Merge(b *Acc) {
 	for _, d := range b.purchaseDays {
 		a.purchaseDays = addDay(a.purchaseDays, d.Day, d.Fen)
 	}
+	a.pending += b.pending
 
 	a.categories = mergeWeights(a.categories, b.categories)
 	a.brands = mergeWeights(a.brands, b.brands)
@@ -149,6 +154,7 @@ func (a *Acc) Merge(b *Acc) {
 	}
 	a.events += b.events
 	a.lastSeen = max(a.lastSeen, b.lastSeen)
+	a.firstSeen = minSet(a.firstSeen, b.firstSeen)
 	a.lastInterest = max(a.lastInterest, b.lastInterest)
 	a.lastCart = max(a.lastCart, b.lastCart)
 

@@ -47,9 +47,12 @@ func (a *Acc) AddUser(u schemas.User, e *env) bool {
 }
 
 // AddOrder adds an order with its lines. Any order marks activity, engagement time and channel at
-// its placement; a paid one (paid, shipped, completed or refunded, paid by the as-of day) adds its
-// value, its purchase day (the business day of payment) and, per line, the purchase interest in the
-// product's category and brand.
+// its placement. A paid one (paid, shipped, completed or refunded) whose payment came by the
+// as-of day is a purchase: it adds its value, its purchase day and, per line, the purchase
+// interest in the product's category and brand. The purchase is dated by the config's
+// PurchaseTime: the order's placement (created_at, the default, as lifetimes dates a
+// transaction) or its payment (paid_at). A paid order placed by the as-of day and paid after it
+// is no purchase as of that day and is counted as pending.
 func (a *Acc) AddOrder(o schemas.Order, lines []schemas.OrderItem, e *env) bool {
 	if e.late(o.CreatedAt) {
 		return false
@@ -63,10 +66,18 @@ func (a *Acc) AddOrder(o schemas.Order, lines []schemas.OrderItem, e *env) bool 
 	if paidAt == 0 {
 		paidAt = o.CreatedAt
 	}
-	if !paidStatuses[o.Status] || e.late(paidAt) {
+	if !paidStatuses[o.Status] {
 		return true
 	}
-	paid := e.at(paidAt)
+	if e.late(paidAt) {
+		a.pending++
+		return true
+	}
+	at := o.CreatedAt
+	if e.purchaseTime == PurchasePaid {
+		at = paidAt
+	}
+	bought := e.at(at)
 	a.orders++
 	a.gmv += o.TotalFen
 	a.refund += o.RefundFen
@@ -76,16 +87,16 @@ func (a *Acc) AddOrder(o schemas.Order, lines []schemas.OrderItem, e *env) bool 
 	if o.CouponCode != "" {
 		a.couponOrders++
 	}
-	if paid.weekday >= 6 {
+	if bought.weekday >= 6 {
 		a.weekendOrders++
 	}
-	a.firstOrder = minSet(a.firstOrder, paidAt)
-	a.lastOrder = max(a.lastOrder, paidAt)
-	a.purchaseDays = addDay(a.purchaseDays, paid.day, o.TotalFen)
+	a.firstOrder = minSet(a.firstOrder, at)
+	a.lastOrder = max(a.lastOrder, at)
+	a.purchaseDays = addDay(a.purchaseDays, bought.day, o.TotalFen)
 	for _, l := range lines {
 		a.items += l.Quantity
 		a.lineAmount += l.AmountFen
-		a.interest(l.SKU, "purchase", paid.day, e)
+		a.interest(l.SKU, "purchase", bought.day, e)
 	}
 	return true
 }
@@ -261,12 +272,13 @@ func (a *Acc) rating(stars int32) {
 	}
 }
 
-// seen marks a day of activity (events and orders) and the latest time seen.
+// seen marks a day of activity (events and orders) and the earliest and latest times seen.
 func (a *Acc) seen(m moment, micros int64, e *env) {
 	if age := e.age(m.day); age >= 0 && age < activeDays {
 		a.active[age/64] |= 1 << (age % 64)
 	}
 	a.lastSeen = max(a.lastSeen, micros)
+	a.firstSeen = minSet(a.firstSeen, micros)
 }
 
 // engaged counts an engagement at the moment's weekday and hour.

@@ -17,7 +17,7 @@ import (
 // form decodes (one encoding per accumulator), and lists are checked to be sorted, since Merge
 // relies on it.
 
-const codecVersion = 2
+const codecVersion = 3
 
 // section is one part of the wire format.
 type section struct {
@@ -122,7 +122,7 @@ func decWho(a *Acc, r *reader) {
 
 func encValue(a *Acc, w *writer) {
 	w.ints(int64(a.orders), int64(a.items), int64(a.discountOrders), int64(a.couponOrders), int64(a.weekendOrders),
-		a.gmv, a.refund, a.lineAmount, a.firstOrder, a.lastOrder)
+		a.gmv, a.refund, a.lineAmount, a.firstOrder, a.lastOrder, int64(a.pending))
 	w.uint(uint64(len(a.purchaseDays)))
 	for _, d := range a.purchaseDays {
 		w.ints(int64(d.Day), d.Fen)
@@ -132,6 +132,7 @@ func encValue(a *Acc, w *writer) {
 func decValue(a *Acc, r *reader) {
 	a.orders, a.items, a.discountOrders, a.couponOrders, a.weekendOrders = r.i32(), r.i32(), r.i32(), r.i32(), r.i32()
 	a.gmv, a.refund, a.lineAmount, a.firstOrder, a.lastOrder = r.int(), r.int(), r.int(), r.int(), r.int()
+	a.pending = r.i32()
 	a.purchaseDays = make([]daySpend, r.count(2))
 	for i := range a.purchaseDays {
 		a.purchaseDays[i] = daySpend{Day: r.i32(), Fen: r.int()}
@@ -197,7 +198,7 @@ func encActivity(a *Acc, w *writer) {
 		w.uint(h - prev)
 		prev = h
 	}
-	w.ints(int64(a.events), a.lastSeen, a.lastInterest, a.lastCart)
+	w.ints(int64(a.events), a.lastSeen, a.lastInterest, a.lastCart, a.firstSeen)
 }
 
 func decActivity(a *Acc, r *reader) {
@@ -211,7 +212,7 @@ func decActivity(a *Acc, r *reader) {
 		prev += r.uint()
 		a.sessions[i] = prev
 	}
-	a.events, a.lastSeen, a.lastInterest, a.lastCart = r.i32(), r.int(), r.int(), r.int()
+	a.events, a.lastSeen, a.lastInterest, a.lastCart, a.firstSeen = r.i32(), r.int(), r.int(), r.int(), r.int()
 }
 
 func encFeedback(a *Acc, w *writer) {

@@ -20,12 +20,22 @@ type Config struct {
 	AsOf string
 	// Timezone is the business zone of days, weekdays and hours; "" means Asia/Shanghai.
 	Timezone string
+	// PurchaseTime is the order time that dates a purchase, for RFM, lifecycle and every
+	// purchase-day figure: PurchaseCreated (the default: the day the order was placed) or
+	// PurchasePaid (the day it was paid).
+	PurchaseTime string
 	// Rules are the thresholds; the zero value means DefaultRules().
 	Rules Rules
 }
 
 // DefaultTimezone is the business zone when Config.Timezone is empty.
 const DefaultTimezone = "Asia/Shanghai"
+
+// The purchase-time rules of Config.PurchaseTime, as the sources config names them.
+const (
+	PurchaseCreated = "created_at"
+	PurchasePaid    = "paid_at"
+)
 
 // Rules are the thresholds of the portrait stage. Start from DefaultRules or LoadRules.
 type Rules struct {
@@ -50,11 +60,13 @@ type Rules struct {
 //   - no paid order: interested when a cart, favourite or follow event is at most InterestedDays
 //     old; aware when the person has an account or any event (visited); unaware otherwise (known
 //     only from vendor rows, tickets or review-site posts);
-//   - buyers: dormant when P(alive) < DormantPAlive, churn_risk when P(alive) < ChurnRiskPAlive;
-//     where P(alive) says nothing (one purchase day, for which BG/NBD gives 1, or no fitted model)
-//     dormant when the last paid order is more than DormantDays old and churn_risk when more than
-//     ChurnRiskDays; then loyal with at least LoyalMinDays purchase days in the last
-//     LoyalWindowDays; repeat with two purchase days or more; first_purchase otherwise.
+//   - buyers whose last purchase day is more than ChurnRiskDays old (a more recent buyer is never
+//     lapsing): dormant when P(alive) < DormantPAlive, churn_risk when P(alive) <
+//     ChurnRiskPAlive; where P(alive) says nothing (one purchase day, for which BG/NBD gives 1, or
+//     no fitted model) dormant when the last purchase is more than DormantDays old, churn_risk
+//     otherwise;
+//   - then loyal with at least LoyalMinDays purchase days in the last LoyalWindowDays; repeat
+//     with two purchase days or more; first_purchase otherwise.
 type LifecycleRules struct {
 	InterestedDays  int     `yaml:"interested_days"`
 	DormantPAlive   float64 `yaml:"dormant_p_alive"`
@@ -71,7 +83,9 @@ type ValueRules struct {
 	Months int `yaml:"months"`
 	// MonthlyDiscount is the discount rate per month of the lifetime value (0.01 is 1%).
 	MonthlyDiscount float64 `yaml:"monthly_discount"`
-	// Penalizer is lifetimes' L2 penalizer of both fits (0 is lifetimes' default).
+	// Penalizer is the L2 penalizer of both fits, on scale-free parameters: BG/NBD's time in
+	// units of the buyers' mean T and Gamma-Gamma's money in units of the repeat buyers' mean
+	// spend, so it means the same in days or weeks, fen or yuan. 0 is lifetimes' unpenalised fit.
 	Penalizer float64 `yaml:"penalizer"`
 	// MinBuyers is the fewest buyers BG/NBD is fitted on; with fewer, lifetime fields stay null.
 	MinBuyers int `yaml:"min_buyers"`
@@ -217,6 +231,9 @@ func (c Config) withDefaults() Config {
 	if c.Timezone == "" {
 		c.Timezone = DefaultTimezone
 	}
+	if c.PurchaseTime == "" {
+		c.PurchaseTime = PurchaseCreated
+	}
 	if reflect.ValueOf(c.Rules).IsZero() {
 		c.Rules = DefaultRules()
 	}
@@ -249,6 +266,9 @@ func (c Config) clock() (clock, error) {
 	}
 	if err := c.Rules.Validate(); err != nil {
 		return clock{}, fmt.Errorf("portrait rules: %w", err)
+	}
+	if c.PurchaseTime != "" && c.PurchaseTime != PurchaseCreated && c.PurchaseTime != PurchasePaid {
+		return clock{}, fmt.Errorf("portrait config: purchase time %q (created_at or paid_at)", c.PurchaseTime)
 	}
 	return newClock(asOf, loc), nil
 }

@@ -9,9 +9,10 @@ import (
 // env is what adding facts and finishing portraits needs: the calendar, the rules and the catalog.
 type env struct {
 	clock
-	rules    Rules
-	decay    decay
-	products map[string]product
+	rules        Rules
+	purchaseTime string
+	decay        decay
+	products     map[string]product
 }
 
 // product is what the portraits use of a catalog row.
@@ -26,7 +27,8 @@ func newEnv(cfg Config, products map[string]product) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &env{clock: c, rules: cfg.Rules, decay: newDecay(cfg.Rules.HalfLifeDays), products: products}, nil
+	return &env{clock: c, rules: cfg.Rules, purchaseTime: cfg.PurchaseTime, decay: newDecay(cfg.Rules.HalfLifeDays),
+		products: products}, nil
 }
 
 // catalog builds the SKU lookup of the products side input; of two rows of one SKU the later

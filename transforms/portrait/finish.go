@@ -52,6 +52,9 @@ func (a *Acc) who(out *schemas.Portrait, e *env) {
 	out.IncomeBand, out.IncomeBandSource = a.incomeBand.Value, a.incomeBand.Source
 	out.VendorInterests = append([]string{}, a.interests...)
 	out.RegisteredAt = a.registeredAt
+	if out.RegisteredAt == 0 && a.accounts > 0 {
+		out.RegisteredAt = a.firstSeen // accounts that state no registration: the first event or order
+	}
 }
 
 // ageBand is the band of an age in the vendors' bands: 0-17, 18-24, 25-34, 35-44, 45-54, 55+.
@@ -118,8 +121,12 @@ func (a *Acc) stat(e *env) personStat {
 	for _, d := range a.purchaseDays[1:] {
 		repeat += d.Fen
 	}
+	gaps := make([]int32, 0, len(a.purchaseDays)-1)
+	for i := 1; i < len(a.purchaseDays); i++ {
+		gaps = append(gaps, a.purchaseDays[i].Day-a.purchaseDays[i-1].Day)
+	}
 	return personStat{Facts: true, Buyer: true, Frequency: int32(s.Frequency), Recency: int32(s.Recency), T: int32(s.T),
-		RepeatFen: repeat, SinceLast: int32(s.T - s.Recency), GMV: a.gmv}
+		RepeatFen: repeat, SinceLast: int32(s.T - s.Recency), GMV: a.gmv, Gaps: gaps}
 }
 
 // rfm fills lifetimes' frequency, recency, T and monetary value, and the 1-5 scores.
@@ -227,13 +234,13 @@ func (a *Acc) feedback(out *schemas.Portrait) {
 	out.NegativeTexts = a.negative
 }
 
-// lifetime fills P(alive), expected purchases and CLV from the night's fits, in days as lifetimes
-// computes them; a value that comes out infinite or NaN stays null.
+// lifetime fills P(alive), expected purchases and CLV from the night's purchase and spend models,
+// in days as lifetimes computes them; a value that comes out infinite or NaN stays null.
 func (a *Acc) lifetime(out *schemas.Portrait, s clv.Summary, buyer bool, card *ModelCard, e *env) {
-	if !buyer || card.BGNBD == nil {
+	bg := card.purchases()
+	if !buyer || bg == nil {
 		return
 	}
-	bg := *card.BGNBD
 	keep := func(v float64) *float64 {
 		if !finite(v) || v < 0 {
 			return nil

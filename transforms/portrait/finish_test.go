@@ -155,3 +155,63 @@ func TestPriceBandAndScoresNeedTheCard(t *testing.T) {
 		t.Errorf("one purchase of 100 fen yesterday, without a spend model: %+v", p)
 	}
 }
+
+// TestPurchaseDayIsPlacementDay dates a purchase by the day the order was placed, as analysts and
+// lifetimes do: an order placed late on Thursday 2026-11-19 and paid after midnight is a purchase
+// of the 19th (two days before the as-of day, T counted from it), not of the 20th.
+func TestPurchaseDayIsPlacementDay(t *testing.T) {
+	e := testEnv(t)
+	a := &Acc{}
+	first := schemas.Order{OrderID: "o1", UserID: "u1", Status: "paid", CreatedAt: at("2026-11-10 12:00"),
+		PaidAt: at("2026-11-10 12:05"), TotalFen: 1000}
+	late := schemas.Order{OrderID: "o2", UserID: "u1", Status: "completed", CreatedAt: at("2026-11-19 23:50"),
+		PaidAt: at("2026-11-20 00:10"), TotalFen: 3000}
+	a.AddOrder(first, nil, e)
+	a.AddOrder(late, nil, e)
+	got := a.Finish("P1", nil, e)
+	if got.RecencyDays != 9 || got.TDays != 11 || *got.DaysSinceLastOrder != 2 || got.LastOrderAt != late.CreatedAt {
+		t.Errorf("recency %v, T %v, days since last order %v, last order at %v; want 9, 11, 2 and the placement",
+			got.RecencyDays, got.TDays, *got.DaysSinceLastOrder, got.LastOrderAt)
+	}
+}
+
+// TestPurchaseTimePaid dates purchases by payment when the config says paid_at, and leaves an
+// order placed by the as-of day but paid after it out of that day's purchases, as pending.
+func TestPurchaseTimePaid(t *testing.T) {
+	e, err := newEnv(Config{Date: "2026-11-21", PurchaseTime: PurchasePaid}.withDefaults(), testProducts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &Acc{}
+	a.AddOrder(schemas.Order{OrderID: "o1", Status: "paid", CreatedAt: at("2026-11-10 12:00"), PaidAt: at("2026-11-10 12:05"), TotalFen: 1000}, nil, e)
+	a.AddOrder(schemas.Order{OrderID: "o2", Status: "paid", CreatedAt: at("2026-11-19 23:50"), PaidAt: at("2026-11-20 00:10"), TotalFen: 3000}, nil, e)
+	if got := a.Finish("P1", nil, e); got.RecencyDays != 10 || *got.DaysSinceLastOrder != 1 {
+		t.Errorf("paid_at: recency %v, days since last order %v; want 10 and 1", got.RecencyDays, *got.DaysSinceLastOrder)
+	}
+	cutoff, err := newEnv(Config{Date: "2026-11-21", AsOf: "2026-11-19"}.withDefaults(), testProducts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &Acc{}
+	b.AddOrder(schemas.Order{OrderID: "o2", Status: "paid", CreatedAt: at("2026-11-19 23:50"), PaidAt: at("2026-11-20 00:10"), TotalFen: 3000}, nil, cutoff)
+	if got := b.Finish("P1", nil, cutoff); got.Orders != 0 || b.pending != 1 || got.LastSeenAt != at("2026-11-19 23:50") {
+		t.Errorf("as of the 19th: %d orders, %d pending, last seen %v; want 0, 1 and the placement", got.Orders, b.pending, got.LastSeenAt)
+	}
+}
+
+// TestRegisteredAtDefaultsToTheFirstRecord: accounts that state no registration time register the
+// person at their first event or order.
+func TestRegisteredAtDefaultsToTheFirstRecord(t *testing.T) {
+	e := testEnv(t)
+	a := &Acc{}
+	a.AddUser(schemas.User{UserID: "u1"}, e)
+	a.AddEvent(schemas.Event{EventID: "e1", UserID: "u1", EventType: "view", EventTime: at("2026-11-12 08:00")}, e)
+	a.AddOrder(schemas.Order{OrderID: "o1", Status: "created", CreatedAt: at("2026-11-03 10:00")}, nil, e)
+	if got := a.Finish("P1", nil, e); got.RegisteredAt != at("2026-11-03 10:00") {
+		t.Errorf("registered at %v, want the first order's placement", got.RegisteredAt)
+	}
+	a.AddUser(schemas.User{UserID: "u2", RegisteredAt: at("2026-10-01 10:00")}, e)
+	if got := a.Finish("P1", nil, e); got.RegisteredAt != at("2026-10-01 10:00") {
+		t.Errorf("registered at %v, want the account's registration", got.RegisteredAt)
+	}
+}

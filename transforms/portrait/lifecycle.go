@@ -26,20 +26,21 @@ func (a *Acc) lifecycle(s clv.Summary, buyer bool, pAlive *float64, e *env) stri
 		}
 		return Unaware
 	}
-	if pAlive != nil && s.Frequency > 0 {
+	since := s.T - s.Recency
+	switch {
+	case since <= float64(r.ChurnRiskDays):
+		// Bought within churn_risk_days: never lapsing, whatever a model says.
+	case pAlive != nil && s.Frequency > 0:
 		switch {
 		case *pAlive < r.DormantPAlive:
 			return Dormant
 		case *pAlive < r.ChurnRiskPAlive:
 			return ChurnRisk
 		}
-	} else {
-		switch since := s.T - s.Recency; {
-		case since > float64(r.DormantDays):
-			return Dormant
-		case since > float64(r.ChurnRiskDays):
-			return ChurnRisk
-		}
+	case since > float64(r.DormantDays):
+		return Dormant
+	default:
+		return ChurnRisk
 	}
 	recent := 0
 	for _, d := range a.purchaseDays {

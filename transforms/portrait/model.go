@@ -23,18 +23,26 @@ type ModelCard struct {
 	Buyers           int64 `json:"buyers"`
 	RepeatBuyers     int64 `json:"repeat_buyers"`
 
+	// PurchaseModel names the model P(alive), expected purchases and CLV come from (one of the
+	// Purchase* constants, "" without one) and PurchaseModelReason says why it was chosen.
+	PurchaseModel       string `json:"purchase_model"`
+	PurchaseModelReason string `json:"purchase_model_reason,omitempty"`
 	// BGNBD is the purchase model fitted over all buyers in days (lifetimes' BetaGeoFitter), nil
-	// when it could not be fitted; BGNBDError says why. BGNBDGroups is the number of distinct
-	// (frequency, recency, T) triples it was fitted on.
+	// when it could not be fitted or trusted; BGNBDError says why. BGNBDGroups is the number of
+	// distinct (frequency, recency, T) triples it was fitted on.
 	BGNBD       *clv.BGNBD `json:"bg_nbd,omitempty"`
 	BGNBDError  string     `json:"bg_nbd_error,omitempty"`
 	BGNBDGroups int        `json:"bg_nbd_groups"`
+	// Recency is the purchase model of a night whose BG/NBD fit could not be trusted.
+	Recency *clv.Recency `json:"recency_model,omitempty"`
 	// GammaGamma is the spend model fitted on repeat buyers (lifetimes' GammaGammaFitter), nil
 	// when it could not be fitted; GammaGammaError says why. GammaGammaGroups is the number of
-	// distinct (frequency, repeat spend) pairs it was fitted on.
+	// distinct (frequency, repeat spend) pairs it was fitted on. SpendModelReason says why the
+	// fit was penalised more than lifetime_value.penalizer asks, when it was.
 	GammaGamma       *clv.GammaGamma `json:"gamma_gamma,omitempty"`
 	GammaGammaError  string          `json:"gamma_gamma_error,omitempty"`
 	GammaGammaGroups int             `json:"gamma_gamma_groups"`
+	SpendModelReason string          `json:"spend_model_reason,omitempty"`
 
 	// RecencyCuts, FrequencyCuts and MonetaryCuts are the quintile cut points among buyers of days
 	// since the last order, purchase days and gmv_fen: the lower bounds of the histogram buckets
@@ -78,6 +86,7 @@ type personStat struct {
 	RepeatFen int64 // spend on the repeat days
 	SinceLast int32 // days since the last purchase day
 	GMV       int64
+	Gaps      []int32 // days between consecutive purchase days
 }
 
 // modelStats is the global combine of person stats: counts, the distinct BG/NBD triples and
@@ -86,6 +95,7 @@ type personStat struct {
 type modelStats struct {
 	Persons, WithFacts, Buyers, Repeat int64
 	Triples                            map[[3]int32]int64 // (frequency, recency, T) in days
+	Gaps                               map[int32]int64    // days between purchase days
 	Spend                              map[spendKey]int64
 	Recency, Frequency, GMV            histogram
 }
@@ -97,8 +107,8 @@ type spendKey struct {
 }
 
 func newModelStats() *modelStats {
-	return &modelStats{Triples: map[[3]int32]int64{}, Spend: map[spendKey]int64{},
-		Recency: histogram{}, Frequency: histogram{}, GMV: histogram{}}
+	return &modelStats{Triples: map[[3]int32]int64{}, Gaps: map[int32]int64{},
+		Spend: map[spendKey]int64{}, Recency: histogram{}, Frequency: histogram{}, GMV: histogram{}}
 }
 
 func (m *modelStats) add(p personStat) {
@@ -111,6 +121,9 @@ func (m *modelStats) add(p personStat) {
 	}
 	m.Buyers++
 	m.Triples[[3]int32{p.Frequency, p.Recency, p.T}]++
+	for _, g := range p.Gaps {
+		m.Gaps[g]++
+	}
 	if p.Frequency > 0 {
 		m.Repeat++
 		m.Spend[spendKey{p.Frequency, p.RepeatFen}]++
@@ -128,6 +141,9 @@ func (m *modelStats) merge(o *modelStats) {
 	for k, n := range o.Triples {
 		m.Triples[k] += n
 	}
+	for k, n := range o.Gaps {
+		m.Gaps[k] += n
+	}
 	for k, n := range o.Spend {
 		m.Spend[k] += n
 	}
@@ -136,8 +152,24 @@ func (m *modelStats) merge(o *modelStats) {
 	m.GMV.merge(o.GMV)
 }
 
+// Purchase models a card may name.
+const (
+	// PurchaseBGNBD is BG/NBD as fitted with lifetime_value.penalizer.
+	PurchaseBGNBD = "bg_nbd"
+	// PurchaseBGNBDPenalised is BG/NBD refitted with RefitPenalizer after the first fit could
+	// not be trusted.
+	PurchaseBGNBDPenalised = "bg_nbd_penalised"
+	// PurchaseRecency is clv.Recency: neither BG/NBD fit could be trusted.
+	PurchaseRecency = "recency"
+)
+
+// RefitPenalizer is the penalty on scale-free parameters of the second fit of a model whose first
+// fit could not be trusted or made: strong enough to keep parameters off the bounds a flat
+// likelihood runs to, small beside the mean log-likelihood of a well-identified fit.
+const RefitPenalizer = 0.01
+
 // fitCard fits the night's models on the global stats and fills the card; a fit that cannot be
-// made leaves its model nil and says why, never failing the run.
+// made or trusted leaves its model nil and says why, never failing the run.
 func fitCard(card *ModelCard, m *modelStats, r ValueRules) {
 	card.Persons, card.PersonsWithFacts, card.Buyers, card.RepeatBuyers = m.Persons, m.WithFacts, m.Buyers, m.Repeat
 	card.RecencyCuts, card.FrequencyCuts, card.MonetaryCuts = m.Recency.quintiles(), m.Frequency.quintiles(), m.GMV.quintiles()
@@ -151,13 +183,7 @@ func fitCard(card *ModelCard, m *modelStats, r ValueRules) {
 		return cmp.Or(cmp.Compare(a.Frequency, b.Frequency), cmp.Compare(a.Recency, b.Recency), cmp.Compare(a.T, b.T))
 	})
 	card.BGNBDGroups = len(groups)
-	if m.Buyers < int64(r.MinBuyers) {
-		card.BGNBDError = fmt.Sprintf("too few buyers to fit: %d, lifetime_value.min_buyers is %d", m.Buyers, r.MinBuyers)
-	} else if bg, err := clv.FitBGNBDGrouped(groups, r.Penalizer); err != nil {
-		card.BGNBDError = err.Error()
-	} else {
-		card.BGNBD = &bg
-	}
+	fitPurchases(card, groups, m, r)
 
 	spend := make([]clv.SpendGroup, 0, len(m.Spend))
 	for k, n := range m.Spend {
@@ -175,13 +201,108 @@ func fitCard(card *ModelCard, m *modelStats, r ValueRules) {
 	}
 	if repeat < int64(r.MinRepeatBuyers) {
 		card.GammaGammaError = fmt.Sprintf("too few repeat buyers with spend to fit: %d, lifetime_value.min_repeat_buyers is %d", repeat, r.MinRepeatBuyers)
-	} else if gg, err := clv.FitGammaGammaGrouped(spend, r.Penalizer); err != nil {
-		card.GammaGammaError = err.Error()
-	} else if !(gg.Q > 1) {
-		card.GammaGammaError = fmt.Sprintf("fitted q = %.4g: the spend model has no finite mean (q must exceed 1)", gg.Q)
-	} else {
-		card.GammaGamma = &gg
+		return
 	}
+	gg, why := fitSpend(spend, r.Penalizer)
+	if why != "" && r.Penalizer < RefitPenalizer {
+		if again, whyAgain := fitSpend(spend, RefitPenalizer); whyAgain == "" {
+			card.SpendModelReason = fmt.Sprintf("refitted with penalizer %g on scale-free parameters: %s",
+				RefitPenalizer, why)
+			gg, why = again, ""
+		}
+	}
+	if why != "" {
+		card.GammaGammaError = why
+		return
+	}
+	card.GammaGamma = &gg
+}
+
+// fitPurchases chooses the night's purchase model: BG/NBD fitted with the configured penalizer
+// when it can be trusted, else refitted with RefitPenalizer, else clv.Recency on the repeat gaps.
+// clv.Untrusted decides trust; a fit on fewer repeat buyers than lifetime_value.min_repeat_buyers
+// is not tried, since the dropout it estimates rests on them.
+func fitPurchases(card *ModelCard, groups []clv.Group, m *modelStats, r ValueRules) {
+	if m.Buyers < int64(r.MinBuyers) {
+		card.BGNBDError = fmt.Sprintf("too few buyers to fit: %d, lifetime_value.min_buyers is %d",
+			m.Buyers, r.MinBuyers)
+		return
+	}
+	if m.Repeat < int64(r.MinRepeatBuyers) {
+		card.BGNBDError = fmt.Sprintf("too few repeat buyers to fit: %d, "+
+			"lifetime_value.min_repeat_buyers is %d", m.Repeat, r.MinRepeatBuyers)
+		useRecency(card, groups, m)
+		return
+	}
+	bg, why := fitBGNBD(groups, r.Penalizer)
+	if why == "" {
+		card.BGNBD, card.PurchaseModel = &bg, PurchaseBGNBD
+		card.PurchaseModelReason = fmt.Sprintf("the BG/NBD fit (penalizer %g) passes the checks "+
+			"of a degenerate fit", r.Penalizer)
+		return
+	}
+	if r.Penalizer < RefitPenalizer {
+		again, whyAgain := fitBGNBD(groups, RefitPenalizer)
+		if whyAgain == "" {
+			card.BGNBD, card.PurchaseModel = &again, PurchaseBGNBDPenalised
+			card.PurchaseModelReason = fmt.Sprintf("the BG/NBD fit with penalizer %g could not "+
+				"be trusted (%s), so it was refitted with penalizer %g on scale-free parameters",
+				r.Penalizer, why, RefitPenalizer)
+			return
+		}
+		why += fmt.Sprintf("; with penalizer %g: %s", RefitPenalizer, whyAgain)
+	}
+	card.BGNBDError = "untrusted: " + why
+	useRecency(card, groups, m)
+}
+
+// fitBGNBD fits BG/NBD on scale-free parameters and says why the fit cannot be used, if it cannot.
+func fitBGNBD(groups []clv.Group, penalizer float64) (clv.BGNBD, string) {
+	bg, err := clv.FitBGNBDScaleFree(groups, penalizer)
+	if err != nil {
+		return clv.BGNBD{}, err.Error()
+	}
+	if why := clv.Untrusted(bg, groups); why != "" {
+		return clv.BGNBD{}, fmt.Sprintf("%s (r %.4g, alpha %.4g, a %.4g, b %.4g)",
+			why, bg.R, bg.Alpha, bg.A, bg.B)
+	}
+	return bg, ""
+}
+
+// useRecency makes clv.Recency, on the repeat gaps and the pooled repeat rate, the card's
+// purchase model; card.BGNBDError says why BG/NBD is not.
+func useRecency(card *ModelCard, groups []clv.Group, m *modelStats) {
+	rate, _ := clv.PoissonFit(groups)
+	rec := clv.NewRecency(m.Gaps, rate)
+	card.Recency, card.PurchaseModel = &rec, PurchaseRecency
+	card.PurchaseModelReason = fmt.Sprintf("BG/NBD is not used (%s), so P(alive) is the share of "+
+		"the %d repeat gaps seen that are longer than a buyer's silence since the last purchase",
+		card.BGNBDError, rec.Gaps)
+}
+
+// fitSpend fits Gamma-Gamma on scale-free parameters and says why the fit cannot be used, if it
+// cannot.
+func fitSpend(spend []clv.SpendGroup, penalizer float64) (clv.GammaGamma, string) {
+	gg, err := clv.FitGammaGammaScaleFree(spend, penalizer)
+	if err != nil {
+		return clv.GammaGamma{}, err.Error()
+	}
+	if !(gg.Q > 1) {
+		return clv.GammaGamma{}, fmt.Sprintf("fitted q = %.4g: the spend model has no finite mean "+
+			"(q must exceed 1)", gg.Q)
+	}
+	return gg, ""
+}
+
+// purchases is the card's purchase model, nil without one.
+func (c *ModelCard) purchases() clv.Purchases {
+	switch {
+	case c.BGNBD != nil:
+		return *c.BGNBD
+	case c.Recency != nil:
+		return *c.Recency
+	}
+	return nil
 }
 
 // priceCuts returns the list-price terciles of the catalog: the prices at or below which a third

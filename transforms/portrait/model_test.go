@@ -57,7 +57,8 @@ func TestModelCardMatchesLifetimes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if card.BGNBD == nil || card.GammaGamma == nil {
+	if card.BGNBD == nil || card.GammaGamma == nil || card.PurchaseModel != PurchaseBGNBD ||
+		card.SpendModelReason != "" {
 		t.Fatalf("card %+v", card)
 	}
 	t.Logf("BG/NBD %+v on %d groups; Gamma-Gamma %+v on %d groups", *card.BGNBD, card.BGNBDGroups, *card.GammaGamma, card.GammaGammaGroups)
@@ -132,4 +133,53 @@ func TestPriceCuts(t *testing.T) {
 	if priceCuts(nil) != nil {
 		t.Error("an empty catalog has cuts")
 	}
+}
+
+// sparseStats are the model stats of a marketplace's buyers: 8,000 buyers over 600 days, one in
+// two hundred back once, 20 to 300 days later; with recent, the stats of a repeat buyer whose
+// last purchase was 3 days before the as-of day, added too.
+func sparseStats(t *testing.T, e *env, recent *Acc) *modelStats {
+	rng := rand.New(rand.NewPCG(7, 8))
+	stats := newModelStats()
+	end := time.Date(2026, 11, 21, 12, 0, 0, 0, shanghai)
+	for range 8000 {
+		first := end.AddDate(0, 0, -rng.IntN(600))
+		facts := []fact{paid(first.Format(time.DateOnly), 5000+int64(rng.IntN(10000)))}
+		if rng.IntN(200) == 0 {
+			if again := first.AddDate(0, 0, 20+rng.IntN(280)); !again.After(end) {
+				facts = append(facts, paid(again.Format(time.DateOnly), 5000+int64(rng.IntN(10000))))
+			}
+		}
+		stats.add(accOf(t, e, facts).stat(e))
+	}
+	stats.add(recent.stat(e))
+	return stats
+}
+
+// TestSparseBuyersKeepALivePAlive fits the night's models on sparse buyers, where BG/NBD's
+// maximum-likelihood fit runs off: a repeat buyer who bought 3 days ago keeps a P(alive) above
+// the dormant threshold and a positive lifetime value.
+func TestSparseBuyersKeepALivePAlive(t *testing.T) {
+	e := testEnv(t)
+	recent := accOf(t, e, []fact{paid("2026-08-01", 9000), paid("2026-11-18", 7000)})
+	card := &ModelCard{}
+	fitCard(card, sparseStats(t, e, recent), DefaultRules().Value)
+	p := recent.Finish("P", card, e)
+	if p.PAlive == nil || *p.PAlive < DefaultRules().Lifecycle.DormantPAlive || p.CLV12mFen == nil ||
+		*p.CLV12mFen <= 0 {
+		t.Fatalf("recent repeat buyer: P(alive) %v, CLV %v, lifecycle %s; card %+v",
+			deref(p.PAlive), deref(p.CLV12mFen), p.Lifecycle, card)
+	}
+	if card.PurchaseModel != PurchaseRecency || card.BGNBD != nil ||
+		!strings.Contains(card.PurchaseModelReason, "a/(a+b)") {
+		t.Errorf("the card says the purchase model is %q: %s",
+			card.PurchaseModel, card.PurchaseModelReason)
+	}
+}
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }

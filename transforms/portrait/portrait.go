@@ -126,6 +126,10 @@ func nothing(beam.X, func(int)) {}
 // PersonDays are one person's portraits as of every day of a Build, cfg's day first.
 type PersonDays struct {
 	Portraits []schemas.Portrait
+	// Pending are, per day, the paid orders the person placed by that day and paid after it:
+	// no purchase of that day's portrait, and none after it either, so that a label counting
+	// the purchases made after a day counts only orders placed after it.
+	Pending []int32
 }
 
 // Build computes the portraits as of cfg's day (its AsOf, or its Date) and as of each day of
@@ -355,9 +359,10 @@ func (f *finishFn) ProcessElement(ctx context.Context, path string, cards func(*
 			f.tally[key(quality.Rejected, "duplicate_person")] += int64(spine - 1)
 		}
 		f.tally[key(quality.Out, "")]++
-		out := PersonDays{Portraits: make([]schemas.Portrait, len(d.acc))}
+		out := PersonDays{Portraits: make([]schemas.Portrait, len(d.acc)), Pending: make([]int32, len(d.acc))}
 		for i, a := range d.acc {
 			out.Portraits[i] = a.Finish(id, f.cards[i], f.envs[i])
+			out.Pending[i] = a.pending
 		}
 		emit(out)
 		return nil

@@ -26,7 +26,7 @@ func (t StageTotals) Balanced() bool {
 }
 
 // StageOrder is the order stages run in; a source passes through a prefix of it.
-var StageOrder = []string{"ingest", "clean", "dedupe", "state", "refs", "erase", "portrait"}
+var StageOrder = []string{"ingest", "clean", "dedupe", "state", "refs", "totals", "erase", "portrait"}
 
 // Totals folds quality rows into per-source, per-stage totals, sorted by source then stage order.
 func Totals(rows []schemas.QualityCount) []StageTotals {

@@ -156,7 +156,7 @@ func Gate(rows []schemas.QualityCount, cfg *sources.Config) (breaches, warnings 
 				Message: fmt.Sprintf("source %s: %s rows passed cleaning (of %s), below its "+
 					"min_rows of %s", src.Name, thousands(fig.Rows), of, thousands(limit))})
 		}
-		for _, f := range sources.Kinds[src.Kind] {
+		for _, f := range src.Fields() {
 			col := src.Column(f.Name)
 			if col == "" || !f.Required && !src.Declared[f.Name] || fig.Examined == 0 || fig.Absent[f.Name] < fig.Examined {
 				continue

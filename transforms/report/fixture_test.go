@@ -58,6 +58,8 @@ func fixtureTables(persons int) map[string][]any {
 
 // modelCard is a model card as the portrait stage describes it.
 const modelCard = `{"date":"2026-11-21","as_of":"2026-11-21","persons_with_facts":40,"buyers":30,"repeat_buyers":12,
+"purchase_model":"bg_nbd",
+"purchase_model_reason":"the BG/NBD fit (penalizer 0) passes the checks of a degenerate fit",
 "bg_nbd":{"r":0.2426,"alpha":4.4135,"a":0.7929,"b":2.4258},"bg_nbd_groups":17,"gamma_gamma_error":"too few repeat buyers",
 "recency_cuts":[3,9,20,41],"price_cuts":[],"sentiment":{"trained":true,"positive":80,"negative":20,"accuracy":0.875}}`
 

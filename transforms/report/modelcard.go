@@ -19,6 +19,24 @@ func modelCardJSON(name string, data []byte) (*Table, error) {
 	return t, nil
 }
 
+// purchaseModelSentence says which purchase model the lifetime figures of a model card (JSON) come
+// from and why; "" when the card does not name one.
+func purchaseModelSentence(data []byte) string {
+	var c struct {
+		Model  string `json:"purchase_model"`
+		Reason string `json:"purchase_model_reason"`
+	}
+	if json.Unmarshal(data, &c) != nil || c.Model == "" {
+		return ""
+	}
+	say := fmt.Sprintf("P(alive), expected purchases and lifetime value come from the %s "+
+		"purchase model", c.Model)
+	if c.Reason != "" {
+		say += ": " + c.Reason
+	}
+	return say + "."
+}
+
 func flatten(path []string, raw json.RawMessage, t *Table) error {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 {

@@ -209,6 +209,9 @@ func modelCardFromRun(ctx context.Context, output, date string, m *sink.Manifest
 	if err != nil {
 		return nil, err
 	}
+	if say := purchaseModelSentence(data); say != "" {
+		sec.Intro += " " + say
+	}
 	sec.Blocks = []Block{{Table: t}}
 	pred, ok, err := readOptional(ctx, inRun(output, date, o.PredictionCardFile))
 	if err != nil {

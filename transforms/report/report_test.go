@@ -163,6 +163,10 @@ func TestBuildFigures(t *testing.T) {
 		t.Errorf("sku rule 1 = %s", got)
 	}
 	model := section(t, r, "model")
+	want := "come from the bg_nbd purchase model: the BG/NBD fit (penalizer 0) passes"
+	if !strings.Contains(model.Intro, want) {
+		t.Errorf("model card intro %q does not say %q", model.Intro, want)
+	}
 	if got := cell(t, model, "model_card.json", "bg nbd › r", "value"); got != "0.2426" {
 		t.Errorf("model card bg_nbd.r = %s", got)
 	}

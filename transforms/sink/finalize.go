@@ -30,6 +30,8 @@ type Manifest struct {
 	// Files are the run's other files (activation lists, the model card), written in place.
 	Files  []Extra `json:"files,omitempty"`
 	Inputs []Input `json:"inputs"`
+	// Currency is the ISO 4217 code of every amount of the run, in its minor units (CNY: fen).
+	Currency string `json:"currency"`
 	// Mode is how the night was built: "full" (every partition up to its date) or "incremental"
 	// (the previous run's state and the new partitions); Reason says why.
 	Mode   string `json:"mode,omitempty"`
@@ -108,7 +110,11 @@ func finalize(ctx context.Context, cfg Config, infos []FileInfo, extras []Extra,
 		return err
 	}
 	m := Manifest{SchemaVersion: schemas.Version, RunID: cfg.RunID, Date: cfg.Date,
-		CreatedAt: now.UTC().Format(time.RFC3339), Tables: map[string]TableInfo{}, Files: extras, Inputs: append([]Input{}, cfg.Inputs...)}
+		CreatedAt: now.UTC().Format(time.RFC3339), Tables: map[string]TableInfo{}, Files: extras, Inputs: append([]Input{}, cfg.Inputs...),
+		Currency: cfg.Currency}
+	if m.Currency == "" {
+		m.Currency = "CNY"
+	}
 	for _, fi := range infos {
 		t := m.Tables[fi.Table]
 		rel := fmt.Sprintf("%s/part-%05d.parquet", fi.Table, len(t.Files))

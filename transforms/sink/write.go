@@ -37,6 +37,8 @@ type Config struct {
 	Tables []string
 	// Inputs are the files the run read, recorded in the manifest.
 	Inputs []Input
+	// Currency is the ISO 4217 code of the run's amounts, recorded in the manifest ("" for CNY).
+	Currency string
 	// MaxRowsPerFile rolls to a new file after this many rows (default DefaultMaxRowsPerFile).
 	MaxRowsPerFile int64
 }

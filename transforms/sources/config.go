@@ -4,6 +4,7 @@ package sources
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/currency"
 	"gopkg.in/yaml.v3"
 )
 
@@ -31,6 +33,14 @@ type Config struct {
 	Rules Rules `yaml:"rules"`
 	// Sources are the inputs, read in this order.
 	Sources []Source `yaml:"sources"`
+	// Lookups are small key/value tables that column mappings look values up in.
+	Lookups []LookupTable `yaml:"lookups,omitempty"`
+	// Currency is the ISO 4217 code of every amount (default CNY); amounts are integers in its
+	// minor unit (fen, cents; yen have none).
+	Currency string `yaml:"currency,omitempty"`
+	// PurchaseTime is the order time that dates a purchase: created_at (default: the day the
+	// order was placed) or paid_at.
+	PurchaseTime string `yaml:"purchase_time,omitempty"`
 
 	// Dir is the folder of the config file; relative source paths are resolved against it.
 	Dir string `yaml:"-"`
@@ -67,14 +77,23 @@ type Source struct {
 	MaxRecordLines int `yaml:"max_record_lines"`
 	// Timezone is the zone of timestamps written without one (default UTC).
 	Timezone string `yaml:"timezone"`
-	// MoneyUnit is yuan (default, decimals allowed) or fen (integers).
+	// MoneyUnit is major (default, decimals allowed: yuan, reais) or minor (integers: fen,
+	// centavos); yuan and fen are read as major and minor.
 	MoneyUnit string `yaml:"money_unit"`
 	// Optional lets the run go on when no file matches the path.
 	Optional bool `yaml:"optional"`
 	// SplitBytes splits uncompressed text files into ranges of about this many bytes (default 64 MiB).
 	SplitBytes int64 `yaml:"split_bytes"`
-	// Columns maps canonical field names of the kind to the source's own column names.
-	Columns map[string]string `yaml:"columns"`
+	// Mappings says where each canonical field of the kind comes from (see Mapping): the YAML
+	// `columns`. After Load every field has one.
+	Mappings map[string]Mapping `yaml:"columns"`
+	// Columns maps every canonical field to the source's column the readers take it from, ""
+	// for none (a constant, a total from lines, a field left unread); made from Mappings.
+	Columns map[string]string `yaml:"-"`
+	// SkipWhenEmpty names fields whose empty value marks a row that continues the record above
+	// it rather than being one (Shopify's orders export fills an order's fields on the first of
+	// its line-item rows only): such a row is counted as deduplicated, reason continuation_row.
+	SkipWhenEmpty []string `yaml:"skip_when_empty,omitempty"`
 	// Grows says how the source's data grows from night to night: GrowsAppend, GrowsChanges or
 	// GrowsSnapshot (the default). Append and changes sources keep their files in daily
 	// partitions, a `dt=YYYY-MM-DD` folder in the path, so a night can read only the new ones.
@@ -167,10 +186,17 @@ func setLines(root *yaml.Node, cfg *Config) {
 	}
 	doc := root.Content[0]
 	for i := 0; i+1 < len(doc.Content); i += 2 {
-		if doc.Content[i].Value == "sources" {
+		switch doc.Content[i].Value {
+		case "sources":
 			for j, item := range doc.Content[i+1].Content {
 				if j < len(cfg.Sources) {
 					cfg.Sources[j].Line = item.Line
+				}
+			}
+		case "lookups":
+			for j, item := range doc.Content[i+1].Content {
+				if j < len(cfg.Lookups) {
+					cfg.Lookups[j].Line = item.Line
 				}
 			}
 		}
@@ -189,8 +215,23 @@ func (c *Config) check() error {
 	if err := c.Rules.check(); err != nil {
 		return fmt.Errorf("sources config %s: rules: %w", c.File, err)
 	}
+	if err := c.checkMoneyAndTime(); err != nil {
+		return fmt.Errorf("sources config %s: %w", c.File, err)
+	}
 	if len(c.Sources) == 0 {
 		return fmt.Errorf("sources config %s: no sources", c.File)
+	}
+	tables := map[string]bool{}
+	for i := range c.Lookups {
+		l := &c.Lookups[i]
+		where := fmt.Sprintf("sources config %s, line %d, lookup %q", c.File, l.Line, l.Name)
+		if tables[l.Name] {
+			return fmt.Errorf("%s: name already used", where)
+		}
+		tables[l.Name] = true
+		if err := l.check(); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
 	}
 	seen := map[string]int{}
 	for i := range c.Sources {
@@ -203,12 +244,70 @@ func (c *Config) check() error {
 			return fmt.Errorf("%s: name already used at line %d", where, prev)
 		}
 		seen[s.Name] = s.Line
-		if err := s.check(); err != nil {
+		if err := s.check(tables); err != nil {
+			var me *mappingError
+			if errors.As(err, &me) {
+				return fmt.Errorf("sources config %s, line %d, source %q, column mapping of %s: %w",
+					c.File, me.line, s.Name, me.field, me.err)
+			}
 			return fmt.Errorf("%s: %w", where, err)
 		}
 	}
 	return nil
 }
+
+// checkMoneyAndTime checks and fills the currency and the purchase-time rule.
+func (c *Config) checkMoneyAndTime() error {
+	if c.Currency == "" {
+		c.Currency = DefaultCurrency
+	}
+	unit, err := currency.ParseISO(c.Currency)
+	if err != nil {
+		return fmt.Errorf("currency %q: not an ISO 4217 code", c.Currency)
+	}
+	c.Currency = unit.String()
+	switch c.PurchaseTime {
+	case "":
+		c.PurchaseTime = PurchaseCreated
+	case PurchaseCreated, PurchasePaid:
+	default:
+		return fmt.Errorf("purchase_time %q (created_at or paid_at)", c.PurchaseTime)
+	}
+	return nil
+}
+
+// DefaultCurrency is the currency of a config that names none.
+const DefaultCurrency = "CNY"
+
+// The purchase-time rules: the order time that dates a purchase.
+const (
+	PurchaseCreated = "created_at"
+	PurchasePaid    = "paid_at"
+)
+
+// MinorDigits is the number of decimal digits of the currency's minor unit (2 for CNY: fen; 0
+// for JPY; 3 for BHD), from CLDR's currency data (golang.org/x/text/currency).
+func (c *Config) MinorDigits() int {
+	cur := c.Currency
+	if cur == "" {
+		cur = DefaultCurrency
+	}
+	unit, err := currency.ParseISO(cur)
+	if err != nil {
+		return 2
+	}
+	scale, _ := currency.Standard.Rounding(unit)
+	return scale
+}
+
+// mappingError is a problem with one field's mapping, at the mapping's own line.
+type mappingError struct {
+	field string
+	line  int
+	err   error
+}
+
+func (e *mappingError) Error() string { return fmt.Sprintf("column mapping of %s: %v", e.field, e.err) }
 
 func (r Rules) check() error {
 	for _, group := range [][]string{r.BotUserAgents, r.TestNamePatterns} {
@@ -221,11 +320,54 @@ func (r Rules) check() error {
 	return nil
 }
 
-func (s *Source) check() error {
+func (s *Source) check(lookups map[string]bool) error {
 	fields, ok := Kinds[s.Kind]
 	if !ok {
 		return fmt.Errorf("unknown kind %q (one of %s)", s.Kind, strings.Join(kindNames(), ", "))
 	}
+	if err := s.normalise(); err != nil {
+		return err
+	}
+	known := map[string]bool{}
+	for _, f := range fields {
+		known[f.Name] = true
+	}
+	for field, m := range s.Mappings {
+		if !known[field] {
+			return fmt.Errorf("columns: %q is not a field of kind %s", field, s.Kind)
+		}
+		if err := m.check(s.Kind, field, lookups); err != nil {
+			return &mappingError{field: field, line: m.Line, err: err}
+		}
+	}
+	for _, field := range s.SkipWhenEmpty {
+		if !known[field] {
+			return fmt.Errorf("skip_when_empty: %q is not a field of kind %s", field, s.Kind)
+		}
+	}
+	s.Declared = map[string]bool{}
+	for field := range s.Mappings {
+		s.Declared[field] = true
+	}
+	if s.Mappings == nil {
+		s.Mappings = map[string]Mapping{}
+	}
+	s.Columns = map[string]string{}
+	for _, f := range fields {
+		m, mapped := s.Mappings[f.Name]
+		if !mapped {
+			// An unmapped field is read from the column of the same name; map it to "" to ignore it.
+			m = Mapping{Column: f.Name}
+			s.Mappings[f.Name] = m
+		}
+		s.Columns[f.Name] = m.Column
+	}
+	return nil
+}
+
+// normalise checks and fills what every source read by the ingest stage has: format, path,
+// encoding, compression, zone, money unit and split size.
+func (s *Source) normalise() error {
 	switch s.Format {
 	case FormatCSV, FormatJSONL, FormatParquet:
 	default:
@@ -261,11 +403,12 @@ func (s *Source) check() error {
 		return fmt.Errorf("timezone: %w", err)
 	}
 	switch s.MoneyUnit {
-	case "":
-		s.MoneyUnit = "yuan"
-	case "yuan", "fen":
+	case "", MoneyMajor, "yuan":
+		s.MoneyUnit = MoneyMajor
+	case MoneyMinor, "fen":
+		s.MoneyUnit = MoneyMinor
 	default:
-		return fmt.Errorf("money_unit %q (yuan or fen)", s.MoneyUnit)
+		return fmt.Errorf("money_unit %q (major or minor; yuan and fen mean the same)", s.MoneyUnit)
 	}
 	if err := s.checkGrowth(); err != nil {
 		return err
@@ -282,10 +425,6 @@ func (s *Source) check() error {
 	if n := s.MinRows; n != nil && *n < 0 {
 		return fmt.Errorf("min_rows %d: want 0 or more", *n)
 	}
-	s.Declared = map[string]bool{}
-	for field := range s.Columns {
-		s.Declared[field] = true
-	}
 	switch {
 	case s.MaxRecordLines < 0:
 		return fmt.Errorf("max_record_lines %d is negative", s.MaxRecordLines)
@@ -294,25 +433,29 @@ func (s *Source) check() error {
 	case s.Multiline && s.MaxRecordLines == 0:
 		s.MaxRecordLines = DefaultMaxRecordLines
 	}
-	known := map[string]bool{}
-	for _, f := range fields {
-		known[f.Name] = true
-	}
-	for field := range s.Columns {
-		if !known[field] {
-			return fmt.Errorf("columns: %q is not a field of kind %s", field, s.Kind)
-		}
-	}
-	if s.Columns == nil {
-		s.Columns = map[string]string{}
-	}
-	for _, f := range fields {
-		if _, mapped := s.Columns[f.Name]; !mapped {
-			// An unmapped field is read from the column of the same name; map it to "" to ignore it.
-			s.Columns[f.Name] = f.Name
-		}
-	}
 	return nil
+}
+
+// Money units of a source: amounts in the currency's major unit, decimals allowed (yuan, reais),
+// or in its minor unit, whole numbers (fen, centavos).
+const (
+	MoneyMajor = "major"
+	MoneyMinor = "minor"
+)
+
+// Fields are the canonical fields the readers look for: the kind's fields (key and value for a
+// lookup table), where a field with a constant or a default does not need its column.
+func (s *Source) Fields() []Field {
+	if s.Kind == KindLookup {
+		return lookupFields
+	}
+	out := append([]Field(nil), Kinds[s.Kind]...)
+	for i, f := range out {
+		if m := s.Mappings[f.Name]; m.Value != nil || m.Default != nil || m.FromLines {
+			out[i].Required = false
+		}
+	}
+	return out
 }
 
 // Column returns the source column that holds a canonical field, or "" when the field is not mapped.

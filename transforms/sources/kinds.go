@@ -12,7 +12,7 @@ var Kinds = map[string][]Field{
 	"users": {
 		{"user_id", true}, {"phone", false}, {"email", false}, {"name", false}, {"gender", false},
 		{"birthday", false}, {"age", false}, {"city", false}, {"province", false},
-		{"registration_channel", false}, {"registered_at", true}, {"updated_at", false},
+		{"registration_channel", false}, {"registered_at", false}, {"updated_at", false},
 		{"marketing_consent", false}, {"is_test", false},
 	},
 	"orders": {
@@ -21,10 +21,11 @@ var Kinds = map[string][]Field{
 		{"refund", false}, {"coupon_code", false}, {"updated_at", false},
 	},
 	"order_items": {
-		{"order_id", true}, {"line_no", true}, {"sku", true}, {"quantity", true}, {"unit_price", true},
+		{"order_id", true}, {"line_no", false}, {"sku", true}, {"quantity", false}, {"unit_price", true},
+		{"shipping", false},
 	},
 	"products": {
-		{"sku", true}, {"title", true}, {"category", true}, {"brand", false}, {"price", true},
+		{"sku", true}, {"title", false}, {"category", true}, {"brand", false}, {"price", false},
 		{"updated_at", false},
 	},
 	"events": {

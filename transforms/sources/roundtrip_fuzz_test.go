@@ -49,7 +49,7 @@ func FuzzParseRoundTrip(f *testing.F) {
 			if s.Encoding != "utf-8" && (s.Format != FormatCSV || s.Encoding != "gbk" && s.Encoding != "gb18030") {
 				t.Fatalf("source %s: encoding %q accepted for %s", s.Name, s.Encoding, s.Format)
 			}
-			if _, err := time.LoadLocation(s.Timezone); err != nil || s.MoneyUnit != "yuan" && s.MoneyUnit != "fen" || s.SplitBytes < 1<<20 {
+			if _, err := time.LoadLocation(s.Timezone); err != nil || s.MoneyUnit != MoneyMajor && s.MoneyUnit != MoneyMinor || s.SplitBytes < 1<<20 {
 				t.Fatalf("source %s: timezone %q, money_unit %q or split_bytes %d accepted", s.Name, s.Timezone, s.MoneyUnit, s.SplitBytes)
 			}
 			for _, fl := range Kinds[s.Kind] {

@@ -25,14 +25,25 @@ const (
 // notation as strconv.FormatFloat prints it (1e3, 1.5E+2). Empty values,
 // non-numbers, NaN, Inf and amounts beyond int64 are rejected.
 func Money(raw, unit string) (int64, error) {
-	var scale int // decimal digits from the unit to fen
 	switch unit {
 	case Yuan:
-		scale = 2
+		return MinorUnits(raw, "CNY", 2, true)
 	case Fen:
-		scale = 0
-	default:
-		return 0, fmt.Errorf("money %q: unknown unit %q (want %q or %q)", raw, unit, Yuan, Fen)
+		return MinorUnits(raw, "CNY", 2, false)
+	}
+	return 0, fmt.Errorf("money %q: unknown unit %q (want %q or %q)", raw, unit, Yuan, Fen)
+}
+
+// MinorUnits parses an amount of a currency (its ISO 4217 code, whose minor unit has digits
+// decimal digits) into an integer number of minor units, as Money does for CNY: with major set
+// the number is in the major unit (reais, yuan) and up to digits decimals are exact, more are
+// rounded half away from zero; without it the number must be a whole number of minor units
+// (centavos, fen). Besides Money's marks it accepts the currency's code and the marks $, R$, €
+// and £ before or after the number.
+func MinorUnits(raw, code string, digits int, major bool) (int64, error) {
+	scale := 0 // decimal digits from the unit to the minor unit
+	if major {
+		scale = digits
 	}
 	s := strings.ToLower(strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) {
@@ -43,21 +54,22 @@ func Money(raw, unit string) (int64, error) {
 	if s == "" {
 		return 0, bad("money", raw, "empty")
 	}
-	s = trimCurrency(s)
+	code = strings.ToLower(code)
+	s = trimCurrency(s, code)
 	neg := strings.HasPrefix(s, "-")
 	if neg || strings.HasPrefix(s, "+") {
-		s = trimCurrency(s[1:])
+		s = trimCurrency(s[1:], code)
 	}
 	mant, exp, hasExp := strings.Cut(s, "e")
 	whole, frac, hasDot := strings.Cut(mant, ".")
-	if hasDot && unit == Fen {
-		return 0, bad("money", raw, "amount in fen must be a whole number")
+	if hasDot && !major {
+		return 0, bad("money", raw, "amount in minor units must be a whole number")
 	}
 	whole, ok := ungroup(whole)
 	if !ok || whole+frac == "" || keepDigits(whole+frac) != whole+frac {
 		return 0, bad("money", raw, "not a number")
 	}
-	shift := scale - len(frac) // fen = digits × 10^shift
+	shift := scale - len(frac) // minor units = digits × 10^shift
 	if hasExp {
 		e, err := exponent(exp)
 		if err != nil {
@@ -65,7 +77,7 @@ func Money(raw, unit string) (int64, error) {
 		}
 		shift += e
 	}
-	mag, err := scaleDigits(strings.TrimLeft(whole+frac, "0"), shift, unit == Fen)
+	mag, err := scaleDigits(strings.TrimLeft(whole+frac, "0"), shift, !major)
 	if err != nil {
 		return 0, bad("money", raw, err.Error())
 	}
@@ -78,14 +90,18 @@ func Money(raw, unit string) (int64, error) {
 	return 0, bad("money", raw, "out of range")
 }
 
-// trimCurrency drops a leading ¥/￥/rmb/cny and a trailing 元/rmb/cny from a
-// lower-cased amount.
-func trimCurrency(s string) string {
-	for _, p := range []string{"¥", "￥", "rmb", "cny"} {
-		s = strings.TrimPrefix(s, p)
+// trimCurrency drops a leading ¥/￥/rmb/cny/$/r$/€/£ or the currency's code and a trailing
+// 元/rmb/cny/$/€/£ or the code from a lower-cased amount.
+func trimCurrency(s, code string) string {
+	for _, p := range []string{"¥", "￥", "rmb", "cny", "r$", "$", "€", "£", code} {
+		if p != "" {
+			s = strings.TrimPrefix(s, p)
+		}
 	}
-	for _, p := range []string{"元", "rmb", "cny"} {
-		s = strings.TrimSuffix(s, p)
+	for _, p := range []string{"元", "rmb", "cny", "$", "€", "£", code} {
+		if p != "" {
+			s = strings.TrimSuffix(s, p)
+		}
 	}
 	return s
 }

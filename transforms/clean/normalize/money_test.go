@@ -130,3 +130,37 @@ func TestInt(t *testing.T) {
 		}
 	}
 }
+
+// TestMinorUnits reads amounts of other currencies: major units with the currency's own number
+// of decimals, minor units as whole numbers, and the currency's code and common marks.
+func TestMinorUnits(t *testing.T) {
+	cases := []struct {
+		raw, code string
+		digits    int
+		major     bool
+		want      int64
+	}{
+		{"129.90", "BRL", 2, true, 12990},
+		{"R$ 1,234.5", "BRL", 2, true, 123450},
+		{"12990", "BRL", 2, false, 12990},
+		{"BRL 7.35", "BRL", 2, true, 735},
+		{"7.35 brl", "BRL", 2, true, 735},
+		{"1200", "JPY", 0, true, 1200},
+		{"¥1,200", "JPY", 0, true, 1200},
+		{"12.5", "JPY", 0, true, 13},
+		{"1.234", "BHD", 3, true, 1234},
+		{"$19.99", "USD", 2, true, 1999},
+		{"-€3.10", "EUR", 2, true, -310},
+	}
+	for _, c := range cases {
+		got, err := MinorUnits(c.raw, c.code, c.digits, c.major)
+		if err != nil || got != c.want {
+			t.Errorf("MinorUnits(%q, %s, %d, %v) = %d, %v; want %d", c.raw, c.code, c.digits, c.major, got, err, c.want)
+		}
+	}
+	for _, raw := range []string{"12.5", "USD", "abc", "1.2.3"} {
+		if got, err := MinorUnits(raw, "USD", 2, false); err == nil {
+			t.Errorf("MinorUnits(%q) in minor units = %d, want an error", raw, got)
+		}
+	}
+}

@@ -22,12 +22,13 @@ func LifetimesPeriodsPerMonth(unitDays float64) float64 {
 
 // CustomerLifetimeValue returns a customer's discounted value over the next
 // months months, as lifetimes' GammaGammaFitter.customer_lifetime_value
-// computes it: for each month i, the BG/NBD expected purchases in that month
-// times the Gamma-Gamma expected average profit, divided by
-// (1+monthlyDiscount)^i. periodsPerMonth is the number of model time units
+// computes it: for each month i, the purchase model's (BG/NBD's) expected
+// purchases in that month times the Gamma-Gamma expected average profit,
+// divided by (1+monthlyDiscount)^i. periodsPerMonth is the number of model time units
 // in a month (see LifetimesPeriodsPerMonth); s holds frequency, recency and T
 // in those units.
-func CustomerLifetimeValue(bg BGNBD, gg GammaGamma, s Summary, months int, monthlyDiscount, periodsPerMonth float64) float64 {
+func CustomerLifetimeValue(bg Purchases, gg GammaGamma, s Summary, months int,
+	monthlyDiscount, periodsPerMonth float64) float64 {
 	profit := gg.ExpectedAverageProfit(s.Frequency, s.MonetaryValue)
 	var clv float64
 	prev := 0.0

@@ -20,7 +20,7 @@ type Row struct {
 	// Frequency, Recency and T are the cutoff portrait's lifetimes summary in days, for the
 	// BG/NBD baseline.
 	Frequency, Recency, T float64
-	// Bought is the label: a paid order in the horizon after the cutoff.
+	// Bought is the label: a paid order placed in the horizon after the cutoff day.
 	Bought bool
 }
 
@@ -28,30 +28,33 @@ type Row struct {
 const (
 	// ReasonAbsent: the cutoff portrait holds no fact; the person did not exist yet.
 	ReasonAbsent = "absent_at_cutoff"
-	// ReasonFewerOrders: today's portrait has fewer paid orders than the cutoff's, which the same
-	// facts cannot give; the label would be a guess.
+	// ReasonFewerOrders: today's portrait has fewer paid orders than the cutoff's and its pending
+	// ones, which the same facts cannot give; the label would be a guess.
 	ReasonFewerOrders = "fewer_orders_today"
 )
 
 // label turns a person's portraits of today and of the cutoff into a training row, or says why
-// there is none. The label is "today's portrait counts more paid orders than the cutoff's". Both
-// portraits are built from the same facts by the same code, so the difference is exactly the paid
-// orders the cutoff portrait did not see: those paid after the end of the cutoff day in the
-// business zone, up to the end of the run day, H days later. It is decided by the portrait stage's
-// own as-of rule rather than a second reading of last_order_at against a cutoff instant computed
-// here, which would have to repeat the business zone and the rule that an order counts once both
-// placed and paid by the as-of day.
-func label(today, cutoff schemas.Portrait, seed uint64) (row Row, reason string, ok bool) {
+// there is none; pending is the paid orders placed by the cutoff day and paid after it
+// (portrait.PersonDays). The label is "the person placed a paid order after the cutoff day": today's
+// portrait counts more purchases than the cutoff's and its pending orders. Both portraits are
+// built from the same facts by the same code, so the difference is exactly the paid orders placed
+// after the end of the cutoff day in the business zone, up to the end of the run day, H days
+// later. An order placed by the cutoff and paid after it is no label: the cutoff's portrait saw it
+// placed (its activity and channel are features), and counting it would leak. It is decided by the
+// portrait stage's own as-of rule rather than a second reading of last_order_at against a cutoff
+// instant computed here, which would have to repeat the business zone and the rule.
+func label(today, cutoff schemas.Portrait, pending int32, seed uint64) (row Row, reason string, ok bool) {
+	seen := cutoff.Orders + pending
 	switch {
 	case !Present(cutoff):
 		return Row{}, ReasonAbsent, false
-	case today.Orders < cutoff.Orders:
+	case today.Orders < seen:
 		return Row{}, ReasonFewerOrders, false
 	}
 	return Row{
 		PersonID: cutoff.PersonID, Key: SampleKey(seed, cutoff.PersonID), X: Features(cutoff), Buyer: Buyer(cutoff),
 		Frequency: cutoff.Frequency, Recency: cutoff.RecencyDays, T: cutoff.TDays,
-		Bought: today.Orders > cutoff.Orders,
+		Bought: today.Orders > seen,
 	}, "", true
 }
 

@@ -16,16 +16,20 @@ func TestLabel(t *testing.T) {
 	for _, tc := range []struct {
 		name          string
 		today, cutoff schemas.Portrait
+		pending       int32
 		reason        string
 		ok            bool
 		bought        bool
 	}{
-		{"bought", more, buyer, "", true, true},
-		{"no purchase", buyer, buyer, "", true, false},
-		{"absent at the cutoff", more, absent, ReasonAbsent, false, false},
-		{"fewer orders today", buyer, more, ReasonFewerOrders, false, false},
+		{"bought", more, buyer, 0, "", true, true},
+		{"no purchase", buyer, buyer, 0, "", true, false},
+		// The third order was placed by the cutoff day and paid after it: no purchase after it.
+		{"placed by the cutoff, paid after it", more, buyer, 1, "", true, false},
+		{"absent at the cutoff", more, absent, 0, ReasonAbsent, false, false},
+		{"fewer orders today", buyer, more, 0, ReasonFewerOrders, false, false},
+		{"fewer than the cutoff's and its pending", more, buyer, 2, ReasonFewerOrders, false, false},
 	} {
-		row, reason, ok := label(tc.today, tc.cutoff, 1)
+		row, reason, ok := label(tc.today, tc.cutoff, tc.pending, 1)
 		if reason != tc.reason || ok != tc.ok || row.Bought != tc.bought {
 			t.Errorf("%s: reason %q ok %v bought %v, want %q %v %v", tc.name, reason, ok, row.Bought, tc.reason, tc.ok, tc.bought)
 		}

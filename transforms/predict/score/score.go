@@ -105,7 +105,11 @@ func (f *labelFn) ProcessElement(d portrait.PersonDays, emit func(Row), _ func(s
 		return fmt.Errorf("score: %d portraits of one person, want today's and the cutoff's", len(d.Portraits))
 	}
 	f.tally[quality.Key{Source: SourceCutoff, Stage: Stage, Measure: quality.In}]++
-	row, reason, ok := label(d.Portraits[0], d.Portraits[1], f.Cfg.Seed)
+	var pending int32
+	if len(d.Pending) == 2 {
+		pending = d.Pending[1]
+	}
+	row, reason, ok := label(d.Portraits[0], d.Portraits[1], pending, f.Cfg.Seed)
 	if !ok {
 		f.tally[quality.Key{Source: SourceCutoff, Stage: Stage, Measure: quality.Rejected, Reason: reason}]++
 		return nil

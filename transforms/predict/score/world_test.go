@@ -118,7 +118,7 @@ func sampleOf(w world, cfg Config) (*Sample, map[string]int) {
 	s := NewSample(cfg.MaxTrain)
 	reasons := map[string]int{}
 	for _, d := range w.days() {
-		row, reason, ok := label(d.Portraits[0], d.Portraits[1], cfg.Seed)
+		row, reason, ok := label(d.Portraits[0], d.Portraits[1], 0, cfg.Seed)
 		if ok {
 			s.Add(row)
 		} else {

@@ -95,7 +95,7 @@ func TestPublishLocalRun(t *testing.T) {
 	}
 	uf := fields(users)
 	for name, want := range map[string][2]string{"user_id": {"STRING", "REQUIRED"}, "phone_hash": {"STRING", "NULLABLE"},
-		"registered_at": {"TIMESTAMP", "REQUIRED"}, "marketing_consent": {"BOOLEAN", "REQUIRED"}, "birth_year": {"INTEGER", "NULLABLE"}} {
+		"registered_at": {"TIMESTAMP", "NULLABLE"}, "marketing_consent": {"BOOLEAN", "REQUIRED"}, "birth_year": {"INTEGER", "NULLABLE"}} {
 		if got := uf[name]; got == nil || got.Type != want[0] || got.Mode != want[1] {
 			t.Errorf("restricted users.%s = %+v, want %v", name, got, want)
 		}
