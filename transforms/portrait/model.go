@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/shopportraits/portraits/transforms/portrait/clv"
+	"github.com/shopportraits/portraits/transforms/quantile"
 )
 
 // ModelCard describes the night's models and global figures: one per run, the second output of
@@ -87,7 +88,7 @@ type modelStats struct {
 	Persons, WithFacts, Buyers, Repeat int64
 	Triples                            map[[3]int32]int64 // (frequency, recency, T) in days
 	Spend                              map[spendKey]int64
-	Recency, Frequency, GMV            histogram
+	Recency, Frequency, GMV            quantile.Histogram
 }
 
 // spendKey is a repeat buyer's Gamma-Gamma input, exactly: monetary value is Fen/Frequency.
@@ -98,7 +99,7 @@ type spendKey struct {
 
 func newModelStats() *modelStats {
 	return &modelStats{Triples: map[[3]int32]int64{}, Spend: map[spendKey]int64{},
-		Recency: histogram{}, Frequency: histogram{}, GMV: histogram{}}
+		Recency: quantile.New(), Frequency: quantile.New(), GMV: quantile.New()}
 }
 
 func (m *modelStats) add(p personStat) {
@@ -115,9 +116,9 @@ func (m *modelStats) add(p personStat) {
 		m.Repeat++
 		m.Spend[spendKey{p.Frequency, p.RepeatFen}]++
 	}
-	m.Recency.add(int64(p.SinceLast))
-	m.Frequency.add(int64(p.Frequency) + 1)
-	m.GMV.add(p.GMV)
+	m.Recency.Add(int64(p.SinceLast))
+	m.Frequency.Add(int64(p.Frequency) + 1)
+	m.GMV.Add(p.GMV)
 }
 
 func (m *modelStats) merge(o *modelStats) {
@@ -131,16 +132,16 @@ func (m *modelStats) merge(o *modelStats) {
 	for k, n := range o.Spend {
 		m.Spend[k] += n
 	}
-	m.Recency.merge(o.Recency)
-	m.Frequency.merge(o.Frequency)
-	m.GMV.merge(o.GMV)
+	m.Recency.Merge(o.Recency)
+	m.Frequency.Merge(o.Frequency)
+	m.GMV.Merge(o.GMV)
 }
 
 // fitCard fits the night's models on the global stats and fills the card; a fit that cannot be
 // made leaves its model nil and says why, never failing the run.
 func fitCard(card *ModelCard, m *modelStats, r ValueRules) {
 	card.Persons, card.PersonsWithFacts, card.Buyers, card.RepeatBuyers = m.Persons, m.WithFacts, m.Buyers, m.Repeat
-	card.RecencyCuts, card.FrequencyCuts, card.MonetaryCuts = m.Recency.quintiles(), m.Frequency.quintiles(), m.GMV.quintiles()
+	card.RecencyCuts, card.FrequencyCuts, card.MonetaryCuts = m.Recency.Cuts(5), m.Frequency.Cuts(5), m.GMV.Cuts(5)
 
 	groups := make([]clv.Group, 0, len(m.Triples))
 	for k, n := range m.Triples {
