@@ -28,9 +28,10 @@ type Outputs struct {
 	// Membership is the table segment_membership in parts, one per kind of segment, each to be
 	// written where it is made (package fanin says why).
 	Membership []beam.PCollection
-	// Summary, ClusterProfiles, AffinityRules, NextBestProducts and Activation are the tables
-	// segment_summary, cluster_profiles, affinity_rules, next_best_products and activation.
-	Summary, ClusterProfiles, AffinityRules, NextBestProducts, Activation beam.PCollection
+	// Summary, ClusterProfiles, AffinityRules, NextBestProducts, Activation and Associations are
+	// the tables segment_summary, cluster_profiles, affinity_rules, next_best_products, activation
+	// and characteristic_associations.
+	Summary, ClusterProfiles, AffinityRules, NextBestProducts, Activation, Associations beam.PCollection
 	// Counts are quality (key, count) pairs, KV<string, int64>: per activated segment (source
 	// segment:<name>, stage activation) its members (in), the activated (out) and the excluded
 	// (rejected, with the reason), so that in = out + rejected.
@@ -49,6 +50,8 @@ func (o Outputs) Tables() map[string][]beam.PCollection {
 		"affinity_rules":     one(o.AffinityRules),
 		"next_best_products": one(o.NextBestProducts),
 		"activation":         one(o.Activation),
+
+		"characteristic_associations": one(o.Associations),
 	}
 }
 
@@ -85,7 +88,8 @@ func Build(s beam.Scope, in Inputs, cfg Config) Outputs {
 
 	rules, nbp := affinities(s, in, orderPersons, cfg.Affinity)
 	return Outputs{Membership: memberships, Summary: summary, ClusterProfiles: profiles, AffinityRules: rules,
-		NextBestProducts: nbp, Activation: activation, Counts: counts, ActivationFiles: files}
+		NextBestProducts: nbp, Activation: activation, Counts: counts, ActivationFiles: files,
+		Associations: associations(s, in.Portraits, cfg.Associations)}
 }
 
 // member says that a person is in a segment, with the figures the summary sums.

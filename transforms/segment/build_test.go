@@ -235,3 +235,31 @@ func splitPair(kv string) (string, string) {
 func init() {
 	register.Function1x2(splitPair)
 }
+
+func profileText(p schemas.ClusterProfile) string {
+	return fmt.Sprintf("%s %s n=%d c=%.1f a=%.1f l=%.1f cr=%.1f", p.Features, p.Label, p.Size, p.ContributionGrade,
+		p.ActivityGrade, p.LoyaltyGrade, p.CreditGrade)
+}
+
+func init() { register.Function1x1(profileText) }
+
+// TestClustersOnGrades fits the clusters on the scorecard grades: two groups of graded persons
+// make two clusters, labelled from their grades, whose profiles carry the mean grades.
+func TestClustersOnGrades(t *testing.T) {
+	var ps []schemas.Portrait
+	for i := range 10 {
+		p := schemas.Portrait{PersonID: fmt.Sprintf("p%02d", i), ContributionGrade: 5, ActivityGrade: 5, LoyaltyGrade: 4, CreditGrade: 5}
+		if i%2 == 1 {
+			p.ContributionGrade, p.ActivityGrade, p.LoyaltyGrade, p.CreditGrade = 1, 2, 1, 0
+		}
+		ps = append(ps, p)
+	}
+	p, s := beam.NewPipelineWithRoot()
+	portraits := beam.CreateList(s, ps)
+	model := fitClusters(s, portraits, ClusterConfig{K: 2, Restarts: 2, Seed: 1, Sample: 100, Features: FeaturesGrades})
+	_, profiles := assignClusters(s, portraits, model)
+	passert.Equals(s, beam.ParDo(s, profileText, profiles),
+		"grades active loyal high contributors n=5 c=5.0 a=5.0 l=4.0 cr=5.0",
+		"grades quiet new or one-off low contributors n=5 c=1.0 a=2.0 l=1.0 cr=0.0")
+	ptest.RunAndValidate(t, p)
+}

@@ -2,6 +2,7 @@ package segment
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -253,6 +254,65 @@ func TestNewerPhone(t *testing.T) {
 		got := newerPhone(newerPhone(order[0], order[1]), order[2])
 		if got.MD5 != "c" {
 			t.Errorf("%v: kept %v, want the latest account with the larger id", order, got)
+		}
+	}
+}
+
+func TestAssociationRows(t *testing.T) {
+	names := []string{"contribution_grade", "preferred_channel", "lifecycle"}
+	counts := map[string]int64{}
+	// 100 persons: 30 grade-5 app loyal; 70 grade-1 web aware, of whom 10 use the app.
+	for _, p := range []struct {
+		key string
+		n   int64
+	}{{"5" + keySep + "app" + keySep + "loyal", 30}, {"1" + keySep + "web" + keySep + "aware", 60},
+		{"1" + keySep + "app" + keySep + "aware", 10}, {"" + keySep + "" + keySep + "unaware", 0}} {
+		countCombinations(counts, itemsOf(names, p.key), 3, p.n)
+	}
+	if got := itemsOf(names, keySep+"app"+keySep); !slices.Equal(got, []string{"preferred_channel=app"}) {
+		t.Errorf("items of a profile with nulls: %q", got)
+	}
+	rows := associationRows(counts, 100, AssociationConfig{MinCount: 5, MinSupport: 0.05, MinLift: 1.2, MaxRows: 100})
+	byItems := map[string]schemas.CharacteristicAssociation{}
+	for i, r := range rows {
+		if r.AssociationID != int64(i+1) || (i > 0 && r.Lift > rows[i-1].Lift) {
+			t.Errorf("row %d out of order: %+v", i, r)
+		}
+		byItems[strings.Join(r.Characteristics, " ")] = r
+	}
+	pair, ok := byItems["contribution_grade=5 preferred_channel=app"]
+	// support 0.30; app 0.40, grade 5 0.30: expected 0.12, lift 2.5.
+	if !ok || pair.Count != 30 || math.Abs(pair.Lift-2.5) > 1e-9 || math.Abs(pair.ExpectedSupport-0.12) > 1e-9 || pair.Size != 2 {
+		t.Errorf("grade 5 with the app: %+v (found %v)", pair, ok)
+	}
+	if _, ok := byItems["contribution_grade=1 preferred_channel=app"]; ok {
+		t.Error("a combination rarer than chance is listed")
+	}
+	if tri, ok := byItems["contribution_grade=5 lifecycle=loyal preferred_channel=app"]; !ok || tri.Size != 3 {
+		t.Errorf("the three together are not listed: %+v", tri)
+	}
+	for _, r := range rows {
+		if r.Size < 2 || r.Lift < 1.2 || r.Count < 5 {
+			t.Errorf("a row below the thresholds: %+v", r)
+		}
+	}
+	if got := associationRows(counts, 100, AssociationConfig{MinCount: 1, MinLift: 1.2, MaxRows: 2}); len(got) != 2 {
+		t.Errorf("max_rows 2 kept %d", len(got))
+	}
+}
+
+func TestGradeLabel(t *testing.T) {
+	for _, c := range []struct {
+		centroid []float64
+		want     string
+	}{
+		{[]float64{4.6, 4.2, 4.1, 5}, "active loyal high contributors"},
+		{[]float64{1.2, 1.8, 1.5, 3}, "quiet new or one-off low contributors with payment incidents"},
+		{[]float64{0, 3, 0, 0}, "non-buyers"},
+		{[]float64{0, 0.1, 0, 0}, "unseen non-buyers"},
+	} {
+		if got := gradeLabel(c.centroid); got != c.want {
+			t.Errorf("gradeLabel(%v) = %q, want %q", c.centroid, got, c.want)
 		}
 	}
 }
