@@ -258,6 +258,73 @@ func TestNewerPhone(t *testing.T) {
 	}
 }
 
+// statuses iterates over a fixed list.
+func statuses(list ...status) func(*status) bool {
+	return func(s *status) bool {
+		if len(list) == 0 {
+			return false
+		}
+		*s, list = list[0], list[1:]
+		return true
+	}
+}
+
+func TestPersonLines(t *testing.T) {
+	f := &personLinesFn{Activated: []string{"a", "b"}}
+	collect := func(person string, prev, now []status, erased bool) []string {
+		var out []string
+		marks := []bool{}
+		if erased {
+			marks = append(marks, true)
+		}
+		f.ProcessElement(person, statuses(prev...), statuses(now...), func(b *bool) bool {
+			if len(marks) == 0 {
+				return false
+			}
+			*b, marks = marks[0], marks[1:]
+			return true
+		}, func(key string, s lineSide) {
+			side := "now"
+			if s.Previous {
+				side = "was"
+			}
+			out = append(out, fmt.Sprintf("%s %s %s %s", strings.ReplaceAll(key, keySep, "|"), side, s.Person, s.Reason))
+		})
+		slices.Sort(out)
+		return out
+	}
+	got := collect("p", []status{{Segment: "a", Line: "L1"}, {Segment: "b", Line: "L2"}, {Segment: "old", Line: "L3"}},
+		[]status{{Segment: "a", Line: "L9"}, {Segment: "b", Reason: NoConsent}}, false)
+	want := []string{"a|L1 was p phone_changed", "a|L9 now p phone_changed", "b|L2 was p no_consent",
+		"old|L3 was p segment_inactive"}
+	if !slices.Equal(got, want) {
+		t.Errorf("lines %q, want %q", got, want)
+	}
+	got = collect("p", []status{{Segment: "a", Line: "L1"}}, []status{{Segment: "a", Line: "L1"}, {Segment: "b", Line: "L1"}}, false)
+	want = []string{"a|L1 now p joined", "a|L1 was p ", "b|L1 now p joined"}
+	if !slices.Equal(got, want) {
+		t.Errorf("a kept line: %q, want %q", got, want)
+	}
+	got = collect("p", []status{{Segment: "a", Line: "L1"}, {Segment: "b", Line: "L2"}}, nil, true)
+	want = []string{"a|L1 was  erased", "b|L2 was  erased"}
+	if !slices.Equal(got, want) {
+		t.Errorf("an erased person: %q, want %q", got, want)
+	}
+	if got := collect("p", []status{{Segment: "a", Line: "L1"}}, nil, false); !slices.Equal(got, []string{"a|L1 was p left_segment"}) {
+		t.Errorf("a person no longer in the segment: %q", got)
+	}
+}
+
+func TestFirstHolder(t *testing.T) {
+	sides := []lineSide{{Person: "p9", Reason: NoConsent}, {Person: "", Reason: Erased}, {Person: "p1", Reason: LeftSegment}}
+	if got := first(sides); got.Person != "" || got.Reason != Erased {
+		t.Errorf("first = %+v, want the erased holder", got)
+	}
+	if got := first(sides[:1:1]); got.Person != "p9" {
+		t.Errorf("first of one = %+v", got)
+	}
+}
+
 func TestAssociationRows(t *testing.T) {
 	names := []string{"contribution_grade", "preferred_channel", "lifecycle"}
 	counts := map[string]int64{}
