@@ -88,8 +88,10 @@ func finishJob(s beam.Scope, j job, srcs []cleaned, res resolve.Outputs, rejects
 	// Erasure costs a pass over every record: it runs only when someone asked to be forgotten.
 	forget := func(_, _ string, rows beam.PCollection) beam.PCollection { return rows }
 	forgetRows := func(srcs []cleaned) []cleaned { return srcs }
+	var erased beam.PCollection // the persons erased tonight, whose audience lines are removed
 	if len(j.Erase) > 0 {
 		e := erase.Find(s, j.Erase, res.IdentityMap, res.Identity)
+		erased = e.Persons
 		var ecounts beam.PCollection
 		srcs, ecounts = eraseRows(s, srcs, e)
 		counts = append(counts, ecounts, erase.Count(s, e))
@@ -129,12 +131,22 @@ func finishJob(s beam.Scope, j job, srcs []cleaned, res resolve.Outputs, rejects
 	// The scorecard grades wait for their cut points, cut from the scored portraits.
 	graded := scorecard.Build(s, scorecard.Inputs{Portraits: scored.Scored, Again: scored.Again})
 	portraits := graded.Graded
-	segs := segment.Build(s, segment.Inputs{
+	segIn := segment.Inputs{
 		Portraits: portraits, Again: graded.Again, Users: users, Identity: res.Identity,
 		Orders:     typed(s, tables["orders"], asOrder, []schemas.Order{}),
 		OrderItems: typed(s, tables["order_items"], asOrderItem, []schemas.OrderItem{}),
 		Products:   typed(s, tables["products"], asProduct, []schemas.Product{}),
-	}, j.Segment)
+		Erased:     erased,
+	}
+	if j.Previous != "" {
+		// The audiences change against the previous night's, as published (OUTPUT/dt=PREV).
+		prev, err := sink.Read(context.Background(), s, j.Output, j.Previous, "activation")
+		if err != nil {
+			return fmt.Errorf("previous run: %w", err)
+		}
+		segIn.PreviousActivation = prev
+	}
+	segs := segment.Build(s, segIn, j.Segment)
 	derived := map[string]beam.PCollection{
 		"identity_map":  forget("identity_map", "PersonID", res.IdentityMap),
 		"persons":       persons,
