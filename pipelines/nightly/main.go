@@ -13,7 +13,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -31,6 +30,7 @@ import (
 	"github.com/shopportraits/portraits/transforms/portrait"
 	"github.com/shopportraits/portraits/transforms/predict/score"
 	"github.com/shopportraits/portraits/transforms/quality"
+	"github.com/shopportraits/portraits/transforms/quietlog"
 	"github.com/shopportraits/portraits/transforms/report"
 	"github.com/shopportraits/portraits/transforms/resolve"
 	"github.com/shopportraits/portraits/transforms/runstats"
@@ -77,26 +77,44 @@ type options struct {
 
 func main() {
 	var o options
-	flag.StringVar(&o.Sources, "sources", sampleSources, "sources config (YAML)")
-	flag.StringVar(&o.Date, "date", "", "business day to build, YYYY-MM-DD (default: the sample's day, else yesterday in the business zone)")
-	flag.StringVar(&o.Output, "output", "out", "output folder, local path or gs://bucket/prefix")
-	flag.StringVar(&o.SaltEnv, "salt-env", "PORTRAITS_SALT", "environment variable that holds the hashing salt")
-	flag.StringVar(&o.Previous, "previous", "", "run folder (OUTPUT/dt=YYYY-MM-DD) whose person ids to continue; default: the latest finished run before --date under --output; none: start afresh")
-	flag.StringVar(&o.ResolveConfig, "resolve-config", "", "identity-resolution config (YAML): guards and matching; default: built-in")
-	flag.StringVar(&o.PortraitConfig, "portrait-config", "", "portrait rules (YAML): lifecycle, value, interests, tags; default: built-in")
-	flag.BoolVar(&o.DryRun, "dry-run", false, "print the job graph (every stage and transform) without running it or touching the output")
-	flag.StringVar(&o.Erase, "erase", "", "file of identifiers (type,value per line: account, phone, email, device, anonymous) whose persons are forgotten from tonight on")
-	flag.BoolVar(&o.Phased, "phased", false, "run as three pipelines (clean, resolve, portraits) handing over through files in the run's temporary folder, so a local runner frees each one's memory before the next: for data that outgrows memory in one pipeline")
-	flag.BoolVar(&o.Resume, "resume", false, "with --phased: continue the date's latest failed or killed attempt in phases, reusing the hand-over of the phases it finished (the sources, salt, resolve config and previous run must be the same); with none to continue, run every phase")
-	flag.StringVar(&o.StepStats, "step-stats", "", "write every step's execution time and elements in and out to this local file (tab-separated, longest first), to find where a run's time goes")
-	flag.StringVar(&o.Segments, "segments", "", "segments file (YAML): rule segments in CEL, activation caps, clusters, affinity; default: built-in")
-	flag.BoolVar(&o.FullRefresh, "full-refresh", false, "rebuild from every partition up to --date instead of continuing the previous run's state, and continue past missing nights")
+	own := ownFlags(flag.CommandLine, func() {
+		flag.StringVar(&o.Sources, "sources", sampleSources, "sources config (YAML)")
+		flag.StringVar(&o.Date, "date", "", "business day to build, YYYY-MM-DD (default: the sample's day, else yesterday in the business zone)")
+		flag.StringVar(&o.Output, "output", "out", "output folder, local path or gs://bucket/prefix")
+		flag.StringVar(&o.SaltEnv, "salt-env", "PORTRAITS_SALT", "environment variable that holds the hashing salt")
+		flag.StringVar(&o.Previous, "previous", "", "run folder (OUTPUT/dt=YYYY-MM-DD) whose person ids to continue; default: the latest finished run before --date under --output; none: start afresh")
+		flag.StringVar(&o.ResolveConfig, "resolve-config", "", "identity-resolution config (YAML): guards and matching; default: built-in")
+		flag.StringVar(&o.PortraitConfig, "portrait-config", "", "portrait rules (YAML): lifecycle, value, interests, tags; default: built-in")
+		flag.BoolVar(&o.DryRun, "dry-run", false, "print the job graph (every stage and transform) without running it or touching the output")
+		flag.StringVar(&o.Erase, "erase", "", "file of identifiers (type,value per line: account, phone, email, device, anonymous) whose persons are forgotten from tonight on")
+		flag.BoolVar(&o.Phased, "phased", false, "run as three pipelines (clean, resolve, portraits) handing over through files in the run's temporary folder, so a local runner frees each one's memory before the next: for data that outgrows memory in one pipeline")
+		flag.BoolVar(&o.Resume, "resume", false, "with --phased: continue the date's latest failed or killed attempt in phases, reusing the hand-over of the phases it finished (the sources, salt, resolve config and previous run must be the same); with none to continue, run every phase")
+		flag.StringVar(&o.StepStats, "step-stats", "", "write every step's execution time and elements in and out to this local file (tab-separated, longest first), to find where a run's time goes")
+		flag.StringVar(&o.Segments, "segments", "", "segments file (YAML): rule segments in CEL, activation caps, clusters, affinity; default: built-in")
+		flag.BoolVar(&o.FullRefresh, "full-refresh", false, "rebuild from every partition up to --date instead of continuing the previous run's state, and continue past missing nights")
+		flag.BoolVar(&verbose, "verbose", false, "log the runner's records whole and print a failed job's whole error (with Beam's execution plan)")
+	})
+	flag.Usage = func() { usage(flag.CommandLine, own, flag.CommandLine.Output()) }
 	flag.Parse()
+	if err := refuseBeamFlags(flag.CommandLine); err != nil {
+		fail(exitcode.Config(err))
+	}
 	beam.Init()
+	if !verbose {
+		quietlog.Install()
+	}
 	setMemoryLimit(os.Stdout)
-	err := run(context.Background(), o, os.Stdout)
+	fail(run(context.Background(), o, os.Stdout))
+}
+
+// fail ends the process with err's exit code, 0 for nil; an error is printed as one line at ERROR
+// level, the last on stderr, which is what a scheduler's log shows first.
+func fail(err error) {
+	var job *jobFailure
+	if verbose && errors.As(err, &job) {
+		fmt.Fprintf(os.Stderr, "the failed job's whole error:\n%v\n", job.err)
+	}
 	if err != nil {
-		// One sentence, last: what a scheduler's log shows first.
 		fmt.Fprintf(os.Stderr, "ERROR nightly: %s\n", strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
 	os.Exit(exitcode.Of(err))
@@ -299,11 +317,24 @@ func failed(ctx context.Context, j job, phased bool, err error) error {
 	return err
 }
 
+// verbose keeps the runner's log records and a failed job's error whole (--verbose).
+var verbose bool
+
+// jobFailure is a failed job's error, told by its cause (quietlog.Cause); the whole error, with
+// Beam's execution plan, is printed with --verbose.
+type jobFailure struct {
+	err error
+}
+
+func (e *jobFailure) Error() string { return "pipeline failed: " + quietlog.Cause(e.err.Error()) }
+
+func (e *jobFailure) Unwrap() error { return e.err }
+
 // runOne runs the job as one pipeline, p, and returns its figures.
 func runOne(ctx context.Context, p *beam.Pipeline) (runstats.Report, error) {
 	res, err := beamx.RunWithMetrics(ctx, p)
 	if err != nil {
-		return runstats.Report{}, fmt.Errorf("pipeline failed: %w", err)
+		return runstats.Report{}, &jobFailure{err: err}
 	}
 	return runstats.Collect(p, res)
 }
@@ -375,9 +406,8 @@ func previousRun(ctx context.Context, o options, date string) (string, error) {
 		}
 		return latest, nil
 	}
-	dir := strings.TrimRight(o.Previous, "/")
-	d, ok := strings.CutPrefix(path.Base(dir), "dt=")
-	if !ok || path.Dir(dir) != strings.TrimRight(o.Output, "/") {
+	root, d, err := sink.SplitRunDir(o.Previous)
+	if err != nil || root != strings.TrimRight(o.Output, "/") {
 		return "", fmt.Errorf("--previous %q: want a run folder OUTPUT/dt=YYYY-MM-DD under --output %s", o.Previous, o.Output)
 	}
 	if d >= date {

@@ -164,7 +164,7 @@ func runPhase(ctx context.Context, r *phaseRunner, name string, add func(beam.Sc
 	start := time.Now()
 	res, err := beamx.RunWithMetrics(ctx, p)
 	if err != nil {
-		return out, fmt.Errorf("phase %s: pipeline failed: %w", name, err)
+		return out, fmt.Errorf("phase %s: %w", name, &jobFailure{err: err})
 	}
 	rep, err := runstats.Collect(p, res)
 	if err != nil {

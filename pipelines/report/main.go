@@ -14,9 +14,9 @@ import (
 	"log"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/shopportraits/portraits/transforms/report"
+	"github.com/shopportraits/portraits/transforms/sink"
 )
 
 func main() {
@@ -48,19 +48,9 @@ func splitRun(run string) (output, date string, err error) {
 	if run == "" {
 		return "", "", fmt.Errorf("--run is required: a run folder OUTPUT/dt=YYYY-MM-DD")
 	}
-	dir := strings.TrimRight(run, "/")
-	slash := strings.LastIndex(dir, "/")
-	date, ok := strings.CutPrefix(dir[slash+1:], "dt=")
-	if !ok {
-		return "", "", fmt.Errorf("--run %q: want a run folder OUTPUT/dt=YYYY-MM-DD", run)
-	}
-	if _, err := time.Parse(time.DateOnly, date); err != nil {
-		return "", "", fmt.Errorf("--run %q: the date is not YYYY-MM-DD", run)
-	}
-	// Not path.Dir: it would fold gs://bucket into gs:/bucket.
-	output = "."
-	if slash >= 0 {
-		output = dir[:slash]
+	output, date, err = sink.SplitRunDir(run)
+	if err != nil {
+		return "", "", fmt.Errorf("--run %w", err)
 	}
 	return output, date, nil
 }

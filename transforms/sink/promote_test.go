@@ -88,3 +88,22 @@ func testPromote(t *testing.T, out string) {
 		}
 	}
 }
+
+// TestSplitRunDir keeps a URL's double slash, which path.Dir folds.
+func TestSplitRunDir(t *testing.T) {
+	for run, want := range map[string][2]string{
+		"gs://b/runs/dt=2026-11-20/": {"gs://b/runs", "2026-11-20"},
+		"out/dt=2026-11-20":          {"out", "2026-11-20"},
+		"dt=2026-11-20":              {".", "2026-11-20"},
+	} {
+		out, date, err := SplitRunDir(run)
+		if err != nil || out != want[0] || date != want[1] {
+			t.Errorf("SplitRunDir(%q) = %q, %q, %v; want %q", run, out, date, err, want)
+		}
+	}
+	for _, bad := range []string{"gs://b/runs", "out/dt=2026-13-01"} {
+		if _, _, err := SplitRunDir(bad); err == nil {
+			t.Errorf("SplitRunDir(%q) gave no error", bad)
+		}
+	}
+}

@@ -77,3 +77,22 @@ func Previous(ctx context.Context, output, date string) (string, error) {
 	}
 	return best, nil
 }
+
+// SplitRunDir splits a run folder OUTPUT/dt=YYYY-MM-DD into its output root and date, for local
+// paths and URLs alike (path.Dir would fold gs://bucket into gs:/bucket).
+func SplitRunDir(run string) (output, date string, err error) {
+	dir := strings.TrimRight(run, "/")
+	slash := strings.LastIndex(dir, "/")
+	date, ok := strings.CutPrefix(dir[slash+1:], "dt=")
+	if !ok {
+		return "", "", fmt.Errorf("%q: want a run folder OUTPUT/dt=YYYY-MM-DD", run)
+	}
+	if _, err := time.Parse(time.DateOnly, date); err != nil {
+		return "", "", fmt.Errorf("%q: the date is not YYYY-MM-DD", run)
+	}
+	output = "."
+	if slash >= 0 {
+		output = dir[:slash]
+	}
+	return output, date, nil
+}
