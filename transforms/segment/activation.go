@@ -23,7 +23,8 @@ type activateFn struct {
 }
 
 func (f *activateFn) ProcessElement(_ context.Context, person string, cands func(*candidate) bool, phones func(*phoneRec) bool,
-	rows func(schemas.Activation), _ func(string, int64), lines func(string, string), decisions func(string, status)) {
+	rows func(schemas.Activation), _ func(string, int64), lines func(string, string),
+	decisions func(string, status)) {
 	var c candidate
 	if !cands(&c) {
 		return // a person with a phone but no activated segment
@@ -50,14 +51,16 @@ func (f *activateFn) ProcessElement(_ context.Context, person string, cands func
 	}
 }
 
-func (f *activateFn) FinishBundle(ctx context.Context, _ func(schemas.Activation), counts func(string, int64),
+func (f *activateFn) FinishBundle(ctx context.Context, _ func(schemas.Activation),
+	counts func(string, int64),
 	_ func(string, string), _ func(string, status)) {
 	f.counts.Emit(ctx, counts)
 }
 
 func init() {
 	register.DoFn8x0[context.Context, string, func(*candidate) bool, func(*phoneRec) bool,
-		func(schemas.Activation), func(string, int64), func(string, string), func(string, status)](&activateFn{})
+		func(schemas.Activation), func(string, int64), func(string, string),
+		func(string, status)](&activateFn{})
 	register.Iter1[candidate]()
 	register.Emitter1[schemas.Activation]()
 	register.Emitter2[string, int64]()

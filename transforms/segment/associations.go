@@ -61,9 +61,11 @@ type AssociationConfig struct {
 // chance: each bundle counts its persons per profile (their characteristics, in config order),
 // the counts are summed per profile, and one step counts every combination of each distinct
 // profile, as many as the characteristics' values allow, not one per person.
-func associations(s beam.Scope, portraits beam.PCollection, cfg AssociationConfig) beam.PCollection {
+func associations(s beam.Scope, portraits beam.PCollection,
+	cfg AssociationConfig) beam.PCollection {
 	s = s.Scope("associations")
-	profiles := beamstats.SumPerKey(s, beam.ParDo(s, &characteristicsFn{Names: cfg.Characteristics}, portraits))
+	counted := beam.ParDo(s, &characteristicsFn{Names: cfg.Characteristics}, portraits)
+	profiles := beamstats.SumPerKey(s, counted)
 	return beam.ParDo(s, &associateFn{Cfg: cfg}, beam.Impulse(s), beam.SideInput{Input: profiles})
 }
 
@@ -110,7 +112,8 @@ type associateFn struct {
 	Cfg AssociationConfig
 }
 
-func (f *associateFn) ProcessElement(_ []byte, profiles func(*string, *int64) bool, emit func(schemas.CharacteristicAssociation)) {
+func (f *associateFn) ProcessElement(_ []byte, profiles func(*string, *int64) bool,
+	emit func(schemas.CharacteristicAssociation)) {
 	counts := map[string]int64{}
 	var n int64
 	var key string
@@ -154,7 +157,8 @@ func countCombinations(counts map[string]int64, items []string, maxLen int, c in
 
 // associationRows lists the combinations of two or more characteristics that pass the
 // thresholds, by lift, then support, then items, numbered from 1; n is the persons.
-func associationRows(counts map[string]int64, n int64, cfg AssociationConfig) []schemas.CharacteristicAssociation {
+func associationRows(counts map[string]int64, n int64,
+	cfg AssociationConfig) []schemas.CharacteristicAssociation {
 	if n == 0 {
 		return nil
 	}
@@ -174,7 +178,8 @@ func associationRows(counts map[string]int64, n int64, cfg AssociationConfig) []
 		if lift < cfg.MinLift {
 			continue
 		}
-		out = append(out, schemas.CharacteristicAssociation{Characteristics: items, Size: int32(len(items)),
+		out = append(out, schemas.CharacteristicAssociation{Characteristics: items,
+			Size:  int32(len(items)),
 			Count: c, Support: support, ExpectedSupport: expected, Lift: lift})
 	}
 	slices.SortFunc(out, func(a, b schemas.CharacteristicAssociation) int {
@@ -190,7 +195,8 @@ func associationRows(counts map[string]int64, n int64, cfg AssociationConfig) []
 
 func init() {
 	register.DoFn2x0[schemas.Portrait, func(string, int64)](&characteristicsFn{})
-	register.DoFn3x0[[]byte, func(*string, *int64) bool, func(schemas.CharacteristicAssociation)](&associateFn{})
+	register.DoFn3x0[[]byte, func(*string, *int64) bool,
+		func(schemas.CharacteristicAssociation)](&associateFn{})
 	register.Emitter1[schemas.CharacteristicAssociation]()
 	register.Iter2[string, int64]()
 }

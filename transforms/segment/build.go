@@ -37,7 +37,8 @@ type Outputs struct {
 	// Summary, ClusterProfiles, AffinityRules, NextBestProducts, Activation, Changes and
 	// Associations are the tables segment_summary, cluster_profiles, affinity_rules,
 	// next_best_products, activation, activation_changes and characteristic_associations.
-	Summary, ClusterProfiles, AffinityRules, NextBestProducts, Activation, Changes, Associations beam.PCollection
+	Summary, ClusterProfiles, AffinityRules, NextBestProducts beam.PCollection
+	Activation, Changes, Associations                         beam.PCollection
 	// Counts are quality (key, count) pairs, KV<string, int64>: per activated segment (source
 	// segment:<name>, stage activation) its members (in), the activated (out) and the excluded
 	// (rejected, with the reason), so that in = out + rejected; and, when files are written, per
@@ -91,7 +92,8 @@ func Build(s beam.Scope, in Inputs, cfg Config) Outputs {
 		beam.SideInput{Input: sums}, beam.SideInput{Input: model})
 
 	phones, orderPersons := accounts(s, in)
-	activation, counts, lines, decisions := beam.ParDo4(s, &activateFn{WeeklyCap: cfg.Activation.WeeklyCap},
+	activate := &activateFn{WeeklyCap: cfg.Activation.WeeklyCap}
+	activation, counts, lines, decisions := beam.ParDo4(s, activate,
 		beam.CoGroupByKey(s, candidates, phones))
 	files := writeCSVs(s, cfg, lines)
 	changed, changedLines, changeCounts := changes(s, cfg, decisions,
@@ -99,7 +101,8 @@ func Build(s beam.Scope, in Inputs, cfg Config) Outputs {
 	changeFiles := writeChangeCSVs(s, cfg, changedLines)
 	allCounts := []beam.PCollection{counts}
 	if cfg.Output != "" {
-		allCounts = append(allCounts, changeCounts, beam.ParDo(s, fileCounts, beam.Flatten(s, files, changeFiles)))
+		allCounts = append(allCounts, changeCounts,
+			beam.ParDo(s, fileCounts, beam.Flatten(s, files, changeFiles)))
 	}
 
 	rules, nbp := affinities(s, in, orderPersons, cfg.Affinity)

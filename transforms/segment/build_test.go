@@ -175,7 +175,7 @@ func TestBuild(t *testing.T) {
 	p, s := beam.NewPipelineWithRoot()
 	in := Inputs{Portraits: beam.CreateList(s, testPortraits()), Orders: beam.CreateList(s, orders),
 		OrderItems: beam.CreateList(s, items), Products: beam.CreateList(s, products), Users: beam.CreateList(s, users),
-		Identity: beam.ParDo(s, splitPair, beam.CreateList(s, pairs(ids))),
+		Identity:           beam.ParDo(s, splitPair, beam.CreateList(s, pairs(ids))),
 		PreviousActivation: beam.CreateList(s, previous), Erased: beam.CreateList(s, []string{"p7"})}
 	out := Build(s, in, cfg)
 

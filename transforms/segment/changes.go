@@ -58,11 +58,13 @@ func audienceLine(md5hex, sha256hex string) string { return md5hex + "," + sha25
 // (KV<"segment.added"|"segment.removed", line>) and the carried and removed counts. One shuffle
 // joins each person's lines with their decisions and whether they were erased tonight, a second
 // gathers each line's holders.
-func changes(s beam.Scope, cfg Config, decisions, previous, erased beam.PCollection) (rows, lines, counts beam.PCollection) {
+func changes(s beam.Scope, cfg Config, decisions, previous, erased beam.PCollection) (
+	rows, lines, counts beam.PCollection) {
 	s = s.Scope("activation.Changes")
 	prev := beam.ParDo(s, previousLine, previous)
 	gone := beam.ParDo(s, erasedPerson, erased)
-	sides := beam.ParDo(s, &personLinesFn{Activated: activated(cfg.Rules)}, beam.CoGroupByKey(s, prev, decisions, gone))
+	sides := beam.ParDo(s, &personLinesFn{Activated: activated(cfg.Rules)},
+		beam.CoGroupByKey(s, prev, decisions, gone))
 	return beam.ParDo3(s, &lineChangeFn{}, beam.GroupByKey(s, sides))
 }
 
@@ -88,8 +90,8 @@ type personLinesFn struct {
 	Activated []string
 }
 
-func (f *personLinesFn) ProcessElement(person string, prev, now func(*status) bool, erased func(*bool) bool,
-	emit func(string, lineSide)) {
+func (f *personLinesFn) ProcessElement(person string, prev, now func(*status) bool,
+	erased func(*bool) bool, emit func(string, lineSide)) {
 	var gone, b bool
 	for erased(&b) {
 		gone = true
@@ -150,8 +152,8 @@ type lineChangeFn struct {
 	tally quality.Tally
 }
 
-func (f *lineChangeFn) ProcessElement(key string, sides func(*lineSide) bool, rows func(schemas.ActivationChange),
-	lines func(string, string), _ func(string, int64)) {
+func (f *lineChangeFn) ProcessElement(key string, sides func(*lineSide) bool,
+	rows func(schemas.ActivationChange), lines func(string, string), _ func(string, int64)) {
 	seg, line, _ := strings.Cut(key, keySep)
 	var before, after []lineSide
 	var sd lineSide
@@ -176,18 +178,19 @@ func (f *lineChangeFn) ProcessElement(key string, sides func(*lineSide) bool, ro
 		return
 	case len(before) > 0:
 		change, who = Removed, first(before)
-		f.tally.Add(quality.Key{Source: source, Stage: ChangesStage, Measure: quality.Rejected, Reason: who.Reason}, 1)
+		f.tally.Add(quality.Key{Source: source, Stage: ChangesStage, Measure: quality.Rejected,
+			Reason: who.Reason}, 1)
 	default:
 		change, who = Added, first(after)
 	}
 	md5hex, sha256hex, _ := strings.Cut(line, ",")
-	rows(schemas.ActivationChange{PersonID: who.Person, Segment: seg, Change: change, Reason: who.Reason,
-		PhoneMD5: md5hex, PhoneSHA256: sha256hex})
+	rows(schemas.ActivationChange{PersonID: who.Person, Segment: seg, Change: change,
+		Reason: who.Reason, PhoneMD5: md5hex, PhoneSHA256: sha256hex})
 	lines(seg+"."+change, line)
 }
 
-func (f *lineChangeFn) FinishBundle(ctx context.Context, _ func(schemas.ActivationChange), _ func(string, string),
-	counts func(string, int64)) {
+func (f *lineChangeFn) FinishBundle(ctx context.Context, _ func(schemas.ActivationChange),
+	_ func(string, string), counts func(string, int64)) {
 	f.tally.Emit(ctx, counts)
 	f.tally = nil
 }
@@ -216,8 +219,10 @@ func init() {
 	beam.RegisterType(typeOf[lineSide]())
 	register.Function1x2(previousLine)
 	register.Function1x2(erasedPerson)
-	register.DoFn5x0[string, func(*status) bool, func(*status) bool, func(*bool) bool, func(string, lineSide)](&personLinesFn{})
-	register.DoFn5x0[string, func(*lineSide) bool, func(schemas.ActivationChange), func(string, string), func(string, int64)](&lineChangeFn{})
+	register.DoFn5x0[string, func(*status) bool, func(*status) bool, func(*bool) bool,
+		func(string, lineSide)](&personLinesFn{})
+	register.DoFn5x0[string, func(*lineSide) bool, func(schemas.ActivationChange), func(string, string),
+		func(string, int64)](&lineChangeFn{})
 	register.Function2x0(fileCounts)
 	register.Emitter2[string, status]()
 	register.Emitter2[string, lineSide]()

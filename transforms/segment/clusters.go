@@ -129,7 +129,8 @@ func (f *fitFn) ProcessElement(a sampleAcc, emit func(string)) error {
 	} else {
 		names = labels(m.Centroids, m.Mean, m.Std)
 	}
-	data, err := json.Marshal(clusterModel{Model: *m, Features: f.Cfg.Features, TrainingSize: len(points), Labels: names})
+	data, err := json.Marshal(clusterModel{Model: *m, Features: f.Cfg.Features, TrainingSize: len(points),
+		Labels: names})
 	if err != nil {
 		return fmt.Errorf("segment: encoding the cluster model: %w", err)
 	}

@@ -213,7 +213,8 @@ func (c *Config) fill(f *file) error {
 	as := &f.Associations
 	c.Associations = AssociationConfig{Characteristics: as.Characteristics,
 		MinSupport: orDefault(as.MinSupport, 0.01), MinCount: orDefault(as.MinCount, 10),
-		MinLift: orDefault(as.MinLift, 1.2), MaxLen: orDefault(as.MaxLen, 3), MaxRows: orDefault(as.MaxRows, 500)}
+		MinLift: orDefault(as.MinLift, 1.2), MaxLen: orDefault(as.MaxLen, 3),
+		MaxRows: orDefault(as.MaxRows, 500)}
 	if len(c.Associations.Characteristics) == 0 {
 		c.Associations.Characteristics = defaultCharacteristics
 	}
@@ -242,7 +243,8 @@ func (c *Config) checkSettings() error {
 	case k.Sample < 2:
 		return fmt.Errorf("clusters.sample %d: want at least 2", k.Sample)
 	case k.Features != FeaturesBehaviour && k.Features != FeaturesGrades:
-		return fmt.Errorf("clusters.features %q: want %s or %s", k.Features, FeaturesBehaviour, FeaturesGrades)
+		return fmt.Errorf("clusters.features %q: want %s or %s", k.Features, FeaturesBehaviour,
+			FeaturesGrades)
 	case !(a.MinSupport >= 0 && a.MinSupport <= 1):
 		return fmt.Errorf("affinity.min_support %v: want 0 to 1", a.MinSupport)
 	case a.MinCount < 1:
@@ -262,8 +264,8 @@ func (c *Config) checkSettings() error {
 }
 
 // defaultCharacteristics are the characteristics combined when the file names none.
-var defaultCharacteristics = []string{"contribution_grade", "activity_grade", "loyalty_grade", "credit_grade",
-	"preferred_channel", "lifecycle", "age_band", "gender", "city_tier", "price_band"}
+var defaultCharacteristics = []string{"contribution_grade", "activity_grade", "loyalty_grade",
+	"credit_grade", "preferred_channel", "lifecycle", "age_band", "gender", "city_tier", "price_band"}
 
 // check rejects association settings out of range.
 func (a AssociationConfig) check() error {

@@ -51,7 +51,8 @@ func writeCSVs(s beam.Scope, cfg Config, lines beam.PCollection) beam.PCollectio
 	}
 	markers := beam.ParDo(s, emptyLine, beam.CreateList(s, activated(cfg.Rules)))
 	dir := runFile(cfg.Output, cfg.Date, CSVFolder)
-	written := beam.ParDo(s, &writeCSVFn{Dir: dir, Folder: CSVFolder}, beam.GroupByKey(s, beam.Flatten(s, lines, markers)))
+	written := beam.ParDo(s, &writeCSVFn{Dir: dir, Folder: CSVFolder},
+		beam.GroupByKey(s, beam.Flatten(s, lines, markers)))
 	return beam.ParDo(s, &settleCSVFn{Dir: dir}, beam.Impulse(s), beam.SideInput{Input: written})
 }
 
@@ -106,7 +107,8 @@ type writeCSVFn struct {
 	Dir, Folder string
 }
 
-func (f *writeCSVFn) ProcessElement(ctx context.Context, key string, iter func(*string) bool, emit func(ActivationFile)) error {
+func (f *writeCSVFn) ProcessElement(ctx context.Context, key string, iter func(*string) bool,
+	emit func(ActivationFile)) error {
 	var lines []string
 	var l string
 	for iter(&l) {
