@@ -93,6 +93,17 @@ type Portrait struct {
 	ChurnRisk     float64 `parquet:"churn_risk,optional" desc:"probability that a past buyer buys nothing in the next 30 days; null for non-buyers"`
 
 	Tags []string `parquet:"tags,list" desc:"readable marketing tags derived from the fields above, sorted"`
+
+	// Payment reliability, the credit grade's inputs.
+	CancelledOrders int32 `parquet:"cancelled_orders" desc:"orders placed and then cancelled (status cancelled)"`
+	RefundedOrders  int32 `parquet:"refunded_orders" desc:"paid orders with a refund"`
+	Disputes        int32 `parquet:"disputes" desc:"complaint and return tickets, whatever their status"`
+
+	// Scorecard: 1-5 grades by the night's global quantiles (docs/scorecards.md gives the rules).
+	ContributionGrade int32 `parquet:"contribution_grade,optional" desc:"1-5 by quintile of net_gmv_fen plus clv_12m_fen among buyers (5 = the top fifth); null for non-buyers"`
+	ActivityGrade     int32 `parquet:"activity_grade,optional" desc:"1-5: the rounded mean of the quintile scores of days_since_last_seen (fewer = higher) and active_days_90d among persons seen; null for persons never seen"`
+	LoyaltyGrade      int32 `parquet:"loyalty_grade,optional" desc:"1-5: the rounded mean of the quintile scores of purchase days and of t_days (tenure since the first purchase) among buyers; null for non-buyers"`
+	CreditGrade       int32 `parquet:"credit_grade,optional" desc:"5 without cancelled orders, refunds or disputes; else 4 to 1 by quartile of those incidents per order placed among persons with any (1 = the most); null for persons who never placed an order"`
 }
 
 func init() {

@@ -39,6 +39,11 @@ type ClusterProfile struct {
 	Sessions           float64 `parquet:"sessions" desc:"mean sessions of the members"`
 	DiscountOrderShare float64 `parquet:"discount_order_share" desc:"mean discount_order_share of the members, 0 for those without orders"`
 	DaysSinceLastSeen  float64 `parquet:"days_since_last_seen" desc:"mean days_since_last_seen of the members, capped at 365, 365 for those never seen"`
+	Features           string  `parquet:"features" desc:"what the model was fitted on: behaviour (the columns above) or grades (the four scorecard grades)"`
+	ContributionGrade  float64 `parquet:"contribution_grade" desc:"mean contribution_grade of the members, 0 for those without one"`
+	ActivityGrade      float64 `parquet:"activity_grade" desc:"mean activity_grade of the members, 0 for those without one"`
+	LoyaltyGrade       float64 `parquet:"loyalty_grade" desc:"mean loyalty_grade of the members, 0 for those without one"`
+	CreditGrade        float64 `parquet:"credit_grade" desc:"mean credit_grade of the members, 0 for those without one"`
 }
 
 // AffinityRule is one association rule mined from the baskets of paid orders (table
@@ -74,6 +79,32 @@ type Activation struct {
 	PhoneSHA256 string `parquet:"phone_sha256" pii:"identifier" desc:"SHA-256 hex (lower case) of the person's E.164 phone"`
 }
 
+// ActivationChange is one phone added to or removed from an activated segment's audience since
+// the previous night's (table `activation_changes`): what a sync tool applies to an ad platform or
+// CRM audience, beside the full list. The previous night's list, plus the additions, minus the
+// removals, is tonight's, and every night checks it.
+type ActivationChange struct {
+	PersonID    string `parquet:"person_id,optional" desc:"resolved person id: tonight's for an addition, last night's for a removal; null for the removal of a person erased tonight"`
+	Segment     string `parquet:"segment" desc:"rule segment activated tonight or last night"`
+	Change      string `parquet:"change" desc:"added or removed"`
+	Reason      string `parquet:"reason" desc:"added: joined or phone_changed; removed: no_consent, open_complaint, no_phone, frequency_cap (excluded tonight), phone_changed, left_segment (no longer matches, or no longer a person), segment_inactive (the segment is no longer activated) or erased"`
+	PhoneMD5    string `parquet:"phone_md5" pii:"identifier" desc:"MD5 hex (lower case) of the E.164 phone, as in the audience files"`
+	PhoneSHA256 string `parquet:"phone_sha256" pii:"identifier" desc:"SHA-256 hex (lower case) of the E.164 phone"`
+}
+
+// CharacteristicAssociation is a combination of customer characteristics that persons share more
+// often than chance would have it (table `characteristic_associations`): an association analysis
+// of the portraits' grades, channel, lifecycle and demographics, beside the basket rules.
+type CharacteristicAssociation struct {
+	AssociationID   int64    `parquet:"association_id" desc:"1 = highest lift (then support)"`
+	Characteristics []string `parquet:"characteristics,list" desc:"the combination, column=value items sorted, such as contribution_grade=5, lifecycle=loyal"`
+	Size            int32    `parquet:"size" desc:"number of characteristics in the combination, 2 or more"`
+	Count           int64    `parquet:"count" desc:"persons with every characteristic of the combination"`
+	Support         float64  `parquet:"support" desc:"count divided by the persons, 0 to 1"`
+	ExpectedSupport float64  `parquet:"expected_support" desc:"product of the characteristics' own supports: the support if they were independent"`
+	Lift            float64  `parquet:"lift" desc:"support divided by expected_support; above 1: the characteristics occur together more often than by chance"`
+}
+
 func init() {
 	register[SegmentMembership]("segment_membership", "one row per person and segment they belong to: rule, RFM, value decile and cluster segments")
 	register[SegmentSummary]("segment_summary", "one row per segment: size, share of persons and of GMV, mean CLV, and the change since the previous night")
@@ -81,4 +112,6 @@ func init() {
 	register[AffinityRule]("affinity_rules", "one row per association rule mined from the baskets of paid orders, at SKU and category level")
 	register[NextBestProduct]("next_best_products", "one row per person and suggested product, from the SKU rules their purchases fire")
 	register[Activation]("activation", "one row per person and activated segment, after consent, complaint and contact-frequency exclusions; phones only as MD5 and SHA-256")
+	register[ActivationChange]("activation_changes", "one row per phone added to or removed from an activated segment's audience since the previous night, with the reason")
+	register[CharacteristicAssociation]("characteristic_associations", "one row per combination of customer characteristics (grades, channel, lifecycle, demographics) that occur together more often than chance")
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/shopportraits/portraits/transforms/predict/score"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/resolve"
+	"github.com/shopportraits/portraits/transforms/scorecard"
 	"github.com/shopportraits/portraits/transforms/segment"
 	"github.com/shopportraits/portraits/transforms/settle"
 	"github.com/shopportraits/portraits/transforms/sink"
@@ -90,8 +91,10 @@ func finishJob(s beam.Scope, j job, srcs []cleaned, res resolve.Outputs, rejects
 	// Erasure costs a pass over every record: it runs only when someone asked to be forgotten.
 	forget := func(_, _ string, rows beam.PCollection) beam.PCollection { return rows }
 	forgetRows := func(srcs []cleaned) []cleaned { return srcs }
+	var erased beam.PCollection // the persons erased tonight, whose audience lines are removed
 	if len(j.Erase) > 0 {
 		e := erase.Find(s, j.Erase, res.IdentityMap, res.Identity)
+		erased = e.Persons
 		var ecounts beam.PCollection
 		srcs, ecounts = eraseRows(s, srcs, e)
 		counts = append(counts, ecounts, erase.Count(s, e))
@@ -128,13 +131,25 @@ func finishJob(s beam.Scope, j job, srcs []cleaned, res resolve.Outputs, rejects
 	// take them again (Today, Again), so no runner holds a night's portraits meanwhile.
 	built := portrait.Build(s, facts, j.Portrait, j.Cutoff)
 	scored := score.Build(s, score.Inputs{Days: built.Portraits, CutoffModel: built.Models[1], Today: built.Today}, j.Score)
-	portraits := scored.Scored
-	segs := segment.Build(s, segment.Inputs{
-		Portraits: portraits, Again: scored.Again, Users: users, Identity: res.Identity,
+	// The scorecard grades wait for their cut points, cut from the scored portraits.
+	graded := scorecard.Build(s, scorecard.Inputs{Portraits: scored.Scored, Again: scored.Again})
+	portraits := graded.Graded
+	segIn := segment.Inputs{
+		Portraits: portraits, Again: graded.Again, Users: users, Identity: res.Identity,
 		Orders:     typed(s, tables["orders"], asOrder, []schemas.Order{}),
 		OrderItems: typed(s, tables["order_items"], asOrderItem, []schemas.OrderItem{}),
 		Products:   typed(s, tables["products"], asProduct, []schemas.Product{}),
-	}, j.Segment)
+		Erased:     erased,
+	}
+	if j.Previous != "" {
+		// The audiences change against the previous night's, as published (OUTPUT/dt=PREV).
+		prev, err := sink.Read(context.Background(), s, j.Output, j.Previous, "activation")
+		if err != nil {
+			return fmt.Errorf("previous run: %w", err)
+		}
+		segIn.PreviousActivation = prev
+	}
+	segs := segment.Build(s, segIn, j.Segment)
 	derived := map[string]beam.PCollection{
 		"identity_map":  forget("identity_map", "PersonID", res.IdentityMap),
 		"persons":       persons,
@@ -156,7 +171,8 @@ func finishJob(s beam.Scope, j job, srcs []cleaned, res resolve.Outputs, rejects
 	}
 	counts = append(counts, res.Counts, built.Counts, scored.Counts, segs.Counts)
 	extras := []beam.PCollection{sink.WriteJSON(s, cfg, modelCardFile, built.Models[0]), sink.WriteJSON(s, cfg, predictionCardFile, scored.Card),
-		sink.WriteJSON(s, cfg, matchCardFile, res.MatchCard), beam.ParDo(s, activationExtra, segs.ActivationFiles)}
+		sink.WriteJSON(s, cfg, matchCardFile, res.MatchCard), beam.ParDo(s, activationExtra, segs.ActivationFiles),
+		sink.WriteJSON(s, cfg, scorecardFile, graded.Card)}
 	return write(s, cfg, tables, rejects, counts, extras)
 }
 
@@ -325,11 +341,13 @@ func byTable(srcs []cleaned) map[string][]beam.PCollection {
 
 // The run's model cards: the portraits' fitted value models, cut points and text model; the
 // propensity and churn models with their held-out metrics next to the BG/NBD baseline; and the
-// identity matching models' m, u and match weights (resolve.MatchCard).
+// identity matching models' m, u and match weights (resolve.MatchCard); and the scorecard grades'
+// cut points (scorecard.Card).
 const (
 	modelCardFile      = "model_card.json"
 	predictionCardFile = "prediction_card.json"
 	matchCardFile      = "match_model.json"
+	scorecardFile      = "scorecard.json"
 )
 
 // activationExtra lists an activation CSV file in the manifest.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -21,6 +22,7 @@ import (
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/resolve"
+	"github.com/shopportraits/portraits/transforms/segment"
 	"github.com/shopportraits/portraits/transforms/sink"
 )
 
@@ -86,7 +88,7 @@ func TestNightlyOnGeneratedData(t *testing.T) {
 		t.Fatalf("counts do not add up: %v", problems)
 	}
 	// The final out of every source is what its table holds.
-	byTable := map[string]int64{}
+	byTable, audiences := map[string]int64{}, map[string]int64{}
 	for _, s := range quality.BySource(totals) {
 		switch {
 		case s.Source == "vendor_acme":
@@ -98,6 +100,8 @@ func TestNightlyOnGeneratedData(t *testing.T) {
 			// training rows of the propensity models: no table of their own.
 		case strings.HasPrefix(s.Source, "segment:"): // an audience's members in, activated out
 			byTable["activation"] += s.Out
+		case strings.HasPrefix(s.Source, "audience:"): // an audience file's lines, checked below
+			audiences[strings.TrimPrefix(s.Source, "audience:")] = s.Out
 		default:
 			byTable[s.Source] += s.Out
 		}
@@ -106,6 +110,16 @@ func TestNightlyOnGeneratedData(t *testing.T) {
 		if m.Tables[table].Rows != n {
 			t.Errorf("table %s has %d rows, quality says %d", table, m.Tables[table].Rows, n)
 		}
+	}
+	// Every activated audience's file holds the lines its changes count.
+	files := map[string]int64{}
+	for _, f := range m.Files {
+		if seg, ok := strings.CutPrefix(f.Path, segment.CSVFolder+"/"); ok && !strings.Contains(seg, "/") {
+			files[strings.TrimSuffix(seg, ".csv")] = f.Rows
+		}
+	}
+	if len(files) == 0 || !maps.Equal(files, audiences) {
+		t.Errorf("audience files hold %v lines, the changes count %v", files, audiences)
 	}
 	rejects, err := sink.ReadTable[schemas.Reject](ctx, out, testDate, "rejects")
 	if err != nil {

@@ -37,6 +37,8 @@ type Acc struct {
 	refund         int64
 	lineAmount     int64 // amount of the lines of paid orders, for the average unit price
 	lineUnits      int32 // units of those lines
+	cancelled      int32 // orders placed and cancelled
+	refundedOrders int32 // paid orders with a refund
 	firstOrder     int64
 	lastOrder      int64
 	purchaseDays   []daySpend
@@ -75,6 +77,7 @@ type Acc struct {
 	tickets        int32
 	complaints     int32
 	openComplaints int32
+	disputes       int32 // complaint and return tickets
 	posts          int32
 }
 
@@ -120,6 +123,8 @@ func (a *Acc) Merge(b *Acc) {
 	a.refund += b.refund
 	a.lineAmount += b.lineAmount
 	a.lineUnits += b.lineUnits
+	a.cancelled += b.cancelled
+	a.refundedOrders += b.refundedOrders
 	a.firstOrder = minSet(a.firstOrder, b.firstOrder)
 	a.lastOrder = max(a.lastOrder, b.lastOrder)
 	for _, d := range b.purchaseDays {
@@ -167,6 +172,7 @@ func (a *Acc) Merge(b *Acc) {
 	a.tickets += b.tickets
 	a.complaints += b.complaints
 	a.openComplaints += b.openComplaints
+	a.disputes += b.disputes
 	a.posts += b.posts
 }
 

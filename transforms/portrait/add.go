@@ -66,6 +66,9 @@ func (a *Acc) AddOrder(o schemas.Order, lines []schemas.OrderItem, e *env) bool 
 	if paidAt == 0 {
 		paidAt = o.CreatedAt
 	}
+	if o.Status == "cancelled" {
+		a.cancelled++
+	}
 	if !paidStatuses[o.Status] {
 		return true
 	}
@@ -81,6 +84,9 @@ func (a *Acc) AddOrder(o schemas.Order, lines []schemas.OrderItem, e *env) bool 
 	a.orders++
 	a.gmv += o.TotalFen
 	a.refund += o.RefundFen
+	if o.RefundFen > 0 {
+		a.refundedOrders++
+	}
 	if o.DiscountFen > 0 {
 		a.discountOrders++
 	}
@@ -224,6 +230,9 @@ func (a *Acc) AddTicket(tk schemas.Ticket, t Text, e *env) bool {
 	}
 	a.facts++
 	a.tickets++
+	if tk.Category == "complaint" || tk.Category == "return" {
+		a.disputes++
+	}
 	if tk.Category == "complaint" {
 		a.complaints++
 		if tk.Status == "open" || tk.Status == "pending" {

@@ -122,7 +122,8 @@ func decWho(a *Acc, r *reader) {
 
 func encValue(a *Acc, w *writer) {
 	w.ints(int64(a.orders), int64(a.items), int64(a.discountOrders), int64(a.couponOrders), int64(a.weekendOrders),
-		a.gmv, a.refund, a.lineAmount, a.firstOrder, a.lastOrder, int64(a.pending))
+		a.gmv, a.refund, a.lineAmount, a.firstOrder, a.lastOrder, int64(a.pending), int64(a.cancelled),
+		int64(a.refundedOrders))
 	w.uint(uint64(len(a.purchaseDays)))
 	for _, d := range a.purchaseDays {
 		w.ints(int64(d.Day), d.Fen)
@@ -132,7 +133,7 @@ func encValue(a *Acc, w *writer) {
 func decValue(a *Acc, r *reader) {
 	a.orders, a.items, a.discountOrders, a.couponOrders, a.weekendOrders = r.i32(), r.i32(), r.i32(), r.i32(), r.i32()
 	a.gmv, a.refund, a.lineAmount, a.firstOrder, a.lastOrder = r.int(), r.int(), r.int(), r.int(), r.int()
-	a.pending = r.i32()
+	a.pending, a.cancelled, a.refundedOrders = r.i32(), r.i32(), r.i32()
 	a.purchaseDays = make([]daySpend, r.count(2))
 	for i := range a.purchaseDays {
 		a.purchaseDays[i] = daySpend{Day: r.i32(), Fen: r.int()}
@@ -217,12 +218,12 @@ func decActivity(a *Acc, r *reader) {
 
 func encFeedback(a *Acc, w *writer) {
 	w.ints(int64(a.reviews), int64(a.rated), a.ratingSum, int64(a.scored), a.positiveSum, int64(a.negative),
-		int64(a.tickets), int64(a.complaints), int64(a.openComplaints), int64(a.posts))
+		int64(a.tickets), int64(a.complaints), int64(a.openComplaints), int64(a.posts), int64(a.disputes))
 }
 
 func decFeedback(a *Acc, r *reader) {
 	a.reviews, a.rated, a.ratingSum, a.scored, a.positiveSum, a.negative = r.i32(), r.i32(), r.int(), r.i32(), r.int(), r.i32()
-	a.tickets, a.complaints, a.openComplaints, a.posts = r.i32(), r.i32(), r.i32(), r.i32()
+	a.tickets, a.complaints, a.openComplaints, a.posts, a.disputes = r.i32(), r.i32(), r.i32(), r.i32(), r.i32()
 }
 
 // checkSorted verifies the order and bounds Merge relies on.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/portrait/clv"
+	"github.com/shopportraits/portraits/transforms/quantile"
 )
 
 // Finish turns a person's accumulated facts into their portrait with the night's model card (nil
@@ -77,6 +78,7 @@ func ageBand(age int) string {
 // value fills orders, items and money.
 func (a *Acc) value(out *schemas.Portrait, e *env) {
 	out.Orders, out.Items, out.GMVFen, out.NetGMVFen = a.orders, a.items, a.gmv, a.gmv-a.refund
+	out.CancelledOrders, out.RefundedOrders = a.cancelled, a.refundedOrders
 	if a.orders == 0 {
 		return
 	}
@@ -136,9 +138,9 @@ func (a *Acc) rfm(out *schemas.Portrait, s clv.Summary, buyer bool, card *ModelC
 	}
 	out.Frequency, out.RecencyDays, out.TDays, out.MonetaryValueFen = s.Frequency, s.Recency, s.T, s.MonetaryValue
 	since := int64(s.T - s.Recency)
-	out.RScore = scoreLow(card.RecencyCuts, since)
-	out.FScore = scoreHigh(card.FrequencyCuts, int64(s.Frequency)+1)
-	out.MScore = scoreHigh(card.MonetaryCuts, a.gmv)
+	out.RScore = quantile.ScoreLow(card.RecencyCuts, 5, since)
+	out.FScore = quantile.ScoreHigh(card.FrequencyCuts, 5, int64(s.Frequency)+1)
+	out.MScore = quantile.ScoreHigh(card.MonetaryCuts, 5, a.gmv)
 	if out.RScore > 0 && out.FScore > 0 && out.MScore > 0 {
 		out.RFMCell = strconv.Itoa(int(out.RScore*100 + out.FScore*10 + out.MScore))
 	}
@@ -225,6 +227,7 @@ func (a *Acc) activity(out *schemas.Portrait, e *env) {
 // feedback fills reviews, ratings, sentiment and tickets.
 func (a *Acc) feedback(out *schemas.Portrait) {
 	out.Reviews, out.Tickets, out.OpenComplaints, out.SitePosts = a.reviews, a.tickets, a.openComplaints, a.posts
+	out.Disputes = a.disputes
 	if a.rated > 0 {
 		out.AvgRating = float64(a.ratingSum) / float64(a.rated)
 	}

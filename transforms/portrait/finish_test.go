@@ -98,6 +98,8 @@ func TestFinishRichPerson(t *testing.T) {
 		ExpectedPurchases90d: ptr(bg.ExpectedPurchases(90, 1, 14, 20)), CLV12mFen: &clv12,
 
 		Tags: []string{"cart_abandoner", "complainer", "new_customer", "night_owl", "weekend_shopper"},
+
+		CancelledOrders: 1, RefundedOrders: 1, Disputes: 1,
 	}
 	samePortrait(t, got, want)
 	// By hand: logit of 1 - P(alive) = 1.5 ln(30/24) + ln(0.8/2.5), so P(alive) = 0.691.

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/shopportraits/portraits/transforms/portrait/clv"
+	"github.com/shopportraits/portraits/transforms/quantile"
 )
 
 // ModelCard describes the night's models and global figures: one per run, the second output of
@@ -97,7 +98,7 @@ type modelStats struct {
 	Triples                            map[[3]int32]int64 // (frequency, recency, T) in days
 	Gaps                               map[int32]int64    // days between purchase days
 	Spend                              map[spendKey]int64
-	Recency, Frequency, GMV            histogram
+	Recency, Frequency, GMV            quantile.Histogram
 }
 
 // spendKey is a repeat buyer's Gamma-Gamma input, exactly: monetary value is Fen/Frequency.
@@ -108,7 +109,8 @@ type spendKey struct {
 
 func newModelStats() *modelStats {
 	return &modelStats{Triples: map[[3]int32]int64{}, Gaps: map[int32]int64{},
-		Spend: map[spendKey]int64{}, Recency: histogram{}, Frequency: histogram{}, GMV: histogram{}}
+		Spend: map[spendKey]int64{}, Recency: quantile.New(), Frequency: quantile.New(),
+		GMV: quantile.New()}
 }
 
 func (m *modelStats) add(p personStat) {
@@ -128,9 +130,9 @@ func (m *modelStats) add(p personStat) {
 		m.Repeat++
 		m.Spend[spendKey{p.Frequency, p.RepeatFen}]++
 	}
-	m.Recency.add(int64(p.SinceLast))
-	m.Frequency.add(int64(p.Frequency) + 1)
-	m.GMV.add(p.GMV)
+	m.Recency.Add(int64(p.SinceLast))
+	m.Frequency.Add(int64(p.Frequency) + 1)
+	m.GMV.Add(p.GMV)
 }
 
 func (m *modelStats) merge(o *modelStats) {
@@ -147,9 +149,9 @@ func (m *modelStats) merge(o *modelStats) {
 	for k, n := range o.Spend {
 		m.Spend[k] += n
 	}
-	m.Recency.merge(o.Recency)
-	m.Frequency.merge(o.Frequency)
-	m.GMV.merge(o.GMV)
+	m.Recency.Merge(o.Recency)
+	m.Frequency.Merge(o.Frequency)
+	m.GMV.Merge(o.GMV)
 }
 
 // Purchase models a card may name.
@@ -172,7 +174,7 @@ const RefitPenalizer = 0.01
 // made or trusted leaves its model nil and says why, never failing the run.
 func fitCard(card *ModelCard, m *modelStats, r ValueRules) {
 	card.Persons, card.PersonsWithFacts, card.Buyers, card.RepeatBuyers = m.Persons, m.WithFacts, m.Buyers, m.Repeat
-	card.RecencyCuts, card.FrequencyCuts, card.MonetaryCuts = m.Recency.quintiles(), m.Frequency.quintiles(), m.GMV.quintiles()
+	card.RecencyCuts, card.FrequencyCuts, card.MonetaryCuts = m.Recency.Cuts(5), m.Frequency.Cuts(5), m.GMV.Cuts(5)
 
 	groups := make([]clv.Group, 0, len(m.Triples))
 	for k, n := range m.Triples {

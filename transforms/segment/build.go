@@ -21,6 +21,12 @@ type Inputs struct {
 	// wait for the deciles and the cluster model fitted on the portraits. nil: Portraits, which
 	// the runner then holds meanwhile (small inputs only).
 	Again func(s beam.Scope, after ...beam.PCollection) beam.PCollection
+	// PreviousActivation is last night's activation table (schemas.Activation), the audiences
+	// tonight's are compared with; unset for none (every line tonight is added).
+	PreviousActivation beam.PCollection
+	// Erased are the ids of the persons erased tonight (string); unset for none. Their lines of
+	// last night's audiences are removed with the reason erased and no person id.
+	Erased beam.PCollection
 }
 
 // Outputs are the stage's tables (rows of the schemas structs), its counts and its files.
@@ -28,14 +34,18 @@ type Outputs struct {
 	// Membership is the table segment_membership in parts, one per kind of segment, each to be
 	// written where it is made (package fanin says why).
 	Membership []beam.PCollection
-	// Summary, ClusterProfiles, AffinityRules, NextBestProducts and Activation are the tables
-	// segment_summary, cluster_profiles, affinity_rules, next_best_products and activation.
-	Summary, ClusterProfiles, AffinityRules, NextBestProducts, Activation beam.PCollection
+	// Summary, ClusterProfiles, AffinityRules, NextBestProducts, Activation, Changes and
+	// Associations are the tables segment_summary, cluster_profiles, affinity_rules,
+	// next_best_products, activation, activation_changes and characteristic_associations.
+	Summary, ClusterProfiles, AffinityRules, NextBestProducts beam.PCollection
+	Activation, Changes, Associations                         beam.PCollection
 	// Counts are quality (key, count) pairs, KV<string, int64>: per activated segment (source
 	// segment:<name>, stage activation) its members (in), the activated (out) and the excluded
-	// (rejected, with the reason), so that in = out + rejected.
+	// (rejected, with the reason), so that in = out + rejected; and, when files are written, per
+	// audience (source audience:<name>, stage changes) last night's lines (carried) and those
+	// added (in), tonight's (out) and those removed (rejected, with the reason).
 	Counts beam.PCollection
-	// ActivationFiles lists the CSV files written (ActivationFile), once they are all in place.
+	// ActivationFiles lists the CSV files written (ActivationFile): full lists and changes.
 	ActivationFiles beam.PCollection
 }
 
@@ -49,6 +59,9 @@ func (o Outputs) Tables() map[string][]beam.PCollection {
 		"affinity_rules":     one(o.AffinityRules),
 		"next_best_products": one(o.NextBestProducts),
 		"activation":         one(o.Activation),
+		"activation_changes": one(o.Changes),
+
+		"characteristic_associations": one(o.Associations),
 	}
 }
 
@@ -79,13 +92,32 @@ func Build(s beam.Scope, in Inputs, cfg Config) Outputs {
 		beam.SideInput{Input: sums}, beam.SideInput{Input: model})
 
 	phones, orderPersons := accounts(s, in)
-	activation, counts, lines := beam.ParDo3(s, &activateFn{WeeklyCap: cfg.Activation.WeeklyCap},
+	activate := &activateFn{WeeklyCap: cfg.Activation.WeeklyCap}
+	activation, counts, lines, decisions := beam.ParDo4(s, activate,
 		beam.CoGroupByKey(s, candidates, phones))
 	files := writeCSVs(s, cfg, lines)
+	changed, changedLines, changeCounts := changes(s, cfg, decisions,
+		orEmpty(s, in.PreviousActivation, []schemas.Activation{}), orEmpty(s, in.Erased, []string{}))
+	changeFiles := writeChangeCSVs(s, cfg, changedLines)
+	allCounts := []beam.PCollection{counts}
+	if cfg.Output != "" {
+		allCounts = append(allCounts, changeCounts,
+			beam.ParDo(s, fileCounts, beam.Flatten(s, files, changeFiles)))
+	}
 
 	rules, nbp := affinities(s, in, orderPersons, cfg.Affinity)
 	return Outputs{Membership: memberships, Summary: summary, ClusterProfiles: profiles, AffinityRules: rules,
-		NextBestProducts: nbp, Activation: activation, Counts: counts, ActivationFiles: files}
+		NextBestProducts: nbp, Activation: activation, Changes: changed,
+		Associations: associations(s, in.Portraits, cfg.Associations),
+		Counts:       beam.Flatten(s, allCounts...), ActivationFiles: beam.Flatten(s, files, changeFiles)}
+}
+
+// orEmpty is c, or an empty collection of the type of empty when c is unset.
+func orEmpty(s beam.Scope, c beam.PCollection, empty any) beam.PCollection {
+	if c.IsValid() {
+		return c
+	}
+	return beam.CreateList(s, empty)
 }
 
 // member says that a person is in a segment, with the figures the summary sums.

@@ -59,6 +59,12 @@ func countText(key string, n int64) string {
 
 func profileSize(p schemas.ClusterProfile) int { return int(p.Size) }
 
+func changeText(c schemas.ActivationChange) string {
+	return fmt.Sprintf("%s/%s/%s/%s/%s", c.PersonID, c.Segment, c.Change, c.Reason, c.PhoneMD5[:8])
+}
+
+func fileText(f ActivationFile) string { return fmt.Sprintf("%s=%d", f.Path, f.Rows) }
+
 func init() {
 	register.Function2x0(membershipText)
 	register.Function2x0(clusterPerson)
@@ -68,6 +74,8 @@ func init() {
 	register.Function1x1(nbpText)
 	register.Function2x1(countText)
 	register.Function1x1(profileSize)
+	register.Function1x1(changeText)
+	register.Function1x1(fileText)
 }
 
 const testSegments = `
@@ -155,10 +163,20 @@ func TestBuild(t *testing.T) {
 		line("o3", "s1"), line("o3", "s2"), line("o3", "s2"), line("o4", "s1"), line("o5", "s3")}
 	products := []schemas.Product{{SKU: "s1", Category: "A"}, {SKU: "s2", Category: "A"}, {SKU: "s3", Category: "B"}}
 
+	// Last night's audiences: p1 stays in big; the others leave, each for another reason.
+	was := func(person, segment, phone string) schemas.Activation {
+		m, sh := hashPhone(phone)
+		return schemas.Activation{PersonID: person, Segment: segment, PhoneMD5: m, PhoneSHA256: sh}
+	}
+	previous := []schemas.Activation{was("p1", "big", "+8613800000002"), was("p2", "big", "+8613800000003"),
+		was("p6", "big", "+8613800000006"), was("p4", "recent", "+8613800000099"), was("p7", "recent", "+8613800000007"),
+		was("p1", "recent", "+8613800000002"), was("p5", "old_segment", "+8613800000005")}
+
 	p, s := beam.NewPipelineWithRoot()
 	in := Inputs{Portraits: beam.CreateList(s, testPortraits()), Orders: beam.CreateList(s, orders),
 		OrderItems: beam.CreateList(s, items), Products: beam.CreateList(s, products), Users: beam.CreateList(s, users),
-		Identity: beam.ParDo(s, splitPair, beam.CreateList(s, pairs(ids)))}
+		Identity:           beam.ParDo(s, splitPair, beam.CreateList(s, pairs(ids))),
+		PreviousActivation: beam.CreateList(s, previous), Erased: beam.CreateList(s, []string{"p7"})}
 	out := Build(s, in, cfg)
 
 	passert.Equals(s, beam.ParDo(s, membershipText, beam.Flatten(s, out.Membership...)),
@@ -182,10 +200,25 @@ func TestBuild(t *testing.T) {
 		"p1/big/p1/slot3/"+md5("+8613800000002")+"/64", "p5/recent/p2/slot1/"+md5("+8613800000005")+"/64")
 	passert.Equals(s, beam.ParDo(s, countText, beamstats.SumPerKey(s, out.Counts)),
 		"segment:big/activation/in/=3", "segment:big/activation/out/=1", "segment:big/activation/rejected/no_consent=1", "segment:big/activation/rejected/open_complaint=1",
-		"segment:recent/activation/in/=3", "segment:recent/activation/out/=1", "segment:recent/activation/rejected/frequency_cap=1", "segment:recent/activation/rejected/no_phone=1")
-	passert.Equals(s, out.ActivationFiles,
-		ActivationFile{Segment: "big", Path: "activation_csv/big.csv", Rows: 1},
-		ActivationFile{Segment: "recent", Path: "activation_csv/recent.csv", Rows: 1})
+		"segment:recent/activation/in/=3", "segment:recent/activation/out/=1", "segment:recent/activation/rejected/frequency_cap=1", "segment:recent/activation/rejected/no_phone=1",
+		// Last night's lines + added = tonight's + removed, per audience.
+		"audience:big/changes/carried/=3", "audience:big/changes/in/=0", "audience:big/changes/out/=1",
+		"audience:big/changes/rejected/no_consent=1", "audience:big/changes/rejected/left_segment=1",
+		"audience:recent/changes/carried/=3", "audience:recent/changes/in/=1", "audience:recent/changes/out/=1",
+		"audience:recent/changes/rejected/no_phone=1", "audience:recent/changes/rejected/erased=1",
+		"audience:recent/changes/rejected/frequency_cap=1",
+		"audience:old_segment/changes/carried/=1", "audience:old_segment/changes/rejected/segment_inactive=1")
+	passert.Equals(s, beam.ParDo(s, fileText, out.ActivationFiles),
+		"activation_csv/big.csv=1", "activation_csv/recent.csv=1",
+		"activation_csv/changes/big.added.csv=0", "activation_csv/changes/big.removed.csv=2",
+		"activation_csv/changes/recent.added.csv=1", "activation_csv/changes/recent.removed.csv=3",
+		"activation_csv/changes/old_segment.removed.csv=1")
+	passert.Equals(s, beam.ParDo(s, changeText, out.Changes),
+		"p2/big/removed/no_consent/"+md5("+8613800000003"), "p6/big/removed/left_segment/"+md5("+8613800000006"),
+		"p4/recent/removed/no_phone/"+md5("+8613800000099"), "/recent/removed/erased/"+md5("+8613800000007"),
+		"p1/recent/removed/frequency_cap/"+md5("+8613800000002"),
+		"p5/old_segment/removed/segment_inactive/"+md5("+8613800000005"),
+		"p5/recent/added/joined/"+md5("+8613800000005"))
 
 	passert.Equals(s, beam.ParDo(s, ruleText, out.AffinityRules), "sku#1 s2=>s1 conf=1.00 n=3", "sku#2 s1=>s2 conf=0.75 n=3")
 	passert.Equals(s, beam.ParDo(s, nbpText, out.NextBestProducts), "p3/1/s2/0.75/rule2")
@@ -209,12 +242,18 @@ func TestBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	sort.Strings(got)
-	if len(got) != 2 || filepath.Base(got[0]) != "big.csv" || filepath.Base(got[1]) != "recent.csv" {
-		t.Fatalf("activation folder holds %v, want big.csv and recent.csv only", got)
+	if len(got) != 3 || filepath.Base(got[0]) != "big.csv" || filepath.Base(got[1]) != ChangesFolder ||
+		filepath.Base(got[2]) != "recent.csv" {
+		t.Fatalf("activation folder holds %v, want big.csv, recent.csv and the changes folder only", got)
 	}
 	m, sh := hashPhone("+8613800000002")
 	if data, _ := os.ReadFile(got[0]); string(data) != CSVHeader+"\n"+m+","+sh+"\n" {
 		t.Errorf("big.csv = %q", data)
+	}
+	m, sh = hashPhone("+8613800000005")
+	added := filepath.Join(csvDir, ChangesFolder, "recent.added.csv")
+	if data, _ := os.ReadFile(added); string(data) != CSVHeader+"\n"+m+","+sh+"\n" {
+		t.Errorf("recent.added.csv = %q", data)
 	}
 }
 
@@ -234,4 +273,32 @@ func splitPair(kv string) (string, string) {
 
 func init() {
 	register.Function1x2(splitPair)
+}
+
+func profileText(p schemas.ClusterProfile) string {
+	return fmt.Sprintf("%s %s n=%d c=%.1f a=%.1f l=%.1f cr=%.1f", p.Features, p.Label, p.Size, p.ContributionGrade,
+		p.ActivityGrade, p.LoyaltyGrade, p.CreditGrade)
+}
+
+func init() { register.Function1x1(profileText) }
+
+// TestClustersOnGrades fits the clusters on the scorecard grades: two groups of graded persons
+// make two clusters, labelled from their grades, whose profiles carry the mean grades.
+func TestClustersOnGrades(t *testing.T) {
+	var ps []schemas.Portrait
+	for i := range 10 {
+		p := schemas.Portrait{PersonID: fmt.Sprintf("p%02d", i), ContributionGrade: 5, ActivityGrade: 5, LoyaltyGrade: 4, CreditGrade: 5}
+		if i%2 == 1 {
+			p.ContributionGrade, p.ActivityGrade, p.LoyaltyGrade, p.CreditGrade = 1, 2, 1, 0
+		}
+		ps = append(ps, p)
+	}
+	p, s := beam.NewPipelineWithRoot()
+	portraits := beam.CreateList(s, ps)
+	model := fitClusters(s, portraits, ClusterConfig{K: 2, Restarts: 2, Seed: 1, Sample: 100, Features: FeaturesGrades})
+	_, profiles := assignClusters(s, portraits, model)
+	passert.Equals(s, beam.ParDo(s, profileText, profiles),
+		"grades active loyal high contributors n=5 c=5.0 a=5.0 l=4.0 cr=5.0",
+		"grades quiet new or one-off low contributors n=5 c=1.0 a=2.0 l=1.0 cr=0.0")
+	ptest.RunAndValidate(t, p)
 }

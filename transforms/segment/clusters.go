@@ -34,20 +34,21 @@ type sampleAcc struct {
 // model when there are fewer than two persons.
 func fitClusters(s beam.Scope, portraits beam.PCollection, cfg ClusterConfig) beam.PCollection {
 	s = s.Scope("clusters.Fit")
-	rows := beam.ParDo(s, &sampleRowFn{Seed: cfg.Seed}, portraits)
+	rows := beam.ParDo(s, &sampleRowFn{Seed: cfg.Seed, Features: cfg.Features}, portraits)
 	sample := beam.Combine(s, &sampleFn{N: cfg.Sample}, rows)
 	return beam.ParDo(s, &fitFn{Cfg: cfg}, sample)
 }
 
 // sampleRowFn computes a portrait's model features and its sampling hash.
 type sampleRowFn struct {
-	Seed uint64
+	Seed     uint64
+	Features string
 }
 
 func (f *sampleRowFn) ProcessElement(p schemas.Portrait) sampled {
 	h := fnv.New64a()
 	h.Write([]byte(strconv.FormatUint(f.Seed, 10) + "\x00" + p.PersonID))
-	return sampled{Hash: h.Sum64(), Person: p.PersonID, X: modelFeatures(rawFeatures(&p))}
+	return sampled{Hash: h.Sum64(), Person: p.PersonID, X: clusterFeatures(&p, f.Features)}
 }
 
 // sampleFn keeps the N sampled rows of least hash: the same persons whatever the bundling.
@@ -88,9 +89,11 @@ type fitFn struct {
 	Cfg ClusterConfig
 }
 
-// clusterModel is the fitted model and the size of its training sample.
+// clusterModel is the fitted model, the feature set it was fitted on and the size of its
+// training sample.
 type clusterModel struct {
 	kmeans.Model
+	Features     string
 	TrainingSize int
 	Labels       []string
 }
@@ -120,7 +123,14 @@ func (f *fitFn) ProcessElement(a sampleAcc, emit func(string)) error {
 	if err != nil {
 		return fmt.Errorf("segment: clustering %d persons: %w", len(points), err)
 	}
-	data, err := json.Marshal(clusterModel{Model: *m, TrainingSize: len(points), Labels: labels(m.Centroids, m.Mean, m.Std)})
+	var names []string
+	if f.Cfg.Features == FeaturesGrades {
+		names = uniqueLabels(m.Centroids, gradeLabel)
+	} else {
+		names = labels(m.Centroids, m.Mean, m.Std)
+	}
+	data, err := json.Marshal(clusterModel{Model: *m, Features: f.Cfg.Features, TrainingSize: len(points),
+		Labels: names})
 	if err != nil {
 		return fmt.Errorf("segment: encoding the cluster model: %w", err)
 	}
@@ -163,7 +173,7 @@ func memberProfile(raw []float64) profileAcc {
 
 func addProfiles(a, b profileAcc) profileAcc {
 	if a.Sum == nil {
-		a.Sum = make([]int64, nFeatures)
+		a.Sum = make([]int64, nFeatures+nGrades)
 	}
 	out := profileAcc{N: a.N + b.N, Sum: slices.Clone(a.Sum)}
 	for j, v := range b.Sum {
@@ -199,13 +209,13 @@ func (f *assignFn) ProcessElement(p schemas.Portrait, model func(*string) bool, 
 	if f.sums == nil {
 		f.sums = map[int]profileAcc{}
 	}
-	raw := rawFeatures(&p)
-	c := f.model.Assign(modelFeatures(raw)) + 1
+	x := clusterFeatures(&p, f.model.Features)
+	c := f.model.Assign(x) + 1
 	if c < 1 {
-		return fmt.Errorf("segment: person %s: features %v fit no cluster", p.PersonID, raw)
+		return fmt.Errorf("segment: person %s: features %v fit no cluster", p.PersonID, x)
 	}
 	members(newMember(&p, KindCluster, clusterName(c)))
-	f.sums[c] = addProfiles(f.sums[c], memberProfile(raw))
+	f.sums[c] = addProfiles(f.sums[c], memberProfile(profileFeatures(&p)))
 	return nil
 }
 
@@ -234,7 +244,7 @@ func (profileFn) ProcessElement(_ []byte, model func(*string) bool, sums func(*i
 	}
 	for c := 1; c <= m.K; c++ {
 		a := byCluster[c]
-		mean := make([]float64, nFeatures)
+		mean := make([]float64, nFeatures+nGrades)
 		for j := range mean {
 			if a.N > 0 {
 				mean[j] = float64(a.Sum[j]) / profileScale / float64(a.N)
@@ -244,7 +254,10 @@ func (profileFn) ProcessElement(_ []byte, model func(*string) bool, sums func(*i
 			Share: ratio(float64(a.N), float64(persons)), K: int32(m.K), Silhouette: m.Silhouette,
 			TrainingSize: int64(m.TrainingSize), Frequency: mean[fFrequency], RecencyDays: mean[fRecency],
 			MonetaryValueFen: mean[fMonetary], GMVFen: mean[fGMV], ActiveDays30d: mean[fActive30],
-			Sessions: mean[fSessions], DiscountOrderShare: mean[fDiscount], DaysSinceLastSeen: mean[fSinceSeen]})
+			Sessions: mean[fSessions], DiscountOrderShare: mean[fDiscount], DaysSinceLastSeen: mean[fSinceSeen],
+			Features: cmp.Or(m.Features, FeaturesBehaviour), ContributionGrade: mean[nFeatures+gContribution],
+			ActivityGrade: mean[nFeatures+gActivity], LoyaltyGrade: mean[nFeatures+gLoyalty],
+			CreditGrade: mean[nFeatures+gCredit]})
 	}
 	return nil
 }

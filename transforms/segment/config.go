@@ -4,8 +4,11 @@ import (
 	"bytes"
 	_ "embed" // the default segments file
 	"fmt"
+	"maps"
 	"os"
 	"regexp"
+	"slices"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -34,6 +37,8 @@ type Config struct {
 	Clusters ClusterConfig
 	// Affinity configures the association rules and next best products.
 	Affinity AffinityConfig
+	// Associations configures the association analysis of customer characteristics.
+	Associations AssociationConfig
 	// Previous is the previous night's segment_summary, for previous_size and change; may be empty.
 	Previous []schemas.SegmentSummary
 }
@@ -75,6 +80,8 @@ type ClusterConfig struct {
 	// Sample bounds the persons the model is trained on (default 50,000), drawn by a seeded hash
 	// of the person id; every person is then assigned to the nearest centroid.
 	Sample int `yaml:"sample"`
+	// Features is what the model is fitted on: FeaturesBehaviour (default) or FeaturesGrades.
+	Features string `yaml:"features"`
 }
 
 // AffinityConfig configures the association rules over baskets of paid orders.
@@ -111,6 +118,7 @@ type file struct {
 		Restarts *int    `yaml:"restarts"`
 		Seed     *uint64 `yaml:"seed"`
 		Sample   *int    `yaml:"sample"`
+		Features *string `yaml:"features"`
 	} `yaml:"clusters"`
 	Affinity struct {
 		MinSupport      *float64 `yaml:"min_support"`
@@ -122,6 +130,14 @@ type file struct {
 		MaxRules        *int     `yaml:"max_rules"`
 		Recommendations *int     `yaml:"recommendations"`
 	} `yaml:"affinity"`
+	Associations struct {
+		Characteristics []string `yaml:"characteristics"`
+		MinSupport      *float64 `yaml:"min_support"`
+		MinCount        *int     `yaml:"min_count"`
+		MinLift         *float64 `yaml:"min_lift"`
+		MaxLen          *int     `yaml:"max_len"`
+		MaxRows         *int     `yaml:"max_rows"`
+	} `yaml:"associations"`
 	Segments []Rule `yaml:"segments"`
 }
 
@@ -185,6 +201,7 @@ func (c *Config) fill(f *file) error {
 	c.Clusters = ClusterConfig{
 		K: orDefault(f.Clusters.K, 0), KMin: orDefault(f.Clusters.KMin, 2), KMax: orDefault(f.Clusters.KMax, 8),
 		Restarts: orDefault(f.Clusters.Restarts, 10), Seed: orDefault(f.Clusters.Seed, 1), Sample: orDefault(f.Clusters.Sample, 50_000),
+		Features: orDefault(f.Clusters.Features, FeaturesBehaviour),
 	}
 	a := &f.Affinity
 	c.Affinity = AffinityConfig{
@@ -192,6 +209,14 @@ func (c *Config) fill(f *file) error {
 		MinConfidence: orDefault(a.MinConfidence, 0.1), MinLift: orDefault(a.MinLift, 1.0),
 		MinLen: orDefault(a.MinLen, 2), MaxLen: orDefault(a.MaxLen, 3),
 		MaxRules: orDefault(a.MaxRules, 10_000), Recommendations: orDefault(a.Recommendations, 5),
+	}
+	as := &f.Associations
+	c.Associations = AssociationConfig{Characteristics: as.Characteristics,
+		MinSupport: orDefault(as.MinSupport, 0.01), MinCount: orDefault(as.MinCount, 10),
+		MinLift: orDefault(as.MinLift, 1.2), MaxLen: orDefault(as.MaxLen, 3),
+		MaxRows: orDefault(as.MaxRows, 500)}
+	if len(c.Associations.Characteristics) == 0 {
+		c.Associations.Characteristics = defaultCharacteristics
 	}
 	return c.checkSettings()
 }
@@ -217,6 +242,9 @@ func (c *Config) checkSettings() error {
 		return fmt.Errorf("clusters.restarts %d: want at least 1", k.Restarts)
 	case k.Sample < 2:
 		return fmt.Errorf("clusters.sample %d: want at least 2", k.Sample)
+	case k.Features != FeaturesBehaviour && k.Features != FeaturesGrades:
+		return fmt.Errorf("clusters.features %q: want %s or %s", k.Features, FeaturesBehaviour,
+			FeaturesGrades)
 	case !(a.MinSupport >= 0 && a.MinSupport <= 1):
 		return fmt.Errorf("affinity.min_support %v: want 0 to 1", a.MinSupport)
 	case a.MinCount < 1:
@@ -231,6 +259,40 @@ func (c *Config) checkSettings() error {
 		return fmt.Errorf("affinity.max_rules %d: want at least 1", a.MaxRules)
 	case a.Recommendations < 0:
 		return fmt.Errorf("affinity.recommendations %d: must not be negative", a.Recommendations)
+	}
+	return c.Associations.check()
+}
+
+// defaultCharacteristics are the characteristics combined when the file names none.
+var defaultCharacteristics = []string{"contribution_grade", "activity_grade", "loyalty_grade",
+	"credit_grade", "preferred_channel", "lifecycle", "age_band", "gender", "city_tier", "price_band"}
+
+// check rejects association settings out of range.
+func (a AssociationConfig) check() error {
+	seen := map[string]bool{}
+	for _, n := range a.Characteristics {
+		if _, ok := Characteristics[n]; !ok {
+			return fmt.Errorf("associations.characteristics: %q is not one of %s", n,
+				strings.Join(slices.Sorted(maps.Keys(Characteristics)), ", "))
+		}
+		if seen[n] {
+			return fmt.Errorf("associations.characteristics: %q is listed twice", n)
+		}
+		seen[n] = true
+	}
+	switch {
+	case len(a.Characteristics) < 2:
+		return fmt.Errorf("associations.characteristics: want at least 2, got %d", len(a.Characteristics))
+	case !(a.MinSupport >= 0 && a.MinSupport <= 1):
+		return fmt.Errorf("associations.min_support %v: want 0 to 1", a.MinSupport)
+	case a.MinCount < 1:
+		return fmt.Errorf("associations.min_count %d: want at least 1", a.MinCount)
+	case !(a.MinLift >= 0):
+		return fmt.Errorf("associations.min_lift %v: must not be negative", a.MinLift)
+	case a.MaxLen < 2 || a.MaxLen > 3:
+		return fmt.Errorf("associations.max_len %d: want 2 or 3", a.MaxLen)
+	case a.MaxRows < 1:
+		return fmt.Errorf("associations.max_rows %d: want at least 1", a.MaxRows)
 	}
 	return nil
 }

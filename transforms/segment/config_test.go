@@ -31,6 +31,13 @@ func TestDefaultConfig(t *testing.T) {
 	if cfg.Activation.WeeklyCap != 3 || cfg.Affinity.Recommendations != 5 || cfg.Clusters.Sample != 50_000 {
 		t.Errorf("settings: %+v %+v %+v", cfg.Activation, cfg.Affinity, cfg.Clusters)
 	}
+	if cfg.Clusters.Features != FeaturesBehaviour || len(cfg.Associations.Characteristics) != len(Characteristics) ||
+		cfg.Associations.MinLift != 1.2 || cfg.Associations.MaxLen != 3 {
+		t.Errorf("settings: %+v %+v", cfg.Clusters, cfg.Associations)
+	}
+	if _, err := ParseConfig([]byte("segments:\n  - name: top\n    priority: 1\n    expression: contribution_grade >= 4 && credit_grade == 5\n"), "g.yaml"); err != nil {
+		t.Errorf("a rule on the grades: %v", err)
+	}
 }
 
 func TestConfigDefaultsWhenAbsent(t *testing.T) {
@@ -60,6 +67,12 @@ func TestConfigErrors(t *testing.T) {
 		{"activation:\n  weekly_cap: -1\n", "activation.weekly_cap -1"},
 		{"clusters:\n  k_min: 5\n  k_max: 3\n", "clusters.k_min 5, k_max 3"},
 		{"affinity:\n  min_support: 2\n", "affinity.min_support 2"},
+		{"clusters:\n  features: rfm\n", `clusters.features "rfm": want behaviour or grades`},
+		{"associations:\n  characteristics: [lifecycle, shoe_size]\n", `"shoe_size" is not one of activity_grade`},
+		{"associations:\n  characteristics: [lifecycle, lifecycle]\n", `"lifecycle" is listed twice`},
+		{"associations:\n  characteristics: [lifecycle]\n", "want at least 2"},
+		{"associations:\n  max_len: 4\n", "associations.max_len 4: want 2 or 3"},
+		{"segments:\n" + seg("a", `contribution_grade >= "5"`), "found no matching overload"},
 	}
 	for _, c := range cases {
 		_, err := ParseConfig([]byte(c.yaml), "segs.yaml")

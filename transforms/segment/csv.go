@@ -27,13 +27,17 @@ const CSVFolder = "activation_csv"
 // E.164 phone, the hashed-phone columns ad platforms' customer-list uploads take.
 const CSVHeader = "phone_md5,phone_sha256"
 
-// ActivationFile is one activation CSV file a run wrote.
+// ActivationFile is one activation CSV file a run wrote: a segment's full list, or the lines
+// added to it or removed from it since the previous night.
 type ActivationFile struct {
 	// Segment is the activated rule segment.
 	Segment string
-	// Path is the file, relative to the run folder: activation_csv/<segment>.csv.
+	// Change is "" for the full list, Added or Removed for a changes file.
+	Change string
+	// Path is the file, relative to the run folder: activation_csv/<segment>.csv, or
+	// activation_csv/changes/<segment>.<change>.csv.
 	Path string
-	// Rows is the number of lines after the header: distinct phones of the audience.
+	// Rows is the number of lines after the header: distinct phones.
 	Rows int64
 }
 
@@ -45,16 +49,29 @@ func writeCSVs(s beam.Scope, cfg Config, lines beam.PCollection) beam.PCollectio
 	if cfg.Output == "" {
 		return beam.CreateList(s, []ActivationFile{})
 	}
+	markers := beam.ParDo(s, emptyLine, beam.CreateList(s, activated(cfg.Rules)))
+	dir := runFile(cfg.Output, cfg.Date, CSVFolder)
+	written := beam.ParDo(s, &writeCSVFn{Dir: dir, Folder: CSVFolder},
+		beam.GroupByKey(s, beam.Flatten(s, lines, markers)))
+	return beam.ParDo(s, &settleCSVFn{Dir: dir}, beam.Impulse(s), beam.SideInput{Input: written})
+}
+
+// writeChangeCSVs writes each segment's lines added and removed since last night
+// (KV<"segment.added"|"segment.removed", line>), both files for every activated segment, into
+// the changes folder, which is the night's own (a run folder starts empty).
+func writeChangeCSVs(s beam.Scope, cfg Config, lines beam.PCollection) beam.PCollection {
+	s = s.Scope("activation.ChangesCSV")
+	if cfg.Output == "" {
+		return beam.CreateList(s, []ActivationFile{})
+	}
 	var names []string
-	for _, r := range cfg.Rules {
-		if r.Activate {
-			names = append(names, r.Name)
-		}
+	for _, seg := range activated(cfg.Rules) {
+		names = append(names, seg+"."+Added, seg+"."+Removed)
 	}
 	markers := beam.ParDo(s, emptyLine, beam.CreateList(s, names))
-	dir := runFile(cfg.Output, cfg.Date, CSVFolder)
-	written := beam.ParDo(s, &writeCSVFn{Dir: dir}, beam.GroupByKey(s, beam.Flatten(s, lines, markers)))
-	return beam.ParDo(s, &settleCSVFn{Dir: dir}, beam.Impulse(s), beam.SideInput{Input: written})
+	folder := CSVFolder + "/" + ChangesFolder
+	return beam.ParDo(s, &writeCSVFn{Dir: runFile(cfg.Output, cfg.Date, folder), Folder: folder},
+		beam.GroupByKey(s, beam.Flatten(s, lines, markers)))
 }
 
 // runFile joins a run folder's path: local or gs://.
@@ -84,39 +101,43 @@ func csvContent(lines []string) ([]byte, int64) {
 	return b.Bytes(), int64(len(lines))
 }
 
-// writeCSVFn writes one segment's file to a temporary name, then renames it into place.
+// writeCSVFn writes one file, named by its key (a segment, or segment.change), to a temporary
+// name, then renames it into place. Folder is Dir relative to the run folder.
 type writeCSVFn struct {
-	Dir string
+	Dir, Folder string
 }
 
-func (f *writeCSVFn) ProcessElement(ctx context.Context, segment string, iter func(*string) bool, emit func(ActivationFile)) error {
+func (f *writeCSVFn) ProcessElement(ctx context.Context, key string, iter func(*string) bool,
+	emit func(ActivationFile)) error {
 	var lines []string
 	var l string
 	for iter(&l) {
 		lines = append(lines, l)
 	}
 	data, n := csvContent(lines)
-	name := segment + ".csv"
-	tmp := f.Dir + "/." + segment + "." + uuid.NewString() + ".tmp"
+	name := key + ".csv"
+	tmp := f.Dir + "/." + key + "." + uuid.NewString() + ".tmp"
 	if err := sink.WriteBytes(ctx, tmp, data); err != nil {
 		return fmt.Errorf("segment: %w", err)
 	}
 	if err := sink.Rename(ctx, tmp, f.Dir+"/"+name); err != nil {
 		return fmt.Errorf("segment: %w", err)
 	}
-	emit(ActivationFile{Segment: segment, Path: CSVFolder + "/" + name, Rows: n})
+	segment, change, _ := strings.Cut(key, ".")
+	emit(ActivationFile{Segment: segment, Change: change, Path: f.Folder + "/" + name, Rows: n})
 	return nil
 }
 
 // settleCSVFn runs once every file is written: it removes anything else in the folder (files of
-// segments no longer activated, temporary files of failed attempts) and lists the files written.
+// segments no longer activated, temporary files of failed attempts) but the changes folder, and
+// lists the files written.
 type settleCSVFn struct {
 	Dir string
 }
 
 func (f *settleCSVFn) ProcessElement(ctx context.Context, _ []byte, written func(*ActivationFile) bool, emit func(ActivationFile)) error {
 	var files []ActivationFile
-	keep := map[string]bool{}
+	keep := map[string]bool{ChangesFolder: true}
 	var a ActivationFile
 	for written(&a) {
 		files = append(files, a)

@@ -112,18 +112,25 @@ func label(z []float64, buyers bool) string {
 	return strings.Join(words, " ")
 }
 
-// labels names every centroid of a model (centroids in model-feature units, with the model's
-// means and deviations), adding " (2)", " (3)" ... to repeated labels. A centroid whose mean
-// gmv_fen is below one yuan is a cluster of non-buyers.
+// labels names every centroid of a behaviour model (centroids in model-feature units, with the
+// model's means and deviations). A centroid whose mean gmv_fen is below one yuan is a cluster of
+// non-buyers.
 func labels(centroids [][]float64, mean, std []float64) []string {
-	out := make([]string, len(centroids))
-	seen := map[string]int{}
-	for c, cen := range centroids {
+	return uniqueLabels(centroids, func(cen []float64) string {
 		z := make([]float64, len(cen))
 		for j, v := range cen {
 			z[j] = (v - mean[j]) / std[j]
 		}
-		l := label(z, math.Expm1(cen[fGMV]) >= 100)
+		return label(z, math.Expm1(cen[fGMV]) >= 100)
+	})
+}
+
+// uniqueLabels names every centroid with name, adding " (2)", " (3)" ... to repeated labels.
+func uniqueLabels(centroids [][]float64, name func([]float64) string) []string {
+	out := make([]string, len(centroids))
+	seen := map[string]int{}
+	for c, cen := range centroids {
+		l := name(cen)
 		seen[l]++
 		if seen[l] > 1 {
 			l = fmt.Sprintf("%s (%d)", l, seen[l])

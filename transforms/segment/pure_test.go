@@ -2,6 +2,7 @@ package segment
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -253,6 +254,132 @@ func TestNewerPhone(t *testing.T) {
 		got := newerPhone(newerPhone(order[0], order[1]), order[2])
 		if got.MD5 != "c" {
 			t.Errorf("%v: kept %v, want the latest account with the larger id", order, got)
+		}
+	}
+}
+
+// statuses iterates over a fixed list.
+func statuses(list ...status) func(*status) bool {
+	return func(s *status) bool {
+		if len(list) == 0 {
+			return false
+		}
+		*s, list = list[0], list[1:]
+		return true
+	}
+}
+
+func TestPersonLines(t *testing.T) {
+	f := &personLinesFn{Activated: []string{"a", "b"}}
+	collect := func(person string, prev, now []status, erased bool) []string {
+		var out []string
+		marks := []bool{}
+		if erased {
+			marks = append(marks, true)
+		}
+		f.ProcessElement(person, statuses(prev...), statuses(now...), func(b *bool) bool {
+			if len(marks) == 0 {
+				return false
+			}
+			*b, marks = marks[0], marks[1:]
+			return true
+		}, func(key string, s lineSide) {
+			side := "now"
+			if s.Previous {
+				side = "was"
+			}
+			out = append(out, fmt.Sprintf("%s %s %s %s", strings.ReplaceAll(key, keySep, "|"), side, s.Person, s.Reason))
+		})
+		slices.Sort(out)
+		return out
+	}
+	got := collect("p", []status{{Segment: "a", Line: "L1"}, {Segment: "b", Line: "L2"}, {Segment: "old", Line: "L3"}},
+		[]status{{Segment: "a", Line: "L9"}, {Segment: "b", Reason: NoConsent}}, false)
+	want := []string{"a|L1 was p phone_changed", "a|L9 now p phone_changed", "b|L2 was p no_consent",
+		"old|L3 was p segment_inactive"}
+	if !slices.Equal(got, want) {
+		t.Errorf("lines %q, want %q", got, want)
+	}
+	got = collect("p", []status{{Segment: "a", Line: "L1"}}, []status{{Segment: "a", Line: "L1"}, {Segment: "b", Line: "L1"}}, false)
+	want = []string{"a|L1 now p joined", "a|L1 was p ", "b|L1 now p joined"}
+	if !slices.Equal(got, want) {
+		t.Errorf("a kept line: %q, want %q", got, want)
+	}
+	got = collect("p", []status{{Segment: "a", Line: "L1"}, {Segment: "b", Line: "L2"}}, nil, true)
+	want = []string{"a|L1 was  erased", "b|L2 was  erased"}
+	if !slices.Equal(got, want) {
+		t.Errorf("an erased person: %q, want %q", got, want)
+	}
+	if got := collect("p", []status{{Segment: "a", Line: "L1"}}, nil, false); !slices.Equal(got, []string{"a|L1 was p left_segment"}) {
+		t.Errorf("a person no longer in the segment: %q", got)
+	}
+}
+
+func TestFirstHolder(t *testing.T) {
+	sides := []lineSide{{Person: "p9", Reason: NoConsent}, {Person: "", Reason: Erased}, {Person: "p1", Reason: LeftSegment}}
+	if got := first(sides); got.Person != "" || got.Reason != Erased {
+		t.Errorf("first = %+v, want the erased holder", got)
+	}
+	if got := first(sides[:1:1]); got.Person != "p9" {
+		t.Errorf("first of one = %+v", got)
+	}
+}
+
+func TestAssociationRows(t *testing.T) {
+	names := []string{"contribution_grade", "preferred_channel", "lifecycle"}
+	counts := map[string]int64{}
+	// 100 persons: 30 grade-5 app loyal; 70 grade-1 web aware, of whom 10 use the app.
+	for _, p := range []struct {
+		key string
+		n   int64
+	}{{"5" + keySep + "app" + keySep + "loyal", 30}, {"1" + keySep + "web" + keySep + "aware", 60},
+		{"1" + keySep + "app" + keySep + "aware", 10}, {"" + keySep + "" + keySep + "unaware", 0}} {
+		countCombinations(counts, itemsOf(names, p.key), 3, p.n)
+	}
+	if got := itemsOf(names, keySep+"app"+keySep); !slices.Equal(got, []string{"preferred_channel=app"}) {
+		t.Errorf("items of a profile with nulls: %q", got)
+	}
+	rows := associationRows(counts, 100, AssociationConfig{MinCount: 5, MinSupport: 0.05, MinLift: 1.2, MaxRows: 100})
+	byItems := map[string]schemas.CharacteristicAssociation{}
+	for i, r := range rows {
+		if r.AssociationID != int64(i+1) || (i > 0 && r.Lift > rows[i-1].Lift) {
+			t.Errorf("row %d out of order: %+v", i, r)
+		}
+		byItems[strings.Join(r.Characteristics, " ")] = r
+	}
+	pair, ok := byItems["contribution_grade=5 preferred_channel=app"]
+	// support 0.30; app 0.40, grade 5 0.30: expected 0.12, lift 2.5.
+	if !ok || pair.Count != 30 || math.Abs(pair.Lift-2.5) > 1e-9 || math.Abs(pair.ExpectedSupport-0.12) > 1e-9 || pair.Size != 2 {
+		t.Errorf("grade 5 with the app: %+v (found %v)", pair, ok)
+	}
+	if _, ok := byItems["contribution_grade=1 preferred_channel=app"]; ok {
+		t.Error("a combination rarer than chance is listed")
+	}
+	if tri, ok := byItems["contribution_grade=5 lifecycle=loyal preferred_channel=app"]; !ok || tri.Size != 3 {
+		t.Errorf("the three together are not listed: %+v", tri)
+	}
+	for _, r := range rows {
+		if r.Size < 2 || r.Lift < 1.2 || r.Count < 5 {
+			t.Errorf("a row below the thresholds: %+v", r)
+		}
+	}
+	if got := associationRows(counts, 100, AssociationConfig{MinCount: 1, MinLift: 1.2, MaxRows: 2}); len(got) != 2 {
+		t.Errorf("max_rows 2 kept %d", len(got))
+	}
+}
+
+func TestGradeLabel(t *testing.T) {
+	for _, c := range []struct {
+		centroid []float64
+		want     string
+	}{
+		{[]float64{4.6, 4.2, 4.1, 5}, "active loyal high contributors"},
+		{[]float64{1.2, 1.8, 1.5, 3}, "quiet new or one-off low contributors with payment incidents"},
+		{[]float64{0, 3, 0, 0}, "non-buyers"},
+		{[]float64{0, 0.1, 0, 0}, "unseen non-buyers"},
+	} {
+		if got := gradeLabel(c.centroid); got != c.want {
+			t.Errorf("gradeLabel(%v) = %q, want %q", c.centroid, got, c.want)
 		}
 	}
 }

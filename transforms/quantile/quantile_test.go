@@ -1,4 +1,4 @@
-package portrait
+package quantile
 
 import (
 	"slices"
@@ -29,48 +29,55 @@ func TestBuckets(t *testing.T) {
 }
 
 func TestQuintilesAndScores(t *testing.T) {
-	h := histogram{}
+	h := New()
 	for v := int64(1); v <= 100; v++ { // 1..100: cut k is the value 20k
-		h.add(v)
+		h.Add(v)
 	}
-	if got := h.quintiles(); !slices.Equal(got, []int64{20, 40, 60, 80}) {
+	if got := h.Cuts(5); !slices.Equal(got, []int64{20, 40, 60, 80}) {
 		t.Errorf("quintiles of 1..100 = %v", got)
 	}
-	cuts := h.quintiles()
+	if got := h.Cuts(4); !slices.Equal(got, []int64{25, 50, 75}) {
+		t.Errorf("quartiles of 1..100 = %v", got)
+	}
+	cuts := h.Cuts(5)
 	for _, c := range []struct {
 		v         int64
 		high, low int32
 	}{{1, 1, 5}, {20, 1, 5}, {21, 2, 4}, {60, 3, 3}, {81, 5, 1}, {1000, 5, 1}} {
-		if got := scoreHigh(cuts, c.v); got != c.high {
-			t.Errorf("scoreHigh(%d) = %d, want %d", c.v, got, c.high)
+		if got := ScoreHigh(cuts, 5, c.v); got != c.high {
+			t.Errorf("ScoreHigh(%d) = %d, want %d", c.v, got, c.high)
 		}
-		if got := scoreLow(cuts, c.v); got != c.low {
-			t.Errorf("scoreLow(%d) = %d, want %d", c.v, got, c.low)
+		if got := ScoreLow(cuts, 5, c.v); got != c.low {
+			t.Errorf("ScoreLow(%d) = %d, want %d", c.v, got, c.low)
 		}
+	}
+	if got := ScoreLow(h.Cuts(4), 4, 90); got != 1 {
+		t.Errorf("ScoreLow of the top quarter = %d, want 1", got)
 	}
 	// Ties: 70% of buyers with one purchase day all score 1; the rest spread above.
-	f := histogram{}
+	f := New()
 	for i := range 100 {
-		f.add(int64(1 + max(0, i-69)/10))
+		f.Add(int64(1 + max(0, i-69)/10))
 	}
-	cuts = f.quintiles()
-	if !slices.Equal(cuts, []int64{1, 1, 1, 2}) || scoreHigh(cuts, 1) != 1 || scoreHigh(cuts, 2) != 4 || scoreHigh(cuts, 3) != 5 {
+	cuts = f.Cuts(5)
+	if !slices.Equal(cuts, []int64{1, 1, 1, 2}) || ScoreHigh(cuts, 5, 1) != 1 || ScoreHigh(cuts, 5, 2) != 4 ||
+		ScoreHigh(cuts, 5, 3) != 5 {
 		t.Errorf("tied frequencies: cuts %v", cuts)
 	}
-	if (histogram{}).quintiles() != nil || scoreHigh(nil, 5) != 0 || scoreLow(nil, 5) != 0 {
-		t.Error("an empty histogram gives cuts or scores")
+	if New().Cuts(5) != nil || ScoreHigh(nil, 5, 5) != 0 || ScoreLow(nil, 5, 5) != 0 || ScoreHigh(cuts, 4, 1) != 0 {
+		t.Error("an empty histogram, or cuts of another length, give a score")
 	}
 	// Merging histograms gives the histogram of the union.
-	a, b := histogram{}, histogram{}
+	a, b := New(), New()
 	for v := int64(1); v <= 100; v++ {
 		if v%3 == 0 {
-			a.add(v)
+			a.Add(v)
 		} else {
-			b.add(v)
+			b.Add(v)
 		}
 	}
-	a.merge(b)
-	if !slices.Equal(a.quintiles(), h.quintiles()) {
+	a.Merge(b)
+	if !slices.Equal(a.Cuts(5), h.Cuts(5)) || a.Count() != 100 {
 		t.Error("merged histogram differs")
 	}
 }
