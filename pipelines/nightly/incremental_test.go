@@ -89,7 +89,7 @@ func TestIncrementalNightsEqualFullRebuilds(t *testing.T) {
 		}
 		carried = carried || carriedRows(t, out, date) > 0
 		changes := checkAudienceChanges(t, out, prev, date)
-		if i == 3 {
+		if i == 4 {
 			checkErasedLines(t, out, prev, phoneMD5(erasedPhone), changes)
 		}
 	}

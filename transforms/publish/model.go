@@ -73,8 +73,11 @@ var Models = map[string]Model{
 	"affinity_rules":     {Kind: Snapshot, Key: []string{"level", "rule_id"}},
 	"next_best_products": {Kind: Snapshot, Key: []string{"person_id", "rank"}, Persons: []string{"person_id"}},
 	"activation":         {Kind: Snapshot, Key: []string{"person_id", "segment"}, Persons: []string{"person_id"}},
-	"quality":            {Kind: Snapshot},
-	"rejects":            {Kind: Snapshot},
+	"activation_changes": {Kind: Snapshot, Key: []string{"segment", "change", "phone_sha256"},
+		Persons: []string{"person_id"}},
+	"characteristic_associations": {Kind: Snapshot, Key: []string{"association_id"}},
+	"quality":                     {Kind: Snapshot},
+	"rejects":                     {Kind: Snapshot},
 
 	"persons":      {Kind: Current, Key: []string{"person_id"}, Persons: []string{"person_id"}},
 	"identity_map": {Kind: Current, Key: []string{"id_type", "id_hash"}, Persons: []string{"person_id"}},

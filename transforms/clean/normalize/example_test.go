@@ -41,7 +41,7 @@ func ExampleMoney() {
 	// 9990 <nil>
 	// 1200 <nil>
 	// 1999 <nil>
-	// money "12.5": amount in fen must be a whole number
+	// money "12.5": amount in minor units must be a whole number
 }
 
 // A timestamp without a zone is read in the source's zone; the result is microseconds since the

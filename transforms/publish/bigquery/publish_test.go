@@ -177,7 +177,7 @@ func TestPublishLocalRun(t *testing.T) {
 	if !slices.Equal(out.Created, wantViews) {
 		t.Errorf("views created %v, want %v", out.Created, wantViews)
 	}
-	if len(out.Waiting) != 7 || !strings.Contains(out.Waiting[6], "segment_sizes_daily (waits for analytics.segment_summary)") {
+	if len(out.Waiting) != 9 || !strings.Contains(out.Waiting[8], "segment_sizes_daily (waits for analytics.segment_summary)") {
 		t.Errorf("waiting %v", out.Waiting)
 	}
 	v := f.tables["shop_analytics.value_concentration"]

@@ -124,7 +124,7 @@ func TestViews(t *testing.T) {
 	out := publishRun(t, dbPath, runs[day2], authorized(t))
 	want := []string{"portraits_latest", "quality_latest", "rejects_latest", "quality_daily", "rejects_by_reason_daily",
 		"lifecycle_funnel", "rfm_grid", "value_concentration", "person_reachability"}
-	if !slices.Equal(out.Created, want) || len(out.Waiting) != 7 || !strings.HasPrefix(out.Waiting[6], "segment_sizes_daily") {
+	if !slices.Equal(out.Created, want) || len(out.Waiting) != 9 || !strings.HasPrefix(out.Waiting[8], "segment_sizes_daily") {
 		t.Errorf("views %+v", out)
 	}
 	db := open(t, dbPath)

@@ -58,7 +58,7 @@ func TestReady(t *testing.T) {
 	if !slices.Equal(names, want) {
 		t.Errorf("ready %v, want %v", names, want)
 	}
-	if len(waiting) != 9 || waiting[0] != "activation_latest (waits for analytics.activation)" ||
+	if len(waiting) != 11 || waiting[0] != "activation_latest (waits for analytics.activation)" ||
 		!slices.Contains(waiting, "rejects_by_reason_daily (waits for analytics.rejects)") ||
 		!slices.Contains(waiting, "segment_sizes_daily (waits for analytics.segment_summary)") {
 		t.Errorf("waiting %v", waiting)
