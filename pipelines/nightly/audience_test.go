@@ -35,11 +35,11 @@ func audienceLines(t *testing.T, path string) ([]string, bool) {
 	return lines[1:], true
 }
 
-// checkAudienceChanges checks the audiences of the published night date against those of the night
-// prev ("" for none, when every line is added): for every segment, last night's list plus the
+// checkAudienceChanges checks the audiences of the published night date under out against those
+// of the night prev under prevOut ("" for none, when every line is added): for every segment, last night's list plus the
 // lines added minus those removed is tonight's list, and the activation_changes table holds the
 // same lines. It returns the night's changes.
-func checkAudienceChanges(t *testing.T, out, prev, date string) []schemas.ActivationChange {
+func checkAudienceChanges(t *testing.T, out, prevOut, prev, date string) []schemas.ActivationChange {
 	t.Helper()
 	dir := filepath.Join(sink.RunDir(out, date), segment.CSVFolder)
 	full, err := filepath.Glob(filepath.Join(dir, "*.csv"))
@@ -60,7 +60,8 @@ func checkAudienceChanges(t *testing.T, out, prev, date string) []schemas.Activa
 		tonight, _ := audienceLines(t, f)
 		var before []string
 		if prev != "" {
-			before, _ = audienceLines(t, filepath.Join(sink.RunDir(out, prev), segment.CSVFolder, seg+".csv"))
+			before, _ = audienceLines(t, filepath.Join(sink.RunDir(prevOut, prev), segment.CSVFolder,
+				seg+".csv"))
 		}
 		added, ok := audienceLines(t, filepath.Join(dir, segment.ChangesFolder, seg+".added.csv"))
 		removed, ok2 := audienceLines(t, filepath.Join(dir, segment.ChangesFolder, seg+".removed.csv"))
