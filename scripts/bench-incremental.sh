@@ -62,7 +62,7 @@ night() {
 	local name=$1 output=$2 date=$3
 	shift 3
 	echo "$name: night $date $* ($(cut -d' ' -f1-3 /proc/loadavg) load)" >&2
-	PORTRAITS_SALT=bench /usr/bin/time -v -o "$runs/$name.time" "$bin/nightly" \
+	PORTRAITS_SALT=bench-data-salt-not-secret /usr/bin/time -v -o "$runs/$name.time" "$bin/nightly" --incremental \
 		--sources "$data/sources.yaml" --date "$date" --output "$output" "$@" \
 		>"$runs/$name.out" 2>"$runs/$name.err" || die "$name failed: see $runs/$name.err"
 }
@@ -74,11 +74,15 @@ for name in incremental full empty; do
 done
 night incremental "$runs/incremental" "$night"
 night full "$runs/full" "$night" --full-refresh
-# The empty night: the measured day's partitions are hidden for its run.
+# The empty night: the measured day's partitions are hidden for its run, as .hidden-dt=DATE, a
+# name no source's dt=* glob matches; they come back whatever the run does.
 hidden=$(find "$data" -type d -name "dt=$night")
-for d in $hidden; do mv "$d" "$d.hidden"; done
+unhide() { for d in $hidden; do mv "$(dirname "$d")/.hidden-$(basename "$d")" "$d"; done; }
+for d in $hidden; do mv "$d" "$(dirname "$d")/.hidden-$(basename "$d")"; done
+trap unhide EXIT
 night empty "$runs/empty" "$night"
-for d in $hidden; do mv "$d.hidden" "$d"; done
+unhide
+trap - EXIT
 
 figure() { awk -F': ' -v k="$2" '$1 ~ k { print $2 }' "$runs/$1.time" | head -1; }
 seconds() { # "h:mm:ss" or "m:ss.ss" to seconds

@@ -58,6 +58,8 @@ type job struct {
 	// Mode is how the night is built; Fingerprints what it is built with (the manifest's).
 	Mode         nightMode
 	Fingerprints map[string]string
+	// KeepState writes the night's state for the next night to continue (--incremental).
+	KeepState bool
 }
 
 // cleaned is one source's rows after validation and deduplication.
@@ -252,7 +254,9 @@ func cleanSources(s beam.Scope, j job) (srcs []cleaned, rejects, counts []beam.P
 		testUsers = append(testUsers, carried)
 	}
 	tests := emptyIfNone(s, testUsers)
-	state.Write(s, stateRunDir(j), testUsersState, reflect.TypeOf(""), tests)
+	if j.KeepState {
+		state.Write(s, stateRunDir(j), testUsersState, reflect.TypeOf(""), tests)
+	}
 	// Settled once (package settle): every source's check reads them as side inputs after a shuffle.
 	tests = settle.Whole(s, tests)
 	skus, checkSKUs := catalog(s, srcs)

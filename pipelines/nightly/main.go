@@ -73,6 +73,8 @@ type options struct {
 	StepStats string
 	// FullRefresh rebuilds from every partition up to the date, and continues past missing nights.
 	FullRefresh bool
+	// Incremental keeps the night's state and continues the previous run's, when it kept one.
+	Incremental bool
 	// KeepRuns is how many finished runs are kept under Output; older ones are removed.
 	KeepRuns int
 	// LeaseTimeout is how long a run's lease on its date may go unrenewed before another run may
@@ -97,6 +99,7 @@ func main() {
 		flag.StringVar(&o.StepStats, "step-stats", "", "write every step's execution time and elements in and out to this local file (tab-separated, longest first), to find where a run's time goes")
 		flag.StringVar(&o.Segments, "segments", "", "segments file (YAML): rule segments in CEL, activation caps, clusters, affinity; default: built-in")
 		flag.BoolVar(&o.FullRefresh, "full-refresh", false, "rebuild from every partition up to --date instead of continuing the previous run's state, and continue past missing nights")
+		flag.BoolVar(&o.Incremental, "incremental", false, "keep the night's state (_state/) and continue the previous run's, reading only new partitions; off by default: at S it is 1.2 times a full night and twice its memory (BENCHMARKS.md)")
 		flag.IntVar(&o.KeepRuns, "keep-runs", retention.DefaultKeepRuns, "finished runs kept under --output; older ones are removed after a night is published (0: keep every run)")
 		flag.DurationVar(&o.LeaseTimeout, "lock-timeout", defaultLockTimeout, "a run holds its date with a lease renewed every third of this; another run of the date exits 4 while it is held, and takes it over once not renewed for this long (a killed run)")
 		flag.BoolVar(&verbose, "verbose", false, "log the runner's records whole and print a failed job's whole error (with Beam's execution plan)")
@@ -261,7 +264,8 @@ func plan(ctx context.Context, o options, stdout io.Writer) (job, error) {
 	}
 	j := job{Config: cfg, Date: date, Output: o.Output, RunID: fmt.Sprintf("%s-%x", date, time.Now().UnixNano()),
 		Tasks: tasks, Inputs: inputs, Lookups: tables, Clean: opts, Resolve: rcfg, Previous: previous, Portrait: pcfg, Segment: scfg,
-		Score: predict, Cutoff: cutoff, Erasures: erasures, Mode: m, Fingerprints: prints}
+		Score: predict, Cutoff: cutoff, Erasures: erasures, Mode: m, Fingerprints: prints,
+		KeepState: o.Incremental}
 	for _, e := range erasures {
 		j.Erase = append(j.Erase, e.IDHash)
 	}
@@ -291,7 +295,9 @@ func finish(ctx context.Context, j job, held *lease.Lease, stdout io.Writer, too
 	}
 	m, err := sink.Promote(ctx, j.Output, j.Date, j.RunID, func(m *sink.Manifest) {
 		m.Mode, m.Reason, m.Previous, m.Fingerprints = j.Mode.Mode, j.Mode.Reason, j.Previous, j.Fingerprints
-		m.StateVersion = state.Version
+		if j.KeepState {
+			m.StateVersion = state.Version
+		}
 	})
 	if err != nil {
 		return err

@@ -47,12 +47,18 @@ func chooseMode(ctx context.Context, o options, previous string, prints map[stri
 	switch {
 	case o.FullRefresh:
 		return nightMode{Mode: modeFull, Reason: "--full-refresh"}, nil
+	case !o.Incremental:
+		return nightMode{Mode: modeFull, Reason: "incremental nights are off (--incremental)"}, nil
 	case previous == "":
 		return nightMode{Mode: modeFull, Reason: "no previous run to continue"}, nil
 	}
 	m, err := sink.ReadManifest(ctx, o.Output, previous)
 	if err != nil {
 		return nightMode{}, err
+	}
+	if m.StateVersion == 0 {
+		return nightMode{Mode: modeFull, Reason: fmt.Sprintf(
+			"the run of %s kept no state (it ran without --incremental)", previous)}, nil
 	}
 	if m.StateVersion != state.Version {
 		return nightMode{Mode: modeFull, Reason: fmt.Sprintf(
