@@ -1,10 +1,8 @@
 package main
 
 import (
-	"compress/gzip"
 	"context"
 	"crypto/md5"
-	"encoding/csv"
 	"encoding/hex"
 	"os"
 	"path/filepath"
@@ -160,19 +158,7 @@ func activatedPhone(t *testing.T, sourcesFile, out, prev string) string {
 	for _, a := range was {
 		held[a.PhoneMD5] = true
 	}
-	f, err := os.Open(filepath.Join(filepath.Dir(sourcesFile), "truth", "persons.csv.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(gz).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := truthRows(t, filepath.Join(filepath.Dir(sourcesFile), "truth", "persons.csv.gz"))
 	for _, r := range rows[1:] {
 		if r[1] == "phone_e164" && held[phoneMD5(r[2])] {
 			return r[2]

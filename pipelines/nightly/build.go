@@ -67,7 +67,8 @@ type cleaned struct {
 	src  sources.Source
 	rows beam.PCollection
 	// carry are the rows the night keeps as state for the next (package state): an append or
-	// changes source's deduplicated rows before the reference checks, the carried ones included.
+	// changes source's deduplicated rows before the reference checks, the carried ones included,
+	// when the night keeps state (--incremental); invalid otherwise.
 	carry beam.PCollection
 }
 
@@ -236,7 +237,7 @@ func cleanSources(s beam.Scope, j job) (srcs []cleaned, rejects, counts []beam.P
 			counts = append(counts, mcnt)
 			c.rows = merged
 		}
-		if src.Partitioned() {
+		if src.Partitioned() && j.KeepState {
 			c.carry = c.rows
 		}
 		srcs = append(srcs, c)

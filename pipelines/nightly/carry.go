@@ -65,12 +65,8 @@ func carried(srcs []cleaned) []cleaned {
 	return out
 }
 
-// keepState writes the rows each source carries (see carried) as the night's state, when the
-// night keeps one (--incremental).
+// keepState writes the rows each source carries (see carried) as the night's state.
 func keepState(s beam.Scope, j job, carried []cleaned) error {
-	if !j.KeepState {
-		return nil
-	}
 	for _, c := range carried {
 		t, err := rowType(c.src)
 		if err != nil {

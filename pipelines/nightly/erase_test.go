@@ -111,7 +111,8 @@ func eraseList(t *testing.T, sourcesFile string) (uid, phone, list string) {
 	return uid, phone, list
 }
 
-func personWithPhone(t *testing.T, truth string) (uid, phone string) {
+// truthRows reads the generator's truth file (gzipped CSV person_id,kind,value), header first.
+func truthRows(t *testing.T, truth string) [][]string {
 	t.Helper()
 	f, err := os.Open(truth)
 	if err != nil {
@@ -126,6 +127,12 @@ func personWithPhone(t *testing.T, truth string) (uid, phone string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return rows
+}
+
+func personWithPhone(t *testing.T, truth string) (uid, phone string) {
+	t.Helper()
+	rows := truthRows(t, truth)
 	byPerson := map[string]map[string]string{}
 	var order []string
 	for _, r := range rows[1:] {

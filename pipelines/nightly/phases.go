@@ -99,7 +99,7 @@ func portraitsPhase(ctx context.Context, s beam.Scope, j job, dir string, srcs [
 		return err
 	}
 	for i, c := range cleaned {
-		if c.src.Partitioned() {
+		if c.src.Partitioned() && j.KeepState {
 			table := sources.KindTable[c.src.Kind]
 			if cleaned[i].carry, err = readTable(ctx, s, dir, carryName(c.src), table); err != nil {
 				return err
