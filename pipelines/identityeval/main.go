@@ -20,21 +20,23 @@ import (
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/resolve"
 	"github.com/shopportraits/portraits/transforms/salt"
+	"github.com/shopportraits/portraits/transforms/salt/saltflag"
 	"github.com/shopportraits/portraits/transforms/sink"
 )
 
 func main() {
 	run := flag.String("run", "", "run folder OUTPUT/dt=YYYY-MM-DD")
 	truth := flag.String("truth", "sample/truth/persons.csv.gz", "truth file: CSV person_id,kind,value, gzip or plain")
-	saltEnv := flag.String("salt-env", "PORTRAITS_SALT", "environment variable holding the run's "+
-		"hashing salt (when unset: the sample's salt, if the run read the bundled sample's files)")
+	var saltFlags saltflag.Flags
+	saltFlags.Register(flag.CommandLine)
 	flag.Parse()
-	if err := evaluate(context.Background(), os.Stdout, *run, *truth, *saltEnv); err != nil {
+	if err := evaluate(context.Background(), os.Stdout, *run, *truth, saltFlags); err != nil {
 		log.Fatalf("identityeval: %v", err)
 	}
 }
 
-func evaluate(ctx context.Context, w io.Writer, run, truthFile, saltEnv string) error {
+func evaluate(ctx context.Context, w io.Writer, run, truthFile string,
+	saltFlags saltflag.Flags) error {
 	dir := strings.TrimRight(run, "/")
 	date, ok := strings.CutPrefix(path.Base(dir), "dt=")
 	if !ok {
@@ -57,7 +59,7 @@ func evaluate(ctx context.Context, w io.Writer, run, truthFile, saltEnv string) 
 		}
 		r = gz
 	}
-	s, err := runSalt(ctx, path.Dir(dir), date, saltEnv)
+	s, err := runSalt(ctx, path.Dir(dir), date, saltFlags)
 	if err != nil {
 		return err
 	}
@@ -90,9 +92,9 @@ func pct(n, total int) float64 {
 	return 100 * float64(n) / float64(total)
 }
 
-// runSalt reads the hashing salt the run used: the variable saltEnv, else the bundled sample's
-// salt when the run's manifest lists exactly the sample's files (package salt decides).
-func runSalt(ctx context.Context, output, date, saltEnv string) (string, error) {
+// runSalt reads the run's salt from the first place the flags name that holds one, else the
+// sample's when the run read the bundled sample's files.
+func runSalt(ctx context.Context, output, date string, saltFlags saltflag.Flags) (string, error) {
 	readSample := func(ctx context.Context) (bool, error) {
 		m, err := sink.ReadManifest(ctx, output, date)
 		if err != nil {
@@ -104,7 +106,7 @@ func runSalt(ctx context.Context, output, date, saltEnv string) (string, error) 
 		}
 		return salt.IsSample(ctx, files)
 	}
-	src, err := salt.Choose(ctx, []salt.Source{salt.Env(saltEnv)}, readSample)
+	src, err := salt.Choose(ctx, saltFlags.Sources(), readSample)
 	if err != nil {
 		return "", err
 	}

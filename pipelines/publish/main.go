@@ -24,6 +24,8 @@ import (
 
 	"github.com/shopportraits/portraits/transforms/publish"
 	"github.com/shopportraits/portraits/transforms/publish/datatests"
+	"github.com/shopportraits/portraits/transforms/salt"
+	"github.com/shopportraits/portraits/transforms/salt/saltflag"
 )
 
 // options are the command's flags.
@@ -36,8 +38,8 @@ type options struct {
 	SnapshotDays int
 	// Timezone is the business time zone whose days partition the facts.
 	Timezone string
-	// SaltEnv names the environment variable holding the runs' hashing salt.
-	SaltEnv string
+	// Salt says where the runs' hashing salt is, needed when a night brings new erasure requests.
+	Salt saltflag.Flags
 	// ReadOnlyCopy is the analysts' copy of a DuckDB warehouse.
 	ReadOnlyCopy string
 }
@@ -59,8 +61,7 @@ func main() {
 	flag.IntVar(&o.SnapshotDays, "snapshot-days", publish.DefaultSnapshotDays,
 		"nights the snapshot tables keep (BigQuery: their partition expiration)")
 	flag.StringVar(&o.Timezone, "timezone", publish.DefaultZone, "business time zone whose days partition the fact tables")
-	flag.StringVar(&o.SaltEnv, "salt-env", "PORTRAITS_SALT",
-		"environment variable holding the runs' hashing salt, needed when a night brings new erasure requests")
+	o.Salt.Register(flag.CommandLine)
 	flag.StringVar(&o.ReadOnlyCopy, "read-only-copy", "",
 		"DuckDB only: also write FILE, a copy of the analytics schema alone, for analysts")
 	flag.Parse()
@@ -78,8 +79,8 @@ func main() {
 	}
 }
 
-// settings reads the flags every warehouse shares, and the data tests.
-func settings(o options) (publish.Settings, datatests.Suite, error) {
+// settings reads the flags every warehouse shares, the salt and the data tests.
+func settings(ctx context.Context, o options) (publish.Settings, datatests.Suite, error) {
 	zone, err := time.LoadLocation(o.Timezone)
 	if err != nil {
 		return publish.Settings{}, datatests.Suite{}, configError{fmt.Errorf("--timezone: %w", err)}
@@ -91,8 +92,27 @@ func settings(o options) (publish.Settings, datatests.Suite, error) {
 	if err != nil {
 		return publish.Settings{}, datatests.Suite{}, configError{err}
 	}
-	set := publish.Settings{SnapshotDays: o.SnapshotDays, Zone: zone, Salt: os.Getenv(o.SaltEnv), AuthorizeViews: o.AuthorizeViews}
+	value, err := runsSalt(ctx, o.Salt)
+	if err != nil {
+		return publish.Settings{}, datatests.Suite{}, configError{err}
+	}
+	set := publish.Settings{SnapshotDays: o.SnapshotDays, Zone: zone, Salt: value,
+		AuthorizeViews: o.AuthorizeViews}
 	return set, suite, nil
+}
+
+// runsSalt reads the salt from the first place the flags name that holds one. Only erasure
+// requests need it, so with no secret or file given and the variable unset there is none ("");
+// a secret or file given that cannot be read is an error.
+func runsSalt(ctx context.Context, f saltflag.Flags) (string, error) {
+	src, err := salt.Choose(ctx, f.Sources(), nil)
+	if err != nil {
+		if f.Secret == "" && f.File == "" {
+			return "", nil
+		}
+		return "", err
+	}
+	return src.Read(ctx)
 }
 
 func publishRun(ctx context.Context, w io.Writer, o options) error {
@@ -106,7 +126,7 @@ func publishRun(ctx context.Context, w io.Writer, o options) error {
 	if o.ReadOnlyCopy != "" && scheme != "duckdb" {
 		return configError{fmt.Errorf("--read-only-copy is for a DuckDB warehouse: BigQuery grants access by dataset")}
 	}
-	set, suite, err := settings(o)
+	set, suite, err := settings(ctx, o)
 	if err != nil {
 		return err
 	}

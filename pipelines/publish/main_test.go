@@ -9,11 +9,12 @@ import (
 	"testing"
 
 	"github.com/shopportraits/portraits/transforms/publish/publishtest"
+	"github.com/shopportraits/portraits/transforms/salt/saltflag"
 )
 
 // flags are the command's defaults with a run and a warehouse.
 func flags(run, warehouse string) options {
-	return options{Run: run, Warehouse: warehouse, SnapshotDays: 400, Timezone: "Asia/Shanghai", SaltEnv: "PORTRAITS_SALT"}
+	return options{Run: run, Warehouse: warehouse, SnapshotDays: 400, Timezone: "Asia/Shanghai", Salt: saltflag.Flags{Env: "PORTRAITS_SALT"}}
 }
 
 func TestFlagsAreChecked(t *testing.T) {

@@ -3,16 +3,22 @@
 // (every mobile number is a small space) and compare, so it must be secret and long. The one salt
 // the repository holds, the bundled sample's, may hash only the sample's own synthetic files.
 //
-// A Source names a place (an environment variable, the built-in sample salt) and never holds the
-// salt, so it can travel in the job graph: each worker reads the salt from the place itself. Kinds
-// of places plug in through Register; Choose makes the run's decision once, at launch.
+// A Source names a place (an environment variable, a file, a secret in a secret manager, the
+// built-in sample salt) and never holds the salt, so it can travel in the job graph: each worker
+// reads the salt from the place itself. Workers in other processes or on other machines do not
+// share the launcher's environment, so production runs name a place every worker can read (a
+// secret; see package gcpsecret). Kinds of places plug in through Register; Choose makes the run's
+// decision once, at launch.
 package salt
 
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 )
 
 // MinBytes is the shortest salt accepted: 16 bytes, 128 bits if they are random.
@@ -29,12 +35,18 @@ type Source struct {
 const (
 	// KindEnv reads an environment variable, named by Source.Name, on the launcher and each worker.
 	KindEnv = "env"
+	// KindFile reads a file, named by Source.Name (a local path or one of Beam's filesystems),
+	// without its trailing line break.
+	KindFile = "file"
 	// KindSample is the built-in salt of the bundled sample data.
 	KindSample = "sample"
 )
 
 // Env is the source that reads the environment variable name.
 func Env(name string) Source { return Source{Kind: KindEnv, Name: name} }
+
+// File is the source that reads the file at path, which every worker must be able to open.
+func File(path string) Source { return Source{Kind: KindFile, Name: path} }
 
 // Sample is the bundled sample's built-in salt. Only Choose decides that a run may use it; tests
 // over synthetic rows may use it directly.
@@ -165,6 +177,43 @@ func (envProvider) Lookup(_ context.Context, name string) (string, bool, error) 
 
 func (envProvider) Describe(name string) string { return "environment variable " + name }
 
+// fileProvider reads files through Beam's filesystems; a file named is expected to exist, so a
+// missing or empty one is an error rather than a salt not found.
+type fileProvider struct{}
+
+func (fileProvider) Lookup(ctx context.Context, name string) (string, bool, error) {
+	if name == "" {
+		return "", false, fmt.Errorf("no file named")
+	}
+	fs, err := filesystem.New(ctx, name)
+	if err != nil {
+		return "", false, err
+	}
+	defer fs.Close()
+	rc, err := fs.OpenRead(ctx, name)
+	if err != nil {
+		return "", false, err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, maxFileBytes+1))
+	if err != nil {
+		return "", false, err
+	}
+	if len(data) > maxFileBytes {
+		return "", false, fmt.Errorf("larger than %d bytes: not a salt file", maxFileBytes)
+	}
+	v := strings.TrimRight(string(data), "\r\n")
+	if v == "" {
+		return "", false, fmt.Errorf("empty")
+	}
+	return v, true, nil
+}
+
+// maxFileBytes bounds a salt file, so that a wrong path (a data file) is not read whole.
+const maxFileBytes = 4096
+
+func (fileProvider) Describe(name string) string { return "file " + name }
+
 // sampleProvider holds the bundled sample's salt, which protects nothing: it is public.
 type sampleProvider struct{}
 
@@ -179,5 +228,6 @@ func (sampleProvider) Describe(string) string { return "the bundled sample's bui
 
 func init() {
 	Register(KindEnv, envProvider{})
+	Register(KindFile, fileProvider{})
 	Register(KindSample, sampleProvider{})
 }

@@ -3,6 +3,8 @@ package salt
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -80,5 +82,29 @@ func TestUnknownKind(t *testing.T) {
 	_, err := src.Read(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "vault") {
 		t.Fatalf("Read of an unknown kind: %v", err)
+	}
+}
+
+// TestFileSaltIsReadWithoutItsLineBreak: `openssl rand -hex 32 > FILE` ends the salt with a line
+// break, which is not part of it; an empty or missing file is an error, not a salt not found.
+func TestFileSaltIsReadWithoutItsLineBreak(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "salt")
+	if err := os.WriteFile(file, []byte(longSalt+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := File(file).Read(context.Background())
+	if err != nil || got != longSalt {
+		t.Errorf("Read = %q, %v; want %q", got, err, longSalt)
+	}
+	empty := filepath.Join(dir, "empty")
+	if err := os.WriteFile(empty, []byte("\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{empty, filepath.Join(dir, "missing")} {
+		_, err := Choose(context.Background(), []Source{File(f)}, nil)
+		if err == nil || !strings.Contains(err.Error(), "file "+f) {
+			t.Errorf("Choose(File(%s)) = %v, want an error naming the file", f, err)
+		}
 	}
 }

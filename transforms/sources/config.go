@@ -42,7 +42,8 @@ type Config struct {
 	// order was placed) or paid_at.
 	PurchaseTime string `yaml:"purchase_time,omitempty"`
 
-	// Dir is the folder of the config file; relative source paths are resolved against it.
+	// Dir is the absolute folder of the config file (Load); relative source paths are resolved
+	// against it.
 	Dir string `yaml:"-"`
 	// File is where the config was read from, for messages.
 	File string `yaml:"-"`
@@ -155,7 +156,10 @@ func Load(file string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg.Dir = filepath.Dir(file)
+	// Relative paths are resolved here, on the launcher: workers run elsewhere.
+	if cfg.Dir, err = filepath.Abs(filepath.Dir(file)); err != nil {
+		return nil, fmt.Errorf("sources config %s: %w", file, err)
+	}
 	return cfg, nil
 }
 

@@ -1,6 +1,8 @@
 package sources
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -213,5 +215,24 @@ func TestReshapingConfigRoundTrips(t *testing.T) {
 	}
 	if m := again.Sources[0].Mappings["status"]; m.Column != "s" || m.Values["delivered"] != "completed" || !again.Sources[0].Mappings["total"].FromLines {
 		t.Fatalf("written back and read again: %+v", again.Sources[0].Mappings)
+	}
+}
+
+// TestRelativePathsBecomeAbsoluteAtLoad: workers of a portable or Dataflow run do not share the
+// launcher's working directory, so a relative path is resolved where the config is loaded.
+func TestRelativePathsBecomeAbsoluteAtLoad(t *testing.T) {
+	cfg, err := Load("../../sample/sources.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(filepath.Dir(filepath.Dir(wd)), "sample")
+	for _, s := range cfg.Sources {
+		if g := cfg.Glob(s); !strings.HasPrefix(g, want+string(filepath.Separator)) {
+			t.Errorf("source %s: glob %s, want it under %s", s.Name, g, want)
+		}
 	}
 }
