@@ -9,19 +9,25 @@
 // apart, now and then, under load). A side input that a DoFn driven by an Impulse re-emits does
 // not have the problem: that DoFn runs once its own side input is whole, and until it has run
 // its pending Impulse element (the earliest timestamp) holds its output watermark back. Dataflow
-// reads side inputs whole anyway: there the relay is one more step, on one worker.
+// reads side inputs whole anyway: there the relay would be one more step, on one worker, so on
+// Dataflow (package runner says) Whole returns the collection as it is.
 package settle
 
 import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/typex"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/shopportraits/portraits/transforms/runner"
 )
 
 // Whole returns col's elements once col is complete, for use as a side input: a step that reads
 // it as one waits for all of col on any runner. It costs one pass over col in a single bundle,
 // which a side input (read whole by every worker) affords.
 func Whole(s beam.Scope, col beam.PCollection) beam.PCollection {
+	if runner.ReadsSideInputsWhole() {
+		return col
+	}
 	s = s.Scope("settle.Whole")
 	if typex.IsKV(col.Type()) {
 		return beam.ParDo(s, relayKV, beam.Impulse(s), beam.SideInput{Input: col})

@@ -6,6 +6,7 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+	beamrunners "github.com/apache/beam/sdks/v2/go/pkg/beam/runners"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/passert"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 )
@@ -87,4 +88,19 @@ func TestWholeSingleValues(t *testing.T) {
 	sizes := beam.ParDo(s, sideSizeOne, main, beam.SideInput{Input: Whole(s, keys)})
 	passert.EqualsList(s, sizes, []int{sideSize, sideSize, sideSize, sideSize})
 	ptest.RunAndValidate(t, p)
+}
+
+// TestNoRelayOnDataflow: Dataflow reads side inputs whole, so the relay's step is left out there;
+// on Prism it is in the graph.
+func TestNoRelayOnDataflow(t *testing.T) {
+	saved := *beamrunners.Runner
+	t.Cleanup(func() { *beamrunners.Runner = saved })
+	for runner, want := range map[string]bool{"prism": true, "dataflow": false, "DataflowRunner": false} {
+		*beamrunners.Runner = runner
+		_, s := beam.NewPipelineWithRoot()
+		col := beam.Create(s, 1, 2, 3)
+		if got := Whole(s, col) != col; got != want {
+			t.Errorf("--runner %s: relay %v, want %v", runner, got, want)
+		}
+	}
 }
