@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopportraits/portraits/transforms/salt/saltflag"
 	"github.com/shopportraits/portraits/transforms/sink"
 )
 
@@ -36,7 +37,7 @@ func TestFailedRunNamesTheFile(t *testing.T) {
 	for _, phased := range []bool{false, true} {
 		out := t.TempDir()
 		var log bytes.Buffer
-		err := run(context.Background(), options{Sources: sourcesFile, Date: testDate, Output: out, SaltEnv: "PORTRAITS_TEST_SALT", Phased: phased}, &log)
+		err := run(context.Background(), options{Sources: sourcesFile, Date: testDate, Output: out, Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}, Phased: phased}, &log)
 		if err == nil || !strings.Contains(err.Error(), filepath.Base(events[0])) {
 			t.Fatalf("phased %v: a truncated input gave error %v, want one naming %s\n%s", phased, err, events[0], log.String())
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopportraits/portraits/transforms/exitcode"
 	"github.com/shopportraits/portraits/transforms/lease"
+	"github.com/shopportraits/portraits/transforms/salt/saltflag"
 	"github.com/shopportraits/portraits/transforms/sink"
 )
 
@@ -35,7 +36,7 @@ func TestBreachedGateIsNotPublished(t *testing.T) {
 	out := t.TempDir()
 	var log bytes.Buffer
 	err := run(context.Background(), options{Sources: sourcesFile, Date: testDate, Output: out,
-		SaltEnv: "PORTRAITS_TEST_SALT"}, &log)
+		Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}}, &log)
 	if exitcode.Of(err) != exitcode.Quality || !strings.Contains(err.Error(), "events") {
 		t.Fatalf("err %v (exit code %d), want exit code %d naming events\n%s", err,
 			exitcode.Of(err), exitcode.Quality, log.String())
@@ -65,7 +66,7 @@ func TestHeldDateExitsBusy(t *testing.T) {
 	t.Setenv("PORTRAITS_TEST_SALT", "nightly-test-salt-16")
 	var log bytes.Buffer
 	err = run(ctx, options{Sources: sourcesFile, Date: testDate, Output: out,
-		SaltEnv: "PORTRAITS_TEST_SALT"}, &log)
+		Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}}, &log)
 	if exitcode.Of(err) != exitcode.Busy || !strings.Contains(err.Error(), "the-first-run") {
 		t.Fatalf("err %v (exit code %d), want exit code %d naming the holder", err,
 			exitcode.Of(err), exitcode.Busy)

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/shopportraits/portraits/transforms/salt/saltflag"
 )
 
 // TestDryRunPrintsTheGraph checks that --dry-run shows every stage and writes nothing.
@@ -15,7 +17,7 @@ func TestDryRunPrintsTheGraph(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	t.Setenv("PORTRAITS_TEST_SALT", "nightly-test-salt-16")
 	var log bytes.Buffer
-	err := run(context.Background(), options{Sources: sourcesFile, Date: testDate, Output: out, SaltEnv: "PORTRAITS_TEST_SALT", DryRun: true}, &log)
+	err := run(context.Background(), options{Sources: sourcesFile, Date: testDate, Output: out, Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}, DryRun: true}, &log)
 	if err != nil {
 		t.Fatalf("dry run: %v\n%s", err, log.String())
 	}

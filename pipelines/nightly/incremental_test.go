@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopportraits/portraits/transforms/salt/saltflag"
 	"github.com/shopportraits/portraits/transforms/sink"
 )
 
@@ -41,7 +42,7 @@ func TestIncrementalNightsEqualFullRebuilds(t *testing.T) {
 		t.Helper()
 		var log bytes.Buffer
 		o := options{Sources: sourcesFile, Date: date, Output: output,
-			SaltEnv: "PORTRAITS_TEST_SALT", FullRefresh: full, Incremental: true, Erase: erase}
+			Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}, FullRefresh: full, Incremental: true, Erase: erase}
 		if err := run(ctx, o, &log); err != nil {
 			t.Fatalf("night %s (full %v): %v\n%s", date, full, err, log.String())
 		}

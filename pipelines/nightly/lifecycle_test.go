@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/shopportraits/portraits/transforms/exitcode"
+	"github.com/shopportraits/portraits/transforms/salt/saltflag"
 	"github.com/shopportraits/portraits/transforms/sink"
 )
 
@@ -42,7 +43,7 @@ func TestFailedRerunKeepsTheLastGoodNight(t *testing.T) {
 	corrupted := corrupt(t, sourcesFile)
 	var log bytes.Buffer
 	err = run(ctx, options{Sources: sourcesFile, Date: testDate, Output: out,
-		SaltEnv: "PORTRAITS_TEST_SALT"}, &log)
+		Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}}, &log)
 	if err == nil {
 		t.Fatalf("a rerun over a corrupt input succeeded:\n%s", log.String())
 	}
@@ -75,7 +76,7 @@ func TestFailedRerunKeepsTheLastGoodNight(t *testing.T) {
 	later := shiftDate(t, testDate, 3)
 	log.Reset()
 	err = run(ctx, options{Sources: sourcesFile, Date: later, Output: out,
-		SaltEnv: "PORTRAITS_TEST_SALT"}, &log)
+		Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}}, &log)
 	missing := shiftDate(t, testDate, 2)
 	if exitcode.Of(err) != exitcode.Usage || err == nil || !strings.Contains(err.Error(), missing) {
 		t.Fatalf("a night after a gap: err %v (exit code %d), want exit code 2 naming %s",
@@ -86,7 +87,7 @@ func TestFailedRerunKeepsTheLastGoodNight(t *testing.T) {
 	}
 	log.Reset()
 	if err := run(ctx, options{Sources: sourcesFile, Date: later, Output: out,
-		SaltEnv: "PORTRAITS_TEST_SALT", FullRefresh: true}, &log); err != nil {
+		Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}, FullRefresh: true}, &log); err != nil {
 		t.Fatalf("--full-refresh across a gap: %v\n%s", err, log.String())
 	}
 	m, err := sink.ReadManifest(ctx, out, later)

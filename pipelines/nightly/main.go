@@ -31,12 +31,15 @@ import (
 	"github.com/shopportraits/portraits/transforms/lookup"
 	"github.com/shopportraits/portraits/transforms/portrait"
 	"github.com/shopportraits/portraits/transforms/predict/score"
+	"github.com/shopportraits/portraits/transforms/progress"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/quietlog"
 	"github.com/shopportraits/portraits/transforms/report"
 	"github.com/shopportraits/portraits/transforms/resolve"
 	"github.com/shopportraits/portraits/transforms/retention"
+	"github.com/shopportraits/portraits/transforms/runner"
 	"github.com/shopportraits/portraits/transforms/runstats"
+	"github.com/shopportraits/portraits/transforms/salt/saltflag"
 	"github.com/shopportraits/portraits/transforms/segment"
 	"github.com/shopportraits/portraits/transforms/sink"
 	"github.com/shopportraits/portraits/transforms/sources"
@@ -51,7 +54,9 @@ const (
 
 // options are the job's own flags.
 type options struct {
-	Sources, Date, Output, SaltEnv string
+	Sources, Date, Output string
+	// Salt says where the hashing salt is (package saltflag).
+	Salt saltflag.Flags
 	// Previous is the run folder whose person ids tonight continues: "" finds the latest finished
 	// run before the date under Output, "none" starts afresh.
 	Previous string
@@ -80,6 +85,8 @@ type options struct {
 	// LeaseTimeout is how long a run's lease on its date may go unrenewed before another run may
 	// take the date over.
 	LeaseTimeout time.Duration
+	// Progress is how often a running job prints a heartbeat line, 0 for never.
+	Progress time.Duration
 }
 
 func main() {
@@ -88,7 +95,7 @@ func main() {
 		flag.StringVar(&o.Sources, "sources", sampleSources, "sources config (YAML)")
 		flag.StringVar(&o.Date, "date", "", "business day to build, YYYY-MM-DD (default: the sample's day, else yesterday in the business zone)")
 		flag.StringVar(&o.Output, "output", "out", "output folder, local path or gs://bucket/prefix")
-		flag.StringVar(&o.SaltEnv, "salt-env", "PORTRAITS_SALT", "environment variable that holds the hashing salt")
+		o.Salt.Register(flag.CommandLine)
 		flag.StringVar(&o.Previous, "previous", "", "run folder (OUTPUT/dt=YYYY-MM-DD) whose person ids to continue; default: the latest finished run before --date under --output; none: start afresh")
 		flag.StringVar(&o.ResolveConfig, "resolve-config", "", "identity-resolution config (YAML): guards and matching; default: built-in")
 		flag.StringVar(&o.PortraitConfig, "portrait-config", "", "portrait rules (YAML): lifecycle, value, interests, tags; default: built-in")
@@ -102,6 +109,7 @@ func main() {
 		flag.BoolVar(&o.Incremental, "incremental", false, "keep the night's state (_state/) and continue the previous run's, reading only new partitions; off by default: at S it is 1.2 times a full night and twice its memory (BENCHMARKS.md)")
 		flag.IntVar(&o.KeepRuns, "keep-runs", retention.DefaultKeepRuns, "finished runs kept under --output; older ones are removed after a night is published (0: keep every run)")
 		flag.DurationVar(&o.LeaseTimeout, "lock-timeout", defaultLockTimeout, "a run holds its date with a lease renewed every third of this; another run of the date exits 4 while it is held, and takes it over once not renewed for this long (a killed run)")
+		flag.DurationVar(&o.Progress, "progress", 30*time.Second, "print a heartbeat line this often while the job runs (elapsed, elements so far, busiest step, memory; on Dataflow its console shows that), 0 for none")
 		flag.BoolVar(&verbose, "verbose", false, "log the runner's records whole and print a failed job's whole error (with Beam's execution plan)")
 	})
 	flag.Usage = func() { usage(flag.CommandLine, own, flag.CommandLine.Output()) }
@@ -162,12 +170,18 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	}
 	defer held.Release(ctx)
 	start := time.Now()
+	stdout = progress.Locked(stdout)
+	stop, err := watch(ctx, o.Progress, stdout)
+	if err != nil {
+		return err
+	}
 	var rep runstats.Report
 	if o.Phased {
 		rep, err = runPhased(ctx, j, stdout, done)
 	} else {
 		rep, err = runOne(ctx, p)
 	}
+	stop()
 	if err != nil {
 		return failed(ctx, j, o.Phased, err)
 	}
@@ -189,6 +203,37 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	return nil
 }
 
+// watch starts the heartbeat of package progress, every interval, for the job about to run: with
+// the counts of the runner's job service where it has one, else time and memory only. Dataflow's
+// console shows a job's progress, and Beam logs its address once the job is submitted.
+func watch(ctx context.Context, every time.Duration, w io.Writer) (stop func(), err error) {
+	if every <= 0 {
+		return func() {}, nil
+	}
+	if runner.Name() == "dataflow" {
+		fmt.Fprintln(w, "progress: in the Dataflow console (Beam logs its address as Console: "+
+			"once the job is submitted)")
+		return func() {}, nil
+	}
+	endpoint, err := runner.JobService(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var probe progress.Probe
+	if endpoint != "" {
+		probe = progress.JobService(endpoint)
+	}
+	return progress.Start(w, every, probe), nil
+}
+
+// absolute makes a local path absolute; URLs (gs://) and "" stay as they are.
+func absolute(p string) (string, error) {
+	if p == "" || strings.Contains(p, "://") {
+		return p, nil
+	}
+	return filepath.Abs(p)
+}
+
 // plan loads and checks everything the night is built from, finds the run it continues and the
 // files it reads; it writes nothing. Its errors are configuration errors.
 func plan(ctx context.Context, o options, stdout io.Writer) (job, error) {
@@ -198,6 +243,15 @@ func plan(ctx context.Context, o options, stdout io.Writer) (job, error) {
 	cfg, err := sources.Load(o.Sources)
 	if err != nil {
 		return job{}, err
+	}
+	// Workers need not share the launcher's working directory.
+	if o.Output, err = absolute(o.Output); err != nil {
+		return job{}, fmt.Errorf("--output: %w", err)
+	}
+	if o.Previous != "none" {
+		if o.Previous, err = absolute(o.Previous); err != nil {
+			return job{}, fmt.Errorf("--previous: %w", err)
+		}
 	}
 	sample := isSample(o.Sources)
 	date, err := runDate(o.Date, sample, cfg.BusinessTimezone)

@@ -22,6 +22,7 @@ import (
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/resolve"
+	"github.com/shopportraits/portraits/transforms/salt/saltflag"
 	"github.com/shopportraits/portraits/transforms/segment"
 	"github.com/shopportraits/portraits/transforms/sink"
 )
@@ -49,7 +50,7 @@ func runNightly(t *testing.T, sourcesFile, output string) string {
 	t.Helper()
 	t.Setenv("PORTRAITS_TEST_SALT", "nightly-test-salt-16")
 	var out bytes.Buffer
-	err := run(context.Background(), options{Sources: sourcesFile, Date: testDate, Output: output, SaltEnv: "PORTRAITS_TEST_SALT"}, &out)
+	err := run(context.Background(), options{Sources: sourcesFile, Date: testDate, Output: output, Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}}, &out)
 	if err != nil {
 		t.Fatalf("nightly: %v\n%s", err, out.String())
 	}

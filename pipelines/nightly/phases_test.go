@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/salt/saltflag"
 	"github.com/shopportraits/portraits/transforms/sink"
 )
 
@@ -30,7 +31,7 @@ func TestPhasedGivesTheSameTables(t *testing.T) {
 	// the runs kept before it, so the same folder would give the second run another previous night.
 	phasedOut := t.TempDir()
 	copyTree(t, sink.RunDir(out, dayBefore), sink.RunDir(phasedOut, dayBefore))
-	o := options{Sources: sourcesFile, Date: testDate, Output: out, SaltEnv: "PORTRAITS_TEST_SALT", Erase: list}
+	o := options{Sources: sourcesFile, Date: testDate, Output: out, Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}, Erase: list}
 	var log bytes.Buffer
 	if err := run(context.Background(), o, &log); err != nil {
 		t.Fatalf("nightly: %v\n%s", err, log.String())

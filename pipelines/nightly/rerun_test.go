@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/salt/saltflag"
 	"github.com/shopportraits/portraits/transforms/sink"
 )
 
@@ -89,7 +90,7 @@ func runDay(t *testing.T, sourcesFile, output, date string) string {
 	t.Helper()
 	t.Setenv("PORTRAITS_TEST_SALT", "nightly-test-salt-16")
 	var out bytes.Buffer
-	if err := run(context.Background(), options{Sources: sourcesFile, Date: date, Output: output, SaltEnv: "PORTRAITS_TEST_SALT"}, &out); err != nil {
+	if err := run(context.Background(), options{Sources: sourcesFile, Date: date, Output: output, Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}}, &out); err != nil {
 		t.Fatalf("nightly %s: %v\n%s", date, err, out.String())
 	}
 	return out.String()
@@ -112,8 +113,8 @@ func runTables(t *testing.T, output, date string) map[string][]string {
 		}
 		rows := []string{}
 		for _, rel := range info.Files {
-			path := filepath.Join(sink.RunDir(output, date), rel)
-			data, err := os.ReadFile(path)
+			path := sink.Join(sink.RunDir(output, date), rel)
+			data, err := sink.ReadFile(context.Background(), path)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/shopportraits/portraits/transforms/clean"
+	"github.com/shopportraits/portraits/transforms/salt/saltflag"
 	"github.com/shopportraits/portraits/transforms/sink"
 )
 
@@ -30,7 +31,7 @@ func TestResume(t *testing.T) {
 	runDay(t, sourcesFile, out, shiftDate(t, testDate, -1)) // sets the salt
 	// The temporary folder of the date's attempts (a glob: one attempt's run id is in the path).
 	tmp := filepath.Join(sink.AttemptsDir(out, testDate), "*", "dt="+testDate, "_temporary")
-	o := options{Sources: sourcesFile, Date: testDate, Output: out, SaltEnv: "PORTRAITS_TEST_SALT"}
+	o := options{Sources: sourcesFile, Date: testDate, Output: out, Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}}
 	var log bytes.Buffer
 	if err := run(ctx, o, &log); err != nil {
 		t.Fatalf("nightly: %v\n%s", err, log.String())

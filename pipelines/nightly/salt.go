@@ -11,7 +11,7 @@ import (
 )
 
 // hashingSalt decides where tonight's hashing salt comes from and says so on w, never the salt:
-// the --salt-env variable when it is set, else the bundled sample's built-in salt when the run
+// the first of --salt-secret, --salt-file and the --salt-env variable that is given, else the bundled sample's built-in salt when the run
 // reads exactly the sample's files, wherever they lie, else none and an error (package salt).
 func hashingSalt(ctx context.Context, o options, cfg *sources.Config, w io.Writer) (
 	salt.Source, error) {
@@ -26,7 +26,7 @@ func hashingSalt(ctx context.Context, o options, cfg *sources.Config, w io.Write
 		}
 		return salt.IsSample(ctx, files)
 	}
-	src, err := salt.Choose(ctx, []salt.Source{salt.Env(o.SaltEnv)}, readsSample)
+	src, err := salt.Choose(ctx, o.Salt.Sources(), readsSample)
 	if err != nil {
 		return salt.Source{}, err
 	}

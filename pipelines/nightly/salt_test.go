@@ -3,10 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/runtime/graphx"
+	pipepb "github.com/apache/beam/sdks/v2/go/pkg/beam/model/pipeline_v1"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/shopportraits/portraits/transforms/salt/saltflag"
 )
 
 // copySample copies the bundled sample into dir/sample and returns the copy's sources config.
@@ -43,7 +52,7 @@ func dryRun(t *testing.T, sourcesFile, salt string) (string, error) {
 	t.Setenv("PORTRAITS_TEST_SALT", salt)
 	var log bytes.Buffer
 	o := options{Sources: sourcesFile, Date: testDate, Output: filepath.Join(t.TempDir(), "out"),
-		SaltEnv: "PORTRAITS_TEST_SALT", DryRun: true}
+		Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}, DryRun: true}
 	err := run(context.Background(), o, &log)
 	return log.String(), err
 }
@@ -124,4 +133,70 @@ func TestShortSaltRefused(t *testing.T) {
 func firstLines(s string, n int) string {
 	lines := strings.SplitN(s, "\n", n+1)
 	return strings.Join(lines[:min(n, len(lines))], "\n")
+}
+
+// TestSaltIsNotInTheJobGraph: the job graph a runner receives names where the salt is (a file
+// here, a secret on Dataflow), never the salt itself, which each worker reads in its DoFns'
+// Setup.
+func TestSaltIsNotInTheJobGraph(t *testing.T) {
+	const value = "a-salt-that-must-stay-on-this-machine"
+	file := filepath.Join(t.TempDir(), "salt")
+	if err := os.WriteFile(file, []byte(value+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PORTRAITS_TEST_SALT", "")
+	var log bytes.Buffer
+	o := options{Sources: generate(t, 20), Date: testDate, Output: filepath.Join(t.TempDir(), "out"),
+		Salt: saltflag.Flags{File: file, Env: "PORTRAITS_TEST_SALT"}}
+	j, err := plan(context.Background(), o, &log)
+	if err != nil {
+		t.Fatalf("plan: %v\n%s", err, log.String())
+	}
+	if !strings.Contains(log.String(), "hashing salt: file "+file) {
+		t.Errorf("the log does not name the salt file:\n%s", firstLines(log.String(), 5))
+	}
+	p, s := beam.NewPipelineWithRoot()
+	if err := build(s, j); err != nil {
+		t.Fatal(err)
+	}
+	edges, _, err := p.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := &pipepb.Environment{Urn: graphx.URNEnvProcess}
+	pipe, err := graphx.Marshal(edges, &graphx.Options{Environment: env})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := proto.Marshal(pipe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = unwrapBase64(data, 3)
+	if !bytes.Contains(data, []byte(file)) {
+		t.Fatalf("the job graph (%d bytes) does not name the salt file: is it the graph?", len(data))
+	}
+	if bytes.Contains(data, []byte(value)) || strings.Contains(log.String(), value) {
+		t.Errorf("the salt is in the job graph or the log")
+	}
+}
+
+// base64Run is a run of base64 text long enough to be an encoded payload.
+var base64Run = regexp.MustCompile(`[A-Za-z0-9+/]{24,}={0,2}`)
+
+// unwrapBase64 appends to data the decoding of every base64 run in it, depth times over: Beam's Go
+// SDK puts each DoFn into the job graph as base64 of a proto holding the DoFn's JSON.
+func unwrapBase64(data []byte, depth int) []byte {
+	all := data
+	for range depth {
+		var found []byte
+		for _, run := range base64Run.FindAll(data, -1) {
+			if b, err := base64.StdEncoding.DecodeString(string(run)); err == nil {
+				found = append(found, b...)
+			}
+		}
+		all = append(all, found...)
+		data = found
+	}
+	return all
 }
