@@ -83,10 +83,14 @@ while (($#)); do
 	*) usage >&2; bad "unknown argument $1" ;;
 	esac
 done
-[[ -n $project && -n $region && -n $bucket ]] || { usage >&2; bad "--project, --region and --bucket are required"; }
+if [[ -z $project || -z $region || -z $bucket ]]; then
+	usage >&2
+	bad "--project, --region and --bucket are required"
+fi
 [[ $bucket == gs://* ]] || bad "--bucket '$bucket': want gs://BUCKET[/PREFIX]"
 [[ $workers =~ ^[1-9][0-9]*$ ]] || bad "--workers '$workers': want a positive number"
-[[ -z $only || $only == nightly || $only == publish ]] || bad "--only '$only': want nightly or publish"
+[[ -z $only || $only == nightly || $only == publish ]] ||
+	bad "--only '$only': want nightly or publish"
 bucket=${bucket%/}
 date=${date:-$(yesterday_in "$zone")}
 (check_date "$date") || exit 2
@@ -104,7 +108,8 @@ if [[ -n $labels ]]; then
 	json='' rule='^[a-z][a-z0-9_-]{0,62}=[a-z0-9_-]{0,63}$'
 	IFS=, read -ra pairs <<<"$labels"
 	for pair in "${pairs[@]}"; do
-		[[ $pair =~ $rule ]] || bad "--labels: '$pair': want key=value, lower-case letters, digits, _ and -"
+		[[ $pair =~ $rule ]] ||
+			bad "--labels: '$pair': want key=value, lower-case letters, digits, _ and -"
 		json+="${json:+,}\"${pair%%=*}\":\"${pair#*=}\""
 	done
 	dataflow+=(--labels "{$json}")

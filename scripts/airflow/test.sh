@@ -24,8 +24,9 @@ venv=${VENV:-/tmp/portraits-airflow-$version-py$py}
 if [[ ! -x $venv/bin/airflow ]]; then
 	"$python" -m venv "$venv"
 	"$venv/bin/pip" install --quiet --upgrade pip
+	constraints=https://raw.githubusercontent.com/apache/airflow/constraints-$version
 	"$venv/bin/pip" install --quiet "apache-airflow[apache-beam,google]==$version" pytest \
-		--constraint "https://raw.githubusercontent.com/apache/airflow/constraints-$version/constraints-$py.txt"
+		--constraint "$constraints/constraints-$py.txt"
 fi
 export AIRFLOW_HOME=$venv/airflow-home AIRFLOW__CORE__LOAD_EXAMPLES=False
 "$venv/bin/airflow" db migrate >/dev/null
