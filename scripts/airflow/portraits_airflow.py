@@ -145,9 +145,9 @@ def alert_failure(context) -> str:
     meaning = EXIT_CODES[code][0] if code in EXIT_CODES else f"failed: {err}"
     if code is not None:
         meaning = f"exit code {code}: {meaning}"
-    line = (
-        f"portraits night {business_day(context['data_interval_start'])}: {ti.task_id} "
-        f"{meaning} (try {ti.try_number}); log: {ti.log_url}"
-    )
+    start = context.get("data_interval_start")
+    night = business_day(start) if start else "of a run without a data interval"
+    line = f"portraits night {night}: {ti.task_id} {meaning} (try {ti.try_number})"
+    line += f"; log: {ti.log_url}"
     alerts.error(line)
     return line

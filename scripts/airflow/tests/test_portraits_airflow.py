@@ -151,3 +151,11 @@ def test_alert_names_night_task_and_meaning(caplog):
     assert caplog.messages == [line]
     assert "night 2026-11-21" in line and "nightly_dataflow" in line and "try 3" in line
     assert "data-quality gate" in line and "log: http://airflow/log" in line
+
+
+def test_alert_without_a_data_interval_still_alerts(caplog):
+    ctx = context(1, exception=AirflowException("Apache Beam process failed with return code 1"))
+    ctx["data_interval_start"] = None
+    with caplog.at_level(logging.ERROR, logger="portraits.alerts"):
+        line = pa.alert_failure(ctx)
+    assert "nightly_dataflow exit code 1: failed" in line and caplog.messages == [line]
