@@ -1,4 +1,4 @@
-"""Operators and helpers for the portraits nightly DAG (portraits_nightly.py beside this file).
+"""Operators and functions for the portraits nightly DAG (portraits_nightly.py beside this file).
 
 The nightly job and its publish step say with their exit code whether a retry can help:
 0 done, 2 a configuration or usage error, 3 a data-quality gate breached (the night is not
