@@ -140,6 +140,9 @@ if [[ $only != publish ]]; then
 fi
 if [[ $only != nightly ]]; then
 	# BigQuery loads straight from the run's gs:// files (no staging copy), and needs no cgo.
-	run env CGO_ENABLED=0 go run ./pipelines/publish --run "$rundir" --warehouse "bigquery://$project/$dataset?location=$location"
+	# The salt recognises the night's new erasure requests in the published tables.
+	run env CGO_ENABLED=0 go run ./pipelines/publish --run "$rundir" \
+		--warehouse "bigquery://$project/$dataset?location=$location" \
+		${secret:+--salt-secret "$secret"}
 fi
 echo "done: $rundir${only:+ ($only only)}"

@@ -133,6 +133,7 @@ with DAG(
         bash_command=(
             f"{BIN}/publish --run {BUCKET}/out/dt={DAY}"
             f" --warehouse 'bigquery://{PROJECT}/{DATASET}?location={BQ_LOCATION}'"
+            f" --salt-secret {SALT_SECRET}"  # to recognise the night's new erasure requests
         ),
         execution_timeout=timedelta(hours=1),
         retries=3,
