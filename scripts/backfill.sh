@@ -31,7 +31,7 @@ while (($#)); do
 	-h | --help) usage; exit 0 ;;
 	--dataflow) script=scripts/run-dataflow.sh; shift ;;
 	--date) die "--date: give FROM and TO instead" ;;
-	--dry-run) opts+=("$1"); shift ;;
+	--dry-run | --no-public-ips) opts+=("$1"); shift ;;
 	--) shift; extra=("$@"); break ;;
 	-*) opts+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
 	*) days+=("$1"); shift ;;
