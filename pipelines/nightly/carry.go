@@ -5,10 +5,10 @@ import (
 	"reflect"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/clean"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/sink"
 	"github.com/shopportraits/portraits/transforms/sources"
 	"github.com/shopportraits/portraits/transforms/state"
@@ -106,5 +106,5 @@ func (f *tonightFn) ProcessElement(row beam.X, emit func(beam.X)) {
 }
 
 func init() {
-	register.DoFn2x0[beam.X, func(beam.X)](&tonightFn{})
+	fnreg.DoFn2x0[beam.X, func(beam.X)](&tonightFn{})
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/ingest"
 	"github.com/shopportraits/portraits/transforms/lookup"
 	"github.com/shopportraits/portraits/transforms/quality"
@@ -245,7 +246,7 @@ func (f *validateFn) FinishBundle(ctx context.Context, _ func() func(*lookup.Ent
 }
 
 func init() {
-	register.DoFn8x0[context.Context, ingest.Record, func() func(*lookup.Entry) bool, func(string, beam.X), func(schemas.Reject),
+	fnreg.DoFn8x0[context.Context, ingest.Record, func() func(*lookup.Entry) bool, func(string, beam.X), func(schemas.Reject),
 		func(string, int64), func(string), func(string, string)](&validateFn{})
 	register.Emitter2[string, beam.X]()
 	register.Emitter2[string, string]()

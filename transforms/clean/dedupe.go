@@ -14,6 +14,7 @@ import (
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/batch"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/settle"
 	"github.com/shopportraits/portraits/transforms/sink"
@@ -294,12 +295,12 @@ func (f *keepFn) ProcessElement(key string, row beam.X, winners func() func(*win
 }
 
 func init() {
-	register.DoFn4x1[context.Context, string, beam.X, func(int, string), error](&claimsFn{})
+	fnreg.DoFn4x1[context.Context, string, beam.X, func(int, string), error](&claimsFn{})
 	register.Emitter2[int, string]()
-	register.DoFn5x1[context.Context, int, func(*string) bool, func(winner), func(string, int64), error](&winnersFn{})
+	fnreg.DoFn5x1[context.Context, int, func(*string) bool, func(winner), func(string, int64), error](&winnersFn{})
 	register.Iter1[string]()
 	register.Emitter1[winner]()
-	register.DoFn4x1[string, beam.X, func() func(*winner) bool, func(beam.X), error](&keepFn{})
+	fnreg.DoFn4x1[string, beam.X, func() func(*winner) bool, func(beam.X), error](&keepFn{})
 	register.Iter1[winner]()
 	register.Emitter1[beam.X]()
 	beam.RegisterType(reflect.TypeOf(claim{}))

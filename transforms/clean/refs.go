@@ -8,6 +8,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/ingest"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/sideinput"
@@ -206,9 +207,9 @@ func (f *orderItemsFn) ProcessElement(ctx context.Context, orderID string, items
 func init() {
 	register.Function1x2(orderItemKey)
 	register.Function1x2(orderIDKey)
-	register.DoFn8x0[context.Context, beam.X, func() func(*string) bool, func() func(*string) bool, func() func(*string, *string) bool,
+	fnreg.DoFn8x0[context.Context, beam.X, func() func(*string) bool, func() func(*string) bool, func() func(*string, *string) bool,
 		func(beam.X), func(schemas.Reject), func(string, int64)](&refsFn{})
-	register.DoFn9x0[context.Context, string, func(*schemas.OrderItem) bool, func(*bool) bool, func(*string) bool,
+	fnreg.DoFn9x0[context.Context, string, func(*schemas.OrderItem) bool, func(*bool) bool, func(*string) bool,
 		func(*string, *string) bool, func(schemas.OrderItem), func(schemas.Reject), func(string, int64)](&orderItemsFn{})
 	register.Iter2[string, string]()
 	register.Iter1[string]()

@@ -9,6 +9,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/transforms/stats"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/quality"
 )
 
@@ -94,7 +95,7 @@ func init() {
 	register.Function1x2(orderByID)
 	register.Iter1[schemas.Order]()
 	register.Iter1[int64]()
-	register.DoFn7x0[context.Context, string, func(*schemas.Order) bool, func(*int64) bool, func(schemas.Order),
+	fnreg.DoFn7x0[context.Context, string, func(*schemas.Order) bool, func(*int64) bool, func(schemas.Order),
 		func(schemas.Reject), func(string, int64)](&totalFn{})
 	register.Emitter1[schemas.Order]()
 }

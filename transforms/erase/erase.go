@@ -9,6 +9,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/transforms/filter"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/resolve"
 	"github.com/shopportraits/portraits/transforms/settle"
@@ -164,11 +165,11 @@ func (f *byPersonFn) ProcessElement(row beam.X, erased func(*string) bool, emit 
 }
 
 func init() {
-	register.DoFn2x0[schemas.IdentityLink, func(string)](&requestedFn{})
+	fnreg.DoFn2x0[schemas.IdentityLink, func(string)](&requestedFn{})
 	register.Function1x2(erasedPerson)
-	register.DoFn4x0[string, string, func(*string) bool, func(string)](&keysOfFn{})
-	register.DoFn6x0[context.Context, beam.X, func(*string) bool, func(beam.X), func(string, int64), func(string)](&rowsFn{})
-	register.DoFn3x0[beam.X, func(*string) bool, func(beam.X)](&byPersonFn{})
+	fnreg.DoFn4x0[string, string, func(*string) bool, func(string)](&keysOfFn{})
+	fnreg.DoFn6x0[context.Context, beam.X, func(*string) bool, func(beam.X), func(string, int64), func(string)](&rowsFn{})
+	fnreg.DoFn3x0[beam.X, func(*string) bool, func(beam.X)](&byPersonFn{})
 	register.Emitter1[string]()
 	register.Emitter1[beam.X]()
 	register.Iter1[string]()

@@ -37,6 +37,7 @@ import (
 	"github.com/klauspost/compress/s2"
 
 	"github.com/shopportraits/portraits/transforms/fanin"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/sink"
 )
 
@@ -219,9 +220,9 @@ func decodeAll(r *bufio.Reader, dec beam.ElementDecoder, emit func(beam.X)) erro
 func indexPath(dir, name string) string { return sink.Join(dir, name, "_index.json") }
 
 func init() {
-	register.DoFn3x1[context.Context, beam.X, func(string), error](&writeFn{})
-	register.DoFn3x1[context.Context, []byte, func(*string) bool, error](&indexFn{})
-	register.DoFn3x1[context.Context, string, func(beam.X), error](&readFn{})
+	fnreg.DoFn3x1[context.Context, beam.X, func(string), error](&writeFn{})
+	fnreg.DoFn3x1[context.Context, []byte, func(*string) bool, error](&indexFn{})
+	fnreg.DoFn3x1[context.Context, string, func(beam.X), error](&readFn{})
 	register.Emitter1[string]()
 	register.Iter1[string]()
 }

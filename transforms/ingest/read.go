@@ -8,6 +8,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/sources"
 )
@@ -90,7 +91,7 @@ func (f *readFn) FinishBundle(ctx context.Context, _ func(Record), _ func(schema
 func init() {
 	register.Function2x1(gateTask)
 	register.Iter2[string, int64]()
-	register.DoFn5x1[context.Context, Task, func(Record), func(schemas.Reject), func(string, int64), error](&readFn{})
+	fnreg.DoFn5x1[context.Context, Task, func(Record), func(schemas.Reject), func(string, int64), error](&readFn{})
 	register.Emitter1[Record]()
 	register.Emitter1[schemas.Reject]()
 	register.Emitter2[string, int64]()

@@ -21,6 +21,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/ingest"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/settle"
@@ -218,10 +219,10 @@ func (t Tables) Get(table, key string) (string, bool) {
 func None(s beam.Scope) beam.PCollection { return beam.CreateList(s, []Entry{}) }
 
 func init() {
-	register.DoFn4x0[ingest.Record, func(Entry), func(schemas.Reject), func(string, int64)](&entryFn{})
+	fnreg.DoFn4x0[ingest.Record, func(Entry), func(schemas.Reject), func(string, int64)](&entryFn{})
 	register.Function1x2(keyEntry)
 	register.Combiner3[latest, Entry, latest](&latestFn{})
-	register.DoFn4x0[string, latest, func(Entry), func(string, int64)](&keptFn{})
+	fnreg.DoFn4x0[string, latest, func(Entry), func(string, int64)](&keptFn{})
 	register.Emitter1[Entry]()
 	register.Iter1[Entry]()
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopportraits/portraits/transforms/batch"
 	"github.com/shopportraits/portraits/transforms/fanin"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/sink"
 	"github.com/shopportraits/portraits/transforms/spill"
 )
@@ -191,8 +192,8 @@ func readPartials(b []byte, each func(key string, d days)) error {
 var errBadPartials = errors.New("portrait: corrupt batch of partial accumulators")
 
 func init() {
-	register.DoFn4x1[context.Context, string, days, func(int, string), error](&spillPartialsFn{})
-	register.DoFn5x1[context.Context, int, func(*string) bool, func(string, days), func(string), error](&holdBatchesFn{})
+	fnreg.DoFn4x1[context.Context, string, days, func(int, string), error](&spillPartialsFn{})
+	fnreg.DoFn5x1[context.Context, int, func(*string) bool, func(string, days), func(string), error](&holdBatchesFn{})
 	register.Function4x1(mergeGroup)
 	register.Emitter1[string]()
 	register.Emitter2[int, string]()

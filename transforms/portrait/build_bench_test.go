@@ -12,6 +12,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 )
 
 // The generated world of BenchmarkBuild: persons with one account and two devices each, facts
@@ -92,7 +93,7 @@ func (g *genWorld) ProcessElement(shard int, emit func(beam.X)) {
 func asPair(x beam.X) (string, string) { p := x.(pair); return p.Key, p.Person }
 
 func init() {
-	register.DoFn2x0[int, func(beam.X)](&genWorld{})
+	fnreg.DoFn2x0[int, func(beam.X)](&genWorld{})
 	register.Emitter1[beam.X]()
 	register.Function1x2(asPair)
 }

@@ -61,6 +61,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/transforms/stats"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/settle"
 	"github.com/shopportraits/portraits/transforms/sink"
@@ -453,21 +454,21 @@ type pickDayFn struct {
 func (f *pickDayFn) ProcessElement(d PersonDays) schemas.Portrait { return d.Portraits[f.Day] }
 
 func init() {
-	register.DoFn1x2[schemas.Person, string, days](&spineFn{})
-	register.DoFn2x2[string, days, string, *Acc](&dayFn{})
-	register.DoFn3x0[[]byte, func(*ratedText) bool, func(trained)](&trainFn{})
+	fnreg.DoFn1x2[schemas.Person, string, days](&spineFn{})
+	fnreg.DoFn2x2[string, days, string, *Acc](&dayFn{})
+	fnreg.DoFn3x0[[]byte, func(*ratedText) bool, func(trained)](&trainFn{})
 	register.Function2x0(ratedReview)
-	register.DoFn2x1[string, *Acc, personStat](&statFn{})
+	fnreg.DoFn2x1[string, *Acc, personStat](&statFn{})
 	register.Combiner3[*modelStats, personStat, *modelStats](&statsFn{})
-	register.DoFn5x0[[]byte, func(**modelStats) bool, func(*schemas.Product) bool, func(*trained) bool, func(ModelCard)](&cardFn{})
-	register.DoFn1x2[ModelCard, int, ModelCard](&numberCardFn{})
-	register.DoFn5x1[context.Context, string, func(*int, *ModelCard) bool, func(PersonDays), func(string, int64), error](&finishFn{})
-	register.DoFn5x1[context.Context, string, func(*int, *ModelCard) bool, func(*int) bool, func(schemas.Portrait), error](&todayFn{})
+	fnreg.DoFn5x0[[]byte, func(**modelStats) bool, func(*schemas.Product) bool, func(*trained) bool, func(ModelCard)](&cardFn{})
+	fnreg.DoFn1x2[ModelCard, int, ModelCard](&numberCardFn{})
+	fnreg.DoFn5x1[context.Context, string, func(*int, *ModelCard) bool, func(PersonDays), func(string, int64), error](&finishFn{})
+	fnreg.DoFn5x1[context.Context, string, func(*int, *ModelCard) bool, func(*int) bool, func(schemas.Portrait), error](&todayFn{})
 	register.Function2x0(nothing)
 	register.Emitter1[int]()
 	register.Emitter1[schemas.Portrait]()
 	register.Iter1[int]()
-	register.DoFn1x1[PersonDays, schemas.Portrait](&pickDayFn{})
+	fnreg.DoFn1x1[PersonDays, schemas.Portrait](&pickDayFn{})
 	register.Emitter1[ratedText]()
 	register.Emitter1[trained]()
 	register.Emitter1[ModelCard]()

@@ -17,6 +17,7 @@ import (
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/fanin"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 )
 
 // Measures of a stage.
@@ -149,7 +150,7 @@ func toRow(key string, n int64) schemas.QualityCount {
 
 func init() {
 	register.Function2x1(toRow)
-	register.DoFn3x0[string, int64, func(string, int64)](&sumBundleFn{})
+	fnreg.DoFn3x0[string, int64, func(string, int64)](&sumBundleFn{})
 	register.Emitter2[string, int64]()
 	register.Function1x2(fromRow)
 }

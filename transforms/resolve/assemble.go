@@ -9,6 +9,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/shopportraits/portraits/transforms/batch"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/resolve/identity"
 )
@@ -218,8 +219,8 @@ func summarise(g []member) part {
 }
 
 func init() {
-	register.DoFn4x1[int, []byte, func() func(*string, *string) bool, func(int, []byte), error](&rootFn{})
-	register.DoFn6x1[context.Context, int, func(*[]byte) bool, func(int, []byte), func(part), func(string, int64), error](&assembleFn{})
+	fnreg.DoFn4x1[int, []byte, func() func(*string, *string) bool, func(int, []byte), error](&rootFn{})
+	fnreg.DoFn6x1[context.Context, int, func(*[]byte) bool, func(int, []byte), func(part), func(string, int64), error](&assembleFn{})
 	register.Emitter1[part]()
 	register.Iter2[string, string]()
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopportraits/portraits/transforms/batch"
 	"github.com/shopportraits/portraits/transforms/fanin"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 )
 
 // mergeFacts merges node facts, KV<identifier hash, node>, from any number of collections into
@@ -112,7 +113,7 @@ func readMembers(b []byte, each func(key string, m member)) error {
 var errBadMembers = errors.New("resolve: corrupt batch of members")
 
 func init() {
-	register.DoFn3x0[string, node, func(int, []byte)](&batchFactsFn{})
+	fnreg.DoFn3x0[string, node, func(int, []byte)](&batchFactsFn{})
 	register.Function3x1(mergeBatches)
 	register.Emitter2[int, []byte]()
 	register.Iter1[[]byte]()

@@ -7,6 +7,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/resolve/identity"
 )
 
@@ -129,7 +130,7 @@ func init() {
 	register.Function3x0(smallStarFn)
 	register.Function3x0(parentFn)
 	register.Function2x2(parentMark)
-	register.DoFn4x1[string, func(*parent) bool, func(*bool) bool, func(string, string), error](&starCheckFn{})
+	fnreg.DoFn4x1[string, func(*parent) bool, func(*bool) bool, func(string, string), error](&starCheckFn{})
 	register.Emitter2[string, string]()
 	register.Emitter2[string, parent]()
 	register.Iter1[string]()

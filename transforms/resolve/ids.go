@@ -9,6 +9,7 @@ import (
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/clean"
 	"github.com/shopportraits/portraits/transforms/clean/normalize"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/quality"
 )
 
@@ -142,7 +143,7 @@ func init() {
 	register.Function2x0(claimsFn)
 	register.Function3x0(ownerFn)
 	register.Function1x2(keyPart)
-	register.DoFn9x0[context.Context, string, func(*part) bool, func(*string) bool, func(*schemas.Person) bool,
+	fnreg.DoFn9x0[context.Context, string, func(*part) bool, func(*string) bool, func(*schemas.Person) bool,
 		func(string, string), func(schemas.Person), func(schemas.MergeHistory), func(string, int64)](&assignFn{})
 	register.Emitter2[string, claim]()
 	register.Emitter1[schemas.Person]()

@@ -17,6 +17,7 @@ import (
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/clean"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/resolve/linkage"
 	"github.com/shopportraits/portraits/transforms/settle"
@@ -967,18 +968,18 @@ func init() {
 	register.Function3x0(fitCandidates)
 	register.Function2x0(candidateBlocks)
 	register.Function3x0(patternsOf)
-	register.DoFn3x0[candidate, func(*string) bool, func(string, candidate)](&accountBlocksFn{})
-	register.DoFn5x0[context.Context, string, func(*candidate) bool, func(string, pair), func(string, int64)](&compareFn{})
+	fnreg.DoFn3x0[candidate, func(*string) bool, func(string, candidate)](&accountBlocksFn{})
+	fnreg.DoFn5x0[context.Context, string, func(*candidate) bool, func(string, pair), func(string, int64)](&compareFn{})
 	register.Combiner3[sample, candidate, sample](&sampleFn{})
 	register.Combiner1[sample](&mergeSamplesFn{})
-	register.DoFn5x1[[]byte, func(*string, *int64) bool, func(*sample) bool, func(*int8, *int64) bool, func(string), error](&estimateFn{})
+	fnreg.DoFn5x1[[]byte, func(*string, *int64) bool, func(*sample) bool, func(*int8, *int64) bool, func(string), error](&estimateFn{})
 	register.Function2x0(sharedValue)
 	register.Function3x0(pairsOfValue)
 	register.Emitter2[int8, int64]()
 	register.Iter2[int8, int64]()
-	register.DoFn7x1[context.Context, string, func(*pair) bool, func(*string) bool, func(*oddsBin, *int) bool, func(string, node), func(string, int64), error](&scoreFn{})
-	register.DoFn4x1[string, func(*pair) bool, func(*string) bool, func(oddsBin), error](&oddsBinFn{})
-	register.DoFn4x1[[]byte, func(*string) bool, func(*oddsBin, *int) bool, func(MatchCard), error](&cardFn{})
+	fnreg.DoFn7x1[context.Context, string, func(*pair) bool, func(*string) bool, func(*oddsBin, *int) bool, func(string, node), func(string, int64), error](&scoreFn{})
+	fnreg.DoFn4x1[string, func(*pair) bool, func(*string) bool, func(oddsBin), error](&oddsBinFn{})
+	fnreg.DoFn4x1[[]byte, func(*string) bool, func(*oddsBin, *int) bool, func(MatchCard), error](&cardFn{})
 	register.Emitter1[MatchCard]()
 	register.Emitter1[oddsBin]()
 	register.Iter2[oddsBin, int]()

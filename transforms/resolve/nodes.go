@@ -10,6 +10,7 @@ import (
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/clean"
 	"github.com/shopportraits/portraits/transforms/clean/normalize"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/resolve/identity"
 )
@@ -214,6 +215,6 @@ func guardKey(guard, typ string) quality.Key {
 
 func init() {
 	register.Combiner1[node](&mergeNodes{})
-	register.DoFn4x0[context.Context, beam.X, func(string, node), func(string, int64)](&extractFn{})
+	fnreg.DoFn4x0[context.Context, beam.X, func(string, node), func(string, int64)](&extractFn{})
 	register.Emitter2[string, node]()
 }

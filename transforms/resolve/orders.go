@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/clean"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/resolve/identity"
 	"github.com/shopportraits/portraits/transforms/settle"
@@ -96,8 +97,8 @@ func (f *orderLinkFn) ProcessElement(ctx context.Context, _ string, tickets, own
 func init() {
 	register.Function2x0(ticketCites)
 	register.Function2x1(citedOrder)
-	register.DoFn3x0[schemas.Order, func(*string) bool, func(string, string)](&citedOwnerFn{})
-	register.DoFn6x0[context.Context, string, func(*string) bool, func(*string) bool, func(string, node), func(string, int64)](&orderLinkFn{})
+	fnreg.DoFn3x0[schemas.Order, func(*string) bool, func(string, string)](&citedOwnerFn{})
+	fnreg.DoFn6x0[context.Context, string, func(*string) bool, func(*string) bool, func(string, node), func(string, int64)](&orderLinkFn{})
 	register.Emitter2[string, string]()
 	register.Iter1[string]()
 }

@@ -4,6 +4,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/resolve/identity"
 )
 
@@ -37,6 +38,6 @@ func emitIdentity(person string, m member, pairs func(string, string), rows func
 }
 
 func init() {
-	register.DoFn5x1[int, []byte, func() func(*string, *string) bool, func(string, string), func(schemas.IdentityLink), error](&identityFn{})
+	fnreg.DoFn5x1[int, []byte, func() func(*string, *string) bool, func(string, string), func(schemas.IdentityLink), error](&identityFn{})
 	register.Emitter1[schemas.IdentityLink]()
 }

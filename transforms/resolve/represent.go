@@ -6,6 +6,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/shopportraits/portraits/transforms/batch"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/resolve/identity"
 )
@@ -106,7 +107,7 @@ func partnerEdgesFn(_ string, msgs func(*partnerMsg) bool, emit func(string, str
 }
 
 func init() {
-	register.DoFn7x0[context.Context, string, node, func(int, []byte), func(string, string), func(string, partnerMsg), func(string, int64)](&representFn{})
+	fnreg.DoFn7x0[context.Context, string, node, func(int, []byte), func(string, string), func(string, partnerMsg), func(string, int64)](&representFn{})
 	register.Function3x0(partnerEdgesFn)
 	register.Emitter2[string, partnerMsg]()
 	register.Iter1[partnerMsg]()

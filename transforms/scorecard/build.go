@@ -8,6 +8,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/portrait"
 )
 
@@ -100,7 +101,7 @@ func (f *gradeFn) ProcessElement(p schemas.Portrait, cards func(*Card) bool, emi
 func init() {
 	register.Combiner3[*Stats, schemas.Portrait, *Stats](&statsFn{})
 	register.Function3x0(cardOf)
-	register.DoFn3x1[schemas.Portrait, func(*Card) bool, func(schemas.Portrait), error](&gradeFn{})
+	fnreg.DoFn3x1[schemas.Portrait, func(*Card) bool, func(schemas.Portrait), error](&gradeFn{})
 	register.Function1x2(encodeStats)
 	register.Function1x2(decodeStats)
 	register.Emitter1[Card]()

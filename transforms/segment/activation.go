@@ -6,6 +6,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/quality"
 )
 
@@ -58,7 +59,7 @@ func (f *activateFn) FinishBundle(ctx context.Context, _ func(schemas.Activation
 }
 
 func init() {
-	register.DoFn8x0[context.Context, string, func(*candidate) bool, func(*phoneRec) bool,
+	fnreg.DoFn8x0[context.Context, string, func(*candidate) bool, func(*phoneRec) bool,
 		func(schemas.Activation), func(string, int64), func(string, string),
 		func(string, status)](&activateFn{})
 	register.Iter1[candidate]()

@@ -7,6 +7,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 )
 
 // affinities mines the association rules of the paid orders' baskets (SKU and category level)
@@ -125,8 +126,8 @@ func init() {
 	register.Function1x2(itemSKU)
 	register.Function5x0(basketOf)
 	register.Function2x1(unionSorted)
-	register.DoFn4x1[[]byte, func(*[]string) bool, func(*schemas.Product) bool, func(schemas.AffinityRule), error](&mineFn{})
-	register.DoFn4x0[string, []string, func(*schemas.AffinityRule) bool, func(schemas.NextBestProduct)](&recommendFn{})
+	fnreg.DoFn4x1[[]byte, func(*[]string) bool, func(*schemas.Product) bool, func(schemas.AffinityRule), error](&mineFn{})
+	fnreg.DoFn4x0[string, []string, func(*schemas.AffinityRule) bool, func(schemas.NextBestProduct)](&recommendFn{})
 	register.Emitter1[[]string]()
 	register.Emitter2[string, []string]()
 	register.Emitter1[schemas.AffinityRule]()

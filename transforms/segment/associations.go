@@ -13,6 +13,7 @@ import (
 	beamstats "github.com/apache/beam/sdks/v2/go/pkg/beam/transforms/stats"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 )
 
 // characteristic reads one characteristic of a portrait as text, "" when the person has none.
@@ -194,8 +195,8 @@ func associationRows(counts map[string]int64, n int64,
 }
 
 func init() {
-	register.DoFn2x0[schemas.Portrait, func(string, int64)](&characteristicsFn{})
-	register.DoFn3x0[[]byte, func(*string, *int64) bool,
+	fnreg.DoFn2x0[schemas.Portrait, func(string, int64)](&characteristicsFn{})
+	fnreg.DoFn3x0[[]byte, func(*string, *int64) bool,
 		func(schemas.CharacteristicAssociation)](&associateFn{})
 	register.Emitter1[schemas.CharacteristicAssociation]()
 	register.Iter2[string, int64]()

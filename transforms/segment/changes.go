@@ -10,6 +10,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/quality"
 )
 
@@ -219,9 +220,9 @@ func init() {
 	beam.RegisterType(typeOf[lineSide]())
 	register.Function1x2(previousLine)
 	register.Function1x2(erasedPerson)
-	register.DoFn5x0[string, func(*status) bool, func(*status) bool, func(*bool) bool,
+	fnreg.DoFn5x0[string, func(*status) bool, func(*status) bool, func(*bool) bool,
 		func(string, lineSide)](&personLinesFn{})
-	register.DoFn5x0[string, func(*lineSide) bool, func(schemas.ActivationChange), func(string, string),
+	fnreg.DoFn5x0[string, func(*lineSide) bool, func(schemas.ActivationChange), func(string, string),
 		func(string, int64)](&lineChangeFn{})
 	register.Function2x0(fileCounts)
 	register.Emitter2[string, status]()

@@ -9,6 +9,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/segment/rfm"
 	"github.com/shopportraits/portraits/transforms/segment/rules"
 )
@@ -125,9 +126,9 @@ func (f *summaryFn) ProcessElement(_ []byte, sums func(*string, *stats) bool, mo
 func typeOf[T any]() reflect.Type { return reflect.TypeOf((*T)(nil)).Elem() }
 
 func init() {
-	register.DoFn4x0[context.Context, schemas.Portrait, func(member), func(string, candidate)](&classifyFn{})
-	register.DoFn3x0[member, func(schemas.SegmentMembership), func(string, stats)](&tallyFn{})
-	register.DoFn4x1[[]byte, func(*string, *stats) bool, func(*string) bool, func(schemas.SegmentSummary), error](&summaryFn{})
+	fnreg.DoFn4x0[context.Context, schemas.Portrait, func(member), func(string, candidate)](&classifyFn{})
+	fnreg.DoFn3x0[member, func(schemas.SegmentMembership), func(string, stats)](&tallyFn{})
+	fnreg.DoFn4x1[[]byte, func(*string, *stats) bool, func(*string) bool, func(schemas.SegmentSummary), error](&summaryFn{})
 	register.Function2x1(addStats)
 	register.Emitter1[member]()
 	register.Emitter2[string, candidate]()

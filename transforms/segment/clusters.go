@@ -13,6 +13,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/segment/kmeans"
 	"github.com/shopportraits/portraits/transforms/settle"
 )
@@ -266,12 +267,12 @@ func init() {
 	beam.RegisterType(typeOf[sampled]())
 	beam.RegisterType(typeOf[sampleAcc]())
 	beam.RegisterType(typeOf[profileAcc]())
-	register.DoFn1x1[schemas.Portrait, sampled](&sampleRowFn{})
+	fnreg.DoFn1x1[schemas.Portrait, sampled](&sampleRowFn{})
 	register.Combiner3[sampleAcc, sampled, sampleAcc](&sampleFn{})
-	register.DoFn2x1[sampleAcc, func(string), error](&fitFn{})
+	fnreg.DoFn2x1[sampleAcc, func(string), error](&fitFn{})
 	register.Function2x1(addProfiles)
-	register.DoFn4x1[schemas.Portrait, func(*string) bool, func(member), func(int, profileAcc), error](&assignFn{})
-	register.DoFn4x1[[]byte, func(*string) bool, func(*int, *profileAcc) bool, func(schemas.ClusterProfile), error](&profileFn{})
+	fnreg.DoFn4x1[schemas.Portrait, func(*string) bool, func(member), func(int, profileAcc), error](&assignFn{})
+	fnreg.DoFn4x1[[]byte, func(*string) bool, func(*int, *profileAcc) bool, func(schemas.ClusterProfile), error](&profileFn{})
 	register.Emitter1[string]()
 	register.Emitter2[int, profileAcc]()
 	register.Emitter1[schemas.ClusterProfile]()

@@ -17,6 +17,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/google/uuid"
 
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/sink"
 )
 
@@ -174,8 +175,8 @@ func (f *settleCSVFn) ProcessElement(ctx context.Context, _ []byte, written func
 func init() {
 	beam.RegisterType(typeOf[ActivationFile]())
 	register.Function1x2(emptyLine)
-	register.DoFn4x1[context.Context, string, func(*string) bool, func(ActivationFile), error](&writeCSVFn{})
-	register.DoFn4x1[context.Context, []byte, func(*ActivationFile) bool, func(ActivationFile), error](&settleCSVFn{})
+	fnreg.DoFn4x1[context.Context, string, func(*string) bool, func(ActivationFile), error](&writeCSVFn{})
+	fnreg.DoFn4x1[context.Context, []byte, func(*ActivationFile) bool, func(ActivationFile), error](&settleCSVFn{})
 	register.Emitter1[ActivationFile]()
 	register.Iter1[ActivationFile]()
 }

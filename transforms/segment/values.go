@@ -5,6 +5,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/settle"
 )
 
@@ -64,7 +65,7 @@ func init() {
 	beam.RegisterType(typeOf[valueCuts]())
 	register.Function2x0(buyerGMV)
 	register.Combiner3[gmvAcc, int64, valueCuts](&cutsFn{})
-	register.DoFn3x0[schemas.Portrait, func(*valueCuts) bool, func(member)](&valueFn{})
+	fnreg.DoFn3x0[schemas.Portrait, func(*valueCuts) bool, func(member)](&valueFn{})
 	register.Emitter1[int64]()
 	register.Iter1[valueCuts]()
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 )
 
 // ManifestName is the file that marks a finished run.
@@ -232,7 +233,7 @@ func RemoveDir(ctx context.Context, dir string) error {
 const maxTempDepth = 5
 
 func init() {
-	register.DoFn4x1[context.Context, []byte, func(*FileInfo) bool, func(*Extra) bool, error](&finalizeFn{})
+	fnreg.DoFn4x1[context.Context, []byte, func(*FileInfo) bool, func(*Extra) bool, error](&finalizeFn{})
 	register.Iter1[FileInfo]()
 	register.Iter1[Extra]()
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/shopportraits/portraits/transforms/fnreg"
 )
 
 // WriteJSON writes the single element of doc as an indented JSON document to
@@ -43,6 +45,6 @@ func (f *jsonFn) ProcessElement(ctx context.Context, _ []byte, docs func(*beam.X
 }
 
 func init() {
-	register.DoFn4x1[context.Context, []byte, func(*beam.X) bool, func(Extra), error](&jsonFn{})
+	fnreg.DoFn4x1[context.Context, []byte, func(*beam.X) bool, func(Extra), error](&jsonFn{})
 	register.Emitter1[Extra]()
 }

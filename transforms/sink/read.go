@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 )
 
 // Read reads one table of the finished run OUTPUT/dt=DATE back into the pipeline, one read task
@@ -55,7 +55,7 @@ func (f *readFn) ProcessElement(ctx context.Context, path string, emit func(beam
 }
 
 func init() {
-	register.DoFn3x1[context.Context, string, func(beam.X), error](&readFn{})
+	fnreg.DoFn3x1[context.Context, string, func(beam.X), error](&readFn{})
 }
 
 // Previous returns the date of the latest finished run under output before date, or "" when there

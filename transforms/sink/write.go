@@ -23,6 +23,7 @@ import (
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/fanin"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 )
 
 // Config says where a run is written and what it holds. Plain fields only: DoFns carry it.
@@ -163,6 +164,6 @@ func WriteFile(ctx context.Context, path string, fill func(io.Writer) error) err
 }
 
 func init() {
-	register.DoFn3x1[context.Context, beam.X, func(FileInfo), error](&writeFn{})
+	fnreg.DoFn3x1[context.Context, beam.X, func(FileInfo), error](&writeFn{})
 	register.Emitter1[FileInfo]()
 }

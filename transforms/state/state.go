@@ -20,6 +20,7 @@ import (
 	"github.com/zeebo/xxh3"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/handover"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/settle"
@@ -172,9 +173,9 @@ func (f *pickFn) FinishBundle(ctx context.Context, _ func(beam.X), count func(st
 
 func init() {
 	register.Function1x3(keyRow)
-	register.DoFn5x1[beam.X, func(*key) bool, func(beam.X), func(key, beam.X),
+	fnreg.DoFn5x1[beam.X, func(*key) bool, func(beam.X), func(key, beam.X),
 		func(string, int64), error](&splitFn{})
-	register.DoFn5x0[key, func(*beam.X) bool, func(*beam.X) bool, func(beam.X), func(string, int64)](&pickFn{})
+	fnreg.DoFn5x0[key, func(*beam.X) bool, func(*beam.X) bool, func(beam.X), func(string, int64)](&pickFn{})
 	register.Emitter2[key, beam.X]()
 	register.Emitter1[beam.X]()
 	register.Iter1[key]()

@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/portrait"
 )
 
@@ -76,7 +76,7 @@ func (f *writeCardFn) ProcessElement(_ context.Context, c Card) error {
 	return os.WriteFile(f.Path, data, 0o644)
 }
 
-func init() { register.DoFn2x1[context.Context, Card, error](&writeCardFn{}) }
+func init() { fnreg.DoFn2x1[context.Context, Card, error](&writeCardFn{}) }
 
 // TestCDNOW runs the whole stage on real purchases: portraits of the CDNOW cohort as of
 // 1997-09-30 (the end of lifetimes' calibration period) and 90 days later, through portrait.Build

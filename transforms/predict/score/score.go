@@ -9,6 +9,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/transforms/stats"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/portrait"
 	"github.com/shopportraits/portraits/transforms/quality"
 )
@@ -207,10 +208,10 @@ func (f *scoreFn) FinishBundle(ctx context.Context, _ func(*Card) bool, _ func(s
 }
 
 func init() {
-	register.DoFn3x1[portrait.PersonDays, func(Row), func(string, int64), error](&labelFn{})
+	fnreg.DoFn3x1[portrait.PersonDays, func(Row), func(string, int64), error](&labelFn{})
 	register.Combiner3[*Sample, Row, *Sample](&sampleFn{})
-	register.DoFn4x1[[]byte, func(**Sample) bool, func(*portrait.ModelCard) bool, func(Card), error](&trainFn{})
-	register.DoFn4x1[schemas.Portrait, func(*Card) bool, func(schemas.Portrait), func(string, int64), error](&scoreFn{})
+	fnreg.DoFn4x1[[]byte, func(**Sample) bool, func(*portrait.ModelCard) bool, func(Card), error](&trainFn{})
+	fnreg.DoFn4x1[schemas.Portrait, func(*Card) bool, func(schemas.Portrait), func(string, int64), error](&scoreFn{})
 	register.Emitter1[Row]()
 	register.Emitter1[Card]()
 	register.Emitter1[schemas.Portrait]()
