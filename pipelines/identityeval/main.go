@@ -13,7 +13,6 @@ import (
 	"log"
 	"maps"
 	"os"
-	"path"
 	"slices"
 	"strings"
 
@@ -37,12 +36,11 @@ func main() {
 
 func evaluate(ctx context.Context, w io.Writer, run, truthFile string,
 	saltFlags saltflag.Flags) error {
-	dir := strings.TrimRight(run, "/")
-	date, ok := strings.CutPrefix(path.Base(dir), "dt=")
-	if !ok {
-		return fmt.Errorf("--run %q: want OUTPUT/dt=YYYY-MM-DD", run)
+	output, date, err := sink.SplitRunDir(run)
+	if err != nil {
+		return fmt.Errorf("--run: %w", err)
 	}
-	links, err := sink.ReadTable[schemas.IdentityLink](ctx, path.Dir(dir), date, "identity_map")
+	links, err := sink.ReadTable[schemas.IdentityLink](ctx, output, date, "identity_map")
 	if err != nil {
 		return err
 	}
@@ -59,7 +57,7 @@ func evaluate(ctx context.Context, w io.Writer, run, truthFile string,
 		}
 		r = gz
 	}
-	s, err := runSalt(ctx, path.Dir(dir), date, saltFlags)
+	s, err := runSalt(ctx, output, date, saltFlags)
 	if err != nil {
 		return err
 	}

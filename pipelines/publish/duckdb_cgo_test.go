@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/gcstest"
 	"github.com/shopportraits/portraits/transforms/publish"
 	"github.com/shopportraits/portraits/transforms/publish/publishtest"
 )
@@ -49,5 +50,19 @@ func TestFailedTestsAreExitCodeThree(t *testing.T) {
 	}
 	if !strings.Contains(w.String(), "FAILED error portraits.unique(person_id): 1 rows") || strings.Contains(w.String(), "published ") {
 		t.Errorf("output:\n%s", w.String())
+	}
+}
+
+// TestDuckDBFromCloudStorage: a run on gs:// (a fake Cloud Storage) publishes as a local one.
+func TestDuckDBFromCloudStorage(t *testing.T) {
+	gcstest.Serve(t, "shop")
+	dir := publishtest.WriteRun(t, "gs://shop/out", "2026-11-21", publishtest.Run(0, 4))
+	var w strings.Builder
+	o := flags(dir, "duckdb://"+filepath.Join(t.TempDir(), "w.duckdb"))
+	if err := publishRun(context.Background(), &w, o); err != nil {
+		t.Fatalf("publish %s: %v\n%s", dir, err, w.String())
+	}
+	if want := "(full night, 5 tables, 16 rows)"; !strings.Contains(w.String(), want) {
+		t.Errorf("output lacks %q:\n%s", want, w.String())
 	}
 }

@@ -1,24 +1,16 @@
 package lease
 
 import (
-	"strings"
 	"testing"
 
-	"github.com/fsouza/fake-gcs-server/fakestorage"
+	"github.com/shopportraits/portraits/transforms/gcstest"
 )
 
-// gcsPath serves a fake Cloud Storage in this process (github.com/fsouza/fake-gcs-server, which
-// honours ifGenerationMatch, so the preconditions are really exercised) and points the storage
-// client at it through STORAGE_EMULATOR_HOST, as Acquire opens it.
+// gcsPath serves a fake Cloud Storage (package gcstest, which honours ifGenerationMatch, so the
+// preconditions are really exercised) and returns a lease path in it.
 func gcsPath(t *testing.T) string {
 	t.Helper()
-	srv, err := fakestorage.NewServerWithOptions(fakestorage.Options{Scheme: "http", Host: "127.0.0.1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Stop)
-	srv.CreateBucket("portraits")
-	t.Setenv("STORAGE_EMULATOR_HOST", strings.TrimPrefix(srv.URL(), "http://"))
+	gcstest.Serve(t, "portraits")
 	return Path("gs://portraits/out", "2026-11-21")
 }
 

@@ -4,8 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 
 	"github.com/shopportraits/portraits/transforms/publish"
 )
@@ -21,18 +26,8 @@ func (w *warehouse) stage(ctx context.Context) error {
 		name := staging(t.Name)
 		stmts := []string{"DROP TABLE IF EXISTS " + name,
 			fmt.Sprintf("CREATE TEMP TABLE %s (%s)", ident("_staging_"+t.Name), definitions(t.Columns))}
-		if len(t.Files) > 0 {
-			files := make([]string, len(t.Files))
-			for i, f := range t.Files {
-				files[i] = literal(f)
-			}
-			stmts = append(stmts, fmt.Sprintf("INSERT INTO %s BY NAME SELECT %s FROM read_parquet([%s])",
-				name, columnList(t.Columns, ""), strings.Join(files, ", ")))
-		}
-		for _, s := range stmts {
-			if _, err := w.conn.ExecContext(ctx, s); err != nil {
-				return fmt.Errorf("staging %s: %s: %w", t.Name, firstWords(s), err)
-			}
+		if err := w.load(ctx, t, stmts); err != nil {
+			return err
 		}
 		var n int64
 		if err := w.conn.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+name).Scan(&n); err != nil {
@@ -43,6 +38,73 @@ func (w *warehouse) stage(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// load runs stmts, then inserts the table's files into its staging table. Files of a run on gs://
+// are copied to a local folder first, removed after the insert: DuckDB reads gs:// only through
+// its httpfs extension, which it downloads at run time and which needs credentials of its own.
+func (w *warehouse) load(ctx context.Context, t publish.Table, stmts []string) error {
+	if len(t.Files) > 0 {
+		files := t.Files
+		if w.plan.Remote() {
+			dir, err := os.MkdirTemp("", "portraits-publish-*")
+			if err != nil {
+				return fmt.Errorf("staging %s: %w", t.Name, err)
+			}
+			defer os.RemoveAll(dir)
+			if files, err = localCopies(ctx, t.Files, dir); err != nil {
+				return fmt.Errorf("staging %s: %w", t.Name, err)
+			}
+		}
+		quoted := make([]string, len(files))
+		for i, f := range files {
+			quoted[i] = literal(f)
+		}
+		stmts = append(stmts, fmt.Sprintf("INSERT INTO %s BY NAME SELECT %s FROM read_parquet([%s])",
+			staging(t.Name), columnList(t.Columns, ""), strings.Join(quoted, ", ")))
+	}
+	for _, s := range stmts {
+		if _, err := w.conn.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("staging %s: %s: %w", t.Name, firstWords(s), err)
+		}
+	}
+	return nil
+}
+
+// localCopies copies files (URLs of Beam's filesystems) into dir, streaming, and returns the
+// copies' paths.
+func localCopies(ctx context.Context, files []string, dir string) ([]string, error) {
+	out := make([]string, len(files))
+	for i, f := range files {
+		out[i] = filepath.Join(dir, fmt.Sprintf("%05d.parquet", i))
+		if err := copyTo(ctx, f, out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// copyTo copies the file at url to the local path to.
+func copyTo(ctx context.Context, url, to string) error {
+	fs, err := filesystem.New(ctx, url)
+	if err != nil {
+		return fmt.Errorf("%s: %w", url, err)
+	}
+	defer fs.Close()
+	r, err := fs.OpenRead(ctx, url)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", url, err)
+	}
+	defer r.Close()
+	f, err := os.Create(to)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, r); err != nil {
+		f.Close()
+		return fmt.Errorf("copy %s: %w", url, err)
+	}
+	return f.Close()
 }
 
 // unstage drops the staging tables.

@@ -3,24 +3,22 @@
 package publishtest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/sink"
 )
 
-// WriteRun writes a finished run of date under out, one Parquet file per table, and returns its folder.
+// WriteRun writes a finished run of date under out (a local folder or gs://), one Parquet file per
+// table, and returns its folder.
 func WriteRun(t testing.TB, out, date string, tables map[string][]any) string {
 	t.Helper()
+	ctx := context.Background()
 	dir := sink.RunDir(out, date)
 	m := sink.Manifest{SchemaVersion: schemas.Version, RunID: "run-" + date, Date: date, Tables: map[string]sink.TableInfo{}}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	for table, rows := range tables {
 		tb, err := schemas.Lookup(table)
 		if err != nil {
@@ -33,17 +31,7 @@ func WriteRun(t testing.TB, out, date string, tables map[string][]any) string {
 			}
 		}
 		rel := table + "/part-00000.parquet"
-		if err := os.MkdirAll(filepath.Join(dir, table), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		f, err := os.Create(filepath.Join(dir, rel))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := buf.Flush(f); err != nil {
-			t.Fatal(err)
-		}
-		if err := f.Close(); err != nil {
+		if err := sink.WriteFile(ctx, sink.Join(dir, rel), buf.Flush); err != nil {
 			t.Fatal(err)
 		}
 		m.Tables[table] = sink.TableInfo{Files: []string{rel}, Rows: int64(len(rows))}
@@ -52,7 +40,7 @@ func WriteRun(t testing.TB, out, date string, tables map[string][]any) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, sink.ManifestName), data, 0o644); err != nil {
+	if err := sink.WriteBytes(ctx, sink.Join(dir, sink.ManifestName), data); err != nil {
 		t.Fatal(err)
 	}
 	return dir
