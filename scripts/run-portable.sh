@@ -28,9 +28,11 @@ done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/portraits-portable.XXXXXX")
 prism_pid=''
+# The job server runs in a process group of its own, with the workers it starts: stopping the
+# group stops them all (a worker left behind would hold the caller's output open).
 stop() {
 	if [[ -n $prism_pid ]]; then
-		kill "$prism_pid" 2>/dev/null || true
+		kill -- -"$prism_pid" 2>/dev/null || true
 		wait "$prism_pid" 2>/dev/null || true
 	fi
 	rm -rf "$work"
@@ -66,7 +68,7 @@ if [[ -n ${PORTRAITS_SALT:-} ]]; then
 fi
 
 # Port 0: the job server takes a free port and says which in its log.
-"$work/prism" --job_port 0 --serve_http=false --log_kind text 2>"$work/prism.log" &
+setsid "$work/prism" --job_port 0 --serve_http=false --log_kind text 2>"$work/prism.log" &
 prism_pid=$!
 port=''
 for _ in $(seq 100); do
