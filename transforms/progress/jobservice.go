@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 
@@ -39,8 +40,11 @@ func (w *watcher) sample(ctx context.Context) (Sample, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.client == nil {
+		// A job's pipeline (its DoFns serialized) is read once per job, and is larger than
+		// gRPC's default 4 MiB for a message received.
 		conn, err := grpc.NewClient(w.endpoint,
-			grpc.WithTransportCredentials(insecure.NewCredentials()))
+			grpc.WithTransportCredentials(insecure.NewCredentials()),
+			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(math.MaxInt32)))
 		if err != nil {
 			return Sample{}, fmt.Errorf("job service %s: %w", w.endpoint, err)
 		}

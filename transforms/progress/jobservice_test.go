@@ -2,6 +2,7 @@ package progress
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 
+	"github.com/shopportraits/portraits/transforms/fnreg"
 	"github.com/shopportraits/portraits/transforms/runner"
 )
 
@@ -21,9 +23,16 @@ func slowly(x int, emit func(int)) {
 	emit(x)
 }
 
+// padFn passes elements on; its Pad makes the job's pipeline as large as the nightly's, beyond
+// gRPC's default limit on a message received (4 MiB).
+type padFn struct{ Pad string }
+
+func (*padFn) ProcessElement(x int, emit func(int)) { emit(x) }
+
 func init() {
 	register.Function2x0(slowly)
 	register.Emitter1[int]()
+	fnreg.DoFn2x0[int, func(int)](&padFn{})
 }
 
 // TestJobServiceReportsARunningJob runs a job of a few seconds on Prism in this process and asks
@@ -39,7 +48,9 @@ func TestJobServiceReportsARunningJob(t *testing.T) {
 	for i := range xs {
 		xs[i] = i
 	}
-	beam.ParDo(s.Scope("watched"), slowly, beam.ParDo(s.Scope("first"), slowly, beam.CreateList(s, xs)))
+	first := beam.ParDo(s.Scope("first"), slowly, beam.CreateList(s, xs))
+	padded := beam.ParDo(s.Scope("padded"), &padFn{Pad: strings.Repeat("x", 6<<20)}, first)
+	beam.ParDo(s.Scope("watched"), slowly, padded)
 	done := make(chan error, 1)
 	go func() { done <- beamx.Run(ctx, p) }()
 	probe := JobService(endpoint)
