@@ -13,8 +13,14 @@ import (
 func benchEvents(n int) []Event {
 	out := make([]Event, n)
 	for i := range out {
-		e := Event{EventID: fmt.Sprintf("e-%036d", i), EventType: "view", Channel: "app", EventTime: int64(i) * 1000,
-			SessionID: fmt.Sprintf("s%020d", i/12), Source: "events"}
+		e := Event{
+			EventID:   fmt.Sprintf("e-%036d", i),
+			EventType: "view",
+			Channel:   "app",
+			EventTime: int64(i) * 1000,
+			SessionID: fmt.Sprintf("s%020d", i/12),
+			Source:    "events",
+		}
 		if i%3 != 0 {
 			e.UserID = fmt.Sprint(10000000 + i%50000)
 		}
@@ -48,8 +54,11 @@ func BenchmarkFlushEvents(b *testing.B) {
 func BenchmarkFlushEventsBatched(b *testing.B) {
 	rows := benchEvents(100_000)
 	for b.Loop() {
-		pw := parquet.NewGenericWriter[Event](io.Discard, parquet.Compression(&zstd.Codec{Level: zstd.SpeedDefault}),
-			parquet.MaxRowsPerRowGroup(RowGroupRows))
+		pw := parquet.NewGenericWriter[Event](
+			io.Discard,
+			parquet.Compression(&zstd.Codec{Level: zstd.SpeedDefault}),
+			parquet.MaxRowsPerRowGroup(RowGroupRows),
+		)
 		if _, err := pw.Write(rows); err != nil {
 			b.Fatal(err)
 		}

@@ -32,9 +32,18 @@ type Person struct {
 }
 
 func init() {
-	register[IdentityLink]("identity_map", "one row per identifier of a resolved person, values as salted hashes")
-	register[MergeHistory]("merge_history", "one row per person id that was merged into another or split since the previous night")
-	register[Person]("persons", "one row per resolved person: the spine of every person-keyed table")
+	register[IdentityLink](
+		"identity_map",
+		"one row per identifier of a resolved person, values as salted hashes",
+	)
+	register[MergeHistory](
+		"merge_history",
+		"one row per person id that was merged into another or split since the previous night",
+	)
+	register[Person](
+		"persons",
+		"one row per resolved person: the spine of every person-keyed table",
+	)
 }
 
 // Erasure is one identifier whose person asked to be forgotten (table `erasures`): every night
@@ -45,5 +54,8 @@ type Erasure struct {
 }
 
 func init() {
-	register[Erasure]("erasures", "one row per identifier of a person who asked to be forgotten, as a salted hash; carried from night to night")
+	register[Erasure](
+		"erasures",
+		"one row per identifier of a person who asked to be forgotten, as a salted hash; carried from night to night",
+	)
 }

@@ -165,6 +165,9 @@ func init() {
 	register[Order]("orders", "one row per order, money in minor units of the run's currency")
 	register[OrderItem]("order_items", "one row per order line whose order exists")
 	register[Product]("products", "one row per catalog product")
-	register[Event]("events", "one row per clickstream event, bots and test accounts removed, replays dropped")
+	register[Event](
+		"events",
+		"one row per clickstream event, bots and test accounts removed, replays dropped",
+	)
 	register[Touch]("touches", "one row per marketing touch action")
 }

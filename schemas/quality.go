@@ -26,7 +26,10 @@ type QualityCount struct {
 }
 
 func init() {
-	register[Reject]("rejects", "one row per rejected input record, with where it came from and why")
+	register[Reject](
+		"rejects",
+		"one row per rejected input record, with where it came from and why",
+	)
 	register[QualityCount]("quality", "record counts per source, stage and measure")
 }
 

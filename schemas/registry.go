@@ -53,7 +53,13 @@ func register[T any](name, doc string) {
 	warmUp[T]()
 	// Known to Beam, rows decode as T on every runner, also where a DoFn takes them as beam.X.
 	beam.RegisterType(t)
-	tables[name] = Table{Name: name, Doc: doc, Type: t, newBuffer: func() Buffer { return &buffer[T]{} }, readRows: readRows[T]}
+	tables[name] = Table{
+		Name:      name,
+		Doc:       doc,
+		Type:      t,
+		newBuffer: func() Buffer { return &buffer[T]{} },
+		readRows:  readRows[T],
+	}
 }
 
 // Lookup returns the table with the given name.

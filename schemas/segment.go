@@ -106,12 +106,36 @@ type CharacteristicAssociation struct {
 }
 
 func init() {
-	register[SegmentMembership]("segment_membership", "one row per person and segment they belong to: rule, RFM, value decile and cluster segments")
-	register[SegmentSummary]("segment_summary", "one row per segment: size, share of persons and of GMV, mean CLV, and the change since the previous night")
-	register[ClusterProfile]("cluster_profiles", "one row per k-means cluster of persons: size, centroid in original units and a readable label")
-	register[AffinityRule]("affinity_rules", "one row per association rule mined from the baskets of paid orders, at SKU and category level")
-	register[NextBestProduct]("next_best_products", "one row per person and suggested product, from the SKU rules their purchases fire")
-	register[Activation]("activation", "one row per person and activated segment, after consent, complaint and contact-frequency exclusions; phones only as MD5 and SHA-256")
-	register[ActivationChange]("activation_changes", "one row per phone added to or removed from an activated segment's audience since the previous night, with the reason")
-	register[CharacteristicAssociation]("characteristic_associations", "one row per combination of customer characteristics (grades, channel, lifecycle, demographics) that occur together more often than chance")
+	register[SegmentMembership](
+		"segment_membership",
+		"one row per person and segment they belong to: rule, RFM, value decile and cluster segments",
+	)
+	register[SegmentSummary](
+		"segment_summary",
+		"one row per segment: size, share of persons and of GMV, mean CLV, and the change since the previous night",
+	)
+	register[ClusterProfile](
+		"cluster_profiles",
+		"one row per k-means cluster of persons: size, centroid in original units and a readable label",
+	)
+	register[AffinityRule](
+		"affinity_rules",
+		"one row per association rule mined from the baskets of paid orders, at SKU and category level",
+	)
+	register[NextBestProduct](
+		"next_best_products",
+		"one row per person and suggested product, from the SKU rules their purchases fire",
+	)
+	register[Activation](
+		"activation",
+		"one row per person and activated segment, after consent, complaint and contact-frequency exclusions; phones only as MD5 and SHA-256",
+	)
+	register[ActivationChange](
+		"activation_changes",
+		"one row per phone added to or removed from an activated segment's audience since the previous night, with the reason",
+	)
+	register[CharacteristicAssociation](
+		"characteristic_associations",
+		"one row per combination of customer characteristics (grades, channel, lifecycle, demographics) that occur together more often than chance",
+	)
 }

@@ -52,11 +52,31 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	def := affinity.DefaultOptions()
 	fs := flag.NewFlagSet("affinity", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.input, "input", "", "basket file: one transaction per line, items separated by commas (required)")
+	fs.StringVar(
+		&o.input,
+		"input",
+		"",
+		"basket file: one transaction per line, items separated by commas (required)",
+	)
 	fs.StringVar(&o.output, "output", "", "rules CSV to write (required)")
-	fs.Float64Var(&o.mine.MinSupport, "min-support", def.MinSupport, "least share of baskets holding all items of a rule, in [0, 1]")
-	fs.Float64Var(&o.mine.MinConfidence, "min-confidence", def.MinConfidence, "least confidence of a rule, in [0, 1]")
-	fs.IntVar(&o.mine.MinLen, "minlen", def.MinLen, "least number of items of a rule, both sides (1 lists {} => item rules)")
+	fs.Float64Var(
+		&o.mine.MinSupport,
+		"min-support",
+		def.MinSupport,
+		"least share of baskets holding all items of a rule, in [0, 1]",
+	)
+	fs.Float64Var(
+		&o.mine.MinConfidence,
+		"min-confidence",
+		def.MinConfidence,
+		"least confidence of a rule, in [0, 1]",
+	)
+	fs.IntVar(
+		&o.mine.MinLen,
+		"minlen",
+		def.MinLen,
+		"least number of items of a rule, both sides (1 lists {} => item rules)",
+	)
 	fs.IntVar(&o.mine.MaxLen, "maxlen", def.MaxLen, "largest number of items of a rule, both sides")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -74,7 +94,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("--min-confidence %v: want a share in [0, 1]", o.mine.MinConfidence)
 	}
 	if o.mine.MinLen < 1 || o.mine.MaxLen < o.mine.MinLen {
-		return o, fmt.Errorf("--minlen %d --maxlen %d: want 1 <= minlen <= maxlen", o.mine.MinLen, o.mine.MaxLen)
+		return o, fmt.Errorf(
+			"--minlen %d --maxlen %d: want 1 <= minlen <= maxlen",
+			o.mine.MinLen,
+			o.mine.MaxLen,
+		)
 	}
 	return o, nil
 }
@@ -103,8 +127,19 @@ func run(args []string, stderr io.Writer) error {
 	if err := writeFile(o.output, rulesCSV(rules)); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "affinity: %d transactions, %d rules (support >= %g, confidence >= %g, length %d-%d) written to %s\n",
-		len(baskets), len(rules), o.mine.MinSupport, o.mine.MinConfidence, o.mine.MinLen, o.mine.MaxLen, o.output)
+	fmt.Fprintf(
+		stderr,
+		"affinity: %d transactions, %d rules (support >= %g, confidence >= %g, length %d-%d) written to %s\n",
+		len(
+			baskets,
+		),
+		len(rules),
+		o.mine.MinSupport,
+		o.mine.MinConfidence,
+		o.mine.MinLen,
+		o.mine.MaxLen,
+		o.output,
+	)
 	return nil
 }
 
@@ -144,7 +179,16 @@ func rulesCSV(rules []affinity.Rule) []byte {
 	_ = w.Write([]string{"antecedent", "consequent", "support", "confidence", "lift", "count"})
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	for _, r := range rules {
-		_ = w.Write([]string{strings.Join(r.Antecedent, "|"), r.Consequent, f(r.Support), f(r.Confidence), f(r.Lift), strconv.Itoa(r.Count)})
+		_ = w.Write(
+			[]string{
+				strings.Join(r.Antecedent, "|"),
+				r.Consequent,
+				f(r.Support),
+				f(r.Confidence),
+				f(r.Lift),
+				strconv.Itoa(r.Count),
+			},
+		)
 	}
 	w.Flush()
 	return b.Bytes()

@@ -48,7 +48,18 @@ Diapers|Milk,"Cola ""Zero""",0.4,0.6666666666666666,1.6666666666666665,2
 
 func TestToyBaskets(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "rules.csv")
-	log, err := runTool("--input", "testdata/baskets.csv", "--min-support", "0.4", "--min-confidence", "0.6", "--minlen", "2", "--output", out)
+	log, err := runTool(
+		"--input",
+		"testdata/baskets.csv",
+		"--min-support",
+		"0.4",
+		"--min-confidence",
+		"0.6",
+		"--minlen",
+		"2",
+		"--output",
+		out,
+	)
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, log)
 	}
@@ -69,7 +80,8 @@ func TestToyBaskets(t *testing.T) {
 	}
 	got, _ = os.ReadFile(out)
 	lines := strings.Split(strings.TrimSpace(string(got)), "\n")
-	if len(lines) != 1+4+12 || !strings.Contains(string(got), "\n,Beer,0.6,0.6,1,3\n") || strings.Contains(string(got), "|") {
+	if len(lines) != 1+4+12 || !strings.Contains(string(got), "\n,Beer,0.6,0.6,1,3\n") ||
+		strings.Contains(string(got), "|") {
 		t.Errorf("minlen 1, maxlen 2: %d lines\n%s", len(lines), got)
 	}
 }
@@ -102,7 +114,8 @@ func TestBadInput(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := map[string]string{"latin1.csv": "latin1.csv:2: not valid UTF-8", "empty.csv": "empty.csv: no transactions"}[name]
-		if _, err := runTool("--input", in, "--output", out); err == nil || !strings.Contains(err.Error(), want) {
+		if _, err := runTool("--input", in, "--output", out); err == nil ||
+			!strings.Contains(err.Error(), want) {
 			t.Errorf("%s: error %v, want one containing %q", name, err, want)
 		}
 	}

@@ -152,7 +152,14 @@ func timeLoop(l loop, files []string) (decodeRate, error) {
 
 // timeIngest runs the ingest stage alone over one source's read tasks on the direct runner (one
 // goroutine, in process), listing the tasks often enough to read minIngestRecords.
-func timeIngest(ctx context.Context, cfg *sources.Config, src sources.Source, all []ingest.Task, inputs []ingest.Input, perPass int64) (decodeRate, error) {
+func timeIngest(
+	ctx context.Context,
+	cfg *sources.Config,
+	src sources.Source,
+	all []ingest.Task,
+	inputs []ingest.Input,
+	perPass int64,
+) (decodeRate, error) {
 	var tasks []ingest.Task
 	for _, t := range all {
 		if t.Source == src.Name {
@@ -218,7 +225,10 @@ func walkJSONLine(line []byte) bool {
 	if fastjson.ValidateBytes(line) != nil {
 		return false
 	}
-	return jsonparser.ObjectEach(line, func(_, _ []byte, _ jsonparser.ValueType, _ int) error { return nil }) == nil
+	return jsonparser.ObjectEach(
+		line,
+		func(_, _ []byte, _ jsonparser.ValueType, _ int) error { return nil },
+	) == nil
 }
 
 // decodeJSONLine decodes one line into a map of raw values; it returns whether the line was a JSON
@@ -231,7 +241,10 @@ func decodeJSONLine(line []byte) bool {
 // eachGzipLine calls fn on every non-empty line of gzip files; it returns the lines and the bytes
 // on disk.
 func eachGzipLine(files []string, fn func([]byte) bool) (int64, int64, error) {
-	return sumFiles(files, func(file string) (int64, int64, error) { return gzipFileLines(file, fn) })
+	return sumFiles(
+		files,
+		func(file string) (int64, int64, error) { return gzipFileLines(file, fn) },
+	)
 }
 
 // sumFiles adds up what read gives for each file: records, and bytes on disk.
@@ -282,7 +295,10 @@ func gzipFileLines(file string, fn func([]byte) bool) (int64, int64, error) {
 // parquetUsers reads account Parquet files into the generator's row struct, 1024 rows at a time.
 func parquetUsers(files []string) (int64, int64, error) {
 	buf := make([]gen.UserRow, 1024)
-	return sumFiles(files, func(file string) (int64, int64, error) { return parquetFileRows(file, buf) })
+	return sumFiles(
+		files,
+		func(file string) (int64, int64, error) { return parquetFileRows(file, buf) },
+	)
 }
 
 func parquetFileRows(file string, buf []gen.UserRow) (int64, int64, error) {

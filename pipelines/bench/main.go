@@ -33,11 +33,31 @@ func main() {
 	flag.IntVar(&o.Persons, "persons", 0, "persons the dataset was generated for")
 	flag.IntVar(&o.Days, "days", 90, "days the dataset covers")
 	flag.StringVar(&o.Date, "date", "2026-11-21", "the runs' business day")
-	flag.BoolVar(&o.Decode, "decode", true, "also time decoding loops and the ingest reader over the dataset")
+	flag.BoolVar(
+		&o.Decode,
+		"decode",
+		true,
+		"also time decoding loops and the ingest reader over the dataset",
+	)
 	flag.StringVar(&o.JSON, "json", "", "also write the result as JSON to this file")
-	flag.StringVar(&o.Revision, "revision", "", "the source revision the nightly was built from (git describe --dirty)")
-	flag.IntVar(&o.MemGiB, "mem-gib", 0, "the resident-memory limit the runs had, in GiB; 0 for none")
-	flag.BoolVar(&o.Profiled, "profiled", false, "the runs wrote CPU and heap profiles (their times include the profiler's cost)")
+	flag.StringVar(
+		&o.Revision,
+		"revision",
+		"",
+		"the source revision the nightly was built from (git describe --dirty)",
+	)
+	flag.IntVar(
+		&o.MemGiB,
+		"mem-gib",
+		0,
+		"the resident-memory limit the runs had, in GiB; 0 for none",
+	)
+	flag.BoolVar(
+		&o.Profiled,
+		"profiled",
+		false,
+		"the runs wrote CPU and heap profiles (their times include the profiler's cost)",
+	)
 	flag.Parse()
 	beam.Init()
 	if err := bench(context.Background(), o); err != nil {
@@ -104,7 +124,11 @@ func memTotal() (int64, error) {
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			kb, err := strconv.ParseInt(
+				strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")),
+				10,
+				64,
+			)
 			if err != nil {
 				return 0, fmt.Errorf("/proc/meminfo: MemTotal %q: %w", rest, err)
 			}

@@ -38,17 +38,29 @@ func writeResult(w io.Writer, r result) error {
 		fmt.Fprintf(&b, "nightly built from %s\n", r.Revision)
 	}
 	if r.MemLimitGiB > 0 {
-		fmt.Fprintf(&b, "each run limited to %d GiB of resident memory: beyond it the benchmark stops the run\n", r.MemLimitGiB)
+		fmt.Fprintf(
+			&b,
+			"each run limited to %d GiB of resident memory: beyond it the benchmark stops the run\n",
+			r.MemLimitGiB,
+		)
 	}
 	if r.Profiled {
-		b.WriteString("the runs wrote CPU and heap profiles: their times include the profiler's cost\n")
+		b.WriteString(
+			"the runs wrote CPU and heap profiles: their times include the profiler's cost\n",
+		)
 	}
 	b.WriteString("\n")
 	writeInputs(&b, r.Inputs)
 	b.WriteString("\n")
 	writeRuns(&b, r.Runs)
 	for _, run := range r.Runs {
-		fmt.Fprintf(&b, "\nper stage, %s (load before %s, after %s):\n", run.Runner, run.LoadBefore, run.LoadAfter)
+		fmt.Fprintf(
+			&b,
+			"\nper stage, %s (load before %s, after %s):\n",
+			run.Runner,
+			run.LoadBefore,
+			run.LoadAfter,
+		)
 		if len(run.Phases) > 0 {
 			b.WriteString("phases (wall):")
 			for _, p := range run.Phases {
@@ -60,7 +72,9 @@ func writeResult(w io.Writer, r result) error {
 			b.WriteString("\n")
 		}
 		if run.Stages == nil {
-			b.WriteString("  no stage table in the run's output (a nightly that prints none, or a run that failed before the end)\n")
+			b.WriteString(
+				"  no stage table in the run's output (a nightly that prints none, or a run that failed before the end)\n",
+			)
 			continue
 		}
 		if err := runstats.Write(&b, *run.Stages); err != nil {
@@ -95,35 +109,82 @@ func writeInputs(b *strings.Builder, in []sourceInput) {
 }
 
 func writeRuns(b *strings.Builder, runs []run) {
-	fmt.Fprintf(b, "%-8s %-22s %10s %10s %14s %10s   %-17s %-17s\n",
-		"runner", "status", "wall", "records/s", "cpu user+sys", "peak RSS", "load before", "load after")
+	fmt.Fprintf(
+		b,
+		"%-8s %-22s %10s %10s %14s %10s   %-17s %-17s\n",
+		"runner",
+		"status",
+		"wall",
+		"records/s",
+		"cpu user+sys",
+		"peak RSS",
+		"load before",
+		"load after",
+	)
 	for _, r := range runs {
 		rate := "-"
 		if r.Rate() > 0 {
 			rate = fmt.Sprintf("%.0f", r.Rate())
 		}
-		fmt.Fprintf(b, "%-8s %-22s %10s %10s %14s %10s   %-17s %-17s\n",
-			r.Runner, r.Status, secs(r.Wall), rate, secs(r.CPU), gib(r.PeakRSS), r.LoadBefore, r.LoadAfter)
+		fmt.Fprintf(
+			b,
+			"%-8s %-22s %10s %10s %14s %10s   %-17s %-17s\n",
+			r.Runner,
+			r.Status,
+			secs(r.Wall),
+			rate,
+			secs(r.CPU),
+			gib(r.PeakRSS),
+			r.LoadBefore,
+			r.LoadAfter,
+		)
 	}
 	for _, r := range runs {
 		if r.Error != "" {
 			fmt.Fprintf(b, "%s: %s\n", r.Runner, r.Error)
 		}
 	}
-	b.WriteString("records/s: records read (ingest in, all sources) per second of wall time, start-up included\n")
+	b.WriteString(
+		"records/s: records read (ingest in, all sources) per second of wall time, start-up included\n",
+	)
 	for _, r := range runs {
 		if r.Resumed {
-			fmt.Fprintf(b, "%s: resumed; its wall time adds the phases earlier attempts ran (see phases), its CPU time, peak RSS and loads are the last attempt's\n", r.Runner)
+			fmt.Fprintf(
+				b,
+				"%s: resumed; its wall time adds the phases earlier attempts ran (see phases), its CPU time, peak RSS and loads are the last attempt's\n",
+				r.Runner,
+			)
 		}
 	}
 }
 
 func writeDecode(b *strings.Builder, rates []decodeRate, runs []run) {
 	b.WriteString("decode rates, one goroutine, same files:\n")
-	fmt.Fprintf(b, "%-8s %-9s %-55s %6s %10s %9s %11s   %s\n", "source", "format", "method", "passes", "records", "MB/s", "records/s", "load at start")
+	fmt.Fprintf(
+		b,
+		"%-8s %-9s %-55s %6s %10s %9s %11s   %s\n",
+		"source",
+		"format",
+		"method",
+		"passes",
+		"records",
+		"MB/s",
+		"records/s",
+		"load at start",
+	)
 	for _, d := range rates {
-		fmt.Fprintf(b, "%-8s %-9s %-55s %6d %10d %9.1f %11.0f   %s\n", d.Source, d.Format, d.Method, d.Passes, d.Records,
-			float64(d.Bytes)/1e6/d.Took.Seconds(), d.Rate(), d.Load)
+		fmt.Fprintf(
+			b,
+			"%-8s %-9s %-55s %6d %10d %9.1f %11.0f   %s\n",
+			d.Source,
+			d.Format,
+			d.Method,
+			d.Passes,
+			d.Records,
+			float64(d.Bytes)/1e6/d.Took.Seconds(),
+			d.Rate(),
+			d.Load,
+		)
 	}
 	for _, r := range runs {
 		if r.Stages == nil {
@@ -134,8 +195,14 @@ func writeDecode(b *strings.Builder, rates []decodeRate, runs []run) {
 			fmt.Fprintf(b, "nightly ingest stage on %s: no step time reported\n", r.Runner)
 			continue
 		}
-		fmt.Fprintf(b, "nightly ingest stage on %s: %.0f records/s of step time over all sources (%d records in %s)\n",
-			r.Runner, s.Rate(), s.In, secs(s.Time))
+		fmt.Fprintf(
+			b,
+			"nightly ingest stage on %s: %.0f records/s of step time over all sources (%d records in %s)\n",
+			r.Runner,
+			s.Rate(),
+			s.In,
+			secs(s.Time),
+		)
 	}
 	b.WriteString("MB/s: bytes on disk (compressed) per second\n")
 }

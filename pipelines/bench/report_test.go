@@ -10,18 +10,73 @@ import (
 
 func TestWriteResult(t *testing.T) {
 	stages := runstats.Report{Timed: true, Total: 10 * time.Second, Stages: []runstats.Stage{
-		{Name: runstats.Ingest, Steps: 3, In: 2000, Out: 1900, Elements: runstats.FromRecords, Time: 4 * time.Second},
-		{Name: runstats.Resolve, Steps: 9, In: 500, Out: 50, Elements: runstats.FromPCollections, Time: 6 * time.Second},
-	}}
-	r := result{Scale: "S", Persons: 10, Days: 90, Date: "2026-11-21", Data: "d", Revision: "abc123-dirty", Cores: 2, Memory: 24 << 30,
-		Inputs: []sourceInput{{Source: "events", Files: 2, Bytes: 5000, Records: 1500}, {Source: "users", Files: 1, Bytes: 100, Records: 500}},
-		Runs: []run{
-			{Runner: "prism", Status: "ok", Wall: 20 * time.Second, Resumed: true, CPU: 30 * time.Second, PeakRSS: 3 << 30, Records: 2000,
-				LoadBefore: loadAvg{1, 2, 3}, LoadAfter: loadAvg{4, 5, 6}, Stages: &stages,
-				Phases: []phase{{Name: "clean", Wall: 5 * time.Second, Attempt: 1}, {Name: "resolve", Wall: 7 * time.Second}}},
-			{Runner: "direct", Status: "killed by signal 9", Error: "fatal error: runtime: out of memory", Wall: time.Minute, Records: -1},
+		{
+			Name:     runstats.Ingest,
+			Steps:    3,
+			In:       2000,
+			Out:      1900,
+			Elements: runstats.FromRecords,
+			Time:     4 * time.Second,
 		},
-		Decode: []decodeRate{{Source: "events", Format: "jsonl.gz", Method: "m", Passes: 1, Records: 1000, Bytes: 2e6, Took: time.Second, Load: loadAvg{7, 8, 9}}},
+		{
+			Name:     runstats.Resolve,
+			Steps:    9,
+			In:       500,
+			Out:      50,
+			Elements: runstats.FromPCollections,
+			Time:     6 * time.Second,
+		},
+	}}
+	r := result{
+		Scale:    "S",
+		Persons:  10,
+		Days:     90,
+		Date:     "2026-11-21",
+		Data:     "d",
+		Revision: "abc123-dirty",
+		Cores:    2,
+		Memory:   24 << 30,
+		Inputs: []sourceInput{
+			{Source: "events", Files: 2, Bytes: 5000, Records: 1500},
+			{Source: "users", Files: 1, Bytes: 100, Records: 500},
+		},
+		Runs: []run{
+			{
+				Runner:     "prism",
+				Status:     "ok",
+				Wall:       20 * time.Second,
+				Resumed:    true,
+				CPU:        30 * time.Second,
+				PeakRSS:    3 << 30,
+				Records:    2000,
+				LoadBefore: loadAvg{1, 2, 3},
+				LoadAfter:  loadAvg{4, 5, 6},
+				Stages:     &stages,
+				Phases: []phase{
+					{Name: "clean", Wall: 5 * time.Second, Attempt: 1},
+					{Name: "resolve", Wall: 7 * time.Second},
+				},
+			},
+			{
+				Runner:  "direct",
+				Status:  "killed by signal 9",
+				Error:   "fatal error: runtime: out of memory",
+				Wall:    time.Minute,
+				Records: -1,
+			},
+		},
+		Decode: []decodeRate{
+			{
+				Source:  "events",
+				Format:  "jsonl.gz",
+				Method:  "m",
+				Passes:  1,
+				Records: 1000,
+				Bytes:   2e6,
+				Took:    time.Second,
+				Load:    loadAvg{7, 8, 9},
+			},
+		},
 	}
 	var b strings.Builder
 	if err := writeResult(&b, r); err != nil {

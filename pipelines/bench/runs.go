@@ -85,7 +85,10 @@ func readRuns(ctx context.Context, dir, date string) ([]run, error) {
 	if len(runs) == 0 {
 		return nil, fmt.Errorf("runs folder %s holds no runner folder", dir)
 	}
-	sort.Slice(runs, func(i, j int) bool { return runs[i].Runner > runs[j].Runner }) // prism before direct
+	sort.Slice(
+		runs,
+		func(i, j int) bool { return runs[i].Runner > runs[j].Runner },
+	) // prism before direct
 	return runs, nil
 }
 
@@ -150,7 +153,11 @@ func readLoads(file string) (loadAvg, loadAvg, error) {
 	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	if len(lines) != 2 {
-		return loadAvg{}, loadAvg{}, fmt.Errorf("%s: want 2 lines of /proc/loadavg (before, after), got %d", file, len(lines))
+		return loadAvg{}, loadAvg{}, fmt.Errorf(
+			"%s: want 2 lines of /proc/loadavg (before, after), got %d",
+			file,
+			len(lines),
+		)
 	}
 	before, err := parseLoadAvg(lines[0])
 	if err != nil {
@@ -267,7 +274,9 @@ func earlierPhase(dir, name string) (phase, error) {
 	}
 	slices.Sort(ns)
 	for _, n := range slices.Backward(ns) {
-		lines, err := phaseLines(filepath.Join(dir, fmt.Sprintf("%s-%d", attemptDir, n), stdoutFile))
+		lines, err := phaseLines(
+			filepath.Join(dir, fmt.Sprintf("%s-%d", attemptDir, n), stdoutFile),
+		)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return phase{}, err
 		}
@@ -277,7 +286,13 @@ func earlierPhase(dir, name string) (phase, error) {
 			}
 		}
 	}
-	return phase{}, fmt.Errorf("phase %s was finished by an earlier attempt, but no %s-N/%s in %s says how long it took", name, attemptDir, stdoutFile, dir)
+	return phase{}, fmt.Errorf(
+		"phase %s was finished by an earlier attempt, but no %s-N/%s in %s says how long it took",
+		name,
+		attemptDir,
+		stdoutFile,
+		dir,
+	)
 }
 
 // scanLines calls each with every line of a file and its number, from 1, until each fails.
@@ -305,7 +320,8 @@ func scanLines(file string, each func(n int, line string) error) error {
 func lastError(file string) (string, error) {
 	var last string
 	err := scanLines(file, func(_ int, l string) error {
-		if strings.Contains(l, "nightly: ") || strings.HasPrefix(l, "fatal error: ") || strings.HasPrefix(l, "panic: ") {
+		if strings.Contains(l, "nightly: ") || strings.HasPrefix(l, "fatal error: ") ||
+			strings.HasPrefix(l, "panic: ") {
 			last = l
 		}
 		return nil

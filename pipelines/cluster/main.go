@@ -54,14 +54,28 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.input, "input", "", "CSV file with a header (required)")
 	fs.StringVar(&o.output, "output", "", "output directory (required)")
-	features := fs.String("features", "", "comma-separated header names of the numeric feature columns (required)")
-	fs.IntVar(&o.fit.K, "k", 0, "number of clusters; 0 chooses k in [--k-min, --k-max] by the silhouette")
+	features := fs.String(
+		"features",
+		"",
+		"comma-separated header names of the numeric feature columns (required)",
+	)
+	fs.IntVar(
+		&o.fit.K,
+		"k",
+		0,
+		"number of clusters; 0 chooses k in [--k-min, --k-max] by the silhouette",
+	)
 	fs.IntVar(&o.fit.KMin, "k-min", 2, "smallest k tried when --k is 0")
 	fs.IntVar(&o.fit.KMax, "k-max", 10, "largest k tried when --k is 0")
 	fs.IntVar(&o.fit.Restarts, "restarts", 10, "k-means++ restarts, the lowest inertia kept")
 	fs.IntVar(&o.fit.MaxIter, "max-iter", 300, "most Lloyd iterations per restart")
 	fs.Uint64Var(&o.fit.Seed, "seed", 1, "random seed: the same seed gives the same clusters")
-	fs.BoolVar(&o.fit.Standardize, "standardize", true, "fit on z-scores of the features (false: raw values)")
+	fs.BoolVar(
+		&o.fit.Standardize,
+		"standardize",
+		true,
+		"fit on z-scores of the features (false: raw values)",
+	)
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -87,7 +101,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	case o.fit.K < 0:
 		return o, fmt.Errorf("--k %d: want 0 (choose) or a positive number", o.fit.K)
 	case o.fit.K == 0 && (o.fit.KMin < 2 || o.fit.KMax < o.fit.KMin):
-		return o, fmt.Errorf("--k-min %d --k-max %d: want 2 <= k-min <= k-max", o.fit.KMin, o.fit.KMax)
+		return o, fmt.Errorf(
+			"--k-min %d --k-max %d: want 2 <= k-min <= k-max",
+			o.fit.KMin,
+			o.fit.KMax,
+		)
 	case o.fit.Restarts < 1:
 		return o, fmt.Errorf("--restarts %d: want at least 1", o.fit.Restarts)
 	case o.fit.MaxIter < 1:
@@ -115,7 +133,11 @@ func run(args []string, stderr io.Writer) error {
 	if err := os.MkdirAll(o.output, 0o755); err != nil {
 		return err
 	}
-	summary, err := json.MarshalIndent(summaryJSON{K: m.K, Inertia: m.Inertia, Silhouette: m.Silhouette, N: len(points)}, "", "  ")
+	summary, err := json.MarshalIndent(
+		summaryJSON{K: m.K, Inertia: m.Inertia, Silhouette: m.Silhouette, N: len(points)},
+		"",
+		"  ",
+	)
 	if err != nil {
 		return err
 	}
@@ -128,8 +150,16 @@ func run(args []string, stderr io.Writer) error {
 			return err
 		}
 	}
-	fmt.Fprintf(stderr, "cluster: %d rows, k = %d, sizes %v, inertia %.6g, silhouette %.4f; wrote %s\n",
-		len(points), m.K, m.Sizes, m.Inertia, m.Silhouette, o.output)
+	fmt.Fprintf(
+		stderr,
+		"cluster: %d rows, k = %d, sizes %v, inertia %.6g, silhouette %.4f; wrote %s\n",
+		len(points),
+		m.K,
+		m.Sizes,
+		m.Inertia,
+		m.Silhouette,
+		o.output,
+	)
 	return nil
 }
 
@@ -190,7 +220,13 @@ func readPoints(path string, features []string) ([][]float64, error) {
 			v, err := strconv.ParseFloat(strings.TrimSpace(rec[c]), 64)
 			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 				line, _ := r.FieldPos(c)
-				return nil, fmt.Errorf("%s:%d: column %q: %q is not a finite number", path, line, features[i], rec[c])
+				return nil, fmt.Errorf(
+					"%s:%d: column %q: %q is not a finite number",
+					path,
+					line,
+					features[i],
+					rec[c],
+				)
 			}
 			p[i] = v
 		}

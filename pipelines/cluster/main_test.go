@@ -89,8 +89,19 @@ func checkClusters(t *testing.T, dir string) {
 
 func TestFixture(t *testing.T) {
 	out := t.TempDir()
-	log, err := runTool("--input", "testdata/points.csv", "--features", "col a, col b", "--k", "3", "--seed", "7",
-		"--standardize=false", "--output", out)
+	log, err := runTool(
+		"--input",
+		"testdata/points.csv",
+		"--features",
+		"col a, col b",
+		"--k",
+		"3",
+		"--seed",
+		"7",
+		"--standardize=false",
+		"--output",
+		out,
+	)
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, log)
 	}
@@ -98,7 +109,8 @@ func TestFixture(t *testing.T) {
 	// Raw units: squared deviations from the group means, worked out by
 	// hand: A 125.2 + 1.2, B 875 + 2, C 3800/3 + 2/3.
 	s := readSummary(t, out)
-	if want := 125.2 + 1.2 + 875 + 2 + 3800.0/3 + 2.0/3; s.K != 3 || s.N != 12 || math.Abs(s.Inertia-want) > 1e-9 {
+	if want := 125.2 + 1.2 + 875 + 2 + 3800.0/3 + 2.0/3; s.K != 3 || s.N != 12 ||
+		math.Abs(s.Inertia-want) > 1e-9 {
 		t.Errorf("summary %+v, want k 3, n 12, inertia %v", s, want)
 	}
 	if s.Silhouette < 0.9 || s.Silhouette > 1 {

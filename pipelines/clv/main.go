@@ -54,9 +54,23 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.input, "input", "", "transaction file (required)")
 	fs.StringVar(&o.output, "output", "", "output directory (required)")
 	o.format.RegisterFlags(fs)
-	end := fs.String("observation-end", "", "last day observed, YYYY-MM-DD (required); later purchases are ignored")
-	fs.Float64Var(&o.unitDays, "unit-days", 7, "days per time unit of recency and T (lifetimes' freq_multiplier)")
-	fs.Float64Var(&o.penalizer, "penalizer", 0, "L2 penalizer coefficient of both fits (lifetimes' penalizer_coef)")
+	end := fs.String(
+		"observation-end",
+		"",
+		"last day observed, YYYY-MM-DD (required); later purchases are ignored",
+	)
+	fs.Float64Var(
+		&o.unitDays,
+		"unit-days",
+		7,
+		"days per time unit of recency and T (lifetimes' freq_multiplier)",
+	)
+	fs.Float64Var(
+		&o.penalizer,
+		"penalizer",
+		0,
+		"L2 penalizer coefficient of both fits (lifetimes' penalizer_coef)",
+	)
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -95,7 +109,11 @@ func run(args []string, stderr io.Writer) error {
 	}
 	sum := clv.Summarize(tx, o.observationEnd, o.unitDays)
 	if len(sum) == 0 {
-		return fmt.Errorf("%s: no purchases on or before %s", o.input, o.observationEnd.Format("2006-01-02"))
+		return fmt.Errorf(
+			"%s: no purchases on or before %s",
+			o.input,
+			o.observationEnd.Format("2006-01-02"),
+		)
 	}
 	bg, err := clv.FitBGNBD(sum, o.penalizer)
 	if err != nil {
@@ -123,11 +141,28 @@ func run(args []string, stderr io.Writer) error {
 	}
 	for name, v := range map[string]float64{"r": bg.R, "alpha": bg.Alpha, "a": bg.A, "b": bg.B, "p": gg.P, "q": gg.Q, "v": gg.V} {
 		if v > 1e6 {
-			fmt.Fprintf(stderr, "clv: warning: %s = %.4g runs off to infinity; the data barely identify the model (try --penalizer 0.001)\n", name, v)
+			fmt.Fprintf(
+				stderr,
+				"clv: warning: %s = %.4g runs off to infinity; the data barely identify the model (try --penalizer 0.001)\n",
+				name,
+				v,
+			)
 		}
 	}
-	fmt.Fprintf(stderr, "clv: %d transactions, %d customers; BG/NBD r=%.4f alpha=%.4f a=%.4f b=%.4f (log-likelihood %.4f); Gamma-Gamma p=%.4f q=%.4f v=%.4f\n",
-		len(tx), len(sum), bg.R, bg.Alpha, bg.A, bg.B, p.LogLikelihood, gg.P, gg.Q, gg.V)
+	fmt.Fprintf(
+		stderr,
+		"clv: %d transactions, %d customers; BG/NBD r=%.4f alpha=%.4f a=%.4f b=%.4f (log-likelihood %.4f); Gamma-Gamma p=%.4f q=%.4f v=%.4f\n",
+		len(tx),
+		len(sum),
+		bg.R,
+		bg.Alpha,
+		bg.A,
+		bg.B,
+		p.LogLikelihood,
+		gg.P,
+		gg.Q,
+		gg.V,
+	)
 	return nil
 }
 

@@ -63,8 +63,23 @@ func readParams(t *testing.T, dir string) params {
 
 func TestFixtureCSVWithHeader(t *testing.T) {
 	out := t.TempDir()
-	log, err := runTool(t, "--input", "testdata/tx.csv", "--customer-col", "customer", "--date-col", "paid_at",
-		"--amount-col", "4", "--observation-end", "2024-03-31", "--unit-days", "7", "--output", out)
+	log, err := runTool(
+		t,
+		"--input",
+		"testdata/tx.csv",
+		"--customer-col",
+		"customer",
+		"--date-col",
+		"paid_at",
+		"--amount-col",
+		"4",
+		"--observation-end",
+		"2024-03-31",
+		"--unit-days",
+		"7",
+		"--output",
+		out,
+	)
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, log)
 	}
@@ -77,8 +92,23 @@ func TestFixtureCSVWithHeader(t *testing.T) {
 	}
 	// params.json holds what the library fits on the same summary.
 	p := readParams(t, out)
-	o, err := parseFlags([]string{"--input", "testdata/tx.csv", "--customer-col", "2", "--date-col", "3", "--amount-col", "4",
-		"--observation-end", "2024-03-31", "--output", out}, &bytes.Buffer{})
+	o, err := parseFlags(
+		[]string{
+			"--input",
+			"testdata/tx.csv",
+			"--customer-col",
+			"2",
+			"--date-col",
+			"3",
+			"--amount-col",
+			"4",
+			"--observation-end",
+			"2024-03-31",
+			"--output",
+			out,
+		},
+		&bytes.Buffer{},
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,14 +141,36 @@ func TestFixtureWhitespaceNoHeader(t *testing.T) {
 	var b strings.Builder
 	for _, line := range strings.Split(strings.TrimSpace(string(csvText)), "\n")[1:] {
 		f := strings.Split(strings.ReplaceAll(line, `"`, ""), ",")
-		b.WriteString("  " + f[1] + "\t" + strings.ReplaceAll(f[2], "-", "") + "   " + f[3] + "\n\n")
+		b.WriteString(
+			"  " + f[1] + "\t" + strings.ReplaceAll(f[2], "-", "") + "   " + f[3] + "\n\n",
+		)
 	}
 	if err := os.WriteFile(in, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "out")
-	log, err := runTool(t, "--input", in, "--separator", "whitespace", "--no-header", "--customer-col", "1", "--date-col", "2",
-		"--amount-col", "3", "--date-format", "20060102", "--observation-end", "2024-03-31", "--unit-days", "7", "--output", out)
+	log, err := runTool(
+		t,
+		"--input",
+		in,
+		"--separator",
+		"whitespace",
+		"--no-header",
+		"--customer-col",
+		"1",
+		"--date-col",
+		"2",
+		"--amount-col",
+		"3",
+		"--date-format",
+		"20060102",
+		"--observation-end",
+		"2024-03-31",
+		"--unit-days",
+		"7",
+		"--output",
+		out,
+	)
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, log)
 	}
@@ -142,18 +194,35 @@ func TestBadLinesNameFileAndLine(t *testing.T) {
 		if err := os.WriteFile(in, []byte(c.text), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, err := runTool(t, "--input", in, "--separator", c.sep, "--customer-col", "c", "--date-col", "d", "--amount-col", "a",
-			"--observation-end", "2024-03-31", "--output", filepath.Join(dir, "out"))
+		_, err := runTool(
+			t,
+			"--input",
+			in,
+			"--separator",
+			c.sep,
+			"--customer-col",
+			"c",
+			"--date-col",
+			"d",
+			"--amount-col",
+			"a",
+			"--observation-end",
+			"2024-03-31",
+			"--output",
+			filepath.Join(dir, "out"),
+		)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
 		}
 	}
 	if _, err := runTool(t, "--input", "testdata/tx.csv", "--customer-col", "nope", "--date-col", "paid_at", "--amount-col", "amount",
-		"--observation-end", "2024-03-31", "--output", dir); err == nil || !strings.Contains(err.Error(), `--customer-col "nope"`) {
+		"--observation-end", "2024-03-31", "--output", dir); err == nil ||
+		!strings.Contains(err.Error(), `--customer-col "nope"`) {
 		t.Errorf("unknown column: error %v", err)
 	}
 	if _, err := runTool(t, "--input", "testdata/tx.csv", "--customer-col", "customer", "--date-col", "paid_at", "--amount-col", "amount",
-		"--output", dir); err == nil || !strings.Contains(err.Error(), "--observation-end is required") {
+		"--output", dir); err == nil ||
+		!strings.Contains(err.Error(), "--observation-end is required") {
 		t.Errorf("missing flag: error %v", err)
 	}
 }
@@ -162,11 +231,35 @@ func TestBadLinesNameFileAndLine(t *testing.T) {
 func TestCDNOW(t *testing.T) {
 	in := "../../../shared/data/cdnow/CDNOW_sample.txt"
 	if _, err := os.Stat(in); err != nil {
-		t.Skipf("CDNOW data not available at %s (see DESIGN.md, Real data to check against): %v", in, err)
+		t.Skipf(
+			"CDNOW data not available at %s (see DESIGN.md, Real data to check against): %v",
+			in,
+			err,
+		)
 	}
 	out := t.TempDir()
-	log, err := runTool(t, "--input", in, "--separator", "whitespace", "--no-header", "--customer-col", "2", "--date-col", "3",
-		"--amount-col", "5", "--date-format", "20060102", "--observation-end", "1997-09-30", "--unit-days", "7", "--output", out)
+	log, err := runTool(
+		t,
+		"--input",
+		in,
+		"--separator",
+		"whitespace",
+		"--no-header",
+		"--customer-col",
+		"2",
+		"--date-col",
+		"3",
+		"--amount-col",
+		"5",
+		"--date-format",
+		"20060102",
+		"--observation-end",
+		"1997-09-30",
+		"--unit-days",
+		"7",
+		"--output",
+		out,
+	)
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, log)
 	}
@@ -179,7 +272,10 @@ func TestCDNOW(t *testing.T) {
 	if lines := strings.Count(string(got), "\n"); lines != 2358 {
 		t.Errorf("summary.csv has %d lines, want 2358", lines)
 	}
-	if !strings.HasPrefix(string(got), "customer_id,frequency,recency,T,monetary_value\n0001,2,30.428571428571427,38.857142857142854,22.345\n") {
+	if !strings.HasPrefix(
+		string(got),
+		"customer_id,frequency,recency,T,monetary_value\n0001,2,30.428571428571427,38.857142857142854,22.345\n",
+	) {
 		t.Errorf("summary.csv starts %q", string(got)[:120])
 	}
 }

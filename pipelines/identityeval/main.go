@@ -25,7 +25,11 @@ import (
 
 func main() {
 	run := flag.String("run", "", "run folder OUTPUT/dt=YYYY-MM-DD")
-	truth := flag.String("truth", "sample/truth/persons.csv.gz", "truth file: CSV person_id,kind,value, gzip or plain")
+	truth := flag.String(
+		"truth",
+		"sample/truth/persons.csv.gz",
+		"truth file: CSV person_id,kind,value, gzip or plain",
+	)
 	var saltFlags saltflag.Flags
 	saltFlags.Register(flag.CommandLine)
 	flag.Parse()
@@ -65,19 +69,61 @@ func evaluate(ctx context.Context, w io.Writer, run, truthFile string,
 	if err != nil {
 		return fmt.Errorf("%s: %w", truthFile, err)
 	}
-	fmt.Fprintf(w, "identifiers %d, of which %d belong to nobody (missing from the map %d, shared by several true persons %d)\n", ev.Identifiers, ev.Nobody, ev.Missing, ev.Ambiguous)
+	fmt.Fprintf(
+		w,
+		"identifiers %d, of which %d belong to nobody (missing from the map %d, shared by several true persons %d)\n",
+		ev.Identifiers,
+		ev.Nobody,
+		ev.Missing,
+		ev.Ambiguous,
+	)
 	fmt.Fprintf(w, "pairs: true %d, predicted %d, correct %d\n", ev.True, ev.Predicted, ev.Correct)
-	fmt.Fprintf(w, "all identifiers:    precision %.4f  recall %.4f  F1 %.4f\n", ev.Precision, ev.Recall, ev.F1)
-	fmt.Fprintf(w, "linked identifiers: precision %.4f  recall %.4f  F1 %.4f  (%d identifiers that no record links to another left out)\n",
-		ev.Linked.Precision, ev.Linked.Recall, ev.Linked.F1, ev.Alone)
-	fmt.Fprintf(w, "placeable:          precision %.4f  recall %.4f  F1 %.4f  (linked identifiers, and every post and ticket)\n",
-		ev.Placeable.Precision, ev.Placeable.Recall, ev.Placeable.F1)
+	fmt.Fprintf(
+		w,
+		"all identifiers:    precision %.4f  recall %.4f  F1 %.4f\n",
+		ev.Precision,
+		ev.Recall,
+		ev.F1,
+	)
+	fmt.Fprintf(
+		w,
+		"linked identifiers: precision %.4f  recall %.4f  F1 %.4f  (%d identifiers that no record links to another left out)\n",
+		ev.Linked.Precision,
+		ev.Linked.Recall,
+		ev.Linked.F1,
+		ev.Alone,
+	)
+	fmt.Fprintf(
+		w,
+		"placeable:          precision %.4f  recall %.4f  F1 %.4f  (linked identifiers, and every post and ticket)\n",
+		ev.Placeable.Precision,
+		ev.Placeable.Recall,
+		ev.Placeable.F1,
+	)
 	types := slices.Sorted(maps.Keys(ev.ByType))
-	fmt.Fprintf(w, "%-14s %11s %8s %8s %8s\n", "type", "identifiers", "placed", "alone", "elsewhere")
+	fmt.Fprintf(
+		w,
+		"%-14s %11s %8s %8s %8s\n",
+		"type",
+		"identifiers",
+		"placed",
+		"alone",
+		"elsewhere",
+	)
 	for _, typ := range types {
 		f := ev.ByType[typ]
-		fmt.Fprintf(w, "%-14s %11d %7.2f%% %7.2f%% %7.2f%%\n", typ, f.Identifiers,
-			pct(f.Placed, f.Identifiers), pct(f.Alone, f.Identifiers), pct(f.Elsewhere, f.Identifiers))
+		fmt.Fprintf(
+			w,
+			"%-14s %11d %7.2f%% %7.2f%% %7.2f%%\n",
+			typ,
+			f.Identifiers,
+			pct(
+				f.Placed,
+				f.Identifiers,
+			),
+			pct(f.Alone, f.Identifiers),
+			pct(f.Elsewhere, f.Identifiers),
+		)
 	}
 	return nil
 }

@@ -38,7 +38,11 @@ func run(args []string, log io.Writer) error {
 	configPath := fs.String("config", "", "linkage config (YAML)")
 	input := fs.String("input", "", "input CSV with a header row")
 	output := fs.String("output", "", "output CSV (record_id,cluster_id)")
-	truth := fs.String("truth-regex", "", "optional regex whose first group, applied to a record id, names its true entity; reports pairwise precision/recall/F1")
+	truth := fs.String(
+		"truth-regex",
+		"",
+		"optional regex whose first group, applied to a record id, names its true entity; reports pairwise precision/recall/F1",
+	)
 	showParams := fs.Bool("params", false, "print the estimated m, u and weights per field level")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -82,33 +86,87 @@ func run(args []string, log io.Writer) error {
 	writeTime := time.Since(t)
 
 	st := res.Stats
-	fmt.Fprintf(log, "records %d; all pairs %d; candidate pairs compared %d (%.4f%%)\n",
-		st.Records, st.Blocking.AllPairs, st.Blocking.Candidates, 100*float64(st.Blocking.Candidates)/float64(max(st.Blocking.AllPairs, 1)))
+	fmt.Fprintf(
+		log,
+		"records %d; all pairs %d; candidate pairs compared %d (%.4f%%)\n",
+		st.Records,
+		st.Blocking.AllPairs,
+		st.Blocking.Candidates,
+		100*float64(st.Blocking.Candidates)/float64(max(st.Blocking.AllPairs, 1)),
+	)
 	for _, r := range st.Blocking.Rules {
-		fmt.Fprintf(log, "  rule %-20s blocks %6d pairs %8d new %8d skipped blocks %d (%d records)\n",
-			r.Name, r.Blocks, r.Pairs, r.NewPairs, r.SkippedBlocks, r.SkippedRecords)
+		fmt.Fprintf(
+			log,
+			"  rule %-20s blocks %6d pairs %8d new %8d skipped blocks %d (%d records)\n",
+			r.Name,
+			r.Blocks,
+			r.Pairs,
+			r.NewPairs,
+			r.SkippedBlocks,
+			r.SkippedRecords,
+		)
 	}
-	fmt.Fprintf(log, "u initialised from %d random pairs; EM over %d pairs (%d patterns): %d iterations, converged %v (max change %.2g); match share %.4f\n",
-		st.RandomPairs, st.EM.Pairs, st.EM.Patterns, st.EM.Iterations, st.EM.Converged, st.EM.MaxChange, res.Params.Lambda)
+	fmt.Fprintf(
+		log,
+		"u initialised from %d random pairs; EM over %d pairs (%d patterns): %d iterations, converged %v (max change %.2g); match share %.4f\n",
+		st.RandomPairs,
+		st.EM.Pairs,
+		st.EM.Patterns,
+		st.EM.Iterations,
+		st.EM.Converged,
+		st.EM.MaxChange,
+		res.Params.Lambda,
+	)
 	if !st.EM.Converged {
-		fmt.Fprintf(log, "warning: EM stopped after %d iterations without converging; raise em.max_iterations or check the candidate pairs\n", st.EM.Iterations)
+		fmt.Fprintf(
+			log,
+			"warning: EM stopped after %d iterations without converging; raise em.max_iterations or check the candidate pairs\n",
+			st.EM.Iterations,
+		)
 	}
 	if st.EM.Patterns < 2*len(cfg.Fields) {
-		fmt.Fprintf(log, "warning: only %d distinct comparison patterns; EM needs varied candidate pairs to separate matches\n", st.EM.Patterns)
+		fmt.Fprintf(
+			log,
+			"warning: only %d distinct comparison patterns; EM needs varied candidate pairs to separate matches\n",
+			st.EM.Patterns,
+		)
 	}
 	fmt.Fprintf(log, "matches %d; clusters %d\n", st.Matches, st.Clusters)
 	if *showParams {
 		p := res.Params
 		for f, name := range p.Fields {
 			for lv, lname := range p.Levels[f] {
-				fmt.Fprintf(log, "  %-16s %-12s m %.4f u %.6f weight %+6.2f\n", name, lname, p.M[f][lv], p.U[f][lv], p.Weight(f, lv))
+				fmt.Fprintf(
+					log,
+					"  %-16s %-12s m %.4f u %.6f weight %+6.2f\n",
+					name,
+					lname,
+					p.M[f][lv],
+					p.U[f][lv],
+					p.Weight(f, lv),
+				)
 			}
 		}
 	}
-	fmt.Fprintf(log, "timings: read %v normalise %v block %v compare %v estimate %v score %v cluster %v write %v; total %v\n",
-		readTime.Round(time.Microsecond), st.Normalize.Round(time.Microsecond), st.Block.Round(time.Microsecond),
-		st.Compare.Round(time.Microsecond), st.Estimate.Round(time.Microsecond), st.Score.Round(time.Microsecond),
-		st.Cluster.Round(time.Microsecond), writeTime.Round(time.Microsecond), time.Since(start).Round(time.Microsecond))
+	fmt.Fprintf(
+		log,
+		"timings: read %v normalise %v block %v compare %v estimate %v score %v cluster %v write %v; total %v\n",
+		readTime.Round(
+			time.Microsecond,
+		),
+		st.Normalize.Round(time.Microsecond),
+		st.Block.Round(time.Microsecond),
+		st.Compare.Round(
+			time.Microsecond,
+		),
+		st.Estimate.Round(time.Microsecond),
+		st.Score.Round(time.Microsecond),
+		st.Cluster.Round(
+			time.Microsecond,
+		),
+		writeTime.Round(time.Microsecond),
+		time.Since(start).Round(time.Microsecond),
+	)
 	if truthRE != nil {
 		truthLabels := make([]string, len(res.IDs))
 		for i, id := range res.IDs {
@@ -120,8 +178,16 @@ func run(args []string, log io.Writer) error {
 			truthLabels[i] = m[1]
 		}
 		s := linkage.PairwiseScores(truthLabels, res.ClusterIDs)
-		fmt.Fprintf(log, "pairwise precision %.4f recall %.4f F1 %.4f (true pairs %d, predicted %d, correct %d)\n",
-			s.Precision, s.Recall, s.F1, s.True, s.Predicted, s.Correct)
+		fmt.Fprintf(
+			log,
+			"pairwise precision %.4f recall %.4f F1 %.4f (true pairs %d, predicted %d, correct %d)\n",
+			s.Precision,
+			s.Recall,
+			s.F1,
+			s.True,
+			s.Predicted,
+			s.Correct,
+		)
 	}
 	return nil
 }

@@ -55,8 +55,35 @@ blocking:
   - {keys: ["first(name, 3)", city]}
 threshold: {probability: 0.5}
 `), 0o644)
-	firsts := []string{"martha", "john", "wei", "li", "anna", "peter", "ming", "lucas", "emma", "jun"}
-	lasts := []string{"smith", "doe", "wang", "zhang", "chen", "brown", "liu", "yang", "zhao", "lee", "xu", "sun", "hu", "ma", "he"}
+	firsts := []string{
+		"martha",
+		"john",
+		"wei",
+		"li",
+		"anna",
+		"peter",
+		"ming",
+		"lucas",
+		"emma",
+		"jun",
+	}
+	lasts := []string{
+		"smith",
+		"doe",
+		"wang",
+		"zhang",
+		"chen",
+		"brown",
+		"liu",
+		"yang",
+		"zhao",
+		"lee",
+		"xu",
+		"sun",
+		"hu",
+		"ma",
+		"he",
+	}
 	cities := []string{"shanghai", "beijing", "shenzhen", "hangzhou", "wuhan"}
 	var b strings.Builder
 	b.WriteString("id, name, phone, city\n")
@@ -108,7 +135,10 @@ func TestToolErrors(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(bad, []byte("id_column: id\nfields: [{name: x, compare: nope}]\n"), 0o644)
-	err := run([]string{"--config", bad, "--input", "x.csv", "--output", filepath.Join(dir, "o.csv")}, &log)
+	err := run(
+		[]string{"--config", bad, "--input", "x.csv", "--output", filepath.Join(dir, "o.csv")},
+		&log,
+	)
 	if err == nil || !strings.Contains(err.Error(), "bad.yaml:2:") {
 		t.Errorf("bad config: %v", err)
 	}
@@ -140,10 +170,27 @@ func TestFEBRL(t *testing.T) {
 				truth[i] = m[1]
 			}
 			s := linkage.PairwiseScores(truth, clusters)
-			t.Logf("%s: %d records in %v\n%s\nprecision %.4f recall %.4f F1 %.4f (true pairs %d, predicted %d, correct %d)",
-				name, len(ids), elapsed.Round(time.Millisecond), strings.TrimSpace(log.String()), s.Precision, s.Recall, s.F1, s.True, s.Predicted, s.Correct)
+			t.Logf(
+				"%s: %d records in %v\n%s\nprecision %.4f recall %.4f F1 %.4f (true pairs %d, predicted %d, correct %d)",
+				name,
+				len(ids),
+				elapsed.Round(time.Millisecond),
+				strings.TrimSpace(log.String()),
+				s.Precision,
+				s.Recall,
+				s.F1,
+				s.True,
+				s.Predicted,
+				s.Correct,
+			)
 			if s.F1 < 0.98 {
-				t.Errorf("%s: pairwise F1 %.4f < 0.98 (precision %.4f, recall %.4f)", name, s.F1, s.Precision, s.Recall)
+				t.Errorf(
+					"%s: pairwise F1 %.4f < 0.98 (precision %.4f, recall %.4f)",
+					name,
+					s.F1,
+					s.Precision,
+					s.Recall,
+				)
 			}
 		})
 	}

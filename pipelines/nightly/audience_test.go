@@ -37,14 +37,22 @@ func audienceLines(t *testing.T, path string) ([]string, bool) {
 // of the night prev under prevOut ("" for none, when every line is added): for every segment, last night's list plus the
 // lines added minus those removed is tonight's list, and the activation_changes table holds the
 // same lines. It returns the night's changes.
-func checkAudienceChanges(t *testing.T, out, prevOut, prev, date string) []schemas.ActivationChange {
+func checkAudienceChanges(
+	t *testing.T,
+	out, prevOut, prev, date string,
+) []schemas.ActivationChange {
 	t.Helper()
 	dir := filepath.Join(sink.RunDir(out, date), segment.CSVFolder)
 	full, err := filepath.Glob(filepath.Join(dir, "*.csv"))
 	if err != nil || len(full) == 0 {
 		t.Fatalf("%s: no audience files (%v)", date, err)
 	}
-	changes, err := sink.ReadTable[schemas.ActivationChange](context.Background(), out, date, "activation_changes")
+	changes, err := sink.ReadTable[schemas.ActivationChange](
+		context.Background(),
+		out,
+		date,
+		"activation_changes",
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,11 +66,17 @@ func checkAudienceChanges(t *testing.T, out, prevOut, prev, date string) []schem
 		tonight, _ := audienceLines(t, f)
 		var before []string
 		if prev != "" {
-			before, _ = audienceLines(t, filepath.Join(sink.RunDir(prevOut, prev), segment.CSVFolder,
-				seg+".csv"))
+			before, _ = audienceLines(
+				t,
+				filepath.Join(sink.RunDir(prevOut, prev), segment.CSVFolder,
+					seg+".csv"),
+			)
 		}
 		added, ok := audienceLines(t, filepath.Join(dir, segment.ChangesFolder, seg+".added.csv"))
-		removed, ok2 := audienceLines(t, filepath.Join(dir, segment.ChangesFolder, seg+".removed.csv"))
+		removed, ok2 := audienceLines(
+			t,
+			filepath.Join(dir, segment.ChangesFolder, seg+".removed.csv"),
+		)
 		if !ok || !ok2 {
 			t.Fatalf("%s: %s has no added or removed file", date, seg)
 		}
@@ -88,14 +102,28 @@ func checkAudienceChanges(t *testing.T, out, prevOut, prev, date string) []schem
 		}
 		slices.Sort(got)
 		if !slices.Equal(got, tonight) {
-			t.Errorf("%s: %s: last night's %d lines + %d added - %d removed = %d lines, tonight's list has %d",
-				date, seg, len(before), len(added), len(removed), len(got), len(tonight))
+			t.Errorf(
+				"%s: %s: last night's %d lines + %d added - %d removed = %d lines, tonight's list has %d",
+				date,
+				seg,
+				len(before),
+				len(added),
+				len(removed),
+				len(got),
+				len(tonight),
+			)
 		}
 		for change, lines := range map[string][]string{segment.Added: added, segment.Removed: removed} {
 			table := slices.Sorted(slices.Values(byFile[seg+"."+change]))
 			if !slices.Equal(table, lines) {
-				t.Errorf("%s: %s: activation_changes has %d lines %s, the file %d", date, seg, len(table),
-					change, len(lines))
+				t.Errorf(
+					"%s: %s: activation_changes has %d lines %s, the file %d",
+					date,
+					seg,
+					len(table),
+					change,
+					len(lines),
+				)
 			}
 		}
 		if prev == "" && (len(removed) != 0 || len(added) != len(tonight)) {

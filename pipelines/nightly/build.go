@@ -90,7 +90,13 @@ func build(s beam.Scope, j job) error {
 
 // finishJob adds what follows identity resolution: erasure, portraits, scores and segments, and
 // every table through the sink, the manifest last.
-func finishJob(s beam.Scope, j job, srcs []cleaned, res resolve.Outputs, rejects, counts []beam.PCollection) error {
+func finishJob(
+	s beam.Scope,
+	j job,
+	srcs []cleaned,
+	res resolve.Outputs,
+	rejects, counts []beam.PCollection,
+) error {
 	// Erasure costs a pass over every record: it runs only when someone asked to be forgotten.
 	forget := func(_, _ string, rows beam.PCollection) beam.PCollection { return rows }
 	forgetRows := func(srcs []cleaned) []cleaned { return srcs }
@@ -123,7 +129,10 @@ func finishJob(s beam.Scope, j job, srcs []cleaned, res resolve.Outputs, rejects
 	facts := portrait.Inputs{
 		Identity: res.Identity, Persons: persons,
 		Users: users, Orders: flatten(s, tables["orders"]), OrderItems: flatten(s, tables["order_items"]),
-		Products: flatten(s, tables["products"]), Events: flatten(s, tables["events"]), Touches: flatten(s, tables["touches"]),
+		Products: flatten(
+			s,
+			tables["products"],
+		), Events: flatten(s, tables["events"]), Touches: flatten(s, tables["touches"]),
 		Vendor: flatten(s, tables["vendor_profiles"]), Reviews: flatten(s, tables["reviews"]),
 		Tickets: flatten(s, tables["tickets"]), Posts: flatten(s, tables["site_posts"]),
 		TempDir: sink.Join(cfg.TempDir(), "portrait-accumulators"),
@@ -133,7 +142,11 @@ func finishJob(s beam.Scope, j job, srcs []cleaned, res resolve.Outputs, rejects
 	// scoring and the value and cluster segments wait for models fitted on the portraits: they
 	// take them again (Today, Again), so no runner holds a night's portraits meanwhile.
 	built := portrait.Build(s, facts, j.Portrait, j.Cutoff)
-	scored := score.Build(s, score.Inputs{Days: built.Portraits, CutoffModel: built.Models[1], Today: built.Today}, j.Score)
+	scored := score.Build(
+		s,
+		score.Inputs{Days: built.Portraits, CutoffModel: built.Models[1], Today: built.Today},
+		j.Score,
+	)
 	// The scorecard grades wait for their cut points, cut from the scored portraits.
 	graded := scorecard.Build(s, scorecard.Inputs{Portraits: scored.Scored, Again: scored.Again})
 	portraits := graded.Graded
@@ -173,15 +186,27 @@ func finishJob(s beam.Scope, j job, srcs []cleaned, res resolve.Outputs, rejects
 		}
 	}
 	counts = append(counts, res.Counts, built.Counts, scored.Counts, segs.Counts)
-	extras := []beam.PCollection{sink.WriteJSON(s, cfg, modelCardFile, built.Models[0]), sink.WriteJSON(s, cfg, predictionCardFile, scored.Card),
-		sink.WriteJSON(s, cfg, matchCardFile, res.MatchCard), beam.ParDo(s, activationExtra, segs.ActivationFiles),
-		sink.WriteJSON(s, cfg, scorecardFile, graded.Card)}
+	extras := []beam.PCollection{
+		sink.WriteJSON(s, cfg, modelCardFile, built.Models[0]),
+		sink.WriteJSON(s, cfg, predictionCardFile, scored.Card),
+		sink.WriteJSON(
+			s,
+			cfg,
+			matchCardFile,
+			res.MatchCard,
+		),
+		beam.ParDo(s, activationExtra, segs.ActivationFiles),
+		sink.WriteJSON(s, cfg, scorecardFile, graded.Card),
+	}
 	return write(s, cfg, tables, rejects, counts, extras)
 }
 
 // cleanSources reads, cleans, deduplicates and checks the references of every source, and gives
 // orders whose total comes from their lines that total.
-func cleanSources(s beam.Scope, j job) (srcs []cleaned, rejects, counts []beam.PCollection, err error) {
+func cleanSources(
+	s beam.Scope,
+	j job,
+) (srcs []cleaned, rejects, counts []beam.PCollection, err error) {
 	var testUsers, rejectedProducts []beam.PCollection
 	tables := lookup.None(s)
 	if len(j.Lookups.Tasks) > 0 {
@@ -204,7 +229,14 @@ func cleanSources(s beam.Scope, j job) (srcs []cleaned, rejects, counts []beam.P
 			// and the second pass, started once they are picked, is filtered as it is read, so no
 			// runner holds the rows meanwhile.
 			files := taskFiles(tasks)
-			claims, err := clean.ValidRows(s, j.Config, src.Name, j.Clean, ingest.ReadRecords(s, j.Config, tasks), tables)
+			claims, err := clean.ValidRows(
+				s,
+				j.Config,
+				src.Name,
+				j.Clean,
+				ingest.ReadRecords(s, j.Config, tasks),
+				tables,
+			)
 			if err != nil {
 				return nil, nil, nil, err
 			}
@@ -269,12 +301,28 @@ func cleanSources(s beam.Scope, j job) (srcs []cleaned, rejects, counts []beam.P
 	for _, c := range sorted(srcs) {
 		switch c.src.Kind {
 		case "orders", "events", "touches", "reviews", "tickets":
-			kept, rejs, cnt := clean.CheckRefs(s, c.src.Name, c.rows, tests, skus, rejected, checkSKUs)
+			kept, rejs, cnt := clean.CheckRefs(
+				s,
+				c.src.Name,
+				c.rows,
+				tests,
+				skus,
+				rejected,
+				checkSKUs,
+			)
 			c.rows = kept
 			rejects, counts = append(rejects, rejs), append(counts, cnt)
 		case "order_items":
 			ids := emptyIfNone(s, orders)
-			kept, rejs, cnt := clean.CheckOrderItems(s, c.src.Name, beam.ParDo(s, asOrderItem, c.rows), ids, skus, rejected, checkSKUs)
+			kept, rejs, cnt := clean.CheckOrderItems(
+				s,
+				c.src.Name,
+				beam.ParDo(s, asOrderItem, c.rows),
+				ids,
+				skus,
+				rejected,
+				checkSKUs,
+			)
 			c.rows = kept
 			rejects, counts = append(rejects, rejs), append(counts, cnt)
 			lines = append(lines, kept)
@@ -370,10 +418,23 @@ func flatten(s beam.Scope, cols []beam.PCollection) beam.PCollection {
 }
 
 // identityTables are the cleaned tables whose rows carry identifiers.
-var identityTables = []string{"users", "orders", "events", "touches", "reviews", "tickets", "vendor_profiles", "site_posts"}
+var identityTables = []string{
+	"users",
+	"orders",
+	"events",
+	"touches",
+	"reviews",
+	"tickets",
+	"vendor_profiles",
+	"site_posts",
+}
 
 // resolvePersons runs the resolve stage over the cleaned tables and last night's identity.
-func resolvePersons(s beam.Scope, j job, tables map[string][]beam.PCollection) (resolve.Outputs, error) {
+func resolvePersons(
+	s beam.Scope,
+	j job,
+	tables map[string][]beam.PCollection,
+) (resolve.Outputs, error) {
 	in := resolve.Inputs{
 		Users:   typed(s, tables["users"], asUser, []schemas.User{}),
 		Tickets: typed(s, tables["tickets"], asTicket, []schemas.Ticket{}),
@@ -410,18 +471,30 @@ func typed(s beam.Scope, cols []beam.PCollection, as any, empty any) beam.PColle
 
 // sinkConfig says where the run is written and what it read.
 func sinkConfig(j job) sink.Config {
-	cfg := sink.Config{Output: sink.AttemptRoot(j.Output, j.Date, j.RunID), Date: j.Date, RunID: j.RunID}
+	cfg := sink.Config{
+		Output: sink.AttemptRoot(j.Output, j.Date, j.RunID),
+		Date:   j.Date,
+		RunID:  j.RunID,
+	}
 	if j.Config != nil { // a job made only to find a run's folders has no config
 		cfg.Currency = j.Config.Currency
 	}
 	for _, in := range j.Inputs {
-		cfg.Inputs = append(cfg.Inputs, sink.Input{Source: in.Source, File: in.File, Bytes: in.Bytes})
+		cfg.Inputs = append(
+			cfg.Inputs,
+			sink.Input{Source: in.Source, File: in.File, Bytes: in.Bytes},
+		)
 	}
 	return cfg
 }
 
 // write sends every table through the sink and finalises the run once the extra files are in place.
-func write(s beam.Scope, cfg sink.Config, tables map[string][]beam.PCollection, rejects, counts, extras []beam.PCollection) error {
+func write(
+	s beam.Scope,
+	cfg sink.Config,
+	tables map[string][]beam.PCollection,
+	rejects, counts, extras []beam.PCollection,
+) error {
 	for _, t := range schemas.All() {
 		if _, ok := tables[t.Name]; ok || t.Name == "rejects" || t.Name == "quality" {
 			cfg.Tables = append(cfg.Tables, t.Name)
@@ -447,7 +520,10 @@ func write(s beam.Scope, cfg sink.Config, tables map[string][]beam.PCollection, 
 // sorted puts orders sources before order_items sources, keeping config order otherwise.
 func sorted(in []cleaned) []cleaned {
 	out := append([]cleaned(nil), in...)
-	sort.SliceStable(out, func(i, j int) bool { return out[i].src.Kind == "orders" && out[j].src.Kind != "orders" })
+	sort.SliceStable(
+		out,
+		func(i, j int) bool { return out[i].src.Kind == "orders" && out[j].src.Kind != "orders" },
+	)
 	return out
 }
 

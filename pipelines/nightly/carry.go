@@ -51,7 +51,13 @@ func readState(s beam.Scope, j job, src sources.Source) (beam.PCollection, error
 
 // readTestUsers reads the ids of the test accounts the previous run kept.
 func readTestUsers(s beam.Scope, j job) (beam.PCollection, error) {
-	return state.Read(context.Background(), s, previousRunDir(j), testUsersState, reflect.TypeOf(""))
+	return state.Read(
+		context.Background(),
+		s,
+		previousRunDir(j),
+		testUsersState,
+		reflect.TypeOf(""),
+	)
 }
 
 // carried are the rows each append or changes source carries to the next night.

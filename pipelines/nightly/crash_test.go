@@ -44,14 +44,25 @@ func TestCrashedRunIsRefusedThenRerunCleanly(t *testing.T) {
 
 	// A rerun killed part-way leaves the date's finished run as it was.
 	attempts := sink.AttemptsDir(out, testDate)
-	killMidRun(t, bin, sourcesFile, out, filepath.Join(attempts, "*", "dt="+testDate, "_temporary", "*", "*", "*.parquet"))
+	killMidRun(
+		t,
+		bin,
+		sourcesFile,
+		out,
+		filepath.Join(attempts, "*", "dt="+testDate, "_temporary", "*", "*", "*.parquet"),
+	)
 	if m, err := sink.ReadManifest(ctx, out, testDate); err != nil || m.RunID != before.RunID {
-		t.Fatalf("after a killed rerun the date's manifest is %+v, %v; want the finished run's", m, err)
+		t.Fatalf(
+			"after a killed rerun the date's manifest is %+v, %v; want the finished run's",
+			m,
+			err,
+		)
 	}
 	if _, err := publish.Load(ctx, runDir); err != nil {
 		t.Fatalf("publish.Load of the date after a killed rerun: %v", err)
 	}
-	if prev, err := sink.Previous(ctx, out, shiftDate(t, testDate, 1)); err != nil || prev != testDate {
+	if prev, err := sink.Previous(ctx, out, shiftDate(t, testDate, 1)); err != nil ||
+		prev != testDate {
 		t.Fatalf("the next night would continue %q (%v), want %s", prev, err, testDate)
 	}
 	for name, rows := range runTables(t, out, testDate) {
@@ -80,7 +91,11 @@ func TestCrashedRunIsRefusedThenRerunCleanly(t *testing.T) {
 	}
 	slices.Sort(listed)
 	if !slices.Equal(onDisk, listed) {
-		t.Errorf("part files on disk differ from the manifest's:\non disk %q\nlisted  %q", onDisk, listed)
+		t.Errorf(
+			"part files on disk differ from the manifest's:\non disk %q\nlisted  %q",
+			onDisk,
+			listed,
+		)
 	}
 	rows, err := sink.ReadTable[schemas.QualityCount](ctx, out, testDate, "quality")
 	if err != nil {
@@ -92,8 +107,13 @@ func TestCrashedRunIsRefusedThenRerunCleanly(t *testing.T) {
 	rerun := runTables(t, out, testDate) // also checks each table's rows against the manifest
 	for name, want := range finished {
 		if got := rerun[name]; !slices.Equal(got, want) {
-			t.Errorf("table %s after the crash and rerun differs from the first run (%d rows, then %d)\n%s",
-				name, len(want), len(got), firstDifference(want, got))
+			t.Errorf(
+				"table %s after the crash and rerun differs from the first run (%d rows, then %d)\n%s",
+				name,
+				len(want),
+				len(got),
+				firstDifference(want, got),
+			)
 		}
 	}
 }
@@ -114,8 +134,10 @@ func buildNightly(t *testing.T) string {
 // nightlyCommand is the binary's command for the test date with args added, in its own process
 // group.
 func nightlyCommand(bin, sourcesFile, out string, output *bytes.Buffer, args ...string) *exec.Cmd {
-	cmd := exec.Command(bin, append([]string{"--sources", sourcesFile, "--date", testDate, "--output", out,
-		"--salt-env", "PORTRAITS_TEST_SALT", "--runner", "prism"}, args...)...)
+	cmd := exec.Command(
+		bin,
+		append([]string{"--sources", sourcesFile, "--date", testDate, "--output", out,
+			"--salt-env", "PORTRAITS_TEST_SALT", "--runner", "prism"}, args...)...)
 	cmd.Env = append(os.Environ(), "PORTRAITS_TEST_SALT=nightly-test-salt-16")
 	cmd.Stdout, cmd.Stderr = output, output
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -162,7 +184,12 @@ func killMidRun(t *testing.T, bin, sourcesFile, out, pattern string, args ...str
 		}
 		select {
 		case err := <-done:
-			t.Fatalf("nightly ended (%v) before writing %s to kill it on\n%s", err, pattern, tail(output.Bytes()))
+			t.Fatalf(
+				"nightly ended (%v) before writing %s to kill it on\n%s",
+				err,
+				pattern,
+				tail(output.Bytes()),
+			)
 		case <-time.After(5 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
@@ -175,8 +202,13 @@ func killMidRun(t *testing.T, bin, sourcesFile, out, pattern string, args ...str
 		t.Fatalf("kill the job's process group: %v", err)
 	}
 	var exit *exec.ExitError
-	if err := <-done; !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
-		t.Fatalf("the job was not killed mid-run (wait: %v): it finished first\n%s", err, tail(output.Bytes()))
+	if err := <-done; !errors.As(err, &exit) ||
+		exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf(
+			"the job was not killed mid-run (wait: %v): it finished first\n%s",
+			err,
+			tail(output.Bytes()),
+		)
 	}
 	for start := time.Now(); syscall.Kill(-cmd.Process.Pid, 0) == nil; time.Sleep(20 * time.Millisecond) {
 		if time.Since(start) > 5*time.Second {

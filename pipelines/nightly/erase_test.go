@@ -34,7 +34,8 @@ func TestErasure(t *testing.T) {
 		if err := run(ctx, night, &log); err != nil {
 			t.Fatalf("nightly %s: %v\n%s", night.Date, err, log.String())
 		}
-		if bytes.Contains(log.Bytes(), []byte(phone)) || bytes.Contains(log.Bytes(), []byte(phone[3:])) {
+		if bytes.Contains(log.Bytes(), []byte(phone)) ||
+			bytes.Contains(log.Bytes(), []byte(phone[3:])) {
 			t.Errorf("%s: the log shows the erased phone", night.Date)
 		}
 		accountHash := normalize.Hash("nightly-test-salt-16", identity.Key(identity.Account, uid))
@@ -53,7 +54,11 @@ func TestErasure(t *testing.T) {
 		}
 		for _, l := range links {
 			if l.IDHash == accountHash {
-				t.Errorf("%s: identity_map still maps the erased account to %s", night.Date, l.PersonID)
+				t.Errorf(
+					"%s: identity_map still maps the erased account to %s",
+					night.Date,
+					l.PersonID,
+				)
 			}
 		}
 		erasures, err := sink.ReadTable[schemas.Erasure](ctx, out, night.Date, "erasures")
@@ -104,7 +109,10 @@ func TestErasure(t *testing.T) {
 // returns that account, the phone and the file.
 func eraseList(t *testing.T, sourcesFile string) (uid, phone, list string) {
 	t.Helper()
-	uid, phone = personWithPhone(t, filepath.Join(filepath.Dir(sourcesFile), "truth", "persons.csv.gz"))
+	uid, phone = personWithPhone(
+		t,
+		filepath.Join(filepath.Dir(sourcesFile), "truth", "persons.csv.gz"),
+	)
 	list = filepath.Join(t.TempDir(), "erase.csv")
 	if err := os.WriteFile(list, []byte("type,value\nphone,"+phone+"\n"), 0o644); err != nil {
 		t.Fatal(err)

@@ -37,9 +37,25 @@ func TestFailedRunNamesTheFile(t *testing.T) {
 	for _, phased := range []bool{false, true} {
 		out := t.TempDir()
 		var log bytes.Buffer
-		err := run(context.Background(), options{Sources: sourcesFile, Date: testDate, Output: out, Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}, Phased: phased}, &log)
+		err := run(
+			context.Background(),
+			options{
+				Sources: sourcesFile,
+				Date:    testDate,
+				Output:  out,
+				Salt:    saltflag.Flags{Env: "PORTRAITS_TEST_SALT"},
+				Phased:  phased,
+			},
+			&log,
+		)
 		if err == nil || !strings.Contains(err.Error(), filepath.Base(events[0])) {
-			t.Fatalf("phased %v: a truncated input gave error %v, want one naming %s\n%s", phased, err, events[0], log.String())
+			t.Fatalf(
+				"phased %v: a truncated input gave error %v, want one naming %s\n%s",
+				phased,
+				err,
+				events[0],
+				log.String(),
+			)
 		}
 		runDir := sink.RunDir(out, testDate)
 		if _, err := os.Stat(filepath.Join(runDir, sink.ManifestName)); !os.IsNotExist(err) {

@@ -20,7 +20,11 @@ import (
 
 // uploadInputs copies the input files of a generated sources config into the bucket under
 // prefix, and writes a copy of the config whose paths point there.
-func uploadInputs(t *testing.T, srv *fakestorage.Server, bucket, prefix, sourcesFile string) string {
+func uploadInputs(
+	t *testing.T,
+	srv *fakestorage.Server,
+	bucket, prefix, sourcesFile string,
+) string {
 	t.Helper()
 	dir := filepath.Dir(sourcesFile)
 	err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
@@ -98,7 +102,11 @@ func TestNightsOnCloudStorage(t *testing.T) {
 	// Rejects name their file, which lies elsewhere on the local night.
 	for name, rows := range want {
 		for i, row := range rows {
-			rows[i] = strings.ReplaceAll(row, filepath.Dir(localSources)+"/", "gs://"+bucket+"/data/")
+			rows[i] = strings.ReplaceAll(
+				row,
+				filepath.Dir(localSources)+"/",
+				"gs://"+bucket+"/data/",
+			)
 		}
 		slices.Sort(want[name])
 	}

@@ -17,7 +17,17 @@ func TestDryRunPrintsTheGraph(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	t.Setenv("PORTRAITS_TEST_SALT", "nightly-test-salt-16")
 	var log bytes.Buffer
-	err := run(context.Background(), options{Sources: sourcesFile, Date: testDate, Output: out, Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}, DryRun: true}, &log)
+	err := run(
+		context.Background(),
+		options{
+			Sources: sourcesFile,
+			Date:    testDate,
+			Output:  out,
+			Salt:    saltflag.Flags{Env: "PORTRAITS_TEST_SALT"},
+			DryRun:  true,
+		},
+		&log,
+	)
 	if err != nil {
 		t.Fatalf("dry run: %v\n%s", err, log.String())
 	}

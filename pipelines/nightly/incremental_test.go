@@ -42,7 +42,9 @@ func TestIncrementalNightsEqualFullRebuilds(t *testing.T) {
 		t.Helper()
 		var log bytes.Buffer
 		o := options{Sources: sourcesFile, Date: date, Output: output,
-			Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}, FullRefresh: full, Incremental: true, Erase: erase}
+			Salt: saltflag.Flags{
+				Env: "PORTRAITS_TEST_SALT",
+			}, FullRefresh: full, Incremental: true, Erase: erase}
 		if err := run(ctx, o, &log); err != nil {
 			t.Fatalf("night %s (full %v): %v\n%s", date, full, err, log.String())
 		}

@@ -93,24 +93,109 @@ func main() {
 	var o options
 	own := ownFlags(flag.CommandLine, func() {
 		flag.StringVar(&o.Sources, "sources", sampleSources, "sources config (YAML)")
-		flag.StringVar(&o.Date, "date", "", "business day to build, YYYY-MM-DD (default: the sample's day, else yesterday in the business zone)")
-		flag.StringVar(&o.Output, "output", "out", "output folder, local path or gs://bucket/prefix")
+		flag.StringVar(
+			&o.Date,
+			"date",
+			"",
+			"business day to build, YYYY-MM-DD (default: the sample's day, else yesterday in the business zone)",
+		)
+		flag.StringVar(
+			&o.Output,
+			"output",
+			"out",
+			"output folder, local path or gs://bucket/prefix",
+		)
 		o.Salt.Register(flag.CommandLine)
-		flag.StringVar(&o.Previous, "previous", "", "run folder (OUTPUT/dt=YYYY-MM-DD) whose person ids to continue; default: the latest finished run before --date under --output; none: start afresh")
-		flag.StringVar(&o.ResolveConfig, "resolve-config", "", "identity-resolution config (YAML): guards and matching; default: built-in")
-		flag.StringVar(&o.PortraitConfig, "portrait-config", "", "portrait rules (YAML): lifecycle, value, interests, tags; default: built-in")
-		flag.BoolVar(&o.DryRun, "dry-run", false, "print the job graph (every stage and transform) without running it or touching the output")
-		flag.StringVar(&o.Erase, "erase", "", "file of identifiers (type,value per line: account, phone, email, device, anonymous) whose persons are forgotten from tonight on")
-		flag.BoolVar(&o.Phased, "phased", false, "run as three pipelines (clean, resolve, portraits) handing over through files in the run's temporary folder, so a local runner frees each one's memory before the next: for data that outgrows memory in one pipeline")
-		flag.BoolVar(&o.Resume, "resume", false, "with --phased: continue the date's latest failed or killed attempt in phases, reusing the hand-over of the phases it finished (the sources, salt, resolve config and previous run must be the same); with none to continue, run every phase")
-		flag.StringVar(&o.StepStats, "step-stats", "", "write every step's execution time and elements in and out to this local file (tab-separated, longest first), to find where a run's time goes")
-		flag.StringVar(&o.Segments, "segments", "", "segments file (YAML): rule segments in CEL, activation caps, clusters, affinity; default: built-in")
-		flag.BoolVar(&o.FullRefresh, "full-refresh", false, "rebuild from every partition up to --date instead of continuing the previous run's state, and continue past missing nights")
-		flag.BoolVar(&o.Incremental, "incremental", false, "keep the night's state (_state/) and continue the previous run's, reading only new partitions; off by default: at S it is 1.2 times a full night and twice its memory (BENCHMARKS.md)")
-		flag.IntVar(&o.KeepRuns, "keep-runs", retention.DefaultKeepRuns, "finished runs kept under --output; older ones are removed after a night is published (0: keep every run)")
-		flag.DurationVar(&o.LeaseTimeout, "lock-timeout", defaultLockTimeout, "a run holds its date with a lease renewed every third of this; another run of the date exits 4 while it is held, and takes it over once not renewed for this long (a killed run)")
-		flag.DurationVar(&o.Progress, "progress", 30*time.Second, "print a heartbeat line this often while the job runs (elapsed, elements so far, busiest step, memory; on Dataflow its console shows that), 0 for none")
-		flag.BoolVar(&verbose, "verbose", false, "log the runner's records whole and print a failed job's whole error (with Beam's execution plan)")
+		flag.StringVar(
+			&o.Previous,
+			"previous",
+			"",
+			"run folder (OUTPUT/dt=YYYY-MM-DD) whose person ids to continue; default: the latest finished run before --date under --output; none: start afresh",
+		)
+		flag.StringVar(
+			&o.ResolveConfig,
+			"resolve-config",
+			"",
+			"identity-resolution config (YAML): guards and matching; default: built-in",
+		)
+		flag.StringVar(
+			&o.PortraitConfig,
+			"portrait-config",
+			"",
+			"portrait rules (YAML): lifecycle, value, interests, tags; default: built-in",
+		)
+		flag.BoolVar(
+			&o.DryRun,
+			"dry-run",
+			false,
+			"print the job graph (every stage and transform) without running it or touching the output",
+		)
+		flag.StringVar(
+			&o.Erase,
+			"erase",
+			"",
+			"file of identifiers (type,value per line: account, phone, email, device, anonymous) whose persons are forgotten from tonight on",
+		)
+		flag.BoolVar(
+			&o.Phased,
+			"phased",
+			false,
+			"run as three pipelines (clean, resolve, portraits) handing over through files in the run's temporary folder, so a local runner frees each one's memory before the next: for data that outgrows memory in one pipeline",
+		)
+		flag.BoolVar(
+			&o.Resume,
+			"resume",
+			false,
+			"with --phased: continue the date's latest failed or killed attempt in phases, reusing the hand-over of the phases it finished (the sources, salt, resolve config and previous run must be the same); with none to continue, run every phase",
+		)
+		flag.StringVar(
+			&o.StepStats,
+			"step-stats",
+			"",
+			"write every step's execution time and elements in and out to this local file (tab-separated, longest first), to find where a run's time goes",
+		)
+		flag.StringVar(
+			&o.Segments,
+			"segments",
+			"",
+			"segments file (YAML): rule segments in CEL, activation caps, clusters, affinity; default: built-in",
+		)
+		flag.BoolVar(
+			&o.FullRefresh,
+			"full-refresh",
+			false,
+			"rebuild from every partition up to --date instead of continuing the previous run's state, and continue past missing nights",
+		)
+		flag.BoolVar(
+			&o.Incremental,
+			"incremental",
+			false,
+			"keep the night's state (_state/) and continue the previous run's, reading only new partitions; off by default: at S it is 1.2 times a full night and twice its memory (BENCHMARKS.md)",
+		)
+		flag.IntVar(
+			&o.KeepRuns,
+			"keep-runs",
+			retention.DefaultKeepRuns,
+			"finished runs kept under --output; older ones are removed after a night is published (0: keep every run)",
+		)
+		flag.DurationVar(
+			&o.LeaseTimeout,
+			"lock-timeout",
+			defaultLockTimeout,
+			"a run holds its date with a lease renewed every third of this; another run of the date exits 4 while it is held, and takes it over once not renewed for this long (a killed run)",
+		)
+		flag.DurationVar(
+			&o.Progress,
+			"progress",
+			30*time.Second,
+			"print a heartbeat line this often while the job runs (elapsed, elements so far, busiest step, memory; on Dataflow its console shows that), 0 for none",
+		)
+		flag.BoolVar(
+			&verbose,
+			"verbose",
+			false,
+			"log the runner's records whole and print a failed job's whole error (with Beam's execution plan)",
+		)
 	})
 	flag.Usage = func() { usage(flag.CommandLine, own, flag.CommandLine.Output()) }
 	flag.Parse()
@@ -149,7 +234,11 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 			return exitcode.Config(err)
 		}
 		if len(done) == 0 {
-			fmt.Fprintf(stdout, "no attempt at %s in phases to resume: running every phase\n", j.Date)
+			fmt.Fprintf(
+				stdout,
+				"no attempt at %s in phases to resume: running every phase\n",
+				j.Date,
+			)
 		} else {
 			fmt.Fprintf(stdout, "resuming attempt %s\n", j.RunID)
 		}
@@ -274,7 +363,12 @@ func plan(ctx context.Context, o options, stdout io.Writer) (job, error) {
 	if err != nil {
 		return job{}, err
 	}
-	pcfg := portrait.Config{Date: date, Timezone: cfg.BusinessTimezone, PurchaseTime: cfg.PurchaseTime, Rules: rules}
+	pcfg := portrait.Config{
+		Date:         date,
+		Timezone:     cfg.BusinessTimezone,
+		PurchaseTime: cfg.PurchaseTime,
+		Rules:        rules,
+	}
 	if err := pcfg.Validate(); err != nil {
 		return job{}, err
 	}
@@ -311,15 +405,38 @@ func plan(ctx context.Context, o options, stdout io.Writer) (job, error) {
 		return job{}, err
 	}
 	inputs = append(inputs, tables.Inputs...)
-	fmt.Fprintf(stdout, "nightly %s: %d files, %d read tasks from %s\n", date, len(inputs), len(tasks), o.Sources)
+	fmt.Fprintf(
+		stdout,
+		"nightly %s: %d files, %d read tasks from %s\n",
+		date,
+		len(inputs),
+		len(tasks),
+		o.Sources,
+	)
 	fmt.Fprintf(stdout, "%s night: %s\n", m.Mode, m.Reason)
 	if previous != "" {
 		fmt.Fprintf(stdout, "person ids continue the run of %s\n", previous)
 	}
-	j := job{Config: cfg, Date: date, Output: o.Output, RunID: fmt.Sprintf("%s-%x", date, time.Now().UnixNano()),
-		Tasks: tasks, Inputs: inputs, Lookups: tables, Clean: opts, Resolve: rcfg, Previous: previous, Portrait: pcfg, Segment: scfg,
-		Score: predict, Cutoff: cutoff, Erasures: erasures, Mode: m, Fingerprints: prints,
-		KeepState: o.Incremental}
+	j := job{
+		Config:       cfg,
+		Date:         date,
+		Output:       o.Output,
+		RunID:        fmt.Sprintf("%s-%x", date, time.Now().UnixNano()),
+		Tasks:        tasks,
+		Inputs:       inputs,
+		Lookups:      tables,
+		Clean:        opts,
+		Resolve:      rcfg,
+		Previous:     previous,
+		Portrait:     pcfg,
+		Segment:      scfg,
+		Score:        predict,
+		Cutoff:       cutoff,
+		Erasures:     erasures,
+		Mode:         m,
+		Fingerprints: prints,
+		KeepState:    o.Incremental,
+	}
 	for _, e := range erasures {
 		j.Erase = append(j.Erase, e.IDHash)
 	}
@@ -329,7 +446,13 @@ func plan(ctx context.Context, o options, stdout io.Writer) (job, error) {
 // finish checks a finished pipeline's attempt (the report first, so that a run whose counts do
 // not add up still shows where; then the balance of every count and the data-quality gates) and
 // promotes it to the date's run, while the run still holds the date.
-func finish(ctx context.Context, j job, held *lease.Lease, stdout io.Writer, took time.Duration) error {
+func finish(
+	ctx context.Context,
+	j job,
+	held *lease.Lease,
+	stdout io.Writer,
+	took time.Duration,
+) error {
 	attempt := sink.AttemptRoot(j.Output, j.Date, j.RunID)
 	keep := func(err error) error {
 		return fmt.Errorf("%w (the attempt's tables and report are in %s)",
@@ -370,7 +493,12 @@ func holdDate(ctx context.Context, j job, timeout time.Duration) (*lease.Lease, 
 	if timeout <= 0 {
 		timeout = defaultLockTimeout
 	}
-	l, err := lease.Acquire(ctx, lease.Path(j.Output, j.Date), lease.Holder{RunID: j.RunID}, timeout)
+	l, err := lease.Acquire(
+		ctx,
+		lease.Path(j.Output, j.Date),
+		lease.Holder{RunID: j.RunID},
+		timeout,
+	)
 	var busy *lease.HeldError
 	if errors.As(err, &busy) {
 		return nil, exitcode.Held(err)
@@ -393,8 +521,12 @@ func setMemoryLimit(w io.Writer) {
 	case err != nil:
 		fmt.Fprintf(w, "memory: no soft limit set (%v)\n", err)
 	case os.Getenv("GOMEMLIMIT") == "" && limit < math.MaxInt64:
-		fmt.Fprintf(w, "memory: soft limit %.1f GiB (%.0f%% of the memory available; GOMEMLIMIT overrides)\n",
-			float64(limit)/(1<<30), memoryShare*100)
+		fmt.Fprintf(
+			w,
+			"memory: soft limit %.1f GiB (%.0f%% of the memory available; GOMEMLIMIT overrides)\n",
+			float64(limit)/(1<<30),
+			memoryShare*100,
+		)
 	}
 }
 
@@ -411,8 +543,12 @@ func failed(ctx context.Context, j job, phased bool, err error) error {
 			return errors.Join(err, lerr)
 		}
 		if len(done) > 0 {
-			return fmt.Errorf("%w\nthe finished phases (%s) are kept in %s: rerun with --phased --resume to continue from there (the folder holds personal data in the clear until the date's next finished run removes it)",
-				err, strings.Join(done, " and "), dir)
+			return fmt.Errorf(
+				"%w\nthe finished phases (%s) are kept in %s: rerun with --phased --resume to continue from there (the folder holds personal data in the clear until the date's next finished run removes it)",
+				err,
+				strings.Join(done, " and "),
+				dir,
+			)
 		}
 	}
 	if rerr := sink.RemoveTemp(ctx, sinkConfig(j)); rerr != nil {
@@ -522,7 +658,11 @@ func previousRun(ctx context.Context, o options, date string) (string, error) {
 	}
 	root, d, err := sink.SplitRunDir(o.Previous)
 	if err != nil || root != strings.TrimRight(o.Output, "/") {
-		return "", fmt.Errorf("--previous %q: want a run folder OUTPUT/dt=YYYY-MM-DD under --output %s", o.Previous, o.Output)
+		return "", fmt.Errorf(
+			"--previous %q: want a run folder OUTPUT/dt=YYYY-MM-DD under --output %s",
+			o.Previous,
+			o.Output,
+		)
 	}
 	if d >= date {
 		return "", fmt.Errorf("--previous %q: not before --date %s", o.Previous, date)
@@ -595,7 +735,12 @@ func previousTable[T any](ctx context.Context, output, previous, table string) (
 
 // erasureList is last night's erasures and tonight's requests (--erase), one row per identifier
 // hash, the first request's date kept: every person once erased stays erased.
-func erasureList(ctx context.Context, o options, date, previous string, opts clean.Options) ([]schemas.Erasure, error) {
+func erasureList(
+	ctx context.Context,
+	o options,
+	date, previous string,
+	opts clean.Options,
+) ([]schemas.Erasure, error) {
 	rows, err := previousTable[schemas.Erasure](ctx, o.Output, previous, "erasures")
 	if err != nil {
 		return nil, err

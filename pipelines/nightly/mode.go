@@ -43,7 +43,12 @@ func (m nightMode) window(date string) sources.Window {
 // chooseMode decides how the night is built: incremental when it continues a previous run whose
 // state it can read, built with the same salt and configs and the same state format; in full
 // otherwise, saying why.
-func chooseMode(ctx context.Context, o options, previous string, prints map[string]string) (nightMode, error) {
+func chooseMode(
+	ctx context.Context,
+	o options,
+	previous string,
+	prints map[string]string,
+) (nightMode, error) {
 	switch {
 	case o.FullRefresh:
 		return nightMode{Mode: modeFull, Reason: "--full-refresh"}, nil

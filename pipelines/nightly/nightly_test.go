@@ -50,7 +50,16 @@ func runNightly(t *testing.T, sourcesFile, output string) string {
 	t.Helper()
 	t.Setenv("PORTRAITS_TEST_SALT", "nightly-test-salt-16")
 	var out bytes.Buffer
-	err := run(context.Background(), options{Sources: sourcesFile, Date: testDate, Output: output, Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}}, &out)
+	err := run(
+		context.Background(),
+		options{
+			Sources: sourcesFile,
+			Date:    testDate,
+			Output:  output,
+			Salt:    saltflag.Flags{Env: "PORTRAITS_TEST_SALT"},
+		},
+		&out,
+	)
 	if err != nil {
 		t.Fatalf("nightly: %v\n%s", err, out.String())
 	}
@@ -115,7 +124,8 @@ func TestNightlyOnGeneratedData(t *testing.T) {
 	// Every activated audience's file holds the lines its changes count.
 	files := map[string]int64{}
 	for _, f := range m.Files {
-		if seg, ok := strings.CutPrefix(f.Path, segment.CSVFolder+"/"); ok && !strings.Contains(seg, "/") {
+		if seg, ok := strings.CutPrefix(f.Path, segment.CSVFolder+"/"); ok &&
+			!strings.Contains(seg, "/") {
 			files[strings.TrimSuffix(seg, ".csv")] = f.Rows
 		}
 	}
@@ -154,7 +164,12 @@ func TestNightlyOnGeneratedData(t *testing.T) {
 	second := tableContents(t, out, m2)
 	for table, want := range first {
 		if got := second[table]; strings.Join(got, "\n") != strings.Join(want, "\n") {
-			t.Errorf("table %s differs after a rerun of the same date (%d rows, then %d)", table, len(want), len(got))
+			t.Errorf(
+				"table %s differs after a rerun of the same date (%d rows, then %d)",
+				table,
+				len(want),
+				len(got),
+			)
 			for i := range min(len(got), len(want)) {
 				if got[i] != want[i] {
 					t.Errorf("first difference:\n%s\n%s", want[i], got[i])
@@ -324,7 +339,9 @@ var (
 	mobileRE = regexp.MustCompile(`(^|[^0-9A-Za-z])(\+?86)?1[3-9][0-9]{9}([^0-9A-Za-z]|$)`)
 	emailRE  = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
 	// idCardRE matches an 18-character Chinese resident ID number standing alone.
-	idCardRE = regexp.MustCompile(`(^|[^0-9A-Za-z])[1-9][0-9]{5}(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]([^0-9A-Za-z]|$)`)
+	idCardRE = regexp.MustCompile(
+		`(^|[^0-9A-Za-z])[1-9][0-9]{5}(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]([^0-9A-Za-z]|$)`,
+	)
 )
 
 // scanForPII reads every string value of every Parquet file of a run, every line of its other files
@@ -397,9 +414,19 @@ func checkPersons(t *testing.T, ctx context.Context, out, truthFile string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("identity: %d identifiers, precision %.4f recall %.4f F1 %.4f; linked: precision %.4f recall %.4f F1 %.4f; placeable F1 %.4f",
-		ev.Identifiers, ev.Precision, ev.Recall, ev.F1, ev.Linked.Precision, ev.Linked.Recall, ev.Linked.F1, ev.Placeable.F1)
-	if ev.Identifiers < 500 || ev.Precision < 0.99 || ev.Linked.F1 < 0.97 || ev.Placeable.F1 < 0.96 {
+	t.Logf(
+		"identity: %d identifiers, precision %.4f recall %.4f F1 %.4f; linked: precision %.4f recall %.4f F1 %.4f; placeable F1 %.4f",
+		ev.Identifiers,
+		ev.Precision,
+		ev.Recall,
+		ev.F1,
+		ev.Linked.Precision,
+		ev.Linked.Recall,
+		ev.Linked.F1,
+		ev.Placeable.F1,
+	)
+	if ev.Identifiers < 500 || ev.Precision < 0.99 || ev.Linked.F1 < 0.97 ||
+		ev.Placeable.F1 < 0.96 {
 		t.Errorf("identity resolution: %+v", ev)
 	}
 	persons, err := sink.ReadTable[schemas.Person](ctx, out, testDate, "persons")

@@ -30,7 +30,12 @@ import (
 // the cleaned rows once more. Each phase that finishes is recorded (see resume.go); the phases in
 // done were recorded by an earlier attempt and are not run again. It returns the phases' figures as
 // one report.
-func runPhased(ctx context.Context, j job, stdout io.Writer, done map[string]phaseRecord) (runstats.Report, error) {
+func runPhased(
+	ctx context.Context,
+	j job,
+	stdout io.Writer,
+	done map[string]phaseRecord,
+) (runstats.Report, error) {
 	dir := sinkConfig(j).TempDir()
 	r := &phaseRunner{stdout: stdout, job: j, done: done}
 	srcs, err := runPhase(ctx, r, "clean", func(s beam.Scope) ([]sources.Source, error) {
@@ -93,7 +98,13 @@ func runPhased(ctx context.Context, j job, stdout io.Writer, done map[string]pha
 }
 
 // portraitsPhase reads what the first two phases handed over and adds the rest of the job.
-func portraitsPhase(ctx context.Context, s beam.Scope, j job, dir string, srcs []sources.Source) error {
+func portraitsPhase(
+	ctx context.Context,
+	s beam.Scope,
+	j job,
+	dir string,
+	srcs []sources.Source,
+) error {
 	cleaned, err := readSources(ctx, s, dir, srcs, nil)
 	if err != nil {
 		return err
@@ -134,7 +145,14 @@ func portraitsPhase(ctx context.Context, s beam.Scope, j job, dir string, srcs [
 		return err
 	}
 	res.Counts = quality.Recount(s, res.Counts)
-	return finishJob(s, j, cleaned, res, []beam.PCollection{rejects}, []beam.PCollection{quality.Recount(s, cleanCounts)})
+	return finishJob(
+		s,
+		j,
+		cleaned,
+		res,
+		[]beam.PCollection{rejects},
+		[]beam.PCollection{quality.Recount(s, cleanCounts)},
+	)
 }
 
 // phaseRunner runs phases one after the other, records each one that finishes and keeps each
@@ -150,10 +168,19 @@ type phaseRunner struct {
 // runPhase builds one phase's pipeline with add, runs it, records it and keeps its figures; add
 // returns the sources the phase handed over, if any. A phase an earlier attempt finished is not run
 // again: its figures and sources come from its record.
-func runPhase(ctx context.Context, r *phaseRunner, name string, add func(beam.Scope) ([]sources.Source, error)) ([]sources.Source, error) {
+func runPhase(
+	ctx context.Context,
+	r *phaseRunner,
+	name string,
+	add func(beam.Scope) ([]sources.Source, error),
+) ([]sources.Source, error) {
 	if rec, ok := r.done[name]; ok {
 		r.reports = append(r.reports, rec.Report)
-		fmt.Fprintf(r.stdout, "phase %s: finished by an earlier attempt, its hand-over is read again\n", name)
+		fmt.Fprintf(
+			r.stdout,
+			"phase %s: finished by an earlier attempt, its hand-over is read again\n",
+			name,
+		)
 		return rec.Sources, nil
 	}
 	p, s := beam.NewPipelineWithRoot()
@@ -182,7 +209,11 @@ func runPhase(ctx context.Context, r *phaseRunner, name string, add func(beam.Sc
 	if err != nil {
 		return out, err
 	}
-	return out, writePhaseRecord(ctx, sinkConfig(r.job).TempDir(), phaseRecord{Phase: name, Basis: basis, Sources: out, Report: rep})
+	return out, writePhaseRecord(
+		ctx,
+		sinkConfig(r.job).TempDir(),
+		phaseRecord{Phase: name, Basis: basis, Sources: out, Report: rep},
+	)
 }
 
 // identityKinds are the source kinds the resolve phase reads.
@@ -200,7 +231,13 @@ func init() {
 
 // readSources reads the cleaned rows of every source handed over whose kind is in kinds (all when
 // kinds is nil), in the order the clean phase gave them.
-func readSources(ctx context.Context, s beam.Scope, dir string, srcs []sources.Source, kinds map[string]bool) ([]cleaned, error) {
+func readSources(
+	ctx context.Context,
+	s beam.Scope,
+	dir string,
+	srcs []sources.Source,
+	kinds map[string]bool,
+) ([]cleaned, error) {
 	var out []cleaned
 	for _, src := range srcs {
 		if kinds != nil && !kinds[src.Kind] {
@@ -232,7 +269,11 @@ func writeTable(s beam.Scope, dir, name, table string, rows ...beam.PCollection)
 }
 
 // readTable reads rows of a registered table's type handed over as name.
-func readTable(ctx context.Context, s beam.Scope, dir, name, table string) (beam.PCollection, error) {
+func readTable(
+	ctx context.Context,
+	s beam.Scope,
+	dir, name, table string,
+) (beam.PCollection, error) {
 	t, err := schemas.Lookup(table)
 	if err != nil {
 		return beam.PCollection{}, err
@@ -245,7 +286,11 @@ type identityPair struct {
 	Key, PersonID string
 }
 
-func toIdentityPair(key, person string) identityPair { return identityPair{Key: key, PersonID: person} }
+func toIdentityPair(
+	key, person string,
+) identityPair {
+	return identityPair{Key: key, PersonID: person}
+}
 
 func fromIdentityPair(p identityPair) (string, string) { return p.Key, p.PersonID }
 

@@ -31,7 +31,13 @@ func TestPhasedGivesTheSameTables(t *testing.T) {
 	// the runs kept before it, so the same folder would give the second run another previous night.
 	phasedOut := t.TempDir()
 	copyTree(t, sink.RunDir(out, dayBefore), sink.RunDir(phasedOut, dayBefore))
-	o := options{Sources: sourcesFile, Date: testDate, Output: out, Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}, Erase: list}
+	o := options{
+		Sources: sourcesFile,
+		Date:    testDate,
+		Output:  out,
+		Salt:    saltflag.Flags{Env: "PORTRAITS_TEST_SALT"},
+		Erase:   list,
+	}
 	var log bytes.Buffer
 	if err := run(context.Background(), o, &log); err != nil {
 		t.Fatalf("nightly: %v\n%s", err, log.String())
@@ -53,19 +59,36 @@ func TestPhasedGivesTheSameTables(t *testing.T) {
 	checkStepStats(t, o.StepStats)
 	phased := runTables(t, phasedOut, testDate)
 	if len(one["persons"]) == 0 || len(one["events"]) == 0 || len(one["erasures"]) == 0 {
-		t.Fatal("the one-pipeline run has no persons, events or erasures: the comparison would prove nothing")
+		t.Fatal(
+			"the one-pipeline run has no persons, events or erasures: the comparison would prove nothing",
+		)
 	}
 	for _, table := range schemas.All() {
 		if !slices.Equal(one[table.Name], phased[table.Name]) {
-			t.Errorf("table %s differs between one pipeline and phases (%d rows, then %d)\n%s", table.Name,
-				len(one[table.Name]), len(phased[table.Name]), firstDifference(one[table.Name], phased[table.Name]))
+			t.Errorf(
+				"table %s differs between one pipeline and phases (%d rows, then %d)\n%s",
+				table.Name,
+				len(
+					one[table.Name],
+				),
+				len(phased[table.Name]),
+				firstDifference(one[table.Name], phased[table.Name]),
+			)
 		}
 	}
 	// The matching models' card crosses from the resolve phase to the last one.
-	if card := readRunFile(t, phasedOut, matchCardFile); !bytes.Equal(card, oneCard) || !bytes.Contains(card, []byte(`"name": "post"`)) {
-		t.Errorf("%s of one pipeline and of phases differ, or name no post model:\n%s\n%s", matchCardFile, oneCard, card)
+	if card := readRunFile(t, phasedOut, matchCardFile); !bytes.Equal(card, oneCard) ||
+		!bytes.Contains(card, []byte(`"name": "post"`)) {
+		t.Errorf(
+			"%s of one pipeline and of phases differ, or name no post model:\n%s\n%s",
+			matchCardFile,
+			oneCard,
+			card,
+		)
 	}
-	if _, err := os.Stat(filepath.Join(sink.RunDir(phasedOut, testDate), "_temporary")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(sink.RunDir(phasedOut, testDate), "_temporary")); !os.IsNotExist(
+		err,
+	) {
 		t.Errorf("the run's temporary folder, with the hand-over, is still there (%v)", err)
 	}
 }
@@ -103,6 +126,10 @@ func checkStepStats(t *testing.T, path string) {
 		readRows = readRows || (f[2] == "ingest" && f[5] != "0")
 	}
 	if phases["clean"] == 0 || phases["resolve"] == 0 || phases["portraits"] == 0 || !readRows {
-		t.Errorf("step stats: steps per phase %v, an ingest step with rows out %v", phases, readRows)
+		t.Errorf(
+			"step stats: steps per phase %v, an ingest step with rows out %v",
+			phases,
+			readRows,
+		)
 	}
 }

@@ -39,7 +39,13 @@ func TestRerunGivesTheSameTables(t *testing.T) {
 	for i := range runs {
 		summary := runDay(t, sourcesFile, out, testDate)
 		if !strings.Contains(summary, "person ids continue the run of "+dayBefore) {
-			t.Fatalf("run %d of %s does not continue the run of %s:\n%s", i+1, testDate, dayBefore, summary)
+			t.Fatalf(
+				"run %d of %s does not continue the run of %s:\n%s",
+				i+1,
+				testDate,
+				dayBefore,
+				summary,
+			)
 		}
 		runs[i] = runTables(t, out, testDate)
 		files[i] = runFiles(t, out, testDate)
@@ -56,8 +62,15 @@ func TestRerunGivesTheSameTables(t *testing.T) {
 			continue
 		}
 		if !bytes.Equal(files[0][name], second) {
-			t.Errorf("%s differs between two runs of %s\n%s", name, testDate,
-				firstDifference(strings.Split(string(files[0][name]), "\n"), strings.Split(string(second), "\n")))
+			t.Errorf(
+				"%s differs between two runs of %s\n%s",
+				name,
+				testDate,
+				firstDifference(
+					strings.Split(string(files[0][name]), "\n"),
+					strings.Split(string(second), "\n"),
+				),
+			)
 		}
 	}
 	for name := range files[1] {
@@ -74,12 +87,23 @@ func TestRerunGivesTheSameTables(t *testing.T) {
 		first, ok1 := runs[0][table.Name]
 		second, ok2 := runs[1][table.Name]
 		if !ok1 || !ok2 {
-			t.Errorf("table %s missing from the manifest (first run: %v, second run: %v)", table.Name, ok1, ok2)
+			t.Errorf(
+				"table %s missing from the manifest (first run: %v, second run: %v)",
+				table.Name,
+				ok1,
+				ok2,
+			)
 			continue
 		}
 		if !slices.Equal(first, second) {
-			t.Errorf("table %s differs between two runs of %s (%d rows, then %d)\n%s", table.Name, testDate,
-				len(first), len(second), firstDifference(first, second))
+			t.Errorf(
+				"table %s differs between two runs of %s (%d rows, then %d)\n%s",
+				table.Name,
+				testDate,
+				len(first),
+				len(second),
+				firstDifference(first, second),
+			)
 		}
 	}
 }
@@ -130,7 +154,12 @@ func runTables(t *testing.T, output, date string) map[string][]string {
 			}
 		}
 		if int64(len(rows)) != info.Rows {
-			t.Errorf("table %s: the manifest counts %d rows, its files hold %d", name, info.Rows, len(rows))
+			t.Errorf(
+				"table %s: the manifest counts %d rows, its files hold %d",
+				name,
+				info.Rows,
+				len(rows),
+			)
 		}
 		slices.Sort(rows)
 		tables[name] = rows

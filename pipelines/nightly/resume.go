@@ -122,7 +122,10 @@ func resumable(ctx context.Context, output, date string) (string, map[string]pha
 		return "", nil, nil
 	}
 	latest := slices.MaxFunc(runs, func(a, b string) int { return compareRunIDs(a, b) })
-	recs, err := readPhaseRecords(ctx, sinkConfig(job{Output: output, Date: date, RunID: latest}).TempDir())
+	recs, err := readPhaseRecords(
+		ctx,
+		sinkConfig(job{Output: output, Date: date, RunID: latest}).TempDir(),
+	)
 	return latest, recs, err
 }
 
@@ -156,7 +159,12 @@ func resume(ctx context.Context, j *job) (map[string]phaseRecord, error) {
 		if !ok {
 			for _, later := range phaseNames[i+1:] {
 				if _, ok := recs[later]; ok {
-					return nil, fmt.Errorf("--resume: run %s recorded phase %s but not %s before it", runID, later, phase)
+					return nil, fmt.Errorf(
+						"--resume: run %s recorded phase %s but not %s before it",
+						runID,
+						later,
+						phase,
+					)
 				}
 			}
 			break
@@ -173,8 +181,12 @@ func resume(ctx context.Context, j *job) (map[string]phaseRecord, error) {
 		}
 		if len(differ) > 0 {
 			sort.Strings(differ)
-			return nil, fmt.Errorf("--resume: phase %s of run %s was run with another %s: run without --resume to start afresh",
-				phase, runID, strings.Join(differ, ", "))
+			return nil, fmt.Errorf(
+				"--resume: phase %s of run %s was run with another %s: run without --resume to start afresh",
+				phase,
+				runID,
+				strings.Join(differ, ", "),
+			)
 		}
 	}
 	j.RunID = runID

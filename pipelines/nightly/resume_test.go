@@ -31,7 +31,12 @@ func TestResume(t *testing.T) {
 	runDay(t, sourcesFile, out, shiftDate(t, testDate, -1)) // sets the salt
 	// The temporary folder of the date's attempts (a glob: one attempt's run id is in the path).
 	tmp := filepath.Join(sink.AttemptsDir(out, testDate), "*", "dt="+testDate, "_temporary")
-	o := options{Sources: sourcesFile, Date: testDate, Output: out, Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}}
+	o := options{
+		Sources: sourcesFile,
+		Date:    testDate,
+		Output:  out,
+		Salt:    saltflag.Flags{Env: "PORTRAITS_TEST_SALT"},
+	}
 	var log bytes.Buffer
 	if err := run(ctx, o, &log); err != nil {
 		t.Fatalf("nightly: %v\n%s", err, log.String())
@@ -48,34 +53,57 @@ func TestResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	identity := filepath.Join(sink.RunDir(out, shiftDate(t, testDate, -1)), m.Tables["identity_map"].Files[0])
+	identity := filepath.Join(
+		sink.RunDir(out, shiftDate(t, testDate, -1)),
+		m.Tables["identity_map"].Files[0],
+	)
 	if err := os.Rename(identity, identity+".away"); err != nil {
 		t.Fatal(err)
 	}
 	o.Phased, o.Resume = true, false
 	log.Reset()
 	err = run(ctx, o, &log)
-	if err == nil || !strings.Contains(err.Error(), filepath.Base(identity)) || !strings.Contains(err.Error(), "finished phases (clean)") {
-		t.Fatalf("a run that cannot read last night's identity map: %v, want the file named and the phases kept\n%s", err, log.String())
+	if err == nil || !strings.Contains(err.Error(), filepath.Base(identity)) ||
+		!strings.Contains(err.Error(), "finished phases (clean)") {
+		t.Fatalf(
+			"a run that cannot read last night's identity map: %v, want the file named and the phases kept\n%s",
+			err,
+			log.String(),
+		)
 	}
 	if err := os.Rename(identity+".away", identity); err != nil {
 		t.Fatal(err)
 	}
 	attempt := recordsOf(t, tmp, "clean.json")
-	if claims, _ := filepath.Glob(filepath.Join(clean.ClaimsDir(filepath.Join(tmp, attempt)), "*")); len(claims) > 0 {
+	if claims, _ := filepath.Glob(filepath.Join(clean.ClaimsDir(filepath.Join(tmp, attempt)), "*")); len(
+		claims,
+	) > 0 {
 		t.Errorf("deduplication's claims outlived the clean phase: %v", claims)
 	}
 
 	o.Resume = true
 	t.Setenv("PORTRAITS_TEST_SALT", "another-test-salt-16")
-	if err := run(ctx, o, &log); err == nil || !strings.Contains(err.Error(), "another hashing salt") {
+	if err := run(ctx, o, &log); err == nil ||
+		!strings.Contains(err.Error(), "another hashing salt") {
 		t.Fatalf("resuming with another salt: %v, want a refusal naming the salt", err)
 	}
 	t.Setenv("PORTRAITS_TEST_SALT", "nightly-test-salt-16")
 
-	killMidRun(t, buildNightly(t), sourcesFile, out, filepath.Join(tmp, "*", phasesDir, "resolve.json"), "--phased", "--resume")
+	killMidRun(
+		t,
+		buildNightly(t),
+		sourcesFile,
+		out,
+		filepath.Join(tmp, "*", phasesDir, "resolve.json"),
+		"--phased",
+		"--resume",
+	)
 	if again := recordsOf(t, tmp, "clean.json", "resolve.json"); again != attempt {
-		t.Fatalf("the resumed attempt recorded resolution in %s, not in the attempt it resumed, %s", again, attempt)
+		t.Fatalf(
+			"the resumed attempt recorded resolution in %s, not in the attempt it resumed, %s",
+			again,
+			attempt,
+		)
 	}
 
 	log.Reset()
@@ -91,8 +119,13 @@ func TestResume(t *testing.T) {
 	resumed := runTables(t, out, testDate)
 	for name, want := range finished {
 		if got := resumed[name]; !slices.Equal(got, want) {
-			t.Errorf("table %s of the resumed run differs from the run never stopped (%d rows, then %d)\n%s",
-				name, len(want), len(got), firstDifference(want, got))
+			t.Errorf(
+				"table %s of the resumed run differs from the run never stopped (%d rows, then %d)\n%s",
+				name,
+				len(want),
+				len(got),
+				firstDifference(want, got),
+			)
 		}
 	}
 	if _, err := os.Stat(sink.AttemptsDir(out, testDate)); !os.IsNotExist(err) {

@@ -146,8 +146,12 @@ func TestSaltIsNotInTheJobGraph(t *testing.T) {
 	}
 	t.Setenv("PORTRAITS_TEST_SALT", "")
 	var log bytes.Buffer
-	o := options{Sources: generate(t, 20), Date: testDate, Output: filepath.Join(t.TempDir(), "out"),
-		Salt: saltflag.Flags{File: file, Env: "PORTRAITS_TEST_SALT"}}
+	o := options{
+		Sources: generate(t, 20),
+		Date:    testDate,
+		Output:  filepath.Join(t.TempDir(), "out"),
+		Salt:    saltflag.Flags{File: file, Env: "PORTRAITS_TEST_SALT"},
+	}
 	j, err := plan(context.Background(), o, &log)
 	if err != nil {
 		t.Fatalf("plan: %v\n%s", err, log.String())
@@ -174,7 +178,10 @@ func TestSaltIsNotInTheJobGraph(t *testing.T) {
 	}
 	data = unwrapBase64(data, 3)
 	if !bytes.Contains(data, []byte(file)) {
-		t.Fatalf("the job graph (%d bytes) does not name the salt file: is it the graph?", len(data))
+		t.Fatalf(
+			"the job graph (%d bytes) does not name the salt file: is it the graph?",
+			len(data),
+		)
 	}
 	if bytes.Contains(data, []byte(value)) || strings.Contains(log.String(), value) {
 		t.Errorf("the salt is in the job graph or the log")

@@ -66,14 +66,53 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.input, "input", "", "transaction file (required)")
 	fs.StringVar(&o.output, "output", "", "output directory (required)")
 	o.format.RegisterFlags(fs)
-	cutoff := fs.String("cutoff", "", "last day of the history, YYYY-MM-DD (required); labels come from the days after it")
-	fs.IntVar(&o.horizonDays, "horizon-days", 0, "days after the cutoff in which a purchase makes a positive label (required)")
-	fs.Float64Var(&o.features.UnitDays, "unit-days", 7, "days per time unit of recency, T and the BG/NBD fit (lifetimes' freq_multiplier)")
-	fs.Float64Var(&o.features.Penalizer, "penalizer", 0, "L2 penalizer of the BG/NBD fit (lifetimes' penalizer_coef)")
-	fs.Float64Var(&o.train.L2, "l2", o.train.L2, "L2 penalty on the standardised coefficients of the logistic regression (1/C)")
-	fs.Uint64Var(&o.train.Seed, "seed", o.train.Seed, "seed of the split into training, calibration and test parts")
-	fs.Float64Var(&o.train.TestShare, "test-share", o.train.TestShare, "share of customers held out for the metrics")
-	fs.Float64Var(&o.train.CalibrationShare, "calibration-share", o.train.CalibrationShare, "share of customers the Platt scaling is fitted on")
+	cutoff := fs.String(
+		"cutoff",
+		"",
+		"last day of the history, YYYY-MM-DD (required); labels come from the days after it",
+	)
+	fs.IntVar(
+		&o.horizonDays,
+		"horizon-days",
+		0,
+		"days after the cutoff in which a purchase makes a positive label (required)",
+	)
+	fs.Float64Var(
+		&o.features.UnitDays,
+		"unit-days",
+		7,
+		"days per time unit of recency, T and the BG/NBD fit (lifetimes' freq_multiplier)",
+	)
+	fs.Float64Var(
+		&o.features.Penalizer,
+		"penalizer",
+		0,
+		"L2 penalizer of the BG/NBD fit (lifetimes' penalizer_coef)",
+	)
+	fs.Float64Var(
+		&o.train.L2,
+		"l2",
+		o.train.L2,
+		"L2 penalty on the standardised coefficients of the logistic regression (1/C)",
+	)
+	fs.Uint64Var(
+		&o.train.Seed,
+		"seed",
+		o.train.Seed,
+		"seed of the split into training, calibration and test parts",
+	)
+	fs.Float64Var(
+		&o.train.TestShare,
+		"test-share",
+		o.train.TestShare,
+		"share of customers held out for the metrics",
+	)
+	fs.Float64Var(
+		&o.train.CalibrationShare,
+		"calibration-share",
+		o.train.CalibrationShare,
+		"share of customers the Platt scaling is fitted on",
+	)
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -123,8 +162,14 @@ func run(args []string, stderr io.Writer) error {
 	if err := os.MkdirAll(o.output, 0o755); err != nil {
 		return err
 	}
-	card := modelCard{Model: model, BGNBD: bgnbdParams(ds.BGNBD), Cutoff: o.cutoff.Format(time.DateOnly),
-		HorizonDays: o.horizonDays, UnitDays: o.features.UnitDays, Options: o.train}
+	card := modelCard{
+		Model:       model,
+		BGNBD:       bgnbdParams(ds.BGNBD),
+		Cutoff:      o.cutoff.Format(time.DateOnly),
+		HorizonDays: o.horizonDays,
+		UnitDays:    o.features.UnitDays,
+		Options:     o.train,
+	}
 	for _, f := range []struct {
 		name string
 		data func() ([]byte, error)
@@ -142,8 +187,14 @@ func run(args []string, stderr io.Writer) error {
 		}
 	}
 	if last, end := lastDay(tx), o.cutoff.AddDate(0, 0, o.horizonDays); last.Before(end) {
-		fmt.Fprintf(stderr, "propensity: warning: the latest purchase in %s is on %s, before the horizon ends on %s; "+
-			"if the data stop there, purchases after it are missing from the labels\n", o.input, last.Format(time.DateOnly), end.Format(time.DateOnly))
+		fmt.Fprintf(
+			stderr,
+			"propensity: warning: the latest purchase in %s is on %s, before the horizon ends on %s; "+
+				"if the data stop there, purchases after it are missing from the labels\n",
+			o.input,
+			last.Format(time.DateOnly),
+			end.Format(time.DateOnly),
+		)
 	}
 	var bought int
 	for _, l := range ds.Labels {
@@ -151,10 +202,21 @@ func run(args []string, stderr io.Writer) error {
 			bought++
 		}
 	}
-	fmt.Fprintf(stderr, "propensity: %d transactions, %d customers up to %s, %d bought in the %d days after; "+
-		"held out %d: AUC %.4f, log-loss %.4f (BG/NBD AUC %.4f, log-loss %.4f)\n",
-		len(tx), len(ds.Customers), o.cutoff.Format(time.DateOnly), bought, o.horizonDays,
-		metrics.NTest, metrics.AUC, metrics.LogLoss, metrics.BaselineAUC, metrics.BaselineLogLoss)
+	fmt.Fprintf(
+		stderr,
+		"propensity: %d transactions, %d customers up to %s, %d bought in the %d days after; "+
+			"held out %d: AUC %.4f, log-loss %.4f (BG/NBD AUC %.4f, log-loss %.4f)\n",
+		len(tx),
+		len(ds.Customers),
+		o.cutoff.Format(time.DateOnly),
+		bought,
+		o.horizonDays,
+		metrics.NTest,
+		metrics.AUC,
+		metrics.LogLoss,
+		metrics.BaselineAUC,
+		metrics.BaselineLogLoss,
+	)
 	return nil
 }
 

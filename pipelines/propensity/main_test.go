@@ -26,8 +26,24 @@ func runTool(t *testing.T, args ...string) (string, error) {
 // with a purchase up to the cutoff, one with a first purchase after it.
 // The BG/NBD fit on so few customers needs a small penalizer.
 func fixtureArgs(out string) []string {
-	return []string{"--input", "testdata/tx.csv", "--customer-col", "customer", "--date-col", "paid_at", "--amount-col", "amount",
-		"--cutoff", "2024-06-30", "--horizon-days", "90", "--penalizer", "0.001", "--output", out}
+	return []string{
+		"--input",
+		"testdata/tx.csv",
+		"--customer-col",
+		"customer",
+		"--date-col",
+		"paid_at",
+		"--amount-col",
+		"amount",
+		"--cutoff",
+		"2024-06-30",
+		"--horizon-days",
+		"90",
+		"--penalizer",
+		"0.001",
+		"--output",
+		out,
+	}
 }
 
 // fixtureWith is fixtureArgs with flag set to value, or without flag when
@@ -131,7 +147,11 @@ func TestFixture(t *testing.T) {
 	rows, order := readScores(t, out)
 	truth := fixtureTruth(t)
 	if len(rows) != len(truth) || len(truth) != 160 {
-		t.Errorf("scores.csv has %d customers, the file %d with a purchase up to the cutoff (want 160)", len(rows), len(truth))
+		t.Errorf(
+			"scores.csv has %d customers, the file %d with a purchase up to the cutoff (want 160)",
+			len(rows),
+			len(truth),
+		)
 	}
 	for i := 1; i < len(order); i++ {
 		if order[i-1] >= order[i] {
@@ -145,23 +165,48 @@ func TestFixture(t *testing.T) {
 	count := map[string]int{}
 	for c, r := range rows {
 		if want, ok := truth[c]; !ok || r.label != want {
-			t.Errorf("%s: label %v, the file says %v (customer up to the cutoff: %v)", c, r.label, want, ok)
+			t.Errorf(
+				"%s: label %v, the file says %v (customer up to the cutoff: %v)",
+				c,
+				r.label,
+				want,
+				ok,
+			)
 		}
 		if !(r.probability > 0 && r.probability < 1 && r.baseline > 0 && r.baseline < 1) {
 			t.Errorf("%s: probability %v, baseline %v", c, r.probability, r.baseline)
 		}
 		count[r.part]++
 		if r.part == "test" {
-			probs, base, labels = append(probs, r.probability), append(base, r.baseline), append(labels, r.label)
+			probs, base, labels = append(
+				probs,
+				r.probability,
+			), append(
+				base,
+				r.baseline,
+			), append(
+				labels,
+				r.label,
+			)
 		}
 	}
 	// metrics.json is the test rows' measure, for the model and the baseline.
-	if count["train"] != m.NTrain || count["calibration"] != m.NCalibration || count["test"] != m.NTest || m.NTest != 40 {
-		t.Errorf("parts %v, metrics n_train %d n_calibration %d n_test %d (want 40 held out)", count, m.NTrain, m.NCalibration, m.NTest)
+	if count["train"] != m.NTrain || count["calibration"] != m.NCalibration ||
+		count["test"] != m.NTest ||
+		m.NTest != 40 {
+		t.Errorf(
+			"parts %v, metrics n_train %d n_calibration %d n_test %d (want 40 held out)",
+			count,
+			m.NTrain,
+			m.NCalibration,
+			m.NTest,
+		)
 	}
 	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-12 }
-	if !near(m.AUC, propensity.AUC(probs, labels)) || !near(m.LogLoss, propensity.LogLoss(probs, labels)) ||
-		!near(m.BaselineAUC, propensity.AUC(base, labels)) || !near(m.BaselineLogLoss, propensity.LogLoss(base, labels)) {
+	if !near(m.AUC, propensity.AUC(probs, labels)) ||
+		!near(m.LogLoss, propensity.LogLoss(probs, labels)) ||
+		!near(m.BaselineAUC, propensity.AUC(base, labels)) ||
+		!near(m.BaselineLogLoss, propensity.LogLoss(base, labels)) {
 		t.Errorf("metrics.json %+v differ from the test rows of scores.csv", m)
 	}
 	n := 0
@@ -169,7 +214,13 @@ func TestFixture(t *testing.T) {
 		n += b.Count
 	}
 	if n != m.NTest || len(m.Calibration) < 5 || len(m.BaselineCalibration) < 2 {
-		t.Errorf("calibration table of %d bins holds %d rows, want the %d test rows; baseline table %d bins", len(m.Calibration), n, m.NTest, len(m.BaselineCalibration))
+		t.Errorf(
+			"calibration table of %d bins holds %d rows, want the %d test rows; baseline table %d bins",
+			len(m.Calibration),
+			n,
+			m.NTest,
+			len(m.BaselineCalibration),
+		)
 	}
 	raw, err := os.ReadFile(filepath.Join(out, "metrics.json"))
 	if err != nil {
@@ -210,7 +261,9 @@ func TestWhitespaceInputGivesTheSameScores(t *testing.T) {
 	var ws strings.Builder
 	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n")[1:] {
 		f := strings.Split(line, ",")
-		ws.WriteString(" " + f[0] + "\t" + f[1] + "  " + strings.ReplaceAll(f[2], "-", "") + " " + f[3] + "\n")
+		ws.WriteString(
+			" " + f[0] + "\t" + f[1] + "  " + strings.ReplaceAll(f[2], "-", "") + " " + f[3] + "\n",
+		)
 	}
 	in := filepath.Join(dir, "tx.txt")
 	if err := os.WriteFile(in, []byte(ws.String()), 0o644); err != nil {
@@ -238,7 +291,10 @@ func TestWarnsWhenTheHorizonOutrunsTheData(t *testing.T) {
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, log)
 	}
-	if !strings.Contains(log, "warning: the latest purchase in testdata/tx.csv is on 2024-09-28, before the horizon ends on 2024-10-29") {
+	if !strings.Contains(
+		log,
+		"warning: the latest purchase in testdata/tx.csv is on 2024-09-28, before the horizon ends on 2024-10-29",
+	) {
 		t.Errorf("no warning in %q", log)
 	}
 }
@@ -315,11 +371,34 @@ func moduleRoot(t *testing.T) string {
 func TestCDNOW(t *testing.T) {
 	in := filepath.Join(moduleRoot(t), "..", "shared", "data", "cdnow", "CDNOW_sample.txt")
 	if _, err := os.Stat(in); err != nil {
-		t.Skipf("CDNOW data not available at %s (see DESIGN.md, Real data to check against): %v", in, err)
+		t.Skipf(
+			"CDNOW data not available at %s (see DESIGN.md, Real data to check against): %v",
+			in,
+			err,
+		)
 	}
 	out := t.TempDir()
-	args := []string{"--input", in, "--separator", "whitespace", "--no-header", "--customer-col", "2", "--date-col", "3",
-		"--amount-col", "5", "--date-format", "20060102", "--cutoff", "1997-09-30", "--horizon-days", "273", "--output", out}
+	args := []string{
+		"--input",
+		in,
+		"--separator",
+		"whitespace",
+		"--no-header",
+		"--customer-col",
+		"2",
+		"--date-col",
+		"3",
+		"--amount-col",
+		"5",
+		"--date-format",
+		"20060102",
+		"--cutoff",
+		"1997-09-30",
+		"--horizon-days",
+		"273",
+		"--output",
+		out,
+	}
 	log, err := runTool(t, args...)
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, log)
@@ -332,7 +411,12 @@ func TestCDNOW(t *testing.T) {
 	}
 	const margin = 0.01
 	if m.AUC < m.BaselineAUC-margin {
-		t.Errorf("held-out AUC %.4f, BG/NBD %.4f: more than %.2f worse", m.AUC, m.BaselineAUC, margin)
+		t.Errorf(
+			"held-out AUC %.4f, BG/NBD %.4f: more than %.2f worse",
+			m.AUC,
+			m.BaselineAUC,
+			margin,
+		)
 	}
 	o, err := parseFlags(args, &bytes.Buffer{})
 	if err != nil {

@@ -14,8 +14,14 @@ import (
 
 // toBigQuery publishes (or describes) the plan into the warehouse URI's datasets, with the
 // application default credentials; jobs run and bill in the URI's project.
-func toBigQuery(ctx context.Context, w io.Writer, plan *publish.Plan, o options, set publish.Settings,
-	suite datatests.Suite) (publish.Report, error) {
+func toBigQuery(
+	ctx context.Context,
+	w io.Writer,
+	plan *publish.Plan,
+	o options,
+	set publish.Settings,
+	suite datatests.Suite,
+) (publish.Report, error) {
 	cfg, err := bqpublish.ParseURI(o.Warehouse)
 	if err != nil {
 		return publish.Report{}, configError{err}

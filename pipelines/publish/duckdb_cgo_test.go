@@ -44,11 +44,16 @@ func TestFailedTestsAreExitCodeThree(t *testing.T) {
 	tables["portraits"] = append(tables["portraits"], tables["portraits"][0].(schemas.Portrait))
 	dir := publishtest.WriteRun(t, out, "2026-11-21", tables)
 	var w strings.Builder
-	err := publishRun(context.Background(), &w, flags(dir, "duckdb://"+filepath.Join(out, "w.duckdb")))
+	err := publishRun(
+		context.Background(),
+		&w,
+		flags(dir, "duckdb://"+filepath.Join(out, "w.duckdb")),
+	)
 	if !errors.Is(err, publish.ErrTestsFailed) || errors.As(err, new(configError)) {
 		t.Fatalf("err = %v, want the data tests failed", err)
 	}
-	if !strings.Contains(w.String(), "FAILED error portraits.unique(person_id): 1 rows") || strings.Contains(w.String(), "published ") {
+	if !strings.Contains(w.String(), "FAILED error portraits.unique(person_id): 1 rows") ||
+		strings.Contains(w.String(), "published ") {
 		t.Errorf("output:\n%s", w.String())
 	}
 }

@@ -52,15 +52,38 @@ func (e configError) Unwrap() error { return e.error }
 func main() {
 	var o options
 	flag.StringVar(&o.Run, "run", "", "run folder to load: OUTPUT/dt=YYYY-MM-DD (local or gs://)")
-	flag.StringVar(&o.Warehouse, "warehouse", "duckdb://out/warehouse.duckdb",
-		"where to load: duckdb://FILE or bigquery://PROJECT/DATASET?location=LOC&staging=gs://BUCKET/PREFIX")
-	flag.BoolVar(&o.DryRun, "dry-run", false, "print what would be loaded and created, and call nothing")
-	flag.BoolVar(&o.AuthorizeViews, "authorize-views", false,
-		"also create the views that read the restricted zone (BigQuery: authorized on the restricted dataset)")
-	flag.StringVar(&o.DataTests, "data-tests", "", "YAML file of the data tests the night must pass (default: the built-in tests)")
+	flag.StringVar(
+		&o.Warehouse,
+		"warehouse",
+		"duckdb://out/warehouse.duckdb",
+		"where to load: duckdb://FILE or bigquery://PROJECT/DATASET?location=LOC&staging=gs://BUCKET/PREFIX",
+	)
+	flag.BoolVar(
+		&o.DryRun,
+		"dry-run",
+		false,
+		"print what would be loaded and created, and call nothing",
+	)
+	flag.BoolVar(
+		&o.AuthorizeViews,
+		"authorize-views",
+		false,
+		"also create the views that read the restricted zone (BigQuery: authorized on the restricted dataset)",
+	)
+	flag.StringVar(
+		&o.DataTests,
+		"data-tests",
+		"",
+		"YAML file of the data tests the night must pass (default: the built-in tests)",
+	)
 	flag.IntVar(&o.SnapshotDays, "snapshot-days", publish.DefaultSnapshotDays,
 		"nights the snapshot tables keep (BigQuery: their partition expiration)")
-	flag.StringVar(&o.Timezone, "timezone", publish.DefaultZone, "business time zone whose days partition the fact tables")
+	flag.StringVar(
+		&o.Timezone,
+		"timezone",
+		publish.DefaultZone,
+		"business time zone whose days partition the fact tables",
+	)
 	o.Salt.Register(flag.CommandLine)
 	flag.StringVar(&o.ReadOnlyCopy, "read-only-copy", "",
 		"DuckDB only: also write FILE, a copy of the analytics schema alone, for analysts")
@@ -86,7 +109,9 @@ func settings(ctx context.Context, o options) (publish.Settings, datatests.Suite
 		return publish.Settings{}, datatests.Suite{}, configError{fmt.Errorf("--timezone: %w", err)}
 	}
 	if o.SnapshotDays < 1 {
-		return publish.Settings{}, datatests.Suite{}, configError{fmt.Errorf("--snapshot-days %d: want at least 1", o.SnapshotDays)}
+		return publish.Settings{}, datatests.Suite{}, configError{
+			fmt.Errorf("--snapshot-days %d: want at least 1", o.SnapshotDays),
+		}
 	}
 	suite, err := datatests.Load(o.DataTests)
 	if err != nil {
@@ -121,10 +146,19 @@ func publishRun(ctx context.Context, w io.Writer, o options) error {
 	}
 	scheme, target, ok := strings.Cut(o.Warehouse, "://")
 	if !ok || (scheme != "duckdb" && scheme != "bigquery") {
-		return configError{fmt.Errorf("--warehouse %q: want duckdb://FILE or bigquery://PROJECT/DATASET?location=...", o.Warehouse)}
+		return configError{
+			fmt.Errorf(
+				"--warehouse %q: want duckdb://FILE or bigquery://PROJECT/DATASET?location=...",
+				o.Warehouse,
+			),
+		}
 	}
 	if o.ReadOnlyCopy != "" && scheme != "duckdb" {
-		return configError{fmt.Errorf("--read-only-copy is for a DuckDB warehouse: BigQuery grants access by dataset")}
+		return configError{
+			fmt.Errorf(
+				"--read-only-copy is for a DuckDB warehouse: BigQuery grants access by dataset",
+			),
+		}
 	}
 	set, suite, err := settings(ctx, o)
 	if err != nil {
@@ -152,7 +186,15 @@ func publishRun(ctx context.Context, w io.Writer, o options) error {
 	for _, t := range plan.Tables {
 		rows += t.Rows
 	}
-	fmt.Fprintf(w, "published %s (%s night, %d tables, %d rows) into %s\n", o.Run, plan.Mode, len(plan.Tables), rows, o.Warehouse)
+	fmt.Fprintf(
+		w,
+		"published %s (%s night, %d tables, %d rows) into %s\n",
+		o.Run,
+		plan.Mode,
+		len(plan.Tables),
+		rows,
+		o.Warehouse,
+	)
 	return nil
 }
 
@@ -168,19 +210,40 @@ func report(w io.Writer, rep publish.Report) {
 				failed++
 			}
 		}
-		fmt.Fprintf(w, "data tests: %d run, %d failed, %d skipped (tables the night did not write)\n",
-			len(rep.Tests), failed, len(rep.Skipped))
+		fmt.Fprintf(
+			w,
+			"data tests: %d run, %d failed, %d skipped (tables the night did not write)\n",
+			len(rep.Tests),
+			failed,
+			len(rep.Skipped),
+		)
 		for _, r := range rep.Tests {
 			if !r.Passed {
-				fmt.Fprintf(w, "  FAILED %-5s %s.%s: %d rows; %s\n", r.Severity, r.Table, r.Test, r.FailingRows, r.Detail)
+				fmt.Fprintf(
+					w,
+					"  FAILED %-5s %s.%s: %d rows; %s\n",
+					r.Severity,
+					r.Table,
+					r.Test,
+					r.FailingRows,
+					r.Detail,
+				)
 			}
 		}
 	}
 	if rep.ErasedPersons > 0 {
-		fmt.Fprintf(w, "erased %d persons from the published nights (%d rows; see erasure_log)\n", rep.ErasedPersons, rep.ErasedRows)
+		fmt.Fprintf(
+			w,
+			"erased %d persons from the published nights (%d rows; see erasure_log)\n",
+			rep.ErasedPersons,
+			rep.ErasedRows,
+		)
 	}
 	if len(rep.Tests) > 0 && !rep.Newest {
-		fmt.Fprintln(w, "an older night published again: the current tables and the views still show the newest")
+		fmt.Fprintln(
+			w,
+			"an older night published again: the current tables and the views still show the newest",
+		)
 	}
 	if len(rep.Created) > 0 {
 		fmt.Fprintf(w, "views: %s\n", strings.Join(rep.Created, ", "))

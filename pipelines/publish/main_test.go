@@ -14,7 +14,13 @@ import (
 
 // flags are the command's defaults with a run and a warehouse.
 func flags(run, warehouse string) options {
-	return options{Run: run, Warehouse: warehouse, SnapshotDays: 400, Timezone: "Asia/Shanghai", Salt: saltflag.Flags{Env: "PORTRAITS_SALT"}}
+	return options{
+		Run:          run,
+		Warehouse:    warehouse,
+		SnapshotDays: 400,
+		Timezone:     "Asia/Shanghai",
+		Salt:         saltflag.Flags{Env: "PORTRAITS_SALT"},
+	}
 }
 
 func TestFlagsAreChecked(t *testing.T) {
@@ -40,8 +46,15 @@ func TestFlagsAreChecked(t *testing.T) {
 		{func() options { o := flags(run, "bigquery://p/d?location=EU"); o.ReadOnlyCopy = "c.duckdb"; return o }(), "--read-only-copy", true},
 	} {
 		err := publishRun(ctx, &out, tc.o)
-		if err == nil || !strings.Contains(err.Error(), tc.want) || errors.As(err, new(configError)) != tc.config {
-			t.Errorf("%+v: err = %v, want %q (configuration error %v)", tc.o, err, tc.want, tc.config)
+		if err == nil || !strings.Contains(err.Error(), tc.want) ||
+			errors.As(err, new(configError)) != tc.config {
+			t.Errorf(
+				"%+v: err = %v, want %q (configuration error %v)",
+				tc.o,
+				err,
+				tc.want,
+				tc.config,
+			)
 		}
 	}
 }

@@ -26,8 +26,17 @@ func main() {
 	var o report.Options
 	flag.IntVar(&o.TopRules, "top-rules", 15, "affinity rules listed per level")
 	flag.IntVar(&o.CLVBins, "clv-bins", 20, "about how many bars the CLV histogram has")
-	flag.StringVar(&o.ModelCardFile, "model-card", "model_card.json", "model card JSON file in the run folder, read when the run has no model_card table")
-	sourcesFile := flag.String("sources", "", "the run's sources config (YAML), whose data-quality gates the report shows; default: none, the gates are left out")
+	flag.StringVar(
+		&o.ModelCardFile,
+		"model-card",
+		"model_card.json",
+		"model card JSON file in the run folder, read when the run has no model_card table",
+	)
+	sourcesFile := flag.String(
+		"sources",
+		"",
+		"the run's sources config (YAML), whose data-quality gates the report shows; default: none, the gates are left out",
+	)
 	flag.Parse()
 	if *sourcesFile != "" {
 		cfg, err := sources.Load(*sourcesFile)

@@ -46,7 +46,8 @@ func TestRenderWritesTheReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(page), `<section id="lifecycle">`) || !strings.Contains(string(page), "Nightly run 2026-11-21") {
+	if !strings.Contains(string(page), `<section id="lifecycle">`) ||
+		!strings.Contains(string(page), "Nightly run 2026-11-21") {
 		t.Error("the written page is not the run's report")
 	}
 	if err := render(context.Background(), &w, filepath.Join(out, "dt=2026-11-22"), report.Options{}); err == nil {

@@ -25,7 +25,11 @@ func main() {
 	days := flag.Int("days", 90, "days of data, ending with --date")
 	seed := flag.Uint64("seed", 1, "random seed; the same flags give byte-identical output")
 	date := flag.String("date", "2026-11-21", "business day (Asia/Shanghai), the last day of data")
-	output := flag.String("output", "sample", "output folder; its generated subfolders are replaced")
+	output := flag.String(
+		"output",
+		"sample",
+		"output folder; its generated subfolders are replaced",
+	)
 	workers := flag.Int("workers", 0, "generating goroutines (0: GOMAXPROCS)")
 	flag.Parse()
 
@@ -45,7 +49,14 @@ func main() {
 	var files int
 	var bytes int64
 	for _, f := range sum.Families {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.2f\t\n", f.Name, len(f.Files), f.Rows, float64(f.Bytes)/(1<<20))
+		fmt.Fprintf(
+			tw,
+			"%s\t%d\t%d\t%.2f\t\n",
+			f.Name,
+			len(f.Files),
+			f.Rows,
+			float64(f.Bytes)/(1<<20),
+		)
 		files += len(f.Files)
 		bytes += f.Bytes
 	}
@@ -58,7 +69,15 @@ func main() {
 		"%d accounts with a new phone or e-mail, %d price changes\n",
 		len(sum.Days), c.LateEvents, c.LateTouches, c.EventReplays, c.TouchReplays,
 		c.OrderChanges, c.ContactChanges, c.PriceChanges)
-	fmt.Printf("%d persons, %d days to %s, seed %d, into %s in %s\n", *persons, *days, *date, *seed, *output, sum.Elapsed.Round(time.Millisecond))
+	fmt.Printf(
+		"%d persons, %d days to %s, seed %d, into %s in %s\n",
+		*persons,
+		*days,
+		*date,
+		*seed,
+		*output,
+		sum.Elapsed.Round(time.Millisecond),
+	)
 }
 
 func fail(err error) {

@@ -79,7 +79,12 @@ func readLabelled(path string, cols columns) (labelled, error) {
 		case "0":
 		default:
 			line, _ := r.FieldPos(labelIdx)
-			return out, fmt.Errorf("%s:%d: label %q: want 1 (positive) or 0 (negative)", path, line, rec[labelIdx])
+			return out, fmt.Errorf(
+				"%s:%d: label %q: want 1 (positive) or 0 (negative)",
+				path,
+				line,
+				rec[labelIdx],
+			)
 		}
 		out.texts = append(out.texts, rec[textIdx])
 		out.positive = append(out.positive, positive)

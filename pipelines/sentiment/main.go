@@ -47,14 +47,43 @@ func run(args []string, log io.Writer) error {
 	trainPath := fs.String("train", "", "labelled CSV to train on (required)")
 	testPath := fs.String("test", "", "labelled CSV to measure accuracy on (required)")
 	textCol := fs.String("text-col", "review", "text column: header name or 1-based index")
-	labelCol := fs.String("label-col", "label", "label column (1 positive, 0 negative): header name or 1-based index")
+	labelCol := fs.String(
+		"label-col",
+		"label",
+		"label column (1 positive, 0 negative): header name or 1-based index",
+	)
 	output := fs.String("output", "", "output directory (required)")
 	var opt sentiment.Options
-	fs.IntVar(&opt.MaxOrder, "max-order", 0, fmt.Sprintf("longest character n-gram (0: %d)", sentiment.DefaultMaxOrder))
-	fs.IntVar(&opt.HashBits, "hash-bits", 0, fmt.Sprintf("2^bits feature buckets (0: %d)", sentiment.DefaultHashBits))
-	fs.Float64Var(&opt.Smoothing, "smoothing", 0, fmt.Sprintf("naive Bayes additive smoothing (0: %v)", sentiment.DefaultSmoothing))
-	fs.IntVar(&opt.Epochs, "epochs", 0, fmt.Sprintf("passes of gradient descent (0: %d)", sentiment.DefaultEpochs))
-	fs.Float64Var(&opt.LearningRate, "learning-rate", 0, fmt.Sprintf("initial gradient step (0: %v)", sentiment.DefaultLearningRate))
+	fs.IntVar(
+		&opt.MaxOrder,
+		"max-order",
+		0,
+		fmt.Sprintf("longest character n-gram (0: %d)", sentiment.DefaultMaxOrder),
+	)
+	fs.IntVar(
+		&opt.HashBits,
+		"hash-bits",
+		0,
+		fmt.Sprintf("2^bits feature buckets (0: %d)", sentiment.DefaultHashBits),
+	)
+	fs.Float64Var(
+		&opt.Smoothing,
+		"smoothing",
+		0,
+		fmt.Sprintf("naive Bayes additive smoothing (0: %v)", sentiment.DefaultSmoothing),
+	)
+	fs.IntVar(
+		&opt.Epochs,
+		"epochs",
+		0,
+		fmt.Sprintf("passes of gradient descent (0: %d)", sentiment.DefaultEpochs),
+	)
+	fs.Float64Var(
+		&opt.LearningRate,
+		"learning-rate",
+		0,
+		fmt.Sprintf("initial gradient step (0: %v)", sentiment.DefaultLearningRate),
+	)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -89,7 +118,11 @@ func run(args []string, log io.Writer) error {
 	if err != nil {
 		return err
 	}
-	met := metrics{Accuracy: sentiment.Accuracy(m, test.texts, test.positive), NTrain: len(train.texts), NTest: len(test.texts)}
+	met := metrics{
+		Accuracy: sentiment.Accuracy(m, test.texts, test.positive),
+		NTrain:   len(train.texts),
+		NTest:    len(test.texts),
+	}
 	js, err := json.Marshal(met)
 	if err != nil {
 		return err
@@ -103,9 +136,16 @@ func run(args []string, log io.Writer) error {
 	if err := writeFile(filepath.Join(*output, "metrics.json"), append(js, '\n')); err != nil {
 		return err
 	}
-	fmt.Fprintf(log, "sentiment: read %d training rows (%d positive) and %d test rows in %s; trained in %s (%.0f reviews/s)\n",
-		met.NTrain, train.nPositive(), met.NTest, read.Round(time.Millisecond), trained.Round(time.Millisecond),
-		float64(met.NTrain)/trained.Seconds())
+	fmt.Fprintf(
+		log,
+		"sentiment: read %d training rows (%d positive) and %d test rows in %s; trained in %s (%.0f reviews/s)\n",
+		met.NTrain,
+		train.nPositive(),
+		met.NTest,
+		read.Round(time.Millisecond),
+		trained.Round(time.Millisecond),
+		float64(met.NTrain)/trained.Seconds(),
+	)
 	fmt.Fprintf(log, "sentiment: accuracy %.4f on %s; wrote %s (%d bytes) and metrics.json\n",
 		met.Accuracy, *testPath, filepath.Join(*output, "model.bin"), len(model))
 	return nil

@@ -97,7 +97,11 @@ func TestFixture(t *testing.T) {
 		t.Fatalf("run with options: %v\n%s", err, log)
 	}
 	if _, bin3 := readModel(t, small); len(bin3) >= len(bin) {
-		t.Errorf("bigrams in 2^12 buckets gave %d bytes, no fewer than the default's %d", len(bin3), len(bin))
+		t.Errorf(
+			"bigrams in 2^12 buckets gave %d bytes, no fewer than the default's %d",
+			len(bin3),
+			len(bin),
+		)
 	}
 }
 
@@ -167,21 +171,41 @@ func TestErrors(t *testing.T) {
 // ways and wants an accuracy of at least 0.90.
 func TestReviewHalves(t *testing.T) {
 	if _, err := os.Stat(reviewsFile); errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("%s is absent: the evaluation on labelled shopping reviews needs ../shared/data", reviewsFile)
+		t.Skipf(
+			"%s is absent: the evaluation on labelled shopping reviews needs ../shared/data",
+			reviewsFile,
+		)
 	}
 	dir := t.TempDir()
 	even, odd := filepath.Join(dir, "even.csv"), filepath.Join(dir, "odd.csv")
 	n := splitHalves(t, reviewsFile, even, odd)
 	for _, c := range [][2]string{{even, odd}, {odd, even}} {
 		out := filepath.Join(dir, "out-"+filepath.Base(c[0]))
-		log, err := runTool(t, "--train", c[0], "--test", c[1], "--text-col", "review", "--label-col", "label", "--output", out)
+		log, err := runTool(
+			t,
+			"--train",
+			c[0],
+			"--test",
+			c[1],
+			"--text-col",
+			"review",
+			"--label-col",
+			"label",
+			"--output",
+			out,
+		)
 		if err != nil {
 			t.Fatalf("run: %v\n%s", err, log)
 		}
 		got := readMetrics(t, out)
 		t.Logf("train %s, test %s: %+v\n%s", filepath.Base(c[0]), filepath.Base(c[1]), got, log)
 		if got.NTrain+got.NTest != n || got.NTrain-got.NTest > 1 || got.NTest-got.NTrain > 1 {
-			t.Errorf("%d training and %d test rows, want two halves of %d", got.NTrain, got.NTest, n)
+			t.Errorf(
+				"%d training and %d test rows, want two halves of %d",
+				got.NTrain,
+				got.NTest,
+				n,
+			)
 		}
 		if got.Accuracy < 0.90 {
 			t.Errorf("accuracy %.4f, want at least 0.90", got.Accuracy)

@@ -84,7 +84,11 @@ func heapProfile(dir string, inuse uint64) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	note := fmt.Sprintf("heap in use %d bytes at %s\n", inuse, time.Now().UTC().Format(time.RFC3339))
+	note := fmt.Sprintf(
+		"heap in use %d bytes at %s\n",
+		inuse,
+		time.Now().UTC().Format(time.RFC3339),
+	)
 	if err := os.WriteFile(filepath.Join(dir, "heap-peak.txt"), []byte(note), 0o644); err != nil {
 		return err
 	}

@@ -18,7 +18,8 @@ func TestRoundTrip(t *testing.T) {
 	r := NewReader(b)
 	s, ss, none, f, p := r.String(), r.Strings(), r.Strings(), r.Float64(), r.Bytes()
 	if r.Bad() || r.More() || s != "device:1" || !reflect.DeepEqual(ss, []string{"account:1", "", "account:2"}) ||
-		none != nil || f != 0.75 || !reflect.DeepEqual(p, []byte{0, 1, 2}) {
+		none != nil || f != 0.75 ||
+		!reflect.DeepEqual(p, []byte{0, 1, 2}) {
 		t.Fatalf("read %q %q %q %v %v (bad %v)", s, ss, none, f, p, r.Bad())
 	}
 	for cut := range len(b) {
@@ -77,7 +78,8 @@ func TestBucket(t *testing.T) {
 			t.Errorf("Bucket(%q) = %d, want %d", key, got, want)
 		}
 	}
-	if Bucket("account:42") == Bucket("account:43") && Bucket("account:43") == Bucket("account:44") {
+	if Bucket("account:42") == Bucket("account:43") &&
+		Bucket("account:43") == Bucket("account:44") {
 		t.Error("three keys in one bucket: not a hash")
 	}
 }

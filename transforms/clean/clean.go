@@ -107,18 +107,36 @@ type Result struct {
 // Validate parses and validates one source's records into KV<natural key, row> of the kind's row
 // type. lookups are the lookup tables (lookup.Entry, settled: see package lookup) the source's
 // mappings look values up in; an unset collection stands for none.
-func Validate(s beam.Scope, cfg *sources.Config, source string, opt Options, records, lookups beam.PCollection) (Result, error) {
+func Validate(
+	s beam.Scope,
+	cfg *sources.Config,
+	source string,
+	opt Options,
+	records, lookups beam.PCollection,
+) (Result, error) {
 	s = s.Scope("clean.Validate." + source)
 	outs, err := validateN(s, cfg, source, opt, records, lookups, false)
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Rows: outs[0], Rejects: outs[1], Counts: outs[2], TestUsers: outs[3], RejectedProducts: outs[4]}, nil
+	return Result{
+		Rows:             outs[0],
+		Rejects:          outs[1],
+		Counts:           outs[2],
+		TestUsers:        outs[3],
+		RejectedProducts: outs[4],
+	}, nil
 }
 
 // validateN adds the validating DoFn: rows, rejects, counts, test users and rejected products.
-func validateN(s beam.Scope, cfg *sources.Config, source string, opt Options, records, lookups beam.PCollection,
-	uncounted bool) ([]beam.PCollection, error) {
+func validateN(
+	s beam.Scope,
+	cfg *sources.Config,
+	source string,
+	opt Options,
+	records, lookups beam.PCollection,
+	uncounted bool,
+) ([]beam.PCollection, error) {
 	src, ok := cfg.Lookup(source)
 	if !ok {
 		return nil, fmt.Errorf("clean: unknown source %q", source)
@@ -133,13 +151,24 @@ func validateN(s beam.Scope, cfg *sources.Config, source string, opt Options, re
 	if !lookups.IsValid() || !newReshaper(src).usesLookups() {
 		lookups = lookup.None(s) // a source that looks nothing up does not wait for the tables
 	}
-	return beam.ParDoN(s, &validateFn{Config: cfg, Source: source, Options: opt, Uncounted: uncounted}, records,
-		beam.SideInput{Input: lookups}, beam.TypeDefinition{Var: beam.XType, T: rowType}), nil
+	return beam.ParDoN(
+		s,
+		&validateFn{Config: cfg, Source: source, Options: opt, Uncounted: uncounted},
+		records,
+		beam.SideInput{Input: lookups},
+		beam.TypeDefinition{Var: beam.XType, T: rowType},
+	), nil
 }
 
 // ValidRows is Validate's rows alone, for a pass over records that are read a second time: it
 // emits no rejects, quality counts or Beam counters, which the counted pass gives.
-func ValidRows(s beam.Scope, cfg *sources.Config, source string, opt Options, records, lookups beam.PCollection) (beam.PCollection, error) {
+func ValidRows(
+	s beam.Scope,
+	cfg *sources.Config,
+	source string,
+	opt Options,
+	records, lookups beam.PCollection,
+) (beam.PCollection, error) {
 	s = s.Scope("clean.ValidRows." + source)
 	outs, err := validateN(s, cfg, source, opt, records, lookups, true)
 	if err != nil {
@@ -185,17 +214,31 @@ func (f *validateFn) Setup() error {
 	return nil
 }
 
-func (f *validateFn) StartBundle(_ context.Context, _ func() func(*lookup.Entry) bool, _ func(string, beam.X), _ func(schemas.Reject),
-	_ func(string, int64), _ func(string), _ func(string, string)) {
+func (f *validateFn) StartBundle(
+	_ context.Context,
+	_ func() func(*lookup.Entry) bool,
+	_ func(string, beam.X),
+	_ func(schemas.Reject),
+	_ func(string, int64),
+	_ func(string),
+	_ func(string, string),
+) {
 	f.counts = nil
 	if !f.Uncounted {
 		f.counts = quality.Tally{}
 	}
 }
 
-func (f *validateFn) ProcessElement(_ context.Context, rec ingest.Record, lookups func() func(*lookup.Entry) bool,
-	emit func(string, beam.X), reject func(schemas.Reject), _ func(string, int64), testUser func(string),
-	rejectedProduct func(string, string)) {
+func (f *validateFn) ProcessElement(
+	_ context.Context,
+	rec ingest.Record,
+	lookups func() func(*lookup.Entry) bool,
+	emit func(string, beam.X),
+	reject func(schemas.Reject),
+	_ func(string, int64),
+	testUser func(string),
+	rejectedProduct func(string, string),
+) {
 	key := func(measure, reason string) quality.Key {
 		return quality.Key{Source: f.Source, Stage: Stage, Measure: measure, Reason: reason}
 	}
@@ -240,14 +283,23 @@ func (f *validateFn) ProcessElement(_ context.Context, rec ingest.Record, lookup
 	emit(row.NaturalKey(), row)
 }
 
-func (f *validateFn) FinishBundle(ctx context.Context, _ func() func(*lookup.Entry) bool, _ func(string, beam.X), _ func(schemas.Reject),
-	count func(string, int64), _ func(string), _ func(string, string)) {
+func (f *validateFn) FinishBundle(
+	ctx context.Context,
+	_ func() func(*lookup.Entry) bool,
+	_ func(string, beam.X),
+	_ func(schemas.Reject),
+	count func(string, int64),
+	_ func(string),
+	_ func(string, string),
+) {
 	f.counts.Emit(ctx, count)
 }
 
 func init() {
 	fnreg.DoFn8x0[context.Context, ingest.Record, func() func(*lookup.Entry) bool, func(string, beam.X), func(schemas.Reject),
-		func(string, int64), func(string), func(string, string)](&validateFn{})
+		func(string, int64), func(string), func(string, string)](
+		&validateFn{},
+	)
 	register.Emitter2[string, beam.X]()
 	register.Emitter2[string, string]()
 	register.Emitter1[string]()

@@ -76,22 +76,33 @@ func TestUsers(t *testing.T) {
 		t.Errorf("phone fields = %q %q %q", u.Phone, u.PhoneMasked, u.PhoneHash)
 	}
 	if u.Email != "alice@qq.com" || u.EmailHash == "" || u.Gender != "female" || u.BirthYear != 1990 || u.Birthday != "1990-01-02" ||
-		u.RegistrationChannel != "mini_program" || !u.MarketingConsent || u.UpdatedAt != u.RegisteredAt {
+		u.RegistrationChannel != "mini_program" ||
+		!u.MarketingConsent ||
+		u.UpdatedAt != u.RegisteredAt {
 		t.Errorf("user = %+v", u)
 	}
 	if u.RegisteredAt != time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC).UnixMicro() {
 		t.Errorf("registered_at = %d", u.RegisteredAt)
 	}
 
-	row, f = parse(t, "users", map[string]string{"user_id": "u2", "age": "230", "phone": "12345", "gender": "robot",
-		"registered_at": "2025-01-02"})
-	if u := row.(schemas.User); reason(f) != "" || u.BirthYear != 0 || u.Phone != "" || u.Gender != "" {
+	row, f = parse(
+		t,
+		"users",
+		map[string]string{"user_id": "u2", "age": "230", "phone": "12345", "gender": "robot",
+			"registered_at": "2025-01-02"},
+	)
+	if u := row.(schemas.User); reason(f) != "" || u.BirthYear != 0 || u.Phone != "" ||
+		u.Gender != "" {
 		t.Errorf("impossible values kept: %+v, %v", u, f.err)
 	}
 	if strings.Join(f.nulled, ",") != "phone,gender,age" {
 		t.Errorf("nulled = %v", f.nulled)
 	}
-	row, f = parse(t, "users", map[string]string{"user_id": "u3", "age": "36", "registered_at": "2025-01-02"})
+	row, f = parse(
+		t,
+		"users",
+		map[string]string{"user_id": "u3", "age": "36", "registered_at": "2025-01-02"},
+	)
 	if u := row.(schemas.User); u.BirthYear != 1990 || u.Birthday != "" || reason(f) != "" {
 		t.Errorf("birth year from age = %d, birthday %q", u.BirthYear, u.Birthday)
 	}
@@ -110,7 +121,8 @@ func TestUserRejects(t *testing.T) {
 	// registered_at is optional: absent it stays empty, unusable it is nulled.
 	for raw, nulled := range map[string]bool{"": false, "yesterday": true, "2026-11-22 00:00:01": true} {
 		row, f := parse(t, "users", map[string]string{"user_id": "u", "registered_at": raw})
-		if reason(f) != "" || row.(schemas.User).RegisteredAt != 0 || slices.Contains(f.nulled, "registered_at") != nulled {
+		if reason(f) != "" || row.(schemas.User).RegisteredAt != 0 ||
+			slices.Contains(f.nulled, "registered_at") != nulled {
 			t.Errorf("registered_at %q: %+v, nulled %v, %v", raw, row, f.nulled, f.err)
 		}
 	}
@@ -123,21 +135,34 @@ func TestUserRejects(t *testing.T) {
 		}
 	}
 	// The run day ends at midnight in Asia/Shanghai: 2026-11-21 23:59 there is not in the future.
-	if _, f := parse(t, "users", map[string]string{"user_id": "u", "registered_at": "2026-11-21T15:59:00Z"}); reason(f) != "" {
+	if _, f := parse(t, "users", map[string]string{"user_id": "u", "registered_at": "2026-11-21T15:59:00Z"}); reason(
+		f,
+	) != "" {
 		t.Errorf("last minute of the run day rejected: %v", f.err)
 	}
 }
 
 func TestOrders(t *testing.T) {
 	base := func() map[string]string {
-		return map[string]string{"order_id": "o1", "user_id": "u1", "status": "Completed", "channel": "ios",
-			"created_at": "2026-11-01 10:00:00", "paid_at": "2026-11-01 10:05:00", "total": "¥1,234.50",
-			"discount": "10", "refund": "0.5", "coupon_code": " C1 "}
+		return map[string]string{
+			"order_id":    "o1",
+			"user_id":     "u1",
+			"status":      "Completed",
+			"channel":     "ios",
+			"created_at":  "2026-11-01 10:00:00",
+			"paid_at":     "2026-11-01 10:05:00",
+			"total":       "¥1,234.50",
+			"discount":    "10",
+			"refund":      "0.5",
+			"coupon_code": " C1 ",
+		}
 	}
 	row, f := parse(t, "orders", base())
 	o := row.(schemas.Order)
 	if reason(f) != "" || o.TotalFen != 123450 || o.DiscountFen != 1000 || o.RefundFen != 50 || o.Status != "completed" ||
-		o.Channel != "app" || o.CouponCode != "C1" || o.UpdatedAt != o.PaidAt {
+		o.Channel != "app" ||
+		o.CouponCode != "C1" ||
+		o.UpdatedAt != o.PaidAt {
 		t.Fatalf("order = %+v, %v", o, f.err)
 	}
 	for want, change := range map[string][2]string{
@@ -156,23 +181,48 @@ func TestOrders(t *testing.T) {
 }
 
 func TestItemsAndProducts(t *testing.T) {
-	row, f := parse(t, "items", map[string]string{"order_id": "o1", "line_no": "2", "sku": "s1", "quantity": "3", "unit_price": "19.9"})
-	if i := row.(schemas.OrderItem); reason(f) != "" || i.AmountFen != 5970 || i.NaturalKey() != "o1#2" {
+	row, f := parse(
+		t,
+		"items",
+		map[string]string{
+			"order_id":   "o1",
+			"line_no":    "2",
+			"sku":        "s1",
+			"quantity":   "3",
+			"unit_price": "19.9",
+		},
+	)
+	if i := row.(schemas.OrderItem); reason(f) != "" || i.AmountFen != 5970 ||
+		i.NaturalKey() != "o1#2" {
 		t.Fatalf("item = %+v, %v", i, f.err)
 	}
-	if _, f := parse(t, "items", map[string]string{"order_id": "o1", "line_no": "1", "sku": "s1", "quantity": "0", "unit_price": "1"}); reason(f) != "out_of_range_quantity" {
+	if _, f := parse(t, "items", map[string]string{"order_id": "o1", "line_no": "1", "sku": "s1", "quantity": "0", "unit_price": "1"}); reason(
+		f,
+	) != "out_of_range_quantity" {
 		t.Errorf("reason %q", reason(f))
 	}
-	row, f = parse(t, "products", map[string]string{"sku": "s1", "title": "面霜", "category": "美妆 / 护肤/面霜", "price": "99"})
-	if p := row.(schemas.Product); reason(f) != "" || p.Category != "美妆" || p.CategoryPath != "美妆/护肤/面霜" || p.PriceFen != 9900 {
+	row, f = parse(
+		t,
+		"products",
+		map[string]string{"sku": "s1", "title": "面霜", "category": "美妆 / 护肤/面霜", "price": "99"},
+	)
+	if p := row.(schemas.Product); reason(f) != "" || p.Category != "美妆" ||
+		p.CategoryPath != "美妆/护肤/面霜" ||
+		p.PriceFen != 9900 {
 		t.Fatalf("product = %+v, %v", p, f.err)
 	}
 }
 
 func TestEvents(t *testing.T) {
 	base := func() map[string]string {
-		return map[string]string{"event_id": "e1", "device_id": "d1", "event_type": "add_cart", "channel": "mini",
-			"event_time": "2026-11-20 10:00:00", "user_agent": "Mozilla/5.0"}
+		return map[string]string{
+			"event_id":   "e1",
+			"device_id":  "d1",
+			"event_type": "add_cart",
+			"channel":    "mini",
+			"event_time": "2026-11-20 10:00:00",
+			"user_agent": "Mozilla/5.0",
+		}
 	}
 	row, f := parse(t, "events", base())
 	e := row.(schemas.Event)
@@ -195,42 +245,72 @@ func TestEvents(t *testing.T) {
 
 func TestVendor(t *testing.T) {
 	md5 := normalize.MD5Hex("13800138000")
-	row, f := parse(t, "acme", map[string]string{"phone_md5": strings.ToUpper(md5), "age_band": "25~34", "income_band": "中高",
-		"interests": "旅游|美妆|旅游", "city_tier": "9", "updated_at": "2026/11/01 10:00:00"})
+	row, f := parse(
+		t,
+		"acme",
+		map[string]string{
+			"phone_md5":   strings.ToUpper(md5),
+			"age_band":    "25~34",
+			"income_band": "中高",
+			"interests":   "旅游|美妆|旅游",
+			"city_tier":   "9",
+			"updated_at":  "2026/11/01 10:00:00",
+		},
+	)
 	v := row.(schemas.VendorProfile)
 	if reason(f) != "" || v.PhoneMD5 != md5 || v.AgeBand != "25-34" || v.IncomeBand != "upper_middle" ||
-		strings.Join(v.Interests, ",") != "旅游,美妆" || v.CityTier != 0 || v.VendorKey == "" || v.NaturalKey() != "acme#md5#"+md5 {
+		strings.Join(v.Interests, ",") != "旅游,美妆" || v.CityTier != 0 ||
+		v.VendorKey == "" ||
+		v.NaturalKey() != "acme#md5#"+md5 {
 		t.Fatalf("vendor = %+v, %v", v, f.err)
 	}
 	if strings.Join(f.nulled, ",") != "city_tier" {
 		t.Errorf("nulled %v", f.nulled)
 	}
-	if _, f := parse(t, "acme", map[string]string{"phone_md5": "xyz"}); reason(f) != "missing_phone_hash" {
+	if _, f := parse(t, "acme", map[string]string{"phone_md5": "xyz"}); reason(
+		f,
+	) != "missing_phone_hash" {
 		t.Errorf("reason %q", reason(f))
 	}
 }
 
 func TestFeedback(t *testing.T) {
-	row, f := parse(t, "reviews", map[string]string{"review_id": "r1", "user_id": "u1", "rating": "7",
-		"text": "很好，联系我 13800138000", "created_at": "2026-11-20 14:03:05"})
+	row, f := parse(
+		t,
+		"reviews",
+		map[string]string{"review_id": "r1", "user_id": "u1", "rating": "7",
+			"text": "很好，联系我 13800138000", "created_at": "2026-11-20 14:03:05"},
+	)
 	r := row.(schemas.Review)
 	if reason(f) != "" || r.Rating != 0 || strings.Contains(r.Text, "13800138000") {
 		t.Fatalf("review = %+v, %v", r, f.err)
 	}
-	row, f = parse(t, "tickets", map[string]string{"ticket_id": "k1", "phone": "１３８００１３８０００", "name": "张三",
-		"category": "投诉", "status": "已解决", "created_at": "20261120 140305", "text": "订单号：202611160006856039，还没发货"})
+	row, f = parse(
+		t,
+		"tickets",
+		map[string]string{"ticket_id": "k1", "phone": "１３８００１３８０００", "name": "张三",
+			"category": "投诉", "status": "已解决", "created_at": "20261120 140305", "text": "订单号：202611160006856039，还没发货"},
+	)
 	k := row.(schemas.Ticket)
-	if reason(f) != "" || k.Phone != "+8613800138000" || k.Category != "complaint" || k.Status != "closed" || k.PhoneMasked != "138****8000" {
+	if reason(f) != "" || k.Phone != "+8613800138000" || k.Category != "complaint" ||
+		k.Status != "closed" ||
+		k.PhoneMasked != "138****8000" {
 		t.Fatalf("ticket = %+v, %v", k, f.err)
 	}
 	// The order number is read before masking, which takes an 18-digit number for a resident ID.
 	if !slices.Equal(k.OrderIDs, []string{"202611160006856039"}) {
 		t.Errorf("ticket order ids %q (text %q)", k.OrderIDs, k.Text)
 	}
-	row, f = parse(t, "sites", map[string]string{"post_id": "9", "site": "Dianping", "nickname": "Xiao Ming",
-		"phone_hint": "尾号5678", "rating": "2", "posted_at": "2026-11-20 14:03"})
+	row, f = parse(
+		t,
+		"sites",
+		map[string]string{"post_id": "9", "site": "Dianping", "nickname": "Xiao Ming",
+			"phone_hint": "尾号5678", "rating": "2", "posted_at": "2026-11-20 14:03"},
+	)
 	p := row.(schemas.SitePost)
-	if reason(f) != "" || p.PostID != "dianping:9" || p.PhoneHint != "****5678" || p.NicknameHash == "" || p.Rating != 2 {
+	if reason(f) != "" || p.PostID != "dianping:9" || p.PhoneHint != "****5678" ||
+		p.NicknameHash == "" ||
+		p.Rating != 2 {
 		t.Fatalf("post = %+v, %v", p, f.err)
 	}
 }

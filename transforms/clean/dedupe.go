@@ -98,9 +98,18 @@ func (r fileRanks) claimOf(row beam.X) (claim, error) {
 	o := k.Origin()
 	file, ok := r[o.File]
 	if !ok {
-		return claim{}, fmt.Errorf("clean: row read from %s, which is not among the source's files", o.File)
+		return claim{}, fmt.Errorf(
+			"clean: row read from %s, which is not among the source's files",
+			o.File,
+		)
 	}
-	return claim{Version: k.Version(), File: file, RowGroup: o.RowGroup, Offset: o.Offset, Line: o.Line}, nil
+	return claim{
+		Version:  k.Version(),
+		File:     file,
+		RowGroup: o.RowGroup,
+		Offset:   o.Offset,
+		Line:     o.Line,
+	}, nil
 }
 
 // keyHash is a natural key's 128-bit hash.
@@ -119,7 +128,13 @@ type winner struct {
 // are every file the source's rows can come from; dir is a folder of the run's temporary files
 // where the claims wait for the choice (see claimsFn). winners are winner values for KeepLatest,
 // and counts are the stage's quality counts: per source, in = out + deduplicated.
-func Claims(s beam.Scope, source string, rows beam.PCollection, files []string, dir string) (winners, counts beam.PCollection) {
+func Claims(
+	s beam.Scope,
+	source string,
+	rows beam.PCollection,
+	files []string,
+	dir string,
+) (winners, counts beam.PCollection) {
 	s = s.Scope("clean.Claims." + source)
 	spills := beam.ParDo(s, &claimsFn{Files: files, Dir: sink.Join(ClaimsDir(dir), source)}, rows)
 	return beam.ParDo2(s, &winnersFn{Source: source}, beam.GroupByKey(s, spills))
@@ -145,7 +160,12 @@ func (f *claimsFn) Setup() {
 	f.spill = spill.NewWriter(f.Dir, "claims")
 }
 
-func (f *claimsFn) ProcessElement(ctx context.Context, key string, row beam.X, emit func(int, string)) error {
+func (f *claimsFn) ProcessElement(
+	ctx context.Context,
+	key string,
+	row beam.X,
+	emit func(int, string),
+) error {
 	c, err := f.ranks.claimOf(row)
 	if err != nil {
 		return err
@@ -180,7 +200,13 @@ func readClaims(b []byte, each func(h keyHash, c claim)) error {
 	r := batch.NewReader(b)
 	for r.More() {
 		h := keyHash{Hi: r.Uint64(), Lo: r.Uint64()}
-		c := claim{Version: r.Varint(), File: int32(r.Uvarint()), RowGroup: int32(r.Uvarint()), Offset: r.Varint(), Line: r.Varint()}
+		c := claim{
+			Version:  r.Varint(),
+			File:     int32(r.Uvarint()),
+			RowGroup: int32(r.Uvarint()),
+			Offset:   r.Varint(),
+			Line:     r.Varint(),
+		}
 		if r.Bad() {
 			return errBadBatch
 		}
@@ -203,7 +229,13 @@ type tally struct {
 	rows int64
 }
 
-func (f *winnersFn) ProcessElement(ctx context.Context, _ int, paths func(*string) bool, emit func(winner), count func(string, int64)) error {
+func (f *winnersFn) ProcessElement(
+	ctx context.Context,
+	_ int,
+	paths func(*string) bool,
+	emit func(winner),
+	count func(string, int64),
+) error {
 	buckets, err := spill.Read(ctx, paths)
 	if err != nil {
 		return fmt.Errorf("source %s: claims: %w", f.Source, err)
@@ -253,9 +285,19 @@ func (f *winnersFn) ProcessElement(ctx context.Context, _ int, paths func(*strin
 
 // KeepLatest drops the rows (KV<natural key, row>) that lose to another row of their key, given the
 // winners made by Claims over the same rows, and returns the rows alone.
-func KeepLatest(s beam.Scope, source string, rows, winners beam.PCollection, files []string) beam.PCollection {
+func KeepLatest(
+	s beam.Scope,
+	source string,
+	rows, winners beam.PCollection,
+	files []string,
+) beam.PCollection {
 	s = s.Scope("clean.KeepLatest." + source)
-	return beam.ParDo(s, &keepFn{Files: files}, rows, beam.SideInput{Input: settle.Whole(s, winners)})
+	return beam.ParDo(
+		s,
+		&keepFn{Files: files},
+		rows,
+		beam.SideInput{Input: settle.Whole(s, winners)},
+	)
 }
 
 // keepFn keeps a row unless its key has a winner and the row's claim is not it. It takes the
@@ -271,7 +313,12 @@ type keepFn struct {
 
 func (f *keepFn) Setup() { f.ranks = newFileRanks(f.Files) }
 
-func (f *keepFn) ProcessElement(key string, row beam.X, winners func() func(*winner) bool, emit func(beam.X)) error {
+func (f *keepFn) ProcessElement(
+	key string,
+	row beam.X,
+	winners func() func(*winner) bool,
+	emit func(beam.X),
+) error {
 	if f.winners == nil {
 		f.winners = map[keyHash]claim{}
 		var w winner
@@ -297,7 +344,9 @@ func (f *keepFn) ProcessElement(key string, row beam.X, winners func() func(*win
 func init() {
 	fnreg.DoFn4x1[context.Context, string, beam.X, func(int, string), error](&claimsFn{})
 	register.Emitter2[int, string]()
-	fnreg.DoFn5x1[context.Context, int, func(*string) bool, func(winner), func(string, int64), error](&winnersFn{})
+	fnreg.DoFn5x1[context.Context, int, func(*string) bool, func(winner), func(string, int64), error](
+		&winnersFn{},
+	)
 	register.Iter1[string]()
 	register.Emitter1[winner]()
 	fnreg.DoFn4x1[string, beam.X, func() func(*winner) bool, func(beam.X), error](&keepFn{})

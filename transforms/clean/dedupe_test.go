@@ -44,9 +44,18 @@ func TestClaimOrderIsLater(t *testing.T) {
 
 // TestClaimBatches round-trips a batch and refuses every truncation of it.
 func TestClaimBatches(t *testing.T) {
-	want := []claim{{Version: -5, File: 2, RowGroup: 1, Offset: 1 << 40, Line: 7}, {}, {Version: 1 << 62, Line: 1},
-		{Version: math.MinInt64, Offset: math.MaxInt64, Line: -1}}
-	keys := []keyHash{hashKey("k1"), hashKey(""), hashKey("a longer natural key ünïcode"), {Hi: math.MaxUint64}}
+	want := []claim{
+		{Version: -5, File: 2, RowGroup: 1, Offset: 1 << 40, Line: 7},
+		{},
+		{Version: 1 << 62, Line: 1},
+		{Version: math.MinInt64, Offset: math.MaxInt64, Line: -1},
+	}
+	keys := []keyHash{
+		hashKey("k1"),
+		hashKey(""),
+		hashKey("a longer natural key ünïcode"),
+		{Hi: math.MaxUint64},
+	}
 	var b []byte
 	for i, c := range want {
 		b = appendClaim(b, keys[i], c)
@@ -75,7 +84,10 @@ func TestClaimBatches(t *testing.T) {
 
 // claimsOf runs claimsFn over bundles of rows and winnersFn over every group it spilled, as Claims
 // does on a runner, and returns the winners, the counts and the spilled files.
-func claimsOf(t *testing.T, bundles ...[]schemas.User) (winners map[keyHash]claim, counts map[string]int64, files []string) {
+func claimsOf(
+	t *testing.T,
+	bundles ...[]schemas.User,
+) (winners map[keyHash]claim, counts map[string]int64, files []string) {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -128,7 +140,11 @@ func randomReplays(n int, seed uint64) (bundles [2][]schemas.User, latest map[st
 	latest = map[string]schemas.User{}
 	for i := range n {
 		u := schemas.User{UserID: fmt.Sprintf("u%d", r.IntN(n/3+1)), UpdatedAt: int64(r.IntN(4)),
-			Src: schemas.Origin{File: testFiles[r.IntN(2)], RowGroup: int32(r.IntN(2)), Line: int64(i)}}
+			Src: schemas.Origin{
+				File:     testFiles[r.IntN(2)],
+				RowGroup: int32(r.IntN(2)),
+				Line:     int64(i),
+			}}
 		b := r.IntN(2)
 		bundles[b] = append(bundles[b], u)
 		if w, ok := latest[u.UserID]; !ok || schemas.Later(u, w) {
@@ -145,7 +161,11 @@ func TestSpilledClaimsKeepTheLatest(t *testing.T) {
 	bundles, latest := randomReplays(3000, 3)
 	winners, counts, files := claimsOf(t, bundles[0], bundles[1])
 	if len(files) < spill.Groups {
-		t.Fatalf("%d files for two bundles of random keys, want one for each of the %d groups at least", len(files), spill.Groups)
+		t.Fatalf(
+			"%d files for two bundles of random keys, want one for each of the %d groups at least",
+			len(files),
+			spill.Groups,
+		)
 	}
 	ranks := newFileRanks(testFiles)
 	kept := 0
@@ -166,7 +186,11 @@ func TestSpilledClaimsKeepTheLatest(t *testing.T) {
 		}
 	}
 	in := int64(len(bundles[0]) + len(bundles[1]))
-	want := map[string]int64{"users/dedupe/in/": in, "users/dedupe/out/": int64(len(latest)), "users/dedupe/deduplicated/": in - int64(len(latest))}
+	want := map[string]int64{
+		"users/dedupe/in/":           in,
+		"users/dedupe/out/":          int64(len(latest)),
+		"users/dedupe/deduplicated/": in - int64(len(latest)),
+	}
 	if kept != len(latest) || !reflect.DeepEqual(counts, want) {
 		t.Fatalf("kept %d rows of %d keys, counts %v, want %v", kept, len(latest), counts, want)
 	}
@@ -177,13 +201,21 @@ func TestSpilledClaimsKeepTheLatest(t *testing.T) {
 func TestClaimsSpillWhenFull(t *testing.T) {
 	rows := make([]schemas.User, 2_000_000) // some 46 MB of claims: one full buffer and the rest
 	for i := range rows {
-		rows[i] = schemas.User{UserID: strconv.Itoa(i), Src: schemas.Origin{File: "a.parquet", Line: int64(i)}}
+		rows[i] = schemas.User{
+			UserID: strconv.Itoa(i),
+			Src:    schemas.Origin{File: "a.parquet", Line: int64(i)},
+		}
 	}
 	winners, counts, files := claimsOf(t, rows)
 	if len(files) != 2*spill.Groups {
-		t.Fatalf("%d files, want %d (a full buffer and the bundle's end, a file per group each)", len(files), 2*spill.Groups)
+		t.Fatalf(
+			"%d files, want %d (a full buffer and the bundle's end, a file per group each)",
+			len(files),
+			2*spill.Groups,
+		)
 	}
-	if len(winners) != 0 || counts["users/dedupe/in/"] != int64(len(rows)) || counts["users/dedupe/out/"] != int64(len(rows)) {
+	if len(winners) != 0 || counts["users/dedupe/in/"] != int64(len(rows)) ||
+		counts["users/dedupe/out/"] != int64(len(rows)) {
 		t.Fatalf("%d winners, counts %v for %d distinct keys", len(winners), counts, len(rows))
 	}
 }
@@ -191,7 +223,10 @@ func TestClaimsSpillWhenFull(t *testing.T) {
 // TestCorruptClaimsFail checks that a spilled file cut short or replaced fails with its path and
 // never panics, and that a missing one fails too.
 func TestCorruptClaimsFail(t *testing.T) {
-	_, _, files := claimsOf(t, []schemas.User{{UserID: "u1", Src: schemas.Origin{File: "a.parquet", Line: 1}}})
+	_, _, files := claimsOf(
+		t,
+		[]schemas.User{{UserID: "u1", Src: schemas.Origin{File: "a.parquet", Line: 1}}},
+	)
 	path := files[0]
 	whole, err := os.ReadFile(path)
 	if err != nil {
@@ -202,13 +237,31 @@ func TestCorruptClaimsFail(t *testing.T) {
 		if err := os.WriteFile(path, bad, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		err := (&winnersFn{Source: "users"}).ProcessElement(ctx, 0, iterOf([]string{path}), func(winner) {}, func(string, int64) {})
-		if !(errors.Is(err, errBadBatch) || errors.Is(err, spill.ErrCorrupt)) || !strings.Contains(err.Error(), path) {
-			t.Fatalf("%d bytes of a spilled file: error %v, want a corrupt batch naming %s", len(bad), err, path)
+		err := (&winnersFn{Source: "users"}).ProcessElement(
+			ctx,
+			0,
+			iterOf([]string{path}),
+			func(winner) {},
+			func(string, int64) {},
+		)
+		if !(errors.Is(err, errBadBatch) || errors.Is(err, spill.ErrCorrupt)) ||
+			!strings.Contains(err.Error(), path) {
+			t.Fatalf(
+				"%d bytes of a spilled file: error %v, want a corrupt batch naming %s",
+				len(bad),
+				err,
+				path,
+			)
 		}
 	}
 	missing := path + ".gone"
-	err = (&winnersFn{Source: "users"}).ProcessElement(ctx, 0, iterOf([]string{missing}), func(winner) {}, func(string, int64) {})
+	err = (&winnersFn{Source: "users"}).ProcessElement(
+		ctx,
+		0,
+		iterOf([]string{missing}),
+		func(winner) {},
+		func(string, int64) {},
+	)
 	if err == nil || !strings.Contains(err.Error(), missing) {
 		t.Fatalf("a missing file: error %v", err)
 	}

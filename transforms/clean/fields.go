@@ -86,7 +86,12 @@ func (f *fields) money(name string, required bool) int64 {
 	if !ok {
 		return 0
 	}
-	fen, err := normalize.MinorUnits(raw, f.env.currency, f.env.digits, f.env.src.MoneyUnit != sources.MoneyMinor)
+	fen, err := normalize.MinorUnits(
+		raw,
+		f.env.currency,
+		f.env.digits,
+		f.env.src.MoneyUnit != sources.MoneyMinor,
+	)
 	switch {
 	case err != nil:
 		f.bad(name, required, "invalid_"+name, err.Error())
@@ -114,7 +119,16 @@ func (f *fields) enum(name string, synonyms map[string]string, required bool) st
 	v, ok := normalize.Enum(word, synonyms)
 	switch {
 	case !ok && values != nil:
-		f.bad(name, required, ReasonUnmapped, fmt.Sprintf("%s %q is in neither the source's values map nor the known values", name, raw))
+		f.bad(
+			name,
+			required,
+			ReasonUnmapped,
+			fmt.Sprintf(
+				"%s %q is in neither the source's values map nor the known values",
+				name,
+				raw,
+			),
+		)
 		return ""
 	case !ok:
 		f.bad(name, required, "unknown_"+name, fmt.Sprintf("%s %q is not a known value", name, raw))
@@ -135,7 +149,12 @@ func (f *fields) integer(name string, required bool, lo, hi int64) int64 {
 		f.bad(name, required, "invalid_"+name, err.Error())
 		return 0
 	case n < lo || n > hi:
-		f.bad(name, required, "out_of_range_"+name, fmt.Sprintf("%s %d is outside [%d, %d]", name, n, lo, hi))
+		f.bad(
+			name,
+			required,
+			"out_of_range_"+name,
+			fmt.Sprintf("%s %d is outside [%d, %d]", name, n, lo, hi),
+		)
 		return 0
 	}
 	return n

@@ -146,7 +146,10 @@ func parseProduct(f *fields) schemas.Keyed {
 	if p.Title == "" {
 		p.Title = p.SKU // a catalog without titles still names its products
 	}
-	path := strings.FieldsFunc(f.str("category"), func(r rune) bool { return strings.ContainsRune("/>|＞", r) })
+	path := strings.FieldsFunc(
+		f.str("category"),
+		func(r rune) bool { return strings.ContainsRune("/>|＞", r) },
+	)
 	for i := range path {
 		path[i] = strings.TrimSpace(path[i])
 	}

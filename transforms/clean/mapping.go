@@ -46,8 +46,13 @@ type reshaper struct {
 
 // newReshaper is nil for a source whose mappings only name columns.
 func newReshaper(src sources.Source) *reshaper {
-	r := &reshaper{consts: map[string]string{}, defaults: map[string]string{}, lookups: map[string]string{},
-		columns: src.Columns, skip: src.SkipWhenEmpty}
+	r := &reshaper{
+		consts:   map[string]string{},
+		defaults: map[string]string{},
+		lookups:  map[string]string{},
+		columns:  src.Columns,
+		skip:     src.SkipWhenEmpty,
+	}
 	for field, m := range src.Mappings {
 		if m.Value != nil {
 			r.consts[field] = *m.Value
@@ -102,7 +107,13 @@ func (r *reshaper) apply(rec ingest.Record, tables lookup.Tables) (map[string]st
 		v, ok := tables.Get(table, key)
 		if !ok {
 			return nil, &invalid{reason: ReasonLookupMiss,
-				detail: fmt.Sprintf("%s %q (column %s) is not a key of lookup %s", field, key, r.columns[field], table)}
+				detail: fmt.Sprintf(
+					"%s %q (column %s) is not a key of lookup %s",
+					field,
+					key,
+					r.columns[field],
+					table,
+				)}
 		}
 		out[field] = v
 	}
@@ -131,13 +142,29 @@ func valueMaps(cfg *sources.Config, src sources.Source) (map[string]map[string]s
 		}
 		vocab, ok := enumSynonyms[src.Kind][field]
 		if !ok {
-			return nil, fmt.Errorf("sources config %s, line %d, source %q: %s has no vocabulary to map onto", cfg.File, m.Line, src.Name, field)
+			return nil, fmt.Errorf(
+				"sources config %s, line %d, source %q: %s has no vocabulary to map onto",
+				cfg.File,
+				m.Line,
+				src.Name,
+				field,
+			)
 		}
 		folded := map[string]string{}
 		for their, our := range m.Values {
 			if _, ok := normalize.Enum(our, vocab); !ok {
-				return nil, fmt.Errorf("sources config %s, line %d, source %q, column mapping of %s: values: %q maps onto %q, "+
-					"which is not a value of %s (%s)", cfg.File, m.Line, src.Name, field, their, our, field, strings.Join(canonical(vocab), ", "))
+				return nil, fmt.Errorf(
+					"sources config %s, line %d, source %q, column mapping of %s: values: %q maps onto %q, "+
+						"which is not a value of %s (%s)",
+					cfg.File,
+					m.Line,
+					src.Name,
+					field,
+					their,
+					our,
+					field,
+					strings.Join(canonical(vocab), ", "),
+				)
 			}
 			folded[strings.ToLower(normalize.Fold(their))] = our
 		}

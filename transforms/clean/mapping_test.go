@@ -82,12 +82,21 @@ func TestMarketplaceOrders(t *testing.T) {
 	_, e := marketplaceEnv(t, "orders")
 	tables := lookup.Tables{"customers": {"c1": "p1"}}
 	base := func() map[string]string {
-		return map[string]string{"order_id": "o1", "user_id": "c1", "status": "Delivered", "channel": "",
-			"created_at": "2026-11-01 10:00:00", "paid_at": "2026-11-01 10:05:00", "refund": "1.50"}
+		return map[string]string{
+			"order_id":   "o1",
+			"user_id":    "c1",
+			"status":     "Delivered",
+			"channel":    "",
+			"created_at": "2026-11-01 10:00:00",
+			"paid_at":    "2026-11-01 10:05:00",
+			"refund":     "1.50",
+		}
 	}
 	row, f := reshapeParse(e, tables, base())
 	o := row.(schemas.Order)
-	if reason(f) != "" || o.UserID != "p1" || o.Status != "completed" || o.Channel != "web" || o.TotalFen != 0 || o.RefundFen != 150 {
+	if reason(f) != "" || o.UserID != "p1" || o.Status != "completed" || o.Channel != "web" ||
+		o.TotalFen != 0 ||
+		o.RefundFen != 150 {
 		t.Fatalf("order = %+v, %v", o, f.err)
 	}
 	cases := []struct {
@@ -95,8 +104,16 @@ func TestMarketplaceOrders(t *testing.T) {
 		reason string
 		detail string
 	}{
-		{[2]string{"user_id", "c9"}, ReasonLookupMiss, `user_id "c9" (column customer_id) is not a key of lookup customers`},
-		{[2]string{"status", "shipped_abroad"}, ReasonUnmapped, `status "shipped_abroad" is in neither`},
+		{
+			[2]string{"user_id", "c9"},
+			ReasonLookupMiss,
+			`user_id "c9" (column customer_id) is not a key of lookup customers`,
+		},
+		{
+			[2]string{"status", "shipped_abroad"},
+			ReasonUnmapped,
+			`status "shipped_abroad" is in neither`,
+		},
 		{[2]string{"status", "paid"}, "", ""},             // our own word needs no mapping
 		{[2]string{"status", "closed"}, "", ""},           // nor does one of our synonyms
 		{[2]string{"user_id", ""}, "missing_user_id", ""}, // an empty key is not looked up
@@ -113,7 +130,8 @@ func TestMarketplaceOrders(t *testing.T) {
 	kv := base()
 	kv["channel"] = "telephone"
 	row, f = reshapeParse(e, tables, kv)
-	if reason(f) != "" || row.(schemas.Order).Channel != "" || len(f.nulled) != 1 || f.nulled[0] != "channel" {
+	if reason(f) != "" || row.(schemas.Order).Channel != "" || len(f.nulled) != 1 ||
+		f.nulled[0] != "channel" {
 		t.Errorf("unmapped optional channel: %+v, nulled %v, %v", row, f.nulled, f.err)
 	}
 }
@@ -122,24 +140,41 @@ func TestMarketplaceOrders(t *testing.T) {
 // title or price and accounts without a registration time, with amounts in reais.
 func TestDefaultsOfOptionalFields(t *testing.T) {
 	_, e := marketplaceEnv(t, "items")
-	row, f := reshapeParse(e, nil, map[string]string{"order_id": "o1", "sku": "s1", "unit_price": "58.90", "shipping": "13.29"})
+	row, f := reshapeParse(
+		e,
+		nil,
+		map[string]string{
+			"order_id":   "o1",
+			"sku":        "s1",
+			"unit_price": "58.90",
+			"shipping":   "13.29",
+		},
+	)
 	i := row.(schemas.OrderItem)
-	if reason(f) != "" || i.Quantity != 1 || i.LineNo != 0 || i.UnitPriceFen != 5890 || i.ShippingFen != 1329 ||
-		i.AmountFen != 5890 || i.NaturalKey() != "o1#sku:s1" {
+	if reason(f) != "" || i.Quantity != 1 || i.LineNo != 0 || i.UnitPriceFen != 5890 ||
+		i.ShippingFen != 1329 ||
+		i.AmountFen != 5890 ||
+		i.NaturalKey() != "o1#sku:s1" {
 		t.Fatalf("line = %+v, %v", i, f.err)
 	}
-	row, f = reshapeParse(e, nil, map[string]string{"order_id": "o1", "line_no": "2", "sku": "s1", "unit_price": "1"})
+	row, f = reshapeParse(
+		e,
+		nil,
+		map[string]string{"order_id": "o1", "line_no": "2", "sku": "s1", "unit_price": "1"},
+	)
 	if reason(f) != "" || row.(schemas.OrderItem).NaturalKey() != "o1#2" {
 		t.Fatalf("numbered line = %+v, %v", row, f.err)
 	}
 	_, e = marketplaceEnv(t, "products")
 	row, f = reshapeParse(e, nil, map[string]string{"sku": "s1", "category": "beleza_saude"})
-	if p := row.(schemas.Product); reason(f) != "" || p.Title != "s1" || p.PriceFen != 0 || p.Category != "beleza_saude" {
+	if p := row.(schemas.Product); reason(f) != "" || p.Title != "s1" || p.PriceFen != 0 ||
+		p.Category != "beleza_saude" {
 		t.Fatalf("product = %+v, %v", p, f.err)
 	}
 	_, e = marketplaceEnv(t, "users")
 	row, f = reshapeParse(e, nil, map[string]string{"user_id": "p1", "city": " "})
-	if u := row.(schemas.User); reason(f) != "" || u.RegisteredAt != 0 || u.UpdatedAt != 0 || u.City != "unknown" {
+	if u := row.(schemas.User); reason(f) != "" || u.RegisteredAt != 0 || u.UpdatedAt != 0 ||
+		u.City != "unknown" {
 		t.Fatalf("user = %+v, %v", u, f.err)
 	}
 }
@@ -200,21 +235,54 @@ func TestValidateLooksUpAndTotalsFromLines(t *testing.T) {
 		return ingest.Record{Source: source, File: source + ".csv", Line: line, Fields: kv}
 	}
 	order := func(line int64, id, customer, refund string) ingest.Record {
-		return rec("orders", line, map[string]string{"order_id": id, "user_id": customer, "status": "delivered",
-			"created_at": "2026-11-01 10:00:00", "refund": refund})
+		return rec(
+			"orders",
+			line,
+			map[string]string{"order_id": id, "user_id": customer, "status": "delivered",
+				"created_at": "2026-11-01 10:00:00", "refund": refund},
+		)
 	}
-	orders := []ingest.Record{order(2, "o1", "c1", ""), order(3, "o2", "c2", ""), order(4, "o3", "c1", "5"), order(5, "o4", "c7", "")}
+	orders := []ingest.Record{
+		order(2, "o1", "c1", ""),
+		order(3, "o2", "c2", ""),
+		order(4, "o3", "c1", "5"),
+		order(5, "o4", "c7", ""),
+	}
 	item := func(line int64, id, n, sku, price, freight string) ingest.Record {
-		return rec("items", line, map[string]string{"order_id": id, "line_no": n, "sku": sku, "unit_price": price, "shipping": freight})
+		return rec(
+			"items",
+			line,
+			map[string]string{
+				"order_id":   id,
+				"line_no":    n,
+				"sku":        sku,
+				"unit_price": price,
+				"shipping":   freight,
+			},
+		)
 	}
-	items := []ingest.Record{item(2, "o1", "1", "s1", "10.00", "2.50"), item(3, "o1", "2", "s1", "10.00", "2.50"),
-		item(4, "o3", "1", "s1", "1.00", "0"), item(5, "o1", "3", "s2", "99", "0")}
+	items := []ingest.Record{
+		item(2, "o1", "1", "s1", "10.00", "2.50"),
+		item(3, "o1", "2", "s1", "10.00", "2.50"),
+		item(4, "o3", "1", "s1", "1.00", "0"),
+		item(5, "o1", "3", "s2", "99", "0"),
+	}
 	products := []ingest.Record{rec("products", 2, map[string]string{"sku": "s1", "category": "a"}),
 		rec("products", 3, map[string]string{"sku": "s2", "category": ""})}
-	tables := []lookup.Entry{{Table: "customers", Key: "c1", Value: "p1"}, {Table: "customers", Key: "c2", Value: "p2"}}
+	tables := []lookup.Entry{
+		{Table: "customers", Key: "c1", Value: "p1"},
+		{Table: "customers", Key: "c2", Value: "p2"},
+	}
 
 	p, s := beam.NewPipelineWithRoot()
-	vo, err := Validate(s, cfg, "orders", opt, beam.CreateList(s, orders), beam.CreateList(s, tables))
+	vo, err := Validate(
+		s,
+		cfg,
+		"orders",
+		opt,
+		beam.CreateList(s, orders),
+		beam.CreateList(s, tables),
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,15 +298,31 @@ func TestValidateLooksUpAndTotalsFromLines(t *testing.T) {
 	passert.Equals(s, beam.ParDo(s, rejectReason, vp.Rejects), "missing_category")
 	ids := beam.ParDo(s, orderIDOf, beam.DropKey(s, vo.Rows))
 	skus := beam.ParDo(s, skuOfProduct, beam.DropKey(s, vp.Rows))
-	lines, lineRejects, _ := CheckOrderItems(s, "items", beam.ParDo(s, asLine, beam.DropKey(s, vi.Rows)), ids, skus,
-		vp.RejectedProducts, true)
-	passert.Equals(s, beam.ParDo(s, rejectDetail, lineRejects),
-		`rejected_product: sku "s2" is not in the catalog: its product row was rejected as missing_category`)
+	lines, lineRejects, _ := CheckOrderItems(
+		s,
+		"items",
+		beam.ParDo(s, asLine, beam.DropKey(s, vi.Rows)),
+		ids,
+		skus,
+		vp.RejectedProducts,
+		true,
+	)
+	passert.Equals(
+		s,
+		beam.ParDo(s, rejectDetail, lineRejects),
+		`rejected_product: sku "s2" is not in the catalog: its product row was rejected as missing_category`,
+	)
 	kept, rejects, counts := FromLines(s, "orders", beam.DropKey(s, vo.Rows), lines)
 	passert.Equals(s, beam.ParDo(s, orderText, kept), "o1=2500", "o2=0")
 	passert.Equals(s, beam.ParDo(s, rejectReason, rejects), "refund_exceeds_total")
-	passert.Equals(s, beam.ParDo(s, countText, stats.SumPerKey(s, counts)), "orders/totals/in/=3", "orders/totals/out/=2",
-		"orders/totals/rejected/refund_exceeds_total=1", "orders/totals/nulled/no_lines=1")
+	passert.Equals(
+		s,
+		beam.ParDo(s, countText, stats.SumPerKey(s, counts)),
+		"orders/totals/in/=3",
+		"orders/totals/out/=2",
+		"orders/totals/rejected/refund_exceeds_total=1",
+		"orders/totals/nulled/no_lines=1",
+	)
 	ptest.RunAndValidate(t, p)
 }
 

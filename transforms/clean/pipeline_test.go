@@ -38,21 +38,68 @@ func TestValidateDedupeRefs(t *testing.T) {
 	}
 	opt := Options{Date: "2026-11-21", SaltSource: salt.Sample}
 	rec := func(line int64, kv map[string]string) ingest.Record {
-		return ingest.Record{Source: "users", File: "u.parquet", Line: line, RowGroup: 1, Fields: kv}
+		return ingest.Record{
+			Source:   "users",
+			File:     "u.parquet",
+			Line:     line,
+			RowGroup: 1,
+			Fields:   kv,
+		}
 	}
 	users := []ingest.Record{
-		rec(1, map[string]string{"user_id": "u1", "city": "old", "registered_at": "2025-01-01", "updated_at": "2025-02-01"}),
-		rec(2, map[string]string{"user_id": "u1", "city": "new", "registered_at": "2025-01-01", "updated_at": "2025-03-01"}),
-		rec(3, map[string]string{"user_id": "u1", "city": "older", "registered_at": "2025-01-01", "updated_at": "2025-01-15"}),
+		rec(
+			1,
+			map[string]string{
+				"user_id":       "u1",
+				"city":          "old",
+				"registered_at": "2025-01-01",
+				"updated_at":    "2025-02-01",
+			},
+		),
+		rec(
+			2,
+			map[string]string{
+				"user_id":       "u1",
+				"city":          "new",
+				"registered_at": "2025-01-01",
+				"updated_at":    "2025-03-01",
+			},
+		),
+		rec(
+			3,
+			map[string]string{
+				"user_id":       "u1",
+				"city":          "older",
+				"registered_at": "2025-01-01",
+				"updated_at":    "2025-01-15",
+			},
+		),
 		rec(4, map[string]string{"user_id": "u2", "city": "x", "registered_at": "2025-01-01"}),
-		rec(5, map[string]string{"user_id": "qa", "registered_at": "2025-01-01", "email": "qa@test.com"}),
+		rec(
+			5,
+			map[string]string{
+				"user_id":       "qa",
+				"registered_at": "2025-01-01",
+				"email":         "qa@test.com",
+			},
+		),
 		rec(6, map[string]string{"user_id": "", "registered_at": "2025-01-01"}),
 	}
 	ev := func(line int64, id, user, sku string) ingest.Record {
-		return ingest.Record{Source: "events", File: "e.jsonl", Line: line, Fields: map[string]string{"event_id": id, "user_id": user,
-			"event_type": "view", "channel": "app", "event_time": "2026-11-20 10:00:00", "sku": sku}}
+		return ingest.Record{
+			Source: "events",
+			File:   "e.jsonl",
+			Line:   line,
+			Fields: map[string]string{"event_id": id, "user_id": user,
+				"event_type": "view", "channel": "app", "event_time": "2026-11-20 10:00:00", "sku": sku},
+		}
 	}
-	events := []ingest.Record{ev(1, "e1", "u1", "s1"), ev(2, "e2", "qa", "s1"), ev(3, "e3", "u2", "nope"), ev(4, "e1", "u1", "s1")}
+	events := []ingest.Record{
+		ev(1, "e1", "u1", "s1"),
+		ev(2, "e2", "qa", "s1"),
+		ev(3, "e3", "u2", "nope"),
+		ev(4, "e1", "u1", "s1"),
+	}
 
 	p, s := beam.NewPipelineWithRoot()
 	vu, err := Validate(s, cfg, "users", opt, beam.CreateList(s, users), beam.PCollection{})
@@ -72,16 +119,34 @@ func TestValidateDedupeRefs(t *testing.T) {
 	winners, counts := Claims(s, "events", ve.Rows, []string{"e.jsonl"}, dir)
 	keptEvents := KeepLatest(s, "events", ve.Rows, winners, []string{"e.jsonl"})
 	passert.Count(s, keptEvents, "deduplicated events", 3)
-	kept, rejects, _ := CheckRefs(s, "events", keptEvents, vu.TestUsers, beam.Create(s, "s1"), vu.RejectedProducts, true)
+	kept, rejects, _ := CheckRefs(
+		s,
+		"events",
+		keptEvents,
+		vu.TestUsers,
+		beam.Create(s, "s1"),
+		vu.RejectedProducts,
+		true,
+	)
 	passert.Count(s, kept, "events kept", 1)
 	passert.Equals(s, beam.ParDo(s, rejectReason, rejects), "test_account", "unknown_product")
-	passert.Equals(s, beam.ParDo(s, countText, stats.SumPerKey(s, counts)), "events/dedupe/in/=4", "events/dedupe/out/=3",
-		"events/dedupe/deduplicated/=1")
+	passert.Equals(
+		s,
+		beam.ParDo(s, countText, stats.SumPerKey(s, counts)),
+		"events/dedupe/in/=4",
+		"events/dedupe/out/=3",
+		"events/dedupe/deduplicated/=1",
+	)
 	ptest.RunAndValidate(t, p)
 }
 
 // dedupe runs both passes of deduplication over the same rows, the claims spilled under dir.
-func dedupe(s beam.Scope, dir, source string, rows beam.PCollection, files ...string) beam.PCollection {
+func dedupe(
+	s beam.Scope,
+	dir, source string,
+	rows beam.PCollection,
+	files ...string,
+) beam.PCollection {
 	winners, _ := Claims(s, source, rows, files, dir)
 	return KeepLatest(s, source, rows, winners, files)
 }

@@ -23,23 +23,44 @@ const RefsStage = "refs"
 // one of KV<SKU, reason> (Result.RejectedProducts); all must fit in a worker's memory (test
 // accounts are few; a catalog of ten million SKUs takes about 1 GiB). The caller settles them
 // (package settle) when they come from a shuffle, once for all the sources it checks.
-func CheckRefs(s beam.Scope, source string, rows, testUsers, skus, rejected beam.PCollection, checkSKUs bool) (kept, rejects, counts beam.PCollection) {
+func CheckRefs(
+	s beam.Scope,
+	source string,
+	rows, testUsers, skus, rejected beam.PCollection,
+	checkSKUs bool,
+) (kept, rejects, counts beam.PCollection) {
 	s = s.Scope("clean.CheckRefs." + source)
-	return beam.ParDo3(s, &refsFn{Source: source, CheckSKUs: checkSKUs}, rows, beam.SideInput{Input: testUsers},
-		beam.SideInput{Input: skus}, beam.SideInput{Input: rejected})
+	return beam.ParDo3(
+		s,
+		&refsFn{Source: source, CheckSKUs: checkSKUs},
+		rows,
+		beam.SideInput{Input: testUsers},
+		beam.SideInput{Input: skus},
+		beam.SideInput{Input: rejected},
+	)
 }
 
 // CheckOrderItems drops order lines whose order is not among the cleaned orders (orphan_item) or, when
 // checkSKUs is set, whose product is not in the catalog (rejected_product or unknown_product, as
 // CheckRefs says). Lines are joined to order ids by a CoGroupByKey: one element per line and per
 // order, never per event. skus and rejected are settled by the caller, as for CheckRefs.
-func CheckOrderItems(s beam.Scope, source string, items, orderIDs, skus, rejected beam.PCollection, checkSKUs bool) (kept, rejects, counts beam.PCollection) {
+func CheckOrderItems(
+	s beam.Scope,
+	source string,
+	items, orderIDs, skus, rejected beam.PCollection,
+	checkSKUs bool,
+) (kept, rejects, counts beam.PCollection) {
 	s = s.Scope("clean.CheckOrderItems." + source)
 	keyed := beam.ParDo(s, orderItemKey, items)
 	orders := beam.ParDo(s, orderIDKey, orderIDs)
 	joined := beam.CoGroupByKey(s, keyed, orders)
-	return beam.ParDo3(s, &orderItemsFn{Source: source, CheckSKUs: checkSKUs}, joined, beam.SideInput{Input: skus},
-		beam.SideInput{Input: rejected})
+	return beam.ParDo3(
+		s,
+		&orderItemsFn{Source: source, CheckSKUs: checkSKUs},
+		joined,
+		beam.SideInput{Input: skus},
+		beam.SideInput{Input: rejected},
+	)
 }
 
 func orderItemKey(i schemas.OrderItem) (string, schemas.OrderItem) { return i.OrderID, i }
@@ -85,7 +106,17 @@ func refReject(source, reason, detail string, row schemas.Keyed) schemas.Reject 
 // natural key, never its fields.
 func stageReject(source, stage, reason, detail string, row schemas.Keyed) schemas.Reject {
 	o := row.Origin()
-	return ingest.NewReject(source, stage, reason, detail, o.File, o.Line, o.RowGroup, o.Offset, row.NaturalKey())
+	return ingest.NewReject(
+		source,
+		stage,
+		reason,
+		detail,
+		o.File,
+		o.Line,
+		o.RowGroup,
+		o.Offset,
+		row.NaturalKey(),
+	)
 }
 
 // ReasonRejectedProduct rejects a row naming a product that is missing from the catalog because
@@ -96,7 +127,11 @@ const ReasonRejectedProduct = "rejected_product"
 // (rejected_product, with its reason), or the catalog never had it (unknown_product).
 func missingProduct(sku string, rejected map[string]string) (reason, detail string) {
 	if why, ok := rejected[sku]; ok {
-		return ReasonRejectedProduct, fmt.Sprintf("sku %q is not in the catalog: its product row was rejected as %s", sku, why)
+		return ReasonRejectedProduct, fmt.Sprintf(
+			"sku %q is not in the catalog: its product row was rejected as %s",
+			sku,
+			why,
+		)
 	}
 	return "unknown_product", fmt.Sprintf("sku %q is not in the catalog", sku)
 }
@@ -125,13 +160,26 @@ type refsFn struct {
 	counts    quality.Tally
 }
 
-func (f *refsFn) StartBundle(_ context.Context, _, _ func() func(*string) bool, _ func() func(*string, *string) bool,
-	_ func(beam.X), _ func(schemas.Reject), _ func(string, int64)) {
+func (f *refsFn) StartBundle(
+	_ context.Context,
+	_, _ func() func(*string) bool,
+	_ func() func(*string, *string) bool,
+	_ func(beam.X),
+	_ func(schemas.Reject),
+	_ func(string, int64),
+) {
 	f.counts = quality.Tally{}
 }
 
-func (f *refsFn) ProcessElement(_ context.Context, row beam.X, testUsers, skus func() func(*string) bool,
-	rejected func() func(*string, *string) bool, emit func(beam.X), reject func(schemas.Reject), _ func(string, int64)) {
+func (f *refsFn) ProcessElement(
+	_ context.Context,
+	row beam.X,
+	testUsers, skus func() func(*string) bool,
+	rejected func() func(*string, *string) bool,
+	emit func(beam.X),
+	reject func(schemas.Reject),
+	_ func(string, int64),
+) {
 	if f.testUsers == nil {
 		f.testUsers, f.skus = sideinput.Set(testUsers()), sideinput.Set(skus())
 		f.rejected = RejectedProducts(rejected())
@@ -157,8 +205,14 @@ func (f *refsFn) ProcessElement(_ context.Context, row beam.X, testUsers, skus f
 	emit(row)
 }
 
-func (f *refsFn) FinishBundle(ctx context.Context, _, _ func() func(*string) bool, _ func() func(*string, *string) bool,
-	_ func(beam.X), _ func(schemas.Reject), count func(string, int64)) {
+func (f *refsFn) FinishBundle(
+	ctx context.Context,
+	_, _ func() func(*string) bool,
+	_ func() func(*string, *string) bool,
+	_ func(beam.X),
+	_ func(schemas.Reject),
+	count func(string, int64),
+) {
 	f.counts.Emit(ctx, count)
 }
 
@@ -171,9 +225,17 @@ type orderItemsFn struct {
 	rejected  map[string]string
 }
 
-func (f *orderItemsFn) ProcessElement(ctx context.Context, orderID string, items func(*schemas.OrderItem) bool, orders func(*bool) bool,
-	skus func(*string) bool, rejected func(*string, *string) bool, emit func(schemas.OrderItem), reject func(schemas.Reject),
-	count func(string, int64)) {
+func (f *orderItemsFn) ProcessElement(
+	ctx context.Context,
+	orderID string,
+	items func(*schemas.OrderItem) bool,
+	orders func(*bool) bool,
+	skus func(*string) bool,
+	rejected func(*string, *string) bool,
+	emit func(schemas.OrderItem),
+	reject func(schemas.Reject),
+	count func(string, int64),
+) {
 	if f.skus == nil {
 		f.skus, f.rejected = sideinput.Set(skus), RejectedProducts(rejected)
 	}
@@ -190,7 +252,14 @@ func (f *orderItemsFn) ProcessElement(ctx context.Context, orderID string, items
 		switch {
 		case !exists:
 			key.Measure, key.Reason = quality.Rejected, "orphan_item"
-			reject(refReject(f.Source, "orphan_item", fmt.Sprintf("order %q is not among the cleaned orders", orderID), item))
+			reject(
+				refReject(
+					f.Source,
+					"orphan_item",
+					fmt.Sprintf("order %q is not among the cleaned orders", orderID),
+					item,
+				),
+			)
 		case f.CheckSKUs && !f.skus[item.SKU]:
 			reason, detail := missingProduct(item.SKU, f.rejected)
 			key.Measure, key.Reason = quality.Rejected, reason
@@ -208,9 +277,13 @@ func init() {
 	register.Function1x2(orderItemKey)
 	register.Function1x2(orderIDKey)
 	fnreg.DoFn8x0[context.Context, beam.X, func() func(*string) bool, func() func(*string) bool, func() func(*string, *string) bool,
-		func(beam.X), func(schemas.Reject), func(string, int64)](&refsFn{})
+		func(beam.X), func(schemas.Reject), func(string, int64)](
+		&refsFn{},
+	)
 	fnreg.DoFn9x0[context.Context, string, func(*schemas.OrderItem) bool, func(*bool) bool, func(*string) bool,
-		func(*string, *string) bool, func(schemas.OrderItem), func(schemas.Reject), func(string, int64)](&orderItemsFn{})
+		func(*string, *string) bool, func(schemas.OrderItem), func(schemas.Reject), func(string, int64)](
+		&orderItemsFn{},
+	)
 	register.Iter2[string, string]()
 	register.Iter1[string]()
 	register.Iter1[bool]()

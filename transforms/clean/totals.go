@@ -25,7 +25,11 @@ const ReasonNoLines = "no_lines"
 func CheckRefund(o schemas.Order) *invalid {
 	if o.RefundFen > o.TotalFen {
 		return &invalid{reason: "refund_exceeds_total",
-			detail: fmt.Sprintf("refund %d exceeds total %d (minor units)", o.RefundFen, o.TotalFen)}
+			detail: fmt.Sprintf(
+				"refund %d exceeds total %d (minor units)",
+				o.RefundFen,
+				o.TotalFen,
+			)}
 	}
 	return nil
 }
@@ -37,7 +41,11 @@ func CheckRefund(o schemas.Order) *invalid {
 // exceeds its total is rejected (refund_exceeds_total). Quality counts (stage totals): in = out +
 // rejected. The lines are summed per order before the shuffle, which carries one element per
 // order and bundle, and one per order.
-func FromLines(s beam.Scope, source string, orders, lines beam.PCollection) (kept, rejects, counts beam.PCollection) {
+func FromLines(
+	s beam.Scope,
+	source string,
+	orders, lines beam.PCollection,
+) (kept, rejects, counts beam.PCollection) {
 	s = s.Scope("clean.FromLines." + source)
 	sums := stats.SumPerKey(s, beam.ParDo(s, lineAmount, lines))
 	keyed := beam.ParDo(s, orderByID, orders)
@@ -46,7 +54,11 @@ func FromLines(s beam.Scope, source string, orders, lines beam.PCollection) (kep
 }
 
 // lineAmount is what a line adds to its order's total.
-func lineAmount(l schemas.OrderItem) (string, int64) { return l.OrderID, l.AmountFen + l.ShippingFen }
+func lineAmount(
+	l schemas.OrderItem,
+) (string, int64) {
+	return l.OrderID, l.AmountFen + l.ShippingFen
+}
 
 func orderByID(o beam.X) (string, schemas.Order) {
 	order := o.(schemas.Order)
@@ -59,8 +71,15 @@ type totalFn struct {
 	Source string
 }
 
-func (f *totalFn) ProcessElement(ctx context.Context, id string, orders func(*schemas.Order) bool, sums func(*int64) bool,
-	emit func(schemas.Order), reject func(schemas.Reject), count func(string, int64)) {
+func (f *totalFn) ProcessElement(
+	ctx context.Context,
+	id string,
+	orders func(*schemas.Order) bool,
+	sums func(*int64) bool,
+	emit func(schemas.Order),
+	reject func(schemas.Reject),
+	count func(string, int64),
+) {
 	var total, n int64
 	hasLines := false
 	for sums(&n) {
@@ -75,7 +94,15 @@ func (f *totalFn) ProcessElement(ctx context.Context, id string, orders func(*sc
 		counts.Add(key, 1)
 		o.TotalFen = total
 		if !hasLines {
-			counts.Add(quality.Key{Source: f.Source, Stage: TotalsStage, Measure: quality.Nulled, Reason: ReasonNoLines}, 1)
+			counts.Add(
+				quality.Key{
+					Source:  f.Source,
+					Stage:   TotalsStage,
+					Measure: quality.Nulled,
+					Reason:  ReasonNoLines,
+				},
+				1,
+			)
 		}
 		if bad := CheckRefund(o); bad != nil {
 			key.Measure, key.Reason = quality.Rejected, bad.reason
@@ -96,6 +123,8 @@ func init() {
 	register.Iter1[schemas.Order]()
 	register.Iter1[int64]()
 	fnreg.DoFn7x0[context.Context, string, func(*schemas.Order) bool, func(*int64) bool, func(schemas.Order),
-		func(schemas.Reject), func(string, int64)](&totalFn{})
+		func(schemas.Reject), func(string, int64)](
+		&totalFn{},
+	)
 	register.Emitter1[schemas.Order]()
 }

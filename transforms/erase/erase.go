@@ -47,7 +47,12 @@ func Count(s beam.Scope, e Erased) beam.PCollection {
 }
 
 func erasedPerson(string) (string, int64) {
-	return quality.Key{Source: "identity", Stage: Stage, Measure: quality.Linked, Reason: "erased_persons"}.String(), 1
+	return quality.Key{
+		Source:  "identity",
+		Stage:   Stage,
+		Measure: quality.Linked,
+		Reason:  "erased_persons",
+	}.String(), 1
 }
 
 // requestedFn emits the person of each identity_map row whose hash was requested.
@@ -74,7 +79,11 @@ type keysOfFn struct {
 	persons map[string]bool
 }
 
-func (f *keysOfFn) ProcessElement(key, person string, erased func(*string) bool, emit func(string)) {
+func (f *keysOfFn) ProcessElement(
+	key, person string,
+	erased func(*string) bool,
+	emit func(string),
+) {
 	if f.persons == nil {
 		f.persons = sideinput.Set(erased)
 	}
@@ -87,15 +96,29 @@ func (f *keysOfFn) ProcessElement(key, person string, erased func(*string) bool,
 // counts them. Rows are schemas structs of any kind (resolve.Keys names their identifiers); order
 // lines carry none and are dropped with their order: dropped lists the natural keys of the rows
 // dropped (the order ids, for an orders source), for Lines.
-func Rows(s beam.Scope, source string, rows beam.PCollection, e Erased) (kept, counts, dropped beam.PCollection) {
+func Rows(
+	s beam.Scope,
+	source string,
+	rows beam.PCollection,
+	e Erased,
+) (kept, counts, dropped beam.PCollection) {
 	s = s.Scope("erase.Rows." + source)
 	return beam.ParDo3(s, &rowsFn{Source: source}, rows, beam.SideInput{Input: e.Keys})
 }
 
 // Lines drops the order lines of dropped orders (see Rows), and counts them.
-func Lines(s beam.Scope, source string, items, droppedOrders beam.PCollection) (kept, counts beam.PCollection) {
+func Lines(
+	s beam.Scope,
+	source string,
+	items, droppedOrders beam.PCollection,
+) (kept, counts beam.PCollection) {
 	s = s.Scope("erase.Lines." + source)
-	kept, counts, _ = beam.ParDo3(s, &rowsFn{Source: source, ByOrder: true}, items, beam.SideInput{Input: settle.Whole(s, droppedOrders)})
+	kept, counts, _ = beam.ParDo3(
+		s,
+		&rowsFn{Source: source, ByOrder: true},
+		items,
+		beam.SideInput{Input: settle.Whole(s, droppedOrders)},
+	)
 	return kept, counts
 }
 
@@ -108,11 +131,24 @@ type rowsFn struct {
 	counts quality.Tally
 }
 
-func (f *rowsFn) StartBundle(_ context.Context, _ func(*string) bool, _ func(beam.X), _ func(string, int64), _ func(string)) {
+func (f *rowsFn) StartBundle(
+	_ context.Context,
+	_ func(*string) bool,
+	_ func(beam.X),
+	_ func(string, int64),
+	_ func(string),
+) {
 	f.counts = quality.Tally{}
 }
 
-func (f *rowsFn) ProcessElement(_ context.Context, row beam.X, erased func(*string) bool, emit func(beam.X), _ func(string, int64), dropped func(string)) {
+func (f *rowsFn) ProcessElement(
+	_ context.Context,
+	row beam.X,
+	erased func(*string) bool,
+	emit func(beam.X),
+	_ func(string, int64),
+	dropped func(string),
+) {
 	if f.keys == nil {
 		f.keys = sideinput.Set(erased)
 	}
@@ -137,7 +173,13 @@ func (f *rowsFn) ProcessElement(_ context.Context, row beam.X, erased func(*stri
 	emit(row)
 }
 
-func (f *rowsFn) FinishBundle(ctx context.Context, _ func(*string) bool, _ func(beam.X), count func(string, int64), _ func(string)) {
+func (f *rowsFn) FinishBundle(
+	ctx context.Context,
+	_ func(*string) bool,
+	_ func(beam.X),
+	count func(string, int64),
+	_ func(string),
+) {
 	f.counts.Emit(ctx, count)
 }
 
@@ -168,7 +210,9 @@ func init() {
 	fnreg.DoFn2x0[schemas.IdentityLink, func(string)](&requestedFn{})
 	register.Function1x2(erasedPerson)
 	fnreg.DoFn4x0[string, string, func(*string) bool, func(string)](&keysOfFn{})
-	fnreg.DoFn6x0[context.Context, beam.X, func(*string) bool, func(beam.X), func(string, int64), func(string)](&rowsFn{})
+	fnreg.DoFn6x0[context.Context, beam.X, func(*string) bool, func(beam.X), func(string, int64), func(string)](
+		&rowsFn{},
+	)
 	fnreg.DoFn3x0[beam.X, func(*string) bool, func(beam.X)](&byPersonFn{})
 	register.Emitter1[string]()
 	register.Emitter1[beam.X]()

@@ -40,14 +40,19 @@ func Parse(r io.Reader, name, salt string) ([]string, error) {
 	sc := bufio.NewScanner(r)
 	for line := 1; sc.Scan(); line++ {
 		text := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
-		if text == "" || strings.HasPrefix(text, "#") || (line == 1 && strings.EqualFold(text, "type,value")) {
+		if text == "" || strings.HasPrefix(text, "#") ||
+			(line == 1 && strings.EqualFold(text, "type,value")) {
 			continue
 		}
 		typ, value, ok := strings.Cut(text, ",")
 		typ = strings.ToLower(strings.TrimSpace(typ))
 		norm, known := requestTypes[typ]
 		if !ok || !known {
-			return nil, fmt.Errorf("erase list %s line %d: want type,value with type one of account, phone, email, device, anonymous", name, line)
+			return nil, fmt.Errorf(
+				"erase list %s line %d: want type,value with type one of account, phone, email, device, anonymous",
+				name,
+				line,
+			)
 		}
 		v, err := norm(value)
 		if err != nil || v == "" {

@@ -20,7 +20,11 @@ func TestParse(t *testing.T) {
 		normalize.Hash("s", identity.Key(identity.Account, "42")):           true,
 	}
 	if len(got) != len(want) {
-		t.Fatalf("got %d hashes, want %d (the two spellings of one phone are one)", len(got), len(want))
+		t.Fatalf(
+			"got %d hashes, want %d (the two spellings of one phone are one)",
+			len(got),
+			len(want),
+		)
 	}
 	for _, h := range got {
 		if !want[h] {
@@ -39,7 +43,8 @@ func TestParseErrorsNameTheLineNotTheValue(t *testing.T) {
 		if !strings.Contains(err.Error(), "erase.csv line 1") {
 			t.Errorf("%q: %v does not name the file and line", in, err)
 		}
-		if _, value, _ := strings.Cut(strings.TrimSpace(in), ","); value != "" && strings.Contains(err.Error(), value) {
+		if _, value, _ := strings.Cut(strings.TrimSpace(in), ","); value != "" &&
+			strings.Contains(err.Error(), value) {
 			t.Errorf("%q: the error repeats the value: %v", in, err)
 		}
 	}

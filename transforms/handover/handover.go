@@ -56,14 +56,23 @@ func Write(s beam.Scope, dir, name string, t reflect.Type, rows ...beam.PCollect
 // Read reads DIR/NAME, handed over by an earlier pipeline, as a collection of values of type t.
 // The index is read now, while the pipeline is built: a collection that was never handed over is
 // an error here, not a surprise when the job runs.
-func Read(ctx context.Context, s beam.Scope, dir, name string, t reflect.Type) (beam.PCollection, error) {
+func Read(
+	ctx context.Context,
+	s beam.Scope,
+	dir, name string,
+	t reflect.Type,
+) (beam.PCollection, error) {
 	s = s.Scope("handover.Read." + name)
 	files, err := readIndex(ctx, dir, name)
 	if err != nil {
 		return beam.PCollection{}, err
 	}
-	return beam.ParDo(s, &readFn{Type: beam.EncodedType{T: t}}, beam.Reshuffle(s, beam.CreateList(s, files)),
-		beam.TypeDefinition{Var: beam.XType, T: t}), nil
+	return beam.ParDo(
+		s,
+		&readFn{Type: beam.EncodedType{T: t}},
+		beam.Reshuffle(s, beam.CreateList(s, files)),
+		beam.TypeDefinition{Var: beam.XType, T: t},
+	), nil
 }
 
 // writeFn encodes a bundle's rows and writes them to files of at most about maxFileBytes.

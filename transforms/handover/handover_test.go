@@ -26,9 +26,18 @@ var userType = reflect.TypeOf(schemas.User{})
 func users(n int) []schemas.User {
 	out := make([]schemas.User, n)
 	for i := range out {
-		out[i] = schemas.User{UserID: fmt.Sprintf("u%05d", i), City: "杭州", BirthYear: int32(1970 + i%40), RegisteredAt: int64(i) * 1e6,
-			MarketingConsent: i%2 == 0, Phone: fmt.Sprintf("+86138%08d", i), Email: fmt.Sprintf("u%d@example.com", i),
-			Name: "潘华", Birthday: "1990-02-03", Src: schemas.Origin{File: "users.jsonl", Line: int64(i + 1)}}
+		out[i] = schemas.User{
+			UserID:           fmt.Sprintf("u%05d", i),
+			City:             "杭州",
+			BirthYear:        int32(1970 + i%40),
+			RegisteredAt:     int64(i) * 1e6,
+			MarketingConsent: i%2 == 0,
+			Phone:            fmt.Sprintf("+86138%08d", i),
+			Email:            fmt.Sprintf("u%d@example.com", i),
+			Name:             "潘华",
+			Birthday:         "1990-02-03",
+			Src:              schemas.Origin{File: "users.jsonl", Line: int64(i + 1)},
+		}
 	}
 	return out
 }
@@ -101,7 +110,8 @@ func TestTruncated(t *testing.T) {
 	dec := beam.NewElementDecoder(userType)
 	var n int
 	count := func(beam.X) { n++ }
-	if err := decodeAll(bufio.NewReader(bytes.NewReader(file.Bytes())), dec, count); err != nil || n != 3 {
+	if err := decodeAll(bufio.NewReader(bytes.NewReader(file.Bytes())), dec, count); err != nil ||
+		n != 3 {
 		t.Fatalf("whole file: %d records, error %v", n, err)
 	}
 	n = 0

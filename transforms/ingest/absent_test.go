@@ -35,7 +35,16 @@ func (c *collector) absentCounts() map[string]int64 {
 func (c *collector) gate(cfg *sources.Config) (breaches, warnings []quality.Finding) {
 	var rows []schemas.QualityCount
 	for k, n := range c.counts {
-		rows = append(rows, schemas.QualityCount{Source: k.Source, Stage: k.Stage, Measure: k.Measure, Reason: k.Reason, Count: n})
+		rows = append(
+			rows,
+			schemas.QualityCount{
+				Source:  k.Source,
+				Stage:   k.Stage,
+				Measure: k.Measure,
+				Reason:  k.Reason,
+				Count:   n,
+			},
+		)
 	}
 	return quality.Gate(rows, cfg)
 }
@@ -71,11 +80,18 @@ func TestJSONLAbsentColumns(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.balanced(t)
-	if want := map[string]int64{"user_agent": 3, "user_id": 1, "event_id": 1}; !sameCounts(c.absentCounts(), want) {
+	if want := map[string]int64{"user_agent": 3, "user_id": 1, "event_id": 1}; !sameCounts(
+		c.absentCounts(),
+		want,
+	) {
 		t.Errorf("absent = %v, want %v", c.absentCounts(), want)
 	}
-	if len(c.rejects) != 2 || c.rejects[0].Reason != quality.MissingField || c.rejects[0].Detail != `key "id" (field event_id) is absent` {
-		t.Errorf("rejects = %+v, want the line without id as missing_field, then the bad line", c.rejects)
+	if len(c.rejects) != 2 || c.rejects[0].Reason != quality.MissingField ||
+		c.rejects[0].Detail != `key "id" (field event_id) is absent` {
+		t.Errorf(
+			"rejects = %+v, want the line without id as missing_field, then the bad line",
+			c.rejects,
+		)
 	}
 	breaches, all := c.gate(cfg)
 	var warnings []quality.Finding // of absent columns: four records read warn of their rejects too
@@ -100,8 +116,12 @@ func TestJSONLAbsentColumns(t *testing.T) {
 func TestJSONLMistypedRequiredKey(t *testing.T) {
 	cfg, src := parsedSource(t, "{name: touches, kind: touches, format: jsonl, path: t, "+
 		"columns: {touch_id: msg_idd, user_id: uid, channel: c, action: a, touch_time: ts}}")
-	file := write(t, "t.jsonl", []byte(`{"msg_id":"m1","uid":"u","c":"sms","a":"send","ts":"t"}`+"\n"+
-		`{"msg_id":"m2","uid":"u","c":"sms","a":"send","ts":"t"}`+"\n"))
+	file := write(
+		t,
+		"t.jsonl",
+		[]byte(`{"msg_id":"m1","uid":"u","c":"sms","a":"send","ts":"t"}`+"\n"+
+			`{"msg_id":"m2","uid":"u","c":"sms","a":"send","ts":"t"}`+"\n"),
+	)
 	c, err := readTask(t, src, Task{Source: "touches", File: file})
 	if err != nil {
 		t.Fatal(err)
@@ -117,7 +137,10 @@ func TestJSONLMistypedRequiredKey(t *testing.T) {
 	}
 	want := []string{quality.GateRejectRate, quality.GateMinRows, quality.GateAbsentColumn}
 	if strings.Join(gates, " ") != strings.Join(want, " ") ||
-		!strings.Contains(breaches[2].Message, `column "msg_idd" of the required field touch_id is absent from all 2 records parsed`) {
+		!strings.Contains(
+			breaches[2].Message,
+			`column "msg_idd" of the required field touch_id is absent from all 2 records parsed`,
+		) {
 		t.Errorf("breaches = %v, want %v", breaches, want)
 	}
 }
@@ -126,29 +149,59 @@ func TestJSONLMistypedRequiredKey(t *testing.T) {
 // (counted, the rows kept), one whose header lacks the required id too (its rows rejected, naming
 // the column). A row with the wrong number of fields is rejected before its columns are looked at.
 func TestCSVAbsentColumns(t *testing.T) {
-	_, src := parsedSource(t, "{name: tickets, kind: tickets, format: csv, path: t, multiline: true, "+
-		"columns: {ticket_id: id, phone: phone, name: nm, text: body, created_at: at}}")
-	good, err := readTask(t, src, Task{Source: "tickets", File: write(t, "a.csv", []byte("id,phone,body,at\n1,2,3,4\n5,6,7,8\n"))})
+	_, src := parsedSource(
+		t,
+		"{name: tickets, kind: tickets, format: csv, path: t, multiline: true, "+
+			"columns: {ticket_id: id, phone: phone, name: nm, text: body, created_at: at}}",
+	)
+	good, err := readTask(
+		t,
+		src,
+		Task{
+			Source: "tickets",
+			File:   write(t, "a.csv", []byte("id,phone,body,at\n1,2,3,4\n5,6,7,8\n")),
+		},
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
 	good.balanced(t)
-	if want := map[string]int64{"name": 2}; len(good.records) != 2 || !sameCounts(good.absentCounts(), want) {
-		t.Errorf("%d records, absent %v; want 2 records, absent %v", len(good.records), good.absentCounts(), want)
+	if want := map[string]int64{"name": 2}; len(good.records) != 2 ||
+		!sameCounts(good.absentCounts(), want) {
+		t.Errorf(
+			"%d records, absent %v; want 2 records, absent %v",
+			len(good.records),
+			good.absentCounts(),
+			want,
+		)
 	}
-	bad, err := readTask(t, src, Task{Source: "tickets", File: write(t, "b.csv", []byte("phone,body,at\n1,2,3\n4,5,6\n7,8\n"))})
+	bad, err := readTask(
+		t,
+		src,
+		Task{
+			Source: "tickets",
+			File:   write(t, "b.csv", []byte("phone,body,at\n1,2,3\n4,5,6\n7,8\n")),
+		},
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
 	bad.balanced(t)
-	if want := map[string]int64{"name": 2, "ticket_id": 2}; len(bad.records) != 0 || !sameCounts(bad.absentCounts(), want) {
-		t.Errorf("%d records, absent %v; want none, absent %v", len(bad.records), bad.absentCounts(), want)
+	if want := map[string]int64{"name": 2, "ticket_id": 2}; len(bad.records) != 0 ||
+		!sameCounts(bad.absentCounts(), want) {
+		t.Errorf(
+			"%d records, absent %v; want none, absent %v",
+			len(bad.records),
+			bad.absentCounts(),
+			want,
+		)
 	}
 	var reasons []string
 	for _, r := range bad.rejects {
 		reasons = append(reasons, r.Reason)
 	}
-	if strings.Join(reasons, " ") != "missing_field missing_field bad_field_count" || bad.rejects[0].Line != 2 ||
+	if strings.Join(reasons, " ") != "missing_field missing_field bad_field_count" ||
+		bad.rejects[0].Line != 2 ||
 		bad.rejects[0].Detail != `column "id" (field ticket_id) is absent from the CSV header` {
 		t.Errorf("rejects = %+v", bad.rejects)
 	}
@@ -165,10 +218,18 @@ func TestParquetAbsentColumns(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.balanced(t)
-	if want := map[string]int64{"user_id": 3, "phone": 3}; len(c.records) != 0 || !sameCounts(c.absentCounts(), want) {
-		t.Errorf("%d records, absent %v; want none, absent %v", len(c.records), c.absentCounts(), want)
+	if want := map[string]int64{"user_id": 3, "phone": 3}; len(c.records) != 0 ||
+		!sameCounts(c.absentCounts(), want) {
+		t.Errorf(
+			"%d records, absent %v; want none, absent %v",
+			len(c.records),
+			c.absentCounts(),
+			want,
+		)
 	}
-	if len(c.rejects) != 3 || c.rejects[2].Reason != quality.MissingField || c.rejects[2].RowGroup != 2 || c.rejects[2].Line != 1 ||
+	if len(c.rejects) != 3 || c.rejects[2].Reason != quality.MissingField ||
+		c.rejects[2].RowGroup != 2 ||
+		c.rejects[2].Line != 1 ||
 		c.rejects[2].Detail != `column "account" (field user_id) is absent from the Parquet schema` {
 		t.Errorf("rejects = %+v", c.rejects)
 	}

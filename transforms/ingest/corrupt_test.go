@@ -11,7 +11,16 @@ import (
 // TestCorruptParquetFailsCleanly corrupts a valid file at random (flips, deletions, insertions): every
 // read must end in records or an error, without a panic, allocating at most 200 MB.
 func TestCorruptParquetFailsCleanly(t *testing.T) {
-	valid, _ := os.ReadFile(writeParquet(t, []exportRow{{UID: "u1", Mobile: "138", RegTime: 1, Interests: []string{"a"}}, {UID: "u2"}}, 1))
+	valid, _ := os.ReadFile(
+		writeParquet(
+			t,
+			[]exportRow{
+				{UID: "u1", Mobile: "138", RegTime: 1, Interests: []string{"a"}},
+				{UID: "u2"},
+			},
+			1,
+		),
+	)
 	dir := t.TempDir()
 	r := rand.New(rand.NewSource(2))
 	for i := 0; i < 2000; i++ {

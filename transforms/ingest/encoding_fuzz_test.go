@@ -52,7 +52,12 @@ func FuzzCSVEncodings(f *testing.F) {
 				t.Fatalf("%s: error %v, utf-8: error %v", e.name, gotErr, wantErr)
 			}
 			if !slices.Equal(got, want) {
-				t.Fatalf("%s reads\n%s\nutf-8 reads\n%s", e.name, strings.Join(got, "\n"), strings.Join(want, "\n"))
+				t.Fatalf(
+					"%s reads\n%s\nutf-8 reads\n%s",
+					e.name,
+					strings.Join(got, "\n"),
+					strings.Join(want, "\n"),
+				)
 			}
 		}
 	})

@@ -70,7 +70,12 @@ func FuzzJSONL(f *testing.F) {
 			n += len(c.records) + len(c.rejects)
 		}
 		if n != len(whole.records)+len(whole.rejects) {
-			t.Fatalf("split at %d read %d rows, whole file %d", cut, n, len(whole.records)+len(whole.rejects))
+			t.Fatalf(
+				"split at %d read %d rows, whole file %d",
+				cut,
+				n,
+				len(whole.records)+len(whole.rejects),
+			)
 		}
 	})
 }
@@ -131,7 +136,14 @@ func FuzzObjectFields(f *testing.F) {
 		`{"a":"x"} `, ` {"a":NaN}`, `[1]`, `null`, `{"a":"x",}`, `{"a":"x"}{}`, `{"b":"\u00e9"}`, `{"a":"\t"}`} {
 		f.Add(s)
 	}
-	byColumn := map[string][]string{"a": {"one", "same"}, "b": {"two"}, "c": {"three"}, "d": {"four"}, "e": {"five"}, "f": {"six"}}
+	byColumn := map[string][]string{
+		"a": {"one", "same"},
+		"b": {"two"},
+		"c": {"three"},
+		"d": {"four"},
+		"e": {"five"},
+		"f": {"six"},
+	}
 	f.Fuzz(func(t *testing.T, line string) {
 		if !utf8.ValidString(line) {
 			return

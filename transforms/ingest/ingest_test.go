@@ -58,7 +58,14 @@ func (c *collector) balanced(t *testing.T) {
 		}
 	}
 	if in != out+rej || out != int64(len(c.records)) || rej != int64(len(c.rejects)) {
-		t.Fatalf("counts do not add up: in %d, out %d (%d records), rejected %d (%d rejects)", in, out, len(c.records), rej, len(c.rejects))
+		t.Fatalf(
+			"counts do not add up: in %d, out %d (%d records), rejected %d (%d rejects)",
+			in,
+			out,
+			len(c.records),
+			rej,
+			len(c.rejects),
+		)
 	}
 }
 
@@ -72,8 +79,19 @@ func write(t testing.TB, name string, data []byte) string {
 }
 
 func ticketSource() sources.Source {
-	return sources.Source{Name: "tickets", Kind: "tickets", Format: sources.FormatCSV, Encoding: "utf-8", Multiline: true,
-		Columns: map[string]string{"ticket_id": "id", "phone": "phone", "text": "body", "created_at": "at"}}
+	return sources.Source{
+		Name:      "tickets",
+		Kind:      "tickets",
+		Format:    sources.FormatCSV,
+		Encoding:  "utf-8",
+		Multiline: true,
+		Columns: map[string]string{
+			"ticket_id":  "id",
+			"phone":      "phone",
+			"text":       "body",
+			"created_at": "at",
+		},
+	}
 }
 
 func TestCSVQuotedNewlinesBOMAndRejects(t *testing.T) {
@@ -89,7 +107,8 @@ func TestCSVQuotedNewlinesBOMAndRejects(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.balanced(t)
-	if len(c.records) != 1 || c.records[0].Fields["text"] != "line one\nline two, with comma" || c.records[0].Line != 2 {
+	if len(c.records) != 1 || c.records[0].Fields["text"] != "line one\nline two, with comma" ||
+		c.records[0].Line != 2 {
 		t.Fatalf("records = %+v", c.records)
 	}
 	if c.records[0].Fields["ticket_id"] != "t1" {
@@ -103,7 +122,8 @@ func TestCSVQuotedNewlinesBOMAndRejects(t *testing.T) {
 		t.Fatalf("rejects = %+v", c.rejects)
 	}
 	for i, w := range want {
-		if c.rejects[i].Reason != w.reason || c.rejects[i].Line != w.line || c.rejects[i].File != file {
+		if c.rejects[i].Reason != w.reason || c.rejects[i].Line != w.line ||
+			c.rejects[i].File != file {
 			t.Errorf("reject %d = %+v, want %s at line %d", i, c.rejects[i], w.reason, w.line)
 		}
 	}
@@ -125,14 +145,26 @@ func TestCSVGBK(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.balanced(t)
-	if len(c.records) != 1 || c.records[0].Fields["interests"] != "美妆|旅游" || c.records[0].Fields["age_band"] != "25-34" {
+	if len(c.records) != 1 || c.records[0].Fields["interests"] != "美妆|旅游" ||
+		c.records[0].Fields["age_band"] != "25-34" {
 		t.Fatalf("records = %+v", c.records)
 	}
 }
 
 func eventSource() sources.Source {
-	return sources.Source{Name: "events", Kind: "events", Format: sources.FormatJSONL, Encoding: "utf-8",
-		Columns: map[string]string{"event_id": "id", "event_type": "e", "channel": "p", "event_time": "ts", "sku": "sku"}}
+	return sources.Source{
+		Name:     "events",
+		Kind:     "events",
+		Format:   sources.FormatJSONL,
+		Encoding: "utf-8",
+		Columns: map[string]string{
+			"event_id":   "id",
+			"event_type": "e",
+			"channel":    "p",
+			"event_time": "ts",
+			"sku":        "sku",
+		},
+	}
 }
 
 func TestJSONLGzipAndRejects(t *testing.T) {
@@ -198,7 +230,11 @@ func TestSplitsReadEveryLineOnce(t *testing.T) {
 	for _, split := range []int64{1, 7, 40, 41, 100, 999, size - 1, size} {
 		var got []string
 		for start := int64(0); start < size; start += split {
-			c, err := readTask(t, src, Task{Source: "events", File: file, Start: start, End: min(start+split, size)})
+			c, err := readTask(
+				t,
+				src,
+				Task{Source: "events", File: file, Start: start, End: min(start+split, size)},
+			)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -212,7 +248,13 @@ func TestSplitsReadEveryLineOnce(t *testing.T) {
 		}
 		for i, r := range whole.records {
 			if got[i] != r.Fields["event_id"] {
-				t.Fatalf("split %d: record %d = %s, want %s", split, i, got[i], r.Fields["event_id"])
+				t.Fatalf(
+					"split %d: record %d = %s, want %s",
+					split,
+					i,
+					got[i],
+					r.Fields["event_id"],
+				)
 			}
 		}
 	}
@@ -230,7 +272,11 @@ func TestCSVSplitsKeepTheHeader(t *testing.T) {
 	size := int64(b.Len())
 	n := 0
 	for start := int64(0); start < size; start += 64 {
-		c, err := readTask(t, src, Task{Source: "tickets", File: file, Start: start, End: min(start+64, size)})
+		c, err := readTask(
+			t,
+			src,
+			Task{Source: "tickets", File: file, Start: start, End: min(start+64, size)},
+		)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -255,13 +301,27 @@ func writeFile(path, text string) error {
 }
 
 func TestRejectMasksPersonalFields(t *testing.T) {
-	r := Record{Source: "tickets", File: "t.csv", Line: 3, Fields: map[string]string{"name": "张三丰", "phone": "138 0013 8000", "ticket_id": "k1"},
-		Raw: "k1,张三丰,138 0013 8000,bad date"}
+	r := Record{
+		Source: "tickets",
+		File:   "t.csv",
+		Line:   3,
+		Fields: map[string]string{"name": "张三丰", "phone": "138 0013 8000", "ticket_id": "k1"},
+		Raw:    "k1,张三丰,138 0013 8000,bad date",
+	}
 	rej := r.Reject("clean", "invalid_created_at", "bad date")
-	if strings.Contains(rej.Raw, "张三丰") || strings.Contains(rej.Raw, "0013") || !strings.Contains(rej.Raw, "k1") || rej.Line != 3 {
+	if strings.Contains(rej.Raw, "张三丰") || strings.Contains(rej.Raw, "0013") ||
+		!strings.Contains(rej.Raw, "k1") ||
+		rej.Line != 3 {
 		t.Fatalf("raw = %q", rej.Raw)
 	}
-	long := Record{Fields: map[string]string{}, Raw: strings.Repeat("长", 2000)}.Reject("ingest", "x", "")
+	long := Record{
+		Fields: map[string]string{},
+		Raw:    strings.Repeat("长", 2000),
+	}.Reject(
+		"ingest",
+		"x",
+		"",
+	)
 	if len(long.Raw) > MaxRawBytes || !utf8.ValidString(long.Raw) {
 		t.Fatalf("raw cut to %d bytes, valid %v", len(long.Raw), utf8.ValidString(long.Raw))
 	}

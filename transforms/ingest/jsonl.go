@@ -134,26 +134,29 @@ func objectFields(text []byte, raw string, byColumn map[string][]string) (map[st
 		return nil, false
 	}
 	fields := make(map[string]string, len(byColumn))
-	err := jsonparser.ObjectEach(text, func(key, value []byte, typ jsonparser.ValueType, end int) error {
-		names := byColumn[string(key)]
-		if len(names) == 0 {
+	err := jsonparser.ObjectEach(
+		text,
+		func(key, value []byte, typ jsonparser.ValueType, end int) error {
+			names := byColumn[string(key)]
+			if len(names) == 0 {
+				return nil
+			}
+			var v string
+			switch typ {
+			case jsonparser.String: // end is past the closing quote
+				v = raw[end-1-len(value) : end-1]
+			case jsonparser.Number, jsonparser.Boolean:
+				v = raw[end-len(value) : end]
+			case jsonparser.Null:
+			default:
+				v = rawString(value) // arrays and objects
+			}
+			for _, name := range names {
+				fields[name] = v
+			}
 			return nil
-		}
-		var v string
-		switch typ {
-		case jsonparser.String: // end is past the closing quote
-			v = raw[end-1-len(value) : end-1]
-		case jsonparser.Number, jsonparser.Boolean:
-			v = raw[end-len(value) : end]
-		case jsonparser.Null:
-		default:
-			v = rawString(value) // arrays and objects
-		}
-		for _, name := range names {
-			fields[name] = v
-		}
-		return nil
-	})
+		},
+	)
 	return fields, err == nil
 }
 

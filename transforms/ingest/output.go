@@ -23,8 +23,21 @@ type output struct {
 }
 
 // newOutput is the output of one task of src.
-func newOutput(src sources.Source, task Task, counts quality.Tally, record func(Record), reject func(schemas.Reject)) *output {
-	return &output{src: src, task: task, counts: counts, record: record, reject: reject, watched: watchedFields(src)}
+func newOutput(
+	src sources.Source,
+	task Task,
+	counts quality.Tally,
+	record func(Record),
+	reject func(schemas.Reject),
+) *output {
+	return &output{
+		src:     src,
+		task:    task,
+		counts:  counts,
+		record:  record,
+		reject:  reject,
+		watched: watchedFields(src),
+	}
 }
 
 // watchedFields are the mapped fields of a source whose column a record may lack: the required
@@ -49,7 +62,10 @@ func (o *output) lacks(has func(field string) bool) string {
 		if has(f.Name) {
 			continue
 		}
-		o.counts.Add(quality.Key{Source: o.src.Name, Stage: Stage, Measure: quality.Absent, Reason: f.Name}, 1)
+		o.counts.Add(
+			quality.Key{Source: o.src.Name, Stage: Stage, Measure: quality.Absent, Reason: f.Name},
+			1,
+		)
 		if f.Required && required == "" {
 			required = f.Name
 		}
@@ -73,7 +89,17 @@ func (o *output) read() {
 // emit passes on a parsed row.
 func (o *output) emit(line int64, rowGroup int32, fields map[string]string, raw string) {
 	o.counts.Add(quality.Key{Source: o.src.Name, Stage: Stage, Measure: quality.Out}, 1)
-	o.record(Record{Source: o.src.Name, File: o.task.File, Line: line, RowGroup: rowGroup, Offset: o.task.Start, Fields: fields, Raw: raw})
+	o.record(
+		Record{
+			Source:   o.src.Name,
+			File:     o.task.File,
+			Line:     line,
+			RowGroup: rowGroup,
+			Offset:   o.task.Start,
+			Fields:   fields,
+			Raw:      raw,
+		},
+	)
 }
 
 // fail rejects a row that could not be parsed; personal are the values of the row's personal
@@ -83,7 +109,10 @@ func (o *output) fail(line int64, rowGroup int32, reason, detail, raw string, pe
 	if o.counts == nil {
 		return
 	}
-	o.counts.Add(quality.Key{Source: o.src.Name, Stage: Stage, Measure: quality.Rejected, Reason: reason}, 1)
+	o.counts.Add(
+		quality.Key{Source: o.src.Name, Stage: Stage, Measure: quality.Rejected, Reason: reason},
+		1,
+	)
 	o.reject(newReject(o.src.Name, Stage, reason, detail, o.task.File, line, rowGroup, o.task.Start,
 		raw, personal))
 }

@@ -28,7 +28,13 @@ func parquetRowGroups(file string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	pf, err := openParquet(f, st.Size(), file, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	pf, err := openParquet(
+		f,
+		st.Size(),
+		file,
+		parquet.SkipPageIndex(true),
+		parquet.SkipBloomFilters(true),
+	)
 	if err != nil {
 		return 0, err
 	}
@@ -37,7 +43,12 @@ func parquetRowGroups(file string) (int, error) {
 
 // openParquet opens a Parquet file after checking its trailer: parquet-go trusts the footer length a
 // file claims and would allocate up to 4 GiB for a corrupt one.
-func openParquet(ra io.ReaderAt, size int64, file string, opts ...parquet.FileOption) (pf *parquet.File, err error) {
+func openParquet(
+	ra io.ReaderAt,
+	size int64,
+	file string,
+	opts ...parquet.FileOption,
+) (pf *parquet.File, err error) {
 	var tail [8]byte
 	if size < 12 {
 		return nil, fmt.Errorf("%s is not a Parquet file: %d bytes", file, size)
@@ -49,7 +60,12 @@ func openParquet(ra io.ReaderAt, size int64, file string, opts ...parquet.FileOp
 		return nil, fmt.Errorf("%s is not a Parquet file: no PAR1 trailer", file)
 	}
 	if footer := int64(binary.LittleEndian.Uint32(tail[:4])); footer > size-12 {
-		return nil, fmt.Errorf("%s is a corrupt Parquet file: footer of %d bytes in a file of %d", file, footer, size)
+		return nil, fmt.Errorf(
+			"%s is a corrupt Parquet file: footer of %d bytes in a file of %d",
+			file,
+			footer,
+			size,
+		)
 	}
 	defer recoverCorrupt(file, &err)
 	pf, err = parquet.OpenFile(ra, size, opts...)
@@ -59,9 +75,15 @@ func openParquet(ra io.ReaderAt, size int64, file string, opts ...parquet.FileOp
 	for g, rg := range pf.Metadata().RowGroups {
 		for _, c := range rg.Columns {
 			md := c.MetaData
-			if md.DataPageOffset < 0 || md.TotalCompressedSize < 0 || md.DataPageOffset+md.TotalCompressedSize > size ||
-				md.TotalUncompressedSize < 0 || md.TotalUncompressedSize > maxChunkBytes {
-				return nil, fmt.Errorf("%s is a corrupt Parquet file: column chunk of row group %d lies outside the file or is too large", file, g+1)
+			if md.DataPageOffset < 0 || md.TotalCompressedSize < 0 ||
+				md.DataPageOffset+md.TotalCompressedSize > size ||
+				md.TotalUncompressedSize < 0 ||
+				md.TotalUncompressedSize > maxChunkBytes {
+				return nil, fmt.Errorf(
+					"%s is a corrupt Parquet file: column chunk of row group %d lies outside the file or is too large",
+					file,
+					g+1,
+				)
 			}
 		}
 	}
@@ -97,7 +119,12 @@ func readParquet(ctx context.Context, o *output) (err error) {
 	first, last := 0, len(groups)
 	if o.task.RowGroup > 0 {
 		if int(o.task.RowGroup) > len(groups) {
-			return fmt.Errorf("%s has %d row groups, not %d", o.task.File, len(groups), o.task.RowGroup)
+			return fmt.Errorf(
+				"%s has %d row groups, not %d",
+				o.task.File,
+				len(groups),
+				o.task.RowGroup,
+			)
 		}
 		first, last = int(o.task.RowGroup-1), int(o.task.RowGroup)
 	}
@@ -208,7 +235,10 @@ func decimalString(v parquet.Value, scale int) string {
 			n.Sub(&n, new(big.Int).Lsh(big.NewInt(1), uint(len(b)*8)))
 		}
 	}
-	s := new(big.Rat).SetFrac(&n, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil)).FloatString(scale)
+	s := new(
+		big.Rat,
+	).SetFrac(&n, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil)).
+		FloatString(scale)
 	return s
 }
 

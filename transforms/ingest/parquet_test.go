@@ -38,21 +38,43 @@ func writeParquet(t testing.TB, rows []exportRow, perGroup int64) string {
 }
 
 func writeParquetForFuzz(f *testing.F) string {
-	return writeParquet(f, []exportRow{{UID: "u1", Mobile: "138", RegTime: 1, Interests: []string{"a"}}, {UID: "u2"}}, 1)
+	return writeParquet(
+		f,
+		[]exportRow{{UID: "u1", Mobile: "138", RegTime: 1, Interests: []string{"a"}}, {UID: "u2"}},
+		1,
+	)
 }
 
 func userSource() sources.Source {
 	return sources.Source{Name: "users", Kind: "users", Format: sources.FormatParquet,
-		Columns: map[string]string{"user_id": "uid", "phone": "mobile", "age": "age", "registered_at": "reg_time",
-			"birthday": "birthday", "marketing_consent": "opt_in", "city": "interests", "province": "score"}}
+		Columns: map[string]string{
+			"user_id":           "uid",
+			"phone":             "mobile",
+			"age":               "age",
+			"registered_at":     "reg_time",
+			"birthday":          "birthday",
+			"marketing_consent": "opt_in",
+			"city":              "interests",
+			"province":          "score",
+		}}
 }
 
 func TestParquetRowGroupsAndLogicalTypes(t *testing.T) {
 	reg := time.Date(2026, 11, 20, 1, 2, 3, 456000, time.UTC)
 	var rows []exportRow
 	for i := 0; i < 5; i++ {
-		rows = append(rows, exportRow{UID: "u" + string(rune('0'+i)), Age: int32(20 + i), Score: 1.5, OptIn: i%2 == 0,
-			RegTime: reg.UnixMicro(), Birthday: 7305, Interests: []string{"a", "b"}})
+		rows = append(
+			rows,
+			exportRow{
+				UID:       "u" + string(rune('0'+i)),
+				Age:       int32(20 + i),
+				Score:     1.5,
+				OptIn:     i%2 == 0,
+				RegTime:   reg.UnixMicro(),
+				Birthday:  7305,
+				Interests: []string{"a", "b"},
+			},
+		)
 	}
 	rows[1].Mobile = "138"
 	rows[2].UID = "bad\xff"
@@ -69,7 +91,8 @@ func TestParquetRowGroupsAndLogicalTypes(t *testing.T) {
 		}
 		c.balanced(t)
 		all = append(all, c.records...)
-		if g == 2 && (len(c.rejects) != 1 || c.rejects[0].Reason != "invalid_utf8" || c.rejects[0].RowGroup != 2 || c.rejects[0].Line != 1) {
+		if g == 2 &&
+			(len(c.rejects) != 1 || c.rejects[0].Reason != "invalid_utf8" || c.rejects[0].RowGroup != 2 || c.rejects[0].Line != 1) {
 			t.Fatalf("rejects of group 2 = %+v", c.rejects)
 		}
 	}
@@ -77,8 +100,15 @@ func TestParquetRowGroupsAndLogicalTypes(t *testing.T) {
 		t.Fatalf("%d records", len(all))
 	}
 	f := all[0].Fields
-	want := map[string]string{"user_id": "u0", "age": "20", "registered_at": "2026-11-20T01:02:03.000456Z",
-		"birthday": "1990-01-01", "marketing_consent": "true", "city": "a|b", "province": "1.5"}
+	want := map[string]string{
+		"user_id":           "u0",
+		"age":               "20",
+		"registered_at":     "2026-11-20T01:02:03.000456Z",
+		"birthday":          "1990-01-01",
+		"marketing_consent": "true",
+		"city":              "a|b",
+		"province":          "1.5",
+	}
 	for k, v := range want {
 		if f[k] != v {
 			t.Errorf("%s = %q, want %q", k, f[k], v)
@@ -122,12 +152,14 @@ sources:
 	if len(inputs) != 2 || len(tasks) != 4 {
 		t.Fatalf("inputs %+v, tasks %+v", inputs, tasks)
 	}
-	if tasks[0].Start != 0 || tasks[1].Start != 1<<20 || tasks[2].End != int64(len(big)) || tasks[3].End != 0 {
+	if tasks[0].Start != 0 || tasks[1].Start != 1<<20 || tasks[2].End != int64(len(big)) ||
+		tasks[3].End != 0 {
 		t.Fatalf("tasks = %+v", tasks)
 	}
 	cfg.Sources[1].Optional = false
 	_, _, err = Plan(context.Background(), cfg, sources.Window{})
-	if err == nil || !strings.Contains(err.Error(), "source absent") || !strings.Contains(err.Error(), "no file matches") {
+	if err == nil || !strings.Contains(err.Error(), "source absent") ||
+		!strings.Contains(err.Error(), "no file matches") {
 		t.Fatalf("err = %v", err)
 	}
 }

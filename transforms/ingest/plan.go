@@ -55,11 +55,22 @@ func Plan(ctx context.Context, cfg *sources.Config, w sources.Window) ([]Task, [
 			if src.Optional {
 				continue
 			}
-			return nil, nil, fmt.Errorf("source %s (%s line %d): no file matches %s; mark the source optional if it may be absent",
-				src.Name, cfg.File, src.Line, glob)
+			return nil, nil, fmt.Errorf(
+				"source %s (%s line %d): no file matches %s; mark the source optional if it may be absent",
+				src.Name,
+				cfg.File,
+				src.Line,
+				glob,
+			)
 		}
 		if files, err = inWindow(src, files, w); err != nil {
-			return nil, nil, fmt.Errorf("source %s (%s line %d): %w", src.Name, cfg.File, src.Line, err)
+			return nil, nil, fmt.Errorf(
+				"source %s (%s line %d): %w",
+				src.Name,
+				cfg.File,
+				src.Line,
+				err,
+			)
 		}
 		for _, file := range files {
 			ft, size, err := planFile(ctx, src, file)

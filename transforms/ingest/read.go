@@ -15,7 +15,11 @@ import (
 
 // Read turns read tasks (see Plan) into Records, Rejects and quality counts. Tasks are reshuffled
 // first so that files and row groups spread over the workers.
-func Read(s beam.Scope, cfg *sources.Config, tasks []Task) (records, rejects, counts beam.PCollection) {
+func Read(
+	s beam.Scope,
+	cfg *sources.Config,
+	tasks []Task,
+) (records, rejects, counts beam.PCollection) {
 	s = s.Scope("ingest.Read")
 	return read(s, cfg, beam.CreateList(s, tasks), false)
 }
@@ -24,7 +28,12 @@ func Read(s beam.Scope, cfg *sources.Config, tasks []Task) (records, rejects, co
 // is complete. A read that needs what an earlier pass found then waits as its list of tasks, on
 // every runner: the direct runner would otherwise read at once and hold every record until the
 // earlier pass's side input is ready.
-func ReadAfter(s beam.Scope, cfg *sources.Config, tasks []Task, after beam.PCollection) (records, rejects, counts beam.PCollection) {
+func ReadAfter(
+	s beam.Scope,
+	cfg *sources.Config,
+	tasks []Task,
+	after beam.PCollection,
+) (records, rejects, counts beam.PCollection) {
 	s = s.Scope("ingest.Read")
 	gated := beam.ParDo(s, gateTask, beam.CreateList(s, tasks), beam.SideInput{Input: after})
 	return read(s, cfg, gated, false)
@@ -42,7 +51,12 @@ func ReadRecords(s beam.Scope, cfg *sources.Config, tasks []Task) beam.PCollecti
 }
 
 // read reshuffles the tasks, so that files and row groups spread over the workers, and reads them.
-func read(s beam.Scope, cfg *sources.Config, tasks beam.PCollection, uncounted bool) (records, rejects, counts beam.PCollection) {
+func read(
+	s beam.Scope,
+	cfg *sources.Config,
+	tasks beam.PCollection,
+	uncounted bool,
+) (records, rejects, counts beam.PCollection) {
 	return beam.ParDo3(s, &readFn{Config: cfg, Uncounted: uncounted}, beam.Reshuffle(s, tasks))
 }
 
@@ -54,14 +68,25 @@ type readFn struct {
 	counts    quality.Tally
 }
 
-func (f *readFn) StartBundle(_ context.Context, _ func(Record), _ func(schemas.Reject), _ func(string, int64)) {
+func (f *readFn) StartBundle(
+	_ context.Context,
+	_ func(Record),
+	_ func(schemas.Reject),
+	_ func(string, int64),
+) {
 	f.counts = nil
 	if !f.Uncounted {
 		f.counts = quality.Tally{}
 	}
 }
 
-func (f *readFn) ProcessElement(ctx context.Context, task Task, record func(Record), reject func(schemas.Reject), _ func(string, int64)) error {
+func (f *readFn) ProcessElement(
+	ctx context.Context,
+	task Task,
+	record func(Record),
+	reject func(schemas.Reject),
+	_ func(string, int64),
+) error {
 	src, ok := f.Config.Lookup(task.Source)
 	if !ok {
 		return fmt.Errorf("ingest: task for unknown source %q", task.Source)
@@ -84,14 +109,21 @@ func (f *readFn) ProcessElement(ctx context.Context, task Task, record func(Reco
 	return nil
 }
 
-func (f *readFn) FinishBundle(ctx context.Context, _ func(Record), _ func(schemas.Reject), count func(string, int64)) {
+func (f *readFn) FinishBundle(
+	ctx context.Context,
+	_ func(Record),
+	_ func(schemas.Reject),
+	count func(string, int64),
+) {
 	f.counts.Emit(ctx, count)
 }
 
 func init() {
 	register.Function2x1(gateTask)
 	register.Iter2[string, int64]()
-	fnreg.DoFn5x1[context.Context, Task, func(Record), func(schemas.Reject), func(string, int64), error](&readFn{})
+	fnreg.DoFn5x1[context.Context, Task, func(Record), func(schemas.Reject), func(string, int64), error](
+		&readFn{},
+	)
 	register.Emitter1[Record]()
 	register.Emitter1[schemas.Reject]()
 	register.Emitter2[string, int64]()

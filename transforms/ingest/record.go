@@ -78,7 +78,13 @@ const MaxRawBytes = 2048
 
 // NewReject builds a reject, its raw text and detail masked as every reject's are (maskRaw), the
 // raw text cut to MaxRawBytes on a character boundary.
-func NewReject(source, stage, reason, detail, file string, line int64, rowGroup int32, offset int64, raw string) schemas.Reject {
+func NewReject(
+	source, stage, reason, detail, file string,
+	line int64,
+	rowGroup int32,
+	offset int64,
+	raw string,
+) schemas.Reject {
 	return newReject(source, stage, reason, detail, file, line, rowGroup, offset, raw, nil)
 }
 

@@ -49,7 +49,12 @@ func (h Holder) String() string {
 	if h.JobID != "" {
 		who += ", job " + h.JobID
 	}
-	return fmt.Sprintf("%s, started %s, renewed %s", who, h.Started.Format(time.RFC3339), h.Renewed.Format(time.RFC3339))
+	return fmt.Sprintf(
+		"%s, started %s, renewed %s",
+		who,
+		h.Started.Format(time.RFC3339),
+		h.Renewed.Format(time.RFC3339),
+	)
 }
 
 // HeldError is Acquire's error when another run holds a fresh lease on the path: worth retrying
@@ -76,7 +81,10 @@ type LostError struct {
 }
 
 func (e *LostError) Error() string {
-	msg := fmt.Sprintf("lease %s lost: it was not renewed in time and another run took it over", e.Path)
+	msg := fmt.Sprintf(
+		"lease %s lost: it was not renewed in time and another run took it over",
+		e.Path,
+	)
 	if e.Holder != nil {
 		msg += " (" + e.Holder.String() + ")"
 	}
@@ -111,7 +119,12 @@ func Path(output, date string) string {
 // Acquire takes the lease at path for holder, when it is free, released or stale (not renewed for
 // longer than timeout), and renews it every third of timeout until Release. When another run holds
 // it, the error is a *HeldError naming that run. path is a local folder or a gs://bucket/prefix.
-func Acquire(ctx context.Context, path string, holder Holder, timeout time.Duration) (*Lease, error) {
+func Acquire(
+	ctx context.Context,
+	path string,
+	holder Holder,
+	timeout time.Duration,
+) (*Lease, error) {
 	if timeout <= 0 {
 		return nil, fmt.Errorf("lease %s: timeout %s, want a positive duration", path, timeout)
 	}
@@ -132,7 +145,13 @@ func Acquire(ctx context.Context, path string, holder Holder, timeout time.Durat
 
 // acquire takes the lease in st: free, released or stale; a fresh one of another run is a
 // *HeldError. A race lost to another acquirer reads the lease again.
-func acquire(ctx context.Context, st store, path string, holder Holder, timeout time.Duration) (*Lease, error) {
+func acquire(
+	ctx context.Context,
+	st store,
+	path string,
+	holder Holder,
+	timeout time.Duration,
+) (*Lease, error) {
 	if holder.Host == "" {
 		holder.Host, _ = os.Hostname()
 	}
@@ -165,7 +184,11 @@ func acquire(ctx context.Context, st store, path string, holder Holder, timeout 
 		}
 		return &Lease{path: path, store: st, timeout: timeout, holder: holder, gen: next}, nil
 	}
-	return nil, fmt.Errorf("lease %s: changed by other runs %d times while being acquired", path, maxRaces)
+	return nil, fmt.Errorf(
+		"lease %s: changed by other runs %d times while being acquired",
+		path,
+		maxRaces,
+	)
 }
 
 // maxRaces bounds the attempts of one Acquire that other runs' changes keep foiling.

@@ -45,7 +45,8 @@ func secondRunIsRefusedUntilRelease(t *testing.T, path string) {
 	}
 	_, err = Acquire(ctx, path, Holder{RunID: "run-2"}, time.Hour)
 	var held *HeldError
-	if !errors.As(err, &held) || held.Holder.RunID != "run-1" || held.Holder.PID == 0 || held.Holder.Host == "" {
+	if !errors.As(err, &held) || held.Holder.RunID != "run-1" || held.Holder.PID == 0 ||
+		held.Holder.Host == "" {
 		t.Fatalf("second Acquire: %v, want a HeldError naming run-1 with its host and pid", err)
 	}
 	for _, want := range []string{"another run holds " + path, "run run-1 on host ", "pid ", "started ", "stale when not renewed for 1h0m0s"} {
@@ -59,12 +60,18 @@ func secondRunIsRefusedUntilRelease(t *testing.T, path string) {
 	if err := first.Release(ctx); err != nil {
 		t.Errorf("second Release: %v", err)
 	}
-	second, err := Acquire(ctx, path, Holder{RunID: "run-2", JobID: "2026-11-21_01_02_03-123"}, time.Hour)
+	second, err := Acquire(
+		ctx,
+		path,
+		Holder{RunID: "run-2", JobID: "2026-11-21_01_02_03-123"},
+		time.Hour,
+	)
 	if err != nil {
 		t.Fatalf("Acquire after Release: %v", err)
 	}
 	_, err = Acquire(ctx, path, Holder{RunID: "run-3"}, time.Hour)
-	if !errors.As(err, &held) || held.Holder.JobID != "2026-11-21_01_02_03-123" || held.Holder.PID != 0 ||
+	if !errors.As(err, &held) || held.Holder.JobID != "2026-11-21_01_02_03-123" ||
+		held.Holder.PID != 0 ||
 		!strings.Contains(err.Error(), "job 2026-11-21_01_02_03-123") {
 		t.Errorf("third Acquire: %v, want a HeldError naming the job of run-2", err)
 	}
@@ -86,7 +93,11 @@ func renewalKeepsTheLease(t *testing.T, path string) {
 	_, err = Acquire(ctx, path, Holder{RunID: "late"}, testTimeout)
 	var held *HeldError
 	if !errors.As(err, &held) || held.Holder.RunID != "long" || held.Age > testTimeout {
-		t.Fatalf("Acquire after %s: %v, want a HeldError naming the renewed lease", 3*testTimeout, err)
+		t.Fatalf(
+			"Acquire after %s: %v, want a HeldError naming the renewed lease",
+			3*testTimeout,
+			err,
+		)
 	}
 	if renewed := l.Holder().Renewed; !renewed.After(acquired) || l.Err() != nil {
 		t.Errorf("renewed %s, acquired %s, err %v", renewed, acquired, l.Err())
@@ -113,7 +124,8 @@ func staleLeaseIsTakenOver(t *testing.T, path string) {
 	defer taker.Release(ctx)
 	time.Sleep(testTimeout) // the taker renews a few times meanwhile
 	var lost *LostError
-	if err := old.renew(ctx); !errors.As(err, &lost) || lost.Holder == nil || lost.Holder.RunID != "taker" {
+	if err := old.renew(ctx); !errors.As(err, &lost) || lost.Holder == nil ||
+		lost.Holder.RunID != "taker" {
 		t.Fatalf("renewal of the stale lease: %v, want a LostError naming the taker", err)
 	}
 	if !errors.As(old.Err(), &lost) || !errors.As(old.Release(ctx), &lost) {
@@ -122,7 +134,11 @@ func staleLeaseIsTakenOver(t *testing.T, path string) {
 	_, err = Acquire(ctx, path, Holder{RunID: "third"}, testTimeout)
 	var held *HeldError
 	if !errors.As(err, &held) || held.Holder.RunID != "taker" || taker.Err() != nil {
-		t.Errorf("Acquire after the takeover: %v (taker: %v), want a HeldError naming the taker", err, taker.Err())
+		t.Errorf(
+			"Acquire after the takeover: %v (taker: %v), want a HeldError naming the taker",
+			err,
+			taker.Err(),
+		)
 	}
 }
 
@@ -193,7 +209,8 @@ func TestLocalLeaseFiles(t *testing.T) {
 	st := &local{dir: path}
 	data, gen, err := st.current(ctx)
 	var rec record
-	if err != nil || gen < 2 || json.Unmarshal(data, &rec) != nil || rec.RunID != "r" || rec.Released {
+	if err != nil || gen < 2 || json.Unmarshal(data, &rec) != nil || rec.RunID != "r" ||
+		rec.Released {
 		t.Fatalf("current generation %d: %s (%v), want run r renewed", gen, data, err)
 	}
 	if err := l.Release(ctx); err != nil {

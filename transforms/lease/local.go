@@ -117,7 +117,8 @@ func (l *local) clean(gen int64) {
 	}
 	for _, e := range entries {
 		stem, ok := strings.CutSuffix(e.Name(), ".json")
-		if n, err := strconv.ParseInt(stem, 10, 64); ok && len(stem) == genDigits && err == nil && n < gen {
+		if n, err := strconv.ParseInt(stem, 10, 64); ok && len(stem) == genDigits && err == nil &&
+			n < gen {
 			os.Remove(filepath.Join(l.dir, e.Name()))
 		}
 	}

@@ -64,17 +64,36 @@ type Reading struct {
 // run's date; "" for no bound). A table whose path matches no file fails the run before it
 // starts, naming the config file, the table's line and the path.
 func Plan(ctx context.Context, cfg *sources.Config, through string) (Reading, error) {
-	r := Reading{Config: &sources.Config{BusinessTimezone: cfg.BusinessTimezone, File: cfg.File, Dir: cfg.Dir,
-		Currency: cfg.Currency, PurchaseTime: cfg.PurchaseTime}}
+	r := Reading{
+		Config: &sources.Config{
+			BusinessTimezone: cfg.BusinessTimezone,
+			File:             cfg.File,
+			Dir:              cfg.Dir,
+			Currency:         cfg.Currency,
+			PurchaseTime:     cfg.PurchaseTime,
+		},
+	}
 	for _, l := range cfg.Lookups {
 		src := l.Source()
 		glob := cfg.Glob(src)
 		files, err := list(ctx, glob)
 		if err != nil {
-			return Reading{}, fmt.Errorf("sources config %s, line %d, lookup %q: %w", cfg.File, l.Line, l.Name, err)
+			return Reading{}, fmt.Errorf(
+				"sources config %s, line %d, lookup %q: %w",
+				cfg.File,
+				l.Line,
+				l.Name,
+				err,
+			)
 		}
 		if len(files) == 0 {
-			return Reading{}, fmt.Errorf("sources config %s, line %d, lookup %q: no file matches %s", cfg.File, l.Line, l.Name, glob)
+			return Reading{}, fmt.Errorf(
+				"sources config %s, line %d, lookup %q: no file matches %s",
+				cfg.File,
+				l.Line,
+				l.Name,
+				glob,
+			)
 		}
 		r.Config.Sources = append(r.Config.Sources, src)
 	}
@@ -118,11 +137,20 @@ func (f *entryFn) StartBundle(_ func(Entry), _ func(schemas.Reject), _ func(stri
 	f.counts = quality.Tally{}
 }
 
-func (f *entryFn) ProcessElement(rec ingest.Record, emit func(Entry), reject func(schemas.Reject), _ func(string, int64)) {
+func (f *entryFn) ProcessElement(
+	rec ingest.Record,
+	emit func(Entry),
+	reject func(schemas.Reject),
+	_ func(string, int64),
+) {
 	key := quality.Key{Source: rec.Source, Stage: CheckStage, Measure: quality.In}
 	f.counts.Add(key, 1)
-	e := Entry{Table: strings.TrimPrefix(rec.Source, sources.LookupPrefix), Key: strings.TrimSpace(rec.Fields["key"]),
-		Value: strings.TrimSpace(rec.Fields["value"]), Src: rec.Origin()}
+	e := Entry{
+		Table: strings.TrimPrefix(rec.Source, sources.LookupPrefix),
+		Key:   strings.TrimSpace(rec.Fields["key"]),
+		Value: strings.TrimSpace(rec.Fields["value"]),
+		Src:   rec.Origin(),
+	}
 	for _, field := range []string{"key", "value"} {
 		if strings.TrimSpace(rec.Fields[field]) == "" {
 			key.Measure, key.Reason = quality.Rejected, "missing_"+field
@@ -136,7 +164,12 @@ func (f *entryFn) ProcessElement(rec ingest.Record, emit func(Entry), reject fun
 	emit(e)
 }
 
-func (f *entryFn) FinishBundle(ctx context.Context, _ func(Entry), _ func(schemas.Reject), count func(string, int64)) {
+func (f *entryFn) FinishBundle(
+	ctx context.Context,
+	_ func(Entry),
+	_ func(schemas.Reject),
+	count func(string, int64),
+) {
 	f.counts.Emit(ctx, count)
 }
 

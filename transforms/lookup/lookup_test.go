@@ -70,27 +70,55 @@ func TestRead(t *testing.T) {
 	}
 	p, s := beam.NewPipelineWithRoot()
 	entries, rejects, counts := Read(s, r)
-	passert.Equals(s, beam.ParDo(s, entryText, entries), "customers:c1=p9", "customers:c2=p2", "regions:sp=Sao Paulo", "regions:rj=Rio")
+	passert.Equals(
+		s,
+		beam.ParDo(s, entryText, entries),
+		"customers:c1=p9",
+		"customers:c2=p2",
+		"regions:sp=Sao Paulo",
+		"regions:rj=Rio",
+	)
 	passert.Count(s, rejects, "rejects", 1)
-	passert.Equals(s, beam.ParDo(s, countText, stats.SumPerKey(s, counts)),
-		"lookup:customers/ingest/in/=4", "lookup:customers/ingest/out/=4",
-		"lookup:customers/clean/in/=4", "lookup:customers/clean/out/=3", "lookup:customers/clean/rejected/missing_value=1",
-		"lookup:customers/dedupe/in/=3", "lookup:customers/dedupe/out/=2", "lookup:customers/dedupe/deduplicated/=1",
-		"lookup:regions/ingest/in/=2", "lookup:regions/ingest/out/=2", "lookup:regions/clean/in/=2",
-		"lookup:regions/clean/out/=2", "lookup:regions/dedupe/in/=2", "lookup:regions/dedupe/out/=2")
+	passert.Equals(
+		s,
+		beam.ParDo(s, countText, stats.SumPerKey(s, counts)),
+		"lookup:customers/ingest/in/=4",
+		"lookup:customers/ingest/out/=4",
+		"lookup:customers/clean/in/=4",
+		"lookup:customers/clean/out/=3",
+		"lookup:customers/clean/rejected/missing_value=1",
+		"lookup:customers/dedupe/in/=3",
+		"lookup:customers/dedupe/out/=2",
+		"lookup:customers/dedupe/deduplicated/=1",
+		"lookup:regions/ingest/in/=2",
+		"lookup:regions/ingest/out/=2",
+		"lookup:regions/clean/in/=2",
+		"lookup:regions/clean/out/=2",
+		"lookup:regions/dedupe/in/=2",
+		"lookup:regions/dedupe/out/=2",
+	)
 	ptest.RunAndValidate(t, p)
 }
 
 // TestPlanNamesAMissingFile fails before the run starts, naming the config file, the table's line
 // and the path that matched nothing.
 func TestPlanNamesAMissingFile(t *testing.T) {
-	cfg := config(t, nil, orders+"lookups:\n  - {name: customers, format: csv, path: nowhere/*.csv, key: a, value: b}\n")
+	cfg := config(
+		t,
+		nil,
+		orders+"lookups:\n  - {name: customers, format: csv, path: nowhere/*.csv, key: a, value: b}\n",
+	)
 	_, err := Plan(context.Background(), cfg, "")
-	if err == nil || !strings.Contains(err.Error(), cfg.File+", line 4, lookup \"customers\": no file matches") ||
+	if err == nil ||
+		!strings.Contains(
+			err.Error(),
+			cfg.File+", line 4, lookup \"customers\": no file matches",
+		) ||
 		!strings.Contains(err.Error(), "nowhere/*.csv") {
 		t.Fatalf("err = %v", err)
 	}
-	if r, err := Plan(context.Background(), config(t, nil, orders), ""); err != nil || len(r.Tasks) != 0 {
+	if r, err := Plan(context.Background(), config(t, nil, orders), ""); err != nil ||
+		len(r.Tasks) != 0 {
 		t.Fatalf("no lookups: %+v, %v", r, err)
 	}
 }

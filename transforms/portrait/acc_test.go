@@ -71,22 +71,58 @@ func TestAccStaysBounded(t *testing.T) {
 	e := testEnv(t)
 	products := map[string]product{}
 	for i := range 300 {
-		products["S"+strconv.Itoa(i)] = product{category: "c" + strconv.Itoa(i), brand: "b" + strconv.Itoa(i)}
+		products["S"+strconv.Itoa(i)] = product{
+			category: "c" + strconv.Itoa(i),
+			brand:    "b" + strconv.Itoa(i),
+		}
 	}
 	e.products = products
 	a := &Acc{}
 	for i := range 20000 {
 		when := at("2026-11-20 10:00") - int64(i)*60e6
-		a.AddEvent(schemas.Event{EventType: "view", SKU: "S" + strconv.Itoa(i%300), Channel: "app", SessionID: "s" + strconv.Itoa(i), EventTime: when}, e)
-		a.AddTouch(schemas.Touch{TouchID: "t" + strconv.Itoa(i), UserID: "u", Channel: "push", Action: "send", TouchTime: when}, e)
+		a.AddEvent(
+			schemas.Event{
+				EventType: "view",
+				SKU:       "S" + strconv.Itoa(i%300),
+				Channel:   "app",
+				SessionID: "s" + strconv.Itoa(i),
+				EventTime: when,
+			},
+			e,
+		)
+		a.AddTouch(
+			schemas.Touch{
+				TouchID:   "t" + strconv.Itoa(i),
+				UserID:    "u",
+				Channel:   "push",
+				Action:    "send",
+				TouchTime: when,
+			},
+			e,
+		)
 	}
 	for i := range 200 {
-		a.AddVendor(schemas.VendorProfile{Vendor: "v", Interests: []string{"i" + strconv.Itoa(i)}, UpdatedAt: at("2026-01-01 10:00")}, e)
+		a.AddVendor(
+			schemas.VendorProfile{
+				Vendor:    "v",
+				Interests: []string{"i" + strconv.Itoa(i)},
+				UpdatedAt: at("2026-01-01 10:00"),
+			},
+			e,
+		)
 	}
-	if len(a.sessions) != sketchK || len(a.categories) != maxWeights || len(a.brands) != maxWeights ||
-		len(a.messages) != maxMessages || len(a.interests) != maxSet {
-		t.Errorf("sizes: %d sessions, %d categories, %d brands, %d messages, %d interests", len(a.sessions),
-			len(a.categories), len(a.brands), len(a.messages), len(a.interests))
+	if len(a.sessions) != sketchK || len(a.categories) != maxWeights ||
+		len(a.brands) != maxWeights ||
+		len(a.messages) != maxMessages ||
+		len(a.interests) != maxSet {
+		t.Errorf(
+			"sizes: %d sessions, %d categories, %d brands, %d messages, %d interests",
+			len(a.sessions),
+			len(a.categories),
+			len(a.brands),
+			len(a.messages),
+			len(a.interests),
+		)
 	}
 	if n := len(encoded(t, a)); n > 32<<10 {
 		t.Errorf("a capped accumulator takes %d bytes", n)

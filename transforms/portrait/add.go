@@ -14,7 +14,12 @@ import (
 const platform = "platform"
 
 // paidStatuses are the order states that count as purchases.
-var paidStatuses = map[string]bool{"paid": true, "shipped": true, "completed": true, "refunded": true}
+var paidStatuses = map[string]bool{
+	"paid":      true,
+	"shipped":   true,
+	"completed": true,
+	"refunded":  true,
+}
 
 // AddPerson adds the person's row of the spine (schemas.Person): it makes the person's portrait
 // exist, facts or not, and gives its account count.

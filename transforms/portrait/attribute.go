@@ -58,7 +58,14 @@ type bundle[K comparable] struct {
 }
 
 func newBundle[K comparable](kind string, n, limit int, name func(K) string) bundle[K] {
-	return bundle[K]{kind: kind, days: n, limit: limit, name: name, partial: map[K]days{}, tally: quality.Tally{}}
+	return bundle[K]{
+		kind:    kind,
+		days:    n,
+		limit:   limit,
+		name:    name,
+		partial: map[K]days{},
+		tally:   quality.Tally{},
+	}
 }
 
 // byPerson makes the bundle of a DoFn whose partials are keyed by person id.
@@ -109,7 +116,11 @@ func (b *bundle[K]) flush(emit func(string, days)) {
 
 // finish sends the partials and the tallies on: one Beam counter update per key and bundle, not
 // per fact.
-func (b *bundle[K]) finish(ctx context.Context, emit func(string, days), count func(string, int64)) {
+func (b *bundle[K]) finish(
+	ctx context.Context,
+	emit func(string, days),
+	count func(string, int64),
+) {
 	b.flush(emit)
 	b.tally.Emit(ctx, count)
 }
@@ -146,13 +157,23 @@ func (f *attributeFn) Setup() error {
 
 func (f *attributeFn) Teardown() { releaseAll(f.keys()) }
 
-func (f *attributeFn) StartBundle(_ context.Context, _ func() func(*string, *string) bool, _ func() func(*schemas.Product) bool, _ func() func(*trained) bool,
-	_ func(string, days), _ func(string, int64)) {
+func (f *attributeFn) StartBundle(
+	_ context.Context,
+	_ func() func(*string, *string) bool,
+	_ func() func(*schemas.Product) bool,
+	_ func() func(*trained) bool,
+	_ func(string, days),
+	_ func(string, int64),
+) {
 	f.b = byPerson(f.Kind, len(f.Cfgs))
 }
 
 // load builds the shared side-input values on the first element.
-func (f *attributeFn) load(ids func() func(*string, *string) bool, products func() func(*schemas.Product) bool, model func() func(*trained) bool) error {
+func (f *attributeFn) load(
+	ids func() func(*string, *string) bool,
+	products func() func(*schemas.Product) bool,
+	model func() func(*trained) bool,
+) error {
 	if f.envs != nil {
 		return nil
 	}
@@ -175,8 +196,15 @@ func (f *attributeFn) load(ids func() func(*string, *string) bool, products func
 // isText marks the kinds whose texts the sentiment model scores.
 var isText = map[string]bool{"reviews": true, "tickets": true, "site_posts": true}
 
-func (f *attributeFn) ProcessElement(ctx context.Context, row beam.X, ids func() func(*string, *string) bool, products func() func(*schemas.Product) bool,
-	model func() func(*trained) bool, emit func(string, days), _ func(string, int64)) error {
+func (f *attributeFn) ProcessElement(
+	ctx context.Context,
+	row beam.X,
+	ids func() func(*string, *string) bool,
+	products func() func(*schemas.Product) bool,
+	model func() func(*trained) bool,
+	emit func(string, days),
+	_ func(string, int64),
+) error {
 	if err := f.load(ids, products, model); err != nil {
 		return err
 	}
@@ -238,7 +266,8 @@ func (f *attributeFn) order(o orderFact) {
 		count(quality.Rejected, Unattributed)
 		return
 	}
-	if !f.b.of(person).add(f.envs, func(a *Acc, e *env) bool { return a.AddOrder(o.Order, o.Lines, e) }) {
+	if !f.b.of(person).
+		add(f.envs, func(a *Acc, e *env) bool { return a.AddOrder(o.Order, o.Lines, e) }) {
 		count(quality.Rejected, AfterAsOf)
 		return
 	}
@@ -257,8 +286,14 @@ func (f *attributeFn) acc(source, key string) (days, bool) {
 	return f.b.of(person), true
 }
 
-func (f *attributeFn) FinishBundle(ctx context.Context, _ func() func(*string, *string) bool, _ func() func(*schemas.Product) bool, _ func() func(*trained) bool,
-	emit func(string, days), count func(string, int64)) {
+func (f *attributeFn) FinishBundle(
+	ctx context.Context,
+	_ func() func(*string, *string) bool,
+	_ func() func(*schemas.Product) bool,
+	_ func() func(*trained) bool,
+	emit func(string, days),
+	count func(string, int64),
+) {
 	f.b.finish(ctx, emit, count)
 }
 
@@ -299,12 +334,22 @@ func (f *gatherFn) Setup() error {
 
 func (f *gatherFn) Teardown() { releaseShared(f.key()) }
 
-func (f *gatherFn) StartBundle(_ context.Context, _ func() func(*schemas.Product) bool, _ func(string, days), _ func(string, int64)) {
+func (f *gatherFn) StartBundle(
+	_ context.Context,
+	_ func() func(*schemas.Product) bool,
+	_ func(string, days),
+	_ func(string, int64),
+) {
 	f.b = newBundle(f.Kind, len(f.Cfgs), maxGathered, gatherKey.String)
 }
 
-func (f *gatherFn) ProcessElement(_ context.Context, row beam.X, products func() func(*schemas.Product) bool, emit func(string, days),
-	_ func(string, int64)) error {
+func (f *gatherFn) ProcessElement(
+	_ context.Context,
+	row beam.X,
+	products func() func(*schemas.Product) bool,
+	emit func(string, days),
+	_ func(string, int64),
+) error {
 	if f.envs == nil {
 		envs, err := sharedEnvs(f.Cfgs, f.shared, products)
 		if err != nil {
@@ -347,7 +392,12 @@ func (f *gatherFn) used(source string, ok bool) {
 	}
 }
 
-func (f *gatherFn) FinishBundle(ctx context.Context, _ func() func(*schemas.Product) bool, emit func(string, days), count func(string, int64)) {
+func (f *gatherFn) FinishBundle(
+	ctx context.Context,
+	_ func() func(*schemas.Product) bool,
+	emit func(string, days),
+	count func(string, int64),
+) {
 	f.b.finish(ctx, emit, count)
 }
 
@@ -374,12 +424,23 @@ func (f *placeFn) Setup() { f.shared = acquireShared(f.key()) }
 
 func (f *placeFn) Teardown() { releaseShared(f.key()) }
 
-func (f *placeFn) StartBundle(_ context.Context, _ func() func(*string, *string) bool, _ func(string, days), _ func(string, int64)) {
+func (f *placeFn) StartBundle(
+	_ context.Context,
+	_ func() func(*string, *string) bool,
+	_ func(string, days),
+	_ func(string, int64),
+) {
 	f.b = byPerson(f.Kind, f.Days)
 }
 
-func (f *placeFn) ProcessElement(_ context.Context, key string, d days, ids func() func(*string, *string) bool, emit func(string, days),
-	_ func(string, int64)) error {
+func (f *placeFn) ProcessElement(
+	_ context.Context,
+	key string,
+	d days,
+	ids func() func(*string, *string) bool,
+	emit func(string, days),
+	_ func(string, int64),
+) error {
 	if f.ids == nil {
 		m, _ := f.shared.get(func() (any, error) { return buildIdentity(ids()), nil })
 		f.ids = m.(*identityMap)
@@ -389,7 +450,12 @@ func (f *placeFn) ProcessElement(_ context.Context, key string, d days, ids func
 		return fmt.Errorf("portrait: gathered key %q names no source", key)
 	}
 	if len(d.acc) != f.Days {
-		return fmt.Errorf("portrait: gathered partial %q has %d days, want %d", key, len(d.acc), f.Days)
+		return fmt.Errorf(
+			"portrait: gathered partial %q has %d days, want %d",
+			key,
+			len(d.acc),
+			f.Days,
+		)
 	}
 	person, found := f.ids.person(id)
 	if !found {
@@ -402,25 +468,52 @@ func (f *placeFn) ProcessElement(_ context.Context, key string, d days, ids func
 	return nil
 }
 
-func (f *placeFn) FinishBundle(ctx context.Context, _ func() func(*string, *string) bool, emit func(string, days), count func(string, int64)) {
+func (f *placeFn) FinishBundle(
+	ctx context.Context,
+	_ func() func(*string, *string) bool,
+	emit func(string, days),
+	count func(string, int64),
+) {
 	f.b.finish(ctx, emit, count)
 }
 
 // gather is the path of the plentiful facts: gathered per source and identifier, merged, then
 // placed with their persons; the gathered partials are spilled under dir. It returns the partials
 // per person and the quality tallies.
-func gather(s beam.Scope, kind string, cfgs []Config, token, dir string, rows, identity, products beam.PCollection) (partials, tallies beam.PCollection) {
-	g, gc := beam.ParDo2(s, &gatherFn{Kind: kind, Cfgs: cfgs, Token: token}, rows, beam.SideInput{Input: products})
+func gather(
+	s beam.Scope,
+	kind string,
+	cfgs []Config,
+	token, dir string,
+	rows, identity, products beam.PCollection,
+) (partials, tallies beam.PCollection) {
+	g, gc := beam.ParDo2(
+		s,
+		&gatherFn{Kind: kind, Cfgs: cfgs, Token: token},
+		rows,
+		beam.SideInput{Input: products},
+	)
 	merged := mergePartials(s, dir, g)
-	p, pc := beam.ParDo2(s, &placeFn{Kind: kind, Days: len(cfgs), Token: token}, merged, beam.SideInput{Input: identity})
+	p, pc := beam.ParDo2(
+		s,
+		&placeFn{Kind: kind, Days: len(cfgs), Token: token},
+		merged,
+		beam.SideInput{Input: identity},
+	)
 	return p, beam.Flatten(s, gc, pc)
 }
 
 func init() {
 	fnreg.DoFn7x1[context.Context, beam.X, func() func(*string, *string) bool, func() func(*schemas.Product) bool, func() func(*trained) bool,
-		func(string, days), func(string, int64), error](&attributeFn{})
-	fnreg.DoFn5x1[context.Context, beam.X, func() func(*schemas.Product) bool, func(string, days), func(string, int64), error](&gatherFn{})
-	fnreg.DoFn6x1[context.Context, string, days, func() func(*string, *string) bool, func(string, days), func(string, int64), error](&placeFn{})
+		func(string, days), func(string, int64), error](
+		&attributeFn{},
+	)
+	fnreg.DoFn5x1[context.Context, beam.X, func() func(*schemas.Product) bool, func(string, days), func(string, int64), error](
+		&gatherFn{},
+	)
+	fnreg.DoFn6x1[context.Context, string, days, func() func(*string, *string) bool, func(string, days), func(string, int64), error](
+		&placeFn{},
+	)
 	register.Emitter2[string, days]()
 	register.Emitter2[string, *Acc]()
 	register.Emitter2[string, int64]()

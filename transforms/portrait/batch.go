@@ -33,9 +33,17 @@ func mergePartials(s beam.Scope, dir string, partials ...beam.PCollection) beam.
 // fitted on merged. A runner holds a step's whole input until its side inputs are complete (and
 // Prism then sends it as one message), so those steps take the files' names as input and read the
 // accumulators themselves.
-func mergeAndHold(s beam.Scope, dir string, partials ...beam.PCollection) (merged, held beam.PCollection) {
+func mergeAndHold(
+	s beam.Scope,
+	dir string,
+	partials ...beam.PCollection,
+) (merged, held beam.PCollection) {
 	s = s.Scope("mergeAndHold")
-	return beam.ParDo2(s, &holdBatchesFn{Dir: dir}, spillPartials(s, sink.Join(dir, "partials"), partials...))
+	return beam.ParDo2(
+		s,
+		&holdBatchesFn{Dir: dir},
+		spillPartials(s, sink.Join(dir, "partials"), partials...),
+	)
 }
 
 // spillPartials groups the files of the partials' batches, written under dir, by group of buckets.
@@ -53,7 +61,12 @@ type spillPartialsFn struct {
 
 func (f *spillPartialsFn) Setup() { f.spill = spill.NewWriter(f.Dir, "partials") }
 
-func (f *spillPartialsFn) ProcessElement(ctx context.Context, key string, d days, emit func(int, string)) error {
+func (f *spillPartialsFn) ProcessElement(
+	ctx context.Context,
+	key string,
+	d days,
+	emit func(int, string),
+) error {
 	if err := f.spill.Add(ctx, batch.Bucket(key), func(b []byte) []byte { return appendPartial(b, key, d) }, emit); err != nil {
 		return fmt.Errorf("portrait: spilling partial accumulators: %w", err)
 	}
@@ -68,7 +81,12 @@ func (f *spillPartialsFn) FinishBundle(ctx context.Context, emit func(int, strin
 }
 
 // mergeGroup merges the partials of one group's files, a bucket at a time, and emits one per key.
-func mergeGroup(ctx context.Context, _ int, paths func(*string) bool, emit func(string, days)) error {
+func mergeGroup(
+	ctx context.Context,
+	_ int,
+	paths func(*string) bool,
+	emit func(string, days),
+) error {
 	return eachBucket(ctx, paths, func(_ int, merged map[string]days) error {
 		for key, d := range merged {
 			emit(key, d)
@@ -90,7 +108,13 @@ func (f *holdBatchesFn) Setup() error {
 	return nil
 }
 
-func (f *holdBatchesFn) ProcessElement(ctx context.Context, _ int, paths func(*string) bool, emit func(string, days), hold func(string)) error {
+func (f *holdBatchesFn) ProcessElement(
+	ctx context.Context,
+	_ int,
+	paths func(*string) bool,
+	emit func(string, days),
+	hold func(string),
+) error {
 	return eachBucket(ctx, paths, func(bucket int, merged map[string]days) error {
 		var held []byte
 		for key, d := range merged {
@@ -108,7 +132,11 @@ func (f *holdBatchesFn) ProcessElement(ctx context.Context, _ int, paths func(*s
 
 // eachBucket reads one group's spilled files and calls each with every bucket that holds partials,
 // merged one accumulator per key; it stops at the first error.
-func eachBucket(ctx context.Context, paths func(*string) bool, each func(bucket int, merged map[string]days) error) error {
+func eachBucket(
+	ctx context.Context,
+	paths func(*string) bool,
+	each func(bucket int, merged map[string]days) error,
+) error {
 	buckets, err := spill.Read(ctx, paths)
 	if err != nil {
 		return fmt.Errorf("portrait: partial accumulators: %w", err)
@@ -193,7 +221,9 @@ var errBadPartials = errors.New("portrait: corrupt batch of partial accumulators
 
 func init() {
 	fnreg.DoFn4x1[context.Context, string, days, func(int, string), error](&spillPartialsFn{})
-	fnreg.DoFn5x1[context.Context, int, func(*string) bool, func(string, days), func(string), error](&holdBatchesFn{})
+	fnreg.DoFn5x1[context.Context, int, func(*string) bool, func(string, days), func(string), error](
+		&holdBatchesFn{},
+	)
 	register.Function4x1(mergeGroup)
 	register.Emitter1[string]()
 	register.Emitter2[int, string]()

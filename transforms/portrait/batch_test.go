@@ -74,7 +74,11 @@ func TestMergeBatchesAsMerge(t *testing.T) {
 		}
 		for key, d := range want {
 			if !bytes.Equal(encodeDays(m[key]), encodeDays(d)) {
-				t.Errorf("%s %s: merged batches differ from merging the partials one by one", name, key)
+				t.Errorf(
+					"%s %s: merged batches differ from merging the partials one by one",
+					name,
+					key,
+				)
 			}
 		}
 	}
@@ -124,7 +128,8 @@ func TestHeldFileCutShort(t *testing.T) {
 		t.Errorf("cut file: error %v, want one naming %s", err, cut)
 	}
 	missing := filepath.Join(dir, "missing.accs")
-	if err := eachHeld(ctx, missing, func(string, days) error { return nil }); err == nil || !strings.Contains(err.Error(), missing) {
+	if err := eachHeld(ctx, missing, func(string, days) error { return nil }); err == nil ||
+		!strings.Contains(err.Error(), missing) {
 		t.Errorf("missing file: error %v, want one naming %s", err, missing)
 	}
 	stop := errors.New("stop")
@@ -133,7 +138,11 @@ func TestHeldFileCutShort(t *testing.T) {
 	if err := os.WriteFile(whole, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := eachHeld(ctx, whole, func(string, days) error { calls++; return stop }); !errors.Is(err, stop) || calls != 1 {
+	if err := eachHeld(ctx, whole, func(string, days) error { calls++; return stop }); !errors.Is(
+		err,
+		stop,
+	) ||
+		calls != 1 {
 		t.Errorf("whole file: error %v after %d calls, want stop after 1", err, calls)
 	}
 }
@@ -168,7 +177,8 @@ func TestPartialBatches(t *testing.T) {
 	}
 	bad := appendPartial(nil, "P9", d)
 	bad[len(bad)-1] ^= 0xff
-	if err := readPartials(bad, func(string, days) {}); err == nil || !bytes.Contains([]byte(fmt.Sprint(err)), []byte("P9")) {
+	if err := readPartials(bad, func(string, days) {}); err == nil ||
+		!bytes.Contains([]byte(fmt.Sprint(err)), []byte("P9")) {
 		t.Errorf("corrupt accumulator: error %v, want one naming P9", err)
 	}
 }

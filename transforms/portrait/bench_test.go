@@ -17,8 +17,13 @@ func BenchmarkAddEvent(b *testing.B) {
 	types := []string{"view", "view", "view", "cart", "favourite", "search"}
 	skus := []string{"SKU1", "SKU2", "SKU3", ""}
 	for i := range events {
-		events[i] = schemas.Event{EventType: types[i%len(types)], SKU: skus[i%len(skus)], Channel: "app",
-			SessionID: fmt.Sprintf("s%d", i/20), EventTime: at("2026-11-20 10:00") - int64(i)*600e6}
+		events[i] = schemas.Event{
+			EventType: types[i%len(types)],
+			SKU:       skus[i%len(skus)],
+			Channel:   "app",
+			SessionID: fmt.Sprintf("s%d", i/20),
+			EventTime: at("2026-11-20 10:00") - int64(i)*600e6,
+		}
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -104,8 +109,18 @@ func BenchmarkGatherEvents(b *testing.B) {
 	events := make([]any, 4096)
 	types := []string{"view", "view", "view", "cart", "favourite", "search"}
 	for i := range events {
-		events[i] = schemas.Event{EventType: types[i%len(types)], SKU: "SKU1", Channel: "app", DeviceID: fmt.Sprintf("d%d", i%1000),
-			SessionID: fmt.Sprintf("s%d", i/20), EventTime: at("2026-11-20 10:00") - int64(i)*600e6, Source: "events"}
+		events[i] = schemas.Event{
+			EventType: types[i%len(types)],
+			SKU:       "SKU1",
+			Channel:   "app",
+			DeviceID:  fmt.Sprintf("d%d", i%1000),
+			SessionID: fmt.Sprintf(
+				"s%d",
+				i/20,
+			),
+			EventTime: at("2026-11-20 10:00") - int64(i)*600e6,
+			Source:    "events",
+		}
 	}
 	emit := func(string, days) {}
 	b.ResetTimer()

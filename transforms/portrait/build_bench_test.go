@@ -59,33 +59,85 @@ func (g *genWorld) ProcessElement(shard int, emit func(beam.X)) {
 		}
 	case "users":
 		for p := shard; p < benchPersons; p += benchShards {
-			emit(schemas.User{UserID: fmt.Sprintf("u%d", p), Gender: "female", City: "上海", RegisteredAt: at("2025-01-01 10:00"),
-				UpdatedAt: at("2025-01-01 10:00"), MarketingConsent: true, Source: "users"})
+			emit(
+				schemas.User{
+					UserID:           fmt.Sprintf("u%d", p),
+					Gender:           "female",
+					City:             "上海",
+					RegisteredAt:     at("2025-01-01 10:00"),
+					UpdatedAt:        at("2025-01-01 10:00"),
+					MarketingConsent: true,
+					Source:           "users",
+				},
+			)
 		}
 	case "events":
 		types := []string{"view", "view", "view", "view", "cart", "favourite", "search"}
 		for range per(benchEvents) {
 			p := person()
-			emit(schemas.Event{UserID: fmt.Sprintf("u%d", p), DeviceID: fmt.Sprintf("d%d-a", p), EventType: types[rng.IntN(len(types))],
-				SKU: fmt.Sprintf("S%d", rng.IntN(1000)), Channel: "app", SessionID: fmt.Sprintf("s%d-%d", p, rng.IntN(20)), EventTime: when(), Source: "events"})
+			emit(
+				schemas.Event{
+					UserID:    fmt.Sprintf("u%d", p),
+					DeviceID:  fmt.Sprintf("d%d-a", p),
+					EventType: types[rng.IntN(len(types))],
+					SKU: fmt.Sprintf(
+						"S%d",
+						rng.IntN(1000),
+					),
+					Channel:   "app",
+					SessionID: fmt.Sprintf("s%d-%d", p, rng.IntN(20)),
+					EventTime: when(),
+					Source:    "events",
+				},
+			)
 		}
 	case "orders":
 		for i := range per(benchOrders) {
 			t := when()
-			emit(schemas.Order{OrderID: fmt.Sprintf("o%d-%d", shard, i), UserID: fmt.Sprintf("u%d", person()), Status: "completed", Channel: "app",
-				CreatedAt: t, PaidAt: t, TotalFen: 1000 + rng.Int64N(50000), Source: "orders"})
+			emit(
+				schemas.Order{
+					OrderID:   fmt.Sprintf("o%d-%d", shard, i),
+					UserID:    fmt.Sprintf("u%d", person()),
+					Status:    "completed",
+					Channel:   "app",
+					CreatedAt: t,
+					PaidAt:    t,
+					TotalFen:  1000 + rng.Int64N(50000),
+					Source:    "orders",
+				},
+			)
 		}
 	case "touches":
 		for i := range per(benchTouches) {
-			emit(schemas.Touch{TouchID: fmt.Sprintf("t%d-%d", shard, i), UserID: fmt.Sprintf("u%d", person()), Channel: "push",
-				CampaignID: fmt.Sprintf("C%d", rng.IntN(30)), Action: []string{"send", "deliver", "open"}[rng.IntN(3)], TouchTime: when(), Source: "touches"})
+			emit(
+				schemas.Touch{
+					TouchID: fmt.Sprintf("t%d-%d", shard, i),
+					UserID:  fmt.Sprintf("u%d", person()),
+					Channel: "push",
+					CampaignID: fmt.Sprintf(
+						"C%d",
+						rng.IntN(30),
+					),
+					Action:    []string{"send", "deliver", "open"}[rng.IntN(3)],
+					TouchTime: when(),
+					Source:    "touches",
+				},
+			)
 		}
 	case "reviews":
 		words := []string{"很好", "满意", "太差", "失望", "一般", "物流快", "质量好", "破损"}
 		for i := range per(benchReviews) {
 			w := rng.IntN(len(words))
-			emit(schemas.Review{ReviewID: fmt.Sprintf("r%d-%d", shard, i), UserID: fmt.Sprintf("u%d", person()), Rating: int32(5 - w%2*4),
-				Text: words[w] + words[rng.IntN(len(words))], CreatedAt: when(), Source: "reviews"})
+			emit(
+				schemas.Review{
+					ReviewID:  fmt.Sprintf("r%d-%d", shard, i),
+					UserID:    fmt.Sprintf("u%d", person()),
+					Rating:    int32(5 - w%2*4),
+					Text:      words[w] + words[rng.IntN(len(words))],
+					CreatedAt: when(),
+					Source:    "reviews",
+				},
+			)
 		}
 	}
 }
@@ -117,7 +169,12 @@ func benchBuild(b *testing.B, clustered bool) {
 		}
 		seeds := beam.CreateList(s, shards)
 		gen := func(kind string, t any) beam.PCollection {
-			return beam.ParDo(s, &genWorld{Kind: kind, Clustered: clustered}, seeds, beam.TypeDefinition{Var: beam.XType, T: reflect.TypeOf(t)})
+			return beam.ParDo(
+				s,
+				&genWorld{Kind: kind, Clustered: clustered},
+				seeds,
+				beam.TypeDefinition{Var: beam.XType, T: reflect.TypeOf(t)},
+			)
 		}
 		in := Inputs{
 			Identity: beam.ParDo(s, asPair, gen("identity", pair{})),
@@ -135,5 +192,13 @@ func benchBuild(b *testing.B, clustered bool) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(benchEvents+benchOrders+benchTouches+benchReviews+benchPersons)*float64(b.N)/b.Elapsed().Seconds(), "facts/s")
+	b.ReportMetric(
+		float64(
+			benchEvents+benchOrders+benchTouches+benchReviews+benchPersons,
+		)*float64(
+			b.N,
+		)/b.Elapsed().
+			Seconds(),
+		"facts/s",
+	)
 }

@@ -15,7 +15,11 @@ type clock struct {
 
 func newClock(asOf time.Time, loc *time.Location) clock {
 	y, m, d := asOf.Date()
-	return clock{loc: loc, asOf: civil(y, m, d), asOfEnd: time.Date(y, m, d+1, 0, 0, 0, 0, loc).UnixMicro()}
+	return clock{
+		loc:     loc,
+		asOf:    civil(y, m, d),
+		asOfEnd: time.Date(y, m, d+1, 0, 0, 0, 0, loc).UnixMicro(),
+	}
 }
 
 // moment is a timestamp on the business calendar.

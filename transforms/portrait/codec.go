@@ -25,8 +25,15 @@ type section struct {
 	dec func(*Acc, *reader)
 }
 
-var sections = [...]section{{encSpine, decSpine}, {encWho, decWho}, {encValue, decValue}, {encInterests, decInterests},
-	{encContact, decContact}, {encActivity, decActivity}, {encFeedback, decFeedback}}
+var sections = [...]section{
+	{encSpine, decSpine},
+	{encWho, decWho},
+	{encValue, decValue},
+	{encInterests, decInterests},
+	{encContact, decContact},
+	{encActivity, decActivity},
+	{encFeedback, decFeedback},
+}
 
 // zeroSections are the encodings of the sections of an empty accumulator: not written.
 var zeroSections = func() (z [len(sections)][]byte) {
@@ -88,7 +95,16 @@ func (a *Acc) UnmarshalBinary(data []byte) error {
 }
 
 func (a *Acc) latests() []*latest {
-	return []*latest{&a.phone, &a.gender, &a.birthYear, &a.city, &a.province, &a.ageBand, &a.cityTier, &a.incomeBand}
+	return []*latest{
+		&a.phone,
+		&a.gender,
+		&a.birthYear,
+		&a.city,
+		&a.province,
+		&a.ageBand,
+		&a.cityTier,
+		&a.incomeBand,
+	}
 }
 
 func encSpine(a *Acc, w *writer) { w.ints(int64(a.spine), int64(a.spineAccounts), int64(a.facts)) }
@@ -121,9 +137,21 @@ func decWho(a *Acc, r *reader) {
 }
 
 func encValue(a *Acc, w *writer) {
-	w.ints(int64(a.orders), int64(a.items), int64(a.discountOrders), int64(a.couponOrders), int64(a.weekendOrders),
-		a.gmv, a.refund, a.lineAmount, a.firstOrder, a.lastOrder, int64(a.pending), int64(a.cancelled),
-		int64(a.refundedOrders))
+	w.ints(
+		int64(a.orders),
+		int64(a.items),
+		int64(a.discountOrders),
+		int64(a.couponOrders),
+		int64(a.weekendOrders),
+		a.gmv,
+		a.refund,
+		a.lineAmount,
+		a.firstOrder,
+		a.lastOrder,
+		int64(a.pending),
+		int64(a.cancelled),
+		int64(a.refundedOrders),
+	)
 	w.uint(uint64(len(a.purchaseDays)))
 	for _, d := range a.purchaseDays {
 		w.ints(int64(d.Day), d.Fen)
@@ -183,7 +211,13 @@ func decContact(a *Acc, r *reader) {
 	}
 	a.messages = make([]message, r.count(12))
 	for i := range a.messages {
-		a.messages[i] = message{Key: r.u64(), Sent: r.i8(), Delivered: r.i8(), Opened: r.i8(), Bounced: r.bool()}
+		a.messages[i] = message{
+			Key:       r.u64(),
+			Sent:      r.i8(),
+			Delivered: r.i8(),
+			Opened:    r.i8(),
+			Bounced:   r.bool(),
+		}
 	}
 	for i := range a.unsubAt {
 		a.unsubAt[i], a.touchedAt[i] = r.int(), r.int()
@@ -217,8 +251,21 @@ func decActivity(a *Acc, r *reader) {
 }
 
 func encFeedback(a *Acc, w *writer) {
-	w.ints(int64(a.reviews), int64(a.rated), a.ratingSum, int64(a.scored), a.positiveSum, int64(a.negative),
-		int64(a.tickets), int64(a.complaints), int64(a.openComplaints), int64(a.posts), int64(a.disputes))
+	w.ints(
+		int64(a.reviews),
+		int64(a.rated),
+		a.ratingSum,
+		int64(a.scored),
+		a.positiveSum,
+		int64(a.negative),
+		int64(
+			a.tickets,
+		),
+		int64(a.complaints),
+		int64(a.openComplaints),
+		int64(a.posts),
+		int64(a.disputes),
+	)
 }
 
 func decFeedback(a *Acc, r *reader) {
@@ -233,7 +280,10 @@ func (a *Acc) checkSorted() error {
 		strictly(a.purchaseDays, func(x, y daySpend) int { return cmp.Compare(x.Day, y.Day) }) &&
 		strictly(a.categories, byName) && len(a.categories) <= maxWeights &&
 		strictly(a.brands, byName) && len(a.brands) <= maxWeights &&
-		strictly(a.messages, func(x, y message) int { return cmp.Compare(x.Key, y.Key) }) && len(a.messages) <= maxMessages &&
+		strictly(
+			a.messages,
+			func(x, y message) int { return cmp.Compare(x.Key, y.Key) },
+		) && len(a.messages) <= maxMessages &&
 		strictly(a.sessions, cmp.Compare[uint64]) && len(a.sessions) <= sketchK
 	if !ok {
 		return errors.New("portrait accumulator: a list is out of order or too long")

@@ -130,9 +130,22 @@ func DefaultRules() Rules {
 	return Rules{
 		HalfLifeDays:    30,
 		InterestWeights: map[string]float64{"view": 1, "favourite": 2, "cart": 3, "purchase": 5},
-		Lifecycle: LifecycleRules{InterestedDays: 90, DormantPAlive: 0.2, ChurnRiskPAlive: 0.5, DormantDays: 180,
-			ChurnRiskDays: 90, LoyalWindowDays: 365, LoyalMinDays: 3},
-		Value:     ValueRules{Months: 12, MonthlyDiscount: 0.01, Penalizer: 0, MinBuyers: 50, MinRepeatBuyers: 20},
+		Lifecycle: LifecycleRules{
+			InterestedDays:  90,
+			DormantPAlive:   0.2,
+			ChurnRiskPAlive: 0.5,
+			DormantDays:     180,
+			ChurnRiskDays:   90,
+			LoyalWindowDays: 365,
+			LoyalMinDays:    3,
+		},
+		Value: ValueRules{
+			Months:          12,
+			MonthlyDiscount: 0.01,
+			Penalizer:       0,
+			MinBuyers:       50,
+			MinRepeatBuyers: 20,
+		},
 		Sentiment: SentimentRules{MinClassTexts: 20, HoldoutPercent: 20, MaxTexts: 1_000_000},
 		Tags: TagRules{HighValueMScore: 5, DiscountSeekerShare: 0.5, DiscountSeekerMinOrders: 3,
 			NightOwlFromHour: 22, NightOwlToHour: 6, NightOwlShare: 0.4, NightOwlMinEngagements: 10,
@@ -164,8 +177,16 @@ func LoadRules(path string) (Rules, error) {
 }
 
 // interestKinds are the kinds InterestWeights may name.
-var interestKinds = map[string]bool{"view": true, "search": true, "cart": true, "favourite": true, "follow": true,
-	"share": true, "checkout": true, "purchase": true}
+var interestKinds = map[string]bool{
+	"view":      true,
+	"search":    true,
+	"cart":      true,
+	"favourite": true,
+	"follow":    true,
+	"share":     true,
+	"checkout":  true,
+	"purchase":  true,
+}
 
 // Validate checks every threshold; the error names the YAML key.
 func (r Rules) Validate() error {
@@ -179,32 +200,76 @@ func (r Rules) Validate() error {
 	checks := []check{
 		{r.HalfLifeDays > 0, "half_life_days", r.HalfLifeDays},
 		{l.InterestedDays > 0, "lifecycle.interested_days", l.InterestedDays},
-		{prob(l.DormantPAlive) && l.DormantPAlive <= l.ChurnRiskPAlive, "lifecycle.dormant_p_alive (0 to churn_risk_p_alive)", l.DormantPAlive},
+		{
+			prob(l.DormantPAlive) && l.DormantPAlive <= l.ChurnRiskPAlive,
+			"lifecycle.dormant_p_alive (0 to churn_risk_p_alive)",
+			l.DormantPAlive,
+		},
 		{prob(l.ChurnRiskPAlive), "lifecycle.churn_risk_p_alive", l.ChurnRiskPAlive},
-		{l.ChurnRiskDays > 0 && l.ChurnRiskDays <= l.DormantDays, "lifecycle.churn_risk_days (1 to dormant_days)", l.ChurnRiskDays},
+		{
+			l.ChurnRiskDays > 0 && l.ChurnRiskDays <= l.DormantDays,
+			"lifecycle.churn_risk_days (1 to dormant_days)",
+			l.ChurnRiskDays,
+		},
 		{l.LoyalWindowDays > 0, "lifecycle.loyal_window_days", l.LoyalWindowDays},
 		{l.LoyalMinDays >= 2, "lifecycle.loyal_min_purchase_days (at least 2)", l.LoyalMinDays},
 		{v.Months > 0 && v.Months <= 120, "lifetime_value.months (1 to 120)", v.Months},
-		{v.MonthlyDiscount >= 0 && v.MonthlyDiscount < 1, "lifetime_value.monthly_discount (0 to 1)", v.MonthlyDiscount},
+		{
+			v.MonthlyDiscount >= 0 && v.MonthlyDiscount < 1,
+			"lifetime_value.monthly_discount (0 to 1)",
+			v.MonthlyDiscount,
+		},
 		{v.Penalizer >= 0, "lifetime_value.penalizer", v.Penalizer},
 		{v.MinBuyers >= 2, "lifetime_value.min_buyers (at least 2)", v.MinBuyers},
-		{v.MinRepeatBuyers >= 2, "lifetime_value.min_repeat_buyers (at least 2)", v.MinRepeatBuyers},
+		{
+			v.MinRepeatBuyers >= 2,
+			"lifetime_value.min_repeat_buyers (at least 2)",
+			v.MinRepeatBuyers,
+		},
 		{s.MinClassTexts >= 1, "sentiment.min_class_texts", s.MinClassTexts},
-		{s.HoldoutPercent >= 0 && s.HoldoutPercent < 100, "sentiment.holdout_percent (0 to 99)", s.HoldoutPercent},
+		{
+			s.HoldoutPercent >= 0 && s.HoldoutPercent < 100,
+			"sentiment.holdout_percent (0 to 99)",
+			s.HoldoutPercent,
+		},
 		{s.MaxTexts >= 2, "sentiment.max_texts", s.MaxTexts},
-		{t.HighValueMScore >= 1 && t.HighValueMScore <= 5, "tags.high_value_m_score (1 to 5)", t.HighValueMScore},
+		{
+			t.HighValueMScore >= 1 && t.HighValueMScore <= 5,
+			"tags.high_value_m_score (1 to 5)",
+			t.HighValueMScore,
+		},
 		{prob(t.DiscountSeekerShare), "tags.discount_seeker_share", t.DiscountSeekerShare},
-		{t.DiscountSeekerMinOrders >= 1, "tags.discount_seeker_min_orders", t.DiscountSeekerMinOrders},
-		{t.NightOwlFromHour >= 0 && t.NightOwlFromHour < 24, "tags.night_owl_from_hour (0 to 23)", t.NightOwlFromHour},
-		{t.NightOwlToHour >= 0 && t.NightOwlToHour < 24, "tags.night_owl_to_hour (0 to 23)", t.NightOwlToHour},
+		{
+			t.DiscountSeekerMinOrders >= 1,
+			"tags.discount_seeker_min_orders",
+			t.DiscountSeekerMinOrders,
+		},
+		{
+			t.NightOwlFromHour >= 0 && t.NightOwlFromHour < 24,
+			"tags.night_owl_from_hour (0 to 23)",
+			t.NightOwlFromHour,
+		},
+		{
+			t.NightOwlToHour >= 0 && t.NightOwlToHour < 24,
+			"tags.night_owl_to_hour (0 to 23)",
+			t.NightOwlToHour,
+		},
 		{prob(t.NightOwlShare), "tags.night_owl_share", t.NightOwlShare},
 		{t.NightOwlMinEngagements >= 1, "tags.night_owl_min_engagements", t.NightOwlMinEngagements},
 		{prob(t.WeekendShopperShare), "tags.weekend_shopper_share", t.WeekendShopperShare},
-		{t.WeekendShopperMinOrders >= 1, "tags.weekend_shopper_min_orders", t.WeekendShopperMinOrders},
+		{
+			t.WeekendShopperMinOrders >= 1,
+			"tags.weekend_shopper_min_orders",
+			t.WeekendShopperMinOrders,
+		},
 		{t.ComplainerMin >= 1, "tags.complainer_min", t.ComplainerMin},
 		{t.NewCustomerDays >= 1, "tags.new_customer_days", t.NewCustomerDays},
 		{t.CartAbandonerDays >= 1, "tags.cart_abandoner_days", t.CartAbandonerDays},
-		{t.PromoterRating >= 1 && t.PromoterRating <= 5, "tags.promoter_rating (1 to 5)", t.PromoterRating},
+		{
+			t.PromoterRating >= 1 && t.PromoterRating <= 5,
+			"tags.promoter_rating (1 to 5)",
+			t.PromoterRating,
+		},
 		{t.PromoterMinRated >= 1, "tags.promoter_min_rated", t.PromoterMinRated},
 	}
 	for _, c := range checks {
@@ -214,7 +279,10 @@ func (r Rules) Validate() error {
 	}
 	for kind, w := range r.InterestWeights {
 		if !interestKinds[kind] {
-			return fmt.Errorf("interest_weights: unknown kind %q (want an event type or purchase)", kind)
+			return fmt.Errorf(
+				"interest_weights: unknown kind %q (want an event type or purchase)",
+				kind,
+			)
 		}
 		if !(w >= 0) || w > 1000 {
 			return fmt.Errorf("interest_weights.%s: %v, want 0 to 1000", kind, w)
@@ -262,13 +330,20 @@ func (c Config) clock() (clock, error) {
 		return clock{}, fmt.Errorf("portrait config: as-of %q: want YYYY-MM-DD", c.AsOf)
 	}
 	if asOf.After(date) {
-		return clock{}, fmt.Errorf("portrait config: as-of %s is after the run date %s", c.AsOf, c.Date)
+		return clock{}, fmt.Errorf(
+			"portrait config: as-of %s is after the run date %s",
+			c.AsOf,
+			c.Date,
+		)
 	}
 	if err := c.Rules.Validate(); err != nil {
 		return clock{}, fmt.Errorf("portrait rules: %w", err)
 	}
 	if c.PurchaseTime != "" && c.PurchaseTime != PurchaseCreated && c.PurchaseTime != PurchasePaid {
-		return clock{}, fmt.Errorf("portrait config: purchase time %q (created_at or paid_at)", c.PurchaseTime)
+		return clock{}, fmt.Errorf(
+			"portrait config: purchase time %q (created_at or paid_at)",
+			c.PurchaseTime,
+		)
 	}
 	return newClock(asOf, loc), nil
 }

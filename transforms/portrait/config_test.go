@@ -16,13 +16,20 @@ func TestLoadRules(t *testing.T) {
 		}
 		return p
 	}
-	r, err := LoadRules(write("ok.yaml", "half_life_days: 14\nlifecycle:\n  loyal_window_days: 180\ninterest_weights: {view: 0.5, purchase: 8}\n"))
+	r, err := LoadRules(
+		write(
+			"ok.yaml",
+			"half_life_days: 14\nlifecycle:\n  loyal_window_days: 180\ninterest_weights: {view: 0.5, purchase: 8}\n",
+		),
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
 	d := DefaultRules()
-	if r.HalfLifeDays != 14 || r.Lifecycle.LoyalWindowDays != 180 || r.Lifecycle.LoyalMinDays != d.Lifecycle.LoyalMinDays ||
-		r.InterestWeights["purchase"] != 8 || r.Value.Months != 12 {
+	if r.HalfLifeDays != 14 || r.Lifecycle.LoyalWindowDays != 180 ||
+		r.Lifecycle.LoyalMinDays != d.Lifecycle.LoyalMinDays ||
+		r.InterestWeights["purchase"] != 8 ||
+		r.Value.Months != 12 {
 		t.Errorf("loaded %+v", r)
 	}
 	for name, c := range map[string]struct{ text, want string }{
@@ -33,7 +40,8 @@ func TestLoadRules(t *testing.T) {
 		"hours.yaml":    {"tags: {night_owl_from_hour: 24}\n", "tags.night_owl_from_hour"},
 	} {
 		_, err := LoadRules(write(name, c.text))
-		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), name) {
+		if err == nil || !strings.Contains(err.Error(), c.want) ||
+			!strings.Contains(err.Error(), name) {
 			t.Errorf("%s: error %v, want one naming the file and %q", name, err, c.want)
 		}
 	}
@@ -50,7 +58,8 @@ func TestConfigValidate(t *testing.T) {
 	if err := ok.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if c := ok.withDefaults(); c.AsOf != "2026-11-21" || c.Timezone != "Asia/Shanghai" || c.Rules.HalfLifeDays != 30 {
+	if c := ok.withDefaults(); c.AsOf != "2026-11-21" || c.Timezone != "Asia/Shanghai" ||
+		c.Rules.HalfLifeDays != 30 {
 		t.Errorf("defaults: %+v", c)
 	}
 	bad := DefaultRules()
@@ -84,6 +93,10 @@ func TestAsOf(t *testing.T) {
 		t.Error("an event late on the as-of day was not used")
 	}
 	if p := a.Finish("P", nil, e); *p.DaysSinceLastSeen != 0 || p.ActiveDays7d != 1 {
-		t.Errorf("as of 2026-11-15: %d days since last seen, %d active days", *p.DaysSinceLastSeen, p.ActiveDays7d)
+		t.Errorf(
+			"as of 2026-11-15: %d days since last seen, %d active days",
+			*p.DaysSinceLastSeen,
+			p.ActiveDays7d,
+		)
 	}
 }

@@ -35,7 +35,11 @@ func TestDays(t *testing.T) {
 		t.Error("the earlier day's accumulator differs from one built alone")
 	}
 	if d.acc[1].facts >= d.acc[0].facts || d.acc[1].facts == 0 {
-		t.Errorf("facts %d then %d: the earlier day should see fewer, and some", d.acc[0].facts, d.acc[1].facts)
+		t.Errorf(
+			"facts %d then %d: the earlier day should see fewer, and some",
+			d.acc[0].facts,
+			d.acc[1].facts,
+		)
 	}
 
 	data := encodeDays(d)
@@ -46,7 +50,8 @@ func TestDays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got.acc) != 2 || !bytes.Equal(encoded(t, got.acc[0]), encoded(t, d.acc[0])) || !bytes.Equal(encoded(t, got.acc[1]), encoded(t, d.acc[1])) {
+	if len(got.acc) != 2 || !bytes.Equal(encoded(t, got.acc[0]), encoded(t, d.acc[0])) ||
+		!bytes.Equal(encoded(t, got.acc[1]), encoded(t, d.acc[1])) {
 		t.Error("days do not round-trip")
 	}
 	if empty := encodeDays(newDays(2)); len(empty) != 7 {

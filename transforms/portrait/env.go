@@ -27,8 +27,13 @@ func newEnv(cfg Config, products map[string]product) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &env{clock: c, rules: cfg.Rules, purchaseTime: cfg.PurchaseTime, decay: newDecay(cfg.Rules.HalfLifeDays),
-		products: products}, nil
+	return &env{
+		clock:        c,
+		rules:        cfg.Rules,
+		purchaseTime: cfg.PurchaseTime,
+		decay:        newDecay(cfg.Rules.HalfLifeDays),
+		products:     products,
+	}, nil
 }
 
 // catalog builds the SKU lookup of the products side input; of two rows of one SKU the later
@@ -50,7 +55,11 @@ func catalog(iter func(*schemas.Product) bool) map[string]product {
 
 // sharedEnvs makes the facts' environment of each as-of day with the product catalog shared
 // through entry, built from the products side input on first use.
-func sharedEnvs(cfgs []Config, entry *sharedEntry, products func() func(*schemas.Product) bool) ([]*env, error) {
+func sharedEnvs(
+	cfgs []Config,
+	entry *sharedEntry,
+	products func() func(*schemas.Product) bool,
+) ([]*env, error) {
 	p, _ := entry.get(func() (any, error) { return catalog(products()), nil })
 	envs := make([]*env, len(cfgs))
 	for i, c := range cfgs {

@@ -127,8 +127,17 @@ func (a *Acc) stat(e *env) personStat {
 	for i := 1; i < len(a.purchaseDays); i++ {
 		gaps = append(gaps, a.purchaseDays[i].Day-a.purchaseDays[i-1].Day)
 	}
-	return personStat{Facts: true, Buyer: true, Frequency: int32(s.Frequency), Recency: int32(s.Recency), T: int32(s.T),
-		RepeatFen: repeat, SinceLast: int32(s.T - s.Recency), GMV: a.gmv, Gaps: gaps}
+	return personStat{
+		Facts:     true,
+		Buyer:     true,
+		Frequency: int32(s.Frequency),
+		Recency:   int32(s.Recency),
+		T:         int32(s.T),
+		RepeatFen: repeat,
+		SinceLast: int32(s.T - s.Recency),
+		GMV:       a.gmv,
+		Gaps:      gaps,
+	}
 }
 
 // rfm fills lifetimes' frequency, recency, T and monetary value, and the 1-5 scores.
@@ -216,7 +225,13 @@ func (a *Acc) activity(out *schemas.Portrait, e *env) {
 		hi := a.active[1] & (1<<max(days-64, 0) - 1)
 		return int32(bits.OnesCount64(lo) + bits.OnesCount64(hi))
 	}
-	out.ActiveDays7d, out.ActiveDays30d, out.ActiveDays90d = window(7), window(30), window(activeDays)
+	out.ActiveDays7d, out.ActiveDays30d, out.ActiveDays90d = window(
+		7,
+	), window(
+		30,
+	), window(
+		activeDays,
+	)
 	out.Sessions = int32(a.sessions.count())
 	if a.lastSeen > 0 {
 		out.LastSeenAt = a.lastSeen
@@ -257,7 +272,14 @@ func (a *Acc) lifetime(out *schemas.Portrait, s clv.Summary, buyer bool, card *M
 		return
 	}
 	r := e.rules.Value
-	v := clv.CustomerLifetimeValue(bg, *card.GammaGamma, s, r.Months, r.MonthlyDiscount, clv.LifetimesPeriodsPerMonth(1))
+	v := clv.CustomerLifetimeValue(
+		bg,
+		*card.GammaGamma,
+		s,
+		r.Months,
+		r.MonthlyDiscount,
+		clv.LifetimesPeriodsPerMonth(1),
+	)
 	if finite(v) && v >= 0 {
 		out.CLV12mFen = ptr(int64(math.Round(v)))
 	}

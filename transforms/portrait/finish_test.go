@@ -78,12 +78,17 @@ func TestFinishRichPerson(t *testing.T) {
 		IncomeBand: "middle", IncomeBandSource: "acme", VendorInterests: []string{"数码", "旅行", "美妆"}, RegisteredAt: at("2025-03-01 09:00"),
 
 		Orders: 3, Items: 4, GMVFen: 18000, NetGMVFen: 17000, AvgOrderValueFen: ptr(int64(6000)), RefundRate: ptr(1.0 / 18),
-		DiscountOrderShare: ptr(1.0 / 3), CouponOrderShare: ptr(1.0 / 3), FirstOrderAt: at("2026-11-01 10:00"),
+		DiscountOrderShare: ptr(
+			1.0 / 3,
+		), CouponOrderShare: ptr(1.0 / 3), FirstOrderAt: at("2026-11-01 10:00"),
 		LastOrderAt: at("2026-11-15 22:30"), DaysSinceLastOrder: ptr(int32(6)),
 
 		Frequency: 1, RecencyDays: 14, TDays: 20, MonetaryValueFen: 8000, RScore: 3, FScore: 4, MScore: 4, RFMCell: "344",
 
-		TopCategories: []string{"beauty", "books"}, TopBrands: []string{"Lumi", "Acme", "Pages"}, PriceBand: "mid",
+		TopCategories: []string{
+			"beauty",
+			"books",
+		}, TopBrands: []string{"Lumi", "Acme", "Pages"}, PriceBand: "mid",
 
 		PreferredChannel: "app", BestContactWeekday: 5, BestContactHour: ptr(int32(23)),
 		TouchesReceived7d: 1, TouchesOpened7d: 2, TouchesReceived30d: 2, TouchesOpened30d: 2, Unsubscribed: true,
@@ -94,10 +99,18 @@ func TestFinishRichPerson(t *testing.T) {
 
 		Reviews: 2, AvgRating: 11.0 / 3, Sentiment: ptr(0.55), NegativeTexts: 2, Tickets: 2, OpenComplaints: 1, SitePosts: 1,
 
-		PAlive: ptr(bg.ProbAlive(1, 14, 20)), ExpectedPurchases30d: ptr(bg.ExpectedPurchases(30, 1, 14, 20)),
+		PAlive: ptr(
+			bg.ProbAlive(1, 14, 20),
+		), ExpectedPurchases30d: ptr(bg.ExpectedPurchases(30, 1, 14, 20)),
 		ExpectedPurchases90d: ptr(bg.ExpectedPurchases(90, 1, 14, 20)), CLV12mFen: &clv12,
 
-		Tags: []string{"cart_abandoner", "complainer", "new_customer", "night_owl", "weekend_shopper"},
+		Tags: []string{
+			"cart_abandoner",
+			"complainer",
+			"new_customer",
+			"night_owl",
+			"weekend_shopper",
+		},
 
 		CancelledOrders: 1, RefundedOrders: 1, Disputes: 1,
 	}
@@ -125,35 +138,96 @@ func TestPrecedence(t *testing.T) {
 	e := testEnv(t)
 	when := at("2026-05-01 10:00")
 	a := accOf(t, e, []fact{
-		vendor(schemas.VendorProfile{Vendor: "old", AgeBand: "18-24", IncomeBand: "low", CityTier: 3, UpdatedAt: at("2026-01-01 10:00")}),
-		vendor(schemas.VendorProfile{Vendor: "new", AgeBand: "45-54", UpdatedAt: at("2026-09-01 10:00")}),
-		user(schemas.User{UserID: "a", City: "北京", Gender: "male", RegisteredAt: when, UpdatedAt: when}),
-		user(schemas.User{UserID: "b", City: "天津", RegisteredAt: when, UpdatedAt: when, MarketingConsent: true}),
+		vendor(
+			schemas.VendorProfile{
+				Vendor:     "old",
+				AgeBand:    "18-24",
+				IncomeBand: "low",
+				CityTier:   3,
+				UpdatedAt:  at("2026-01-01 10:00"),
+			},
+		),
+		vendor(
+			schemas.VendorProfile{
+				Vendor:    "new",
+				AgeBand:   "45-54",
+				UpdatedAt: at("2026-09-01 10:00"),
+			},
+		),
+		user(
+			schemas.User{
+				UserID:       "a",
+				City:         "北京",
+				Gender:       "male",
+				RegisteredAt: when,
+				UpdatedAt:    when,
+			},
+		),
+		user(
+			schemas.User{
+				UserID:           "b",
+				City:             "天津",
+				RegisteredAt:     when,
+				UpdatedAt:        when,
+				MarketingConsent: true,
+			},
+		),
 	})
 	p := a.Finish("P", nil, e)
 	// No birth year on any account: the most recent vendor's band; tier and income from the only
 	// vendor that states them; the tie between accounts a and b goes to the larger id.
-	if p.AgeBand != "45-54" || p.AgeBandSource != "new" || p.CityTier != 3 || p.CityTierSource != "old" ||
-		p.IncomeBand != "low" || p.City != "天津" || p.Gender != "male" || p.MarketingConsent {
+	if p.AgeBand != "45-54" || p.AgeBandSource != "new" || p.CityTier != 3 ||
+		p.CityTierSource != "old" ||
+		p.IncomeBand != "low" ||
+		p.City != "天津" ||
+		p.Gender != "male" ||
+		p.MarketingConsent {
 		t.Errorf("got %+v", p)
 	}
-	a.AddUser(schemas.User{UserID: "c", BirthYear: 2010, RegisteredAt: when, UpdatedAt: at("2020-01-01 10:00")}, e)
-	if p := a.Finish("P", nil, e); p.AgeBand != "0-17" || p.AgeBandSource != "platform" || p.BirthYear != 2010 {
-		t.Errorf("a platform birth year, however old, wins over the vendor: %s from %s", p.AgeBand, p.AgeBandSource)
+	a.AddUser(
+		schemas.User{
+			UserID:       "c",
+			BirthYear:    2010,
+			RegisteredAt: when,
+			UpdatedAt:    at("2020-01-01 10:00"),
+		},
+		e,
+	)
+	if p := a.Finish("P", nil, e); p.AgeBand != "0-17" || p.AgeBandSource != "platform" ||
+		p.BirthYear != 2010 {
+		t.Errorf(
+			"a platform birth year, however old, wins over the vendor: %s from %s",
+			p.AgeBand,
+			p.AgeBandSource,
+		)
 	}
 }
 
 func TestPriceBandAndScoresNeedTheCard(t *testing.T) {
 	e := testEnv(t)
-	a := accOf(t, e, []fact{order(schemas.Order{Status: "paid", CreatedAt: at("2026-11-20 10:00"), TotalFen: 100}, line("SKU1", 1, 100))})
+	a := accOf(
+		t,
+		e,
+		[]fact{
+			order(
+				schemas.Order{Status: "paid", CreatedAt: at("2026-11-20 10:00"), TotalFen: 100},
+				line("SKU1", 1, 100),
+			),
+		},
+	)
 	p := a.Finish("P", &ModelCard{}, e)
-	if p.PriceBand != "" || p.RScore != 0 || p.RFMCell != "" || p.PAlive != nil || p.CLV12mFen != nil {
+	if p.PriceBand != "" || p.RScore != 0 || p.RFMCell != "" || p.PAlive != nil ||
+		p.CLV12mFen != nil {
 		t.Errorf("without cut points or models: %+v", p)
 	}
 	card := testCard()
 	card.GammaGamma = nil
 	p = a.Finish("P", card, e)
-	if p.PriceBand != "low" || p.RScore != 5 || p.FScore != 1 || p.MScore != 1 || p.RFMCell != "511" || p.PAlive == nil || *p.PAlive != 1 || p.CLV12mFen != nil {
+	if p.PriceBand != "low" || p.RScore != 5 || p.FScore != 1 || p.MScore != 1 ||
+		p.RFMCell != "511" ||
+		p.PAlive == nil ||
+		*p.PAlive != 1 ||
+		p.CLV12mFen != nil {
 		t.Errorf("one purchase of 100 fen yesterday, without a spend model: %+v", p)
 	}
 }
@@ -164,40 +238,104 @@ func TestPriceBandAndScoresNeedTheCard(t *testing.T) {
 func TestPurchaseDayIsPlacementDay(t *testing.T) {
 	e := testEnv(t)
 	a := &Acc{}
-	first := schemas.Order{OrderID: "o1", UserID: "u1", Status: "paid", CreatedAt: at("2026-11-10 12:00"),
-		PaidAt: at("2026-11-10 12:05"), TotalFen: 1000}
-	late := schemas.Order{OrderID: "o2", UserID: "u1", Status: "completed", CreatedAt: at("2026-11-19 23:50"),
-		PaidAt: at("2026-11-20 00:10"), TotalFen: 3000}
+	first := schemas.Order{
+		OrderID:   "o1",
+		UserID:    "u1",
+		Status:    "paid",
+		CreatedAt: at("2026-11-10 12:00"),
+		PaidAt:    at("2026-11-10 12:05"),
+		TotalFen:  1000,
+	}
+	late := schemas.Order{
+		OrderID:   "o2",
+		UserID:    "u1",
+		Status:    "completed",
+		CreatedAt: at("2026-11-19 23:50"),
+		PaidAt:    at("2026-11-20 00:10"),
+		TotalFen:  3000,
+	}
 	a.AddOrder(first, nil, e)
 	a.AddOrder(late, nil, e)
 	got := a.Finish("P1", nil, e)
-	if got.RecencyDays != 9 || got.TDays != 11 || *got.DaysSinceLastOrder != 2 || got.LastOrderAt != late.CreatedAt {
-		t.Errorf("recency %v, T %v, days since last order %v, last order at %v; want 9, 11, 2 and the placement",
-			got.RecencyDays, got.TDays, *got.DaysSinceLastOrder, got.LastOrderAt)
+	if got.RecencyDays != 9 || got.TDays != 11 || *got.DaysSinceLastOrder != 2 ||
+		got.LastOrderAt != late.CreatedAt {
+		t.Errorf(
+			"recency %v, T %v, days since last order %v, last order at %v; want 9, 11, 2 and the placement",
+			got.RecencyDays,
+			got.TDays,
+			*got.DaysSinceLastOrder,
+			got.LastOrderAt,
+		)
 	}
 }
 
 // TestPurchaseTimePaid dates purchases by payment when the config says paid_at, and leaves an
 // order placed by the as-of day but paid after it out of that day's purchases, as pending.
 func TestPurchaseTimePaid(t *testing.T) {
-	e, err := newEnv(Config{Date: "2026-11-21", PurchaseTime: PurchasePaid}.withDefaults(), testProducts)
+	e, err := newEnv(
+		Config{Date: "2026-11-21", PurchaseTime: PurchasePaid}.withDefaults(),
+		testProducts,
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
 	a := &Acc{}
-	a.AddOrder(schemas.Order{OrderID: "o1", Status: "paid", CreatedAt: at("2026-11-10 12:00"), PaidAt: at("2026-11-10 12:05"), TotalFen: 1000}, nil, e)
-	a.AddOrder(schemas.Order{OrderID: "o2", Status: "paid", CreatedAt: at("2026-11-19 23:50"), PaidAt: at("2026-11-20 00:10"), TotalFen: 3000}, nil, e)
+	a.AddOrder(
+		schemas.Order{
+			OrderID:   "o1",
+			Status:    "paid",
+			CreatedAt: at("2026-11-10 12:00"),
+			PaidAt:    at("2026-11-10 12:05"),
+			TotalFen:  1000,
+		},
+		nil,
+		e,
+	)
+	a.AddOrder(
+		schemas.Order{
+			OrderID:   "o2",
+			Status:    "paid",
+			CreatedAt: at("2026-11-19 23:50"),
+			PaidAt:    at("2026-11-20 00:10"),
+			TotalFen:  3000,
+		},
+		nil,
+		e,
+	)
 	if got := a.Finish("P1", nil, e); got.RecencyDays != 10 || *got.DaysSinceLastOrder != 1 {
-		t.Errorf("paid_at: recency %v, days since last order %v; want 10 and 1", got.RecencyDays, *got.DaysSinceLastOrder)
+		t.Errorf(
+			"paid_at: recency %v, days since last order %v; want 10 and 1",
+			got.RecencyDays,
+			*got.DaysSinceLastOrder,
+		)
 	}
-	cutoff, err := newEnv(Config{Date: "2026-11-21", AsOf: "2026-11-19"}.withDefaults(), testProducts)
+	cutoff, err := newEnv(
+		Config{Date: "2026-11-21", AsOf: "2026-11-19"}.withDefaults(),
+		testProducts,
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
 	b := &Acc{}
-	b.AddOrder(schemas.Order{OrderID: "o2", Status: "paid", CreatedAt: at("2026-11-19 23:50"), PaidAt: at("2026-11-20 00:10"), TotalFen: 3000}, nil, cutoff)
-	if got := b.Finish("P1", nil, cutoff); got.Orders != 0 || b.pending != 1 || got.LastSeenAt != at("2026-11-19 23:50") {
-		t.Errorf("as of the 19th: %d orders, %d pending, last seen %v; want 0, 1 and the placement", got.Orders, b.pending, got.LastSeenAt)
+	b.AddOrder(
+		schemas.Order{
+			OrderID:   "o2",
+			Status:    "paid",
+			CreatedAt: at("2026-11-19 23:50"),
+			PaidAt:    at("2026-11-20 00:10"),
+			TotalFen:  3000,
+		},
+		nil,
+		cutoff,
+	)
+	if got := b.Finish("P1", nil, cutoff); got.Orders != 0 || b.pending != 1 ||
+		got.LastSeenAt != at("2026-11-19 23:50") {
+		t.Errorf(
+			"as of the 19th: %d orders, %d pending, last seen %v; want 0, 1 and the placement",
+			got.Orders,
+			b.pending,
+			got.LastSeenAt,
+		)
 	}
 }
 
@@ -207,8 +345,20 @@ func TestRegisteredAtDefaultsToTheFirstRecord(t *testing.T) {
 	e := testEnv(t)
 	a := &Acc{}
 	a.AddUser(schemas.User{UserID: "u1"}, e)
-	a.AddEvent(schemas.Event{EventID: "e1", UserID: "u1", EventType: "view", EventTime: at("2026-11-12 08:00")}, e)
-	a.AddOrder(schemas.Order{OrderID: "o1", Status: "created", CreatedAt: at("2026-11-03 10:00")}, nil, e)
+	a.AddEvent(
+		schemas.Event{
+			EventID:   "e1",
+			UserID:    "u1",
+			EventType: "view",
+			EventTime: at("2026-11-12 08:00"),
+		},
+		e,
+	)
+	a.AddOrder(
+		schemas.Order{OrderID: "o1", Status: "created", CreatedAt: at("2026-11-03 10:00")},
+		nil,
+		e,
+	)
 	if got := a.Finish("P1", nil, e); got.RegisteredAt != at("2026-11-03 10:00") {
 		t.Errorf("registered at %v, want the first order's placement", got.RegisteredAt)
 	}

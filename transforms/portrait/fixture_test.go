@@ -72,32 +72,129 @@ func line(sku string, qty int32, amount int64) schemas.OrderItem {
 }
 
 func ev(typ, sku, channel, session, when string) schemas.Event {
-	return schemas.Event{EventType: typ, SKU: sku, Channel: channel, SessionID: session, EventTime: at(when), UserID: "u1"}
+	return schemas.Event{
+		EventType: typ,
+		SKU:       sku,
+		Channel:   channel,
+		SessionID: session,
+		EventTime: at(when),
+		UserID:    "u1",
+	}
 }
 
 func tc(channel, campaign, action, when string) schemas.Touch {
-	return schemas.Touch{TouchID: channel + campaign + action, UserID: "u1", Channel: channel, CampaignID: campaign, Action: action, TouchTime: at(when)}
+	return schemas.Touch{
+		TouchID:    channel + campaign + action,
+		UserID:     "u1",
+		Channel:    channel,
+		CampaignID: campaign,
+		Action:     action,
+		TouchTime:  at(when),
+	}
 }
 
 // richFacts are the facts of the rich person, and how many of them are after the as-of day.
 func richFacts() ([]fact, int) {
 	facts := []fact{
-		user(schemas.User{UserID: "u1", PhoneMasked: "138****0001", Gender: "female", BirthYear: 1990, City: "杭州", Province: "浙江",
-			MarketingConsent: true, RegisteredAt: at("2025-03-01 09:00"), UpdatedAt: at("2026-01-01 09:00")}),
-		user(schemas.User{UserID: "u2", PhoneMasked: "139****0002", City: "上海", MarketingConsent: true,
-			RegisteredAt: at("2025-06-01 09:00"), UpdatedAt: at("2026-06-01 09:00")}),
-		vendor(schemas.VendorProfile{Vendor: "acme", PhoneMD5: "m1", AgeBand: "25-34", CityTier: 2, IncomeBand: "middle",
-			Interests: []string{"美妆", "旅行"}, UpdatedAt: at("2026-10-01 10:00")}),
-		vendor(schemas.VendorProfile{Vendor: "beta", PhoneMD5: "m1", CityTier: 1, Interests: []string{"旅行", "数码"}, UpdatedAt: at("2026-11-01 10:00")}),
+		user(
+			schemas.User{
+				UserID:           "u1",
+				PhoneMasked:      "138****0001",
+				Gender:           "female",
+				BirthYear:        1990,
+				City:             "杭州",
+				Province:         "浙江",
+				MarketingConsent: true,
+				RegisteredAt:     at("2025-03-01 09:00"),
+				UpdatedAt:        at("2026-01-01 09:00"),
+			},
+		),
+		user(
+			schemas.User{
+				UserID:           "u2",
+				PhoneMasked:      "139****0002",
+				City:             "上海",
+				MarketingConsent: true,
+				RegisteredAt:     at("2025-06-01 09:00"),
+				UpdatedAt:        at("2026-06-01 09:00"),
+			},
+		),
+		vendor(
+			schemas.VendorProfile{
+				Vendor:     "acme",
+				PhoneMD5:   "m1",
+				AgeBand:    "25-34",
+				CityTier:   2,
+				IncomeBand: "middle",
+				Interests:  []string{"美妆", "旅行"},
+				UpdatedAt:  at("2026-10-01 10:00"),
+			},
+		),
+		vendor(
+			schemas.VendorProfile{
+				Vendor:    "beta",
+				PhoneMD5:  "m1",
+				CityTier:  1,
+				Interests: []string{"旅行", "数码"},
+				UpdatedAt: at("2026-11-01 10:00"),
+			},
+		),
 
-		order(schemas.Order{OrderID: "o1", Status: "paid", Channel: "web", CreatedAt: at("2026-11-01 10:00"), PaidAt: at("2026-11-01 10:00"),
-			TotalFen: 10000, DiscountFen: 500, CouponCode: "C1"}, line("SKU1", 2, 8000), line("SKU2", 1, 2000)),
-		order(schemas.Order{OrderID: "o2", Status: "completed", Channel: "app", CreatedAt: at("2026-11-15 21:00"), PaidAt: at("2026-11-15 21:00"),
-			TotalFen: 5000, RefundFen: 1000}, line("SKU3", 1, 5000)),
-		order(schemas.Order{OrderID: "o3", Status: "completed", Channel: "app", CreatedAt: at("2026-11-15 22:30"), PaidAt: at("2026-11-15 22:30"),
-			TotalFen: 3000}),
-		order(schemas.Order{OrderID: "o4", Status: "cancelled", Channel: "app", CreatedAt: at("2026-11-20 09:00"), TotalFen: 7000}),
-		order(schemas.Order{OrderID: "o5", Status: "paid", Channel: "app", CreatedAt: at("2026-11-22 09:00"), PaidAt: at("2026-11-22 09:00"), TotalFen: 9000}),
+		order(
+			schemas.Order{
+				OrderID:     "o1",
+				Status:      "paid",
+				Channel:     "web",
+				CreatedAt:   at("2026-11-01 10:00"),
+				PaidAt:      at("2026-11-01 10:00"),
+				TotalFen:    10000,
+				DiscountFen: 500,
+				CouponCode:  "C1",
+			},
+			line("SKU1", 2, 8000),
+			line("SKU2", 1, 2000),
+		),
+		order(
+			schemas.Order{
+				OrderID:   "o2",
+				Status:    "completed",
+				Channel:   "app",
+				CreatedAt: at("2026-11-15 21:00"),
+				PaidAt:    at("2026-11-15 21:00"),
+				TotalFen:  5000,
+				RefundFen: 1000,
+			},
+			line("SKU3", 1, 5000),
+		),
+		order(
+			schemas.Order{
+				OrderID:   "o3",
+				Status:    "completed",
+				Channel:   "app",
+				CreatedAt: at("2026-11-15 22:30"),
+				PaidAt:    at("2026-11-15 22:30"),
+				TotalFen:  3000,
+			},
+		),
+		order(
+			schemas.Order{
+				OrderID:   "o4",
+				Status:    "cancelled",
+				Channel:   "app",
+				CreatedAt: at("2026-11-20 09:00"),
+				TotalFen:  7000,
+			},
+		),
+		order(
+			schemas.Order{
+				OrderID:   "o5",
+				Status:    "paid",
+				Channel:   "app",
+				CreatedAt: at("2026-11-22 09:00"),
+				PaidAt:    at("2026-11-22 09:00"),
+				TotalFen:  9000,
+			},
+		),
 
 		event(ev("view", "SKU1", "web", "s1", "2026-11-20 23:30")),
 		event(ev("cart", "SKU3", "app", "s2", "2026-11-20 23:45")),
@@ -115,10 +212,32 @@ func richFacts() ([]fact, int) {
 		touch(tc("sms", "C2", "click", "2026-11-20 23:10")),
 		touch(tc("email", "", "unsubscribe", "2026-11-13 08:00")),
 
-		review(schemas.Review{ReviewID: "r1", Rating: 5, Text: "好", CreatedAt: at("2026-11-02 10:00")}, 0.9),
-		review(schemas.Review{ReviewID: "r2", Rating: 2, Text: "差", CreatedAt: at("2026-11-16 10:00")}, 0.2),
-		ticket(schemas.Ticket{TicketID: "k1", Category: "complaint", Status: "open", CreatedAt: at("2026-11-17 10:00")}, Text{Scored: true, Positive: 0.3}),
-		ticket(schemas.Ticket{TicketID: "k2", Category: "inquiry", Status: "closed", CreatedAt: at("2026-11-03 10:00")}, Text{}),
+		review(
+			schemas.Review{ReviewID: "r1", Rating: 5, Text: "好", CreatedAt: at("2026-11-02 10:00")},
+			0.9,
+		),
+		review(
+			schemas.Review{ReviewID: "r2", Rating: 2, Text: "差", CreatedAt: at("2026-11-16 10:00")},
+			0.2,
+		),
+		ticket(
+			schemas.Ticket{
+				TicketID:  "k1",
+				Category:  "complaint",
+				Status:    "open",
+				CreatedAt: at("2026-11-17 10:00"),
+			},
+			Text{Scored: true, Positive: 0.3},
+		),
+		ticket(
+			schemas.Ticket{
+				TicketID:  "k2",
+				Category:  "inquiry",
+				Status:    "closed",
+				CreatedAt: at("2026-11-03 10:00"),
+			},
+			Text{},
+		),
 		post(schemas.SitePost{PostID: "p1", Rating: 4, PostedAt: at("2026-11-05 10:00")}, 0.8),
 	}
 	return facts, 2 // o5 and the last view

@@ -20,20 +20,48 @@ func kvIter(pairs ...[2]string) func(*string, *string) bool {
 }
 
 func TestIdentityKeys(t *testing.T) {
-	m := buildIdentity(kvIter([2]string{"account:u1", "P1"}, [2]string{"device:d1", "P1"}, [2]string{"anonymous:c1", "P2"},
-		[2]string{"vendor_md5:m1", "P2"}, [2]string{"ticket:k1", "P3"}, [2]string{"post:x:1", "P3"}, [2]string{"anonymous:c1", "P9"},
-		[2]string{"device:d2", "P9"}, [2]string{"device:d2", "P4"}))
+	m := buildIdentity(
+		kvIter(
+			[2]string{"account:u1", "P1"},
+			[2]string{"device:d1", "P1"},
+			[2]string{"anonymous:c1", "P2"},
+			[2]string{
+				"vendor_md5:m1",
+				"P2",
+			},
+			[2]string{"ticket:k1", "P3"},
+			[2]string{"post:x:1", "P3"},
+			[2]string{"anonymous:c1", "P9"},
+			[2]string{"device:d2", "P9"},
+			[2]string{"device:d2", "P4"},
+		),
+	)
 	if len(m.persons) != 5 {
 		t.Errorf("%d interned person ids, want 5", len(m.persons))
 	}
 	cases := []struct {
 		key, want string
 	}{
-		{eventKey(schemas.Event{UserID: "u1", DeviceID: "d9"}), "P1"},             // logged in: the account
-		{eventKey(schemas.Event{DeviceID: "d1", AnonymousID: "c1"}), "P1"},        // else the device
-		{eventKey(schemas.Event{AnonymousID: "c1"}), "P2"},                        // else the cookie; of two persons the smaller id
-		{eventKey(schemas.Event{DeviceID: "d2"}), "P4"},                           // whatever the order
-		{vendorKey(schemas.VendorProfile{PhoneSHA256: "s9", PhoneMD5: "m1"}), ""}, // the SHA-256 key first, strictly
+		{
+			eventKey(schemas.Event{UserID: "u1", DeviceID: "d9"}),
+			"P1",
+		}, // logged in: the account
+		{
+			eventKey(schemas.Event{DeviceID: "d1", AnonymousID: "c1"}),
+			"P1",
+		}, // else the device
+		{
+			eventKey(schemas.Event{AnonymousID: "c1"}),
+			"P2",
+		}, // else the cookie; of two persons the smaller id
+		{
+			eventKey(schemas.Event{DeviceID: "d2"}),
+			"P4",
+		}, // whatever the order
+		{
+			vendorKey(schemas.VendorProfile{PhoneSHA256: "s9", PhoneMD5: "m1"}),
+			"",
+		}, // the SHA-256 key first, strictly
 		{vendorKey(schemas.VendorProfile{PhoneMD5: "m1"}), "P2"},
 		{ticketKey(schemas.Ticket{TicketID: "k1", UserID: "u1"}), "P3"},
 		{postKey(schemas.SitePost{PostID: "x:1"}), "P3"},
@@ -99,7 +127,11 @@ func TestBundleLimits(t *testing.T) {
 		b.flushIfFull(emit)
 	}
 	if len(sent) != 3 || len(b.partial) != 1 {
-		t.Errorf("sent %v, %d held; want three sent at the third key, one held", sent, len(b.partial))
+		t.Errorf(
+			"sent %v, %d held; want three sent at the third key, one held",
+			sent,
+			len(b.partial),
+		)
 	}
 	if p := byPerson("users", 1); p.limit != maxPersons || maxPersons*10 > maxGathered {
 		t.Errorf("persons' bound %d, gathered %d", p.limit, maxGathered)

@@ -174,15 +174,33 @@ const RefitPenalizer = 0.01
 // made or trusted leaves its model nil and says why, never failing the run.
 func fitCard(card *ModelCard, m *modelStats, r ValueRules) {
 	card.Persons, card.PersonsWithFacts, card.Buyers, card.RepeatBuyers = m.Persons, m.WithFacts, m.Buyers, m.Repeat
-	card.RecencyCuts, card.FrequencyCuts, card.MonetaryCuts = m.Recency.Cuts(5), m.Frequency.Cuts(5), m.GMV.Cuts(5)
+	card.RecencyCuts, card.FrequencyCuts, card.MonetaryCuts = m.Recency.Cuts(
+		5,
+	), m.Frequency.Cuts(
+		5,
+	), m.GMV.Cuts(
+		5,
+	)
 
 	groups := make([]clv.Group, 0, len(m.Triples))
 	for k, n := range m.Triples {
-		groups = append(groups, clv.Group{Frequency: float64(k[0]), Recency: float64(k[1]), T: float64(k[2]), Count: float64(n)})
+		groups = append(
+			groups,
+			clv.Group{
+				Frequency: float64(k[0]),
+				Recency:   float64(k[1]),
+				T:         float64(k[2]),
+				Count:     float64(n),
+			},
+		)
 	}
 	// Sorted, so the sums of the likelihood, and so the fit, are the same on every run.
 	slices.SortFunc(groups, func(a, b clv.Group) int {
-		return cmp.Or(cmp.Compare(a.Frequency, b.Frequency), cmp.Compare(a.Recency, b.Recency), cmp.Compare(a.T, b.T))
+		return cmp.Or(
+			cmp.Compare(a.Frequency, b.Frequency),
+			cmp.Compare(a.Recency, b.Recency),
+			cmp.Compare(a.T, b.T),
+		)
 	})
 	card.BGNBDGroups = len(groups)
 	fitPurchases(card, groups, m, r)
@@ -190,11 +208,21 @@ func fitCard(card *ModelCard, m *modelStats, r ValueRules) {
 	spend := make([]clv.SpendGroup, 0, len(m.Spend))
 	for k, n := range m.Spend {
 		if k.Fen > 0 {
-			spend = append(spend, clv.SpendGroup{Frequency: float64(k.Frequency), MonetaryValue: float64(k.Fen) / float64(k.Frequency), Count: float64(n)})
+			spend = append(
+				spend,
+				clv.SpendGroup{
+					Frequency:     float64(k.Frequency),
+					MonetaryValue: float64(k.Fen) / float64(k.Frequency),
+					Count:         float64(n),
+				},
+			)
 		}
 	}
 	slices.SortFunc(spend, func(a, b clv.SpendGroup) int {
-		return cmp.Or(cmp.Compare(a.Frequency, b.Frequency), cmp.Compare(a.MonetaryValue, b.MonetaryValue))
+		return cmp.Or(
+			cmp.Compare(a.Frequency, b.Frequency),
+			cmp.Compare(a.MonetaryValue, b.MonetaryValue),
+		)
 	})
 	card.GammaGammaGroups = len(spend)
 	var repeat int64
@@ -202,14 +230,21 @@ func fitCard(card *ModelCard, m *modelStats, r ValueRules) {
 		repeat += int64(g.Count)
 	}
 	if repeat < int64(r.MinRepeatBuyers) {
-		card.GammaGammaError = fmt.Sprintf("too few repeat buyers with spend to fit: %d, lifetime_value.min_repeat_buyers is %d", repeat, r.MinRepeatBuyers)
+		card.GammaGammaError = fmt.Sprintf(
+			"too few repeat buyers with spend to fit: %d, lifetime_value.min_repeat_buyers is %d",
+			repeat,
+			r.MinRepeatBuyers,
+		)
 		return
 	}
 	gg, why := fitSpend(spend, r.Penalizer)
 	if why != "" && r.Penalizer < RefitPenalizer {
 		if again, whyAgain := fitSpend(spend, RefitPenalizer); whyAgain == "" {
-			card.SpendModelReason = fmt.Sprintf("refitted with penalizer %g on scale-free parameters: %s",
-				RefitPenalizer, why)
+			card.SpendModelReason = fmt.Sprintf(
+				"refitted with penalizer %g on scale-free parameters: %s",
+				RefitPenalizer,
+				why,
+			)
 			gg, why = again, ""
 		}
 	}

@@ -37,7 +37,16 @@ func TestModelCardMatchesLifetimes(t *testing.T) {
 		first := end.Add(-time.Duration(rng.IntN(300*24*60)) * time.Minute)
 		for when := first; !when.After(end); when = when.Add(time.Duration(rng.ExpFloat64() / lambda * 24 * float64(time.Hour))) {
 			fen := int64(math.Round(spend.Rand()))
-			a.AddOrder(schemas.Order{Status: "paid", CreatedAt: when.UnixMicro(), PaidAt: when.UnixMicro(), TotalFen: fen}, nil, e)
+			a.AddOrder(
+				schemas.Order{
+					Status:    "paid",
+					CreatedAt: when.UnixMicro(),
+					PaidAt:    when.UnixMicro(),
+					TotalFen:  fen,
+				},
+				nil,
+				e,
+			)
 			tx = append(tx, clv.Transaction{Customer: id, Time: when, Amount: float64(fen)})
 			if rng.Float64() < p {
 				break
@@ -45,7 +54,9 @@ func TestModelCardMatchesLifetimes(t *testing.T) {
 		}
 		stats.add(a.stat(e))
 	}
-	stats.add(accOf(t, e, []fact{spine(schemas.Person{})}).stat(e)) // a person of the spine without facts counts, not as a buyer
+	stats.add(
+		accOf(t, e, []fact{spine(schemas.Person{})}).stat(e),
+	) // a person of the spine without facts counts, not as a buyer
 	card := &ModelCard{}
 	fitCard(card, stats, DefaultRules().Value)
 	sum := clv.Summarize(tx, end, 1)
@@ -61,9 +72,17 @@ func TestModelCardMatchesLifetimes(t *testing.T) {
 		card.SpendModelReason != "" {
 		t.Fatalf("card %+v", card)
 	}
-	t.Logf("BG/NBD %+v on %d groups; Gamma-Gamma %+v on %d groups", *card.BGNBD, card.BGNBDGroups, *card.GammaGamma, card.GammaGammaGroups)
+	t.Logf(
+		"BG/NBD %+v on %d groups; Gamma-Gamma %+v on %d groups",
+		*card.BGNBD,
+		card.BGNBDGroups,
+		*card.GammaGamma,
+		card.GammaGammaGroups,
+	)
 	rel := func(a, b float64) bool { return math.Abs(a-b) <= 1e-5*math.Abs(b) }
-	if g := *card.BGNBD; !rel(g.R, wantBG.R) || !rel(g.Alpha, wantBG.Alpha) || !rel(g.A, wantBG.A) || !rel(g.B, wantBG.B) {
+	if g := *card.BGNBD; !rel(g.R, wantBG.R) || !rel(g.Alpha, wantBG.Alpha) ||
+		!rel(g.A, wantBG.A) ||
+		!rel(g.B, wantBG.B) {
 		t.Errorf("BG/NBD %+v, clv on the summaries %+v", g, wantBG)
 	}
 	if g := *card.GammaGamma; !rel(g.P, wantGG.P) || !rel(g.Q, wantGG.Q) || !rel(g.V, wantGG.V) {
@@ -75,9 +94,18 @@ func TestModelCardMatchesLifetimes(t *testing.T) {
 			repeat++
 		}
 	}
-	if card.Persons != 1501 || card.PersonsWithFacts != 1500 || card.Buyers != int64(len(sum)) || card.RepeatBuyers != repeat || card.BGNBDGroups >= len(sum) {
-		t.Errorf("counts: %d persons, %d with facts, %d buyers, %d repeat, %d groups for %d buyers", card.Persons, card.PersonsWithFacts, card.Buyers,
-			card.RepeatBuyers, card.BGNBDGroups, len(sum))
+	if card.Persons != 1501 || card.PersonsWithFacts != 1500 || card.Buyers != int64(len(sum)) ||
+		card.RepeatBuyers != repeat ||
+		card.BGNBDGroups >= len(sum) {
+		t.Errorf(
+			"counts: %d persons, %d with facts, %d buyers, %d repeat, %d groups for %d buyers",
+			card.Persons,
+			card.PersonsWithFacts,
+			card.Buyers,
+			card.RepeatBuyers,
+			card.BGNBDGroups,
+			len(sum),
+		)
 	}
 	// Cut points against the sorted GMVs: cut k is within 1/64 below the value at k fifths.
 	var gmv []int64
@@ -147,7 +175,10 @@ func sparseStats(t *testing.T, e *env, recent *Acc) *modelStats {
 		facts := []fact{paid(first.Format(time.DateOnly), 5000+int64(rng.IntN(10000)))}
 		if rng.IntN(200) == 0 {
 			if again := first.AddDate(0, 0, 20+rng.IntN(280)); !again.After(end) {
-				facts = append(facts, paid(again.Format(time.DateOnly), 5000+int64(rng.IntN(10000))))
+				facts = append(
+					facts,
+					paid(again.Format(time.DateOnly), 5000+int64(rng.IntN(10000))),
+				)
 			}
 		}
 		stats.add(accOf(t, e, facts).stat(e))
@@ -165,7 +196,8 @@ func TestSparseBuyersKeepALivePAlive(t *testing.T) {
 	card := &ModelCard{}
 	fitCard(card, sparseStats(t, e, recent), DefaultRules().Value)
 	p := recent.Finish("P", card, e)
-	if p.PAlive == nil || *p.PAlive < DefaultRules().Lifecycle.DormantPAlive || p.CLV12mFen == nil ||
+	if p.PAlive == nil || *p.PAlive < DefaultRules().Lifecycle.DormantPAlive ||
+		p.CLV12mFen == nil ||
 		*p.CLV12mFen <= 0 {
 		t.Fatalf("recent repeat buyer: P(alive) %v, CLV %v, lifecycle %s; card %+v",
 			deref(p.PAlive), deref(p.CLV12mFen), p.Lifecycle, card)

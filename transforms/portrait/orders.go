@@ -35,7 +35,12 @@ func orderByID(o schemas.Order) (string, schemas.Order) { return o.OrderID, o }
 func itemByOrder(i schemas.OrderItem) (string, schemas.OrderItem) { return i.OrderID, i }
 
 // assembleOrder attaches the lines, sorted by line number, to the latest row of the order id.
-func assembleOrder(_ string, orders func(*schemas.Order) bool, items func(*schemas.OrderItem) bool, emit func(orderFact)) {
+func assembleOrder(
+	_ string,
+	orders func(*schemas.Order) bool,
+	items func(*schemas.OrderItem) bool,
+	emit func(orderFact),
+) {
 	var rows []schemas.Order
 	var o schemas.Order
 	for orders(&o) {
@@ -47,7 +52,11 @@ func assembleOrder(_ string, orders func(*schemas.Order) bool, items func(*schem
 		lines = append(lines, l)
 	}
 	slices.SortFunc(lines, func(a, b schemas.OrderItem) int {
-		return cmp.Or(cmp.Compare(a.LineNo, b.LineNo), cmp.Compare(a.Source, b.Source), cmp.Compare(a.SKU, b.SKU))
+		return cmp.Or(
+			cmp.Compare(a.LineNo, b.LineNo),
+			cmp.Compare(a.Source, b.Source),
+			cmp.Compare(a.SKU, b.SKU),
+		)
 	})
 	if len(rows) == 0 {
 		emit(orderFact{Lines: lines})

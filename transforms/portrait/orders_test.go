@@ -9,7 +9,10 @@ import (
 func TestAssembleOrder(t *testing.T) {
 	var got []orderFact
 	emit := func(o orderFact) { got = append(got, o) }
-	lines := []schemas.OrderItem{{OrderID: "o1", LineNo: 2, SKU: "b"}, {OrderID: "o1", LineNo: 1, SKU: "a"}}
+	lines := []schemas.OrderItem{
+		{OrderID: "o1", LineNo: 2, SKU: "b"},
+		{OrderID: "o1", LineNo: 1, SKU: "a"},
+	}
 	older := schemas.Order{OrderID: "o1", Source: "orders_a", UpdatedAt: 1}
 	newer := schemas.Order{OrderID: "o1", Source: "orders_b", UpdatedAt: 2}
 	assembleOrder("o1", iterOf([]schemas.Order{newer, older}), iterOf(lines), emit)

@@ -22,8 +22,9 @@ func (l *latest) offer(o latest) {
 	if o.Value == "" {
 		return
 	}
-	if l.Value == "" || o.At > l.At || o.At == l.At && (o.Tie > l.Tie || o.Tie == l.Tie && (o.Value > l.Value ||
-		o.Value == l.Value && o.Source > l.Source)) {
+	if l.Value == "" || o.At > l.At ||
+		o.At == l.At && (o.Tie > l.Tie || o.Tie == l.Tie && (o.Value > l.Value ||
+			o.Value == l.Value && o.Source > l.Source)) {
 		*l = o
 	}
 }
@@ -41,7 +42,11 @@ const maxWeights = 64
 
 // addWeight adds w to name in the name-sorted list.
 func addWeight(ws []weight, name string, w int64) []weight {
-	i, found := slices.BinarySearchFunc(ws, name, func(x weight, n string) int { return cmp.Compare(x.Name, n) })
+	i, found := slices.BinarySearchFunc(
+		ws,
+		name,
+		func(x weight, n string) int { return cmp.Compare(x.Name, n) },
+	)
 	if found {
 		ws[i].W += w
 		return ws
@@ -52,7 +57,11 @@ func addWeight(ws []weight, name string, w int64) []weight {
 // mergeWeights adds every weight of b to a.
 func mergeWeights(a, b []weight) []weight {
 	for _, x := range b {
-		i, found := slices.BinarySearchFunc(a, x.Name, func(y weight, n string) int { return cmp.Compare(y.Name, n) })
+		i, found := slices.BinarySearchFunc(
+			a,
+			x.Name,
+			func(y weight, n string) int { return cmp.Compare(y.Name, n) },
+		)
 		if found {
 			a[i].W += x.W
 		} else {
@@ -126,7 +135,11 @@ type daySpend struct {
 // addDay adds fen to day in the day-sorted list; one entry per purchase day bounds it by the
 // days of the history.
 func addDay(ds []daySpend, day int32, fen int64) []daySpend {
-	i, found := slices.BinarySearchFunc(ds, day, func(x daySpend, d int32) int { return cmp.Compare(x.Day, d) })
+	i, found := slices.BinarySearchFunc(
+		ds,
+		day,
+		func(x daySpend, d int32) int { return cmp.Compare(x.Day, d) },
+	)
 	if found {
 		ds[i].Fen += fen
 		return ds
@@ -204,7 +217,11 @@ func youngest(a, b int8) int8 {
 
 // addMessage records what happened to one message.
 func addMessage(ms []message, m message) []message {
-	i, found := slices.BinarySearchFunc(ms, m.Key, func(x message, k uint64) int { return cmp.Compare(x.Key, k) })
+	i, found := slices.BinarySearchFunc(
+		ms,
+		m.Key,
+		func(x message, k uint64) int { return cmp.Compare(x.Key, k) },
+	)
 	if found {
 		ms[i].Sent = youngest(ms[i].Sent, m.Sent)
 		ms[i].Delivered = youngest(ms[i].Delivered, m.Delivered)

@@ -118,7 +118,13 @@ func (o Output) Today(s beam.Scope, after ...beam.PCollection) beam.PCollection 
 	for _, c := range after {
 		gates = append(gates, beam.ParDo(s, nothing, c))
 	}
-	return beam.ParDo(s, &todayFn{Cfgs: o.cfgs}, o.held, beam.SideInput{Input: o.cards}, beam.SideInput{Input: settle.Whole(s, beam.Flatten(s, gates...))})
+	return beam.ParDo(
+		s,
+		&todayFn{Cfgs: o.cfgs},
+		o.held,
+		beam.SideInput{Input: o.cards},
+		beam.SideInput{Input: settle.Whole(s, beam.Flatten(s, gates...))},
+	)
 }
 
 // nothing turns a collection into an empty one that is complete when the collection is: a gate.
@@ -161,7 +167,12 @@ func Build(s beam.Scope, in Inputs, cfg Config, alsoAsOf ...string) Output {
 	identity := settle.Whole(s, in.Identity)
 	reviews := orEmpty[schemas.Review](s, in.Reviews)
 	rated := beam.ParDo(s, ratedReview, reviews)
-	text := beam.ParDo(s, &trainFn{Rules: cfgs[0].Rules.Sentiment}, beam.Impulse(s), beam.SideInput{Input: rated})
+	text := beam.ParDo(
+		s,
+		&trainFn{Rules: cfgs[0].Rules.Sentiment},
+		beam.Impulse(s),
+		beam.SideInput{Input: rated},
+	)
 	noText := beam.CreateList(s, []trained{})
 
 	facts := []struct {
@@ -169,7 +180,14 @@ func Build(s beam.Scope, in Inputs, cfg Config, alsoAsOf ...string) Output {
 		rows beam.PCollection
 	}{
 		{"users", orEmpty[schemas.User](s, in.Users)},
-		{"orders", joinOrders(s, orEmpty[schemas.Order](s, in.Orders), orEmpty[schemas.OrderItem](s, in.OrderItems))},
+		{
+			"orders",
+			joinOrders(
+				s,
+				orEmpty[schemas.Order](s, in.Orders),
+				orEmpty[schemas.OrderItem](s, in.OrderItems),
+			),
+		},
 		{"events", orEmpty[schemas.Event](s, in.Events)},
 		{"touches", orEmpty[schemas.Touch](s, in.Touches)},
 		{"vendor", orEmpty[schemas.VendorProfile](s, in.Vendor)},
@@ -181,7 +199,16 @@ func Build(s beam.Scope, in Inputs, cfg Config, alsoAsOf ...string) Output {
 	for _, f := range facts {
 		var p, c beam.PCollection
 		if gathered[f.kind] {
-			p, c = gather(s.Scope(f.kind), f.kind, cfgs, token, sink.Join(in.TempDir, "gathered-"+f.kind), f.rows, identity, products)
+			p, c = gather(
+				s.Scope(f.kind),
+				f.kind,
+				cfgs,
+				token,
+				sink.Join(in.TempDir, "gathered-"+f.kind),
+				f.rows,
+				identity,
+				products,
+			)
 		} else {
 			side := noText
 			if isText[f.kind] {
@@ -206,14 +233,27 @@ func Build(s beam.Scope, in Inputs, cfg Config, alsoAsOf ...string) Output {
 		}
 		accs := beam.ParDo(ds, &dayFn{Day: i}, merged)
 		global := beam.Combine(ds, &statsFn{}, beam.ParDo(ds, &statFn{Cfg: c}, accs))
-		model := beam.ParDo(ds, &cardFn{Cfg: c}, beam.Impulse(ds),
-			beam.SideInput{Input: global}, beam.SideInput{Input: products}, beam.SideInput{Input: text})
+		model := beam.ParDo(
+			ds,
+			&cardFn{Cfg: c},
+			beam.Impulse(ds),
+			beam.SideInput{
+				Input: global,
+			},
+			beam.SideInput{Input: products},
+			beam.SideInput{Input: text},
+		)
 		out.Models = append(out.Models, model)
 		cards = append(cards, beam.ParDo(ds, &numberCardFn{Day: i}, model))
 	}
 	out.cards = beam.Flatten(s, cards...)
 	var pc beam.PCollection
-	out.Portraits, pc = beam.ParDo2(s, &finishFn{Cfgs: cfgs}, held, beam.SideInput{Input: out.cards})
+	out.Portraits, pc = beam.ParDo2(
+		s,
+		&finishFn{Cfgs: cfgs},
+		held,
+		beam.SideInput{Input: out.cards},
+	)
 	out.Counts = stats.SumPerKey(s, beam.Flatten(s, append(tallies, pc)...))
 	return out
 }
@@ -291,8 +331,13 @@ type cardFn struct {
 	Cfg Config
 }
 
-func (f *cardFn) ProcessElement(_ []byte, global func(**modelStats) bool, products func(*schemas.Product) bool, text func(*trained) bool,
-	emit func(ModelCard)) {
+func (f *cardFn) ProcessElement(
+	_ []byte,
+	global func(**modelStats) bool,
+	products func(*schemas.Product) bool,
+	text func(*trained) bool,
+	emit func(ModelCard),
+) {
 	card := ModelCard{Date: f.Cfg.Date, AsOf: f.Cfg.AsOf}
 	m := newModelStats()
 	var part *modelStats
@@ -330,12 +375,22 @@ func (f *finishFn) Setup() (err error) {
 	return err
 }
 
-func (f *finishFn) StartBundle(_ context.Context, _ func(*int, *ModelCard) bool, _ func(PersonDays), _ func(string, int64)) {
+func (f *finishFn) StartBundle(
+	_ context.Context,
+	_ func(*int, *ModelCard) bool,
+	_ func(PersonDays),
+	_ func(string, int64),
+) {
 	f.tally = quality.Tally{}
 }
 
-func (f *finishFn) ProcessElement(ctx context.Context, path string, cards func(*int, *ModelCard) bool, emit func(PersonDays),
-	_ func(string, int64)) error {
+func (f *finishFn) ProcessElement(
+	ctx context.Context,
+	path string,
+	cards func(*int, *ModelCard) bool,
+	emit func(PersonDays),
+	_ func(string, int64),
+) error {
 	if f.cards == nil {
 		var err error
 		if f.cards, err = dayCards(cards, len(f.Cfgs)); err != nil {
@@ -360,7 +415,10 @@ func (f *finishFn) ProcessElement(ctx context.Context, path string, cards func(*
 			f.tally[key(quality.Rejected, "duplicate_person")] += int64(spine - 1)
 		}
 		f.tally[key(quality.Out, "")]++
-		out := PersonDays{Portraits: make([]schemas.Portrait, len(d.acc)), Pending: make([]int32, len(d.acc))}
+		out := PersonDays{
+			Portraits: make([]schemas.Portrait, len(d.acc)),
+			Pending:   make([]int32, len(d.acc)),
+		}
 		for i, a := range d.acc {
 			out.Portraits[i] = a.Finish(id, f.cards[i], f.envs[i])
 			out.Pending[i] = a.pending
@@ -370,7 +428,12 @@ func (f *finishFn) ProcessElement(ctx context.Context, path string, cards func(*
 	})
 }
 
-func (f *finishFn) FinishBundle(ctx context.Context, _ func(*int, *ModelCard) bool, _ func(PersonDays), count func(string, int64)) {
+func (f *finishFn) FinishBundle(
+	ctx context.Context,
+	_ func(*int, *ModelCard) bool,
+	_ func(PersonDays),
+	count func(string, int64),
+) {
 	f.tally.Emit(ctx, count)
 }
 
@@ -387,8 +450,13 @@ func (f *todayFn) Setup() (err error) {
 	return err
 }
 
-func (f *todayFn) ProcessElement(ctx context.Context, path string, cards func(*int, *ModelCard) bool, _ func(*int) bool,
-	emit func(schemas.Portrait)) error {
+func (f *todayFn) ProcessElement(
+	ctx context.Context,
+	path string,
+	cards func(*int, *ModelCard) bool,
+	_ func(*int) bool,
+	emit func(schemas.Portrait),
+) error {
 	if f.card == nil {
 		all, err := dayCards(cards, len(f.Cfgs))
 		if err != nil {
@@ -460,10 +528,16 @@ func init() {
 	register.Function2x0(ratedReview)
 	fnreg.DoFn2x1[string, *Acc, personStat](&statFn{})
 	register.Combiner3[*modelStats, personStat, *modelStats](&statsFn{})
-	fnreg.DoFn5x0[[]byte, func(**modelStats) bool, func(*schemas.Product) bool, func(*trained) bool, func(ModelCard)](&cardFn{})
+	fnreg.DoFn5x0[[]byte, func(**modelStats) bool, func(*schemas.Product) bool, func(*trained) bool, func(ModelCard)](
+		&cardFn{},
+	)
 	fnreg.DoFn1x2[ModelCard, int, ModelCard](&numberCardFn{})
-	fnreg.DoFn5x1[context.Context, string, func(*int, *ModelCard) bool, func(PersonDays), func(string, int64), error](&finishFn{})
-	fnreg.DoFn5x1[context.Context, string, func(*int, *ModelCard) bool, func(*int) bool, func(schemas.Portrait), error](&todayFn{})
+	fnreg.DoFn5x1[context.Context, string, func(*int, *ModelCard) bool, func(PersonDays), func(string, int64), error](
+		&finishFn{},
+	)
+	fnreg.DoFn5x1[context.Context, string, func(*int, *ModelCard) bool, func(*int) bool, func(schemas.Portrait), error](
+		&todayFn{},
+	)
 	register.Function2x0(nothing)
 	register.Emitter1[int]()
 	register.Emitter1[schemas.Portrait]()

@@ -65,8 +65,12 @@ type hashedText struct {
 }
 
 func textOrder(a, b hashedText) int {
-	return cmp.Or(cmp.Compare(a.hash, b.hash), cmp.Compare(a.text.ID, b.text.ID), cmp.Compare(a.text.Text, b.text.Text),
-		cmp.Compare(b2i(a.text.Positive), b2i(b.text.Positive)))
+	return cmp.Or(
+		cmp.Compare(a.hash, b.hash),
+		cmp.Compare(a.text.ID, b.text.ID),
+		cmp.Compare(a.text.Text, b.text.Text),
+		cmp.Compare(b2i(a.text.Positive), b2i(b.text.Positive)),
+	)
 }
 
 func b2i(b bool) int {
@@ -115,8 +119,13 @@ func trainText(examples []ratedText, r SentimentRules) trained {
 		pos += b2i(p)
 	}
 	if neg := len(labels) - pos; pos < r.MinClassTexts || neg < r.MinClassTexts {
-		card.Reason = fmt.Sprintf("too few rated reviews to train on: %d positive and %d negative (after holding out %d%%), sentiment.min_class_texts is %d",
-			pos, neg, r.HoldoutPercent, r.MinClassTexts)
+		card.Reason = fmt.Sprintf(
+			"too few rated reviews to train on: %d positive and %d negative (after holding out %d%%), sentiment.min_class_texts is %d",
+			pos,
+			neg,
+			r.HoldoutPercent,
+			r.MinClassTexts,
+		)
 		return trained{Card: card}
 	}
 	m, err := sentiment.Train(texts, labels, sentiment.Options{})

@@ -21,7 +21,11 @@ func TestRatedReview(t *testing.T) {
 	} {
 		ratedReview(r, emit)
 	}
-	want := []ratedText{{ID: "a", Text: "好", Positive: true}, {ID: "b", Text: "还行", Positive: true}, {ID: "d", Text: "差"}}
+	want := []ratedText{
+		{ID: "a", Text: "好", Positive: true},
+		{ID: "b", Text: "还行", Positive: true},
+		{ID: "d", Text: "差"},
+	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("labelled %v, want %v", got, want)
 	}
@@ -45,8 +49,21 @@ func synthetic(n int) []ratedText {
 	neg := []string{"太差", "失望", "退货", "垃圾", "破损", "不推荐"}
 	var out []ratedText
 	for i := range n {
-		out = append(out, ratedText{ID: fmt.Sprintf("p%d", i), Text: pos[i%6] + "，" + pos[(i/6)%6] + "，物流" + fmt.Sprint(i), Positive: true})
-		out = append(out, ratedText{ID: fmt.Sprintf("n%d", i), Text: neg[i%6] + "，" + neg[(i/6)%6] + "，物流" + fmt.Sprint(i)})
+		out = append(
+			out,
+			ratedText{
+				ID:       fmt.Sprintf("p%d", i),
+				Text:     pos[i%6] + "，" + pos[(i/6)%6] + "，物流" + fmt.Sprint(i),
+				Positive: true,
+			},
+		)
+		out = append(
+			out,
+			ratedText{
+				ID:   fmt.Sprintf("n%d", i),
+				Text: neg[i%6] + "，" + neg[(i/6)%6] + "，物流" + fmt.Sprint(i),
+			},
+		)
 	}
 	return out
 }
@@ -55,7 +72,8 @@ func TestPickTextsIsBoundedAndOrderIndependent(t *testing.T) {
 	all := synthetic(100)
 	a := pickTexts(iterOf(all), 50)
 	shuffled := append([]ratedText(nil), all...)
-	rand.New(rand.NewPCG(3, 4)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	rand.New(rand.NewPCG(3, 4)).
+		Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
 	b := pickTexts(iterOf(shuffled), 50)
 	if len(a) != 50 || len(b) != 50 {
 		t.Fatalf("kept %d and %d, want 50", len(a), len(b))
@@ -78,13 +96,16 @@ func TestPickTextsIsBoundedAndOrderIndependent(t *testing.T) {
 func TestTrainText(t *testing.T) {
 	r := DefaultRules().Sentiment
 	few := trainText(synthetic(10), r)
-	if few.Card.Trained || few.Model != nil || !strings.Contains(few.Card.Reason, "too few rated reviews") {
+	if few.Card.Trained || few.Model != nil ||
+		!strings.Contains(few.Card.Reason, "too few rated reviews") {
 		t.Errorf("10 of each class: %+v", few.Card)
 	}
 	got := trainText(synthetic(200), r)
 	c := got.Card
 	if !c.Trained || c.Positive != 200 || c.Negative != 200 || c.TrainTexts+c.HoldoutTexts != 400 || c.HoldoutTexts < 40 ||
-		c.HoldoutTexts > 120 || c.Accuracy == nil || *c.Accuracy < 0.95 || c.ModelBytes != len(got.Model) {
+		c.HoldoutTexts > 120 || c.Accuracy == nil ||
+		*c.Accuracy < 0.95 ||
+		c.ModelBytes != len(got.Model) {
 		t.Fatalf("card %+v", c)
 	}
 	m, err := textModel(iterOf([]trained{got}))
@@ -114,7 +135,11 @@ func TestTrainTextOnLabelledReviews(t *testing.T) {
 	path := filepath.Join("..", "..", "..", "shared", "data", "reviews", "online_shopping_dev.csv")
 	f, err := os.Open(path)
 	if err != nil {
-		t.Skipf("labelled reviews not available at %s (DESIGN.md, Real data to check against): %v", path, err)
+		t.Skipf(
+			"labelled reviews not available at %s (DESIGN.md, Real data to check against): %v",
+			path,
+			err,
+		)
 	}
 	defer f.Close()
 	rows, err := csv.NewReader(f).ReadAll()
@@ -123,7 +148,10 @@ func TestTrainTextOnLabelledReviews(t *testing.T) {
 	}
 	var examples []ratedText
 	for i, row := range rows[1:] {
-		examples = append(examples, ratedText{ID: fmt.Sprint(i), Text: row[2], Positive: row[1] == "1"})
+		examples = append(
+			examples,
+			ratedText{ID: fmt.Sprint(i), Text: row[2], Positive: row[1] == "1"},
+		)
 	}
 	got := trainText(examples, DefaultRules().Sentiment)
 	t.Logf("%d reviews: %+v, accuracy %.3f", len(examples), got.Card, *got.Card.Accuracy)

@@ -23,8 +23,17 @@ import (
 //	cart_abandoner   a cart event within the last cart_abandoner_days [7] days and no paid order since
 //	promoter         at least promoter_min_rated [2] rated reviews or posts averaging at least
 //	                 promoter_rating [4.5] stars, and texts (when scored) positive on average
-var Tags = []string{"at_risk", "cart_abandoner", "complainer", "discount_seeker", "high_value", "new_customer",
-	"night_owl", "promoter", "weekend_shopper"}
+var Tags = []string{
+	"at_risk",
+	"cart_abandoner",
+	"complainer",
+	"discount_seeker",
+	"high_value",
+	"new_customer",
+	"night_owl",
+	"promoter",
+	"weekend_shopper",
+}
 
 // tags applies the tag rules to a finished portrait and its accumulator; sorted.
 func (a *Acc) tags(p *schemas.Portrait, e *env) []string {
@@ -46,12 +55,23 @@ func (a *Acc) tags(p *schemas.Portrait, e *env) []string {
 			night += n
 		}
 	}
-	tag("night_owl", engaged >= int32(r.NightOwlMinEngagements) && float64(night)/float64(engaged) >= r.NightOwlShare)
-	tag("weekend_shopper", a.orders >= int32(r.WeekendShopperMinOrders) && float64(a.weekendOrders)/orders >= r.WeekendShopperShare)
+	tag(
+		"night_owl",
+		engaged >= int32(r.NightOwlMinEngagements) &&
+			float64(night)/float64(engaged) >= r.NightOwlShare,
+	)
+	tag(
+		"weekend_shopper",
+		a.orders >= int32(r.WeekendShopperMinOrders) &&
+			float64(a.weekendOrders)/orders >= r.WeekendShopperShare,
+	)
 	tag("complainer", a.complaints+a.negative >= int32(r.ComplainerMin))
 	tag("new_customer", a.orders > 0 && daysAgo(a.firstOrder, e) < int32(r.NewCustomerDays))
 	tag("at_risk", p.Lifecycle == ChurnRisk)
-	tag("cart_abandoner", a.lastCart > a.lastOrder && daysAgo(a.lastCart, e) < int32(r.CartAbandonerDays))
+	tag(
+		"cart_abandoner",
+		a.lastCart > a.lastOrder && daysAgo(a.lastCart, e) < int32(r.CartAbandonerDays),
+	)
 	tag("promoter", a.rated >= int32(r.PromoterMinRated) && p.AvgRating >= r.PromoterRating &&
 		(p.Sentiment == nil || *p.Sentiment >= 0.5))
 	slices.Sort(out)

@@ -45,7 +45,8 @@ func TestStartPrintsUntilStopped(t *testing.T) {
 // TestNilProbeReportsTimeAndMemory: a runner with nothing to ask still shows the job alive.
 func TestNilProbeReportsTimeAndMemory(t *testing.T) {
 	got := line(context.Background(), 90*time.Second, nil)
-	if !strings.HasPrefix(got, "progress: 1m30s elapsed, memory ") || !strings.HasSuffix(got, " GiB") {
+	if !strings.HasPrefix(got, "progress: 1m30s elapsed, memory ") ||
+		!strings.HasSuffix(got, " GiB") {
 		t.Errorf("line = %q", got)
 	}
 }

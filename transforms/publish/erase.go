@@ -86,13 +86,21 @@ const maxRounds = 10
 // users; the devices and cookies of their events (followed from event to event: a cookie seen with
 // one of their devices ...); their tickets and review-site posts. A raw value counts when its salted
 // hash is one of the persons' identity-map hashes, so the salt must be the runs'.
-func FindErased(ctx context.Context, distinct Distinct, salt string, requests []string) (Erased, error) {
+func FindErased(
+	ctx context.Context,
+	distinct Distinct,
+	salt string,
+	requests []string,
+) (Erased, error) {
 	e := Erased{Requests: requests, Values: map[string][]string{}}
 	if len(requests) == 0 {
 		return e, nil
 	}
 	if salt == "" {
-		return e, fmt.Errorf("erasing %d identifiers from the published tables needs the runs' salt", len(requests))
+		return e, fmt.Errorf(
+			"erasing %d identifiers from the published tables needs the runs' salt",
+			len(requests),
+		)
 	}
 	persons, err := distinct(ctx, Lookup{Table: "identity_map", Column: "person_id",
 		All: []Match{{"id_hash", requests}}})
@@ -143,9 +151,16 @@ func FindErased(ctx context.Context, distinct Distinct, salt string, requests []
 	devices, cookies := map[string]bool{}, map[string]bool{}
 	for round := 0; ; round++ {
 		if round == maxRounds {
-			return e, fmt.Errorf("erasure: devices and cookies still growing after %d rounds", maxRounds)
+			return e, fmt.Errorf(
+				"erasure: devices and cookies still growing after %d rounds",
+				maxRounds,
+			)
 		}
-		m := []Match{{"user_id", accounts}, {"device_id", sorted(devices)}, {"anonymous_id", sorted(cookies)}}
+		m := []Match{
+			{"user_id", accounts},
+			{"device_id", sorted(devices)},
+			{"anonymous_id", sorted(cookies)},
+		}
 		d, err := owned(identity.Device, "events", "device_id", m)
 		if err != nil {
 			return e, err
@@ -166,7 +181,10 @@ func FindErased(ctx context.Context, distinct Distinct, salt string, requests []
 		return e, err
 	}
 	if len(accounts) > 0 {
-		e.Orders, err = distinct(ctx, Lookup{Table: "orders", Column: "order_id", All: []Match{{"user_id", accounts}}})
+		e.Orders, err = distinct(
+			ctx,
+			Lookup{Table: "orders", Column: "order_id", All: []Match{{"user_id", accounts}}},
+		)
 		if err != nil {
 			return e, fmt.Errorf("erasure: orders: %w", err)
 		}

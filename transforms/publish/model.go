@@ -56,31 +56,81 @@ type Model struct {
 
 // Models says how the warehouse keeps every table a run writes.
 var Models = map[string]Model{
-	"orders":      {Kind: Fact, Key: []string{"order_id"}, Day: "created_at", Identifiers: map[string]string{"user_id": identity.Account}},
+	"orders": {
+		Kind:        Fact,
+		Key:         []string{"order_id"},
+		Day:         "created_at",
+		Identifiers: map[string]string{"user_id": identity.Account},
+	},
 	"order_items": {Kind: Fact, Key: []string{"order_id", "line_no"}, Parent: "orders"},
-	"events": {Kind: Fact, Key: []string{"event_id"}, Day: "event_time", Identifiers: map[string]string{
-		"user_id": identity.Account, "device_id": identity.Device, "anonymous_id": identity.Anonymous}},
-	"touches": {Kind: Fact, Key: []string{"touch_id"}, Day: "touch_time", Identifiers: map[string]string{"user_id": identity.Account}},
-	"reviews": {Kind: Fact, Key: []string{"review_id"}, Day: "created_at", Identifiers: map[string]string{"user_id": identity.Account}},
-	"tickets": {Kind: Fact, Key: []string{"ticket_id"}, Day: "created_at", Identifiers: map[string]string{
-		"user_id": identity.Account, "ticket_id": identity.Ticket}},
-	"site_posts": {Kind: Fact, Key: []string{"post_id"}, Day: "posted_at", Identifiers: map[string]string{"post_id": identity.Post}},
+	"events": {
+		Kind: Fact,
+		Key:  []string{"event_id"},
+		Day:  "event_time",
+		Identifiers: map[string]string{
+			"user_id": identity.Account, "device_id": identity.Device, "anonymous_id": identity.Anonymous},
+	},
+	"touches": {
+		Kind:        Fact,
+		Key:         []string{"touch_id"},
+		Day:         "touch_time",
+		Identifiers: map[string]string{"user_id": identity.Account},
+	},
+	"reviews": {
+		Kind:        Fact,
+		Key:         []string{"review_id"},
+		Day:         "created_at",
+		Identifiers: map[string]string{"user_id": identity.Account},
+	},
+	"tickets": {
+		Kind: Fact,
+		Key:  []string{"ticket_id"},
+		Day:  "created_at",
+		Identifiers: map[string]string{
+			"user_id": identity.Account, "ticket_id": identity.Ticket},
+	},
+	"site_posts": {
+		Kind:        Fact,
+		Key:         []string{"post_id"},
+		Day:         "posted_at",
+		Identifiers: map[string]string{"post_id": identity.Post},
+	},
 
-	"portraits":          {Kind: Snapshot, Key: []string{"person_id"}, Persons: []string{"person_id"}},
-	"segment_membership": {Kind: Snapshot, Key: []string{"person_id", "segment"}, Persons: []string{"person_id"}},
-	"segment_summary":    {Kind: Snapshot, Key: []string{"segment"}},
-	"cluster_profiles":   {Kind: Snapshot, Key: []string{"cluster"}},
-	"affinity_rules":     {Kind: Snapshot, Key: []string{"level", "rule_id"}},
-	"next_best_products": {Kind: Snapshot, Key: []string{"person_id", "rank"}, Persons: []string{"person_id"}},
-	"activation":         {Kind: Snapshot, Key: []string{"person_id", "segment"}, Persons: []string{"person_id"}},
+	"portraits": {
+		Kind:    Snapshot,
+		Key:     []string{"person_id"},
+		Persons: []string{"person_id"},
+	},
+	"segment_membership": {
+		Kind:    Snapshot,
+		Key:     []string{"person_id", "segment"},
+		Persons: []string{"person_id"},
+	},
+	"segment_summary":  {Kind: Snapshot, Key: []string{"segment"}},
+	"cluster_profiles": {Kind: Snapshot, Key: []string{"cluster"}},
+	"affinity_rules":   {Kind: Snapshot, Key: []string{"level", "rule_id"}},
+	"next_best_products": {
+		Kind:    Snapshot,
+		Key:     []string{"person_id", "rank"},
+		Persons: []string{"person_id"},
+	},
+	"activation": {
+		Kind:    Snapshot,
+		Key:     []string{"person_id", "segment"},
+		Persons: []string{"person_id"},
+	},
 	"activation_changes": {Kind: Snapshot, Key: []string{"segment", "change", "phone_sha256"},
 		Persons: []string{"person_id"}},
 	"characteristic_associations": {Kind: Snapshot, Key: []string{"association_id"}},
 	"quality":                     {Kind: Snapshot},
 	"rejects":                     {Kind: Snapshot},
 
-	"persons":      {Kind: Current, Key: []string{"person_id"}, Persons: []string{"person_id"}},
-	"identity_map": {Kind: Current, Key: []string{"id_type", "id_hash"}, Persons: []string{"person_id"}},
+	"persons": {Kind: Current, Key: []string{"person_id"}, Persons: []string{"person_id"}},
+	"identity_map": {
+		Kind:    Current,
+		Key:     []string{"id_type", "id_hash"},
+		Persons: []string{"person_id"},
+	},
 	"users": {Kind: Current, Key: []string{"user_id"}, Changes: true,
 		Identifiers: map[string]string{"user_id": identity.Account}},
 	"products":        {Kind: Current, Key: []string{"sku"}, Changes: true},
@@ -145,34 +195,109 @@ var (
 	PublishedRuns = Table{Name: "published_runs", Model: Model{Kind: Managed}, Only: Analytics,
 		Doc: "one row per published night: a night is visible once its row is written, in the same transaction as its tables",
 		Columns: []Column{
-			{Name: SnapshotDate, Type: Date, Mode: Required, Doc: "business day of the published night"},
-			{Name: "run_id", Type: String, Mode: Nullable, Doc: "the run's id from its manifest; null for nights published before this table existed"},
-			{Name: "manifest_hash", Type: String, Mode: Nullable, Doc: "SHA-256 (hex) of the run's _MANIFEST.json as published; null for nights published before this table existed"},
-			{Name: "published_at", Type: Timestamp, Mode: Required, Doc: "when the night was switched in, UTC"},
-			{Name: "mode", Type: String, Mode: Required, Doc: "full or incremental, as the run's manifest says (full when it does not)"},
-			{Name: "reason", Type: String, Mode: Nullable, Doc: "why the night ran in that mode, from the manifest"},
+			{
+				Name: SnapshotDate,
+				Type: Date,
+				Mode: Required,
+				Doc:  "business day of the published night",
+			},
+			{
+				Name: "run_id",
+				Type: String,
+				Mode: Nullable,
+				Doc:  "the run's id from its manifest; null for nights published before this table existed",
+			},
+			{
+				Name: "manifest_hash",
+				Type: String,
+				Mode: Nullable,
+				Doc:  "SHA-256 (hex) of the run's _MANIFEST.json as published; null for nights published before this table existed",
+			},
+			{
+				Name: "published_at",
+				Type: Timestamp,
+				Mode: Required,
+				Doc:  "when the night was switched in, UTC",
+			},
+			{
+				Name: "mode",
+				Type: String,
+				Mode: Required,
+				Doc:  "full or incremental, as the run's manifest says (full when it does not)",
+			},
+			{
+				Name: "reason",
+				Type: String,
+				Mode: Nullable,
+				Doc:  "why the night ran in that mode, from the manifest",
+			},
 		}}
 	// DataTests holds the results of the data tests of every published or refused night.
 	DataTests = Table{Name: "data_tests", Model: Model{Kind: Managed}, Only: Analytics,
 		Doc: "one row per data test of a night: the tests run on the night's tables before they are switched in",
 		Columns: []Column{
-			{Name: SnapshotDate, Type: Date, Mode: Required, Doc: "business day of the night tested"},
-			{Name: "test", Type: String, Mode: Required, Doc: "the test and its columns, such as unique(person_id)"},
+			{
+				Name: SnapshotDate,
+				Type: Date,
+				Mode: Required,
+				Doc:  "business day of the night tested",
+			},
+			{
+				Name: "test",
+				Type: String,
+				Mode: Required,
+				Doc:  "the test and its columns, such as unique(person_id)",
+			},
 			{Name: "table_name", Type: String, Mode: Required, Doc: "table tested"},
-			{Name: "severity", Type: String, Mode: Required, Doc: "error (a failure stops the night) or warn (reported only)"},
+			{
+				Name: "severity",
+				Type: String,
+				Mode: Required,
+				Doc:  "error (a failure stops the night) or warn (reported only)",
+			},
 			{Name: "passed", Type: Bool, Mode: Required, Doc: "true when no row failed the test"},
-			{Name: "failing_rows", Type: Int64, Mode: Required, Doc: "rows that fail the test (for a row-count change: the change in rows)"},
-			{Name: "detail", Type: String, Mode: Nullable, Doc: "what the test found, for people to read"},
+			{
+				Name: "failing_rows",
+				Type: Int64,
+				Mode: Required,
+				Doc:  "rows that fail the test (for a row-count change: the change in rows)",
+			},
+			{
+				Name: "detail",
+				Type: String,
+				Mode: Nullable,
+				Doc:  "what the test found, for people to read",
+			},
 		}}
 	// ErasureLog records when each place holding erased persons was cleaned.
 	ErasureLog = Table{Name: "erasure_log", Model: Model{Kind: Managed}, Only: Restricted,
 		Doc: "one row per place cleaned of persons who asked to be forgotten: warehouse tables and kept run folders",
 		Columns: []Column{
-			{Name: SnapshotDate, Type: Date, Mode: Required, Doc: "business day of the night whose erasure requests were applied"},
-			{Name: "place", Type: String, Mode: Required, Doc: "what was cleaned: a warehouse table (zone.table) or a run folder's table (run dt=YYYY-MM-DD/table)"},
-			{Name: "requests", Type: Int64, Mode: Required, Doc: "identifier hashes newly erased by this cleaning"},
+			{
+				Name: SnapshotDate,
+				Type: Date,
+				Mode: Required,
+				Doc:  "business day of the night whose erasure requests were applied",
+			},
+			{
+				Name: "place",
+				Type: String,
+				Mode: Required,
+				Doc:  "what was cleaned: a warehouse table (zone.table) or a run folder's table (run dt=YYYY-MM-DD/table)",
+			},
+			{
+				Name: "requests",
+				Type: Int64,
+				Mode: Required,
+				Doc:  "identifier hashes newly erased by this cleaning",
+			},
 			{Name: "rows_removed", Type: Int64, Mode: Required, Doc: "rows removed from the place"},
-			{Name: "cleaned_at", Type: Timestamp, Mode: Required, Doc: "when the place was cleaned, UTC"},
+			{
+				Name: "cleaned_at",
+				Type: Timestamp,
+				Mode: Required,
+				Doc:  "when the place was cleaned, UTC",
+			},
 		}}
 )
 
@@ -198,8 +323,11 @@ func Action(t Table, plan *Plan, set Settings) string {
 		if t.Parent != "" {
 			day = "its " + strings.TrimSuffix(t.Parent, "s") + "'s day"
 		}
-		return fmt.Sprintf("MERGE on %s: new records inserted, changed ones updated; record_date is %s",
-			strings.Join(t.Key, ", "), day)
+		return fmt.Sprintf(
+			"MERGE on %s: new records inserted, changed ones updated; record_date is %s",
+			strings.Join(t.Key, ", "),
+			day,
+		)
 	case Snapshot:
 		return fmt.Sprintf("partition %s replaced; %d nights kept", plan.Date, set.SnapshotDays)
 	case Current:

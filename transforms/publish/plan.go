@@ -98,8 +98,13 @@ func Load(ctx context.Context, runDir string) (*Plan, error) {
 		p.Mode = Full
 	case Full, Incremental:
 	default:
-		return nil, fmt.Errorf("publish: %s: the manifest's mode %q is neither %s nor %s", runDir, p.Mode,
-			Full, Incremental)
+		return nil, fmt.Errorf(
+			"publish: %s: the manifest's mode %q is neither %s nor %s",
+			runDir,
+			p.Mode,
+			Full,
+			Incremental,
+		)
 	}
 	for name, info := range m.Tables {
 		if isState(name, info.Files) {

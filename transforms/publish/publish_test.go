@@ -57,7 +57,11 @@ func TestColumnTypesAndModes(t *testing.T) {
 		}
 	}
 	if got["phone_masked"].PII != Contact || got["person_id"].PII != "" {
-		t.Errorf("pii: phone_masked %q, person_id %q", got["phone_masked"].PII, got["person_id"].PII)
+		t.Errorf(
+			"pii: phone_masked %q, person_id %q",
+			got["phone_masked"].PII,
+			got["person_id"].PII,
+		)
 	}
 }
 
@@ -80,7 +84,8 @@ func TestUnmappedFieldsAreErrors(t *testing.T) {
 		}{}, "no warehouse mapping"},
 	} {
 		_, err := Columns(schemas.Table{Name: "bad", Type: reflect.TypeOf(tc.row)})
-		if err == nil || !strings.Contains(err.Error(), "table bad") || !strings.Contains(err.Error(), tc.want) {
+		if err == nil || !strings.Contains(err.Error(), "table bad") ||
+			!strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%T: err = %v, want %q", tc.row, err, tc.want)
 		}
 	}
@@ -118,7 +123,8 @@ func TestZones(t *testing.T) {
 			}
 			held[z] = append(held[z], table.Name)
 			for _, c := range zt.Columns {
-				if z == Analytics && (c.PII != "" || slices.Contains(publishtest.Sensitive, c.Name)) {
+				if z == Analytics &&
+					(c.PII != "" || slices.Contains(publishtest.Sensitive, c.Name)) {
 					t.Errorf("analytics.%s has the sensitive column %s", table.Name, c.Name)
 				}
 			}
@@ -127,7 +133,8 @@ func TestZones(t *testing.T) {
 			}
 		}
 	}
-	if slices.Contains(held[Analytics], "identity_map") || !slices.Contains(held[Restricted], "identity_map") {
+	if slices.Contains(held[Analytics], "identity_map") ||
+		!slices.Contains(held[Restricted], "identity_map") {
 		t.Errorf("identity_map: analytics %v, restricted %v", held[Analytics], held[Restricted])
 	}
 	for _, name := range []string{"users", "portraits", "tickets", "site_posts"} {
@@ -135,12 +142,16 @@ func TestZones(t *testing.T) {
 			t.Errorf("%s should be in both zones: %v", name, held)
 		}
 	}
-	if slices.Contains(held[Restricted], "quality") || !slices.Contains(held[Analytics], "quality") {
+	if slices.Contains(held[Restricted], "quality") ||
+		!slices.Contains(held[Analytics], "quality") {
 		t.Errorf("quality has nothing to restrict: %v", held)
 	}
 	users, _ := schemas.Lookup("users")
 	cols, _ := Columns(users)
-	if got := (Table{Columns: cols}).Withheld(Analytics); !slices.Equal(got, []string{"phone_hash", "phone_masked", "email_hash"}) {
+	if got := (Table{Columns: cols}).Withheld(Analytics); !slices.Equal(
+		got,
+		[]string{"phone_hash", "phone_masked", "email_hash"},
+	) {
 		t.Errorf("users withheld from analytics: %v", got)
 	}
 }
@@ -153,15 +164,18 @@ func TestLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Date != "2026-11-21" || p.Compact() != "20261121" || p.Dir != dir || p.Remote() || len(p.Tables) != 5 {
+	if p.Date != "2026-11-21" || p.Compact() != "20261121" || p.Dir != dir || p.Remote() ||
+		len(p.Tables) != 5 {
 		t.Fatalf("plan %+v", p)
 	}
 	users := p.Tables[4]
-	if users.Name != "users" || users.Rows != 4 || !slices.Equal(users.Files, []string{dir + "/users/part-00000.parquet"}) {
+	if users.Name != "users" || users.Rows != 4 ||
+		!slices.Equal(users.Files, []string{dir + "/users/part-00000.parquet"}) {
 		t.Errorf("users %+v", users)
 	}
 	rows := Catalog(p.Tables[4:])
-	if rows[0] != (CatalogRow{"users", "", users.Doc}) || rows[1].Column != SnapshotDate || len(rows) != 2+len(users.Columns) {
+	if rows[0] != (CatalogRow{"users", "", users.Doc}) || rows[1].Column != SnapshotDate ||
+		len(rows) != 2+len(users.Columns) {
 		t.Errorf("catalogue %v", rows[:2])
 	}
 	// A run folder given relative to the working directory.

@@ -37,7 +37,10 @@ func (s Settings) WithDefaults() (Settings, error) {
 		s.SnapshotDays = DefaultSnapshotDays
 	}
 	if s.SnapshotDays < 1 {
-		return s, fmt.Errorf("publish: snapshot tables keep %d nights: want at least 1", s.SnapshotDays)
+		return s, fmt.Errorf(
+			"publish: snapshot tables keep %d nights: want at least 1",
+			s.SnapshotDays,
+		)
 	}
 	if s.Zone == nil {
 		z, err := time.LoadLocation(DefaultZone)

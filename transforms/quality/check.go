@@ -26,7 +26,16 @@ func (t StageTotals) Balanced() bool {
 }
 
 // StageOrder is the order stages run in; a source passes through a prefix of it.
-var StageOrder = []string{"ingest", "clean", "dedupe", "state", "refs", "totals", "erase", "portrait"}
+var StageOrder = []string{
+	"ingest",
+	"clean",
+	"dedupe",
+	"state",
+	"refs",
+	"totals",
+	"erase",
+	"portrait",
+}
 
 // Totals folds quality rows into per-source, per-stage totals, sorted by source then stage order.
 func Totals(rows []schemas.QualityCount) []StageTotals {
@@ -88,11 +97,17 @@ func Check(totals []StageTotals) []string {
 			if t.Carried != 0 {
 				in = fmt.Sprintf("%d + carried %d", t.In, t.Carried)
 			}
-			problems = append(problems, fmt.Sprintf("%s/%s: in %s != out %d + rejected %d + deduplicated %d",
-				t.Source, t.Stage, in, t.Out, t.Rejected, t.Deduplicated))
+			problems = append(
+				problems,
+				fmt.Sprintf("%s/%s: in %s != out %d + rejected %d + deduplicated %d",
+					t.Source, t.Stage, in, t.Out, t.Rejected, t.Deduplicated),
+			)
 		}
 		if p, ok := prev[t.Source]; ok && p.Out != t.In {
-			problems = append(problems, fmt.Sprintf("%s: %s out %d != %s in %d", t.Source, p.Stage, p.Out, t.Stage, t.In))
+			problems = append(
+				problems,
+				fmt.Sprintf("%s: %s out %d != %s in %d", t.Source, p.Stage, p.Out, t.Stage, t.In),
+			)
 		}
 		prev[t.Source] = t
 	}
@@ -179,7 +194,16 @@ func WriteSummary(w io.Writer, totals []StageTotals) error {
 				s.Rejected, s.Deduplicated, ok)
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\t\n", s.Source, s.Read, s.Out, s.Rejected, s.Deduplicated, ok)
+		fmt.Fprintf(
+			tw,
+			"%s\t%d\t%d\t%d\t%d\t%s\t\n",
+			s.Source,
+			s.Read,
+			s.Out,
+			s.Rejected,
+			s.Deduplicated,
+			ok,
+		)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -109,7 +109,8 @@ func Figures(rows []schemas.QualityCount, cfg *sources.Config) []SourceFigures {
 		case r.Measure == Carried:
 			f.Carried += r.Count
 		}
-		if r.Stage == "ingest" && (r.Measure == Out || r.Measure == Rejected && r.Reason == MissingField) {
+		if r.Stage == "ingest" &&
+			(r.Measure == Out || r.Measure == Rejected && r.Reason == MissingField) {
 			f.Examined += r.Count
 		}
 		switch stage := stageIndex(r.Stage); r.Measure {
@@ -132,9 +133,15 @@ func Gate(rows []schemas.QualityCount, cfg *sources.Config) (breaches, warnings 
 		src := cfg.Sources[i]
 		if limit := src.RejectRateLimit(); fig.RejectRate() > limit {
 			breach := fig.Read >= MinRecordsForRate || fig.Rejected == fig.Read
-			msg := fmt.Sprintf("source %s: %s of its %s records read were rejected (%s), above its "+
-				"max_reject_rate of %s", src.Name, share(fig.RejectRate()), thousands(fig.Read),
-				thousands(fig.Rejected), share(limit))
+			msg := fmt.Sprintf(
+				"source %s: %s of its %s records read were rejected (%s), above its "+
+					"max_reject_rate of %s",
+				src.Name,
+				share(fig.RejectRate()),
+				thousands(fig.Read),
+				thousands(fig.Rejected),
+				share(limit),
+			)
 			if !breach {
 				msg += fmt.Sprintf(" (a warning: fewer than %d records read)", MinRecordsForRate)
 			}
@@ -158,19 +165,34 @@ func Gate(rows []schemas.QualityCount, cfg *sources.Config) (breaches, warnings 
 		}
 		for _, f := range src.Fields() {
 			col := src.Column(f.Name)
-			if col == "" || !f.Required && !src.Declared[f.Name] || fig.Examined == 0 || fig.Absent[f.Name] < fig.Examined {
+			if col == "" || !f.Required && !src.Declared[f.Name] || fig.Examined == 0 ||
+				fig.Absent[f.Name] < fig.Examined {
 				continue
 			}
 			finding := Finding{Source: src.Name, Gate: GateAbsentColumn, Breach: f.Required,
-				Figure: float64(fig.Absent[f.Name]), Limit: float64(fig.Examined), Field: f.Name, Column: col}
+				Figure: float64(
+					fig.Absent[f.Name],
+				), Limit: float64(fig.Examined), Field: f.Name, Column: col}
 			if f.Required {
-				finding.Message = fmt.Sprintf("source %s: column %q of the required field %s is absent from all %s "+
-					"records parsed: check the column name in the sources config", src.Name, col, f.Name, thousands(fig.Examined))
+				finding.Message = fmt.Sprintf(
+					"source %s: column %q of the required field %s is absent from all %s "+
+						"records parsed: check the column name in the sources config",
+					src.Name,
+					col,
+					f.Name,
+					thousands(fig.Examined),
+				)
 				breaches = append(breaches, finding)
 				continue
 			}
-			finding.Message = fmt.Sprintf("source %s: column %q of the optional field %s is absent from all %s "+
-				"records parsed: the field is empty and any rule on it is off", src.Name, col, f.Name, thousands(fig.Examined))
+			finding.Message = fmt.Sprintf(
+				"source %s: column %q of the optional field %s is absent from all %s "+
+					"records parsed: the field is empty and any rule on it is off",
+				src.Name,
+				col,
+				f.Name,
+				thousands(fig.Examined),
+			)
 			warnings = append(warnings, finding)
 		}
 	}
@@ -187,7 +209,11 @@ func (e *GateError) Error() string {
 	for i, b := range e.Breaches {
 		msgs[i] = b.Message
 	}
-	return fmt.Sprintf("%d data-quality gates breached: %s", len(e.Breaches), strings.Join(msgs, "; "))
+	return fmt.Sprintf(
+		"%d data-quality gates breached: %s",
+		len(e.Breaches),
+		strings.Join(msgs, "; "),
+	)
 }
 
 // CheckGates is Gate as an error: a *GateError listing the breaches, or nil when there is none.

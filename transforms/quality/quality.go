@@ -140,12 +140,23 @@ func Recount(s beam.Scope, rows beam.PCollection) beam.PCollection {
 }
 
 func fromRow(q schemas.QualityCount) (string, int64) {
-	return Key{Source: q.Source, Stage: q.Stage, Measure: q.Measure, Reason: q.Reason}.String(), q.Count
+	return Key{
+		Source:  q.Source,
+		Stage:   q.Stage,
+		Measure: q.Measure,
+		Reason:  q.Reason,
+	}.String(), q.Count
 }
 
 func toRow(key string, n int64) schemas.QualityCount {
 	k := ParseKey(key)
-	return schemas.QualityCount{Source: k.Source, Stage: k.Stage, Measure: k.Measure, Reason: k.Reason, Count: n}
+	return schemas.QualityCount{
+		Source:  k.Source,
+		Stage:   k.Stage,
+		Measure: k.Measure,
+		Reason:  k.Reason,
+		Count:   n,
+	}
 }
 
 func init() {

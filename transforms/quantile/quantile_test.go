@@ -60,11 +60,13 @@ func TestQuintilesAndScores(t *testing.T) {
 		f.Add(int64(1 + max(0, i-69)/10))
 	}
 	cuts = f.Cuts(5)
-	if !slices.Equal(cuts, []int64{1, 1, 1, 2}) || ScoreHigh(cuts, 5, 1) != 1 || ScoreHigh(cuts, 5, 2) != 4 ||
+	if !slices.Equal(cuts, []int64{1, 1, 1, 2}) || ScoreHigh(cuts, 5, 1) != 1 ||
+		ScoreHigh(cuts, 5, 2) != 4 ||
 		ScoreHigh(cuts, 5, 3) != 5 {
 		t.Errorf("tied frequencies: cuts %v", cuts)
 	}
-	if New().Cuts(5) != nil || ScoreHigh(nil, 5, 5) != 0 || ScoreLow(nil, 5, 5) != 0 || ScoreHigh(cuts, 4, 1) != 0 {
+	if New().Cuts(5) != nil || ScoreHigh(nil, 5, 5) != 0 || ScoreLow(nil, 5, 5) != 0 ||
+		ScoreHigh(cuts, 4, 1) != 0 {
 		t.Error("an empty histogram, or cuts of another length, give a score")
 	}
 	// Merging histograms gives the histogram of the union.

@@ -26,7 +26,12 @@ type firstLines struct {
 	next slog.Handler
 }
 
-func (h firstLines) Enabled(ctx context.Context, l slog.Level) bool { return h.next.Enabled(ctx, l) }
+func (h firstLines) Enabled(
+	ctx context.Context,
+	l slog.Level,
+) bool {
+	return h.next.Enabled(ctx, l)
+}
 
 func (h firstLines) Handle(ctx context.Context, r slog.Record) error {
 	out := slog.NewRecord(r.Time, r.Level, firstLine(r.Message), r.PC)

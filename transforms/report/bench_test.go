@@ -55,14 +55,28 @@ func writePortraits(b *testing.B, out string, n int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	w := parquet.NewGenericWriter[schemas.Portrait](f, parquet.MaxRowsPerRowGroup(schemas.RowGroupRows))
+	w := parquet.NewGenericWriter[schemas.Portrait](
+		f,
+		parquet.MaxRowsPerRowGroup(schemas.RowGroupRows),
+	)
 	batch := make([]schemas.Portrait, 0, 1024)
 	for i := range n {
-		p := schemas.Portrait{PersonID: fmt.Sprintf("p%07d", i), Accounts: 1, Lifecycle: funnelOrder[i%len(funnelOrder)],
-			Tags: []string{"t"}, TopCategories: []string{"tea", "cups"}}
+		p := schemas.Portrait{
+			PersonID:      fmt.Sprintf("p%07d", i),
+			Accounts:      1,
+			Lifecycle:     funnelOrder[i%len(funnelOrder)],
+			Tags:          []string{"t"},
+			TopCategories: []string{"tea", "cups"},
+		}
 		if i%3 != 0 {
 			clv := int64(i*7919%2_000_000 + 100)
-			p.Orders, p.GMVFen, p.Frequency, p.CLV12mFen = int32(1+i%4), int64(i%50_000)*10, float64(i%4), &clv
+			p.Orders, p.GMVFen, p.Frequency, p.CLV12mFen = int32(
+				1+i%4,
+			), int64(
+				i%50_000,
+			)*10, float64(
+				i%4,
+			), &clv
 			p.RScore, p.FScore, p.MScore = int32(1+i%5), int32(1+(i/5)%5), int32(1+(i/25)%5)
 		}
 		if batch = append(batch, p); len(batch) == cap(batch) || i == n-1 {
@@ -79,7 +93,9 @@ func writePortraits(b *testing.B, out string, n int) {
 		b.Fatal(err)
 	}
 	m := sink.Manifest{SchemaVersion: schemas.Version, RunID: "bench", Date: fixtureDate,
-		Tables: map[string]sink.TableInfo{"portraits": {Files: []string{"portraits/part-00000.parquet"}, Rows: int64(n)}}}
+		Tables: map[string]sink.TableInfo{
+			"portraits": {Files: []string{"portraits/part-00000.parquet"}, Rows: int64(n)},
+		}}
 	data, err := json.Marshal(m)
 	if err != nil {
 		b.Fatal(err)

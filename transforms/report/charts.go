@@ -47,7 +47,9 @@ type series struct {
 func common(title, trigger string, legend bool) []charts.GlobalOpts {
 	return []charts.GlobalOpts{
 		charts.WithAnimation(false),
-		charts.WithTitleOpts(opts.Title{Title: title, Left: "center", TitleStyle: &opts.TextStyle{FontSize: 14}}),
+		charts.WithTitleOpts(
+			opts.Title{Title: title, Left: "center", TitleStyle: &opts.TextStyle{FontSize: 14}},
+		),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: trigger}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(legend), Top: "24"}),
 	}
@@ -62,8 +64,17 @@ func hbar(id, title, unit string, cats []string, ss []series, stack bool) (*Char
 		x.Max = 100
 	}
 	c := charts.NewBar()
-	c.SetGlobalOptions(append(common(title, "axis", len(ss) > 1),
-		charts.WithGridOpts(opts.Grid{Left: "1%", Right: "8%", Top: "56", Bottom: "8", ContainLabel: opts.Bool(true)}),
+	c.SetGlobalOptions(append(
+		common(title, "axis", len(ss) > 1),
+		charts.WithGridOpts(
+			opts.Grid{
+				Left:         "1%",
+				Right:        "8%",
+				Top:          "56",
+				Bottom:       "8",
+				ContainLabel: opts.Bool(true),
+			},
+		),
 		charts.WithXAxisOpts(x),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
 	)...)
@@ -79,9 +90,24 @@ func hbar(id, title, unit string, cats []string, ss []series, stack bool) (*Char
 // vbar is a vertical bar chart: categories along the x axis.
 func vbar(id, title, xName, yName string, cats []string, ss []series) (*Chart, error) {
 	c := charts.NewBar()
-	c.SetGlobalOptions(append(common(title, "axis", len(ss) > 1),
-		charts.WithGridOpts(opts.Grid{Left: "2%", Right: "6%", Top: "64", Bottom: "8", ContainLabel: opts.Bool(true)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: xName, AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: rotation(cats)}}),
+	c.SetGlobalOptions(append(
+		common(title, "axis", len(ss) > 1),
+		charts.WithGridOpts(
+			opts.Grid{
+				Left:         "2%",
+				Right:        "6%",
+				Top:          "64",
+				Bottom:       "8",
+				ContainLabel: opts.Bool(true),
+			},
+		),
+		charts.WithXAxisOpts(
+			opts.XAxis{
+				Type:      "category",
+				Name:      xName,
+				AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: rotation(cats)},
+			},
+		),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: yName}),
 	)...)
 	c.SetXAxis(cats)
@@ -103,7 +129,9 @@ func addBars(c *charts.Bar, ss []series, stack bool, labelAt string) {
 		for i, v := range s.Values {
 			data[i] = opts.BarData{Value: v}
 		}
-		o := []charts.SeriesOpts{charts.WithLabelOpts(opts.Label{Show: opts.Bool(!stack), Position: labelAt})}
+		o := []charts.SeriesOpts{
+			charts.WithLabelOpts(opts.Label{Show: opts.Bool(!stack), Position: labelAt}),
+		}
 		if stack {
 			o = append(o, charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.Stack = "total" }))
 		}
@@ -125,15 +153,30 @@ func heatmap(id, title, xName, yName string, xs, ys []string, cells [][]float64)
 			hi = max(hi, v)
 		}
 	}
-	c.SetGlobalOptions(append(common(title, "item", false),
-		charts.WithGridOpts(opts.Grid{Left: "2%", Right: "4%", Top: "40", Bottom: "80", ContainLabel: opts.Bool(true)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: xName, NameLocation: "middle", NameGap: 28, Data: xs,
-			SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Name: yName, NameLocation: "middle", NameGap: 36, Data: ys,
-			SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
-		charts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: 0, Max: float32(max(hi, 1)),
-			Orient: "horizontal", Left: "center", Bottom: "8",
-			InRange: &opts.VisualMapInRange{Color: []string{"#eef3fb", "#5470c6", "#1f2f6b"}}}),
+	c.SetGlobalOptions(append(
+		common(title, "item", false),
+		charts.WithGridOpts(
+			opts.Grid{
+				Left:         "2%",
+				Right:        "4%",
+				Top:          "40",
+				Bottom:       "80",
+				ContainLabel: opts.Bool(true),
+			},
+		),
+		charts.WithXAxisOpts(
+			opts.XAxis{Type: "category", Name: xName, NameLocation: "middle", NameGap: 28, Data: xs,
+				SplitArea: &opts.SplitArea{Show: opts.Bool(true)}},
+		),
+		charts.WithYAxisOpts(
+			opts.YAxis{Type: "category", Name: yName, NameLocation: "middle", NameGap: 36, Data: ys,
+				SplitArea: &opts.SplitArea{Show: opts.Bool(true)}},
+		),
+		charts.WithVisualMapOpts(
+			opts.VisualMap{Calculable: opts.Bool(true), Min: 0, Max: float32(max(hi, 1)),
+				Orient: "horizontal", Left: "center", Bottom: "8",
+				InRange: &opts.VisualMapInRange{Color: []string{"#eef3fb", "#5470c6", "#1f2f6b"}}},
+		),
 	)...)
 	c.SetXAxis(xs)
 	c.AddSeries(title, data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true)}))
@@ -148,8 +191,15 @@ func funnel(id, title string, names []string, values []float64) (*Chart, error) 
 	for i := range names {
 		data[i] = opts.FunnelData{Name: names[i], Value: values[i]}
 	}
-	c.AddSeries(title, data,
-		charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.Sort = "none"; s.Top = "64"; s.Bottom = "8" }),
-		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "inside", Formatter: "{b}: {c}"}))
+	c.AddSeries(
+		title,
+		data,
+		charts.WithSeriesOpts(
+			func(s *charts.SingleSeries) { s.Sort = "none"; s.Top = "64"; s.Bottom = "8" },
+		),
+		charts.WithLabelOpts(
+			opts.Label{Show: opts.Bool(true), Position: "inside", Formatter: "{b}: {c}"},
+		),
+	)
 	return newChart(id, 360, c)
 }

@@ -21,7 +21,10 @@ const chromium = "/usr/bin/chromium"
 // none of them) and a picture that is far from blank. REPORT_SCREENSHOT=FILE keeps the PNG.
 func TestScreenshotDrawsCharts(t *testing.T) {
 	if _, err := os.Stat(chromium); err != nil {
-		t.Skipf("%s is not installed, so the report is not drawn in a browser (scripts/install-chromium.sh installs it)", chromium)
+		t.Skipf(
+			"%s is not installed, so the report is not drawn in a browser (scripts/install-chromium.sh installs it)",
+			chromium,
+		)
 	}
 	out := writeFixture(t, fixtureTables(40), true)
 	if err := Render(context.Background(), out, fixtureDate); err != nil {
@@ -37,9 +40,22 @@ func TestScreenshotDrawsCharts(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+t.TempDir(), "--screenshot="+shot, "--window-size=1400,4000", "file://"+page)
+	cmd := exec.CommandContext(
+		ctx,
+		chromium,
+		"--headless",
+		"--no-sandbox",
+		"--disable-gpu",
+		"--disable-quic",
+		"--no-first-run",
+		"--disable-background-networking",
+		"--disable-component-update",
+		"--disable-sync",
+		"--user-data-dir="+t.TempDir(),
+		"--screenshot="+shot,
+		"--window-size=1400,4000",
+		"file://"+page,
+	)
 	if log, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("chromium: %v\n%s", err, log)
 	}
@@ -55,7 +71,11 @@ func TestScreenshotDrawsCharts(t *testing.T) {
 	if b := img.Bounds(); b.Dx() != 1400 || b.Dy() != 4000 {
 		t.Fatalf("screenshot is %v, want 1400x4000", b)
 	}
-	palette := map[string][3]int{"out (green)": {0x3b, 0xa2, 0x72}, "rejected (red)": {0xee, 0x66, 0x66}, "tonight (blue)": {0x54, 0x70, 0xc6}}
+	palette := map[string][3]int{
+		"out (green)":    {0x3b, 0xa2, 0x72},
+		"rejected (red)": {0xee, 0x66, 0x66},
+		"tonight (blue)": {0x54, 0x70, 0xc6},
+	}
 	for name, c := range palette {
 		if n := pixelsNear(img, c, 8); n < 500 {
 			t.Errorf("%d pixels of the %s bars: the charts did not draw", n, name)
@@ -73,7 +93,8 @@ func pixelsNear(img image.Image, c [3]int, dist int) int {
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		for x := b.Min.X; x < b.Max.X; x++ {
 			r, g, bl, _ := img.At(x, y).RGBA()
-			if abs(int(r>>8)-c[0]) <= dist && abs(int(g>>8)-c[1]) <= dist && abs(int(bl>>8)-c[2]) <= dist {
+			if abs(int(r>>8)-c[0]) <= dist && abs(int(g>>8)-c[1]) <= dist &&
+				abs(int(bl>>8)-c[2]) <= dist {
 				n++
 			}
 		}

@@ -45,40 +45,84 @@ func balanceSection(rows []schemas.QualityCount) (Section, error) {
 	totals := quality.Totals(rows)
 	bySource := quality.BySource(totals)
 	var cats []string
-	out, rej, dedup := series{Name: "out", Color: colourOut}, series{Name: "rejected", Color: colourRejected}, series{Name: "deduplicated", Color: colourDedup}
+	out, rej, dedup := series{
+		Name:  "out",
+		Color: colourOut,
+	}, series{
+		Name:  "rejected",
+		Color: colourRejected,
+	}, series{
+		Name:  "deduplicated",
+		Color: colourDedup,
+	}
 	per := &Table{Caption: "Per source: read = out + rejected + deduplicated",
-		Head: []string{"source", "read", "out", "rejected", "deduplicated", "balanced"}, Warn: map[int]bool{}}
+		Head: []string{
+			"source",
+			"read",
+			"out",
+			"rejected",
+			"deduplicated",
+			"balanced",
+		}, Warn: map[int]bool{}}
 	for i, s := range bySource {
 		cats = append(cats, s.Source)
 		out.Values = append(out.Values, roundTo(100*ratio(s.Out, s.Read), 2))
 		rej.Values = append(rej.Values, roundTo(100*ratio(s.Rejected, s.Read), 2))
 		dedup.Values = append(dedup.Values, roundTo(100*ratio(s.Deduplicated, s.Read), 2))
 		ok := s.Read == s.Out+s.Rejected+s.Deduplicated
-		per.Rows = append(per.Rows, []Cell{txt(s.Source), num(count(s.Read)), num(count(s.Out)), num(count(s.Rejected)),
-			num(count(s.Deduplicated)), txt(yesNo(ok))})
+		per.Rows = append(
+			per.Rows,
+			[]Cell{txt(s.Source), num(count(s.Read)), num(count(s.Out)), num(count(s.Rejected)),
+				num(count(s.Deduplicated)), txt(yesNo(ok))},
+		)
 		per.Warn[i] = !ok
 	}
 	stages := &Table{Caption: "Per source and stage",
-		Head: []string{"source", "stage", "in", "out", "rejected", "deduplicated", "nulled fields", "balanced"}, Warn: map[int]bool{}}
+		Head: []string{
+			"source",
+			"stage",
+			"in",
+			"out",
+			"rejected",
+			"deduplicated",
+			"nulled fields",
+			"balanced",
+		}, Warn: map[int]bool{}}
 	for _, t := range totals {
 		if t.In == 0 && t.Reports > 0 {
 			continue // guards and links, shown with the resolve stage
 		}
 		stages.Warn[len(stages.Rows)] = !t.Balanced()
-		stages.Rows = append(stages.Rows, []Cell{txt(t.Source), txt(t.Stage), num(count(t.In)), num(count(t.Out)),
-			num(count(t.Rejected)), num(count(t.Deduplicated)), num(count(t.Nulled)), txt(yesNo(t.Balanced()))})
+		stages.Rows = append(
+			stages.Rows,
+			[]Cell{txt(t.Source), txt(t.Stage), num(count(t.In)), num(count(t.Out)),
+				num(
+					count(t.Rejected),
+				), num(count(t.Deduplicated)), num(count(t.Nulled)), txt(yesNo(t.Balanced()))},
+		)
 	}
 	if len(bySource) == 0 {
 		sec.Note = "The quality table of this run has no record counts."
 		return sec, nil
 	}
-	chart, err := hbar("chart-counts", "What became of the records read, per source (% of records read)", "%", cats, []series{out, rej, dedup}, true)
+	chart, err := hbar(
+		"chart-counts",
+		"What became of the records read, per source (% of records read)",
+		"%",
+		cats,
+		[]series{out, rej, dedup},
+		true,
+	)
 	if err != nil {
 		return sec, err
 	}
 	sec.Blocks = append(sec.Blocks, Block{Chart: chart, Table: per}, Block{Table: stages})
 	if problems := quality.Check(totals); len(problems) > 0 {
-		t := &Table{Caption: "Counts that do not add up", Head: []string{"problem"}, Warn: map[int]bool{}}
+		t := &Table{
+			Caption: "Counts that do not add up",
+			Head:    []string{"problem"},
+			Warn:    map[int]bool{},
+		}
 		for i, p := range problems {
 			t.Rows = append(t.Rows, []Cell{txt(p)})
 			t.Warn[i] = true
@@ -115,13 +159,22 @@ func byReason(rows []schemas.QualityCount, measure string) []reason {
 		out = append(out, k)
 	}
 	slices.SortFunc(out, func(a, b reason) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Source, b.Source), cmp.Compare(a.Stage, b.Stage), cmp.Compare(a.Reason, b.Reason))
+		return cmp.Or(
+			cmp.Compare(b.Count, a.Count),
+			cmp.Compare(a.Source, b.Source),
+			cmp.Compare(a.Stage, b.Stage),
+			cmp.Compare(a.Reason, b.Reason),
+		)
 	})
 	return out
 }
 
 // reasonChart ranks reasons in a horizontal bar chart, at most maxBars of them.
-func reasonChart(id, title, unit, colour string, rs []reason, name func(reason) string) (*Chart, error) {
+func reasonChart(
+	id, title, unit, colour string,
+	rs []reason,
+	name func(reason) string,
+) (*Chart, error) {
 	s := series{Name: unit, Color: colour}
 	var cats []string
 	for _, r := range rs[:min(len(rs), maxBars)] {
@@ -141,21 +194,51 @@ func rejectSection(rows []schemas.QualityCount) (Section, error) {
 	}
 	rejects := byReason(rows, quality.Rejected)
 	if len(rejects) > 0 {
-		chart, err := reasonChart("chart-rejects", "Rejected records by reason (largest first)", "records", colourRejected, rejects,
-			func(r reason) string { return r.Source + " · " + r.Stage + " · " + label(r.Reason) })
+		chart, err := reasonChart(
+			"chart-rejects",
+			"Rejected records by reason (largest first)",
+			"records",
+			colourRejected,
+			rejects,
+			func(r reason) string { return r.Source + " · " + r.Stage + " · " + label(r.Reason) },
+		)
 		if err != nil {
 			return sec, err
 		}
-		t := &Table{Caption: "Rejected records", Head: []string{"source", "stage", "reason", "records", "share of the source's records read"}}
+		t := &Table{
+			Caption: "Rejected records",
+			Head: []string{
+				"source",
+				"stage",
+				"reason",
+				"records",
+				"share of the source's records read",
+			},
+		}
 		for _, r := range rejects {
-			t.Rows = append(t.Rows, []Cell{txt(r.Source), txt(r.Stage), txt(r.Reason), num(count(r.Count)), num(percent(ratio(r.Count, read[r.Source])))})
+			t.Rows = append(
+				t.Rows,
+				[]Cell{
+					txt(r.Source),
+					txt(r.Stage),
+					txt(r.Reason),
+					num(count(r.Count)),
+					num(percent(ratio(r.Count, read[r.Source]))),
+				},
+			)
 		}
 		sec.Blocks = append(sec.Blocks, Block{Chart: chart, Table: t})
 	}
 	if nulled := byReason(rows, quality.Nulled); len(nulled) > 0 {
-		t := &Table{Caption: "Nulled fields (value dropped, record kept)", Head: []string{"source", "stage", "field", "records"}}
+		t := &Table{
+			Caption: "Nulled fields (value dropped, record kept)",
+			Head:    []string{"source", "stage", "field", "records"},
+		}
 		for _, r := range nulled {
-			t.Rows = append(t.Rows, []Cell{txt(r.Source), txt(r.Stage), txt(r.Reason), num(count(r.Count))})
+			t.Rows = append(
+				t.Rows,
+				[]Cell{txt(r.Source), txt(r.Stage), txt(r.Reason), num(count(r.Count))},
+			)
 		}
 		sec.Blocks = append(sec.Blocks, Block{Table: t})
 	}
@@ -172,7 +255,13 @@ func resolveSection(rows []schemas.QualityCount) (Section, error) {
 	parts := []struct {
 		measure, id, title, unit, colour string
 	}{
-		{quality.Guard, "chart-guards", "Guards that fired, by guard and identifier type", "identifiers", colourRejected},
+		{
+			quality.Guard,
+			"chart-guards",
+			"Guards that fired, by guard and identifier type",
+			"identifiers",
+			colourRejected,
+		},
 		{quality.Linked, "chart-links", "Links made by the resolve stage", "count", colourTonight},
 	}
 	for _, p := range parts {
@@ -180,13 +269,23 @@ func resolveSection(rows []schemas.QualityCount) (Section, error) {
 		if len(rs) == 0 {
 			continue
 		}
-		chart, err := reasonChart(p.id, p.title, p.unit, p.colour, rs, func(r reason) string { return label(r.Reason) })
+		chart, err := reasonChart(
+			p.id,
+			p.title,
+			p.unit,
+			p.colour,
+			rs,
+			func(r reason) string { return label(r.Reason) },
+		)
 		if err != nil {
 			return sec, err
 		}
 		t := &Table{Caption: p.title, Head: []string{"source", "stage", p.measure, p.unit}}
 		for _, r := range rs {
-			t.Rows = append(t.Rows, []Cell{txt(r.Source), txt(r.Stage), txt(r.Reason), num(count(r.Count))})
+			t.Rows = append(
+				t.Rows,
+				[]Cell{txt(r.Source), txt(r.Stage), txt(r.Reason), num(count(r.Count))},
+			)
 		}
 		sec.Blocks = append(sec.Blocks, Block{Chart: chart, Table: t})
 	}

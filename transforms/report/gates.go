@@ -37,19 +37,34 @@ func gateSection(rows []schemas.QualityCount, cfg *sources.Config) Section {
 	}
 	figures := quality.Figures(rows, cfg)
 	per := &Table{Caption: "Per source, against its limits",
-		Head: []string{"source", "read", "rejected", "max_reject_rate", "rows after cleaning", "min_rows"},
+		Head: []string{
+			"source",
+			"read",
+			"rejected",
+			"max_reject_rate",
+			"rows after cleaning",
+			"min_rows",
+		},
 		Warn: map[int]bool{}}
 	absent := &Table{Caption: "Mapped columns some records lack",
 		Head: []string{"source", "field", "column", "records without it", "of records looked at"}}
 	for i, f := range figures {
 		src := &cfg.Sources[i]
 		per.Warn[i] = f.RejectRate() > src.RejectRateLimit() || f.Rows < src.RowsMinimum()
-		per.Rows = append(per.Rows, []Cell{txt(f.Source), num(count(f.Read)), num(percent(f.RejectRate())),
-			num(percent(src.RejectRateLimit())), num(count(f.Rows)), num(count(src.RowsMinimum()))})
+		per.Rows = append(
+			per.Rows,
+			[]Cell{txt(f.Source), num(count(f.Read)), num(percent(f.RejectRate())),
+				num(
+					percent(src.RejectRateLimit()),
+				), num(count(f.Rows)), num(count(src.RowsMinimum()))},
+		)
 		for _, field := range sources.Kinds[src.Kind] {
 			if n := f.Absent[field.Name]; n > 0 {
-				absent.Rows = append(absent.Rows, []Cell{txt(f.Source), txt(field.Name), txt(src.Column(field.Name)),
-					num(count(n)), num(count(f.Examined))})
+				absent.Rows = append(
+					absent.Rows,
+					[]Cell{txt(f.Source), txt(field.Name), txt(src.Column(field.Name)),
+						num(count(n)), num(count(f.Examined))},
+				)
 			}
 		}
 	}

@@ -23,11 +23,30 @@ func TestGateSection(t *testing.T) {
 		t.Fatal(err)
 	}
 	tables := fixtureTables(40)
-	tables["quality"] = append(tables["quality"],
+	tables["quality"] = append(
+		tables["quality"],
 		schemas.QualityCount{Source: "clicks", Stage: "ingest", Measure: quality.In, Count: 50},
-		schemas.QualityCount{Source: "clicks", Stage: "ingest", Measure: quality.Rejected, Reason: quality.MissingField, Count: 50},
-		schemas.QualityCount{Source: "clicks", Stage: "ingest", Measure: quality.Absent, Reason: "event_id", Count: 50},
-		schemas.QualityCount{Source: "clicks", Stage: "ingest", Measure: quality.Absent, Reason: "user_agent", Count: 50},
+		schemas.QualityCount{
+			Source:  "clicks",
+			Stage:   "ingest",
+			Measure: quality.Rejected,
+			Reason:  quality.MissingField,
+			Count:   50,
+		},
+		schemas.QualityCount{
+			Source:  "clicks",
+			Stage:   "ingest",
+			Measure: quality.Absent,
+			Reason:  "event_id",
+			Count:   50,
+		},
+		schemas.QualityCount{
+			Source:  "clicks",
+			Stage:   "ingest",
+			Measure: quality.Absent,
+			Reason:  "user_agent",
+			Count:   50,
+		},
 	)
 	out := writeFixture(t, tables, true)
 	r, err := Build(context.Background(), out, fixtureDate, Options{Sources: cfg})
@@ -36,7 +55,11 @@ func TestGateSection(t *testing.T) {
 	}
 	sec := section(t, r, "gates")
 	if len(sec.Blocks) != 3 || sec.Blocks[0].Table == nil {
-		t.Fatalf("gates section: %d blocks, note %q; want findings, figures and absent columns", len(sec.Blocks), sec.Note)
+		t.Fatalf(
+			"gates section: %d blocks, note %q; want findings, figures and absent columns",
+			len(sec.Blocks),
+			sec.Note,
+		)
 	}
 	findings := sec.Blocks[0].Table
 	var kinds []string
@@ -63,7 +86,8 @@ func TestGateSection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := section(t, r, "gates"); !strings.Contains(s.Note, "need the run's sources config") || len(s.Blocks) != 0 {
+	if s := section(t, r, "gates"); !strings.Contains(s.Note, "need the run's sources config") ||
+		len(s.Blocks) != 0 {
 		t.Errorf("without the config: note %q, %d blocks", s.Note, len(s.Blocks))
 	}
 }

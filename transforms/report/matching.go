@@ -15,7 +15,12 @@ const matchCardFile = "match_model.json"
 // matchingFromRun lists the identity matching models of the run's match card, a table per model:
 // its prior (and for posts the share with an owner) in the caption, then every field's levels with
 // m, u and the match weight in bits. A run without a card gets a note.
-func matchingFromRun(ctx context.Context, output, date string, _ *sink.Manifest, _ Options) ([]Section, error) {
+func matchingFromRun(
+	ctx context.Context,
+	output, date string,
+	_ *sink.Manifest,
+	_ Options,
+) ([]Section, error) {
 	sec := Section{ID: "matching", Title: "Identity matching models",
 		Intro: "What the night's Fellegi-Sunter models fitted. A compared pair gains each field's weight at its level, " +
 			"log2(m/u) bits: m is how often matches sit at that level, u how often non-matches do."}
@@ -32,7 +37,12 @@ func matchingFromRun(ctx context.Context, output, date string, _ *sink.Manifest,
 		return nil, fmt.Errorf("report: %s: %w", matchCardFile, err)
 	}
 	for _, m := range card.Models {
-		caption := fmt.Sprintf("%s model: prior %.3g, threshold %g", m.Name, m.Prior, card.Threshold)
+		caption := fmt.Sprintf(
+			"%s model: prior %.3g, threshold %g",
+			m.Name,
+			m.Prior,
+			card.Threshold,
+		)
 		if m.OwnerShare > 0 {
 			caption += fmt.Sprintf(", share with an owner %.2f", m.OwnerShare)
 		}
@@ -40,7 +50,9 @@ func matchingFromRun(ctx context.Context, output, date string, _ *sink.Manifest,
 		for _, f := range m.Fields {
 			for _, l := range f.Levels {
 				t.Rows = append(t.Rows, []Cell{{Text: f.Name + " › " + l.Level},
-					num(fmt.Sprintf("%.4g", l.M)), num(fmt.Sprintf("%.4g", l.U)), num(fmt.Sprintf("%+.2f", l.Weight))})
+					num(
+						fmt.Sprintf("%.4g", l.M),
+					), num(fmt.Sprintf("%.4g", l.U)), num(fmt.Sprintf("%+.2f", l.Weight))})
 			}
 		}
 		sec.Blocks = append(sec.Blocks, Block{Table: t})

@@ -26,7 +26,10 @@ func overviewSection(m *sink.Manifest) Section {
 	t := &Table{Caption: "Tables of the run", Head: []string{"table", "rows", "files"}}
 	for _, name := range names {
 		info := m.Tables[name]
-		t.Rows = append(t.Rows, []Cell{txt(name), num(count(info.Rows)), num(count(int64(len(info.Files))))})
+		t.Rows = append(
+			t.Rows,
+			[]Cell{txt(name), num(count(info.Rows)), num(count(int64(len(info.Files))))},
+		)
 	}
 	sec.Blocks = []Block{{Table: t}}
 	return sec

@@ -65,8 +65,15 @@ type pageData struct {
 // WriteHTML writes the report as one self-contained HTML page: the chart library is inlined, so
 // the page opens without network access. The same report gives the same bytes.
 func (r *Report) WriteHTML(w io.Writer) error {
-	d := pageData{Title: "Nightly run " + r.Date, Date: r.Date, RunID: r.RunID, Created: r.CreatedAt,
-		Schema: r.SchemaVersion, Sections: r.Sections, ECharts: template.JS(echartsJS)}
+	d := pageData{
+		Title:    "Nightly run " + r.Date,
+		Date:     r.Date,
+		RunID:    r.RunID,
+		Created:  r.CreatedAt,
+		Schema:   r.SchemaVersion,
+		Sections: r.Sections,
+		ECharts:  template.JS(echartsJS),
+	}
 	if err := page.Execute(w, d); err != nil {
 		return fmt.Errorf("report: render html: %w", err)
 	}

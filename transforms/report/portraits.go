@@ -9,8 +9,16 @@ import (
 )
 
 // funnelOrder is the lifecycle stages from the least to the most engaged, then the lapsing ones.
-var funnelOrder = []string{portrait.Unaware, portrait.Aware, portrait.Interested, portrait.FirstPurchase,
-	portrait.Repeat, portrait.Loyal, portrait.Dormant, portrait.ChurnRisk}
+var funnelOrder = []string{
+	portrait.Unaware,
+	portrait.Aware,
+	portrait.Interested,
+	portrait.FirstPurchase,
+	portrait.Repeat,
+	portrait.Loyal,
+	portrait.Dormant,
+	portrait.ChurnRisk,
+}
 
 // portraitStats are the figures of the portrait sections, summed one portrait at a time so that
 // the table is streamed: memory is a few counters plus 8 bytes per buyer with a CLV.
@@ -97,17 +105,28 @@ func portraitSections(s *portraitStats, bins int) ([]Section, error) {
 func lifecycleSection(s *portraitStats) (Section, error) {
 	sec := Section{ID: "lifecycle", Title: "Lifecycle",
 		Intro: "The conversion funnel (every step a subset of the one before), then every person's lifecycle stage, in funnel order followed by the lapsing stages."}
-	steps := []string{"all persons", "engaged (aware or beyond)", "buyers", "repeat buyers (2+ purchase days)"}
+	steps := []string{
+		"all persons",
+		"engaged (aware or beyond)",
+		"buyers",
+		"repeat buyers (2+ purchase days)",
+	}
 	values := []int64{s.Persons, s.Engaged, s.Buyers, s.RepeatBuyers}
 	fv := make([]float64, len(values))
-	ft := &Table{Caption: "Conversion funnel", Head: []string{"step", "persons", "share of all persons", "share of the step before"}}
+	ft := &Table{
+		Caption: "Conversion funnel",
+		Head:    []string{"step", "persons", "share of all persons", "share of the step before"},
+	}
 	for i, v := range values {
 		fv[i] = float64(v)
 		prev := "—"
 		if i > 0 {
 			prev = percent(ratio(v, values[i-1]))
 		}
-		ft.Rows = append(ft.Rows, []Cell{txt(steps[i]), num(count(v)), num(percent(ratio(v, s.Persons))), num(prev)})
+		ft.Rows = append(
+			ft.Rows,
+			[]Cell{txt(steps[i]), num(count(v)), num(percent(ratio(v, s.Persons))), num(prev)},
+		)
 	}
 	fc, err := funnel("chart-funnel", "Conversion funnel (persons)", steps, fv)
 	if err != nil {
@@ -115,15 +134,42 @@ func lifecycleSection(s *portraitStats) (Section, error) {
 	}
 	var cats []string
 	persons := series{Name: "persons", Color: colourTonight}
-	st := &Table{Caption: "Persons per lifecycle stage", Head: []string{"stage", "persons", "share", "GMV", "share of GMV"}}
+	st := &Table{
+		Caption: "Persons per lifecycle stage",
+		Head:    []string{"stage", "persons", "share", "GMV", "share of GMV"},
+	}
 	for _, name := range s.stages() {
 		cats = append(cats, label(name))
 		persons.Values = append(persons.Values, float64(s.Stage[name]))
-		st.Rows = append(st.Rows, []Cell{txt(label(name)), num(count(s.Stage[name])), num(percent(ratio(s.Stage[name], s.Persons))),
-			num(yuan(s.StageGMV[name])), num(percent(ratio(s.StageGMV[name], s.GMVFen)))})
+		st.Rows = append(
+			st.Rows,
+			[]Cell{
+				txt(label(name)),
+				num(count(s.Stage[name])),
+				num(percent(ratio(s.Stage[name], s.Persons))),
+				num(yuan(s.StageGMV[name])),
+				num(percent(ratio(s.StageGMV[name], s.GMVFen))),
+			},
+		)
 	}
-	st.Rows = append(st.Rows, []Cell{txt("all"), num(count(s.Persons)), num(percent(ratio(s.Persons, s.Persons))), num(yuan(s.GMVFen)), num(percent(ratio(s.GMVFen, s.GMVFen)))})
-	sc, err := vbar("chart-lifecycle", "Persons per lifecycle stage", "stage", "persons", cats, []series{persons})
+	st.Rows = append(
+		st.Rows,
+		[]Cell{
+			txt("all"),
+			num(count(s.Persons)),
+			num(percent(ratio(s.Persons, s.Persons))),
+			num(yuan(s.GMVFen)),
+			num(percent(ratio(s.GMVFen, s.GMVFen))),
+		},
+	)
+	sc, err := vbar(
+		"chart-lifecycle",
+		"Persons per lifecycle stage",
+		"stage",
+		"persons",
+		cats,
+		[]series{persons},
+	)
 	if err != nil {
 		return sec, err
 	}
@@ -140,13 +186,22 @@ func rfmSection(s *portraitStats) (Section, error) {
 		return sec, nil
 	}
 	if s.Unscored > 0 {
-		sec.Note = fmt.Sprintf("%s buyers without both scores are left out of the grid.", count(s.Unscored))
+		sec.Note = fmt.Sprintf(
+			"%s buyers without both scores are left out of the grid.",
+			count(s.Unscored),
+		)
 	}
 	xs := []string{"F1", "F2", "F3", "F4", "F5"}
 	ys := []string{"R1", "R2", "R3", "R4", "R5"}
 	persons, gmv := make([][]float64, 5), make([][]float64, 5)
-	pt := &Table{Caption: "Buyers per R and F score", Head: append([]string{"R \\ F"}, append(xs, "all")...)}
-	gt := &Table{Caption: "GMV per R and F score", Head: append([]string{"R \\ F"}, append(xs, "all")...)}
+	pt := &Table{
+		Caption: "Buyers per R and F score",
+		Head:    append([]string{"R \\ F"}, append(xs, "all")...),
+	}
+	gt := &Table{
+		Caption: "GMV per R and F score",
+		Head:    append([]string{"R \\ F"}, append(xs, "all")...),
+	}
 	for r := 4; r >= 0; r-- { // R5 on the first row, as in the chart
 		prow, grow := []Cell{txt(ys[r])}, []Cell{txt(ys[r])}
 		var pSum, gSum int64
@@ -166,11 +221,27 @@ func rfmSection(s *portraitStats) (Section, error) {
 			gmv[r][f] = toYuan(s.RFMGMV[r][f])
 		}
 	}
-	pc, err := heatmap("chart-rfm-persons", "Buyers per R and F score", "frequency score", "recency score", xs, ys, persons)
+	pc, err := heatmap(
+		"chart-rfm-persons",
+		"Buyers per R and F score",
+		"frequency score",
+		"recency score",
+		xs,
+		ys,
+		persons,
+	)
 	if err != nil {
 		return sec, err
 	}
-	gc, err := heatmap("chart-rfm-gmv", "GMV per R and F score (yuan)", "frequency score", "recency score", xs, ys, gmv)
+	gc, err := heatmap(
+		"chart-rfm-gmv",
+		"GMV per R and F score (yuan)",
+		"frequency score",
+		"recency score",
+		xs,
+		ys,
+		gmv,
+	)
 	if err != nil {
 		return sec, err
 	}
@@ -197,9 +268,23 @@ func clvSection(s *portraitStats, bins int) (Section, error) {
 	for _, b := range h {
 		cats = append(cats, b.label())
 		buyers.Values = append(buyers.Values, float64(b.Count))
-		ht.Rows = append(ht.Rows, []Cell{txt(b.label()), num(count(b.Count)), num(percent(ratio(b.Count, int64(len(s.CLV)))))})
+		ht.Rows = append(
+			ht.Rows,
+			[]Cell{
+				txt(b.label()),
+				num(count(b.Count)),
+				num(percent(ratio(b.Count, int64(len(s.CLV))))),
+			},
+		)
 	}
-	chart, err := vbar("chart-clv", "Buyers per 12-month CLV band", "yuan", "buyers", cats, []series{buyers})
+	chart, err := vbar(
+		"chart-clv",
+		"Buyers per 12-month CLV band",
+		"yuan",
+		"buyers",
+		cats,
+		[]series{buyers},
+	)
 	if err != nil {
 		return sec, err
 	}
@@ -208,9 +293,23 @@ func clvSection(s *portraitStats, bins int) (Section, error) {
 		total += v
 	}
 	n := len(s.CLV)
-	st := &Table{Caption: "Summary", Head: []string{"buyers with a CLV", "total", "mean", "median", "90th percentile", "largest"}}
-	st.Rows = [][]Cell{{num(count(int64(n))), num(yuan(total)), num(yuanF(float64(total) / float64(n))),
-		num(yuan(quantile(s.CLV, 0.5))), num(yuan(quantile(s.CLV, 0.9))), num(yuan(s.CLV[n-1]))}}
+	st := &Table{
+		Caption: "Summary",
+		Head: []string{
+			"buyers with a CLV",
+			"total",
+			"mean",
+			"median",
+			"90th percentile",
+			"largest",
+		},
+	}
+	st.Rows = [][]Cell{
+		{num(count(int64(n))), num(yuan(total)), num(yuanF(float64(total) / float64(n))),
+			num(
+				yuan(quantile(s.CLV, 0.5)),
+			), num(yuan(quantile(s.CLV, 0.9))), num(yuan(s.CLV[n-1]))},
+	}
 	sec.Blocks = []Block{{Chart: chart, Table: ht}, {Table: st}}
 	return sec, nil
 }

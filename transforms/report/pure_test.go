@@ -78,13 +78,23 @@ func TestHistogram(t *testing.T) {
 
 func TestQuantile(t *testing.T) {
 	v := []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
-	if quantile(v, 0.5) != 5 || quantile(v, 0.9) != 9 || quantile(v, 1) != 10 || quantile(v, 0.01) != 1 {
-		t.Errorf("quantiles %d %d %d %d", quantile(v, 0.5), quantile(v, 0.9), quantile(v, 1), quantile(v, 0.01))
+	if quantile(v, 0.5) != 5 || quantile(v, 0.9) != 9 || quantile(v, 1) != 10 ||
+		quantile(v, 0.01) != 1 {
+		t.Errorf(
+			"quantiles %d %d %d %d",
+			quantile(v, 0.5),
+			quantile(v, 0.9),
+			quantile(v, 1),
+			quantile(v, 0.01),
+		)
 	}
 }
 
 func TestModelCardJSONKeepsOrder(t *testing.T) {
-	tb, err := modelCardJSON("card", []byte(`{"z":1,"a":{"y":"two","b":[1,2]},"list":[{"k":true}],"empty":[],"n":null}`))
+	tb, err := modelCardJSON(
+		"card",
+		[]byte(`{"z":1,"a":{"y":"two","b":[1,2]},"list":[{"k":true}],"empty":[],"n":null}`),
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,20 +106,26 @@ func TestModelCardJSONKeepsOrder(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("rows %q, want %q", got, want)
 	}
-	if _, err := modelCardJSON("card", []byte(`{"a":`)); err == nil || !strings.Contains(err.Error(), "card") {
+	if _, err := modelCardJSON("card", []byte(`{"a":`)); err == nil ||
+		!strings.Contains(err.Error(), "card") {
 		t.Errorf("broken JSON: %v, want an error naming the file", err)
 	}
 }
 
 func TestModelCardRows(t *testing.T) {
 	one := modelCardRows("t", []any{schemas.SegmentSummary{Segment: "vip", Size: 3}})
-	if one.Rows[0][0].Text != "segment" || one.Rows[0][1].Text != "vip" || one.Rows[2][1].Text != "3" {
+	if one.Rows[0][0].Text != "segment" || one.Rows[0][1].Text != "vip" ||
+		one.Rows[2][1].Text != "3" {
 		t.Errorf("one row as figure/value lines: %+v", one.Rows[:3])
 	}
 	clv := int64(5)
-	many := modelCardRows("t", []any{schemas.Portrait{PersonID: "a", CLV12mFen: &clv}, schemas.Portrait{PersonID: "b"}})
+	many := modelCardRows(
+		"t",
+		[]any{schemas.Portrait{PersonID: "a", CLV12mFen: &clv}, schemas.Portrait{PersonID: "b"}},
+	)
 	col := slices.Index(many.Head, "clv 12m fen")
-	if len(many.Rows) != 2 || col < 0 || many.Rows[0][col].Text != "5" || many.Rows[1][col].Text != "—" {
+	if len(many.Rows) != 2 || col < 0 || many.Rows[0][col].Text != "5" ||
+		many.Rows[1][col].Text != "—" {
 		t.Errorf("several rows as a table: head %q", many.Head)
 	}
 }
@@ -139,7 +155,8 @@ func TestBalanceFlagsBrokenCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	last := sec.Blocks[len(sec.Blocks)-1].Table
-	if last.Caption != "Counts that do not add up" || !strings.Contains(last.Rows[0][0].Text, "in 10 != out 8") {
+	if last.Caption != "Counts that do not add up" ||
+		!strings.Contains(last.Rows[0][0].Text, "in 10 != out 8") {
 		t.Errorf("a broken balance is not listed: %+v", last)
 	}
 	if per := sec.Blocks[0].Table; !per.Warn[0] || per.Rows[0][5].Text != "NO" {
@@ -159,7 +176,9 @@ func TestPortraitStats(t *testing.T) {
 	} {
 		s.add(&p)
 	}
-	if s.Persons != 5 || s.Engaged != 4 || s.Buyers != 3 || s.RepeatBuyers != 1 || s.Unscored != 1 || s.NoCLV != 2 {
+	if s.Persons != 5 || s.Engaged != 4 || s.Buyers != 3 || s.RepeatBuyers != 1 ||
+		s.Unscored != 1 ||
+		s.NoCLV != 2 {
 		t.Errorf("stats %+v", s)
 	}
 	if s.RFM[4][0] != 1 || s.RFM[4][4] != 1 || s.RFMGMV[4][4] != 900 {

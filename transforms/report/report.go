@@ -120,10 +120,19 @@ func Build(ctx context.Context, output, date string, o Options) (*Report, error)
 
 // missing is a section whose table the run does not have.
 func missing(id, title, table string) Section {
-	return Section{ID: id, Title: title, Note: fmt.Sprintf("This run has no %s table: section skipped.", table)}
+	return Section{
+		ID:    id,
+		Title: title,
+		Note:  fmt.Sprintf("This run has no %s table: section skipped.", table),
+	}
 }
 
-func countsFromRun(ctx context.Context, output, date string, m *sink.Manifest, o Options) ([]Section, error) {
+func countsFromRun(
+	ctx context.Context,
+	output, date string,
+	m *sink.Manifest,
+	o Options,
+) ([]Section, error) {
 	if _, ok := m.Tables[qualityTable]; !ok {
 		return []Section{missing("gates", "Data-quality gates", qualityTable),
 			missing("counts", "Records per source and stage", qualityTable),
@@ -141,11 +150,19 @@ func countsFromRun(ctx context.Context, output, date string, m *sink.Manifest, o
 	return append([]Section{gateSection(rows, o.Sources)}, secs...), nil
 }
 
-func portraitsFromRun(ctx context.Context, output, date string, m *sink.Manifest, o Options) ([]Section, error) {
+func portraitsFromRun(
+	ctx context.Context,
+	output, date string,
+	m *sink.Manifest,
+	o Options,
+) ([]Section, error) {
 	info, ok := m.Tables[portraitsTable]
 	if !ok {
-		return []Section{missing("lifecycle", "Lifecycle", portraitsTable), missing("rfm", "RFM grid", portraitsTable),
-			missing("clv", "Customer lifetime value", portraitsTable)}, nil
+		return []Section{
+			missing("lifecycle", "Lifecycle", portraitsTable),
+			missing("rfm", "RFM grid", portraitsTable),
+			missing("clv", "Customer lifetime value", portraitsTable),
+		}, nil
 	}
 	s := newPortraitStats()
 	err := streamTable(ctx, output, date, portraitsTable, info.Files, func(row any) {
@@ -158,7 +175,12 @@ func portraitsFromRun(ctx context.Context, output, date string, m *sink.Manifest
 	return portraitSections(s, o.CLVBins)
 }
 
-func segmentsFromRun(ctx context.Context, output, date string, m *sink.Manifest, _ Options) ([]Section, error) {
+func segmentsFromRun(
+	ctx context.Context,
+	output, date string,
+	m *sink.Manifest,
+	_ Options,
+) ([]Section, error) {
 	if _, ok := m.Tables[segmentsTable]; !ok {
 		return []Section{missing("segments", "Segments", segmentsTable)}, nil
 	}
@@ -170,7 +192,12 @@ func segmentsFromRun(ctx context.Context, output, date string, m *sink.Manifest,
 	return []Section{sec}, err
 }
 
-func affinityFromRun(ctx context.Context, output, date string, m *sink.Manifest, o Options) ([]Section, error) {
+func affinityFromRun(
+	ctx context.Context,
+	output, date string,
+	m *sink.Manifest,
+	o Options,
+) ([]Section, error) {
 	if _, ok := m.Tables[affinityTable]; !ok {
 		return []Section{missing("affinity", "Top affinity rules", affinityTable)}, nil
 	}
@@ -184,7 +211,12 @@ func affinityFromRun(ctx context.Context, output, date string, m *sink.Manifest,
 
 // modelCardFromRun lists the model card: the model_card table when the run has one (and the
 // schemas know it), else the JSON file, else a note.
-func modelCardFromRun(ctx context.Context, output, date string, m *sink.Manifest, o Options) ([]Section, error) {
+func modelCardFromRun(
+	ctx context.Context,
+	output, date string,
+	m *sink.Manifest,
+	o Options,
+) ([]Section, error) {
 	sec := Section{ID: "model", Title: "Model card",
 		Intro: "The night's models and the global figures every portrait was computed with."}
 	if info, ok := m.Tables[modelCardTable]; ok {
@@ -202,7 +234,11 @@ func modelCardFromRun(ctx context.Context, output, date string, m *sink.Manifest
 		return nil, err
 	}
 	if !ok {
-		sec.Note = fmt.Sprintf("This run has no model card (no %s table, no %s): section skipped.", modelCardTable, o.ModelCardFile)
+		sec.Note = fmt.Sprintf(
+			"This run has no model card (no %s table, no %s): section skipped.",
+			modelCardTable,
+			o.ModelCardFile,
+		)
 		return []Section{sec}, nil
 	}
 	t, err := modelCardJSON(o.ModelCardFile, data)

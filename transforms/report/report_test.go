@@ -15,7 +15,19 @@ import (
 )
 
 // sectionIDs are every section of the page, in order.
-var sectionIDs = []string{"overview", "gates", "counts", "rejects", "resolve", "lifecycle", "rfm", "clv", "segments", "affinity", "model"}
+var sectionIDs = []string{
+	"overview",
+	"gates",
+	"counts",
+	"rejects",
+	"resolve",
+	"lifecycle",
+	"rfm",
+	"clv",
+	"segments",
+	"affinity",
+	"model",
+}
 
 func renderFixture(t *testing.T, out string) []byte {
 	t.Helper()
@@ -88,7 +100,8 @@ func TestRenderHasEverySection(t *testing.T) {
 			t.Errorf("chart %s has no option in the script", m[1])
 		}
 	}
-	if !strings.Contains(page, "echarts.init(") || !strings.Contains(page, echartsJS[len(echartsJS)-200:]) {
+	if !strings.Contains(page, "echarts.init(") ||
+		!strings.Contains(page, echartsJS[len(echartsJS)-200:]) {
 		t.Error("the chart library is not inlined")
 	}
 	for _, external := range []string{"<script src", "<link ", "cdn.", "go-echarts-assets"} {
@@ -124,11 +137,15 @@ func TestBuildFigures(t *testing.T) {
 	if got := cell(t, lc, "Conversion funnel", "buyers", "persons"); got != count(buyers) {
 		t.Errorf("funnel buyers = %s, want %d", got, buyers)
 	}
-	if got := cell(t, lc, "Conversion funnel", "repeat buyers (2+ purchase days)", "persons"); got != count(repeat) {
+	if got := cell(t, lc, "Conversion funnel", "repeat buyers (2+ purchase days)", "persons"); got != count(
+		repeat,
+	) {
 		t.Errorf("funnel repeat buyers = %s, want %d", got, repeat)
 	}
 	for name, n := range stage {
-		if got := cell(t, lc, "Persons per lifecycle stage", label(name), "persons"); got != count(n) {
+		if got := cell(t, lc, "Persons per lifecycle stage", label(name), "persons"); got != count(
+			n,
+		) {
 			t.Errorf("lifecycle %s = %s, want %d", name, got, n)
 		}
 	}
@@ -208,12 +225,20 @@ func TestRenderSkipsMissingTables(t *testing.T) {
 	out := writeFixture(t, map[string][]any{"quality": tables["quality"]}, false)
 	r, err := Build(context.Background(), out, fixtureDate, Options{})
 	if err != nil {
-		t.Fatalf("a run without portraits, segments or a model card must still be reported: %v", err)
+		t.Fatalf(
+			"a run without portraits, segments or a model card must still be reported: %v",
+			err,
+		)
 	}
 	for _, id := range []string{"lifecycle", "rfm", "clv", "segments", "affinity", "model"} {
 		s := section(t, r, id)
 		if !strings.Contains(s.Note, "section skipped") || len(s.Blocks) != 0 {
-			t.Errorf("section %s: note %q, %d blocks; want a skip note only", id, s.Note, len(s.Blocks))
+			t.Errorf(
+				"section %s: note %q, %d blocks; want a skip note only",
+				id,
+				s.Note,
+				len(s.Blocks),
+			)
 		}
 	}
 	if s := section(t, r, "counts"); s.Note != "" || len(s.Blocks) == 0 {
@@ -247,19 +272,30 @@ func TestRenderRefusesUnfinishedRun(t *testing.T) {
 	if !errors.Is(err, sink.ErrUnfinished) {
 		t.Fatalf("Render of a run without manifest: %v, want ErrUnfinished", err)
 	}
-	if _, err := os.Stat(filepath.Join(sink.RunDir(out, fixtureDate), FileName)); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(sink.RunDir(out, fixtureDate), FileName)); !os.IsNotExist(
+		err,
+	) {
 		t.Errorf("a report was written for an unfinished run (%v)", err)
 	}
 }
 
 func TestDataCannotEndTheScript(t *testing.T) {
 	tables := fixtureTables(10)
-	tables["segment_summary"] = append(tables["segment_summary"],
-		schemas.SegmentSummary{Segment: `</script><script>alert(1)</script>`, Kind: "rule", Size: 1})
+	tables["segment_summary"] = append(
+		tables["segment_summary"],
+		schemas.SegmentSummary{
+			Segment: `</script><script>alert(1)</script>`,
+			Kind:    "rule",
+			Size:    1,
+		},
+	)
 	out := writeFixture(t, tables, false)
 	page := string(renderFixture(t, out))
 	if n := strings.Count(page, "</script>"); n != 2 {
-		t.Errorf("%d </script> tags, want 2 (the library and the charts): a label closed the script", n)
+		t.Errorf(
+			"%d </script> tags, want 2 (the library and the charts): a label closed the script",
+			n,
+		)
 	}
 	if strings.Contains(page, "<script>alert") {
 		t.Error("a segment name was written as markup")

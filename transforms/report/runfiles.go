@@ -25,7 +25,12 @@ func inRun(output, date, rel string) string {
 // streamTable decodes every file of a table of the run a batch of rows at a time and calls emit with
 // each row (a value of the table's schemas struct). A local file is read in place; a remote one
 // is downloaded into memory one file at a time.
-func streamTable(ctx context.Context, output, date, table string, files []string, emit func(any)) error {
+func streamTable(
+	ctx context.Context,
+	output, date, table string,
+	files []string,
+	emit func(any),
+) error {
 	t, err := schemas.Lookup(table)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)

@@ -26,15 +26,39 @@ func segmentSection(rows []schemas.SegmentSummary) (Section, error) {
 		Intro: "Persons per segment tonight and last night (the chart leaves out all_persons), with each segment's share of persons and of GMV and its members' mean 12-month CLV."}
 	rows = slices.Clone(rows)
 	slices.SortFunc(rows, func(a, b schemas.SegmentSummary) int {
-		return cmp.Or(cmp.Compare(kindIndex(a.Kind), kindIndex(b.Kind)), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Segment, b.Segment))
+		return cmp.Or(
+			cmp.Compare(kindIndex(a.Kind), kindIndex(b.Kind)),
+			cmp.Compare(a.Kind, b.Kind),
+			cmp.Compare(a.Segment, b.Segment),
+		)
 	})
-	prev, now := series{Name: "last night", Color: colourPrevious}, series{Name: "tonight", Color: colourTonight}
+	prev, now := series{
+		Name:  "last night",
+		Color: colourPrevious,
+	}, series{
+		Name:  "tonight",
+		Color: colourTonight,
+	}
 	var cats []string
-	t := &Table{Caption: "Segment summary", Head: []string{"segment", "kind", "persons", "share of persons", "share of GMV",
-		"mean 12-month CLV", "last night", "change"}}
+	t := &Table{
+		Caption: "Segment summary",
+		Head: []string{"segment", "kind", "persons", "share of persons", "share of GMV",
+			"mean 12-month CLV", "last night", "change"},
+	}
 	for _, r := range rows {
-		t.Rows = append(t.Rows, []Cell{txt(r.Segment), txt(r.Kind), num(count(r.Size)), num(percent(r.Share)), num(percent(r.GMVShare)),
-			num(yuanF(r.AvgCLVFen)), num(count(r.PreviousSize)), num(signed(r.Change))})
+		t.Rows = append(
+			t.Rows,
+			[]Cell{
+				txt(r.Segment),
+				txt(r.Kind),
+				num(count(r.Size)),
+				num(percent(r.Share)),
+				num(percent(r.GMVShare)),
+				num(yuanF(r.AvgCLVFen)),
+				num(count(r.PreviousSize)),
+				num(signed(r.Change)),
+			},
+		)
 		if r.Kind == "all" {
 			continue
 		}
@@ -50,7 +74,14 @@ func segmentSection(rows []schemas.SegmentSummary) (Section, error) {
 		sec.Blocks = []Block{{Table: t}}
 		return sec, nil
 	}
-	chart, err := hbar("chart-segments", "Persons per segment: last night and tonight", "persons", cats, []series{prev, now}, false)
+	chart, err := hbar(
+		"chart-segments",
+		"Persons per segment: last night and tonight",
+		"persons",
+		cats,
+		[]series{prev, now},
+		false,
+	)
 	if err != nil {
 		return sec, err
 	}
@@ -64,7 +95,10 @@ var levels = []string{"category", "sku"}
 // affinitySection lists the strongest-supported rules of each level.
 func affinitySection(rows []schemas.AffinityRule, top int) (Section, error) {
 	sec := Section{ID: "affinity", Title: "Top affinity rules",
-		Intro: fmt.Sprintf("Association rules mined from the baskets of paid orders: buying the left-hand items makes buying the right-hand one more likely. The %d rules of highest support per level; lift above 1 means bought together more often than by chance.", top)}
+		Intro: fmt.Sprintf(
+			"Association rules mined from the baskets of paid orders: buying the left-hand items makes buying the right-hand one more likely. The %d rules of highest support per level; lift above 1 means bought together more often than by chance.",
+			top,
+		)}
 	byLevel := map[string][]schemas.AffinityRule{}
 	for _, r := range rows {
 		byLevel[r.Level] = append(byLevel[r.Level], r)
@@ -81,20 +115,58 @@ func affinitySection(rows []schemas.AffinityRule, top int) (Section, error) {
 		if len(rs) == 0 {
 			continue
 		}
-		slices.SortFunc(rs, func(a, b schemas.AffinityRule) int { return cmp.Compare(a.RuleID, b.RuleID) })
+		slices.SortFunc(
+			rs,
+			func(a, b schemas.AffinityRule) int { return cmp.Compare(a.RuleID, b.RuleID) },
+		)
 		rs = rs[:min(len(rs), top)]
-		support, conf := series{Name: "support", Color: colourPrevious}, series{Name: "confidence", Color: colourTonight}
+		support, conf := series{
+			Name:  "support",
+			Color: colourPrevious,
+		}, series{
+			Name:  "confidence",
+			Color: colourTonight,
+		}
 		var cats []string
-		t := &Table{Caption: fmt.Sprintf("%s rules (%d of %d)", level, len(rs), len(byLevel[level])),
-			Head: []string{"rule", "if bought", "then also", "support", "confidence", "lift", "baskets"}}
+		t := &Table{
+			Caption: fmt.Sprintf("%s rules (%d of %d)", level, len(rs), len(byLevel[level])),
+			Head: []string{
+				"rule",
+				"if bought",
+				"then also",
+				"support",
+				"confidence",
+				"lift",
+				"baskets",
+			},
+		}
 		for _, r := range rs {
 			cats = append(cats, ruleName(r))
 			support.Values = append(support.Values, roundTo(r.Support*100, 1))
 			conf.Values = append(conf.Values, roundTo(r.Confidence*100, 1))
-			t.Rows = append(t.Rows, []Cell{num(fmt.Sprint(r.RuleID)), txt(strings.Join(r.Antecedent, " + ")), txt(r.Consequent),
-				num(percent(r.Support)), num(percent(r.Confidence)), num(fmt.Sprintf("%.2f", r.Lift)), num(count(r.Count))})
+			t.Rows = append(
+				t.Rows,
+				[]Cell{
+					num(fmt.Sprint(r.RuleID)),
+					txt(strings.Join(r.Antecedent, " + ")),
+					txt(r.Consequent),
+					num(
+						percent(r.Support),
+					),
+					num(percent(r.Confidence)),
+					num(fmt.Sprintf("%.2f", r.Lift)),
+					num(count(r.Count)),
+				},
+			)
 		}
-		chart, err := hbar("chart-affinity-"+safeID(level), "Top "+level+" rules: support and confidence (%)", "%", cats, []series{support, conf}, false)
+		chart, err := hbar(
+			"chart-affinity-"+safeID(level),
+			"Top "+level+" rules: support and confidence (%)",
+			"%",
+			cats,
+			[]series{support, conf},
+			false,
+		)
 		if err != nil {
 			return sec, err
 		}

@@ -45,7 +45,12 @@ type rootFn struct {
 	batches batch.Batches
 }
 
-func (f *rootFn) ProcessElement(_ int, b []byte, labels func() func(*string, *string) bool, emit func(int, []byte)) error {
+func (f *rootFn) ProcessElement(
+	_ int,
+	b []byte,
+	labels func() func(*string, *string) bool,
+	emit func(int, []byte),
+) error {
 	if f.roots == nil {
 		f.roots = sideMap(labels)
 	}
@@ -53,7 +58,11 @@ func (f *rootFn) ProcessElement(_ int, b []byte, labels func() func(*string, *st
 		if root, ok := f.roots[rep]; ok {
 			rep = root
 		}
-		f.batches.Add(batch.Bucket(rep), func(b []byte) []byte { return appendMember(b, rep, &m) }, emit)
+		f.batches.Add(
+			batch.Bucket(rep),
+			func(b []byte) []byte { return appendMember(b, rep, &m) },
+			emit,
+		)
 	})
 }
 
@@ -71,11 +80,23 @@ type assembleFn struct {
 	members batch.Batches
 }
 
-func (f *assembleFn) StartBundle(_ context.Context, _ func(int, []byte), _ func(part), _ func(string, int64)) {
+func (f *assembleFn) StartBundle(
+	_ context.Context,
+	_ func(int, []byte),
+	_ func(part),
+	_ func(string, int64),
+) {
 	f.counts = quality.Tally{}
 }
 
-func (f *assembleFn) ProcessElement(_ context.Context, _ int, batches func(*[]byte) bool, members func(int, []byte), parts func(part), _ func(string, int64)) error {
+func (f *assembleFn) ProcessElement(
+	_ context.Context,
+	_ int,
+	batches func(*[]byte) bool,
+	members func(int, []byte),
+	parts func(part),
+	_ func(string, int64),
+) error {
 	components := map[string][]member{}
 	var b []byte
 	for batches(&b) {
@@ -88,13 +109,20 @@ func (f *assembleFn) ProcessElement(_ context.Context, _ int, batches func(*[]by
 		slices.SortFunc(ms, func(a, b member) int { return strings.Compare(a.Key, b.Key) })
 		groups := split(ms, f.MaxAccounts)
 		if len(groups) > 1 {
-			f.counts.Add(guardKey("max_accounts_per_person", identity.Account), int64(len(groups)-1))
+			f.counts.Add(
+				guardKey("max_accounts_per_person", identity.Account),
+				int64(len(groups)-1),
+			)
 		}
 		for _, g := range groups {
 			p := summarise(g)
 			for _, m := range g {
 				m.PartSize = p.Members
-				f.members.Add(batch.Bucket(p.Key), func(b []byte) []byte { return appendMember(b, p.Key, &m) }, members)
+				f.members.Add(
+					batch.Bucket(p.Key),
+					func(b []byte) []byte { return appendMember(b, p.Key, &m) },
+					members,
+				)
 			}
 			parts(p)
 		}
@@ -102,7 +130,12 @@ func (f *assembleFn) ProcessElement(_ context.Context, _ int, batches func(*[]by
 	return nil
 }
 
-func (f *assembleFn) FinishBundle(ctx context.Context, members func(int, []byte), _ func(part), count func(string, int64)) {
+func (f *assembleFn) FinishBundle(
+	ctx context.Context,
+	members func(int, []byte),
+	_ func(part),
+	count func(string, int64),
+) {
 	f.members.Flush(members)
 	f.counts.Emit(ctx, count)
 }
@@ -219,8 +252,12 @@ func summarise(g []member) part {
 }
 
 func init() {
-	fnreg.DoFn4x1[int, []byte, func() func(*string, *string) bool, func(int, []byte), error](&rootFn{})
-	fnreg.DoFn6x1[context.Context, int, func(*[]byte) bool, func(int, []byte), func(part), func(string, int64), error](&assembleFn{})
+	fnreg.DoFn4x1[int, []byte, func() func(*string, *string) bool, func(int, []byte), error](
+		&rootFn{},
+	)
+	fnreg.DoFn6x1[context.Context, int, func(*[]byte) bool, func(int, []byte), func(part), func(string, int64), error](
+		&assembleFn{},
+	)
 	register.Emitter1[part]()
 	register.Iter2[string, string]()
 }

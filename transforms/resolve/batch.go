@@ -19,7 +19,11 @@ import (
 // collection is batched before the collections meet (package fanin).
 func mergeFacts(s beam.Scope, facts ...beam.PCollection) beam.PCollection {
 	s = s.Scope("mergeFacts")
-	return beam.ParDo(s, mergeBatches, beam.GroupByKey(s, fanin.ParDo(s, &batchFactsFn{}, facts...)))
+	return beam.ParDo(
+		s,
+		mergeBatches,
+		beam.GroupByKey(s, fanin.ParDo(s, &batchFactsFn{}, facts...)),
+	)
 }
 
 // batchFactsFn appends each fact, with its identifier's hash, to its bucket's batch. The facts
@@ -29,7 +33,11 @@ type batchFactsFn struct {
 }
 
 func (f *batchFactsFn) ProcessElement(idHash string, n node, emit func(int, []byte)) {
-	f.batches.Add(batch.Bucket(idHash), func(b []byte) []byte { return appendFact(b, idHash, &n) }, emit)
+	f.batches.Add(
+		batch.Bucket(idHash),
+		func(b []byte) []byte { return appendFact(b, idHash, &n) },
+		emit,
+	)
 }
 
 func (f *batchFactsFn) FinishBundle(emit func(int, []byte)) { f.batches.Flush(emit) }
@@ -71,7 +79,13 @@ func readFacts(b []byte, each func(idHash string, n node)) error {
 	r := batch.NewReader(b)
 	for r.More() {
 		h := r.String()
-		n := node{Key: r.String(), Accounts: r.Strings(), Partners: r.Strings(), Score: r.Float64(), Prev: r.String()}
+		n := node{
+			Key:      r.String(),
+			Accounts: r.Strings(),
+			Partners: r.Strings(),
+			Score:    r.Float64(),
+			Prev:     r.String(),
+		}
 		if r.Bad() {
 			return errBadFacts
 		}
@@ -100,8 +114,16 @@ func readMembers(b []byte, each func(key string, m member)) error {
 	r := batch.NewReader(b)
 	for r.More() {
 		key := r.String()
-		m := member{IDHash: r.String(), Key: r.String(), Accounts: r.Strings(), Partners: r.Strings(), Score: r.Float64(),
-			Prev: r.String(), Guard: r.String(), PartSize: int32(r.Uvarint())}
+		m := member{
+			IDHash:   r.String(),
+			Key:      r.String(),
+			Accounts: r.Strings(),
+			Partners: r.Strings(),
+			Score:    r.Float64(),
+			Prev:     r.String(),
+			Guard:    r.String(),
+			PartSize: int32(r.Uvarint()),
+		}
 		if r.Bad() {
 			return errBadMembers
 		}

@@ -84,7 +84,11 @@ func TestMergeFactsAsCombine(t *testing.T) {
 	}
 	p, s := beam.NewPipelineWithRoot()
 	// One identifier's facts come from several collections, as from several sources' rows.
-	got := mergeFacts(s, beam.ParDo(s, factKV, beam.CreateList(s, facts[:250])), beam.ParDo(s, factKV, beam.CreateList(s, facts[250:])))
+	got := mergeFacts(
+		s,
+		beam.ParDo(s, factKV, beam.CreateList(s, facts[:250])),
+		beam.ParDo(s, factKV, beam.CreateList(s, facts[250:])),
+	)
 	passert.EqualsList(s, beam.ParDo(s, nodeString, got), want)
 	ptest.RunAndValidate(t, p)
 
@@ -112,7 +116,11 @@ func TestMergeFactsAsCombine(t *testing.T) {
 	slices.Sort(bucket)
 	slices.Sort(want)
 	if !slices.Equal(bucket, want) {
-		t.Errorf("merged batches:\n%s\nwant\n%s", strings.Join(bucket, "\n"), strings.Join(want, "\n"))
+		t.Errorf(
+			"merged batches:\n%s\nwant\n%s",
+			strings.Join(bucket, "\n"),
+			strings.Join(want, "\n"),
+		)
 	}
 }
 
@@ -145,8 +153,19 @@ func TestMemberBatches(t *testing.T) {
 		M   member
 	}
 	in := []keyed{
-		{"account:u1", member{IDHash: "h1", Key: "phone:+8613800001111", Accounts: []string{"account:u1", "account:u2"}, Partners: []string{"ticket:t9"},
-			Score: 0.97, Prev: "P0001", Guard: "max_links", PartSize: 7}},
+		{
+			"account:u1",
+			member{
+				IDHash:   "h1",
+				Key:      "phone:+8613800001111",
+				Accounts: []string{"account:u1", "account:u2"},
+				Partners: []string{"ticket:t9"},
+				Score:    0.97,
+				Prev:     "P0001",
+				Guard:    "max_links",
+				PartSize: 7,
+			},
+		},
 		{"account:u3", member{IDHash: "h2", Key: "account:u3", PartSize: 1}},
 		{"", member{IDHash: "h3", Key: "device:d1", Accounts: []string{}, Partners: nil}},
 	}

@@ -44,7 +44,12 @@ type cardFn struct {
 	Threshold float64
 }
 
-func (f *cardFn) ProcessElement(_ []byte, params func(*string) bool, owned func(*oddsBin, *int) bool, emit func(MatchCard)) error {
+func (f *cardFn) ProcessElement(
+	_ []byte,
+	params func(*string) bool,
+	owned func(*oddsBin, *int) bool,
+	emit func(MatchCard),
+) error {
 	fit, err := decodeFitted(params)
 	if err != nil {
 		return err
@@ -71,7 +76,15 @@ func matchCard(fit *fitted, owned []float64, threshold float64) MatchCard {
 		for fi, name := range p.Fields {
 			fc := FieldCard{Name: name}
 			for l, level := range p.Levels[fi] {
-				fc.Levels = append(fc.Levels, LevelCard{Level: level, M: p.M[fi][l], U: p.U[fi][l], Weight: rounded(p.Weight(fi, l))})
+				fc.Levels = append(
+					fc.Levels,
+					LevelCard{
+						Level:  level,
+						M:      p.M[fi][l],
+						U:      p.U[fi][l],
+						Weight: rounded(p.Weight(fi, l)),
+					},
+				)
 			}
 			mc.Fields = append(mc.Fields, fc)
 		}

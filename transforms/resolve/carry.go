@@ -72,7 +72,11 @@ func eventIdentifiers(e schemas.Event) eventIDs {
 // that a junk phone takes them with it.
 func (c *carried) addVendorHashes(phone string, at int) {
 	if v := normalize.VendorPhoneKey(phone); v != "" {
-		c.others = append(c.others, identity.Key(identity.VendorSHA256, normalize.SHA256Hex(v)), identity.Key(identity.VendorMD5, normalize.MD5Hex(v)))
+		c.others = append(
+			c.others,
+			identity.Key(identity.VendorSHA256, normalize.SHA256Hex(v)),
+			identity.Key(identity.VendorMD5, normalize.MD5Hex(v)),
+		)
 		c.from = append(c.from, at, at)
 	}
 }

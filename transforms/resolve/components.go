@@ -28,7 +28,11 @@ func Components(s beam.Scope, edges beam.PCollection, rounds int) beam.PCollecti
 		edges = beam.ParDo(s, smallStarFn, beam.GroupByKey(s, beam.ParDo(s, toLarger, edges)))
 	}
 	parents := beam.ParDo(s, parentFn, beam.GroupByKey(s, beam.ParDo(s, toLarger, edges)))
-	return beam.ParDo(s, &starCheckFn{Rounds: rounds}, beam.CoGroupByKey(s, parents, beam.ParDo(s, parentMark, parents)))
+	return beam.ParDo(
+		s,
+		&starCheckFn{Rounds: rounds},
+		beam.CoGroupByKey(s, parents, beam.ParDo(s, parentMark, parents)),
+	)
 }
 
 // bothWays emits an undirected edge in both directions, for large-star's neighbourhoods.
@@ -101,14 +105,23 @@ type starCheckFn struct {
 	Rounds int
 }
 
-func (f *starCheckFn) ProcessElement(node string, parents func(*parent) bool, isParent func(*bool) bool, emit func(string, string)) error {
+func (f *starCheckFn) ProcessElement(
+	node string,
+	parents func(*parent) bool,
+	isParent func(*bool) bool,
+	emit func(string, string),
+) error {
 	var p parent
 	hasParent := parents(&p)
 	var mark bool
 	isRoot := isParent(&mark)
 	switch {
 	case hasParent && (p.Several || isRoot):
-		return fmt.Errorf("resolve: the identity graph did not converge in %d rounds (node %s); raise `rounds` in the resolve config", f.Rounds, redact(node))
+		return fmt.Errorf(
+			"resolve: the identity graph did not converge in %d rounds (node %s); raise `rounds` in the resolve config",
+			f.Rounds,
+			redact(node),
+		)
 	case hasParent:
 		emit(node, p.Of)
 	case isRoot:
@@ -130,7 +143,9 @@ func init() {
 	register.Function3x0(smallStarFn)
 	register.Function3x0(parentFn)
 	register.Function2x2(parentMark)
-	fnreg.DoFn4x1[string, func(*parent) bool, func(*bool) bool, func(string, string), error](&starCheckFn{})
+	fnreg.DoFn4x1[string, func(*parent) bool, func(*bool) bool, func(string, string), error](
+		&starCheckFn{},
+	)
 	register.Emitter2[string, string]()
 	register.Emitter2[string, parent]()
 	register.Iter1[string]()

@@ -63,8 +63,14 @@ func DefaultConfig() Config {
 		Blocklist: map[string][]string{
 			// Placeholder phones: the 138/139 test numbers, 12345678901 and numbers whose last
 			// eight digits are all one digit.
-			identity.Phone:     {`^\+86(13800000000|13900000000|12345678901)$`, `(0{8}|1{8}|2{8}|3{8}|4{8}|5{8}|6{8}|7{8}|8{8}|9{8})$`},
-			identity.Email:     {`^(test|null|none|noreply|no-reply|nobody|abc|a|xxx)@`, `@(example\.(com|org|net)|test\.com|localhost)$`},
+			identity.Phone: {
+				`^\+86(13800000000|13900000000|12345678901)$`,
+				`(0{8}|1{8}|2{8}|3{8}|4{8}|5{8}|6{8}|7{8}|8{8}|9{8})$`,
+			},
+			identity.Email: {
+				`^(test|null|none|noreply|no-reply|nobody|abc|a|xxx)@`,
+				`@(example\.(com|org|net)|test\.com|localhost)$`,
+			},
 			identity.Device:    {`^[0-]+$`, `^(null|none|unknown|undefined|nil|-1|default)$`},
 			identity.Anonymous: {`^[0-]+$`, `^(null|none|unknown|undefined|nil|-1|default)$`},
 			identity.Account:   {`^(0+|null|none|undefined|-1)$`},
@@ -75,8 +81,15 @@ func DefaultConfig() Config {
 		MaxLinks:             20,
 		MaxAccountsPerPerson: 3,
 		Rounds:               8,
-		Match: MatchConfig{Threshold: 0.95, RandomPairs: 200_000, MaxBlock: 2000, MaxAccountBlock: 8, MaxIterations: 200,
-			Tolerance: 1e-6, Seed: 1},
+		Match: MatchConfig{
+			Threshold:       0.95,
+			RandomPairs:     200_000,
+			MaxBlock:        2000,
+			MaxAccountBlock: 8,
+			MaxIterations:   200,
+			Tolerance:       1e-6,
+			Seed:            1,
+		},
 	}
 }
 
@@ -120,7 +133,11 @@ func LoadConfig(path string) (Config, error) {
 func (c Config) Validate() error {
 	for typ, exprs := range c.Blocklist {
 		if !slices.Contains(identity.Types, typ) {
-			return fmt.Errorf("blocklist: unknown identifier type %q (want one of %v)", typ, identity.Types)
+			return fmt.Errorf(
+				"blocklist: unknown identifier type %q (want one of %v)",
+				typ,
+				identity.Types,
+			)
 		}
 		for _, e := range exprs {
 			if _, err := regexp.Compile(e); err != nil {
@@ -150,7 +167,11 @@ func (c Config) Validate() error {
 		return fmt.Errorf("match: threshold must be in (0,1), random_pairs and max_block positive")
 	}
 	if m.MaxAccountBlock < 2 || m.MaxAccountBlock > m.MaxBlock {
-		return fmt.Errorf("match: max_account_block: %d, want 2 to max_block (%d)", m.MaxAccountBlock, m.MaxBlock)
+		return fmt.Errorf(
+			"match: max_account_block: %d, want 2 to max_block (%d)",
+			m.MaxAccountBlock,
+			m.MaxBlock,
+		)
 	}
 	if m.MaxIterations < 1 || !(m.Tolerance > 0 && m.Tolerance < 1) {
 		return fmt.Errorf("match: max_iterations must be positive and tolerance in (0,1)")

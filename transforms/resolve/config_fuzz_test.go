@@ -54,7 +54,10 @@ func FuzzLoadConfig(f *testing.F) {
 			t.Fatalf("a loaded config's blocklist does not compile: %v", err)
 		}
 		m := cfg.Match
-		if !(m.Threshold > 0 && m.Threshold < 1) || math.IsNaN(m.Tolerance) || math.IsInf(m.Tolerance, 0) || m.Tolerance < 0 || m.MaxIterations < 0 {
+		if !(m.Threshold > 0 && m.Threshold < 1) || math.IsNaN(m.Tolerance) ||
+			math.IsInf(m.Tolerance, 0) ||
+			m.Tolerance < 0 ||
+			m.MaxIterations < 0 {
 			t.Fatalf("match settings out of range accepted: %+v", m)
 		}
 		out, err := yaml.Marshal(cfg)
@@ -69,7 +72,12 @@ func FuzzLoadConfig(f *testing.F) {
 			t.Fatalf("a loaded config, written back, is refused: %v\n%s", err, out)
 		}
 		if out2, err := yaml.Marshal(again); err != nil || !bytes.Equal(out, out2) {
-			t.Fatalf("written back and loaded again, the config differs (%v):\n%s\n%s", err, out, out2)
+			t.Fatalf(
+				"written back and loaded again, the config differs (%v):\n%s\n%s",
+				err,
+				out,
+				out2,
+			)
 		}
 	})
 }

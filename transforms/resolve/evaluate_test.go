@@ -17,20 +17,41 @@ func TestEvaluate(t *testing.T) {
 		"P1,uid,1\nP1,phone_e164,+8613812345678\nP1,device_id,d1\nP1,post_id,p1\n" +
 		"P1,vendor_md5,m1\nP2,uid,2\nP2,email,b@qq.com\n"
 	link := func(typ, value, person, how string) schemas.IdentityLink {
-		return schemas.IdentityLink{IDType: typ, IDHash: nodeHash("s", identity.Key(typ, value)), PersonID: person, LinkedBy: how}
+		return schemas.IdentityLink{
+			IDType:   typ,
+			IDHash:   nodeHash("s", identity.Key(typ, value)),
+			PersonID: person,
+			LinkedBy: how,
+		}
 	}
 	links := []schemas.IdentityLink{
-		link(identity.Account, "1", "A", "deterministic"), link(identity.Phone, "+8613812345678", "A", "deterministic"),
+		link(
+			identity.Account,
+			"1",
+			"A",
+			"deterministic",
+		), link(identity.Phone, "+8613812345678", "A", "deterministic"),
 		link(identity.Device, "d1", "D", "alone"), link(identity.Post, "dianping:p1", "Q", "alone"),
-		link(identity.Account, "2", "B", "deterministic"), link(identity.Email, "b@qq.com", "B", "deterministic"),
-		link(identity.VendorMD5, "m1", "V", "deterministic"), link(identity.VendorSHA256, "s1", "V", "deterministic"),
+		link(
+			identity.Account,
+			"2",
+			"B",
+			"deterministic",
+		), link(identity.Email, "b@qq.com", "B", "deterministic"),
+		link(
+			identity.VendorMD5,
+			"m1",
+			"V",
+			"deterministic",
+		), link(identity.VendorSHA256, "s1", "V", "deterministic"),
 	}
 	ev, err := Evaluate(strings.NewReader(truth), links, "s")
 	if err != nil {
 		t.Fatal(err)
 	}
 	// True pairs: P1 has 5 identifiers (10 pairs), P2 two (1 pair); found: A-A and B-B.
-	if ev.Identifiers != 7 || ev.Alone != 3 || ev.True != 11 || ev.Correct != 2 || ev.Precision != 1 {
+	if ev.Identifiers != 7 || ev.Alone != 3 || ev.True != 11 || ev.Correct != 2 ||
+		ev.Precision != 1 {
 		t.Errorf("all: %+v", ev)
 	}
 	if ev.Linked.True != 2 || ev.Linked.Recall != 1 {
@@ -44,7 +65,10 @@ func TestEvaluate(t *testing.T) {
 	// post were left alone; a phone of P1 put with P2 is elsewhere.
 	want := map[string]TypeFigures{
 		identity.Account: {Identifiers: 2, Placed: 2}, identity.Phone: {Identifiers: 1, Placed: 1},
-		identity.Email: {Identifiers: 1, Placed: 1}, identity.Device: {Identifiers: 1, Alone: 1}, identity.Post: {Identifiers: 1, Alone: 1},
+		identity.Email: {
+			Identifiers: 1,
+			Placed:      1,
+		}, identity.Device: {Identifiers: 1, Alone: 1}, identity.Post: {Identifiers: 1, Alone: 1},
 		identity.VendorMD5: {Identifiers: 1, Alone: 1},
 	}
 	if !maps.Equal(ev.ByType, want) {

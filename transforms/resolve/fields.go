@@ -265,7 +265,17 @@ func postCandidate(p schemas.SitePost) candidate {
 	if h := handle(p.Nickname); len(h) >= minHandle {
 		hs = []string{h}
 	}
-	c.Blocks, c.Wide = postBlocks(last4, prefix3, ci, nick, hs, false), widePostBlocks(last4, handle(p.Nickname))
+	c.Blocks, c.Wide = postBlocks(
+		last4,
+		prefix3,
+		ci,
+		nick,
+		hs,
+		false,
+	), widePostBlocks(
+		last4,
+		handle(p.Nickname),
+	)
 	return c
 }
 
@@ -288,8 +298,23 @@ func accountCandidates(u schemas.User) []candidate {
 	if h == "" {
 		h = handle(u.Name)
 	}
-	out = append(out, candidate{Model: 1, Key: key, Values: []string{last4, prefix3, nick, localValue(simplify(local), h), ci},
-		Blocks: postBlocks(last4, prefix3, ci, nick, handles(u.Name, u.Email), true), Wide: widePostBlocks(last4, h)})
+	out = append(
+		out,
+		candidate{
+			Model:  1,
+			Key:    key,
+			Values: []string{last4, prefix3, nick, localValue(simplify(local), h), ci},
+			Blocks: postBlocks(
+				last4,
+				prefix3,
+				ci,
+				nick,
+				handles(u.Name, u.Email),
+				true,
+			),
+			Wide: widePostBlocks(last4, h),
+		},
+	)
 	return out
 }
 
@@ -307,9 +332,20 @@ func selfCandidate(u schemas.User) candidate {
 	for _, h := range hs {
 		keys = append(keys, []string{"h", h})
 	}
-	return candidate{Model: accountModelIndex, Weak: true, Key: identity.Key(identity.Account, u.UserID),
-		Values: []string{nameValue(name, hs), u.Birthday, year, u.Gender, city(u.City), u.RegistrationChannel},
-		Blocks: blocks(accountModelIndex, keys...)}
+	return candidate{
+		Model: accountModelIndex,
+		Weak:  true,
+		Key:   identity.Key(identity.Account, u.UserID),
+		Values: []string{
+			nameValue(name, hs),
+			u.Birthday,
+			year,
+			u.Gender,
+			city(u.City),
+			u.RegistrationChannel,
+		},
+		Blocks: blocks(accountModelIndex, keys...),
+	}
 }
 
 // handles are the ways an account spells its holder's name in letters, each of at least minHandle

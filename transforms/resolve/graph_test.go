@@ -78,7 +78,8 @@ func TestComponentsNotConverged(t *testing.T) {
 func TestCarriedBy(t *testing.T) {
 	u := schemas.User{UserID: "7", Phone: "+8613812345678", Email: "a@b.cn"}
 	c := carriedBy(u)
-	if c.account != "account:7" || len(c.others) != 4 || c.others[0] != "phone:+8613812345678" || c.others[1] != "email:a@b.cn" {
+	if c.account != "account:7" || len(c.others) != 4 || c.others[0] != "phone:+8613812345678" ||
+		c.others[1] != "email:a@b.cn" {
 		t.Errorf("user carries %+v", c)
 	}
 	// The vendor hashes of the phone are those of its 11-digit national number.
@@ -91,7 +92,8 @@ func TestCarriedBy(t *testing.T) {
 	}
 	// A ticket's phone brings its vendor hashes too, derived from the phone.
 	tk := carriedBy(schemas.Ticket{TicketID: "T1", Phone: "+8613812345678"})
-	if want := []string{"ticket:T1", "phone:+8613812345678", c.others[2], c.others[3]}; tk.account != "" || !reflect.DeepEqual(tk.others, want) ||
+	if want := []string{"ticket:T1", "phone:+8613812345678", c.others[2], c.others[3]}; tk.account != "" ||
+		!reflect.DeepEqual(tk.others, want) ||
 		!reflect.DeepEqual(tk.from, []int{-1, -1, 1, 1}) {
 		t.Errorf("ticket carries %+v, want others %v", tk, want)
 	}
@@ -159,7 +161,9 @@ func TestSplitByPriority(t *testing.T) {
 			got[m.Key] = i
 		}
 	}
-	if len(groups) != 2 || got["account:1"] != got["account:2"] || got["account:3"] != got["account:4"] || got["account:1"] == got["account:3"] {
+	if len(groups) != 2 || got["account:1"] != got["account:2"] ||
+		got["account:3"] != got["account:4"] ||
+		got["account:1"] == got["account:3"] {
 		t.Fatalf("groups %v", groups)
 	}
 	if ms[4].Guard != "max_accounts_per_person" {
@@ -180,7 +184,10 @@ func TestUnionKeepsBound(t *testing.T) {
 	if len(u) != keepMax+1 || u[0] != "a000" {
 		t.Errorf("union of %d and %d kept %d", len(a), len(b), len(u))
 	}
-	if got := union([]string{"x", "z"}, []string{"y", "x"}); !reflect.DeepEqual(got, []string{"x", "y", "z"}) {
+	if got := union([]string{"x", "z"}, []string{"y", "x"}); !reflect.DeepEqual(
+		got,
+		[]string{"x", "y", "z"},
+	) {
 		t.Errorf("union %v", got)
 	}
 }
@@ -195,10 +202,16 @@ func TestUnionOfKnownValues(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { union(a, []string{"account:u1"}) }); n != 0 {
 		t.Errorf("union with a known value allocates %v times", n)
 	}
-	if got := union([]string{"b", "a"}, []string{"a"}); !reflect.DeepEqual(got, []string{"a", "b"}) {
+	if got := union([]string{"b", "a"}, []string{"a"}); !reflect.DeepEqual(
+		got,
+		[]string{"a", "b"},
+	) {
 		t.Errorf("an unsorted set was not sorted: %v", got)
 	}
-	if got := union(a, []string{"account:u0"}); !reflect.DeepEqual(got, []string{"account:u0", "account:u1", "account:u2"}) {
+	if got := union(a, []string{"account:u0"}); !reflect.DeepEqual(
+		got,
+		[]string{"account:u0", "account:u1", "account:u2"},
+	) {
 		t.Errorf("union with a new value = %v", got)
 	}
 }
@@ -256,7 +269,10 @@ func TestExtractRepeatedEvents(t *testing.T) {
 		t.Errorf("counts with repeats skipped: %v, want %v", gotCounts, wantCounts)
 	}
 	if len(wantFacts) != 12 {
-		t.Errorf("%d nodes, want 12 (accounts u1 u2 u3, devices d1 d2 d4, cookies a1 a2 a3, a phone and its two vendor hashes)", len(wantFacts))
+		t.Errorf(
+			"%d nodes, want 12 (accounts u1 u2 u3, devices d1 d2 d4, cookies a1 a2 a3, a phone and its two vendor hashes)",
+			len(wantFacts),
+		)
 	}
 	for typ, want := range map[string]int64{identity.Device: 4, identity.Account: 2} {
 		if got := wantCounts[guardKey("blocklist", typ).String()]; got != want {

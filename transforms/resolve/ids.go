@@ -31,7 +31,8 @@ func claimsFn(p part, emit func(string, claim)) {
 func ownerFn(prev string, claims func(*claim) bool, emit func(string, string)) {
 	var best, c claim
 	for claims(&c) {
-		if best.Part == "" || c.Count > best.Count || (c.Count == best.Count && c.Part < best.Part) {
+		if best.Part == "" || c.Count > best.Count ||
+			(c.Count == best.Count && c.Part < best.Part) {
 			best = c
 		}
 	}
@@ -57,8 +58,17 @@ func (f *assignFn) Setup() error {
 	return err
 }
 
-func (f *assignFn) ProcessElement(ctx context.Context, key string, parts func(*part) bool, owned func(*string) bool, previous func(*schemas.Person) bool,
-	ids func(string, string), persons func(schemas.Person), history func(schemas.MergeHistory), count func(string, int64)) {
+func (f *assignFn) ProcessElement(
+	ctx context.Context,
+	key string,
+	parts func(*part) bool,
+	owned func(*string) bool,
+	previous func(*schemas.Person) bool,
+	ids func(string, string),
+	persons func(schemas.Person),
+	history func(schemas.MergeHistory),
+	count func(string, int64),
+) {
 	if f.firstSeen == nil {
 		f.firstSeen = map[string]string{}
 		var p schemas.Person
@@ -77,8 +87,17 @@ func (f *assignFn) ProcessElement(ctx context.Context, key string, parts func(*p
 	}
 	person, first := f.name(p, mine)
 	ids(key, person)
-	persons(schemas.Person{PersonID: person, FirstSeenDate: first, Accounts: p.Accounts, Identifiers: p.Members,
-		Probabilistic: p.Probabilistic, PrimaryAccount: p.PrimaryAccount, IdentifierTypes: p.Types})
+	persons(
+		schemas.Person{
+			PersonID:        person,
+			FirstSeenDate:   first,
+			Accounts:        p.Accounts,
+			Identifiers:     p.Members,
+			Probabilistic:   p.Probabilistic,
+			PrimaryAccount:  p.PrimaryAccount,
+			IdentifierTypes: p.Types,
+		},
+	)
 	// Side inputs rule out bundle methods here, so counts go out per person; the quality
 	// summary's combiner folds them.
 	linked := func(reason string) {
@@ -99,7 +118,15 @@ func (f *assignFn) ProcessElement(ctx context.Context, key string, parts func(*p
 			reason = "merge"
 		}
 		linked(reason)
-		history(schemas.MergeHistory{Date: f.Date, OldPersonID: prev, NewPersonID: person, Reason: reason, Identifiers: p.PrevCounts[i]})
+		history(
+			schemas.MergeHistory{
+				Date:        f.Date,
+				OldPersonID: prev,
+				NewPersonID: person,
+				Reason:      reason,
+				Identifiers: p.PrevCounts[i],
+			},
+		)
 	}
 }
 
@@ -144,7 +171,9 @@ func init() {
 	register.Function3x0(ownerFn)
 	register.Function1x2(keyPart)
 	fnreg.DoFn9x0[context.Context, string, func(*part) bool, func(*string) bool, func(*schemas.Person) bool,
-		func(string, string), func(schemas.Person), func(schemas.MergeHistory), func(string, int64)](&assignFn{})
+		func(string, string), func(schemas.Person), func(schemas.MergeHistory), func(string, int64)](
+		&assignFn{},
+	)
 	register.Emitter2[string, claim]()
 	register.Emitter1[schemas.Person]()
 	register.Emitter1[schemas.MergeHistory]()

@@ -44,27 +44,74 @@ import (
 // and the account as partners, with the score) for the identity graph; quality counts: pairs
 // compared, blocks skipped, candidates, matches and ambiguous records per model; and the night's
 // MatchCard.
-func Match(s beam.Scope, users, tickets, posts beam.PCollection, cfg MatchConfig, opt Options) (facts, counts, card beam.PCollection) {
+func Match(
+	s beam.Scope,
+	users, tickets, posts beam.PCollection,
+	cfg MatchConfig,
+	opt Options,
+) (facts, counts, card beam.PCollection) {
 	s = s.Scope("resolve.Match")
-	weak := beam.Flatten(s, beam.ParDo(s, ticketCandidates, tickets), beam.ParDo(s, postCandidates, posts))
+	weak := beam.Flatten(
+		s,
+		beam.ParDo(s, ticketCandidates, tickets),
+		beam.ParDo(s, postCandidates, posts),
+	)
 	accounts := beam.ParDo(s, userCandidates, users)
 	selves := beam.ParDo(s, selfCandidates, users)
 	sample := sampleOf(s, weak, selves, accounts)
 	fitting := beam.ParDo(s, fitCandidates, beam.Impulse(s), beam.SideInput{Input: sample})
 	weakKeys := beam.ParDo(s, blockKeys, beam.Flatten(s, weak, fitting))
-	blocked := beam.Flatten(s, beam.ParDo(s, &accountBlocksFn{}, accounts, beam.SideInput{Input: settle.Whole(s, weakKeys)}),
-		beam.ParDo(s, candidateBlocks, weak), beam.ParDo(s, candidateBlocks, fitting), beam.ParDo(s, candidateBlocks, selves))
-	pairs, compared := beam.ParDo2(s, &compareFn{MaxBlock: cfg.MaxBlock, MaxAccountBlock: cfg.MaxAccountBlock}, beam.GroupByKey(s, blocked))
+	blocked := beam.Flatten(
+		s,
+		beam.ParDo(
+			s,
+			&accountBlocksFn{},
+			accounts,
+			beam.SideInput{Input: settle.Whole(s, weakKeys)},
+		),
+		beam.ParDo(
+			s,
+			candidateBlocks,
+			weak,
+		),
+		beam.ParDo(s, candidateBlocks, fitting),
+		beam.ParDo(s, candidateBlocks, selves),
+	)
+	pairs, compared := beam.ParDo2(
+		s,
+		&compareFn{MaxBlock: cfg.MaxBlock, MaxAccountBlock: cfg.MaxAccountBlock},
+		beam.GroupByKey(s, blocked),
+	)
 	byWeak := beam.GroupByKey(s, pairs)
 	hist := stats.SumPerKey(s, beam.ParDo(s, patternsOf, byWeak))
-	params := beam.ParDo(s, &estimateFn{Config: cfg}, beam.Impulse(s), beam.SideInput{Input: hist}, beam.SideInput{Input: sample},
-		beam.SideInput{Input: sharedPairs(s, accounts)})
+	params := beam.ParDo(
+		s,
+		&estimateFn{Config: cfg},
+		beam.Impulse(s),
+		beam.SideInput{Input: hist},
+		beam.SideInput{Input: sample},
+		beam.SideInput{Input: sharedPairs(s, accounts)},
+	)
 	// The owner shares' histogram comes out of a shuffle, as byWeak does: settled, so that no
 	// scoring reads it half made (package settle).
-	owned := settle.Whole(s, stats.Count(s, beam.ParDo(s, &oddsBinFn{}, byWeak, beam.SideInput{Input: params})))
-	facts, scored := beam.ParDo2(s, &scoreFn{Threshold: cfg.Threshold, Salt: opt.Salt}, byWeak, beam.SideInput{Input: params},
-		beam.SideInput{Input: owned})
-	card = beam.ParDo(s, &cardFn{Threshold: cfg.Threshold}, beam.Impulse(s), beam.SideInput{Input: params}, beam.SideInput{Input: owned})
+	owned := settle.Whole(
+		s,
+		stats.Count(s, beam.ParDo(s, &oddsBinFn{}, byWeak, beam.SideInput{Input: params})),
+	)
+	facts, scored := beam.ParDo2(
+		s,
+		&scoreFn{Threshold: cfg.Threshold, Salt: opt.Salt},
+		byWeak,
+		beam.SideInput{Input: params},
+		beam.SideInput{Input: owned},
+	)
+	card = beam.ParDo(
+		s,
+		&cardFn{Threshold: cfg.Threshold},
+		beam.Impulse(s),
+		beam.SideInput{Input: params},
+		beam.SideInput{Input: owned},
+	)
 	return facts, beam.Flatten(s, compared, scored), card
 }
 
@@ -151,7 +198,11 @@ type accountBlocksFn struct {
 	keys map[string]bool
 }
 
-func (f *accountBlocksFn) ProcessElement(c candidate, weakKeys func(*string) bool, emit func(string, candidate)) {
+func (f *accountBlocksFn) ProcessElement(
+	c candidate,
+	weakKeys func(*string) bool,
+	emit func(string, candidate),
+) {
 	if f.keys == nil {
 		f.keys = sideinput.Set(weakKeys)
 	}
@@ -196,7 +247,13 @@ func (f *compareFn) StartBundle(_ context.Context, _ func(string, pair), _ func(
 	f.counts = quality.Tally{}
 }
 
-func (f *compareFn) ProcessElement(_ context.Context, block string, iter func(*candidate) bool, emit func(string, pair), _ func(string, int64)) {
+func (f *compareFn) ProcessElement(
+	_ context.Context,
+	block string,
+	iter func(*candidate) bool,
+	emit func(string, pair),
+	_ func(string, int64),
+) {
 	var weak, accts []candidate
 	var c candidate
 	for iter(&c) {
@@ -218,7 +275,12 @@ func (f *compareFn) ProcessElement(_ context.Context, block string, iter func(*c
 			prefix += fitRule(block) + "/"
 		}
 	}
-	guard := quality.Key{Source: Source, Stage: Stage, Measure: quality.Guard, Reason: "max_block" + kind + ":" + md.Name}
+	guard := quality.Key{
+		Source:  Source,
+		Stage:   Stage,
+		Measure: quality.Guard,
+		Reason:  "max_block" + kind + ":" + md.Name,
+	}
 	n := int64(0)
 	if md.Accounts {
 		for _, group := range f.accountGroups(weak) {
@@ -226,7 +288,13 @@ func (f *compareFn) ProcessElement(_ context.Context, block string, iter func(*c
 				f.counts.Add(guard, 1)
 				continue
 			}
-			n += emitPairs(group, group, "", termFreq(block, len(weak), len(group) < len(weak)), emit)
+			n += emitPairs(
+				group,
+				group,
+				"",
+				termFreq(block, len(weak), len(group) < len(weak)),
+				emit,
+			)
 		}
 	} else {
 		if len(accts) == 0 {
@@ -239,7 +307,15 @@ func (f *compareFn) ProcessElement(_ context.Context, block string, iter func(*c
 		n = emitPairs(weak, accts, prefix, pair{}, emit)
 	}
 	if n > 0 {
-		f.counts.Add(quality.Key{Source: Source, Stage: Stage, Measure: quality.Linked, Reason: "compared" + kind + ":" + md.Name}, n)
+		f.counts.Add(
+			quality.Key{
+				Source:  Source,
+				Stage:   Stage,
+				Measure: quality.Linked,
+				Reason:  "compared" + kind + ":" + md.Name,
+			},
+			n,
+		)
 	}
 }
 
@@ -286,7 +362,12 @@ func termFreq(block string, size int, narrow bool) pair {
 
 // emitPairs compares every weak record with every account but itself, as copies of the template
 // pair keyed by prefix and the weak record's key, and returns the pairs emitted.
-func emitPairs(weak, accts []candidate, prefix string, template pair, emit func(string, pair)) int64 {
+func emitPairs(
+	weak, accts []candidate,
+	prefix string,
+	template pair,
+	emit func(string, pair),
+) int64 {
 	n := int64(0)
 	for i := range weak {
 		for j := range accts {
@@ -294,7 +375,9 @@ func emitPairs(weak, accts []candidate, prefix string, template pair, emit func(
 				continue
 			}
 			p := template
-			p.Model, p.Account, p.Vector = weak[i].Model, accts[j].Key, vectorString(compare(&weak[i], &accts[j]))
+			p.Model, p.Account, p.Vector = weak[i].Model, accts[j].Key, vectorString(
+				compare(&weak[i], &accts[j]),
+			)
 			emit(prefix+weak[i].Key, p)
 			n++
 		}
@@ -302,7 +385,11 @@ func emitPairs(weak, accts []candidate, prefix string, template pair, emit func(
 	return n
 }
 
-func (f *compareFn) FinishBundle(ctx context.Context, _ func(string, pair), count func(string, int64)) {
+func (f *compareFn) FinishBundle(
+	ctx context.Context,
+	_ func(string, pair),
+	count func(string, int64),
+) {
 	f.counts.Emit(ctx, count)
 }
 
@@ -339,7 +426,13 @@ func distinctPairs(iter func(*pair) bool) []pair {
 	for _, p := range all {
 		if n := len(out); n > 0 && out[n-1].Account == p.Account {
 			q := &out[n-1]
-			q.NameFreq, q.HandleFreq = rarest(q.NameFreq, p.NameFreq), rarest(q.HandleFreq, p.HandleFreq)
+			q.NameFreq, q.HandleFreq = rarest(
+				q.NameFreq,
+				p.NameFreq,
+			), rarest(
+				q.HandleFreq,
+				p.HandleFreq,
+			)
 			q.Narrow = q.Narrow && p.Narrow
 			continue
 		}
@@ -410,8 +503,12 @@ type sampleFn struct {
 }
 
 func (f *sampleFn) CreateAccumulator() sample {
-	return sample{Weak: make([][]candidate, len(models)), Accounts: make([][]candidate, len(models)),
-		Counts: make([]int64, len(models)), AccountCounts: make([]int64, len(models))}
+	return sample{
+		Weak:          make([][]candidate, len(models)),
+		Accounts:      make([][]candidate, len(models)),
+		Counts:        make([]int64, len(models)),
+		AccountCounts: make([]int64, len(models)),
+	}
 }
 
 func (f *sampleFn) AddInput(a sample, c candidate) sample {
@@ -490,7 +587,13 @@ type estimateFn struct {
 	Config MatchConfig
 }
 
-func (f *estimateFn) ProcessElement(_ []byte, hist func(*string, *int64) bool, samples func(*sample) bool, shared func(*int8, *int64) bool, emit func(string)) error {
+func (f *estimateFn) ProcessElement(
+	_ []byte,
+	hist func(*string, *int64) bool,
+	samples func(*sample) bool,
+	shared func(*int8, *int64) bool,
+	emit func(string),
+) error {
 	// Patterns per model and rule (patternsOf's keys).
 	pats := make([]map[string][]linkage.Pattern, len(models))
 	for m := range pats {
@@ -512,14 +615,20 @@ func (f *estimateFn) ProcessElement(_ []byte, hist func(*string, *int64) bool, s
 	}
 	for m := range pats {
 		for _, ps := range pats[m] {
-			slices.SortFunc(ps, func(a, b linkage.Pattern) int { return strings.Compare(vectorString(a.V), vectorString(b.V)) })
+			slices.SortFunc(
+				ps,
+				func(a, b linkage.Pattern) int { return strings.Compare(vectorString(a.V), vectorString(b.V)) },
+			)
 		}
 	}
 	var smp sample
 	if !samples(&smp) {
 		smp = (&sampleFn{}).CreateAccumulator()
 	}
-	fit := fitted{Params: make([]*linkage.Params, len(models)), Accounts: smp.Counts[accountModelIndex]}
+	fit := fitted{
+		Params:   make([]*linkage.Params, len(models)),
+		Accounts: smp.Counts[accountModelIndex],
+	}
 	pairsSharing := map[int8]int64{}
 	var sm int8
 	var sp int64
@@ -535,14 +644,22 @@ func (f *estimateFn) ProcessElement(_ []byte, hist func(*string, *int64) bool, s
 		if md.SharedU > 0 {
 			setSharedU(init.U[md.SharedU], pairsSharing[int8(m)], smp.AccountCounts[m])
 		}
-		cfg := linkage.EMConfig{MaxIterations: f.Config.MaxIterations, Tolerance: f.Config.Tolerance, FixU: md.FixU}
+		cfg := linkage.EMConfig{
+			MaxIterations: f.Config.MaxIterations,
+			Tolerance:     f.Config.Tolerance,
+			FixU:          md.FixU,
+		}
 		if md.Sessions != nil {
 			fit.Params[m] = fitSessions(md, pats[m], init, cfg, smp.AccountCounts[m])
 			continue
 		}
 		fit.Params[m], _ = linkage.EMPatterns(pats[m][""], init, cfg)
 	}
-	fit.Prior = accountPrior(fit.Params[accountModelIndex].Lambda, pats[accountModelIndex][""], fit.Accounts)
+	fit.Prior = accountPrior(
+		fit.Params[accountModelIndex].Lambda,
+		pats[accountModelIndex][""],
+		fit.Accounts,
+	)
 	data, err := json.Marshal(fit)
 	if err != nil {
 		return fmt.Errorf("resolve: encode match parameters: %w", err)
@@ -608,7 +725,13 @@ func setSharedU(u []float64, pairs, accounts int64) {
 // match share becomes the prior that a weak record belongs to one given account, one over the
 // accounts: a pair's probability is then that of one account against all the others, whatever
 // blocks found it, and oneOfAccounts weighs a record's candidates against each other.
-func fitSessions(md model, pats map[string][]linkage.Pattern, init *linkage.Params, cfg linkage.EMConfig, accounts int64) *linkage.Params {
+func fitSessions(
+	md model,
+	pats map[string][]linkage.Pattern,
+	init *linkage.Params,
+	cfg linkage.EMConfig,
+	accounts int64,
+) *linkage.Params {
 	out := init.Clone()
 	sums := make([][]float64, len(out.M))
 	weights := make([]float64, len(out.M))
@@ -789,7 +912,12 @@ type oddsBinFn struct {
 	fit *fitted
 }
 
-func (f *oddsBinFn) ProcessElement(weakKey string, iter func(*pair) bool, params func(*string) bool, emit func(oddsBin)) error {
+func (f *oddsBinFn) ProcessElement(
+	weakKey string,
+	iter func(*pair) bool,
+	params func(*string) bool,
+	emit func(oddsBin),
+) error {
 	if strings.HasPrefix(weakKey, fitPrefix) {
 		return nil
 	}
@@ -914,7 +1042,15 @@ func (f *scoreFn) Setup() error {
 	return err
 }
 
-func (f *scoreFn) ProcessElement(ctx context.Context, weakKey string, iter func(*pair) bool, params func(*string) bool, owned func(*oddsBin, *int) bool, facts func(string, node), count func(string, int64)) error {
+func (f *scoreFn) ProcessElement(
+	ctx context.Context,
+	weakKey string,
+	iter func(*pair) bool,
+	params func(*string) bool,
+	owned func(*oddsBin, *int) bool,
+	facts func(string, node),
+	count func(string, int64),
+) error {
 	if strings.HasPrefix(weakKey, fitPrefix) {
 		return nil // a fitting record: seen by EM, scored under its own key
 	}
@@ -933,16 +1069,24 @@ func (f *scoreFn) ProcessElement(ctx context.Context, weakKey string, iter func(
 	// match equally well is ambiguous and joins neither.
 	w := weigh(f.fit, pairs)
 	best, bestP, md := w.Best, w.BestP, models[w.Best.Model]
-	placed, ambiguous := bestP >= f.Threshold && w.Second < f.Threshold, bestP >= f.Threshold && w.Second >= f.Threshold
+	placed, ambiguous := bestP >= f.Threshold &&
+		w.Second < f.Threshold, bestP >= f.Threshold &&
+		w.Second >= f.Threshold
 	if md.Sessions != nil && bestP >= 0 {
 		// Placed by its share of the candidates' odds (oneOfAccounts), not against the runner-up.
 		share := oneOfAccounts(w.BestOdds, w.SumOdds, f.owned[best.Model])
-		placed, ambiguous, bestP = share >= f.Threshold, bestP >= f.Threshold && share < f.Threshold, share
+		placed, ambiguous, bestP = share >= f.Threshold, bestP >= f.Threshold &&
+			share < f.Threshold, share
 	}
 	name := md.Name
 	// Side inputs rule out bundle methods here, so counts go out per weak record.
 	linked := func(reason string) {
-		k := quality.Key{Source: Source, Stage: Stage, Measure: quality.Linked, Reason: reason + ":" + name}
+		k := quality.Key{
+			Source:  Source,
+			Stage:   Stage,
+			Measure: quality.Linked,
+			Reason:  reason + ":" + name,
+		}
 		quality.Mirror(ctx, k, 1)
 		count(k.String(), 1)
 	}
@@ -954,7 +1098,10 @@ func (f *scoreFn) ProcessElement(ctx context.Context, weakKey string, iter func(
 		return nil
 	}
 	linked("matched")
-	facts(nodeHash(f.salt, weakKey), node{Key: weakKey, Partners: []string{best.Account}, Score: bestP})
+	facts(
+		nodeHash(f.salt, weakKey),
+		node{Key: weakKey, Partners: []string{best.Account}, Score: bestP},
+	)
 	facts(nodeHash(f.salt, best.Account), node{Key: best.Account, Partners: []string{weakKey}})
 	return nil
 }
@@ -969,17 +1116,25 @@ func init() {
 	register.Function2x0(candidateBlocks)
 	register.Function3x0(patternsOf)
 	fnreg.DoFn3x0[candidate, func(*string) bool, func(string, candidate)](&accountBlocksFn{})
-	fnreg.DoFn5x0[context.Context, string, func(*candidate) bool, func(string, pair), func(string, int64)](&compareFn{})
+	fnreg.DoFn5x0[context.Context, string, func(*candidate) bool, func(string, pair), func(string, int64)](
+		&compareFn{},
+	)
 	register.Combiner3[sample, candidate, sample](&sampleFn{})
 	register.Combiner1[sample](&mergeSamplesFn{})
-	fnreg.DoFn5x1[[]byte, func(*string, *int64) bool, func(*sample) bool, func(*int8, *int64) bool, func(string), error](&estimateFn{})
+	fnreg.DoFn5x1[[]byte, func(*string, *int64) bool, func(*sample) bool, func(*int8, *int64) bool, func(string), error](
+		&estimateFn{},
+	)
 	register.Function2x0(sharedValue)
 	register.Function3x0(pairsOfValue)
 	register.Emitter2[int8, int64]()
 	register.Iter2[int8, int64]()
-	fnreg.DoFn7x1[context.Context, string, func(*pair) bool, func(*string) bool, func(*oddsBin, *int) bool, func(string, node), func(string, int64), error](&scoreFn{})
+	fnreg.DoFn7x1[context.Context, string, func(*pair) bool, func(*string) bool, func(*oddsBin, *int) bool, func(string, node), func(string, int64), error](
+		&scoreFn{},
+	)
 	fnreg.DoFn4x1[string, func(*pair) bool, func(*string) bool, func(oddsBin), error](&oddsBinFn{})
-	fnreg.DoFn4x1[[]byte, func(*string) bool, func(*oddsBin, *int) bool, func(MatchCard), error](&cardFn{})
+	fnreg.DoFn4x1[[]byte, func(*string) bool, func(*oddsBin, *int) bool, func(MatchCard), error](
+		&cardFn{},
+	)
 	register.Emitter1[MatchCard]()
 	register.Emitter1[oddsBin]()
 	register.Iter2[oddsBin, int]()

@@ -24,11 +24,30 @@ import (
 // letters of the e-mail and of the name, the pinyin of a Chinese name both ways round), blocked on
 // the name and on each handle, and initials too short to be one.
 func TestSelfCandidate(t *testing.T) {
-	c := selfCandidate(schemas.User{UserID: "1", Name: "王 静", Email: "wang_jing88@qq.com", Birthday: "1990-03-04", BirthYear: 1990, Gender: "female", City: "杭州市", RegistrationChannel: "app"})
-	if want := []string{"王静\tjingwang wangjing", "1990-03-04", "1990", "female", "杭州", "app"}; !reflect.DeepEqual(c.Values, want) {
+	c := selfCandidate(
+		schemas.User{
+			UserID:              "1",
+			Name:                "王 静",
+			Email:               "wang_jing88@qq.com",
+			Birthday:            "1990-03-04",
+			BirthYear:           1990,
+			Gender:              "female",
+			City:                "杭州市",
+			RegistrationChannel: "app",
+		},
+	)
+	if want := []string{"王静\tjingwang wangjing", "1990-03-04", "1990", "female", "杭州", "app"}; !reflect.DeepEqual(
+		c.Values,
+		want,
+	) {
 		t.Errorf("values %q, want %q", c.Values, want)
 	}
-	if want := []string{"account/n|王静", "account/h|jingwang", "account/h|wangjing"}; !reflect.DeepEqual(c.Blocks, want) || !c.Weak || c.Key != "account:1" {
+	if want := []string{"account/n|王静", "account/h|jingwang", "account/h|wangjing"}; !reflect.DeepEqual(
+		c.Blocks,
+		want,
+	) ||
+		!c.Weak ||
+		c.Key != "account:1" {
 		t.Errorf("candidate %+v, want blocks %q", c, want)
 	}
 	c = selfCandidate(schemas.User{UserID: "2", Name: "ZhangWei23", Email: "zw@163.com"})
@@ -83,7 +102,16 @@ func TestNameLevels(t *testing.T) {
 
 // TestAccountEvidence counts only an exact name or handle as direct evidence between accounts.
 func TestAccountEvidence(t *testing.T) {
-	a := selfCandidate(schemas.User{UserID: "1", Name: "欧阳娜娜", Email: "nana.ouyang@qq.com", BirthYear: 1990, City: "杭州", Gender: "female"})
+	a := selfCandidate(
+		schemas.User{
+			UserID:    "1",
+			Name:      "欧阳娜娜",
+			Email:     "nana.ouyang@qq.com",
+			BirthYear: 1990,
+			City:      "杭州",
+			Gender:    "female",
+		},
+	)
 	for name, tc := range map[string]struct {
 		u    schemas.User
 		want bool
@@ -105,8 +133,22 @@ func TestAccountEvidence(t *testing.T) {
 // agrees too; the prior is EM's match share scaled from the pairs compared to all pairs.
 func TestAccountScore(t *testing.T) {
 	params := initialParams(accountModel, nil, nil, DefaultConfig().Match)
-	params.M = [][]float64{{0.35, 0.6, 0.03, 0.02}, {0.98, 0.02}, {0.98, 0.01, 0.01}, {0.99, 0.01}, {0.99, 0.01}, {0.85, 0.15}}
-	params.U = [][]float64{{0.35, 0.6, 0.03, 0.02}, {0.001, 0.999}, {0.03, 0.06, 0.91}, {0.9, 0.1}, {0.04, 0.96}, {0.4, 0.6}}
+	params.M = [][]float64{
+		{0.35, 0.6, 0.03, 0.02},
+		{0.98, 0.02},
+		{0.98, 0.01, 0.01},
+		{0.99, 0.01},
+		{0.99, 0.01},
+		{0.85, 0.15},
+	}
+	params.U = [][]float64{
+		{0.35, 0.6, 0.03, 0.02},
+		{0.001, 0.999},
+		{0.03, 0.06, 0.91},
+		{0.9, 0.1},
+		{0.04, 0.96},
+		{0.4, 0.6},
+	}
 	params.Lambda = 0.05
 	pats := []linkage.Pattern{{Count: 60_000}, {Count: 40_000}}
 	fit := &fitted{Params: []*linkage.Params{nil, nil, params}, Accounts: 100_000}
@@ -140,8 +182,22 @@ func TestAccountScore(t *testing.T) {
 // should: name, year and city alike is a match, the name alone is not.
 func TestAccountModelEM(t *testing.T) {
 	md := accountModel
-	trueM := [][]float64{{0.35, 0.5, 0.1, 0.05}, {0.7, 0.3}, {0.85, 0.1, 0.05}, {0.95, 0.05}, {0.9, 0.1}, {0.6, 0.4}}
-	trueU := [][]float64{{0.3, 0.5, 0.05, 0.15}, {0.002, 0.998}, {0.03, 0.06, 0.91}, {0.5, 0.5}, {0.05, 0.95}, {0.4, 0.6}}
+	trueM := [][]float64{
+		{0.35, 0.5, 0.1, 0.05},
+		{0.7, 0.3},
+		{0.85, 0.1, 0.05},
+		{0.95, 0.05},
+		{0.9, 0.1},
+		{0.6, 0.4},
+	}
+	trueU := [][]float64{
+		{0.3, 0.5, 0.05, 0.15},
+		{0.002, 0.998},
+		{0.03, 0.06, 0.91},
+		{0.5, 0.5},
+		{0.05, 0.95},
+		{0.4, 0.6},
+	}
 	rng := rand.New(rand.NewPCG(7, 11))
 	draw := func(p []float64) int8 { return drawLevel(rng, p) }
 	var vectors []linkage.Vector
@@ -170,7 +226,13 @@ func TestAccountModelEM(t *testing.T) {
 	for f := range trueM {
 		for l := range trueM[f] {
 			if d := math.Abs(params.M[f][l] - trueM[f][l]); d > 0.05 {
-				t.Errorf("m[%s][%d] = %.3f, want %.3f", md.Fields[f], l, params.M[f][l], trueM[f][l])
+				t.Errorf(
+					"m[%s][%d] = %.3f, want %.3f",
+					md.Fields[f],
+					l,
+					params.M[f][l],
+					trueM[f][l],
+				)
 			}
 		}
 	}
@@ -201,10 +263,23 @@ func TestResolveSecondAccounts(t *testing.T) {
 		}
 	}
 	user := func(uid string) schemas.User {
-		name := string(surnames[rng.IntN(len(surnames))]) + string(given[rng.IntN(len(given))]) + string(given[rng.IntN(len(given))])
+		name := string(
+			surnames[rng.IntN(len(surnames))],
+		) + string(
+			given[rng.IntN(len(given))],
+		) + string(
+			given[rng.IntN(len(given))],
+		)
 		year := 1960 + rng.IntN(40)
-		return schemas.User{UserID: uid, Name: name, BirthYear: int32(year), Birthday: fmt.Sprintf("%d-%02d-%02d", year, 1+rng.IntN(12), 1+rng.IntN(28)),
-			City: cities[rng.IntN(len(cities))], Gender: "female", RegistrationChannel: "app"}
+		return schemas.User{
+			UserID:              uid,
+			Name:                name,
+			BirthYear:           int32(year),
+			Birthday:            fmt.Sprintf("%d-%02d-%02d", year, 1+rng.IntN(12), 1+rng.IntN(28)),
+			City:                cities[rng.IntN(len(cities))],
+			Gender:              "female",
+			RegistrationChannel: "app",
+		}
 	}
 	for i := range 1000 {
 		u := user(fmt.Sprintf("a%04d", i))
@@ -219,7 +294,16 @@ func TestResolveSecondAccounts(t *testing.T) {
 		}
 	}
 	for i := range DefaultConfig().Match.MaxAccountBlock + 1 {
-		add(schemas.User{UserID: fmt.Sprintf("m%02d", i), Name: "橘子汽水", BirthYear: 2000, Birthday: "2000-01-01", City: "上海"}, fmt.Sprintf("m%02d", i))
+		add(
+			schemas.User{
+				UserID:    fmt.Sprintf("m%02d", i),
+				Name:      "橘子汽水",
+				BirthYear: 2000,
+				Birthday:  "2000-01-01",
+				City:      "上海",
+			},
+			fmt.Sprintf("m%02d", i),
+		)
 	}
 	out := night(s, rows, nil, nil)
 	var want []string
@@ -238,7 +322,10 @@ func TestCompareNarrowsCommonNames(t *testing.T) {
 	f.StartBundle(context.Background(), nil, nil)
 	var accts []candidate
 	for i, year := range []int32{1990, 1990, 1991, 1992, 1993, 1994, 1994, 1994, 1994, 0} {
-		accts = append(accts, selfCandidate(schemas.User{UserID: fmt.Sprint(i), Name: "王伟", BirthYear: year}))
+		accts = append(
+			accts,
+			selfCandidate(schemas.User{UserID: fmt.Sprint(i), Name: "王伟", BirthYear: year}),
+		)
 	}
 	i := 0
 	iter := func(c *candidate) bool {
@@ -250,13 +337,31 @@ func TestCompareNarrowsCommonNames(t *testing.T) {
 	}
 	var got []string
 	f.ProcessElement(context.Background(), "account/n|王伟", iter, func(k string, p pair) {
-		got = append(got, fmt.Sprintf("%s>%s narrow=%v name=%d handle=%d", k, p.Account, p.Narrow, p.NameFreq, p.HandleFreq))
+		got = append(
+			got,
+			fmt.Sprintf(
+				"%s>%s narrow=%v name=%d handle=%d",
+				k,
+				p.Account,
+				p.Narrow,
+				p.NameFreq,
+				p.HandleFreq,
+			),
+		)
 	}, nil)
-	want := []string{"account:0>account:1 narrow=true name=10 handle=0", "account:1>account:0 narrow=true name=10 handle=0"}
+	want := []string{
+		"account:0>account:1 narrow=true name=10 handle=0",
+		"account:1>account:0 narrow=true name=10 handle=0",
+	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("pairs %q, want %q", got, want)
 	}
-	guard := quality.Key{Source: Source, Stage: Stage, Measure: quality.Guard, Reason: "max_block:account"}
+	guard := quality.Key{
+		Source:  Source,
+		Stage:   Stage,
+		Measure: quality.Guard,
+		Reason:  "max_block:account",
+	}
 	if f.counts[guard] != 1 {
 		t.Errorf("guard counted %d, want 1 (1994 has four accounts): %v", f.counts[guard], f.counts)
 	}
@@ -281,16 +386,41 @@ func TestWeakBlocks(t *testing.T) {
 			[]string{"ticket/p7|1381234", "ticket/l4|5678"}, []string{"ticket/p7|1381234", "ticket/l4|5678"}},
 	} {
 		if !reflect.DeepEqual(tc.c.Blocks, tc.blocks) || !reflect.DeepEqual(tc.c.Wide, tc.wide) {
-			t.Errorf("%s: blocks %q wide %q, want %q and %q", tc.name, tc.c.Blocks, tc.c.Wide, tc.blocks, tc.wide)
+			t.Errorf(
+				"%s: blocks %q wide %q, want %q and %q",
+				tc.name,
+				tc.c.Blocks,
+				tc.c.Wide,
+				tc.blocks,
+				tc.wide,
+			)
 		}
 	}
-	accts := accountCandidates(schemas.User{UserID: "u", Name: "王磊", Phone: "+8613812345678", City: "杭州", Email: "wanglei88@qq.com"})
+	accts := accountCandidates(
+		schemas.User{
+			UserID: "u",
+			Name:   "王磊",
+			Phone:  "+8613812345678",
+			City:   "杭州",
+			Email:  "wanglei88@qq.com",
+		},
+	)
 	want := [][]string{
 		{"ticket/p7s|1381234|王", "ticket/l4s|5678|王", "ticket/p7|1381234", "ticket/l4|5678"},
-		{"post/l4p|5678|138", "post/l4c|5678|杭州", "post/nc|王磊|杭州", "post/hc|leiwang|杭州", "post/hc|wanglei|杭州",
-			"post/l4|5678", "post/n|王磊", "post/h|leiwang", "post/h|wanglei"},
+		{
+			"post/l4p|5678|138",
+			"post/l4c|5678|杭州",
+			"post/nc|王磊|杭州",
+			"post/hc|leiwang|杭州",
+			"post/hc|wanglei|杭州",
+			"post/l4|5678",
+			"post/n|王磊",
+			"post/h|leiwang",
+			"post/h|wanglei",
+		},
 	}
-	if len(accts) != 2 || !reflect.DeepEqual(accts[0].Blocks, want[0]) || !reflect.DeepEqual(accts[1].Blocks, want[1]) {
+	if len(accts) != 2 || !reflect.DeepEqual(accts[0].Blocks, want[0]) ||
+		!reflect.DeepEqual(accts[1].Blocks, want[1]) {
 		t.Errorf("account candidates %+v, want blocks %q", accts, want)
 	}
 	// Without a city or a surname in Chinese, an account is found by its digits, name and handles.
@@ -299,7 +429,8 @@ func TestWeakBlocks(t *testing.T) {
 		{"ticket/p7|1381234", "ticket/l4|5678"},
 		{"post/l4p|5678|138", "post/l4|5678", "post/n|sunny", "post/h|sunny"},
 	}
-	if len(accts) != 2 || !reflect.DeepEqual(accts[0].Blocks, want[0]) || !reflect.DeepEqual(accts[1].Blocks, want[1]) {
+	if len(accts) != 2 || !reflect.DeepEqual(accts[0].Blocks, want[0]) ||
+		!reflect.DeepEqual(accts[1].Blocks, want[1]) {
 		t.Errorf("account candidates without city %+v, want blocks %q", accts, want)
 	}
 }
@@ -325,15 +456,33 @@ func TestWeakRecordsJoinTheirAccounts(t *testing.T) {
 	for i := range 1000 {
 		u := schemas.User{UserID: fmt.Sprintf("a%04d", i), City: cities[rng.IntN(len(cities))],
 			// Names are distinct (two accounts of one name and city leave a post ambiguous).
-			Name:  string(surnames[i%len(surnames)]) + string(given[i/len(surnames)%len(given)]) + string(given[i/len(surnames)/len(given)%len(given)]),
-			Phone: fmt.Sprintf("+86%d%08d", []int{135, 138, 139, 158, 186}[rng.IntN(5)], rng.IntN(100_000_000))}
+			Name: string(
+				surnames[i%len(surnames)],
+			) + string(
+				given[i/len(surnames)%len(given)],
+			) + string(
+				given[i/len(surnames)/len(given)%len(given)],
+			),
+			Phone: fmt.Sprintf(
+				"+86%d%08d",
+				[]int{135, 138, 139, 158, 186}[rng.IntN(5)],
+				rng.IntN(100_000_000),
+			)}
 		rows = append(rows, u)
 		person := newID("account:" + u.UserID)
 		national := u.Phone[3:]
 		switch i % 20 {
 		case 0:
 			id := fmt.Sprintf("dianping:%d", i)
-			rows = append(rows, schemas.SitePost{PostID: id, Nickname: u.Name, City: u.City, PhoneHint: national[:3] + "****" + national[7:]})
+			rows = append(
+				rows,
+				schemas.SitePost{
+					PostID:    id,
+					Nickname:  u.Name,
+					City:      u.City,
+					PhoneHint: national[:3] + "****" + national[7:],
+				},
+			)
 			want = append(want, pairString("post:"+id, person))
 		case 1:
 			typo := []byte(u.Phone)
@@ -345,11 +494,22 @@ func TestWeakRecordsJoinTheirAccounts(t *testing.T) {
 	}
 	out := night(s, rows, nil, nil)
 	passert.EqualsList(s, beam.ParDo(s, weakPerson, out.Identity), want)
-	passert.EqualsList(s, beam.ParDo(s, fittedModel, out.Counts), []string{"compared_fit:post", "compared_fit:ticket"})
+	passert.EqualsList(
+		s,
+		beam.ParDo(s, fittedModel, out.Counts),
+		[]string{"compared_fit:post", "compared_fit:ticket"},
+	)
 	// Every post has its owner among the accounts, and says so: EM finds most posts owned; the
 	// ticket model weighs a phone written exactly as strong evidence.
-	passert.EqualsList(s, beam.ParDo(s, cardSummary, out.MatchCard),
-		[]string{"ticket: 3 fields, exact phone strong", "post: 5 fields, most owned", "account: 6 fields"})
+	passert.EqualsList(
+		s,
+		beam.ParDo(s, cardSummary, out.MatchCard),
+		[]string{
+			"ticket: 3 fields, exact phone strong",
+			"post: 5 fields, most owned",
+			"account: 6 fields",
+		},
+	)
 	ptest.RunAndValidate(t, p)
 }
 
@@ -370,7 +530,8 @@ func cardSummary(c MatchCard, emit func(string)) {
 
 // weakPerson names the person of a post, a ticket or anything under the fitting prefix.
 func weakPerson(key, person string, emit func(string)) {
-	if strings.HasPrefix(key, "post:") || strings.HasPrefix(key, "ticket:") || strings.HasPrefix(key, fitPrefix) {
+	if strings.HasPrefix(key, "post:") || strings.HasPrefix(key, "ticket:") ||
+		strings.HasPrefix(key, fitPrefix) {
 		emit(pairString(key, person))
 	}
 }
@@ -404,8 +565,20 @@ func drawLevel(rng *rand.Rand, p []float64) int8 {
 // every field from the rules that leave it free; the match share becomes one over the accounts.
 func TestPostSessions(t *testing.T) {
 	md := postModel
-	trueM := [][]float64{{0.97, 0.03}, {0.95, 0.05}, {0.3, 0.2, 0.1, 0.4}, {0.3, 0.3, 0.1, 0.1, 0.2}, {0.9, 0.1}}
-	trueU := [][]float64{{0.0001, 0.9999}, {0.06, 0.94}, {0.001, 0.002, 0.003, 0.994}, {0.00001, 0.001, 0.001, 0.03, 0.96799}, {0.04, 0.96}}
+	trueM := [][]float64{
+		{0.97, 0.03},
+		{0.95, 0.05},
+		{0.3, 0.2, 0.1, 0.4},
+		{0.3, 0.3, 0.1, 0.1, 0.2},
+		{0.9, 0.1},
+	}
+	trueU := [][]float64{
+		{0.0001, 0.9999},
+		{0.06, 0.94},
+		{0.001, 0.002, 0.003, 0.994},
+		{0.00001, 0.001, 0.001, 0.03, 0.96799},
+		{0.04, 0.96},
+	}
 	rng := rand.New(rand.NewPCG(3, 5))
 	draw := func(p []float64) int8 { return drawLevel(rng, p) }
 	pats := map[string][]linkage.Pattern{}
@@ -431,11 +604,23 @@ func TestPostSessions(t *testing.T) {
 	for f := range init.U {
 		init.U[f] = trueU[f] // as random pairs would give them
 	}
-	params := fitSessions(md, pats, init, linkage.EMConfig{MaxIterations: 500, Tolerance: 1e-7}, 100_000)
+	params := fitSessions(
+		md,
+		pats,
+		init,
+		linkage.EMConfig{MaxIterations: 500, Tolerance: 1e-7},
+		100_000,
+	)
 	for f := range trueM {
 		for l := range trueM[f] {
 			if d := math.Abs(params.M[f][l] - trueM[f][l]); d > 0.05 {
-				t.Errorf("m[%s][%d] = %.3f, want %.3f", md.Fields[f], l, params.M[f][l], trueM[f][l])
+				t.Errorf(
+					"m[%s][%d] = %.3f, want %.3f",
+					md.Fields[f],
+					l,
+					params.M[f][l],
+					trueM[f][l],
+				)
 			}
 		}
 	}
@@ -469,8 +654,20 @@ func TestSessionsLeaveEveryFieldFree(t *testing.T) {
 // not suffice.
 func TestPostShares(t *testing.T) {
 	params := initialParams(postModel, nil, nil, DefaultConfig().Match)
-	params.M = [][]float64{{0.97, 0.03}, {0.95, 0.05}, {0.3, 0.2, 0.1, 0.4}, {0.3, 0.3, 0.1, 0.1, 0.2}, {0.9, 0.1}}
-	params.U = [][]float64{{0.0001, 0.9999}, {0.06, 0.94}, {0.001, 0.002, 0.003, 0.994}, {0.00001, 0.001, 0.001, 0.03, 0.96799}, {0.04, 0.96}}
+	params.M = [][]float64{
+		{0.97, 0.03},
+		{0.95, 0.05},
+		{0.3, 0.2, 0.1, 0.4},
+		{0.3, 0.3, 0.1, 0.1, 0.2},
+		{0.9, 0.1},
+	}
+	params.U = [][]float64{
+		{0.0001, 0.9999},
+		{0.06, 0.94},
+		{0.001, 0.002, 0.003, 0.994},
+		{0.00001, 0.001, 0.001, 0.03, 0.96799},
+		{0.04, 0.96},
+	}
 	params.Lambda = 1e-5
 	fit := &fitted{Params: []*linkage.Params{nil, params, nil}}
 	const M = linkage.Missing
@@ -521,7 +718,11 @@ func TestOwnerShare(t *testing.T) {
 	if got := share(clear); math.Abs(got-0.7) > 0.002 {
 		t.Errorf("owner share of 7,000 owned and 3,000 not: %.4f, want 0.7", got)
 	}
-	mixed := map[oddsBin]int{oddsBinOf(1, 1<<12): 7000, oddsBinOf(1, 1.0/(1<<12)): 3000, oddsBinOf(1, 1): 10000}
+	mixed := map[oddsBin]int{
+		oddsBinOf(1, 1<<12):       7000,
+		oddsBinOf(1, 1.0/(1<<12)): 3000,
+		oddsBinOf(1, 1):           10000,
+	}
 	if got := share(mixed); math.Abs(got-0.7) > 0.002 {
 		t.Errorf("with ten thousand records without evidence: %.4f, want 0.7", got)
 	}
@@ -532,7 +733,11 @@ func TestOwnerShare(t *testing.T) {
 		t.Errorf("twenty owned records: %.4f, want 0.75", got)
 	}
 	if p, q := oneOfAccounts(12, 12, 0.5), oneOfAccounts(12, 12, 0.7); !(p < 0.95 && q >= 0.95) {
-		t.Errorf("odds 12, no other candidate: share %.3f at an even owner share, %.3f at 0.7; want below and above 0.95", p, q)
+		t.Errorf(
+			"odds 12, no other candidate: share %.3f at an even owner share, %.3f at 0.7; want below and above 0.95",
+			p,
+			q,
+		)
 	}
 }
 
@@ -575,8 +780,17 @@ func TestOwnerShareIsBitIdentical(t *testing.T) {
 // pairs kept, one per account with the term frequencies merged, are the same each time.
 func TestDistinctPairsIgnoresOrder(t *testing.T) {
 	in := []pair{
-		{Account: "b", Vector: "\x00\x01", NameFreq: 5}, {Account: "a", Vector: "\x01\x01", HandleFreq: 3, Narrow: true},
-		{Account: "b", Vector: "\x00\x01", NameFreq: 2, Narrow: true}, {Account: "a", Vector: "\x01\x00", Narrow: true},
+		{
+			Account:  "b",
+			Vector:   "\x00\x01",
+			NameFreq: 5,
+		}, {Account: "a", Vector: "\x01\x01", HandleFreq: 3, Narrow: true},
+		{
+			Account:  "b",
+			Vector:   "\x00\x01",
+			NameFreq: 2,
+			Narrow:   true,
+		}, {Account: "a", Vector: "\x01\x00", Narrow: true},
 		{Account: "c", Vector: "\x02\x02"},
 	}
 	drain := func(ps []pair) []pair {
@@ -590,7 +804,10 @@ func TestDistinctPairsIgnoresOrder(t *testing.T) {
 		})
 	}
 	want := drain(in)
-	if len(want) != 3 || want[0].Vector != "\x01\x00" || want[0].HandleFreq != 3 || !want[0].Narrow || want[1].NameFreq != 2 || want[1].Narrow {
+	if len(want) != 3 || want[0].Vector != "\x01\x00" || want[0].HandleFreq != 3 ||
+		!want[0].Narrow ||
+		want[1].NameFreq != 2 ||
+		want[1].Narrow {
 		t.Fatalf("distinct pairs %+v", want)
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -620,13 +837,21 @@ func TestPatternsOfRules(t *testing.T) {
 		return out
 	}
 	v := vectorString(linkage.Vector{0, 1})
-	if got := collect(fitPrefix+"l4/post:dianping:1", pair{Model: 1, Account: "account:1", Vector: v}); !slices.Equal(got, []string{"1/l4/" + v}) {
+	if got := collect(fitPrefix+"l4/post:dianping:1", pair{Model: 1, Account: "account:1", Vector: v}); !slices.Equal(
+		got,
+		[]string{"1/l4/" + v},
+	) {
 		t.Errorf("post: %q", got)
 	}
-	if got := collect(fitPrefix+"ticket:t1", pair{Model: 0, Account: "account:1", Vector: v}); !slices.Equal(got, []string{"0//" + v}) {
+	if got := collect(fitPrefix+"ticket:t1", pair{Model: 0, Account: "account:1", Vector: v}); !slices.Equal(
+		got,
+		[]string{"0//" + v},
+	) {
 		t.Errorf("ticket: %q", got)
 	}
-	if got := collect("post:dianping:1", pair{Model: 1, Account: "account:1", Vector: v}); len(got) != 0 {
+	if got := collect("post:dianping:1", pair{Model: 1, Account: "account:1", Vector: v}); len(
+		got,
+	) != 0 {
 		t.Errorf("a scored post's pairs counted for EM: %q", got)
 	}
 }
@@ -671,12 +896,21 @@ func TestSharedU(t *testing.T) {
 		users = append(users, schemas.User{UserID: fmt.Sprint(i), Email: email})
 	}
 	// wanglei: 3 accounts, 3 pairs; lihua: 2 accounts, 1 pair.
-	passert.Equals(s, beam.ParDo(s, sharedString, sharedPairs(s, beam.ParDo(s, userCandidates, beam.CreateList(s, users)))), "1 4")
+	passert.Equals(
+		s,
+		beam.ParDo(
+			s,
+			sharedString,
+			sharedPairs(s, beam.ParDo(s, userCandidates, beam.CreateList(s, users))),
+		),
+		"1 4",
+	)
 	ptest.RunAndValidate(t, p)
 
 	u := []float64{0.001, 0.009, 0.99}
 	setSharedU(u, 4, 7)
-	if want := 4.0 / 21; math.Abs(u[0]-want) > 1e-12 || math.Abs(u[0]+u[1]+u[2]-1) > 1e-12 || math.Abs(u[1]/u[2]-0.009/0.99) > 1e-12 {
+	if want := 4.0 / 21; math.Abs(u[0]-want) > 1e-12 || math.Abs(u[0]+u[1]+u[2]-1) > 1e-12 ||
+		math.Abs(u[1]/u[2]-0.009/0.99) > 1e-12 {
 		t.Errorf("u = %v, want %.4f first and the rest in proportion", u, want)
 	}
 }

@@ -117,7 +117,12 @@ func (f *extractFn) StartBundle(_ context.Context, _ func(string, node), _ func(
 	f.hasLast = false
 }
 
-func (f *extractFn) ProcessElement(ctx context.Context, row beam.X, emit func(string, node), count func(string, int64)) {
+func (f *extractFn) ProcessElement(
+	ctx context.Context,
+	row beam.X,
+	emit func(string, node),
+	count func(string, int64),
+) {
 	e, isEvent := row.(schemas.Event)
 	ids := eventIdentifiers(e)
 	if isEvent && f.hasLast && ids == f.last {
@@ -195,7 +200,11 @@ func (f *extractFn) flush(ctx context.Context, emit func(string, node), count fu
 	f.counts.Emit(ctx, count)
 }
 
-func (f *extractFn) FinishBundle(ctx context.Context, emit func(string, node), count func(string, int64)) {
+func (f *extractFn) FinishBundle(
+	ctx context.Context,
+	emit func(string, node),
+	count func(string, int64),
+) {
 	f.flush(ctx, emit, count)
 }
 
@@ -210,7 +219,12 @@ const Source = "identity"
 
 // guardKey names the quality counter of a guard that fired for an identifier type.
 func guardKey(guard, typ string) quality.Key {
-	return quality.Key{Source: Source, Stage: Stage, Measure: quality.Guard, Reason: guard + ":" + typ}
+	return quality.Key{
+		Source:  Source,
+		Stage:   Stage,
+		Measure: quality.Guard,
+		Reason:  guard + ":" + typ,
+	}
 }
 
 func init() {

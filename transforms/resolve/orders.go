@@ -23,10 +23,19 @@ import (
 // ticket citing orders of two accounts is seen with both, and the ticket type's max_accounts guard
 // decides. The counts are per citation: of an order the orders hold (linked/order_ref:ticket), and
 // of one they do not (linked/order_ref_unknown:ticket).
-func OrderLinks(s beam.Scope, tickets, orders beam.PCollection, opt Options) (facts, counts beam.PCollection) {
+func OrderLinks(
+	s beam.Scope,
+	tickets, orders beam.PCollection,
+	opt Options,
+) (facts, counts beam.PCollection) {
 	s = s.Scope("resolve.OrderLinks")
 	cites := beam.ParDo(s, ticketCites, tickets)
-	owners := beam.ParDo(s, &citedOwnerFn{}, orders, beam.SideInput{Input: settle.Whole(s, beam.ParDo(s, citedOrder, cites))})
+	owners := beam.ParDo(
+		s,
+		&citedOwnerFn{},
+		orders,
+		beam.SideInput{Input: settle.Whole(s, beam.ParDo(s, citedOrder, cites))},
+	)
 	return beam.ParDo2(s, &orderLinkFn{Salt: opt.Salt}, beam.CoGroupByKey(s, cites, owners))
 }
 
@@ -49,7 +58,11 @@ type citedOwnerFn struct {
 	cited map[string]bool
 }
 
-func (f *citedOwnerFn) ProcessElement(o schemas.Order, cited func(*string) bool, emit func(string, string)) {
+func (f *citedOwnerFn) ProcessElement(
+	o schemas.Order,
+	cited func(*string) bool,
+	emit func(string, string),
+) {
 	if f.cited == nil {
 		f.cited = sideinput.Set(cited)
 	}
@@ -71,7 +84,13 @@ func (f *orderLinkFn) Setup() error {
 	return err
 }
 
-func (f *orderLinkFn) ProcessElement(ctx context.Context, _ string, tickets, owners func(*string) bool, facts func(string, node), count func(string, int64)) {
+func (f *orderLinkFn) ProcessElement(
+	ctx context.Context,
+	_ string,
+	tickets, owners func(*string) bool,
+	facts func(string, node),
+	count func(string, int64),
+) {
 	var accounts []string
 	var a string
 	for owners(&a) {
@@ -98,7 +117,9 @@ func init() {
 	register.Function2x0(ticketCites)
 	register.Function2x1(citedOrder)
 	fnreg.DoFn3x0[schemas.Order, func(*string) bool, func(string, string)](&citedOwnerFn{})
-	fnreg.DoFn6x0[context.Context, string, func(*string) bool, func(*string) bool, func(string, node), func(string, int64)](&orderLinkFn{})
+	fnreg.DoFn6x0[context.Context, string, func(*string) bool, func(*string) bool, func(string, node), func(string, int64)](
+		&orderLinkFn{},
+	)
 	register.Emitter2[string, string]()
 	register.Iter1[string]()
 }

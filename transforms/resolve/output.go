@@ -16,17 +16,38 @@ type identityFn struct {
 	persons map[string]string
 }
 
-func (f *identityFn) ProcessElement(_ int, b []byte, assigned func() func(*string, *string) bool, pairs func(string, string), rows func(schemas.IdentityLink)) error {
+func (f *identityFn) ProcessElement(
+	_ int,
+	b []byte,
+	assigned func() func(*string, *string) bool,
+	pairs func(string, string),
+	rows func(schemas.IdentityLink),
+) error {
 	if f.persons == nil {
 		f.persons = sideMap(assigned)
 	}
-	return readMembers(b, func(partKey string, m member) { emitIdentity(f.persons[partKey], m, pairs, rows) })
+	return readMembers(
+		b,
+		func(partKey string, m member) { emitIdentity(f.persons[partKey], m, pairs, rows) },
+	)
 }
 
 // emitIdentity writes one member's row and pair.
-func emitIdentity(person string, m member, pairs func(string, string), rows func(schemas.IdentityLink)) {
+func emitIdentity(
+	person string,
+	m member,
+	pairs func(string, string),
+	rows func(schemas.IdentityLink),
+) {
 	typ, _ := identity.Split(m.Key)
-	link := schemas.IdentityLink{IDType: typ, IDHash: m.IDHash, PersonID: person, LinkedBy: "deterministic", Score: 1, Guard: m.Guard}
+	link := schemas.IdentityLink{
+		IDType:   typ,
+		IDHash:   m.IDHash,
+		PersonID: person,
+		LinkedBy: "deterministic",
+		Score:    1,
+		Guard:    m.Guard,
+	}
 	switch {
 	case m.Score > 0:
 		link.LinkedBy, link.Score = "probabilistic", m.Score
@@ -38,6 +59,8 @@ func emitIdentity(person string, m member, pairs func(string, string), rows func
 }
 
 func init() {
-	fnreg.DoFn5x1[int, []byte, func() func(*string, *string) bool, func(string, string), func(schemas.IdentityLink), error](&identityFn{})
+	fnreg.DoFn5x1[int, []byte, func() func(*string, *string) bool, func(string, string), func(schemas.IdentityLink), error](
+		&identityFn{},
+	)
 	register.Emitter1[schemas.IdentityLink]()
 }

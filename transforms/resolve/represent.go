@@ -44,16 +44,37 @@ type representFn struct {
 	members batch.Batches
 }
 
-func (f *representFn) StartBundle(_ context.Context, _ func(int, []byte), _ func(string, string), _ func(string, partnerMsg), _ func(string, int64)) {
+func (f *representFn) StartBundle(
+	_ context.Context,
+	_ func(int, []byte),
+	_ func(string, string),
+	_ func(string, partnerMsg),
+	_ func(string, int64),
+) {
 	f.counts = quality.Tally{}
 }
 
-func (f *representFn) ProcessElement(_ context.Context, idHash string, n node, members func(int, []byte), edges func(string, string), msgs func(string, partnerMsg), _ func(string, int64)) {
+func (f *representFn) ProcessElement(
+	_ context.Context,
+	idHash string,
+	n node,
+	members func(int, []byte),
+	edges func(string, string),
+	msgs func(string, partnerMsg),
+	_ func(string, int64),
+) {
 	if n.Key == "" {
 		return // known only from last night: the identifier is gone
 	}
 	typ, _ := identity.Split(n.Key)
-	m := member{IDHash: idHash, Key: n.Key, Accounts: n.Accounts, Partners: n.Partners, Score: n.Score, Prev: n.Prev}
+	m := member{
+		IDHash:   idHash,
+		Key:      n.Key,
+		Accounts: n.Accounts,
+		Partners: n.Partners,
+		Score:    n.Score,
+		Prev:     n.Prev,
+	}
 	if limit, ok := f.Config.MaxAccounts[typ]; ok && len(m.Accounts) > limit {
 		m.Guard, m.Accounts, m.Partners, m.Score = "max_accounts", nil, nil, 0
 		f.counts.Add(guardKey(m.Guard, typ), 1)
@@ -75,10 +96,20 @@ func (f *representFn) ProcessElement(_ context.Context, idHash string, n node, m
 			msgs(p, partnerMsg{Rep: rep})
 		}
 	}
-	f.members.Add(batch.Bucket(rep), func(b []byte) []byte { return appendMember(b, rep, &m) }, members)
+	f.members.Add(
+		batch.Bucket(rep),
+		func(b []byte) []byte { return appendMember(b, rep, &m) },
+		members,
+	)
 }
 
-func (f *representFn) FinishBundle(ctx context.Context, members func(int, []byte), _ func(string, string), _ func(string, partnerMsg), count func(string, int64)) {
+func (f *representFn) FinishBundle(
+	ctx context.Context,
+	members func(int, []byte),
+	_ func(string, string),
+	_ func(string, partnerMsg),
+	count func(string, int64),
+) {
 	f.members.Flush(members)
 	f.counts.Emit(ctx, count)
 }
@@ -107,7 +138,9 @@ func partnerEdgesFn(_ string, msgs func(*partnerMsg) bool, emit func(string, str
 }
 
 func init() {
-	fnreg.DoFn7x0[context.Context, string, node, func(int, []byte), func(string, string), func(string, partnerMsg), func(string, int64)](&representFn{})
+	fnreg.DoFn7x0[context.Context, string, node, func(int, []byte), func(string, string), func(string, partnerMsg), func(string, int64)](
+		&representFn{},
+	)
 	register.Function3x0(partnerEdgesFn)
 	register.Emitter2[string, partnerMsg]()
 	register.Iter1[partnerMsg]()

@@ -90,14 +90,37 @@ func Resolve(s beam.Scope, in Inputs, cfg Config, opt Options) Outputs {
 	labels := Components(s, beam.Flatten(s, accountEdges, partnerEdges), cfg.Rounds)
 	rooted := beam.ParDo(s, &rootFn{}, members, beam.SideInput{Input: settle.Whole(s, labels)})
 
-	memberParts, parts, acounts := beam.ParDo3(s, &assembleFn{MaxAccounts: cfg.MaxAccountsPerPerson}, beam.GroupByKey(s, rooted))
+	memberParts, parts, acounts := beam.ParDo3(
+		s,
+		&assembleFn{MaxAccounts: cfg.MaxAccountsPerPerson},
+		beam.GroupByKey(s, rooted),
+	)
 	owned := beam.ParDo(s, ownerFn, beam.GroupByKey(s, beam.ParDo(s, claimsFn, parts)))
-	assigned, persons, history, icounts := beam.ParDo4(s, &assignFn{Date: opt.Date, Salt: opt.Salt},
-		beam.CoGroupByKey(s, beam.ParDo(s, keyPart, parts), owned), beam.SideInput{Input: settle.Whole(s, in.PreviousPersons)})
-	identity, rows := beam.ParDo2(s, &identityFn{}, memberParts, beam.SideInput{Input: settle.Whole(s, assigned)})
+	assigned, persons, history, icounts := beam.ParDo4(
+		s,
+		&assignFn{Date: opt.Date, Salt: opt.Salt},
+		beam.CoGroupByKey(
+			s,
+			beam.ParDo(s, keyPart, parts),
+			owned,
+		),
+		beam.SideInput{Input: settle.Whole(s, in.PreviousPersons)},
+	)
+	identity, rows := beam.ParDo2(
+		s,
+		&identityFn{},
+		memberParts,
+		beam.SideInput{Input: settle.Whole(s, assigned)},
+	)
 	counts = append(counts, rcounts, acounts, icounts)
-	return Outputs{Identity: identity, IdentityMap: rows, Persons: persons, MergeHistory: history, Counts: quality.Flatten(s, counts...),
-		MatchCard: card}
+	return Outputs{
+		Identity:     identity,
+		IdentityMap:  rows,
+		Persons:      persons,
+		MergeHistory: history,
+		Counts:       quality.Flatten(s, counts...),
+		MatchCard:    card,
+	}
 }
 
 // previousNode carries last night's person id of an identifier into tonight's node facts.

@@ -28,7 +28,12 @@ var (
 )
 
 // night runs Resolve over rows and last night's tables and returns its outputs.
-func night(s beam.Scope, rows []any, prevLinks []schemas.IdentityLink, prevPersons []schemas.Person) Outputs {
+func night(
+	s beam.Scope,
+	rows []any,
+	prevLinks []schemas.IdentityLink,
+	prevPersons []schemas.Person,
+) Outputs {
 	var users []schemas.User
 	var tickets []schemas.Ticket
 	var posts []schemas.SitePost
@@ -48,7 +53,10 @@ func night(s beam.Scope, rows []any, prevLinks []schemas.IdentityLink, prevPerso
 		cols = append(cols, beam.Create(s, r))
 	}
 	in := Inputs{Rows: cols, Users: beam.CreateList(s, users), Tickets: beam.CreateList(s, tickets),
-		Posts: beam.CreateList(s, posts), Orders: beam.CreateList(s, orders), PreviousIdentity: beam.CreateList(s, prevLinks), PreviousPersons: beam.CreateList(s, prevPersons)}
+		Posts: beam.CreateList(
+			s,
+			posts,
+		), Orders: beam.CreateList(s, orders), PreviousIdentity: beam.CreateList(s, prevLinks), PreviousPersons: beam.CreateList(s, prevPersons)}
 	return Resolve(s, in, DefaultConfig(), testOptions)
 }
 
@@ -110,13 +118,26 @@ func TestStableIDs(t *testing.T) {
 	p, s := beam.NewPipelineWithRoot()
 	h := func(key string) string { return nodeHash(testSalt, key) }
 	prevLinks := []schemas.IdentityLink{
-		{IDHash: h("account:1"), PersonID: "Pold"}, {IDHash: h("phone:+8613811112222"), PersonID: "Pold"},
+		{
+			IDHash:   h("account:1"),
+			PersonID: "Pold",
+		}, {IDHash: h("phone:+8613811112222"), PersonID: "Pold"},
 		{IDHash: h("account:2"), PersonID: "Pyoung"},
-		{IDHash: h("account:8"), PersonID: "Psplit"}, {IDHash: h("account:9"), PersonID: "Psplit"}, {IDHash: h("email:x@qq.com"), PersonID: "Psplit"},
+		{
+			IDHash:   h("account:8"),
+			PersonID: "Psplit",
+		}, {IDHash: h("account:9"), PersonID: "Psplit"}, {IDHash: h("email:x@qq.com"), PersonID: "Psplit"},
 		{IDHash: h("account:5"), PersonID: "Psame"},
 	}
-	prevPersons := []schemas.Person{{PersonID: "Pold", FirstSeenDate: "2026-01-01"}, {PersonID: "Pyoung", FirstSeenDate: "2026-03-01"},
-		{PersonID: "Psplit", FirstSeenDate: "2026-02-01"}, {PersonID: "Psame", FirstSeenDate: "2026-02-02"}}
+	prevPersons := []schemas.Person{
+		{PersonID: "Pold", FirstSeenDate: "2026-01-01"},
+		{PersonID: "Pyoung", FirstSeenDate: "2026-03-01"},
+		{
+			PersonID:      "Psplit",
+			FirstSeenDate: "2026-02-01",
+		},
+		{PersonID: "Psame", FirstSeenDate: "2026-02-02"},
+	}
 	rows := []any{
 		schemas.User{UserID: "1", Phone: "+8613811112222", Email: "li@qq.com"},
 		schemas.User{UserID: "2", Email: "li@qq.com"},
@@ -152,18 +173,33 @@ func TestTicketCitesOrder(t *testing.T) {
 		schemas.User{UserID: "2", Email: "wang@qq.com"},
 		schemas.Order{OrderID: "202611160006856039", UserID: "1"},
 		schemas.Order{OrderID: "202611160006856040", UserID: "2"},
-		schemas.Ticket{TicketID: "T1", Phone: "+8613811112222", OrderIDs: []string{"202611160006856039"}},
-		schemas.Ticket{TicketID: "T2", Phone: "+8613933334444", OrderIDs: []string{"202611169999999999"}},
+		schemas.Ticket{
+			TicketID: "T1",
+			Phone:    "+8613811112222",
+			OrderIDs: []string{"202611160006856039"},
+		},
+		schemas.Ticket{
+			TicketID: "T2",
+			Phone:    "+8613933334444",
+			OrderIDs: []string{"202611169999999999"},
+		},
 		schemas.Ticket{TicketID: "T3", UserID: "2", OrderIDs: []string{"202611160006856039"}},
 	}
 	out := night(s, rows, nil, nil)
 	one, two, apart := newID("account:1"), newID("account:2"), newID("phone:+8613933334444")
 	want := []string{
 		pairString("ticket:T1", one), pairString("phone:+8613811112222", one),
-		pairString("ticket:T2", apart), pairString("phone:+8613933334444", apart), pairString("ticket:T3", two),
+		pairString(
+			"ticket:T2",
+			apart,
+		), pairString("phone:+8613933334444", apart), pairString("ticket:T3", two),
 	}
 	passert.EqualsList(s, beam.ParDo(s, ticketOrPhone, out.Identity), want)
-	passert.EqualsList(s, beam.ParDo(s, orderRefCount, out.Counts), []string{"order_ref:ticket 1", "order_ref_unknown:ticket 1"})
+	passert.EqualsList(
+		s,
+		beam.ParDo(s, orderRefCount, out.Counts),
+		[]string{"order_ref:ticket 1", "order_ref_unknown:ticket 1"},
+	)
 	ptest.RunAndValidate(t, p)
 }
 
@@ -176,7 +212,8 @@ func ticketOrPhone(key, person string, emit func(string)) {
 
 // orderRefCount gives the order-reference counts as "reason n".
 func orderRefCount(key string, n int64, emit func(string)) {
-	if k := quality.ParseKey(key); k.Measure == quality.Linked && strings.HasPrefix(k.Reason, "order_ref") {
+	if k := quality.ParseKey(key); k.Measure == quality.Linked &&
+		strings.HasPrefix(k.Reason, "order_ref") {
 		emit(fmt.Sprintf("%s %d", k.Reason, n))
 	}
 }

@@ -31,12 +31,24 @@ func sampleText(smp sample) string {
 func TestSampleOfCollections(t *testing.T) {
 	var cols [3][]candidate
 	for i := range 3 * sampleSize * 2 {
-		c := candidate{Model: int8(i % len(models)), Weak: i%5 < 2, Key: fmt.Sprintf("k%05d", i%(2*sampleSize*2))}
+		c := candidate{
+			Model: int8(i % len(models)),
+			Weak:  i%5 < 2,
+			Key:   fmt.Sprintf("k%05d", i%(2*sampleSize*2)),
+		}
 		cols[i%3] = append(cols[i%3], c)
 	}
 	p, s := beam.NewPipelineWithRoot()
-	in := []beam.PCollection{beam.CreateList(s, cols[0]), beam.CreateList(s, cols[1]), beam.CreateList(s, cols[2])}
-	want := beam.ParDo(s, sampleText, beam.Combine(s, &sampleFn{K: sampleSize}, beam.Flatten(s, in...)))
+	in := []beam.PCollection{
+		beam.CreateList(s, cols[0]),
+		beam.CreateList(s, cols[1]),
+		beam.CreateList(s, cols[2]),
+	}
+	want := beam.ParDo(
+		s,
+		sampleText,
+		beam.Combine(s, &sampleFn{K: sampleSize}, beam.Flatten(s, in...)),
+	)
 	got := beam.ParDo(s, sampleText, sampleOf(s, in...))
 	passert.Equals(s, got, want)
 	ptest.RunAndValidate(t, p)

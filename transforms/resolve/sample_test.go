@@ -20,7 +20,8 @@ func TestSampleInsert(t *testing.T) {
 		all = append(all, c)
 	}
 	want := f.keep(all)
-	if len(want) != f.K || !slices.EqualFunc(inserted, want, func(a, b candidate) bool { return a.Key == b.Key }) {
+	if len(want) != f.K ||
+		!slices.EqualFunc(inserted, want, func(a, b candidate) bool { return a.Key == b.Key }) {
 		t.Errorf("insert kept %d candidates, keep %d; they differ", len(inserted), len(want))
 	}
 }

@@ -90,8 +90,13 @@ func eraseRun(ctx context.Context, r Request, date string) ([]publish.Cleaning, 
 	if err != nil {
 		return nil, err
 	}
-	ru := &run{dir: sink.RunDir(r.Output, date), manifest: m, persons: map[string]bool{}, orders: map[string]bool{},
-		phones: map[string]bool{}}
+	ru := &run{
+		dir:      sink.RunDir(r.Output, date),
+		manifest: m,
+		persons:  map[string]bool{},
+		orders:   map[string]bool{},
+		phones:   map[string]bool{},
+	}
 	requested := map[string]bool{}
 	for _, h := range r.Hashes {
 		requested[h] = true
@@ -130,8 +135,11 @@ func eraseRun(ctx context.Context, r Request, date string) ([]publish.Cleaning, 
 		return nil, err
 	}
 	if n > 0 {
-		out = append(out, publish.Cleaning{Date: r.Date, Place: "run dt=" + date + "/activation_csv",
-			Requests: int64(len(r.Hashes)), RowsRemoved: n, CleanedAt: r.Now.UTC()})
+		out = append(
+			out,
+			publish.Cleaning{Date: r.Date, Place: "run dt=" + date + "/activation_csv",
+				Requests: int64(len(r.Hashes)), RowsRemoved: n, CleanedAt: r.Now.UTC()},
+		)
 	}
 	if len(out) == 0 {
 		return nil, nil

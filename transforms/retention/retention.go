@@ -68,7 +68,8 @@ func Prune(ctx context.Context, output string, keep int) ([]string, error) {
 // (gs://) object by object, its manifest first so that the run never looks finished half removed.
 func removeTree(ctx context.Context, dir string) error {
 	if !strings.Contains(dir, "://") {
-		if err := os.Remove(filepath.Join(dir, sink.ManifestName)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := os.Remove(filepath.Join(dir, sink.ManifestName)); err != nil &&
+			!errors.Is(err, os.ErrNotExist) {
 			return err
 		}
 		return os.RemoveAll(dir)

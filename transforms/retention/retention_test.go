@@ -66,19 +66,44 @@ func TestPrune(t *testing.T) {
 func TestErase(t *testing.T) {
 	ctx := context.Background()
 	out := t.TempDir()
-	nights, _ := publishtest.World{Persons: 6, Start: "2026-11-10", Nights: 4, Erasures: map[int]int{3: 3}}.Build()
+	nights, _ := publishtest.World{
+		Persons:  6,
+		Start:    "2026-11-10",
+		Nights:   4,
+		Erasures: map[int]int{3: 3},
+	}.Build()
 	for _, n := range nights {
 		// An audience with persons 1 and 3.
 		n.Tables["activation"] = []any{
-			schemas.Activation{PersonID: "p001", Segment: "s", Priority: 1, Slot: 1, PhoneMD5: "md5-1", PhoneSHA256: "sha-1"},
-			schemas.Activation{PersonID: "p003", Segment: "s", Priority: 1, Slot: 1, PhoneMD5: "md5-3", PhoneSHA256: "sha-3"}}
+			schemas.Activation{
+				PersonID:    "p001",
+				Segment:     "s",
+				Priority:    1,
+				Slot:        1,
+				PhoneMD5:    "md5-1",
+				PhoneSHA256: "sha-1",
+			},
+			schemas.Activation{
+				PersonID:    "p003",
+				Segment:     "s",
+				Priority:    1,
+				Slot:        1,
+				PhoneMD5:    "md5-3",
+				PhoneSHA256: "sha-3",
+			}}
 		dir := publishtest.WriteNight(t, out, n)
 		writeAudience(t, dir, "phone_md5,phone_sha256\nmd5-1,sha-1\nmd5-3,sha-3\n")
 	}
 	before := rows(t, out, "2026-11-10")
-	req := Request{Output: out, Date: "2026-11-13", Salt: publishtest.Salt, Now: time.Date(2026, 11, 13, 19, 0, 0, 0, time.UTC),
-		Hashes: []string{normalize.Hash(publishtest.Salt, identity.Key(identity.Account, "u003"))}}
-	if _, err := Erase(ctx, Request{Output: out, Date: req.Date, Hashes: req.Hashes}); err == nil || !strings.Contains(err.Error(), "salt") {
+	req := Request{
+		Output: out,
+		Date:   "2026-11-13",
+		Salt:   publishtest.Salt,
+		Now:    time.Date(2026, 11, 13, 19, 0, 0, 0, time.UTC),
+		Hashes: []string{normalize.Hash(publishtest.Salt, identity.Key(identity.Account, "u003"))},
+	}
+	if _, err := Erase(ctx, Request{Output: out, Date: req.Date, Hashes: req.Hashes}); err == nil ||
+		!strings.Contains(err.Error(), "salt") {
 		t.Errorf("an erasure without the salt: %v", err)
 	}
 	done, err := Erase(ctx, req)
@@ -93,7 +118,13 @@ func TestErase(t *testing.T) {
 		}
 		for table, rs := range after {
 			if m.Tables[table].Rows != int64(len(rs)) {
-				t.Errorf("%s %s: the manifest counts %d rows, the files hold %d", d, table, m.Tables[table].Rows, len(rs))
+				t.Errorf(
+					"%s %s: the manifest counts %d rows, the files hold %d",
+					d,
+					table,
+					m.Tables[table].Rows,
+					len(rs),
+				)
 			}
 			for _, r := range rs {
 				if theirs(r) {
@@ -108,31 +139,41 @@ func TestErase(t *testing.T) {
 		if err != nil || string(audience) != "phone_md5,phone_sha256\nmd5-1,sha-1\n" {
 			t.Errorf("%s audience %q, %v", d, audience, err)
 		}
-		if i := slices.IndexFunc(m.Files, func(e sink.Extra) bool { return e.Path == "activation_csv/s.csv" }); i < 0 || m.Files[i].Rows != 1 {
+		if i := slices.IndexFunc(m.Files, func(e sink.Extra) bool { return e.Path == "activation_csv/s.csv" }); i < 0 ||
+			m.Files[i].Rows != 1 {
 			t.Errorf("%s: manifest files %+v", d, m.Files)
 		}
 	}
 	// The night of the request is not touched: it left the person out itself.
 	if after := rows(t, out, "2026-11-13"); len(after["activation"]) != 2 {
-		t.Errorf("the night of the request was rewritten: %d activation rows", len(after["activation"]))
+		t.Errorf(
+			"the night of the request was rewritten: %d activation rows",
+			len(after["activation"]),
+		)
 	}
 	removed := int64(0)
 	for _, c := range done {
 		removed += c.RowsRemoved
-		if c.Requests != 1 || !c.CleanedAt.Equal(req.Now) || !strings.HasPrefix(c.Place, "run dt=2026-11-1") {
+		if c.Requests != 1 || !c.CleanedAt.Equal(req.Now) ||
+			!strings.HasPrefix(c.Place, "run dt=2026-11-1") {
 			t.Errorf("cleaning %+v", c)
 		}
 	}
 	gone := int64(0)
 	for table, rs := range before {
 		for _, r := range rs {
-			if theirs(r) || (table == "order_items" && strings.HasSuffix(r.(schemas.OrderItem).OrderID, "-003")) {
+			if theirs(r) ||
+				(table == "order_items" && strings.HasSuffix(r.(schemas.OrderItem).OrderID, "-003")) {
 				gone++
 			}
 		}
 	}
 	if first := sumOf(done, "run dt=2026-11-10/"); first != gone+1 || removed == 0 {
-		t.Errorf("the run of 2026-11-10: %d rows removed, want %d and the audience line", first, gone)
+		t.Errorf(
+			"the run of 2026-11-10: %d rows removed, want %d and the audience line",
+			first,
+			gone,
+		)
 	}
 	logged, err := publish.ReadRunFolderLog(ctx, out, "2026-11-13")
 	if err != nil || len(logged) != len(done) {
@@ -155,11 +196,18 @@ func writeAudience(t *testing.T, dir, text string) {
 	if err := os.WriteFile(filepath.Join(dir, "activation_csv", "s.csv"), []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	m, err := sink.ReadManifest(context.Background(), filepath.Dir(dir), strings.TrimPrefix(filepath.Base(dir), "dt="))
+	m, err := sink.ReadManifest(
+		context.Background(),
+		filepath.Dir(dir),
+		strings.TrimPrefix(filepath.Base(dir), "dt="),
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.Files = append(m.Files, sink.Extra{Path: "activation_csv/s.csv", Rows: int64(strings.Count(text, "\n") - 1)})
+	m.Files = append(
+		m.Files,
+		sink.Extra{Path: "activation_csv/s.csv", Rows: int64(strings.Count(text, "\n") - 1)},
+	)
 	data, err := json.Marshal(m)
 	if err != nil {
 		t.Fatal(err)

@@ -144,7 +144,15 @@ func (g graph) elements(pcols []metrics.PColResult) map[string]int64 {
 func (g graph) counters(cs []metrics.CounterResult) []Counter {
 	out := make([]Counter, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, Counter{Step: g.name(c.Key.Step), Namespace: c.Namespace(), Name: c.Name(), Value: c.Result()})
+		out = append(
+			out,
+			Counter{
+				Step:      g.name(c.Key.Step),
+				Namespace: c.Namespace(),
+				Name:      c.Name(),
+				Value:     c.Result(),
+			},
+		)
 	}
 	return out
 }

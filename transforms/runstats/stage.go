@@ -44,7 +44,21 @@ const (
 )
 
 // order ranks the known stages; others sort after them by name.
-var order = []string{Ingest, Clean, Dedupe, Refs, Resolve, Erase, Portrait, Score, Segment, Sink, Quality, Handover, Glue}
+var order = []string{
+	Ingest,
+	Clean,
+	Dedupe,
+	Refs,
+	Resolve,
+	Erase,
+	Portrait,
+	Score,
+	Segment,
+	Sink,
+	Quality,
+	Handover,
+	Glue,
+}
 
 // scopeStages maps the first scope of a step's name, by prefix, to its stage. Longer prefixes of the
 // same family come first.

@@ -39,9 +39,33 @@ func TestStageOf(t *testing.T) {
 }
 
 func TestSortStages(t *testing.T) {
-	got := []string{Glue, "report", Sink, Score, Ingest, Erase, Refs, Segment, Portrait, Clean, "activation"}
+	got := []string{
+		Glue,
+		"report",
+		Sink,
+		Score,
+		Ingest,
+		Erase,
+		Refs,
+		Segment,
+		Portrait,
+		Clean,
+		"activation",
+	}
 	sortStages(got)
-	want := []string{Ingest, Clean, Refs, Erase, Portrait, Score, Segment, Sink, Glue, "activation", "report"}
+	want := []string{
+		Ingest,
+		Clean,
+		Refs,
+		Erase,
+		Portrait,
+		Score,
+		Segment,
+		Sink,
+		Glue,
+		"activation",
+		"report",
+	}
 	if !slices.Equal(got, want) {
 		t.Errorf("sortStages = %v, want %v", got, want)
 	}

@@ -198,7 +198,13 @@ func stepFigures(m Metrics) []StepFigures {
 	}
 	out := make([]StepFigures, len(m.Steps))
 	for i, st := range m.Steps {
-		out[i] = StepFigures{Name: st.Name, Stage: StageOf(st.Name), Time: m.Times[st.Name], In: sum(st.Inputs), Out: sum(st.Outputs)}
+		out[i] = StepFigures{
+			Name:  st.Name,
+			Stage: StageOf(st.Name),
+			Time:  m.Times[st.Name],
+			In:    sum(st.Inputs),
+			Out:   sum(st.Outputs),
+		}
 	}
 	return out
 }
@@ -219,7 +225,12 @@ func inOrder(stages map[string]*Stage) []Stage {
 
 // addBoundaryElements counts, for each stage, the elements of the PCollections it reads from
 // another stage (in) and writes for another stage (out), each PCollection once per stage.
-func addBoundaryElements(get func(string) *Stage, elements map[string]int64, producer map[string]string, consumers map[string][]string) {
+func addBoundaryElements(
+	get func(string) *Stage,
+	elements map[string]int64,
+	producer map[string]string,
+	consumers map[string][]string,
+) {
 	for pc, n := range elements {
 		from, ok := producer[pc]
 		if !ok {

@@ -13,10 +13,18 @@ func fixture() Metrics {
 		Steps: []Step{
 			{Name: "ingest.Read/Impulse", Outputs: []string{"n1"}},
 			{Name: "ingest.Read/readFn", Inputs: []string{"n1"}, Outputs: []string{"n2"}},
-			{Name: "clean.Validate.events/validateFn", Inputs: []string{"n2"}, Outputs: []string{"n3", "n4"}},
+			{
+				Name:    "clean.Validate.events/validateFn",
+				Inputs:  []string{"n2"},
+				Outputs: []string{"n3", "n4"},
+			},
 			{Name: "Flatten", Inputs: []string{"n3"}, Outputs: []string{"n5"}},
 			{Name: "resolve.Resolve/keyFn", Inputs: []string{"n5", "n5"}, Outputs: []string{"n6"}},
-			{Name: "resolve.Resolve/CombinePerKey/sum", Inputs: []string{"n6", "n4"}, Outputs: []string{"n7"}},
+			{
+				Name:    "resolve.Resolve/CombinePerKey/sum",
+				Inputs:  []string{"n6", "n4"},
+				Outputs: []string{"n7"},
+			},
 			{Name: "sink.Write.persons/writeFn", Inputs: []string{"n7"}, Outputs: []string{"n8"}},
 			{Name: "erase.Rows.events/rowsFn", Inputs: []string{"n3"}, Outputs: []string{"n9"}},
 		},
@@ -32,7 +40,12 @@ func fixture() Metrics {
 			{Step: "ingest.Read/readFn", Namespace: "ingest", Name: "users.in", Value: 20},
 			{Step: "ingest.Read/readFn", Namespace: "ingest", Name: "events.out", Value: 90},
 			{Step: "ingest.readFn", Namespace: "ingest", Name: "users.out", Value: 20},
-			{Step: "ingest.readFn", Namespace: "ingest", Name: "events.rejected.bad_json", Value: 10},
+			{
+				Step:      "ingest.readFn",
+				Namespace: "ingest",
+				Name:      "events.rejected.bad_json",
+				Value:     10,
+			},
 			{Step: "clean.validateFn", Namespace: "clean", Name: "events.in", Value: 90},
 			{Step: "clean.validateFn", Namespace: "clean", Name: "events.out", Value: 80},
 			{Step: "clean.validateFn", Namespace: "clean", Name: "events.nulled.age", Value: 3},
@@ -40,11 +53,25 @@ func fixture() Metrics {
 			{Step: "segment.classifyFn", Namespace: "segment", Name: "rule.unknown", Value: 2},
 			// A stage that counts what it drops, not what it keeps.
 			{Step: "erase.Rows.events/rowsFn", Namespace: "erase", Name: "events.in", Value: 80},
-			{Step: "erase.Rows.events/rowsFn", Namespace: "erase", Name: "events.rejected.erased", Value: 3},
+			{
+				Step:      "erase.Rows.events/rowsFn",
+				Namespace: "erase",
+				Name:      "events.rejected.erased",
+				Value:     3,
+			},
 			{Step: "erase.rowsFn", Namespace: "erase", Name: "orders.in", Value: 5},
 			{Step: "erase.rowsFn", Namespace: "erase", Name: "orders.deduplicated", Value: 1},
 		},
-		Elements: map[string]int64{"n1": 1, "n2": 110, "n3": 80, "n4": 5, "n5": 80, "n6": 80, "n7": 40, "n8": 1},
+		Elements: map[string]int64{
+			"n1": 1,
+			"n2": 110,
+			"n3": 80,
+			"n4": 5,
+			"n5": 80,
+			"n6": 80,
+			"n7": 40,
+			"n8": 1,
+		},
 	}
 }
 
@@ -110,12 +137,24 @@ func TestSummariseUntimed(t *testing.T) {
 	}
 	ingest, _ := r.Stage(Ingest)
 	if ingest.Elements != FromRecords || ingest.In != 120 || ingest.Rate() != 0 {
-		t.Errorf("ingest %+v rate %v: want records from counters and no rate", ingest, ingest.Rate())
+		t.Errorf(
+			"ingest %+v rate %v: want records from counters and no rate",
+			ingest,
+			ingest.Rate(),
+		)
 	}
 }
 
 func TestSummariseTimesWithoutGraph(t *testing.T) {
-	r := Summarise(Metrics{Times: map[string]time.Duration{"clean.Claims.a/x": time.Second, "clean.KeepLatest.b/y": time.Second, "odd": time.Second}})
+	r := Summarise(
+		Metrics{
+			Times: map[string]time.Duration{
+				"clean.Claims.a/x":     time.Second,
+				"clean.KeepLatest.b/y": time.Second,
+				"odd":                  time.Second,
+			},
+		},
+	)
 	d, ok := r.Stage(Dedupe)
 	if !ok || d.Time != 2*time.Second || d.Steps != 0 {
 		t.Errorf("dedupe %+v, want 2s over steps not in a graph", d)
@@ -130,12 +169,35 @@ func TestSummariseTimesWithoutGraph(t *testing.T) {
 // them.
 func TestSummariseCountersByStep(t *testing.T) {
 	r := Summarise(Metrics{
-		Steps: []Step{{Name: "portrait.Build/attributeFn"}, {Name: "backfill/portrait.Build/attributeFn"}},
+		Steps: []Step{
+			{Name: "portrait.Build/attributeFn"},
+			{Name: "backfill/portrait.Build/attributeFn"},
+		},
 		Counters: []Counter{
-			{Step: "portrait.Build/attributeFn", Namespace: Portrait, Name: "persons.in", Value: 10},
-			{Step: "portrait.Build/attributeFn", Namespace: Portrait, Name: "persons.out", Value: 9},
-			{Step: "backfill/portrait.Build/attributeFn", Namespace: Portrait, Name: "persons.in", Value: 7},
-			{Step: "backfill/portrait.Build/attributeFn", Namespace: Portrait, Name: "persons.out", Value: 7},
+			{
+				Step:      "portrait.Build/attributeFn",
+				Namespace: Portrait,
+				Name:      "persons.in",
+				Value:     10,
+			},
+			{
+				Step:      "portrait.Build/attributeFn",
+				Namespace: Portrait,
+				Name:      "persons.out",
+				Value:     9,
+			},
+			{
+				Step:      "backfill/portrait.Build/attributeFn",
+				Namespace: Portrait,
+				Name:      "persons.in",
+				Value:     7,
+			},
+			{
+				Step:      "backfill/portrait.Build/attributeFn",
+				Namespace: Portrait,
+				Name:      "persons.out",
+				Value:     7,
+			},
 		},
 	})
 	p, _ := r.Stage(Portrait)
@@ -152,19 +214,54 @@ func TestSummariseCountersByStep(t *testing.T) {
 func TestMerge(t *testing.T) {
 	clean := Report{Timed: true, Total: 5 * time.Second, Stages: []Stage{
 		{Name: Clean, Steps: 4, In: 100, Out: 90, Elements: FromRecords, Time: 3 * time.Second},
-		{Name: Handover, Steps: 2, In: 90, Out: 0, Elements: FromPCollections, Time: 2 * time.Second},
+		{
+			Name:     Handover,
+			Steps:    2,
+			In:       90,
+			Out:      0,
+			Elements: FromPCollections,
+			Time:     2 * time.Second,
+		},
 	}}
 	resolve := Report{Timed: true, Total: 7 * time.Second, Stages: []Stage{
 		{Name: Handover, Steps: 3, In: 0, Out: 90, Elements: FromPCollections, Time: time.Second},
-		{Name: Resolve, Steps: 9, In: 90, Out: 10, Elements: FromPCollections, Time: 6 * time.Second},
+		{
+			Name:     Resolve,
+			Steps:    9,
+			In:       90,
+			Out:      10,
+			Elements: FromPCollections,
+			Time:     6 * time.Second,
+		},
 	}, Steps: []StepFigures{{Phase: "resolve", Name: "r", Stage: Resolve, Time: 6 * time.Second, In: 90, Out: 10}}}
-	clean.Steps = []StepFigures{{Phase: "clean", Name: "c", Stage: Clean, Time: 3 * time.Second, In: 100, Out: 90}}
+	clean.Steps = []StepFigures{
+		{Phase: "clean", Name: "c", Stage: Clean, Time: 3 * time.Second, In: 100, Out: 90},
+	}
 	got := Merge(clean, resolve)
-	want := Report{Timed: true, Total: 12 * time.Second, Steps: append(clean.Steps, resolve.Steps...), Stages: []Stage{
-		{Name: Clean, Steps: 4, In: 100, Out: 90, Elements: FromRecords, Time: 3 * time.Second},
-		{Name: Resolve, Steps: 9, In: 90, Out: 10, Elements: FromPCollections, Time: 6 * time.Second},
-		{Name: Handover, Steps: 5, In: 90, Out: 90, Elements: FromPCollections, Time: 3 * time.Second},
-	}}
+	want := Report{
+		Timed: true,
+		Total: 12 * time.Second,
+		Steps: append(clean.Steps, resolve.Steps...),
+		Stages: []Stage{
+			{Name: Clean, Steps: 4, In: 100, Out: 90, Elements: FromRecords, Time: 3 * time.Second},
+			{
+				Name:     Resolve,
+				Steps:    9,
+				In:       90,
+				Out:      10,
+				Elements: FromPCollections,
+				Time:     6 * time.Second,
+			},
+			{
+				Name:     Handover,
+				Steps:    5,
+				In:       90,
+				Out:      90,
+				Elements: FromPCollections,
+				Time:     3 * time.Second,
+			},
+		},
+	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Merge:\n got %+v\nwant %+v", got, want)
 	}

@@ -16,7 +16,16 @@ import (
 // The table's columns: a row is rowFormat, the header the same widths.
 const rowFormat = "%-14s %7d %12s %12s %12s %8s %12s\n"
 
-var header = fmt.Sprintf("%-14s %7s %12s %12s %12s %8s %12s", "stage", "steps", "in", "out", "step time", "share", "in/s")
+var header = fmt.Sprintf(
+	"%-14s %7s %12s %12s %12s %8s %12s",
+	"stage",
+	"steps",
+	"in",
+	"out",
+	"step time",
+	"share",
+	"in/s",
+)
 
 // The last row's name and the words of an untimed time column.
 const (
@@ -53,8 +62,12 @@ func Write(w io.Writer, r Report) error {
 	}
 	if r.Timed {
 		fmt.Fprintf(&b, rowFormat, allRow, steps, "", "", seconds(r.Total), "100.0%", "")
-		b.WriteString("step time: sampled by the SDK harness every 200 ms per bundle, summed over a stage's steps and over bundles running at once;\n")
-		b.WriteString("  in a fused chain, work done after an emit is charged to the step last entered downstream (ingest reads a file per call: its decoding shows under clean)\n")
+		b.WriteString(
+			"step time: sampled by the SDK harness every 200 ms per bundle, summed over a stage's steps and over bundles running at once;\n",
+		)
+		b.WriteString(
+			"  in a fused chain, work done after an emit is charged to the step last entered downstream (ingest reads a file per call: its decoding shows under clean)\n",
+		)
 	} else {
 		fmt.Fprintf(&b, "%-14s %7d %12s %12s    %s\n", allRow, steps, "", "", notReported)
 		if r.NoMetrics {
@@ -63,7 +76,9 @@ func Write(w io.Writer, r Report) error {
 			b.WriteString("step time: not reported by this runner (Prism reports it, the direct runner does not)\n")
 		}
 	}
-	b.WriteString("in/out: records, from the quality counters of the stages that keep them, else elements of the PCollections crossing the stage (Prism only)\n")
+	b.WriteString(
+		"in/out: records, from the quality counters of the stages that keep them, else elements of the PCollections crossing the stage (Prism only)\n",
+	)
 	// Rows end in blank columns (the "all" row); no line keeps trailing spaces.
 	lines := strings.Split(b.String(), "\n")
 	for i, l := range lines {
@@ -98,7 +113,13 @@ func Parse(r io.Reader) (Report, error) {
 		line++
 		text := sc.Text()
 		if !inTable {
-			inTable = strings.Join(strings.Fields(text), " ") == strings.Join(strings.Fields(header), " ")
+			inTable = strings.Join(
+				strings.Fields(text),
+				" ",
+			) == strings.Join(
+				strings.Fields(header),
+				" ",
+			)
 			continue
 		}
 		s, err := parseRow(text)
@@ -170,7 +191,16 @@ func WriteSteps(w io.Writer, r Report) error {
 	var b strings.Builder
 	b.WriteString("phase\tstep\tstage\ttime_s\tin\tout\n")
 	for _, s := range steps {
-		fmt.Fprintf(&b, "%s\t%s\t%s\t%.1f\t%d\t%d\n", s.Phase, s.Name, s.Stage, s.Time.Seconds(), s.In, s.Out)
+		fmt.Fprintf(
+			&b,
+			"%s\t%s\t%s\t%.1f\t%d\t%d\n",
+			s.Phase,
+			s.Name,
+			s.Stage,
+			s.Time.Seconds(),
+			s.In,
+			s.Out,
+		)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -51,7 +51,10 @@ func TestWriteParseUntimed(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := b.String()
-	if !strings.Contains(text, "resolve              2            -            -    not reported\n") {
+	if !strings.Contains(
+		text,
+		"resolve              2            -            -    not reported\n",
+	) {
 		t.Errorf("untimed line missing:\n%s", text)
 	}
 	if strings.Contains(text, "0.00s") {
@@ -91,7 +94,11 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestParseHundredths(t *testing.T) {
-	r := Report{Timed: true, Total: 1234567 * time.Microsecond, Stages: []Stage{{Name: Ingest, Steps: 1, Time: 1234567 * time.Microsecond}}}
+	r := Report{
+		Timed:  true,
+		Total:  1234567 * time.Microsecond,
+		Stages: []Stage{{Name: Ingest, Steps: 1, Time: 1234567 * time.Microsecond}},
+	}
 	var b strings.Builder
 	if err := Write(&b, r); err != nil {
 		t.Fatal(err)

@@ -64,7 +64,8 @@ func TestChooseFallsBackToTheSampleOnlyForTheSample(t *testing.T) {
 		t.Fatalf("the sample without a salt: %v, %v; want the sample's salt", src, err)
 	}
 	_, err := Choose(ctx, unset, no)
-	if err == nil || !strings.Contains(err.Error(), "set environment variable PORTRAITS_SALT_UNSET") {
+	if err == nil ||
+		!strings.Contains(err.Error(), "set environment variable PORTRAITS_SALT_UNSET") {
 		t.Fatalf("other data without a salt: %v, want a refusal naming the variable", err)
 	}
 	broken := errors.New("disk on fire")

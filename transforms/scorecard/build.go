@@ -48,9 +48,13 @@ func Build(s beam.Scope, in Inputs) Output {
 		after = append(after[:len(after):len(after)], card)
 		return beam.ParDo(s, &gradeFn{}, again(s, after...), beam.SideInput{Input: card})
 	}
-	return Output{Graded: grade(s), Card: card, Again: func(s beam.Scope, after ...beam.PCollection) beam.PCollection {
-		return grade(s.Scope("scorecard.Again"), after...)
-	}}
+	return Output{
+		Graded: grade(s),
+		Card:   card,
+		Again: func(s beam.Scope, after ...beam.PCollection) beam.PCollection {
+			return grade(s.Scope("scorecard.Again"), after...)
+		},
+	}
 }
 
 // statsFn sums the portraits' histograms.
@@ -85,7 +89,11 @@ type gradeFn struct {
 	card *Card
 }
 
-func (f *gradeFn) ProcessElement(p schemas.Portrait, cards func(*Card) bool, emit func(schemas.Portrait)) error {
+func (f *gradeFn) ProcessElement(
+	p schemas.Portrait,
+	cards func(*Card) bool,
+	emit func(schemas.Portrait),
+) error {
 	if f.card == nil {
 		c := &Card{}
 		if !cards(c) {

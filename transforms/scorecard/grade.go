@@ -60,8 +60,14 @@ type Stats struct {
 
 // NewStats returns empty stats.
 func NewStats() *Stats {
-	return &Stats{Contribution: quantile.New(), SinceSeen: quantile.New(), ActiveDays: quantile.New(),
-		PurchaseDays: quantile.New(), Tenure: quantile.New(), Incidents: quantile.New()}
+	return &Stats{
+		Contribution: quantile.New(),
+		SinceSeen:    quantile.New(),
+		ActiveDays:   quantile.New(),
+		PurchaseDays: quantile.New(),
+		Tenure:       quantile.New(),
+		Incidents:    quantile.New(),
+	}
 }
 
 // inputs are a portrait's graded figures and which populations it belongs to.
@@ -133,10 +139,19 @@ func (s *Stats) Merge(o *Stats) {
 
 // Card cuts the histograms.
 func (s *Stats) Card() Card {
-	return Card{ContributionCuts: s.Contribution.Cuts(grades), SinceSeenCuts: s.SinceSeen.Cuts(grades),
-		ActiveDaysCuts: s.ActiveDays.Cuts(grades), PurchaseDaysCuts: s.PurchaseDays.Cuts(grades),
-		TenureCuts: s.Tenure.Cuts(grades), IncidentCuts: s.Incidents.Cuts(incidentParts),
-		Persons: s.Persons, Buyers: s.Buyers, Seen: s.Seen, Ordered: s.Ordered, WithIncidents: s.WithIncidents}
+	return Card{
+		ContributionCuts: s.Contribution.Cuts(grades),
+		SinceSeenCuts:    s.SinceSeen.Cuts(grades),
+		ActiveDaysCuts:   s.ActiveDays.Cuts(grades),
+		PurchaseDaysCuts: s.PurchaseDays.Cuts(grades),
+		TenureCuts:       s.Tenure.Cuts(grades),
+		IncidentCuts:     s.Incidents.Cuts(incidentParts),
+		Persons:          s.Persons,
+		Buyers:           s.Buyers,
+		Seen:             s.Seen,
+		Ordered:          s.Ordered,
+		WithIncidents:    s.WithIncidents,
+	}
 }
 
 // Apply sets the portrait's four grades from the card, whatever they held before; a grade whose

@@ -15,9 +15,17 @@ func ptr[T any](v T) *T { return &v }
 func population() []schemas.Portrait {
 	var out []schemas.Portrait
 	for i := range 100 {
-		p := schemas.Portrait{PersonID: string(rune('a' + i%26)), Orders: 1, NetGMVFen: int64(i+1) * 100,
-			DaysSinceLastSeen: ptr(int32(i)), ActiveDays90d: int32(min(i+1, 90)), Frequency: float64(i % 5),
-			TDays: float64(i)}
+		p := schemas.Portrait{
+			PersonID:  string(rune('a' + i%26)),
+			Orders:    1,
+			NetGMVFen: int64(i+1) * 100,
+			DaysSinceLastSeen: ptr(
+				int32(i),
+			),
+			ActiveDays90d: int32(min(i+1, 90)),
+			Frequency:     float64(i % 5),
+			TDays:         float64(i),
+		}
 		if i%10 == 9 {
 			p.CancelledOrders = int32(1 + i/50)
 		}
@@ -38,11 +46,13 @@ func cardOf100(t *testing.T) Card {
 func TestCardCuts(t *testing.T) {
 	c := cardOf100(t)
 	for k, exact := range []int64{2000, 4000, 6000, 8000} { // the quintiles of 1..100 yuan
-		if k >= len(c.ContributionCuts) || c.ContributionCuts[k] > exact || c.ContributionCuts[k] < exact-exact/64 {
+		if k >= len(c.ContributionCuts) || c.ContributionCuts[k] > exact ||
+			c.ContributionCuts[k] < exact-exact/64 {
 			t.Errorf("contribution cuts %v, want within 1/64 below %d", c.ContributionCuts, exact)
 		}
 	}
-	if c.Persons != 101 || c.Buyers != 100 || c.Seen != 100 || c.Ordered != 100 || c.WithIncidents != 10 {
+	if c.Persons != 101 || c.Buyers != 100 || c.Seen != 100 || c.Ordered != 100 ||
+		c.WithIncidents != 10 {
 		t.Errorf("populations %+v", c)
 	}
 	if len(c.IncidentCuts) != 3 {
@@ -58,22 +68,34 @@ func TestApply(t *testing.T) {
 	}
 	top, bottom, never := ps[99], ps[0], ps[100]
 	if top.ContributionGrade != 5 || bottom.ContributionGrade != 1 {
-		t.Errorf("contribution grades %d and %d, want 5 for the top buyer and 1 for the bottom", top.ContributionGrade, bottom.ContributionGrade)
+		t.Errorf(
+			"contribution grades %d and %d, want 5 for the top buyer and 1 for the bottom",
+			top.ContributionGrade,
+			bottom.ContributionGrade,
+		)
 	}
 	// ps[0]: seen today (recency score 5), one active day (score 1): (5+1+1)/2 = 3.
 	if bottom.ActivityGrade != 3 {
-		t.Errorf("activity grade of a buyer seen today but active one day: %d, want 3", bottom.ActivityGrade)
+		t.Errorf(
+			"activity grade of a buyer seen today but active one day: %d, want 3",
+			bottom.ActivityGrade,
+		)
 	}
-	if never.ContributionGrade != 0 || never.ActivityGrade != 0 || never.LoyaltyGrade != 0 || never.CreditGrade != 0 {
+	if never.ContributionGrade != 0 || never.ActivityGrade != 0 || never.LoyaltyGrade != 0 ||
+		never.CreditGrade != 0 {
 		t.Errorf("a never-seen non-buyer got grades %+v", never)
 	}
 	clean, cancelledOnce, cancelledTwice := ps[0], ps[9], ps[59]
 	if clean.CreditGrade != 5 {
 		t.Errorf("credit of a buyer without incidents: %d, want 5", clean.CreditGrade)
 	}
-	if !(cancelledOnce.CreditGrade >= 1 && cancelledOnce.CreditGrade <= 4) || cancelledTwice.CreditGrade > cancelledOnce.CreditGrade {
-		t.Errorf("credit grades %d (one cancellation) and %d (two): want 4 to 1, fewer for more incidents",
-			cancelledOnce.CreditGrade, cancelledTwice.CreditGrade)
+	if !(cancelledOnce.CreditGrade >= 1 && cancelledOnce.CreditGrade <= 4) ||
+		cancelledTwice.CreditGrade > cancelledOnce.CreditGrade {
+		t.Errorf(
+			"credit grades %d (one cancellation) and %d (two): want 4 to 1, fewer for more incidents",
+			cancelledOnce.CreditGrade,
+			cancelledTwice.CreditGrade,
+		)
 	}
 	counts := map[int32]int{}
 	for _, p := range ps[:100] {

@@ -44,7 +44,12 @@ func newerPhone(a, b phoneRec) phoneRec {
 }
 
 // paidStatuses are the order statuses that count as a purchase, as the portrait counts orders.
-var paidStatuses = map[string]bool{"paid": true, "shipped": true, "completed": true, "refunded": true}
+var paidStatuses = map[string]bool{
+	"paid":      true,
+	"shipped":   true,
+	"completed": true,
+	"refunded":  true,
+}
 
 // accounts finds each account's person in the identity map, once for the users and the paid
 // orders together: it returns each person's phone (KV<person, phoneRec>, from their most recently
@@ -54,7 +59,11 @@ func accounts(s beam.Scope, in Inputs) (phones, orderPersons beam.PCollection) {
 	links := beam.ParDo(s, accountLink, in.Identity)
 	userPhones := beam.ParDo(s, userPhone, in.Users)
 	paid := beam.ParDo(s, paidOrder, in.Orders)
-	phones, orderPersons = beam.ParDo2(s, joinAccount, beam.CoGroupByKey(s, links, userPhones, paid))
+	phones, orderPersons = beam.ParDo2(
+		s,
+		joinAccount,
+		beam.CoGroupByKey(s, links, userPhones, paid),
+	)
 	return beam.CombinePerKey(s, newerPhone, phones), orderPersons
 }
 
@@ -73,7 +82,10 @@ func userPhone(u schemas.User, emit func(string, phoneRec)) {
 		return
 	}
 	m, s := hashPhone(u.Phone)
-	emit(identity.Key(identity.Account, u.UserID), phoneRec{MD5: m, SHA256: s, UpdatedAt: u.UpdatedAt, UserID: u.UserID})
+	emit(
+		identity.Key(identity.Account, u.UserID),
+		phoneRec{MD5: m, SHA256: s, UpdatedAt: u.UpdatedAt, UserID: u.UserID},
+	)
 }
 
 // paidOrder keys a paid order by its account's node key.
@@ -85,8 +97,14 @@ func paidOrder(o schemas.Order, emit func(string, string)) {
 
 // joinAccount gives an account's phones and paid orders its person; an account the identity map
 // does not know (a test account, say) is left out.
-func joinAccount(_ string, persons func(*string) bool, phones func(*phoneRec) bool, orders func(*string) bool,
-	emitPhone func(string, phoneRec), emitOrder func(string, string)) {
+func joinAccount(
+	_ string,
+	persons func(*string) bool,
+	phones func(*phoneRec) bool,
+	orders func(*string) bool,
+	emitPhone func(string, phoneRec),
+	emitOrder func(string, string),
+) {
 	var person string
 	if !persons(&person) {
 		return

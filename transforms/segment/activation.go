@@ -23,9 +23,16 @@ type activateFn struct {
 	counts quality.Tally
 }
 
-func (f *activateFn) ProcessElement(_ context.Context, person string, cands func(*candidate) bool, phones func(*phoneRec) bool,
-	rows func(schemas.Activation), _ func(string, int64), lines func(string, string),
-	decisions func(string, status)) {
+func (f *activateFn) ProcessElement(
+	_ context.Context,
+	person string,
+	cands func(*candidate) bool,
+	phones func(*phoneRec) bool,
+	rows func(schemas.Activation),
+	_ func(string, int64),
+	lines func(string, string),
+	decisions func(string, status),
+) {
 	var c candidate
 	if !cands(&c) {
 		return // a person with a phone but no activated segment
@@ -39,13 +46,29 @@ func (f *activateFn) ProcessElement(_ context.Context, person string, cands func
 		source := "segment:" + d.Segment
 		f.counts.Add(quality.Key{Source: source, Stage: ActivationStage, Measure: quality.In}, 1)
 		if d.Reason != "" {
-			f.counts.Add(quality.Key{Source: source, Stage: ActivationStage, Measure: quality.Rejected, Reason: d.Reason}, 1)
+			f.counts.Add(
+				quality.Key{
+					Source:  source,
+					Stage:   ActivationStage,
+					Measure: quality.Rejected,
+					Reason:  d.Reason,
+				},
+				1,
+			)
 			decisions(person, status{Segment: d.Segment, Reason: d.Reason})
 			continue
 		}
 		f.counts.Add(quality.Key{Source: source, Stage: ActivationStage, Measure: quality.Out}, 1)
-		rows(schemas.Activation{PersonID: person, Segment: d.Segment, Priority: d.Priority, Slot: d.Slot,
-			PhoneMD5: p.MD5, PhoneSHA256: p.SHA256})
+		rows(
+			schemas.Activation{
+				PersonID:    person,
+				Segment:     d.Segment,
+				Priority:    d.Priority,
+				Slot:        d.Slot,
+				PhoneMD5:    p.MD5,
+				PhoneSHA256: p.SHA256,
+			},
+		)
 		line := audienceLine(p.MD5, p.SHA256)
 		lines(d.Segment, line)
 		decisions(person, status{Segment: d.Segment, Line: line})

@@ -16,11 +16,22 @@ import (
 // to three SKUs, a million baskets take 120 MB to hold and 240 MB more to mine (2.4 s), so a worker
 // of 8 GB holds about ten million. Every recommending worker holds the SKU rules (at most
 // max_rules).
-func affinities(s beam.Scope, in Inputs, orderPersons beam.PCollection, cfg AffinityConfig) (rules, nbp beam.PCollection) {
+func affinities(
+	s beam.Scope,
+	in Inputs,
+	orderPersons beam.PCollection,
+	cfg AffinityConfig,
+) (rules, nbp beam.PCollection) {
 	s = s.Scope("affinity")
 	items := beam.ParDo(s, itemSKU, in.OrderItems)
 	baskets, purchases := beam.ParDo2(s, basketOf, beam.CoGroupByKey(s, orderPersons, items))
-	rules = beam.ParDo(s, &mineFn{Cfg: cfg}, beam.Impulse(s), beam.SideInput{Input: baskets}, beam.SideInput{Input: in.Products})
+	rules = beam.ParDo(
+		s,
+		&mineFn{Cfg: cfg},
+		beam.Impulse(s),
+		beam.SideInput{Input: baskets},
+		beam.SideInput{Input: in.Products},
+	)
 	bought := beam.CombinePerKey(s, unionSorted, purchases)
 	nbp = beam.ParDo(s, &recommendFn{N: cfg.Recommendations}, bought, beam.SideInput{Input: rules})
 	return rules, nbp
@@ -30,7 +41,13 @@ func itemSKU(i schemas.OrderItem) (string, string) { return i.OrderID, i.SKU }
 
 // basketOf makes the basket of a paid order whose person is known: its distinct SKUs, sorted,
 // for mining, and keyed by the person, for their purchases.
-func basketOf(_ string, persons func(*string) bool, skus func(*string) bool, baskets func([]string), purchases func(string, []string)) {
+func basketOf(
+	_ string,
+	persons func(*string) bool,
+	skus func(*string) bool,
+	baskets func([]string),
+	purchases func(string, []string),
+) {
 	var person, sku string
 	if !persons(&person) {
 		return // not a paid order of a known person
@@ -61,7 +78,12 @@ type mineFn struct {
 	Cfg AffinityConfig
 }
 
-func (f *mineFn) ProcessElement(_ []byte, baskets func(*[]string) bool, products func(*schemas.Product) bool, emit func(schemas.AffinityRule)) error {
+func (f *mineFn) ProcessElement(
+	_ []byte,
+	baskets func(*[]string) bool,
+	products func(*schemas.Product) bool,
+	emit func(schemas.AffinityRule),
+) error {
 	category := map[string]string{}
 	var p schemas.Product
 	for products(&p) {
@@ -108,7 +130,12 @@ type recommendFn struct {
 	rec *recommender
 }
 
-func (f *recommendFn) ProcessElement(person string, bought []string, rules func(*schemas.AffinityRule) bool, emit func(schemas.NextBestProduct)) {
+func (f *recommendFn) ProcessElement(
+	person string,
+	bought []string,
+	rules func(*schemas.AffinityRule) bool,
+	emit func(schemas.NextBestProduct),
+) {
 	if f.rec == nil {
 		var rows []schemas.AffinityRule
 		var r schemas.AffinityRule
@@ -126,8 +153,12 @@ func init() {
 	register.Function1x2(itemSKU)
 	register.Function5x0(basketOf)
 	register.Function2x1(unionSorted)
-	fnreg.DoFn4x1[[]byte, func(*[]string) bool, func(*schemas.Product) bool, func(schemas.AffinityRule), error](&mineFn{})
-	fnreg.DoFn4x0[string, []string, func(*schemas.AffinityRule) bool, func(schemas.NextBestProduct)](&recommendFn{})
+	fnreg.DoFn4x1[[]byte, func(*[]string) bool, func(*schemas.Product) bool, func(schemas.AffinityRule), error](
+		&mineFn{},
+	)
+	fnreg.DoFn4x0[string, []string, func(*schemas.AffinityRule) bool, func(schemas.NextBestProduct)](
+		&recommendFn{},
+	)
 	register.Emitter1[[]string]()
 	register.Emitter2[string, []string]()
 	register.Emitter1[schemas.AffinityRule]()

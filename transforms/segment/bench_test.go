@@ -71,7 +71,9 @@ func benchPortraits(n int) []schemas.Portrait {
 	out := make([]schemas.Portrait, n)
 	for i := range out {
 		p := schemas.Portrait{PersonID: fmt.Sprintf("p%07d", i), MarketingConsent: rng.IntN(5) > 0,
-			Sessions: int32(rng.IntN(40)), ActiveDays30d: int32(rng.IntN(20)), TouchesReceived7d: int32(rng.IntN(4)),
+			Sessions: int32(
+				rng.IntN(40),
+			), ActiveDays30d: int32(rng.IntN(20)), TouchesReceived7d: int32(rng.IntN(4)),
 			Lifecycle: []string{"interested", "repeat", "loyal", "dormant"}[rng.IntN(4)]}
 		if rng.IntN(10) > 0 {
 			d := int32(rng.IntN(400))
@@ -85,7 +87,13 @@ func benchPortraits(n int) []schemas.Portrait {
 			p.MonetaryValueFen = float64(p.GMVFen) / float64(p.Orders)
 			share, clv, since := rng.Float64(), int64(rng.ExpFloat64()*40000), int32(rng.IntN(300))
 			p.DiscountOrderShare, p.CLV12mFen, p.DaysSinceLastOrder, p.LastOrderAt = &share, &clv, &since, 1
-			p.RScore, p.FScore, p.MScore = int32(1+rng.IntN(5)), int32(1+rng.IntN(5)), int32(1+rng.IntN(5))
+			p.RScore, p.FScore, p.MScore = int32(
+				1+rng.IntN(5),
+			), int32(
+				1+rng.IntN(5),
+			), int32(
+				1+rng.IntN(5),
+			)
 		}
 		out[i] = p
 	}
@@ -128,27 +136,42 @@ func BenchmarkBuild(b *testing.B) {
 	var ids []string
 	for i := range persons {
 		u := fmt.Sprintf("u%07d", i)
-		users = append(users, schemas.User{UserID: u, Phone: fmt.Sprintf("+86138%08d", i), UpdatedAt: 1})
+		users = append(
+			users,
+			schemas.User{UserID: u, Phone: fmt.Sprintf("+86138%08d", i), UpdatedAt: 1},
+		)
 		ids = append(ids, "account:"+u+"="+portraits[i].PersonID)
 	}
 	var os []schemas.Order
 	var items []schemas.OrderItem
 	for i, basket := range benchBaskets(orders, 2) {
 		id := fmt.Sprintf("o%07d", i)
-		os = append(os, schemas.Order{OrderID: id, UserID: users[(i*7919)%persons].UserID, Status: "paid"})
+		os = append(
+			os,
+			schemas.Order{OrderID: id, UserID: users[(i*7919)%persons].UserID, Status: "paid"},
+		)
 		for j, sku := range basket {
-			items = append(items, schemas.OrderItem{OrderID: id, LineNo: int32(j + 1), SKU: sku, Quantity: 1})
+			items = append(
+				items,
+				schemas.OrderItem{OrderID: id, LineNo: int32(j + 1), SKU: sku, Quantity: 1},
+			)
 		}
 	}
 	var products []schemas.Product
 	for i := range 20_000 {
-		products = append(products, schemas.Product{SKU: "sku" + strconv.Itoa(i), Category: "c" + strconv.Itoa(i%40)})
+		products = append(
+			products,
+			schemas.Product{SKU: "sku" + strconv.Itoa(i), Category: "c" + strconv.Itoa(i%40)},
+		)
 	}
 	for b.Loop() {
 		p, s := beam.NewPipelineWithRoot()
 		in := Inputs{Portraits: beam.CreateList(s, portraits), Orders: beam.CreateList(s, os),
 			OrderItems: beam.CreateList(s, items), Products: beam.CreateList(s, products),
-			Users: beam.CreateList(s, users), Identity: beam.ParDo(s, splitPair, beam.CreateList(s, ids))}
+			Users: beam.CreateList(
+				s,
+				users,
+			), Identity: beam.ParDo(s, splitPair, beam.CreateList(s, ids))}
 		Build(s, in, cfg)
 		if err := ptest.Run(p); err != nil {
 			b.Fatal(err)

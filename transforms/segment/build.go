@@ -96,8 +96,17 @@ func Build(s beam.Scope, in Inputs, cfg Config) Outputs {
 	activation, counts, lines, decisions := beam.ParDo4(s, activate,
 		beam.CoGroupByKey(s, candidates, phones))
 	files := writeCSVs(s, cfg, lines)
-	changed, changedLines, changeCounts := changes(s, cfg, decisions,
-		orEmpty(s, in.PreviousActivation, []schemas.Activation{}), orEmpty(s, in.Erased, []string{}))
+	changed, changedLines, changeCounts := changes(
+		s,
+		cfg,
+		decisions,
+		orEmpty(
+			s,
+			in.PreviousActivation,
+			[]schemas.Activation{},
+		),
+		orEmpty(s, in.Erased, []string{}),
+	)
 	changeFiles := writeChangeCSVs(s, cfg, changedLines)
 	allCounts := []beam.PCollection{counts}
 	if cfg.Output != "" {
@@ -106,10 +115,20 @@ func Build(s beam.Scope, in Inputs, cfg Config) Outputs {
 	}
 
 	rules, nbp := affinities(s, in, orderPersons, cfg.Affinity)
-	return Outputs{Membership: memberships, Summary: summary, ClusterProfiles: profiles, AffinityRules: rules,
-		NextBestProducts: nbp, Activation: activation, Changes: changed,
-		Associations: associations(s, in.Portraits, cfg.Associations),
-		Counts:       beam.Flatten(s, allCounts...), ActivationFiles: beam.Flatten(s, files, changeFiles)}
+	return Outputs{
+		Membership:       memberships,
+		Summary:          summary,
+		ClusterProfiles:  profiles,
+		AffinityRules:    rules,
+		NextBestProducts: nbp,
+		Activation:       activation,
+		Changes:          changed,
+		Associations:     associations(s, in.Portraits, cfg.Associations),
+		Counts: beam.Flatten(
+			s,
+			allCounts...),
+		ActivationFiles: beam.Flatten(s, files, changeFiles),
+	}
 }
 
 // orEmpty is c, or an empty collection of the type of empty when c is unset.

@@ -108,7 +108,11 @@ func (f *personLinesFn) ProcessElement(person string, prev, now func(*status) bo
 	}
 	for seg, ls := range held {
 		for _, line := range ls {
-			side := lineSide{Previous: true, Person: person, Reason: f.removal(seg, line, tonight, gone)}
+			side := lineSide{
+				Previous: true,
+				Person:   person,
+				Reason:   f.removal(seg, line, tonight, gone),
+			}
 			if gone {
 				side.Person = ""
 			}
@@ -209,7 +213,10 @@ func fileCounts(f ActivationFile, emit func(string, int64)) {
 	source := "audience:" + f.Segment
 	switch f.Change {
 	case "":
-		emit(quality.Key{Source: source, Stage: ChangesStage, Measure: quality.Out}.String(), f.Rows)
+		emit(
+			quality.Key{Source: source, Stage: ChangesStage, Measure: quality.Out}.String(),
+			f.Rows,
+		)
 	case Added:
 		emit(quality.Key{Source: source, Stage: ChangesStage, Measure: quality.In}.String(), f.Rows)
 	}
@@ -223,7 +230,9 @@ func init() {
 	fnreg.DoFn5x0[string, func(*status) bool, func(*status) bool, func(*bool) bool,
 		func(string, lineSide)](&personLinesFn{})
 	fnreg.DoFn5x0[string, func(*lineSide) bool, func(schemas.ActivationChange), func(string, string),
-		func(string, int64)](&lineChangeFn{})
+		func(string, int64)](
+		&lineChangeFn{},
+	)
 	register.Function2x0(fileCounts)
 	register.Emitter2[string, status]()
 	register.Emitter2[string, lineSide]()

@@ -38,7 +38,12 @@ func (f *classifyFn) Setup() error {
 	return nil
 }
 
-func (f *classifyFn) ProcessElement(ctx context.Context, p schemas.Portrait, members func(member), candidates func(string, candidate)) {
+func (f *classifyFn) ProcessElement(
+	ctx context.Context,
+	p schemas.Portrait,
+	members func(member),
+	candidates func(string, candidate),
+) {
 	members(newMember(&p, KindAll, allPersons))
 	var c candidate
 	for i, r := range f.Rules {
@@ -76,7 +81,11 @@ type tallyFn struct {
 	sums map[string]stats
 }
 
-func (f *tallyFn) ProcessElement(m member, rows func(schemas.SegmentMembership), _ func(string, stats)) {
+func (f *tallyFn) ProcessElement(
+	m member,
+	rows func(schemas.SegmentMembership),
+	_ func(string, stats),
+) {
 	if f.sums == nil {
 		f.sums = map[string]stats{}
 	}
@@ -102,7 +111,12 @@ type summaryFn struct {
 	Previous []schemas.SegmentSummary
 }
 
-func (f *summaryFn) ProcessElement(_ []byte, sums func(*string, *stats) bool, model func(*string) bool, emit func(schemas.SegmentSummary)) error {
+func (f *summaryFn) ProcessElement(
+	_ []byte,
+	sums func(*string, *stats) bool,
+	model func(*string) bool,
+	emit func(schemas.SegmentSummary),
+) error {
 	byKey := map[string]stats{}
 	var k string
 	var s stats
@@ -126,9 +140,13 @@ func (f *summaryFn) ProcessElement(_ []byte, sums func(*string, *stats) bool, mo
 func typeOf[T any]() reflect.Type { return reflect.TypeOf((*T)(nil)).Elem() }
 
 func init() {
-	fnreg.DoFn4x0[context.Context, schemas.Portrait, func(member), func(string, candidate)](&classifyFn{})
+	fnreg.DoFn4x0[context.Context, schemas.Portrait, func(member), func(string, candidate)](
+		&classifyFn{},
+	)
 	fnreg.DoFn3x0[member, func(schemas.SegmentMembership), func(string, stats)](&tallyFn{})
-	fnreg.DoFn4x1[[]byte, func(*string, *stats) bool, func(*string) bool, func(schemas.SegmentSummary), error](&summaryFn{})
+	fnreg.DoFn4x1[[]byte, func(*string, *stats) bool, func(*string) bool, func(schemas.SegmentSummary), error](
+		&summaryFn{},
+	)
 	register.Function2x1(addStats)
 	register.Emitter1[member]()
 	register.Emitter2[string, candidate]()

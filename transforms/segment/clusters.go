@@ -130,8 +130,10 @@ func (f *fitFn) ProcessElement(a sampleAcc, emit func(string)) error {
 	} else {
 		names = labels(m.Centroids, m.Mean, m.Std)
 	}
-	data, err := json.Marshal(clusterModel{Model: *m, Features: f.Cfg.Features, TrainingSize: len(points),
-		Labels: names})
+	data, err := json.Marshal(
+		clusterModel{Model: *m, Features: f.Cfg.Features, TrainingSize: len(points),
+			Labels: names},
+	)
 	if err != nil {
 		return fmt.Errorf("segment: encoding the cluster model: %w", err)
 	}
@@ -185,11 +187,25 @@ func addProfiles(a, b profileAcc) profileAcc {
 
 // assignClusters puts every portrait in its nearest cluster (the model a side input of every
 // worker) and writes the cluster_profiles rows from the members' sums.
-func assignClusters(s beam.Scope, portraits, model beam.PCollection) (members, profiles beam.PCollection) {
+func assignClusters(
+	s beam.Scope,
+	portraits, model beam.PCollection,
+) (members, profiles beam.PCollection) {
 	s = s.Scope("clusters.Assign")
-	members, parts := beam.ParDo2(s, &assignFn{}, portraits, beam.SideInput{Input: settle.Whole(s, model)})
+	members, parts := beam.ParDo2(
+		s,
+		&assignFn{},
+		portraits,
+		beam.SideInput{Input: settle.Whole(s, model)},
+	)
 	sums := beam.CombinePerKey(s, addProfiles, parts)
-	profiles = beam.ParDo(s, &profileFn{}, beam.Impulse(s), beam.SideInput{Input: model}, beam.SideInput{Input: sums})
+	profiles = beam.ParDo(
+		s,
+		&profileFn{},
+		beam.Impulse(s),
+		beam.SideInput{Input: model},
+		beam.SideInput{Input: sums},
+	)
 	return members, profiles
 }
 
@@ -199,7 +215,12 @@ type assignFn struct {
 	sums  map[int]profileAcc
 }
 
-func (f *assignFn) ProcessElement(p schemas.Portrait, model func(*string) bool, members func(member), _ func(int, profileAcc)) error {
+func (f *assignFn) ProcessElement(
+	p schemas.Portrait,
+	model func(*string) bool,
+	members func(member),
+	_ func(int, profileAcc),
+) error {
 	if f.model == nil {
 		m, err := readModel(model)
 		if err != nil || m == nil {
@@ -230,7 +251,12 @@ func (f *assignFn) FinishBundle(_ func(*string) bool, _ func(member), parts func
 // profileFn writes one cluster_profiles row per cluster, in cluster order.
 type profileFn struct{}
 
-func (profileFn) ProcessElement(_ []byte, model func(*string) bool, sums func(*int, *profileAcc) bool, emit func(schemas.ClusterProfile)) error {
+func (profileFn) ProcessElement(
+	_ []byte,
+	model func(*string) bool,
+	sums func(*int, *profileAcc) bool,
+	emit func(schemas.ClusterProfile),
+) error {
 	m, err := readModel(model)
 	if err != nil || m == nil {
 		return err
@@ -251,14 +277,39 @@ func (profileFn) ProcessElement(_ []byte, model func(*string) bool, sums func(*i
 				mean[j] = float64(a.Sum[j]) / profileScale / float64(a.N)
 			}
 		}
-		emit(schemas.ClusterProfile{Cluster: int32(c), Segment: clusterName(c), Label: m.Labels[c-1], Size: a.N,
-			Share: ratio(float64(a.N), float64(persons)), K: int32(m.K), Silhouette: m.Silhouette,
-			TrainingSize: int64(m.TrainingSize), Frequency: mean[fFrequency], RecencyDays: mean[fRecency],
-			MonetaryValueFen: mean[fMonetary], GMVFen: mean[fGMV], ActiveDays30d: mean[fActive30],
-			Sessions: mean[fSessions], DiscountOrderShare: mean[fDiscount], DaysSinceLastSeen: mean[fSinceSeen],
-			Features: cmp.Or(m.Features, FeaturesBehaviour), ContributionGrade: mean[nFeatures+gContribution],
-			ActivityGrade: mean[nFeatures+gActivity], LoyaltyGrade: mean[nFeatures+gLoyalty],
-			CreditGrade: mean[nFeatures+gCredit]})
+		emit(
+			schemas.ClusterProfile{
+				Cluster: int32(c),
+				Segment: clusterName(c),
+				Label:   m.Labels[c-1],
+				Size:    a.N,
+				Share: ratio(
+					float64(a.N),
+					float64(persons),
+				),
+				K:          int32(m.K),
+				Silhouette: m.Silhouette,
+				TrainingSize: int64(
+					m.TrainingSize,
+				),
+				Frequency:          mean[fFrequency],
+				RecencyDays:        mean[fRecency],
+				MonetaryValueFen:   mean[fMonetary],
+				GMVFen:             mean[fGMV],
+				ActiveDays30d:      mean[fActive30],
+				Sessions:           mean[fSessions],
+				DiscountOrderShare: mean[fDiscount],
+				DaysSinceLastSeen:  mean[fSinceSeen],
+				Features: cmp.Or(
+					m.Features,
+					FeaturesBehaviour,
+				),
+				ContributionGrade: mean[nFeatures+gContribution],
+				ActivityGrade:     mean[nFeatures+gActivity],
+				LoyaltyGrade:      mean[nFeatures+gLoyalty],
+				CreditGrade:       mean[nFeatures+gCredit],
+			},
+		)
 	}
 	return nil
 }
@@ -271,8 +322,12 @@ func init() {
 	register.Combiner3[sampleAcc, sampled, sampleAcc](&sampleFn{})
 	fnreg.DoFn2x1[sampleAcc, func(string), error](&fitFn{})
 	register.Function2x1(addProfiles)
-	fnreg.DoFn4x1[schemas.Portrait, func(*string) bool, func(member), func(int, profileAcc), error](&assignFn{})
-	fnreg.DoFn4x1[[]byte, func(*string) bool, func(*int, *profileAcc) bool, func(schemas.ClusterProfile), error](&profileFn{})
+	fnreg.DoFn4x1[schemas.Portrait, func(*string) bool, func(member), func(int, profileAcc), error](
+		&assignFn{},
+	)
+	fnreg.DoFn4x1[[]byte, func(*string) bool, func(*int, *profileAcc) bool, func(schemas.ClusterProfile), error](
+		&profileFn{},
+	)
 	register.Emitter1[string]()
 	register.Emitter2[int, profileAcc]()
 	register.Emitter1[schemas.ClusterProfile]()

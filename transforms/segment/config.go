@@ -199,8 +199,14 @@ func setLines(root *yaml.Node, segs []Rule) {
 func (c *Config) fill(f *file) error {
 	c.Activation.WeeklyCap = orDefault(f.Activation.WeeklyCap, 3)
 	c.Clusters = ClusterConfig{
-		K: orDefault(f.Clusters.K, 0), KMin: orDefault(f.Clusters.KMin, 2), KMax: orDefault(f.Clusters.KMax, 8),
-		Restarts: orDefault(f.Clusters.Restarts, 10), Seed: orDefault(f.Clusters.Seed, 1), Sample: orDefault(f.Clusters.Sample, 50_000),
+		K: orDefault(
+			f.Clusters.K,
+			0,
+		), KMin: orDefault(f.Clusters.KMin, 2), KMax: orDefault(f.Clusters.KMax, 8),
+		Restarts: orDefault(
+			f.Clusters.Restarts,
+			10,
+		), Seed: orDefault(f.Clusters.Seed, 1), Sample: orDefault(f.Clusters.Sample, 50_000),
 		Features: orDefault(f.Clusters.Features, FeaturesBehaviour),
 	}
 	a := &f.Affinity
@@ -237,7 +243,12 @@ func (c *Config) checkSettings() error {
 	case k.K < 0 || k.K > maxClusters:
 		return fmt.Errorf("clusters.k %d: want 0 (choose by silhouette) to %d", k.K, maxClusters)
 	case k.K == 0 && (k.KMin < 2 || k.KMax < k.KMin || k.KMax > maxClusters):
-		return fmt.Errorf("clusters.k_min %d, k_max %d: want 2 <= k_min <= k_max <= %d", k.KMin, k.KMax, maxClusters)
+		return fmt.Errorf(
+			"clusters.k_min %d, k_max %d: want 2 <= k_min <= k_max <= %d",
+			k.KMin,
+			k.KMax,
+			maxClusters,
+		)
 	case k.Restarts < 1:
 		return fmt.Errorf("clusters.restarts %d: want at least 1", k.Restarts)
 	case k.Sample < 2:
@@ -254,7 +265,11 @@ func (c *Config) checkSettings() error {
 	case !(a.MinLift >= 0):
 		return fmt.Errorf("affinity.min_lift %v: must not be negative", a.MinLift)
 	case a.MinLen < 1 || a.MaxLen < a.MinLen:
-		return fmt.Errorf("affinity.min_len %d, max_len %d: want 1 <= min_len <= max_len", a.MinLen, a.MaxLen)
+		return fmt.Errorf(
+			"affinity.min_len %d, max_len %d: want 1 <= min_len <= max_len",
+			a.MinLen,
+			a.MaxLen,
+		)
 	case a.MaxRules < 1:
 		return fmt.Errorf("affinity.max_rules %d: want at least 1", a.MaxRules)
 	case a.Recommendations < 0:
@@ -282,7 +297,10 @@ func (a AssociationConfig) check() error {
 	}
 	switch {
 	case len(a.Characteristics) < 2:
-		return fmt.Errorf("associations.characteristics: want at least 2, got %d", len(a.Characteristics))
+		return fmt.Errorf(
+			"associations.characteristics: want at least 2, got %d",
+			len(a.Characteristics),
+		)
 	case !(a.MinSupport >= 0 && a.MinSupport <= 1):
 		return fmt.Errorf("associations.min_support %v: want 0 to 1", a.MinSupport)
 	case a.MinCount < 1:
@@ -308,7 +326,10 @@ func checkRules(rs []Rule, name string) error {
 	for _, r := range rs {
 		where := fmt.Sprintf("segments config %s, line %d, segment %q", name, r.Line, r.Name)
 		if !nameRE.MatchString(r.Name) {
-			return fmt.Errorf("%s: name must be 1 to 63 lower-case letters, digits and _, starting with a letter", where)
+			return fmt.Errorf(
+				"%s: name must be 1 to 63 lower-case letters, digits and _, starting with a letter",
+				where,
+			)
 		}
 		if prev, dup := seen[r.Name]; dup {
 			return fmt.Errorf("%s: name already used at line %d", where, prev)

@@ -46,12 +46,18 @@ func FuzzParseConfig(f *testing.F) {
 			}
 			seen[r.Name] = true
 			if _, err := rules.Compile(r.Expression); err != nil {
-				t.Fatalf("segment %s accepted, but its expression does not compile: %v", r.Name, err)
+				t.Fatalf(
+					"segment %s accepted, but its expression does not compile: %v",
+					r.Name,
+					err,
+				)
 			}
 		}
 		// Written back in the file's layout, the config loads again to the same settings and segments.
-		out, err := yaml.Marshal(map[string]any{"activation": cfg.Activation, "clusters": cfg.Clusters,
-			"affinity": cfg.Affinity, "segments": cfg.Rules})
+		out, err := yaml.Marshal(
+			map[string]any{"activation": cfg.Activation, "clusters": cfg.Clusters,
+				"affinity": cfg.Affinity, "segments": cfg.Rules},
+		)
 		if err != nil {
 			t.Fatalf("a loaded config does not marshal: %v", err)
 		}

@@ -136,7 +136,12 @@ type settleCSVFn struct {
 	Dir string
 }
 
-func (f *settleCSVFn) ProcessElement(ctx context.Context, _ []byte, written func(*ActivationFile) bool, emit func(ActivationFile)) error {
+func (f *settleCSVFn) ProcessElement(
+	ctx context.Context,
+	_ []byte,
+	written func(*ActivationFile) bool,
+	emit func(ActivationFile),
+) error {
 	var files []ActivationFile
 	keep := map[string]bool{ChangesFolder: true}
 	var a ActivationFile
@@ -175,8 +180,12 @@ func (f *settleCSVFn) ProcessElement(ctx context.Context, _ []byte, written func
 func init() {
 	beam.RegisterType(typeOf[ActivationFile]())
 	register.Function1x2(emptyLine)
-	fnreg.DoFn4x1[context.Context, string, func(*string) bool, func(ActivationFile), error](&writeCSVFn{})
-	fnreg.DoFn4x1[context.Context, []byte, func(*ActivationFile) bool, func(ActivationFile), error](&settleCSVFn{})
+	fnreg.DoFn4x1[context.Context, string, func(*string) bool, func(ActivationFile), error](
+		&writeCSVFn{},
+	)
+	fnreg.DoFn4x1[context.Context, []byte, func(*ActivationFile) bool, func(ActivationFile), error](
+		&settleCSVFn{},
+	)
 	register.Emitter1[ActivationFile]()
 	register.Iter1[ActivationFile]()
 }

@@ -26,8 +26,12 @@ const (
 
 // gradeFeatures are a portrait's four grades.
 func gradeFeatures(p *schemas.Portrait) []float64 {
-	return []float64{float64(p.ContributionGrade), float64(p.ActivityGrade), float64(p.LoyaltyGrade),
-		float64(p.CreditGrade)}
+	return []float64{
+		float64(p.ContributionGrade),
+		float64(p.ActivityGrade),
+		float64(p.LoyaltyGrade),
+		float64(p.CreditGrade),
+	}
 }
 
 // profileFeatures are what a cluster's profile averages: the behaviour features in portrait

@@ -32,12 +32,42 @@ func TestDecide(t *testing.T) {
 		cap   int
 		want  string
 	}{
-		{candidate{Picks: picks, Consent: true}, true, 3, "a:slot1 b:slot2 c:slot3 d:frequency_cap"},
-		{candidate{Picks: picks, Consent: true, Touches7d: 2}, true, 3, "a:slot3 b:frequency_cap c:frequency_cap d:frequency_cap"},
-		{candidate{Picks: picks, Consent: true, Touches7d: 5}, true, 3, "a:frequency_cap b:frequency_cap c:frequency_cap d:frequency_cap"},
-		{candidate{Picks: picks, Consent: false, Complaints: 1}, false, 3, "a:no_consent b:no_consent c:no_consent d:no_consent"},
-		{candidate{Picks: picks, Consent: true, Complaints: 1}, false, 3, "a:open_complaint b:open_complaint c:open_complaint d:open_complaint"},
-		{candidate{Picks: picks, Consent: true}, false, 3, "a:no_phone b:no_phone c:no_phone d:no_phone"},
+		{
+			candidate{Picks: picks, Consent: true},
+			true,
+			3,
+			"a:slot1 b:slot2 c:slot3 d:frequency_cap",
+		},
+		{
+			candidate{Picks: picks, Consent: true, Touches7d: 2},
+			true,
+			3,
+			"a:slot3 b:frequency_cap c:frequency_cap d:frequency_cap",
+		},
+		{
+			candidate{Picks: picks, Consent: true, Touches7d: 5},
+			true,
+			3,
+			"a:frequency_cap b:frequency_cap c:frequency_cap d:frequency_cap",
+		},
+		{
+			candidate{Picks: picks, Consent: false, Complaints: 1},
+			false,
+			3,
+			"a:no_consent b:no_consent c:no_consent d:no_consent",
+		},
+		{
+			candidate{Picks: picks, Consent: true, Complaints: 1},
+			false,
+			3,
+			"a:open_complaint b:open_complaint c:open_complaint d:open_complaint",
+		},
+		{
+			candidate{Picks: picks, Consent: true},
+			false,
+			3,
+			"a:no_phone b:no_phone c:no_phone d:no_phone",
+		},
 		{candidate{Picks: picks[:1], Consent: true}, true, 0, "c:frequency_cap"},
 	}
 	for _, c := range cases {
@@ -76,7 +106,13 @@ func TestValueDeciles(t *testing.T) {
 		slices.Sort(sorted)
 		top := (n*2 + 9) / 10
 		if c.Top20Min != sorted[n-top] {
-			t.Fatalf("values %v: top-20%% threshold %d, want the %d-th largest %d", gmv, c.Top20Min, top, sorted[n-top])
+			t.Fatalf(
+				"values %v: top-20%% threshold %d, want the %d-th largest %d",
+				gmv,
+				c.Top20Min,
+				top,
+				sorted[n-top],
+			)
 		}
 	}
 }
@@ -99,7 +135,12 @@ func TestLabels(t *testing.T) {
 		{0, 1, 6, 6, 1, 1, 0.5, 3},   // one-off buyers on discount
 	}
 	got := labels(centroids, mean, std)
-	want := []string{"active frequent high spenders", "lapsed non-buyers", "lapsed non-buyers (2)", "one-off high spenders on discount"}
+	want := []string{
+		"active frequent high spenders",
+		"lapsed non-buyers",
+		"lapsed non-buyers (2)",
+		"one-off high spenders on discount",
+	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("labels %q, want %q", got, want)
 	}
@@ -107,15 +148,24 @@ func TestLabels(t *testing.T) {
 
 func TestFeatures(t *testing.T) {
 	share, days := 0.5, int32(900)
-	p := schemas.Portrait{Frequency: 3, GMVFen: 1000, Sessions: 4, DiscountOrderShare: &share, DaysSinceLastSeen: &days}
+	p := schemas.Portrait{
+		Frequency:          3,
+		GMVFen:             1000,
+		Sessions:           4,
+		DiscountOrderShare: &share,
+		DaysSinceLastSeen:  &days,
+	}
 	raw := rawFeatures(&p)
-	if raw[fFrequency] != 3 || raw[fGMV] != 1000 || raw[fDiscount] != 0.5 || raw[fSinceSeen] != maxDaysSinceSeen {
+	if raw[fFrequency] != 3 || raw[fGMV] != 1000 || raw[fDiscount] != 0.5 ||
+		raw[fSinceSeen] != maxDaysSinceSeen {
 		t.Errorf("raw %v", raw)
 	}
-	if never := rawFeatures(&schemas.Portrait{}); never[fSinceSeen] != maxDaysSinceSeen || never[fDiscount] != 0 {
+	if never := rawFeatures(&schemas.Portrait{}); never[fSinceSeen] != maxDaysSinceSeen ||
+		never[fDiscount] != 0 {
 		t.Errorf("never seen: %v", never)
 	}
-	if x := modelFeatures(raw); x[fDiscount] != 0.5 || x[fFrequency] <= 1.38 || x[fFrequency] >= 1.39 {
+	if x := modelFeatures(raw); x[fDiscount] != 0.5 || x[fFrequency] <= 1.38 ||
+		x[fFrequency] >= 1.39 {
 		t.Errorf("model features %v", x)
 	}
 }
@@ -143,7 +193,15 @@ func randomBaskets(rng *rand.Rand, n int) [][]string {
 func TestMineLevel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	baskets := randomBaskets(rng, 400)
-	cfg := AffinityConfig{MinSupport: 0.001, MinCount: 30, MinConfidence: 0.3, MinLift: 1.5, MinLen: 2, MaxLen: 3, MaxRules: 1000}
+	cfg := AffinityConfig{
+		MinSupport:    0.001,
+		MinCount:      30,
+		MinConfidence: 0.3,
+		MinLift:       1.5,
+		MinLen:        2,
+		MaxLen:        3,
+		MaxRules:      1000,
+	}
 	rows, err := mineLevel(LevelSKU, baskets, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -152,7 +210,9 @@ func TestMineLevel(t *testing.T) {
 		t.Fatal("no rules from planted pairs")
 	}
 	for i, r := range rows {
-		if r.RuleID != int64(i+1) || r.Count < 30 || r.Lift < 1.5 || r.Confidence < 0.3 || len(r.Antecedent) < 1 || len(r.Antecedent) > 2 {
+		if r.RuleID != int64(i+1) || r.Count < 30 || r.Lift < 1.5 || r.Confidence < 0.3 ||
+			len(r.Antecedent) < 1 ||
+			len(r.Antecedent) > 2 {
 			t.Errorf("rule %+v breaks the thresholds", r)
 		}
 	}
@@ -176,12 +236,24 @@ func TestRecommenderMatchesAffinity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows = append(rows, schemas.AffinityRule{Level: LevelCategory, RuleID: 1, Antecedent: []string{"s01"}, Consequent: "zz", Confidence: 1})
+	rows = append(
+		rows,
+		schemas.AffinityRule{
+			Level:      LevelCategory,
+			RuleID:     1,
+			Antecedent: []string{"s01"},
+			Consequent: "zz",
+			Confidence: 1,
+		},
+	)
 	rec := newRecommender(rows)
 	all := make([]affinity.Rule, 0, len(rows))
 	for _, r := range rows[:len(rows)-1] {
-		all = append(all, affinity.Rule{Antecedent: r.Antecedent, Consequent: r.Consequent, Support: r.Support,
-			Confidence: r.Confidence, Lift: r.Lift, Count: int(r.Count)})
+		all = append(
+			all,
+			affinity.Rule{Antecedent: r.Antecedent, Consequent: r.Consequent, Support: r.Support,
+				Confidence: r.Confidence, Lift: r.Lift, Count: int(r.Count)},
+		)
 	}
 	for _, b := range randomBaskets(rng, 200) {
 		got := rec.recommend("p", b, 4)
@@ -191,8 +263,17 @@ func TestRecommenderMatchesAffinity(t *testing.T) {
 		}
 		for i, w := range want {
 			g := got[i]
-			if g.SKU != w.Item || g.Score != w.Score || g.Rule != rows[w.Rule].RuleID || g.Rank != int32(i+1) || slices.Contains(b, g.SKU) {
-				t.Fatalf("basket %v: suggestion %d = %+v, want %+v (rule %d)", b, i, g, w, rows[w.Rule].RuleID)
+			if g.SKU != w.Item || g.Score != w.Score || g.Rule != rows[w.Rule].RuleID ||
+				g.Rank != int32(i+1) ||
+				slices.Contains(b, g.SKU) {
+				t.Fatalf(
+					"basket %v: suggestion %d = %+v, want %+v (rule %d)",
+					b,
+					i,
+					g,
+					w,
+					rows[w.Rule].RuleID,
+				)
 			}
 		}
 	}
@@ -205,7 +286,10 @@ func TestSummarise(t *testing.T) {
 		statKey(KindCluster, "orphaned"): {Size: 1},
 	}
 	rs := []Rule{{Name: "vip"}, {Name: "empty"}}
-	prev := []schemas.SegmentSummary{{Segment: "vip", Kind: KindRule, Size: 3}, {Segment: "vip", Kind: KindRFM, Size: 9}}
+	prev := []schemas.SegmentSummary{
+		{Segment: "vip", Kind: KindRule, Size: 3},
+		{Segment: "vip", Kind: KindRFM, Size: 9},
+	}
 	rows := summarise(byKey, summaryRows(rs, 2), prev)
 	byName := map[string]schemas.SegmentSummary{}
 	for _, r := range rows {
@@ -214,16 +298,21 @@ func TestSummarise(t *testing.T) {
 	if want := 1 + 2 + 11 + 11 + 2 + 1; len(rows) != want {
 		t.Errorf("%d rows, want %d", len(rows), want)
 	}
-	if r := byName["rule/vip"]; r.Size != 1 || r.Share != 0.25 || r.GMVShare != 0.6 || r.AvgCLVFen != 300 || r.PreviousSize != 3 || r.Change != -2 {
+	if r := byName["rule/vip"]; r.Size != 1 || r.Share != 0.25 || r.GMVShare != 0.6 ||
+		r.AvgCLVFen != 300 ||
+		r.PreviousSize != 3 ||
+		r.Change != -2 {
 		t.Errorf("vip row %+v", r)
 	}
-	if r := byName["rule/empty"]; r.Size != 0 || r.Share != 0 || r.AvgCLVFen != 0 || r.PreviousSize != 0 {
+	if r := byName["rule/empty"]; r.Size != 0 || r.Share != 0 || r.AvgCLVFen != 0 ||
+		r.PreviousSize != 0 {
 		t.Errorf("empty row %+v", r)
 	}
 	if r := byName["all/all_persons"]; r.Share != 1 || r.GMVShare != 1 || r.AvgCLVFen != 100 {
 		t.Errorf("all row %+v", r)
 	}
-	if _, ok := byName["cluster/orphaned"]; !ok || rows[0].Segment != allPersons || rows[1].Segment != "vip" {
+	if _, ok := byName["cluster/orphaned"]; !ok || rows[0].Segment != allPersons ||
+		rows[1].Segment != "vip" {
 		t.Errorf("rows out of order or lost: %+v", rows)
 	}
 }
@@ -241,7 +330,8 @@ func TestCSVContent(t *testing.T) {
 func TestHashPhone(t *testing.T) {
 	// Reference values: printf '+8613800138000' | md5sum (and sha256sum).
 	m, s := hashPhone("+8613800138000")
-	if m != "709559e9597fadc042d59c664fe27e7e" || s != "ec61f3c620a98bdead8c1f1f0ae747abd1b62a0c2dba4fd4bc22cf0d1d8653e5" {
+	if m != "709559e9597fadc042d59c664fe27e7e" ||
+		s != "ec61f3c620a98bdead8c1f1f0ae747abd1b62a0c2dba4fd4bc22cf0d1d8653e5" {
 		t.Errorf("hashes %s %s", m, s)
 	}
 }
@@ -288,19 +378,45 @@ func TestPersonLines(t *testing.T) {
 			if s.Previous {
 				side = "was"
 			}
-			out = append(out, fmt.Sprintf("%s %s %s %s", strings.ReplaceAll(key, keySep, "|"), side, s.Person, s.Reason))
+			out = append(
+				out,
+				fmt.Sprintf(
+					"%s %s %s %s",
+					strings.ReplaceAll(key, keySep, "|"),
+					side,
+					s.Person,
+					s.Reason,
+				),
+			)
 		})
 		slices.Sort(out)
 		return out
 	}
-	got := collect("p", []status{{Segment: "a", Line: "L1"}, {Segment: "b", Line: "L2"}, {Segment: "old", Line: "L3"}},
-		[]status{{Segment: "a", Line: "L9"}, {Segment: "b", Reason: NoConsent}}, false)
-	want := []string{"a|L1 was p phone_changed", "a|L9 now p phone_changed", "b|L2 was p no_consent",
-		"old|L3 was p segment_inactive"}
+	got := collect(
+		"p",
+		[]status{
+			{Segment: "a", Line: "L1"},
+			{Segment: "b", Line: "L2"},
+			{Segment: "old", Line: "L3"},
+		},
+		[]status{{Segment: "a", Line: "L9"}, {Segment: "b", Reason: NoConsent}},
+		false,
+	)
+	want := []string{
+		"a|L1 was p phone_changed",
+		"a|L9 now p phone_changed",
+		"b|L2 was p no_consent",
+		"old|L3 was p segment_inactive",
+	}
 	if !slices.Equal(got, want) {
 		t.Errorf("lines %q, want %q", got, want)
 	}
-	got = collect("p", []status{{Segment: "a", Line: "L1"}}, []status{{Segment: "a", Line: "L1"}, {Segment: "b", Line: "L1"}}, false)
+	got = collect(
+		"p",
+		[]status{{Segment: "a", Line: "L1"}},
+		[]status{{Segment: "a", Line: "L1"}, {Segment: "b", Line: "L1"}},
+		false,
+	)
 	want = []string{"a|L1 now p joined", "a|L1 was p ", "b|L1 now p joined"}
 	if !slices.Equal(got, want) {
 		t.Errorf("a kept line: %q, want %q", got, want)
@@ -310,13 +426,20 @@ func TestPersonLines(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("an erased person: %q, want %q", got, want)
 	}
-	if got := collect("p", []status{{Segment: "a", Line: "L1"}}, nil, false); !slices.Equal(got, []string{"a|L1 was p left_segment"}) {
+	if got := collect("p", []status{{Segment: "a", Line: "L1"}}, nil, false); !slices.Equal(
+		got,
+		[]string{"a|L1 was p left_segment"},
+	) {
 		t.Errorf("a person no longer in the segment: %q", got)
 	}
 }
 
 func TestFirstHolder(t *testing.T) {
-	sides := []lineSide{{Person: "p9", Reason: NoConsent}, {Person: "", Reason: Erased}, {Person: "p1", Reason: LeftSegment}}
+	sides := []lineSide{
+		{Person: "p9", Reason: NoConsent},
+		{Person: "", Reason: Erased},
+		{Person: "p1", Reason: LeftSegment},
+	}
 	if got := first(sides); got.Person != "" || got.Reason != Erased {
 		t.Errorf("first = %+v, want the erased holder", got)
 	}
@@ -336,10 +459,17 @@ func TestAssociationRows(t *testing.T) {
 		{"1" + keySep + "app" + keySep + "aware", 10}, {"" + keySep + "" + keySep + "unaware", 0}} {
 		countCombinations(counts, itemsOf(names, p.key), 3, p.n)
 	}
-	if got := itemsOf(names, keySep+"app"+keySep); !slices.Equal(got, []string{"preferred_channel=app"}) {
+	if got := itemsOf(names, keySep+"app"+keySep); !slices.Equal(
+		got,
+		[]string{"preferred_channel=app"},
+	) {
 		t.Errorf("items of a profile with nulls: %q", got)
 	}
-	rows := associationRows(counts, 100, AssociationConfig{MinCount: 5, MinSupport: 0.05, MinLift: 1.2, MaxRows: 100})
+	rows := associationRows(
+		counts,
+		100,
+		AssociationConfig{MinCount: 5, MinSupport: 0.05, MinLift: 1.2, MaxRows: 100},
+	)
 	byItems := map[string]schemas.CharacteristicAssociation{}
 	for i, r := range rows {
 		if r.AssociationID != int64(i+1) || (i > 0 && r.Lift > rows[i-1].Lift) {
@@ -349,13 +479,16 @@ func TestAssociationRows(t *testing.T) {
 	}
 	pair, ok := byItems["contribution_grade=5 preferred_channel=app"]
 	// support 0.30; app 0.40, grade 5 0.30: expected 0.12, lift 2.5.
-	if !ok || pair.Count != 30 || math.Abs(pair.Lift-2.5) > 1e-9 || math.Abs(pair.ExpectedSupport-0.12) > 1e-9 || pair.Size != 2 {
+	if !ok || pair.Count != 30 || math.Abs(pair.Lift-2.5) > 1e-9 ||
+		math.Abs(pair.ExpectedSupport-0.12) > 1e-9 ||
+		pair.Size != 2 {
 		t.Errorf("grade 5 with the app: %+v (found %v)", pair, ok)
 	}
 	if _, ok := byItems["contribution_grade=1 preferred_channel=app"]; ok {
 		t.Error("a combination rarer than chance is listed")
 	}
-	if tri, ok := byItems["contribution_grade=5 lifecycle=loyal preferred_channel=app"]; !ok || tri.Size != 3 {
+	if tri, ok := byItems["contribution_grade=5 lifecycle=loyal preferred_channel=app"]; !ok ||
+		tri.Size != 3 {
 		t.Errorf("the three together are not listed: %+v", tri)
 	}
 	for _, r := range rows {
@@ -363,7 +496,9 @@ func TestAssociationRows(t *testing.T) {
 			t.Errorf("a row below the thresholds: %+v", r)
 		}
 	}
-	if got := associationRows(counts, 100, AssociationConfig{MinCount: 1, MinLift: 1.2, MaxRows: 2}); len(got) != 2 {
+	if got := associationRows(counts, 100, AssociationConfig{MinCount: 1, MinLift: 1.2, MaxRows: 2}); len(
+		got,
+	) != 2 {
 		t.Errorf("max_rows 2 kept %d", len(got))
 	}
 }

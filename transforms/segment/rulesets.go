@@ -19,7 +19,11 @@ const (
 // mineLevel mines one level's baskets with the config's thresholds: the support threshold is the
 // larger of min_support and min_count baskets; rules below min_lift are dropped and the max_rules
 // of highest support (then confidence) kept, numbered from 1.
-func mineLevel(level string, baskets [][]string, cfg AffinityConfig) ([]schemas.AffinityRule, error) {
+func mineLevel(
+	level string,
+	baskets [][]string,
+	cfg AffinityConfig,
+) ([]schemas.AffinityRule, error) {
 	n := len(baskets)
 	if n == 0 {
 		return nil, nil
@@ -61,11 +65,17 @@ func newRecommender(rows []schemas.AffinityRule) *recommender {
 			sku = append(sku, r)
 		}
 	}
-	slices.SortFunc(sku, func(a, b schemas.AffinityRule) int { return cmp.Compare(a.RuleID, b.RuleID) })
+	slices.SortFunc(
+		sku,
+		func(a, b schemas.AffinityRule) int { return cmp.Compare(a.RuleID, b.RuleID) },
+	)
 	rec := &recommender{byItem: map[string][]int{}}
 	for i, r := range sku {
-		rec.rules = append(rec.rules, affinity.Rule{Antecedent: r.Antecedent, Consequent: r.Consequent,
-			Support: r.Support, Confidence: r.Confidence, Lift: r.Lift, Count: int(r.Count)})
+		rec.rules = append(
+			rec.rules,
+			affinity.Rule{Antecedent: r.Antecedent, Consequent: r.Consequent,
+				Support: r.Support, Confidence: r.Confidence, Lift: r.Lift, Count: int(r.Count)},
+		)
 		rec.ids = append(rec.ids, r.RuleID)
 		if len(r.Antecedent) == 0 {
 			rec.always = append(rec.always, i)
@@ -98,8 +108,11 @@ func (r *recommender) recommend(person string, bought []string, n int) []schemas
 	}
 	var out []schemas.NextBestProduct
 	for k, rec := range affinity.Recommend(subset, bought, n) {
-		out = append(out, schemas.NextBestProduct{PersonID: person, Rank: int32(k + 1), SKU: rec.Item,
-			Score: rec.Score, Rule: r.ids[idx[rec.Rule]]})
+		out = append(
+			out,
+			schemas.NextBestProduct{PersonID: person, Rank: int32(k + 1), SKU: rec.Item,
+				Score: rec.Score, Rule: r.ids[idx[rec.Rule]]},
+		)
 	}
 	return out
 }

@@ -61,7 +61,11 @@ func summaryRows(rs []Rule, clusters int) []segmentRef {
 
 // summarise makes the segment_summary rows from the members' sums (by statKey), the previous
 // night's rows and the list of rows to write. Shares are of all persons (the all_persons row).
-func summarise(byKey map[string]stats, refs []segmentRef, previous []schemas.SegmentSummary) []schemas.SegmentSummary {
+func summarise(
+	byKey map[string]stats,
+	refs []segmentRef,
+	previous []schemas.SegmentSummary,
+) []schemas.SegmentSummary {
 	prev := map[string]int64{}
 	for _, p := range previous {
 		prev[statKey(p.Kind, p.Segment)] = p.Size
@@ -76,7 +80,12 @@ func summarise(byKey map[string]stats, refs []segmentRef, previous []schemas.Seg
 		}
 		seen[k] = true
 		s := byKey[k]
-		r := schemas.SegmentSummary{Segment: segment, Kind: kind, Size: s.Size, PreviousSize: prev[k]}
+		r := schemas.SegmentSummary{
+			Segment:      segment,
+			Kind:         kind,
+			Size:         s.Size,
+			PreviousSize: prev[k],
+		}
 		r.Change = r.Size - r.PreviousSize
 		r.Share = ratio(float64(s.Size), float64(total.Size))
 		r.GMVShare = ratio(float64(s.GMV), float64(total.GMV))

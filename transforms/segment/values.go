@@ -18,7 +18,12 @@ func valueCutsOf(s beam.Scope, portraits beam.PCollection) beam.PCollection {
 
 // values puts every buyer in its value decile of cuts, and the top fifth in value_top_20pct.
 func values(s beam.Scope, portraits, cuts beam.PCollection) beam.PCollection {
-	return beam.ParDo(s.Scope("values"), &valueFn{}, portraits, beam.SideInput{Input: settle.Whole(s, cuts)})
+	return beam.ParDo(
+		s.Scope("values"),
+		&valueFn{},
+		portraits,
+		beam.SideInput{Input: settle.Whole(s, cuts)},
+	)
 }
 
 func buyerGMV(p schemas.Portrait, emit func(int64)) {
@@ -43,7 +48,11 @@ type valueFn struct {
 	cuts *valueCuts
 }
 
-func (f *valueFn) ProcessElement(p schemas.Portrait, cuts func(*valueCuts) bool, emit func(member)) {
+func (f *valueFn) ProcessElement(
+	p schemas.Portrait,
+	cuts func(*valueCuts) bool,
+	emit func(member),
+) {
 	if f.cuts == nil {
 		var c valueCuts
 		if !cuts(&c) {

@@ -16,7 +16,10 @@ func TestSet(t *testing.T) {
 			return true
 		}
 	}
-	if got, want := Set(iter("a", "b", "a")), map[string]bool{"a": true, "b": true}; !maps.Equal(got, want) {
+	if got, want := Set(iter("a", "b", "a")), map[string]bool{"a": true, "b": true}; !maps.Equal(
+		got,
+		want,
+	) {
 		t.Errorf("Set = %v, want %v", got, want)
 	}
 	if got := Set(iter()); got == nil || len(got) != 0 {

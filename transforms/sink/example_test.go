@@ -24,7 +24,12 @@ func ExampleWrite() {
 	}
 	defer os.RemoveAll(out)
 
-	cfg := sink.Config{Output: out, Date: "2026-11-21", RunID: "example", Tables: []string{"quality"}}
+	cfg := sink.Config{
+		Output: out,
+		Date:   "2026-11-21",
+		RunID:  "example",
+		Tables: []string{"quality"},
+	}
 	p, s := beam.NewPipelineWithRoot()
 	rows := beam.CreateList(s, []schemas.QualityCount{
 		{Source: "events", Stage: "clean", Measure: "in", Count: 3},

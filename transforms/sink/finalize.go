@@ -77,14 +77,25 @@ func Finalize(s beam.Scope, cfg Config, files []beam.PCollection, extras ...beam
 	if len(extras) > 0 {
 		others = beam.Flatten(s, extras...)
 	}
-	beam.ParDo0(s, &finalizeFn{Config: cfg}, beam.Impulse(s), beam.SideInput{Input: all}, beam.SideInput{Input: others})
+	beam.ParDo0(
+		s,
+		&finalizeFn{Config: cfg},
+		beam.Impulse(s),
+		beam.SideInput{Input: all},
+		beam.SideInput{Input: others},
+	)
 }
 
 type finalizeFn struct {
 	Config Config
 }
 
-func (f *finalizeFn) ProcessElement(ctx context.Context, _ []byte, files func(*FileInfo) bool, extras func(*Extra) bool) error {
+func (f *finalizeFn) ProcessElement(
+	ctx context.Context,
+	_ []byte,
+	files func(*FileInfo) bool,
+	extras func(*Extra) bool,
+) error {
 	var infos []FileInfo
 	var fi FileInfo
 	for files(&fi) {
@@ -105,13 +116,21 @@ func (f *finalizeFn) ProcessElement(ctx context.Context, _ []byte, files func(*F
 	return finalize(ctx, f.Config, infos, others, time.Now())
 }
 
-func finalize(ctx context.Context, cfg Config, infos []FileInfo, extras []Extra, now time.Time) error {
+func finalize(
+	ctx context.Context,
+	cfg Config,
+	infos []FileInfo,
+	extras []Extra,
+	now time.Time,
+) error {
 	dir := RunDir(cfg.Output, cfg.Date)
 	if err := removeGlob(ctx, Join(dir, "*", "part-*.parquet")); err != nil {
 		return err
 	}
 	m := Manifest{SchemaVersion: schemas.Version, RunID: cfg.RunID, Date: cfg.Date,
-		CreatedAt: now.UTC().Format(time.RFC3339), Tables: map[string]TableInfo{}, Files: extras, Inputs: append([]Input{}, cfg.Inputs...),
+		CreatedAt: now.UTC().
+			Format(time.RFC3339),
+		Tables: map[string]TableInfo{}, Files: extras, Inputs: append([]Input{}, cfg.Inputs...),
 		Currency: cfg.Currency}
 	if m.Currency == "" {
 		m.Currency = "CNY"
@@ -233,7 +252,9 @@ func RemoveDir(ctx context.Context, dir string) error {
 const maxTempDepth = 5
 
 func init() {
-	fnreg.DoFn4x1[context.Context, []byte, func(*FileInfo) bool, func(*Extra) bool, error](&finalizeFn{})
+	fnreg.DoFn4x1[context.Context, []byte, func(*FileInfo) bool, func(*Extra) bool, error](
+		&finalizeFn{},
+	)
 	register.Iter1[FileInfo]()
 	register.Iter1[Extra]()
 }

@@ -16,7 +16,12 @@ import (
 // more than one element is an error.
 func WriteJSON(s beam.Scope, cfg Config, name string, doc beam.PCollection) beam.PCollection {
 	s = s.Scope("sink.WriteJSON." + name)
-	return beam.ParDo(s, &jsonFn{Config: cfg, Name: name}, beam.Impulse(s), beam.SideInput{Input: doc})
+	return beam.ParDo(
+		s,
+		&jsonFn{Config: cfg, Name: name},
+		beam.Impulse(s),
+		beam.SideInput{Input: doc},
+	)
 }
 
 type jsonFn struct {
@@ -24,7 +29,12 @@ type jsonFn struct {
 	Name   string
 }
 
-func (f *jsonFn) ProcessElement(ctx context.Context, _ []byte, docs func(*beam.X) bool, emit func(Extra)) error {
+func (f *jsonFn) ProcessElement(
+	ctx context.Context,
+	_ []byte,
+	docs func(*beam.X) bool,
+	emit func(Extra),
+) error {
 	var doc, more beam.X
 	if !docs(&doc) {
 		return nil

@@ -41,7 +41,11 @@ func AttemptRoot(output, date, runID string) string {
 //
 // A crash before the switch leaves the previous run readable through its manifest, beside some
 // unlisted files; one after it leaves unlisted files: the date's next finished run removes both.
-func Promote(ctx context.Context, output, date, runID string, amend func(*Manifest)) (*Manifest, error) {
+func Promote(
+	ctx context.Context,
+	output, date, runID string,
+	amend func(*Manifest),
+) (*Manifest, error) {
 	root := AttemptRoot(output, date, runID)
 	m, err := ReadManifest(ctx, root, date)
 	if err != nil {

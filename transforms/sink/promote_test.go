@@ -17,7 +17,12 @@ func attempt(t *testing.T, output, runID string, n int) {
 		RunID: runID, Tables: []string{"quality", "events"}}
 	rows := make([]schemas.QualityCount, n)
 	for i := range rows {
-		rows[i] = schemas.QualityCount{Source: runID, Stage: "ingest", Measure: "in", Count: int64(i)}
+		rows[i] = schemas.QualityCount{
+			Source:  runID,
+			Stage:   "ingest",
+			Measure: "in",
+			Count:   int64(i),
+		}
 	}
 	run(t, cfg, rows, nil)
 	if err := WriteBytes(context.Background(), Join(RunDir(cfg.Output, cfg.Date), "report.html"),
@@ -45,7 +50,8 @@ func testPromote(t *testing.T, out string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Mode != "full" || !strings.HasSuffix(m.Tables["quality"].Files[0], "-"+runToken("first")+".parquet") {
+	if m.Mode != "full" ||
+		!strings.HasSuffix(m.Tables["quality"].Files[0], "-"+runToken("first")+".parquet") {
 		t.Fatalf("manifest = %+v", m)
 	}
 	check := func(want string, rows int) {

@@ -32,7 +32,12 @@ func Read(ctx context.Context, s beam.Scope, output, date, table string) (beam.P
 	for _, f := range m.Tables[table].Files {
 		files = append(files, Join(RunDir(output, date), f))
 	}
-	return beam.ParDo(s, &readFn{Table: table}, beam.CreateList(s, files), beam.TypeDefinition{Var: beam.XType, T: t.Type}), nil
+	return beam.ParDo(
+		s,
+		&readFn{Table: table},
+		beam.CreateList(s, files),
+		beam.TypeDefinition{Var: beam.XType, T: t.Type},
+	), nil
 }
 
 type readFn struct {

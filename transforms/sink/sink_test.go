@@ -35,8 +35,14 @@ func run(t *testing.T, cfg Config, rows []schemas.QualityCount, events []schemas
 func TestWriteFinalize(t *testing.T) {
 	ctx := context.Background()
 	out := t.TempDir()
-	cfg := Config{Output: out, Date: "2026-11-21", RunID: "r1", Tables: []string{"quality", "events", "rejects"},
-		Inputs: []Input{{Source: "s", File: "f", Bytes: 3}}, MaxRowsPerFile: 4}
+	cfg := Config{
+		Output:         out,
+		Date:           "2026-11-21",
+		RunID:          "r1",
+		Tables:         []string{"quality", "events", "rejects"},
+		Inputs:         []Input{{Source: "s", File: "f", Bytes: 3}},
+		MaxRowsPerFile: 4,
+	}
 	// A stale file of an earlier run of the same date must disappear.
 	stale := filepath.Join(RunDir(out, cfg.Date), "quality", "part-00042.parquet")
 	os.MkdirAll(filepath.Dir(stale), 0o755)
@@ -44,9 +50,27 @@ func TestWriteFinalize(t *testing.T) {
 
 	var rows []schemas.QualityCount
 	for i := 0; i < 10; i++ {
-		rows = append(rows, schemas.QualityCount{Source: "s", Stage: "ingest", Measure: "in", Reason: strings.Repeat("r", i), Count: int64(i)})
+		rows = append(
+			rows,
+			schemas.QualityCount{
+				Source:  "s",
+				Stage:   "ingest",
+				Measure: "in",
+				Reason:  strings.Repeat("r", i),
+				Count:   int64(i),
+			},
+		)
 	}
-	events := []schemas.Event{{EventID: "e1", EventType: "view", Channel: "app", EventTime: 1732000000000000, Source: "events", Src: schemas.Origin{File: "secret.jsonl", Line: 7}}}
+	events := []schemas.Event{
+		{
+			EventID:   "e1",
+			EventType: "view",
+			Channel:   "app",
+			EventTime: 1732000000000000,
+			Source:    "events",
+			Src:       schemas.Origin{File: "secret.jsonl", Line: 7},
+		},
+	}
 	run(t, cfg, rows, events)
 
 	m, err := ReadManifest(ctx, out, cfg.Date)
@@ -56,13 +80,17 @@ func TestWriteFinalize(t *testing.T) {
 	if q := m.Tables["quality"]; q.Rows != 10 || len(q.Files) < 3 {
 		t.Fatalf("quality in manifest = %+v (4 rows a file at most)", q)
 	}
-	if r := m.Tables["rejects"]; r.Rows != 0 || len(r.Files) != 1 || len(m.Inputs) != 1 || m.SchemaVersion != schemas.Version {
+	if r := m.Tables["rejects"]; r.Rows != 0 || len(r.Files) != 1 || len(m.Inputs) != 1 ||
+		m.SchemaVersion != schemas.Version {
 		t.Fatalf("manifest = %+v", m)
 	}
 	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("stale file left: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(RunDir(out, cfg.Date), "_temporary")); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(RunDir(out, cfg.Date), "_temporary")); !errors.Is(
+		err,
+		os.ErrNotExist,
+	) {
 		t.Fatalf("temporary folder left: %v", err)
 	}
 	got, err := ReadTable[schemas.QualityCount](ctx, out, cfg.Date, "quality")
@@ -80,7 +108,8 @@ func TestWriteFinalize(t *testing.T) {
 		t.Fatalf("rejects = %v, %v", empty, err)
 	}
 	ev, err := ReadTable[schemas.Event](ctx, out, cfg.Date, "events")
-	if err != nil || len(ev) != 1 || ev[0].EventTime != events[0].EventTime || ev[0].Src != (schemas.Origin{}) {
+	if err != nil || len(ev) != 1 || ev[0].EventTime != events[0].EventTime ||
+		ev[0].Src != (schemas.Origin{}) {
 		t.Fatalf("events = %+v, %v (in-memory fields must not be written)", ev, err)
 	}
 
@@ -146,7 +175,14 @@ func TestRemoveTempObjectStore(t *testing.T) {
 		Join(tmp, "events", "a.parquet"),
 		Join(tmp, "claims", "events", "c-00.bin"),
 		Join(tmp, "portrait-accumulators", "partials", "p-07.bin"),
-		Join(RunDir(cfg.Output, cfg.Date), "_temporary", "earlier-attempt", "portrait-accumulators", "gathered-events", "g.bin"),
+		Join(
+			RunDir(cfg.Output, cfg.Date),
+			"_temporary",
+			"earlier-attempt",
+			"portrait-accumulators",
+			"gathered-events",
+			"g.bin",
+		),
 	}
 	kept := Join(RunDir(cfg.Output, cfg.Date), "events", "part-00000.parquet")
 	for _, f := range append(temps, kept) {

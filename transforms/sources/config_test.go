@@ -18,7 +18,8 @@ func TestSampleTemplateParses(t *testing.T) {
 		t.Fatalf("got %d sources, zone %q", len(cfg.Sources), cfg.BusinessTimezone)
 	}
 	v, ok := cfg.Lookup("vendor_acme")
-	if !ok || v.Encoding != "gbk" || v.Column("phone_md5") != "手机号MD5" || v.Line == 0 || v.SplitBytes != DefaultSplitBytes {
+	if !ok || v.Encoding != "gbk" || v.Column("phone_md5") != "手机号MD5" || v.Line == 0 ||
+		v.SplitBytes != DefaultSplitBytes {
 		t.Fatalf("vendor source = %+v", v)
 	}
 	e, _ := cfg.Lookup("events")
@@ -46,19 +47,26 @@ func TestConfigErrors(t *testing.T) {
 	}
 	for text, want := range cases {
 		_, err := Parse([]byte(text), "s.yaml")
-		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "s.yaml") {
+		if err == nil || !strings.Contains(err.Error(), want) ||
+			!strings.Contains(err.Error(), "s.yaml") {
 			t.Errorf("%q: err = %v, want it to contain %q and the file", text, err, want)
 		}
 	}
 }
 
 func TestUnmappedFieldsDefaultToTheirName(t *testing.T) {
-	cfg, err := Parse([]byte("sources:\n  - {name: a, kind: touches, format: jsonl, path: x, columns: {touch_id: id, campaign_id: ''}}"), "s.yaml")
+	cfg, err := Parse(
+		[]byte(
+			"sources:\n  - {name: a, kind: touches, format: jsonl, path: x, columns: {touch_id: id, campaign_id: ''}}",
+		),
+		"s.yaml",
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := cfg.Sources[0]
-	if s.Column("touch_id") != "id" || s.Column("user_id") != "user_id" || s.Column("campaign_id") != "" {
+	if s.Column("touch_id") != "id" || s.Column("user_id") != "user_id" ||
+		s.Column("campaign_id") != "" {
 		t.Fatalf("columns = %v", s.Columns)
 	}
 }
@@ -81,11 +89,21 @@ func TestGateDefaults(t *testing.T) {
 	for i, w := range want {
 		s := cfg.Sources[i]
 		if got, min := s.RejectRateLimit(), s.RowsMinimum(); got != w.rate || min != w.minimum {
-			t.Errorf("source %s: max_reject_rate %v, min_rows %d; want %v and %d", s.Name, got, min, w.rate, w.minimum)
+			t.Errorf(
+				"source %s: max_reject_rate %v, min_rows %d; want %v and %d",
+				s.Name,
+				got,
+				min,
+				w.rate,
+				w.minimum,
+			)
 		}
 	}
 	if c := cfg.Sources[2]; !c.Declared["touch_id"] || c.Declared["user_id"] {
-		t.Errorf("declared fields %v, want touch_id only (user_id defaults to its own name)", c.Declared)
+		t.Errorf(
+			"declared fields %v, want touch_id only (user_id defaults to its own name)",
+			c.Declared,
+		)
 	}
 }
 
@@ -109,7 +127,8 @@ func TestMappingErrorsNameFileAndLine(t *testing.T) {
 	}
 	for columns, want := range cases {
 		_, err := Parse([]byte(orders(columns)), "s.yaml")
-		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "s.yaml") {
+		if err == nil || !strings.Contains(err.Error(), want) ||
+			!strings.Contains(err.Error(), "s.yaml") {
 			t.Errorf("%q: err = %v, want it to contain %q and the file", columns, err, want)
 		}
 	}
@@ -126,11 +145,15 @@ func TestMappingsReshape(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := cfg.Sources[0]
-	if s.Column("user_id") != "customer_id" || s.Column("total") != "" || s.Column("channel") != "" ||
-		s.Column("coupon_code") != "" || s.Column("paid_at") != "paid_at" || s.Column("status") != "order_status" {
+	if s.Column("user_id") != "customer_id" || s.Column("total") != "" ||
+		s.Column("channel") != "" ||
+		s.Column("coupon_code") != "" ||
+		s.Column("paid_at") != "paid_at" ||
+		s.Column("status") != "order_status" {
 		t.Fatalf("columns = %v", s.Columns)
 	}
-	if m := s.Mappings["status"]; *m.Default != "created" || m.Values["delivered"] != "completed" || m.Line != 10 {
+	if m := s.Mappings["status"]; *m.Default != "created" || m.Values["delivered"] != "completed" ||
+		m.Line != 10 {
 		t.Fatalf("status mapping = %+v", m)
 	}
 	if m := s.Mappings["channel"]; m.Value == nil || *m.Value != "web" || !m.Reshapes() {
@@ -149,8 +172,10 @@ func TestMappingsReshape(t *testing.T) {
 		t.Fatalf("lookup = %+v", l)
 	}
 	ls := l.Source()
-	if ls.Name != "lookup:customers" || ls.Kind != KindLookup || ls.Column("key") != "customer_id" ||
-		len(ls.Fields()) != 2 || ls.SplitBytes != DefaultSplitBytes {
+	if ls.Name != "lookup:customers" || ls.Kind != KindLookup ||
+		ls.Column("key") != "customer_id" ||
+		len(ls.Fields()) != 2 ||
+		ls.SplitBytes != DefaultSplitBytes {
 		t.Fatalf("lookup source = %+v", ls)
 	}
 }
@@ -158,24 +183,37 @@ func TestMappingsReshape(t *testing.T) {
 func TestCurrencyAndPurchaseTime(t *testing.T) {
 	base := "sources:\n  - {name: a, kind: users, format: csv, path: x}\n"
 	cfg, err := Parse([]byte(base), "s.yaml")
-	if err != nil || cfg.Currency != "CNY" || cfg.MinorDigits() != 2 || cfg.PurchaseTime != PurchaseCreated {
+	if err != nil || cfg.Currency != "CNY" || cfg.MinorDigits() != 2 ||
+		cfg.PurchaseTime != PurchaseCreated {
 		t.Fatalf("defaults: %v %+v", err, cfg)
 	}
 	for text, want := range map[string][2]any{"currency: brl\n": {"BRL", 2}, "currency: JPY\n": {"JPY", 0},
 		"currency: BHD\n": {"BHD", 3}} {
 		cfg, err := Parse([]byte(text+base), "s.yaml")
 		if err != nil || cfg.Currency != want[0] || cfg.MinorDigits() != want[1] {
-			t.Errorf("%q: %v, currency %q with %d digits", text, err, cfg.Currency, cfg.MinorDigits())
+			t.Errorf(
+				"%q: %v, currency %q with %d digits",
+				text,
+				err,
+				cfg.Currency,
+				cfg.MinorDigits(),
+			)
 		}
 	}
 	for text, want := range map[string]string{"currency: ZZZ\n": `currency "ZZZ": not an ISO 4217 code`,
 		"purchase_time: shipped_at\n": `purchase_time "shipped_at" (created_at or paid_at)`} {
-		if _, err := Parse([]byte(text+base), "s.yaml"); err == nil || !strings.Contains(err.Error(), want) {
+		if _, err := Parse([]byte(text+base), "s.yaml"); err == nil ||
+			!strings.Contains(err.Error(), want) {
 			t.Errorf("%q: err = %v, want %q", text, err, want)
 		}
 	}
 	for unit, want := range map[string]string{"yuan": MoneyMajor, "fen": MoneyMinor, "major": MoneyMajor, "": MoneyMajor} {
-		cfg, err := Parse([]byte("sources:\n  - {name: a, kind: users, format: csv, path: x, money_unit: '"+unit+"'}\n"), "s.yaml")
+		cfg, err := Parse(
+			[]byte(
+				"sources:\n  - {name: a, kind: users, format: csv, path: x, money_unit: '"+unit+"'}\n",
+			),
+			"s.yaml",
+		)
 		if err != nil || cfg.Sources[0].MoneyUnit != want {
 			t.Errorf("money_unit %q: %v, got %q", unit, err, cfg.Sources[0].MoneyUnit)
 		}
@@ -193,14 +231,17 @@ func TestLookupErrors(t *testing.T) {
 	}
 	for text, want := range cases {
 		_, err := Parse([]byte(text+src), "s.yaml")
-		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "s.yaml") {
+		if err == nil || !strings.Contains(err.Error(), want) ||
+			!strings.Contains(err.Error(), "s.yaml") {
 			t.Errorf("%q: err = %v, want it to contain %q", text, err, want)
 		}
 	}
 }
 
 func TestReshapingConfigRoundTrips(t *testing.T) {
-	text := orders("      status: {column: s, values: {delivered: completed}}\n      total: {from_lines: true}\n      channel: {value: web}\n")
+	text := orders(
+		"      status: {column: s, values: {delivered: completed}}\n      total: {from_lines: true}\n      channel: {value: web}\n",
+	)
 	cfg, err := Parse([]byte(text), "s.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -213,7 +254,9 @@ func TestReshapingConfigRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatalf("written back: %v\n%s", err, out)
 	}
-	if m := again.Sources[0].Mappings["status"]; m.Column != "s" || m.Values["delivered"] != "completed" || !again.Sources[0].Mappings["total"].FromLines {
+	if m := again.Sources[0].Mappings["status"]; m.Column != "s" ||
+		m.Values["delivered"] != "completed" ||
+		!again.Sources[0].Mappings["total"].FromLines {
 		t.Fatalf("written back and read again: %+v", again.Sources[0].Mappings)
 	}
 }

@@ -21,7 +21,10 @@ var Kinds = map[string][]Field{
 		{"refund", false}, {"coupon_code", false}, {"updated_at", false},
 	},
 	"order_items": {
-		{"order_id", true}, {"line_no", false}, {"sku", true}, {"quantity", false}, {"unit_price", true},
+		{
+			"order_id",
+			true,
+		}, {"line_no", false}, {"sku", true}, {"quantity", false}, {"unit_price", true},
 		{"shipping", false},
 	},
 	"products": {

@@ -40,8 +40,15 @@ const LookupPrefix = "lookup:"
 
 // Source is the table as a source the ingest stage reads: kind lookup, fields key and value.
 func (l LookupTable) Source() Source {
-	s := Source{Name: LookupPrefix + l.Name, Kind: KindLookup, Format: l.Format, Path: l.Path, Encoding: l.Encoding,
-		Line: l.Line, Columns: map[string]string{"key": l.Key, "value": l.Value}}
+	s := Source{
+		Name:     LookupPrefix + l.Name,
+		Kind:     KindLookup,
+		Format:   l.Format,
+		Path:     l.Path,
+		Encoding: l.Encoding,
+		Line:     l.Line,
+		Columns:  map[string]string{"key": l.Key, "value": l.Value},
+	}
 	// A table that passed check always passes the source's own checks.
 	_ = s.normalise()
 	return s

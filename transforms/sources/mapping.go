@@ -41,8 +41,14 @@ type Mapping struct {
 }
 
 // mappingKeys are the keys a mapping may hold.
-var mappingKeys = map[string]bool{"column": true, "value": true, "default": true, "values": true, "lookup": true,
-	"from_lines": true}
+var mappingKeys = map[string]bool{
+	"column":     true,
+	"value":      true,
+	"default":    true,
+	"values":     true,
+	"lookup":     true,
+	"from_lines": true,
+}
 
 // UnmarshalYAML reads a plain column name or a mapping with known keys only.
 func (m *Mapping) UnmarshalYAML(node *yaml.Node) error {
@@ -52,12 +58,19 @@ func (m *Mapping) UnmarshalYAML(node *yaml.Node) error {
 		return node.Decode(&m.Column)
 	case yaml.MappingNode:
 	default:
-		return fmt.Errorf("line %d: a column is a name or a mapping such as {column: C, default: V}", node.Line)
+		return fmt.Errorf(
+			"line %d: a column is a name or a mapping such as {column: C, default: V}",
+			node.Line,
+		)
 	}
 	for i := 0; i+1 < len(node.Content); i += 2 {
 		if key := node.Content[i].Value; !mappingKeys[key] {
-			return fmt.Errorf("line %d: unknown key %q in a column mapping (one of %s)", node.Content[i].Line, key,
-				strings.Join(sortedKeys(mappingKeys), ", "))
+			return fmt.Errorf(
+				"line %d: unknown key %q in a column mapping (one of %s)",
+				node.Content[i].Line,
+				key,
+				strings.Join(sortedKeys(mappingKeys), ", "),
+			)
 		}
 	}
 	type plain Mapping // no UnmarshalYAML: decodes the fields
@@ -89,20 +102,31 @@ func (m Mapping) Reshapes() bool {
 func (m Mapping) check(kind, field string, lookups map[string]bool) error {
 	switch {
 	case m.Value != nil && (m.Column != "" || m.Default != nil || m.Values != nil || m.Lookup != "" || m.FromLines):
-		return fmt.Errorf("value is a constant: it takes no column, default, values, lookup or from_lines")
+		return fmt.Errorf(
+			"value is a constant: it takes no column, default, values, lookup or from_lines",
+		)
 	case m.FromLines && (kind != "orders" || field != "total"):
-		return fmt.Errorf("from_lines computes an order's total: only the total of an orders source takes it")
+		return fmt.Errorf(
+			"from_lines computes an order's total: only the total of an orders source takes it",
+		)
 	case m.FromLines && (m.Column != "" || m.Default != nil || m.Values != nil || m.Lookup != ""):
 		return fmt.Errorf("from_lines takes no column, default, values or lookup")
 	case m.Column == "" && (m.Default != nil || m.Values != nil || m.Lookup != ""):
 		return fmt.Errorf("default, values and lookup need the column they apply to")
 	case m.Values != nil && m.Lookup != "":
-		return fmt.Errorf("values and lookup cannot both be given: map the lookup's values in the lookup file")
+		return fmt.Errorf(
+			"values and lookup cannot both be given: map the lookup's values in the lookup file",
+		)
 	}
 	if m.Values != nil {
 		if !EnumFields[kind][field] {
-			return fmt.Errorf("a values map needs a field with a fixed vocabulary, and %s is not one "+
-				"(those of kind %s: %s)", field, kind, strings.Join(sortedKeys(EnumFields[kind]), ", "))
+			return fmt.Errorf(
+				"a values map needs a field with a fixed vocabulary, and %s is not one "+
+					"(those of kind %s: %s)",
+				field,
+				kind,
+				strings.Join(sortedKeys(EnumFields[kind]), ", "),
+			)
 		}
 		if len(m.Values) == 0 {
 			return fmt.Errorf("values is empty")

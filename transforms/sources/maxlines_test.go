@@ -23,7 +23,8 @@ func TestMaxRecordLines(t *testing.T) {
 		"sources:" + source + "name: a, multiline: true, max_record_lines: -1}": "negative",
 		"sources:" + source + "name: a, max_record_lines: 5}":                   "applies to multiline",
 	} {
-		if _, err := Parse([]byte(text), "s.yaml"); err == nil || !strings.Contains(err.Error(), want) {
+		if _, err := Parse([]byte(text), "s.yaml"); err == nil ||
+			!strings.Contains(err.Error(), want) {
 			t.Errorf("%q: err = %v, want %q", text, err, want)
 		}
 	}

@@ -47,7 +47,15 @@ func TestWindowReads(t *testing.T) {
 	for _, c := range cases {
 		got, err := c.w.Reads(c.src, c.file)
 		if err != nil || got != c.want {
-			t.Errorf("%+v reads %s of %s = %v, %v; want %v", c.w, c.file, c.src.Name, got, err, c.want)
+			t.Errorf(
+				"%+v reads %s of %s = %v, %v; want %v",
+				c.w,
+				c.file,
+				c.src.Name,
+				got,
+				err,
+				c.want,
+			)
 		}
 	}
 	if _, err := full.Reads(events, "e/a.jsonl"); err == nil ||
@@ -79,7 +87,8 @@ func TestGrowthConfig(t *testing.T) {
 	for text, want := range bad {
 		_, err := Parse([]byte("sources:\n  - {name: a, kind: touches, format: jsonl, "+text+"}"),
 			"s.yaml")
-		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "line 2") {
+		if err == nil || !strings.Contains(err.Error(), want) ||
+			!strings.Contains(err.Error(), "line 2") {
 			t.Errorf("%q: err = %v, want %q and the line", text, err, want)
 		}
 	}

@@ -19,9 +19,21 @@ func FuzzParseRoundTrip(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(sample)
-	f.Add([]byte("sources:\n  - {name: v, kind: vendor, format: csv, path: 'v/*.csv.gz', encoding: GBK, columns: {phone_md5: 手机号MD5}}\n"))
-	f.Add([]byte("business_timezone: UTC\nsources:\n  - {name: e, kind: events, format: jsonl, path: e.jsonl, split_bytes: 1048576, timezone: Asia/Shanghai}\n"))
-	f.Add([]byte("sources:\n  - {name: a, kind: users, format: parquet, path: a, columns: {phone: ''}}\n  - {name: a, kind: users, format: csv, path: b}\n"))
+	f.Add(
+		[]byte(
+			"sources:\n  - {name: v, kind: vendor, format: csv, path: 'v/*.csv.gz', encoding: GBK, columns: {phone_md5: 手机号MD5}}\n",
+		),
+	)
+	f.Add(
+		[]byte(
+			"business_timezone: UTC\nsources:\n  - {name: e, kind: events, format: jsonl, path: e.jsonl, split_bytes: 1048576, timezone: Asia/Shanghai}\n",
+		),
+	)
+	f.Add(
+		[]byte(
+			"sources:\n  - {name: a, kind: users, format: parquet, path: a, columns: {phone: ''}}\n  - {name: a, kind: users, format: csv, path: b}\n",
+		),
+	)
 	const name = "fuzz.yaml"
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cfg, err := Parse(data, name)
@@ -46,11 +58,20 @@ func FuzzParseRoundTrip(f *testing.F) {
 			if s.Format != FormatCSV && s.Format != FormatJSONL && s.Format != FormatParquet {
 				t.Fatalf("source %s: format %q accepted", s.Name, s.Format)
 			}
-			if s.Encoding != "utf-8" && (s.Format != FormatCSV || s.Encoding != "gbk" && s.Encoding != "gb18030") {
+			if s.Encoding != "utf-8" &&
+				(s.Format != FormatCSV || s.Encoding != "gbk" && s.Encoding != "gb18030") {
 				t.Fatalf("source %s: encoding %q accepted for %s", s.Name, s.Encoding, s.Format)
 			}
-			if _, err := time.LoadLocation(s.Timezone); err != nil || s.MoneyUnit != MoneyMajor && s.MoneyUnit != MoneyMinor || s.SplitBytes < 1<<20 {
-				t.Fatalf("source %s: timezone %q, money_unit %q or split_bytes %d accepted", s.Name, s.Timezone, s.MoneyUnit, s.SplitBytes)
+			if _, err := time.LoadLocation(s.Timezone); err != nil ||
+				s.MoneyUnit != MoneyMajor && s.MoneyUnit != MoneyMinor ||
+				s.SplitBytes < 1<<20 {
+				t.Fatalf(
+					"source %s: timezone %q, money_unit %q or split_bytes %d accepted",
+					s.Name,
+					s.Timezone,
+					s.MoneyUnit,
+					s.SplitBytes,
+				)
 			}
 			for _, fl := range Kinds[s.Kind] {
 				if _, ok := s.Columns[fl.Name]; !ok {
@@ -68,7 +89,12 @@ func FuzzParseRoundTrip(f *testing.F) {
 		}
 		// Compared as YAML: an absent list and an empty one mean the same.
 		if out2, err := yaml.Marshal(again); err != nil || !bytes.Equal(out, out2) {
-			t.Fatalf("written back and loaded again, the config differs (%v):\n%s\n%s", err, out, out2)
+			t.Fatalf(
+				"written back and loaded again, the config differs (%v):\n%s\n%s",
+				err,
+				out,
+				out2,
+			)
 		}
 	})
 }

@@ -48,7 +48,12 @@ func NewWriter(dir, suffix string) *Writer { return &Writer{dir: dir, suffix: su
 
 // Add appends a record to bucket b with enc, which appends the record's encoding to its argument,
 // and writes the files once MaxBytes are buffered.
-func (w *Writer) Add(ctx context.Context, b int, enc func([]byte) []byte, emit func(int, string)) error {
+func (w *Writer) Add(
+	ctx context.Context,
+	b int,
+	enc func([]byte) []byte,
+	emit func(int, string),
+) error {
 	w.batches.Add(b, enc, w.section)
 	if w.size >= MaxBytes {
 		return w.flush(ctx, emit)

@@ -56,7 +56,15 @@ func TestRoundTrip(t *testing.T) {
 			}
 			for i, got := range batches {
 				if !bytes.Equal(got.Data, want[b][i]) || got.Path != files[i] {
-					t.Errorf("bucket %d batch %d: %q from %s, want %q from %s", b, i, got.Data, got.Path, want[b][i], files[i])
+					t.Errorf(
+						"bucket %d batch %d: %q from %s, want %q from %s",
+						b,
+						i,
+						got.Data,
+						got.Path,
+						want[b][i],
+						files[i],
+					)
 				}
 			}
 		}
@@ -111,12 +119,14 @@ func TestCorrupt(t *testing.T) {
 		if err := os.WriteFile(path, bad, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Read(ctx, iterOf([]string{path})); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), path) {
+		if _, err := Read(ctx, iterOf([]string{path})); !errors.Is(err, ErrCorrupt) ||
+			!strings.Contains(err.Error(), path) {
 			t.Errorf("%x: error %v, want ErrCorrupt naming %s", bad, err, path)
 		}
 	}
 	missing := path + ".gone"
-	if _, err := Read(ctx, iterOf([]string{missing})); err == nil || !strings.Contains(err.Error(), missing) {
+	if _, err := Read(ctx, iterOf([]string{missing})); err == nil ||
+		!strings.Contains(err.Error(), missing) {
 		t.Errorf("a missing file: error %v, want one naming it", err)
 	}
 }

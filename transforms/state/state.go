@@ -43,7 +43,12 @@ func Write(s beam.Scope, runDir, name string, t reflect.Type, rows beam.PCollect
 }
 
 // Read reads the collection (values of t) kept as state named name by the finished run in runDir.
-func Read(ctx context.Context, s beam.Scope, runDir, name string, t reflect.Type) (beam.PCollection, error) {
+func Read(
+	ctx context.Context,
+	s beam.Scope,
+	runDir, name string,
+	t reflect.Type,
+) (beam.PCollection, error) {
 	rows, err := handover.Read(ctx, s.Scope("state.Read."+name), Dir(runDir), name, t)
 	if err != nil {
 		return beam.PCollection{}, fmt.Errorf("state %s in %s: %w", name, runDir, err)
@@ -58,13 +63,21 @@ func Read(ctx context.Context, s beam.Scope, runDir, name string, t reflect.Type
 //
 // counts are the stage's quality counts: in (tonight's rows) + carried = out + deduplicated (a
 // row dropped for a later version of its key, tonight's or carried).
-func Merge(s beam.Scope, source string, carried, tonight beam.PCollection) (merged, counts beam.PCollection) {
+func Merge(
+	s beam.Scope,
+	source string,
+	carried, tonight beam.PCollection,
+) (merged, counts beam.PCollection) {
 	s = s.Scope("state.Merge." + source)
 	keyed := beam.ParDo(s, keyRow, tonight)
 	keys := settle.Whole(s, beam.DropValue(s, keyed))
 	kept, contested, ccounts := beam.ParDo3(s, &splitFn{Source: source}, carried,
 		beam.SideInput{Input: keys})
-	winners, wcounts := beam.ParDo2(s, &pickFn{Source: source}, beam.CoGroupByKey(s, keyed, contested))
+	winners, wcounts := beam.ParDo2(
+		s,
+		&pickFn{Source: source},
+		beam.CoGroupByKey(s, keyed, contested),
+	)
 	return beam.Flatten(s, kept, winners), quality.Flatten(s, ccounts, wcounts)
 }
 
@@ -175,7 +188,9 @@ func init() {
 	register.Function1x3(keyRow)
 	fnreg.DoFn5x1[beam.X, func(*key) bool, func(beam.X), func(key, beam.X),
 		func(string, int64), error](&splitFn{})
-	fnreg.DoFn5x0[key, func(*beam.X) bool, func(*beam.X) bool, func(beam.X), func(string, int64)](&pickFn{})
+	fnreg.DoFn5x0[key, func(*beam.X) bool, func(*beam.X) bool, func(beam.X), func(string, int64)](
+		&pickFn{},
+	)
 	register.Emitter2[key, beam.X]()
 	register.Emitter1[beam.X]()
 	register.Iter1[key]()

@@ -91,7 +91,16 @@ func (g *generator) writeEvents(dir string, k, lo, size int, persons []*Person,
 
 // browseTypes and their weights inside a session (view is also written as pv by an older SDK).
 var (
-	browseTypes   = []string{"view", "pv", "search", "add_cart", "favorite", "share", "follow", "checkout"}
+	browseTypes = []string{
+		"view",
+		"pv",
+		"search",
+		"add_cart",
+		"favorite",
+		"share",
+		"follow",
+		"checkout",
+	}
 	browseWeights = []float64{48, 5, 14, 8, 4, 2, 1.5, 0.3}
 )
 
@@ -246,7 +255,9 @@ func (s *evState) session(ss session) {
 		if ss.order != nil || !chance(r, rate) {
 			loginAt = 0
 			if ss.order == nil && chance(r, 0.1) {
-				plan = append([]planned{{"login", -1}}, plan...) // a fresh login of a logged-in user
+				plan = append(
+					[]planned{{"login", -1}},
+					plan...) // a fresh login of a logged-in user
 			}
 		}
 	case ss.order != nil || chance(r, loginInSessionPct):
@@ -350,7 +361,14 @@ func (s *evState) tsStyle(d *Device) tsStyle {
 }
 
 // write encodes one event line and hands it to emit.
-func (s *evState) write(d *Device, di int, ev planned, uid, sid string, t time.Time, style tsStyle) {
+func (s *evState) write(
+	d *Device,
+	di int,
+	ev planned,
+	uid, sid string,
+	t time.Time,
+	style tsStyle,
+) {
 	r := s.r
 	b := append(s.buf[:0], `{"event_id":"`...)
 	b = appendUUID(b, r)

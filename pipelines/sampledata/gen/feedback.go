@@ -72,7 +72,17 @@ func (g *generator) reviews(r *rand.Rand, p *Person, orders []Order) []dated[[]b
 				text += pick(r, []string{"有问题联系我", "加我微信聊", "电话"}) + piiOf(r, p)
 			}
 			b := []byte(`{"review_id":`)
-			b = appendJSONString(b, "R"+fmt.Sprintf("%012d", permute(uint64(p.Index)*64+uint64(oi)*4+uint64(li), g.reviewBits, g.seed^0x7276)))
+			b = appendJSONString(
+				b,
+				"R"+fmt.Sprintf(
+					"%012d",
+					permute(
+						uint64(p.Index)*64+uint64(oi)*4+uint64(li),
+						g.reviewBits,
+						g.seed^0x7276,
+					),
+				),
+			)
 			b = appendField(b, "uid", p.Accounts[o.Account].UID)
 			if chance(r, 0.97) {
 				b = appendField(b, "order_no", o.No)
@@ -165,12 +175,18 @@ func (g *generator) tickets(r *rand.Rand, p *Person, orders []Order) (
 		if created.After(g.w.End.Add(-10 * time.Minute)) {
 			continue
 		}
-		id := "TK" + created.In(Shanghai).Format("20060102") + fmt.Sprintf("%08d", permute(uint64(p.Index)*4+uint64(k), g.ticketBits, g.seed^0x746b))
+		id := "TK" + created.In(Shanghai).
+			Format("20060102") +
+			fmt.Sprintf(
+				"%08d",
+				permute(uint64(p.Index)*4+uint64(k), g.ticketBits, g.seed^0x746b),
+			)
 		orderNo := ""
 		if o != nil {
 			orderNo = o.No
 		}
-		text := strings.NewReplacer("{order}", orderNo, "{city}", p.City.name).Replace(pick(r, ticketTemplates[cat]))
+		text := strings.NewReplacer("{order}", orderNo, "{city}", p.City.name).
+			Replace(pick(r, ticketTemplates[cat]))
 		if chance(r, 0.1) {
 			text += "，回电 " + piiOf(r, p)
 		}
@@ -193,7 +209,17 @@ func (g *generator) tickets(r *rand.Rand, p *Person, orders []Order) (
 		}
 		updated := created.Add(time.Duration(r.IntN(1800)) * time.Second)
 		status := pick(r, []string{"待处理", "待处理", "待处理", "处理中", "处理中"})
-		row := []string{id, uid, phone, name, label, status, text, ticketTime(r, created), ticketTime(r, g.w.Clamp(updated))}
+		row := []string{
+			id,
+			uid,
+			phone,
+			name,
+			label,
+			status,
+			text,
+			ticketTime(r, created),
+			ticketTime(r, g.w.Clamp(updated)),
+		}
 		if chance(r, ticketBadRowRate) {
 			row = row[:5]
 		}
@@ -265,7 +291,8 @@ func ticketName(r *rand.Rand, p *Person) string {
 
 // ticketTime writes a time in one of the ticket system's formats.
 func ticketTime(r *rand.Rand, t time.Time) string {
-	return t.In(Shanghai).Format([]string{layoutSlashHM, layoutNaive, layoutCompact}[weighted(r, []float64{40, 40, 20})])
+	return t.In(Shanghai).
+		Format([]string{layoutSlashHM, layoutNaive, layoutCompact}[weighted(r, []float64{40, 40, 20})])
 }
 
 var sites = []string{"dianping", "xiaohongshu", "weibo"}
@@ -334,7 +361,12 @@ func (g *generator) postID(r *rand.Rand, site string, s uint64) string {
 }
 
 // postLine encodes one review-site post.
-func (g *generator) postLine(r *rand.Rand, id, site, author, cityS, hint string, st, top int, at time.Time) []byte {
+func (g *generator) postLine(
+	r *rand.Rand,
+	id, site, author, cityS, hint string,
+	st, top int,
+	at time.Time,
+) []byte {
 	b := []byte(`{"id":`)
 	b = appendJSONString(b, id)
 	b = appendField(b, "site", site)

@@ -83,7 +83,18 @@ var strangerPrefixes = []string{"137", "152", "187"}
 var testPhones = []string{"13800000000", "13900000000"}
 
 // emailDomains with their share of persons.
-var emailDomains = []string{"qq.com", "163.com", "126.com", "gmail.com", "sina.com", "hotmail.com", "outlook.com", "foxmail.com", "sohu.com", "yeah.net"}
+var emailDomains = []string{
+	"qq.com",
+	"163.com",
+	"126.com",
+	"gmail.com",
+	"sina.com",
+	"hotmail.com",
+	"outlook.com",
+	"foxmail.com",
+	"sohu.com",
+	"yeah.net",
+}
 var emailDomainWeights = []float64{40, 20, 8, 6, 5, 5, 5, 5, 3, 3}
 
 // User agents of real clients, per device kind.

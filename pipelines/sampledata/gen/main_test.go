@@ -75,8 +75,10 @@ func glob(t *testing.T, pattern string) []string {
 var (
 	eventsOnce sync.Once
 	eventsObjs []map[string]any
-	botRE      = regexp.MustCompile(`(?i)bot|spider|crawler|curl/|python-requests|headlesschrome|scrapy`)
-	botUAs     sync.Map
+	botRE      = regexp.MustCompile(
+		`(?i)bot|spider|crawler|curl/|python-requests|headlesschrome|scrapy`,
+	)
+	botUAs sync.Map
 )
 
 // sampleEvents decodes the sample's events once for all tests; broken lines are left out.

@@ -92,7 +92,12 @@ func (g *generator) orders(p *Person) []Order {
 			o.Account = 1
 		}
 		o.Device = deviceFor(r, p, o.Account)
-		o.No = t.In(Shanghai).Format("20060102") + fmt.Sprintf("%010d", permute(uint64(p.Index)*16+uint64(k), g.orderBits, g.seed^0x6f72))
+		o.No = t.In(Shanghai).
+			Format("20060102") +
+			fmt.Sprintf(
+				"%010d",
+				permute(uint64(p.Index)*16+uint64(k), g.orderBits, g.seed^0x6f72),
+			)
 		g.fillOrder(r, p, &o)
 		out = append(out, o)
 	}

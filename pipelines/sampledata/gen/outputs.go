@@ -39,8 +39,13 @@ func newOutputs(dir string, seed uint64, w Window) *outputs {
 		reviewsF: fam("reviews"), ticketsF: fam("tickets"), postsF: fam("review_sites"),
 		sources: fam("sources.yaml"),
 		days:    make([]DayChanges, w.Days),
-		vendor: &csvParts{fam: fam("vendor_acme"), pattern: j("vendor", "acme", "enrichment-%04d.csv"),
-			header: VendorHeader, enc: csvGBK, crlf: true},
+		vendor: &csvParts{
+			fam:     fam("vendor_acme"),
+			pattern: j("vendor", "acme", "enrichment-%04d.csv"),
+			header:  VendorHeader,
+			enc:     csvGBK,
+			crlf:    true,
+		},
 		truth: &csvParts{fam: fam("truth"), pattern: j("truth", "persons.csv.gz"),
 			header: TruthHeader, enc: csvGzip},
 	}

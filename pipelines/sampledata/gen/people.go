@@ -297,7 +297,14 @@ func (g *generator) makeAccounts(r *rand.Rand, p *Person) {
 	main.Nick = g.nick(r, p)
 	if p.Test {
 		n := p.Index/testPersonEvery + 1
-		main.Nick = pick(r, []string{"测试账号" + strconv.Itoa(n), "test_user" + strconv.Itoa(n), "qa_user_" + strconv.Itoa(n)})
+		main.Nick = pick(
+			r,
+			[]string{
+				"测试账号" + strconv.Itoa(n),
+				"test_user" + strconv.Itoa(n),
+				"qa_user_" + strconv.Itoa(n),
+			},
+		)
 		if chance(r, 0.7) {
 			main.Phone = pick(r, testPhones)
 		}
@@ -407,7 +414,12 @@ func (g *generator) uid(s uint64) string {
 // only this slot has (so two persons never share an address).
 func (g *generator) email(r *rand.Rand, p *Person, s uint64) string {
 	if p.Test {
-		return fmt.Sprintf("%s%d@%s", pick(r, []string{"test", "qa", "tester"}), p.Index, pick(r, []string{"test.com", "example.com", "qa.internal"}))
+		return fmt.Sprintf(
+			"%s%d@%s",
+			pick(r, []string{"test", "qa", "tester"}),
+			p.Index,
+			pick(r, []string{"test.com", "example.com", "qa.internal"}),
+		)
 	}
 	domain := emailDomains[weighted(r, emailDomainWeights)]
 	if domain == "qq.com" && chance(r, 0.5) {

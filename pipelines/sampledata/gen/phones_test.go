@@ -14,7 +14,8 @@ func validMobile(t *testing.T, e164 string) bool {
 		return false
 	}
 	typ := phonenumbers.GetNumberType(n)
-	return phonenumbers.IsValidNumber(n) && (typ == phonenumbers.MOBILE || typ == phonenumbers.FIXED_LINE_OR_MOBILE)
+	return phonenumbers.IsValidNumber(n) &&
+		(typ == phonenumbers.MOBILE || typ == phonenumbers.FIXED_LINE_OR_MOBILE)
 }
 
 func TestPrefixesAreValidMobiles(t *testing.T) {

@@ -240,7 +240,9 @@ func TestOptionalColumnsAreNull(t *testing.T) {
 		}
 	}
 	col, _ := pf.Schema().Lookup("create_time")
-	if lt := col.Node.Type().LogicalType(); lt == nil || !strings.Contains(lt.String(), "isAdjustedToUTC=true") || !strings.Contains(lt.String(), "MICROS") {
+	if lt := col.Node.Type().LogicalType(); lt == nil ||
+		!strings.Contains(lt.String(), "isAdjustedToUTC=true") ||
+		!strings.Contains(lt.String(), "MICROS") {
 		t.Errorf("create_time is not TIMESTAMP(MICROS, UTC): %v", lt)
 	}
 }

@@ -23,7 +23,8 @@ func TestPlatformRates(t *testing.T) {
 	for _, o := range orders {
 		buyers[idx["uid"][o.UID][0]] = true
 		nos[o.OrderNo] = true
-		if time.UnixMicro(o.CreateTime).After(end) || time.UnixMicro(o.UpdateTime).After(end) || time.UnixMicro(o.PayTime).After(end) {
+		if time.UnixMicro(o.CreateTime).After(end) || time.UnixMicro(o.UpdateTime).After(end) ||
+			time.UnixMicro(o.PayTime).After(end) {
 			t.Errorf("order %s has a time after the business day", o.OrderNo)
 		}
 	}
@@ -48,7 +49,8 @@ func TestPlatformRates(t *testing.T) {
 		if u.MarketingOptIn {
 			consent++
 		}
-		if strings.HasSuffix(strings.TrimSpace(strings.ToLower(u.Email)), "@test.com") || strings.HasPrefix(u.NickName, "测试") {
+		if strings.HasSuffix(strings.TrimSpace(strings.ToLower(u.Email)), "@test.com") ||
+			strings.HasPrefix(u.NickName, "测试") {
 			test++
 		}
 		if u.Age == 230 || u.Age == -1 || u.Age == 999 || strings.HasPrefix(u.Birthday, "1899") {
@@ -57,7 +59,11 @@ func TestPlatformRates(t *testing.T) {
 	}
 	within(t, "marketing consent", float64(consent)/float64(len(users)), 0.62, 0.78)
 	if test == 0 || bad == 0 {
-		t.Errorf("%d test accounts and %d impossible ages or birthdays: want some of each", test, bad)
+		t.Errorf(
+			"%d test accounts and %d impossible ages or birthdays: want some of each",
+			test,
+			bad,
+		)
 	}
 }
 
@@ -129,7 +135,8 @@ func TestReviewSentimentFollowsStars(t *testing.T) {
 		for _, r := range objs {
 			stars, _ := r["stars"].(float64)
 			text, _ := r["content"].(string)
-			if (stars == 5 && contains(text, negatives...)) || (stars == 1 && contains(text, positives...)) {
+			if (stars == 5 && contains(text, negatives...)) ||
+				(stars == 1 && contains(text, positives...)) {
 				t.Errorf("%v stars but %q", stars, text)
 			}
 			n++

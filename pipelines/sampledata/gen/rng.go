@@ -28,7 +28,12 @@ func splitmix64(x uint64) uint64 {
 
 // newRand returns the generator of one stream of one entity.
 func newRand(seed, stream, idx uint64) *rand.Rand {
-	return rand.New(rand.NewPCG(splitmix64(seed^splitmix64(stream)), splitmix64(idx^(stream<<56)^0x5851F42D4C957F2D)))
+	return rand.New(
+		rand.NewPCG(
+			splitmix64(seed^splitmix64(stream)),
+			splitmix64(idx^(stream<<56)^0x5851F42D4C957F2D),
+		),
+	)
 }
 
 // permute is a keyed bijection on [0, 2^bits): ids made from it are unique per input but do not

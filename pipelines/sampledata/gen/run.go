@@ -36,7 +36,15 @@ type Summary struct {
 }
 
 // Subfolders of the output that the generator owns and replaces on every run.
-var ownedPaths = []string{"platform", "clickstream", "marketing", "vendor", "feedback", "truth", "sources.yaml"}
+var ownedPaths = []string{
+	"platform",
+	"clickstream",
+	"marketing",
+	"vendor",
+	"feedback",
+	"truth",
+	"sources.yaml",
+}
 
 // generator holds what every person's generation reads: set up once, never written after.
 type generator struct {
@@ -237,7 +245,12 @@ func (g *generator) fileMess(k int, n uint64) *rand.Rand {
 // appendTruth adds the person's identifiers to the truth rows: person_id, kind, value. Raw values
 // are fine here because the persons are synthetic. Persons with no identifier in the data (an
 // anonymous visitor who did not come in the window) have no row.
-func appendTruth(rows [][]string, p *Person, devices, cookies, tickets, posts []string, md5Key string) [][]string {
+func appendTruth(
+	rows [][]string,
+	p *Person,
+	devices, cookies, tickets, posts []string,
+	md5Key string,
+) [][]string {
 	add := func(kind, v string) {
 		if v != "" {
 			rows = append(rows, []string{p.ID, kind, v})

@@ -89,7 +89,10 @@ func reviewText(r *rand.Rand, stars, top int) string {
 
 // postText writes a longer review-site post: a review plus a little story, hashtags on xiaohongshu.
 func postText(r *rand.Rand, site string, stars, top int, shop string) string {
-	intro := pick(r, []string{"在" + shop + "买的", "朋友推荐的" + shop, "第一次在" + shop + "下单", "双11在" + shop + "囤的货"})
+	intro := pick(
+		r,
+		[]string{"在" + shop + "买的", "朋友推荐的" + shop, "第一次在" + shop + "下单", "双11在" + shop + "囤的货"},
+	)
 	body := intro + "，" + reviewText(r, stars, top)
 	if chance(r, 0.5) {
 		body += reviewText(r, stars, top)

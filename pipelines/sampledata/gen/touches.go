@@ -54,14 +54,26 @@ type campaign struct {
 	at time.Time
 }
 
-var campaignCodes = []string{"NEWARRIVAL", "MEMBERDAY", "FLASHSALE", "D11PRE", "D11", "D11RETURN", "WINTER", "CLEARANCE", "BIRTHDAY", "COUPON"}
+var campaignCodes = []string{
+	"NEWARRIVAL",
+	"MEMBERDAY",
+	"FLASHSALE",
+	"D11PRE",
+	"D11",
+	"D11RETURN",
+	"WINTER",
+	"CLEARANCE",
+	"BIRTHDAY",
+	"COUPON",
+}
 
 // newCampaigns plans the campaigns of the window.
 func newCampaigns(seed uint64, w Window) []campaign {
 	r := newRand(seed, streamCampaigns, 0)
 	var out []campaign
 	for d := r.IntN(campaignEveryDays); d < w.Days; d += campaignEveryDays {
-		at := w.Day(d).Add(time.Duration(pick(r, []int{10, 12, 19, 20}))*time.Hour + time.Duration(r.IntN(4)*15)*time.Minute)
+		at := w.Day(d).
+			Add(time.Duration(pick(r, []int{10, 12, 19, 20}))*time.Hour + time.Duration(r.IntN(4)*15)*time.Minute)
 		id := "C" + at.Format("20060102") + "_" + pick(r, campaignCodes)
 		out = append(out, campaign{id: id, at: at})
 	}
@@ -146,7 +158,12 @@ func (g *generator) touches(p *Person, emit func([]byte, time.Time)) int {
 
 // followUps writes what happened to a sent message, dropping what would lie after the window,
 // and reports whether the person unsubscribed.
-func (g *generator) followUps(r *rand.Rand, ch string, t time.Time, row func(string, time.Time)) bool {
+func (g *generator) followUps(
+	r *rand.Rand,
+	ch string,
+	t time.Time,
+	row func(string, time.Time),
+) bool {
 	later := func(lo, hi time.Duration) bool {
 		t = t.Add(lo + time.Duration(r.Int64N(int64(hi-lo))))
 		return !t.After(g.w.End)

@@ -24,7 +24,9 @@ func truthIndex(t *testing.T) map[string]map[string][]string {
 	return idx
 }
 
-var truthKinds = regexp.MustCompile(`^(uid|phone_e164|email|device_id|anon_id|ticket_id|post_id|vendor_md5)$`)
+var truthKinds = regexp.MustCompile(
+	`^(uid|phone_e164|email|device_id|anon_id|ticket_id|post_id|vendor_md5)$`,
+)
 
 func TestTruthCoversEveryIdentifier(t *testing.T) {
 	idx := truthIndex(t)

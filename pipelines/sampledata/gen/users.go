@@ -168,7 +168,13 @@ func birthday(r *rand.Rand, b time.Time) string {
 	case 0:
 		return b.Format("2006-01-02")
 	case 1:
-		return strconv.Itoa(b.Year()) + "/" + strconv.Itoa(int(b.Month())) + "/" + strconv.Itoa(b.Day())
+		return strconv.Itoa(
+			b.Year(),
+		) + "/" + strconv.Itoa(
+			int(b.Month()),
+		) + "/" + strconv.Itoa(
+			b.Day(),
+		)
 	default:
 		return b.Format("20060102")
 	}

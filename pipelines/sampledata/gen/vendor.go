@@ -45,11 +45,31 @@ func (g *generator) vendorRows(p *Person) (rows [][]string, md5Key string) {
 	if chance(r, vendorConflictRate) {
 		at := snap[len(snap)-1].Add(time.Duration(between(r, 1, 72)) * time.Hour)
 		at = minTime(at, g.w.End.Add(-time.Hour))
-		rows = append(rows, g.vendorRow(r, p.Phone, p.Age(g.w.End)+between(r, -8, 8), max(1, p.City.tier+between(r, -1, 1)), []int{r.IntN(len(categoryTree))}, at))
+		rows = append(
+			rows,
+			g.vendorRow(
+				r,
+				p.Phone,
+				p.Age(g.w.End)+between(r, -8, 8),
+				max(1, p.City.tier+between(r, -1, 1)),
+				[]int{r.IntN(len(categoryTree))},
+				at,
+			),
+		)
 	}
 	if chance(r, vendorStrangerRate) {
 		age := between(r, 18, 65)
-		rows = append(rows, g.vendorRow(r, g.strangerPhone(uint64(p.Index)), age, 1+weighted(r, cityTierWeights), []int{r.IntN(len(categoryTree))}, snap[r.IntN(len(snap))]))
+		rows = append(
+			rows,
+			g.vendorRow(
+				r,
+				g.strangerPhone(uint64(p.Index)),
+				age,
+				1+weighted(r, cityTierWeights),
+				[]int{r.IntN(len(categoryTree))},
+				snap[r.IntN(len(snap))],
+			),
+		)
 	}
 	sum := md5.Sum([]byte(p.Phone))
 	return rows, hex.EncodeToString(sum[:])
@@ -70,7 +90,13 @@ func (g *generator) vendorSnapshots() []time.Time {
 }
 
 // vendorRow makes one row of the feed.
-func (g *generator) vendorRow(r *rand.Rand, phone string, age, tier int, tops []int, at time.Time) []string {
+func (g *generator) vendorRow(
+	r *rand.Rand,
+	phone string,
+	age, tier int,
+	tops []int,
+	at time.Time,
+) []string {
 	m := md5.Sum([]byte(phone))
 	s := sha256.Sum256([]byte(phone))
 	md, sh := hex.EncodeToString(m[:]), hex.EncodeToString(s[:])
@@ -96,7 +122,15 @@ func (g *generator) vendorRow(r *rand.Rand, phone string, age, tier int, tops []
 	}
 
 	// Income leans on city tier and age.
-	inc := 2 + (3-tier)/2 + boolToInt(age >= 30 && age < 55) - boolToInt(age < 24) + between(r, -1, 1)
+	inc := 2 + (3-tier)/2 + boolToInt(
+		age >= 30 && age < 55,
+	) - boolToInt(
+		age < 24,
+	) + between(
+		r,
+		-1,
+		1,
+	)
 	income := incomeBands[min(max(inc, 0), len(incomeBands)-1)]
 	if chance(r, 0.05) {
 		income = ""

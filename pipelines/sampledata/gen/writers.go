@@ -99,7 +99,13 @@ func (lf *lineFile) Write(line []byte) {
 		lf.raw(line)
 	}
 	if chance(lf.r, lf.mess.replay) {
-		lf.pending = append(lf.pending, pendingLine{due: lf.rows + int64(between(lf.r, 1, 200)), line: append([]byte(nil), line...)})
+		lf.pending = append(
+			lf.pending,
+			pendingLine{
+				due:  lf.rows + int64(between(lf.r, 1, 200)),
+				line: append([]byte(nil), line...),
+			},
+		)
 	}
 }
 

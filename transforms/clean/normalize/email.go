@@ -37,7 +37,10 @@ func Email(raw string) (string, error) {
 	}
 	domain := s[strings.LastIndexByte(s, '@')+1:]
 	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") ||
-		strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") || strings.HasPrefix(domain, "[") {
+		strings.HasSuffix(
+			domain,
+			".",
+		) || strings.Contains(domain, "..") || strings.HasPrefix(domain, "[") {
 		return "", bad("email", raw, fmt.Sprintf("domain %q is not a host name with a dot", domain))
 	}
 	return s, nil

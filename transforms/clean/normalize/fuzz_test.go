@@ -88,7 +88,9 @@ func FuzzEmail(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if !utf8.ValidString(out) || strings.ContainsAny(out, " \t\n") || strings.ToLower(out) != out || strings.Count(out, "@") != 1 {
+		if !utf8.ValidString(out) || strings.ContainsAny(out, " \t\n") ||
+			strings.ToLower(out) != out ||
+			strings.Count(out, "@") != 1 {
 			t.Fatalf("Email(%q) = %q", raw, out)
 		}
 		if again, err := Email(out); err != nil || again != out {
@@ -207,7 +209,14 @@ func FuzzRFC3339Micros(f *testing.F) {
 			t.Fatalf("%q: read as %d, time.Parse refuses it: %v", s, us, err)
 		}
 		if us != want.UnixMicro() || year != want.Year() {
-			t.Fatalf("%q: %d (year %d), time.Parse gives %d (year %d)", s, us, year, want.UnixMicro(), want.Year())
+			t.Fatalf(
+				"%q: %d (year %d), time.Parse gives %d (year %d)",
+				s,
+				us,
+				year,
+				want.UnixMicro(),
+				want.Year(),
+			)
 		}
 	})
 }

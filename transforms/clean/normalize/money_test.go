@@ -92,7 +92,14 @@ func TestMoney(t *testing.T) {
 			continue
 		}
 		if err == nil || !strings.Contains(err.Error(), c.why) {
-			t.Errorf("Money(%q, %s) = %d, %v; want error containing %q", c.in, c.unit, got, err, c.why)
+			t.Errorf(
+				"Money(%q, %s) = %d, %v; want error containing %q",
+				c.in,
+				c.unit,
+				got,
+				err,
+				c.why,
+			)
 		}
 	}
 }
@@ -155,7 +162,16 @@ func TestMinorUnits(t *testing.T) {
 	for _, c := range cases {
 		got, err := MinorUnits(c.raw, c.code, c.digits, c.major)
 		if err != nil || got != c.want {
-			t.Errorf("MinorUnits(%q, %s, %d, %v) = %d, %v; want %d", c.raw, c.code, c.digits, c.major, got, err, c.want)
+			t.Errorf(
+				"MinorUnits(%q, %s, %d, %v) = %d, %v; want %d",
+				c.raw,
+				c.code,
+				c.digits,
+				c.major,
+				got,
+				err,
+				c.want,
+			)
 		}
 	}
 	for _, raw := range []string{"12.5", "USD", "abc", "1.2.3"} {

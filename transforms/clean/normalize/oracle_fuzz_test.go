@@ -10,7 +10,9 @@ import (
 
 // plainNumber is a number as exports write it: sign, digits grouped by three or not, a fraction
 // and an exponent, nothing else.
-var plainNumber = regexp.MustCompile(`^([+-]?)([0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:(\.)([0-9]*))?(?:[eE]([+-]?[0-9]+))?$`)
+var plainNumber = regexp.MustCompile(
+	`^([+-]?)([0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:(\.)([0-9]*))?(?:[eE]([+-]?[0-9]+))?$`,
+)
 
 // FuzzMoneyExact checks Money against exact big-integer arithmetic on every plain number: the
 // same amounts are accepted, with the same value in fen (yuan rounded half away from zero, fen
@@ -30,7 +32,15 @@ func FuzzMoneyExact(f *testing.F) {
 		got, err := Money(raw, unit)
 		if err == nil {
 			if back, err := Money(FormatYuan(got), Yuan); err != nil || back != got {
-				t.Fatalf("Money(%q, %s) = %d, but Money(FormatYuan = %q) = %d, %v", raw, unit, got, FormatYuan(got), back, err)
+				t.Fatalf(
+					"Money(%q, %s) = %d, but Money(FormatYuan = %q) = %d, %v",
+					raw,
+					unit,
+					got,
+					FormatYuan(got),
+					back,
+					err,
+				)
 			}
 		}
 		want, ok, known := exactFen(raw, unit)
@@ -38,7 +48,15 @@ func FuzzMoneyExact(f *testing.F) {
 			return
 		}
 		if ok != (err == nil) || ok && got != want {
-			t.Fatalf("Money(%q, %s) = %d, %v; exact arithmetic gives %d (valid: %v)", raw, unit, got, err, want, ok)
+			t.Fatalf(
+				"Money(%q, %s) = %d, %v; exact arithmetic gives %d (valid: %v)",
+				raw,
+				unit,
+				got,
+				err,
+				want,
+				ok,
+			)
 		}
 	})
 }

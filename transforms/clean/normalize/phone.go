@@ -115,7 +115,13 @@ func MaskPhone(e164 string) string {
 	if len(n) <= 4 {
 		return fmt.Sprintf("+%d %s", num.GetCountryCode(), strings.Repeat("*", len(n)))
 	}
-	return fmt.Sprintf("+%d %s%s%s", num.GetCountryCode(), n[:2], strings.Repeat("*", len(n)-4), n[len(n)-2:])
+	return fmt.Sprintf(
+		"+%d %s%s%s",
+		num.GetCountryCode(),
+		n[:2],
+		strings.Repeat("*", len(n)-4),
+		n[len(n)-2:],
+	)
 }
 
 // hintMasks are the characters review sites put in place of hidden digits

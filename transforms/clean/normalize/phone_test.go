@@ -55,7 +55,8 @@ func TestPhone(t *testing.T) {
 			t.Errorf("Phone(%q) = %q, %v; want error containing %q", c.raw, got, err, c.why)
 		}
 	}
-	if _, err := Phone("12345", "CN"); err == nil || err.Error() != `phone "12345": not a valid number` {
+	if _, err := Phone("12345", "CN"); err == nil ||
+		err.Error() != `phone "12345": not a valid number` {
 		t.Errorf("error text: %v", err)
 	}
 }
@@ -123,7 +124,13 @@ func TestPhoneHint(t *testing.T) {
 // TestIsMobileCNRemembers checks that remembered answers are the library's, from several goroutines
 // at once, and that a remembered number does not keep the string it was cut from.
 func TestIsMobileCNRemembers(t *testing.T) {
-	numbers := []string{"+8613800138000", "+8619912345678", "+8612800138000", "+8675512345678", "+8617400012345"}
+	numbers := []string{
+		"+8613800138000",
+		"+8619912345678",
+		"+8612800138000",
+		"+8675512345678",
+		"+8617400012345",
+	}
 	want := map[string]bool{}
 	for _, n := range numbers {
 		num, err := phonenumbers.Parse(n, "ZZ")

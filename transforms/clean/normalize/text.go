@@ -67,8 +67,10 @@ const digits = `[0-9０-９]`
 var (
 	// A chain a@b.c@d.e is one match: masking only its first address would
 	// leave b.c@d.e to be masked by the next call.
-	emailInText = regexp.MustCompile(`[A-Za-z0-9._%+\-]+(?:@[A-Za-z0-9._%+\-]+)*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`)
-	idInText    = regexp.MustCompile(digits + `{17}[0-9０-９XxＸｘ]`)
+	emailInText = regexp.MustCompile(
+		`[A-Za-z0-9._%+\-]+(?:@[A-Za-z0-9._%+\-]+)*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`,
+	)
+	idInText = regexp.MustCompile(digits + `{17}[0-9０-９XxＸｘ]`)
 	// id15InText is a resident ID of the first generation (issued until 1999): 15 digits.
 	id15InText = regexp.MustCompile(digits + `{15}`)
 	// A mobile number may be grouped any way, by spaces, dashes or dots: 138 1234 5678,

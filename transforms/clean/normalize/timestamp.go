@@ -115,7 +115,10 @@ func rfc3339Micros(s string) (us int64, year int, ok bool) {
 	hour, ok4 := atoiDigits(s[11:13])
 	minute, ok5 := atoiDigits(s[14:16])
 	sec, ok6 := atoiDigits(s[17:19])
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || sec > 59 {
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || month < 1 || month > 12 || day < 1 ||
+		hour > 23 ||
+		minute > 59 ||
+		sec > 59 {
 		return 0, 0, false
 	}
 	rest := s[19:]

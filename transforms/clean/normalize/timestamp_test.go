@@ -57,7 +57,13 @@ func TestTimestamp(t *testing.T) {
 	for _, c := range ok {
 		got, err := Timestamp(c.in, sh)
 		if err != nil || got != c.want {
-			t.Errorf("Timestamp(%q) = %v, %v; want %v", c.in, time.UnixMicro(got).UTC(), err, time.UnixMicro(c.want).UTC())
+			t.Errorf(
+				"Timestamp(%q) = %v, %v; want %v",
+				c.in,
+				time.UnixMicro(got).UTC(),
+				err,
+				time.UnixMicro(c.want).UTC(),
+			)
 		}
 	}
 	// Values without a zone are read in loc; nil means UTC.

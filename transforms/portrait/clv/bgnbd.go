@@ -48,7 +48,15 @@ func bgnbdTerm(r, alpha, a, b, x, tx, T, weight float64, grad []float64) float64
 		dr := mathext.Digamma(r+x) - mathext.Digamma(r) + math.Log(alpha) - w3*math.Log(alpha+T)
 		dalpha := r/alpha - w3*(r+x)/(alpha+T)
 		da := mathext.Digamma(a+b) - mathext.Digamma(a+b+x)
-		db := mathext.Digamma(a+b) + mathext.Digamma(b+x) - mathext.Digamma(b) - mathext.Digamma(a+b+x)
+		db := mathext.Digamma(
+			a+b,
+		) + mathext.Digamma(
+			b+x,
+		) - mathext.Digamma(
+			b,
+		) - mathext.Digamma(
+			a+b+x,
+		)
 		if x > 0 {
 			dr -= w4 * math.Log(alpha+tx)
 			dalpha -= w4 * (r + x) / (alpha + tx)

@@ -32,9 +32,17 @@ func TestSummarizeHandComputed(t *testing.T) {
 		{"a", day("2024-01-08"), 20},
 		{"a", day("2024-01-15"), 3},
 		{"a", day("2024-01-15"), 7},
-		{"a", day("2024-02-01"), 100},                          // after the observation end: ignored
-		{"b", time.Date(2024, 1, 28, 1, 0, 0, 0, shanghai), 9}, // the 28th where it happened (the 27th in UTC)
-		{"c", day("2024-01-30"), 50},                           // only after the end: no row
+		{
+			"a",
+			day("2024-02-01"),
+			100,
+		}, // after the observation end: ignored
+		{
+			"b",
+			time.Date(2024, 1, 28, 1, 0, 0, 0, shanghai),
+			9,
+		}, // the 28th where it happened (the 27th in UTC)
+		{"c", day("2024-01-30"), 50}, // only after the end: no row
 	}
 	got := Summarize(tx, day("2024-01-29"), 7)
 	want := []Summary{
@@ -46,8 +54,10 @@ func TestSummarizeHandComputed(t *testing.T) {
 	}
 	for i := range want {
 		g, w := got[i], want[i]
-		if g.Customer != w.Customer || g.Frequency != w.Frequency || !near(g.Recency, w.Recency, 1e-12) ||
-			!near(g.T, w.T, 1e-12) || !near(g.MonetaryValue, w.MonetaryValue, 1e-12) {
+		if g.Customer != w.Customer || g.Frequency != w.Frequency ||
+			!near(g.Recency, w.Recency, 1e-12) ||
+			!near(g.T, w.T, 1e-12) ||
+			!near(g.MonetaryValue, w.MonetaryValue, 1e-12) {
 			t.Errorf("summary %d = %+v, want %+v", i, g, w)
 		}
 	}
@@ -92,19 +102,41 @@ func TestGammaGammaLogLikelihoodHandComputed(t *testing.T) {
 }
 
 func TestGradientsMatchFiniteDifferences(t *testing.T) {
-	data := []Summary{{Frequency: 0, T: 5}, {Frequency: 3, Recency: 4, T: 6, MonetaryValue: 12}, {Frequency: 1, Recency: 0.5, T: 9, MonetaryValue: 3}}
+	data := []Summary{
+		{Frequency: 0, T: 5},
+		{Frequency: 3, Recency: 4, T: 6, MonetaryValue: 12},
+		{Frequency: 1, Recency: 0.5, T: 9, MonetaryValue: 3},
+	}
 	x := []float64{math.Log(0.7), math.Log(2.5), math.Log(1.3), math.Log(3.1)}
 	bg := func(x, grad []float64) float64 {
 		var ll float64
 		for _, s := range data {
-			ll += bgnbdTerm(math.Exp(x[0]), math.Exp(x[1]), math.Exp(x[2]), math.Exp(x[3]), s.Frequency, s.Recency, s.T, 1, grad)
+			ll += bgnbdTerm(
+				math.Exp(x[0]),
+				math.Exp(x[1]),
+				math.Exp(x[2]),
+				math.Exp(x[3]),
+				s.Frequency,
+				s.Recency,
+				s.T,
+				1,
+				grad,
+			)
 		}
 		return ll
 	}
 	gg := func(x, grad []float64) float64 {
 		var ll float64
 		for _, s := range data[1:] {
-			ll += gammaGammaTerm(math.Exp(x[0]), math.Exp(x[1]), math.Exp(x[2]), s.Frequency, s.MonetaryValue, 1, grad)
+			ll += gammaGammaTerm(
+				math.Exp(x[0]),
+				math.Exp(x[1]),
+				math.Exp(x[2]),
+				s.Frequency,
+				s.MonetaryValue,
+				1,
+				grad,
+			)
 		}
 		return ll
 	}
@@ -114,7 +146,12 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 	}{"BG/NBD": {bg, x}, "Gamma-Gamma": {gg, x[:3]}} {
 		got := make([]float64, len(c.x))
 		c.f(c.x, got)
-		want := fd.Gradient(nil, func(x []float64) float64 { return c.f(x, nil) }, c.x, &fd.Settings{Formula: fd.Central})
+		want := fd.Gradient(
+			nil,
+			func(x []float64) float64 { return c.f(x, nil) },
+			c.x,
+			&fd.Settings{Formula: fd.Central},
+		)
 		for i := range got {
 			if !near(got[i], want[i], 1e-6*(1+math.Abs(want[i]))) {
 				t.Errorf("%s gradient[%d] = %v, finite differences %v", name, i, got[i], want[i])
@@ -129,19 +166,34 @@ func TestCustomerLifetimeValue(t *testing.T) {
 	s := Summary{Frequency: 2, Recency: 20, T: 30, MonetaryValue: 40}
 	profit := gg.ExpectedAverageProfit(s.Frequency, s.MonetaryValue)
 	// Undiscounted, one month is profit times the purchases expected in it.
-	if got, want := CustomerLifetimeValue(bg, gg, s, 1, 0, 4.345), profit*bg.ExpectedPurchases(4.345, 2, 20, 30); !near(got, want, 1e-9) {
+	if got, want := CustomerLifetimeValue(bg, gg, s, 1, 0, 4.345), profit*bg.ExpectedPurchases(4.345, 2, 20, 30); !near(
+		got,
+		want,
+		1e-9,
+	) {
 		t.Errorf("1-month CLV = %v, want %v", got, want)
 	}
 	// Discounted month by month: sum of per-month increments over 1.01^i.
 	var want float64
 	for i := 1; i <= 12; i++ {
-		inc := bg.ExpectedPurchases(float64(i)*30, 2, 20, 30) - bg.ExpectedPurchases(float64(i-1)*30, 2, 20, 30)
+		inc := bg.ExpectedPurchases(
+			float64(i)*30,
+			2,
+			20,
+			30,
+		) - bg.ExpectedPurchases(
+			float64(i-1)*30,
+			2,
+			20,
+			30,
+		)
 		want += profit * inc / math.Pow(1.01, float64(i))
 	}
 	if got := CustomerLifetimeValue(bg, gg, s, 12, 0.01, 30); !near(got, want, 1e-9) || !(got > 0) {
 		t.Errorf("12-month CLV = %v, want %v", got, want)
 	}
-	if LifetimesPeriodsPerMonth(7) != 4.345 || LifetimesPeriodsPerMonth(1) != 30 || LifetimesPeriodsPerMonth(14) != 30.0/14 {
+	if LifetimesPeriodsPerMonth(7) != 4.345 || LifetimesPeriodsPerMonth(1) != 30 ||
+		LifetimesPeriodsPerMonth(14) != 30.0/14 {
 		t.Error("LifetimesPeriodsPerMonth does not follow lifetimes' factors")
 	}
 }
@@ -152,7 +204,11 @@ const cdnowDir = "../../../../shared/data/cdnow"
 func readCDNOW(t *testing.T) ([]Transaction, map[int][3]float64) {
 	t.Helper()
 	if _, err := os.Stat(cdnowDir); err != nil {
-		t.Skipf("CDNOW data not available at %s (see DESIGN.md, Real data to check against): %v", cdnowDir, err)
+		t.Skipf(
+			"CDNOW data not available at %s (see DESIGN.md, Real data to check against): %v",
+			cdnowDir,
+			err,
+		)
 	}
 	f, err := os.Open(filepath.Join(cdnowDir, "CDNOW_sample.txt"))
 	if err != nil {
@@ -231,7 +287,14 @@ func TestCDNOWSummaryMatchesLifetimes(t *testing.T) {
 			continue
 		}
 		if s.Frequency != w[0] || round2(s.Recency) != w[1] || round2(s.T) != w[2] {
-			t.Errorf("customer %s: %v %v %v, published %v", s.Customer, s.Frequency, s.Recency, s.T, w)
+			t.Errorf(
+				"customer %s: %v %v %v, published %v",
+				s.Customer,
+				s.Frequency,
+				s.Recency,
+				s.T,
+				w,
+			)
 		}
 	}
 }
@@ -244,13 +307,25 @@ func sig3(v float64) float64 {
 func TestCDNOWBGNBDFitMatchesPublished(t *testing.T) {
 	sum, bg := fitCDNOW(t)
 	ll := bg.LogLikelihood(sum)
-	t.Logf("BG/NBD on CDNOW: r=%.4f alpha=%.4f a=%.4f b=%.4f, log-likelihood %.4f", bg.R, bg.Alpha, bg.A, bg.B, ll)
+	t.Logf(
+		"BG/NBD on CDNOW: r=%.4f alpha=%.4f a=%.4f b=%.4f, log-likelihood %.4f",
+		bg.R,
+		bg.Alpha,
+		bg.A,
+		bg.B,
+		ll,
+	)
 	for _, c := range []struct {
 		name      string
 		got, want float64
 	}{{"r", bg.R, 0.2426}, {"alpha", bg.Alpha, 4.4135}, {"a", bg.A, 0.7929}, {"b", bg.B, 2.4258}} {
 		if sig3(c.got) != sig3(c.want) {
-			t.Errorf("%s = %.5g, published %.5g (3 significant digits differ)", c.name, c.got, c.want)
+			t.Errorf(
+				"%s = %.5g, published %.5g (3 significant digits differ)",
+				c.name,
+				c.got,
+				c.want,
+			)
 		}
 	}
 	// Fader, Hardie and Lee (2005) report a log-likelihood of -9582.4.

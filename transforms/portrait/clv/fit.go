@@ -19,8 +19,12 @@ func minimizeLog(name string, x0 []float64, f func(x, grad []float64) float64) (
 	}
 	settings := &optimize.Settings{
 		GradientThreshold: 1e-10,
-		Converger:         &optimize.FunctionConverge{Absolute: 1e-13, Relative: 1e-13, Iterations: 20},
-		MajorIterations:   2000,
+		Converger: &optimize.FunctionConverge{
+			Absolute:   1e-13,
+			Relative:   1e-13,
+			Iterations: 20,
+		},
+		MajorIterations: 2000,
 	}
 	res, err := optimize.Minimize(p, x0, settings, &optimize.BFGS{})
 	if res == nil {
@@ -32,7 +36,13 @@ func minimizeLog(name string, x0 []float64, f func(x, grad []float64) float64) (
 		grad := make([]float64, len(x0))
 		f(res.X, grad)
 		if g := floats.Norm(grad, math.Inf(1)); !(g < 1e-6) {
-			return nil, fmt.Errorf("clv: fitting %s did not converge (status %v, gradient %.3g: %v); the data may not identify the model, a small penalizer may help", name, res.Status, g, err)
+			return nil, fmt.Errorf(
+				"clv: fitting %s did not converge (status %v, gradient %.3g: %v); the data may not identify the model, a small penalizer may help",
+				name,
+				res.Status,
+				g,
+				err,
+			)
 		}
 	}
 	out := make([]float64, len(res.X))
@@ -55,8 +65,13 @@ func checkSummaries(data []Summary) error {
 			s.Recency >= 0 && s.T >= s.Recency && !math.IsInf(s.T, 0) &&
 			(s.Frequency > 0 || s.Recency == 0)
 		if !ok {
-			return fmt.Errorf("clv: customer %q has an invalid summary (frequency %v, recency %v, T %v)",
-				s.Customer, s.Frequency, s.Recency, s.T)
+			return fmt.Errorf(
+				"clv: customer %q has an invalid summary (frequency %v, recency %v, T %v)",
+				s.Customer,
+				s.Frequency,
+				s.Recency,
+				s.T,
+			)
 		}
 	}
 	return nil

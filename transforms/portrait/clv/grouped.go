@@ -42,7 +42,12 @@ func FitGammaGammaGrouped(groups []SpendGroup, penalizer float64) (GammaGamma, e
 	var n float64
 	for _, g := range groups {
 		if !(g.Count > 0) || math.IsInf(g.Count, 0) {
-			return GammaGamma{}, fmt.Errorf("clv: group (frequency %v, monetary value %v) has count %v, want a positive number", g.Frequency, g.MonetaryValue, g.Count)
+			return GammaGamma{}, fmt.Errorf(
+				"clv: group (frequency %v, monetary value %v) has count %v, want a positive number",
+				g.Frequency,
+				g.MonetaryValue,
+				g.Count,
+			)
 		}
 		if g.Frequency > 0 && g.MonetaryValue > 0 && !math.IsInf(g.MonetaryValue, 0) {
 			rep = append(rep, g)
@@ -56,7 +61,9 @@ func FitGammaGammaGrouped(groups []SpendGroup, penalizer float64) (GammaGamma, e
 }
 
 // errNoRepeat is the error of a Gamma-Gamma fit without a customer to fit on.
-var errNoRepeat = errors.New("clv: no repeat customers with a positive monetary value to fit Gamma-Gamma on")
+var errNoRepeat = errors.New(
+	"clv: no repeat customers with a positive monetary value to fit Gamma-Gamma on",
+)
 
 // fitBGNBD minimises the mean negative log-likelihood of n customers in groups plus penalizer
 // times the sum of the squared parameters, over the logarithms of R, Alpha, A and B from 0.1.
@@ -124,7 +131,13 @@ func checkGroups(groups []Group) (float64, error) {
 			g.Recency >= 0 && g.T >= g.Recency && !math.IsInf(g.T, 0) &&
 			(g.Frequency > 0 || g.Recency == 0) && g.Count > 0 && !math.IsInf(g.Count, 0)
 		if !ok {
-			return 0, fmt.Errorf("clv: invalid group (frequency %v, recency %v, T %v, count %v)", g.Frequency, g.Recency, g.T, g.Count)
+			return 0, fmt.Errorf(
+				"clv: invalid group (frequency %v, recency %v, T %v, count %v)",
+				g.Frequency,
+				g.Recency,
+				g.T,
+				g.Count,
+			)
 		}
 		n += g.Count
 	}

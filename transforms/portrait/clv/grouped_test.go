@@ -43,7 +43,10 @@ func simulate(n int, seed uint64) []Summary {
 		lambda := gamma(0.5, 1/8.0)          // purchases a day: Gamma(r=0.5, alpha=8)
 		x, y := gamma(0.8, 1), gamma(2.5, 1) // dropout p ~ Beta(0.8, 2.5)
 		p := x / (x + y)
-		nu := gamma(4, 1.0/200)                                       // spend rate: Gamma(q=4, v=200)
+		nu := gamma(
+			4,
+			1.0/200,
+		) // spend rate: Gamma(q=4, v=200)
 		spend := func() float64 { return math.Round(gamma(6, 1/nu)) } // spend ~ Gamma(p=6, nu), whole yuan
 		t := float64(rng.IntN(300))                                   // first purchase day
 		first := end.AddDate(0, 0, -int(t))
@@ -54,7 +57,14 @@ func simulate(n int, seed uint64) []Summary {
 			if at > t {
 				break
 			}
-			tx = append(tx, Transaction{Customer: id, Time: first.Add(time.Duration(at * 24 * float64(time.Hour))), Amount: spend()})
+			tx = append(
+				tx,
+				Transaction{
+					Customer: id,
+					Time:     first.Add(time.Duration(at * 24 * float64(time.Hour))),
+					Amount:   spend(),
+				},
+			)
 		}
 	}
 	return Summarize(tx, end, 1)
@@ -85,7 +95,11 @@ func TestGroupedFitsMatchClv(t *testing.T) {
 	sum := simulate(4000, 7)
 	groups, spend := group(sum)
 	if len(groups) >= len(sum) {
-		t.Fatalf("%d groups for %d customers: the simulation gives no shared summaries", len(groups), len(sum))
+		t.Fatalf(
+			"%d groups for %d customers: the simulation gives no shared summaries",
+			len(groups),
+			len(sum),
+		)
 	}
 	want, err := FitBGNBD(sum, 0)
 	if err != nil {
@@ -105,7 +119,17 @@ func TestGroupedFitsMatchClv(t *testing.T) {
 	// The grouped log-likelihood is clv's.
 	var ll float64
 	for _, g := range groups {
-		ll += g.Count * bgnbdTerm(want.R, want.Alpha, want.A, want.B, g.Frequency, g.Recency, g.T, 0, nil)
+		ll += g.Count * bgnbdTerm(
+			want.R,
+			want.Alpha,
+			want.A,
+			want.B,
+			g.Frequency,
+			g.Recency,
+			g.T,
+			0,
+			nil,
+		)
 	}
 	if w := want.LogLikelihood(sum); !relClose(ll, w, 1e-10) {
 		t.Errorf("grouped log-likelihood %v, clv %v", ll, w)
@@ -131,13 +155,15 @@ func TestBadGroups(t *testing.T) {
 	if _, err := FitBGNBDGrouped(nil, 0); err == nil {
 		t.Error("no groups: no error")
 	}
-	if _, err := FitBGNBDGrouped([]Group{{Frequency: 1, Recency: 5, T: 3, Count: 1}}, 0); err == nil || !strings.Contains(err.Error(), "invalid group") {
+	if _, err := FitBGNBDGrouped([]Group{{Frequency: 1, Recency: 5, T: 3, Count: 1}}, 0); err == nil ||
+		!strings.Contains(err.Error(), "invalid group") {
 		t.Errorf("recency after T: %v", err)
 	}
 	if _, err := FitBGNBDGrouped([]Group{{T: 3, Count: 0}}, 0); err == nil {
 		t.Error("count 0: no error")
 	}
-	if _, err := FitGammaGammaGrouped([]SpendGroup{{Frequency: 0, MonetaryValue: 0, Count: 3}}, 0); err == nil || !strings.Contains(err.Error(), "no repeat customers") {
+	if _, err := FitGammaGammaGrouped([]SpendGroup{{Frequency: 0, MonetaryValue: 0, Count: 3}}, 0); err == nil ||
+		!strings.Contains(err.Error(), "no repeat customers") {
 		t.Errorf("no repeat customers: %v", err)
 	}
 }
@@ -147,7 +173,11 @@ func TestCDNOWGroupedMatchesPublished(t *testing.T) {
 	dir := cdnowDir
 	f, err := os.Open(filepath.Join(dir, "CDNOW_sample.txt"))
 	if err != nil {
-		t.Skipf("CDNOW data not available in %s (DESIGN.md, Real data to check against): %v", dir, err)
+		t.Skipf(
+			"CDNOW data not available in %s (DESIGN.md, Real data to check against): %v",
+			dir,
+			err,
+		)
 	}
 	defer f.Close()
 	var tx []Transaction

@@ -57,7 +57,8 @@ func timeScale(groups []Group, n float64) float64 {
 func FitGammaGammaScaleFree(groups []SpendGroup, penalizer float64) (GammaGamma, error) {
 	var sum, n float64
 	for _, g := range groups {
-		if g.Frequency > 0 && g.MonetaryValue > 0 && !math.IsInf(g.MonetaryValue, 0) && g.Count > 0 {
+		if g.Frequency > 0 && g.MonetaryValue > 0 && !math.IsInf(g.MonetaryValue, 0) &&
+			g.Count > 0 {
 			sum += g.Count * g.MonetaryValue
 			n += g.Count
 		}
@@ -125,7 +126,11 @@ const (
 // repeat buyer gets a P(alive) near 0.
 func Untrusted(m BGNBD, groups []Group) string {
 	if drop := m.A / (m.A + m.B); !(drop <= MaxDropout) {
-		return fmt.Sprintf("mean dropout after a purchase a/(a+b) = %.4g exceeds %g", drop, MaxDropout)
+		return fmt.Sprintf(
+			"mean dropout after a purchase a/(a+b) = %.4g exceeds %g",
+			drop,
+			MaxDropout,
+		)
 	}
 	n, err := checkGroups(groups)
 	if err != nil {

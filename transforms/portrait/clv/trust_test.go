@@ -62,7 +62,11 @@ func TestScaleFreePenaltyIsUnitFree(t *testing.T) {
 	// Gamma-Gamma in fen and in yuan: one model, v a hundred times larger in fen.
 	fen := make([]SpendGroup, len(spend))
 	for i, g := range spend {
-		fen[i] = SpendGroup{Frequency: g.Frequency, MonetaryValue: 100 * g.MonetaryValue, Count: g.Count}
+		fen[i] = SpendGroup{
+			Frequency:     g.Frequency,
+			MonetaryValue: 100 * g.MonetaryValue,
+			Count:         g.Count,
+		}
 	}
 	gy, err := FitGammaGammaScaleFree(spend, 0.01)
 	if err != nil {
@@ -72,7 +76,8 @@ func TestScaleFreePenaltyIsUnitFree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !relClose(gy.P, gf.P, 1e-4) || !relClose(gy.Q, gf.Q, 1e-4) || !relClose(100*gy.V, gf.V, 1e-4) {
+	if !relClose(gy.P, gf.P, 1e-4) || !relClose(gy.Q, gf.Q, 1e-4) ||
+		!relClose(100*gy.V, gf.V, 1e-4) {
 		t.Errorf("scale-free Gamma-Gamma: yuan %+v, fen %+v", gy, gf)
 	}
 }
@@ -109,7 +114,10 @@ func TestUntrusted(t *testing.T) {
 		t.Errorf("a Poisson world's fit %+v: %q", pbg, why)
 	}
 	inside := BGNBD{R: 1, Alpha: 50, A: 0.5, B: 0.5}
-	if why := Untrusted(inside, poisson); !strings.Contains(why, "no better than one purchase rate") {
+	if why := Untrusted(inside, poisson); !strings.Contains(
+		why,
+		"no better than one purchase rate",
+	) {
 		t.Errorf("%+v on a Poisson world: %q", inside, why)
 	}
 }

@@ -61,10 +61,19 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 		return fmt.Errorf("sentiment model: format version %d, want %d", version, formatVersion)
 	}
 	if order < 1 || order > maxMaxOrder {
-		return fmt.Errorf("sentiment model: n-gram order %d out of range 1 to %d", order, maxMaxOrder)
+		return fmt.Errorf(
+			"sentiment model: n-gram order %d out of range 1 to %d",
+			order,
+			maxMaxOrder,
+		)
 	}
 	if bits < minHashBits || bits > maxHashBits {
-		return fmt.Errorf("sentiment model: %d hash bits out of range %d to %d", bits, minHashBits, maxHashBits)
+		return fmt.Errorf(
+			"sentiment model: %d hash bits out of range %d to %d",
+			bits,
+			minHashBits,
+			maxHashBits,
+		)
 	}
 	bias := math.Float64frombits(binary.LittleEndian.Uint64(data[7:headerLen]))
 	if math.IsNaN(bias) || math.IsInf(bias, 0) {
@@ -77,7 +86,12 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 	}
 	rest = rest[k:]
 	if n > uint64(len(rest)/minEntryLen) || n > 1<<bits {
-		return fmt.Errorf("sentiment model: %d weights cannot fit in %d bytes and %d buckets", n, len(rest), 1<<bits)
+		return fmt.Errorf(
+			"sentiment model: %d weights cannot fit in %d bytes and %d buckets",
+			n,
+			len(rest),
+			1<<bits,
+		)
 	}
 	buckets := make([]uint32, n)
 	values := make([]float32, n)

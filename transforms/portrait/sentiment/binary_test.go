@@ -35,8 +35,16 @@ func TestMarshalRoundTrip(t *testing.T) {
 				nonZero++
 			}
 		}
-		if max := headerLen + binary.MaxVarintLen64 + nonZero*(binary.MaxVarintLen32+4); len(data) > max {
-			t.Errorf("%+v: %d bytes for %d non-zero weights, want at most %d", opt, len(data), nonZero, max)
+		if max := headerLen + binary.MaxVarintLen64 + nonZero*(binary.MaxVarintLen32+4); len(
+			data,
+		) > max {
+			t.Errorf(
+				"%+v: %d bytes for %d non-zero weights, want at most %d",
+				opt,
+				len(data),
+				nonZero,
+				max,
+			)
 		}
 	}
 }
@@ -70,14 +78,19 @@ func TestUnmarshalErrors(t *testing.T) {
 		want string // in the error
 	}
 	cases := map[string]badCase{
-		"nil":           {nil, "not a model file"},
-		"magic":         {edit(func(b []byte) []byte { b[0] = 'X'; return b }), "not a model file"},
-		"version":       {edit(func(b []byte) []byte { b[4] = 2; return b }), "format version"},
-		"order 0":       {edit(func(b []byte) []byte { b[5] = 0; return b }), "order 0"},
-		"order 6":       {edit(func(b []byte) []byte { b[5] = 6; return b }), "order 6"},
-		"bits 7":        {edit(func(b []byte) []byte { b[6] = 7; return b }), "7 hash bits"},
-		"bits 25":       {edit(func(b []byte) []byte { b[6] = 25; return b }), "25 hash bits"},
-		"bias NaN":      {edit(func(b []byte) []byte { binary.LittleEndian.PutUint64(b[7:], math.Float64bits(math.NaN())); return b }), "bias NaN"},
+		"nil":     {nil, "not a model file"},
+		"magic":   {edit(func(b []byte) []byte { b[0] = 'X'; return b }), "not a model file"},
+		"version": {edit(func(b []byte) []byte { b[4] = 2; return b }), "format version"},
+		"order 0": {edit(func(b []byte) []byte { b[5] = 0; return b }), "order 0"},
+		"order 6": {edit(func(b []byte) []byte { b[5] = 6; return b }), "order 6"},
+		"bits 7":  {edit(func(b []byte) []byte { b[6] = 7; return b }), "7 hash bits"},
+		"bits 25": {edit(func(b []byte) []byte { b[6] = 25; return b }), "25 hash bits"},
+		"bias NaN": {
+			edit(
+				func(b []byte) []byte { binary.LittleEndian.PutUint64(b[7:], math.Float64bits(math.NaN())); return b },
+			),
+			"bias NaN",
+		},
 		"weight zero":   {setFirstWeight(0), "weight 1 is 0"},
 		"weight -Inf":   {setFirstWeight(float32(math.Inf(-1))), "weight 1 is -Inf"},
 		"weight NaN":    {setFirstWeight(float32(math.NaN())), "weight 1 is NaN"},
@@ -85,8 +98,14 @@ func TestUnmarshalErrors(t *testing.T) {
 		"count too big": {header(0xff, 0xff, 0xff, 0xff, 0x0f), "cannot fit"},
 		"long varint":   {header(0x80, 0x00), "bad weight count"},
 		"gap zero":      {header(1, 0, 0, 0, 0x80, 0x3f), "weight 1: bucket gap 0"},
-		"gap past end":  {header(1, 0x80, 0x80, 0x04, 0, 0, 0x80, 0x3f), "gap 65536"}, // bucket 2^16 of a 2^16-bucket model
-		"second gap 0":  {header(2, 1, 0, 0, 0x80, 0x3f, 0, 0, 0, 0x80, 0x3f), "weight 2: bucket gap 0"},
+		"gap past end": {
+			header(1, 0x80, 0x80, 0x04, 0, 0, 0x80, 0x3f),
+			"gap 65536",
+		}, // bucket 2^16 of a 2^16-bucket model
+		"second gap 0": {
+			header(2, 1, 0, 0, 0x80, 0x3f, 0, 0, 0, 0x80, 0x3f),
+			"weight 2: bucket gap 0",
+		},
 	}
 	for n := range len(good) {
 		cases[fmt.Sprintf("truncated to %d bytes", n)] = badCase{good[:n], "sentiment model"}
@@ -113,7 +132,13 @@ func TestUnmarshalHandBuilt(t *testing.T) {
 		t.Fatal(err)
 	}
 	if m.maxOrder != 1 || m.bits != 8 || len(m.weights) != 256 || m.weights[3] != 2 {
-		t.Errorf("decoded order %d, bits %d, %d weights, weight 3 = %v", m.maxOrder, m.bits, len(m.weights), m.weights[3])
+		t.Errorf(
+			"decoded order %d, bits %d, %d weights, weight 3 = %v",
+			m.maxOrder,
+			m.bits,
+			len(m.weights),
+			m.weights[3],
+		)
 	}
 	if again := marshal(t, &m); !bytes.Equal(again, data) {
 		t.Errorf("re-marshalled % x, want % x", again, data)

@@ -18,7 +18,10 @@ func loadReviews(tb testing.TB) (texts []string, positive []bool) {
 	tb.Helper()
 	f, err := os.Open(reviewsFile)
 	if errors.Is(err, fs.ErrNotExist) {
-		tb.Skipf("%s is absent: the evaluation on labelled shopping reviews needs ../shared/data", reviewsFile)
+		tb.Skipf(
+			"%s is absent: the evaluation on labelled shopping reviews needs ../shared/data",
+			reviewsFile,
+		)
 	}
 	if err != nil {
 		tb.Fatal(err)
@@ -30,7 +33,12 @@ func loadReviews(tb testing.TB) (texts []string, positive []bool) {
 	}
 	for i, r := range rows[1:] {
 		if len(r) != 3 || (r[1] != "0" && r[1] != "1") {
-			tb.Fatalf("%s: row %d is %q, want cat,label,review with label 0 or 1", reviewsFile, i+2, r)
+			tb.Fatalf(
+				"%s: row %d is %q, want cat,label,review with label 0 or 1",
+				reviewsFile,
+				i+2,
+				r,
+			)
 		}
 		texts, positive = append(texts, r[2]), append(positive, r[1] == "1")
 	}

@@ -41,7 +41,14 @@ func Train(texts []string, positive []bool, opt Options) (*Model, error) {
 	}
 	e := &extractor{maxOrder: o.MaxOrder, bits: o.HashBits}
 	ratio := logCountRatios(e, texts, positive, o.Smoothing)
-	w, bias := descend(e, texts, positive, ratio, o, math.Log(float64(npos)/float64(len(positive)-npos)))
+	w, bias := descend(
+		e,
+		texts,
+		positive,
+		ratio,
+		o,
+		math.Log(float64(npos)/float64(len(positive)-npos)),
+	)
 	weights := make([]float32, len(w))
 	for j := range w {
 		weights[j] = float32(w[j] * ratio[j])
@@ -78,7 +85,11 @@ func logCountRatios(e *extractor, texts []string, positive []bool, alpha float64
 	ratio := make([]float64, len(pos))
 	for j := range ratio {
 		if pos[j]+neg[j] > 0 { // no training text reaches the others
-			ratio[j] = math.Log(float64(pos[j])+alpha) - normPos - math.Log(float64(neg[j])+alpha) + normNeg
+			ratio[j] = math.Log(
+				float64(pos[j])+alpha,
+			) - normPos - math.Log(
+				float64(neg[j])+alpha,
+			) + normNeg
 		}
 	}
 	return ratio
@@ -88,7 +99,14 @@ func logCountRatios(e *extractor, texts []string, positive []bool, alpha float64
 // logistic loss, starting from zero weights and the given bias, and returns
 // the weights (per bucket, to be multiplied by ratio) and the bias. The
 // examples are visited in trainingOrder.
-func descend(e *extractor, texts []string, positive []bool, ratio []float64, o Options, bias float64) ([]float64, float64) {
+func descend(
+	e *extractor,
+	texts []string,
+	positive []bool,
+	ratio []float64,
+	o Options,
+	bias float64,
+) ([]float64, float64) {
 	order := trainingOrder(texts, positive)
 	w := make([]float64, len(ratio))
 	n := float64(len(texts))

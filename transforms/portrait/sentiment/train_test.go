@@ -126,7 +126,11 @@ func TestAccuracy(t *testing.T) {
 	}
 	acc, inv := Accuracy(m, x, y), Accuracy(m, x, flipped)
 	if acc <= 0.5 || math.Abs(acc+inv-1) > 1e-12 {
-		t.Errorf("accuracy %v on the training data and %v with labels flipped: want above 0.5, summing to 1", acc, inv)
+		t.Errorf(
+			"accuracy %v on the training data and %v with labels flipped: want above 0.5, summing to 1",
+			acc,
+			inv,
+		)
 	}
 	if !math.IsNaN(Accuracy(m, x, y[1:])) || !math.IsNaN(Accuracy(m, nil, nil)) {
 		t.Error("Accuracy with lengths that differ or no text should be NaN")

@@ -16,11 +16,15 @@ func TestProbPurchaseLimits(t *testing.T) {
 	}
 	// A new customer: the complement of lifetimes' unconditional
 	// probability_of_n_purchases_up_to_time(t, 0) = (α/(α+t))^r.
-	if got, want := ProbPurchase(m, 39, 0, 0, 0), 1-math.Pow(m.Alpha/(m.Alpha+39), m.R); math.Abs(got-want) > 1e-12 {
+	if got, want := ProbPurchase(m, 39, 0, 0, 0), 1-math.Pow(m.Alpha/(m.Alpha+39), m.R); math.Abs(
+		got-want,
+	) > 1e-12 {
 		t.Errorf("new customer: %v, want %v", got, want)
 	}
 	// Over an endless window, a live customer buys for sure: P(alive).
-	if got, want := ProbPurchase(m, 1e15, 3, 10, 38), m.ProbAlive(3, 10, 38); math.Abs(got-want) > 1e-9 {
+	if got, want := ProbPurchase(m, 1e15, 3, 10, 38), m.ProbAlive(3, 10, 38); math.Abs(
+		got-want,
+	) > 1e-9 {
 		t.Errorf("endless window: %v, want P(alive) %v", got, want)
 	}
 	// Longer windows and more recent purchases make a purchase likelier.
@@ -111,11 +115,21 @@ func TestProbPurchaseMatchesSimulation(t *testing.T) {
 		pred, obs := g.pred/g.n, g.bought/g.n
 		t.Logf("%-15s n=%5.0f predicted %.4f observed %.4f (se %.4f)", name, g.n, pred, obs, se)
 		if math.Abs(pred-obs) > 4*se {
-			t.Errorf("%s: mean predicted %.4f, observed %.4f, more than 4 standard errors (%.4f) apart", name, pred, obs, se)
+			t.Errorf(
+				"%s: mean predicted %.4f, observed %.4f, more than 4 standard errors (%.4f) apart",
+				name,
+				pred,
+				obs,
+				se,
+			)
 		}
 	}
 	// The groups differ enough that a wrong formula would show.
 	if a, b := groups["x>0, idle > 15"].bought/groups["x>0, idle > 15"].n, groups["x>0, idle < 2"].bought/groups["x>0, idle < 2"].n; !(b > a+0.1) {
-		t.Errorf("recent buyers bought at %.3f, idle ones at %.3f: the simulation does not separate them", b, a)
+		t.Errorf(
+			"recent buyers bought at %.3f, idle ones at %.3f: the simulation does not separate them",
+			b,
+			a,
+		)
 	}
 }

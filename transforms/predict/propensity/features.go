@@ -64,7 +64,12 @@ type Dataset struct {
 // fit sees no label). A label is true when the customer bought on one of
 // the horizonDays calendar days after the cutoff. Calendar days are taken
 // in each time's own location, as clv.Summarize does.
-func Features(tx []clv.Transaction, cutoff time.Time, horizonDays int, opt FeatureOptions) (*Dataset, error) {
+func Features(
+	tx []clv.Transaction,
+	cutoff time.Time,
+	horizonDays int,
+	opt FeatureOptions,
+) (*Dataset, error) {
 	if horizonDays < 1 {
 		return nil, fmt.Errorf("horizon of %d days: must be at least 1", horizonDays)
 	}
@@ -74,11 +79,18 @@ func Features(tx []clv.Transaction, cutoff time.Time, horizonDays int, opt Featu
 	cut := civilDay(cutoff)
 	sum := clv.Summarize(tx, cutoff, opt.UnitDays)
 	if len(sum) == 0 {
-		return nil, fmt.Errorf("no purchase on or before the cutoff %s", cutoff.Format(time.DateOnly))
+		return nil, fmt.Errorf(
+			"no purchase on or before the cutoff %s",
+			cutoff.Format(time.DateOnly),
+		)
 	}
 	bg, err := clv.FitBGNBD(sum, opt.Penalizer)
 	if err != nil {
-		return nil, fmt.Errorf("fitting BG/NBD on the purchases up to %s: %w", cutoff.Format(time.DateOnly), err)
+		return nil, fmt.Errorf(
+			"fitting BG/NBD on the purchases up to %s: %w",
+			cutoff.Format(time.DateOnly),
+			err,
+		)
 	}
 	days := purchaseDays(tx, cut, int64(horizonDays))
 	h := float64(horizonDays) / opt.UnitDays
@@ -94,7 +106,13 @@ func Features(tx []clv.Transaction, cutoff time.Time, horizonDays int, opt Featu
 		}
 		for j, v := range row {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("customer %s: feature %s is %v (BG/NBD %+v)", s.Customer, FeatureNames[j], v, bg)
+				return nil, fmt.Errorf(
+					"customer %s: feature %s is %v (BG/NBD %+v)",
+					s.Customer,
+					FeatureNames[j],
+					v,
+					bg,
+				)
 			}
 		}
 		ds.Customers = append(ds.Customers, s.Customer)

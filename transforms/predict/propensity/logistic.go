@@ -33,7 +33,11 @@ func softplus(z float64) float64 {
 // the mean cross-entropy plus an L2 penalty on the coefficients (not on the
 // intercept), with gonum's BFGS on the analytic gradient, starting from
 // zero coefficients and the intercept of the mean target.
-func fitLogistic(x [][]float64, targets []float64, l2 float64) (coef []float64, intercept float64, err error) {
+func fitLogistic(
+	x [][]float64,
+	targets []float64,
+	l2 float64,
+) (coef []float64, intercept float64, err error) {
 	n, d := len(x), len(x[0])
 	f := func(theta, grad []float64) float64 {
 		w, b := theta[:d], theta[d]
@@ -66,8 +70,12 @@ func fitLogistic(x [][]float64, targets []float64, l2 float64) (coef []float64, 
 	}
 	settings := &optimize.Settings{
 		GradientThreshold: 1e-9,
-		Converger:         &optimize.FunctionConverge{Absolute: 1e-14, Relative: 1e-14, Iterations: 50},
-		MajorIterations:   10000,
+		Converger: &optimize.FunctionConverge{
+			Absolute:   1e-14,
+			Relative:   1e-14,
+			Iterations: 50,
+		},
+		MajorIterations: 10000,
 	}
 	res, err := optimize.Minimize(p, theta0, settings, &optimize.BFGS{})
 	if res == nil {
@@ -78,8 +86,13 @@ func fitLogistic(x [][]float64, targets []float64, l2 float64) (coef []float64, 
 	grad := make([]float64, d+1)
 	f(res.X, grad)
 	if g := floats.Norm(grad, math.Inf(1)); !(g < 1e-5) || floats.HasNaN(res.X) {
-		return nil, 0, fmt.Errorf("logistic regression did not converge (status %v, gradient %.3g, %v): "+
-			"the classes may be separable; a larger L2 penalty helps", res.Status, g, err)
+		return nil, 0, fmt.Errorf(
+			"logistic regression did not converge (status %v, gradient %.3g, %v): "+
+				"the classes may be separable; a larger L2 penalty helps",
+			res.Status,
+			g,
+			err,
+		)
 	}
 	return res.X[:d], res.X[d], nil
 }

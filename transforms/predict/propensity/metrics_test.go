@@ -67,7 +67,9 @@ func TestLogLossHandComputed(t *testing.T) {
 		t.Errorf("LogLoss = %v, want %v", got, want)
 	}
 	// A certain, wrong prediction is clipped at 1e-15, not infinite.
-	if got, want := LogLoss([]float64{0, 1}, []bool{true, true}), -math.Log(1e-15)/2; math.Abs(got-want) > 1e-9 {
+	if got, want := LogLoss([]float64{0, 1}, []bool{true, true}), -math.Log(1e-15)/2; math.Abs(
+		got-want,
+	) > 1e-9 {
 		t.Errorf("clipped LogLoss = %v, want %v", got, want)
 	}
 }
@@ -88,13 +90,17 @@ func TestCalibrationTableHandComputed(t *testing.T) {
 	}
 	for i := range want {
 		g, w := got[i], want[i]
-		if g.Count != w.Count || g.Lo != w.Lo || g.Hi != w.Hi || math.Abs(g.MeanPredicted-w.MeanPredicted) > 1e-12 ||
+		if g.Count != w.Count || g.Lo != w.Lo || g.Hi != w.Hi ||
+			math.Abs(g.MeanPredicted-w.MeanPredicted) > 1e-12 ||
 			math.Abs(g.ObservedRate-w.ObservedRate) > 1e-12 {
 			t.Errorf("bin %d = %+v, want %+v", i, g, w)
 		}
 	}
 	// All tied: one bin.
-	if got := CalibrationTable([]float64{0.2, 0.2, 0.2}, []bool{true, false, false}, 10); len(got) != 1 || got[0].Count != 3 {
+	if got := CalibrationTable([]float64{0.2, 0.2, 0.2}, []bool{true, false, false}, 10); len(
+		got,
+	) != 1 ||
+		got[0].Count != 3 {
 		t.Errorf("tied table = %+v, want one bin of 3", got)
 	}
 	// 100 distinct predictions make ten deciles of ten.

@@ -38,7 +38,11 @@ func (o Options) validate() error {
 	case !(o.CalibrationShare > 0 && o.CalibrationShare < 1):
 		return fmt.Errorf("calibration share %v: must be in (0, 1)", o.CalibrationShare)
 	case !(o.TestShare+o.CalibrationShare < 1):
-		return fmt.Errorf("test share %v plus calibration share %v: must be below 1", o.TestShare, o.CalibrationShare)
+		return fmt.Errorf(
+			"test share %v plus calibration share %v: must be below 1",
+			o.TestShare,
+			o.CalibrationShare,
+		)
 	}
 	return nil
 }
@@ -87,7 +91,13 @@ type Metrics struct {
 // logit returns the uncalibrated log-odds of x.
 func (m *Model) logit(x []float64) float64 {
 	if len(x) != len(m.Features) {
-		panic(fmt.Sprintf("propensity: %d feature values for a model of %d features", len(x), len(m.Features)))
+		panic(
+			fmt.Sprintf(
+				"propensity: %d feature values for a model of %d features",
+				len(x),
+				len(m.Features),
+			),
+		)
 	}
 	z := m.Intercept
 	for j, v := range x {
@@ -109,7 +119,12 @@ func (m *Model) Predict(x []float64) float64 {
 // log-odds (Platt 1999, with his smoothed targets (N₊+1)/(N₊+2) and
 // 1/(N₋+2)), and the test part, which neither fit saw, gives the metrics.
 // names names the columns of features.
-func Train(features [][]float64, labels []bool, names []string, opt Options) (*Model, Metrics, error) {
+func Train(
+	features [][]float64,
+	labels []bool,
+	names []string,
+	opt Options,
+) (*Model, Metrics, error) {
 	if err := checkData(features, labels, names); err != nil {
 		return nil, Metrics{}, err
 	}

@@ -11,7 +11,12 @@ import (
 // logisticData draws n rows of d standard normal features (feature j scaled
 // by j+1, so standardisation matters) and labels from the logistic model
 // σ(bias + Σ w_j x_j / (j+1)), returning the true probabilities too.
-func logisticData(n int, w []float64, bias float64, seed uint64) (x [][]float64, labels []bool, truth []float64) {
+func logisticData(
+	n int,
+	w []float64,
+	bias float64,
+	seed uint64,
+) (x [][]float64, labels []bool, truth []float64) {
 	rng := rand.New(rand.NewPCG(seed, 2))
 	x, labels, truth = make([][]float64, n), make([]bool, n), make([]float64, n)
 	for i := range x {
@@ -29,7 +34,14 @@ func logisticData(n int, w []float64, bias float64, seed uint64) (x [][]float64,
 
 // testRows returns the predictions, true probabilities and labels of the
 // test part.
-func testRows(m *Model, x [][]float64, labels []bool, truth []float64, opt Options, predict func([]float64) float64) (p, tr []float64, l []bool) {
+func testRows(
+	m *Model,
+	x [][]float64,
+	labels []bool,
+	truth []float64,
+	opt Options,
+	predict func([]float64) float64,
+) (p, tr []float64, l []bool) {
 	parts, err := Parts(labels, opt)
 	if err != nil {
 		panic(err)
@@ -53,8 +65,15 @@ func checkCalibrated(t *testing.T, name string, table []Bin, probs []float64) fl
 		gap := math.Abs(b.ObservedRate-b.MeanPredicted) / se
 		worst = max(worst, gap)
 		if gap > 4 {
-			t.Errorf("%s bin %d: mean predicted %.4f, observed %.4f over %d rows (%.1f standard errors)",
-				name, i, b.MeanPredicted, b.ObservedRate, b.Count, gap)
+			t.Errorf(
+				"%s bin %d: mean predicted %.4f, observed %.4f over %d rows (%.1f standard errors)",
+				name,
+				i,
+				b.MeanPredicted,
+				b.ObservedRate,
+				b.Count,
+				gap,
+			)
 		}
 	}
 	if len(table) != 10 {
@@ -72,14 +91,22 @@ func TestTrainRecoversAKnownLogisticModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	probs, trueProbs, testLabels := testRows(m, x, labels, truth, opt, m.Predict)
-	if met.NTest != len(probs) || met.NTrain+met.NCalibration+met.NTest != len(x) || met.NTest != 10000 || met.NCalibration != 10000 {
+	if met.NTest != len(probs) || met.NTrain+met.NCalibration+met.NTest != len(x) ||
+		met.NTest != 10000 ||
+		met.NCalibration != 10000 {
 		t.Errorf("parts %d/%d/%d of %d rows", met.NTrain, met.NCalibration, met.NTest, len(x))
 	}
 	if got := AUC(probs, testLabels); got != met.AUC {
 		t.Errorf("metrics AUC %v, recomputed %v", met.AUC, got)
 	}
 	trueAUC, trueLL := AUC(trueProbs, testLabels), LogLoss(trueProbs, testLabels)
-	t.Logf("AUC %.4f (true model %.4f), log-loss %.4f (true model %.4f)", met.AUC, trueAUC, met.LogLoss, trueLL)
+	t.Logf(
+		"AUC %.4f (true model %.4f), log-loss %.4f (true model %.4f)",
+		met.AUC,
+		trueAUC,
+		met.LogLoss,
+		trueLL,
+	)
 	if math.Abs(met.AUC-trueAUC) > 0.005 {
 		t.Errorf("AUC %.4f, the true model's %.4f", met.AUC, trueAUC)
 	}
@@ -110,16 +137,31 @@ func TestPlattScalingRepairsShrunkScores(t *testing.T) {
 	}
 	probs, _, testLabels := testRows(m, x, labels, truth, opt, m.Predict)
 	checkCalibrated(t, "calibrated", met.Calibration, probs)
-	raw, _, _ := testRows(m, x, labels, truth, opt, func(v []float64) float64 { return sigmoid(m.logit(v)) })
+	raw, _, _ := testRows(
+		m,
+		x,
+		labels,
+		truth,
+		opt,
+		func(v []float64) float64 { return sigmoid(m.logit(v)) },
+	)
 	rawTable := CalibrationTable(raw, testLabels, 10)
 	worst := 0.0
 	for _, b := range rawTable {
 		se := math.Sqrt(b.MeanPredicted * (1 - b.MeanPredicted) / float64(b.Count))
 		worst = max(worst, math.Abs(b.ObservedRate-b.MeanPredicted)/se)
 	}
-	t.Logf("Platt A=%.2f B=%.2f; uncalibrated scores off by up to %.0f standard errors", m.PlattA, m.PlattB, worst)
+	t.Logf(
+		"Platt A=%.2f B=%.2f; uncalibrated scores off by up to %.0f standard errors",
+		m.PlattA,
+		m.PlattB,
+		worst,
+	)
 	if worst < 10 {
-		t.Errorf("the uncalibrated scores are off by at most %.1f standard errors: the test does not exercise calibration", worst)
+		t.Errorf(
+			"the uncalibrated scores are off by at most %.1f standard errors: the test does not exercise calibration",
+			worst,
+		)
 	}
 	if !(m.PlattA > 2) {
 		t.Errorf("Platt A = %v: the shrunk scores should be stretched", m.PlattA)
@@ -156,8 +198,14 @@ func TestPartsAreStratified(t *testing.T) {
 	for i, p := range parts {
 		count[[2]any{p, labels[i]}]++
 	}
-	want := map[[2]any]int{{PartTest, true}: 25, {PartTest, false}: 75, {PartCalibration, true}: 10, {PartCalibration, false}: 30,
-		{PartTrain, true}: 65, {PartTrain, false}: 195}
+	want := map[[2]any]int{
+		{PartTest, true}:         25,
+		{PartTest, false}:        75,
+		{PartCalibration, true}:  10,
+		{PartCalibration, false}: 30,
+		{PartTrain, true}:        65,
+		{PartTrain, false}:       195,
+	}
 	if !reflect.DeepEqual(count, want) {
 		t.Errorf("part sizes %v, want %v", count, want)
 	}
@@ -181,7 +229,8 @@ func TestTrainRejectsBadInput(t *testing.T) {
 		{"shares", x, labels, []string{"a"}, Options{TestShare: 0.6, CalibrationShare: 0.4}, "must be below 1"},
 		{"l2", x, labels, []string{"a"}, Options{L2: -1, TestShare: 0.2, CalibrationShare: 0.2}, "L2 -1"},
 	} {
-		if _, _, err := Train(c.x, c.labels, c.names, c.opt); err == nil || !strings.Contains(err.Error(), c.want) {
+		if _, _, err := Train(c.x, c.labels, c.names, c.opt); err == nil ||
+			!strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
 		}
 	}

@@ -64,8 +64,14 @@ func Parts(labels []bool, opt Options) ([]Part, error) {
 			}
 		}
 		if nTest == 0 || nCal == 0 || nTest+nCal >= len(rows) {
-			return nil, fmt.Errorf("only %d rows labelled %v: too few for a training, a calibration and a test part "+
-				"with shares %v and %v", len(rows), class, opt.TestShare, opt.CalibrationShare)
+			return nil, fmt.Errorf(
+				"only %d rows labelled %v: too few for a training, a calibration and a test part "+
+					"with shares %v and %v",
+				len(rows),
+				class,
+				opt.TestShare,
+				opt.CalibrationShare,
+			)
 		}
 	}
 	return parts, nil

@@ -78,7 +78,12 @@ type Baseline struct {
 func (c *Card) check() error {
 	for _, f := range []*Fitted{&c.Propensity, &c.Churn} {
 		if f.Model != nil && !slices.Equal(f.Model.Features, FeatureNames) {
-			return fmt.Errorf("score: the %s model takes features %v, this version computes %v", f.Column, f.Model.Features, FeatureNames)
+			return fmt.Errorf(
+				"score: the %s model takes features %v, this version computes %v",
+				f.Column,
+				f.Model.Features,
+				FeatureNames,
+			)
 		}
 	}
 	return nil

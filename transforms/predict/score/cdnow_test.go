@@ -31,7 +31,11 @@ func cdnowWorld(t *testing.T, s beam.Scope) portrait.Inputs {
 	path := filepath.Join(cdnowDir, "CDNOW_sample.txt")
 	f, err := os.Open(path)
 	if err != nil {
-		t.Skipf("CDNOW data not available at %s (see DESIGN.md, Real data to check against): %v", cdnowDir, err)
+		t.Skipf(
+			"CDNOW data not available at %s (see DESIGN.md, Real data to check against): %v",
+			cdnowDir,
+			err,
+		)
 	}
 	defer f.Close()
 	var orders []schemas.Order
@@ -55,14 +59,23 @@ func cdnowWorld(t *testing.T, s beam.Scope) portrait.Inputs {
 			links = append(links, link{accountKey(user), "C" + user})
 			persons = append(persons, schemas.Person{PersonID: "C" + user, Accounts: 1})
 		}
-		o := paidOrder(fmt.Sprintf("o%d", line), user, day.Format(time.DateOnly)+" 12:00", int64(math.Round(dollars*100)))
+		o := paidOrder(
+			fmt.Sprintf("o%d", line),
+			user,
+			day.Format(time.DateOnly)+" 12:00",
+			int64(math.Round(dollars*100)),
+		)
 		orders = append(orders, o)
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	return portrait.Inputs{Identity: beam.ParDo(s, linkKV, beam.CreateList(s, links)), Persons: beam.CreateList(s, persons),
-		Orders: beam.CreateList(s, orders), TempDir: t.TempDir()}
+	return portrait.Inputs{
+		Identity: beam.ParDo(s, linkKV, beam.CreateList(s, links)),
+		Persons:  beam.CreateList(s, persons),
+		Orders:   beam.CreateList(s, orders),
+		TempDir:  t.TempDir(),
+	}
 }
 
 // writeCardFn writes the card as JSON to a file of the test.
@@ -91,7 +104,11 @@ func TestCDNOW(t *testing.T) {
 	p, s := beam.NewPipelineWithRoot()
 	in := cdnowWorld(t, s)
 	out := portrait.Build(s, in, portrait.Config{Date: cfg.Date}, cutoff)
-	card := Build(s, Inputs{Days: out.Portraits, CutoffModel: out.Models[1], Today: out.Today}, cfg).Card
+	card := Build(
+		s,
+		Inputs{Days: out.Portraits, CutoffModel: out.Models[1], Today: out.Today},
+		cfg,
+	).Card
 	path := filepath.Join(t.TempDir(), "card.json")
 	beam.ParDo0(s, &writeCardFn{Path: path}, card)
 	ptest.RunAndValidate(t, p)
@@ -104,9 +121,15 @@ func TestCDNOW(t *testing.T) {
 	if err := json.Unmarshal(data, &c); err != nil {
 		t.Fatal(err)
 	}
-	if bg := c.BGNBD; bg == nil || math.Abs(bg.R-0.2426) > 1e-3 || math.Abs(bg.Alpha/7-4.4135) > 1e-2 ||
-		math.Abs(bg.A-0.7929) > 1e-3 || math.Abs(bg.B-2.4258) > 1e-2 {
-		t.Errorf("BG/NBD at the cutoff %+v (%s), want lifetimes' r=0.2426 alpha=4.4135 weeks a=0.7929 b=2.4258", c.BGNBD, c.BGNBDError)
+	if bg := c.BGNBD; bg == nil || math.Abs(bg.R-0.2426) > 1e-3 ||
+		math.Abs(bg.Alpha/7-4.4135) > 1e-2 ||
+		math.Abs(bg.A-0.7929) > 1e-3 ||
+		math.Abs(bg.B-2.4258) > 1e-2 {
+		t.Errorf(
+			"BG/NBD at the cutoff %+v (%s), want lifetimes' r=0.2426 alpha=4.4135 weeks a=0.7929 b=2.4258",
+			c.BGNBD,
+			c.BGNBDError,
+		)
 	}
 	for _, f := range []Fitted{c.Propensity, c.Churn} {
 		if !f.Trained {
@@ -116,11 +139,27 @@ func TestCDNOW(t *testing.T) {
 		if b == nil || b.AUC == nil {
 			t.Fatalf("%s: no baseline: %+v", f.Column, b)
 		}
-		t.Logf("%s: %d customers, %d positive; held out %d: AUC %.4f log-loss %.4f; BG/NBD on the same %d: AUC %.4f log-loss %.4f",
-			f.Column, f.Labelled, f.Positives, f.Metrics.NTest, f.Metrics.AUC, f.Metrics.LogLoss, b.Rows, *b.AUC, *b.LogLoss)
+		t.Logf(
+			"%s: %d customers, %d positive; held out %d: AUC %.4f log-loss %.4f; BG/NBD on the same %d: AUC %.4f log-loss %.4f",
+			f.Column,
+			f.Labelled,
+			f.Positives,
+			f.Metrics.NTest,
+			f.Metrics.AUC,
+			f.Metrics.LogLoss,
+			b.Rows,
+			*b.AUC,
+			*b.LogLoss,
+		)
 		// Every CDNOW customer bought by the cutoff: the baseline covers every held-out customer.
 		if b.Rows != f.Metrics.NTest || f.Labelled != 2357 {
-			t.Errorf("%s: baseline on %d of %d held-out customers, %d labelled", f.Column, b.Rows, f.Metrics.NTest, f.Labelled)
+			t.Errorf(
+				"%s: baseline on %d of %d held-out customers, %d labelled",
+				f.Column,
+				b.Rows,
+				f.Metrics.NTest,
+				f.Labelled,
+			)
 		}
 		if f.Metrics.AUC < *b.AUC-0.02 || f.Metrics.AUC < 0.75 {
 			t.Errorf("%s: AUC %.4f against BG/NBD's %.4f", f.Column, f.Metrics.AUC, *b.AUC)

@@ -91,20 +91,33 @@ func (c Config) Validate() error {
 	case !(c.CalibrationShare > 0 && c.CalibrationShare < 1):
 		return fmt.Errorf("score config: calibration share %v: want 0 to 1", c.CalibrationShare)
 	case !(c.TestShare+c.CalibrationShare < 1):
-		return fmt.Errorf("score config: test share %v plus calibration share %v: want below 1", c.TestShare, c.CalibrationShare)
+		return fmt.Errorf(
+			"score config: test share %v plus calibration share %v: want below 1",
+			c.TestShare,
+			c.CalibrationShare,
+		)
 	case c.MinTrain < 4:
 		return fmt.Errorf("score config: min train %d: want at least 4", c.MinTrain)
 	case c.MinClass < 2:
 		return fmt.Errorf("score config: min class %d: want at least 2", c.MinClass)
 	case c.MaxTrain < c.MinTrain:
-		return fmt.Errorf("score config: max train %d: want at least min train %d", c.MaxTrain, c.MinTrain)
+		return fmt.Errorf(
+			"score config: max train %d: want at least min train %d",
+			c.MaxTrain,
+			c.MinTrain,
+		)
 	}
 	return nil
 }
 
 // options are the propensity.Train settings of the config (defaults filled).
 func (c Config) options() propensity.Options {
-	return propensity.Options{L2: c.L2, Seed: c.Seed, TestShare: c.TestShare, CalibrationShare: c.CalibrationShare}
+	return propensity.Options{
+		L2:               c.L2,
+		Seed:             c.Seed,
+		TestShare:        c.TestShare,
+		CalibrationShare: c.CalibrationShare,
+	}
 }
 
 // Cutoff is the day the training portraits must describe, the AsOf of the cutoff build of

@@ -18,10 +18,12 @@ func TestCutoffDate(t *testing.T) {
 	if got, err := (Config{Date: "2026-11-21"}).Cutoff(); err != nil || got != "2026-10-22" {
 		t.Errorf("Cutoff of the default horizon = %q, %v", got, err)
 	}
-	if _, err := CutoffDate("21/11/2026", 30); err == nil || !strings.Contains(err.Error(), `date "21/11/2026"`) {
+	if _, err := CutoffDate("21/11/2026", 30); err == nil ||
+		!strings.Contains(err.Error(), `date "21/11/2026"`) {
 		t.Errorf("bad date: %v", err)
 	}
-	if _, err := CutoffDate("2026-11-21", -1); err == nil || !strings.Contains(err.Error(), "horizon of -1 days") {
+	if _, err := CutoffDate("2026-11-21", -1); err == nil ||
+		!strings.Contains(err.Error(), "horizon of -1 days") {
 		t.Errorf("bad horizon: %v", err)
 	}
 }
@@ -30,7 +32,9 @@ func TestConfigValidate(t *testing.T) {
 	if err := (Config{Date: "2026-11-21"}).Validate(); err != nil {
 		t.Errorf("defaults: %v", err)
 	}
-	if got := (Config{Date: "2026-11-21"}).withDefaults(); got.HorizonDays != 30 || got.L2 != 1 || got.MaxTrain != 200_000 || got.cutoff() != "2026-10-22" {
+	if got := (Config{Date: "2026-11-21"}).withDefaults(); got.HorizonDays != 30 || got.L2 != 1 ||
+		got.MaxTrain != 200_000 ||
+		got.cutoff() != "2026-10-22" {
 		t.Errorf("defaults %+v", got)
 	}
 	if got := (Config{Date: "2026-11-21", L2: 5, Unregularised: true}).withDefaults(); got.L2 != 0 {

@@ -89,7 +89,8 @@ func Features(p schemas.Portrait) []float64 {
 func Present(p schemas.Portrait) bool {
 	return p.RegisteredAt != 0 || p.LastSeenAt != 0 || p.Orders > 0 || p.Reviews > 0 || p.Tickets > 0 ||
 		p.SitePosts > 0 || p.TouchesReceived30d > 0 || p.TouchesOpened30d > 0 || p.BestContactWeekday != 0 ||
-		p.Unsubscribed || p.AgeBandSource != "" || p.CityTierSource != "" || p.IncomeBandSource != "" ||
+		p.Unsubscribed || p.AgeBandSource != "" || p.CityTierSource != "" ||
+		p.IncomeBandSource != "" ||
 		len(p.VendorInterests) > 0
 }
 

@@ -23,16 +23,60 @@ func TestFeaturesOfANonBuyerAreZeroWithIndicators(t *testing.T) {
 func TestFeaturesOfABuyer(t *testing.T) {
 	since, seen := int32(12), int32(3)
 	pa, ex, share := 0.8, 0.4, 0.5
-	p := schemas.Portrait{PersonID: "P1", Frequency: 2, RecencyDays: 40, TDays: 52, MonetaryValueFen: 9999, Orders: 4, GMVFen: 30000,
-		DaysSinceLastOrder: &since, DaysSinceLastSeen: &seen, LastSeenAt: 1, ActiveDays7d: 1, ActiveDays30d: 5, ActiveDays90d: 9,
-		Sessions: 6, TouchesReceived30d: 7, TouchesOpened30d: 2, TouchesOpened7d: 1, PAlive: &pa, ExpectedPurchases30d: &ex,
-		DiscountOrderShare: &share, CouponOrderShare: &share, RegisteredAt: 5, Reviews: 2}
+	p := schemas.Portrait{
+		PersonID:             "P1",
+		Frequency:            2,
+		RecencyDays:          40,
+		TDays:                52,
+		MonetaryValueFen:     9999,
+		Orders:               4,
+		GMVFen:               30000,
+		DaysSinceLastOrder:   &since,
+		DaysSinceLastSeen:    &seen,
+		LastSeenAt:           1,
+		ActiveDays7d:         1,
+		ActiveDays30d:        5,
+		ActiveDays90d:        9,
+		Sessions:             6,
+		TouchesReceived30d:   7,
+		TouchesOpened30d:     2,
+		TouchesOpened7d:      1,
+		PAlive:               &pa,
+		ExpectedPurchases30d: &ex,
+		DiscountOrderShare:   &share,
+		CouponOrderShare:     &share,
+		RegisteredAt:         5,
+		Reviews:              2,
+	}
 	x := Features(p)
-	want := map[string]float64{"frequency": 2, "recency_days": 40, "t_days": 52, "log1p_monetary_value_fen": math.Log(10000),
-		"log1p_orders": math.Log(5), "log1p_gmv_fen": math.Log(30001), "has_orders": 1, "days_since_last_order": 12, "has_seen": 1,
-		"days_since_last_seen": 3, "active_days_7d": 1, "active_days_30d": 5, "active_days_90d": 9, "log1p_sessions": math.Log(7),
-		"touches_received_30d": 7, "touches_opened_30d": 2, "touches_opened_7d": 1, "has_p_alive": 1, "p_alive": 0.8,
-		"expected_purchases_30d": 0.4, "discount_order_share": 0.5, "coupon_order_share": 0.5, "has_account": 1, "reviews": 2}
+	want := map[string]float64{
+		"frequency":                2,
+		"recency_days":             40,
+		"t_days":                   52,
+		"log1p_monetary_value_fen": math.Log(10000),
+		"log1p_orders": math.Log(
+			5,
+		),
+		"log1p_gmv_fen":          math.Log(30001),
+		"has_orders":             1,
+		"days_since_last_order":  12,
+		"has_seen":               1,
+		"days_since_last_seen":   3,
+		"active_days_7d":         1,
+		"active_days_30d":        5,
+		"active_days_90d":        9,
+		"log1p_sessions":         math.Log(7),
+		"touches_received_30d":   7,
+		"touches_opened_30d":     2,
+		"touches_opened_7d":      1,
+		"has_p_alive":            1,
+		"p_alive":                0.8,
+		"expected_purchases_30d": 0.4,
+		"discount_order_share":   0.5,
+		"coupon_order_share":     0.5,
+		"has_account":            1,
+		"reviews":                2,
+	}
 	if len(want) != len(FeatureNames) {
 		t.Fatalf("the test names %d features of %d", len(want), len(FeatureNames))
 	}
@@ -44,7 +88,11 @@ func TestFeaturesOfABuyer(t *testing.T) {
 	nan := math.NaN()
 	p.PAlive = &nan
 	if x := Features(p); x[featureIndex("has_p_alive")] != 0 || x[featureIndex("p_alive")] != 0 {
-		t.Errorf("a NaN P(alive) gives has_p_alive %v, p_alive %v; want null", x[featureIndex("has_p_alive")], x[featureIndex("p_alive")])
+		t.Errorf(
+			"a NaN P(alive) gives has_p_alive %v, p_alive %v; want null",
+			x[featureIndex("has_p_alive")],
+			x[featureIndex("p_alive")],
+		)
 	}
 }
 

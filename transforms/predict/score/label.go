@@ -43,7 +43,11 @@ const (
 // placed (its activity and channel are features), and counting it would leak. It is decided by the
 // portrait stage's own as-of rule rather than a second reading of last_order_at against a cutoff
 // instant computed here, which would have to repeat the business zone and the rule.
-func label(today, cutoff schemas.Portrait, pending int32, seed uint64) (row Row, reason string, ok bool) {
+func label(
+	today, cutoff schemas.Portrait,
+	pending int32,
+	seed uint64,
+) (row Row, reason string, ok bool) {
 	seen := cutoff.Orders + pending
 	switch {
 	case !Present(cutoff):

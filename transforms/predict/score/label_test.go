@@ -9,7 +9,14 @@ import (
 )
 
 func TestLabel(t *testing.T) {
-	buyer := schemas.Portrait{PersonID: "P1", RegisteredAt: 1, Orders: 2, Frequency: 1, RecencyDays: 10, TDays: 20}
+	buyer := schemas.Portrait{
+		PersonID:     "P1",
+		RegisteredAt: 1,
+		Orders:       2,
+		Frequency:    1,
+		RecencyDays:  10,
+		TDays:        20,
+	}
 	more := buyer
 	more.Orders = 3
 	absent := schemas.Portrait{PersonID: "P1"}
@@ -31,10 +38,20 @@ func TestLabel(t *testing.T) {
 	} {
 		row, reason, ok := label(tc.today, tc.cutoff, tc.pending, 1)
 		if reason != tc.reason || ok != tc.ok || row.Bought != tc.bought {
-			t.Errorf("%s: reason %q ok %v bought %v, want %q %v %v", tc.name, reason, ok, row.Bought, tc.reason, tc.ok, tc.bought)
+			t.Errorf(
+				"%s: reason %q ok %v bought %v, want %q %v %v",
+				tc.name,
+				reason,
+				ok,
+				row.Bought,
+				tc.reason,
+				tc.ok,
+				tc.bought,
+			)
 		}
-		if ok && (row.PersonID != "P1" || !row.Buyer || row.Frequency != 1 || row.Recency != 10 || row.T != 20 ||
-			row.Key != SampleKey(1, "P1") || !reflect.DeepEqual(row.X, Features(buyer))) {
+		if ok &&
+			(row.PersonID != "P1" || !row.Buyer || row.Frequency != 1 || row.Recency != 10 || row.T != 20 ||
+				row.Key != SampleKey(1, "P1") || !reflect.DeepEqual(row.X, Features(buyer))) {
 			t.Errorf("%s: row %+v", tc.name, row)
 		}
 	}

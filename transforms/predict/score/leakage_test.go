@@ -47,8 +47,17 @@ func init() {
 }
 
 func paidOrder(id, user, paid string, fen int64) schemas.Order {
-	return schemas.Order{OrderID: id, UserID: user, Status: "paid", Channel: "app", CreatedAt: shanghaiAt(paid), PaidAt: shanghaiAt(paid),
-		TotalFen: fen, UpdatedAt: shanghaiAt(paid), Source: "orders"}
+	return schemas.Order{
+		OrderID:   id,
+		UserID:    user,
+		Status:    "paid",
+		Channel:   "app",
+		CreatedAt: shanghaiAt(paid),
+		PaidAt:    shanghaiAt(paid),
+		TotalFen:  fen,
+		UpdatedAt: shanghaiAt(paid),
+		Source:    "orders",
+	}
 }
 
 // leakWorld is a small night as of 2026-11-21 (cutoff 2026-10-22, Asia/Shanghai). With extra set,
@@ -61,31 +70,136 @@ func leakWorld(t *testing.T, s beam.Scope, extra bool) portrait.Inputs {
 	if extra {
 		placed.Status, placed.PaidAt = "paid", shanghaiAt("2026-10-23 00:30")
 	}
-	orders := []schemas.Order{paidOrder("o1", "u1", "2026-09-10 10:00", 5000), paidOrder("o2", "u1", "2026-10-22 23:30", 3000),
-		paidOrder("o5", "u3", "2026-10-01 12:00", 2000), placed}
+	orders := []schemas.Order{
+		paidOrder("o1", "u1", "2026-09-10 10:00", 5000),
+		paidOrder("o2", "u1", "2026-10-22 23:30", 3000),
+		paidOrder("o5", "u3", "2026-10-01 12:00", 2000),
+		placed,
+	}
 	events := []schemas.Event{
-		{EventID: "e1", UserID: "u1", EventType: "view", Channel: "app", SessionID: "s1", EventTime: shanghaiAt("2026-10-20 10:00"), Source: "events"},
-		{EventID: "e2", UserID: "u3", EventType: "view", Channel: "web", SessionID: "s2", EventTime: shanghaiAt("2026-10-05 10:00"), Source: "events"},
-		{EventID: "e3", UserID: "u2", EventType: "view", Channel: "web", SessionID: "s3", EventTime: shanghaiAt("2026-11-05 10:00"), Source: "events"}}
-	touches := []schemas.Touch{{TouchID: "t1", UserID: "u1", Channel: "push", CampaignID: "c1", Action: "deliver", TouchTime: shanghaiAt("2026-10-15 10:00"), Source: "touches"}}
+		{
+			EventID:   "e1",
+			UserID:    "u1",
+			EventType: "view",
+			Channel:   "app",
+			SessionID: "s1",
+			EventTime: shanghaiAt("2026-10-20 10:00"),
+			Source:    "events",
+		},
+		{
+			EventID:   "e2",
+			UserID:    "u3",
+			EventType: "view",
+			Channel:   "web",
+			SessionID: "s2",
+			EventTime: shanghaiAt("2026-10-05 10:00"),
+			Source:    "events",
+		},
+		{
+			EventID:   "e3",
+			UserID:    "u2",
+			EventType: "view",
+			Channel:   "web",
+			SessionID: "s3",
+			EventTime: shanghaiAt("2026-11-05 10:00"),
+			Source:    "events",
+		}}
+	touches := []schemas.Touch{
+		{
+			TouchID:    "t1",
+			UserID:     "u1",
+			Channel:    "push",
+			CampaignID: "c1",
+			Action:     "deliver",
+			TouchTime:  shanghaiAt("2026-10-15 10:00"),
+			Source:     "touches",
+		},
+	}
 	var reviews []schemas.Review
 	if extra {
 		orders = append(orders, paidOrder("o3", "u1", "2026-10-23 07:00", 9000))
-		events = append(events, schemas.Event{EventID: "e4", UserID: "u1", EventType: "cart", Channel: "app", SessionID: "s4",
-			EventTime: shanghaiAt("2026-11-10 10:00"), Source: "events"})
-		touches = append(touches, schemas.Touch{TouchID: "t2", UserID: "u1", Channel: "push", CampaignID: "c2", Action: "open",
-			TouchTime: shanghaiAt("2026-11-10 10:00"), Source: "touches"})
-		reviews = append(reviews, schemas.Review{ReviewID: "r1", UserID: "u1", Rating: 5, Text: "好", CreatedAt: shanghaiAt("2026-11-12 10:00"), Source: "reviews"})
+		events = append(
+			events,
+			schemas.Event{
+				EventID:   "e4",
+				UserID:    "u1",
+				EventType: "cart",
+				Channel:   "app",
+				SessionID: "s4",
+				EventTime: shanghaiAt("2026-11-10 10:00"),
+				Source:    "events",
+			},
+		)
+		touches = append(
+			touches,
+			schemas.Touch{
+				TouchID:    "t2",
+				UserID:     "u1",
+				Channel:    "push",
+				CampaignID: "c2",
+				Action:     "open",
+				TouchTime:  shanghaiAt("2026-11-10 10:00"),
+				Source:     "touches",
+			},
+		)
+		reviews = append(
+			reviews,
+			schemas.Review{
+				ReviewID:  "r1",
+				UserID:    "u1",
+				Rating:    5,
+				Text:      "好",
+				CreatedAt: shanghaiAt("2026-11-12 10:00"),
+				Source:    "reviews",
+			},
+		)
 	}
 	return portrait.Inputs{
-		Identity: beam.ParDo(s, linkKV, beam.CreateList(s, []link{{accountKey("u1"), "P1"}, {accountKey("u2"), "P2"}, {accountKey("u3"), "P3"}})),
-		Persons:  beam.CreateList(s, []schemas.Person{{PersonID: "P1", Accounts: 1}, {PersonID: "P2", Accounts: 1}, {PersonID: "P3", Accounts: 1}, {PersonID: "P4"}}),
+		Identity: beam.ParDo(
+			s,
+			linkKV,
+			beam.CreateList(
+				s,
+				[]link{
+					{accountKey("u1"), "P1"},
+					{accountKey("u2"), "P2"},
+					{accountKey("u3"), "P3"},
+				},
+			),
+		),
+		Persons: beam.CreateList(
+			s,
+			[]schemas.Person{
+				{PersonID: "P1", Accounts: 1},
+				{PersonID: "P2", Accounts: 1},
+				{PersonID: "P3", Accounts: 1},
+				{PersonID: "P4"},
+			},
+		),
 		Users: beam.CreateList(s, []schemas.User{
-			{UserID: "u1", RegisteredAt: shanghaiAt("2026-08-01 10:00"), UpdatedAt: shanghaiAt("2026-08-01 10:00"), Source: "users"},
-			{UserID: "u2", RegisteredAt: shanghaiAt("2026-11-01 10:00"), UpdatedAt: shanghaiAt("2026-11-01 10:00"), Source: "users"},
-			{UserID: "u3", RegisteredAt: shanghaiAt("2026-09-15 10:00"), UpdatedAt: shanghaiAt("2026-09-15 10:00"), Source: "users"}}),
+			{
+				UserID:       "u1",
+				RegisteredAt: shanghaiAt("2026-08-01 10:00"),
+				UpdatedAt:    shanghaiAt("2026-08-01 10:00"),
+				Source:       "users",
+			},
+			{
+				UserID:       "u2",
+				RegisteredAt: shanghaiAt("2026-11-01 10:00"),
+				UpdatedAt:    shanghaiAt("2026-11-01 10:00"),
+				Source:       "users",
+			},
+			{
+				UserID:       "u3",
+				RegisteredAt: shanghaiAt("2026-09-15 10:00"),
+				UpdatedAt:    shanghaiAt("2026-09-15 10:00"),
+				Source:       "users",
+			}}),
 		Orders: beam.CreateList(s, orders), OrderItems: beam.CreateList(s, []schemas.OrderItem{}),
-		Events: beam.CreateList(s, events), Touches: beam.CreateList(s, touches), Reviews: beam.CreateList(s, reviews),
+		Events: beam.CreateList(
+			s,
+			events,
+		), Touches: beam.CreateList(s, touches), Reviews: beam.CreateList(s, reviews),
 		TempDir: t.TempDir(),
 	}
 }
@@ -110,14 +224,23 @@ func TestNoLeakage(t *testing.T) {
 	}
 	cutoffWithout, without := build("without", false)
 	cutoffWith, with := build("with", true)
-	passert.Equals(s, beam.ParDo(s, featureText, cutoffWith), beam.ParDo(s, featureText, cutoffWithout))
+	passert.Equals(
+		s,
+		beam.ParDo(s, featureText, cutoffWith),
+		beam.ParDo(s, featureText, cutoffWithout),
+	)
 	passert.Count(s, cutoffWith, "cutoff portraits", 4)
 
 	labels := func(name string, together beam.PCollection) beam.PCollection {
 		sc := s.Scope(name)
 		rows, counts := beam.ParDo2(sc, &labelFn{Cfg: cfg}, together)
-		passert.Equals(sc, beam.ParDo(sc, countText, counts), "cutoff_portraits/predict/in/=4", "cutoff_portraits/predict/out/=2",
-			"cutoff_portraits/predict/rejected/absent_at_cutoff=2")
+		passert.Equals(
+			sc,
+			beam.ParDo(sc, countText, counts),
+			"cutoff_portraits/predict/in/=4",
+			"cutoff_portraits/predict/out/=2",
+			"cutoff_portraits/predict/rejected/absent_at_cutoff=2",
+		)
 		return beam.ParDo(sc, rowText, rows)
 	}
 	passert.Equals(s, labels("labels_without", without),

@@ -18,14 +18,29 @@ import (
 func TestMain(m *testing.M) { ptest.MainWithDefault(m, "prism") }
 
 func scoredText(p schemas.Portrait) string {
-	return fmt.Sprintf("%s orders=%d propensity=%.12f churn=%.12f", p.PersonID, p.Orders, p.Propensity30d, p.ChurnRisk)
+	return fmt.Sprintf(
+		"%s orders=%d propensity=%.12f churn=%.12f",
+		p.PersonID,
+		p.Orders,
+		p.Propensity30d,
+		p.ChurnRisk,
+	)
 }
 
 func cardText(c Card) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "cutoff=%s horizon=%d", c.Cutoff, c.HorizonDays)
 	for _, f := range []Fitted{c.Propensity, c.Churn} {
-		fmt.Fprintf(&b, " %s trained=%v labelled=%d positives=%d rows=%d reason=%q", f.Column, f.Trained, f.Labelled, f.Positives, f.Rows, f.Reason)
+		fmt.Fprintf(
+			&b,
+			" %s trained=%v labelled=%d positives=%d rows=%d reason=%q",
+			f.Column,
+			f.Trained,
+			f.Labelled,
+			f.Positives,
+			f.Rows,
+			f.Reason,
+		)
 		if f.Metrics != nil {
 			fmt.Fprintf(&b, " auc=%.12f test=%d", f.Metrics.AUC, f.Metrics.NTest)
 		}
@@ -78,7 +93,11 @@ func TestBuild(t *testing.T) {
 	}
 
 	p, s := beam.NewPipelineWithRoot()
-	out := Build(s, Inputs{Days: beam.CreateList(s, w.days()), CutoffModel: beam.Create(s, *cutoffCard(cfg))}, cfg)
+	out := Build(
+		s,
+		Inputs{Days: beam.CreateList(s, w.days()), CutoffModel: beam.Create(s, *cutoffCard(cfg))},
+		cfg,
+	)
 	passert.EqualsList(s, beam.ParDo(s, scoredText, out.Scored), scored)
 	passert.Equals(s, beam.ParDo(s, cardText, out.Card), cardText(want))
 	passert.EqualsList(s, beam.ParDo(s, countText, out.Counts), counts)

@@ -77,9 +77,20 @@ func Build(s beam.Scope, in Inputs, cfg Config) Output {
 	if !models.IsValid() {
 		models = beam.CreateList(s, []portrait.ModelCard{})
 	}
-	card := beam.ParDo(s, &trainFn{Cfg: cfg}, beam.Impulse(s), beam.SideInput{Input: sample}, beam.SideInput{Input: models})
+	card := beam.ParDo(
+		s,
+		&trainFn{Cfg: cfg},
+		beam.Impulse(s),
+		beam.SideInput{Input: sample},
+		beam.SideInput{Input: models},
+	)
 	score := func(s beam.Scope, after ...beam.PCollection) (scored, tallied beam.PCollection) {
-		return beam.ParDo2(s, &scoreFn{Cfg: cfg}, today(s, append(after[:len(after):len(after)], card)...), beam.SideInput{Input: card})
+		return beam.ParDo2(
+			s,
+			&scoreFn{Cfg: cfg},
+			today(s, append(after[:len(after):len(after)], card)...),
+			beam.SideInput{Input: card},
+		)
 	}
 	scored, tallied := score(s)
 	return Output{
@@ -101,9 +112,16 @@ func (f *labelFn) Setup() error { return f.Cfg.Validate() }
 
 func (f *labelFn) StartBundle(_ func(Row), _ func(string, int64)) { f.tally = quality.Tally{} }
 
-func (f *labelFn) ProcessElement(d portrait.PersonDays, emit func(Row), _ func(string, int64)) error {
+func (f *labelFn) ProcessElement(
+	d portrait.PersonDays,
+	emit func(Row),
+	_ func(string, int64),
+) error {
 	if len(d.Portraits) != 2 {
-		return fmt.Errorf("score: %d portraits of one person, want today's and the cutoff's", len(d.Portraits))
+		return fmt.Errorf(
+			"score: %d portraits of one person, want today's and the cutoff's",
+			len(d.Portraits),
+		)
 	}
 	f.tally[quality.Key{Source: SourceCutoff, Stage: Stage, Measure: quality.In}]++
 	var pending int32
@@ -150,7 +168,12 @@ type trainFn struct {
 
 func (f *trainFn) Setup() error { return f.Cfg.Validate() }
 
-func (f *trainFn) ProcessElement(_ []byte, samples func(**Sample) bool, models func(*portrait.ModelCard) bool, emit func(Card)) error {
+func (f *trainFn) ProcessElement(
+	_ []byte,
+	samples func(**Sample) bool,
+	models func(*portrait.ModelCard) bool,
+	emit func(Card),
+) error {
 	all := NewSample(f.Cfg.MaxTrain)
 	var part *Sample
 	for samples(&part) {
@@ -185,7 +208,12 @@ func (f *scoreFn) StartBundle(_ func(*Card) bool, _ func(schemas.Portrait), _ fu
 	f.tally = quality.Tally{}
 }
 
-func (f *scoreFn) ProcessElement(p schemas.Portrait, cards func(*Card) bool, emit func(schemas.Portrait), _ func(string, int64)) error {
+func (f *scoreFn) ProcessElement(
+	p schemas.Portrait,
+	cards func(*Card) bool,
+	emit func(schemas.Portrait),
+	_ func(string, int64),
+) error {
 	if f.card == nil {
 		c := &Card{}
 		if !cards(c) {
@@ -203,15 +231,24 @@ func (f *scoreFn) ProcessElement(p schemas.Portrait, cards func(*Card) bool, emi
 	return nil
 }
 
-func (f *scoreFn) FinishBundle(ctx context.Context, _ func(*Card) bool, _ func(schemas.Portrait), count func(string, int64)) {
+func (f *scoreFn) FinishBundle(
+	ctx context.Context,
+	_ func(*Card) bool,
+	_ func(schemas.Portrait),
+	count func(string, int64),
+) {
 	f.tally.Emit(ctx, count)
 }
 
 func init() {
 	fnreg.DoFn3x1[portrait.PersonDays, func(Row), func(string, int64), error](&labelFn{})
 	register.Combiner3[*Sample, Row, *Sample](&sampleFn{})
-	fnreg.DoFn4x1[[]byte, func(**Sample) bool, func(*portrait.ModelCard) bool, func(Card), error](&trainFn{})
-	fnreg.DoFn4x1[schemas.Portrait, func(*Card) bool, func(schemas.Portrait), func(string, int64), error](&scoreFn{})
+	fnreg.DoFn4x1[[]byte, func(**Sample) bool, func(*portrait.ModelCard) bool, func(Card), error](
+		&trainFn{},
+	)
+	fnreg.DoFn4x1[schemas.Portrait, func(*Card) bool, func(schemas.Portrait), func(string, int64), error](
+		&scoreFn{},
+	)
 	register.Emitter1[Row]()
 	register.Emitter1[Card]()
 	register.Emitter1[schemas.Portrait]()

@@ -29,14 +29,25 @@ func Fit(sample *Sample, cutoffModel *portrait.ModelCard, cfg Config) (Card, err
 	if err := cfg.Validate(); err != nil {
 		return Card{}, err
 	}
-	card := Card{Date: cfg.Date, Cutoff: cfg.cutoff(), HorizonDays: cfg.HorizonDays, Label: labelText,
-		Features: slices.Clone(FeatureNames), Nulls: nullsText}
+	card := Card{
+		Date:        cfg.Date,
+		Cutoff:      cfg.cutoff(),
+		HorizonDays: cfg.HorizonDays,
+		Label:       labelText,
+		Features:    slices.Clone(FeatureNames),
+		Nulls:       nullsText,
+	}
 	switch {
 	case cutoffModel == nil:
 		card.BGNBDError = "no model card of the cutoff portraits"
 	case cutoffModel.AsOf != card.Cutoff:
-		return Card{}, fmt.Errorf("score: the cutoff portraits' model card is as of %q, the cutoff of %d days before %s is %s",
-			cutoffModel.AsOf, cfg.HorizonDays, cfg.Date, card.Cutoff)
+		return Card{}, fmt.Errorf(
+			"score: the cutoff portraits' model card is as of %q, the cutoff of %d days before %s is %s",
+			cutoffModel.AsOf,
+			cfg.HorizonDays,
+			cfg.Date,
+			card.Cutoff,
+		)
 	case cutoffModel.BGNBD == nil:
 		card.BGNBDError = "not fitted at the cutoff: " + cutoffModel.BGNBDError
 	default:
@@ -49,24 +60,44 @@ func Fit(sample *Sample, cutoffModel *portrait.ModelCard, cfg Config) (Card, err
 	all, buyers := sample.Rows()
 	h := float64(cfg.HorizonDays)
 	card.Propensity = fitted{
-		Fitted: Fitted{Column: "propensity_30d", Population: "persons present at the cutoff (a fact by the cutoff day)",
-			Target:   fmt.Sprintf("a paid order in the %d days after the cutoff", cfg.HorizonDays),
-			Labelled: sample.Labelled, Positives: sample.Bought},
+		Fitted: Fitted{
+			Column:     "propensity_30d",
+			Population: "persons present at the cutoff (a fact by the cutoff day)",
+			Target: fmt.Sprintf(
+				"a paid order in the %d days after the cutoff",
+				cfg.HorizonDays,
+			),
+			Labelled:  sample.Labelled,
+			Positives: sample.Bought,
+		},
 		target: func(r Row) bool { return r.Bought },
 		baseline: func(r Row) float64 {
 			return propensity.ProbPurchase(*card.BGNBD, h, r.Frequency, r.Recency, r.T)
 		},
-		formula: fmt.Sprintf("BG/NBD P(X(T, T+%d) > 0 | frequency, recency, T) at the cutoff (propensity.ProbPurchase)", cfg.HorizonDays),
+		formula: fmt.Sprintf(
+			"BG/NBD P(X(T, T+%d) > 0 | frequency, recency, T) at the cutoff (propensity.ProbPurchase)",
+			cfg.HorizonDays,
+		),
 	}.fit(all, card.BGNBD != nil, card.BGNBDError, cfg)
 	card.Churn = fitted{
-		Fitted: Fitted{Column: "churn_risk", Population: "buyers at the cutoff (a paid order by the cutoff day)",
-			Target:   fmt.Sprintf("no paid order in the %d days after the cutoff", cfg.HorizonDays),
-			Labelled: sample.BuyersLabelled, Positives: sample.BuyersLabelled - sample.BuyersBought},
+		Fitted: Fitted{
+			Column:     "churn_risk",
+			Population: "buyers at the cutoff (a paid order by the cutoff day)",
+			Target: fmt.Sprintf(
+				"no paid order in the %d days after the cutoff",
+				cfg.HorizonDays,
+			),
+			Labelled:  sample.BuyersLabelled,
+			Positives: sample.BuyersLabelled - sample.BuyersBought,
+		},
 		target: func(r Row) bool { return !r.Bought },
 		baseline: func(r Row) float64 {
 			return 1 - propensity.ProbPurchase(*card.BGNBD, h, r.Frequency, r.Recency, r.T)
 		},
-		formula: fmt.Sprintf("1 - BG/NBD P(X(T, T+%d) > 0 | frequency, recency, T) at the cutoff", cfg.HorizonDays),
+		formula: fmt.Sprintf(
+			"1 - BG/NBD P(X(T, T+%d) > 0 | frequency, recency, T) at the cutoff",
+			cfg.HorizonDays,
+		),
 	}.fit(buyers, card.BGNBD != nil, card.BGNBDError, cfg)
 	return card, nil
 }
@@ -84,8 +115,13 @@ func (f fitted) fit(rows []Row, hasBaseline bool, noBaseline string, cfg Config)
 	out := f.Fitted
 	out.Rows = len(rows)
 	if int64(len(rows)) < out.Labelled {
-		out.Sample = fmt.Sprintf("a seeded sample of %d of the %d labelled persons (max_train %d): those with the smallest hash of seed %d and person id",
-			len(rows), out.Labelled, cfg.MaxTrain, cfg.Seed)
+		out.Sample = fmt.Sprintf(
+			"a seeded sample of %d of the %d labelled persons (max_train %d): those with the smallest hash of seed %d and person id",
+			len(rows),
+			out.Labelled,
+			cfg.MaxTrain,
+			cfg.Seed,
+		)
 	}
 	x := make([][]float64, len(rows))
 	labels := make([]bool, len(rows))
@@ -97,11 +133,20 @@ func (f fitted) fit(rows []Row, hasBaseline bool, noBaseline string, cfg Config)
 		}
 	}
 	if len(rows) < cfg.MinTrain {
-		out.Reason = fmt.Sprintf("too few labelled persons: %d, min_train is %d", len(rows), cfg.MinTrain)
+		out.Reason = fmt.Sprintf(
+			"too few labelled persons: %d, min_train is %d",
+			len(rows),
+			cfg.MinTrain,
+		)
 		return out
 	}
 	if neg := len(rows) - pos; min(pos, neg) < cfg.MinClass {
-		out.Reason = fmt.Sprintf("too few persons of a label: %d with the target, %d without, min_class is %d", pos, neg, cfg.MinClass)
+		out.Reason = fmt.Sprintf(
+			"too few persons of a label: %d with the target, %d without, min_class is %d",
+			pos,
+			neg,
+			cfg.MinClass,
+		)
 		return out
 	}
 	opt := cfg.options()
@@ -126,7 +171,16 @@ func (f fitted) fit(rows []Row, hasBaseline bool, noBaseline string, cfg Config)
 				continue
 			}
 			if v := f.baseline(rows[i]); finite(v) {
-				model, bl, lab = append(model, m.Predict(x[i])), append(bl, v), append(lab, labels[i])
+				model, bl, lab = append(
+					model,
+					m.Predict(x[i]),
+				), append(
+					bl,
+					v,
+				), append(
+					lab,
+					labels[i],
+				)
 			}
 		}
 		base.compare(model, bl, lab)
@@ -144,11 +198,18 @@ func (b *Baseline) compare(model, baseline []float64, labels []bool) {
 	b.Rows = len(labels)
 	auc := propensity.AUC(baseline, labels)
 	if math.IsNaN(auc) {
-		b.Reason = fmt.Sprintf("the %d held-out persons it is defined for all have the same label", len(labels))
+		b.Reason = fmt.Sprintf(
+			"the %d held-out persons it is defined for all have the same label",
+			len(labels),
+		)
 		return
 	}
 	b.AUC, b.LogLoss = ptr(auc), ptr(propensity.LogLoss(baseline, labels))
-	b.ModelAUC, b.ModelLogLoss = ptr(propensity.AUC(model, labels)), ptr(propensity.LogLoss(model, labels))
+	b.ModelAUC, b.ModelLogLoss = ptr(
+		propensity.AUC(model, labels),
+	), ptr(
+		propensity.LogLoss(model, labels),
+	)
 	b.Calibration = propensity.CalibrationTable(baseline, labels, 10)
 }
 

@@ -42,8 +42,15 @@ func checkCalibrated(t *testing.T, name string, table []propensity.Bin) {
 	for i, b := range table {
 		se := math.Sqrt(b.MeanPredicted * (1 - b.MeanPredicted) / float64(b.Count))
 		if gap := math.Abs(b.ObservedRate - b.MeanPredicted); gap > 4*se {
-			t.Errorf("%s bin %d: mean predicted %.4f, observed %.4f over %d rows (%.1f standard errors)",
-				name, i, b.MeanPredicted, b.ObservedRate, b.Count, gap/se)
+			t.Errorf(
+				"%s bin %d: mean predicted %.4f, observed %.4f over %d rows (%.1f standard errors)",
+				name,
+				i,
+				b.MeanPredicted,
+				b.ObservedRate,
+				b.Count,
+				gap/se,
+			)
 		}
 	}
 }
@@ -79,8 +86,18 @@ func TestFitRecoversAKnownRule(t *testing.T) {
 			t.Fatalf("%s not trained: %s", c.name, c.f.Reason)
 		}
 		met := c.f.Metrics
-		if met.NTrain+met.NCalibration+met.NTest != len(c.rows) || c.f.Rows != len(c.rows) || c.f.Labelled != int64(len(c.rows)) {
-			t.Errorf("%s: parts %d/%d/%d, rows %d, labelled %d, of %d rows", c.name, met.NTrain, met.NCalibration, met.NTest, c.f.Rows, c.f.Labelled, len(c.rows))
+		if met.NTrain+met.NCalibration+met.NTest != len(c.rows) || c.f.Rows != len(c.rows) ||
+			c.f.Labelled != int64(len(c.rows)) {
+			t.Errorf(
+				"%s: parts %d/%d/%d, rows %d, labelled %d, of %d rows",
+				c.name,
+				met.NTrain,
+				met.NCalibration,
+				met.NTest,
+				c.f.Rows,
+				c.f.Labelled,
+				len(c.rows),
+			)
 		}
 		// The true rule's AUC on the same held-out persons.
 		var truth []float64
@@ -89,8 +106,16 @@ func TestFitRecoversAKnownRule(t *testing.T) {
 			truth, labels = append(truth, c.truth(r)), append(labels, c.target(r))
 		}
 		trueAUC := propensity.AUC(truth, labels)
-		t.Logf("%s: AUC %.4f (true rule %.4f), log-loss %.4f (true rule %.4f), baseline AUC %v on %d rows",
-			c.name, met.AUC, trueAUC, met.LogLoss, propensity.LogLoss(truth, labels), deref(c.f.Baseline.AUC), c.f.Baseline.Rows)
+		t.Logf(
+			"%s: AUC %.4f (true rule %.4f), log-loss %.4f (true rule %.4f), baseline AUC %v on %d rows",
+			c.name,
+			met.AUC,
+			trueAUC,
+			met.LogLoss,
+			propensity.LogLoss(truth, labels),
+			deref(c.f.Baseline.AUC),
+			c.f.Baseline.Rows,
+		)
 		if math.Abs(met.AUC-trueAUC) > 0.01 || met.AUC < 0.7 {
 			t.Errorf("%s: AUC %.4f, the true rule's %.4f", c.name, met.AUC, trueAUC)
 		}
@@ -100,9 +125,16 @@ func TestFitRecoversAKnownRule(t *testing.T) {
 		}
 	}
 	// The churn model's held-out persons are all buyers: the baseline is measured on all of them.
-	if b := card.Churn.Baseline; b.Rows != card.Churn.Metrics.NTest || *b.ModelAUC != card.Churn.Metrics.AUC ||
+	if b := card.Churn.Baseline; b.Rows != card.Churn.Metrics.NTest ||
+		*b.ModelAUC != card.Churn.Metrics.AUC ||
 		card.Churn.Metrics.BaselineAUC != *b.AUC {
-		t.Errorf("churn baseline on %d of %d held-out rows, model AUC %v vs %v", b.Rows, card.Churn.Metrics.NTest, *b.ModelAUC, card.Churn.Metrics.AUC)
+		t.Errorf(
+			"churn baseline on %d of %d held-out rows, model AUC %v vs %v",
+			b.Rows,
+			card.Churn.Metrics.NTest,
+			*b.ModelAUC,
+			card.Churn.Metrics.AUC,
+		)
 	}
 	// The propensity baseline is defined for the held-out buyers only.
 	nb := 0
@@ -111,8 +143,15 @@ func TestFitRecoversAKnownRule(t *testing.T) {
 			nb++
 		}
 	}
-	if b := card.Propensity.Baseline; b.Rows != nb || nb == 0 || nb == card.Propensity.Metrics.NTest || card.Propensity.Metrics.BaselineAUC != 0 {
-		t.Errorf("propensity baseline on %d rows, held-out buyers %d of %d", b.Rows, nb, card.Propensity.Metrics.NTest)
+	if b := card.Propensity.Baseline; b.Rows != nb || nb == 0 ||
+		nb == card.Propensity.Metrics.NTest ||
+		card.Propensity.Metrics.BaselineAUC != 0 {
+		t.Errorf(
+			"propensity baseline on %d rows, held-out buyers %d of %d",
+			b.Rows,
+			nb,
+			card.Propensity.Metrics.NTest,
+		)
 	}
 	// The card is JSON as written, with no NaN.
 	if _, err := json.Marshal(card); err != nil {
@@ -156,13 +195,21 @@ func TestFitSamplesBeyondMaxTrain(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := card.Propensity
-	if !p.Trained || p.Rows != 1000 || p.Labelled <= 1000 || !strings.Contains(p.Sample, "seeded sample of 1000") {
-		t.Errorf("propensity: trained %v, rows %d of %d, sample %q", p.Trained, p.Rows, p.Labelled, p.Sample)
+	if !p.Trained || p.Rows != 1000 || p.Labelled <= 1000 ||
+		!strings.Contains(p.Sample, "seeded sample of 1000") {
+		t.Errorf(
+			"propensity: trained %v, rows %d of %d, sample %q",
+			p.Trained,
+			p.Rows,
+			p.Labelled,
+			p.Sample,
+		)
 	}
 	if c := card.Churn; c.Rows != min(1000, int(c.Labelled)) {
 		t.Errorf("churn: rows %d of %d", c.Rows, c.Labelled)
 	}
-	if card.BGNBD != nil || card.BGNBDError == "" || p.Baseline.AUC != nil || p.Baseline.Reason == "" {
+	if card.BGNBD != nil || card.BGNBDError == "" || p.Baseline.AUC != nil ||
+		p.Baseline.Reason == "" {
 		t.Errorf("no cutoff model card, yet a baseline: %+v %q", p.Baseline, card.BGNBDError)
 	}
 }
@@ -176,7 +223,8 @@ func TestFitLeavesModelsOutWithAReason(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range []Fitted{card.Propensity, card.Churn} {
-		if f.Trained || f.Model != nil || f.Metrics != nil || !strings.Contains(f.Reason, "too few labelled persons") {
+		if f.Trained || f.Model != nil || f.Metrics != nil ||
+			!strings.Contains(f.Reason, "too few labelled persons") {
 			t.Errorf("%s: trained %v, reason %q", f.Column, f.Trained, f.Reason)
 		}
 	}
@@ -189,21 +237,34 @@ func TestFitLeavesModelsOutWithAReason(t *testing.T) {
 		t.Fatal(err)
 	}
 	if card.Propensity.Trained || !strings.Contains(card.Propensity.Reason, "0 with the target") {
-		t.Errorf("propensity with one label: trained %v, reason %q", card.Propensity.Trained, card.Propensity.Reason)
+		t.Errorf(
+			"propensity with one label: trained %v, reason %q",
+			card.Propensity.Trained,
+			card.Propensity.Reason,
+		)
 	}
 	if card.Churn.Trained || !strings.Contains(card.Churn.Reason, "0 without") {
-		t.Errorf("churn with one label: trained %v, reason %q", card.Churn.Trained, card.Churn.Reason)
+		t.Errorf(
+			"churn with one label: trained %v, reason %q",
+			card.Churn.Trained,
+			card.Churn.Reason,
+		)
 	}
 	if _, err := json.Marshal(card); err != nil {
 		t.Errorf("card does not marshal: %v", err)
 	}
 
-	if card, err := Fit(nil, nil, testConfig); err != nil || card.Propensity.Trained || card.Propensity.Labelled != 0 {
+	if card, err := Fit(nil, nil, testConfig); err != nil || card.Propensity.Trained ||
+		card.Propensity.Labelled != 0 {
 		t.Errorf("no rows: %v, %+v", err, card.Propensity)
 	}
 	wrong := cutoffCard(testConfig)
 	wrong.AsOf = "2026-11-21"
-	if _, err := Fit(small, wrong, testConfig); err == nil || !strings.Contains(err.Error(), `as of "2026-11-21", the cutoff of 30 days before 2026-11-21 is 2026-10-22`) {
+	if _, err := Fit(small, wrong, testConfig); err == nil ||
+		!strings.Contains(
+			err.Error(),
+			`as of "2026-11-21", the cutoff of 30 days before 2026-11-21 is 2026-10-22`,
+		) {
 		t.Errorf("cutoff card of the run day: %v", err)
 	}
 }

@@ -40,12 +40,42 @@ type Format struct {
 // --amount-col, --date-format, --separator and --no-header of fs, with the
 // same names, defaults and meaning as the clv command's.
 func (f *Format) RegisterFlags(fs *flag.FlagSet) {
-	fs.StringVar(&f.CustomerCol, "customer-col", "", "customer id column: header name or 1-based index (required)")
-	fs.StringVar(&f.DateCol, "date-col", "", "purchase date column: header name or 1-based index (required)")
-	fs.StringVar(&f.AmountCol, "amount-col", "", "purchase amount column: header name or 1-based index (required)")
-	fs.StringVar(&f.DateFormat, "date-format", "2006-01-02", "Go time layout of the date column, e.g. 20060102")
-	fs.StringVar(&f.Separator, "separator", "comma", "field separator: comma (CSV with quoting) or whitespace")
-	fs.BoolVar(&f.NoHeader, "no-header", false, "the file has no header line; columns must be 1-based indexes")
+	fs.StringVar(
+		&f.CustomerCol,
+		"customer-col",
+		"",
+		"customer id column: header name or 1-based index (required)",
+	)
+	fs.StringVar(
+		&f.DateCol,
+		"date-col",
+		"",
+		"purchase date column: header name or 1-based index (required)",
+	)
+	fs.StringVar(
+		&f.AmountCol,
+		"amount-col",
+		"",
+		"purchase amount column: header name or 1-based index (required)",
+	)
+	fs.StringVar(
+		&f.DateFormat,
+		"date-format",
+		"2006-01-02",
+		"Go time layout of the date column, e.g. 20060102",
+	)
+	fs.StringVar(
+		&f.Separator,
+		"separator",
+		"comma",
+		"field separator: comma (CSV with quoting) or whitespace",
+	)
+	fs.BoolVar(
+		&f.NoHeader,
+		"no-header",
+		false,
+		"the file has no header line; columns must be 1-based indexes",
+	)
 }
 
 // Validate reports a missing column or an unknown separator, naming the flag.
@@ -188,7 +218,11 @@ func columnIndex(flagName, col string, header []string) (int, error) {
 	n, err := strconv.Atoi(col)
 	if err != nil || n < 1 {
 		if header == nil {
-			return 0, fmt.Errorf("%s %q: without a header, give a 1-based column index", flagName, col)
+			return 0, fmt.Errorf(
+				"%s %q: without a header, give a 1-based column index",
+				flagName,
+				col,
+			)
 		}
 		return 0, fmt.Errorf("%s %q: no such column in header %q", flagName, col, header)
 	}

@@ -35,7 +35,14 @@ func FuzzRead(f *testing.F) {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		format := Format{CustomerCol: "customer", DateCol: "date", AmountCol: "3", DateFormat: "2006-01-02", Separator: "comma", NoHeader: noHeader}
+		format := Format{
+			CustomerCol: "customer",
+			DateCol:     "date",
+			AmountCol:   "3",
+			DateFormat:  "2006-01-02",
+			Separator:   "comma",
+			NoHeader:    noHeader,
+		}
 		if whitespace {
 			format.Separator = "whitespace"
 		}
@@ -56,17 +63,34 @@ func FuzzRead(f *testing.F) {
 		w := csv.NewWriter(&buf)
 		w.Write([]string{"customer", "date", "amount"})
 		for _, x := range tx {
-			if x.Customer == "" || x.Customer != strings.TrimSpace(x.Customer) || math.IsNaN(x.Amount) || math.IsInf(x.Amount, 0) {
+			if x.Customer == "" || x.Customer != strings.TrimSpace(x.Customer) ||
+				math.IsNaN(x.Amount) ||
+				math.IsInf(x.Amount, 0) {
 				t.Fatalf("purchase read: %+v", x)
 			}
-			w.Write([]string{x.Customer, x.Time.Format(format.DateFormat), strconv.FormatFloat(x.Amount, 'g', -1, 64)})
+			w.Write(
+				[]string{
+					x.Customer,
+					x.Time.Format(format.DateFormat),
+					strconv.FormatFloat(x.Amount, 'g', -1, 64),
+				},
+			)
 		}
 		w.Flush()
 		back := filepath.Join(dir, "back.csv")
 		if err := os.WriteFile(back, buf.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		again, err := Read(back, Format{CustomerCol: "customer", DateCol: "date", AmountCol: "amount", DateFormat: format.DateFormat, Separator: "comma"})
+		again, err := Read(
+			back,
+			Format{
+				CustomerCol: "customer",
+				DateCol:     "date",
+				AmountCol:   "amount",
+				DateFormat:  format.DateFormat,
+				Separator:   "comma",
+			},
+		)
 		if err != nil {
 			t.Fatalf("purchases written back do not read: %v\n%s", err, buf.Bytes())
 		}
@@ -74,7 +98,8 @@ func FuzzRead(f *testing.F) {
 			t.Fatalf("%d purchases written back read as %d", len(tx), len(again))
 		}
 		for i := range tx {
-			if again[i].Customer != tx[i].Customer || !again[i].Time.Equal(tx[i].Time) || again[i].Amount != tx[i].Amount {
+			if again[i].Customer != tx[i].Customer || !again[i].Time.Equal(tx[i].Time) ||
+				again[i].Amount != tx[i].Amount {
 				t.Fatalf("purchase %d: %+v written back reads as %+v", i, tx[i], again[i])
 			}
 		}

@@ -24,8 +24,21 @@ func TestReadCSVWithHeaderAndWhitespaceWithout(t *testing.T) {
 		{Customer: "a b", Time: time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC), Amount: 10.5},
 		{Customer: "c", Time: time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC), Amount: -3},
 	}
-	csvPath := write(t, "tx.csv", "\ufeffid,customer,day,amount\n1,\"a b\",2024-01-02,10.5\n\n2, c ,2024-02-29,-3\n")
-	got, err := Read(csvPath, Format{CustomerCol: "customer", DateCol: "3", AmountCol: "amount", DateFormat: "2006-01-02", Separator: "comma"})
+	csvPath := write(
+		t,
+		"tx.csv",
+		"\ufeffid,customer,day,amount\n1,\"a b\",2024-01-02,10.5\n\n2, c ,2024-02-29,-3\n",
+	)
+	got, err := Read(
+		csvPath,
+		Format{
+			CustomerCol: "customer",
+			DateCol:     "3",
+			AmountCol:   "amount",
+			DateFormat:  "2006-01-02",
+			Separator:   "comma",
+		},
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,14 +47,25 @@ func TestReadCSVWithHeaderAndWhitespaceWithout(t *testing.T) {
 			t.Fatalf("%s: %d transactions %+v, want %+v", name, len(got), got, want)
 		}
 		for i := range want {
-			if got[i].Customer != want[i].Customer || !got[i].Time.Equal(want[i].Time) || got[i].Amount != want[i].Amount {
+			if got[i].Customer != want[i].Customer || !got[i].Time.Equal(want[i].Time) ||
+				got[i].Amount != want[i].Amount {
 				t.Errorf("%s: transaction %d = %+v, want %+v", name, i, got[i], want[i])
 			}
 		}
 	}
 	check("csv", got, want)
 	wsPath := write(t, "tx.txt", "  x 20240102\t10.5\n\n x2 20240229 -3\n")
-	got, err = Read(wsPath, Format{CustomerCol: "1", DateCol: "2", AmountCol: "3", DateFormat: "20060102", Separator: "whitespace", NoHeader: true})
+	got, err = Read(
+		wsPath,
+		Format{
+			CustomerCol: "1",
+			DateCol:     "2",
+			AmountCol:   "3",
+			DateFormat:  "20060102",
+			Separator:   "whitespace",
+			NoHeader:    true,
+		},
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +74,13 @@ func TestReadCSVWithHeaderAndWhitespaceWithout(t *testing.T) {
 }
 
 func TestReadErrorsNameFileAndLine(t *testing.T) {
-	f := Format{CustomerCol: "c", DateCol: "d", AmountCol: "a", DateFormat: "2006-01-02", Separator: "comma"}
+	f := Format{
+		CustomerCol: "c",
+		DateCol:     "d",
+		AmountCol:   "a",
+		DateFormat:  "2006-01-02",
+		Separator:   "comma",
+	}
 	for _, c := range []struct {
 		name, text, want string
 		sep              string
@@ -79,7 +109,8 @@ func TestReadErrorsNameFileAndLine(t *testing.T) {
 		t.Errorf("bad separator: error %v", err)
 	}
 	if _, err := Read(write(t, "nh.txt", "x 2024-01-01 1\n"), Format{CustomerCol: "c", DateCol: "2", AmountCol: "3", DateFormat: "2006-01-02",
-		Separator: "whitespace", NoHeader: true}); err == nil || !strings.Contains(err.Error(), "without a header, give a 1-based column index") {
+		Separator: "whitespace", NoHeader: true}); err == nil ||
+		!strings.Contains(err.Error(), "without a header, give a 1-based column index") {
 		t.Errorf("named column without header: error %v", err)
 	}
 }

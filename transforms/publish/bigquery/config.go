@@ -57,7 +57,11 @@ func ParseURI(s string) (Config, error) {
 		switch k {
 		case "location", "staging", "analytics", "restricted":
 		default:
-			return Config{}, fmt.Errorf("warehouse %q: unknown parameter %q (want location, staging, analytics, restricted)", s, k)
+			return Config{}, fmt.Errorf(
+				"warehouse %q: unknown parameter %q (want location, staging, analytics, restricted)",
+				s,
+				k,
+			)
 		}
 	}
 	if c.AnalyticsDataset == "" {

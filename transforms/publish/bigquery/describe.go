@@ -22,13 +22,22 @@ func Describe(w io.Writer, plan *publish.Plan, cfg Config, opts Options) error {
 		return err
 	}
 	pr := func(format string, a ...any) { fmt.Fprintf(w, format+"\n", a...) }
-	pr("publish %s (run %s) into BigQuery project %s, location %s", plan.Dir, plan.RunID, cfg.Project, cfg.Location)
+	pr(
+		"publish %s (run %s) into BigQuery project %s, location %s",
+		plan.Dir,
+		plan.RunID,
+		cfg.Project,
+		cfg.Location,
+	)
 	pr("datasets (created when missing):")
 	for _, z := range publish.Zones {
 		pr("  %s:%s  %s", cfg.Project, cfg.dataset(z), datasetDocs[z])
 	}
-	pr("tables (%s night), each loaded into a staging table expiring after a day; the data tests run there; "+
-		"then one transaction switches the night in:", plan.Mode)
+	pr(
+		"tables (%s night), each loaded into a staging table expiring after a day; the data tests run there; "+
+			"then one transaction switches the night in:",
+		plan.Mode,
+	)
 	for _, t := range plan.Tables {
 		uris, err := cfg.sourceURIs(plan, t)
 		if err != nil {
@@ -57,14 +66,22 @@ func Describe(w io.Writer, plan *publish.Plan, cfg Config, opts Options) error {
 				pr("    upload   %s -> %s, removed after", t.Files[i], u)
 			}
 		}
-		pr("    into     %s (PARQUET), expiring after a day, dropped after", cfg.qualified(publish.Restricted, stagingTable(plan, t.Name)))
+		pr(
+			"    into     %s (PARQUET), expiring after a day, dropped after",
+			cfg.qualified(publish.Restricted, stagingTable(plan, t.Name)),
+		)
 		for _, z := range publish.Zones {
 			zt, ok := t.In(z)
 			if !ok {
 				pr("    %-10s not held (%s)", z, publish.NotHeld[z])
 				continue
 			}
-			line := fmt.Sprintf("    %-10s %s, %d columns", z, cfg.qualified(z, t.Name), len(zt.Stored()))
+			line := fmt.Sprintf(
+				"    %-10s %s, %d columns",
+				z,
+				cfg.qualified(z, t.Name),
+				len(zt.Stored()),
+			)
 			if wh := t.Withheld(z); len(wh) > 0 {
 				line += ", without " + strings.Join(wh, ", ")
 			}
@@ -73,8 +90,11 @@ func Describe(w io.Writer, plan *publish.Plan, cfg Config, opts Options) error {
 	}
 	pr("data tests: %d declared; then the night's row in %s", len(opts.Tests.Tests),
 		cfg.qualified(publish.Analytics, publish.PublishedRuns.Name))
-	pr("views in %s:%s, recreated with the night's date when it is the newest (each created when the tables it reads exist):",
-		cfg.Project, cfg.AnalyticsDataset)
+	pr(
+		"views in %s:%s, recreated with the night's date when it is the newest (each created when the tables it reads exist):",
+		cfg.Project,
+		cfg.AnalyticsDataset,
+	)
 	for _, v := range views.All {
 		var reads []string
 		for _, r := range v.Reads() {
@@ -84,11 +104,20 @@ func Describe(w io.Writer, plan *publish.Plan, cfg Config, opts Options) error {
 		case v.Authorized && !set.AuthorizeViews:
 			pr("  %s: skipped (authorized view; --authorize-views creates it)", v.Name)
 		case v.Authorized:
-			pr("  %s reads %s, authorized on %s", v.Name, strings.Join(reads, ", "), cfg.RestrictedDataset)
+			pr(
+				"  %s reads %s, authorized on %s",
+				v.Name,
+				strings.Join(reads, ", "),
+				cfg.RestrictedDataset,
+			)
 		default:
 			pr("  %s reads %s", v.Name, strings.Join(reads, ", "))
 		}
 	}
-	pr("catalogues: %s and %s", cfg.qualified(publish.Analytics, publish.CatalogName), cfg.qualified(publish.Restricted, publish.CatalogName))
+	pr(
+		"catalogues: %s and %s",
+		cfg.qualified(publish.Analytics, publish.CatalogName),
+		cfg.qualified(publish.Restricted, publish.CatalogName),
+	)
 	return nil
 }

@@ -30,8 +30,14 @@ func (p *publisher) findErased(ctx context.Context) (erasure, error) {
 	if _, ok := p.plan.Table("erasures"); !ok {
 		return e, nil
 	}
-	q := fmt.Sprintf("SELECT DISTINCT id_hash FROM %s WHERE id_hash NOT IN (SELECT id_hash FROM %s) ORDER BY 1",
-		p.cfg.qualified(publish.Restricted, stagingTable(p.plan, "erasures")), p.cfg.qualified(publish.Restricted, "erasures"))
+	q := fmt.Sprintf(
+		"SELECT DISTINCT id_hash FROM %s WHERE id_hash NOT IN (SELECT id_hash FROM %s) ORDER BY 1",
+		p.cfg.qualified(
+			publish.Restricted,
+			stagingTable(p.plan, "erasures"),
+		),
+		p.cfg.qualified(publish.Restricted, "erasures"),
+	)
 	requests, err := p.strings(ctx, "erasures", q, nil)
 	if err != nil {
 		return e, fmt.Errorf("new erasure requests: %w", err)
@@ -54,7 +60,10 @@ func (p *publisher) distinct(ctx context.Context, l publish.Lookup) ([]string, e
 	}
 	var params []bigquery.QueryParameter
 	in := func(m publish.Match) string {
-		params = append(params, bigquery.QueryParameter{Name: fmt.Sprintf("v%d", len(params)), Value: m.Values})
+		params = append(
+			params,
+			bigquery.QueryParameter{Name: fmt.Sprintf("v%d", len(params)), Value: m.Values},
+		)
 		return fmt.Sprintf("%s IN UNNEST(@v%d)", quote(m.Column), len(params)-1)
 	}
 	c := quote(l.Column)
@@ -72,7 +81,12 @@ func (p *publisher) distinct(ctx context.Context, l publish.Lookup) ([]string, e
 	if t, err := publish.ModelTable(l.Table); err == nil && t.Kind == publish.Snapshot {
 		conds = append(conds, anyNight)
 	}
-	q := fmt.Sprintf("SELECT DISTINCT CAST(%s AS STRING) FROM %s WHERE %s", c, name, strings.Join(conds, " AND "))
+	q := fmt.Sprintf(
+		"SELECT DISTINCT CAST(%s AS STRING) FROM %s WHERE %s",
+		c,
+		name,
+		strings.Join(conds, " AND "),
+	)
 	return p.strings(ctx, "erasure", q, params)
 }
 
@@ -81,7 +95,11 @@ func (p *publisher) distinct(ctx context.Context, l publish.Lookup) ([]string, e
 const anyNight = publish.SnapshotDate + " >= DATE '1970-01-01'"
 
 // strings runs a query and returns the first column of its rows.
-func (p *publisher) strings(ctx context.Context, step, q string, params []bigquery.QueryParameter) ([]string, error) {
+func (p *publisher) strings(
+	ctx context.Context,
+	step, q string,
+	params []bigquery.QueryParameter,
+) ([]string, error) {
 	rows, err := p.read(ctx, step, q, params)
 	if err != nil {
 		return nil, err
@@ -108,7 +126,10 @@ type folderRow struct {
 // eraseStatements delete the erased persons' rows from every published table of both zones, each
 // followed by its erasure_log row (@@row_count is the rows the DELETE removed), then record the run
 // folders' cleaning. The values erased travel as query parameters.
-func (p *publisher) eraseStatements(e erasure, rep *publish.Report) ([]string, []bigquery.QueryParameter, error) {
+func (p *publisher) eraseStatements(
+	e erasure,
+	rep *publish.Report,
+) ([]string, []bigquery.QueryParameter, error) {
 	log := p.cfg.qualified(publish.Restricted, publish.ErasureLog.Name)
 	date := "DATE '" + p.plan.Date + "'"
 	var stmts []string
@@ -142,7 +163,10 @@ func (p *publisher) eraseStatements(e erasure, rep *publish.Report) ([]string, [
 					param := "erase_" + m.Column
 					if !used[param] {
 						used[param] = true
-						params = append(params, bigquery.QueryParameter{Name: param, Value: m.Values})
+						params = append(
+							params,
+							bigquery.QueryParameter{Name: param, Value: m.Values},
+						)
 					}
 					conds = append(conds, fmt.Sprintf("%s IN UNNEST(@%s)", quote(m.Column), param))
 				}
@@ -153,12 +177,25 @@ func (p *publisher) eraseStatements(e erasure, rep *publish.Report) ([]string, [
 				if t.Kind == publish.Snapshot {
 					where = anyNight + " AND (" + where + ")"
 				}
-				stmts = append(stmts, fmt.Sprintf("DELETE FROM %s WHERE %s", p.cfg.qualified(z, name), where),
-					fmt.Sprintf("INSERT INTO %s (snapshot_date, place, requests, rows_removed, cleaned_at)\n"+
-						"VALUES (%s, '%s.%s', %d, @@row_count, @cleaned_at)", log, date, z, name, len(e.Requests)))
+				stmts = append(
+					stmts,
+					fmt.Sprintf("DELETE FROM %s WHERE %s", p.cfg.qualified(z, name), where),
+					fmt.Sprintf(
+						"INSERT INTO %s (snapshot_date, place, requests, rows_removed, cleaned_at)\n"+
+							"VALUES (%s, '%s.%s', %d, @@row_count, @cleaned_at)",
+						log,
+						date,
+						z,
+						name,
+						len(e.Requests),
+					),
+				)
 			}
 		}
-		params = append(params, bigquery.QueryParameter{Name: "cleaned_at", Value: p.opts.Now().UTC()})
+		params = append(
+			params,
+			bigquery.QueryParameter{Name: "cleaned_at", Value: p.opts.Now().UTC()},
+		)
 		rep.ErasedPersons = len(e.Persons)
 	}
 	if len(e.folders) > 0 {
@@ -167,9 +204,20 @@ func (p *publisher) eraseStatements(e erasure, rep *publish.Report) ([]string, [
 			rows[i] = folderRow{f.Place, f.Requests, f.RowsRemoved, f.CleanedAt.UTC()}
 		}
 		params = append(params, bigquery.QueryParameter{Name: "folders", Value: rows})
-		stmts = append(stmts, fmt.Sprintf("DELETE FROM %s WHERE snapshot_date = %s AND STARTS_WITH(place, 'run ')", log, date),
-			fmt.Sprintf("INSERT INTO %s (snapshot_date, place, requests, rows_removed, cleaned_at)\n"+
-				"SELECT %s, f.place, f.requests, f.rows_removed, f.cleaned_at FROM UNNEST(@folders) AS f", log, date))
+		stmts = append(
+			stmts,
+			fmt.Sprintf(
+				"DELETE FROM %s WHERE snapshot_date = %s AND STARTS_WITH(place, 'run ')",
+				log,
+				date,
+			),
+			fmt.Sprintf(
+				"INSERT INTO %s (snapshot_date, place, requests, rows_removed, cleaned_at)\n"+
+					"SELECT %s, f.place, f.requests, f.rows_removed, f.cleaned_at FROM UNNEST(@folders) AS f",
+				log,
+				date,
+			),
+		)
 	}
 	return stmts, params, nil
 }

@@ -13,13 +13,20 @@ import (
 // dropped is relaxed (rows inserted without it must be accepted), and a changed type or partition
 // column is an error for a person to migrate. The partitions' expiration and the partition filter
 // requirement follow the wanted ones.
-func evolve(name string, have, want *bigquery.TableMetadata) (*bigquery.TableMetadataToUpdate, error) {
+func evolve(
+	name string,
+	have, want *bigquery.TableMetadata,
+) (*bigquery.TableMetadataToUpdate, error) {
 	if have.Type != bigquery.RegularTable {
 		return nil, fmt.Errorf("table %s exists as a %s, not a table", name, have.Type)
 	}
 	if partitionField(have) != partitionField(want) {
-		return nil, fmt.Errorf("table %s is partitioned on %q, the model wants %q: drop it or migrate it", name,
-			partitionField(have), partitionField(want))
+		return nil, fmt.Errorf(
+			"table %s is partitioned on %q, the model wants %q: drop it or migrate it",
+			name,
+			partitionField(have),
+			partitionField(want),
+		)
 	}
 	wanted := map[string]*bigquery.FieldSchema{}
 	for _, f := range want.Schema {
@@ -38,7 +45,13 @@ func evolve(name string, have, want *bigquery.TableMetadata) (*bigquery.TableMet
 				f.Required, changed = false, true
 			}
 		case w.Type != f.Type || w.Repeated != f.Repeated:
-			return nil, fmt.Errorf("table %s, column %s: BigQuery has %s, the schemas want %s: migrate the table", name, f.Name, sqlType(&f), sqlType(w))
+			return nil, fmt.Errorf(
+				"table %s, column %s: BigQuery has %s, the schemas want %s: migrate the table",
+				name,
+				f.Name,
+				sqlType(&f),
+				sqlType(w),
+			)
 		default:
 			if f.Required && !w.Required {
 				f.Required, changed = false, true
@@ -69,11 +82,16 @@ func evolve(name string, have, want *bigquery.TableMetadata) (*bigquery.TableMet
 			u.Clustering = &bigquery.Clustering{}
 		}
 	}
-	if w, h := want.TimePartitioning, have.TimePartitioning; w != nil && h != nil && h.Expiration != w.Expiration {
+	if w, h := want.TimePartitioning, have.TimePartitioning; w != nil && h != nil &&
+		h.Expiration != w.Expiration {
 		// The client sends the deprecated field in timePartitioning with any change of it: it must
 		// say what the table's own field says.
-		u.TimePartitioning = &bigquery.TimePartitioning{Type: w.Type, Field: w.Field, Expiration: w.Expiration,
-			RequirePartitionFilter: want.RequirePartitionFilter}
+		u.TimePartitioning = &bigquery.TimePartitioning{
+			Type:                   w.Type,
+			Field:                  w.Field,
+			Expiration:             w.Expiration,
+			RequirePartitionFilter: want.RequirePartitionFilter,
+		}
 		u.RequirePartitionFilter, changed = want.RequirePartitionFilter, true
 	}
 	if have.RequirePartitionFilter != want.RequirePartitionFilter {

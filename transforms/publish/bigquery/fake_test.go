@@ -75,15 +75,35 @@ type content struct {
 }
 
 func newFake(t *testing.T) (*fake, *bigquery.Client) {
-	f := &fake{t: t, project: "test-project", datasets: map[string]*bq.Dataset{}, tables: map[string]*bq.Table{},
-		parts: map[string]map[string]content{}, staged: map[string]content{}, catalogs: map[string][]catalogRow{},
-		jobs: map[string]*bq.Job{}, polls: map[string]int{}, objects: map[string][]byte{}, uploads: map[string][]byte{}, running: 1,
-		results: map[string]*bq.GetQueryResultsResponse{}, published: map[string]bool{}, created: map[string]*bq.Table{}}
+	f := &fake{
+		t:         t,
+		project:   "test-project",
+		datasets:  map[string]*bq.Dataset{},
+		tables:    map[string]*bq.Table{},
+		parts:     map[string]map[string]content{},
+		staged:    map[string]content{},
+		catalogs:  map[string][]catalogRow{},
+		jobs:      map[string]*bq.Job{},
+		polls:     map[string]int{},
+		objects:   map[string][]byte{},
+		uploads:   map[string][]byte{},
+		running:   1,
+		results:   map[string]*bq.GetQueryResultsResponse{},
+		published: map[string]bool{},
+		created:   map[string]*bq.Table{},
+	}
 	srv := httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(srv.Close)
 	t.Setenv("STORAGE_EMULATOR_HOST", srv.Listener.Addr().String())
-	c, err := bigquery.NewClient(context.Background(), f.project,
-		option.WithEndpoint(srv.URL+"/bigquery/v2/"), option.WithoutAuthentication(), option.WithHTTPClient(srv.Client()))
+	c, err := bigquery.NewClient(
+		context.Background(),
+		f.project,
+		option.WithEndpoint(
+			srv.URL+"/bigquery/v2/",
+		),
+		option.WithoutAuthentication(),
+		option.WithHTTPClient(srv.Client()),
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +115,8 @@ func newFake(t *testing.T) (*fake, *bigquery.Client) {
 func apiError(w http.ResponseWriter, code int, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
-	json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"code": code, "message": msg, "errors": []any{map[string]any{"message": msg, "reason": http.StatusText(code)}}}})
+	json.NewEncoder(w).
+		Encode(map[string]any{"error": map[string]any{"code": code, "message": msg, "errors": []any{map[string]any{"message": msg, "reason": http.StatusText(code)}}}})
 }
 
 func reply(w http.ResponseWriter, v any) {
@@ -122,7 +143,9 @@ func (f *fake) decode(r *http.Request, v any) bool {
 
 var (
 	datasetPath = regexp.MustCompile(`^/bigquery/v2/projects/([^/]+)/datasets(?:/([^/]+))?$`)
-	tablePath   = regexp.MustCompile(`^/bigquery/v2/projects/([^/]+)/datasets/([^/]+)/tables(?:/([^/]+))?$`)
+	tablePath   = regexp.MustCompile(
+		`^/bigquery/v2/projects/([^/]+)/datasets/([^/]+)/tables(?:/([^/]+))?$`,
+	)
 	jobPath     = regexp.MustCompile(`^/bigquery/v2/projects/([^/]+)/jobs(?:/([^/]+))?$`)
 	resultsPath = regexp.MustCompile(`^/bigquery/v2/projects/([^/]+)/queries/([^/]+)$`)
 	uploadPath  = regexp.MustCompile(`^/upload/storage/v1/b/([^/]+)/o$`)
@@ -153,8 +176,14 @@ func (f *fake) serve(w http.ResponseWriter, r *http.Request) {
 		var items []map[string]any
 		for uri, data := range f.objects {
 			if strings.HasPrefix(uri, prefix) {
-				items = append(items, map[string]any{"bucket": m[1], "name": strings.TrimPrefix(uri, "gs://"+m[1]+"/"),
-					"size": fmt.Sprint(len(data))})
+				items = append(
+					items,
+					map[string]any{
+						"bucket": m[1],
+						"name":   strings.TrimPrefix(uri, "gs://"+m[1]+"/"),
+						"size":   fmt.Sprint(len(data)),
+					},
+				)
 			}
 		}
 		f.log("GET objects %s*", prefix)
@@ -272,7 +301,14 @@ func (f *fake) table(w http.ResponseWriter, r *http.Request, ds, id string) {
 		sort.Strings(names)
 		for _, n := range names {
 			t := f.tables[ds+"."+n]
-			list.Tables = append(list.Tables, &bq.TableListTables{TableReference: t.TableReference, Type: t.Type, Id: f.project + ":" + ds + "." + n})
+			list.Tables = append(
+				list.Tables,
+				&bq.TableListTables{
+					TableReference: t.TableReference,
+					Type:           t.Type,
+					Id:             f.project + ":" + ds + "." + n,
+				},
+			)
 		}
 		list.TotalItems = int64(len(list.Tables))
 		reply(w, list)
@@ -342,9 +378,14 @@ func (f *fake) table(w http.ResponseWriter, r *http.Request, ds, id string) {
 			have.RequirePartitionFilter = t.RequirePartitionFilter
 			what = append(what, fmt.Sprintf("requirePartitionFilter=%v", t.RequirePartitionFilter))
 		}
-		if tp := t.TimePartitioning; tp != nil && tp.RequirePartitionFilter != have.RequirePartitionFilter {
-			f.t.Errorf("PATCH %s: timePartitioning.requirePartitionFilter %v contradicts the table's %v", key,
-				tp.RequirePartitionFilter, have.RequirePartitionFilter)
+		if tp := t.TimePartitioning; tp != nil &&
+			tp.RequirePartitionFilter != have.RequirePartitionFilter {
+			f.t.Errorf(
+				"PATCH %s: timePartitioning.requirePartitionFilter %v contradicts the table's %v",
+				key,
+				tp.RequirePartitionFilter,
+				have.RequirePartitionFilter,
+			)
 		}
 		if t.View != nil {
 			if e := f.filtered(t.View.Query); e != nil {
@@ -386,7 +427,10 @@ func (f *fake) table(w http.ResponseWriter, r *http.Request, ds, id string) {
 func (f *fake) upload(w http.ResponseWriter, r *http.Request, bucket string) {
 	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || !strings.HasPrefix(mt, "multipart/") {
-		f.t.Errorf("upload of content type %q (want a multipart upload)", r.Header.Get("Content-Type"))
+		f.t.Errorf(
+			"upload of content type %q (want a multipart upload)",
+			r.Header.Get("Content-Type"),
+		)
 		apiError(w, http.StatusBadRequest, "not multipart")
 		return
 	}
@@ -436,7 +480,10 @@ func (f *fake) job(w http.ResponseWriter, r *http.Request, id string) {
 		j.Statistics = &bq.JobStatistics{}
 		if e := f.run(&j); e != nil {
 			j.Status.ErrorResult = e
-			j.Status.Errors = []*bq.ErrorProto{e, {Reason: "invalid", Message: "and a second reason"}}
+			j.Status.Errors = []*bq.ErrorProto{
+				e,
+				{Reason: "invalid", Message: "and a second reason"},
+			}
 		}
 		f.jobs[id] = &j
 		reply(w, &j)
@@ -470,10 +517,25 @@ func (f *fake) run(j *bq.Job) *bq.ErrorProto {
 	case j.Configuration.Load != nil:
 		l := j.Configuration.Load
 		dst := l.DestinationTable.DatasetId + "." + l.DestinationTable.TableId
-		f.log("POST jobs %s load %v -> %s format=%s write=%s create=%s listInference=%v", id, l.SourceUris, dst,
-			l.SourceFormat, l.WriteDisposition, l.CreateDisposition, l.ParquetOptions != nil && l.ParquetOptions.EnableListInference)
-		if l.SourceFormat != "PARQUET" || l.WriteDisposition != "WRITE_EMPTY" || l.CreateDisposition != "CREATE_NEVER" {
-			f.t.Errorf("load %s: format %s, write %s, create %s", id, l.SourceFormat, l.WriteDisposition, l.CreateDisposition)
+		f.log(
+			"POST jobs %s load %v -> %s format=%s write=%s create=%s listInference=%v",
+			id,
+			l.SourceUris,
+			dst,
+			l.SourceFormat,
+			l.WriteDisposition,
+			l.CreateDisposition,
+			l.ParquetOptions != nil && l.ParquetOptions.EnableListInference,
+		)
+		if l.SourceFormat != "PARQUET" || l.WriteDisposition != "WRITE_EMPTY" ||
+			l.CreateDisposition != "CREATE_NEVER" {
+			f.t.Errorf(
+				"load %s: format %s, write %s, create %s",
+				id,
+				l.SourceFormat,
+				l.WriteDisposition,
+				l.CreateDisposition,
+			)
 		}
 		if f.fail != nil {
 			if e := f.fail(j); e != nil {
@@ -488,7 +550,10 @@ func (f *fake) run(j *bq.Job) *bq.ErrorProto {
 			}
 			pf, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
 			if err != nil {
-				return &bq.ErrorProto{Reason: "invalid", Message: fmt.Sprintf("%s is not Parquet: %v", u, err)}
+				return &bq.ErrorProto{
+					Reason:  "invalid",
+					Message: fmt.Sprintf("%s is not Parquet: %v", u, err),
+				}
 			}
 			rows += pf.NumRows()
 		}
@@ -496,10 +561,16 @@ func (f *fake) run(j *bq.Job) *bq.ErrorProto {
 			return &bq.ErrorProto{Reason: "notFound", Message: "Not found: Table " + dst}
 		}
 		if _, full := f.staged[dst]; full {
-			return &bq.ErrorProto{Reason: "duplicate", Message: "Table " + dst + " is not empty (WRITE_EMPTY)"}
+			return &bq.ErrorProto{
+				Reason:  "duplicate",
+				Message: "Table " + dst + " is not empty (WRITE_EMPTY)",
+			}
 		}
 		f.staged[dst] = content{Rows: rows, Files: strings.Join(l.SourceUris, " ")}
-		j.Statistics.Load = &bq.JobStatistics3{OutputRows: rows, InputFiles: int64(len(l.SourceUris))}
+		j.Statistics.Load = &bq.JobStatistics3{
+			OutputRows: rows,
+			InputFiles: int64(len(l.SourceUris)),
+		}
 	case j.Configuration.Query != nil:
 		q := j.Configuration.Query
 		if q.UseLegacySql == nil || *q.UseLegacySql {
@@ -514,9 +585,14 @@ func (f *fake) run(j *bq.Job) *bq.ErrorProto {
 		}
 		stmts := []string{q.Query}
 		if strings.HasPrefix(q.Query, "BEGIN\n") {
-			if !strings.Contains(q.Query, "  BEGIN TRANSACTION;\n") || !strings.HasSuffix(q.Query, "  COMMIT TRANSACTION;\n"+
-				"EXCEPTION WHEN ERROR THEN\n  ROLLBACK TRANSACTION;\n  RAISE USING MESSAGE = @@error.message;\nEND;") {
-				f.t.Errorf("%s: the script is not one transaction with a rollback:\n%s", id, q.Query)
+			if !strings.Contains(q.Query, "  BEGIN TRANSACTION;\n") ||
+				!strings.HasSuffix(q.Query, "  COMMIT TRANSACTION;\n"+
+					"EXCEPTION WHEN ERROR THEN\n  ROLLBACK TRANSACTION;\n  RAISE USING MESSAGE = @@error.message;\nEND;") {
+				f.t.Errorf(
+					"%s: the script is not one transaction with a rollback:\n%s",
+					id,
+					q.Query,
+				)
 			}
 			body := q.Query[strings.Index(q.Query, "BEGIN TRANSACTION;\n")+len("BEGIN TRANSACTION;\n") : strings.Index(q.Query, "  COMMIT TRANSACTION;")]
 			stmts = strings.Split(strings.TrimSuffix(body, ";\n"), ";\n  ")
@@ -535,7 +611,8 @@ func (f *fake) run(j *bq.Job) *bq.ErrorProto {
 		if strings.HasPrefix(q.Query, "SELECT") {
 			f.results[j.JobReference.JobId] = f.select_(q.Query, params)
 		}
-		if strings.HasPrefix(q.Query, "MERGE") && strings.Contains(firstLine(q.Query), ".table_catalog`") {
+		if strings.HasPrefix(q.Query, "MERGE") &&
+			strings.Contains(firstLine(q.Query), ".table_catalog`") {
 			return f.merge(id, q)
 		}
 	default:
@@ -557,10 +634,16 @@ var (
 	insertRe = regexp.MustCompile("^INSERT INTO `([^`]+)` \\(([^)]*)\\)")
 	mergeRe  = regexp.MustCompile("^MERGE `([^`]+)` AS t\n")
 	mergeIns = regexp.MustCompile("\n  INSERT \\(([^)]*)\\) VALUES")
-	renameRe = regexp.MustCompile("^ALTER TABLE `test-project\\.([^.`]+)\\.([^`]+)` RENAME TO `([^`]+)`$")
-	paramRe  = regexp.MustCompile(`(^|[^@])@([a-z_][a-z0-9_]*)`)
-	runRe    = regexp.MustCompile("^INSERT INTO `[^`]+\\.published_runs` \\([^)]*\\)\nVALUES \\(DATE '([0-9-]+)'")
-	replRe   = regexp.MustCompile("^INSERT INTO `([^`]+)` \\(snapshot_date, [^)]*\\)\nSELECT DATE '([0-9-]+)', .* FROM `([^`]+)`$")
+	renameRe = regexp.MustCompile(
+		"^ALTER TABLE `test-project\\.([^.`]+)\\.([^`]+)` RENAME TO `([^`]+)`$",
+	)
+	paramRe = regexp.MustCompile(`(^|[^@])@([a-z_][a-z0-9_]*)`)
+	runRe   = regexp.MustCompile(
+		"^INSERT INTO `[^`]+\\.published_runs` \\([^)]*\\)\nVALUES \\(DATE '([0-9-]+)'",
+	)
+	replRe = regexp.MustCompile(
+		"^INSERT INTO `([^`]+)` \\(snapshot_date, [^)]*\\)\nSELECT DATE '([0-9-]+)', .* FROM `([^`]+)`$",
+	)
 )
 
 // params reads a query's parameters, and checks that the SQL uses each and names no other.
@@ -629,7 +712,10 @@ func (f *fake) statement(id, st string) *bq.ErrorProto {
 		key := m[1] + "." + m[2]
 		t, ok := f.tables[key]
 		if !ok {
-			return &bq.ErrorProto{Reason: "notFound", Message: "Not found: Table " + f.project + ":" + key}
+			return &bq.ErrorProto{
+				Reason:  "notFound",
+				Message: "Not found: Table " + f.project + ":" + key,
+			}
 		}
 		if i == 0 && strings.HasPrefix(st, "INSERT INTO") {
 			continue // written, not read
@@ -671,8 +757,11 @@ func (f *fake) filteredOn(key string, t *bq.Table, st string) *bq.ErrorProto {
 		return nil
 	}
 	if !regexp.MustCompile(t.TimePartitioning.Field + ` (=|>=|BETWEEN) DATE '`).MatchString(st) {
-		return &bq.ErrorProto{Reason: "invalidQuery", Message: "Cannot query over table '" + key + "' without a filter over " +
-			"column(s) '" + t.TimePartitioning.Field + "' that can be used for partition elimination"}
+		return &bq.ErrorProto{
+			Reason: "invalidQuery",
+			Message: "Cannot query over table '" + key + "' without a filter over " +
+				"column(s) '" + t.TimePartitioning.Field + "' that can be used for partition elimination",
+		}
 	}
 	return nil
 }
@@ -691,20 +780,30 @@ func (f *fake) columnsGiven(id, target, list string) *bq.ErrorProto {
 	for _, fs := range t.Schema.Fields {
 		known[fs.Name] = true
 		if fs.Mode == "REQUIRED" && !given[fs.Name] {
-			return &bq.ErrorProto{Reason: "invalidQuery", Message: "Required field " + fs.Name + " of " + target + " is not given"}
+			return &bq.ErrorProto{
+				Reason:  "invalidQuery",
+				Message: "Required field " + fs.Name + " of " + target + " is not given",
+			}
 		}
 	}
 	for c := range given {
 		if !known[c] {
-			return &bq.ErrorProto{Reason: "invalidQuery", Message: "Column " + c + " is not present in table " + target}
+			return &bq.ErrorProto{
+				Reason:  "invalidQuery",
+				Message: "Column " + c + " is not present in table " + target,
+			}
 		}
 	}
 	return nil
 }
 
 var (
-	countRe     = regexp.MustCompile("^SELECT COUNT\\(\\*\\) FROM `([^`]+)`( WHERE snapshot_date = DATE '([0-9-]+)'| WHERE `[a-z_]+` >= TIMESTAMP '[^']+')?$")
-	publishedRe = regexp.MustCompile("^SELECT CAST\\(MAX\\(snapshot_date\\) AS STRING\\), CAST\\(MAX\\(CASE WHEN snapshot_date < DATE '([0-9-]+)'")
+	countRe = regexp.MustCompile(
+		"^SELECT COUNT\\(\\*\\) FROM `([^`]+)`( WHERE snapshot_date = DATE '([0-9-]+)'| WHERE `[a-z_]+` >= TIMESTAMP '[^']+')?$",
+	)
+	publishedRe = regexp.MustCompile(
+		"^SELECT CAST\\(MAX\\(snapshot_date\\) AS STRING\\), CAST\\(MAX\\(CASE WHEN snapshot_date < DATE '([0-9-]+)'",
+	)
 )
 
 // select_ answers a SELECT: the test's answer first; else the nights published; a staging table's
@@ -728,7 +827,11 @@ func (f *fake) select_(sql string, params map[string][]string) *bq.GetQueryResul
 			}
 			types, rows = []string{"STRING", "STRING"}, [][]any{{newest, previous}}
 		case c != nil && c[3] != "":
-			types, rows = []string{"INTEGER"}, [][]any{{fmt.Sprint(f.parts[f.local(c[1])][c[3]].Rows)}}
+			types, rows = []string{
+				"INTEGER",
+			}, [][]any{
+				{fmt.Sprint(f.parts[f.local(c[1])][c[3]].Rows)},
+			}
 		case c != nil:
 			types, rows = []string{"INTEGER"}, [][]any{{fmt.Sprint(f.staged[f.local(c[1])].Rows)}}
 		case strings.HasPrefix(sql, "SELECT COUNT(*)") || strings.HasPrefix(sql, "SELECT CAST(COALESCE(SUM"):
@@ -737,9 +840,16 @@ func (f *fake) select_(sql string, params map[string][]string) *bq.GetQueryResul
 			types = []string{"STRING"}
 		}
 	}
-	res := &bq.GetQueryResultsResponse{JobComplete: true, Schema: &bq.TableSchema{}, TotalRows: uint64(len(rows))}
+	res := &bq.GetQueryResultsResponse{
+		JobComplete: true,
+		Schema:      &bq.TableSchema{},
+		TotalRows:   uint64(len(rows)),
+	}
 	for i, typ := range types {
-		res.Schema.Fields = append(res.Schema.Fields, &bq.TableFieldSchema{Name: fmt.Sprintf("f%d", i), Type: typ, Mode: "NULLABLE"})
+		res.Schema.Fields = append(
+			res.Schema.Fields,
+			&bq.TableFieldSchema{Name: fmt.Sprintf("f%d", i), Type: typ, Mode: "NULLABLE"},
+		)
 	}
 	for _, r := range rows {
 		row := &bq.TableRow{}
@@ -788,13 +898,24 @@ func (f *fake) merge(id string, q *bq.JobConfigurationQuery) *bq.ErrorProto {
 			}
 		case "rows":
 			st := p.ParameterType.ArrayType
-			if p.ParameterType.Type != "ARRAY" || st.Type != "STRUCT" || len(st.StructTypes) != 3 || st.StructTypes[0].Name != "table_name" {
-				f.t.Errorf("%s: @rows is not ARRAY<STRUCT<table_name, column_name, description>>", id)
+			if p.ParameterType.Type != "ARRAY" || st.Type != "STRUCT" || len(st.StructTypes) != 3 ||
+				st.StructTypes[0].Name != "table_name" {
+				f.t.Errorf(
+					"%s: @rows is not ARRAY<STRUCT<table_name, column_name, description>>",
+					id,
+				)
 				return nil
 			}
 			for _, v := range p.ParameterValue.ArrayValues {
 				s := v.StructValues
-				rows = append(rows, catalogRow{s["table_name"].Value, s["column_name"].Value, s["description"].Value})
+				rows = append(
+					rows,
+					catalogRow{
+						s["table_name"].Value,
+						s["column_name"].Value,
+						s["description"].Value,
+					},
+				)
 			}
 		}
 	}

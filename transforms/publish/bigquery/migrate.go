@@ -37,7 +37,10 @@ func (p *publisher) migrate(ctx context.Context, rep *publish.Report) ([]string,
 			facts = append(facts, t)
 		}
 	}
-	sort.SliceStable(facts, func(i, j int) bool { return facts[i].Parent == "" && facts[j].Parent != "" })
+	sort.SliceStable(
+		facts,
+		func(i, j int) bool { return facts[i].Parent == "" && facts[j].Parent != "" },
+	)
 	for _, t := range facts {
 		for _, z := range publish.Zones {
 			zt, ok := t.In(z)
@@ -59,7 +62,10 @@ func (p *publisher) migrate(ctx context.Context, rep *publish.Report) ([]string,
 	var stmts, nights []string
 	var params []bigquery.QueryParameter
 	if p.held[publish.Restricted]["erasures"] {
-		q := "SELECT DISTINCT id_hash FROM " + p.cfg.qualified(publish.Restricted, "erasures") + " ORDER BY 1"
+		q := "SELECT DISTINCT id_hash FROM " + p.cfg.qualified(
+			publish.Restricted,
+			"erasures",
+		) + " ORDER BY 1"
 		requests, err := p.strings(ctx, "migrate", q, nil)
 		if err != nil {
 			return nil, err
@@ -76,7 +82,10 @@ func (p *publisher) migrate(ctx context.Context, rep *publish.Report) ([]string,
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, fmt.Sprintf("the nights before cleaned of %d persons erased", len(e.Persons)))
+			out = append(
+				out,
+				fmt.Sprintf("the nights before cleaned of %d persons erased", len(e.Persons)),
+			)
 		}
 	}
 	for _, name := range sortedModels() {
@@ -88,14 +97,27 @@ func (p *publisher) migrate(ctx context.Context, rep *publish.Report) ([]string,
 			qn := p.cfg.qualified(z, name)
 			switch {
 			case m.Kind == publish.Current:
-				stmts = append(stmts, fmt.Sprintf("DELETE FROM %s WHERE snapshot_date < (SELECT MAX(snapshot_date) FROM %s)", qn, qn))
+				stmts = append(
+					stmts,
+					fmt.Sprintf(
+						"DELETE FROM %s WHERE snapshot_date < (SELECT MAX(snapshot_date) FROM %s)",
+						qn,
+						qn,
+					),
+				)
 				out = append(out, string(z)+"."+name+" (newest night only)")
 			case name == "erasures":
-				stmts = append(stmts, fmt.Sprintf("DELETE FROM %s AS e WHERE EXISTS (SELECT 1 FROM %s AS f "+
-					"WHERE f.id_hash = e.id_hash AND f.snapshot_date < e.snapshot_date)", qn, qn))
+				stmts = append(
+					stmts,
+					fmt.Sprintf("DELETE FROM %s AS e WHERE EXISTS (SELECT 1 FROM %s AS f "+
+						"WHERE f.id_hash = e.id_hash AND f.snapshot_date < e.snapshot_date)", qn, qn),
+				)
 				out = append(out, string(z)+"."+name+" (first night of each identifier)")
 			case m.Kind == publish.Snapshot && z == publish.Analytics:
-				nights = append(nights, fmt.Sprintf("SELECT snapshot_date FROM %s WHERE %s", qn, anyNight))
+				nights = append(
+					nights,
+					fmt.Sprintf("SELECT snapshot_date FROM %s WHERE %s", qn, anyNight),
+				)
 			}
 		}
 	}
@@ -103,11 +125,20 @@ func (p *publisher) migrate(ctx context.Context, rep *publish.Report) ([]string,
 		if err := p.ensureTable(ctx, publish.Analytics, publish.PublishedRuns); err != nil {
 			return nil, err
 		}
-		stmts = append(stmts, fmt.Sprintf("INSERT INTO %s (snapshot_date, run_id, manifest_hash, published_at, mode, reason)\n"+
-			"SELECT DISTINCT snapshot_date, CAST(NULL AS STRING), CAST(NULL AS STRING), @migrated_at, 'full', "+
-			"'published before published_runs existed' FROM (%s)", p.cfg.qualified(publish.Analytics, publish.PublishedRuns.Name),
-			strings.Join(nights, " UNION ALL ")))
-		params = append(params, bigquery.QueryParameter{Name: "migrated_at", Value: p.opts.Now().UTC()})
+		stmts = append(
+			stmts,
+			fmt.Sprintf(
+				"INSERT INTO %s (snapshot_date, run_id, manifest_hash, published_at, mode, reason)\n"+
+					"SELECT DISTINCT snapshot_date, CAST(NULL AS STRING), CAST(NULL AS STRING), @migrated_at, 'full', "+
+					"'published before published_runs existed' FROM (%s)",
+				p.cfg.qualified(publish.Analytics, publish.PublishedRuns.Name),
+				strings.Join(nights, " UNION ALL "),
+			),
+		)
+		params = append(
+			params,
+			bigquery.QueryParameter{Name: "migrated_at", Value: p.opts.Now().UTC()},
+		)
 		out = append(out, "analytics.published_runs (the nights published so far)")
 	}
 	if len(stmts) == 0 {
@@ -120,11 +151,20 @@ func (p *publisher) migrate(ctx context.Context, rep *publish.Report) ([]string,
 }
 
 // migrateFact rebuilds one zone's fact table of the old model, and reports whether it did.
-func (p *publisher) migrateFact(ctx context.Context, z publish.Zone, t publish.Table) (bool, error) {
+func (p *publisher) migrateFact(
+	ctx context.Context,
+	z publish.Zone,
+	t publish.Table,
+) (bool, error) {
 	ds := p.dataset(z)
 	tmpName := t.Name + "__migrating"
 	rename := func() error {
-		_, err := p.query(ctx, "migrate", fmt.Sprintf("ALTER TABLE %s RENAME TO %s", p.cfg.qualified(z, tmpName), quote(t.Name)), nil)
+		_, err := p.query(
+			ctx,
+			"migrate",
+			fmt.Sprintf("ALTER TABLE %s RENAME TO %s", p.cfg.qualified(z, tmpName), quote(t.Name)),
+			nil,
+		)
 		if err != nil {
 			return err
 		}
@@ -168,15 +208,31 @@ func (p *publisher) migrateFact(ctx context.Context, z publish.Zone, t publish.T
 	for i, k := range t.Key {
 		keys[i] = quote(k)
 	}
-	from := fmt.Sprintf("(SELECT * FROM %s WHERE TRUE QUALIFY ROW_NUMBER() OVER (PARTITION BY %s ORDER BY snapshot_date DESC) = 1) AS o",
-		p.cfg.qualified(z, t.Name), strings.Join(keys, ", "))
+	from := fmt.Sprintf(
+		"(SELECT * FROM %s WHERE TRUE QUALIFY ROW_NUMBER() OVER (PARTITION BY %s ORDER BY snapshot_date DESC) = 1) AS o",
+		p.cfg.qualified(z, t.Name),
+		strings.Join(keys, ", "),
+	)
 	day := fmt.Sprintf("DATE(o.%s, '%s')", quote(t.Day), p.opts.Zone.String())
 	if t.Parent != "" {
 		day = "p." + publish.RecordDate
-		from += fmt.Sprintf(" LEFT JOIN %s AS p ON p.%s = o.%s", p.cfg.qualified(z, t.Parent), quote(t.Key[0]), quote(t.Key[0]))
+		from += fmt.Sprintf(
+			" LEFT JOIN %s AS p ON p.%s = o.%s",
+			p.cfg.qualified(z, t.Parent),
+			quote(t.Key[0]),
+			quote(t.Key[0]),
+		)
 	}
-	insert := fmt.Sprintf("INSERT INTO %s (%s, %s, %s)\nSELECT %s, %s, o.snapshot_date FROM %s", p.cfg.qualified(z, tmpName),
-		publish.RecordDate, columnList(t.Columns, ""), publish.LoadedDate, day, strings.Join(cols, ", "), from)
+	insert := fmt.Sprintf(
+		"INSERT INTO %s (%s, %s, %s)\nSELECT %s, %s, o.snapshot_date FROM %s",
+		p.cfg.qualified(z, tmpName),
+		publish.RecordDate,
+		columnList(t.Columns, ""),
+		publish.LoadedDate,
+		day,
+		strings.Join(cols, ", "),
+		from,
+	)
 	if _, err := p.query(ctx, "migrate", insert, nil); err != nil {
 		return false, err
 	}

@@ -81,9 +81,16 @@ func TestSwitchIsOneTransaction(t *testing.T) {
 		}
 	}
 	items, orders := index("MERGE "+a+"order_items`"), index("MERGE "+a+"orders`")
-	if orders < 0 || items < orders || !strings.Contains(stmts[items], "p.record_date AS record_date") ||
-		!strings.Contains(stmts[items], "LEFT JOIN "+a+"orders` AS p ON p.`order_id` = st.`order_id`") ||
-		!strings.Contains(stmts[items], "ON t.`order_id` = s.`order_id` AND t.`line_no` = s.`line_no`") {
+	if orders < 0 || items < orders ||
+		!strings.Contains(stmts[items], "p.record_date AS record_date") ||
+		!strings.Contains(
+			stmts[items],
+			"LEFT JOIN "+a+"orders` AS p ON p.`order_id` = st.`order_id`",
+		) ||
+		!strings.Contains(
+			stmts[items],
+			"ON t.`order_id` = s.`order_id` AND t.`line_no` = s.`line_no`",
+		) {
 		t.Errorf("order lines (statement %d, orders %d):\n%s", items, orders, stmts[max(items, 0)])
 	}
 	for _, want := range []string{
@@ -97,12 +104,16 @@ func TestSwitchIsOneTransaction(t *testing.T) {
 		}
 	}
 	last := stmts[len(stmts)-1]
-	if !strings.HasPrefix(last, "INSERT INTO "+a+"published_runs` (snapshot_date, run_id, manifest_hash, published_at, mode, reason)\n"+
-		"VALUES (DATE '2026-11-20', @run_id, @manifest_hash, @published_at, @mode, @reason)") {
+	if !strings.HasPrefix(
+		last,
+		"INSERT INTO "+a+"published_runs` (snapshot_date, run_id, manifest_hash, published_at, mode, reason)\n"+
+			"VALUES (DATE '2026-11-20', @run_id, @manifest_hash, @published_at, @mode, @reason)",
+	) {
 		t.Errorf("the switch does not end with the night's published_runs row: %s", last)
 	}
 	q := f.queries[slices.IndexFunc(f.queries, func(q query) bool { return strings.Contains(q.ID, "_switch_") })]
-	if q.Params["mode"][0] != "full" || q.Params["run_id"][0] != "run-2026-11-20" || len(q.Params["manifest_hash"][0]) != 64 ||
+	if q.Params["mode"][0] != "full" || q.Params["run_id"][0] != "run-2026-11-20" ||
+		len(q.Params["manifest_hash"][0]) != 64 ||
 		q.Params["published_at"][0] != "2026-11-22 02:30:00+00:00" {
 		t.Errorf("published_runs parameters %v", q.Params)
 	}
@@ -133,7 +144,10 @@ func countPassed(rs []publish.TestResult) int {
 // a literal; publishing an older night again touches neither the views nor the current tables.
 func TestViewsNameTheNewestNight(t *testing.T) {
 	f, c := newFake(t)
-	_, plans := nights(t, publishtest.World{Persons: 6, Start: "2026-11-20", Nights: 2, Incremental: true})
+	_, plans := nights(
+		t,
+		publishtest.World{Persons: 6, Start: "2026-11-20", Nights: 2, Incremental: true},
+	)
 	for _, p := range plans {
 		if _, err := Publish(context.Background(), c, p, testConfig(), testOptions(t)); err != nil {
 			t.Fatal(err)
@@ -143,7 +157,10 @@ func TestViewsNameTheNewestNight(t *testing.T) {
 	if want := "SELECT *\nFROM `test-project.shop_analytics.portraits`\nWHERE snapshot_date = DATE '2026-11-21'"; v != want {
 		t.Errorf("portraits_latest:\n%s\nwant\n%s", v, want)
 	}
-	if v := f.tables["shop_analytics.lifecycle_funnel"].View.Query; !strings.Contains(v, "WHERE snapshot_date BETWEEN DATE '2025-10-18' AND DATE '2026-11-21'") {
+	if v := f.tables["shop_analytics.lifecycle_funnel"].View.Query; !strings.Contains(
+		v,
+		"WHERE snapshot_date BETWEEN DATE '2025-10-18' AND DATE '2026-11-21'",
+	) {
 		t.Errorf("lifecycle_funnel does not read the kept nights by constants:\n%s", v)
 	}
 	n := len(f.calls)
@@ -160,11 +177,15 @@ func TestViewsNameTheNewestNight(t *testing.T) {
 		}
 	}
 	again := switchOf(t, f, "2026-11-20")
-	if !strings.Contains(f.sqls("portraits_20261120_switch")[0], "users") || strings.Contains(again, "users` WHERE TRUE") ||
+	if !strings.Contains(f.sqls("portraits_20261120_switch")[0], "users") ||
+		strings.Contains(again, "users` WHERE TRUE") ||
 		strings.Contains(again, "MERGE `test-project.shop_restricted.users`") {
 		t.Errorf("an older night replaced a current table:\n%s", again)
 	}
-	if got := f.tables["shop_analytics.portraits_latest"].View.Query; !strings.Contains(got, "DATE '2026-11-21'") {
+	if got := f.tables["shop_analytics.portraits_latest"].View.Query; !strings.Contains(
+		got,
+		"DATE '2026-11-21'",
+	) {
 		t.Errorf("portraits_latest moved: %s", got)
 	}
 }
@@ -173,7 +194,10 @@ func TestViewsNameTheNewestNight(t *testing.T) {
 // their changes and replaces the derived ones.
 func TestIncrementalNightUpsertsChangedTables(t *testing.T) {
 	f, c := newFake(t)
-	_, plans := nights(t, publishtest.World{Persons: 6, Start: "2026-11-20", Nights: 2, Incremental: true})
+	_, plans := nights(
+		t,
+		publishtest.World{Persons: 6, Start: "2026-11-20", Nights: 2, Incremental: true},
+	)
 	for _, p := range plans {
 		if _, err := Publish(context.Background(), c, p, testConfig(), testOptions(t)); err != nil {
 			t.Fatal(err)
@@ -193,7 +217,8 @@ func TestIncrementalNightUpsertsChangedTables(t *testing.T) {
 func TestFailedTestStopsBeforeTheSwitch(t *testing.T) {
 	f, c := newFake(t)
 	f.answer = func(sql string, _ map[string][]string) ([]string, [][]any, bool) {
-		if strings.HasPrefix(sql, "SELECT CAST(COALESCE(SUM(n - 1), 0) AS BIGINT)") && strings.Contains(sql, "_staging_portraits_") {
+		if strings.HasPrefix(sql, "SELECT CAST(COALESCE(SUM(n - 1), 0) AS BIGINT)") &&
+			strings.Contains(sql, "_staging_portraits_") {
 			return []string{"INTEGER"}, [][]any{{"2"}}, true
 		}
 		return nil, nil, false
@@ -209,7 +234,10 @@ func TestFailedTestStopsBeforeTheSwitch(t *testing.T) {
 		t.Error("the night was switched in")
 	}
 	recorded := f.queries[slices.IndexFunc(f.queries, func(q query) bool { return strings.Contains(q.ID, "_data_tests_") })]
-	if !strings.Contains(recorded.SQL, "INSERT INTO `test-project.shop_analytics.data_tests` (snapshot_date, test, table_name, severity, passed, failing_rows, detail)") ||
+	if !strings.Contains(
+		recorded.SQL,
+		"INSERT INTO `test-project.shop_analytics.data_tests` (snapshot_date, test, table_name, severity, passed, failing_rows, detail)",
+	) ||
 		!slices.Contains(recorded.Params["results"], "") {
 		t.Errorf("data_tests not recorded:\n%s\n%v", recorded.SQL, recorded.Params)
 	}
@@ -230,8 +258,13 @@ func TestSnapshotTablesGetExpirationAndFilter(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := f.tables["shop_analytics.portraits"]
-	if p.TimePartitioning.ExpirationMs != 30*24*3600*1000 || !p.RequirePartitionFilter || f.tables["shop_restricted.users"].RequirePartitionFilter {
-		t.Errorf("portraits partitioning %+v, filter %v", p.TimePartitioning, p.RequirePartitionFilter)
+	if p.TimePartitioning.ExpirationMs != 30*24*3600*1000 || !p.RequirePartitionFilter ||
+		f.tables["shop_restricted.users"].RequirePartitionFilter {
+		t.Errorf(
+			"portraits partitioning %+v, filter %v",
+			p.TimePartitioning,
+			p.RequirePartitionFilter,
+		)
 	}
 	n := len(f.calls)
 	opts.SnapshotDays = 400
@@ -244,7 +277,10 @@ func TestSnapshotTablesGetExpirationAndFilter(t *testing.T) {
 			patched = append(patched, call)
 		}
 	}
-	if !slices.Contains(patched, "PATCH datasets/shop_analytics/tables/portraits expirationMs=34560000000 requirePartitionFilter=true") {
+	if !slices.Contains(
+		patched,
+		"PATCH datasets/shop_analytics/tables/portraits expirationMs=34560000000 requirePartitionFilter=true",
+	) {
 		t.Errorf("patches %v", patched)
 	}
 	p.RequirePartitionFilter = false
@@ -252,7 +288,10 @@ func TestSnapshotTablesGetExpirationAndFilter(t *testing.T) {
 	if _, err := Publish(context.Background(), c, localPlan(t), testConfig(), opts); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Contains(f.since(n), "PATCH datasets/shop_analytics/tables/portraits requirePartitionFilter=true") {
+	if !slices.Contains(
+		f.since(n),
+		"PATCH datasets/shop_analytics/tables/portraits requirePartitionFilter=true",
+	) {
 		t.Errorf("the filter requirement was not restored: %v", f.since(n))
 	}
 }
@@ -264,17 +303,27 @@ func oldTable(f *fake, z publish.Zone, name string) {
 		f.t.Fatal(err)
 	}
 	zt, _ := tb.In(z)
-	schema := &bq.TableSchema{Fields: []*bq.TableFieldSchema{{Name: "snapshot_date", Type: "DATE", Mode: "REQUIRED"}}}
+	schema := &bq.TableSchema{
+		Fields: []*bq.TableFieldSchema{{Name: "snapshot_date", Type: "DATE", Mode: "REQUIRED"}},
+	}
 	for _, c := range zt.Columns {
 		mode := "NULLABLE"
 		if c.Mode == publish.Repeated {
 			mode = "REPEATED"
 		}
-		schema.Fields = append(schema.Fields, &bq.TableFieldSchema{Name: c.Name, Type: string(fieldTypes[c.Type]), Mode: mode})
+		schema.Fields = append(
+			schema.Fields,
+			&bq.TableFieldSchema{Name: c.Name, Type: string(fieldTypes[c.Type]), Mode: mode},
+		)
 	}
 	ds := "shop_" + string(z)
-	f.tables[ds+"."+name] = &bq.Table{TableReference: &bq.TableReference{ProjectId: f.project, DatasetId: ds, TableId: name},
-		Type: "TABLE", Etag: "1", Schema: schema, TimePartitioning: &bq.TimePartitioning{Type: "DAY", Field: "snapshot_date"}}
+	f.tables[ds+"."+name] = &bq.Table{
+		TableReference:   &bq.TableReference{ProjectId: f.project, DatasetId: ds, TableId: name},
+		Type:             "TABLE",
+		Etag:             "1",
+		Schema:           schema,
+		TimePartitioning: &bq.TimePartitioning{Type: "DAY", Field: "snapshot_date"},
+	}
 }
 
 // TestMigratesTheOldModel: on first use, each fact table is rebuilt with one row per record and
@@ -295,10 +344,12 @@ func TestMigratesTheOldModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Contains(rep.Migrated, "analytics.events (one row per record)") || !slices.Contains(rep.Migrated, "analytics.published_runs (the nights published so far)") {
+	if !slices.Contains(rep.Migrated, "analytics.events (one row per record)") ||
+		!slices.Contains(rep.Migrated, "analytics.published_runs (the nights published so far)") {
 		t.Errorf("migrated %v", rep.Migrated)
 	}
-	if tp := f.tables["shop_analytics.events"].TimePartitioning; tp.Field != "record_date" || f.tables["shop_analytics.events__migrating"] != nil {
+	if tp := f.tables["shop_analytics.events"].TimePartitioning; tp.Field != "record_date" ||
+		f.tables["shop_analytics.events__migrating"] != nil {
 		t.Errorf("events partitioned %+v", tp)
 	}
 	migrate := f.sqls("portraits_20261120_migrate")
@@ -314,7 +365,10 @@ func TestMigratesTheOldModel(t *testing.T) {
 		}
 	}
 	if !strings.Contains(rebuilt, "SELECT DATE(o.`event_time`, 'Asia/Shanghai'), o.`event_id`,") ||
-		!strings.Contains(rebuilt, "QUALIFY ROW_NUMBER() OVER (PARTITION BY `event_id` ORDER BY snapshot_date DESC) = 1") || renamed == "" {
+		!strings.Contains(
+			rebuilt,
+			"QUALIFY ROW_NUMBER() OVER (PARTITION BY `event_id` ORDER BY snapshot_date DESC) = 1",
+		) || renamed == "" {
 		t.Errorf("events rebuilt by:\n%s\nrenamed by %q", rebuilt, renamed)
 	}
 	for _, want := range []string{
@@ -337,12 +391,19 @@ func TestMigratesTheOldModel(t *testing.T) {
 // each table in erasure_log with the rows the DELETE removed, and the run folders' cleaning.
 func TestErasureStatements(t *testing.T) {
 	f, c := newFake(t)
-	out, plans := nights(t, publishtest.World{Persons: 6, Start: "2026-11-20", Nights: 2, Erasures: map[int]int{1: 3}})
+	out, plans := nights(
+		t,
+		publishtest.World{Persons: 6, Start: "2026-11-20", Nights: 2, Erasures: map[int]int{1: 3}},
+	)
 	if _, err := Publish(context.Background(), c, plans[0], testConfig(), testOptions(t)); err != nil {
 		t.Fatal(err)
 	}
 	hash := func(typ, v string) string { return normalize.Hash(publishtest.Salt, identity.Key(typ, v)) }
-	mine := []string{hash(identity.Account, "u003"), hash(identity.Device, "d003"), hash(identity.Anonymous, "a003")}
+	mine := []string{
+		hash(identity.Account, "u003"),
+		hash(identity.Device, "d003"),
+		hash(identity.Anonymous, "a003"),
+	}
 	f.answer = func(sql string, params map[string][]string) ([]string, [][]any, bool) {
 		rows := func(vals ...string) ([]string, [][]any, bool) {
 			var out [][]any
@@ -369,8 +430,10 @@ func TestErasureStatements(t *testing.T) {
 		}
 		return nil, nil, false
 	}
-	folders := []publish.Cleaning{{Date: "2026-11-21", Place: "run dt=2026-11-20/events", Requests: 1, RowsRemoved: 4,
-		CleanedAt: time.Date(2026, 11, 21, 19, 0, 0, 0, time.UTC)}}
+	folders := []publish.Cleaning{
+		{Date: "2026-11-21", Place: "run dt=2026-11-20/events", Requests: 1, RowsRemoved: 4,
+			CleanedAt: time.Date(2026, 11, 21, 19, 0, 0, 0, time.UTC)},
+	}
 	if err := publish.WriteRunFolderLog(context.Background(), out, "2026-11-21", folders); err != nil {
 		t.Fatal(err)
 	}

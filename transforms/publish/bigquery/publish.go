@@ -51,7 +51,13 @@ type publisher struct {
 // tables and the night's published_runs row. When the night is the newest, the views are recreated
 // with its date; then the table catalogues are refreshed and the staging tables dropped. The
 // client's project runs the jobs; cfg.Project holds the datasets.
-func Publish(ctx context.Context, c *bigquery.Client, plan *publish.Plan, cfg Config, opts Options) (publish.Report, error) {
+func Publish(
+	ctx context.Context,
+	c *bigquery.Client,
+	plan *publish.Plan,
+	cfg Config,
+	opts Options,
+) (publish.Report, error) {
 	var rep publish.Report
 	cfg = cfg.withDefaults()
 	if err := cfg.check(); err != nil {
@@ -158,8 +164,12 @@ func (p *publisher) list(ctx context.Context) error {
 
 // published returns the newest published night and the last one before the plan's, "" for none.
 func (p *publisher) published(ctx context.Context) (newest, previous string, err error) {
-	q := fmt.Sprintf("SELECT CAST(MAX(snapshot_date) AS STRING), CAST(MAX(CASE WHEN snapshot_date < DATE '%s' "+
-		"THEN snapshot_date END) AS STRING) FROM %s", p.plan.Date, p.cfg.qualified(publish.Analytics, publish.PublishedRuns.Name))
+	q := fmt.Sprintf(
+		"SELECT CAST(MAX(snapshot_date) AS STRING), CAST(MAX(CASE WHEN snapshot_date < DATE '%s' "+
+			"THEN snapshot_date END) AS STRING) FROM %s",
+		p.plan.Date,
+		p.cfg.qualified(publish.Analytics, publish.PublishedRuns.Name),
+	)
 	rows, err := p.read(ctx, "published", q, nil)
 	if err != nil {
 		return "", "", fmt.Errorf("published nights: %w", err)
@@ -200,14 +210,23 @@ func (p *publisher) load(ctx context.Context, t publish.Table) error {
 	}
 	staging := p.dataset(publish.Restricted).Table(stagingTable(p.plan, t.Name))
 	if err := staging.Delete(ctx); err != nil && !notFound(err) {
-		return fmt.Errorf("table %s: dropping the leftover %s: %w", t.Name, staging.FullyQualifiedName(), err)
+		return fmt.Errorf(
+			"table %s: dropping the leftover %s: %w",
+			t.Name,
+			staging.FullyQualifiedName(),
+			err,
+		)
 	}
 	schema, err := Schema(t.Name, t.Columns)
 	if err != nil {
 		return err
 	}
-	md := &bigquery.TableMetadata{Schema: schema, Labels: labels, ExpirationTime: p.opts.Now().Add(24 * time.Hour),
-		Description: "staging of " + t.Name + " for " + p.plan.Date + ": dropped after the publish, expires a day after it began"}
+	md := &bigquery.TableMetadata{
+		Schema:         schema,
+		Labels:         labels,
+		ExpirationTime: p.opts.Now().Add(24 * time.Hour),
+		Description:    "staging of " + t.Name + " for " + p.plan.Date + ": dropped after the publish, expires a day after it began",
+	}
 	if err := staging.Create(ctx, md); err != nil {
 		return fmt.Errorf("table %s: creating %s: %w", t.Name, staging.FullyQualifiedName(), err)
 	}
@@ -222,14 +241,26 @@ func (p *publisher) load(ctx context.Context, t publish.Table) error {
 	load.Labels = labels
 	job, err := load.Run(ctx)
 	if err != nil {
-		return fmt.Errorf("table %s: starting the load into %s: %w", t.Name, staging.FullyQualifiedName(), err)
+		return fmt.Errorf(
+			"table %s: starting the load into %s: %w",
+			t.Name,
+			staging.FullyQualifiedName(),
+			err,
+		)
 	}
 	status, err := p.wait(ctx, t.Name, job)
 	if err != nil {
 		return err
 	}
-	if st, ok := status.Statistics.Details.(*bigquery.LoadStatistics); ok && st.OutputRows != t.Rows {
-		return fmt.Errorf("table %s: load job %s loaded %d rows, the run's manifest says %d", t.Name, job.ID(), st.OutputRows, t.Rows)
+	if st, ok := status.Statistics.Details.(*bigquery.LoadStatistics); ok &&
+		st.OutputRows != t.Rows {
+		return fmt.Errorf(
+			"table %s: load job %s loaded %d rows, the run's manifest says %d",
+			t.Name,
+			job.ID(),
+			st.OutputRows,
+			t.Rows,
+		)
 	}
 	return nil
 }
@@ -247,7 +278,11 @@ func (p *publisher) unstage(ctx context.Context, staged []publish.Table) {
 }
 
 // query runs a query job and waits for it.
-func (p *publisher) query(ctx context.Context, step, sql string, params []bigquery.QueryParameter) (*bigquery.Job, error) {
+func (p *publisher) query(
+	ctx context.Context,
+	step, sql string,
+	params []bigquery.QueryParameter,
+) (*bigquery.Job, error) {
 	q := p.c.Query(sql)
 	q.Parameters = params
 	q.JobIDConfig = p.jobID(step, "query")
@@ -263,7 +298,11 @@ func (p *publisher) query(ctx context.Context, step, sql string, params []bigque
 }
 
 // read runs a query and returns its rows.
-func (p *publisher) read(ctx context.Context, step, sql string, params []bigquery.QueryParameter) ([][]bigquery.Value, error) {
+func (p *publisher) read(
+	ctx context.Context,
+	step, sql string,
+	params []bigquery.QueryParameter,
+) ([][]bigquery.Value, error) {
 	job, err := p.query(ctx, step, sql, params)
 	if err != nil {
 		return nil, err
@@ -296,7 +335,14 @@ func (p *publisher) ensureDataset(ctx context.Context, z publish.Zone) error {
 	md, err := ds.Metadata(ctx)
 	switch {
 	case notFound(err):
-		err = ds.Create(ctx, &bigquery.DatasetMetadata{Location: p.cfg.Location, Description: datasetDocs[z], Labels: labels})
+		err = ds.Create(
+			ctx,
+			&bigquery.DatasetMetadata{
+				Location:    p.cfg.Location,
+				Description: datasetDocs[z],
+				Labels:      labels,
+			},
+		)
 		if err != nil && !conflict(err) {
 			return fmt.Errorf("creating dataset %s:%s: %w", p.cfg.Project, ds.DatasetID, err)
 		}
@@ -304,7 +350,13 @@ func (p *publisher) ensureDataset(ctx context.Context, z publish.Zone) error {
 	case err != nil:
 		return fmt.Errorf("dataset %s:%s: %w", p.cfg.Project, ds.DatasetID, err)
 	case !sameLocation(md.Location, p.cfg.Location):
-		return fmt.Errorf("dataset %s:%s is in %s, the warehouse URI says %s", p.cfg.Project, ds.DatasetID, md.Location, p.cfg.Location)
+		return fmt.Errorf(
+			"dataset %s:%s is in %s, the warehouse URI says %s",
+			p.cfg.Project,
+			ds.DatasetID,
+			md.Location,
+			p.cfg.Location,
+		)
 	}
 	return nil
 }
@@ -321,14 +373,25 @@ func (p *publisher) ensureTable(ctx context.Context, z publish.Zone, t publish.T
 	if err != nil {
 		return err
 	}
-	return p.ensure(ctx, z, t.Name, want, func(have *bigquery.TableMetadata) (*bigquery.TableMetadataToUpdate, error) {
-		return evolve(p.cfg.dataset(z)+"."+t.Name, have, want)
-	})
+	return p.ensure(
+		ctx,
+		z,
+		t.Name,
+		want,
+		func(have *bigquery.TableMetadata) (*bigquery.TableMetadataToUpdate, error) {
+			return evolve(p.cfg.dataset(z)+"."+t.Name, have, want)
+		},
+	)
 }
 
 // ensure creates a table or view where missing, else applies what update asks of the existing one.
-func (p *publisher) ensure(ctx context.Context, z publish.Zone, name string, want *bigquery.TableMetadata,
-	update func(*bigquery.TableMetadata) (*bigquery.TableMetadataToUpdate, error)) error {
+func (p *publisher) ensure(
+	ctx context.Context,
+	z publish.Zone,
+	name string,
+	want *bigquery.TableMetadata,
+	update func(*bigquery.TableMetadata) (*bigquery.TableMetadataToUpdate, error),
+) error {
 	ref := p.dataset(z).Table(name)
 	have, err := ref.Metadata(ctx)
 	if notFound(err) {

@@ -20,9 +20,17 @@ import (
 const date = "2026-11-21"
 
 func testConfig() Config {
-	return Config{Project: "test-project", Dataset: "shop", Location: "EU", Staging: "gs://stage/portraits",
-		AnalyticsDataset: "shop_analytics", RestrictedDataset: "shop_restricted", Parallel: 1,
-		PollInitial: time.Millisecond, PollMax: 2 * time.Millisecond}
+	return Config{
+		Project:           "test-project",
+		Dataset:           "shop",
+		Location:          "EU",
+		Staging:           "gs://stage/portraits",
+		AnalyticsDataset:  "shop_analytics",
+		RestrictedDataset: "shop_restricted",
+		Parallel:          1,
+		PollInitial:       time.Millisecond,
+		PollMax:           2 * time.Millisecond,
+	}
 }
 
 // testOptions are the options of the tests: the world's salt, a fixed clock, the default data tests.
@@ -32,7 +40,10 @@ func testOptions(t *testing.T) Options {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Options{Settings: publish.Settings{Salt: publishtest.Salt, Now: func() time.Time { return clock }}, Tests: suite}
+	return Options{
+		Settings: publish.Settings{Salt: publishtest.Salt, Now: func() time.Time { return clock }},
+		Tests:    suite,
+	}
 }
 
 var clock = time.Date(2026, 11, 22, 2, 30, 0, 0, time.UTC)
@@ -81,7 +92,8 @@ func TestPublishLocalRun(t *testing.T) {
 	if users == nil {
 		t.Fatal("no restricted users table")
 	}
-	if first := users.Schema.Fields[0]; first.Name != "snapshot_date" || first.Type != "DATE" || first.Mode != "REQUIRED" {
+	if first := users.Schema.Fields[0]; first.Name != "snapshot_date" || first.Type != "DATE" ||
+		first.Mode != "REQUIRED" {
 		t.Errorf("first column %+v", first)
 	}
 	if tp := users.TimePartitioning; tp == nil || tp.Type != "DAY" || tp.Field != "snapshot_date" {
@@ -111,7 +123,8 @@ func TestPublishLocalRun(t *testing.T) {
 		}
 	}
 	for _, key := range []string{"shop_analytics.portraits", "shop_restricted.portraits", "shop_restricted.identity_map"} {
-		if cl := f.tables[key].Clustering; cl == nil || !slices.Equal(cl.Fields, []string{"person_id"}) {
+		if cl := f.tables[key].Clustering; cl == nil ||
+			!slices.Equal(cl.Fields, []string{"person_id"}) {
 			t.Errorf("%s clustering %+v", key, cl)
 		}
 	}
@@ -142,7 +155,14 @@ func TestPublishLocalRun(t *testing.T) {
 			}
 			key := string("shop_"+z) + "." + tb.Name
 			if got := f.parts[key][date]; got.Rows != tb.Rows || got.Files != uri {
-				t.Errorf("partition %s of %s holds %+v, want %d rows from %s", date, key, got, tb.Rows, uri)
+				t.Errorf(
+					"partition %s of %s holds %+v, want %d rows from %s",
+					date,
+					key,
+					got,
+					tb.Rows,
+					uri,
+				)
 			}
 		}
 		if f.tables["shop_restricted."+stagingTable(plan, tb.Name)] != nil {
@@ -153,18 +173,24 @@ func TestPublishLocalRun(t *testing.T) {
 	for _, j := range f.jobs {
 		if l := j.Configuration.Load; l != nil {
 			loads++
-			if !l.ParquetOptions.EnableListInference || l.DestinationTable.DatasetId != "shop_restricted" {
+			if !l.ParquetOptions.EnableListInference ||
+				l.DestinationTable.DatasetId != "shop_restricted" {
 				t.Errorf("load %+v", l)
 			}
 			// The staging table was created before the load, to expire a day after the publish began.
 			st := f.created["shop_restricted."+l.DestinationTable.TableId]
-			if st == nil || st.ExpirationTime != clock.Add(24*time.Hour).UnixMilli() || len(st.Schema.Fields) == 0 ||
+			if st == nil || st.ExpirationTime != clock.Add(24*time.Hour).UnixMilli() ||
+				len(st.Schema.Fields) == 0 ||
 				st.Schema.Fields[0].Name == "snapshot_date" {
 				t.Errorf("staging table %s: %+v", l.DestinationTable.TableId, st)
 			}
 		}
 		if f.polls[j.JobReference.JobId] < 2 {
-			t.Errorf("job %s polled %d times: it was RUNNING at first", j.JobReference.JobId, f.polls[j.JobReference.JobId])
+			t.Errorf(
+				"job %s polled %d times: it was RUNNING at first",
+				j.JobReference.JobId,
+				f.polls[j.JobReference.JobId],
+			)
 		}
 	}
 	if loads != len(plan.Tables) {
@@ -172,16 +198,30 @@ func TestPublishLocalRun(t *testing.T) {
 	}
 
 	// Views: those whose tables exist; segment_sizes_daily waits, the authorized one was not asked for.
-	wantViews := []string{"portraits_latest", "quality_latest", "rejects_latest", "quality_daily", "rejects_by_reason_daily",
-		"lifecycle_funnel", "rfm_grid", "value_concentration"}
+	wantViews := []string{
+		"portraits_latest",
+		"quality_latest",
+		"rejects_latest",
+		"quality_daily",
+		"rejects_by_reason_daily",
+		"lifecycle_funnel",
+		"rfm_grid",
+		"value_concentration",
+	}
 	if !slices.Equal(out.Created, wantViews) {
 		t.Errorf("views created %v, want %v", out.Created, wantViews)
 	}
-	if len(out.Waiting) != 9 || !strings.Contains(out.Waiting[8], "segment_sizes_daily (waits for analytics.segment_summary)") {
+	if len(out.Waiting) != 9 ||
+		!strings.Contains(
+			out.Waiting[8],
+			"segment_sizes_daily (waits for analytics.segment_summary)",
+		) {
 		t.Errorf("waiting %v", out.Waiting)
 	}
 	v := f.tables["shop_analytics.value_concentration"]
-	if v == nil || v.View == nil || !strings.Contains(v.View.Query, "FROM `test-project.shop_analytics.portraits`") || v.Description == "" {
+	if v == nil || v.View == nil ||
+		!strings.Contains(v.View.Query, "FROM `test-project.shop_analytics.portraits`") ||
+		v.Description == "" {
 		t.Errorf("value_concentration view %+v", v)
 	}
 	if f.tables["shop_analytics.person_reachability"] != nil {
@@ -197,8 +237,10 @@ func TestPublishLocalRun(t *testing.T) {
 		}
 		return false
 	}
-	if !has("shop_analytics.table_catalog", "users", "user_id") || has("shop_analytics.table_catalog", "users", "phone_hash") ||
-		!has("shop_restricted.table_catalog", "users", "phone_hash") || !has("shop_analytics.table_catalog", "rfm_grid", "") ||
+	if !has("shop_analytics.table_catalog", "users", "user_id") ||
+		has("shop_analytics.table_catalog", "users", "phone_hash") ||
+		!has("shop_restricted.table_catalog", "users", "phone_hash") ||
+		!has("shop_analytics.table_catalog", "rfm_grid", "") ||
 		!has("shop_analytics.table_catalog", "portraits", "snapshot_date") {
 		t.Errorf("catalogues: %v", f.catalogs)
 	}
@@ -245,7 +287,8 @@ func TestRerunRepeatsTheSameJobsAndLeavesTheSameTables(t *testing.T) {
 	}
 	// The second run creates and patches nothing: it finds what the first created.
 	for _, call := range second {
-		if (strings.HasPrefix(call, "POST datasets") && !strings.Contains(call, " _staging_")) || strings.HasPrefix(call, "PATCH") {
+		if (strings.HasPrefix(call, "POST datasets") && !strings.Contains(call, " _staging_")) ||
+			strings.HasPrefix(call, "PATCH") {
 			t.Errorf("second run: %s", call)
 		}
 	}
@@ -253,22 +296,32 @@ func TestRerunRepeatsTheSameJobsAndLeavesTheSameTables(t *testing.T) {
 	writes := func(calls []string) []string {
 		var out []string
 		for _, c := range calls {
-			if strings.HasPrefix(c, "POST jobs") || strings.HasPrefix(c, "POST upload") || strings.HasPrefix(c, "DELETE") {
+			if strings.HasPrefix(c, "POST jobs") || strings.HasPrefix(c, "POST upload") ||
+				strings.HasPrefix(c, "DELETE") {
 				out = append(out, c)
 			}
 		}
 		return out
 	}
 	if w1, w2 := writes(first), writes(second); !reflect.DeepEqual(w1, w2) || len(w1) == 0 {
-		t.Errorf("jobs differ between runs:\n%s\n---\n%s", strings.Join(w1, "\n"), strings.Join(w2, "\n"))
+		t.Errorf(
+			"jobs differ between runs:\n%s\n---\n%s",
+			strings.Join(w1, "\n"),
+			strings.Join(w2, "\n"),
+		)
 	}
 }
 
 func TestFailedJobNamesTableAndJob(t *testing.T) {
 	f, c := newFake(t)
 	f.fail = func(j *bq.Job) *bq.ErrorProto {
-		if l := j.Configuration.Load; l != nil && strings.Contains(l.DestinationTable.TableId, "portraits") {
-			return &bq.ErrorProto{Reason: "invalid", Location: "gs://stage/x.parquet", Message: "Error while reading data"}
+		if l := j.Configuration.Load; l != nil &&
+			strings.Contains(l.DestinationTable.TableId, "portraits") {
+			return &bq.ErrorProto{
+				Reason:   "invalid",
+				Location: "gs://stage/x.parquet",
+				Message:  "Error while reading data",
+			}
 		}
 		return nil
 	}
@@ -293,23 +346,36 @@ func TestAuthorizedViewAndLaterTables(t *testing.T) {
 	if _, err := Publish(context.Background(), c, plan, cfg, opts); err != nil {
 		t.Fatal(err)
 	}
-	f.tables["shop_analytics.segment_summary"] = &bq.Table{TableReference: &bq.TableReference{ProjectId: f.project, DatasetId: "shop_analytics", TableId: "segment_summary"},
-		Type: "TABLE", Schema: &bq.TableSchema{Fields: []*bq.TableFieldSchema{{Name: "segment", Type: "STRING"}}}}
+	f.tables["shop_analytics.segment_summary"] = &bq.Table{
+		TableReference: &bq.TableReference{
+			ProjectId: f.project,
+			DatasetId: "shop_analytics",
+			TableId:   "segment_summary",
+		},
+		Type:   "TABLE",
+		Schema: &bq.TableSchema{Fields: []*bq.TableFieldSchema{{Name: "segment", Type: "STRING"}}},
+	}
 	out, err := Publish(context.Background(), c, plan, cfg, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Contains(out.Created, "segment_sizes_daily") || !slices.Contains(out.Created, "person_reachability") ||
-		slices.ContainsFunc(out.Waiting, func(w string) bool { return strings.Contains(w, "segment_s") }) {
+	if !slices.Contains(out.Created, "segment_sizes_daily") ||
+		!slices.Contains(out.Created, "person_reachability") ||
+		slices.ContainsFunc(
+			out.Waiting,
+			func(w string) bool { return strings.Contains(w, "segment_s") },
+		) {
 		t.Errorf("views %+v", out)
 	}
 	v := f.tables["shop_analytics.person_reachability"]
-	if v == nil || !strings.Contains(v.View.Query, "`test-project.shop_restricted.portraits`") || strings.Contains(v.View.Query, "phone_masked,") {
+	if v == nil || !strings.Contains(v.View.Query, "`test-project.shop_restricted.portraits`") ||
+		strings.Contains(v.View.Query, "phone_masked,") {
 		t.Fatalf("person_reachability %+v", v)
 	}
 	n := 0
 	for _, a := range f.datasets["shop_restricted"].Access {
-		if a.View != nil && a.View.DatasetId == "shop_analytics" && a.View.TableId == "person_reachability" {
+		if a.View != nil && a.View.DatasetId == "shop_analytics" &&
+			a.View.TableId == "person_reachability" {
 			n++
 		}
 	}
@@ -321,7 +387,12 @@ func TestAuthorizedViewAndLaterTables(t *testing.T) {
 func TestRemoteRunLoadsInPlace(t *testing.T) {
 	f, c := newFake(t)
 	local := localPlan(t)
-	plan := &publish.Plan{Date: date, RunID: "r", Dir: "gs://runs/out/dt=" + date, Mode: publish.Full}
+	plan := &publish.Plan{
+		Date:  date,
+		RunID: "r",
+		Dir:   "gs://runs/out/dt=" + date,
+		Mode:  publish.Full,
+	}
 	for _, tb := range local.Tables {
 		data, err := os.ReadFile(tb.Files[0])
 		if err != nil {
@@ -343,7 +414,8 @@ func TestRemoteRunLoadsInPlace(t *testing.T) {
 			t.Errorf("a gs:// run was uploaded again: %s", call)
 		}
 	}
-	if got := f.parts["shop_analytics.portraits"][date]; got.Files != plan.Dir+"/portraits/part-00000.parquet" || got.Rows != 20 {
+	if got := f.parts["shop_analytics.portraits"][date]; got.Files != plan.Dir+"/portraits/part-00000.parquet" ||
+		got.Rows != 20 {
 		t.Errorf("portraits partition %+v", got)
 	}
 }

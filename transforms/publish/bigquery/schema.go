@@ -29,7 +29,12 @@ func Schema(table string, cols []publish.Column) (bigquery.Schema, error) {
 	for _, c := range cols {
 		ft, ok := fieldTypes[c.Type]
 		if !ok {
-			return nil, fmt.Errorf("table %s, column %s: type %s has no BigQuery mapping", table, c.Name, c.Type)
+			return nil, fmt.Errorf(
+				"table %s, column %s: type %s has no BigQuery mapping",
+				table,
+				c.Name,
+				c.Type,
+			)
 		}
 		s = append(s, &bigquery.FieldSchema{
 			Name:        c.Name,
@@ -52,9 +57,16 @@ func Metadata(t publish.Table, snapshotDays int) (*bigquery.TableMetadata, error
 	if err != nil {
 		return nil, err
 	}
-	md := &bigquery.TableMetadata{Description: t.Doc, Schema: s, Labels: map[string]string{"managed_by": "portraits_publish"}}
+	md := &bigquery.TableMetadata{
+		Description: t.Doc,
+		Schema:      s,
+		Labels:      map[string]string{"managed_by": "portraits_publish"},
+	}
 	if col := t.PartitionColumn(); col != "" {
-		md.TimePartitioning = &bigquery.TimePartitioning{Type: bigquery.DayPartitioningType, Field: col}
+		md.TimePartitioning = &bigquery.TimePartitioning{
+			Type:  bigquery.DayPartitioningType,
+			Field: col,
+		}
 	}
 	if t.Kind == publish.Snapshot {
 		md.TimePartitioning.Expiration = time.Duration(snapshotDays) * 24 * time.Hour

@@ -17,8 +17,10 @@ func TestParseURI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Project != "my-project" || c.Dataset != "shop" || c.Location != "EU" || c.Staging != "gs://bucket/pre" ||
-		c.AnalyticsDataset != "shop_analytics" || c.RestrictedDataset != "shop_restricted" {
+	if c.Project != "my-project" || c.Dataset != "shop" || c.Location != "EU" ||
+		c.Staging != "gs://bucket/pre" ||
+		c.AnalyticsDataset != "shop_analytics" ||
+		c.RestrictedDataset != "shop_restricted" {
 		t.Errorf("config %+v", c)
 	}
 	c, err = ParseURI("bigquery://my-project/shop?location=US&analytics=bi&restricted=crm")
@@ -56,17 +58,32 @@ func TestEveryRegisteredTableHasASchema(t *testing.T) {
 		}
 		switch tb.Kind {
 		case publish.Fact:
-			if part.Field != publish.RecordDate || part.Expiration != 0 || md.RequirePartitionFilter ||
-				!slices.Equal(md.Clustering.Fields, tb.Key) || md.Schema[len(md.Schema)-1].Name != publish.LoadedDate {
+			if part.Field != publish.RecordDate || part.Expiration != 0 ||
+				md.RequirePartitionFilter ||
+				!slices.Equal(md.Clustering.Fields, tb.Key) ||
+				md.Schema[len(md.Schema)-1].Name != publish.LoadedDate {
 				t.Errorf("fact %s: %+v, clustered %v", table.Name, part, md.Clustering)
 			}
 		case publish.Snapshot:
-			if part.Field != publish.SnapshotDate || part.Expiration != 400*24*time.Hour || !md.RequirePartitionFilter {
-				t.Errorf("snapshot %s: %+v, filter required %v", table.Name, part, md.RequirePartitionFilter)
+			if part.Field != publish.SnapshotDate || part.Expiration != 400*24*time.Hour ||
+				!md.RequirePartitionFilter {
+				t.Errorf(
+					"snapshot %s: %+v, filter required %v",
+					table.Name,
+					part,
+					md.RequirePartitionFilter,
+				)
 			}
 		default:
-			if part.Field != publish.SnapshotDate || part.Expiration != 0 || md.RequirePartitionFilter {
-				t.Errorf("%s table %s: %+v, filter required %v", tb.Kind, table.Name, part, md.RequirePartitionFilter)
+			if part.Field != publish.SnapshotDate || part.Expiration != 0 ||
+				md.RequirePartitionFilter {
+				t.Errorf(
+					"%s table %s: %+v, filter required %v",
+					tb.Kind,
+					table.Name,
+					part,
+					md.RequirePartitionFilter,
+				)
 			}
 		}
 		for _, f := range md.Schema {
@@ -78,8 +95,17 @@ func TestEveryRegisteredTableHasASchema(t *testing.T) {
 }
 
 func TestClustering(t *testing.T) {
-	seg := publish.Table{Name: "segment_summary", Columns: []publish.Column{{Name: "segment", Type: publish.String, Mode: publish.Required}}}
-	both := publish.Table{Name: "members", Columns: []publish.Column{{Name: "segment", Type: publish.String}, {Name: "person_id", Type: publish.String}}}
+	seg := publish.Table{
+		Name:    "segment_summary",
+		Columns: []publish.Column{{Name: "segment", Type: publish.String, Mode: publish.Required}},
+	}
+	both := publish.Table{
+		Name: "members",
+		Columns: []publish.Column{
+			{Name: "segment", Type: publish.String},
+			{Name: "person_id", Type: publish.String},
+		},
+	}
 	for tb, want := range map[*publish.Table]string{&seg: "segment", &both: "person_id"} {
 		md, err := Metadata(*tb, 400)
 		if err != nil {
@@ -98,12 +124,17 @@ func TestEvolve(t *testing.T) {
 		{Name: "b", Type: bigquery.IntegerFieldType, Description: "b"},
 		{Name: "new", Type: bigquery.StringFieldType, Required: true, Description: "new"},
 	}, TimePartitioning: &bigquery.TimePartitioning{Field: "snapshot_date"}}
-	have := &bigquery.TableMetadata{Type: bigquery.RegularTable, Description: "d", Schema: bigquery.Schema{
-		{Name: "snapshot_date", Type: bigquery.DateFieldType, Required: true},
-		{Name: "a", Type: bigquery.StringFieldType, Required: true, Description: "a then"},
-		{Name: "b", Type: bigquery.IntegerFieldType, Required: true, Description: "b"},
-		{Name: "gone", Type: bigquery.StringFieldType, Required: true},
-	}, TimePartitioning: &bigquery.TimePartitioning{Field: "snapshot_date"}}
+	have := &bigquery.TableMetadata{
+		Type:        bigquery.RegularTable,
+		Description: "d",
+		Schema: bigquery.Schema{
+			{Name: "snapshot_date", Type: bigquery.DateFieldType, Required: true},
+			{Name: "a", Type: bigquery.StringFieldType, Required: true, Description: "a then"},
+			{Name: "b", Type: bigquery.IntegerFieldType, Required: true, Description: "b"},
+			{Name: "gone", Type: bigquery.StringFieldType, Required: true},
+		},
+		TimePartitioning: &bigquery.TimePartitioning{Field: "snapshot_date"},
+	}
 	u, err := evolve("t", have, want)
 	if err != nil || u == nil {
 		t.Fatalf("update %v, err %v", u, err)
@@ -117,7 +148,9 @@ func TestEvolve(t *testing.T) {
 	if strings.Join(order, ",") != "snapshot_date,a,b,gone,new" {
 		t.Errorf("columns %v: existing ones keep their place, new ones come last", order)
 	}
-	if got["a"].Description != "a now" || !got["a"].Required || got["b"].Required || got["gone"].Required || got["new"].Required {
+	if got["a"].Description != "a now" || !got["a"].Required || got["b"].Required ||
+		got["gone"].Required ||
+		got["new"].Required {
 		t.Errorf("evolved schema %+v %+v %+v %+v", got["a"], got["b"], got["gone"], got["new"])
 	}
 	if u, err := evolve("t", want2have(want), want); err != nil || u != nil {
@@ -130,7 +163,8 @@ func TestEvolve(t *testing.T) {
 	}
 	bad = want2have(want)
 	bad.TimePartitioning = nil
-	if _, err := evolve("t", bad, want); err == nil || !strings.Contains(err.Error(), `partitioned on "", the model wants "snapshot_date"`) {
+	if _, err := evolve("t", bad, want); err == nil ||
+		!strings.Contains(err.Error(), `partitioned on "", the model wants "snapshot_date"`) {
 		t.Errorf("unpartitioned: %v", err)
 	}
 }

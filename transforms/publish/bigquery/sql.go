@@ -34,7 +34,11 @@ func columnList(cols []publish.Column, prefix string) string {
 // compare, through their JSON.
 func differs(c publish.Column) string {
 	if c.Mode == publish.Repeated {
-		return fmt.Sprintf("TO_JSON_STRING(t.%s) != TO_JSON_STRING(s.%s)", quote(c.Name), quote(c.Name))
+		return fmt.Sprintf(
+			"TO_JSON_STRING(t.%s) != TO_JSON_STRING(s.%s)",
+			quote(c.Name),
+			quote(c.Name),
+		)
 	}
 	return fmt.Sprintf("t.%s IS DISTINCT FROM s.%s", quote(c.Name), quote(c.Name))
 }
@@ -67,14 +71,28 @@ func script(stmts []string) string {
 }
 
 // statements move one zone's table of the night from its staging table, by the table's kind.
-func (c Config) statements(p *publish.Plan, z publish.Zone, t publish.Table, newest bool, zone string) []string {
+func (c Config) statements(
+	p *publish.Plan,
+	z publish.Zone,
+	t publish.Table,
+	newest bool,
+	zone string,
+) []string {
 	name := c.qualified(z, t.Name)
 	src := c.qualified(publish.Restricted, stagingTable(p, t.Name))
 	date := "DATE '" + p.Date + "'"
 	cols := columnList(t.Columns, "")
 	replace := []string{
 		fmt.Sprintf("DELETE FROM %s WHERE %s = %s", name, publish.SnapshotDate, date),
-		fmt.Sprintf("INSERT INTO %s (%s, %s)\nSELECT %s, %s FROM %s", name, publish.SnapshotDate, cols, date, cols, src),
+		fmt.Sprintf(
+			"INSERT INTO %s (%s, %s)\nSELECT %s, %s FROM %s",
+			name,
+			publish.SnapshotDate,
+			cols,
+			date,
+			cols,
+			src,
+		),
 	}
 	switch t.Kind {
 	case publish.Fact:
@@ -92,9 +110,11 @@ func (c Config) statements(p *publish.Plan, z publish.Zone, t publish.Table, new
 		return []string{"DELETE FROM " + name + " WHERE TRUE", replace[1]}
 	case publish.Append:
 		if t.Name == "erasures" {
-			return []string{fmt.Sprintf("MERGE %s AS t\nUSING %s AS s\nON %s\nWHEN NOT MATCHED THEN\n"+
-				"  INSERT (%s, %s) VALUES (%s, %s)", name, src, keyMatch(t.Key), publish.SnapshotDate, cols, date,
-				columnList(t.Columns, "s."))}
+			return []string{
+				fmt.Sprintf("MERGE %s AS t\nUSING %s AS s\nON %s\nWHEN NOT MATCHED THEN\n"+
+					"  INSERT (%s, %s) VALUES (%s, %s)", name, src, keyMatch(t.Key), publish.SnapshotDate, cols, date,
+					columnList(t.Columns, "s.")),
+			}
 		}
 		return replace
 	}
@@ -112,7 +132,12 @@ func (c Config) mergeFact(p *publish.Plan, z publish.Zone, t publish.Table, zone
 	if t.Parent != "" {
 		// The parent's rows of the night are merged before, in the same transaction.
 		day = "p." + publish.RecordDate
-		from += fmt.Sprintf(" LEFT JOIN %s AS p ON p.%s = st.%s", c.qualified(z, t.Parent), quote(t.Key[0]), quote(t.Key[0]))
+		from += fmt.Sprintf(
+			" LEFT JOIN %s AS p ON p.%s = st.%s",
+			c.qualified(z, t.Parent),
+			quote(t.Key[0]),
+			quote(t.Key[0]),
+		)
 	}
 	changed := []string{"t." + publish.RecordDate + " IS DISTINCT FROM s." + publish.RecordDate}
 	sets := []string{publish.RecordDate + " = s." + publish.RecordDate}
@@ -121,12 +146,30 @@ func (c Config) mergeFact(p *publish.Plan, z publish.Zone, t publish.Table, zone
 		sets = append(sets, fmt.Sprintf("%s = s.%s", quote(col.Name), quote(col.Name)))
 	}
 	sets = append(sets, publish.LoadedDate+" = "+date)
-	return fmt.Sprintf("MERGE %s AS t\nUSING (SELECT %s AS %s, %s FROM %s) AS s\nON %s\n"+
-		"WHEN MATCHED AND t.%s <= %s AND (%s) THEN\n  UPDATE SET %s\n"+
-		"WHEN NOT MATCHED THEN\n  INSERT (%s, %s, %s) VALUES (s.%s, %s, %s)",
-		c.qualified(z, t.Name), day, publish.RecordDate, columnList(t.Columns, "st."), from, keyMatch(t.Key),
-		publish.LoadedDate, date, strings.Join(changed, " OR "), strings.Join(sets, ", "),
-		publish.RecordDate, columnList(t.Columns, ""), publish.LoadedDate, publish.RecordDate, columnList(t.Columns, "s."), date)
+	return fmt.Sprintf(
+		"MERGE %s AS t\nUSING (SELECT %s AS %s, %s FROM %s) AS s\nON %s\n"+
+			"WHEN MATCHED AND t.%s <= %s AND (%s) THEN\n  UPDATE SET %s\n"+
+			"WHEN NOT MATCHED THEN\n  INSERT (%s, %s, %s) VALUES (s.%s, %s, %s)",
+		c.qualified(
+			z,
+			t.Name,
+		),
+		day,
+		publish.RecordDate,
+		columnList(t.Columns, "st."),
+		from,
+		keyMatch(t.Key),
+		publish.LoadedDate,
+		date,
+		strings.Join(changed, " OR "),
+		strings.Join(sets, ", "),
+		publish.RecordDate,
+		columnList(t.Columns, ""),
+		publish.LoadedDate,
+		publish.RecordDate,
+		columnList(t.Columns, "s."),
+		date,
+	)
 }
 
 // upsert updates a current table's rows the night changed and adds its new ones.
@@ -137,10 +180,22 @@ func upsert(t publish.Table, name, src, date string) string {
 		sets = append(sets, fmt.Sprintf("%s = s.%s", quote(col.Name), quote(col.Name)))
 	}
 	sets = append(sets, publish.SnapshotDate+" = "+date)
-	return fmt.Sprintf("MERGE %s AS t\nUSING %s AS s\nON %s\nWHEN MATCHED AND (%s) THEN\n  UPDATE SET %s\n"+
-		"WHEN NOT MATCHED THEN\n  INSERT (%s, %s) VALUES (%s, %s)", name, src, keyMatch(t.Key),
-		strings.Join(changed, " OR "), strings.Join(sets, ", "), publish.SnapshotDate, columnList(t.Columns, ""), date,
-		columnList(t.Columns, "s."))
+	return fmt.Sprintf(
+		"MERGE %s AS t\nUSING %s AS s\nON %s\nWHEN MATCHED AND (%s) THEN\n  UPDATE SET %s\n"+
+			"WHEN NOT MATCHED THEN\n  INSERT (%s, %s) VALUES (%s, %s)",
+		name,
+		src,
+		keyMatch(t.Key),
+		strings.Join(
+			changed,
+			" OR ",
+		),
+		strings.Join(sets, ", "),
+		publish.SnapshotDate,
+		columnList(t.Columns, ""),
+		date,
+		columnList(t.Columns, "s."),
+	)
 }
 
 // catalogMerge replaces the catalogue rows of the published tables and views in one statement: rows

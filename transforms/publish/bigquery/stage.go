@@ -23,19 +23,31 @@ func (c Config) sourceURIs(p *publish.Plan, t publish.Table) ([]string, error) {
 	if p.Remote() {
 		for _, f := range t.Files {
 			if !strings.HasPrefix(f, "gs://") {
-				return nil, fmt.Errorf("table %s: BigQuery loads from gs:// only, not %s", t.Name, f)
+				return nil, fmt.Errorf(
+					"table %s: BigQuery loads from gs:// only, not %s",
+					t.Name,
+					f,
+				)
 			}
 		}
 		return t.Files, nil
 	}
 	if c.Staging == "" {
-		return nil, fmt.Errorf("run %s is local: name a gs:// staging prefix for its files (?staging=gs://BUCKET/PREFIX)", p.Dir)
+		return nil, fmt.Errorf(
+			"run %s is local: name a gs:// staging prefix for its files (?staging=gs://BUCKET/PREFIX)",
+			p.Dir,
+		)
 	}
 	out := make([]string, len(t.Files))
 	for i, f := range t.Files {
 		rel, ok := strings.CutPrefix(f, p.Dir+"/")
 		if !ok {
-			return nil, fmt.Errorf("table %s: file %s is outside the run folder %s", t.Name, f, p.Dir)
+			return nil, fmt.Errorf(
+				"table %s: file %s is outside the run folder %s",
+				t.Name,
+				f,
+				p.Dir,
+			)
 		}
 		out[i] = c.Staging + "/dt=" + p.Date + "/" + rel
 	}

@@ -37,16 +37,27 @@ func (p *publisher) test(ctx context.Context, previous string, rep *publish.Repo
 			bigquery.NullString{StringVal: r.Detail, Valid: r.Detail != ""}})
 	}
 	name := p.cfg.qualified(publish.Analytics, publish.DataTests.Name)
-	stmts := []string{fmt.Sprintf("DELETE FROM %s WHERE snapshot_date = DATE '%s'", name, p.plan.Date),
-		fmt.Sprintf("INSERT INTO %s (snapshot_date, test, table_name, severity, passed, failing_rows, detail)\n"+
-			"SELECT DATE '%s', r.test, r.table_name, r.severity, r.passed, r.failing_rows, r.detail FROM UNNEST(@results) AS r",
-			name, p.plan.Date)}
+	stmts := []string{
+		fmt.Sprintf("DELETE FROM %s WHERE snapshot_date = DATE '%s'", name, p.plan.Date),
+		fmt.Sprintf(
+			"INSERT INTO %s (snapshot_date, test, table_name, severity, passed, failing_rows, detail)\n"+
+				"SELECT DATE '%s', r.test, r.table_name, r.severity, r.passed, r.failing_rows, r.detail FROM UNNEST(@results) AS r",
+			name,
+			p.plan.Date,
+		),
+	}
 	if _, err := p.query(ctx, "data_tests", script(stmts), []bigquery.QueryParameter{{Name: "results", Value: rows}}); err != nil {
 		return fmt.Errorf("recording the data tests: %w", err)
 	}
 	if failed := datatests.Failures(results); len(failed) > 0 {
-		return fmt.Errorf("%w: %d of %s's tests of severity error (%s.%s ...): the night was not published",
-			publish.ErrTestsFailed, len(failed), p.plan.Date, failed[0].Table, failed[0].Test)
+		return fmt.Errorf(
+			"%w: %d of %s's tests of severity error (%s.%s ...): the night was not published",
+			publish.ErrTestsFailed,
+			len(failed),
+			p.plan.Date,
+			failed[0].Table,
+			failed[0].Test,
+		)
 	}
 	return nil
 }

@@ -13,7 +13,10 @@ import (
 // views creates or refreshes every view whose tables exist in the datasets, with the plan's night
 // as the newest, authorizing those that read the restricted dataset on it.
 func (p *publisher) views(ctx context.Context) (created, waiting []string, err error) {
-	ready, waiting := views.Ready(p.opts.AuthorizeViews, func(z publish.Zone, t string) bool { return p.held[z][t] })
+	ready, waiting := views.Ready(
+		p.opts.AuthorizeViews,
+		func(z publish.Zone, t string) bool { return p.held[z][t] },
+	)
 	nights := views.Nights{Latest: p.plan.Date, Days: p.opts.SnapshotDays}
 	for _, v := range ready {
 		sql, err := v.SQL(p.cfg.qualified, nights)
@@ -21,15 +24,25 @@ func (p *publisher) views(ctx context.Context) (created, waiting []string, err e
 			return nil, nil, err
 		}
 		want := &bigquery.TableMetadata{ViewQuery: sql, Description: v.Doc, Labels: labels}
-		err = p.ensure(ctx, publish.Analytics, v.Name, want, func(have *bigquery.TableMetadata) (*bigquery.TableMetadataToUpdate, error) {
-			if have.Type != bigquery.ViewTable {
-				return nil, fmt.Errorf("%s.%s exists and is not a view", p.cfg.AnalyticsDataset, v.Name)
-			}
-			if have.ViewQuery == sql && have.Description == v.Doc {
-				return nil, nil
-			}
-			return &bigquery.TableMetadataToUpdate{ViewQuery: sql, Description: v.Doc}, nil
-		})
+		err = p.ensure(
+			ctx,
+			publish.Analytics,
+			v.Name,
+			want,
+			func(have *bigquery.TableMetadata) (*bigquery.TableMetadataToUpdate, error) {
+				if have.Type != bigquery.ViewTable {
+					return nil, fmt.Errorf(
+						"%s.%s exists and is not a view",
+						p.cfg.AnalyticsDataset,
+						v.Name,
+					)
+				}
+				if have.ViewQuery == sql && have.Description == v.Doc {
+					return nil, nil
+				}
+				return &bigquery.TableMetadataToUpdate{ViewQuery: sql, Description: v.Doc}, nil
+			},
+		)
 		if err != nil {
 			return nil, nil, fmt.Errorf("view %s: %w", v.Name, err)
 		}
@@ -54,7 +67,8 @@ func (p *publisher) authorize(ctx context.Context, view string) error {
 	ref := p.dataset(publish.Analytics).Table(view)
 	for _, a := range md.Access {
 		if a.EntityType == bigquery.ViewEntity && a.View != nil && a.View.ProjectID == ref.ProjectID &&
-			a.View.DatasetID == ref.DatasetID && a.View.TableID == ref.TableID {
+			a.View.DatasetID == ref.DatasetID &&
+			a.View.TableID == ref.TableID {
 			return nil
 		}
 	}
@@ -73,16 +87,40 @@ type catalogRow struct {
 }
 
 var catalogSchema = bigquery.Schema{
-	{Name: "table_name", Type: bigquery.StringFieldType, Required: true, Description: "table or view"},
-	{Name: "column_name", Type: bigquery.StringFieldType, Required: true, Description: "column; empty for the table or view itself"},
-	{Name: "description", Type: bigquery.StringFieldType, Description: "what the table, view or column holds"},
+	{
+		Name:        "table_name",
+		Type:        bigquery.StringFieldType,
+		Required:    true,
+		Description: "table or view",
+	},
+	{
+		Name:        "column_name",
+		Type:        bigquery.StringFieldType,
+		Required:    true,
+		Description: "column; empty for the table or view itself",
+	},
+	{
+		Name:        "description",
+		Type:        bigquery.StringFieldType,
+		Description: "what the table, view or column holds",
+	},
 }
 
 // catalog replaces the rows of a zone's table_catalog that describe this run's tables and the views
 // created.
 func (p *publisher) catalog(ctx context.Context, z publish.Zone, created []string) error {
-	want := &bigquery.TableMetadata{Description: "every table, view and column of the dataset with its description", Schema: catalogSchema, Labels: labels}
-	err := p.ensure(ctx, z, publish.CatalogName, want, func(*bigquery.TableMetadata) (*bigquery.TableMetadataToUpdate, error) { return nil, nil })
+	want := &bigquery.TableMetadata{
+		Description: "every table, view and column of the dataset with its description",
+		Schema:      catalogSchema,
+		Labels:      labels,
+	}
+	err := p.ensure(
+		ctx,
+		z,
+		publish.CatalogName,
+		want,
+		func(*bigquery.TableMetadata) (*bigquery.TableMetadataToUpdate, error) { return nil, nil },
+	)
 	if err != nil {
 		return fmt.Errorf("catalogue: %w", err)
 	}
@@ -102,7 +140,10 @@ func (p *publisher) catalog(ctx context.Context, z publish.Zone, created []strin
 		return nil
 	}
 	q := p.c.Query(p.cfg.catalogMerge(z))
-	q.Parameters = []bigquery.QueryParameter{{Name: "rows", Value: rows}, {Name: "tables", Value: names}}
+	q.Parameters = []bigquery.QueryParameter{
+		{Name: "rows", Value: rows},
+		{Name: "tables", Value: names},
+	}
 	q.JobIDConfig = p.jobID(publish.CatalogName, string(z))
 	q.Labels = labels
 	job, err := q.Run(ctx)

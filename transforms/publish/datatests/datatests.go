@@ -95,7 +95,13 @@ func Parse(data []byte, name string) (Suite, error) {
 			t.Severity = defaultSeverity
 		}
 		if err := t.check(); err != nil {
-			return Suite{}, fmt.Errorf("data tests %s line %d: %s: %w", name, doc.Tests[i].Line, t.Name(), err)
+			return Suite{}, fmt.Errorf(
+				"data tests %s line %d: %s: %w",
+				name,
+				doc.Tests[i].Line,
+				t.Name(),
+				err,
+			)
 		}
 	}
 	return s, nil
@@ -183,10 +189,18 @@ func (t Test) check() error {
 		return has(t.Table, cols, t.Column)
 	case RowCountChange:
 		if k := publish.Models[t.Table].Kind; k != publish.Snapshot && k != publish.Current {
-			return fmt.Errorf("table %s is a %s table: row counts are compared for snapshot and current tables", t.Table, k)
+			return fmt.Errorf(
+				"table %s is a %s table: row counts are compared for snapshot and current tables",
+				t.Table,
+				k,
+			)
 		}
 		if t.MinRatio < 0 || t.MaxRatio < t.MinRatio || t.MaxRatio == 0 {
-			return fmt.Errorf("min_ratio %g, max_ratio %g: want 0 <= min_ratio <= max_ratio, max_ratio > 0", t.MinRatio, t.MaxRatio)
+			return fmt.Errorf(
+				"min_ratio %g, max_ratio %g: want 0 <= min_ratio <= max_ratio, max_ratio > 0",
+				t.MinRatio,
+				t.MaxRatio,
+			)
 		}
 		return nil
 	case Freshness:
@@ -201,8 +215,16 @@ func (t Test) check() error {
 		}
 		return nil
 	}
-	return fmt.Errorf("unknown test %q (want %s, %s, %s, %s, %s or %s)", t.Test, Unique, NotNull, AcceptedValues,
-		Relationships, RowCountChange, Freshness)
+	return fmt.Errorf(
+		"unknown test %q (want %s, %s, %s, %s, %s or %s)",
+		t.Test,
+		Unique,
+		NotNull,
+		AcceptedValues,
+		Relationships,
+		RowCountChange,
+		Freshness,
+	)
 }
 
 // columns are a run table's columns by name.

@@ -36,7 +36,13 @@ type Night struct {
 // Run runs every test of the suite whose tables the plan holds, in the suite's order, and names
 // the tests it skipped because the night did not write their tables. A query that fails is an
 // error, not a failed test.
-func Run(ctx context.Context, s Suite, plan *publish.Plan, w Warehouse, n Night) ([]publish.TestResult, []string, error) {
+func Run(
+	ctx context.Context,
+	s Suite,
+	plan *publish.Plan,
+	w Warehouse,
+	n Night,
+) ([]publish.TestResult, []string, error) {
 	var out []publish.TestResult
 	var skipped []string
 	for _, t := range s.Tests {
@@ -88,8 +94,12 @@ func rowQuery(t Test, table publish.Table, w Warehouse) string {
 		for i, c := range t.Columns {
 			cols[i] = w.Ident(c)
 		}
-		return fmt.Sprintf("SELECT CAST(COALESCE(SUM(n - 1), 0) AS BIGINT) FROM (SELECT COUNT(*) AS n FROM %s "+
-			"GROUP BY %s HAVING COUNT(*) > 1) AS d", s, strings.Join(cols, ", "))
+		return fmt.Sprintf(
+			"SELECT CAST(COALESCE(SUM(n - 1), 0) AS BIGINT) FROM (SELECT COUNT(*) AS n FROM %s "+
+				"GROUP BY %s HAVING COUNT(*) > 1) AS d",
+			s,
+			strings.Join(cols, ", "),
+		)
 	case NotNull:
 		types := map[string]publish.Type{}
 		for _, c := range table.Columns {
@@ -110,8 +120,13 @@ func rowQuery(t Test, table publish.Table, w Warehouse) string {
 			vals[i] = "'" + v + "'"
 		}
 		c := w.Ident(t.Column)
-		return fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s IS NOT NULL AND %s NOT IN (%s)", s, c, c,
-			strings.Join(vals, ", "))
+		return fmt.Sprintf(
+			"SELECT COUNT(*) FROM %s WHERE %s IS NOT NULL AND %s NOT IN (%s)",
+			s,
+			c,
+			c,
+			strings.Join(vals, ", "),
+		)
 	}
 	// Relationships.
 	toTable, toCol, _ := strings.Cut(t.To, ".")
@@ -122,7 +137,14 @@ func rowQuery(t Test, table publish.Table, w Warehouse) string {
 
 // rowCountChange compares tonight's rows with the last published night's: the partition of that
 // night for a snapshot table, the whole table for a current one.
-func rowCountChange(ctx context.Context, t Test, table publish.Table, w Warehouse, n Night, r *publish.TestResult) error {
+func rowCountChange(
+	ctx context.Context,
+	t Test,
+	table publish.Table,
+	w Warehouse,
+	n Night,
+	r *publish.TestResult,
+) error {
 	now, err := w.Count(ctx, "SELECT COUNT(*) FROM "+w.Staging(t.Table))
 	if err != nil {
 		return err
@@ -141,13 +163,24 @@ func rowCountChange(ctx context.Context, t Test, table publish.Table, w Warehous
 		return err
 	}
 	if before == 0 {
-		r.Passed, r.Detail = true, fmt.Sprintf("%d rows; none on %s to compare with", now, n.Previous)
+		r.Passed, r.Detail = true, fmt.Sprintf(
+			"%d rows; none on %s to compare with",
+			now,
+			n.Previous,
+		)
 		return nil
 	}
 	ratio := float64(now) / float64(before)
 	r.Passed = ratio >= t.MinRatio && ratio <= t.MaxRatio
-	r.Detail = fmt.Sprintf("%d rows against %d on %s (x%.3f; bounds x%g to x%g)", now, before, n.Previous, ratio,
-		t.MinRatio, t.MaxRatio)
+	r.Detail = fmt.Sprintf(
+		"%d rows against %d on %s (x%.3f; bounds x%g to x%g)",
+		now,
+		before,
+		n.Previous,
+		ratio,
+		t.MinRatio,
+		t.MaxRatio,
+	)
 	if !r.Passed {
 		r.FailingRows = max(now-before, before-now)
 	}
@@ -163,8 +196,11 @@ func freshness(ctx context.Context, t Test, w Warehouse, n Night, r *publish.Tes
 	}
 	since := day.AddDate(0, 0, -t.lagDays())
 	col := w.Ident(t.column())
-	fresh, err := w.Count(ctx, fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s >= %s", w.Staging(t.Table), col,
-		w.Timestamp(since.UTC())))
+	fresh, err := w.Count(
+		ctx,
+		fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s >= %s", w.Staging(t.Table), col,
+			w.Timestamp(since.UTC())),
+	)
 	if err != nil {
 		return err
 	}
@@ -175,6 +211,11 @@ func freshness(ctx context.Context, t Test, w Warehouse, n Night, r *publish.Tes
 	if r.FailingRows, err = w.Count(ctx, "SELECT COUNT(*) FROM "+w.Staging(t.Table)); err != nil {
 		return err
 	}
-	r.Detail = fmt.Sprintf("no %s on or after %s (%s)", t.column(), since.Format(time.DateOnly), n.Zone)
+	r.Detail = fmt.Sprintf(
+		"no %s on or after %s (%s)",
+		t.column(),
+		since.Format(time.DateOnly),
+		n.Zone,
+	)
 	return nil
 }

@@ -39,8 +39,12 @@ func (w *warehouse) readOnlyCopy(ctx context.Context, path string) error {
 func (w *warehouse) fillCopy(ctx context.Context) error {
 	schema := ident(copyCatalog) + "." + ident(string(publish.Analytics))
 	stmts := []string{"CREATE SCHEMA " + schema}
-	rows, err := w.conn.QueryContext(ctx, `SELECT table_name, COALESCE(comment, '') FROM duckdb_tables()
-		WHERE database_name = current_database() AND schema_name = ? ORDER BY 1`, string(publish.Analytics))
+	rows, err := w.conn.QueryContext(
+		ctx,
+		`SELECT table_name, COALESCE(comment, '') FROM duckdb_tables()
+		WHERE database_name = current_database() AND schema_name = ? ORDER BY 1`,
+		string(publish.Analytics),
+	)
 	if err != nil {
 		return err
 	}
@@ -60,10 +64,22 @@ func (w *warehouse) fillCopy(ctx context.Context) error {
 	}
 	for _, t := range tabs {
 		dst := schema + "." + ident(t.name)
-		stmts = append(stmts, fmt.Sprintf("CREATE TABLE %s AS SELECT * FROM %s", dst, qualified(publish.Analytics, t.name)),
-			fmt.Sprintf("COMMENT ON TABLE %s IS %s", dst, literal(t.comment)))
-		cols, err := w.conn.QueryContext(ctx, `SELECT column_name, COALESCE(comment, '') FROM duckdb_columns()
-			WHERE database_name = current_database() AND schema_name = ? AND table_name = ?`, string(publish.Analytics), t.name)
+		stmts = append(
+			stmts,
+			fmt.Sprintf(
+				"CREATE TABLE %s AS SELECT * FROM %s",
+				dst,
+				qualified(publish.Analytics, t.name),
+			),
+			fmt.Sprintf("COMMENT ON TABLE %s IS %s", dst, literal(t.comment)),
+		)
+		cols, err := w.conn.QueryContext(
+			ctx,
+			`SELECT column_name, COALESCE(comment, '') FROM duckdb_columns()
+			WHERE database_name = current_database() AND schema_name = ? AND table_name = ?`,
+			string(publish.Analytics),
+			t.name,
+		)
 		if err != nil {
 			return err
 		}
@@ -73,7 +89,10 @@ func (w *warehouse) fillCopy(ctx context.Context) error {
 				cols.Close()
 				return err
 			}
-			stmts = append(stmts, fmt.Sprintf("COMMENT ON COLUMN %s.%s IS %s", dst, ident(c), literal(comment)))
+			stmts = append(
+				stmts,
+				fmt.Sprintf("COMMENT ON COLUMN %s.%s IS %s", dst, ident(c), literal(comment)),
+			)
 		}
 		cols.Close()
 		if err := cols.Err(); err != nil {
@@ -92,9 +111,15 @@ func (w *warehouse) fillCopy(ctx context.Context) error {
 			held[string(publish.Analytics)+"."+t.name] = true
 		}
 		// The views name their tables without a catalogue, so in the copy they read the copy's.
-		ready, _ := views.Ready(false, func(z publish.Zone, t string) bool { return held[string(z)+"."+t] })
+		ready, _ := views.Ready(
+			false,
+			func(z publish.Zone, t string) bool { return held[string(z)+"."+t] },
+		)
 		for _, v := range ready {
-			q, err := v.SQL(qualified, views.Nights{Latest: latest.String, Days: w.opts.SnapshotDays})
+			q, err := v.SQL(
+				qualified,
+				views.Nights{Latest: latest.String, Days: w.opts.SnapshotDays},
+			)
 			if err != nil {
 				return err
 			}

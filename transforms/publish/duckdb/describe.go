@@ -19,7 +19,9 @@ func Describe(w io.Writer, dbPath string, plan *publish.Plan, opts Options) erro
 	}
 	pr := func(format string, a ...any) { fmt.Fprintf(w, format+"\n", a...) }
 	pr("publish %s (run %s, %s night) into DuckDB %s", plan.Dir, plan.RunID, plan.Mode, dbPath)
-	pr("each table is staged in a temporary table, the data tests run there, then one transaction switches the night in")
+	pr(
+		"each table is staged in a temporary table, the data tests run there, then one transaction switches the night in",
+	)
 	for _, t := range plan.Tables {
 		pr("  %s (%s): %d rows from %s", t.Name, t.Kind, t.Rows, strings.Join(t.Files, ", "))
 		pr("    %s", publish.Action(t, plan, set))
@@ -29,7 +31,12 @@ func Describe(w io.Writer, dbPath string, plan *publish.Plan, opts Options) erro
 				pr("    %-10s not held (%s)", z, publish.NotHeld[z])
 				continue
 			}
-			line := fmt.Sprintf("    %-10s %s, %d columns", z, qualified(z, t.Name), len(zt.Stored()))
+			line := fmt.Sprintf(
+				"    %-10s %s, %d columns",
+				z,
+				qualified(z, t.Name),
+				len(zt.Stored()),
+			)
 			if wh := t.Withheld(z); len(wh) > 0 {
 				line += ", without " + strings.Join(wh, ", ")
 			}
@@ -50,7 +57,11 @@ func Describe(w io.Writer, dbPath string, plan *publish.Plan, opts Options) erro
 		}
 		pr("  %s reads %s", v.Name, strings.Join(reads, ", "))
 	}
-	pr("catalogues: %s and %s", qualified(publish.Analytics, publish.CatalogName), qualified(publish.Restricted, publish.CatalogName))
+	pr(
+		"catalogues: %s and %s",
+		qualified(publish.Analytics, publish.CatalogName),
+		qualified(publish.Restricted, publish.CatalogName),
+	)
 	if opts.ReadOnlyCopy != "" {
 		pr("read-only copy of the %s schema: %s", publish.Analytics, opts.ReadOnlyCopy)
 	}

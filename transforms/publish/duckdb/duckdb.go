@@ -38,7 +38,12 @@ type Options struct {
 // tables as they were (only data_tests records the failure). A warehouse of the model that kept a
 // copy of every table per night is migrated on first use. Columns carry their documentation as
 // comments.
-func Publish(ctx context.Context, dbPath string, plan *publish.Plan, opts Options) (publish.Report, error) {
+func Publish(
+	ctx context.Context,
+	dbPath string,
+	plan *publish.Plan,
+	opts Options,
+) (publish.Report, error) {
 	var rep publish.Report
 	set, err := opts.Settings.WithDefaults()
 	if err != nil {
@@ -65,7 +70,12 @@ func Publish(ctx context.Context, dbPath string, plan *publish.Plan, opts Option
 	}
 	if opts.ReadOnlyCopy != "" {
 		if err := w.readOnlyCopy(ctx, opts.ReadOnlyCopy); err != nil {
-			return rep, fmt.Errorf("duckdb %s: read-only copy %s: %w", dbPath, opts.ReadOnlyCopy, err)
+			return rep, fmt.Errorf(
+				"duckdb %s: read-only copy %s: %w",
+				dbPath,
+				opts.ReadOnlyCopy,
+				err,
+			)
 		}
 	}
 	return rep, nil
@@ -98,7 +108,10 @@ func (w *warehouse) publish(ctx context.Context, rep *publish.Report) error {
 	if err != nil {
 		return err
 	}
-	return w.inTx(ctx, func(tx *sql.Tx) error { return w.switchIn(ctx, tx, rep.Newest, erased, rep) })
+	return w.inTx(
+		ctx,
+		func(tx *sql.Tx) error { return w.switchIn(ctx, tx, rep.Newest, erased, rep) },
+	)
 }
 
 // inTx runs f in a transaction, committed when f succeeds.
@@ -119,8 +132,13 @@ func (w *warehouse) inTx(ctx context.Context, f func(*sql.Tx) error) error {
 
 // published returns the newest published night and the last one before the plan's, "" for none.
 func (w *warehouse) published(ctx context.Context) (newest, previous string, err error) {
-	q := fmt.Sprintf(`SELECT CAST(MAX(%[1]s) AS VARCHAR), CAST(MAX(CASE WHEN %[1]s < DATE %[2]s THEN %[1]s END) AS VARCHAR)
-		FROM %[3]s`, publish.SnapshotDate, literal(w.plan.Date), qualified(publish.Analytics, publish.PublishedRuns.Name))
+	q := fmt.Sprintf(
+		`SELECT CAST(MAX(%[1]s) AS VARCHAR), CAST(MAX(CASE WHEN %[1]s < DATE %[2]s THEN %[1]s END) AS VARCHAR)
+		FROM %[3]s`,
+		publish.SnapshotDate,
+		literal(w.plan.Date),
+		qualified(publish.Analytics, publish.PublishedRuns.Name),
+	)
 	var n, p sql.NullString
 	if err := w.conn.QueryRowContext(ctx, q).Scan(&n, &p); err != nil {
 		return "", "", fmt.Errorf("published nights: %w", err)

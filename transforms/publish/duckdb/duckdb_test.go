@@ -19,7 +19,9 @@ const day1, day2 = "2026-11-20", "2026-11-21"
 
 // twoDays writes the two days' runs under a temporary folder and returns their folders and a
 // database path.
-func twoDays(t *testing.T) (runs map[string]string, tables map[string]map[string][]any, dbPath string) {
+func twoDays(
+	t *testing.T,
+) (runs map[string]string, tables map[string]map[string][]any, dbPath string) {
 	out := t.TempDir()
 	runs, tables = map[string]string{}, map[string]map[string][]any{}
 	for seed, d := range []string{day1, day2} {
@@ -85,7 +87,9 @@ func TestAnalyticsHoldsNoContactPoint(t *testing.T) {
 		}
 	}
 	db := open(t, dbPath)
-	rows, err := db.Query(`SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'analytics'`)
+	rows, err := db.Query(
+		`SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'analytics'`,
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,11 +105,15 @@ func TestAnalyticsHoldsNoContactPoint(t *testing.T) {
 			t.Errorf("analytics.%s has %s", table, col)
 		}
 	}
-	if tables["identity_map"] || !tables["users"] || !tables["portraits"] || !tables["person_reachability"] {
+	if tables["identity_map"] || !tables["users"] || !tables["portraits"] ||
+		!tables["person_reachability"] {
 		t.Errorf("analytics tables and views: %v", tables)
 	}
 	if n := count(t, db, `SELECT count(*) FROM information_schema.columns WHERE table_schema = 'restricted' AND column_name IN ('phone_hash', 'phone_masked', 'email_hash', 'id_hash')`); n != 5 {
-		t.Errorf("restricted has %d contact columns, want users' 3, portraits' 1 and identity_map's 1", n)
+		t.Errorf(
+			"restricted has %d contact columns, want users' 3, portraits' 1 and identity_map's 1",
+			n,
+		)
 	}
 }
 
@@ -122,15 +130,27 @@ func TestViews(t *testing.T) {
 	runs, tables, dbPath := twoDays(t)
 	publishRun(t, dbPath, runs[day1], options(t))
 	out := publishRun(t, dbPath, runs[day2], authorized(t))
-	want := []string{"portraits_latest", "quality_latest", "rejects_latest", "quality_daily", "rejects_by_reason_daily",
-		"lifecycle_funnel", "rfm_grid", "value_concentration", "person_reachability"}
-	if !slices.Equal(out.Created, want) || len(out.Waiting) != 9 || !strings.HasPrefix(out.Waiting[8], "segment_sizes_daily") {
+	want := []string{
+		"portraits_latest",
+		"quality_latest",
+		"rejects_latest",
+		"quality_daily",
+		"rejects_by_reason_daily",
+		"lifecycle_funnel",
+		"rfm_grid",
+		"value_concentration",
+		"person_reachability",
+	}
+	if !slices.Equal(out.Created, want) || len(out.Waiting) != 9 ||
+		!strings.HasPrefix(out.Waiting[8], "segment_sizes_daily") {
 		t.Errorf("views %+v", out)
 	}
 	db := open(t, dbPath)
 
 	// lifecycle_funnel: every stage every day, in funnel order, counted as in Go.
-	rows, err := db.Query(`SELECT snapshot_date::VARCHAR, stage, stage_order, persons, share FROM analytics.lifecycle_funnel`)
+	rows, err := db.Query(
+		`SELECT snapshot_date::VARCHAR, stage, stage_order, persons, share FROM analytics.lifecycle_funnel`,
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,8 +164,20 @@ func TestViews(t *testing.T) {
 		}
 		wantOrder := slices.Index(publishtest.Lifecycles, stage) + 1
 		wantPersons := stagePersons(tables[d]["portraits"])[stage]
-		if int64(wantOrder) != order || persons != wantPersons || math.Abs(share-float64(wantPersons)/20) > 1e-12 || n%8 != wantOrder-1 {
-			t.Errorf("funnel row %d: %s %s #%d %d persons %.3f, want #%d %d", n, d, stage, order, persons, share, wantOrder, wantPersons)
+		if int64(wantOrder) != order || persons != wantPersons ||
+			math.Abs(share-float64(wantPersons)/20) > 1e-12 ||
+			n%8 != wantOrder-1 {
+			t.Errorf(
+				"funnel row %d: %s %s #%d %d persons %.3f, want #%d %d",
+				n,
+				d,
+				stage,
+				order,
+				persons,
+				share,
+				wantOrder,
+				wantPersons,
+			)
 		}
 		n++
 	}
@@ -165,7 +197,9 @@ func TestViews(t *testing.T) {
 		}
 	}
 	gotGrid := map[cell][2]int64{}
-	rows, err = db.Query(`SELECT snapshot_date::VARCHAR, r_score, f_score, persons, gmv_fen FROM analytics.rfm_grid`)
+	rows, err = db.Query(
+		`SELECT snapshot_date::VARCHAR, r_score, f_score, persons, gmv_fen FROM analytics.rfm_grid`,
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,12 +242,24 @@ func TestViews(t *testing.T) {
 			Scan(&buyers, &topBuyers, &gotTop, &share); err != nil {
 			t.Fatal(err)
 		}
-		if buyers != int64(len(gmvs)) || topBuyers != int64(top) || gotTop != topGMV || math.Abs(share-float64(topGMV)/float64(total)) > 1e-12 {
-			t.Errorf("%s: value_concentration %d buyers, top %d with %d (%.4f), want %d, %d, %d", d, buyers, topBuyers, gotTop, share, len(gmvs), top, topGMV)
+		if buyers != int64(len(gmvs)) || topBuyers != int64(top) || gotTop != topGMV ||
+			math.Abs(share-float64(topGMV)/float64(total)) > 1e-12 {
+			t.Errorf(
+				"%s: value_concentration %d buyers, top %d with %d (%.4f), want %d, %d, %d",
+				d,
+				buyers,
+				topBuyers,
+				gotTop,
+				share,
+				len(gmvs),
+				top,
+				topGMV,
+			)
 		}
 	}
 
-	if n := count(t, db, `SELECT count(*) FROM analytics.portraits_latest WHERE snapshot_date = DATE '2026-11-21'`); n != 20 || count(t, db, `SELECT count(*) FROM analytics.portraits_latest`) != 20 {
+	if n := count(t, db, `SELECT count(*) FROM analytics.portraits_latest WHERE snapshot_date = DATE '2026-11-21'`); n != 20 ||
+		count(t, db, `SELECT count(*) FROM analytics.portraits_latest`) != 20 {
 		t.Errorf("portraits_latest holds %d rows of the latest day", n)
 	}
 	if n := count(t, db, `SELECT rejected FROM analytics.quality_daily WHERE snapshot_date = DATE '2026-11-20'`); n != 1 {
@@ -235,8 +281,15 @@ func TestViews(t *testing.T) {
 	db.Close()
 	out = publishRun(t, dbPath, runs[day2], options(t))
 	db = open(t, dbPath)
-	if slices.ContainsFunc(out.Waiting, func(w string) bool { return strings.Contains(w, "segment_s") }) ||
-		count(t, db, `SELECT size FROM analytics.segment_sizes_daily WHERE segment = 'champions'`) != 5 ||
+	if slices.ContainsFunc(
+		out.Waiting,
+		func(w string) bool { return strings.Contains(w, "segment_s") },
+	) ||
+		count(
+			t,
+			db,
+			`SELECT size FROM analytics.segment_sizes_daily WHERE segment = 'champions'`,
+		) != 5 ||
 		count(t, db, `SELECT size FROM analytics.segment_summary_latest`) != 5 {
 		t.Errorf("segment_sizes_daily after segment_summary arrived: %+v", out)
 	}
@@ -282,7 +335,8 @@ func TestTablesEvolve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Publish(context.Background(), dbPath, plan, options(t)); err == nil || !strings.Contains(err.Error(), "column count is VARCHAR") {
+	if _, err := Publish(context.Background(), dbPath, plan, options(t)); err == nil ||
+		!strings.Contains(err.Error(), "column count is VARCHAR") {
 		t.Errorf("changed type: %v", err)
 	}
 }

@@ -69,8 +69,11 @@ func distinct(q querier, held map[string]bool) publish.Distinct {
 			}
 			conds = append(conds, "("+strings.Join(any, " OR ")+")")
 		}
-		rows, err := q.QueryContext(ctx, fmt.Sprintf("SELECT DISTINCT CAST(%s AS VARCHAR) FROM %s WHERE %s",
-			c, name, strings.Join(conds, " AND ")))
+		rows, err := q.QueryContext(
+			ctx,
+			fmt.Sprintf("SELECT DISTINCT CAST(%s AS VARCHAR) FROM %s WHERE %s",
+				c, name, strings.Join(conds, " AND ")),
+		)
 		if err != nil {
 			return nil, err
 		}
@@ -97,7 +100,12 @@ func (w *warehouse) erase(ctx context.Context, tx *sql.Tx, e erasure, rep *publi
 
 // eraseRows removes the erased persons' rows from every published table of both zones, and returns
 // the cleaning of each table that could hold some.
-func (w *warehouse) eraseRows(ctx context.Context, tx *sql.Tx, e publish.Erased, rep *publish.Report) ([]publish.Cleaning, error) {
+func (w *warehouse) eraseRows(
+	ctx context.Context,
+	tx *sql.Tx,
+	e publish.Erased,
+	rep *publish.Report,
+) ([]publish.Cleaning, error) {
 	if len(e.Requests) == 0 || len(e.Persons) == 0 {
 		return nil, nil
 	}
@@ -125,7 +133,14 @@ func (w *warehouse) eraseRows(ctx context.Context, tx *sql.Tx, e publish.Erased,
 			if len(conds) == 0 {
 				continue
 			}
-			res, err := tx.ExecContext(ctx, fmt.Sprintf("DELETE FROM %s WHERE %s", qualified(z, name), strings.Join(conds, " OR ")))
+			res, err := tx.ExecContext(
+				ctx,
+				fmt.Sprintf(
+					"DELETE FROM %s WHERE %s",
+					qualified(z, name),
+					strings.Join(conds, " OR "),
+				),
+			)
 			if err != nil {
 				return nil, fmt.Errorf("erasing from %s.%s: %w", z, name, err)
 			}
@@ -134,8 +149,11 @@ func (w *warehouse) eraseRows(ctx context.Context, tx *sql.Tx, e publish.Erased,
 				return nil, err
 			}
 			rep.ErasedRows += n
-			entries = append(entries, publish.Cleaning{Date: w.plan.Date, Place: string(z) + "." + name,
-				Requests: int64(len(e.Requests)), RowsRemoved: n, CleanedAt: now})
+			entries = append(
+				entries,
+				publish.Cleaning{Date: w.plan.Date, Place: string(z) + "." + name,
+					Requests: int64(len(e.Requests)), RowsRemoved: n, CleanedAt: now},
+			)
 		}
 	}
 	rep.ErasedPersons += len(e.Persons)

@@ -21,7 +21,11 @@ import (
 //     night, and published_runs lists the nights published so far.
 //
 // Snapshot tables and merge_history keep their rows as they are.
-func (w *warehouse) migrate(ctx context.Context, tx *sql.Tx, rep *publish.Report) ([]string, error) {
+func (w *warehouse) migrate(
+	ctx context.Context,
+	tx *sql.Tx,
+	rep *publish.Report,
+) ([]string, error) {
 	held, err := tables(ctx, tx)
 	if err != nil {
 		return nil, err
@@ -66,7 +70,10 @@ func (w *warehouse) migrate(ctx context.Context, tx *sql.Tx, rep *publish.Report
 			return nil, err
 		}
 		if n > 0 {
-			out = append(out, fmt.Sprintf("%d rows of %d persons erased before", n, rep.ErasedPersons))
+			out = append(
+				out,
+				fmt.Sprintf("%d rows of %d persons erased before", n, rep.ErasedPersons),
+			)
 		}
 	}
 	var nights []string
@@ -79,11 +86,23 @@ func (w *warehouse) migrate(ctx context.Context, tx *sql.Tx, rep *publish.Report
 			}
 			switch {
 			case m.Kind == publish.Current:
-				err = exec(ctx, tx, fmt.Sprintf("DELETE FROM %s WHERE snapshot_date < (SELECT MAX(snapshot_date) FROM %s)", qn, qn))
+				err = exec(
+					ctx,
+					tx,
+					fmt.Sprintf(
+						"DELETE FROM %s WHERE snapshot_date < (SELECT MAX(snapshot_date) FROM %s)",
+						qn,
+						qn,
+					),
+				)
 				out = append(out, string(z)+"."+name+" (newest night only)")
 			case name == "erasures":
-				err = exec(ctx, tx, fmt.Sprintf("DELETE FROM %s WHERE EXISTS (SELECT 1 FROM %s AS f "+
-					"WHERE f.id_hash = erasures.id_hash AND f.snapshot_date < erasures.snapshot_date)", qn, qn))
+				err = exec(
+					ctx,
+					tx,
+					fmt.Sprintf("DELETE FROM %s WHERE EXISTS (SELECT 1 FROM %s AS f "+
+						"WHERE f.id_hash = erasures.id_hash AND f.snapshot_date < erasures.snapshot_date)", qn, qn),
+				)
 				out = append(out, string(z)+"."+name+" (first night of each identifier)")
 			case m.Kind == publish.Snapshot && z == publish.Analytics:
 				nights = append(nights, "SELECT snapshot_date FROM "+qn)
@@ -99,9 +118,16 @@ func (w *warehouse) migrate(ctx context.Context, tx *sql.Tx, rep *publish.Report
 	if err := ensureTable(ctx, tx, publish.Analytics, publish.PublishedRuns); err != nil {
 		return nil, err
 	}
-	_, err = tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s SELECT DISTINCT snapshot_date, NULL, NULL, CAST(? AS TIMESTAMPTZ), 'full',
-		'published before published_runs existed' FROM (%s) AS n`, qualified(publish.Analytics, publish.PublishedRuns.Name),
-		strings.Join(nights, " UNION ALL ")), w.opts.Now().UTC())
+	_, err = tx.ExecContext(
+		ctx,
+		fmt.Sprintf(
+			`INSERT INTO %s SELECT DISTINCT snapshot_date, NULL, NULL, CAST(? AS TIMESTAMPTZ), 'full',
+		'published before published_runs existed' FROM (%s) AS n`,
+			qualified(publish.Analytics, publish.PublishedRuns.Name),
+			strings.Join(nights, " UNION ALL "),
+		),
+		w.opts.Now().UTC(),
+	)
 	if err != nil {
 		return nil, fmt.Errorf("published_runs: %w", err)
 	}
@@ -109,8 +135,16 @@ func (w *warehouse) migrate(ctx context.Context, tx *sql.Tx, rep *publish.Report
 }
 
 // eraseHistory applies every erasure requested so far to the tables of the old model, and records it.
-func (w *warehouse) eraseHistory(ctx context.Context, tx *sql.Tx, held map[string]bool, rep *publish.Report) (int64, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT DISTINCT id_hash FROM "+qualified(publish.Restricted, "erasures")+" ORDER BY 1")
+func (w *warehouse) eraseHistory(
+	ctx context.Context,
+	tx *sql.Tx,
+	held map[string]bool,
+	rep *publish.Report,
+) (int64, error) {
+	rows, err := tx.QueryContext(
+		ctx,
+		"SELECT DISTINCT id_hash FROM "+qualified(publish.Restricted, "erasures")+" ORDER BY 1",
+	)
 	if err != nil {
 		return 0, err
 	}
@@ -137,14 +171,24 @@ func (w *warehouse) eraseHistory(ctx context.Context, tx *sql.Tx, held map[strin
 }
 
 // migrateFact rebuilds a fact table of the old model.
-func (w *warehouse) migrateFact(ctx context.Context, tx *sql.Tx, z publish.Zone, t publish.Table, have map[string]existing) error {
+func (w *warehouse) migrateFact(
+	ctx context.Context,
+	tx *sql.Tx,
+	z publish.Zone,
+	t publish.Table,
+	have map[string]existing,
+) error {
 	name, tmp := qualified(z, t.Name), qualified(z, t.Name+"__migrating")
 	keys := make([]string, len(t.Key))
 	for i, k := range t.Key {
 		keys[i] = ident(k)
 	}
-	from := fmt.Sprintf("(SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY %s ORDER BY snapshot_date DESC) AS rn "+
-		"FROM %s) AS c WHERE rn = 1) AS o", strings.Join(keys, ", "), name)
+	from := fmt.Sprintf(
+		"(SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY %s ORDER BY snapshot_date DESC) AS rn "+
+			"FROM %s) AS c WHERE rn = 1) AS o",
+		strings.Join(keys, ", "),
+		name,
+	)
 	var day string
 	if t.Parent == "" {
 		expr, err := dayExpr(ctx, tx, name, t.Day, w.opts.Zone)
@@ -163,12 +207,21 @@ func (w *warehouse) migrateFact(ctx context.Context, tx *sql.Tx, z publish.Zone,
 			cols[i] = "o." + ident(c.Name)
 		}
 	}
-	return exec(ctx, tx,
+	return exec(
+		ctx,
+		tx,
 		"DROP TABLE IF EXISTS "+tmp,
 		fmt.Sprintf("CREATE TABLE %s (%s)", tmp, definitions(t.Stored())),
-		fmt.Sprintf("INSERT INTO %s SELECT %s, %s, o.snapshot_date FROM %s", tmp, day, strings.Join(cols, ", "), from),
+		fmt.Sprintf(
+			"INSERT INTO %s SELECT %s, %s, o.snapshot_date FROM %s",
+			tmp,
+			day,
+			strings.Join(cols, ", "),
+			from,
+		),
 		"DROP TABLE "+name,
-		fmt.Sprintf("ALTER TABLE %s RENAME TO %s", tmp, ident(t.Name)))
+		fmt.Sprintf("ALTER TABLE %s RENAME TO %s", tmp, ident(t.Name)),
+	)
 }
 
 // modelTables are the named tables of the runs, without files.

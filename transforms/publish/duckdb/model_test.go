@@ -18,7 +18,12 @@ import (
 // TestOlderNightAgainMovesNothing: publishing an older night again replaces its own partitions
 // with the same rows and leaves the facts, the current tables and the views of the newest night.
 func TestOlderNightAgainMovesNothing(t *testing.T) {
-	nights, _ := publishtest.World{Persons: 8, Start: "2026-11-12", Nights: 4, Incremental: true}.Build()
+	nights, _ := publishtest.World{
+		Persons:     8,
+		Start:       "2026-11-12",
+		Nights:      4,
+		Incremental: true,
+	}.Build()
 	out := t.TempDir()
 	dbPath := filepath.Join(out, "w.duckdb")
 	opts := options(t)
@@ -42,7 +47,12 @@ func TestOlderNightAgainMovesNothing(t *testing.T) {
 // out; erasure_log records every table cleaned and the run folders the nightly cleaned.
 func TestErasureReachesPublishedNights(t *testing.T) {
 	const forgotten = 3 // logged out on every other event: found through the device
-	nights, truth := publishtest.World{Persons: 8, Start: "2026-11-12", Nights: 5, Erasures: map[int]int{3: forgotten}}.Build()
+	nights, truth := publishtest.World{
+		Persons:  8,
+		Start:    "2026-11-12",
+		Nights:   5,
+		Erasures: map[int]int{3: forgotten},
+	}.Build()
 	out := t.TempDir()
 	dbPath := filepath.Join(out, "w.duckdb")
 	opts := options(t)
@@ -70,14 +80,17 @@ func TestErasureReachesPublishedNights(t *testing.T) {
 	db.Close()
 	// The nightly cleaned the kept run folders and recorded it.
 	night := nights[3]
-	folders := []publish.Cleaning{{Date: night.Date, Place: "run dt=2026-11-12/events", Requests: 1, RowsRemoved: 7,
-		CleanedAt: time.Date(2026, 11, 15, 19, 0, 0, 0, time.UTC)}}
+	folders := []publish.Cleaning{
+		{Date: night.Date, Place: "run dt=2026-11-12/events", Requests: 1, RowsRemoved: 7,
+			CleanedAt: time.Date(2026, 11, 15, 19, 0, 0, 0, time.UTC)},
+	}
 	if err := publish.WriteRunFolderLog(context.Background(), out, night.Date, folders); err != nil {
 		t.Fatal(err)
 	}
 	noSalt := opts
 	noSalt.Salt = ""
-	if _, err := publishDir(t, dbPath, publishtest.WriteNight(t, out, night), noSalt); err == nil || !strings.Contains(err.Error(), "salt") {
+	if _, err := publishDir(t, dbPath, publishtest.WriteNight(t, out, night), noSalt); err == nil ||
+		!strings.Contains(err.Error(), "salt") {
 		t.Fatalf("an erasure without the salt: %v", err)
 	}
 	rep := mustPublish(t, dbPath, publishtest.WriteNight(t, out, night), opts)
@@ -106,10 +119,19 @@ func TestErasureReachesPublishedNights(t *testing.T) {
 	// The next night erases nothing more, and the warehouse holds what the generator says.
 	rep = mustPublish(t, dbPath, publishtest.WriteNight(t, out, nights[4]), opts)
 	db = open(t, dbPath)
-	if rep.ErasedPersons != 0 || count(t, db, `SELECT count(*) FROM restricted.erasure_log`) != int64(len(theirsPlaces(t, db))) {
+	if rep.ErasedPersons != 0 ||
+		count(
+			t,
+			db,
+			`SELECT count(*) FROM restricted.erasure_log`,
+		) != int64(
+			len(theirsPlaces(t, db)),
+		) {
 		t.Errorf("a later night erased again: %+v", rep)
 	}
-	if got := count(t, db, `SELECT count(*) FROM analytics.events`); got != int64(len(truth.Facts["events"])) {
+	if got := count(t, db, `SELECT count(*) FROM analytics.events`); got != int64(
+		len(truth.Facts["events"]),
+	) {
 		t.Errorf("events: %d, want %d", got, len(truth.Facts["events"]))
 	}
 }
@@ -153,8 +175,12 @@ func oldModel(t *testing.T, dbPath string, dirs []string) {
 				for i, f := range zt.Files {
 					files[i] = literal(f)
 				}
-				src := fmt.Sprintf("SELECT DATE %s AS snapshot_date, %s FROM read_parquet([%s])", literal(plan.Date),
-					columnList(zt.Columns, ""), strings.Join(files, ", "))
+				src := fmt.Sprintf(
+					"SELECT DATE %s AS snapshot_date, %s FROM read_parquet([%s])",
+					literal(plan.Date),
+					columnList(zt.Columns, ""),
+					strings.Join(files, ", "),
+				)
 				for _, s := range []string{"CREATE TABLE IF NOT EXISTS " + qualified(z, tb.Name) + " AS " + src + " LIMIT 0",
 					"INSERT INTO " + qualified(z, tb.Name) + " " + src} {
 					if _, err := db.Exec(s); err != nil {
@@ -184,7 +210,9 @@ func TestMigratesTheOldModel(t *testing.T) {
 	}
 	oldModel(t, dbPath, dirs[:3])
 	db := open(t, dbPath)
-	if n := count(t, db, `SELECT count(*) FROM analytics.events`); n <= int64(len(truth.Facts["events"])) {
+	if n := count(t, db, `SELECT count(*) FROM analytics.events`); n <= int64(
+		len(truth.Facts["events"]),
+	) {
 		t.Fatalf("the old model holds %d events: not a copy per night", n)
 	}
 	db.Close()
@@ -248,7 +276,9 @@ func TestReadOnlyCopy(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'restricted'`); n != 0 {
 		t.Error("the copy has the restricted schema")
 	}
-	if n := count(t, db, `SELECT count(*) FROM analytics.portraits_latest`); n != int64(len(nights[1].Tables["portraits"])) {
+	if n := count(t, db, `SELECT count(*) FROM analytics.portraits_latest`); n != int64(
+		len(nights[1].Tables["portraits"]),
+	) {
 		t.Errorf("portraits_latest in the copy: %d rows", n)
 	}
 	if n := count(t, db, `SELECT count(*) FROM duckdb_views() WHERE view_name = 'person_reachability'`); n != 0 {

@@ -24,7 +24,10 @@ func options(t *testing.T) Options {
 		t.Fatal(err)
 	}
 	clock := time.Date(2026, 12, 1, 2, 30, 0, 0, time.UTC)
-	return Options{Settings: publish.Settings{Salt: publishtest.Salt, Now: func() time.Time { return clock }}, Tests: suite}
+	return Options{
+		Settings: publish.Settings{Salt: publishtest.Salt, Now: func() time.Time { return clock }},
+		Tests:    suite,
+	}
 }
 
 func publishDir(t *testing.T, dbPath, dir string, opts Options) (publish.Report, error) {
@@ -70,7 +73,9 @@ func dump(t *testing.T, dbPath string, skip ...string) string {
 	t.Helper()
 	db := open(t, dbPath)
 	defer db.Close()
-	rows, err := db.Query(`SELECT table_schema, table_name, table_type FROM information_schema.tables ORDER BY 1, 2`)
+	rows, err := db.Query(
+		`SELECT table_schema, table_name, table_type FROM information_schema.tables ORDER BY 1, 2`,
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +118,13 @@ func dump(t *testing.T, dbPath string, skip ...string) string {
 func TestTenNights(t *testing.T) {
 	for _, incremental := range []bool{false, true} {
 		t.Run(fmt.Sprintf("incremental=%v", incremental), func(t *testing.T) {
-			w := publishtest.World{Persons: 12, Start: "2026-11-12", Nights: 10, Incremental: incremental, Merges: map[int][2]int{5: {7, 2}}}
+			w := publishtest.World{
+				Persons:     12,
+				Start:       "2026-11-12",
+				Nights:      10,
+				Incremental: incremental,
+				Merges:      map[int][2]int{5: {7, 2}},
+			}
 			nights, truth := w.Build()
 			out := t.TempDir()
 			dbPath := filepath.Join(out, "w.duckdb")
@@ -125,15 +136,24 @@ func TestTenNights(t *testing.T) {
 				}
 			}
 			db := open(t, dbPath)
-			if got, want := count(t, db, `SELECT count(*) FROM analytics.events`), int64(truth.RawEvents-truth.Rejected); got != want || want != int64(len(truth.Facts["events"])) {
-				t.Errorf("events: %d rows, want %d distinct events less %d rejected of %d", got, want, truth.Rejected, truth.RawEvents)
+			if got, want := count(t, db, `SELECT count(*) FROM analytics.events`), int64(truth.RawEvents-truth.Rejected); got != want ||
+				want != int64(len(truth.Facts["events"])) {
+				t.Errorf(
+					"events: %d rows, want %d distinct events less %d rejected of %d",
+					got,
+					want,
+					truth.Rejected,
+					truth.RawEvents,
+				)
 			}
 			for _, table := range []string{"events", "orders", "order_items"} {
 				key := strings.Join(publish.Models[table].Key, ", ")
 				if n := count(t, db, fmt.Sprintf(`SELECT count(*) FROM (SELECT %s FROM analytics.%s GROUP BY ALL HAVING count(*) > 1)`, key, table)); n != 0 {
 					t.Errorf("%s: %d keys twice", table, n)
 				}
-				if got := count(t, db, `SELECT count(*) FROM analytics.`+table); got != int64(len(truth.Facts[table])) {
+				if got := count(t, db, `SELECT count(*) FROM analytics.`+table); got != int64(
+					len(truth.Facts[table]),
+				) {
 					t.Errorf("%s: %d rows, want %d", table, got, len(truth.Facts[table]))
 				}
 			}
@@ -143,7 +163,10 @@ func TestTenNights(t *testing.T) {
 					refunded++
 				}
 			}
-			if got := count(t, db, `SELECT count(*) FROM analytics.orders WHERE status = 'refunded'`); got != int64(refunded) || refunded == 0 {
+			if got := count(t, db, `SELECT count(*) FROM analytics.orders WHERE status = 'refunded'`); got != int64(
+				refunded,
+			) ||
+				refunded == 0 {
 				t.Errorf("refunded orders %d, want %d", got, refunded)
 			}
 			// Each event sits in the partition of its own business day.
@@ -157,7 +180,8 @@ func TestTenNights(t *testing.T) {
 			if incremental {
 				mode = "incremental"
 			}
-			if n := count(t, db, `SELECT count(*) FROM analytics.published_runs WHERE mode = ?`, mode); n != 10 && (!incremental || n != 9) {
+			if n := count(t, db, `SELECT count(*) FROM analytics.published_runs WHERE mode = ?`, mode); n != 10 &&
+				(!incremental || n != 9) {
 				t.Errorf("%d nights of mode %s", n, mode)
 			}
 			last := nights[len(nights)-1]
@@ -165,10 +189,13 @@ func TestTenNights(t *testing.T) {
 			if err := db.QueryRow(`SELECT sql FROM duckdb_views() WHERE schema_name = 'analytics' AND view_name = 'portraits_latest'`).Scan(&sqlText); err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(sqlText, "snapshot_date = CAST('"+last.Date+"' AS DATE)") && !strings.Contains(sqlText, "DATE '"+last.Date+"'") {
+			if !strings.Contains(sqlText, "snapshot_date = CAST('"+last.Date+"' AS DATE)") &&
+				!strings.Contains(sqlText, "DATE '"+last.Date+"'") {
 				t.Errorf("portraits_latest does not name %s as a constant:\n%s", last.Date, sqlText)
 			}
-			if got := count(t, db, `SELECT count(*) FROM analytics.portraits_latest`); got != int64(len(last.Tables["portraits"])) {
+			if got := count(t, db, `SELECT count(*) FROM analytics.portraits_latest`); got != int64(
+				len(last.Tables["portraits"]),
+			) {
 				t.Errorf("portraits_latest: %d rows, want %d", got, len(last.Tables["portraits"]))
 			}
 			if n := count(t, db, `SELECT count(*) FROM analytics.data_tests WHERE NOT passed`); n != 0 {
@@ -177,8 +204,14 @@ func TestTenNights(t *testing.T) {
 			if n := count(t, db, `SELECT count(DISTINCT snapshot_date) FROM analytics.data_tests`); n != 10 {
 				t.Errorf("data tests of %d nights", n)
 			}
-			if n := count(t, db, `SELECT count(*) FROM analytics.persons`); n != int64(len(last.Tables["persons"])) {
-				t.Errorf("persons holds %d rows, want the last night's %d", n, len(last.Tables["persons"]))
+			if n := count(t, db, `SELECT count(*) FROM analytics.persons`); n != int64(
+				len(last.Tables["persons"]),
+			) {
+				t.Errorf(
+					"persons holds %d rows, want the last night's %d",
+					n,
+					len(last.Tables["persons"]),
+				)
 			}
 			if n := count(t, db, `SELECT count(*) FROM analytics.merge_history`); n != 1 {
 				t.Errorf("merge_history: %d rows", n)

@@ -25,7 +25,11 @@ func (w *warehouse) stage(ctx context.Context) error {
 	for _, t := range w.plan.Tables {
 		name := staging(t.Name)
 		stmts := []string{"DROP TABLE IF EXISTS " + name,
-			fmt.Sprintf("CREATE TEMP TABLE %s (%s)", ident("_staging_"+t.Name), definitions(t.Columns))}
+			fmt.Sprintf(
+				"CREATE TEMP TABLE %s (%s)",
+				ident("_staging_"+t.Name),
+				definitions(t.Columns),
+			)}
 		if err := w.load(ctx, t, stmts); err != nil {
 			return err
 		}
@@ -60,8 +64,11 @@ func (w *warehouse) load(ctx context.Context, t publish.Table, stmts []string) e
 		for i, f := range files {
 			quoted[i] = literal(f)
 		}
-		stmts = append(stmts, fmt.Sprintf("INSERT INTO %s BY NAME SELECT %s FROM read_parquet([%s])",
-			staging(t.Name), columnList(t.Columns, ""), strings.Join(quoted, ", ")))
+		stmts = append(
+			stmts,
+			fmt.Sprintf("INSERT INTO %s BY NAME SELECT %s FROM read_parquet([%s])",
+				staging(t.Name), columnList(t.Columns, ""), strings.Join(quoted, ", ")),
+		)
 	}
 	for _, s := range stmts {
 		if _, err := w.conn.ExecContext(ctx, s); err != nil {
@@ -128,7 +135,12 @@ func columnList(cols []publish.Column, prefix string) string {
 // has no time zone database (no ICU), so the column is shifted by the zone's UTC offset, written as
 // a CASE over the offsets in force between the column's first and last instants (one, in zones
 // without daylight saving time).
-func dayExpr(ctx context.Context, q querier, table, col string, zone *time.Location) (string, error) {
+func dayExpr(
+	ctx context.Context,
+	q querier,
+	table, col string,
+	zone *time.Location,
+) (string, error) {
 	var first, last sql.NullTime
 	c := ident(col)
 	if err := q.QueryRowContext(ctx, fmt.Sprintf("SELECT MIN(%s), MAX(%s) FROM %s", c, c, table)).Scan(&first, &last); err != nil {

@@ -14,7 +14,13 @@ import (
 // switchIn moves the staged night into the published tables, in the caller's transaction: the
 // erasure first, then every table by its kind, the night's published_runs row, and, when the night
 // is the newest, the views with its date; the catalogues last.
-func (w *warehouse) switchIn(ctx context.Context, tx *sql.Tx, newest bool, e erasure, rep *publish.Report) error {
+func (w *warehouse) switchIn(
+	ctx context.Context,
+	tx *sql.Tx,
+	newest bool,
+	e erasure,
+	rep *publish.Report,
+) error {
 	if err := w.erase(ctx, tx, e, rep); err != nil {
 		return err
 	}
@@ -72,19 +78,38 @@ func loadOrder(tables []publish.Table) []publish.Table {
 }
 
 // statements move one zone's table of the night from its staging table, by the table's kind.
-func (w *warehouse) statements(ctx context.Context, tx *sql.Tx, z publish.Zone, t publish.Table, newest bool) ([]string, error) {
+func (w *warehouse) statements(
+	ctx context.Context,
+	tx *sql.Tx,
+	z publish.Zone,
+	t publish.Table,
+	newest bool,
+) ([]string, error) {
 	name, src, date := qualified(z, t.Name), staging(t.Name), "DATE "+literal(w.plan.Date)
 	cols := columnList(t.Columns, "")
 	switch t.Kind {
 	case publish.Fact:
 		return w.merge(ctx, tx, z, t)
 	case publish.Snapshot:
-		stmts := []string{fmt.Sprintf("DELETE FROM %s WHERE %s = %s", name, publish.SnapshotDate, date),
-			fmt.Sprintf("INSERT INTO %s (%s, %s) SELECT %s, %s FROM %s", name, publish.SnapshotDate, cols, date, cols, src)}
+		stmts := []string{
+			fmt.Sprintf("DELETE FROM %s WHERE %s = %s", name, publish.SnapshotDate, date),
+			fmt.Sprintf(
+				"INSERT INTO %s (%s, %s) SELECT %s, %s FROM %s",
+				name,
+				publish.SnapshotDate,
+				cols,
+				date,
+				cols,
+				src,
+			),
+		}
 		if newest {
 			// BigQuery expires partitions by their age; the twin keeps as many nights up to the newest.
-			stmts = append(stmts, fmt.Sprintf("DELETE FROM %s WHERE %s <= %s - INTERVAL %d DAY", name,
-				publish.SnapshotDate, date, w.opts.SnapshotDays))
+			stmts = append(
+				stmts,
+				fmt.Sprintf("DELETE FROM %s WHERE %s <= %s - INTERVAL %d DAY", name,
+					publish.SnapshotDate, date, w.opts.SnapshotDays),
+			)
 		}
 		return stmts, nil
 	case publish.Current:
@@ -95,15 +120,35 @@ func (w *warehouse) statements(ctx context.Context, tx *sql.Tx, z publish.Zone, 
 			return upsert(t, name, src, date, cols), nil
 		}
 		return []string{"DELETE FROM " + name,
-			fmt.Sprintf("INSERT INTO %s (%s, %s) SELECT %s, %s FROM %s", name, publish.SnapshotDate, cols, date, cols, src)}, nil
+			fmt.Sprintf(
+				"INSERT INTO %s (%s, %s) SELECT %s, %s FROM %s",
+				name,
+				publish.SnapshotDate,
+				cols,
+				date,
+				cols,
+				src,
+			)}, nil
 	case publish.Append:
 		if t.Name == "erasures" {
-			return []string{fmt.Sprintf("INSERT INTO %s (%s, %s) SELECT %s, %s FROM %s AS s WHERE NOT EXISTS "+
-				"(SELECT 1 FROM %s AS t WHERE %s)", name, publish.SnapshotDate, cols, date, columnList(t.Columns, "s."), src,
-				name, keyMatch(t.Key))}, nil
+			return []string{
+				fmt.Sprintf("INSERT INTO %s (%s, %s) SELECT %s, %s FROM %s AS s WHERE NOT EXISTS "+
+					"(SELECT 1 FROM %s AS t WHERE %s)", name, publish.SnapshotDate, cols, date, columnList(t.Columns, "s."), src,
+					name, keyMatch(t.Key)),
+			}, nil
 		}
-		return []string{fmt.Sprintf("DELETE FROM %s WHERE %s = %s", name, publish.SnapshotDate, date),
-			fmt.Sprintf("INSERT INTO %s (%s, %s) SELECT %s, %s FROM %s", name, publish.SnapshotDate, cols, date, cols, src)}, nil
+		return []string{
+			fmt.Sprintf("DELETE FROM %s WHERE %s = %s", name, publish.SnapshotDate, date),
+			fmt.Sprintf(
+				"INSERT INTO %s (%s, %s) SELECT %s, %s FROM %s",
+				name,
+				publish.SnapshotDate,
+				cols,
+				date,
+				cols,
+				src,
+			),
+		}, nil
 	}
 	return nil, fmt.Errorf("kind %q cannot be loaded", t.Kind)
 }
@@ -112,7 +157,12 @@ func (w *warehouse) statements(ctx context.Context, tx *sql.Tx, z publish.Zone, 
 // changed and an INSERT of those it adds (the bundled DuckDB has no MERGE): a row changes when some
 // column differs and the night is not older than the one that wrote it, so that publishing an older
 // night again never brings back an older state of a record.
-func (w *warehouse) merge(ctx context.Context, tx *sql.Tx, z publish.Zone, t publish.Table) ([]string, error) {
+func (w *warehouse) merge(
+	ctx context.Context,
+	tx *sql.Tx,
+	z publish.Zone,
+	t publish.Table,
+) ([]string, error) {
 	name, date := qualified(z, t.Name), "DATE "+literal(w.plan.Date)
 	var day, from string
 	if t.Parent == "" {
@@ -127,19 +177,50 @@ func (w *warehouse) merge(ctx context.Context, tx *sql.Tx, z publish.Zone, t pub
 		from = fmt.Sprintf("%s AS st LEFT JOIN %s AS p ON p.%s = st.%s", staging(t.Name), qualified(z, t.Parent),
 			ident(t.Key[0]), ident(t.Key[0]))
 	}
-	source := fmt.Sprintf("(SELECT %s AS %s, %s FROM %s)", day, publish.RecordDate, columnList(t.Columns, "st."), from)
+	source := fmt.Sprintf(
+		"(SELECT %s AS %s, %s FROM %s)",
+		day,
+		publish.RecordDate,
+		columnList(t.Columns, "st."),
+		from,
+	)
 	changed := []string{"t." + publish.RecordDate + " IS DISTINCT FROM s." + publish.RecordDate}
 	sets := []string{publish.RecordDate + " = s." + publish.RecordDate}
 	for _, c := range t.Columns {
-		changed = append(changed, fmt.Sprintf("t.%s IS DISTINCT FROM s.%s", ident(c.Name), ident(c.Name)))
+		changed = append(
+			changed,
+			fmt.Sprintf("t.%s IS DISTINCT FROM s.%s", ident(c.Name), ident(c.Name)),
+		)
 		sets = append(sets, fmt.Sprintf("%s = s.%s", ident(c.Name), ident(c.Name)))
 	}
 	sets = append(sets, publish.LoadedDate+" = "+date)
-	update := fmt.Sprintf("UPDATE %s AS t SET %s FROM %s AS s WHERE %s AND t.%s <= %s AND (%s)", name,
-		strings.Join(sets, ", "), source, keyMatch(t.Key), publish.LoadedDate, date, strings.Join(changed, " OR "))
-	insert := fmt.Sprintf("INSERT INTO %s (%s, %s, %s) SELECT s.%s, %s, %s FROM %s AS s WHERE NOT EXISTS "+
-		"(SELECT 1 FROM %s AS t WHERE %s)", name, publish.RecordDate, columnList(t.Columns, ""), publish.LoadedDate,
-		publish.RecordDate, columnList(t.Columns, "s."), date, source, name, keyMatch(t.Key))
+	update := fmt.Sprintf(
+		"UPDATE %s AS t SET %s FROM %s AS s WHERE %s AND t.%s <= %s AND (%s)",
+		name,
+		strings.Join(
+			sets,
+			", ",
+		),
+		source,
+		keyMatch(t.Key),
+		publish.LoadedDate,
+		date,
+		strings.Join(changed, " OR "),
+	)
+	insert := fmt.Sprintf(
+		"INSERT INTO %s (%s, %s, %s) SELECT s.%s, %s, %s FROM %s AS s WHERE NOT EXISTS "+
+			"(SELECT 1 FROM %s AS t WHERE %s)",
+		name,
+		publish.RecordDate,
+		columnList(t.Columns, ""),
+		publish.LoadedDate,
+		publish.RecordDate,
+		columnList(t.Columns, "s."),
+		date,
+		source,
+		name,
+		keyMatch(t.Key),
+	)
 	return []string{update, insert}, nil
 }
 
@@ -148,15 +229,33 @@ func (w *warehouse) merge(ctx context.Context, tx *sql.Tx, z publish.Zone, t pub
 func upsert(t publish.Table, name, src, date, cols string) []string {
 	var changed, sets []string
 	for _, c := range t.Columns {
-		changed = append(changed, fmt.Sprintf("t.%s IS DISTINCT FROM s.%s", ident(c.Name), ident(c.Name)))
+		changed = append(
+			changed,
+			fmt.Sprintf("t.%s IS DISTINCT FROM s.%s", ident(c.Name), ident(c.Name)),
+		)
 		sets = append(sets, fmt.Sprintf("%s = s.%s", ident(c.Name), ident(c.Name)))
 	}
 	sets = append(sets, publish.SnapshotDate+" = "+date)
 	return []string{
-		fmt.Sprintf("UPDATE %s AS t SET %s FROM %s AS s WHERE %s AND (%s)", name, strings.Join(sets, ", "), src,
-			keyMatch(t.Key), strings.Join(changed, " OR ")),
-		fmt.Sprintf("INSERT INTO %s (%s, %s) SELECT %s, %s FROM %s AS s WHERE NOT EXISTS (SELECT 1 FROM %s AS t WHERE %s)",
-			name, publish.SnapshotDate, cols, date, columnList(t.Columns, "s."), src, name, keyMatch(t.Key)),
+		fmt.Sprintf(
+			"UPDATE %s AS t SET %s FROM %s AS s WHERE %s AND (%s)",
+			name,
+			strings.Join(sets, ", "),
+			src,
+			keyMatch(t.Key),
+			strings.Join(changed, " OR "),
+		),
+		fmt.Sprintf(
+			"INSERT INTO %s (%s, %s) SELECT %s, %s FROM %s AS s WHERE NOT EXISTS (SELECT 1 FROM %s AS t WHERE %s)",
+			name,
+			publish.SnapshotDate,
+			cols,
+			date,
+			columnList(t.Columns, "s."),
+			src,
+			name,
+			keyMatch(t.Key),
+		),
 	}
 }
 
@@ -185,7 +284,13 @@ func catalogue(ctx context.Context, tx *sql.Tx, z publish.Zone, rows []publish.C
 		if i == 0 || rows[i-1].Table != r.Table { // rows come grouped by table
 			names = append(names, r.Table)
 		}
-		values[i] = "(" + literal(r.Table) + ", " + literal(r.Column) + ", " + literal(r.Description) + ")"
+		values[i] = "(" + literal(
+			r.Table,
+		) + ", " + literal(
+			r.Column,
+		) + ", " + literal(
+			r.Description,
+		) + ")"
 	}
 	return exec(ctx, tx, "DELETE FROM "+name+" WHERE "+inList("table_name", names),
 		"INSERT INTO "+name+" VALUES "+strings.Join(values, ", "))

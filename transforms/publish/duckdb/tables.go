@@ -86,12 +86,21 @@ func ensureTable(ctx context.Context, tx *sql.Tx, z publish.Zone, t publish.Tabl
 	}
 	stmts := []string{fmt.Sprintf("COMMENT ON TABLE %s IS %s", name, literal(t.Doc))}
 	for _, c := range stored {
-		stmts = append(stmts, fmt.Sprintf("COMMENT ON COLUMN %s.%s IS %s", name, ident(c.Name), literal(c.Doc)))
+		stmts = append(
+			stmts,
+			fmt.Sprintf("COMMENT ON COLUMN %s.%s IS %s", name, ident(c.Name), literal(c.Doc)),
+		)
 	}
 	return exec(ctx, tx, stmts...)
 }
 
-func evolve(ctx context.Context, tx *sql.Tx, name string, have map[string]existing, stored []publish.Column) error {
+func evolve(
+	ctx context.Context,
+	tx *sql.Tx,
+	name string,
+	have map[string]existing,
+	stored []publish.Column,
+) error {
 	wanted := map[string]bool{}
 	for _, c := range stored {
 		wanted[c.Name] = true
@@ -99,9 +108,19 @@ func evolve(ctx context.Context, tx *sql.Tx, name string, have map[string]existi
 		var stmt string
 		switch {
 		case !ok:
-			stmt = fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s", name, ident(c.Name), columnType(c))
+			stmt = fmt.Sprintf(
+				"ALTER TABLE %s ADD COLUMN %s %s",
+				name,
+				ident(c.Name),
+				columnType(c),
+			)
 		case h.Type != columnType(c):
-			return fmt.Errorf("column %s is %s, the schemas want %s: migrate the table", c.Name, h.Type, columnType(c))
+			return fmt.Errorf(
+				"column %s is %s, the schemas want %s: migrate the table",
+				c.Name,
+				h.Type,
+				columnType(c),
+			)
 		case h.NotNull && c.Mode != publish.Required:
 			stmt = fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL", name, ident(c.Name))
 		}
@@ -127,9 +146,19 @@ type existing struct {
 }
 
 // existingColumns are a table's columns; none when it does not exist.
-func existingColumns(ctx context.Context, q querier, z publish.Zone, table string) (map[string]existing, error) {
-	rows, err := q.QueryContext(ctx, `SELECT column_name, data_type, is_nullable FROM information_schema.columns
-		WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ?`, string(z), table)
+func existingColumns(
+	ctx context.Context,
+	q querier,
+	z publish.Zone,
+	table string,
+) (map[string]existing, error) {
+	rows, err := q.QueryContext(
+		ctx,
+		`SELECT column_name, data_type, is_nullable FROM information_schema.columns
+		WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ?`,
+		string(z),
+		table,
+	)
 	if err != nil {
 		return nil, err
 	}

@@ -19,7 +19,13 @@ func (w *warehouse) test(ctx context.Context, previous string, rep *publish.Repo
 		return err
 	}
 	night := datatests.Night{Date: w.plan.Date, Previous: previous, Zone: w.opts.Zone}
-	results, skipped, err := datatests.Run(ctx, w.opts.Tests, w.plan, testWarehouse{w.conn, held}, night)
+	results, skipped, err := datatests.Run(
+		ctx,
+		w.opts.Tests,
+		w.plan,
+		testWarehouse{w.conn, held},
+		night,
+	)
 	if err != nil {
 		return err
 	}
@@ -46,8 +52,14 @@ func (w *warehouse) test(ctx context.Context, previous string, rep *publish.Repo
 		return fmt.Errorf("recording the data tests: %w", err)
 	}
 	if failed := datatests.Failures(results); len(failed) > 0 {
-		return fmt.Errorf("%w: %d of %s's tests of severity error (%s.%s ...): the night was not published",
-			publish.ErrTestsFailed, len(failed), w.plan.Date, failed[0].Table, failed[0].Test)
+		return fmt.Errorf(
+			"%w: %d of %s's tests of severity error (%s.%s ...): the night was not published",
+			publish.ErrTestsFailed,
+			len(failed),
+			w.plan.Date,
+			failed[0].Table,
+			failed[0].Test,
+		)
 	}
 	return nil
 }

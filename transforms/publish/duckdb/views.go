@@ -10,12 +10,20 @@ import (
 
 // createViews creates or replaces, in the analytics schema, every view whose tables exist, with
 // latest as the newest published night.
-func createViews(ctx context.Context, q querier, set publish.Settings, latest string) (created, waiting []string, err error) {
+func createViews(
+	ctx context.Context,
+	q querier,
+	set publish.Settings,
+	latest string,
+) (created, waiting []string, err error) {
 	held, err := tables(ctx, q)
 	if err != nil {
 		return nil, nil, err
 	}
-	ready, waiting := views.Ready(set.AuthorizeViews, func(z publish.Zone, t string) bool { return held[string(z)+"."+t] })
+	ready, waiting := views.Ready(
+		set.AuthorizeViews,
+		func(z publish.Zone, t string) bool { return held[string(z)+"."+t] },
+	)
 	nights := views.Nights{Latest: latest, Days: set.SnapshotDays}
 	for _, v := range ready {
 		query, err := v.SQL(qualified, nights)

@@ -97,9 +97,18 @@ func (w World) Build() ([]Night, Truth) {
 	for k := 0; k < w.Nights; k++ {
 		for i := 0; i < w.Persons; i++ {
 			for j := 0; j < 3+(i+k)%3; j++ {
-				e := schemas.Event{EventID: fmt.Sprintf("e%02d-%03d-%d", k, i, j), EventType: "view", Channel: "app",
-					DeviceKey: IDHash(identity.Device, fmt.Sprintf("d%03d", i)), SKU: fmt.Sprintf("sku%d", j%3), EventTime: at(k, (8+j*5+i)%24),
-					Source: "events"}
+				e := schemas.Event{
+					EventID:   fmt.Sprintf("e%02d-%03d-%d", k, i, j),
+					EventType: "view",
+					Channel:   "app",
+					DeviceKey: IDHash(
+						identity.Device,
+						fmt.Sprintf("d%03d", i),
+					),
+					SKU:       fmt.Sprintf("sku%d", j%3),
+					EventTime: at(k, (8+j*5+i)%24),
+					Source:    "events",
+				}
 				if i%4 != 3 || j%2 == 0 {
 					e.UserID = fmt.Sprintf("u%03d", i)
 				} else {
@@ -109,18 +118,45 @@ func (w World) Build() ([]Night, Truth) {
 				if (i+j+k)%7 == 0 {
 					arrives = k + 1
 				}
-				events = append(events, rawEvent{event: e, day: k, arrives: arrives, person: i, rejected: (i*j+k)%11 == 3})
+				events = append(
+					events,
+					rawEvent{
+						event:    e,
+						day:      k,
+						arrives:  arrives,
+						person:   i,
+						rejected: (i*j+k)%11 == 3,
+					},
+				)
 			}
 			if (i+k)%3 == 0 {
-				o := order{person: i, created: k, refunded: -1, order: schemas.Order{OrderID: fmt.Sprintf("o%02d-%03d", k, i),
-					UserID: fmt.Sprintf("u%03d", i), Status: "paid", Channel: "app", CreatedAt: at(k, 12), PaidAt: at(k, 12),
-					TotalFen: int64(1000 + 10*i), UpdatedAt: at(k, 12), Source: "orders"}}
+				o := order{
+					person:   i,
+					created:  k,
+					refunded: -1,
+					order: schemas.Order{OrderID: fmt.Sprintf("o%02d-%03d", k, i),
+						UserID: fmt.Sprintf(
+							"u%03d",
+							i,
+						), Status: "paid", Channel: "app", CreatedAt: at(k, 12), PaidAt: at(k, 12),
+						TotalFen: int64(1000 + 10*i), UpdatedAt: at(k, 12), Source: "orders"},
+				}
 				if (i+k)%2 == 0 {
 					o.refunded = k + 2
 				}
 				for l := 1; l <= 1+i%2; l++ {
-					o.items = append(o.items, schemas.OrderItem{OrderID: o.order.OrderID, LineNo: int32(l), SKU: fmt.Sprintf("sku%d", l),
-						Quantity: 1, UnitPriceFen: 500, AmountFen: 500, Source: "order_items"})
+					o.items = append(
+						o.items,
+						schemas.OrderItem{
+							OrderID:      o.order.OrderID,
+							LineNo:       int32(l),
+							SKU:          fmt.Sprintf("sku%d", l),
+							Quantity:     1,
+							UnitPriceFen: 500,
+							AmountFen:    500,
+							Source:       "order_items",
+						},
+					)
 				}
 				orders = append(orders, o)
 			}
@@ -154,8 +190,11 @@ func (w World) Build() ([]Night, Truth) {
 				continue
 			}
 			if e.rejected {
-				n.Tables["rejects"] = append(n.Tables["rejects"], schemas.Reject{Source: "events", Stage: "clean",
-					Reason: "bot_traffic", File: fmt.Sprintf("clickstream/dt=%s/events.jsonl", date), Line: int64(len(seen) + 1)})
+				n.Tables["rejects"] = append(
+					n.Tables["rejects"],
+					schemas.Reject{Source: "events", Stage: "clean",
+						Reason: "bot_traffic", File: fmt.Sprintf("clickstream/dt=%s/events.jsonl", date), Line: int64(len(seen) + 1)},
+				)
 				continue
 			}
 			if !seen[e.event.EventID] {
@@ -170,7 +209,10 @@ func (w World) Build() ([]Night, Truth) {
 			row := o.order
 			changed := o.created == k
 			if o.refunded >= 0 && o.refunded <= k {
-				row.Status, row.RefundFen, row.UpdatedAt = "refunded", row.TotalFen, at(o.refunded, 9)
+				row.Status, row.RefundFen, row.UpdatedAt = "refunded", row.TotalFen, at(
+					o.refunded,
+					9,
+				)
 				changed = changed || o.refunded == k
 			}
 			if incremental && !changed {
@@ -189,7 +231,13 @@ func (w World) Build() ([]Night, Truth) {
 
 // derived adds the night's derived tables: persons, identity map, portraits, segments, users,
 // products, quality, merge history and erasures.
-func (w World) derived(n *Night, k int, at func(int, int) int64, gone func(int, int) bool, merged, mergedAt map[int]int) {
+func (w World) derived(
+	n *Night,
+	k int,
+	at func(int, int) int64,
+	gone func(int, int) bool,
+	merged, mergedAt map[int]int,
+) {
 	owner := func(i int) int {
 		if into, ok := merged[i]; ok && mergedAt[i] <= k {
 			return into
@@ -205,11 +253,23 @@ func (w World) derived(n *Night, k int, at func(int, int) int64, gone func(int, 
 		p := pid(owner(i))
 		for _, id := range [][2]string{{identity.Account, fmt.Sprintf("u%03d", i)}, {identity.Device, fmt.Sprintf("d%03d", i)},
 			{identity.Anonymous, fmt.Sprintf("a%03d", i)}} {
-			n.Tables["identity_map"] = append(n.Tables["identity_map"], schemas.IdentityLink{IDType: id[0],
-				IDHash: normalize.Hash(Salt, identity.Key(id[0], id[1])), PersonID: p, LinkedBy: "deterministic", Score: 1})
+			n.Tables["identity_map"] = append(
+				n.Tables["identity_map"],
+				schemas.IdentityLink{IDType: id[0],
+					IDHash: normalize.Hash(
+						Salt,
+						identity.Key(id[0], id[1]),
+					), PersonID: p, LinkedBy: "deterministic", Score: 1},
+			)
 		}
-		n.Tables["users"] = append(n.Tables["users"], schemas.User{UserID: fmt.Sprintf("u%03d", i), PhoneHash: "ph" + p,
-			PhoneMasked: fmt.Sprintf("138****%04d", i), City: "Hangzhou", RegisteredAt: at(0, 1), UpdatedAt: at(0, 1), Source: "users"})
+		n.Tables["users"] = append(
+			n.Tables["users"],
+			schemas.User{UserID: fmt.Sprintf("u%03d", i), PhoneHash: "ph" + p,
+				PhoneMasked: fmt.Sprintf(
+					"138****%04d",
+					i,
+				), City: "Hangzhou", RegisteredAt: at(0, 1), UpdatedAt: at(0, 1), Source: "users"},
+		)
 		counts[owner(i)]++
 	}
 	var persons []int
@@ -219,11 +279,21 @@ func (w World) derived(n *Night, k int, at func(int, int) int64, gone func(int, 
 	sort.Ints(persons)
 	members := map[string]int64{}
 	for _, p := range persons {
-		n.Tables["persons"] = append(n.Tables["persons"], schemas.Person{PersonID: pid(p), FirstSeenDate: w.Start,
-			Accounts: int32(counts[p]), Identifiers: int32(3 * counts[p]), IdentifierTypes: "account|anonymous|device"})
-		n.Tables["portraits"] = append(n.Tables["portraits"], schemas.Portrait{PersonID: pid(p), Accounts: int32(counts[p]),
-			Lifecycle: Lifecycles[(p+k)%len(Lifecycles)], PhoneMasked: fmt.Sprintf("138****%04d", p),
-			GMVFen: int64(100 * (p + 1)), Orders: 1, RScore: int32(1 + p%5), FScore: int32(1 + k%5)})
+		n.Tables["persons"] = append(
+			n.Tables["persons"],
+			schemas.Person{PersonID: pid(p), FirstSeenDate: w.Start,
+				Accounts: int32(
+					counts[p],
+				), Identifiers: int32(3 * counts[p]), IdentifierTypes: "account|anonymous|device"},
+		)
+		n.Tables["portraits"] = append(
+			n.Tables["portraits"],
+			schemas.Portrait{PersonID: pid(p), Accounts: int32(counts[p]),
+				Lifecycle: Lifecycles[(p+k)%len(Lifecycles)], PhoneMasked: fmt.Sprintf("138****%04d", p),
+				GMVFen: int64(
+					100 * (p + 1),
+				), Orders: 1, RScore: int32(1 + p%5), FScore: int32(1 + k%5)},
+		)
 		seg := "seg_even"
 		if p%2 == 1 {
 			seg = "seg_odd"
@@ -233,19 +303,32 @@ func (w World) derived(n *Night, k int, at func(int, int) int64, gone func(int, 
 			schemas.SegmentMembership{PersonID: pid(p), Segment: seg, Kind: "rule"})
 	}
 	for _, seg := range []string{"seg_even", "seg_odd"} {
-		n.Tables["segment_summary"] = append(n.Tables["segment_summary"], schemas.SegmentSummary{Segment: seg, Kind: "rule",
-			Size: members[seg], Share: float64(members[seg]) / float64(len(persons))})
+		n.Tables["segment_summary"] = append(
+			n.Tables["segment_summary"],
+			schemas.SegmentSummary{Segment: seg, Kind: "rule",
+				Size: members[seg], Share: float64(members[seg]) / float64(len(persons))},
+		)
 	}
 	for s := 0; s < 3; s++ {
-		n.Tables["products"] = append(n.Tables["products"], schemas.Product{SKU: fmt.Sprintf("sku%d", s), Title: "tea",
-			Category: "food", CategoryPath: "food/tea", PriceFen: 500, UpdatedAt: at(0, 1), Source: "products"})
+		n.Tables["products"] = append(
+			n.Tables["products"],
+			schemas.Product{SKU: fmt.Sprintf("sku%d", s), Title: "tea",
+				Category: "food", CategoryPath: "food/tea", PriceFen: 500, UpdatedAt: at(0, 1), Source: "products"},
+		)
 	}
-	n.Tables["quality"] = []any{schemas.QualityCount{Source: "events", Stage: "clean", Measure: "out",
-		Count: int64(len(n.Tables["events"]))}}
+	n.Tables["quality"] = []any{
+		schemas.QualityCount{Source: "events", Stage: "clean", Measure: "out",
+			Count: int64(len(n.Tables["events"]))},
+	}
 	for night, m := range w.Merges {
 		if night == k {
-			n.Tables["merge_history"] = append(n.Tables["merge_history"], schemas.MergeHistory{Date: n.Date,
-				OldPersonID: pid(m[0]), NewPersonID: pid(m[1]), Reason: "merge", Identifiers: 3})
+			n.Tables["merge_history"] = append(
+				n.Tables["merge_history"],
+				schemas.MergeHistory{Date: n.Date,
+					OldPersonID: pid(
+						m[0],
+					), NewPersonID: pid(m[1]), Reason: "merge", Identifiers: 3},
+			)
 		}
 	}
 	for night, p := range w.Erasures {
@@ -255,7 +338,10 @@ func (w World) derived(n *Night, k int, at func(int, int) int64, gone func(int, 
 				requested = d.AddDate(0, 0, night).Format(time.DateOnly)
 			}
 			n.Tables["erasures"] = append(n.Tables["erasures"], schemas.Erasure{
-				IDHash: normalize.Hash(Salt, identity.Key(identity.Account, fmt.Sprintf("u%03d", p))), RequestedDate: requested})
+				IDHash: normalize.Hash(
+					Salt,
+					identity.Key(identity.Account, fmt.Sprintf("u%03d", p)),
+				), RequestedDate: requested})
 		}
 	}
 	for _, t := range []string{"events", "orders", "order_items", "rejects", "merge_history", "erasures"} {

@@ -18,7 +18,12 @@ func WriteRun(t testing.TB, out, date string, tables map[string][]any) string {
 	t.Helper()
 	ctx := context.Background()
 	dir := sink.RunDir(out, date)
-	m := sink.Manifest{SchemaVersion: schemas.Version, RunID: "run-" + date, Date: date, Tables: map[string]sink.TableInfo{}}
+	m := sink.Manifest{
+		SchemaVersion: schemas.Version,
+		RunID:         "run-" + date,
+		Date:          date,
+		Tables:        map[string]sink.TableInfo{},
+	}
 	for table, rows := range tables {
 		tb, err := schemas.Lookup(table)
 		if err != nil {
@@ -47,7 +52,16 @@ func WriteRun(t testing.TB, out, date string, tables map[string][]any) string {
 }
 
 // Lifecycles are the portrait lifecycle stages in funnel order.
-var Lifecycles = []string{"unaware", "aware", "interested", "first_purchase", "repeat", "loyal", "dormant", "churn_risk"}
+var Lifecycles = []string{
+	"unaware",
+	"aware",
+	"interested",
+	"first_purchase",
+	"repeat",
+	"loyal",
+	"dormant",
+	"churn_risk",
+}
 
 // Run is a run's tables: quality counts, rejects, accounts with contact points, the identity map and
 // portraits. Portraits vary with seed: persons p000.. with lifecycles, scores and GMV spread so that
@@ -56,11 +70,36 @@ func Run(seed, persons int) map[string][]any {
 	var users, links, portraits []any
 	for i := 0; i < persons; i++ {
 		id := fmt.Sprintf("p%03d", i)
-		users = append(users, schemas.User{UserID: fmt.Sprintf("u%03d", i), PhoneHash: "ph" + id, PhoneMasked: "138****" + fmt.Sprintf("%04d", i),
-			EmailHash: "eh" + id, City: "Hangzhou", RegisteredAt: 1_700_000_000_000_000, UpdatedAt: 1_700_000_000_000_000 + int64(seed), Source: "users"})
-		links = append(links, schemas.IdentityLink{IDType: "account", IDHash: "ih" + id, PersonID: id, LinkedBy: "alone", Score: 1})
-		p := schemas.Portrait{PersonID: id, Accounts: 1, Lifecycle: Lifecycles[(i*3+seed)%len(Lifecycles)],
-			VendorInterests: []string{"tea"}, Tags: []string{"t"}}
+		users = append(
+			users,
+			schemas.User{
+				UserID:       fmt.Sprintf("u%03d", i),
+				PhoneHash:    "ph" + id,
+				PhoneMasked:  "138****" + fmt.Sprintf("%04d", i),
+				EmailHash:    "eh" + id,
+				City:         "Hangzhou",
+				RegisteredAt: 1_700_000_000_000_000,
+				UpdatedAt:    1_700_000_000_000_000 + int64(seed),
+				Source:       "users",
+			},
+		)
+		links = append(
+			links,
+			schemas.IdentityLink{
+				IDType:   "account",
+				IDHash:   "ih" + id,
+				PersonID: id,
+				LinkedBy: "alone",
+				Score:    1,
+			},
+		)
+		p := schemas.Portrait{
+			PersonID:        id,
+			Accounts:        1,
+			Lifecycle:       Lifecycles[(i*3+seed)%len(Lifecycles)],
+			VendorInterests: []string{"tea"},
+			Tags:            []string{"t"},
+		}
 		if i%2 == 0 {
 			p.PhoneMasked = "139****" + fmt.Sprintf("%04d", i)
 		}
@@ -74,11 +113,35 @@ func Run(seed, persons int) map[string][]any {
 	}
 	return map[string][]any{
 		"quality": {
-			schemas.QualityCount{Source: "events", Stage: "ingest", Measure: "in", Count: 10 + int64(seed)},
-			schemas.QualityCount{Source: "events", Stage: "ingest", Measure: "out", Count: 9 + int64(seed)},
-			schemas.QualityCount{Source: "events", Stage: "ingest", Measure: "rejected", Reason: "bad_json", Count: 1},
+			schemas.QualityCount{
+				Source:  "events",
+				Stage:   "ingest",
+				Measure: "in",
+				Count:   10 + int64(seed),
+			},
+			schemas.QualityCount{
+				Source:  "events",
+				Stage:   "ingest",
+				Measure: "out",
+				Count:   9 + int64(seed),
+			},
+			schemas.QualityCount{
+				Source:  "events",
+				Stage:   "ingest",
+				Measure: "rejected",
+				Reason:  "bad_json",
+				Count:   1,
+			},
 		},
-		"rejects":      {schemas.Reject{Source: "events", Stage: "ingest", Reason: "bad_json", File: "e.jsonl", Line: 2}},
+		"rejects": {
+			schemas.Reject{
+				Source: "events",
+				Stage:  "ingest",
+				Reason: "bad_json",
+				File:   "e.jsonl",
+				Line:   2,
+			},
+		},
 		"users":        users,
 		"identity_map": links,
 		"portraits":    portraits,
@@ -86,4 +149,12 @@ func Run(seed, persons int) map[string][]any {
 }
 
 // Sensitive are the column names no analytics table may have, whatever the schemas' tags say.
-var Sensitive = []string{"phone_hash", "email_hash", "phone_masked", "id_hash", "nickname_hash", "phone_hint", "vendor_key"}
+var Sensitive = []string{
+	"phone_hash",
+	"email_hash",
+	"phone_masked",
+	"id_hash",
+	"nickname_hash",
+	"phone_hint",
+	"vendor_key",
+}

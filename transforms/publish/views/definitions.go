@@ -9,7 +9,10 @@ var All = append(latestViews(), biViews...)
 // the snapshot tables keep, from {{first}} to {{latest}}: constants, so BigQuery prunes partitions
 // (and accepts the query on tables that require a partition filter).
 var biViews = []View{
-	{Name: "quality_daily", Doc: "records in, out, rejected and deduplicated per day, source and stage", query: `
+	{
+		Name: "quality_daily",
+		Doc:  "records in, out, rejected and deduplicated per day, source and stage",
+		query: `
 SELECT snapshot_date, source, stage,
        CAST(SUM(CASE WHEN measure = 'in' THEN count END) AS BIGINT) AS records_in,
        CAST(SUM(CASE WHEN measure = 'out' THEN count END) AS BIGINT) AS records_out,
@@ -18,17 +21,25 @@ SELECT snapshot_date, source, stage,
 FROM {{analytics "quality"}}
 WHERE snapshot_date BETWEEN {{first}} AND {{latest}}
 GROUP BY 1, 2, 3
-ORDER BY snapshot_date, source, stage`},
+ORDER BY snapshot_date, source, stage`,
+	},
 
-	{Name: "rejects_by_reason_daily", Doc: "rejected records per day, source, stage and reason", query: `
+	{
+		Name: "rejects_by_reason_daily",
+		Doc:  "rejected records per day, source, stage and reason",
+		query: `
 SELECT snapshot_date, source, stage, reason, COUNT(*) AS rejects
 FROM {{analytics "rejects"}}
 WHERE snapshot_date BETWEEN {{first}} AND {{latest}}
 GROUP BY 1, 2, 3, 4
-ORDER BY snapshot_date, rejects DESC, source, stage, reason`},
+ORDER BY snapshot_date, rejects DESC, source, stage, reason`,
+	},
 
 	// Every stage appears every day, with 0 persons when empty, so funnel charts keep their steps.
-	{Name: "lifecycle_funnel", Doc: "persons per lifecycle stage per day, in funnel order (stage_order), with their share of the day's persons", query: `
+	{
+		Name: "lifecycle_funnel",
+		Doc:  "persons per lifecycle stage per day, in funnel order (stage_order), with their share of the day's persons",
+		query: `
 WITH stages AS (
   SELECT 'unaware' AS stage, 1 AS stage_order UNION ALL
   SELECT 'aware', 2 UNION ALL
@@ -55,9 +66,13 @@ SELECT d.snapshot_date, s.stage, s.stage_order,
 FROM days d
 CROSS JOIN stages s
 LEFT JOIN counts c ON c.snapshot_date = d.snapshot_date AND c.stage = s.stage
-ORDER BY d.snapshot_date, s.stage_order`},
+ORDER BY d.snapshot_date, s.stage_order`,
+	},
 
-	{Name: "rfm_grid", Doc: "buyers and their GMV in fen per recency score x frequency score, newest published night", query: `
+	{
+		Name: "rfm_grid",
+		Doc:  "buyers and their GMV in fen per recency score x frequency score, newest published night",
+		query: `
 SELECT snapshot_date, r_score, f_score,
        COUNT(*) AS persons,
        CAST(SUM(gmv_fen) AS BIGINT) AS gmv_fen
@@ -65,12 +80,16 @@ FROM {{analytics "portraits"}}
 WHERE snapshot_date = {{latest}}
   AND r_score IS NOT NULL AND f_score IS NOT NULL
 GROUP BY 1, 2, 3
-ORDER BY r_score DESC, f_score DESC`},
+ORDER BY r_score DESC, f_score DESC`,
+	},
 
 	// The top 20% are the first ceil(buyers / 5) buyers by GMV (ties by person id), tested as
 	// 5 * rank <= buyers + 4: integers mean the same in both dialects, where 0.2 would be a DECIMAL in
 	// DuckDB and a FLOAT64 in BigQuery.
-	{Name: "value_concentration", Doc: "per day: buyers (GMV above 0), the top 20% of them by GMV, and the share of GMV those hold", query: `
+	{
+		Name: "value_concentration",
+		Doc:  "per day: buyers (GMV above 0), the top 20% of them by GMV, and the share of GMV those hold",
+		query: `
 WITH ranked AS (
   SELECT snapshot_date, gmv_fen,
          ROW_NUMBER() OVER (PARTITION BY snapshot_date ORDER BY gmv_fen DESC, person_id) AS gmv_rank,
@@ -86,17 +105,27 @@ SELECT snapshot_date,
        SUM(CASE WHEN 5 * gmv_rank <= buyers + 4 THEN gmv_fen ELSE 0 END) / SUM(gmv_fen) AS top_share
 FROM ranked
 GROUP BY 1
-ORDER BY snapshot_date`},
+ORDER BY snapshot_date`,
+	},
 
-	{Name: "segment_sizes_daily", Doc: "persons per segment per day and their share of all persons", query: `
+	{
+		Name: "segment_sizes_daily",
+		Doc:  "persons per segment per day and their share of all persons",
+		query: `
 SELECT snapshot_date, segment, size, share
 FROM {{analytics "segment_summary"}}
 WHERE snapshot_date BETWEEN {{first}} AND {{latest}}
-ORDER BY snapshot_date, size DESC, segment`},
+ORDER BY snapshot_date, size DESC, segment`,
+	},
 
 	// Authorized: analysts see whether a person can be reached by phone, never the phone.
-	{Name: "person_reachability", Authorized: true, Doc: "per day and person: whether a phone is on file (has_phone), read from the restricted portraits without exposing it", query: `
+	{
+		Name:       "person_reachability",
+		Authorized: true,
+		Doc:        "per day and person: whether a phone is on file (has_phone), read from the restricted portraits without exposing it",
+		query: `
 SELECT snapshot_date, person_id, phone_masked IS NOT NULL AS has_phone
 FROM {{restricted "portraits"}}
-WHERE snapshot_date BETWEEN {{first}} AND {{latest}}`},
+WHERE snapshot_date BETWEEN {{first}} AND {{latest}}`,
+	},
 }

@@ -107,7 +107,10 @@ type Outcome struct {
 
 // Ready splits the views to create (the BI views, and the authorized ones when authorize is set)
 // into those whose tables all exist and those still waiting for some, which it names in waiting.
-func Ready(authorize bool, exists func(publish.Zone, string) bool) (ready []View, waiting []string) {
+func Ready(
+	authorize bool,
+	exists func(publish.Zone, string) bool,
+) (ready []View, waiting []string) {
 	for _, v := range All {
 		if v.Authorized && !authorize {
 			continue

@@ -13,7 +13,9 @@ import (
 func quoted(z publish.Zone, t string) string { return "<" + string(z) + "." + t + ">" }
 
 func TestViewsRenderAndReadKnownTables(t *testing.T) {
-	later := map[string]bool{"segment_summary": true} // written by the segment stage, not registered yet
+	later := map[string]bool{
+		"segment_summary": true,
+	} // written by the segment stage, not registered yet
 	seen := map[string]bool{}
 	for _, v := range All {
 		if seen[v.Name] || v.Doc == "" {
@@ -24,7 +26,8 @@ func TestViewsRenderAndReadKnownTables(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(sql, "{{") || !strings.HasPrefix(sql, "SELECT") && !strings.HasPrefix(sql, "WITH") {
+		if strings.Contains(sql, "{{") ||
+			!strings.HasPrefix(sql, "SELECT") && !strings.HasPrefix(sql, "WITH") {
 			t.Errorf("%s renders as %q", v.Name, sql)
 		}
 		reads := v.Reads()
@@ -54,7 +57,14 @@ func TestReady(t *testing.T) {
 	for _, v := range ready {
 		names = append(names, v.Name)
 	}
-	want := []string{"portraits_latest", "quality_latest", "quality_daily", "lifecycle_funnel", "rfm_grid", "value_concentration"}
+	want := []string{
+		"portraits_latest",
+		"quality_latest",
+		"quality_daily",
+		"lifecycle_funnel",
+		"rfm_grid",
+		"value_concentration",
+	}
 	if !slices.Equal(names, want) {
 		t.Errorf("ready %v, want %v", names, want)
 	}

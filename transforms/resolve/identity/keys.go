@@ -20,7 +20,17 @@ const (
 )
 
 // Types lists every identifier type in priority order.
-var Types = []string{Account, Phone, Email, VendorSHA256, VendorMD5, Ticket, Device, Anonymous, Post}
+var Types = []string{
+	Account,
+	Phone,
+	Email,
+	VendorSHA256,
+	VendorMD5,
+	Ticket,
+	Device,
+	Anonymous,
+	Post,
+}
 
 // Key is the graph node of an identifier: its type and value joined by a colon.
 func Key(typ, value string) string { return typ + ":" + value }

@@ -42,7 +42,8 @@ func TestPairwiseScores(t *testing.T) {
 	pred := []string{"a", "a", "b", "c", "c", "c"}
 	// true pairs: 3 + 1 = 4; predicted: 1 + 3 = 4; correct: (0,1) and (3,4) = 2.
 	s := PairwiseScores(truth, pred)
-	if s.True != 4 || s.Predicted != 4 || s.Correct != 2 || s.Precision != 0.5 || s.Recall != 0.5 || s.F1 != 0.5 {
+	if s.True != 4 || s.Predicted != 4 || s.Correct != 2 || s.Precision != 0.5 || s.Recall != 0.5 ||
+		s.F1 != 0.5 {
 		t.Errorf("PairwiseScores = %+v", s)
 	}
 	if s := PairwiseScores([]string{"x", "y"}, []string{"x", "y"}); s.F1 != 1 {

@@ -177,7 +177,8 @@ func (c DateLevels) Compare(a, b string) int {
 	tb, errB := time.Parse(c.layout(), b)
 	parsed := errA == nil && errB == nil
 	if c.Transposed {
-		if parsed && ta.Year() == tb.Year() && int(ta.Month()) == tb.Day() && ta.Day() == int(tb.Month()) {
+		if parsed && ta.Year() == tb.Year() && int(ta.Month()) == tb.Day() &&
+			ta.Day() == int(tb.Month()) {
 			return level
 		}
 		level++

@@ -50,7 +50,15 @@ func checkLevels(t *testing.T, name string, c Comparator, cases [][3]string) {
 			gotName = levels[got]
 		}
 		if gotName != tc[2] {
-			t.Errorf("%s.Compare(%q, %q) = %s, want %s (levels %v)", name, tc[0], tc[1], gotName, tc[2], levels)
+			t.Errorf(
+				"%s.Compare(%q, %q) = %s, want %s (levels %v)",
+				name,
+				tc[0],
+				tc[1],
+				gotName,
+				tc[2],
+				levels,
+			)
 		}
 	}
 }

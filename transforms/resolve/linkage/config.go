@@ -218,31 +218,55 @@ func (c *Config) validate(v *validator) {
 		case "jaro_winkler":
 			for j, t := range f.Levels {
 				if !(t > 0 && t < 1) || (j > 0 && t >= f.Levels[j-1]) {
-					v.errorf(at("levels"), "field %q: jaro_winkler levels must decrease within (0, 1), got %v", f.Name, f.Levels)
+					v.errorf(
+						at("levels"),
+						"field %q: jaro_winkler levels must decrease within (0, 1), got %v",
+						f.Name,
+						f.Levels,
+					)
 					break
 				}
 			}
 		case "levenshtein":
 			for j, t := range f.Levels {
 				if !(t >= 1) || t != float64(int(t)) || (j > 0 && t <= f.Levels[j-1]) {
-					v.errorf(at("levels"), "field %q: levenshtein levels must be increasing whole edit counts ≥ 1, got %v", f.Name, f.Levels)
+					v.errorf(
+						at("levels"),
+						"field %q: levenshtein levels must be increasing whole edit counts ≥ 1, got %v",
+						f.Name,
+						f.Levels,
+					)
 					break
 				}
 			}
 		case "numeric":
 			for j, t := range f.Levels {
 				if !(t >= 0) || math.IsInf(t, 1) || (j > 0 && t <= f.Levels[j-1]) {
-					v.errorf(at("levels"), "field %q: numeric levels must be increasing non-negative differences, got %v", f.Name, f.Levels)
+					v.errorf(
+						at("levels"),
+						"field %q: numeric levels must be increasing non-negative differences, got %v",
+						f.Name,
+						f.Levels,
+					)
 					break
 				}
 			}
 		case "date":
 			if len(f.Levels) > 0 {
-				v.errorf(at("levels"), "field %q: date takes days, transposed and edits, not levels", f.Name)
+				v.errorf(
+					at("levels"),
+					"field %q: date takes days, transposed and edits, not levels",
+					f.Name,
+				)
 			}
 			for j, d := range f.Days {
 				if d < 1 || (j > 0 && d <= f.Days[j-1]) {
-					v.errorf(at("days"), "field %q: days must be increasing and ≥ 1, got %v", f.Name, f.Days)
+					v.errorf(
+						at("days"),
+						"field %q: days must be increasing and ≥ 1, got %v",
+						f.Name,
+						f.Days,
+					)
 					break
 				}
 			}
@@ -250,19 +274,38 @@ func (c *Config) validate(v *validator) {
 				v.errorf(at("edits"), "field %q: edits must be ≥ 0", f.Name)
 			}
 		case "":
-			v.errorf([]any{"fields", i}, "field %q: compare is required (one of %s)", f.Name, strings.Join(comparisons, ", "))
+			v.errorf(
+				[]any{"fields", i},
+				"field %q: compare is required (one of %s)",
+				f.Name,
+				strings.Join(comparisons, ", "),
+			)
 		default:
-			v.errorf(at("compare"), "field %q: unknown compare %q (one of %s)", f.Name, f.Compare, strings.Join(comparisons, ", "))
+			v.errorf(
+				at("compare"),
+				"field %q: unknown compare %q (one of %s)",
+				f.Name,
+				f.Compare,
+				strings.Join(comparisons, ", "),
+			)
 		}
-		if f.Compare != "date" && (f.Format != "" || f.Transposed || len(f.Days) > 0 || f.Edits != 0) {
-			v.errorf([]any{"fields", i}, "field %q: format, transposed, days and edits apply only to date", f.Name)
+		if f.Compare != "date" &&
+			(f.Format != "" || f.Transposed || len(f.Days) > 0 || f.Edits != 0) {
+			v.errorf(
+				[]any{"fields", i},
+				"field %q: format, transposed, days and edits apply only to date",
+				f.Name,
+			)
 		}
 		if f.Compare != "numeric" && f.Relative {
 			v.errorf(at("relative"), "field %q: relative applies only to numeric", f.Name)
 		}
 	}
 	if len(c.Blocking) == 0 {
-		v.errorf(nil, "blocking: at least one rule is required (comparing all pairs does not scale)")
+		v.errorf(
+			nil,
+			"blocking: at least one rule is required (comparing all pairs does not scale)",
+		)
 	}
 	for i, r := range c.Blocking {
 		if len(r.Keys) == 0 {
@@ -289,7 +332,8 @@ func (c *Config) validate(v *validator) {
 		v.errorf([]any{"threshold", "probability"}, "threshold: probability must be in (0, 1)")
 	}
 	em := c.EM
-	if em.MaxIterations < 0 || !(em.Tolerance >= 0) || math.IsInf(em.Tolerance, 0) || em.RandomPairs < 0 {
+	if em.MaxIterations < 0 || !(em.Tolerance >= 0) || math.IsInf(em.Tolerance, 0) ||
+		em.RandomPairs < 0 {
 		v.errorf([]any{"em"}, "em: max_iterations, tolerance and random_pairs must be ≥ 0")
 	}
 	if !(em.InitialMatchShare >= 0 && em.InitialMatchShare < 1) {
@@ -352,7 +396,13 @@ type keyExpr struct {
 	n      int
 }
 
-var keyFuncs = map[string]bool{"soundex": false, "first": true, "last": true, "digits": false, "sorted": false}
+var keyFuncs = map[string]bool{
+	"soundex": false,
+	"first":   true,
+	"last":    true,
+	"digits":  false,
+	"sorted":  false,
+}
 
 // parseKey parses "col", "fn(col)" or "fn(col, N)".
 func parseKey(s string) (keyExpr, error) {
@@ -375,7 +425,12 @@ func parseKey(s string) (keyExpr, error) {
 			known = append(known, k)
 		}
 		sort.Strings(known)
-		return keyExpr{}, fmt.Errorf("bad key %q: unknown transform %q (one of %s)", s, fn, strings.Join(known, ", "))
+		return keyExpr{}, fmt.Errorf(
+			"bad key %q: unknown transform %q (one of %s)",
+			s,
+			fn,
+			strings.Join(known, ", "),
+		)
 	}
 	args := strings.Split(s[open+1:len(s)-1], ",")
 	for i := range args {

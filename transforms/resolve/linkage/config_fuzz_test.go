@@ -77,7 +77,11 @@ func FuzzParse(f *testing.F) {
 		}
 		l, err := New(cfg, header)
 		if err != nil {
-			t.Fatalf("a parsed config does not bind to a header of its own columns %q: %v", header, err)
+			t.Fatalf(
+				"a parsed config does not bind to a header of its own columns %q: %v",
+				header,
+				err,
+			)
 		}
 		a, b := l.Normalize(header), l.Normalize([]string{"x", "19990102"})
 		levels := l.Levels()
@@ -97,7 +101,12 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("a parsed config, written back, is refused: %v\n%s", err, out)
 		}
 		if out2, err := yaml.Marshal(again); err != nil || !bytes.Equal(out, out2) {
-			t.Fatalf("written back and parsed again, the config differs (%v):\n%s\n%s", err, out, out2)
+			t.Fatalf(
+				"written back and parsed again, the config differs (%v):\n%s\n%s",
+				err,
+				out,
+				out2,
+			)
 		}
 	})
 }

@@ -80,7 +80,8 @@ func TestNewUnknownColumns(t *testing.T) {
 	if _, err := New(cfg, header); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := New(cfg, header[:5]); err == nil || !strings.Contains(err.Error(), `field "city": column "city"`) {
+	if _, err := New(cfg, header[:5]); err == nil ||
+		!strings.Contains(err.Error(), `field "city": column "city"`) {
 		t.Errorf("missing column: %v", err)
 	}
 	if _, err := New(cfg, header[1:]); err == nil || !strings.Contains(err.Error(), "id_column") {

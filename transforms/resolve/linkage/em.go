@@ -27,7 +27,9 @@ const probFloor = 1e-9
 
 // Weight returns the match weight log2(m/u) of a field level.
 func (p *Params) Weight(field, level int) float64 {
-	return math.Log2(math.Max(p.M[field][level], probFloor) / math.Max(p.U[field][level], probFloor))
+	return math.Log2(
+		math.Max(p.M[field][level], probFloor) / math.Max(p.U[field][level], probFloor),
+	)
 }
 
 // Clone returns a deep copy.

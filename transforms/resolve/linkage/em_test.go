@@ -24,7 +24,11 @@ func draw(rng *rand.Rand, p []float64) int8 {
 func TestEMRecoversKnownParameters(t *testing.T) {
 	truth := &Params{
 		Fields: []string{"name", "dob", "city"},
-		Levels: [][]string{{"exact", "close", "else"}, {"exact", "else"}, {"exact", "a", "b", "else"}},
+		Levels: [][]string{
+			{"exact", "close", "else"},
+			{"exact", "else"},
+			{"exact", "a", "b", "else"},
+		},
 		M:      [][]float64{{0.85, 0.10, 0.05}, {0.92, 0.08}, {0.70, 0.15, 0.10, 0.05}},
 		U:      [][]float64{{0.02, 0.08, 0.90}, {0.05, 0.95}, {0.10, 0.10, 0.20, 0.60}},
 		Lambda: 0.2,
@@ -81,10 +85,22 @@ func TestEMRecoversKnownParameters(t *testing.T) {
 	for f := range truth.M {
 		for l := range truth.M[f] {
 			if d := math.Abs(got.M[f][l] - truth.M[f][l]); d > tol {
-				t.Errorf("m[%s][%s] = %.4f, want %.4f", truth.Fields[f], truth.Levels[f][l], got.M[f][l], truth.M[f][l])
+				t.Errorf(
+					"m[%s][%s] = %.4f, want %.4f",
+					truth.Fields[f],
+					truth.Levels[f][l],
+					got.M[f][l],
+					truth.M[f][l],
+				)
 			}
 			if d := math.Abs(got.U[f][l] - truth.U[f][l]); d > tol {
-				t.Errorf("u[%s][%s] = %.4f, want %.4f", truth.Fields[f], truth.Levels[f][l], got.U[f][l], truth.U[f][l])
+				t.Errorf(
+					"u[%s][%s] = %.4f, want %.4f",
+					truth.Fields[f],
+					truth.Levels[f][l],
+					got.U[f][l],
+					truth.U[f][l],
+				)
 			}
 		}
 	}
@@ -126,7 +142,12 @@ func TestEMRecoversKnownParameters(t *testing.T) {
 }
 
 func TestEMStopsAtMaxIterations(t *testing.T) {
-	init := &Params{Levels: [][]string{{"exact", "else"}}, M: [][]float64{{0.9, 0.1}}, U: [][]float64{{0.5, 0.5}}, Lambda: 0.5}
+	init := &Params{
+		Levels: [][]string{{"exact", "else"}},
+		M:      [][]float64{{0.9, 0.1}},
+		U:      [][]float64{{0.5, 0.5}},
+		Lambda: 0.5,
+	}
 	vectors := []Vector{{0}, {1}, {0}, {0}, {1}}
 	_, st := EM(vectors, init, EMConfig{MaxIterations: 1, Tolerance: 1e-12})
 	if st.Iterations != 1 || st.Converged {

@@ -103,7 +103,11 @@ func (l *Linker) Normalize(row []string) Record {
 		}
 		return ""
 	}
-	r := Record{ID: strings.TrimSpace(get0(row, l.idCol)), Values: make([]string, len(l.fieldCols)), Keys: make([]string, len(l.ruleKeys))}
+	r := Record{
+		ID:     strings.TrimSpace(get0(row, l.idCol)),
+		Values: make([]string, len(l.fieldCols)),
+		Keys:   make([]string, len(l.ruleKeys)),
+	}
 	for i, c := range l.fieldCols {
 		r.Values[i] = get(c)
 	}
@@ -267,7 +271,11 @@ type termFreqs struct {
 // termFrequencies counts the values of the fields with term_frequency over recs.
 func (l *Linker) termFrequencies(recs []Record) termFreqs {
 	n := len(l.cfg.Fields)
-	tf := termFreqs{counts: make([]map[string]int, n), total: make([]int, n), agree: make([]float64, n)}
+	tf := termFreqs{
+		counts: make([]map[string]int, n),
+		total:  make([]int, n),
+		agree:  make([]float64, n),
+	}
 	for f, fc := range l.cfg.Fields {
 		if !fc.TermFrequency {
 			continue

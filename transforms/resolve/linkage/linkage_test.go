@@ -78,19 +78,66 @@ func TestBlockingUnionAndStats(t *testing.T) {
 
 func TestLinkRejectsBadIDs(t *testing.T) {
 	l := mustLinker(t, smallConfig, smallHeader)
-	if _, err := l.Link([][]string{{"a"}, {"a"}}); err == nil || !strings.Contains(err.Error(), `share the id "a"`) {
+	if _, err := l.Link([][]string{{"a"}, {"a"}}); err == nil ||
+		!strings.Contains(err.Error(), `share the id "a"`) {
 		t.Errorf("duplicate ids: %v", err)
 	}
-	if _, err := l.Link([][]string{{"a"}, {" "}}); err == nil || !strings.Contains(err.Error(), "record 2: empty id") {
+	if _, err := l.Link([][]string{{"a"}, {" "}}); err == nil ||
+		!strings.Contains(err.Error(), "record 2: empty id") {
 		t.Errorf("empty id: %v", err)
 	}
 }
 
 // TestLinkSynthetic builds people with noisy duplicates and checks the clusters.
 func TestLinkSynthetic(t *testing.T) {
-	firsts := []string{"wei", "li", "ming", "hui", "jun", "yan", "ling", "tao", "fang", "jie", "anna", "maria", "john", "peter", "lucas", "emma"}
-	lasts := []string{"wang", "zhang", "chen", "liu", "yang", "huang", "zhao", "zhou", "wu", "xu", "sun", "ma", "hu", "guo", "lin", "he", "smith", "brown"}
-	cities := []string{"shanghai", "beijing", "shenzhen", "hangzhou", "chengdu", "wuhan", "xian", "nanjing"}
+	firsts := []string{
+		"wei",
+		"li",
+		"ming",
+		"hui",
+		"jun",
+		"yan",
+		"ling",
+		"tao",
+		"fang",
+		"jie",
+		"anna",
+		"maria",
+		"john",
+		"peter",
+		"lucas",
+		"emma",
+	}
+	lasts := []string{
+		"wang",
+		"zhang",
+		"chen",
+		"liu",
+		"yang",
+		"huang",
+		"zhao",
+		"zhou",
+		"wu",
+		"xu",
+		"sun",
+		"ma",
+		"hu",
+		"guo",
+		"lin",
+		"he",
+		"smith",
+		"brown",
+	}
+	cities := []string{
+		"shanghai",
+		"beijing",
+		"shenzhen",
+		"hangzhou",
+		"chengdu",
+		"wuhan",
+		"xian",
+		"nanjing",
+	}
 	rng := rand.New(rand.NewPCG(3, 5))
 	typo := func(s string) string {
 		if len(s) < 3 {
@@ -135,15 +182,30 @@ func TestLinkSynthetic(t *testing.T) {
 		}
 	}
 	text := strings.Replace(smallConfig, "max_block_size: 3", "max_block_size: 200", 1)
-	text = strings.Replace(text, "  - {name: city, keys: [city]}\n", "  - {name: first_city, keys: [first, city]}\n", 1)
+	text = strings.Replace(
+		text,
+		"  - {name: city, keys: [city]}\n",
+		"  - {name: first_city, keys: [first, city]}\n",
+		1,
+	)
 	l := mustLinker(t, text, smallHeader)
 	res, err := l.Link(rows)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := PairwiseScores(truth, res.ClusterIDs)
-	t.Logf("%d records, %d candidates of %d pairs, EM %+v, precision %.4f recall %.4f F1 %.4f",
-		len(rows), res.Stats.Blocking.Candidates, res.Stats.Blocking.AllPairs, res.Stats.EM, s.Precision, s.Recall, s.F1)
+	t.Logf(
+		"%d records, %d candidates of %d pairs, EM %+v, precision %.4f recall %.4f F1 %.4f",
+		len(
+			rows,
+		),
+		res.Stats.Blocking.Candidates,
+		res.Stats.Blocking.AllPairs,
+		res.Stats.EM,
+		s.Precision,
+		s.Recall,
+		s.F1,
+	)
 	if s.F1 < 0.95 {
 		t.Errorf("F1 %.4f < 0.95", s.F1)
 	}
@@ -189,11 +251,18 @@ threshold: {weight: 10}
 `, []string{"id", "last"})
 	var recs []Record
 	for i := range 3000 {
-		recs = append(recs, l.Normalize([]string{fmt.Sprint("r", i), fmt.Sprint("name", i%(1+i%97))}))
+		recs = append(
+			recs,
+			l.Normalize([]string{fmt.Sprint("r", i), fmt.Sprint("name", i%(1+i%97))}),
+		)
 	}
 	want := l.termFrequencies(recs).agree[0]
 	for range 20 {
-		if got := l.termFrequencies(recs).agree[0]; math.Float64bits(got) != math.Float64bits(want) {
+		if got := l.termFrequencies(recs).agree[0]; math.Float64bits(
+			got,
+		) != math.Float64bits(
+			want,
+		) {
 			t.Fatalf("agree %v, then %v", want, got)
 		}
 	}
@@ -215,7 +284,11 @@ threshold: {weight: 10}
 	for i := range 100 {
 		recs = append(recs, l.Normalize([]string{fmt.Sprint("s", i), "Smith", "Leeds"}))
 	}
-	recs = append(recs, l.Normalize([]string{"z1", "Zyx", "Leeds"}), l.Normalize([]string{"z2", " zyx ", "Leeds"}))
+	recs = append(
+		recs,
+		l.Normalize([]string{"z1", "Zyx", "Leeds"}),
+		l.Normalize([]string{"z2", " zyx ", "Leeds"}),
+	)
 	tf := l.termFrequencies(recs)
 	agree := (100.0/102)*(100.0/102) + (2.0/102)*(2.0/102)
 	if math.Abs(tf.agree[0]-agree) > 1e-12 || tf.counts[1] != nil {

@@ -96,7 +96,8 @@ func TestMissingOrShortSecretsAreErrors(t *testing.T) {
 		"projects/shop/secrets/s": "want projects/PROJECT/secrets/SECRET/versions/VERSION",
 	} {
 		_, err := salt.Choose(context.Background(), []salt.Source{Source(name)}, nil)
-		if err == nil || !strings.Contains(err.Error(), name) || !strings.Contains(err.Error(), want) {
+		if err == nil || !strings.Contains(err.Error(), name) ||
+			!strings.Contains(err.Error(), want) {
 			t.Errorf("%s: error %v, want one naming it and saying %q", name, err, want)
 		}
 	}

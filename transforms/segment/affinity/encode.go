@@ -54,7 +54,11 @@ func encode(transactions [][]string, minCount int) *encoded {
 	for i := range rank {
 		rank[i] = -1
 	}
-	enc := &encoded{minCount: minCount, names: make([]string, len(frequent)), counts: make([]int, len(frequent))}
+	enc := &encoded{
+		minCount: minCount,
+		names:    make([]string, len(frequent)),
+		counts:   make([]int, len(frequent)),
+	}
 	for r, id := range frequent {
 		rank[id] = int32(r)
 		enc.names[r] = names[id]

@@ -48,7 +48,10 @@ func buildTree(paths *pathSet, items []int32, totals []int) *fpTree {
 	}
 	// Sorted paths share each prefix with a run of neighbours, so the tree
 	// grows along one stack of the current path with no child lookups.
-	slices.SortFunc(order, func(a, b int) int { return slices.Compare(paths.path(a), paths.path(b)) })
+	slices.SortFunc(
+		order,
+		func(a, b int) int { return slices.Compare(paths.path(a), paths.path(b)) },
+	)
 	var prev []int32
 	stack := []int32{0}
 	for _, i := range order {

@@ -48,10 +48,17 @@ func (opt Options) normalize() (Options, error) {
 		return opt, fmt.Errorf("affinity: minimum support %v is not in [0, 1]", opt.MinSupport)
 	}
 	if !(opt.MinConfidence >= 0 && opt.MinConfidence <= 1) {
-		return opt, fmt.Errorf("affinity: minimum confidence %v is not in [0, 1]", opt.MinConfidence)
+		return opt, fmt.Errorf(
+			"affinity: minimum confidence %v is not in [0, 1]",
+			opt.MinConfidence,
+		)
 	}
 	if opt.MinLen < 0 || opt.MaxLen < 0 {
-		return opt, fmt.Errorf("affinity: rule lengths must not be negative (minlen %d, maxlen %d)", opt.MinLen, opt.MaxLen)
+		return opt, fmt.Errorf(
+			"affinity: rule lengths must not be negative (minlen %d, maxlen %d)",
+			opt.MinLen,
+			opt.MaxLen,
+		)
 	}
 	if opt.MinLen == 0 {
 		opt.MinLen = 1
@@ -60,7 +67,11 @@ func (opt Options) normalize() (Options, error) {
 		opt.MaxLen = 10
 	}
 	if opt.MinLen > opt.MaxLen {
-		return opt, fmt.Errorf("affinity: minlen %d is greater than maxlen %d", opt.MinLen, opt.MaxLen)
+		return opt, fmt.Errorf(
+			"affinity: minlen %d is greater than maxlen %d",
+			opt.MinLen,
+			opt.MaxLen,
+		)
 	}
 	return opt, nil
 }

@@ -23,7 +23,14 @@ var toy = [][]string{
 
 // ruleText prints a rule as "A|B=>C count conf lift".
 func ruleText(r Rule) string {
-	return fmt.Sprintf("%s=>%s %d %.4f %.4f", strings.Join(r.Antecedent, "|"), r.Consequent, r.Count, r.Confidence, r.Lift)
+	return fmt.Sprintf(
+		"%s=>%s %d %.4f %.4f",
+		strings.Join(r.Antecedent, "|"),
+		r.Consequent,
+		r.Count,
+		r.Confidence,
+		r.Lift,
+	)
 }
 
 // TestToyByHand checks Mine against the rules of the toy baskets worked out
@@ -89,9 +96,20 @@ func TestToyByHand(t *testing.T) {
 			empty = append(empty, ruleText(r))
 		}
 	}
-	wantEmpty := []string{"=>Bread 4 0.8000 1.0000", "=>Diapers 4 0.8000 1.0000", "=>Milk 4 0.8000 1.0000", "=>Beer 3 0.6000 1.0000"}
+	wantEmpty := []string{
+		"=>Bread 4 0.8000 1.0000",
+		"=>Diapers 4 0.8000 1.0000",
+		"=>Milk 4 0.8000 1.0000",
+		"=>Beer 3 0.6000 1.0000",
+	}
 	if len(rules) != len(want)+len(wantEmpty) || !slices.Equal(empty, wantEmpty) {
-		t.Errorf("minlen 1: %d rules, empty antecedents %q; want %d and %q", len(rules), empty, len(want)+len(wantEmpty), wantEmpty)
+		t.Errorf(
+			"minlen 1: %d rules, empty antecedents %q; want %d and %q",
+			len(rules),
+			empty,
+			len(want)+len(wantEmpty),
+			wantEmpty,
+		)
 	}
 }
 
@@ -143,8 +161,14 @@ func bruteForce(transactions [][]string, universe []string, opt Options) map[str
 				}
 			}
 			slices.Sort(body)
-			r := Rule{Antecedent: body, Consequent: head, Count: c, Support: float64(c) / float64(n),
-				Confidence: conf, Lift: conf / (float64(count(1<<h)) / float64(n))}
+			r := Rule{
+				Antecedent: body,
+				Consequent: head,
+				Count:      c,
+				Support:    float64(c) / float64(n),
+				Confidence: conf,
+				Lift:       conf / (float64(count(1<<h)) / float64(n)),
+			}
 			out[strings.Join(body, "|")+"=>"+head] = r
 		}
 	}
@@ -200,7 +224,14 @@ func TestMatchesBruteForce(t *testing.T) {
 			t.Fatalf("trial %d: %v", trial, err)
 		}
 		if len(got) != len(want) {
-			t.Errorf("trial %d (%+v, %d baskets): %d rules, brute force %d", trial, opt, n, len(got), len(want))
+			t.Errorf(
+				"trial %d (%+v, %d baskets): %d rules, brute force %d",
+				trial,
+				opt,
+				n,
+				len(got),
+				len(want),
+			)
 			continue
 		}
 		for i, r := range got {
@@ -258,7 +289,12 @@ func TestInputOrderDoesNotMatter(t *testing.T) {
 	}
 	for i := range got {
 		if ruleText(got[i]) != ruleText(want[i]) {
-			t.Fatalf("rule %d: %s after shuffling, %s before", i, ruleText(got[i]), ruleText(want[i]))
+			t.Fatalf(
+				"rule %d: %s after shuffling, %s before",
+				i,
+				ruleText(got[i]),
+				ruleText(want[i]),
+			)
 		}
 	}
 }
@@ -275,7 +311,13 @@ func TestLengthBounds(t *testing.T) {
 		}
 		for l := 1; l <= 4; l++ {
 			if seen[l] != (l >= c.lo && l <= c.hi) {
-				t.Errorf("minlen %d maxlen %d: rules of length %d present = %v", c.minLen, c.maxLen, l, seen[l])
+				t.Errorf(
+					"minlen %d maxlen %d: rules of length %d present = %v",
+					c.minLen,
+					c.maxLen,
+					l,
+					seen[l],
+				)
 			}
 		}
 	}
@@ -305,7 +347,10 @@ func TestBadOptions(t *testing.T) {
 // TestEmptyBasketsCount checks that baskets without items still count in n,
 // as arules counts empty transactions.
 func TestEmptyBasketsCount(t *testing.T) {
-	rules, err := Mine([][]string{{"x", "y"}, {"x", "y"}, {}, {}}, Options{MinSupport: 0.5, MinConfidence: 0.5})
+	rules, err := Mine(
+		[][]string{{"x", "y"}, {"x", "y"}, {}, {}},
+		Options{MinSupport: 0.5, MinConfidence: 0.5},
+	)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,8 @@ func TestRecommendToy(t *testing.T) {
 	if recs[0].Score != 0.75 || ruleText(rules[recs[0].Rule]) != "Diapers=>Beer 3 0.7500 1.2500" {
 		t.Errorf("first recommendation %+v from %s", recs[0], ruleText(rules[recs[0].Rule]))
 	}
-	if got := Recommend(rules, []string{"Milk", "Diapers"}, 2); len(got) != 2 || got[1].Item != "Bread" {
+	if got := Recommend(rules, []string{"Milk", "Diapers"}, 2); len(got) != 2 ||
+		got[1].Item != "Bread" {
 		t.Errorf("n=2: %+v", got)
 	}
 	if got := Recommend(rules, []string{"Eggs"}, 5); len(got) != 0 {
@@ -61,16 +62,29 @@ func TestRecommendProperties(t *testing.T) {
 			}
 		}
 		if len(recs) != min(n, len(best)) {
-			t.Fatalf("basket %q: %d recommendations, want min(%d, %d)", basket, len(recs), n, len(best))
+			t.Fatalf(
+				"basket %q: %d recommendations, want min(%d, %d)",
+				basket,
+				len(recs),
+				n,
+				len(best),
+			)
 		}
 		listed := map[string]bool{}
 		for i, rec := range recs {
 			r := rules[rec.Rule]
-			if r.Consequent != rec.Item || !subset(r.Antecedent, basket) || slices.Contains(basket, rec.Item) {
+			if r.Consequent != rec.Item || !subset(r.Antecedent, basket) ||
+				slices.Contains(basket, rec.Item) {
 				t.Fatalf("basket %q: %+v from rule %s", basket, rec, ruleText(r))
 			}
 			if rec.Score != best[rec.Item] {
-				t.Errorf("basket %q: %s scored %v, its best fired rule has %v", basket, rec.Item, rec.Score, best[rec.Item])
+				t.Errorf(
+					"basket %q: %s scored %v, its best fired rule has %v",
+					basket,
+					rec.Item,
+					rec.Score,
+					best[rec.Item],
+				)
 			}
 			if i > 0 && recs[i-1].Score < rec.Score {
 				t.Errorf("basket %q: not ranked by score: %+v", basket, recs)
@@ -79,7 +93,13 @@ func TestRecommendProperties(t *testing.T) {
 		}
 		for item, conf := range best {
 			if !listed[item] && conf > recs[len(recs)-1].Score {
-				t.Errorf("basket %q: %s (%v) left out for %+v", basket, item, conf, recs[len(recs)-1])
+				t.Errorf(
+					"basket %q: %s (%v) left out for %+v",
+					basket,
+					item,
+					conf,
+					recs[len(recs)-1],
+				)
 			}
 		}
 	}

@@ -79,7 +79,11 @@ func (opt Options) withDefaults(n int) (Options, error) {
 			opt.KMax = 10
 		}
 		if opt.KMin < 2 || opt.KMin > opt.KMax {
-			return opt, fmt.Errorf("kmeans: choosing k needs 2 <= k-min <= k-max, got [%d, %d]", opt.KMin, opt.KMax)
+			return opt, fmt.Errorf(
+				"kmeans: choosing k needs 2 <= k-min <= k-max, got [%d, %d]",
+				opt.KMin,
+				opt.KMax,
+			)
 		}
 		if opt.KMin > n {
 			return opt, fmt.Errorf("kmeans: k-min = %d but only %d points", opt.KMin, n)
@@ -149,7 +153,12 @@ func checkPoints(points [][]float64) (int, error) {
 		}
 		for j, v := range p {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return 0, fmt.Errorf("kmeans: row %d, feature %d is %v: values must be finite", i, j, v)
+				return 0, fmt.Errorf(
+					"kmeans: row %d, feature %d is %v: values must be finite",
+					i,
+					j,
+					v,
+				)
 			}
 		}
 	}

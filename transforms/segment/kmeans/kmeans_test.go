@@ -59,21 +59,43 @@ func TestRecoversBlobs(t *testing.T) {
 		// clusters are numbered by size, so blob b is cluster b.
 		for i, p := range points {
 			if c := m.Assign(p); c != truth[i] {
-				t.Fatalf("standardize=%v: point %d of blob %d assigned to cluster %d", standardize, i, truth[i], c)
+				t.Fatalf(
+					"standardize=%v: point %d of blob %d assigned to cluster %d",
+					standardize,
+					i,
+					truth[i],
+					c,
+				)
 			}
 		}
 		if !reflect.DeepEqual(m.Sizes, blobSizes) || m.K != 3 {
-			t.Errorf("standardize=%v: k %d sizes %v, want 3 %v", standardize, m.K, m.Sizes, blobSizes)
+			t.Errorf(
+				"standardize=%v: k %d sizes %v, want 3 %v",
+				standardize,
+				m.K,
+				m.Sizes,
+				blobSizes,
+			)
 		}
 		for c, cen := range m.Centroids {
 			for j, v := range cen {
 				if tol := 0.05 * []float64{4000, 8, 1}[j]; math.Abs(v-blobCenters[c][j]) > tol {
-					t.Errorf("standardize=%v: centroid %d = %v, blob centre %v", standardize, c, cen, blobCenters[c])
+					t.Errorf(
+						"standardize=%v: centroid %d = %v, blob centre %v",
+						standardize,
+						c,
+						cen,
+						blobCenters[c],
+					)
 				}
 			}
 		}
 		if m.Silhouette < 0.8 {
-			t.Errorf("standardize=%v: silhouette %v on well-separated blobs", standardize, m.Silhouette)
+			t.Errorf(
+				"standardize=%v: silhouette %v on well-separated blobs",
+				standardize,
+				m.Silhouette,
+			)
 		}
 		if (m.Mean != nil) != standardize || (m.Std != nil) != standardize {
 			t.Errorf("standardize=%v: mean %v std %v", standardize, m.Mean, m.Std)
@@ -122,7 +144,13 @@ func TestFixedPoint(t *testing.T) {
 	for c := range sums {
 		for j := range sums[c] {
 			if mean := sums[c][j] / float64(sizes[c]); math.Abs(mean-m.Centroids[c][j]) > 1e-9 {
-				t.Errorf("centroid %d feature %d = %v, mean of its points %v", c, j, m.Centroids[c][j], mean)
+				t.Errorf(
+					"centroid %d feature %d = %v, mean of its points %v",
+					c,
+					j,
+					m.Centroids[c][j],
+					mean,
+				)
 			}
 		}
 	}
@@ -169,8 +197,18 @@ func TestDeterministic(t *testing.T) {
 		}
 		for c := range m.Centroids {
 			for j := range m.Centroids[c] {
-				if math.Abs(m.Centroids[c][j]-ref.Centroids[c][j]) > 1e-6*math.Abs(ref.Centroids[c][j])+1e-9 {
-					t.Errorf("seed %d: centroid %d = %v, seed 1: %v", seed, c, m.Centroids[c], ref.Centroids[c])
+				if math.Abs(
+					m.Centroids[c][j]-ref.Centroids[c][j],
+				) > 1e-6*math.Abs(
+					ref.Centroids[c][j],
+				)+1e-9 {
+					t.Errorf(
+						"seed %d: centroid %d = %v, seed 1: %v",
+						seed,
+						c,
+						m.Centroids[c],
+						ref.Centroids[c],
+					)
 				}
 			}
 		}

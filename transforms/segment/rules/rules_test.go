@@ -40,16 +40,32 @@ func match(t *testing.T, expr string, p schemas.Portrait) (bool, error) {
 func TestMatch(t *testing.T) {
 	day := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	zero, one, rate := int32(0), int32(1), 0.0
-	seenToday := schemas.Portrait{Lifecycle: "interested", LastSeenAt: day.UnixMicro(), DaysSinceLastSeen: &zero,
-		TopCategories: []string{"beauty", "food"}, Orders: 2, RefundRate: &rate, AvgRating: 4.5,
-		LastOrderAt: day.Add(-time.Hour).UnixMicro(), DaysSinceLastOrder: &one, BestContactWeekday: 3, BestContactHour: &zero}
+	seenToday := schemas.Portrait{
+		Lifecycle:         "interested",
+		LastSeenAt:        day.UnixMicro(),
+		DaysSinceLastSeen: &zero,
+		TopCategories:     []string{"beauty", "food"},
+		Orders:            2,
+		RefundRate:        &rate,
+		AvgRating:         4.5,
+		LastOrderAt: day.Add(-time.Hour).
+			UnixMicro(),
+		DaysSinceLastOrder: &one,
+		BestContactWeekday: 3,
+		BestContactHour:    &zero,
+	}
 	neverSeen := schemas.Portrait{Lifecycle: "interested"}
 	cases := []struct {
 		expr        string
 		p           schemas.Portrait
 		want, known bool
 	}{
-		{`lifecycle == "interested" && days_since_last_seen <= 7 && "beauty" in top_categories`, seenToday, true, true},
+		{
+			`lifecycle == "interested" && days_since_last_seen <= 7 && "beauty" in top_categories`,
+			seenToday,
+			true,
+			true,
+		},
 		{`lifecycle == "interested" && days_since_last_seen <= 7`, neverSeen, false, false},
 		{`!(days_since_last_seen > 7)`, neverSeen, false, false},
 		{`!has_days_since_last_seen || days_since_last_seen > 30`, neverSeen, true, true},
@@ -94,12 +110,19 @@ func TestCompileErrors(t *testing.T) {
 }
 
 func BenchmarkMatch(b *testing.B) {
-	prg, err := Compile(`lifecycle == "interested" && days_since_last_seen <= 7 && "beauty" in top_categories`)
+	prg, err := Compile(
+		`lifecycle == "interested" && days_since_last_seen <= 7 && "beauty" in top_categories`,
+	)
 	if err != nil {
 		b.Fatal(err)
 	}
 	days := int32(3)
-	p := schemas.Portrait{Lifecycle: "interested", LastSeenAt: 1, DaysSinceLastSeen: &days, TopCategories: []string{"food", "beauty"}}
+	p := schemas.Portrait{
+		Lifecycle:         "interested",
+		LastSeenAt:        1,
+		DaysSinceLastSeen: &days,
+		TopCategories:     []string{"food", "beauty"},
+	}
 	for b.Loop() {
 		if ok, err := prg.Match(&p); !ok || err != nil {
 			b.Fatal(ok, err)

@@ -82,7 +82,13 @@ func portraitColumns() ([]column, map[string]binding) {
 				return v.Interface()
 			}
 		default:
-			panic(fmt.Sprintf("rules: portrait column %s has type %s, which has no CEL mapping", name, ft))
+			panic(
+				fmt.Sprintf(
+					"rules: portrait column %s has type %s, which has no CEL mapping",
+					name,
+					ft,
+				),
+			)
 		}
 		names[name] = binding{col: len(cols)}
 		if c.Optional {
