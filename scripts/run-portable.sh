@@ -57,6 +57,7 @@ for a in "\$@"; do
 	args+=("\$a")
 done
 dir=\$(mktemp -d "$work/worker.XXXXXX")
+cd "\$dir" # the boot loader writes pipeline_options.json where it starts
 exec env -i "$work/boot" --semi_persist_dir="\$dir" "\${args[@]}"
 WORKER
 chmod +x "$work/worker"

@@ -27,9 +27,17 @@ func TestPortableRunEqualsInProcess(t *testing.T) {
 	cmd := exec.CommandContext(ctx, "bash", "../../scripts/run-portable.sh", "--sources",
 		sourcesFile, "--date", testDate, "--output", portable)
 	cmd.Env = append(os.Environ(), "PORTRAITS_SALT=nightly-test-salt-16")
+	// The boot loader writes pipeline_options.json where it starts; the script starts it in
+	// a folder of its own, not the repository's root.
+	const options = "../../pipeline_options.json"
+	_, before := os.Stat(options)
 	log, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("run-portable.sh: %v\n%s", err, tail(log))
+	}
+	if _, after := os.Stat(options); os.IsNotExist(before) && after == nil {
+		os.Remove(options)
+		t.Errorf("the portable run left %s behind", options)
 	}
 	for _, want := range []string{"Prism job server on localhost:", "hashing salt: file "} {
 		if !strings.Contains(string(log), want) {
