@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"os"
 	"path/filepath"
@@ -493,15 +494,29 @@ func holdDate(ctx context.Context, j job, timeout time.Duration) (*lease.Lease, 
 	if timeout <= 0 {
 		timeout = defaultLockTimeout
 	}
+	var opts []lease.Option
+	dataflow := runner.Name() == "dataflow"
+	if dataflow {
+		// A Dataflow job outlives its launcher: a stale lease is not free while its job runs.
+		opts = append(opts, lease.WithJobChecker(runner.DataflowJobRunning()))
+	}
 	l, err := lease.Acquire(
 		ctx,
 		lease.Path(j.Output, j.Date),
 		lease.Holder{RunID: j.RunID},
 		timeout,
+		opts...,
 	)
 	var busy *lease.HeldError
 	if errors.As(err, &busy) {
 		return nil, exitcode.Held(err)
+	}
+	if err == nil && dataflow {
+		runner.WatchSubmissions(func(id string) {
+			if err := l.SetJob(context.WithoutCancel(ctx), id); err != nil {
+				slog.Warn("the lease does not name the Dataflow job", "job", id, "error", err)
+			}
+		})
 	}
 	return l, err
 }

@@ -29,3 +29,7 @@ func TestGCSStaleLeaseIsTakenOver(t *testing.T) {
 func TestGCSOneOfManyAcquirersWins(t *testing.T) {
 	oneOfManyAcquirersWins(t, gcsPath(t))
 }
+
+func TestGCSStaleLeaseOfARunningJobIsHeld(t *testing.T) {
+	staleLeaseOfARunningJobIsHeld(t, gcsPath(t))
+}

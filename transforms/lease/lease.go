@@ -65,9 +65,16 @@ type HeldError struct {
 	Timeout time.Duration
 	// Age is how long ago the holder last renewed the lease.
 	Age time.Duration
+	// JobRunning says that the lease is stale but the job it names still runs.
+	JobRunning bool
 }
 
 func (e *HeldError) Error() string {
+	if e.JobRunning {
+		return fmt.Sprintf("another run holds %s: %s (not renewed for %s, but job %s still "+
+			"runs: cancel it, or wait for it)", e.Path, e.Holder, e.Age.Round(time.Second),
+			e.Holder.JobID)
+	}
 	return fmt.Sprintf("another run holds %s: %s (%s ago; stale when not renewed for %s)",
 		e.Path, e.Holder, e.Age.Round(time.Second), e.Timeout)
 }
@@ -116,23 +123,44 @@ func Path(output, date string) string {
 	return strings.TrimRight(output, "/") + "/_leases/dt=" + date
 }
 
+// A JobChecker says whether a job still runs. A job can outlive the process that launched it (a
+// Dataflow job goes on when its launcher is killed), so a lease that names a job (Holder.JobID,
+// Lease.SetJob) is not taken over while its job runs, however stale its renewals.
+type JobChecker func(ctx context.Context, jobID string) (running bool, err error)
+
+// An Option changes how Acquire takes a lease.
+type Option func(*options)
+
+type options struct{ running JobChecker }
+
+// WithJobChecker makes Acquire ask running about the job of a lease it would take over.
+func WithJobChecker(running JobChecker) Option {
+	return func(o *options) { o.running = running }
+}
+
 // Acquire takes the lease at path for holder, when it is free, released or stale (not renewed for
-// longer than timeout), and renews it every third of timeout until Release. When another run holds
-// it, the error is a *HeldError naming that run. path is a local folder or a gs://bucket/prefix.
+// longer than timeout, and its job, if it names one and a JobChecker is given, no longer running),
+// and renews it every third of timeout until Release. When another run holds it, the error is a
+// *HeldError naming that run. path is a local folder or a gs://bucket/prefix.
 func Acquire(
 	ctx context.Context,
 	path string,
 	holder Holder,
 	timeout time.Duration,
+	opts ...Option,
 ) (*Lease, error) {
 	if timeout <= 0 {
 		return nil, fmt.Errorf("lease %s: timeout %s, want a positive duration", path, timeout)
+	}
+	var o options
+	for _, opt := range opts {
+		opt(&o)
 	}
 	st, err := open(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("lease %s: %w", path, err)
 	}
-	l, err := acquire(ctx, st, path, holder, timeout)
+	l, err := acquire(ctx, st, path, holder, timeout, o.running)
 	if err != nil {
 		st.close()
 		return nil, err
@@ -143,14 +171,16 @@ func Acquire(
 	return l, nil
 }
 
-// acquire takes the lease in st: free, released or stale; a fresh one of another run is a
-// *HeldError. A race lost to another acquirer reads the lease again.
+// acquire takes the lease in st: free, released or stale; a fresh one of another run, or one
+// whose job running says still runs, is a *HeldError. A race lost to another acquirer reads the
+// lease again.
 func acquire(
 	ctx context.Context,
 	st store,
 	path string,
 	holder Holder,
 	timeout time.Duration,
+	running JobChecker,
 ) (*Lease, error) {
 	if holder.Host == "" {
 		holder.Host, _ = os.Hostname()
@@ -169,8 +199,20 @@ func acquire(
 				return nil, fmt.Errorf("lease %s: generation %d: %w", path, gen, err)
 			}
 			age := time.Since(cur.Renewed)
+			held := &HeldError{Path: path, Holder: cur.Holder, Timeout: timeout, Age: age}
 			if !cur.Released && age <= timeout && !endedHere(cur.Holder) {
-				return nil, &HeldError{Path: path, Holder: cur.Holder, Timeout: timeout, Age: age}
+				return nil, held
+			}
+			if !cur.Released && cur.JobID != "" && running != nil {
+				on, err := running(ctx, cur.JobID)
+				if err != nil {
+					return nil, fmt.Errorf("lease %s: is job %s still running? %w", path,
+						cur.JobID, err)
+				}
+				if on {
+					held.JobRunning = true
+					return nil, held
+				}
 			}
 		}
 		now := time.Now().UTC()
@@ -241,6 +283,15 @@ func (l *Lease) renew(ctx context.Context) error {
 	}
 	l.holder, l.gen = h, next
 	return nil
+}
+
+// SetJob names the job that writes for the holder (a Dataflow job, once submitted) and writes
+// the lease at once, so that a run finding it stale asks whether the job still runs.
+func (l *Lease) SetJob(ctx context.Context, jobID string) error {
+	l.mu.Lock()
+	l.holder.JobID = jobID
+	l.mu.Unlock()
+	return l.renew(ctx)
 }
 
 // lost makes the LostError of the lease, naming the current holder when it can be read.

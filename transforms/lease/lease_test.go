@@ -259,3 +259,43 @@ func TestLocalLeaseOfAKilledRunIsTakenOver(t *testing.T) {
 		t.Errorf("the killed run's Release: %v, want a LostError", err)
 	}
 }
+
+func TestLocalStaleLeaseOfARunningJobIsHeld(t *testing.T) {
+	staleLeaseOfARunningJobIsHeld(t, localPath(t))
+}
+
+// staleLeaseOfARunningJobIsHeld: a launcher that stopped renewing (killed) leaves the job it
+// submitted running; its lease is taken over only once the job has ended.
+func staleLeaseOfARunningJobIsHeld(t *testing.T, path string) {
+	ctx := context.Background()
+	const job = "2026-12-08_01_00_00-1234567890"
+	old, err := Acquire(ctx, path, Holder{RunID: "old"}, testTimeout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := old.SetJob(ctx, job); err != nil {
+		t.Fatal(err)
+	}
+	old.stop() // the launcher is killed: no more renewals
+	<-old.done
+	old.stop = nil
+	time.Sleep(testTimeout + 100*time.Millisecond)
+	running := true
+	check := WithJobChecker(func(_ context.Context, id string) (bool, error) {
+		if id != job {
+			t.Errorf("asked about job %q, want %q", id, job)
+		}
+		return running, nil
+	})
+	_, err = Acquire(ctx, path, Holder{RunID: "next"}, testTimeout, check)
+	var held *HeldError
+	if !errors.As(err, &held) || !held.JobRunning || !strings.Contains(err.Error(), job) {
+		t.Fatalf("Acquire while the job runs: %v, want a HeldError naming the job", err)
+	}
+	running = false
+	next, err := Acquire(ctx, path, Holder{RunID: "next"}, testTimeout, check)
+	if err != nil {
+		t.Fatalf("Acquire once the job has ended: %v", err)
+	}
+	next.Release(ctx)
+}
