@@ -1,5 +1,6 @@
 // Package schemas holds one Go struct per input record and output table: the single source of the
-// Parquet (and later BigQuery) schemas, with a `desc` tag documenting every column.
+// Parquet files' schemas and of the warehouse tables publish makes from them (DuckDB and
+// BigQuery), with a `desc` tag documenting every column.
 //
 // Conventions: timestamps are int64 microseconds since the epoch in UTC (Parquet TIMESTAMP micros,
 // adjusted to UTC); money is int64 in minor units of the run's currency (the manifest's currency:

@@ -1,8 +1,12 @@
-// Command nightly runs the nightly portraits job: it reads every configured source, cleans and
-// deduplicates it, and writes the cleaned tables, rejects, quality counts and a manifest as Parquet
-// under OUTPUT/dt=DATE/. With no flags it runs on the bundled sample with Beam's Prism runner.
+// Command nightly runs the nightly portraits job for one business day: it reads every configured
+// source, cleans and deduplicates it, resolves identifiers into persons, builds each person's
+// portrait, scores and segments them, and writes every table, the rejects, quality counts, the
+// model cards, the activation lists and the report under OUTPUT/dt=DATE/, published with its
+// manifest only once every check passed. With no flags it runs on the bundled sample with Beam's
+// Prism runner; -h lists the job's flags, then Beam's.
 //
-//	go run ./pipelines/nightly [--sources FILE] [--date YYYY-MM-DD] [--output DIR] [--phased [--resume]] [--runner prism|direct|dataflow ...]
+//	go run ./pipelines/nightly [--sources FILE] [--date YYYY-MM-DD] [--output DIR]
+//	    [--incremental] [--phased [--resume]] [--runner prism|direct|dataflow|universal ...]
 package main
 
 import (

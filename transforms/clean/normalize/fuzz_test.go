@@ -156,10 +156,10 @@ func FuzzMoney(f *testing.F) {
 				t.Fatalf("invalid UTF-8 in error %q", err)
 			}
 		}
-		if got, err := Money(FormatYuan(fen), Yuan); err != nil || got != fen {
-			t.Fatalf("Money(FormatYuan(%d) = %q) = %d, %v", fen, FormatYuan(fen), got, err)
+		if got, err := Money(formatYuan(fen), Yuan); err != nil || got != fen {
+			t.Fatalf("Money(formatYuan(%d) = %q) = %d, %v", fen, formatYuan(fen), got, err)
 		}
-		if got, err := Money("¥"+FormatYuan(fen)+"元", Yuan); err != nil || got != fen {
+		if got, err := Money("¥"+formatYuan(fen)+"元", Yuan); err != nil || got != fen {
 			t.Fatalf("Money with marks of %d = %d, %v", fen, got, err)
 		}
 	})

@@ -175,16 +175,6 @@ func scaleDigits(d string, shift int, exact bool) (uint64, error) {
 	return n, nil
 }
 
-// FormatYuan formats an amount in fen as yuan with two decimals
-// ("-1234.50"); Money(FormatYuan(x), Yuan) == x for every x.
-func FormatYuan(fen int64) string {
-	sign, mag := "", uint64(fen)
-	if fen < 0 {
-		sign, mag = "-", uint64(-(fen+1))+1
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, mag/100, mag%100)
-}
-
 // Int parses an integer, width folded, allowing a trailing ".0" (or ".00")
 // as float exports write whole numbers; any other fraction is an error.
 func Int(raw string) (int64, error) {

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -104,16 +105,16 @@ func TestMoney(t *testing.T) {
 	}
 }
 
-func TestFormatYuan(t *testing.T) {
+func TestFormatYuanRoundTrips(t *testing.T) {
 	for fen, want := range map[int64]string{
 		0: "0.00", 5: "0.05", -5: "-0.05", 123450: "1234.50", -100: "-1.00",
 		math.MaxInt64: "92233720368547758.07", math.MinInt64: "-92233720368547758.08",
 	} {
-		if got := FormatYuan(fen); got != want {
-			t.Errorf("FormatYuan(%d) = %q, want %q", fen, got, want)
+		if got := formatYuan(fen); got != want {
+			t.Errorf("formatYuan(%d) = %q, want %q", fen, got, want)
 		}
 		if back, err := Money(want, Yuan); err != nil || back != fen {
-			t.Errorf("Money(FormatYuan(%d)) = %d, %v", fen, back, err)
+			t.Errorf("Money(formatYuan(%d)) = %d, %v", fen, back, err)
 		}
 	}
 }
@@ -179,4 +180,14 @@ func TestMinorUnits(t *testing.T) {
 			t.Errorf("MinorUnits(%q) in minor units = %d, want an error", raw, got)
 		}
 	}
+}
+
+// formatYuan formats an amount in fen as yuan with two decimals ("-1234.50"), the oracle of the
+// tests: Money(formatYuan(x), Yuan) == x for every x.
+func formatYuan(fen int64) string {
+	sign, mag := "", uint64(fen)
+	if fen < 0 {
+		sign, mag = "-", uint64(-(fen+1))+1
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, mag/100, mag%100)
 }

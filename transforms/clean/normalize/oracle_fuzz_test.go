@@ -16,7 +16,7 @@ var plainNumber = regexp.MustCompile(
 
 // FuzzMoneyExact checks Money against exact big-integer arithmetic on every plain number: the
 // same amounts are accepted, with the same value in fen (yuan rounded half away from zero, fen
-// exact), and whatever is accepted formats back with FormatYuan to the same value.
+// exact), and whatever is accepted formats back with formatYuan to the same value.
 func FuzzMoneyExact(f *testing.F) {
 	for _, s := range []string{"0", "1,234.50", "-0.005", "0.005", "0.0049", "1.5e+2", "1.5E-3", "92233720368547758.07",
 		"-92233720368547758.08", "92233720368547758.08", "9223372036854775807", ".5", "5.", "000000000000000000000001",
@@ -31,13 +31,13 @@ func FuzzMoneyExact(f *testing.F) {
 		}
 		got, err := Money(raw, unit)
 		if err == nil {
-			if back, err := Money(FormatYuan(got), Yuan); err != nil || back != got {
+			if back, err := Money(formatYuan(got), Yuan); err != nil || back != got {
 				t.Fatalf(
-					"Money(%q, %s) = %d, but Money(FormatYuan = %q) = %d, %v",
+					"Money(%q, %s) = %d, but Money(formatYuan = %q) = %d, %v",
 					raw,
 					unit,
 					got,
-					FormatYuan(got),
+					formatYuan(got),
 					back,
 					err,
 				)

@@ -86,9 +86,6 @@ func New(cfg *Config, header []string) (*Linker, error) {
 // Config returns the linker's configuration.
 func (l *Linker) Config() *Config { return l.cfg }
 
-// Comparators returns the comparator of each field, in Config.Fields order.
-func (l *Linker) Comparators() []Comparator { return l.comparators }
-
 // normalize trims, lower-cases and collapses inner white space.
 func normalize(v string) string {
 	return strings.Join(strings.Fields(strings.ToLower(v)), " ")
