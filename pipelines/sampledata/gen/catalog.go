@@ -155,7 +155,11 @@ func (p *Product) priceAt(t time.Time) int64 {
 type Catalog struct {
 	Products []Product // every product, in generation order
 	ByTop    [][]int   // per top category, indexes into Products
-	rows     []dated[ProductRow]
+	// Companion is, per product, the product bought with it in companionRate of the orders that
+	// hold it (a face cream and its serum, a phone and its case), or -1: the baskets' planted
+	// co-purchase pairs, which affinity analysis should find.
+	Companion []int
+	rows      []dated[ProductRow]
 }
 
 // Mess of the catalog.
@@ -224,7 +228,33 @@ func NewCatalog(seed uint64, persons int, w Window) *Catalog {
 		c.rows = append(c.rows, dated[ProductRow]{0, row})
 	}
 	c.changePrices(seed, w)
+	c.pairCompanions(seed)
 	return c
+}
+
+// companionRate is the share of the orders of a product with a companion that hold the
+// companion too: the planted co-purchases.
+const companionRate = 0.8
+
+// pairCompanions gives the two best sellers of each top category (the head of ByTop, which
+// pickProduct favours) a companion: one of the category's other best sellers, so that the pairs
+// recur in enough baskets to be found at every scale. A companion has none of its own, so a best
+// seller is in an order by its own pick only, and its rule's confidence is companionRate.
+func (c *Catalog) pairCompanions(seed uint64) {
+	r := newRand(seed, streamBaskets, 1<<40)
+	c.Companion = make([]int, len(c.Products))
+	for i := range c.Companion {
+		c.Companion[i] = -1
+	}
+	for _, list := range c.ByTop {
+		head := list[:min(len(list), max(4, len(list)/5))]
+		if len(head) < 3 {
+			continue
+		}
+		for _, i := range head[:2] {
+			c.Companion[i] = head[2+r.IntN(len(head)-2)]
+		}
+	}
 }
 
 // changePrices marks some products down or up on a later day of the window: their row is exported

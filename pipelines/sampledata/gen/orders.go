@@ -9,7 +9,6 @@ import (
 
 // Mess and shape of platform/orders and platform/order_items.
 const (
-	itemsPerOrderMean = 1.55  // from itemCountWeights
 	couponRate        = 0.30  // orders with a coupon
 	orderReplayRate   = 0.03  // an order's first export is exported again with its last one (stale)
 	orderOrphanRate   = 0.005 // header missing from the export: its items are orphans
@@ -57,6 +56,9 @@ func (g *generator) orders(p *Person) []Order {
 		return nil
 	}
 	r := newRand(g.seed, streamOrders, uint64(p.Index))
+	// Companions are drawn from a stream of their own, so that the rest of the orders is as it
+	// would be without them.
+	companions := newRand(g.seed, streamBaskets, uint64(p.Index))
 	var n int
 	to := p.To
 	switch p.Life {
@@ -98,24 +100,32 @@ func (g *generator) orders(p *Person) []Order {
 				"%010d",
 				permute(uint64(p.Index)*16+uint64(k), g.orderBits, g.seed^0x6f72),
 			)
-		g.fillOrder(r, p, &o)
+		g.fillOrder(r, companions, p, &o)
 		out = append(out, o)
 	}
 	return out
 }
 
-// fillOrder draws the lines, money and status of an order.
-func (g *generator) fillOrder(r *rand.Rand, p *Person, o *Order) {
+// fillOrder draws the lines, money and status of an order; a line's companion product (Catalog.
+// Companion) joins the order at list price with a draw from companions.
+func (g *generator) fillOrder(r, companions *rand.Rand, p *Person, o *Order) {
 	var sum int64
-	for l := weighted(r, itemCountWeights) + 1; l > 0; l-- {
-		it := Item{Product: g.cat.pickFor(r, p.FavTops), Qty: 1 + weighted(r, []float64{85, 11, 4})}
-		list := g.cat.Products[it.Product].priceAt(o.Created)
-		it.UnitFen = list * []int64{100, 90, 80}[weighted(r, []float64{70, 20, 10})] / 100
+	add := func(it Item) {
 		if p.Test {
 			it.UnitFen = 1
 		}
 		sum += it.UnitFen * int64(it.Qty)
 		o.Items = append(o.Items, it)
+	}
+	for l := weighted(r, itemCountWeights) + 1; l > 0; l-- {
+		it := Item{Product: g.cat.pickFor(r, p.FavTops), Qty: 1 + weighted(r, []float64{85, 11, 4})}
+		list := g.cat.Products[it.Product].priceAt(o.Created)
+		it.UnitFen = list * []int64{100, 90, 80}[weighted(r, []float64{70, 20, 10})] / 100
+		add(it)
+		if c := g.cat.Companion[it.Product]; c >= 0 && chance(companions, companionRate) &&
+			!slices.ContainsFunc(o.Items, func(x Item) bool { return x.Product == c }) {
+			add(Item{Product: c, Qty: 1, UnitFen: g.cat.Products[c].priceAt(o.Created)})
+		}
 	}
 	if chance(r, couponRate) && !p.Test {
 		c := r.IntN(len(coupons))

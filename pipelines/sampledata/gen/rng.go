@@ -16,6 +16,7 @@ const (
 	streamFileMess // per-file line mess (truncation, invalid bytes, replays, bots)
 	streamCampaigns
 	streamChanges // what changes inside the window: contact details, list prices
+	streamBaskets // which products are bought together
 )
 
 // splitmix64 is the finaliser of SplitMix64: a cheap, well-mixing bijection on uint64.
