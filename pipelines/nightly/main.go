@@ -463,7 +463,8 @@ func finish(
 		return fmt.Errorf("%w (the attempt's tables and report are in %s)",
 			err, sink.RunDir(attempt, j.Date))
 	}
-	if err := report.RenderWith(ctx, attempt, j.Date, report.Options{Sources: j.Config}); err != nil {
+	if err := report.RenderWith(ctx, attempt, j.Date,
+		report.Options{Sources: j.Config, History: j.Output, Previous: j.Previous}); err != nil {
 		return keep(err)
 	}
 	shown := sink.RunDir(j.Output, j.Date)

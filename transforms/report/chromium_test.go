@@ -53,7 +53,7 @@ func TestScreenshotDrawsCharts(t *testing.T) {
 		"--disable-sync",
 		"--user-data-dir="+t.TempDir(),
 		"--screenshot="+shot,
-		"--window-size=1400,4000",
+		"--window-size=1400,9000",
 		"file://"+page,
 	)
 	if log, err := cmd.CombinedOutput(); err != nil {
@@ -68,8 +68,8 @@ func TestScreenshotDrawsCharts(t *testing.T) {
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", shot, err)
 	}
-	if b := img.Bounds(); b.Dx() != 1400 || b.Dy() != 4000 {
-		t.Fatalf("screenshot is %v, want 1400x4000", b)
+	if b := img.Bounds(); b.Dx() != 1400 || b.Dy() != 9000 {
+		t.Fatalf("screenshot is %v, want 1400x9000", b)
 	}
 	palette := map[string][3]int{
 		"out (green)":    {0x3b, 0xa2, 0x72},

@@ -37,6 +37,8 @@ type Table struct {
 type Cell struct {
 	Text string
 	Num  bool
+	// Spark, when set, draws the cell as a small line: an SVG polyline's points in a 120 x 24 box.
+	Spark string
 }
 
 // txt and num make cells.

@@ -35,6 +35,8 @@ type portraitStats struct {
 	// CLV holds clv_12m_fen of every buyer that has one; NoCLV counts buyers without.
 	CLV   []int64
 	NoCLV int64
+	// BuyerGMV holds every buyer's gmv_fen, for the GMV share of the top buyers.
+	BuyerGMV []int64
 }
 
 func newPortraitStats() *portraitStats {
@@ -55,6 +57,7 @@ func (s *portraitStats) add(p *schemas.Portrait) {
 		return
 	}
 	s.Buyers++
+	s.BuyerGMV = append(s.BuyerGMV, p.GMVFen)
 	if p.Frequency >= 1 {
 		s.RepeatBuyers++
 	}

@@ -1,10 +1,16 @@
 // Package report writes a finished run's report: one self-contained HTML page, report.html beside
 // the run's manifest (OUTPUT/dt=DATE/report.html), with charts and the tables of their numbers.
 //
+// The page opens with what marketers read first: the night's headline figures (persons, buyers,
+// GMV, repeat rate, the top 20% of buyers' GMV share, mean CLV) with the change since the night
+// before and a line of the last 30 nights, read from each earlier run's headline.json (which this
+// package writes beside the report); and the lifecycle flow, persons by stage on the night the run
+// continued and tonight.
+//
 // It reads the run's tables through the sink's manifest: the data-quality gates (given the sources
-// config), the record balance, rejects, guards and links from `quality`; the lifecycle funnel, the
-// RFM grid and the CLV distribution from `portraits` (streamed a batch of rows at a time, never
-// held whole); segment sizes and their change since last night from `segment_summary`; the top
+// config), the record balance, rejects, guards and links from `quality`; the headline, the flow,
+// the lifecycle funnel, the RFM grid and the CLV distribution from `portraits` (streamed a batch
+// of rows at a time, never held whole; the flow holds the earlier night's stage per person); segment sizes and their change since last night from `segment_summary`; the top
 // rules from `affinity_rules`; and the model card (a `model_card` table, or model_card.json beside
 // the manifest). A section whose table is missing says so on the page; a missing table never
 // fails the report.
@@ -17,6 +23,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/shopportraits/portraits/schemas"
@@ -51,6 +58,13 @@ type Options struct {
 	// Sources is the run's sources config, whose data-quality gates the report holds the run to;
 	// nil leaves the gates out.
 	Sources *sources.Config
+	// History is the folder of the finished runs (OUTPUT) whose headline files and portraits give
+	// the changes since earlier nights, when the run lies elsewhere (an attempt's folder before it
+	// is published); "" for the run's own output.
+	History string
+	// Previous is the date of the night the run continued, when its manifest does not say yet
+	// (an attempt's manifest gets it when published).
+	Previous string
 }
 
 func (o Options) withDefaults() Options {
@@ -74,7 +88,9 @@ type Report struct {
 	Date, RunID   string
 	CreatedAt     string // when the run finished, from its manifest
 	SchemaVersion int
-	Sections      []Section
+	// Headline is the night's headline figures, nil when the run has no portraits.
+	Headline *Headline
+	Sections []Section
 }
 
 // Render writes OUTPUT/dt=DATE/report.html for a finished run (local or gs://), with the default
@@ -93,29 +109,68 @@ func RenderWith(ctx context.Context, output, date string, o Options) error {
 	if err := r.WriteHTML(&buf); err != nil {
 		return err
 	}
+	if r.Headline != nil {
+		data, err := json.MarshalIndent(r.Headline, "", "  ")
+		if err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		if err := writeFile(ctx, inRun(output, date, HeadlineFile), append(data, '\n')); err != nil {
+			return err
+		}
+	}
 	return writeFile(ctx, inRun(output, date, FileName), buf.Bytes())
 }
 
 // Build reads a finished run and computes every section of its report.
 func Build(ctx context.Context, output, date string, o Options) (*Report, error) {
 	o = o.withDefaults()
+	if o.History == "" {
+		o.History = output
+	}
 	m, err := sink.ReadManifest(ctx, output, date)
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	r := &Report{Date: date, RunID: m.RunID, CreatedAt: m.CreatedAt, SchemaVersion: m.SchemaVersion}
-	r.Sections = append(r.Sections, overviewSection(m))
-	steps := []func(context.Context, string, string, *sink.Manifest, Options) ([]Section, error){
-		countsFromRun, matchingFromRun, portraitsFromRun, segmentsFromRun, affinityFromRun, modelCardFromRun,
+	// Marketers first: the headline, the portraits, the segments and rules; then the engineer's.
+	secs, headline, err := portraitsFromRun(ctx, output, date, m, o)
+	if err != nil {
+		return nil, err
 	}
-	for _, step := range steps {
-		secs, err := step(ctx, output, date, m, o)
+	if headline != nil {
+		nights, err := history(ctx, o.History, date, HistoryNights-1)
 		if err != nil {
 			return nil, err
 		}
-		r.Sections = append(r.Sections, secs...)
+		r.Headline = headline
+		secs = append([]Section{headlineSection(append(nights, *headline))}, secs...)
+	}
+	r.Sections = secs
+	if err := r.add(ctx, output, date, m, o, segmentsFromRun, affinityFromRun); err != nil {
+		return nil, err
+	}
+	r.Sections = append(r.Sections, overviewSection(m))
+	if err := r.add(ctx, output, date, m, o, countsFromRun, matchingFromRun,
+		modelCardFromRun); err != nil {
+		return nil, err
 	}
 	return r, nil
+}
+
+// sectionsOf makes sections from a run's tables and files.
+type sectionsOf func(context.Context, string, string, *sink.Manifest, Options) ([]Section, error)
+
+// add appends the sections of each step, in order.
+func (r *Report) add(ctx context.Context, output, date string, m *sink.Manifest, o Options,
+	steps ...sectionsOf) error {
+	for _, step := range steps {
+		secs, err := step(ctx, output, date, m, o)
+		if err != nil {
+			return err
+		}
+		r.Sections = append(r.Sections, secs...)
+	}
+	return nil
 }
 
 // missing is a section whose table the run does not have.
@@ -150,29 +205,48 @@ func countsFromRun(
 	return append([]Section{gateSection(rows, o.Sources)}, secs...), nil
 }
 
+// portraitsFromRun streams the portraits once for the headline, the lifecycle flow since the
+// night the run continued, and the lifecycle, RFM and CLV sections; the headline is nil when the
+// run has no portraits.
 func portraitsFromRun(
 	ctx context.Context,
 	output, date string,
 	m *sink.Manifest,
 	o Options,
-) ([]Section, error) {
+) ([]Section, *Headline, error) {
 	info, ok := m.Tables[portraitsTable]
 	if !ok {
 		return []Section{
+			missing("headline", "At a glance", portraitsTable),
+			missing("flow", "Lifecycle flow", portraitsTable),
 			missing("lifecycle", "Lifecycle", portraitsTable),
 			missing("rfm", "RFM grid", portraitsTable),
 			missing("clv", "Customer lifetime value", portraitsTable),
-		}, nil
+		}, nil, nil
+	}
+	previous := m.Previous
+	if previous == "" {
+		previous = o.Previous
+	}
+	fl, err := previousStages(ctx, o.History, previous)
+	if err != nil {
+		return nil, nil, err
 	}
 	s := newPortraitStats()
-	err := streamTable(ctx, output, date, portraitsTable, info.Files, func(row any) {
+	err = streamTable(ctx, output, date, portraitsTable, info.Files, func(row any) {
 		p := row.(schemas.Portrait)
 		s.add(&p)
+		fl.add(&p)
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return portraitSections(s, o.CLVBins)
+	secs, err := portraitSections(s, o.CLVBins)
+	if err != nil {
+		return nil, nil, err
+	}
+	h := headlineOf(date, s)
+	return append([]Section{fl.section(s.stages())}, secs...), &h, nil
 }
 
 func segmentsFromRun(

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -11,21 +12,24 @@ import (
 	"testing"
 
 	"github.com/shopportraits/portraits/schemas"
+	"github.com/shopportraits/portraits/transforms/publish/publishtest"
 	"github.com/shopportraits/portraits/transforms/sink"
 )
 
 // sectionIDs are every section of the page, in order.
 var sectionIDs = []string{
-	"overview",
-	"gates",
-	"counts",
-	"rejects",
-	"resolve",
+	"headline",
+	"flow",
 	"lifecycle",
 	"rfm",
 	"clv",
 	"segments",
 	"affinity",
+	"overview",
+	"gates",
+	"counts",
+	"rejects",
+	"resolve",
 	"model",
 }
 
@@ -299,5 +303,78 @@ func TestDataCannotEndTheScript(t *testing.T) {
 	}
 	if strings.Contains(page, "<script>alert") {
 		t.Error("a segment name was written as markup")
+	}
+}
+
+// TestHeadlineAndFlowAcrossNights renders two nights under one output, the second continuing the
+// first: the second's headline shows the first's figures and the change, from the first's
+// headline file; its flow table accounts for every person of both nights.
+func TestHeadlineAndFlowAcrossNights(t *testing.T) {
+	ctx := context.Background()
+	out := t.TempDir()
+	const first = "2026-11-20"
+	publishtest.WriteRun(t, out, first, fixtureTables(30))
+	if err := Render(ctx, out, first); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(sink.RunDir(out, first), HeadlineFile)); err != nil {
+		t.Fatalf("the first night wrote no headline file: %v", err)
+	}
+	dir := publishtest.WriteRun(t, out, fixtureDate, fixtureTables(40))
+	// The nightly renders an attempt, whose manifest does not name the night it continued yet.
+	r, err := Build(ctx, out, fixtureDate, Options{Previous: first})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTwoNights(t, r, first)
+	m, err := sink.ReadManifest(ctx, out, fixtureDate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Previous = first
+	data, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, sink.ManifestName), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r, err = Build(ctx, out, fixtureDate, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	checkTwoNights(t, r, first)
+}
+
+// checkTwoNights checks the headline and the flow of the second of two fixture nights, of 30
+// and then 40 persons.
+func checkTwoNights(t *testing.T, r *Report, first string) {
+	t.Helper()
+	if r.Sections[0].ID != "headline" {
+		t.Errorf("the page opens with %s, not the headline", r.Sections[0].ID)
+	}
+	h := section(t, r, "headline")
+	col := "night of " + first
+	if got := cell(t, h, "Headline figures", "persons", col); got != "30" {
+		t.Errorf("persons the night before: %s, want 30", got)
+	}
+	if got := cell(t, h, "Headline figures", "persons", "change"); got != "+10" {
+		t.Errorf("change of persons: %s, want +10", got)
+	}
+	// Persons p000-p029 stay, p030-p039 are new: every cell of the flow adds up to 40.
+	f := section(t, r, "flow")
+	var total, fromNew int64
+	for _, b := range f.Blocks {
+		for _, row := range b.Table.Rows {
+			for _, c := range row[1:] {
+				n := atoi(t, c.Text)
+				total += n
+				if row[0].Text == label(newPerson) {
+					fromNew += n
+				}
+			}
+		}
+	}
+	if total != 40 || fromNew != 10 {
+		t.Errorf("the flow counts %d persons, %d of them new; want 40 and 10", total, fromNew)
 	}
 }
