@@ -110,14 +110,20 @@ func TestNightsOnCloudStorage(t *testing.T) {
 		}
 		slices.Sort(want[name])
 	}
+	sameTables(t, got, want, "on gs://", "on local files")
+}
+
+// sameTables fails the test for every table whose rows (runTables) differ between two runs, named
+// for the messages; the runs must have persons, or the comparison would prove nothing.
+func sameTables(t *testing.T, got, want map[string][]string, gotRun, wantRun string) {
+	t.Helper()
 	if len(want["persons"]) == 0 {
-		t.Fatal("no persons on local files: the comparison would prove nothing")
+		t.Fatalf("no persons %s: the comparison would prove nothing", wantRun)
 	}
 	for _, table := range schemas.All() {
 		if !slices.Equal(got[table.Name], want[table.Name]) {
-			t.Errorf("table %s: %d rows on gs://, %d on local files\n%s", table.Name,
-				len(got[table.Name]), len(want[table.Name]),
-				firstDifference(got[table.Name], want[table.Name]))
+			t.Errorf("table %s: %d rows %s, %d %s\n%s", table.Name, len(got[table.Name]), gotRun,
+				len(want[table.Name]), wantRun, firstDifference(got[table.Name], want[table.Name]))
 		}
 	}
 }
