@@ -146,7 +146,8 @@ func Build(ctx context.Context, output, date string, o Options) (*Report, error)
 		secs = append([]Section{headlineSection(append(nights, *headline))}, secs...)
 	}
 	r.Sections = secs
-	if err := r.add(ctx, output, date, m, o, segmentsFromRun, affinityFromRun); err != nil {
+	if err := r.add(ctx, output, date, m, o, segmentsFromRun, audiencesFromRun,
+		affinityFromRun); err != nil {
 		return nil, err
 	}
 	r.Sections = append(r.Sections, overviewSection(m))

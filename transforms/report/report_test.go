@@ -24,6 +24,7 @@ var sectionIDs = []string{
 	"rfm",
 	"clv",
 	"segments",
+	"audiences",
 	"affinity",
 	"overview",
 	"gates",
