@@ -220,6 +220,7 @@ func portraitsFromRun(
 		return []Section{
 			missing("headline", "At a glance", portraitsTable),
 			missing("flow", "Lifecycle flow", portraitsTable),
+			missing("customers", "Customers", portraitsTable),
 			missing("lifecycle", "Lifecycle", portraitsTable),
 			missing("rfm", "RFM grid", portraitsTable),
 			missing("clv", "Customer lifetime value", portraitsTable),
@@ -233,11 +234,12 @@ func portraitsFromRun(
 	if err != nil {
 		return nil, nil, err
 	}
-	s := newPortraitStats()
+	s, who := newPortraitStats(), newProfile()
 	err = streamTable(ctx, output, date, portraitsTable, info.Files, func(row any) {
 		p := row.(schemas.Portrait)
 		s.add(&p)
 		fl.add(&p)
+		who.add(&p)
 	})
 	if err != nil {
 		return nil, nil, err
@@ -247,7 +249,8 @@ func portraitsFromRun(
 		return nil, nil, err
 	}
 	h := headlineOf(date, s)
-	return append([]Section{fl.section(s.stages())}, secs...), &h, nil
+	secs = append([]Section{fl.section(s.stages()), who.section()}, secs...)
+	return secs, &h, nil
 }
 
 func segmentsFromRun(

@@ -20,6 +20,7 @@ import (
 var sectionIDs = []string{
 	"headline",
 	"flow",
+	"customers",
 	"lifecycle",
 	"rfm",
 	"clv",
