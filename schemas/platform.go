@@ -9,7 +9,7 @@ type User struct {
 	Gender              string `parquet:"gender,optional" desc:"female, male, or null when unknown"`
 	BirthYear           int32  `parquet:"birth_year,optional" desc:"year of birth, from the birthday or the stated age; null when absent or impossible"`
 	City                string `parquet:"city,optional" desc:"city as stated on the account, width-folded and trimmed"`
-	Province            string `parquet:"province,optional" desc:"province as stated on the account"`
+	Province            string `parquet:"province,optional" desc:"province stated on the account, by its short name (广东 for 广东省 and 广东)"`
 	RegistrationChannel string `parquet:"registration_channel,optional" desc:"app, web or mini_program"`
 	RegisteredAt        int64  `parquet:"registered_at,optional,timestamp(microsecond)" desc:"account creation time, UTC; null when the source gives none"`
 	UpdatedAt           int64  `parquet:"updated_at,optional,timestamp(microsecond)" desc:"last change of the account row (registered_at when not given), UTC"`

@@ -39,7 +39,7 @@ func parseUser(f *fields) schemas.Keyed {
 		Name:                f.str("name"),
 		Gender:              f.enum("gender", normalize.Genders, false),
 		City:                f.str("city"),
-		Province:            f.str("province"),
+		Province:            normalize.Province(f.str("province")),
 		RegistrationChannel: f.enum("registration_channel", normalize.Channels, false),
 		RegisteredAt:        f.time("registered_at", false),
 		UpdatedAt:           f.time("updated_at", false),
