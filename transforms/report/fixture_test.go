@@ -161,6 +161,14 @@ func fixtureTables(persons int) map[string][]any {
 			Count:      30,
 		},
 	}
+	tables["cluster_profiles"] = []any{
+		schemas.ClusterProfile{Cluster: 2, Segment: "cluster_02", Label: "occasional browsers",
+			Size: 25, Share: 0.625, K: 2, Silhouette: 0.41, TrainingSize: 40, GMVFen: 1200,
+			Frequency: 0.1, RecencyDays: 80, ActiveDays30d: 2, Sessions: 3, DaysSinceLastSeen: 20},
+		schemas.ClusterProfile{Cluster: 1, Segment: "cluster_01", Label: "frequent high spenders",
+			Size: 15, Share: 0.375, K: 2, Silhouette: 0.41, TrainingSize: 40, GMVFen: 52000,
+			Frequency: 3.5, RecencyDays: 12, ActiveDays30d: 14, Sessions: 30, DaysSinceLastSeen: 1},
+	}
 	return tables
 }
 

@@ -147,7 +147,7 @@ func Build(ctx context.Context, output, date string, o Options) (*Report, error)
 	}
 	r.Sections = secs
 	if err := r.add(ctx, output, date, m, o, segmentsFromRun, audiencesFromRun,
-		affinityFromRun); err != nil {
+		clustersFromRun, affinityFromRun); err != nil {
 		return nil, err
 	}
 	r.Sections = append(r.Sections, overviewSection(m))

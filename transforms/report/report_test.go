@@ -26,6 +26,7 @@ var sectionIDs = []string{
 	"clv",
 	"segments",
 	"audiences",
+	"clusters",
 	"affinity",
 	"overview",
 	"gates",
@@ -378,5 +379,27 @@ func checkTwoNights(t *testing.T, r *Report, first string) {
 	}
 	if total != 40 || fromNew != 10 {
 		t.Errorf("the flow counts %d persons, %d of them new; want 40 and 10", total, fromNew)
+	}
+}
+
+// TestClusterSection: clusters largest first, with their labels, segments and means.
+func TestClusterSection(t *testing.T) {
+	r, err := Build(context.Background(), writeFixture(t, fixtureTables(40), false), fixtureDate,
+		Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec := section(t, r, "clusters")
+	rows := sec.Blocks[0].Table.Rows
+	if rows[0][1].Text != "occasional browsers" || rows[1][1].Text != "frequent high spenders" {
+		t.Errorf("clusters in the order %q, %q; want the largest first", rows[0][1].Text,
+			rows[1][1].Text)
+	}
+	caption := "Cluster profiles (means of the members)"
+	if got := cell(t, sec, caption, "1", "GMV"); got != "¥520.00" {
+		t.Errorf("cluster 1's mean GMV %s, want ¥520.00", got)
+	}
+	if got := cell(t, sec, caption, "2", "share"); got != "62.5%" {
+		t.Errorf("cluster 2's share %s, want 62.5%%", got)
 	}
 }
