@@ -72,13 +72,14 @@ func basisOf(j job, phase string) (map[string]string, error) {
 	return basis, nil
 }
 
-// writePhaseRecord records a finished phase in the run's temporary folder dir.
+// writePhaseRecord records a finished phase in the run's temporary folder dir, whole or not at
+// all: a run killed while writing it must not leave a record that --resume cannot read.
 func writePhaseRecord(ctx context.Context, dir string, rec phaseRecord) error {
 	data, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {
 		return fmt.Errorf("phase %s: record: %w", rec.Phase, err)
 	}
-	return sink.WriteBytes(ctx, sink.Join(dir, phasesDir, rec.Phase+".json"), data)
+	return sink.WriteAtomic(ctx, sink.Join(dir, phasesDir, rec.Phase+".json"), data)
 }
 
 // readPhaseRecords reads the phase records of the run whose temporary folder is dir, by phase.

@@ -89,7 +89,7 @@ func Promote(
 	if err != nil {
 		return nil, fmt.Errorf("sink: manifest: %w", err)
 	}
-	if err := writeAtomic(ctx, Join(to, ManifestName), append(data, '\n')); err != nil {
+	if err := WriteAtomic(ctx, Join(to, ManifestName), append(data, '\n')); err != nil {
 		return nil, err
 	}
 	keep[ManifestName] = true
@@ -119,9 +119,9 @@ func runToken(runID string) string {
 	return hex.EncodeToString(sum[:4])
 }
 
-// writeAtomic writes a file that readers see whole or not at all: locally through a temporary
+// WriteAtomic writes a file that readers see whole or not at all: locally through a temporary
 // file renamed into place; an object store's write is atomic already.
-func writeAtomic(ctx context.Context, path string, data []byte) error {
+func WriteAtomic(ctx context.Context, path string, data []byte) error {
 	if strings.Contains(path, "://") {
 		return WriteBytes(ctx, path, data)
 	}
