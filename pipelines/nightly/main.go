@@ -193,7 +193,8 @@ func main() {
 			&o.Progress,
 			"progress",
 			30*time.Second,
-			"print a heartbeat line this often while the job runs (elapsed, elements so far, busiest step, memory; on Dataflow its console shows that), 0 for none",
+			"print a heartbeat line this often while the job runs (elapsed, elements so far, "+
+				"busiest step, memory; on Dataflow its console shows that), 0 for none",
 		)
 		flag.BoolVar(
 			&verbose,
