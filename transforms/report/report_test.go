@@ -403,3 +403,29 @@ func TestClusterSection(t *testing.T) {
 		t.Errorf("cluster 2's share %s, want 62.5%%", got)
 	}
 }
+
+// TestAffinityNetwork: each level's top rules are also drawn as a graph of their items, every
+// arrow labelled with its rule's lift.
+func TestAffinityNetwork(t *testing.T) {
+	r, err := Build(context.Background(), writeFixture(t, fixtureTables(40), false), fixtureDate,
+		Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, b := range section(t, r, "affinity").Blocks {
+		if b.Chart == nil || !strings.HasPrefix(b.Chart.ID, "chart-affinity-network-") {
+			continue
+		}
+		found = true
+		opt := string(b.Chart.Option)
+		for _, want := range []string{`"type":"graph"`, `"layout":"force"`, `lift `} {
+			if !strings.Contains(opt, want) {
+				t.Errorf("chart %s lacks %s", b.Chart.ID, want)
+			}
+		}
+	}
+	if !found {
+		t.Error("no network chart of the rules")
+	}
+}

@@ -171,6 +171,12 @@ func affinitySection(rows []schemas.AffinityRule, top int) (Section, error) {
 			return sec, err
 		}
 		sec.Blocks = append(sec.Blocks, Block{Chart: chart, Table: t})
+		network, err := ruleNetwork("chart-affinity-network-"+safeID(level),
+			"Top "+level+" rules as a network (arrows: if bought, then also)", rs)
+		if err != nil {
+			return sec, err
+		}
+		sec.Blocks = append(sec.Blocks, Block{Chart: network})
 	}
 	if len(sec.Blocks) == 0 {
 		sec.Note = "The affinity_rules table of this run is empty: no rule reached the minimum support."
