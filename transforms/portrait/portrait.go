@@ -2,53 +2,25 @@
 // them: accounts, orders and their lines, clickstream events, marketing touches, vendor rows,
 // reviews, tickets and review-site posts.
 //
-// Each fact finds its person through the identity map, a side input built once per worker process
-// into a Go map, and is added to a partial accumulator (Acc) per person held for the bundle; the
-// partials are merged per person (mergePartials: in byte batches per bundle and hash bucket, written
-// to files in the run's temporary folder so that only the files' names cross the shuffle), so the
-// shuffle carries one partial per person, kind of fact and bundle, never one per fact when a bundle
-// holds several facts of a person. The plentiful facts, events and touches, are first
-// gathered into partials per identifier (gatherFn) where they are read, since the identity map
-// does not exist yet; only those partials wait for the resolve stage, so no runner holds tonight's
-// clickstream until the persons are known. A small global combine of per-buyer figures gives the
-// RFM quintile cut points and the distinct (frequency, recency, T) triples the BG/NBD model is
-// fitted on; the night's text model is trained in one step on the rated reviews and reaches the
-// scoring as a side input; the model card (ModelCard) gathers all of that. The person spine enters
-// the same merge as one more kind of fact, so every person of the spine gets exactly one portrait
-// without a second shuffle.
+// Each fact finds its person through the identity map (a side input, one Go map per worker) and
+// is added to a partial accumulator (Acc) of that person held for the bundle; the partials are
+// merged per person, so a shuffle carries one partial per person, kind of fact and bundle, never
+// one per fact. Events and touches are first gathered per identifier where they are read, before
+// the identity map exists, so that no runner holds the night's clickstream until the persons are
+// known. The person spine enters the same merge as one more kind of fact: every person gets
+// exactly one portrait.
 //
-// The merged accumulators are also written to files in the run's temporary folder
-// (Inputs.TempDir), one per hash bucket. The step that finishes the portraits waits for the model
-// cards fitted on the accumulators, so it takes those files' names as its input, and later steps
-// that wait for models fitted on the portraits (the scoring, the value and cluster segments) get
-// today's portraits finished again from the same files (Output.Today). A runner holds a step's
-// whole input until the step's side inputs are complete, and Prism sends it as one message: for a
-// million persons over one day the accumulators alone made a 713 MB message (BENCHMARKS.md), and
-// over 90 days they do not fit beside the rest. Reading and finishing a person again costs 29 µs for
-// the rich person of the tests (BenchmarkFinishAgain, 1,075 bytes held), under 30 s of CPU per pass at a
-// million persons.
-//
-// Several as-of days (tonight's, and the models' training cutoff) share that one pass: each partial
-// holds one accumulator per day (days), every fact is added to each with that day's calendar, and
-// only after the per-person combine does each day get its own model card. One step then finishes
-// every day's portrait of a person with its day's card, so the days of a person leave together
-// (PersonDays) and a later stage that compares them, the labelling of the cutoff's portraits by
-// today's, needs no join. A second day so costs its accumulators (two bytes when empty), not a
-// second read, join and shuffle of the facts, nor a second copy of the facts waiting for the
-// identity map.
+// Small global combines of the accumulators give the RFM cut points, the BG/NBD and Gamma-Gamma
+// fits and the text model: the night's model card (ModelCard). Several as-of days (tonight's and
+// the models' training cutoff) share the one pass over the facts: each partial holds an
+// accumulator per day, and one step finishes every day's portrait of a person with its day's
+// card, so the days of a person leave together (PersonDays).
 //
 // The pure logic (Add per kind of fact, Merge, Finish, the precedence rules, the lifecycle and
 // the tags) is plain Go in this package; the Beam wiring is in this file, attribute.go and
-// orders.go.
-//
-// Measured on 2 shared cores with Prism (BenchmarkBuild: 200k persons, 600k identifiers, 1M
-// events, 200k orders, 300k touches, 50k reviews, 6.8 GB peak for Prism and the job): 43 to 56 s
-// when each bundle holds all the facts of its persons, 64 s when each holds about one fact per
-// person (the partials then save nothing: some 1.9M elements reach the combine). Prism's own
-// bookkeeping and garbage collection take most of that. AddEvent takes 110 to 200 ns (5 to 9
-// million events a second on a core); encoding and decoding an accumulator 2 to 3 µs for a
-// one-event partial (64 bytes) and 8 to 12 µs for the rich person of the tests (533 bytes),
-// figures that vary with the machine's load.
+// orders.go. The merged accumulators wait in files of the run's temporary folder (Inputs.TempDir)
+// for the model cards, a workaround for Prism's in-memory shuffles (package spill); what each
+// costs is in the benchmark journal.
 package portrait
 
 import (
