@@ -168,16 +168,9 @@ probe_duplicate_header() {
 	local cfg file
 	cfg=$(fresh "$probe")
 	file=$(vendor_file "$cfg")
-	# 城市等级 (GBK) written over the header's 收入水平 column: one name twice.
-	python3 - "$file" <<'PY'
-import sys
-p = sys.argv[1]
-lines = open(p, 'rb').read().split(b'\n')
-cols = lines[0].split(b',')
-cols[3] = cols[5]
-lines[0] = b','.join(cols)
-open(p, 'wb').write(b'\n'.join(lines))
-PY
+	# 城市等级 (GBK bytes; no GBK byte is a comma) written over the header's 收入水平: one name twice.
+	LC_ALL=C awk -F, -v OFS=, 'NR == 1 { $4 = $6 } { print }' "$file" >"$file.new"
+	mv "$file.new" "$file"
 	expect "duplicate header name" 2 "appears twice in the header" "$(night --sources "$cfg")"
 }
 
