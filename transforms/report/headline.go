@@ -62,22 +62,19 @@ func headlineOf(date string, s *portraitStats) Headline {
 // history reads the headline files of the finished runs before date under output, oldest first,
 // at most n of them. Runs without one (made before the file existed) are left out.
 func history(ctx context.Context, output, date string, n int) ([]Headline, error) {
-	manifests, err := sink.List(ctx, sink.Join(output, "dt=*", sink.ManifestName))
+	runs, err := sink.Runs(ctx, output)
 	if err != nil {
 		return nil, fmt.Errorf("report: previous runs: %w", err)
 	}
-	var dates []string
-	for _, m := range manifests {
-		dir := strings.TrimSuffix(m, "/"+sink.ManifestName)
-		d, ok := strings.CutPrefix(dir[strings.LastIndex(dir, "/")+1:], "dt=")
-		if ok && d < date {
-			dates = append(dates, d)
-		}
-	}
-	slices.Sort(dates)
 	var out []Headline
-	for i := len(dates) - 1; i >= 0 && len(out) < n; i-- {
-		data, ok, err := readOptional(ctx, inRun(output, dates[i], HeadlineFile))
+	for _, d := range runs {
+		if len(out) == n {
+			break
+		}
+		if d >= date {
+			continue
+		}
+		data, ok, err := readOptional(ctx, inRun(output, d, HeadlineFile))
 		if err != nil {
 			return nil, err
 		}
@@ -86,7 +83,7 @@ func history(ctx context.Context, output, date string, n int) ([]Headline, error
 		}
 		var h Headline
 		if err := json.Unmarshal(data, &h); err != nil {
-			return nil, fmt.Errorf("report: %s of %s: %w", HeadlineFile, dates[i], err)
+			return nil, fmt.Errorf("report: %s of %s: %w", HeadlineFile, d, err)
 		}
 		out = append(out, h)
 	}

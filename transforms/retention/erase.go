@@ -47,7 +47,7 @@ func Erase(ctx context.Context, r Request) ([]publish.Cleaning, error) {
 	if r.Salt == "" {
 		return nil, fmt.Errorf("retention: erasing from the run folders needs the runs' salt")
 	}
-	runs, err := Runs(ctx, r.Output)
+	runs, err := sink.Runs(ctx, r.Output)
 	if err != nil {
 		return nil, err
 	}

@@ -9,11 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 
@@ -22,24 +20,6 @@ import (
 
 // DefaultKeepRuns is how many finished runs the nightly keeps unless told otherwise.
 const DefaultKeepRuns = 30
-
-// Runs lists the dates of the finished runs (dt=DATE folders with a manifest) under output, newest
-// first. Folders of unfinished runs, and anything else under output, are not runs.
-func Runs(ctx context.Context, output string) ([]string, error) {
-	manifests, err := sink.List(ctx, sink.Join(output, "dt=*", sink.ManifestName))
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, m := range manifests {
-		d, ok := strings.CutPrefix(path.Base(path.Dir(filepath.ToSlash(m))), "dt=")
-		if _, err := time.Parse(time.DateOnly, d); ok && err == nil {
-			out = append(out, d)
-		}
-	}
-	sort.Sort(sort.Reverse(sort.StringSlice(out)))
-	return out, nil
-}
 
 // Prune keeps the newest keep finished runs under output and removes the folders of the finished
 // runs older than those, everything in them (tables, reports, carried state), and returns the dates
@@ -50,7 +30,7 @@ func Prune(ctx context.Context, output string, keep int) ([]string, error) {
 	if keep <= 0 {
 		return nil, nil
 	}
-	runs, err := Runs(ctx, output)
+	runs, err := sink.Runs(ctx, output)
 	if err != nil || len(runs) <= keep {
 		return nil, err
 	}

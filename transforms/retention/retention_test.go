@@ -41,7 +41,7 @@ func TestPrune(t *testing.T) {
 	if !slices.Equal(removed, []string{"2026-11-10", "2026-11-11"}) {
 		t.Errorf("removed %v", removed)
 	}
-	runs, err := Runs(ctx, out)
+	runs, err := sink.Runs(ctx, out)
 	if err != nil || !slices.Equal(runs, []string{"2026-11-14", "2026-11-13", "2026-11-12"}) {
 		t.Errorf("runs left %v, %v", runs, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -63,24 +64,37 @@ func init() {
 	fnreg.DoFn3x1[context.Context, string, func(beam.X), error](&readFn{})
 }
 
+// Runs lists the dates of the finished runs (dt=DATE folders with a manifest) under output, newest
+// first. Folders of unfinished runs, and anything else under output, are not runs.
+func Runs(ctx context.Context, output string) ([]string, error) {
+	manifests, err := List(ctx, Join(output, "dt=*", ManifestName))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, m := range manifests {
+		d, ok := strings.CutPrefix(path.Base(path.Dir(filepath.ToSlash(m))), "dt=")
+		if _, err := time.Parse(time.DateOnly, d); ok && err == nil {
+			out = append(out, d)
+		}
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(out)))
+	return out, nil
+}
+
 // Previous returns the date of the latest finished run under output before date, or "" when there
 // is none: the run whose identity map and persons tonight's person ids continue.
 func Previous(ctx context.Context, output, date string) (string, error) {
-	manifests, err := List(ctx, Join(output, "dt=*", ManifestName))
+	runs, err := Runs(ctx, output)
 	if err != nil {
 		return "", err
 	}
-	best := ""
-	for _, m := range manifests {
-		d, ok := strings.CutPrefix(path.Base(path.Dir(filepath.ToSlash(m))), "dt=")
-		if !ok || len(d) != len(time.DateOnly) || d >= date {
-			continue
-		}
-		if _, err := time.Parse(time.DateOnly, d); err == nil && d > best {
-			best = d
+	for _, d := range runs {
+		if d < date {
+			return d, nil
 		}
 	}
-	return best, nil
+	return "", nil
 }
 
 // SplitRunDir splits a run folder OUTPUT/dt=YYYY-MM-DD into its output root and date, for local
