@@ -12,6 +12,8 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	// A drop-in for compress/gzip that inflates about twice as fast.
 	"github.com/klauspost/compress/gzip"
+
+	"github.com/shopportraits/portraits/transforms/sink"
 )
 
 // openText opens a text file through Beam's filesystem positioned at the first line that starts at
@@ -130,25 +132,15 @@ func openReaderAt(ctx context.Context, file string) (io.ReaderAt, int64, io.Clos
 		}
 		return f, st.Size(), f, nil
 	}
-	fs, err := filesystem.New(ctx, file)
-	if err != nil {
-		return nil, 0, nil, err
-	}
-	defer fs.Close()
-	rc, err := fs.OpenRead(ctx, file)
-	if err != nil {
-		return nil, 0, nil, fmt.Errorf("open %s: %w", file, err)
-	}
-	defer rc.Close()
 	tmp, err := os.CreateTemp("", "portraits-*.parquet")
 	if err != nil {
 		return nil, 0, nil, err
 	}
-	size, err := io.Copy(tmp, rc)
+	size, err := sink.Download(ctx, file, tmp)
 	if err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
-		return nil, 0, nil, fmt.Errorf("download %s: %w", file, err)
+		return nil, 0, nil, err
 	}
 	return tmp, size, removeOnClose{tmp}, nil
 }

@@ -109,6 +109,27 @@ func ReadFile(ctx context.Context, path string) ([]byte, error) {
 	return data, nil
 }
 
+// Download streams the file at url (a local path or one of Beam's filesystems) into w, for
+// readers that need a local copy (random access, or a library that opens paths), and returns the
+// bytes copied.
+func Download(ctx context.Context, url string, w io.Writer) (int64, error) {
+	fs, err := filesystem.New(ctx, url)
+	if err != nil {
+		return 0, fmt.Errorf("sink: %s: %w", url, err)
+	}
+	defer fs.Close()
+	r, err := fs.OpenRead(ctx, url)
+	if err != nil {
+		return 0, fmt.Errorf("sink: open %s: %w", url, err)
+	}
+	defer r.Close()
+	n, err := io.Copy(w, r)
+	if err != nil {
+		return n, fmt.Errorf("sink: download %s: %w", url, err)
+	}
+	return n, nil
+}
+
 // Join appends path elements with /, for local paths and URLs alike.
 func Join(base string, elems ...string) string {
 	out := strings.TrimRight(base, "/")

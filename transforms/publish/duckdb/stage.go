@@ -4,15 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
-
 	"github.com/shopportraits/portraits/transforms/publish"
+	"github.com/shopportraits/portraits/transforms/sink"
 )
 
 // staging names the staging table of a run table. Staging tables are temporary: they hold every
@@ -93,23 +91,13 @@ func localCopies(ctx context.Context, files []string, dir string) ([]string, err
 
 // copyTo copies the file at url to the local path to.
 func copyTo(ctx context.Context, url, to string) error {
-	fs, err := filesystem.New(ctx, url)
-	if err != nil {
-		return fmt.Errorf("%s: %w", url, err)
-	}
-	defer fs.Close()
-	r, err := fs.OpenRead(ctx, url)
-	if err != nil {
-		return fmt.Errorf("open %s: %w", url, err)
-	}
-	defer r.Close()
 	f, err := os.Create(to)
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(f, r); err != nil {
+	if _, err := sink.Download(ctx, url, f); err != nil {
 		f.Close()
-		return fmt.Errorf("copy %s: %w", url, err)
+		return err
 	}
 	return f.Close()
 }
