@@ -1,15 +1,12 @@
 package report
 
 import (
-	"context"
-	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/quality"
 	"github.com/shopportraits/portraits/transforms/segment"
-	"github.com/shopportraits/portraits/transforms/sink"
 )
 
 // exclusions are the reasons a segment member is not activated, in the order the table shows
@@ -26,21 +23,13 @@ type audience struct {
 	tonight            int64 // tonight's list
 }
 
-// audiencesFromRun is the section of the activated segments, from the quality counts.
-func audiencesFromRun(
-	ctx context.Context,
-	output, date string,
-	m *sink.Manifest,
-	_ Options,
-) ([]Section, error) {
-	if _, ok := m.Tables[qualityTable]; !ok {
-		return []Section{missing("audiences", "Audiences", qualityTable)}, nil
+// audienceSections is the section of the activated segments, from the quality counts; present
+// is false when the run has no quality table.
+func audienceSections(rows []schemas.QualityCount, present bool) []Section {
+	if !present {
+		return []Section{missing("audiences", "Audiences", qualityTable)}
 	}
-	rows, err := sink.ReadTable[schemas.QualityCount](ctx, output, date, qualityTable)
-	if err != nil {
-		return nil, fmt.Errorf("report: %w", err)
-	}
-	return []Section{audienceSection(rows)}, nil
+	return []Section{audienceSection(rows)}
 }
 
 // audienceSection tells, per activated segment, who is contacted and who is not, and how the list

@@ -8,10 +8,12 @@
 // continued and tonight.
 //
 // It reads the run's tables through the sink's manifest: the data-quality gates (given the sources
-// config), the record balance, rejects, guards and links from `quality`; the headline, the flow,
-// the lifecycle funnel, the RFM grid and the CLV distribution from `portraits` (streamed a batch
-// of rows at a time, never held whole; the flow holds the earlier night's stage per person); segment sizes and their change since last night from `segment_summary`; the top
-// rules from `affinity_rules`; and the model card (a `model_card` table, or model_card.json beside
+// config), the record balance, rejects, guards, links and audiences from `quality` (read once);
+// the headline, the flow, the customers, the lifecycle funnel, the RFM grid and the CLV
+// distribution from `portraits` (streamed a batch of rows at a time, never held whole; the flow
+// holds the earlier night's stage per person); segment sizes and their change since last night
+// from `segment_summary`; the clusters from `cluster_profiles`; the top rules from
+// `affinity_rules`; and the model card (a `model_card` table, or model_card.json beside
 // the manifest). A section whose table is missing says so on the page; a missing table never
 // fails the report.
 //
@@ -146,16 +148,41 @@ func Build(ctx context.Context, output, date string, o Options) (*Report, error)
 		secs = append([]Section{headlineSection(append(nights, *headline))}, secs...)
 	}
 	r.Sections = secs
-	if err := r.add(ctx, output, date, m, o, segmentsFromRun, audiencesFromRun,
-		clustersFromRun, affinityFromRun); err != nil {
+	// The quality counts feed the audiences and the engineer's counts: read once.
+	quality, hasQuality, err := qualityOf(ctx, output, date, m)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.add(ctx, output, date, m, o, segmentsFromRun); err != nil {
+		return nil, err
+	}
+	r.Sections = append(r.Sections, audienceSections(quality, hasQuality)...)
+	if err := r.add(ctx, output, date, m, o, clustersFromRun, affinityFromRun); err != nil {
 		return nil, err
 	}
 	r.Sections = append(r.Sections, overviewSection(m))
-	if err := r.add(ctx, output, date, m, o, countsFromRun, matchingFromRun,
-		modelCardFromRun); err != nil {
+	counts, err := countsOf(quality, hasQuality, o)
+	if err != nil {
+		return nil, err
+	}
+	r.Sections = append(r.Sections, counts...)
+	if err := r.add(ctx, output, date, m, o, matchingFromRun, modelCardFromRun); err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// qualityOf reads the run's quality counts; ok is false when the run has no quality table.
+func qualityOf(ctx context.Context, output, date string, m *sink.Manifest) (
+	rows []schemas.QualityCount, ok bool, err error) {
+	if _, ok := m.Tables[qualityTable]; !ok {
+		return nil, false, nil
+	}
+	rows, err = sink.ReadTable[schemas.QualityCount](ctx, output, date, qualityTable)
+	if err != nil {
+		return nil, false, fmt.Errorf("report: %w", err)
+	}
+	return rows, true, nil
 }
 
 // sectionsOf makes sections from a run's tables and files.
@@ -183,21 +210,14 @@ func missing(id, title, table string) Section {
 	}
 }
 
-func countsFromRun(
-	ctx context.Context,
-	output, date string,
-	m *sink.Manifest,
-	o Options,
-) ([]Section, error) {
-	if _, ok := m.Tables[qualityTable]; !ok {
+// countsOf is the engineer's sections of the quality counts: gates, records, rejects and the
+// resolve stage's guards and links; present is false when the run has no quality table.
+func countsOf(rows []schemas.QualityCount, present bool, o Options) ([]Section, error) {
+	if !present {
 		return []Section{missing("gates", "Data-quality gates", qualityTable),
 			missing("counts", "Records per source and stage", qualityTable),
 			missing("rejects", "Rejects by reason", qualityTable),
 			missing("resolve", "Identity resolution: guards and links", qualityTable)}, nil
-	}
-	rows, err := sink.ReadTable[schemas.QualityCount](ctx, output, date, qualityTable)
-	if err != nil {
-		return nil, fmt.Errorf("report: %w", err)
 	}
 	secs, err := countSections(rows)
 	if err != nil {
