@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"math"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -203,3 +204,48 @@ func funnel(id, title string, names []string, values []float64) (*Chart, error) 
 	)
 	return newChart(id, 360, c)
 }
+
+// point is one (x, y) point of a line chart.
+type point [2]float64
+
+// xySeries is one line of a chart over a value x axis.
+type xySeries struct {
+	Name   string
+	Points []point
+	Color  string
+	Dashed bool // a reference line (random, perfect) rather than a measurement
+}
+
+// xyLines draws lines through points on two value axes from 0 to 100 (shares in percent): the
+// gains and calibration charts, whose x values are not evenly spaced.
+func xyLines(id, title, xName, yName string, ss []xySeries) (*Chart, error) {
+	c := charts.NewLine()
+	c.SetGlobalOptions(append(
+		common(title, "item", len(ss) > 1),
+		charts.WithGridOpts(opts.Grid{Left: "2%", Right: "6%", Top: "64", Bottom: "40",
+			ContainLabel: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: xName, NameLocation: "middle",
+			NameGap: 28, Min: 0, Max: 100}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: yName, Min: 0, Max: 100}),
+	)...)
+	for _, s := range ss {
+		data := make([]opts.LineData, len(s.Points))
+		for i, p := range s.Points {
+			data[i] = opts.LineData{Value: []float64{round1(p[0]), round1(p[1])}}
+		}
+		style := opts.LineStyle{Color: s.Color, Width: 2}
+		if s.Dashed {
+			style.Type, style.Width = "dashed", 1
+		}
+		c.AddSeries(s.Name, data,
+			charts.WithLineStyleOpts(style),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: s.Color}),
+			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(!s.Dashed)}),
+		)
+	}
+	return newChart(id, 380, c)
+}
+
+// round1 rounds a percentage to one decimal, so that the page's numbers stay short and the same
+// run gives the same bytes.
+func round1(v float64) float64 { return math.Round(v*10) / 10 }

@@ -244,6 +244,7 @@ func portraitsFromRun(
 			missing("lifecycle", "Lifecycle", portraitsTable),
 			missing("rfm", "RFM grid", portraitsTable),
 			missing("clv", "Customer lifetime value", portraitsTable),
+			missing("predictions", "Purchase and churn predictions", portraitsTable),
 		}, nil, nil
 	}
 	previous := m.Previous
@@ -254,12 +255,13 @@ func portraitsFromRun(
 	if err != nil {
 		return nil, nil, err
 	}
-	s, who := newPortraitStats(), newProfile()
+	s, who, sc := newPortraitStats(), newProfile(), &scores{}
 	err = streamTable(ctx, output, date, portraitsTable, info.Files, func(row any) {
 		p := row.(schemas.Portrait)
 		s.add(&p)
 		fl.add(&p)
 		who.add(&p)
+		sc.add(&p)
 	})
 	if err != nil {
 		return nil, nil, err
@@ -268,8 +270,16 @@ func portraitsFromRun(
 	if err != nil {
 		return nil, nil, err
 	}
+	card, err := predictionCardOf(ctx, output, date, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	pred, err := predictionSection(card, sc)
+	if err != nil {
+		return nil, nil, err
+	}
 	h := headlineOf(date, s)
-	secs = append([]Section{fl.section(s.stages()), who.section()}, secs...)
+	secs = append([]Section{fl.section(s.stages()), who.section()}, append(secs, pred)...)
 	return secs, &h, nil
 }
 

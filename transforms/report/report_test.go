@@ -24,6 +24,7 @@ var sectionIDs = []string{
 	"lifecycle",
 	"rfm",
 	"clv",
+	"predictions",
 	"segments",
 	"audiences",
 	"clusters",
