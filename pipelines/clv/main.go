@@ -103,11 +103,10 @@ func run(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	tx, err := txfile.Read(o.input, o.format)
+	sum, transactions, err := summaries(o)
 	if err != nil {
 		return err
 	}
-	sum := clv.Summarize(tx, o.observationEnd, o.unitDays)
 	if len(sum) == 0 {
 		return fmt.Errorf(
 			"%s: no purchases on or before %s",
@@ -152,7 +151,7 @@ func run(args []string, stderr io.Writer) error {
 	fmt.Fprintf(
 		stderr,
 		"clv: %d transactions, %d customers; BG/NBD r=%.4f alpha=%.4f a=%.4f b=%.4f (log-likelihood %.4f); Gamma-Gamma p=%.4f q=%.4f v=%.4f\n",
-		len(tx),
+		transactions,
 		len(sum),
 		bg.R,
 		bg.Alpha,
@@ -180,6 +179,21 @@ type params struct {
 		V float64 `json:"v"`
 	} `json:"gammagamma"`
 	LogLikelihood float64 `json:"log_likelihood"`
+}
+
+// summaries reads the input's transactions and summarises each customer: amounts are read
+// exactly in minor units and each mean is one division of their sum, so the summaries' money,
+// fitted and written in major units, is the exact mean rounded once.
+func summaries(o options) (sum []clv.Summary, transactions int, err error) {
+	tx, err := txfile.Read(o.input, o.format)
+	if err != nil {
+		return nil, 0, err
+	}
+	sum = clv.Summarize(tx, o.observationEnd, o.unitDays)
+	for i := range sum {
+		sum[i] = sum[i].InUnits(o.format.MinorPerMajor())
+	}
+	return sum, len(tx), nil
 }
 
 // writeFile writes data to a temporary file beside path and renames it, so a

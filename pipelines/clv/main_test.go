@@ -116,7 +116,11 @@ func TestFixtureCSVWithHeader(t *testing.T) {
 	if err != nil || len(tx) != 22 {
 		t.Fatalf("read %d transactions, %v; want 22", len(tx), err)
 	}
-	sum := clv.Summarize(tx, time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC), 7)
+	o.observationEnd, o.unitDays = time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC), 7
+	sum, _, err := summaries(o)
+	if err != nil {
+		t.Fatal(err)
+	}
 	bg, err := clv.FitBGNBD(sum, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -278,4 +282,42 @@ func TestCDNOW(t *testing.T) {
 	) {
 		t.Errorf("summary.csv starts %q", string(got)[:120])
 	}
+	// Means of cents, exact: float sums give 25.549999999999997 and 29.440000000000005.
+	for customer, mean := range map[string]string{"0009": "25.55", "0011": "29.44"} {
+		if line := lineOf(string(got), customer); !strings.HasSuffix(line, ","+mean) {
+			t.Errorf("%s: %q, want the monetary value %s", customer, line, mean)
+		}
+	}
+}
+
+// TestMeansOfCentsAreExact: a repeat-day mean is the exact mean of the cents, so 0.20 and 12.10
+// give 6.15 (float sums give 6.1499999999999995), 38.99 and 7.99 give 23.49, and 0.10, 12.10
+// and 7.99 give 6.73.
+func TestMeansOfCentsAreExact(t *testing.T) {
+	out := t.TempDir()
+	log, err := runTool(t, "--input", "testdata/cents.csv", "--customer-col", "customer",
+		"--date-col", "paid_at", "--amount-col", "amount", "--observation-end", "2024-03-31",
+		"--unit-days", "7", "--output", out)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, log)
+	}
+	got, err := os.ReadFile(filepath.Join(out, "summary.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for customer, mean := range map[string]string{"kim": "6.15", "lee": "23.49", "mia": "6.73"} {
+		if line := lineOf(string(got), customer); !strings.HasSuffix(line, ","+mean) {
+			t.Errorf("%s: %q, want the monetary value %s", customer, line, mean)
+		}
+	}
+}
+
+// lineOf is the line of a summary.csv that begins with the customer's id.
+func lineOf(csv, customer string) string {
+	for _, l := range strings.Split(csv, "\n") {
+		if strings.HasPrefix(l, customer+",") {
+			return l
+		}
+	}
+	return ""
 }

@@ -142,7 +142,7 @@ func run(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	tx, err := txfile.Read(o.input, o.format)
+	tx, err := transactions(o)
 	if err != nil {
 		return err
 	}
@@ -292,4 +292,17 @@ func lastDay(tx []clv.Transaction) time.Time {
 		}
 	}
 	return last
+}
+
+// transactions reads the input's purchases, amounts in major units: the file is read exactly in
+// minor units, and the features need no more than a float's precision.
+func transactions(o options) ([]clv.Transaction, error) {
+	tx, err := txfile.Read(o.input, o.format)
+	if err != nil {
+		return nil, err
+	}
+	for i := range tx {
+		tx[i].Amount /= o.format.MinorPerMajor()
+	}
+	return tx, nil
 }

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/shopportraits/portraits/transforms/predict/propensity"
-	"github.com/shopportraits/portraits/transforms/predict/txfile"
 )
 
 func runTool(t *testing.T, args ...string) (string, error) {
@@ -334,7 +333,7 @@ func TestBadInput(t *testing.T) {
 // features rebuilds the tool's features for o.
 func features(t *testing.T, o options) *propensity.Dataset {
 	t.Helper()
-	tx, err := txfile.Read(o.input, o.format)
+	tx, err := transactions(o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,8 @@ type Transaction struct {
 	// own location, is used.
 	Time time.Time
 	// Amount is the purchase amount in any currency unit; amounts of
-	// purchases on the same day are summed.
+	// purchases on the same day are summed. Whole minor units (cents) keep
+	// the sums exact.
 	Amount float64
 }
 
@@ -33,6 +34,21 @@ type Summary struct {
 	// MonetaryValue is the mean amount per repeat purchase day (the first
 	// purchase day excluded), 0 when Frequency is 0.
 	MonetaryValue float64
+	// RepeatAmount is the amount of the repeat purchase days, summed: the
+	// numerator of MonetaryValue (see InUnits).
+	RepeatAmount float64
+}
+
+// InUnits is the summary with its money divided by perUnit, such as amounts
+// in cents given in whole currency units with perUnit 100: the mean is one
+// division of the exact sum, so a mean of 2234.5 cents is 22.345, not the
+// 22.344999999999999 of dividing the mean again.
+func (s Summary) InUnits(perUnit float64) Summary {
+	if s.Frequency > 0 {
+		s.MonetaryValue = s.RepeatAmount / (s.Frequency * perUnit)
+	}
+	s.RepeatAmount /= perUnit
+	return s
 }
 
 // civilDay numbers t's calendar date (in t's location) as days since 1970-01-01.
@@ -83,7 +99,7 @@ func Summarize(tx []Transaction, end time.Time, unitDays float64) []Summary {
 			T:         float64(endDay-first) / unitDays,
 		}
 		if s.Frequency > 0 {
-			s.MonetaryValue = repeat / s.Frequency
+			s.MonetaryValue, s.RepeatAmount = repeat/s.Frequency, repeat
 		}
 		out = append(out, s)
 	}

@@ -4,6 +4,11 @@
 // or 1-based index; the file is CSV (with quoting) or whitespace-separated,
 // with or without a header. Every bad row is an error naming the file and
 // line.
+//
+// Amounts are read as exact decimals into whole minor units (cents, with
+// AmountDecimals 2), so that sums and means of money computed from them are
+// exact: 0.20 and 12.10 average 6.15, where binary floating point gives
+// 6.1499999999999995. Divide by Format.MinorPerMajor for major units.
 package txfile
 
 import (
@@ -14,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/big"
 	"os"
 	"strconv"
 	"strings"
@@ -34,10 +40,16 @@ type Format struct {
 	// NoHeader says the file has no header line; columns must then be
 	// 1-based indexes.
 	NoHeader bool
+	// AmountDecimals is how many decimals an amount may have: the minor
+	// unit (2 for cents, 0 for yen).
+	AmountDecimals int
 }
 
+// MinorPerMajor is how many minor units make one major unit: 10^AmountDecimals.
+func (f Format) MinorPerMajor() float64 { return math.Pow10(f.AmountDecimals) }
+
 // RegisterFlags binds f to the flags --customer-col, --date-col,
-// --amount-col, --date-format, --separator and --no-header of fs, with the
+// --amount-col, --date-format, --separator, --amount-decimals and --no-header of fs, with the
 // same names, defaults and meaning as the clv command's.
 func (f *Format) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(
@@ -70,6 +82,12 @@ func (f *Format) RegisterFlags(fs *flag.FlagSet) {
 		"comma",
 		"field separator: comma (CSV with quoting) or whitespace",
 	)
+	fs.IntVar(
+		&f.AmountDecimals,
+		"amount-decimals",
+		2,
+		"decimals of the amounts' minor unit (2 for cents, 0 for yen); more is an error",
+	)
 	fs.BoolVar(
 		&f.NoHeader,
 		"no-header",
@@ -90,6 +108,9 @@ func (f Format) Validate() error {
 	}
 	if f.DateFormat == "" {
 		return errors.New("--date-format must not be empty")
+	}
+	if f.AmountDecimals < 0 || f.AmountDecimals > 6 {
+		return fmt.Errorf("--amount-decimals %d: want 0 to 6", f.AmountDecimals)
 	}
 	return nil
 }
@@ -136,7 +157,7 @@ func Read(path string, f Format) ([]clv.Transaction, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
 		}
-		t, err := parseRecord(rec, cols, need, f.DateFormat)
+		t, err := parseRecord(rec, cols, need, f)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
 		}
@@ -145,7 +166,7 @@ func Read(path string, f Format) ([]clv.Transaction, error) {
 }
 
 // parseRecord turns one record into a transaction.
-func parseRecord(rec []string, cols [3]int, need int, dateFormat string) (clv.Transaction, error) {
+func parseRecord(rec []string, cols [3]int, need int, f Format) (clv.Transaction, error) {
 	if len(rec) < need {
 		return clv.Transaction{}, fmt.Errorf("%d fields, need at least %d", len(rec), need)
 	}
@@ -153,18 +174,15 @@ func parseRecord(rec []string, cols [3]int, need int, dateFormat string) (clv.Tr
 	if customer == "" {
 		return clv.Transaction{}, errors.New("empty customer id")
 	}
-	when, err := time.Parse(dateFormat, strings.TrimSpace(rec[cols[1]]))
+	when, err := time.Parse(f.DateFormat, strings.TrimSpace(rec[cols[1]]))
 	if err != nil {
 		return clv.Transaction{}, fmt.Errorf("date: %w", err)
 	}
-	amount, err := strconv.ParseFloat(strings.TrimSpace(rec[cols[2]]), 64)
+	minor, err := minorUnits(strings.TrimSpace(rec[cols[2]]), f.AmountDecimals)
 	if err != nil {
-		return clv.Transaction{}, fmt.Errorf("amount: %w", err)
+		return clv.Transaction{}, err
 	}
-	if math.IsNaN(amount) || math.IsInf(amount, 0) {
-		return clv.Transaction{}, fmt.Errorf("amount %q is not a finite number", rec[cols[2]])
-	}
-	return clv.Transaction{Customer: customer, Time: when, Amount: amount}, nil
+	return clv.Transaction{Customer: customer, Time: when, Amount: minor}, nil
 }
 
 // recordReader yields the fields of each record and the line it starts on.
@@ -230,4 +248,26 @@ func columnIndex(flagName, col string, header []string) (int, error) {
 		return 0, fmt.Errorf("%s %d: the header has only %d columns", flagName, n, len(header))
 	}
 	return n - 1, nil
+}
+
+// maxExact is the largest magnitude of whole minor units a float64 holds exactly, with room to
+// sum many of them: 2^50.
+const maxExact = 1 << 50
+
+// minorUnits reads a decimal amount exactly (math/big's rational parser: no binary rounding) as
+// whole minor units of the given decimals.
+func minorUnits(text string, decimals int) (float64, error) {
+	r, ok := new(big.Rat).SetString(text)
+	if !ok {
+		return 0, fmt.Errorf("amount %q is not a decimal number", text)
+	}
+	r.Mul(r, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(decimals)), nil)))
+	if !r.IsInt() {
+		return 0, fmt.Errorf("amount %q has more than %d decimals (--amount-decimals)", text, decimals)
+	}
+	n := r.Num()
+	if n.CmpAbs(big.NewInt(maxExact)) > 0 {
+		return 0, fmt.Errorf("amount %q is too large", text)
+	}
+	return float64(n.Int64()), nil
 }

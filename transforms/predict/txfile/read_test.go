@@ -21,8 +21,8 @@ func write(t *testing.T, name, text string) string {
 
 func TestReadCSVWithHeaderAndWhitespaceWithout(t *testing.T) {
 	want := []clv.Transaction{
-		{Customer: "a b", Time: time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC), Amount: 10.5},
-		{Customer: "c", Time: time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC), Amount: -3},
+		{Customer: "a b", Time: time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC), Amount: 1050},
+		{Customer: "c", Time: time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC), Amount: -300},
 	}
 	csvPath := write(
 		t,
@@ -32,11 +32,12 @@ func TestReadCSVWithHeaderAndWhitespaceWithout(t *testing.T) {
 	got, err := Read(
 		csvPath,
 		Format{
-			CustomerCol: "customer",
-			DateCol:     "3",
-			AmountCol:   "amount",
-			DateFormat:  "2006-01-02",
-			Separator:   "comma",
+			CustomerCol:    "customer",
+			DateCol:        "3",
+			AmountCol:      "amount",
+			DateFormat:     "2006-01-02",
+			Separator:      "comma",
+			AmountDecimals: 2,
 		},
 	)
 	if err != nil {
@@ -58,12 +59,13 @@ func TestReadCSVWithHeaderAndWhitespaceWithout(t *testing.T) {
 	got, err = Read(
 		wsPath,
 		Format{
-			CustomerCol: "1",
-			DateCol:     "2",
-			AmountCol:   "3",
-			DateFormat:  "20060102",
-			Separator:   "whitespace",
-			NoHeader:    true,
+			CustomerCol:    "1",
+			DateCol:        "2",
+			AmountCol:      "3",
+			DateFormat:     "20060102",
+			Separator:      "whitespace",
+			NoHeader:       true,
+			AmountDecimals: 2,
 		},
 	)
 	if err != nil {
@@ -75,11 +77,12 @@ func TestReadCSVWithHeaderAndWhitespaceWithout(t *testing.T) {
 
 func TestReadErrorsNameFileAndLine(t *testing.T) {
 	f := Format{
-		CustomerCol: "c",
-		DateCol:     "d",
-		AmountCol:   "a",
-		DateFormat:  "2006-01-02",
-		Separator:   "comma",
+		CustomerCol:    "c",
+		DateCol:        "d",
+		AmountCol:      "a",
+		DateFormat:     "2006-01-02",
+		Separator:      "comma",
+		AmountDecimals: 2,
 	}
 	for _, c := range []struct {
 		name, text, want string
@@ -87,7 +90,8 @@ func TestReadErrorsNameFileAndLine(t *testing.T) {
 	}{
 		{"date.csv", "c,d,a\nx,2024-01-01,1\ny,2024-13-01,2\n", "date.csv:3: date", "comma"},
 		{"amount.csv", "c,d,a\nx,2024-01-01,1\n\ny,2024-01-02,two\n", "amount.csv:4: amount", "comma"},
-		{"nan.csv", "c,d,a\nx,2024-01-01,NaN\n", `nan.csv:2: amount "NaN" is not a finite number`, "comma"},
+		{"nan.csv", "c,d,a\nx,2024-01-01,NaN\n", `nan.csv:2: amount "NaN" is not a decimal number`, "comma"},
+		{"cents.csv", "c,d,a\nx,2024-01-01,1.005\n", `cents.csv:2: amount "1.005" has more than 2 decimals`, "comma"},
 		{"empty.csv", "c,d,a\n ,2024-01-01,1\n", "empty.csv:2: empty customer id", "comma"},
 		{"short.txt", "c d a\nx 2024-01-01 1\ny 2024-01-02\n", "short.txt:3: 2 fields, need at least 3", "whitespace"},
 		{"quote.csv", "c,d,a\nx,2024-01-01,1\n\"y,2024-01-02,2\n", "quote.csv:3:", "comma"},
