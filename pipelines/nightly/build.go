@@ -332,7 +332,9 @@ func cleanSources(
 		}
 		checked = append(checked, c)
 	}
-	// Totals from lines, once every source's lines are checked.
+	// Totals from lines, once every source's lines are checked; the lines of an order the totals
+	// reject leave with it.
+	var dropped []beam.PCollection
 	for i, c := range checked {
 		if c.src.Kind != "orders" || !c.src.Mappings["total"].FromLines {
 			continue
@@ -341,9 +343,21 @@ func cleanSources(
 		if len(lines) > 0 {
 			all = beam.Flatten(s, lines...)
 		}
-		kept, rejs, cnt := clean.FromLines(s, c.src.Name, c.rows, all)
+		kept, drop, rejs, cnt := clean.FromLines(s, c.src.Name, c.rows, all)
 		checked[i].rows = kept
+		dropped = append(dropped, drop)
 		rejects, counts = append(rejects, rejs), append(counts, cnt)
+	}
+	if len(dropped) == 0 {
+		return checked, rejects, counts, nil
+	}
+	drop := beam.Flatten(s, dropped...)
+	for i, c := range checked {
+		if c.src.Kind == "order_items" {
+			kept, rejs, cnt := clean.DropLinesOf(s, c.src.Name, c.rows, drop)
+			checked[i].rows = kept
+			rejects, counts = append(rejects, rejs), append(counts, cnt)
+		}
 	}
 	return checked, rejects, counts, nil
 }

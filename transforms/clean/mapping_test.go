@@ -312,9 +312,16 @@ func TestValidateLooksUpAndTotalsFromLines(t *testing.T) {
 		beam.ParDo(s, rejectDetail, lineRejects),
 		`rejected_product: sku "s2" is not in the catalog: its product row was rejected as missing_category`,
 	)
-	kept, rejects, counts := FromLines(s, "orders", beam.DropKey(s, vo.Rows), lines)
+	kept, dropped, rejects, counts := FromLines(s, "orders", beam.DropKey(s, vo.Rows), lines)
 	passert.Equals(s, beam.ParDo(s, orderText, kept), "o1=2500", "o2=0")
 	passert.Equals(s, beam.ParDo(s, rejectReason, rejects), "refund_exceeds_total")
+	// o3's line follows its order out: no line outlives its order.
+	followed, lineDrops, lineCounts := DropLinesOf(s, "items", lines, dropped)
+	passert.Equals(s, beam.ParDo(s, lineText, followed), "o1/1", "o1/2")
+	passert.Equals(s, beam.ParDo(s, rejectDetail, lineDrops),
+		`rejected_order: order "o3" was rejected as refund_exceeds_total`)
+	passert.Equals(s, beam.ParDo(s, countText, stats.SumPerKey(s, lineCounts)),
+		"items/totals/in/=3", "items/totals/out/=2", "items/totals/rejected/rejected_order=1")
 	passert.Equals(
 		s,
 		beam.ParDo(s, countText, stats.SumPerKey(s, counts)),
@@ -328,6 +335,8 @@ func TestValidateLooksUpAndTotalsFromLines(t *testing.T) {
 
 func rejectDetail(r schemas.Reject) string { return r.Reason + ": " + r.Detail }
 
+func lineText(l schemas.OrderItem) string { return l.OrderID + "/" + strconv.Itoa(int(l.LineNo)) }
+
 func orderIDOf(o beam.X) string { return o.(schemas.Order).OrderID }
 
 func skuOfProduct(p beam.X) string { return p.(schemas.Product).SKU }
@@ -335,6 +344,7 @@ func skuOfProduct(p beam.X) string { return p.(schemas.Product).SKU }
 func asLine(l beam.X) schemas.OrderItem { return l.(schemas.OrderItem) }
 
 func init() {
+	register.Function1x1(lineText)
 	register.Function1x1(rejectDetail)
 	register.Function1x1(orderIDOf)
 	register.Function1x1(skuOfProduct)

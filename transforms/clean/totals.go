@@ -34,23 +34,78 @@ func CheckRefund(o schemas.Order) *invalid {
 	return nil
 }
 
-// FromLines sets the total of each order (beam.X holding schemas.Order; schemas.Order out) to the sum of its lines'
-// quantity × unit price plus their shipping, over the cleaned, checked lines (schemas.OrderItem)
-// of every order-lines source: a total that agrees with the lines by construction. An order
-// without lines gets 0 and is counted as nulled, reason no_lines; an order whose refund then
-// exceeds its total is rejected (refund_exceeds_total). Quality counts (stage totals): in = out +
-// rejected. The lines are summed per order before the shuffle, which carries one element per
-// order and bundle, and one per order.
+// ReasonRejectedOrder rejects an order line whose order was rejected once its total came from its
+// lines: the line follows its order.
+const ReasonRejectedOrder = "rejected_order"
+
+// FromLines sets the total of each order (beam.X holding schemas.Order; schemas.Order out) to
+// the sum of its lines' quantity × unit price plus their shipping, over the cleaned, checked lines
+// (schemas.OrderItem) of every order-lines source: a total that agrees with the lines by
+// construction. An order without lines gets 0 and is counted as nulled, reason no_lines; an order
+// whose refund then exceeds its total is rejected (refund_exceeds_total), and dropped is
+// KV<order id, reason> of such orders, whose lines DropLinesOf rejects. Quality counts (stage
+// totals): in = out + rejected. The lines are summed per order before the shuffle, which carries
+// one element per order and bundle, and one per order.
 func FromLines(
 	s beam.Scope,
 	source string,
 	orders, lines beam.PCollection,
-) (kept, rejects, counts beam.PCollection) {
+) (kept, dropped, rejects, counts beam.PCollection) {
 	s = s.Scope("clean.FromLines." + source)
 	sums := stats.SumPerKey(s, beam.ParDo(s, lineAmount, lines))
 	keyed := beam.ParDo(s, orderByID, orders)
 	joined := beam.CoGroupByKey(s, keyed, sums)
-	return beam.ParDo3(s, &totalFn{Source: source}, joined)
+	return beam.ParDo4(s, &totalFn{Source: source}, joined)
+}
+
+// DropLinesOf rejects the order lines (schemas.OrderItem) of a lines source whose order is among
+// dropped (KV<order id, reason>, from FromLines), as rejected_order naming the order's reason, so
+// that no line outlives its order. Quality counts (stage totals): in = out + rejected.
+func DropLinesOf(
+	s beam.Scope,
+	source string,
+	lines, dropped beam.PCollection,
+) (kept, rejects, counts beam.PCollection) {
+	s = s.Scope("clean.DropLinesOf." + source)
+	joined := beam.CoGroupByKey(s, beam.ParDo(s, orderItemKey, lines), dropped)
+	return beam.ParDo3(s, &followFn{Source: source}, joined)
+}
+
+// followFn keeps the lines of an order that was not dropped.
+type followFn struct {
+	Source string
+}
+
+func (f *followFn) ProcessElement(
+	ctx context.Context,
+	id string,
+	lines func(*schemas.OrderItem) bool,
+	dropped func(*string) bool,
+	emit func(schemas.OrderItem),
+	reject func(schemas.Reject),
+	count func(string, int64),
+) {
+	why := ""
+	for r := ""; dropped(&r); {
+		why = r
+	}
+	counts := quality.Tally{}
+	key := quality.Key{Source: f.Source, Stage: TotalsStage}
+	var l schemas.OrderItem
+	for lines(&l) {
+		key.Measure, key.Reason = quality.In, ""
+		counts.Add(key, 1)
+		if why != "" {
+			key.Measure, key.Reason = quality.Rejected, ReasonRejectedOrder
+			reject(stageReject(f.Source, TotalsStage, ReasonRejectedOrder,
+				fmt.Sprintf("order %q was rejected as %s", id, why), l))
+		} else {
+			key.Measure = quality.Out
+			emit(l)
+		}
+		counts.Add(key, 1)
+	}
+	counts.Emit(ctx, count)
 }
 
 // lineAmount is what a line adds to its order's total.
@@ -77,6 +132,7 @@ func (f *totalFn) ProcessElement(
 	orders func(*schemas.Order) bool,
 	sums func(*int64) bool,
 	emit func(schemas.Order),
+	dropped func(string, string),
 	reject func(schemas.Reject),
 	count func(string, int64),
 ) {
@@ -108,6 +164,7 @@ func (f *totalFn) ProcessElement(
 			key.Measure, key.Reason = quality.Rejected, bad.reason
 			counts.Add(key, 1)
 			reject(stageReject(f.Source, TotalsStage, bad.reason, bad.detail, o))
+			dropped(id, bad.reason)
 			continue
 		}
 		key.Measure = quality.Out
@@ -122,9 +179,14 @@ func init() {
 	register.Function1x2(orderByID)
 	register.Iter1[schemas.Order]()
 	register.Iter1[int64]()
-	fnreg.DoFn7x0[context.Context, string, func(*schemas.Order) bool, func(*int64) bool, func(schemas.Order),
-		func(schemas.Reject), func(string, int64)](
+	fnreg.DoFn8x0[context.Context, string, func(*schemas.Order) bool, func(*int64) bool,
+		func(schemas.Order), func(string, string), func(schemas.Reject), func(string, int64)](
 		&totalFn{},
 	)
+	fnreg.DoFn7x0[context.Context, string, func(*schemas.OrderItem) bool, func(*string) bool,
+		func(schemas.OrderItem), func(schemas.Reject), func(string, int64)](
+		&followFn{},
+	)
 	register.Emitter1[schemas.Order]()
+	register.Emitter2[string, string]()
 }
