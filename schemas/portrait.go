@@ -2,7 +2,8 @@ package schemas
 
 // Portrait is everything known about one resolved person on the run's business day (table
 // `portraits`). Counts and windows ("last 7 days") end with the run day in the business zone (or
-// the portrait config's as-of day, when it sets an earlier one); money is in fen; a field the
+// the portrait config's as-of day, when it sets an earlier one); money is in minor units of the
+// run's currency (fen for CNY), whatever the `_fen` in a name says; a field the
 // person's facts cannot fill is null. An optional column stores its Go zero value as null, so the
 // columns where zero is a real value (hour 0, a refund rate of 0, ordered today) are pointers.
 type Portrait struct {
