@@ -10,7 +10,7 @@
 package schemas
 
 // Version is the schema version written into every run manifest. Bump it when a table changes shape.
-const Version = 2
+const Version = 3
 
 // Keyed is a cleaned record that the clean stage can deduplicate: records with the same natural key
 // are replays of one another and the latest (highest Version, then the later origin) wins.

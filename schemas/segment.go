@@ -50,7 +50,7 @@ type ClusterProfile struct {
 // `affinity_rules`): buying every antecedent item makes buying the consequent more likely.
 type AffinityRule struct {
 	Level      string   `parquet:"level" desc:"sku (items are SKUs) or category (items are top-level categories)"`
-	RuleID     int64    `parquet:"rule_id" desc:"rule number within its level, 1 = highest support (then confidence); next_best_products.rule refers to the sku level"`
+	RuleID     int64    `parquet:"rule_id" desc:"rule number within its level, 1 = highest support (then confidence); next_best_products.rule refers to it with rule_level"`
 	Antecedent []string `parquet:"antecedent,list" desc:"items on the left-hand side, sorted"`
 	Consequent string   `parquet:"consequent" desc:"the item on the right-hand side"`
 	Support    float64  `parquet:"support" desc:"share of baskets holding every item of the rule, 0 to 1"`
@@ -59,14 +59,16 @@ type AffinityRule struct {
 	Count      int64    `parquet:"count" desc:"baskets holding every item of the rule"`
 }
 
-// NextBestProduct is a product suggested to a person by the SKU rules their purchases fire (table
-// `next_best_products`).
+// NextBestProduct is a product suggested to a person by the rules their purchases fire (table
+// `next_best_products`): the SKU rules' products first, then the best sellers of the categories
+// the category rules suggest.
 type NextBestProduct struct {
-	PersonID string  `parquet:"person_id" desc:"resolved person id (persons.person_id)"`
-	Rank     int32   `parquet:"rank" desc:"1 = best suggestion for the person"`
-	SKU      string  `parquet:"sku" desc:"suggested product, never one the person already bought"`
-	Score    float64 `parquet:"score" desc:"confidence of the best rule suggesting the product, 0 to 1"`
-	Rule     int64   `parquet:"rule" desc:"affinity_rules.rule_id (level sku) of that rule"`
+	PersonID  string  `parquet:"person_id" desc:"resolved person id (persons.person_id)"`
+	Rank      int32   `parquet:"rank" desc:"1 = best suggestion for the person"`
+	SKU       string  `parquet:"sku" desc:"suggested product, never one the person already bought"`
+	Score     float64 `parquet:"score" desc:"confidence of the best rule suggesting the product, 0 to 1"`
+	Rule      int64   `parquet:"rule" desc:"affinity_rules.rule_id of that rule, at level rule_level"`
+	RuleLevel string  `parquet:"rule_level" desc:"sku (the rule's consequent) or category (the best seller of the rule's consequent category the person has not bought)"`
 }
 
 // Activation is one person put in one segment's marketing audience (table `activation`).
@@ -124,7 +126,7 @@ func init() {
 	)
 	register[NextBestProduct](
 		"next_best_products",
-		"one row per person and suggested product, from the SKU rules their purchases fire",
+		"one row per person and suggested product, from the rules their purchases fire",
 	)
 	register[Activation](
 		"activation",

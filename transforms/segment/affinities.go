@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"reflect"
 	"slices"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -25,7 +26,7 @@ func affinities(
 	s = s.Scope("affinity")
 	items := beam.ParDo(s, itemSKU, in.OrderItems)
 	baskets, purchases := beam.ParDo2(s, basketOf, beam.CoGroupByKey(s, orderPersons, items))
-	rules = beam.ParDo(
+	rules, best := beam.ParDo2(
 		s,
 		&mineFn{Cfg: cfg},
 		beam.Impulse(s),
@@ -33,7 +34,9 @@ func affinities(
 		beam.SideInput{Input: in.Products},
 	)
 	bought := beam.CombinePerKey(s, unionSorted, purchases)
-	nbp = beam.ParDo(s, &recommendFn{N: cfg.Recommendations}, bought, beam.SideInput{Input: rules})
+	nbp = beam.ParDo(s, &recommendFn{N: cfg.Recommendations}, bought,
+		beam.SideInput{Input: rules}, beam.SideInput{Input: best},
+		beam.SideInput{Input: in.Products})
 	return rules, nbp
 }
 
@@ -73,7 +76,7 @@ func unionSorted(a, b []string) []string {
 	return slices.Compact(out)
 }
 
-// mineFn mines both levels once, on one worker.
+// mineFn mines both levels once, on one worker, and ranks each category's best sellers.
 type mineFn struct {
 	Cfg AffinityConfig
 }
@@ -83,6 +86,7 @@ func (f *mineFn) ProcessElement(
 	baskets func(*[]string) bool,
 	products func(*schemas.Product) bool,
 	emit func(schemas.AffinityRule),
+	best func(bestSellers),
 ) error {
 	category := map[string]string{}
 	var p schemas.Product
@@ -95,6 +99,9 @@ func (f *mineFn) ProcessElement(
 		skus = append(skus, b)
 		cats = append(cats, categoriesOf(b, category))
 		b = nil // the next basket decodes into a slice of its own
+	}
+	for _, bs := range rankBestSellers(skus, category, f.Cfg.Recommendations) {
+		best(bs)
 	}
 	for _, level := range []struct {
 		name    string
@@ -123,7 +130,8 @@ func categoriesOf(skus []string, category map[string]string) []string {
 	return slices.Compact(out)
 }
 
-// recommendFn suggests a person's next best products; the SKU rules are indexed once per worker.
+// recommendFn suggests a person's next best products; the rules, the best sellers and the
+// catalog's categories are indexed once per worker.
 type recommendFn struct {
 	N int
 
@@ -134,15 +142,24 @@ func (f *recommendFn) ProcessElement(
 	person string,
 	bought []string,
 	rules func(*schemas.AffinityRule) bool,
+	best func(*bestSellers) bool,
+	products func(*schemas.Product) bool,
 	emit func(schemas.NextBestProduct),
 ) {
 	if f.rec == nil {
 		var rows []schemas.AffinityRule
-		var r schemas.AffinityRule
-		for rules(&r) {
+		for r := (schemas.AffinityRule{}); rules(&r); {
 			rows = append(rows, r)
 		}
-		f.rec = newRecommender(rows)
+		var sellers []bestSellers
+		for b := (bestSellers{}); best(&b); b = (bestSellers{}) {
+			sellers = append(sellers, b)
+		}
+		category := map[string]string{}
+		for p := (schemas.Product{}); products(&p); {
+			category[p.SKU] = p.Category
+		}
+		f.rec = newRecommender(rows, sellers, category)
 	}
 	for _, p := range f.rec.recommend(person, bought, f.N) {
 		emit(p)
@@ -153,12 +170,17 @@ func init() {
 	register.Function1x2(itemSKU)
 	register.Function5x0(basketOf)
 	register.Function2x1(unionSorted)
-	fnreg.DoFn4x1[[]byte, func(*[]string) bool, func(*schemas.Product) bool, func(schemas.AffinityRule), error](
+	fnreg.DoFn5x1[[]byte, func(*[]string) bool, func(*schemas.Product) bool,
+		func(schemas.AffinityRule), func(bestSellers), error](
 		&mineFn{},
 	)
-	fnreg.DoFn4x0[string, []string, func(*schemas.AffinityRule) bool, func(schemas.NextBestProduct)](
+	fnreg.DoFn6x0[string, []string, func(*schemas.AffinityRule) bool, func(*bestSellers) bool,
+		func(*schemas.Product) bool, func(schemas.NextBestProduct)](
 		&recommendFn{},
 	)
+	beam.RegisterType(reflect.TypeOf(bestSellers{}))
+	register.Emitter1[bestSellers]()
+	register.Iter1[bestSellers]()
 	register.Emitter1[[]string]()
 	register.Emitter2[string, []string]()
 	register.Emitter1[schemas.AffinityRule]()

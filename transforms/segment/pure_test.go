@@ -246,7 +246,7 @@ func TestRecommenderMatchesAffinity(t *testing.T) {
 			Confidence: 1,
 		},
 	)
-	rec := newRecommender(rows)
+	rec := newRecommender(rows, nil, nil) // no catalog: the category rule never fires
 	all := make([]affinity.Rule, 0, len(rows))
 	for _, r := range rows[:len(rows)-1] {
 		all = append(
@@ -275,6 +275,48 @@ func TestRecommenderMatchesAffinity(t *testing.T) {
 					rows[w.Rule].RuleID,
 				)
 			}
+		}
+	}
+}
+
+// TestCategoryRulesFillTheSlotsLeft: after the SKU rules' products, each category a category rule
+// suggests gives its best seller the person has not bought, never a product twice.
+func TestCategoryRulesFillTheSlotsLeft(t *testing.T) {
+	rows := []schemas.AffinityRule{
+		{Level: LevelSKU, RuleID: 1, Antecedent: []string{"a1"}, Consequent: "a2", Confidence: 0.9},
+		{Level: LevelCategory, RuleID: 7, Antecedent: []string{"A"}, Consequent: "B",
+			Confidence: 0.5},
+		{Level: LevelCategory, RuleID: 8, Antecedent: []string{"A"}, Consequent: "C",
+			Confidence: 0.3},
+	}
+	category := map[string]string{"a1": "A", "a2": "A", "b1": "B", "b2": "B", "c1": "C"}
+	sellers := rankBestSellers([][]string{{"b1"}, {"b1", "b2"}, {"a1", "c1"}, {"b2", "b1"}},
+		category, 1)
+	want := []bestSellers{{"A", []string{"a1"}}, {"B", []string{"b1", "b2"}}, {"C", []string{"c1"}}}
+	if fmt.Sprint(sellers) != fmt.Sprint(want) {
+		t.Fatalf("best sellers %v, want %v", sellers, want)
+	}
+	rec := newRecommender(rows, sellers, category)
+	for _, c := range []struct {
+		bought []string
+		n      int
+		want   string
+	}{
+		{[]string{"a1"}, 5, "a2/sku/1/0.9 b1/category/7/0.5 c1/category/8/0.3"},
+		{[]string{"a1"}, 2, "a2/sku/1/0.9 b1/category/7/0.5"},
+		{[]string{"a1", "b2"}, 5, "a2/sku/1/0.9 c1/category/8/0.3"}, // B is theirs already
+		{[]string{"a2", "c1"}, 5, "b1/category/7/0.5"},              // no SKU rule fires
+		{[]string{"b1"}, 5, ""},
+	} {
+		var got []string
+		for i, p := range rec.recommend("p", c.bought, c.n) {
+			if p.Rank != int32(i+1) || p.PersonID != "p" {
+				t.Errorf("%v: suggestion %d is %+v", c.bought, i, p)
+			}
+			got = append(got, fmt.Sprintf("%s/%s/%d/%v", p.SKU, p.RuleLevel, p.Rule, p.Score))
+		}
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("%v, n %d: %v, want %s", c.bought, c.n, got, c.want)
 		}
 	}
 }

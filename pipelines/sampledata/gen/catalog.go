@@ -257,6 +257,29 @@ func (c *Catalog) pairCompanions(seed uint64) {
 	}
 }
 
+// mateRate is the share of an order's lines after the first that come from the first line's mate
+// category (TopMate): the planted category affinities, frequent enough that every scale mines
+// them, while single-line orders leave most buyers a mate category they have not bought.
+const mateRate = 0.6
+
+// topMates pairs the top categories bought together: beauty with clothing, electronics with home,
+// food with mother-and-baby, sports with books.
+var topMates = map[string]string{
+	"美妆": "服饰", "服饰": "美妆", "数码": "家居", "家居": "数码",
+	"食品": "母婴", "母婴": "食品", "运动": "图书", "图书": "运动",
+}
+
+// TopMate is the index of the top category bought with the given one, or -1.
+func TopMate(top int) int {
+	mate := topMates[categoryTree[top].name]
+	for i, tc := range categoryTree {
+		if tc.name == mate {
+			return i
+		}
+	}
+	return -1
+}
+
 // changePrices marks some products down or up on a later day of the window: their row is exported
 // again that day with the new price and the time of the change. Orders placed from then on pay
 // the new price.

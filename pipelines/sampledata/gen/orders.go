@@ -106,8 +106,9 @@ func (g *generator) orders(p *Person) []Order {
 	return out
 }
 
-// fillOrder draws the lines, money and status of an order; a line's companion product (Catalog.
-// Companion) joins the order at list price with a draw from companions.
+// fillOrder draws the lines, money and status of an order: a line after the first is, with a draw
+// from companions, a product of the first line's mate category (TopMate) instead of the person's
+// own pick, and a line's companion product (Catalog.Companion) joins the order at list price.
 func (g *generator) fillOrder(r, companions *rand.Rand, p *Person, o *Order) {
 	var sum int64
 	add := func(it Item) {
@@ -117,12 +118,18 @@ func (g *generator) fillOrder(r, companions *rand.Rand, p *Person, o *Order) {
 		sum += it.UnitFen * int64(it.Qty)
 		o.Items = append(o.Items, it)
 	}
+	first := -1
 	for l := weighted(r, itemCountWeights) + 1; l > 0; l-- {
 		it := Item{Product: g.cat.pickFor(r, p.FavTops), Qty: 1 + weighted(r, []float64{85, 11, 4})}
+		if first < 0 {
+			first = it.Product
+		} else if m := g.mate(companions, first); m >= 0 {
+			it.Product = m // a later line from the first line's mate category
+		}
 		list := g.cat.Products[it.Product].priceAt(o.Created)
 		it.UnitFen = list * []int64{100, 90, 80}[weighted(r, []float64{70, 20, 10})] / 100
 		add(it)
-		if c := g.cat.Companion[it.Product]; c >= 0 && chance(companions, companionRate) &&
+		if c := g.companion(companions, it.Product); c >= 0 &&
 			!slices.ContainsFunc(o.Items, func(x Item) bool { return x.Product == c }) {
 			add(Item{Product: c, Qty: 1, UnitFen: g.cat.Products[c].priceAt(o.Created)})
 		}
@@ -331,4 +338,22 @@ func orderPlatform(r *rand.Rand, d Device) string {
 func dayOf(t time.Time) time.Time {
 	t = t.In(Shanghai)
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, Shanghai)
+}
+
+// companion is the product's companion when the draw from r says it joins the order, else -1.
+func (g *generator) companion(r *rand.Rand, product int) int {
+	if c := g.cat.Companion[product]; c >= 0 && chance(r, companionRate) {
+		return c
+	}
+	return -1
+}
+
+// mate is a product of the product's mate category (TopMate) when the draw from r says one joins
+// the order, else -1.
+func (g *generator) mate(r *rand.Rand, product int) int {
+	m := TopMate(g.cat.Products[product].Top)
+	if m < 0 || !chance(r, mateRate) {
+		return -1
+	}
+	return g.cat.pickProduct(r, m)
 }
