@@ -314,10 +314,11 @@ func cleanSources(
 			rejects, counts = append(rejects, rejs), append(counts, cnt)
 		case "order_items":
 			ids := emptyIfNone(s, orders)
+			items := beam.ParDo(s, asOrderItem, c.rows)
 			kept, rejs, cnt := clean.CheckOrderItems(
 				s,
 				c.src.Name,
-				beam.ParDo(s, asOrderItem, c.rows),
+				items,
 				ids,
 				skus,
 				rejected,
@@ -325,14 +326,16 @@ func cleanSources(
 			)
 			c.rows = kept
 			rejects, counts = append(rejects, rejs), append(counts, cnt)
-			lines = append(lines, kept)
+			// A total from lines counts the lines whose product the catalog lacks too: what
+			// the customer paid does not depend on the catalog.
+			lines = append(lines, items)
 		}
 		if c.src.Kind == "orders" {
 			orders = append(orders, beam.ParDo(s, orderID, c.rows))
 		}
 		checked = append(checked, c)
 	}
-	// Totals from lines, once every source's lines are checked; the lines of an order the totals
+	// Totals from lines, once every source's lines are cleaned; the lines of an order the totals
 	// reject leave with it.
 	var dropped []beam.PCollection
 	for i, c := range checked {

@@ -345,8 +345,9 @@ var (
 )
 
 // scanForPII reads every string value of every Parquet file of a run, every line of its other files
-// (activation lists, model cards, the report) and of its log, for phones, e-mails and ID numbers.
-func scanForPII(t *testing.T, dir, log string) {
+// (activation lists, model cards, the report) and of its log, for phones, e-mails and ID numbers,
+// and for what the extra patterns match (the phones of another country).
+func scanForPII(t *testing.T, dir, log string, extra ...*regexp.Regexp) {
 	t.Helper()
 	var files []string
 	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
@@ -366,6 +367,11 @@ func scanForPII(t *testing.T, dir, log string) {
 	check := func(where, s string) {
 		if mobileRE.MatchString(s) || emailRE.MatchString(s) || idCardRE.MatchString(s) {
 			t.Errorf("%s holds personal data: %q", where, s)
+		}
+		for _, re := range extra {
+			if re.MatchString(s) {
+				t.Errorf("%s holds personal data: %q", where, s)
+			}
 		}
 	}
 	for _, file := range files {

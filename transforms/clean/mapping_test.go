@@ -224,7 +224,8 @@ func init() {
 // TestValidateLooksUpAndTotalsFromLines runs validation with a lookup side input, then totals from
 // lines on Prism: totals are the lines' amounts plus shipping, a line-less order gets 0 and is
 // counted, a refund above the computed total is rejected, and a line whose product row was
-// rejected says so.
+// rejected says so and still counts in its order's total (the nightly sums the lines before
+// their reference check).
 func TestValidateLooksUpAndTotalsFromLines(t *testing.T) {
 	cfg, err := sources.Parse([]byte(marketplaceConfig), "m.yaml")
 	if err != nil {
@@ -298,10 +299,11 @@ func TestValidateLooksUpAndTotalsFromLines(t *testing.T) {
 	passert.Equals(s, beam.ParDo(s, rejectReason, vp.Rejects), "missing_category")
 	ids := beam.ParDo(s, orderIDOf, beam.DropKey(s, vo.Rows))
 	skus := beam.ParDo(s, skuOfProduct, beam.DropKey(s, vp.Rows))
-	lines, lineRejects, _ := CheckOrderItems(
+	lines := beam.ParDo(s, asLine, beam.DropKey(s, vi.Rows))
+	checked, lineRejects, _ := CheckOrderItems(
 		s,
 		"items",
-		beam.ParDo(s, asLine, beam.DropKey(s, vi.Rows)),
+		lines,
 		ids,
 		skus,
 		vp.RejectedProducts,
@@ -313,10 +315,10 @@ func TestValidateLooksUpAndTotalsFromLines(t *testing.T) {
 		`rejected_product: sku "s2" is not in the catalog: its product row was rejected as missing_category`,
 	)
 	kept, dropped, rejects, counts := FromLines(s, "orders", beam.DropKey(s, vo.Rows), lines)
-	passert.Equals(s, beam.ParDo(s, orderText, kept), "o1=2500", "o2=0")
+	passert.Equals(s, beam.ParDo(s, orderText, kept), "o1=12400", "o2=0")
 	passert.Equals(s, beam.ParDo(s, rejectReason, rejects), "refund_exceeds_total")
 	// o3's line follows its order out: no line outlives its order.
-	followed, lineDrops, lineCounts := DropLinesOf(s, "items", lines, dropped)
+	followed, lineDrops, lineCounts := DropLinesOf(s, "items", checked, dropped)
 	passert.Equals(s, beam.ParDo(s, lineText, followed), "o1/1", "o1/2")
 	passert.Equals(s, beam.ParDo(s, rejectDetail, lineDrops),
 		`rejected_order: order "o3" was rejected as refund_exceeds_total`)

@@ -39,9 +39,10 @@ func CheckRefund(o schemas.Order) *invalid {
 const ReasonRejectedOrder = "rejected_order"
 
 // FromLines sets the total of each order (beam.X holding schemas.Order; schemas.Order out) to
-// the sum of its lines' quantity × unit price plus their shipping, over the cleaned, checked lines
-// (schemas.OrderItem) of every order-lines source: a total that agrees with the lines by
-// construction. An order without lines gets 0 and is counted as nulled, reason no_lines; an order
+// the sum of its lines' quantity × unit price plus their shipping, over the cleaned lines
+// (schemas.OrderItem) of every order-lines source before their reference check: a line whose
+// product the catalog lacks is rejected from the order lines but still counts here, as what the
+// customer paid. An order without lines gets 0 and is counted as nulled, reason no_lines; an order
 // whose refund then exceeds its total is rejected (refund_exceeds_total), and dropped is
 // KV<order id, reason> of such orders, whose lines DropLinesOf rejects. Quality counts (stage
 // totals): in = out + rejected. The lines are summed per order before the shuffle, which carries
