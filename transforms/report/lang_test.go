@@ -4,14 +4,21 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/shopportraits/portraits/schemas"
 	"github.com/shopportraits/portraits/transforms/publish/publishtest"
+	"github.com/shopportraits/portraits/transforms/sink"
 	"github.com/shopportraits/portraits/transforms/sources"
 )
 
@@ -121,5 +128,281 @@ func TestEnglishPageIsPinned(t *testing.T) {
 			f.Close()
 		}
 		t.Errorf("the English page differs from %s (the page rendered now: %s)", goldenFile, kept)
+	}
+}
+
+// sourceKeys are the constant strings the package's code passes to tr, trf and trList, read
+// from its source files: the words of every section, also those the fixture does not reach.
+func sourceKeys(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	var keys []string
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			fn, ok := call.Fun.(*ast.Ident)
+			if !ok || fn.Name != "tr" && fn.Name != "trf" && fn.Name != "trList" {
+				return true
+			}
+			args := call.Args
+			if fn.Name == "trf" {
+				args = args[:1]
+			}
+			for _, a := range args {
+				if s, ok := constString(a); ok {
+					keys = append(keys, s)
+				}
+			}
+			return true
+		})
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+// constString is the value of a string literal or a sum of them.
+func constString(e ast.Expr) (string, bool) {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		if e.Kind != token.STRING {
+			return "", false
+		}
+		s, err := strconv.Unquote(e.Value)
+		return s, err == nil
+	case *ast.BinaryExpr:
+		x, okx := constString(e.X)
+		y, oky := constString(e.Y)
+		return x + y, okx && oky && e.Op == token.ADD
+	case *ast.ParenExpr:
+		return constString(e.X)
+	}
+	return "", false
+}
+
+// TestEveryWordHasChinese: every string the code passes to tr, trf and trList has a Chinese entry.
+func TestEveryWordHasChinese(t *testing.T) {
+	keys := sourceKeys(t)
+	if len(keys) < 100 {
+		t.Fatalf("%d strings found in the source, want the page's (100 or more)", len(keys))
+	}
+	zhWords := newTranslator(Chinese)
+	for _, k := range keys {
+		if _, ok := zhWords.raw(k); !ok && k != "" {
+			t.Errorf("no Chinese for %q (zh.go)", k)
+		}
+	}
+}
+
+// TestChinesePage renders the golden run in Chinese: every string the page needed has a Chinese
+// entry, the page is marked zh-Hans, no English section title is left, the charts are labelled
+// in Chinese, no sentence misformats a value, and data values (segment, category, SKU) and
+// money keep their form. REPORT_ZH_PAGE=FILE keeps the page.
+func TestChinesePage(t *testing.T) {
+	out, o := goldenRun(t)
+	en, err := Build(context.Background(), out, fixtureDate, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Lang = Chinese
+	r, err := Build(context.Background(), out, fixtureDate, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.untranslated) > 0 {
+		t.Errorf("no Chinese in zh.go for %q", r.untranslated)
+	}
+	var buf bytes.Buffer
+	if err := r.WriteHTML(&buf); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	if keep := os.Getenv("REPORT_ZH_PAGE"); keep != "" {
+		if err := os.WriteFile(keep, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, want := range []string{`<html lang="zh-Hans">`, "<title>每晚运行报告 2026-11-21</title>",
+		"业务日 2026-11-21 · 运行 run-2026-11-21", "<h2>概览</h2>", "<h2>客户画像</h2>",
+		"<h2>生命周期</h2>", "<th>复购率</th>", "复购率", "人群包", "新客", "沉睡", "流失风险",
+		`"转化漏斗（人数）"`, `"各生命周期阶段人数"`, "k = 2，在 40 人的训练样本上轮廓系数为 0.41。",
+		"vip", "teaware", "SKU-A + SKU-B", "¥"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the Chinese page lacks %s", want)
+		}
+	}
+	if len(en.Sections) != len(r.Sections) {
+		t.Fatalf("%d sections in English, %d in Chinese", len(en.Sections), len(r.Sections))
+	}
+	for i, s := range en.Sections {
+		if r.Sections[i].ID != s.ID || strings.Contains(page, ">"+s.Title+"<") {
+			t.Errorf("section %s: the Chinese page shows its English title %q", s.ID, s.Title)
+		}
+	}
+	if strings.Contains(page, "%!") {
+		i := strings.Index(page, "%!")
+		t.Errorf("a sentence misformats a value: %s", page[max(0, i-80):i+40])
+	}
+}
+
+// TestChinesePageIsDeterministic: the same run in Chinese gives the same bytes, whatever the
+// order of the rows.
+func TestChinesePageIsDeterministic(t *testing.T) {
+	tables := fixtureTables(40)
+	a, b := writeFixture(t, tables, true), writeFixture(t, reversed(tables), true)
+	render := func(out string) []byte {
+		t.Helper()
+		if err := RenderWith(context.Background(), out, fixtureDate, Options{Lang: Chinese}); err != nil {
+			t.Fatal(err)
+		}
+		page, err := os.ReadFile(filepath.Join(sink.RunDir(out, fixtureDate), FileName))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return page
+	}
+	first, again, other := render(a), render(a), render(b)
+	if !bytes.Equal(first, again) || !bytes.Equal(first, other) {
+		t.Error("the same run in Chinese gave different bytes")
+	}
+	for _, external := range []string{"<script src", "<link ", "cdn.", "go-echarts-assets"} {
+		if bytes.Contains(first, []byte(external)) {
+			t.Errorf("the Chinese page refers to an external resource (%q)", external)
+		}
+	}
+}
+
+// TestHeadlineFileIgnoresLanguage: the headline file later nights read is the same whichever
+// language the page is written in.
+func TestHeadlineFileIgnoresLanguage(t *testing.T) {
+	out := writeFixture(t, fixtureTables(40), true)
+	headline := func(lang string) []byte {
+		t.Helper()
+		if err := RenderWith(context.Background(), out, fixtureDate, Options{Lang: lang}); err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(filepath.Join(sink.RunDir(out, fixtureDate), HeadlineFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	if en, zh := headline(English), headline(Chinese); !bytes.Equal(en, zh) {
+		t.Errorf("headline.json differs by language:\n%s\n%s", en, zh)
+	}
+}
+
+// TestLanguageFromTimeZone: without --lang, a sources config whose business_timezone is in
+// China, Hong Kong, Macau or Taiwan gives Chinese; any other zone, a config that names none, or
+// no config gives English; Lang overrides; an unknown language is refused.
+func TestLanguageFromTimeZone(t *testing.T) {
+	config := func(zone string) *sources.Config {
+		t.Helper()
+		yaml := "sources:\n  - {name: orders, kind: orders, format: parquet, path: o}\n"
+		if zone != "" {
+			yaml = "business_timezone: " + zone + "\n" + yaml
+		}
+		cfg, err := sources.Parse([]byte(yaml), "sources.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	for zone, want := range map[string]string{
+		"Asia/Shanghai": Chinese, "Asia/Chongqing": Chinese, "Asia/Urumqi": Chinese,
+		"Asia/Harbin": Chinese, "Asia/Hong_Kong": Chinese, "Asia/Macau": Chinese,
+		"Asia/Taipei": Chinese, "PRC": Chinese, "Asia/Singapore": English,
+		"Asia/Tokyo": English, "Europe/Berlin": English, "UTC": English, "": English,
+	} {
+		if got := defaultLang(config(zone)); got != want {
+			t.Errorf("business_timezone %q: %s, want %s", zone, got, want)
+		}
+	}
+	if got := defaultLang(nil); got != English {
+		t.Errorf("without a sources config: %s, want en", got)
+	}
+	out := writeFixture(t, fixtureTables(10), false)
+	for _, c := range []struct {
+		lang, zone, want string
+	}{{"", "Asia/Shanghai", Chinese}, {English, "Asia/Shanghai", English},
+		{Chinese, "Europe/Berlin", Chinese}, {"", "Europe/Berlin", English}} {
+		r, err := Build(context.Background(), out, fixtureDate,
+			Options{Lang: c.lang, Sources: config(c.zone)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Lang != c.want || (c.want == Chinese) != (r.Sections[0].Title == "概览") {
+			t.Errorf("--lang %q, zone %s: page in %s titled %q, want %s", c.lang, c.zone,
+				r.Lang, r.Sections[0].Title, c.want)
+		}
+	}
+	for _, bad := range []string{"fr", "ZH", "zh-CN", "english"} {
+		if CheckLang(bad) == nil {
+			t.Errorf("language %q accepted", bad)
+		}
+		if _, err := Build(context.Background(), out, fixtureDate, Options{Lang: bad}); err == nil {
+			t.Errorf("Build in %q did not fail", bad)
+		}
+	}
+}
+
+// TestCodesHaveChinese: the codes the page shows by name (lifecycle stages, the flow's and the
+// characteristics' own rows, exclusion reasons, rule levels, genders, price bands, channels) each
+// have a Chinese name.
+func TestCodesHaveChinese(t *testing.T) {
+	codes := slices.Concat(funnelOrder, exclusions, levels,
+		[]string{newPerson, gonePerson, unknown, "female", "male", "low", "mid", "high", "app",
+			"web", "mini_program"})
+	zhWords := newTranslator(Chinese)
+	for _, c := range codes {
+		if _, ok := zhWords.raw(label(c)); !ok {
+			t.Errorf("code %s: no Chinese for %q in zh.go", c, label(c))
+		}
+	}
+	if got := zhWords.code("a_stage_of_ones_own"); got != "a stage of ones own" {
+		t.Errorf("a code without Chinese is shown as %q, want its label", got)
+	}
+}
+
+// TestTranslationsFormat: every Chinese sentence with values takes the values of its English
+// key, in type and number: formatted with a sample value per verb, neither misformats one.
+func TestTranslationsFormat(t *testing.T) {
+	verb := regexp.MustCompile(`%(\[\d+\])?[-+#0]*\d*(\.\d+)?(\[\d+\])?([dsfgv%])`)
+	sample := map[byte]any{'d': 1234, 's': "x", 'f': 1.5, 'g': 1.5}
+	zhWords := newTranslator(Chinese)
+	for _, e := range zh {
+		var args []any
+		for _, m := range verb.FindAllStringSubmatch(e[0], -1) {
+			if m[4] == "%" {
+				continue
+			}
+			v, ok := sample[m[4][0]]
+			if !ok {
+				t.Fatalf("%q: verb %s has no sample value", e[0], m[0])
+			}
+			args = append(args, v)
+		}
+		if len(args) == 0 {
+			continue // a fixed string (tr), shown as written
+		}
+		if got := zhWords.f(e[0], args...); strings.Contains(got, "%!") {
+			t.Errorf("%q in Chinese: %s", e[0], got)
+		}
+		if got := fmt.Sprintf(e[0], args...); strings.Contains(got, "%!") {
+			t.Errorf("%q in English: %s", e[0], got)
+		}
 	}
 }
