@@ -198,8 +198,9 @@ func main() {
 			"print a heartbeat line this often while the job runs (elapsed, elements so far, "+
 				"busiest step, memory; on Dataflow its console shows that), 0 for none",
 		)
-		flag.StringVar(&o.Lang, "lang", "", "language of the report: zh or en (default: zh when "+
-			"the sources config's business_timezone is in China, Hong Kong, Macau or Taiwan, else en)")
+		flag.StringVar(&o.Lang, "lang", "", "language of the report: zh or en (default: zh "+
+			"when the sources config's business_timezone is in China, Hong Kong, Macau or "+
+			"Taiwan, else en)")
 		flag.BoolVar(
 			&verbose,
 			"verbose",

@@ -36,8 +36,8 @@ func audienceSections(rows []schemas.QualityCount, present bool) []Section {
 // changed since last night: last night's list + added - removed = tonight's list.
 func audienceSection(rows []schemas.QualityCount) Section {
 	sec := Section{ID: "audiences", Title: tr("Audiences"),
-		Intro: tr("Each activated segment: its members, those left out and why, and its list against " +
-			"last night's (the lines added and removed are in activation_csv/changes/).")}
+		Intro: tr("Each activated segment: its members, those left out and why, and its list " +
+			"against last night's (the lines added and removed are in activation_csv/changes/).")}
 	auds := map[string]*audience{}
 	get := func(name string) *audience {
 		if auds[name] == nil {
@@ -86,7 +86,8 @@ func audienceSection(rows []schemas.QualityCount) Section {
 	for _, r := range reasons {
 		head = append(head, trf("left out: %s", trCode(r)))
 	}
-	head = append(head, trList("activated", "last night's list", "added", "removed", "tonight's list")...)
+	head = append(head,
+		trList("activated", "last night's list", "added", "removed", "tonight's list")...)
 	t := Table{Caption: tr("Activated segments"), Head: head, Warn: map[int]bool{}}
 	names := make([]string, 0, len(auds))
 	for n := range auds {

@@ -33,8 +33,8 @@ func clustersFromRun(
 // mean of each feature the model was fitted on, and a bar of the members' GMV.
 func clusterSection(rows []schemas.ClusterProfile) Section {
 	sec := Section{ID: "clusters", Title: tr("Clusters"),
-		Intro: tr("Persons grouped by k-means on their value and engagement; each cluster's label " +
-			"is read from its centre, and its members form the segment named beside it.")}
+		Intro: tr("Persons grouped by k-means on their value and engagement; each cluster's " +
+			"label is read from its centre, and its members form the segment named beside it.")}
 	if len(rows) == 0 {
 		sec.Note = tr("No clusters tonight (the segments file's clusters).")
 		return sec

@@ -41,7 +41,9 @@ func countSections(rows []schemas.QualityCount) ([]Section, error) {
 // balanceSection shows, per source, read = out + rejected + deduplicated, and every stage's counts.
 func balanceSection(rows []schemas.QualityCount) (Section, error) {
 	sec := Section{ID: "counts", Title: tr("Records per source and stage"),
-		Intro: tr("Every record read is accounted for: records in = out + rejected + deduplicated, for every source and stage, and each stage takes in what the previous one let out.")}
+		Intro: tr("Every record read is accounted for: records in = out + rejected + " +
+			"deduplicated, for every source and stage, and each stage takes in what the previous " +
+			"one let out.")}
 	totals := quality.Totals(rows)
 	bySource := quality.BySource(totals)
 	var cats []string
@@ -187,7 +189,9 @@ func reasonChart(
 // rejectSection ranks reject reasons and nulled fields.
 func rejectSection(rows []schemas.QualityCount) (Section, error) {
 	sec := Section{ID: "rejects", Title: tr("Rejects by reason"),
-		Intro: tr("Records that could not be used, per source, stage and reason (the rejects table holds each one with its file and line), then optional values that were invalid and dropped from otherwise good records.")}
+		Intro: tr("Records that could not be used, per source, stage and reason (the rejects " +
+			"table holds each one with its file and line), then optional values that were " +
+			"invalid and dropped from otherwise good records.")}
 	read := map[string]int64{}
 	for _, s := range quality.BySource(quality.Totals(rows)) {
 		read[s.Source] = s.Read
@@ -251,7 +255,9 @@ func rejectSection(rows []schemas.QualityCount) (Section, error) {
 // resolveSection shows what the resolve stage's guards stopped and what it linked.
 func resolveSection(rows []schemas.QualityCount) (Section, error) {
 	sec := Section{ID: "resolve", Title: tr("Identity resolution: guards and links"),
-		Intro: tr("Guards are identifiers stopped from linking persons (a phone or device shared by too many accounts, for instance); links count what the resolve stage joined: probabilistic matches, persons, merges and splits.")}
+		Intro: tr("Guards are identifiers stopped from linking persons (a phone or device shared " +
+			"by too many accounts, for instance); links count what the resolve stage joined: " +
+			"probabilistic matches, persons, merges and splits.")}
 	parts := []struct {
 		measure, id, title, unit, colour string
 	}{
@@ -290,7 +296,8 @@ func resolveSection(rows []schemas.QualityCount) (Section, error) {
 		sec.Blocks = append(sec.Blocks, Block{Chart: chart, Table: t})
 	}
 	if len(sec.Blocks) == 0 {
-		sec.Note = tr("The quality table of this run has no guard or link counts (no resolve stage ran, or nothing fired).")
+		sec.Note = tr("The quality table of this run has no guard or link counts (no resolve " +
+			"stage ran, or nothing fired).")
 	}
 	return sec, nil
 }

@@ -13,23 +13,27 @@ import (
 // mapped columns some records lack. Without the sources config it can only say so.
 func gateSection(rows []schemas.QualityCount, cfg *sources.Config) Section {
 	sec := Section{ID: "gates", Title: tr("Data-quality gates"),
-		Intro: tr("Each source is held to the gates of its sources config: at most max_reject_rate of its " +
-			"records read rejected by cleaning, at least min_rows rows after cleaning, and every mapped " +
-			"column found in some record. A breach fails the night; a warning does not.")}
+		Intro: tr("Each source is held to the gates of its sources config: at most " +
+			"max_reject_rate of its records read rejected by cleaning, at least min_rows rows " +
+			"after cleaning, and every mapped column found in some record. A breach fails the " +
+			"night; a warning does not.")}
 	if cfg == nil {
-		sec.Note = tr("The gates need the run's sources config: render the report with it to see them.")
+		sec.Note = tr("The gates need the run's sources config: render the report with it to see " +
+			"them.")
 		return sec
 	}
 	breaches, warnings := quality.Gate(rows, cfg)
 	if len(breaches)+len(warnings) > 0 {
-		t := &Table{Caption: tr("Breaches and warnings"), Head: trList("source", "gate", "", "what"),
+		t := &Table{Caption: tr("Breaches and warnings"),
+			Head: trList("source", "gate", "", "what"),
 			Warn: map[int]bool{}}
 		for _, f := range slices.Concat(breaches, warnings) {
 			kind := "warning"
 			if f.Breach {
 				kind, t.Warn[len(t.Rows)] = "BREACH", true
 			}
-			t.Rows = append(t.Rows, []Cell{txt(f.Source), txt(f.Gate), txt(tr(kind)), txt(f.Message)})
+			t.Rows = append(t.Rows,
+				[]Cell{txt(f.Source), txt(f.Gate), txt(tr(kind)), txt(f.Message)})
 		}
 		sec.Blocks = append(sec.Blocks, Block{Table: t})
 	} else {

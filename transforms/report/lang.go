@@ -6,15 +6,16 @@ package report
 // in Chinese each is looked up in the catalog of zh.go, keyed by the English text, so that the
 // English page is the text of the code, and translating a new string is one line of zh.go.
 //
-// golang.org/x/text/message rather than a map and fmt: its catalog tells a missing key (which
-// the tests turn into a failure), its printer formats a translated sentence's values for the
-// language (digits grouped, values reordered with %[n]s where Chinese word order differs), and
-// the package already formats its numbers with it. The strings live in one Go file, built with
-// catalog.Builder, rather than gotext's generated catalogs: one file to review, no generation step.
+// golang.org/x/text/message rather than a map and fmt: its catalog says when a key is missing
+// (which the tests turn into a failure) and falls back to the key, its printer formats the values
+// of a translated sentence for the language (digits grouped in Chinese), it has plural and select
+// forms should a language need them, and the package already formats its numbers with it. The
+// strings live in one Go file, built with catalog.Builder, rather than in gotext's generated
+// catalogs: one file to review, no generation step.
 //
-// The section builders take no language: Build sets the language of the words for the time it
-// runs (one report is built at a time), so that a string is translated by wrapping it where it
-// stands.
+// The section builders take no language parameter (they keep their signatures, which their tests
+// and the chart helpers share): Build sets the language of the words for the time it runs, and
+// builds are serialised, so that a string is translated by wrapping it where it stands.
 
 import (
 	"fmt"
@@ -57,7 +58,8 @@ var chineseZones = []string{
 // names a business time zone of China, Hong Kong, Macau or Taiwan; English without a config, for
 // any other zone, and for a config that names none (and takes the default zone).
 func defaultLang(cfg *sources.Config) string {
-	if cfg != nil && cfg.BusinessTimezoneSet && slices.Contains(chineseZones, cfg.BusinessTimezone) {
+	if cfg != nil && cfg.BusinessTimezoneSet &&
+		slices.Contains(chineseZones, cfg.BusinessTimezone) {
 		return Chinese
 	}
 	return English
@@ -89,13 +91,12 @@ var zhCatalog = func() *catalog.Builder {
 
 // translator writes the page's words in one language and notes the keys the catalog lacks.
 type translator struct {
-	lang    string
 	printer *message.Printer // nil in English: the keys are the English text
 	missed  map[string]bool
 }
 
 func newTranslator(lang string) *translator {
-	t := &translator{lang: lang, missed: map[string]bool{}}
+	t := &translator{missed: map[string]bool{}}
 	if lang == Chinese {
 		t.printer = message.NewPrinter(language.SimplifiedChinese, message.Catalog(zhCatalog))
 	}
@@ -113,7 +114,7 @@ func (t *translator) f(format string, args ...any) string {
 	if t.printer == nil {
 		return fmt.Sprintf(format, args...)
 	}
-	if _, ok := t.raw(format); !ok {
+	if _, ok := chinese(format); !ok {
 		t.missed[format] = true
 	}
 	return t.printer.Sprintf(format, args...)
@@ -125,18 +126,18 @@ func (t *translator) lookup(key string, must bool) string {
 	if t.printer == nil || key == "" {
 		return key
 	}
-	s, ok := t.raw(key)
-	if !ok && must {
-		t.missed[key] = true
-	}
+	s, ok := chinese(key)
 	if !ok {
+		if must {
+			t.missed[key] = true
+		}
 		return key
 	}
 	return s
 }
 
-// raw is the catalog's text for key as written, false when it has none.
-func (t *translator) raw(key string) (string, bool) {
+// chinese is the catalog's text for key as written, false when it has none.
+func chinese(key string) (string, bool) {
 	var r rawText
 	err := zhCatalog.Context(language.SimplifiedChinese, &r).Execute(key)
 	return r.b.String(), err == nil

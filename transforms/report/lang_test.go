@@ -199,9 +199,8 @@ func TestEveryWordHasChinese(t *testing.T) {
 	if len(keys) < 100 {
 		t.Fatalf("%d strings found in the source, want the page's (100 or more)", len(keys))
 	}
-	zhWords := newTranslator(Chinese)
 	for _, k := range keys {
-		if _, ok := zhWords.raw(k); !ok && k != "" {
+		if _, ok := chinese(k); !ok && k != "" {
 			t.Errorf("no Chinese for %q (zh.go)", k)
 		}
 	}
@@ -265,7 +264,8 @@ func TestChinesePageIsDeterministic(t *testing.T) {
 	a, b := writeFixture(t, tables, true), writeFixture(t, reversed(tables), true)
 	render := func(out string) []byte {
 		t.Helper()
-		if err := RenderWith(context.Background(), out, fixtureDate, Options{Lang: Chinese}); err != nil {
+		err := RenderWith(context.Background(), out, fixtureDate, Options{Lang: Chinese})
+		if err != nil {
 			t.Fatal(err)
 		}
 		page, err := os.ReadFile(filepath.Join(sink.RunDir(out, fixtureDate), FileName))
@@ -291,7 +291,8 @@ func TestHeadlineFileIgnoresLanguage(t *testing.T) {
 	out := writeFixture(t, fixtureTables(40), true)
 	headline := func(lang string) []byte {
 		t.Helper()
-		if err := RenderWith(context.Background(), out, fixtureDate, Options{Lang: lang}); err != nil {
+		err := RenderWith(context.Background(), out, fixtureDate, Options{Lang: lang})
+		if err != nil {
 			t.Fatal(err)
 		}
 		data, err := os.ReadFile(filepath.Join(sink.RunDir(out, fixtureDate), HeadlineFile))
@@ -368,7 +369,7 @@ func TestCodesHaveChinese(t *testing.T) {
 			"web", "mini_program"})
 	zhWords := newTranslator(Chinese)
 	for _, c := range codes {
-		if _, ok := zhWords.raw(label(c)); !ok {
+		if _, ok := chinese(label(c)); !ok {
 			t.Errorf("code %s: no Chinese for %q in zh.go", c, label(c))
 		}
 	}

@@ -22,8 +22,9 @@ func matchingFromRun(
 	_ Options,
 ) ([]Section, error) {
 	sec := Section{ID: "matching", Title: tr("Identity matching models"),
-		Intro: tr("What the night's Fellegi-Sunter models fitted. A compared pair gains each field's weight at its level, " +
-			"log2(m/u) bits: m is how often matches sit at that level, u how often non-matches do.")}
+		Intro: tr("What the night's Fellegi-Sunter models fitted. A compared pair gains each " +
+			"field's weight at its level, log2(m/u) bits: m is how often matches sit at that " +
+			"level, u how often non-matches do.")}
 	data, ok, err := readOptional(ctx, inRun(output, date, matchCardFile))
 	if err != nil {
 		return nil, err
@@ -37,11 +38,12 @@ func matchingFromRun(
 		return nil, fmt.Errorf("report: %s: %w", matchCardFile, err)
 	}
 	for _, m := range card.Models {
+		// The figures as Go writes them (1.04e-05) in both languages.
 		caption := trf(
-			"%s model: prior %.3g, threshold %g",
+			"%s model: prior %s, threshold %s",
 			m.Name,
-			m.Prior,
-			card.Threshold,
+			fmt.Sprintf("%.3g", m.Prior),
+			fmt.Sprintf("%g", card.Threshold),
 		)
 		if m.OwnerShare > 0 {
 			caption += trf(", share with an owner %.2f", m.OwnerShare)

@@ -106,7 +106,8 @@ func portraitSections(s *portraitStats, bins int) ([]Section, error) {
 // lifecycleSection draws the conversion funnel and the persons per lifecycle stage.
 func lifecycleSection(s *portraitStats) (Section, error) {
 	sec := Section{ID: "lifecycle", Title: tr("Lifecycle"),
-		Intro: tr("The conversion funnel (every step a subset of the one before), then every person's lifecycle stage, in funnel order followed by the lapsing stages.")}
+		Intro: tr("The conversion funnel (every step a subset of the one before), then every " +
+			"person's lifecycle stage, in funnel order followed by the lapsing stages.")}
 	steps := trList(
 		"all persons",
 		"engaged (aware or beyond)",
@@ -182,7 +183,8 @@ func lifecycleSection(s *portraitStats) (Section, error) {
 // rfmSection draws the r_score × f_score grid of buyers, in persons and in GMV.
 func rfmSection(s *portraitStats) (Section, error) {
 	sec := Section{ID: "rfm", Title: tr("RFM grid"),
-		Intro: tr("Buyers by recency score (rows, 5 = bought most recently) and frequency score (columns, 5 = most purchase days): how many persons, and the GMV they brought.")}
+		Intro: tr("Buyers by recency score (rows, 5 = bought most recently) and frequency score " +
+			"(columns, 5 = most purchase days): how many persons, and the GMV they brought.")}
 	if s.Buyers == s.Unscored {
 		sec.Note = tr("No buyer of this run has an RFM score.")
 		return sec, nil
@@ -254,9 +256,12 @@ func rfmSection(s *portraitStats) (Section, error) {
 // clvSection draws the histogram of the buyers' 12-month CLV.
 func clvSection(s *portraitStats, bins int) (Section, error) {
 	sec := Section{ID: "clv", Title: tr("Customer lifetime value"),
-		Intro: tr("12-month discounted lifetime value of every buyer (BG/NBD times Gamma-Gamma), in yuan. The bars stop at the 99th percentile; a last bar marked ≥ gathers the few buyers above it.")}
+		Intro: tr("12-month discounted lifetime value of every buyer (BG/NBD times Gamma-Gamma), " +
+			"in yuan. The bars stop at the 99th percentile; a last bar marked ≥ gathers the few " +
+			"buyers above it.")}
 	if len(s.CLV) == 0 {
-		sec.Note = tr("No buyer of this run has a lifetime value (no buyers, or the models could not be fitted).")
+		sec.Note = tr("No buyer of this run has a lifetime value (no buyers, or the models could " +
+			"not be fitted).")
 		return sec, nil
 	}
 	if s.NoCLV > 0 {
@@ -266,7 +271,8 @@ func clvSection(s *portraitStats, bins int) (Section, error) {
 	h := histogram(s.CLV, bins)
 	var cats []string
 	buyers := series{Name: tr("buyers"), Color: colourTonight}
-	ht := &Table{Caption: tr("Buyers per CLV band"), Head: trList("12-month CLV", "buyers", "share")}
+	ht := &Table{Caption: tr("Buyers per CLV band"),
+		Head: trList("12-month CLV", "buyers", "share")}
 	for _, b := range h {
 		cats = append(cats, b.label())
 		buyers.Values = append(buyers.Values, float64(b.Count))

@@ -105,9 +105,9 @@ func (f *profile) add(p *schemas.Portrait) {
 // section is the customers section: one table per characteristic, persons and GMV per value.
 func (f *profile) section() Section {
 	sec := Section{ID: "customers", Title: tr("Customers"),
-		Intro: tr("Who they are, what they buy, when to reach them, through which channel, and what " +
-			"they say: persons and GMV per value of each characteristic of their portraits. A " +
-			"person counts under each of their top categories and brands.")}
+		Intro: tr("Who they are, what they buy, when to reach them, through which channel, and " +
+			"what they say: persons and GMV per value of each characteristic of their portraits. " +
+			"A person counts under each of their top categories and brands.")}
 	tables := []struct {
 		caption, column string
 		t               tally
@@ -130,7 +130,8 @@ func (f *profile) section() Section {
 			gmv += v
 		}
 		for _, v := range tb.t.byPersons(tb.n) {
-			t.Rows = append(t.Rows, []Cell{txt(valueName(tb.column, v)), num(count(tb.t.persons[v])),
+			t.Rows = append(t.Rows, []Cell{txt(valueName(tb.column, v)),
+				num(count(tb.t.persons[v])),
 				num(percent(ratio(tb.t.persons[v], f.persons))), num(yuan(tb.t.gmv[v])),
 				num(percent(ratio(tb.t.gmv[v], gmv)))})
 		}
@@ -183,9 +184,12 @@ func (f *profile) voiceTable() *Table {
 			txt(tr("not scored tonight: the model card's sentiment says why"))})
 	} else {
 		t.Rows = append(t.Rows,
-			[]Cell{txt(tr("positive on the whole")), num(percent(ratio(f.positive, f.withSentiment)))},
-			[]Cell{txt(tr("negative on the whole")), num(percent(ratio(f.negative, f.withSentiment)))})
+			[]Cell{txt(tr("positive on the whole")),
+				num(percent(ratio(f.positive, f.withSentiment)))},
+			[]Cell{txt(tr("negative on the whole")),
+				num(percent(ratio(f.negative, f.withSentiment)))})
 	}
-	t.Rows = append(t.Rows, []Cell{txt(tr("persons with an open complaint")), num(count(f.complain))})
+	t.Rows = append(t.Rows,
+		[]Cell{txt(tr("persons with an open complaint")), num(count(f.complain))})
 	return t
 }

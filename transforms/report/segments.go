@@ -23,7 +23,9 @@ func kindIndex(kind string) int {
 // segmentSection draws every segment's size tonight against last night, and lists the summary.
 func segmentSection(rows []schemas.SegmentSummary) (Section, error) {
 	sec := Section{ID: "segments", Title: tr("Segments"),
-		Intro: tr("Persons per segment tonight and last night (the chart leaves out all_persons), with each segment's share of persons and of GMV and its members' mean 12-month CLV.")}
+		Intro: tr("Persons per segment tonight and last night (the chart leaves out " +
+			"all_persons), with each segment's share of persons and of GMV and its members' mean " +
+			"12-month CLV.")}
 	rows = slices.Clone(rows)
 	slices.SortFunc(rows, func(a, b schemas.SegmentSummary) int {
 		return cmp.Or(
@@ -179,7 +181,8 @@ func affinitySection(rows []schemas.AffinityRule, top int) (Section, error) {
 		sec.Blocks = append(sec.Blocks, Block{Chart: network})
 	}
 	if len(sec.Blocks) == 0 {
-		sec.Note = tr("The affinity_rules table of this run is empty: no rule reached the minimum support.")
+		sec.Note = tr("The affinity_rules table of this run is empty: no rule reached the " +
+			"minimum support.")
 	}
 	return sec, nil
 }

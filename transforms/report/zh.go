@@ -157,7 +157,8 @@ var zh = [][2]string{
 	// Customer lifetime value.
 	{"Customer lifetime value", "客户终身价值（CLV）"},
 	{"12-month discounted lifetime value of every buyer (BG/NBD times Gamma-Gamma), in yuan. " +
-		"The bars stop at the 99th percentile; a last bar marked ≥ gathers the few buyers above it.",
+		"The bars stop at the 99th percentile; a last bar marked ≥ gathers the few buyers " +
+		"above it.",
 		"每位买家未来 12 个月的折现终身价值（BG/NBD 乘以 Gamma-Gamma），单位为元。" +
 			"柱形截至第 99 百分位；最后一根标有 ≥ 的柱汇总其上的少数买家。"},
 	{"No buyer of this run has a lifetime value (no buyers, or the models could not be fitted).",
@@ -345,7 +346,7 @@ var zh = [][2]string{
 		"non-matches do.",
 		"当晚 Fellegi-Sunter 模型的拟合结果。比较的一对记录在每个字段上按其级别获得权重 log2(m/u) 比特：" +
 			"m 是匹配对落在该级别的频率，u 是非匹配对落在该级别的频率。"},
-	{"%s model: prior %.3g, threshold %g", "%s 模型：先验概率 %.3g，阈值 %g"},
+	{"%s model: prior %s, threshold %s", "%s 模型：先验概率 %s，阈值 %s"},
 	{", share with an owner %.2f", "，有归属者的比例 %.2f"},
 	{"field › level", "字段 › 级别"},
 	{"m", "m"},
