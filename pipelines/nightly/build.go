@@ -60,6 +60,8 @@ type job struct {
 	Fingerprints map[string]string
 	// KeepState writes the night's state for the next night to continue (--incremental).
 	KeepState bool
+	// Lang is the report's language (--lang), "" for the business time zone's.
+	Lang string
 }
 
 // cleaned is one source's rows after validation and deduplication.

@@ -2,9 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"flag"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/shopportraits/portraits/transforms/exitcode"
 )
 
 // TestRefuseBeamFlags: Beam's flags that return before the job has run are refused, naming them;
@@ -41,5 +45,21 @@ func TestUsageGroupsFlags(t *testing.T) {
 	job, beam := strings.Index(text, "--sources"), strings.Index(text, "--runner")
 	if job < 0 || beam < 0 || job > strings.Index(text, "Beam's flags") || beam < job {
 		t.Errorf("usage:\n%s", text)
+	}
+}
+
+// TestUnknownLangIsAUsageError: a --lang other than zh or en stops the night with exit code 2
+// before it reads or writes anything.
+func TestUnknownLangIsAUsageError(t *testing.T) {
+	out := t.TempDir()
+	var log bytes.Buffer
+	err := run(context.Background(), options{Sources: "../../" + sampleSources, Date: testDate,
+		Output: out, Lang: "fr"}, &log)
+	if exitcode.Of(err) != exitcode.Usage || !strings.Contains(err.Error(), "--lang") {
+		t.Fatalf("--lang fr: %v (exit code %d), want exit code 2 naming --lang", err,
+			exitcode.Of(err))
+	}
+	if entries, err := os.ReadDir(out); err != nil || len(entries) > 0 {
+		t.Errorf("--lang fr wrote %d entries into the output (%v)", len(entries), err)
 	}
 }

@@ -92,6 +92,8 @@ type options struct {
 	LeaseTimeout time.Duration
 	// Progress is how often a running job prints a heartbeat line, 0 for never.
 	Progress time.Duration
+	// Lang is the report's language, "" for the default of the business time zone (report.Options).
+	Lang string
 }
 
 func main() {
@@ -196,6 +198,9 @@ func main() {
 			"print a heartbeat line this often while the job runs (elapsed, elements so far, "+
 				"busiest step, memory; on Dataflow its console shows that), 0 for none",
 		)
+		flag.StringVar(&o.Lang, "lang", "", "language of the report: zh or en (default: zh "+
+			"when the sources config's business_timezone is in China, Hong Kong, Macau or "+
+			"Taiwan, else en)")
 		flag.BoolVar(
 			&verbose,
 			"verbose",
@@ -335,6 +340,9 @@ func plan(ctx context.Context, o options, stdout io.Writer) (job, error) {
 	if o.Resume && !o.Phased {
 		return job{}, errors.New("--resume continues a run in phases: give --phased too")
 	}
+	if err := report.CheckLang(o.Lang); err != nil {
+		return job{}, fmt.Errorf("--lang: %w", err)
+	}
 	cfg, err := sources.Load(o.Sources)
 	if err != nil {
 		return job{}, err
@@ -442,6 +450,7 @@ func plan(ctx context.Context, o options, stdout io.Writer) (job, error) {
 		Mode:         m,
 		Fingerprints: prints,
 		KeepState:    o.Incremental,
+		Lang:         o.Lang,
 	}
 	for _, e := range erasures {
 		j.Erase = append(j.Erase, e.IDHash)
@@ -465,7 +474,8 @@ func finish(
 			err, sink.RunDir(attempt, j.Date))
 	}
 	if err := report.RenderWith(ctx, attempt, j.Date,
-		report.Options{Sources: j.Config, History: j.Output, Previous: j.Previous}); err != nil {
+		report.Options{Sources: j.Config, History: j.Output, Previous: j.Previous,
+			Lang: j.Lang}); err != nil {
 		return keep(err)
 	}
 	shown := sink.RunDir(j.Output, j.Date)

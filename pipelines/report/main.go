@@ -3,7 +3,7 @@
 // distribution, segment sizes, the top affinity rules and the model card; and, given the run's
 // sources config, the data-quality gates.
 //
-//	go run ./pipelines/report --run out/dt=2026-11-21 [--sources sample/sources.yaml]
+//	go run ./pipelines/report --run out/dt=2026-11-21 [--sources sample/sources.yaml] [--lang zh|en]
 //	go run ./pipelines/report --run gs://bucket/out/dt=2026-11-21
 package main
 
@@ -37,6 +37,8 @@ func main() {
 		"",
 		"the run's sources config (YAML), whose data-quality gates the report shows; default: none, the gates are left out",
 	)
+	flag.StringVar(&o.Lang, "lang", "", "language of the page: zh or en (default: zh when the "+
+		"--sources config's business_timezone is in China, Hong Kong, Macau or Taiwan, else en)")
 	flag.Parse()
 	if *sourcesFile != "" {
 		cfg, err := sources.Load(*sourcesFile)
@@ -51,6 +53,9 @@ func main() {
 }
 
 func render(ctx context.Context, w io.Writer, run string, o report.Options) error {
+	if err := report.CheckLang(o.Lang); err != nil {
+		return fmt.Errorf("--lang: %w", err)
+	}
 	output, date, err := splitRun(run)
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/shopportraits/portraits/transforms/publish/publishtest"
 	"github.com/shopportraits/portraits/transforms/report"
+	"github.com/shopportraits/portraits/transforms/sources"
 )
 
 func TestSplitRun(t *testing.T) {
@@ -52,5 +54,46 @@ func TestRenderWritesTheReport(t *testing.T) {
 	}
 	if err := render(context.Background(), &w, filepath.Join(out, "dt=2026-11-22"), report.Options{}); err == nil {
 		t.Error("a folder without a manifest was reported")
+	}
+}
+
+// TestRenderLang: --lang zh writes the page in Chinese, the sample's sources config (its
+// business_timezone is Asia/Shanghai) does so by default, --lang en overrides it, and an unknown
+// language is refused before anything is written.
+func TestRenderLang(t *testing.T) {
+	ctx := context.Background()
+	cfg, err := sources.Load("../../sample/sources.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		o    report.Options
+		want string
+	}{
+		{report.Options{Lang: "zh"}, `<html lang="zh-Hans">`},
+		{report.Options{Sources: cfg}, `<html lang="zh-Hans">`},
+		{report.Options{Sources: cfg, Lang: "en"}, `<html lang="en">`},
+		{report.Options{}, `<html lang="en">`},
+	} {
+		dir := publishtest.WriteRun(t, t.TempDir(), "2026-11-21", publishtest.Run(1, 10))
+		if err := render(ctx, io.Discard, dir, c.o); err != nil {
+			t.Fatal(err)
+		}
+		page, err := os.ReadFile(filepath.Join(dir, report.FileName))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(page), c.want) {
+			t.Errorf("--lang %q, sources %v: the page is not marked %s", c.o.Lang,
+				c.o.Sources != nil, c.want)
+		}
+	}
+	dir := publishtest.WriteRun(t, t.TempDir(), "2026-11-21", publishtest.Run(1, 10))
+	err = render(ctx, io.Discard, dir, report.Options{Lang: "fr"})
+	if err == nil || !strings.Contains(err.Error(), "--lang") {
+		t.Errorf("--lang fr: %v, want an error naming --lang", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, report.FileName)); !os.IsNotExist(err) {
+		t.Errorf("--lang fr wrote a report (%v)", err)
 	}
 }

@@ -35,9 +35,9 @@ func audienceSections(rows []schemas.QualityCount, present bool) []Section {
 // audienceSection tells, per activated segment, who is contacted and who is not, and how the list
 // changed since last night: last night's list + added - removed = tonight's list.
 func audienceSection(rows []schemas.QualityCount) Section {
-	sec := Section{ID: "audiences", Title: "Audiences",
-		Intro: "Each activated segment: its members, those left out and why, and its list against " +
-			"last night's (the lines added and removed are in activation_csv/changes/)."}
+	sec := Section{ID: "audiences", Title: tr("Audiences"),
+		Intro: tr("Each activated segment: its members, those left out and why, and its list " +
+			"against last night's (the lines added and removed are in activation_csv/changes/).")}
 	auds := map[string]*audience{}
 	get := func(name string) *audience {
 		if auds[name] == nil {
@@ -78,16 +78,17 @@ func audienceSection(rows []schemas.QualityCount) Section {
 		}
 	}
 	if len(auds) == 0 {
-		sec.Note = "No segment is activated (the segments file's activation)."
+		sec.Note = tr("No segment is activated (the segments file's activation).")
 		return sec
 	}
 	slices.Sort(reasons[len(exclusions):])
-	head := []string{"segment", "members"}
+	head := trList("segment", "members")
 	for _, r := range reasons {
-		head = append(head, "left out: "+label(r))
+		head = append(head, trf("left out: %s", trCode(r)))
 	}
-	head = append(head, "activated", "last night's list", "added", "removed", "tonight's list")
-	t := Table{Caption: "Activated segments", Head: head, Warn: map[int]bool{}}
+	head = append(head,
+		trList("activated", "last night's list", "added", "removed", "tonight's list")...)
+	t := Table{Caption: tr("Activated segments"), Head: head, Warn: map[int]bool{}}
 	names := make([]string, 0, len(auds))
 	for n := range auds {
 		names = append(names, n)

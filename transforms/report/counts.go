@@ -40,30 +40,32 @@ func countSections(rows []schemas.QualityCount) ([]Section, error) {
 
 // balanceSection shows, per source, read = out + rejected + deduplicated, and every stage's counts.
 func balanceSection(rows []schemas.QualityCount) (Section, error) {
-	sec := Section{ID: "counts", Title: "Records per source and stage",
-		Intro: "Every record read is accounted for: records in = out + rejected + deduplicated, for every source and stage, and each stage takes in what the previous one let out."}
+	sec := Section{ID: "counts", Title: tr("Records per source and stage"),
+		Intro: tr("Every record read is accounted for: records in = out + rejected + " +
+			"deduplicated, for every source and stage, and each stage takes in what the previous " +
+			"one let out.")}
 	totals := quality.Totals(rows)
 	bySource := quality.BySource(totals)
 	var cats []string
 	out, rej, dedup := series{
-		Name:  "out",
+		Name:  tr("out"),
 		Color: colourOut,
 	}, series{
-		Name:  "rejected",
+		Name:  tr("rejected"),
 		Color: colourRejected,
 	}, series{
-		Name:  "deduplicated",
+		Name:  tr("deduplicated"),
 		Color: colourDedup,
 	}
-	per := &Table{Caption: "Per source: read = out + rejected + deduplicated",
-		Head: []string{
+	per := &Table{Caption: tr("Per source: read = out + rejected + deduplicated"),
+		Head: trList(
 			"source",
 			"read",
 			"out",
 			"rejected",
 			"deduplicated",
 			"balanced",
-		}, Warn: map[int]bool{}}
+		), Warn: map[int]bool{}}
 	for i, s := range bySource {
 		cats = append(cats, s.Source)
 		out.Values = append(out.Values, roundTo(100*ratio(s.Out, s.Read), 2))
@@ -77,8 +79,8 @@ func balanceSection(rows []schemas.QualityCount) (Section, error) {
 		)
 		per.Warn[i] = !ok
 	}
-	stages := &Table{Caption: "Per source and stage",
-		Head: []string{
+	stages := &Table{Caption: tr("Per source and stage"),
+		Head: trList(
 			"source",
 			"stage",
 			"in",
@@ -87,7 +89,7 @@ func balanceSection(rows []schemas.QualityCount) (Section, error) {
 			"deduplicated",
 			"nulled fields",
 			"balanced",
-		}, Warn: map[int]bool{}}
+		), Warn: map[int]bool{}}
 	for _, t := range totals {
 		if t.In == 0 && t.Reports > 0 {
 			continue // guards and links, shown with the resolve stage
@@ -102,12 +104,12 @@ func balanceSection(rows []schemas.QualityCount) (Section, error) {
 		)
 	}
 	if len(bySource) == 0 {
-		sec.Note = "The quality table of this run has no record counts."
+		sec.Note = tr("The quality table of this run has no record counts.")
 		return sec, nil
 	}
 	chart, err := hbar(
 		"chart-counts",
-		"What became of the records read, per source (% of records read)",
+		tr("What became of the records read, per source (% of records read)"),
 		"%",
 		cats,
 		[]series{out, rej, dedup},
@@ -119,8 +121,8 @@ func balanceSection(rows []schemas.QualityCount) (Section, error) {
 	sec.Blocks = append(sec.Blocks, Block{Chart: chart, Table: per}, Block{Table: stages})
 	if problems := quality.Check(totals); len(problems) > 0 {
 		t := &Table{
-			Caption: "Counts that do not add up",
-			Head:    []string{"problem"},
+			Caption: tr("Counts that do not add up"),
+			Head:    trList("problem"),
 			Warn:    map[int]bool{},
 		}
 		for i, p := range problems {
@@ -134,9 +136,9 @@ func balanceSection(rows []schemas.QualityCount) (Section, error) {
 
 func yesNo(ok bool) string {
 	if ok {
-		return "yes"
+		return tr("yes")
 	}
-	return "NO"
+	return tr("NO")
 }
 
 // reason is one summed quality figure with a reason: a reject reason, a nulled field, a guard or a link.
@@ -186,8 +188,10 @@ func reasonChart(
 
 // rejectSection ranks reject reasons and nulled fields.
 func rejectSection(rows []schemas.QualityCount) (Section, error) {
-	sec := Section{ID: "rejects", Title: "Rejects by reason",
-		Intro: "Records that could not be used, per source, stage and reason (the rejects table holds each one with its file and line), then optional values that were invalid and dropped from otherwise good records."}
+	sec := Section{ID: "rejects", Title: tr("Rejects by reason"),
+		Intro: tr("Records that could not be used, per source, stage and reason (the rejects " +
+			"table holds each one with its file and line), then optional values that were " +
+			"invalid and dropped from otherwise good records.")}
 	read := map[string]int64{}
 	for _, s := range quality.BySource(quality.Totals(rows)) {
 		read[s.Source] = s.Read
@@ -196,8 +200,8 @@ func rejectSection(rows []schemas.QualityCount) (Section, error) {
 	if len(rejects) > 0 {
 		chart, err := reasonChart(
 			"chart-rejects",
-			"Rejected records by reason (largest first)",
-			"records",
+			tr("Rejected records by reason (largest first)"),
+			tr("records"),
 			colourRejected,
 			rejects,
 			func(r reason) string { return r.Source + " · " + r.Stage + " · " + label(r.Reason) },
@@ -206,14 +210,14 @@ func rejectSection(rows []schemas.QualityCount) (Section, error) {
 			return sec, err
 		}
 		t := &Table{
-			Caption: "Rejected records",
-			Head: []string{
+			Caption: tr("Rejected records"),
+			Head: trList(
 				"source",
 				"stage",
 				"reason",
 				"records",
 				"share of the source's records read",
-			},
+			),
 		}
 		for _, r := range rejects {
 			t.Rows = append(
@@ -231,8 +235,8 @@ func rejectSection(rows []schemas.QualityCount) (Section, error) {
 	}
 	if nulled := byReason(rows, quality.Nulled); len(nulled) > 0 {
 		t := &Table{
-			Caption: "Nulled fields (value dropped, record kept)",
-			Head:    []string{"source", "stage", "field", "records"},
+			Caption: tr("Nulled fields (value dropped, record kept)"),
+			Head:    trList("source", "stage", "field", "records"),
 		}
 		for _, r := range nulled {
 			t.Rows = append(
@@ -243,15 +247,17 @@ func rejectSection(rows []schemas.QualityCount) (Section, error) {
 		sec.Blocks = append(sec.Blocks, Block{Table: t})
 	}
 	if len(sec.Blocks) == 0 {
-		sec.Note = "No record was rejected and no field nulled in this run."
+		sec.Note = tr("No record was rejected and no field nulled in this run.")
 	}
 	return sec, nil
 }
 
 // resolveSection shows what the resolve stage's guards stopped and what it linked.
 func resolveSection(rows []schemas.QualityCount) (Section, error) {
-	sec := Section{ID: "resolve", Title: "Identity resolution: guards and links",
-		Intro: "Guards are identifiers stopped from linking persons (a phone or device shared by too many accounts, for instance); links count what the resolve stage joined: probabilistic matches, persons, merges and splits."}
+	sec := Section{ID: "resolve", Title: tr("Identity resolution: guards and links"),
+		Intro: tr("Guards are identifiers stopped from linking persons (a phone or device shared " +
+			"by too many accounts, for instance); links count what the resolve stage joined: " +
+			"probabilistic matches, persons, merges and splits.")}
 	parts := []struct {
 		measure, id, title, unit, colour string
 	}{
@@ -271,8 +277,8 @@ func resolveSection(rows []schemas.QualityCount) (Section, error) {
 		}
 		chart, err := reasonChart(
 			p.id,
-			p.title,
-			p.unit,
+			tr(p.title),
+			tr(p.unit),
 			p.colour,
 			rs,
 			func(r reason) string { return label(r.Reason) },
@@ -280,7 +286,7 @@ func resolveSection(rows []schemas.QualityCount) (Section, error) {
 		if err != nil {
 			return sec, err
 		}
-		t := &Table{Caption: p.title, Head: []string{"source", "stage", p.measure, p.unit}}
+		t := &Table{Caption: tr(p.title), Head: trList("source", "stage", p.measure, p.unit)}
 		for _, r := range rs {
 			t.Rows = append(
 				t.Rows,
@@ -290,7 +296,8 @@ func resolveSection(rows []schemas.QualityCount) (Section, error) {
 		sec.Blocks = append(sec.Blocks, Block{Chart: chart, Table: t})
 	}
 	if len(sec.Blocks) == 0 {
-		sec.Note = "The quality table of this run has no guard or link counts (no resolve stage ran, or nothing fired)."
+		sec.Note = tr("The quality table of this run has no guard or link counts (no resolve " +
+			"stage ran, or nothing fired).")
 	}
 	return sec, nil
 }

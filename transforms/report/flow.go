@@ -61,11 +61,11 @@ func (f *flow) add(p *schemas.Portrait) {
 // section is the transition table: a row per stage the night before, a column per stage tonight,
 // with the persons who appeared and those who went (merged into another person, or erased).
 func (f *flow) section(stages []string) Section {
-	sec := Section{ID: "flow", Title: "Lifecycle flow",
-		Intro: "Persons by their lifecycle stage on the night this run continued (rows) and " +
-			"tonight (columns); the diagonal stayed where they were."}
+	sec := Section{ID: "flow", Title: tr("Lifecycle flow"),
+		Intro: tr("Persons by their lifecycle stage on the night this run continued (rows) and " +
+			"tonight (columns); the diagonal stayed where they were.")}
 	if f.previous == "" {
-		sec.Note = "This run continued no earlier night: there is no flow to show."
+		sec.Note = tr("This run continued no earlier night: there is no flow to show.")
 		return sec
 	}
 	for _, was := range f.before {
@@ -85,10 +85,10 @@ func (f *flow) section(stages []string) Section {
 	all := append(slices.Clone(stages), extra...)
 	rows := append([]string{newPerson}, all...)
 	cols := append(slices.Clone(all), gonePerson)
-	t := Table{Caption: "From the night of " + f.previous + " to tonight",
-		Head: append([]string{"from \\ to"}, labels(cols)...)}
+	t := Table{Caption: trf("From the night of %s to tonight", f.previous),
+		Head: append([]string{tr("from \\ to")}, labels(cols)...)}
 	for _, r := range rows {
-		row := []Cell{txt(label(r))}
+		row := []Cell{txt(trCode(r))}
 		for _, c := range cols {
 			row = append(row, num(count(f.moves[[2]string{r, c}])))
 		}
@@ -98,11 +98,11 @@ func (f *flow) section(stages []string) Section {
 	return sec
 }
 
-// labels makes codes readable.
+// labels makes codes readable, in the page's language.
 func labels(codes []string) []string {
 	out := make([]string, len(codes))
 	for i, c := range codes {
-		out[i] = label(c)
+		out[i] = trCode(c)
 	}
 	return out
 }

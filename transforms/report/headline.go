@@ -123,34 +123,34 @@ func signedYuan(fen float64) string {
 }
 
 // points is a change of a share in percentage points: +1.2 pt.
-func points(d float64) string { return fmt.Sprintf("%+.1f pt", d*100) }
+func points(d float64) string { return trf("%+.1f pt", d*100) }
 
 // headlineSection is the page's first section: each figure tonight, the night before it, the
 // change and a sparkline of the nights shown; then the table of those nights.
 func headlineSection(nights []Headline) Section {
 	tonight := nights[len(nights)-1]
-	sec := Section{ID: "headline", Title: "At a glance",
-		Intro: fmt.Sprintf("Tonight's headline figures, the change since the night before, and "+
+	sec := Section{ID: "headline", Title: tr("At a glance"),
+		Intro: trf("Tonight's headline figures, the change since the night before, and "+
 			"the last %d nights (the line, oldest to the left).", len(nights))}
-	head := []string{"figure", "tonight", "night before", "change", "nights"}
+	head := trList("figure", "tonight", "night before", "change", "nights")
 	var before *Headline
 	if len(nights) > 1 {
 		before = &nights[len(nights)-2]
-		head[2] = "night of " + before.Date
+		head[2] = trf("night of %s", before.Date)
 	}
-	strip := Table{Caption: "Headline figures", Head: head}
+	strip := Table{Caption: tr("Headline figures"), Head: head}
 	for _, f := range figures {
 		now := f.value(tonight)
-		row := []Cell{txt(f.name), num(f.text(now)), num("-"), num("-"), spark(nights, f.value)}
+		row := []Cell{txt(tr(f.name)), num(f.text(now)), num("-"), num("-"), spark(nights, f.value)}
 		if before != nil {
 			was := f.value(*before)
 			row[2], row[3] = num(f.text(was)), num(f.delta(now-was))
 		}
 		strip.Rows = append(strip.Rows, row)
 	}
-	all := Table{Caption: "The nights shown", Head: []string{"night"}}
+	all := Table{Caption: tr("The nights shown"), Head: trList("night")}
 	for _, f := range figures {
-		all.Head = append(all.Head, f.name)
+		all.Head = append(all.Head, tr(f.name))
 	}
 	for i := len(nights) - 1; i >= 0; i-- {
 		row := []Cell{txt(nights[i].Date)}
@@ -161,8 +161,8 @@ func headlineSection(nights []Headline) Section {
 	}
 	sec.Blocks = []Block{{Table: &strip}, {Table: &all}}
 	if before == nil {
-		sec.Note = "No earlier night with headline figures under this output: changes start " +
-			"tomorrow."
+		sec.Note = tr("No earlier night with headline figures under this output: changes start " +
+			"tomorrow.")
 	}
 	return sec
 }

@@ -21,15 +21,16 @@ func matchingFromRun(
 	_ *sink.Manifest,
 	_ Options,
 ) ([]Section, error) {
-	sec := Section{ID: "matching", Title: "Identity matching models",
-		Intro: "What the night's Fellegi-Sunter models fitted. A compared pair gains each field's weight at its level, " +
-			"log2(m/u) bits: m is how often matches sit at that level, u how often non-matches do."}
+	sec := Section{ID: "matching", Title: tr("Identity matching models"),
+		Intro: tr("What the night's Fellegi-Sunter models fitted. A compared pair gains each " +
+			"field's weight at its level, log2(m/u) bits: m is how often matches sit at that " +
+			"level, u how often non-matches do.")}
 	data, ok, err := readOptional(ctx, inRun(output, date, matchCardFile))
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		sec.Note = fmt.Sprintf("This run has no %s: section skipped.", matchCardFile)
+		sec.Note = trf("This run has no %s: section skipped.", matchCardFile)
 		return []Section{sec}, nil
 	}
 	var card resolve.MatchCard
@@ -37,16 +38,17 @@ func matchingFromRun(
 		return nil, fmt.Errorf("report: %s: %w", matchCardFile, err)
 	}
 	for _, m := range card.Models {
-		caption := fmt.Sprintf(
-			"%s model: prior %.3g, threshold %g",
+		// The figures as Go writes them (1.04e-05) in both languages.
+		caption := trf(
+			"%s model: prior %s, threshold %s",
 			m.Name,
-			m.Prior,
-			card.Threshold,
+			fmt.Sprintf("%.3g", m.Prior),
+			fmt.Sprintf("%g", card.Threshold),
 		)
 		if m.OwnerShare > 0 {
-			caption += fmt.Sprintf(", share with an owner %.2f", m.OwnerShare)
+			caption += trf(", share with an owner %.2f", m.OwnerShare)
 		}
-		t := &Table{Caption: caption, Head: []string{"field › level", "m", "u", "weight (bits)"}}
+		t := &Table{Caption: caption, Head: trList("field › level", "m", "u", "weight (bits)")}
 		for _, f := range m.Fields {
 			for _, l := range f.Levels {
 				t.Rows = append(t.Rows, []Cell{{Text: f.Name + " › " + l.Level},

@@ -12,7 +12,7 @@ import (
 // modelCardJSON lists a model card written as JSON, one line per value in the file's order:
 // nested objects give paths (bg_nbd › r), arrays of plain values one comma-separated line.
 func modelCardJSON(name string, data []byte) (*Table, error) {
-	t := &Table{Caption: name, Head: []string{"figure", "value"}}
+	t := &Table{Caption: name, Head: trList("figure", "value")}
 	if err := flatten(nil, data, t); err != nil {
 		return nil, fmt.Errorf("report: model card %s: %w", name, err)
 	}
@@ -29,12 +29,12 @@ func purchaseModelSentence(data []byte) string {
 	if json.Unmarshal(data, &c) != nil || c.Model == "" {
 		return ""
 	}
-	say := fmt.Sprintf("P(alive), expected purchases and lifetime value come from the %s "+
-		"purchase model", c.Model)
-	if c.Reason != "" {
-		say += ": " + c.Reason
+	if c.Reason == "" {
+		return trf("P(alive), expected purchases and lifetime value come from the %s purchase "+
+			"model.", c.Model)
 	}
-	return say + "."
+	return trf("P(alive), expected purchases and lifetime value come from the %s purchase "+
+		"model: %s.", c.Model, c.Reason)
 }
 
 func flatten(path []string, raw json.RawMessage, t *Table) error {
@@ -137,7 +137,7 @@ func modelCardRows(name string, rows []any) *Table {
 		return cells
 	}
 	if len(rows) == 1 {
-		t.Head = []string{"figure", "value"}
+		t.Head = trList("figure", "value")
 		for j, c := range values(rows[0]) {
 			t.Rows = append(t.Rows, []Cell{txt(names[j]), c})
 		}

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
@@ -22,7 +21,7 @@ func ruleNetwork(id, title string, rules []schemas.AffinityRule) (*Chart, error)
 			links = append(links, opts.GraphLink{Source: a, Target: r.Consequent,
 				Value: float32(r.Lift),
 				Label: &opts.EdgeLabel{Show: opts.Bool(true),
-					Formatter: fmt.Sprintf("lift %.1f", r.Lift)}})
+					Formatter: trf("lift %.1f", r.Lift)}})
 		}
 		weight[r.Consequent] += r.Count
 	}
@@ -40,7 +39,7 @@ func ruleNetwork(id, title string, rules []schemas.AffinityRule) (*Chart, error)
 	}
 	g := charts.NewGraph()
 	g.SetGlobalOptions(common(title, "item", false)...)
-	g.AddSeries("rules", nodes, links, charts.WithGraphChartOpts(opts.GraphChart{
+	g.AddSeries(tr("rules"), nodes, links, charts.WithGraphChartOpts(opts.GraphChart{
 		Layout: "force", Force: &opts.GraphForce{Repulsion: 300, EdgeLength: 120},
 		Roam: opts.Bool(true), EdgeSymbol: []string{"none", "arrow"}, EdgeSymbolSize: 8,
 		Draggable: opts.Bool(true)}),

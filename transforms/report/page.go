@@ -55,11 +55,9 @@ var page = template.Must(template.New("page").Parse(pageTemplate))
 
 // pageData is what the template renders.
 type pageData struct {
+	Lang     string // the lang attribute
+	Meta     string // the line under the title
 	Title    string
-	Date     string
-	RunID    string
-	Created  string
-	Schema   int
 	Sections []Section
 	ECharts  template.JS
 }
@@ -67,12 +65,16 @@ type pageData struct {
 // WriteHTML writes the report as one self-contained HTML page: the chart library is inlined, so
 // the page opens without network access. The same report gives the same bytes.
 func (r *Report) WriteHTML(w io.Writer) error {
+	t := newTranslator(r.Lang)
+	meta := t.f("Business day %s · run %s · schema version %d", r.Date, r.RunID, r.SchemaVersion)
+	if r.CreatedAt != "" {
+		meta = t.f("Business day %s · run %s · finished %s · schema version %d", r.Date, r.RunID,
+			r.CreatedAt, r.SchemaVersion)
+	}
 	d := pageData{
-		Title:    "Nightly run " + r.Date,
-		Date:     r.Date,
-		RunID:    r.RunID,
-		Created:  r.CreatedAt,
-		Schema:   r.SchemaVersion,
+		Lang:     htmlLang(r.Lang),
+		Meta:     meta,
+		Title:    t.f("Nightly run %s", r.Date),
 		Sections: r.Sections,
 		ECharts:  template.JS(echartsJS),
 	}

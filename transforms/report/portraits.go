@@ -1,7 +1,6 @@
 package report
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/shopportraits/portraits/schemas"
@@ -106,19 +105,20 @@ func portraitSections(s *portraitStats, bins int) ([]Section, error) {
 
 // lifecycleSection draws the conversion funnel and the persons per lifecycle stage.
 func lifecycleSection(s *portraitStats) (Section, error) {
-	sec := Section{ID: "lifecycle", Title: "Lifecycle",
-		Intro: "The conversion funnel (every step a subset of the one before), then every person's lifecycle stage, in funnel order followed by the lapsing stages."}
-	steps := []string{
+	sec := Section{ID: "lifecycle", Title: tr("Lifecycle"),
+		Intro: tr("The conversion funnel (every step a subset of the one before), then every " +
+			"person's lifecycle stage, in funnel order followed by the lapsing stages.")}
+	steps := trList(
 		"all persons",
 		"engaged (aware or beyond)",
 		"buyers",
 		"repeat buyers (2+ purchase days)",
-	}
+	)
 	values := []int64{s.Persons, s.Engaged, s.Buyers, s.RepeatBuyers}
 	fv := make([]float64, len(values))
 	ft := &Table{
-		Caption: "Conversion funnel",
-		Head:    []string{"step", "persons", "share of all persons", "share of the step before"},
+		Caption: tr("Conversion funnel"),
+		Head:    trList("step", "persons", "share of all persons", "share of the step before"),
 	}
 	for i, v := range values {
 		fv[i] = float64(v)
@@ -131,23 +131,23 @@ func lifecycleSection(s *portraitStats) (Section, error) {
 			[]Cell{txt(steps[i]), num(count(v)), num(percent(ratio(v, s.Persons))), num(prev)},
 		)
 	}
-	fc, err := funnel("chart-funnel", "Conversion funnel (persons)", steps, fv)
+	fc, err := funnel("chart-funnel", tr("Conversion funnel (persons)"), steps, fv)
 	if err != nil {
 		return sec, err
 	}
 	var cats []string
-	persons := series{Name: "persons", Color: colourTonight}
+	persons := series{Name: tr("persons"), Color: colourTonight}
 	st := &Table{
-		Caption: "Persons per lifecycle stage",
-		Head:    []string{"stage", "persons", "share", "GMV", "share of GMV"},
+		Caption: tr("Persons per lifecycle stage"),
+		Head:    trList("stage", "persons", "share", "GMV", "share of GMV"),
 	}
 	for _, name := range s.stages() {
-		cats = append(cats, label(name))
+		cats = append(cats, trCode(name))
 		persons.Values = append(persons.Values, float64(s.Stage[name]))
 		st.Rows = append(
 			st.Rows,
 			[]Cell{
-				txt(label(name)),
+				txt(trCode(name)),
 				num(count(s.Stage[name])),
 				num(percent(ratio(s.Stage[name], s.Persons))),
 				num(yuan(s.StageGMV[name])),
@@ -158,7 +158,7 @@ func lifecycleSection(s *portraitStats) (Section, error) {
 	st.Rows = append(
 		st.Rows,
 		[]Cell{
-			txt("all"),
+			txt(tr("all")),
 			num(count(s.Persons)),
 			num(percent(ratio(s.Persons, s.Persons))),
 			num(yuan(s.GMVFen)),
@@ -167,9 +167,9 @@ func lifecycleSection(s *portraitStats) (Section, error) {
 	)
 	sc, err := vbar(
 		"chart-lifecycle",
-		"Persons per lifecycle stage",
-		"stage",
-		"persons",
+		tr("Persons per lifecycle stage"),
+		tr("stage"),
+		tr("persons"),
 		cats,
 		[]series{persons},
 	)
@@ -182,14 +182,15 @@ func lifecycleSection(s *portraitStats) (Section, error) {
 
 // rfmSection draws the r_score × f_score grid of buyers, in persons and in GMV.
 func rfmSection(s *portraitStats) (Section, error) {
-	sec := Section{ID: "rfm", Title: "RFM grid",
-		Intro: "Buyers by recency score (rows, 5 = bought most recently) and frequency score (columns, 5 = most purchase days): how many persons, and the GMV they brought."}
+	sec := Section{ID: "rfm", Title: tr("RFM grid"),
+		Intro: tr("Buyers by recency score (rows, 5 = bought most recently) and frequency score " +
+			"(columns, 5 = most purchase days): how many persons, and the GMV they brought.")}
 	if s.Buyers == s.Unscored {
-		sec.Note = "No buyer of this run has an RFM score."
+		sec.Note = tr("No buyer of this run has an RFM score.")
 		return sec, nil
 	}
 	if s.Unscored > 0 {
-		sec.Note = fmt.Sprintf(
+		sec.Note = trf(
 			"%s buyers without both scores are left out of the grid.",
 			count(s.Unscored),
 		)
@@ -198,12 +199,12 @@ func rfmSection(s *portraitStats) (Section, error) {
 	ys := []string{"R1", "R2", "R3", "R4", "R5"}
 	persons, gmv := make([][]float64, 5), make([][]float64, 5)
 	pt := &Table{
-		Caption: "Buyers per R and F score",
-		Head:    append([]string{"R \\ F"}, append(xs, "all")...),
+		Caption: tr("Buyers per R and F score"),
+		Head:    append([]string{tr("R \\ F")}, append(xs, tr("all"))...),
 	}
 	gt := &Table{
-		Caption: "GMV per R and F score",
-		Head:    append([]string{"R \\ F"}, append(xs, "all")...),
+		Caption: tr("GMV per R and F score"),
+		Head:    append([]string{tr("R \\ F")}, append(xs, tr("all"))...),
 	}
 	for r := 4; r >= 0; r-- { // R5 on the first row, as in the chart
 		prow, grow := []Cell{txt(ys[r])}, []Cell{txt(ys[r])}
@@ -226,9 +227,9 @@ func rfmSection(s *portraitStats) (Section, error) {
 	}
 	pc, err := heatmap(
 		"chart-rfm-persons",
-		"Buyers per R and F score",
-		"frequency score",
-		"recency score",
+		tr("Buyers per R and F score"),
+		tr("frequency score"),
+		tr("recency score"),
 		xs,
 		ys,
 		persons,
@@ -238,9 +239,9 @@ func rfmSection(s *portraitStats) (Section, error) {
 	}
 	gc, err := heatmap(
 		"chart-rfm-gmv",
-		"GMV per R and F score (yuan)",
-		"frequency score",
-		"recency score",
+		tr("GMV per R and F score (yuan)"),
+		tr("frequency score"),
+		tr("recency score"),
 		xs,
 		ys,
 		gmv,
@@ -254,20 +255,24 @@ func rfmSection(s *portraitStats) (Section, error) {
 
 // clvSection draws the histogram of the buyers' 12-month CLV.
 func clvSection(s *portraitStats, bins int) (Section, error) {
-	sec := Section{ID: "clv", Title: "Customer lifetime value",
-		Intro: "12-month discounted lifetime value of every buyer (BG/NBD times Gamma-Gamma), in yuan. The bars stop at the 99th percentile; a last bar marked ≥ gathers the few buyers above it."}
+	sec := Section{ID: "clv", Title: tr("Customer lifetime value"),
+		Intro: tr("12-month discounted lifetime value of every buyer (BG/NBD times Gamma-Gamma), " +
+			"in yuan. The bars stop at the 99th percentile; a last bar marked ≥ gathers the few " +
+			"buyers above it.")}
 	if len(s.CLV) == 0 {
-		sec.Note = "No buyer of this run has a lifetime value (no buyers, or the models could not be fitted)."
+		sec.Note = tr("No buyer of this run has a lifetime value (no buyers, or the models could " +
+			"not be fitted).")
 		return sec, nil
 	}
 	if s.NoCLV > 0 {
-		sec.Note = fmt.Sprintf("%s buyers without a lifetime value are left out.", count(s.NoCLV))
+		sec.Note = trf("%s buyers without a lifetime value are left out.", count(s.NoCLV))
 	}
 	slices.Sort(s.CLV)
 	h := histogram(s.CLV, bins)
 	var cats []string
-	buyers := series{Name: "buyers", Color: colourTonight}
-	ht := &Table{Caption: "Buyers per CLV band", Head: []string{"12-month CLV", "buyers", "share"}}
+	buyers := series{Name: tr("buyers"), Color: colourTonight}
+	ht := &Table{Caption: tr("Buyers per CLV band"),
+		Head: trList("12-month CLV", "buyers", "share")}
 	for _, b := range h {
 		cats = append(cats, b.label())
 		buyers.Values = append(buyers.Values, float64(b.Count))
@@ -282,9 +287,9 @@ func clvSection(s *portraitStats, bins int) (Section, error) {
 	}
 	chart, err := vbar(
 		"chart-clv",
-		"Buyers per 12-month CLV band",
-		"yuan",
-		"buyers",
+		tr("Buyers per 12-month CLV band"),
+		tr("yuan"),
+		tr("buyers"),
 		cats,
 		[]series{buyers},
 	)
@@ -297,15 +302,15 @@ func clvSection(s *portraitStats, bins int) (Section, error) {
 	}
 	n := len(s.CLV)
 	st := &Table{
-		Caption: "Summary",
-		Head: []string{
+		Caption: tr("Summary"),
+		Head: trList(
 			"buyers with a CLV",
 			"total",
 			"mean",
 			"median",
 			"90th percentile",
 			"largest",
-		},
+		),
 	}
 	st.Rows = [][]Cell{
 		{num(count(int64(n))), num(yuan(total)), num(yuanF(float64(total) / float64(n))),

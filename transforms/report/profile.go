@@ -71,7 +71,7 @@ func (f *profile) add(p *schemas.Portrait) {
 	f.gender.add(p.Gender, p.GMVFen)
 	tier := ""
 	if p.CityTier > 0 {
-		tier = "tier " + strconv.Itoa(int(p.CityTier))
+		tier = trf("tier %d", p.CityTier)
 	}
 	f.tier.add(tier, p.GMVFen)
 	f.province.add(p.Province, p.GMVFen)
@@ -104,10 +104,10 @@ func (f *profile) add(p *schemas.Portrait) {
 
 // section is the customers section: one table per characteristic, persons and GMV per value.
 func (f *profile) section() Section {
-	sec := Section{ID: "customers", Title: "Customers",
-		Intro: "Who they are, what they buy, when to reach them, through which channel, and what " +
-			"they say: persons and GMV per value of each characteristic of their portraits. A " +
-			"person counts under each of their top categories and brands."}
+	sec := Section{ID: "customers", Title: tr("Customers"),
+		Intro: tr("Who they are, what they buy, when to reach them, through which channel, and " +
+			"what they say: persons and GMV per value of each characteristic of their portraits. " +
+			"A person counts under each of their top categories and brands.")}
 	tables := []struct {
 		caption, column string
 		t               tally
@@ -123,14 +123,15 @@ func (f *profile) section() Section {
 		{"Which channel: preferred channel", "channel", f.channel, 0},
 	}
 	for _, tb := range tables {
-		t := Table{Caption: tb.caption,
-			Head: []string{tb.column, "persons", "share of persons", "GMV", "share of GMV"}}
+		t := Table{Caption: tr(tb.caption),
+			Head: trList(tb.column, "persons", "share of persons", "GMV", "share of GMV")}
 		var gmv int64
 		for _, v := range tb.t.gmv {
 			gmv += v
 		}
 		for _, v := range tb.t.byPersons(tb.n) {
-			t.Rows = append(t.Rows, []Cell{txt(label(v)), num(count(tb.t.persons[v])),
+			t.Rows = append(t.Rows, []Cell{txt(valueName(tb.column, v)),
+				num(count(tb.t.persons[v])),
 				num(percent(ratio(tb.t.persons[v], f.persons))), num(yuan(tb.t.gmv[v])),
 				num(percent(ratio(tb.t.gmv[v], gmv)))})
 		}
@@ -140,15 +141,27 @@ func (f *profile) section() Section {
 	return sec
 }
 
+// codedColumns are the characteristics whose values are the product's codes, shown in the
+// page's language; the others' values are data (age bands, provinces, categories, brands).
+var codedColumns = []string{"gender", "price band", "channel"}
+
+// valueName is how a value of the characteristic in column is shown.
+func valueName(column, v string) string {
+	if v == unknown || slices.Contains(codedColumns, column) {
+		return trCode(v)
+	}
+	return label(v)
+}
+
 // whenTable is the persons by their best contact weekday (rows) and hour (columns).
 func (f *profile) whenTable() *Table {
-	t := &Table{Caption: "When: persons by best contact weekday and hour (business time zone)",
-		Head: []string{"weekday"}}
+	t := &Table{Caption: tr("When: persons by best contact weekday and hour (business time zone)"),
+		Head: trList("weekday")}
 	for h := range 24 {
 		t.Head = append(t.Head, strconv.Itoa(h))
 	}
 	for d, name := range []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"} {
-		row := []Cell{txt(name)}
+		row := []Cell{txt(tr(name))}
 		for h := range 24 {
 			row = append(row, num(count(f.when[d][h])))
 		}
@@ -159,21 +172,24 @@ func (f *profile) whenTable() *Table {
 
 // voiceTable is the messages opened and what the persons' texts say.
 func (f *profile) voiceTable() *Table {
-	t := &Table{Caption: "Which channel and feedback", Head: []string{"measure", "value"},
+	t := &Table{Caption: tr("Which channel and feedback"), Head: trList("measure", "value"),
 		Rows: [][]Cell{
-			{txt("marketing messages received in 30 days"), num(count(f.received))},
-			{txt("opened or clicked"), num(fmt.Sprintf("%s (%s)", count(f.opened),
+			{txt(tr("marketing messages received in 30 days")), num(count(f.received))},
+			{txt(tr("opened or clicked")), num(fmt.Sprintf("%s (%s)", count(f.opened),
 				percent(ratio(f.opened, f.received))))},
-			{txt("persons whose texts were scored"), num(count(f.withSentiment))},
+			{txt(tr("persons whose texts were scored")), num(count(f.withSentiment))},
 		}}
 	if f.withSentiment == 0 {
-		t.Rows = append(t.Rows, []Cell{txt("sentiment"),
-			txt("not scored tonight: the model card's sentiment says why")})
+		t.Rows = append(t.Rows, []Cell{txt(tr("sentiment")),
+			txt(tr("not scored tonight: the model card's sentiment says why"))})
 	} else {
 		t.Rows = append(t.Rows,
-			[]Cell{txt("positive on the whole"), num(percent(ratio(f.positive, f.withSentiment)))},
-			[]Cell{txt("negative on the whole"), num(percent(ratio(f.negative, f.withSentiment)))})
+			[]Cell{txt(tr("positive on the whole")),
+				num(percent(ratio(f.positive, f.withSentiment)))},
+			[]Cell{txt(tr("negative on the whole")),
+				num(percent(ratio(f.negative, f.withSentiment)))})
 	}
-	t.Rows = append(t.Rows, []Cell{txt("persons with an open complaint"), num(count(f.complain))})
+	t.Rows = append(t.Rows,
+		[]Cell{txt(tr("persons with an open complaint")), num(count(f.complain))})
 	return t
 }

@@ -20,6 +20,17 @@
 // Charts are built with go-echarts and drawn by Apache ECharts 5.6.0, vendored in assets/ and
 // inlined into the page, so it opens without network access. The same run gives the same bytes:
 // the page shows the manifest's time, never the time of rendering.
+//
+// The page is written in English or simplified Chinese (Options.Lang; by default Chinese when the
+// sources config's business_timezone is in China, Hong Kong, Macau or Taiwan). Every word the page
+// shows is written in English in the code, wrapped where it stands: tr("Segments") for a fixed
+// string, trf("%s buyers without a lifetime value are left out.", n) for a sentence with values,
+// trCode(stage) for a code's display name, trList(...) for a table's head; chart titles, axis
+// and series names are passed to the chart helpers already wrapped. Its Chinese is one line of
+// zh.go, keyed by that English text: {"Segments", "人群细分"}. TestEveryWordHasChinese (every
+// string literal given to tr, trf or trList) and TestChinesePage (every string the fixture's page
+// needed) fail until the line is there. Data values (segment, category, province and brand
+// names, SKUs) and the engineer's codes (sources, stages, reject reasons) are shown as they are.
 package report
 
 import (
@@ -67,6 +78,10 @@ type Options struct {
 	// Previous is the date of the night the run continued, when its manifest does not say yet
 	// (an attempt's manifest gets it when published).
 	Previous string
+	// Lang is the page's language, English ("en") or Chinese ("zh"); "" takes it from the sources
+	// config's business_timezone: Chinese for a zone of China, Hong Kong, Macau or Taiwan, else
+	// English (also without a config, or when the config names no zone).
+	Lang string
 }
 
 func (o Options) withDefaults() Options {
@@ -87,12 +102,16 @@ func (o Options) withDefaults() Options {
 
 // Report is a run's report: what the page says, section by section.
 type Report struct {
+	// Lang is the page's language: English ("en") or Chinese ("zh").
+	Lang          string
 	Date, RunID   string
 	CreatedAt     string // when the run finished, from its manifest
 	SchemaVersion int
 	// Headline is the night's headline figures, nil when the run has no portraits.
 	Headline *Headline
 	Sections []Section
+	// untranslated lists the words of a Chinese page that zh.go lacks, shown in English.
+	untranslated []string
 }
 
 // Render writes OUTPUT/dt=DATE/report.html for a finished run (local or gs://), with the default
@@ -126,6 +145,13 @@ func RenderWith(ctx context.Context, output, date string, o Options) error {
 // Build reads a finished run and computes every section of its report.
 func Build(ctx context.Context, output, date string, o Options) (*Report, error) {
 	o = o.withDefaults()
+	if err := CheckLang(o.Lang); err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	if o.Lang == "" {
+		o.Lang = defaultLang(o.Sources)
+	}
+	defer speak(o.Lang)()
 	if o.History == "" {
 		o.History = output
 	}
@@ -134,6 +160,7 @@ func Build(ctx context.Context, output, date string, o Options) (*Report, error)
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	r := &Report{Date: date, RunID: m.RunID, CreatedAt: m.CreatedAt, SchemaVersion: m.SchemaVersion}
+	r.Lang = o.Lang
 	// Marketers first: the headline, the portraits, the segments and rules; then the engineer's.
 	secs, headline, err := portraitsFromRun(ctx, output, date, m, o)
 	if err != nil {
@@ -169,6 +196,7 @@ func Build(ctx context.Context, output, date string, o Options) (*Report, error)
 	if err := r.add(ctx, output, date, m, o, matchingFromRun, modelCardFromRun); err != nil {
 		return nil, err
 	}
+	r.untranslated = words.missing()
 	return r, nil
 }
 
@@ -205,8 +233,8 @@ func (r *Report) add(ctx context.Context, output, date string, m *sink.Manifest,
 func missing(id, title, table string) Section {
 	return Section{
 		ID:    id,
-		Title: title,
-		Note:  fmt.Sprintf("This run has no %s table: section skipped.", table),
+		Title: tr(title),
+		Note:  trf("This run has no %s table: section skipped.", table),
 	}
 }
 
@@ -325,15 +353,15 @@ func modelCardFromRun(
 	m *sink.Manifest,
 	o Options,
 ) ([]Section, error) {
-	sec := Section{ID: "model", Title: "Model card",
-		Intro: "The night's models and the global figures every portrait was computed with."}
+	sec := Section{ID: "model", Title: tr("Model card"),
+		Intro: tr("The night's models and the global figures every portrait was computed with.")}
 	if info, ok := m.Tables[modelCardTable]; ok {
 		if _, err := schemas.Lookup(modelCardTable); err == nil {
 			var rows []any
 			if err := streamTable(ctx, output, date, modelCardTable, info.Files, func(r any) { rows = append(rows, r) }); err != nil {
 				return nil, err
 			}
-			sec.Blocks = []Block{{Table: modelCardRows(modelCardTable+" table", rows)}}
+			sec.Blocks = []Block{{Table: modelCardRows(trf("%s table", modelCardTable), rows)}}
 			return []Section{sec}, nil
 		}
 	}
@@ -342,7 +370,7 @@ func modelCardFromRun(
 		return nil, err
 	}
 	if !ok {
-		sec.Note = fmt.Sprintf(
+		sec.Note = trf(
 			"This run has no model card (no %s table, no %s): section skipped.",
 			modelCardTable,
 			o.ModelCardFile,

@@ -22,8 +22,10 @@ func kindIndex(kind string) int {
 
 // segmentSection draws every segment's size tonight against last night, and lists the summary.
 func segmentSection(rows []schemas.SegmentSummary) (Section, error) {
-	sec := Section{ID: "segments", Title: "Segments",
-		Intro: "Persons per segment tonight and last night (the chart leaves out all_persons), with each segment's share of persons and of GMV and its members' mean 12-month CLV."}
+	sec := Section{ID: "segments", Title: tr("Segments"),
+		Intro: tr("Persons per segment tonight and last night (the chart leaves out " +
+			"all_persons), with each segment's share of persons and of GMV and its members' mean " +
+			"12-month CLV.")}
 	rows = slices.Clone(rows)
 	slices.SortFunc(rows, func(a, b schemas.SegmentSummary) int {
 		return cmp.Or(
@@ -33,17 +35,17 @@ func segmentSection(rows []schemas.SegmentSummary) (Section, error) {
 		)
 	})
 	prev, now := series{
-		Name:  "last night",
+		Name:  tr("last night"),
 		Color: colourPrevious,
 	}, series{
-		Name:  "tonight",
+		Name:  tr("tonight"),
 		Color: colourTonight,
 	}
 	var cats []string
 	t := &Table{
-		Caption: "Segment summary",
-		Head: []string{"segment", "kind", "persons", "share of persons", "share of GMV",
-			"mean 12-month CLV", "last night", "change"},
+		Caption: tr("Segment summary"),
+		Head: trList("segment", "kind", "persons", "share of persons", "share of GMV",
+			"mean 12-month CLV", "last night", "change"),
 	}
 	for _, r := range rows {
 		t.Rows = append(
@@ -67,7 +69,7 @@ func segmentSection(rows []schemas.SegmentSummary) (Section, error) {
 		now.Values = append(now.Values, float64(r.Size))
 	}
 	if len(rows) == 0 {
-		sec.Note = "The segment_summary table of this run is empty."
+		sec.Note = tr("The segment_summary table of this run is empty.")
 		return sec, nil
 	}
 	if len(cats) == 0 {
@@ -76,8 +78,8 @@ func segmentSection(rows []schemas.SegmentSummary) (Section, error) {
 	}
 	chart, err := hbar(
 		"chart-segments",
-		"Persons per segment: last night and tonight",
-		"persons",
+		tr("Persons per segment: last night and tonight"),
+		tr("persons"),
 		cats,
 		[]series{prev, now},
 		false,
@@ -94,8 +96,8 @@ var levels = []string{"category", "sku"}
 
 // affinitySection lists the strongest-supported rules of each level.
 func affinitySection(rows []schemas.AffinityRule, top int) (Section, error) {
-	sec := Section{ID: "affinity", Title: "Top affinity rules",
-		Intro: fmt.Sprintf(
+	sec := Section{ID: "affinity", Title: tr("Top affinity rules"),
+		Intro: trf(
 			"Association rules mined from the baskets of paid orders: buying the left-hand items makes buying the right-hand one more likely. The %d rules of highest support per level; lift above 1 means bought together more often than by chance.",
 			top,
 		)}
@@ -121,16 +123,16 @@ func affinitySection(rows []schemas.AffinityRule, top int) (Section, error) {
 		)
 		rs = rs[:min(len(rs), top)]
 		support, conf := series{
-			Name:  "support",
+			Name:  tr("support"),
 			Color: colourPrevious,
 		}, series{
-			Name:  "confidence",
+			Name:  tr("confidence"),
 			Color: colourTonight,
 		}
 		var cats []string
 		t := &Table{
-			Caption: fmt.Sprintf("%s rules (%d of %d)", level, len(rs), len(byLevel[level])),
-			Head: []string{
+			Caption: trf("%s rules (%d of %d)", trCode(level), len(rs), len(byLevel[level])),
+			Head: trList(
 				"rule",
 				"if bought",
 				"then also",
@@ -138,7 +140,7 @@ func affinitySection(rows []schemas.AffinityRule, top int) (Section, error) {
 				"confidence",
 				"lift",
 				"baskets",
-			},
+			),
 		}
 		for _, r := range rs {
 			cats = append(cats, ruleName(r))
@@ -161,7 +163,7 @@ func affinitySection(rows []schemas.AffinityRule, top int) (Section, error) {
 		}
 		chart, err := hbar(
 			"chart-affinity-"+safeID(level),
-			"Top "+level+" rules: support and confidence (%)",
+			trf("Top %s rules: support and confidence (%%)", trCode(level)),
 			"%",
 			cats,
 			[]series{support, conf},
@@ -172,14 +174,15 @@ func affinitySection(rows []schemas.AffinityRule, top int) (Section, error) {
 		}
 		sec.Blocks = append(sec.Blocks, Block{Chart: chart, Table: t})
 		network, err := ruleNetwork("chart-affinity-network-"+safeID(level),
-			"Top "+level+" rules as a network (arrows: if bought, then also)", rs)
+			trf("Top %s rules as a network (arrows: if bought, then also)", trCode(level)), rs)
 		if err != nil {
 			return sec, err
 		}
 		sec.Blocks = append(sec.Blocks, Block{Chart: network})
 	}
 	if len(sec.Blocks) == 0 {
-		sec.Note = "The affinity_rules table of this run is empty: no rule reached the minimum support."
+		sec.Note = tr("The affinity_rules table of this run is empty: no rule reached the " +
+			"minimum support.")
 	}
 	return sec, nil
 }

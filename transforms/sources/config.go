@@ -29,6 +29,9 @@ const (
 type Config struct {
 	// BusinessTimezone is the zone of the business day and of hour-of-day figures (default Asia/Shanghai).
 	BusinessTimezone string `yaml:"business_timezone"`
+	// BusinessTimezoneSet says the file names business_timezone rather than taking the default
+	// (the run report's language follows a zone the file names).
+	BusinessTimezoneSet bool `yaml:"-"`
 	// Rules are the explicit filters for bot traffic and test accounts.
 	Rules Rules `yaml:"rules"`
 	// Sources are the inputs, read in this order.
@@ -210,6 +213,7 @@ func setLines(root *yaml.Node, cfg *Config) {
 var nameRE = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
 func (c *Config) check() error {
+	c.BusinessTimezoneSet = c.BusinessTimezone != ""
 	if c.BusinessTimezone == "" {
 		c.BusinessTimezone = "Asia/Shanghai"
 	}
