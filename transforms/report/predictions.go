@@ -51,15 +51,16 @@ func (s *scores) add(p *schemas.Portrait) {
 // held-out persons: the gains chart (share of the buyers, or churners, found by contacting the
 // highest-scored persons first) and the calibration deciles (predicted against observed).
 func predictionSection(card *score.Card, s *scores) (Section, error) {
-	sec := Section{ID: "predictions", Title: "Purchase and churn predictions",
-		Intro: "Who is likely to buy in the next 30 days (propensity_30d) and which past buyers " +
-			"are likely to buy nothing (churn_risk). Each model is measured on persons it did not " +
-			"train on: scored as of the cutoff day, then checked against what they did after it."}
+	sec := Section{ID: "predictions", Title: tr("Purchase and churn predictions"),
+		Intro: tr("Who is likely to buy in the next 30 days (propensity_30d) and which past " +
+			"buyers are likely to buy nothing (churn_risk). Each model is measured on persons it " +
+			"did not train on: scored as of the cutoff day, then checked against what they did " +
+			"after it.")}
 	if card == nil {
-		sec.Note = "This run has no prediction card: only tonight's scores are shown."
+		sec.Note = tr("This run has no prediction card: only tonight's scores are shown.")
 	}
-	sum := &Table{Caption: "The models", Head: []string{"score", "predicts", "persons scored",
-		"labelled", "positives", "held out", "held-out AUC", "BG/NBD baseline AUC", "status"}}
+	sum := &Table{Caption: tr("The models"), Head: trList("score", "predicts", "persons scored",
+		"labelled", "positives", "held out", "held-out AUC", "BG/NBD baseline AUC", "status")}
 	var blocks []Block
 	for _, m := range []struct {
 		id, column string
@@ -97,16 +98,16 @@ func modelRow(column string, f *score.Fitted, b scoreBands) []Cell {
 	row := []Cell{txt(column), txt(""), num(count(b.scored())), num(""), num(""), num(""), num(""),
 		num(""), txt("")}
 	if f == nil {
-		row[8] = txt("no card")
+		row[8] = txt(tr("no card"))
 		return row
 	}
 	row[1] = txt(f.Target)
 	row[3], row[4] = num(count(f.Labelled)), num(count(f.Positives))
 	if !f.Trained {
-		row[8] = txt("not trained: " + f.Reason)
+		row[8] = txt(trf("not trained: %s", f.Reason))
 		return row
 	}
-	row[8] = txt("trained")
+	row[8] = txt(tr("trained"))
 	if f.Metrics != nil {
 		row[5] = num(count(int64(f.Metrics.NTest)))
 		row[6] = num(fmt.Sprintf("%.3f", f.Metrics.AUC))
@@ -145,8 +146,8 @@ func modelBlocks(id, column string, f *score.Fitted, b scoreBands) ([]Block, err
 
 // scoreBlock is the histogram of tonight's scores.
 func scoreBlock(id, column string, b scoreBands) (Block, error) {
-	t := &Table{Caption: "Persons per " + column + " band", Head: []string{"score", "persons"}}
-	s := series{Name: "persons", Color: colourTonight}
+	t := &Table{Caption: trf("Persons per %s band", column), Head: trList("score", "persons")}
+	s := series{Name: tr("persons"), Color: colourTonight}
 	var cats []string
 	for i, n := range b.Bands {
 		label := fmt.Sprintf("%d–%d%%", i*10, (i+1)*10)
@@ -154,9 +155,9 @@ func scoreBlock(id, column string, b scoreBands) (Block, error) {
 		s.Values = append(s.Values, float64(n))
 		t.Rows = append(t.Rows, []Cell{txt(label), num(count(n))})
 	}
-	t.Rows = append(t.Rows, []Cell{txt("no score"), num(count(b.None))})
-	c, err := vbar("chart-"+id+"-scores", "Tonight's "+column, "score", "persons", cats,
-		[]series{s})
+	t.Rows = append(t.Rows, []Cell{txt(tr("no score")), num(count(b.None))})
+	c, err := vbar("chart-"+id+"-scores", trf("Tonight's %s", column), tr("score"), tr("persons"),
+		cats, []series{s})
 	return Block{Chart: c, Table: t}, err
 }
 
@@ -185,9 +186,9 @@ func gainsOf(deciles []propensity.Bin) (steps []gain, persons, positives int64) 
 // gainsBlock is the cumulative gains chart and its table with each decile's lift.
 func gainsBlock(id, column string, deciles []propensity.Bin) (Block, error) {
 	steps, persons, positives := gainsOf(deciles)
-	t := &Table{Caption: column + ": gains on the held-out persons, highest scores first",
-		Head: []string{"decile", "persons", "positives", "share of persons",
-			"share of positives found", "lift"}}
+	t := &Table{Caption: trf("%s: gains on the held-out persons, highest scores first", column),
+		Head: trList("decile", "persons", "positives", "share of persons",
+			"share of positives found", "lift")}
 	model := []point{{0, 0}}
 	for i, g := range steps {
 		xs, ys := ratio(g.cumPersons, persons), ratio(g.cumPositives, max(positives, 1))
@@ -200,10 +201,11 @@ func gainsBlock(id, column string, deciles []propensity.Bin) (Block, error) {
 		t.Rows = append(t.Rows, []Cell{num(fmt.Sprint(i + 1)), num(count(int64(g.bin.Count))),
 			num(count(g.positives)), num(percent(xs)), num(percent(ys)), num(lift)})
 	}
-	c, err := xyLines("chart-"+id+"-gains", column+": cumulative gains",
-		"% of held-out persons contacted", "% of positives found", []xySeries{
-			{Name: "model", Points: model, Color: colourTonight},
-			{Name: "random", Points: []point{{0, 0}, {100, 100}}, Color: colourDedup, Dashed: true},
+	c, err := xyLines("chart-"+id+"-gains", trf("%s: cumulative gains", column),
+		tr("% of held-out persons contacted"), tr("% of positives found"), []xySeries{
+			{Name: tr("model"), Points: model, Color: colourTonight},
+			{Name: tr("random"), Points: []point{{0, 0}, {100, 100}}, Color: colourDedup,
+				Dashed: true},
 		})
 	return Block{Chart: c, Table: t}, err
 }
@@ -211,8 +213,8 @@ func gainsBlock(id, column string, deciles []propensity.Bin) (Block, error) {
 // calibrationBlock plots each decile's observed rate against its mean prediction: a calibrated
 // model lies on the diagonal.
 func calibrationBlock(id, column string, deciles []propensity.Bin) (Block, error) {
-	t := &Table{Caption: column + ": calibration deciles of the held-out persons",
-		Head: []string{"decile", "scores", "persons", "mean predicted", "observed"}}
+	t := &Table{Caption: trf("%s: calibration deciles of the held-out persons", column),
+		Head: trList("decile", "scores", "persons", "mean predicted", "observed")}
 	var pts []point
 	for i, b := range deciles {
 		pts = append(pts, point{100 * b.MeanPredicted, 100 * b.ObservedRate})
@@ -220,10 +222,11 @@ func calibrationBlock(id, column string, deciles []propensity.Bin) (Block, error
 			num(fmt.Sprintf("%.1f%%–%.1f%%", 100*b.Lo, 100*b.Hi)), num(count(int64(b.Count))),
 			num(percent(b.MeanPredicted)), num(percent(b.ObservedRate))})
 	}
-	c, err := xyLines("chart-"+id+"-calibration", column+": predicted against observed",
-		"mean predicted, %", "observed, %", []xySeries{
-			{Name: "deciles", Points: pts, Color: colourTonight},
-			{Name: "perfect", Points: []point{{0, 0}, {100, 100}}, Color: colourDedup, Dashed: true},
+	c, err := xyLines("chart-"+id+"-calibration", trf("%s: predicted against observed", column),
+		tr("mean predicted, %"), tr("observed, %"), []xySeries{
+			{Name: tr("deciles"), Points: pts, Color: colourTonight},
+			{Name: tr("perfect"), Points: []point{{0, 0}, {100, 100}}, Color: colourDedup,
+				Dashed: true},
 		})
 	return Block{Chart: c, Table: t}, err
 }
