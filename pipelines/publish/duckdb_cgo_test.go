@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,12 +50,46 @@ func TestFailedTestsAreExitCodeThree(t *testing.T) {
 		&w,
 		flags(dir, "duckdb://"+filepath.Join(out, "w.duckdb")),
 	)
-	if !errors.Is(err, publish.ErrTestsFailed) || errors.As(err, new(configError)) {
-		t.Fatalf("err = %v, want the data tests failed", err)
+	if !errors.Is(err, publish.ErrTestsFailed) || exitCode(err) != 3 {
+		t.Fatalf("err = %v (exit code %d), want the data tests failed: 3", err, exitCode(err))
 	}
 	if !strings.Contains(w.String(), "FAILED error portraits.unique(person_id): 1 rows") ||
 		strings.Contains(w.String(), "published ") {
 		t.Errorf("output:\n%s", w.String())
+	}
+}
+
+// TestSeverityDecidesTheExitCode: the same failing test refuses the night (exit code 3) at
+// severity error, and is reported while the night goes in (exit code 0) at severity warn.
+func TestSeverityDecidesTheExitCode(t *testing.T) {
+	for _, tc := range []struct {
+		severity string
+		code     int
+	}{{"error", 3}, {"warn", 0}} {
+		out := t.TempDir()
+		dir := publishtest.WriteRun(t, out, "2026-11-21", publishtest.Run(0, 4))
+		tests := filepath.Join(out, "tests.yaml")
+		// Of the four persons, one is aware and one dormant.
+		yaml := "tests:\n  - {test: accepted_values, table: portraits, column: lifecycle, " +
+			"values: [unaware, interested, first_purchase, repeat, loyal, churn_risk], " +
+			"severity: " + tc.severity + "}\n"
+		if err := os.WriteFile(tests, []byte(yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var w strings.Builder
+		o := flags(dir, "duckdb://"+filepath.Join(out, "w.duckdb"))
+		o.DataTests = tests
+		err := publishRun(context.Background(), &w, o)
+		if code := exitCode(err); code != tc.code {
+			t.Errorf("severity %s: exit code %d (%v), want %d", tc.severity, code, err, tc.code)
+		}
+		failed := "FAILED " + fmt.Sprintf("%-5s", tc.severity) +
+			" portraits.accepted_values(lifecycle): 2 rows"
+		if !strings.Contains(w.String(), failed) ||
+			strings.Contains(w.String(), "\npublished ") != (tc.code == 0) {
+			t.Errorf("severity %s: output lacks %q, or says published wrongly:\n%s", tc.severity,
+				failed, w.String())
+		}
 	}
 }
 

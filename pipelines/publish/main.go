@@ -89,17 +89,24 @@ func main() {
 		"DuckDB only: also write FILE, a copy of the analytics schema alone, for analysts")
 	flag.Parse()
 	err := publishRun(context.Background(), os.Stdout, o)
+	if err != nil {
+		log.Print(err)
+	}
+	os.Exit(exitCode(err))
+}
+
+// exitCode is the command's exit status after err: 3 when a data test of severity error failed
+// (nothing readers see has changed), 2 for a bad flag or file, 1 for anything else, 0 for none.
+func exitCode(err error) int {
 	switch {
 	case err == nil:
+		return 0
 	case errors.Is(err, publish.ErrTestsFailed):
-		log.Print(err)
-		os.Exit(3)
+		return 3
 	case errors.As(err, new(configError)):
-		log.Print(err)
-		os.Exit(2)
-	default:
-		log.Fatal(err)
+		return 2
 	}
+	return 1
 }
 
 // settings reads the flags every warehouse shares, the salt and the data tests.

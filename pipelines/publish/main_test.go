@@ -47,7 +47,7 @@ func TestFlagsAreChecked(t *testing.T) {
 	} {
 		err := publishRun(ctx, &out, tc.o)
 		if err == nil || !strings.Contains(err.Error(), tc.want) ||
-			errors.As(err, new(configError)) != tc.config {
+			errors.As(err, new(configError)) != tc.config || (exitCode(err) == 2) != tc.config {
 			t.Errorf(
 				"%+v: err = %v, want %q (configuration error %v)",
 				tc.o,

@@ -57,6 +57,9 @@ type fake struct {
 	running int
 	// fail makes a job fail with the returned error, when not nil.
 	fail func(*bq.Job) *bq.ErrorProto
+	// failStatement makes a script fail at a statement with the returned error, when not nil: the
+	// statements before it have been played out, as BigQuery's would have run.
+	failStatement func(st string) *bq.ErrorProto
 	// answer, when set, answers a SELECT first: its column types and rows (strings or nil), and
 	// whether it answered.
 	answer func(sql string, params map[string][]string) ([]string, [][]any, bool)
@@ -583,10 +586,12 @@ func (f *fake) run(j *bq.Job) *bq.ErrorProto {
 				return e
 			}
 		}
-		stmts := []string{q.Query}
+		stmts, inTx := []string{q.Query}, 0
 		if strings.HasPrefix(q.Query, "BEGIN\n") {
-			if !strings.Contains(q.Query, "  BEGIN TRANSACTION;\n") ||
-				!strings.HasSuffix(q.Query, "  COMMIT TRANSACTION;\n"+
+			// The transaction's block, then what runs once it committed.
+			block, after, _ := strings.Cut(q.Query, "\nEND;")
+			if !strings.Contains(block, "  BEGIN TRANSACTION;\n") ||
+				!strings.HasSuffix(block+"\nEND;", "  COMMIT TRANSACTION;\n"+
 					"EXCEPTION WHEN ERROR THEN\n  ROLLBACK TRANSACTION;\n  RAISE USING MESSAGE = @@error.message;\nEND;") {
 				f.t.Errorf(
 					"%s: the script is not one transaction with a rollback:\n%s",
@@ -599,12 +604,29 @@ func (f *fake) run(j *bq.Job) *bq.ErrorProto {
 			for i := range stmts {
 				stmts[i] = strings.ReplaceAll(stmts[i], "\n  ", "\n")
 			}
-			f.log("POST jobs %s query script (%d statements)", id, len(stmts))
+			inTx = len(stmts)
+			if after = strings.TrimSpace(after); after != "" {
+				stmts = append(stmts, strings.Split(strings.TrimSuffix(after, ";"), ";\n")...)
+			}
+			f.log("POST jobs %s query script (%d statements, %d after the commit)", id, inTx,
+				len(stmts)-inTx)
 		} else {
 			f.log("POST jobs %s query %s", id, firstLine(q.Query))
 		}
-		for _, st := range stmts {
-			if e := f.statement(id, strings.TrimSpace(st)); e != nil {
+		for i, st := range stmts {
+			st = strings.TrimSpace(st)
+			// BigQuery refuses DDL on permanent tables and views inside a transaction.
+			permanent := strings.HasPrefix(st, "CREATE") && !strings.HasPrefix(st, "CREATE TEMP")
+			if i < inTx && permanent {
+				return &bq.ErrorProto{Reason: "invalidQuery", Message: "DDL statements on " +
+					"permanent entities are not supported in a transaction: " + firstLine(st)}
+			}
+			if f.failStatement != nil {
+				if e := f.failStatement(st); e != nil {
+					return e
+				}
+			}
+			if e := f.statement(id, st); e != nil {
 				return e
 			}
 		}
@@ -638,7 +660,11 @@ var (
 		"^ALTER TABLE `test-project\\.([^.`]+)\\.([^`]+)` RENAME TO `([^`]+)`$",
 	)
 	paramRe = regexp.MustCompile(`(^|[^@])@([a-z_][a-z0-9_]*)`)
-	runRe   = regexp.MustCompile(
+	viewRe  = regexp.MustCompile("(?s)^CREATE OR REPLACE VIEW " +
+		"`test-project\\.([^.`]+)\\.([^`]+)`\n" +
+		"OPTIONS \\(description = '((?:[^'\\\\]|\\\\.)*)', " +
+		"labels = \\[\\('managed_by', 'portraits_publish'\\)\\]\\)\nAS\n(.+)$")
+	runRe = regexp.MustCompile(
 		"^INSERT INTO `[^`]+\\.published_runs` \\([^)]*\\)\nVALUES \\(DATE '([0-9-]+)'",
 	)
 	replRe = regexp.MustCompile(
@@ -677,8 +703,11 @@ func (f *fake) params(id string, q *bq.JobConfigurationQuery) map[string][]strin
 }
 
 // statement checks one statement against the model and plays out what the model follows: renames,
-// the nights published, the snapshots' partitions.
+// views, the nights published, the snapshots' partitions.
 func (f *fake) statement(id, st string) *bq.ErrorProto {
+	if m := viewRe.FindStringSubmatch(st); m != nil {
+		return f.view(m[1], m[2], m[3], m[4])
+	}
 	if m := renameRe.FindStringSubmatch(st); m != nil {
 		from, to := m[1]+"."+m[2], m[1]+"."+m[3]
 		t, ok := f.tables[from]
@@ -734,6 +763,50 @@ func (f *fake) statement(id, st string) *bq.ErrorProto {
 		}
 		f.parts[dst][m[2]] = f.staged[src]
 	}
+	return nil
+}
+
+// view plays out a CREATE OR REPLACE VIEW: the view is created, or replaced when its query or
+// description changed; a table of the name is refused.
+func (f *fake) view(ds, name, quoted, query string) *bq.ErrorProto {
+	key := ds + "." + name
+	if _, ok := f.datasets[ds]; !ok {
+		return &bq.ErrorProto{Reason: "notFound", Message: "Not found: Dataset " + ds}
+	}
+	if e := f.filtered(query); e != nil {
+		return e
+	}
+	for _, m := range refRe.FindAllStringSubmatch(query, -1) {
+		if _, ok := f.tables[m[1]+"."+m[2]]; !ok {
+			return &bq.ErrorProto{
+				Reason:  "notFound",
+				Message: "Not found: Table " + m[1] + "." + m[2],
+			}
+		}
+	}
+	desc := regexp.MustCompile(`\\(.)`).ReplaceAllString(quoted, "$1")
+	have, ok := f.tables[key]
+	switch {
+	case ok && have.Type != "VIEW":
+		return &bq.ErrorProto{Reason: "invalidQuery",
+			Message: "Cannot replace " + key + ": it is a " + have.Type + ", not a view"}
+	case ok && have.View.Query == query && have.Description == desc:
+		return nil
+	case ok:
+		have.View.Query, have.Description, have.Etag = query, desc, have.Etag+"+"
+		return nil
+	}
+	v := &bq.Table{
+		TableReference: &bq.TableReference{ProjectId: f.project, DatasetId: ds, TableId: name},
+		Type:           "VIEW",
+		View:           &bq.ViewDefinition{Query: query},
+		Description:    desc,
+		Labels:         map[string]string{"managed_by": "portraits_publish"},
+		Etag:           "1",
+	}
+	f.tables[key] = v
+	created := *v
+	f.created[key] = &created
 	return nil
 }
 

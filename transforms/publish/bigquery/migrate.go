@@ -144,7 +144,7 @@ func (p *publisher) migrate(ctx context.Context, rep *publish.Report) ([]string,
 	if len(stmts) == 0 {
 		return out, nil
 	}
-	if _, err := p.query(ctx, "migrate", script(stmts), params); err != nil {
+	if _, err := p.query(ctx, "migrate", script(stmts, nil), params); err != nil {
 		return nil, err
 	}
 	return out, p.list(ctx)

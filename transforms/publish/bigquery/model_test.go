@@ -475,3 +475,154 @@ func TestErasureStatements(t *testing.T) {
 		}
 	}
 }
+
+// TestViewsMoveWithTheSwitch: BigQuery refuses DDL on views inside a transaction, so the switch
+// job's script recreates the views right after its COMMIT, with the night's date: no other job
+// stands between the night's published_runs row and its views. When that DDL fails, the night is
+// in and the views still show the night before; publishing the night again repairs them.
+func TestViewsMoveWithTheSwitch(t *testing.T) {
+	f, c := newFake(t)
+	_, plans := nights(t, publishtest.World{Persons: 6, Start: "2026-11-20", Nights: 2})
+	publishNight := func(i int) (publish.Report, error) {
+		return Publish(context.Background(), c, plans[i], testConfig(), testOptions(t))
+	}
+	if _, err := publishNight(0); err != nil {
+		t.Fatal(err)
+	}
+	script := f.sqls("portraits_20261120_switch")[0]
+	committed := strings.Index(script, "  COMMIT TRANSACTION;\n")
+	runs := strings.Index(script, "published_runs`")
+	view := strings.Index(script, "\nCREATE OR REPLACE VIEW "+
+		"`test-project.shop_analytics.portraits_latest`\n"+
+		"OPTIONS (description = 'the portraits of the newest published night', "+
+		"labels = [('managed_by', 'portraits_publish')])\nAS\nSELECT *\n"+
+		"FROM `test-project.shop_analytics.portraits`\nWHERE snapshot_date = DATE '2026-11-20';")
+	if runs < 0 || committed < runs || view < committed ||
+		!strings.HasSuffix(script[committed:view], "\nEND;") {
+		t.Errorf("the views are not recreated right after the switch's commit:\n%s", script)
+	}
+	for _, call := range f.calls {
+		if strings.HasSuffix(call, "(view)") ||
+			strings.HasPrefix(call, "PATCH datasets/shop_analytics/tables/") {
+			t.Errorf("a view went through the tables API: %s", call)
+		}
+	}
+	if v := f.tables["shop_analytics.portraits_latest"]; v == nil || v.Type != "VIEW" ||
+		!strings.HasSuffix(v.View.Query, "DATE '2026-11-20'") {
+		t.Fatalf("portraits_latest %+v", v)
+	}
+
+	// The next night's transaction commits, then its first view fails.
+	f.failStatement = func(st string) *bq.ErrorProto {
+		if strings.HasPrefix(st, "CREATE OR REPLACE VIEW") {
+			return &bq.ErrorProto{Reason: "backendError", Message: "the view could not be replaced"}
+		}
+		return nil
+	}
+	if _, err := publishNight(1); err == nil ||
+		!strings.Contains(err.Error(), "the view could not be replaced") {
+		t.Fatalf("err = %v", err)
+	}
+	if !f.published["2026-11-21"] ||
+		!strings.HasSuffix(f.tables["shop_analytics.portraits_latest"].View.Query,
+			"DATE '2026-11-20'") {
+		t.Fatal("the failed DDL did not leave the night in and the views behind")
+	}
+	f.failStatement = nil
+	rep, err := publishNight(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Newest || !slices.Contains(rep.Created, "portraits_latest") {
+		t.Errorf("the rerun: %+v", rep)
+	}
+	for name, tb := range f.tables {
+		if tb.Type == "VIEW" && strings.HasSuffix(name, "_latest") &&
+			!strings.HasSuffix(tb.View.Query, "DATE '2026-11-21'") {
+			t.Errorf("%s after the rerun:\n%s", name, tb.View.Query)
+		}
+	}
+	if s := f.sqls("portraits_20261121_switch"); len(s) != 2 || s[0] != s[1] {
+		t.Errorf("the rerun sent another switch script than the night's first")
+	}
+}
+
+// TestTableInAViewsPlaceStopsBeforeTheSwitch: a table holding a view's name would fail the DDL
+// after every commit; the publish refuses it before the switch.
+func TestTableInAViewsPlaceStopsBeforeTheSwitch(t *testing.T) {
+	f, c := newFake(t)
+	f.datasets["shop_analytics"] = &bq.Dataset{Location: "EU", Etag: "1"}
+	f.tables["shop_analytics.rfm_grid"] = &bq.Table{
+		TableReference: &bq.TableReference{ProjectId: f.project, DatasetId: "shop_analytics",
+			TableId: "rfm_grid"},
+		Type:   "TABLE",
+		Etag:   "1",
+		Schema: &bq.TableSchema{Fields: []*bq.TableFieldSchema{{Name: "r_score", Type: "INTEGER"}}},
+	}
+	_, err := Publish(context.Background(), c, localPlan(t), testConfig(), testOptions(t))
+	if err == nil ||
+		!strings.Contains(err.Error(), "shop_analytics.rfm_grid exists and is not a view") {
+		t.Fatalf("err = %v", err)
+	}
+	if len(f.sqls("portraits_20261121_switch")) != 0 {
+		t.Error("the night was switched in")
+	}
+}
+
+// TestDataTestsOnBigQuery: the row-count test reads last night's partition of the published table
+// by a constant (the table requires a partition filter), and fails a night that lost most of its
+// portraits; freshness counts the staged events since midnight of the day before, in the business
+// zone, as a UTC timestamp. The refused night leaves its results in data_tests and no switch.
+func TestDataTestsOnBigQuery(t *testing.T) {
+	f, c := newFake(t)
+	out := t.TempDir()
+	ns, _ := publishtest.World{Persons: 6, Start: "2026-11-20", Nights: 2}.Build()
+	var plans []*publish.Plan
+	for i, n := range ns {
+		if i == 1 { // two of six persons left
+			n.Tables["portraits"] = n.Tables["portraits"][:2]
+			n.Tables["segment_membership"] = n.Tables["segment_membership"][:2]
+		}
+		plan, err := publish.Load(context.Background(), publishtest.WriteNight(t, out, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		plans = append(plans, plan)
+	}
+	opts := testOptions(t)
+	if _, err := Publish(context.Background(), c, plans[0], testConfig(), opts); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Publish(context.Background(), c, plans[1], testConfig(), opts)
+	if !errors.Is(err, publish.ErrTestsFailed) {
+		t.Fatalf("err = %v", err)
+	}
+	var failed []string
+	for _, r := range rep.Tests {
+		if !r.Passed {
+			failed = append(failed, fmt.Sprintf("%s.%s %s %d", r.Table, r.Test, r.Severity,
+				r.FailingRows))
+		}
+	}
+	if want := []string{"portraits.row_count_change error 4",
+		"segment_membership.row_count_change warn 4"}; !slices.Equal(failed, want) {
+		t.Errorf("failed %v, want %v", failed, want)
+	}
+	tests := f.sqls("portraits_20261121_data_test_query")
+	for _, want := range []string{
+		"SELECT COUNT(*) FROM `test-project.shop_restricted.portraits` " +
+			"WHERE snapshot_date = DATE '2026-11-20'",
+		"SELECT COUNT(*) FROM `test-project.shop_restricted._staging_events_20261121` " +
+			"WHERE `event_time` >= TIMESTAMP '2026-11-19 16:00:00+00'",
+	} {
+		if !slices.Contains(tests, want) {
+			t.Errorf("no data test query %s", want)
+		}
+	}
+	if len(f.sqls("portraits_20261121_switch")) != 0 || f.published["2026-11-21"] {
+		t.Error("the refused night was switched in")
+	}
+	if len(f.sqls("portraits_20261121_data_tests_query")) != 1 {
+		t.Error("the refused night's results were not recorded")
+	}
+}

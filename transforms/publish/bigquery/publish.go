@@ -16,6 +16,7 @@ import (
 
 	"github.com/shopportraits/portraits/transforms/publish"
 	"github.com/shopportraits/portraits/transforms/publish/datatests"
+	"github.com/shopportraits/portraits/transforms/publish/views"
 )
 
 var labels = map[string]string{"managed_by": "portraits_publish"}
@@ -48,9 +49,10 @@ type publisher struct {
 // severity error fails; then one transaction (one multi-statement query job) switches the night in:
 // the erasure of newly forgotten persons from every published partition, the MERGE of the facts, the
 // night's partition of the snapshots, the current tables when the night is the newest, the appended
-// tables and the night's published_runs row. When the night is the newest, the views are recreated
-// with its date; then the table catalogues are refreshed and the staging tables dropped. The
-// client's project runs the jobs; cfg.Project holds the datasets.
+// tables and the night's published_runs row. When the night is the newest, the same script
+// recreates the views with its date right after the COMMIT (a transaction cannot hold DDL on
+// views); then the table catalogues are refreshed and the staging tables dropped. The client's
+// project runs the jobs; cfg.Project holds the datasets.
 func Publish(
 	ctx context.Context,
 	c *bigquery.Client,
@@ -125,13 +127,31 @@ func (p *publisher) publish(ctx context.Context, rep *publish.Report) error {
 	if err != nil {
 		return err
 	}
-	if _, err := p.query(ctx, "switch", script(stmts), params); err != nil {
-		return fmt.Errorf("switching %s in: %w", p.plan.Date, err)
-	}
+	var ready []views.View
 	if rep.Newest {
-		if rep.Created, rep.Waiting, err = p.views(ctx); err != nil {
+		ready, rep.Waiting = views.Ready(
+			p.opts.AuthorizeViews,
+			func(z publish.Zone, t string) bool { return p.held[z][t] },
+		)
+		if err := p.checkViews(ctx, ready); err != nil {
 			return err
 		}
+	}
+	ddl, err := p.viewStatements(ready)
+	if err != nil {
+		return err
+	}
+	if _, err := p.query(ctx, "switch", script(stmts, ddl), params); err != nil {
+		return fmt.Errorf("switching %s in, or recreating the views after its commit "+
+			"(publishing the night again recreates them): %w", p.plan.Date, err)
+	}
+	for _, v := range ready {
+		if v.Authorized {
+			if err := p.authorize(ctx, v.Name); err != nil {
+				return fmt.Errorf("view %s: %w", v.Name, err)
+			}
+		}
+		rep.Created = append(rep.Created, v.Name)
 	}
 	for _, z := range publish.Zones {
 		if err := p.catalog(ctx, z, rep.Created); err != nil {

@@ -2,6 +2,7 @@ package bigquery
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/shopportraits/portraits/transforms/publish"
@@ -20,6 +21,25 @@ func stagingTable(p *publish.Plan, table string) string {
 
 // quote quotes a column name.
 func quote(name string) string { return "`" + name + "`" }
+
+// literal quotes s as a GoogleSQL string literal, for the DDL options that take no parameters.
+func literal(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\n", `\n`).Replace(s) + "'"
+}
+
+// labelList is the labels of what publish creates, as a DDL option's value.
+func labelList() string {
+	keys := make([]string, 0, len(labels))
+	for k := range labels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = "(" + literal(k) + ", " + literal(labels[k]) + ")"
+	}
+	return strings.Join(out, ", ")
+}
 
 // columnList is the quoted columns, each prefixed with prefix ("s." ...).
 func columnList(cols []publish.Column, prefix string) string {
@@ -52,14 +72,16 @@ func keyMatch(key []string) string {
 	return strings.Join(out, " AND ")
 }
 
-// script wraps statements in one transaction, rolled back and raised again on any error.
+// script wraps statements in one transaction, rolled back and raised again on any error, and
+// runs after, in order, once it committed: the statements a transaction cannot hold (DDL on
+// permanent tables and views). An error there fails the job with the transaction committed.
 //
 // Why DML in a transaction, not loads into partition decorators: the Parquet files carry neither
 // snapshot_date nor record_date, the facts MERGE on their keys, and a query writing into
 // table$YYYYMMDD would only accept the tables' REQUIRED columns by relaxing them. DML keeps REQUIRED
 // checked row by row, fills both zones from one load, and inside one transaction readers see the
 // previous night or the new one, never a mix.
-func script(stmts []string) string {
+func script(stmts, after []string) string {
 	var b strings.Builder
 	b.WriteString("BEGIN\n  BEGIN TRANSACTION;\n")
 	for _, s := range stmts {
@@ -67,6 +89,9 @@ func script(stmts []string) string {
 	}
 	b.WriteString("  COMMIT TRANSACTION;\nEXCEPTION WHEN ERROR THEN\n  ROLLBACK TRANSACTION;\n" +
 		"  RAISE USING MESSAGE = @@error.message;\nEND;")
+	for _, s := range after {
+		b.WriteString("\n" + s + ";")
+	}
 	return b.String()
 }
 

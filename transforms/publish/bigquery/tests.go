@@ -46,7 +46,8 @@ func (p *publisher) test(ctx context.Context, previous string, rep *publish.Repo
 			p.plan.Date,
 		),
 	}
-	if _, err := p.query(ctx, "data_tests", script(stmts), []bigquery.QueryParameter{{Name: "results", Value: rows}}); err != nil {
+	params := []bigquery.QueryParameter{{Name: "results", Value: rows}}
+	if _, err := p.query(ctx, "data_tests", script(stmts, nil), params); err != nil {
 		return fmt.Errorf("recording the data tests: %w", err)
 	}
 	if failed := datatests.Failures(results); len(failed) > 0 {

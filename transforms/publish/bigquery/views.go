@@ -10,50 +10,41 @@ import (
 	"github.com/shopportraits/portraits/transforms/publish/views"
 )
 
-// views creates or refreshes every view whose tables exist in the datasets, with the plan's night
-// as the newest, authorizing those that read the restricted dataset on it.
-func (p *publisher) views(ctx context.Context) (created, waiting []string, err error) {
-	ready, waiting := views.Ready(
-		p.opts.AuthorizeViews,
-		func(z publish.Zone, t string) bool { return p.held[z][t] },
-	)
+// viewStatements create or replace the views ready with the plan's night as the newest: DDL that
+// the switch's script runs right after its COMMIT (BigQuery refuses DDL on views inside a
+// transaction), so that no other job stands between a night's published_runs row and its views.
+func (p *publisher) viewStatements(ready []views.View) ([]string, error) {
 	nights := views.Nights{Latest: p.plan.Date, Days: p.opts.SnapshotDays}
+	var out []string
 	for _, v := range ready {
 		sql, err := v.SQL(p.cfg.qualified, nights)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		want := &bigquery.TableMetadata{ViewQuery: sql, Description: v.Doc, Labels: labels}
-		err = p.ensure(
-			ctx,
-			publish.Analytics,
-			v.Name,
-			want,
-			func(have *bigquery.TableMetadata) (*bigquery.TableMetadataToUpdate, error) {
-				if have.Type != bigquery.ViewTable {
-					return nil, fmt.Errorf(
-						"%s.%s exists and is not a view",
-						p.cfg.AnalyticsDataset,
-						v.Name,
-					)
-				}
-				if have.ViewQuery == sql && have.Description == v.Doc {
-					return nil, nil
-				}
-				return &bigquery.TableMetadataToUpdate{ViewQuery: sql, Description: v.Doc}, nil
-			},
-		)
-		if err != nil {
-			return nil, nil, fmt.Errorf("view %s: %w", v.Name, err)
-		}
-		if v.Authorized {
-			if err := p.authorize(ctx, v.Name); err != nil {
-				return nil, nil, fmt.Errorf("view %s: %w", v.Name, err)
-			}
-		}
-		created = append(created, v.Name)
+		out = append(out, fmt.Sprintf(
+			"CREATE OR REPLACE VIEW %s\nOPTIONS (description = %s, labels = [%s])\nAS\n%s",
+			p.cfg.qualified(publish.Analytics, v.Name), literal(v.Doc), labelList(), sql))
 	}
-	return created, waiting, nil
+	return out, nil
+}
+
+// checkViews refuses, before the switch, a table or materialized view of the analytics dataset
+// that holds the name of a view to create: the DDL after the commit would fail on it every night.
+func (p *publisher) checkViews(ctx context.Context, ready []views.View) error {
+	for _, v := range ready {
+		if !p.held[publish.Analytics][v.Name] {
+			continue
+		}
+		ref := p.dataset(publish.Analytics).Table(v.Name)
+		md, err := ref.Metadata(ctx)
+		if err != nil {
+			return fmt.Errorf("view %s: %w", v.Name, err)
+		}
+		if md.Type != bigquery.ViewTable {
+			return fmt.Errorf("%s.%s exists and is not a view", p.cfg.AnalyticsDataset, v.Name)
+		}
+	}
+	return nil
 }
 
 // authorize lets a view of the analytics dataset read the restricted dataset, so that analysts who
