@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -38,6 +39,8 @@ type exampleFigures struct {
 	// counts are quality counts by "source/stage/measure/reason"; every nulled count of the
 	// night must be one of them.
 	counts map[string]int64
+	// symbol is the currency's sign as the report shows amounts.
+	symbol string
 	// personal matches the export's personal values that no output may hold beyond what
 	// scanForPII looks for.
 	personal []*regexp.Regexp
@@ -99,6 +102,15 @@ func checkExample(t *testing.T, out, summary string, want exampleFigures) {
 	if int64(len(portraits)) != want.persons || buyers != want.buyers || gmv != want.gmv {
 		t.Errorf("portraits: %d persons, %d buyers, GMV %d; want %d, %d, %d",
 			len(portraits), buyers, gmv, want.persons, want.buyers, want.gmv)
+	}
+	// The report shows the run's currency: R$ or $, never the yuan sign.
+	page, err := os.ReadFile(filepath.Join(sink.RunDir(out, testDate), report.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := string(page[:bytes.Index(page, []byte("<script>"))]); strings.Contains(body, "¥") ||
+		!strings.Contains(body, want.symbol) {
+		t.Errorf("the report shows ¥ or lacks %s", want.symbol)
 	}
 	data, err := os.ReadFile(filepath.Join(sink.RunDir(out, testDate), report.HeadlineFile))
 	if err != nil {
@@ -237,7 +249,7 @@ func marketplaceFigures(t *testing.T, dir string) exampleFigures {
 	purchase := map[string]bool{"created": false, "approved": true, "invoiced": true,
 		"processing": true, "shipped": true, "delivered": true, "canceled": false,
 		"unavailable": false}
-	f := exampleFigures{currency: "BRL", rows: map[string]int64{}, counts: map[string]int64{}}
+	f := exampleFigures{currency: "BRL", symbol: "R$", rows: map[string]int64{}, counts: map[string]int64{}}
 
 	person, persons := map[string]string{}, map[string]bool{}
 	for _, c := range customers.rows {
@@ -338,7 +350,7 @@ func shopifyFigures(t *testing.T, dir string) exampleFigures {
 		"paid": true, "partially_refunded": true, "refunded": true, "voided": false,
 		"expired": false}
 	channel := map[string]bool{"web": true, "iphone": true, "android": true}
-	f := exampleFigures{currency: "USD", rows: map[string]int64{}, counts: map[string]int64{},
+	f := exampleFigures{currency: "USD", symbol: "$", rows: map[string]int64{}, counts: map[string]int64{},
 		personal: []*regexp.Regexp{usPhone}}
 
 	id, phones := map[string]string{}, 0

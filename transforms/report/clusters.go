@@ -49,7 +49,7 @@ func clusterSection(rows []schemas.ClusterProfile) Section {
 		"active days (30)", "sessions", "discount order share", "days since last seen")}
 	for _, r := range rows {
 		t.Rows = append(t.Rows, []Cell{num(fmt.Sprint(r.Cluster)), txt(r.Label), txt(r.Segment),
-			num(count(r.Size)), num(percent(r.Share)), num(yuanF(r.GMVFen)),
+			num(count(r.Size)), num(percent(r.Share)), num(amountF(r.GMVFen)),
 			num(fmt.Sprintf("%.2f", r.Frequency)), num(fmt.Sprintf("%.1f", r.RecencyDays)),
 			num(fmt.Sprintf("%.1f", r.ActiveDays30d)), num(fmt.Sprintf("%.1f", r.Sessions)),
 			num(percent(r.DiscountOrderShare)), num(fmt.Sprintf("%.0f", r.DaysSinceLastSeen))})

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"golang.org/x/text/currency"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
@@ -23,20 +24,73 @@ func signed(n int64) string {
 	return count(n)
 }
 
-// yuan formats an amount in fen as yuan for people: ¥1,234.56 (exact: integer arithmetic).
-func yuan(fen int64) string {
-	sign := ""
-	if fen < 0 {
-		sign, fen = "-", -fen
-	}
-	return fmt.Sprintf("%s¥%s.%02d", sign, count(fen/100), fen%100)
+// currencyFormat is how the page writes the run's money: amounts are integers in the minor unit
+// of the manifest's currency (fen for CNY), shown in the major unit with the currency's symbol.
+type currencyFormat struct {
+	Code   string // ISO 4217
+	Symbol string // ¥, R$, US$..., or the code and a space where CLDR has no symbol
+	Digits int    // decimals of the minor unit: 2 for CNY, 0 for JPY
 }
 
-// yuanF formats an amount in fen held as a float (a mean), rounded to the fen.
-func yuanF(fen float64) string { return yuan(int64(math.Round(fen))) }
+// currencyOf is the format of an ISO 4217 code, from CLDR's data in golang.org/x/text/currency
+// (symbols and minor units of every currency, kept current by the Go team, rather than a table
+// of our own). The symbol is the narrow one (¥, $, R$), except that a dollar other than the US
+// one keeps its prefix (HK$, NT$, CA$); an unknown code is shown as CNY's.
+func currencyOf(code string) currencyFormat {
+	unit, err := currency.ParseISO(code)
+	if err != nil {
+		unit, code = currency.CNY, "CNY"
+	}
+	p := message.NewPrinter(language.English)
+	symbol := p.Sprint(currency.NarrowSymbol(unit))
+	if symbol == "$" && unit != currency.USD {
+		symbol = p.Sprint(currency.Symbol(unit))
+	}
+	if symbol == code {
+		symbol += " "
+	}
+	digits, _ := currency.Standard.Rounding(unit)
+	return currencyFormat{Code: code, Symbol: symbol, Digits: digits}
+}
 
-// toYuan is an amount in fen as yuan for a chart's axis, rounded to the fen.
-func toYuan(fen int64) float64 { return float64(fen) / 100 }
+// money is the currency of the report being built (see speak): CNY unless Build sets the run's.
+var money = currencyOf("CNY")
+
+// inCurrency makes code the currency of amount, amountF and toMajor until done is called; the
+// caller holds building (see speak).
+func inCurrency(code string) (done func()) {
+	money = currencyOf(code)
+	return func() { money = currencyOf("CNY") }
+}
+
+// amount formats an amount in minor units for people, in the major unit with the currency's
+// symbol: ¥1,234.56, R$25,081.30, ¥1,235 for yen (exact: integer arithmetic).
+func amount(minor int64) string {
+	sign := ""
+	if minor < 0 {
+		sign, minor = "-", -minor
+	}
+	if money.Digits == 0 {
+		return sign + money.Symbol + count(minor)
+	}
+	scale := int64(math.Pow10(money.Digits))
+	return fmt.Sprintf("%s%s%s.%0*d", sign, money.Symbol, count(minor/scale), money.Digits,
+		minor%scale)
+}
+
+// amountF formats an amount in minor units held as a float (a mean), rounded to the minor unit.
+func amountF(minor float64) string { return amount(int64(math.Round(minor))) }
+
+// toMajor is an amount in minor units in the major unit, for a chart's axis.
+func toMajor(minor int64) float64 { return float64(minor) / math.Pow10(money.Digits) }
+
+// majorUnit names the major unit for an axis or a sentence: yuan for CNY, else the ISO code.
+func majorUnit() string {
+	if money.Code == "CNY" {
+		return tr("yuan")
+	}
+	return money.Code
+}
 
 // percent formats a share 0 to 1 as a percentage with one decimal: 12.3%.
 func percent(share float64) string { return fmt.Sprintf("%.1f%%", share*100) }

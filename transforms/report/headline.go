@@ -107,19 +107,20 @@ var figures = []figure{
 		func(v float64) string { return count(int64(v)) },
 		func(v float64) string { return signed(int64(v)) }},
 	{"GMV", func(h Headline) float64 { return float64(h.GMVFen) },
-		func(v float64) string { return yuanF(v) }, signedYuan},
+		func(v float64) string { return amountF(v) }, signedAmount},
 	{"repeat rate", func(h Headline) float64 { return h.RepeatRate }, percent, points},
 	{"GMV share of the top 20% of buyers", func(h Headline) float64 { return h.Top20Share },
 		percent, points},
 	{"mean 12-month CLV", func(h Headline) float64 { return float64(h.MeanCLVFen) },
-		func(v float64) string { return yuanF(v) }, signedYuan},
+		func(v float64) string { return amountF(v) }, signedAmount},
 }
 
-func signedYuan(fen float64) string {
-	if fen > 0 {
-		return "+" + yuanF(fen)
+// signedAmount formats a change of an amount in minor units with its sign.
+func signedAmount(minor float64) string {
+	if minor > 0 {
+		return "+" + amountF(minor)
 	}
-	return yuanF(fen)
+	return amountF(minor)
 }
 
 // points is a change of a share in percentage points: +1.2 pt.

@@ -4,30 +4,31 @@ import (
 	"math"
 )
 
-// bin is one bar of a histogram of amounts in fen: [Lo, Hi), or everything from Lo up when Open.
+// bin is one bar of a histogram of amounts in minor units: [Lo, Hi), or everything from Lo up when Open.
 type bin struct {
 	Lo, Hi int64
 	Open   bool
 	Count  int64
 }
 
-// label names the bin in yuan: ¥100 – ¥200, or ≥ ¥2,000 for the open last bin.
+// label names the bin in the currency: ¥100 – ¥200, or ≥ ¥2,000 for the open last bin.
 func (b bin) label() string {
 	if b.Open {
-		return "≥ " + yuanShort(b.Lo)
+		return "≥ " + amountShort(b.Lo)
 	}
-	return yuanShort(b.Lo) + " – " + yuanShort(b.Hi)
+	return amountShort(b.Lo) + " – " + amountShort(b.Hi)
 }
 
-// yuanShort drops the fen of whole yuan: ¥1,200 rather than ¥1,200.00.
-func yuanShort(fen int64) string {
-	if fen%100 == 0 {
-		if fen < 0 {
-			return "-¥" + count(-fen/100)
+// amountShort drops the minor unit of a whole amount: ¥1,200 rather than ¥1,200.00.
+func amountShort(minor int64) string {
+	scale := int64(math.Pow10(money.Digits))
+	if minor%scale == 0 {
+		if minor < 0 {
+			return "-" + money.Symbol + count(-minor/scale)
 		}
-		return "¥" + count(fen/100)
+		return money.Symbol + count(minor/scale)
 	}
-	return yuan(fen)
+	return amount(minor)
 }
 
 // histogram bins sorted amounts in about `bins` bars of a round width (1, 2 or 5 times a power of

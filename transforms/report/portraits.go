@@ -150,7 +150,7 @@ func lifecycleSection(s *portraitStats) (Section, error) {
 				txt(trCode(name)),
 				num(count(s.Stage[name])),
 				num(percent(ratio(s.Stage[name], s.Persons))),
-				num(yuan(s.StageGMV[name])),
+				num(amount(s.StageGMV[name])),
 				num(percent(ratio(s.StageGMV[name], s.GMVFen))),
 			},
 		)
@@ -161,7 +161,7 @@ func lifecycleSection(s *portraitStats) (Section, error) {
 			txt(tr("all")),
 			num(count(s.Persons)),
 			num(percent(ratio(s.Persons, s.Persons))),
-			num(yuan(s.GMVFen)),
+			num(amount(s.GMVFen)),
 			num(percent(ratio(s.GMVFen, s.GMVFen))),
 		},
 	)
@@ -213,16 +213,16 @@ func rfmSection(s *portraitStats) (Section, error) {
 			pSum += s.RFM[r][f]
 			gSum += s.RFMGMV[r][f]
 			prow = append(prow, num(count(s.RFM[r][f])))
-			grow = append(grow, num(yuan(s.RFMGMV[r][f])))
+			grow = append(grow, num(amount(s.RFMGMV[r][f])))
 		}
 		pt.Rows = append(pt.Rows, append(prow, num(count(pSum))))
-		gt.Rows = append(gt.Rows, append(grow, num(yuan(gSum))))
+		gt.Rows = append(gt.Rows, append(grow, num(amount(gSum))))
 	}
 	for r := range 5 {
 		persons[r], gmv[r] = make([]float64, 5), make([]float64, 5)
 		for f := range 5 {
 			persons[r][f] = float64(s.RFM[r][f])
-			gmv[r][f] = toYuan(s.RFMGMV[r][f])
+			gmv[r][f] = toMajor(s.RFMGMV[r][f])
 		}
 	}
 	pc, err := heatmap(
@@ -239,7 +239,7 @@ func rfmSection(s *portraitStats) (Section, error) {
 	}
 	gc, err := heatmap(
 		"chart-rfm-gmv",
-		tr("GMV per R and F score (yuan)"),
+		trf("GMV per R and F score (%s)", majorUnit()),
 		tr("frequency score"),
 		tr("recency score"),
 		xs,
@@ -256,9 +256,9 @@ func rfmSection(s *portraitStats) (Section, error) {
 // clvSection draws the histogram of the buyers' 12-month CLV.
 func clvSection(s *portraitStats, bins int) (Section, error) {
 	sec := Section{ID: "clv", Title: tr("Customer lifetime value"),
-		Intro: tr("12-month discounted lifetime value of every buyer (BG/NBD times Gamma-Gamma), " +
-			"in yuan. The bars stop at the 99th percentile; a last bar marked ≥ gathers the few " +
-			"buyers above it.")}
+		Intro: trf("12-month discounted lifetime value of every buyer (BG/NBD times Gamma-Gamma), "+
+			"in %s. The bars stop at the 99th percentile; a last bar marked ≥ gathers the few "+
+			"buyers above it.", majorUnit())}
 	if len(s.CLV) == 0 {
 		sec.Note = tr("No buyer of this run has a lifetime value (no buyers, or the models could " +
 			"not be fitted).")
@@ -288,7 +288,7 @@ func clvSection(s *portraitStats, bins int) (Section, error) {
 	chart, err := vbar(
 		"chart-clv",
 		tr("Buyers per 12-month CLV band"),
-		tr("yuan"),
+		majorUnit(),
 		tr("buyers"),
 		cats,
 		[]series{buyers},
@@ -313,10 +313,10 @@ func clvSection(s *portraitStats, bins int) (Section, error) {
 		),
 	}
 	st.Rows = [][]Cell{
-		{num(count(int64(n))), num(yuan(total)), num(yuanF(float64(total) / float64(n))),
+		{num(count(int64(n))), num(amount(total)), num(amountF(float64(total) / float64(n))),
 			num(
-				yuan(quantile(s.CLV, 0.5)),
-			), num(yuan(quantile(s.CLV, 0.9))), num(yuan(s.CLV[n-1]))},
+				amount(quantile(s.CLV, 0.5)),
+			), num(amount(quantile(s.CLV, 0.9))), num(amount(s.CLV[n-1]))},
 	}
 	sec.Blocks = []Block{{Chart: chart, Table: ht}, {Table: st}}
 	return sec, nil

@@ -132,7 +132,7 @@ func (f *profile) section() Section {
 		for _, v := range tb.t.byPersons(tb.n) {
 			t.Rows = append(t.Rows, []Cell{txt(valueName(tb.column, v)),
 				num(count(tb.t.persons[v])),
-				num(percent(ratio(tb.t.persons[v], f.persons))), num(yuan(tb.t.gmv[v])),
+				num(percent(ratio(tb.t.persons[v], f.persons))), num(amount(tb.t.gmv[v])),
 				num(percent(ratio(tb.t.gmv[v], gmv)))})
 		}
 		sec.Blocks = append(sec.Blocks, Block{Table: &t})

@@ -10,18 +10,18 @@ import (
 
 func TestMoney(t *testing.T) {
 	for fen, want := range map[int64]string{0: "¥0.00", 5: "¥0.05", 123456789: "¥1,234,567.89", -50: "-¥0.50", -123456: "-¥1,234.56"} {
-		if got := yuan(fen); got != want {
-			t.Errorf("yuan(%d) = %s, want %s", fen, got, want)
+		if got := amount(fen); got != want {
+			t.Errorf("amount(%d) = %s, want %s", fen, got, want)
 		}
 	}
-	if got := yuanF(25012.4); got != "¥250.12" {
-		t.Errorf("yuanF(25012.4) = %s", got)
+	if got := amountF(25012.4); got != "¥250.12" {
+		t.Errorf("amountF(25012.4) = %s", got)
 	}
-	if got := yuanShort(120000); got != "¥1,200" {
-		t.Errorf("yuanShort(120000) = %s", got)
+	if got := amountShort(120000); got != "¥1,200" {
+		t.Errorf("amountShort(120000) = %s", got)
 	}
-	if got := yuanShort(150); got != "¥1.50" {
-		t.Errorf("yuanShort(150) = %s", got)
+	if got := amountShort(150); got != "¥1.50" {
+		t.Errorf("amountShort(150) = %s", got)
 	}
 	if signed(3) != "+3" || signed(-1234) != "-1,234" || signed(0) != "0" {
 		t.Errorf("signed: %s %s %s", signed(3), signed(-1234), signed(0))
@@ -186,5 +186,30 @@ func TestPortraitStats(t *testing.T) {
 	}
 	if st := s.stages(); st[len(st)-1] != "odd_stage" || st[0] != "unaware" {
 		t.Errorf("stages %q: want funnel order then unknown ones", st)
+	}
+}
+
+// TestMoneyInTheRunsCurrency: amounts are shown in the currency the manifest names, with its
+// symbol and its minor unit's decimals, and CNY again once the report is built.
+func TestMoneyInTheRunsCurrency(t *testing.T) {
+	for _, c := range []struct{ code, want, short string }{
+		{"BRL", "R$25,081.30", "R$1,200"},
+		{"USD", "$25,081.30", "$1,200"},
+		{"HKD", "HK$25,081.30", "HK$1,200"},
+		{"JPY", "¥2,508,130", "¥120,000"},
+		{"BHD", "BHD 2,508.130", "BHD 120"},
+		{"XYZ", "¥25,081.30", "¥1,200"}, // not a currency: shown as CNY, as the manifest defaults
+	} {
+		done := inCurrency(c.code)
+		if got := amount(2508130); got != c.want {
+			t.Errorf("%s: amount(2508130) = %s, want %s", c.code, got, c.want)
+		}
+		if got := amountShort(120000); got != c.short {
+			t.Errorf("%s: amountShort(120000) = %s, want %s", c.code, got, c.short)
+		}
+		done()
+	}
+	if got := amount(150); got != "¥1.50" {
+		t.Errorf("after a build in another currency: %s", got)
 	}
 }

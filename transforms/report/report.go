@@ -159,6 +159,7 @@ func Build(ctx context.Context, output, date string, o Options) (*Report, error)
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
+	defer inCurrency(m.Currency)()
 	r := &Report{Date: date, RunID: m.RunID, CreatedAt: m.CreatedAt, SchemaVersion: m.SchemaVersion}
 	r.Lang = o.Lang
 	// Marketers first: the headline, the portraits, the segments and rules; then the engineer's.

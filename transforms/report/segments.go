@@ -56,7 +56,7 @@ func segmentSection(rows []schemas.SegmentSummary) (Section, error) {
 				num(count(r.Size)),
 				num(percent(r.Share)),
 				num(percent(r.GMVShare)),
-				num(yuanF(r.AvgCLVFen)),
+				num(amountF(r.AvgCLVFen)),
 				num(count(r.PreviousSize)),
 				num(signed(r.Change)),
 			},

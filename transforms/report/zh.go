@@ -149,17 +149,17 @@ var zh = [][2]string{
 		"%s 名缺少 R 或 F 得分的买家未计入矩阵。"},
 	{"Buyers per R and F score", "各 R、F 得分的买家数"},
 	{"GMV per R and F score", "各 R、F 得分的 GMV"},
-	{"GMV per R and F score (yuan)", "各 R、F 得分的 GMV（元）"},
+	{"GMV per R and F score (%s)", "各 R、F 得分的 GMV（%s）"},
 	{"R \\ F", "R \\ F"},
 	{"frequency score", "F 得分（购买频次）"},
 	{"recency score", "R 得分（最近购买）"},
 
 	// Customer lifetime value.
 	{"Customer lifetime value", "客户终身价值（CLV）"},
-	{"12-month discounted lifetime value of every buyer (BG/NBD times Gamma-Gamma), in yuan. " +
+	{"12-month discounted lifetime value of every buyer (BG/NBD times Gamma-Gamma), in %s. " +
 		"The bars stop at the 99th percentile; a last bar marked ≥ gathers the few buyers " +
 		"above it.",
-		"每位买家未来 12 个月的折现终身价值（BG/NBD 乘以 Gamma-Gamma），单位为元。" +
+		"每位买家未来 12 个月的折现终身价值（BG/NBD 乘以 Gamma-Gamma），单位为%s。" +
 			"柱形截至第 99 百分位；最后一根标有 ≥ 的柱汇总其上的少数买家。"},
 	{"No buyer of this run has a lifetime value (no buyers, or the models could not be fitted).",
 		"本次运行没有买家有终身价值（没有买家，或模型未能拟合）。"},
