@@ -398,7 +398,7 @@ func plan(ctx context.Context, o options, stdout io.Writer) (job, error) {
 	if err != nil {
 		return job{}, err
 	}
-	erasures, err := erasureList(ctx, o, date, previous, opts)
+	erasures, err := erasureList(ctx, o, date, previous, cfg.PhoneRegion, opts)
 	if err != nil {
 		return job{}, err
 	}
@@ -765,11 +765,12 @@ func previousTable[T any](ctx context.Context, output, previous, table string) (
 }
 
 // erasureList is last night's erasures and tonight's requests (--erase), one row per identifier
-// hash, the first request's date kept: every person once erased stays erased.
+// hash, the first request's date kept: every person once erased stays erased. Phones without a
+// country code are read in phoneRegion, as the sources' are.
 func erasureList(
 	ctx context.Context,
 	o options,
-	date, previous string,
+	date, previous, phoneRegion string,
 	opts clean.Options,
 ) ([]schemas.Erasure, error) {
 	rows, err := previousTable[schemas.Erasure](ctx, o.Output, previous, "erasures")
@@ -785,7 +786,7 @@ func erasureList(
 		if err != nil {
 			return nil, err
 		}
-		hashes, err := erase.Load(o.Erase, salt)
+		hashes, err := erase.Load(o.Erase, salt, phoneRegion)
 		if err != nil {
 			return nil, err
 		}

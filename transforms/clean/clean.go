@@ -39,7 +39,7 @@ type Options struct {
 func (o Options) Salt() (string, error) { return o.SaltSource.Read(context.Background()) }
 
 // env is what a parser needs: the source, its zone, the salt, the rules, the run's horizon, the
-// currency and the source's column mappings.
+// currency, the phone region and the source's column mappings.
 type env struct {
 	src     sources.Source
 	loc     *time.Location
@@ -50,6 +50,8 @@ type env struct {
 	// currency is the run's ISO 4217 code and digits the decimals of its minor unit.
 	currency string
 	digits   int
+	// phoneRegion is the region of phones written without a country code.
+	phoneRegion string
 	// reshape applies constants, defaults and lookups (nil for none); values holds the values
 	// maps of enum fields, keys folded and lower-cased.
 	reshape *reshaper
@@ -77,7 +79,7 @@ func newEnv(cfg *sources.Config, source string, opt Options) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := compileRules(cfg.Rules)
+	r, err := compileRules(cfg.Rules, cfg.PhoneRegion)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +88,8 @@ func newEnv(cfg *sources.Config, source string, opt Options) (*env, error) {
 		return nil, err
 	}
 	return &env{src: src, loc: loc, salt: salt, rules: r, runDate: day, horizon: dayEnd(day, biz),
-		currency: cfg.Currency, digits: cfg.MinorDigits(), reshape: newReshaper(src), values: values}, nil
+		currency: cfg.Currency, digits: cfg.MinorDigits(), phoneRegion: cfg.PhoneRegion,
+		reshape: newReshaper(src), values: values}, nil
 }
 
 // Result is one source's cleaned output.

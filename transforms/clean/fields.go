@@ -166,7 +166,7 @@ func (f *fields) phone(name string) string {
 	if raw == "" {
 		return ""
 	}
-	p, err := normalize.Phone(raw, "CN")
+	p, err := normalize.Phone(raw, f.env.phoneRegion)
 	if err != nil {
 		f.null(name)
 		return ""

@@ -352,3 +352,33 @@ func init() {
 	register.Function1x1(skuOfProduct)
 	register.Function1x1(asLine)
 }
+
+// TestPhoneRegion: a phone written without a country code is read in the config's phone_region
+// (default CN), so a US shop's "(212) 555-0101" is +12125550101, not a Chinese number.
+func TestPhoneRegion(t *testing.T) {
+	for _, c := range []struct{ region, raw, want string }{
+		{"", "13800138000", "+8613800138000"},
+		{"US", "(212) 555-0101", "+12125550101"},
+		{"US", "+86 138 0013 8000", "+8613800138000"},
+		{"BR", "(11) 91234-5678", "+5511912345678"},
+	} {
+		yaml := "phone_region: " + c.region + "\n" + marketplaceConfig
+		cfg, err := sources.Parse([]byte(yaml), "m.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := newEnv(cfg, "orders", Options{Date: "2026-11-21", SaltSource: salt.Sample})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := &fields{rec: ingest.Record{Source: "orders", Fields: map[string]string{"p": c.raw}},
+			env: e}
+		if got := f.phone("p"); got != c.want {
+			t.Errorf("phone_region %q: %q read as %q, want %q", c.region, c.raw, got, c.want)
+		}
+	}
+	if _, err := sources.Parse([]byte("phone_region: XX\n"+marketplaceConfig), "m.yaml"); err == nil ||
+		!strings.Contains(err.Error(), `phone_region "XX"`) {
+		t.Errorf("an unknown region: %v", err)
+	}
+}

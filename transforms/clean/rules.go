@@ -27,7 +27,8 @@ type rules struct {
 // botCacheMax bounds the user agents remembered; past it the cache starts again.
 const botCacheMax = 100_000
 
-func compileRules(r sources.Rules) (*rules, error) {
+// compileRules compiles the rules; test phones without a country code are read in phoneRegion.
+func compileRules(r sources.Rules, phoneRegion string) (*rules, error) {
 	out := &rules{testDomain: map[string]bool{}, testPhone: map[string]bool{}}
 	for _, p := range r.BotUserAgents {
 		re, err := regexp.Compile("(?i)" + p)
@@ -47,7 +48,7 @@ func compileRules(r sources.Rules) (*rules, error) {
 		out.testDomain[strings.ToLower(strings.TrimSpace(d))] = true
 	}
 	for _, p := range r.TestPhones {
-		e164, err := normalize.Phone(p, "CN")
+		e164, err := normalize.Phone(p, phoneRegion)
 		if err != nil {
 			e164 = p // a number that cannot be valid still marks nobody wrongly
 		}

@@ -19,23 +19,24 @@ import (
 )
 
 // requestTypes are the identifier types a request may name, and how their values are normalised
-// as the clean stage does.
-var requestTypes = map[string]func(string) (string, error){
-	identity.Account: func(v string) (string, error) { return strings.TrimSpace(v), nil },
-	identity.Phone:   func(v string) (string, error) { return normalize.Phone(v, "") },
-	identity.Email:   normalize.Email,
-	identity.Device:  func(v string) (string, error) { return strings.TrimSpace(v), nil },
-	identity.Anonymous: func(v string) (string, error) {
-		return strings.TrimSpace(v), nil
-	},
+// as the clean stage does (a phone without a country code in the sources' phone region).
+var requestTypes = map[string]func(v, phoneRegion string) (string, error){
+	identity.Account:   trimmed,
+	identity.Phone:     normalize.Phone,
+	identity.Email:     func(v, _ string) (string, error) { return normalize.Email(v) },
+	identity.Device:    trimmed,
+	identity.Anonymous: trimmed,
 }
+
+func trimmed(v, _ string) (string, error) { return strings.TrimSpace(v), nil }
 
 // Parse reads an erasure request list: one `type,value` per line (types account, phone, email,
 // device, anonymous; a header line `type,value` and blank lines or lines starting with # are
 // skipped), and returns the salted hashes of the identifiers, sorted and distinct, as the identity
-// map writes them. A bad line is an error naming the file and line; the value itself is never
+// map writes them; a phone without a country code is read in phoneRegion, as the sources config
+// reads its phones. A bad line is an error naming the file and line; the value itself is never
 // repeated in the error.
-func Parse(r io.Reader, name, salt string) ([]string, error) {
+func Parse(r io.Reader, name, salt, phoneRegion string) ([]string, error) {
 	var hashes []string
 	sc := bufio.NewScanner(r)
 	for line := 1; sc.Scan(); line++ {
@@ -54,7 +55,7 @@ func Parse(r io.Reader, name, salt string) ([]string, error) {
 				line,
 			)
 		}
-		v, err := norm(value)
+		v, err := norm(value, phoneRegion)
 		if err != nil || v == "" {
 			return nil, fmt.Errorf("erase list %s line %d: the %s cannot be read", name, line, typ)
 		}
@@ -68,11 +69,11 @@ func Parse(r io.Reader, name, salt string) ([]string, error) {
 }
 
 // Load reads an erasure request file (see Parse).
-func Load(path, salt string) ([]string, error) {
+func Load(path, salt, phoneRegion string) ([]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("erase list: %w", err)
 	}
 	defer f.Close()
-	return Parse(f, path, salt)
+	return Parse(f, path, salt, phoneRegion)
 }

@@ -10,7 +10,7 @@ import (
 
 func TestParse(t *testing.T) {
 	in := "\ufefftype,value\n# a comment\n\nphone,+86 138-1234-5678\nemail, Li@QQ.com \naccount,42\nphone,13812345678\n"
-	got, err := Parse(strings.NewReader(in), "erase.csv", "s")
+	got, err := Parse(strings.NewReader(in), "erase.csv", "s", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestParse(t *testing.T) {
 
 func TestParseErrorsNameTheLineNotTheValue(t *testing.T) {
 	for _, in := range []string{"phone,not-a-phone-13812345678x\n", "passport,E1234567\n", "phone\n", "email,\n"} {
-		_, err := Parse(strings.NewReader(in), "erase.csv", "s")
+		_, err := Parse(strings.NewReader(in), "erase.csv", "s", "")
 		if err == nil {
 			t.Errorf("%q: no error", in)
 			continue
@@ -47,5 +47,15 @@ func TestParseErrorsNameTheLineNotTheValue(t *testing.T) {
 			strings.Contains(err.Error(), value) {
 			t.Errorf("%q: the error repeats the value: %v", in, err)
 		}
+	}
+}
+
+// TestParseReadsPhonesInTheSourcesRegion: a request's phone without a country code is read in the
+// region the sources' phones are, so it finds the person a US shop knows by (212) 555-0101.
+func TestParseReadsPhonesInTheSourcesRegion(t *testing.T) {
+	got, err := Parse(strings.NewReader("phone,(212) 555-0101\n"), "erase.csv", "s", "US")
+	want := normalize.Hash("s", identity.Key(identity.Phone, "+12125550101"))
+	if err != nil || len(got) != 1 || got[0] != want {
+		t.Errorf("got %v, %v; want the hash of +12125550101", got, err)
 	}
 }

@@ -14,8 +14,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/currency"
 	"gopkg.in/yaml.v3"
+
+	"github.com/shopportraits/portraits/transforms/clean/normalize"
 )
 
 // Formats the ingest stage reads.
@@ -44,6 +47,9 @@ type Config struct {
 	// PurchaseTime is the order time that dates a purchase: created_at (default: the day the
 	// order was placed) or paid_at.
 	PurchaseTime string `yaml:"purchase_time,omitempty"`
+	// PhoneRegion is the ISO 3166 region whose numbering a phone written without a country code
+	// follows (default CN): US for a shop whose customers write (212) 555-0101.
+	PhoneRegion string `yaml:"phone_region,omitempty"`
 
 	// Dir is the absolute folder of the config file (Load); relative source paths are resolved
 	// against it.
@@ -264,7 +270,7 @@ func (c *Config) check() error {
 	return nil
 }
 
-// checkMoneyAndTime checks and fills the currency and the purchase-time rule.
+// checkMoneyAndTime checks and fills the currency, the phone region and the purchase-time rule.
 func (c *Config) checkMoneyAndTime() error {
 	if c.Currency == "" {
 		c.Currency = DefaultCurrency
@@ -274,6 +280,14 @@ func (c *Config) checkMoneyAndTime() error {
 		return fmt.Errorf("currency %q: not an ISO 4217 code", c.Currency)
 	}
 	c.Currency = unit.String()
+	if c.PhoneRegion == "" {
+		c.PhoneRegion = normalize.DefaultRegion
+	}
+	c.PhoneRegion = strings.ToUpper(c.PhoneRegion)
+	if phonenumbers.GetCountryCodeForRegion(c.PhoneRegion) == 0 {
+		return fmt.Errorf("phone_region %q: not a region with a telephone numbering plan "+
+			"(ISO 3166, e.g. CN, US, BR)", c.PhoneRegion)
+	}
 	switch c.PurchaseTime {
 	case "":
 		c.PurchaseTime = PurchaseCreated
