@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -70,6 +71,25 @@ func TestExamples(t *testing.T) {
 			checkExample(t, out, summary, want)
 		})
 	}
+	// The lookups, mappings and totals from lines work on Beam's direct runner too, where side
+	// inputs and shuffles are Go's own.
+	t.Run("marketplace on direct", func(t *testing.T) {
+		defer useRunner(t, "direct")()
+		dir := filepath.Join("..", "..", "examples", "marketplace")
+		want := marketplaceFigures(t, dir)
+		out := t.TempDir()
+		checkExample(t, out, runNightly(t, filepath.Join(dir, "sources.yaml"), out), want)
+	})
+}
+
+// useRunner makes Beam's --runner flag name another runner until done is called.
+func useRunner(t *testing.T, name string) (done func()) {
+	t.Helper()
+	was := flag.Lookup("runner").Value.String()
+	if err := flag.Set("runner", name); err != nil {
+		t.Fatal(err)
+	}
+	return func() { flag.Set("runner", was) }
 }
 
 // checkExample compares a finished night with the figures computed from its files.
