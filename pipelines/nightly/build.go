@@ -496,7 +496,7 @@ func sinkConfig(j job) sink.Config {
 		RunID:  j.RunID,
 	}
 	if j.Config != nil { // a job made only to find a run's folders has no config
-		cfg.Currency = j.Config.Currency
+		cfg.Currency, cfg.BusinessTimezone = j.Config.Currency, j.Config.BusinessTimezone
 	}
 	for _, in := range j.Inputs {
 		cfg.Inputs = append(

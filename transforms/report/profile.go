@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/shopportraits/portraits/schemas"
 )
@@ -54,9 +53,13 @@ type profile struct {
 	persons                                     int64
 	age, gender, tier, province, band, channel  tally
 	categories, brands                          tally
-	when                                        [7][24]int64
+	when                                        clock // persons by best contact time
 	received, opened                            int64
 	withSentiment, positive, negative, complain int64
+	// purchases are the paid orders by the time they were placed (nil without an orders
+	// table), and zone names the business time zone both clocks are in.
+	purchases *clock
+	zone      string
 }
 
 func newProfile() *profile {
@@ -103,7 +106,7 @@ func (f *profile) add(p *schemas.Portrait) {
 }
 
 // section is the customers section: one table per characteristic, persons and GMV per value.
-func (f *profile) section() Section {
+func (f *profile) section() (Section, error) {
 	sec := Section{ID: "customers", Title: tr("Customers"),
 		Intro: tr("Who they are, what they buy, when to reach them, through which channel, and " +
 			"what they say: persons and GMV per value of each characteristic of their portraits. " +
@@ -137,8 +140,22 @@ func (f *profile) section() Section {
 		}
 		sec.Blocks = append(sec.Blocks, Block{Table: &t})
 	}
-	sec.Blocks = append(sec.Blocks, Block{Table: f.whenTable()}, Block{Table: f.voiceTable()})
-	return sec
+	if f.purchases != nil {
+		b, err := f.purchases.block("chart-purchase-clock",
+			tr("When: paid orders by weekday and hour placed"),
+			trf("When: paid orders by weekday and hour placed (%s)", f.zone))
+		if err != nil {
+			return sec, err
+		}
+		sec.Blocks = append(sec.Blocks, b)
+	}
+	b, err := f.when.block("chart-contact-clock", tr("When: persons by best contact time"),
+		trf("When: persons by best contact weekday and hour (%s)", f.zone))
+	if err != nil {
+		return sec, err
+	}
+	sec.Blocks = append(sec.Blocks, b, Block{Table: f.voiceTable()})
+	return sec, nil
 }
 
 // codedColumns are the characteristics whose values are the product's codes, shown in the
@@ -151,23 +168,6 @@ func valueName(column, v string) string {
 		return trCode(v)
 	}
 	return label(v)
-}
-
-// whenTable is the persons by their best contact weekday (rows) and hour (columns).
-func (f *profile) whenTable() *Table {
-	t := &Table{Caption: tr("When: persons by best contact weekday and hour (business time zone)"),
-		Head: trList("weekday")}
-	for h := range 24 {
-		t.Head = append(t.Head, strconv.Itoa(h))
-	}
-	for d, name := range []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"} {
-		row := []Cell{txt(tr(name))}
-		for h := range 24 {
-			row = append(row, num(count(f.when[d][h])))
-		}
-		t.Rows = append(t.Rows, row)
-	}
-	return t
 }
 
 // voiceTable is the messages opened and what the persons' texts say.

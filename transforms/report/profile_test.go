@@ -2,6 +2,7 @@ package report
 
 import (
 	"testing"
+	"time"
 
 	"github.com/shopportraits/portraits/schemas"
 )
@@ -25,7 +26,15 @@ func TestProfileSection(t *testing.T) {
 	} {
 		f.add(&p)
 	}
-	sec := f.section()
+	f.zone = "Asia/Shanghai"
+	f.purchases = &clock{}
+	shanghai, _ := time.LoadLocation("Asia/Shanghai")
+	// Sunday 16:30 UTC is Monday 00:30 in Shanghai.
+	f.purchases.add(time.Date(2026, 11, 22, 16, 30, 0, 0, time.UTC), shanghai)
+	sec, err := f.section()
+	if err != nil {
+		t.Fatal(err)
+	}
 	checks := []struct{ caption, key, col, want string }{
 		{"Who: gender", "female", "persons", "2"},
 		{"Who: gender", "female", "share of GMV", "100.0%"},
@@ -33,7 +42,9 @@ func TestProfileSection(t *testing.T) {
 		{"Who: city tier", "tier 1", "GMV", "¥300.00"},
 		{"What: top categories", "美妆", "persons", "2"},
 		{"What: top categories", "服饰", "share of GMV", "42.9%"},
-		{"When: persons by best contact weekday and hour (business time zone)", "Fri", "20", "2"},
+		{"When: persons by best contact weekday and hour (Asia/Shanghai)", "Fri", "20", "2"},
+		{"When: paid orders by weekday and hour placed (Asia/Shanghai)", "Mon", "0", "1"},
+		{"When: paid orders by weekday and hour placed (Asia/Shanghai)", "Sun", "16", "0"},
 		{"Which channel and feedback", "opened or clicked", "value", "4 (50.0%)"},
 		{"Which channel and feedback", "persons with an open complaint", "value", "1"},
 	}

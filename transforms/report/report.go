@@ -308,7 +308,16 @@ func portraitsFromRun(
 		return nil, nil, err
 	}
 	h := headlineOf(date, s)
-	secs = append([]Section{fl.section(s.stages()), who.section()}, append(secs, pred)...)
+	loc := businessZone(m, o)
+	if who.purchases, err = purchaseClock(ctx, output, date, m, loc); err != nil {
+		return nil, nil, err
+	}
+	who.zone = loc.String()
+	customers, err := who.section()
+	if err != nil {
+		return nil, nil, err
+	}
+	secs = append([]Section{fl.section(s.stages()), customers}, append(secs, pred)...)
 	return secs, &h, nil
 }
 

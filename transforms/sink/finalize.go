@@ -33,6 +33,9 @@ type Manifest struct {
 	Inputs []Input `json:"inputs"`
 	// Currency is the ISO 4217 code of every amount of the run, in its minor units (CNY: fen).
 	Currency string `json:"currency"`
+	// BusinessTimezone is the IANA zone of the run's business day, weekdays and hours ("" in runs
+	// written before it was recorded).
+	BusinessTimezone string `json:"business_timezone,omitempty"`
 	// Mode is how the night was built: "full" (every partition up to its date) or "incremental"
 	// (the previous run's state and the new partitions); Reason says why.
 	Mode   string `json:"mode,omitempty"`
@@ -131,7 +134,7 @@ func finalize(
 		CreatedAt: now.UTC().
 			Format(time.RFC3339),
 		Tables: map[string]TableInfo{}, Files: extras, Inputs: append([]Input{}, cfg.Inputs...),
-		Currency: cfg.Currency}
+		Currency: cfg.Currency, BusinessTimezone: cfg.BusinessTimezone}
 	if m.Currency == "" {
 		m.Currency = "CNY"
 	}

@@ -40,6 +40,8 @@ type Config struct {
 	Inputs []Input
 	// Currency is the ISO 4217 code of the run's amounts, recorded in the manifest ("" for CNY).
 	Currency string
+	// BusinessTimezone is the IANA zone of the business day, recorded in the manifest.
+	BusinessTimezone string
 	// MaxRowsPerFile rolls to a new file after this many rows (default DefaultMaxRowsPerFile).
 	MaxRowsPerFile int64
 }
