@@ -176,6 +176,9 @@ func Build(ctx context.Context, output, date string, o Options) (*Report, error)
 		secs = append([]Section{headlineSection(append(nights, *headline))}, secs...)
 	}
 	r.Sections = secs
+	if err := r.add(ctx, output, date, m, o, feedbackFromRun); err != nil {
+		return nil, err
+	}
 	// The quality counts feed the audiences and the engineer's counts: read once.
 	quality, hasQuality, err := qualityOf(ctx, output, date, m)
 	if err != nil {

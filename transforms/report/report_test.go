@@ -25,6 +25,7 @@ var sectionIDs = []string{
 	"rfm",
 	"clv",
 	"predictions",
+	"feedback",
 	"segments",
 	"audiences",
 	"clusters",

@@ -410,4 +410,33 @@ var zh = [][2]string{
 		"存活概率 P(alive)、预期购买次数和终身价值来自 %s 购买模型。"},
 	{"P(alive), expected purchases and lifetime value come from the %s purchase model: %s.",
 		"存活概率 P(alive)、预期购买次数和终身价值来自 %s 购买模型：%s。"},
+
+	// Feedback.
+	{"Feedback", "客户反馈"},
+	{"What customers said: the stars of their reviews and review-site posts, the words that set " +
+		"the low-rated texts (1-2 stars) apart from the high-rated ones (4-5 stars), and their " +
+		"service tickets.",
+		"客户说了什么：评价与第三方评价网站帖子的星级，区分差评（1-2 星）与好评（4-5 星）的词，" +
+			"以及客服工单。"},
+	{"This run has no rated review, post or ticket.", "本次运行没有带星级的评价、帖子或工单。"},
+	{"texts", "条数"},
+	{"Texts per rating", "各星级的评价条数"},
+	{"stars", "星级"},
+	{"Reviews and posts per rating", "各星级的评价与帖子数"},
+	{"Negative themes: words of the %s low-rated texts, against the %s high-rated ones",
+		"差评主题：%s 条差评中的高频词，对照 %s 条好评"},
+	{"word", "词"},
+	{"low-rated texts", "差评条数"},
+	{"share of low-rated", "差评占比"},
+	{"share of high-rated", "好评占比"},
+	{"z", "z 值"},
+	{"Service tickets by category", "各类型的客服工单"},
+	{"ticket type", "工单类型"},
+	{"tickets", "工单数"},
+	{"still open", "未关闭"},
+	{"complaint", "投诉"},
+	{"return", "退货"},
+	{"delivery", "物流"},
+	{"inquiry", "咨询"},
+	{"other", "其他"},
 }
