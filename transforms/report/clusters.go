@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/shopportraits/portraits/schemas"
@@ -26,18 +27,19 @@ func clustersFromRun(
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	return []Section{clusterSection(rows)}, nil
+	sec, err := clusterSection(rows)
+	return []Section{sec}, err
 }
 
 // clusterSection lists the clusters, largest first, with what their members have in common: the
-// mean of each feature the model was fitted on, and a bar of the members' GMV.
-func clusterSection(rows []schemas.ClusterProfile) Section {
+// mean of each feature, and a chart of each cluster's profile as indexes.
+func clusterSection(rows []schemas.ClusterProfile) (Section, error) {
 	sec := Section{ID: "clusters", Title: tr("Clusters"),
 		Intro: tr("Persons grouped by k-means on their value and engagement; each cluster's " +
 			"label is read from its centre, and its members form the segment named beside it.")}
 	if len(rows) == 0 {
 		sec.Note = tr("No clusters tonight (the segments file's clusters).")
-		return sec
+		return sec, nil
 	}
 	slices.SortFunc(rows, func(a, b schemas.ClusterProfile) int {
 		return cmp.Or(cmp.Compare(b.Size, a.Size), cmp.Compare(a.Cluster, b.Cluster))
@@ -54,6 +56,64 @@ func clusterSection(rows []schemas.ClusterProfile) Section {
 			num(fmt.Sprintf("%.1f", r.ActiveDays30d)), num(fmt.Sprintf("%.1f", r.Sessions)),
 			num(percent(r.DiscountOrderShare)), num(fmt.Sprintf("%.0f", r.DaysSinceLastSeen))})
 	}
-	sec.Blocks = []Block{{Table: &t}}
-	return sec
+	b, err := clusterIndexBlock(rows)
+	sec.Blocks = []Block{{Table: &t}, b}
+	return sec, err
+}
+
+// clusterFeatures are the features of a cluster's profile chart, with their means.
+var clusterFeatures = []struct {
+	name string
+	of   func(schemas.ClusterProfile) float64
+}{
+	{"GMV", func(r schemas.ClusterProfile) float64 { return r.GMVFen }},
+	{"frequency", func(r schemas.ClusterProfile) float64 { return r.Frequency }},
+	{"recency days", func(r schemas.ClusterProfile) float64 { return r.RecencyDays }},
+	{"active days (30)", func(r schemas.ClusterProfile) float64 { return r.ActiveDays30d }},
+	{"sessions", func(r schemas.ClusterProfile) float64 { return r.Sessions }},
+	{"discount order share", func(r schemas.ClusterProfile) float64 {
+		return r.DiscountOrderShare
+	}},
+	{"days since last seen", func(r schemas.ClusterProfile) float64 { return r.DaysSinceLastSeen }},
+}
+
+// clusterIndexBlock draws each cluster's profile as indexes: a feature's mean among the cluster's
+// members against its mean among all persons (the clusters' means weighted by their sizes), 100
+// being the average, so that features of any unit share one axis; one bar per cluster and feature,
+// the cluster named by its label, and the indexes in a table beside.
+func clusterIndexBlock(rows []schemas.ClusterProfile) (Block, error) {
+	var persons int64
+	for _, r := range rows {
+		persons += r.Size
+	}
+	avg := make([]float64, len(clusterFeatures))
+	for i, f := range clusterFeatures {
+		for _, r := range rows {
+			avg[i] += f.of(r) * float64(r.Size) / float64(max(persons, 1))
+		}
+	}
+	var cats []string
+	for _, f := range clusterFeatures {
+		cats = append(cats, tr(f.name))
+	}
+	t := &Table{Caption: tr("Cluster profiles as indexes (100 = the mean of all persons)"),
+		Head: append(trList("cluster", "label"), cats...)}
+	var ss []series
+	for _, r := range rows {
+		s := series{Name: fmt.Sprintf("%d %s", r.Cluster, r.Label)}
+		row := []Cell{num(fmt.Sprint(r.Cluster)), txt(r.Label)}
+		for i, f := range clusterFeatures {
+			idx := 0.0
+			if avg[i] > 0 {
+				idx = math.Round(100 * f.of(r) / avg[i])
+			}
+			s.Values = append(s.Values, idx)
+			row = append(row, num(fmt.Sprintf("%.0f", idx)))
+		}
+		ss = append(ss, s)
+		t.Rows = append(t.Rows, row)
+	}
+	c, err := hbar("chart-clusters", tr("Cluster profiles (100 = the mean of all persons)"),
+		tr("index"), cats, ss, false)
+	return Block{Chart: c, Table: t}, err
 }

@@ -439,4 +439,10 @@ var zh = [][2]string{
 	{"delivery", "物流"},
 	{"inquiry", "咨询"},
 	{"other", "其他"},
+
+	// Cluster profiles as indexes.
+	{"Cluster profiles as indexes (100 = the mean of all persons)",
+		"聚类画像指数（100 = 全体人群均值）"},
+	{"Cluster profiles (100 = the mean of all persons)", "聚类画像（100 = 全体人群均值）"},
+	{"index", "指数"},
 }
