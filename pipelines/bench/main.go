@@ -3,7 +3,8 @@
 // average at every measurement, and the decode rates of the ingest stage's formats next to plain
 // loops over the same files.
 //
-//	go run ./pipelines/bench --runs out/bench/runs/S-... --data out/bench/data/S --scale S --persons 10000
+//	go run ./pipelines/bench --runs out/bench/runs/S-... --data out/bench/data/S \
+//		--scale S --persons 10000
 //
 // --runs holds one folder per runner (prism/, direct/) with the nightly's stdout.txt and
 // stderr.txt, the /usr/bin/time -v report time.txt, load.txt (/proc/loadavg before and after) and

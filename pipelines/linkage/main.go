@@ -2,7 +2,8 @@
 // transforms/resolve/linkage: blocking rules choose candidate pairs, EM estimates the m and u
 // probabilities without labels, pairs at or above the threshold are joined into clusters.
 //
-//	go run ./pipelines/linkage --config linkage.yaml --input records.csv --output clusters.csv [--truth-regex 'rec-(\d+)-'] [--params]
+//	go run ./pipelines/linkage --config linkage.yaml --input records.csv --output clusters.csv \
+//		[--truth-regex 'rec-(\d+)-'] [--params]
 //
 // The output has the header record_id,cluster_id and one row per input record, in input order;
 // a cluster's id is its smallest record id. A summary (pairs compared, EM, timings) goes to

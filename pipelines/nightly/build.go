@@ -74,10 +74,10 @@ type cleaned struct {
 	carry beam.PCollection
 }
 
-// build adds the nightly job to the pipeline: ingest, clean, dedupe and reference checks per source;
-// identity resolution; erasure of the persons who asked to be forgotten; portraits and segments;
-// then every table, the rejects and quality counts through the Parquet sink, the manifest last.
-// runPhased runs the same three parts as pipelines of their own.
+// build adds the nightly job to the pipeline: ingest, clean, dedupe and reference checks per
+// source; identity resolution; erasure of the persons who asked to be forgotten; portraits and
+// segments; then every table, the rejects and quality counts through the Parquet sink, the manifest
+// last. runPhased runs the same three parts as pipelines of their own.
 func build(s beam.Scope, j job) error {
 	srcs, rejects, counts, err := cleanSources(s, j)
 	if err != nil {

@@ -539,7 +539,8 @@ func holdDate(ctx context.Context, j job, timeout time.Duration) (*lease.Lease, 
 
 // memoryShare is the share of the machine's (or container's) memory a night takes as its soft
 // memory limit when GOMEMLIMIT is not set: the collector works harder as the heap nears it, rather
-// than let Prism's buffers and the job grow until the machine swaps or the OOM killer ends the night.
+// than let Prism's buffers and the job grow until the machine swaps or the OOM killer ends the
+// night.
 const memoryShare = 0.6
 
 // setMemoryLimit sets the soft memory limit unless GOMEMLIMIT (or AUTOMEMLIMIT=off) says otherwise,

@@ -155,8 +155,8 @@ func randomReplays(n int, seed uint64) (bundles [2][]schemas.User, latest map[st
 }
 
 // TestSpilledClaimsKeepTheLatest checks the spilled claims against schemas.Later row by row: over
-// random replays in two bundles, a row passes KeepLatest's test exactly when it is its key's latest,
-// and the counts add up.
+// random replays in two bundles, a row passes KeepLatest's test exactly when it is its key's
+// latest, and the counts add up.
 func TestSpilledClaimsKeepTheLatest(t *testing.T) {
 	bundles, latest := randomReplays(3000, 3)
 	winners, counts, files := claimsOf(t, bundles[0], bundles[1])
@@ -196,8 +196,8 @@ func TestSpilledClaimsKeepTheLatest(t *testing.T) {
 	}
 }
 
-// TestClaimsSpillWhenFull checks that a bundle with more than spill.MaxBytes of claims writes each group
-// more than once, and that every key is still counted once.
+// TestClaimsSpillWhenFull checks that a bundle with more than spill.MaxBytes of claims writes each
+// group more than once, and that every key is still counted once.
 func TestClaimsSpillWhenFull(t *testing.T) {
 	rows := make([]schemas.User, 2_000_000) // some 46 MB of claims: one full buffer and the rest
 	for i := range rows {

@@ -121,7 +121,8 @@ func TestTruncated(t *testing.T) {
 	}
 }
 
-// TestIndexNamesOnlyFinishedFiles: a file left by a failed bundle, which no index names, is not read.
+// TestIndexNamesOnlyFinishedFiles: a file left by a failed bundle, which no index names, is not
+// read.
 func TestIndexNamesOnlyFinishedFiles(t *testing.T) {
 	dir := t.TempDir()
 	p, s := beam.NewPipelineWithRoot()

@@ -15,8 +15,8 @@ import (
 )
 
 // TestMergeBatchesAsMerge sends partials of three persons, the rich person's facts spread at random
-// over six bundles and two days, through the spilled batches: each person's merge, emitted and held,
-// is byte for byte the merge of its partials one by one, and mergeGroup gives the same.
+// over six bundles and two days, through the spilled batches: each person's merge, emitted and
+// held, is byte for byte the merge of its partials one by one, and mergeGroup gives the same.
 func TestMergeBatchesAsMerge(t *testing.T) {
 	e := testEnv(t)
 	facts, _ := richFacts()

@@ -93,10 +93,10 @@ func DefaultConfig() Config {
 	}
 }
 
-// LoadConfig reads a YAML file over DefaultConfig; "" gives the defaults. A setting the file
-// gives replaces the default, maps whole (a `blocklist` in the file is the whole blocklist); a
-// setting it leaves out, or sets to null, keeps the default. Unknown keys, unknown identifier types,
-// bad expressions and values out of range are errors naming the file.
+// LoadConfig reads a YAML file over DefaultConfig; "" gives the defaults. A setting the file gives
+// replaces the default, maps whole (a `blocklist` in the file is the whole blocklist); a setting it
+// leaves out, or sets to null, keeps the default. Unknown keys, unknown identifier types, bad
+// expressions and values out of range are errors naming the file.
 func LoadConfig(path string) (Config, error) {
 	cfg := DefaultConfig()
 	if path == "" {

@@ -186,8 +186,8 @@ func byType(keys, truth, predicted []string, alone map[string]bool) map[string]T
 	return out
 }
 
-// postSites are the review sites whose name prefixes a post id in the cleaned tables; the truth file
-// holds the site's own id.
+// postSites are the review sites whose name prefixes a post id in the cleaned tables; the truth
+// file holds the site's own id.
 var postSites = []string{"dianping", "xiaohongshu", "weibo"}
 
 // lookup finds a true identifier's person and row hash in the identity map.

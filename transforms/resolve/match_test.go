@@ -368,7 +368,8 @@ func TestCompareNarrowsCommonNames(t *testing.T) {
 }
 
 // TestWeakBlocks blocks tickets and posts on keys of two pieces of evidence, on one piece only when
-// they lack the second, and on the wide fitting keys; an account names every key it could be found by.
+// they lack the second, and on the wide fitting keys; an account names every key it could be found
+// by.
 func TestWeakBlocks(t *testing.T) {
 	for _, tc := range []struct {
 		name         string

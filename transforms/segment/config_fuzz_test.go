@@ -12,7 +12,8 @@ import (
 
 // FuzzParseConfig feeds arbitrary YAML to the segments config loader. A config that loads has
 // settings in range and named, prioritised segments whose expressions compile, each with the line
-// it is declared on; written back as YAML it loads to the same config; a refused one names the file.
+// it is declared on; written back as YAML it loads to the same config; a refused one names the
+// file.
 func FuzzParseConfig(f *testing.F) {
 	f.Add(defaultYAML)
 	for _, s := range []string{

@@ -47,8 +47,9 @@ func simulate(n int, seed uint64) []Summary {
 			4,
 			1.0/200,
 		) // spend rate: Gamma(q=4, v=200)
-		spend := func() float64 { return math.Round(gamma(6, 1/nu)) } // spend ~ Gamma(p=6, nu), whole yuan
-		t := float64(rng.IntN(300))                                   // first purchase day
+		// spend ~ Gamma(p=6, nu), whole yuan
+		spend := func() float64 { return math.Round(gamma(6, 1/nu)) }
+		t := float64(rng.IntN(300)) // first purchase day
 		first := end.AddDate(0, 0, -int(t))
 		tx = append(tx, Transaction{Customer: id, Time: first, Amount: spend()})
 		at := 0.0

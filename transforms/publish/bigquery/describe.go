@@ -9,9 +9,10 @@ import (
 	"github.com/shopportraits/portraits/transforms/publish/views"
 )
 
-// Describe writes what Publish would do, calling nothing: the datasets, every table of each zone with
-// its kind, partitioning and columns withheld from analytics, what the night does to it, the files
-// loaded (and uploaded first when the run is local), the data tests, the views and the catalogues.
+// Describe writes what Publish would do, calling nothing: the datasets, every table of each zone
+// with its kind, partitioning and columns withheld from analytics, what the night does to it, the
+// files loaded (and uploaded first when the run is local), the data tests, the views and the
+// catalogues.
 func Describe(w io.Writer, plan *publish.Plan, cfg Config, opts Options) error {
 	cfg = cfg.withDefaults()
 	if err := cfg.check(); err != nil {

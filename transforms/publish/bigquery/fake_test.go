@@ -23,10 +23,10 @@ import (
 	bq "google.golang.org/api/bigquery/v2"
 )
 
-// fake speaks enough of the BigQuery REST API (datasets, tables, jobs) and of the GCS upload API for
-// the real clients to publish against it. Every request body is decoded into the API's own types
-// with unknown fields refused; jobs are checked and played out on a model of the warehouse: which
-// rows (counted from the Parquet files loaded) sit in which partition of which table.
+// fake speaks enough of the BigQuery REST API (datasets, tables, jobs) and of the GCS upload API
+// for the real clients to publish against it. Every request body is decoded into the API's own
+// types with unknown fields refused; jobs are checked and played out on a model of the warehouse:
+// which rows (counted from the Parquet files loaded) sit in which partition of which table.
 type fake struct {
 	t       *testing.T
 	project string

@@ -44,13 +44,13 @@ type publisher struct {
 
 // Publish loads a run into BigQuery: it creates the two datasets and the tables where missing
 // (evolving existing tables, migrating a warehouse of the model that copied every table every night
-// on first use); loads each table's Parquet files into a staging table that expires after a day; runs
-// the data tests there and records them in data_tests, stopping before the switch when a test of
-// severity error fails; then one transaction (one multi-statement query job) switches the night in:
-// the erasure of newly forgotten persons from every published partition, the MERGE of the facts, the
-// night's partition of the snapshots, the current tables when the night is the newest, the appended
-// tables and the night's published_runs row. When the night is the newest, the same script
-// recreates the views with its date right after the COMMIT (a transaction cannot hold DDL on
+// on first use); loads each table's Parquet files into a staging table that expires after a day;
+// runs the data tests there and records them in data_tests, stopping before the switch when a test
+// of severity error fails; then one transaction (one multi-statement query job) switches the night
+// in: the erasure of newly forgotten persons from every published partition, the MERGE of the
+// facts, the night's partition of the snapshots, the current tables when the night is the newest,
+// the appended tables and the night's published_runs row. When the night is the newest, the same
+// script recreates the views with its date right after the COMMIT (a transaction cannot hold DDL on
 // views); then the table catalogues are refreshed and the staging tables dropped. The client's
 // project runs the jobs; cfg.Project holds the datasets.
 func Publish(

@@ -33,7 +33,8 @@ func testConfig() Config {
 	}
 }
 
-// testOptions are the options of the tests: the world's salt, a fixed clock, the default data tests.
+// testOptions are the options of the tests: the world's salt, a fixed clock, the default data
+// tests.
 func testOptions(t *testing.T) Options {
 	t.Helper()
 	suite, err := datatests.Load("")
@@ -58,7 +59,8 @@ func localPlan(t *testing.T) *publish.Plan {
 	return plan
 }
 
-// fields maps a table's columns by name, with the REST API's implicit NULLABLE (an empty mode) spelled out.
+// fields maps a table's columns by name, with the REST API's implicit NULLABLE (an empty mode)
+// spelled out.
 func fields(t *bq.Table) map[string]*bq.TableFieldSchema {
 	out := map[string]*bq.TableFieldSchema{}
 	for _, f := range t.Schema.Fields {
@@ -87,7 +89,8 @@ func TestPublishLocalRun(t *testing.T) {
 			t.Errorf("dataset %s = %+v", ds, d)
 		}
 	}
-	// Tables: each zone's, with snapshot_date first, types and modes from the structs, partitions and clusters.
+	// Tables: each zone's, with snapshot_date first, types and modes from the structs, partitions and
+	// clusters.
 	users := f.tables["shop_restricted.users"]
 	if users == nil {
 		t.Fatal("no restricted users table")
@@ -197,7 +200,8 @@ func TestPublishLocalRun(t *testing.T) {
 		t.Errorf("%d load jobs for %d tables", loads, len(plan.Tables))
 	}
 
-	// Views: those whose tables exist; segment_sizes_daily waits, the authorized one was not asked for.
+	// Views: those whose tables exist; segment_sizes_daily waits, the authorized one was not asked
+	// for.
 	wantViews := []string{
 		"portraits_latest",
 		"quality_latest",

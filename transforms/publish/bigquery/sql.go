@@ -78,9 +78,9 @@ func keyMatch(key []string) string {
 //
 // Why DML in a transaction, not loads into partition decorators: the Parquet files carry neither
 // snapshot_date nor record_date, the facts MERGE on their keys, and a query writing into
-// table$YYYYMMDD would only accept the tables' REQUIRED columns by relaxing them. DML keeps REQUIRED
-// checked row by row, fills both zones from one load, and inside one transaction readers see the
-// previous night or the new one, never a mix.
+// table$YYYYMMDD would only accept the tables' REQUIRED columns by relaxing them. DML keeps
+// REQUIRED checked row by row, fills both zones from one load, and inside one transaction readers
+// see the previous night or the new one, never a mix.
 func script(stmts, after []string) string {
 	var b strings.Builder
 	b.WriteString("BEGIN\n  BEGIN TRANSACTION;\n")
@@ -146,9 +146,10 @@ func (c Config) statements(
 	return nil
 }
 
-// mergeFact is the MERGE of a fact on its natural key: new records inserted, a changed record updated
-// when the night is not older than the one that wrote it (so that publishing an older night again
-// never brings back an older state), record_date the business day of its own time, or its parent's.
+// mergeFact is the MERGE of a fact on its natural key: new records inserted, a changed record
+// updated when the night is not older than the one that wrote it (so that publishing an older night
+// again never brings back an older state), record_date the business day of its own time, or its
+// parent's.
 func (c Config) mergeFact(p *publish.Plan, z publish.Zone, t publish.Table, zone string) string {
 	date := "DATE '" + p.Date + "'"
 	src := c.qualified(publish.Restricted, stagingTable(p, t.Name))

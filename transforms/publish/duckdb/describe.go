@@ -10,8 +10,8 @@ import (
 )
 
 // Describe writes what Publish would do to the file, opening nothing: each table with its kind and
-// what the night does to it, each zone's columns withheld from analytics, the files staged, the data
-// tests and the views.
+// what the night does to it, each zone's columns withheld from analytics, the files staged, the
+// data tests and the views.
 func Describe(w io.Writer, dbPath string, plan *publish.Plan, opts Options) error {
 	set, err := opts.Settings.WithDefaults()
 	if err != nil {

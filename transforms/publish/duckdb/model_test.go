@@ -257,8 +257,8 @@ func TestMigratesTheOldModel(t *testing.T) {
 	}
 }
 
-// TestReadOnlyCopy: the analysts' copy holds the analytics schema, its views working, and nothing of
-// the restricted one; opened read-only, it refuses writes.
+// TestReadOnlyCopy: the analysts' copy holds the analytics schema, its views working, and nothing
+// of the restricted one; opened read-only, it refuses writes.
 func TestReadOnlyCopy(t *testing.T) {
 	nights, _ := publishtest.World{Persons: 6, Start: "2026-11-12", Nights: 2}.Build()
 	out := t.TempDir()

@@ -5,9 +5,9 @@ package views
 var All = append(latestViews(), biViews...)
 
 // biViews are the BI views. Sums are cast to BIGINT (an alias of INT64 in BigQuery), because DuckDB
-// sums BIGINT into HUGEINT, which BI drivers read poorly. A view over several nights reads the nights
-// the snapshot tables keep, from {{first}} to {{latest}}: constants, so BigQuery prunes partitions
-// (and accepts the query on tables that require a partition filter).
+// sums BIGINT into HUGEINT, which BI drivers read poorly. A view over several nights reads the
+// nights the snapshot tables keep, from {{first}} to {{latest}}: constants, so BigQuery prunes
+// partitions (and accepts the query on tables that require a partition filter).
 var biViews = []View{
 	{
 		Name: "quality_daily",
