@@ -56,6 +56,7 @@ type Erasure struct {
 func init() {
 	register[Erasure](
 		"erasures",
-		"one row per identifier of a person who asked to be forgotten, as a salted hash; carried from night to night",
+		"one row per identifier of a person who asked to be forgotten, as a salted hash; carried "+
+			"from night to night",
 	)
 }

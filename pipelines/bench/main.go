@@ -86,7 +86,8 @@ func bench(ctx context.Context, o options) error {
 		return err
 	}
 	r := result{Scale: o.Scale, Persons: o.Persons, Days: o.Days, Date: o.Date, Data: o.Data,
-		Revision: o.Revision, Profiled: o.Profiled, MemLimitGiB: o.MemGiB, Cores: runtime.NumCPU(), Memory: mem, Runs: runs}
+		Revision: o.Revision, Profiled: o.Profiled, MemLimitGiB: o.MemGiB, Cores: runtime.NumCPU(),
+		Memory: mem, Runs: runs}
 	sourcesFile := filepath.Join(o.Data, "sources.yaml")
 	for _, run := range runs {
 		if run.Inputs != nil {

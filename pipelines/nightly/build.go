@@ -469,7 +469,8 @@ func resolvePersons(
 		in.PreviousPersons = beam.CreateList(s, []schemas.Person{})
 	} else {
 		ctx := context.Background()
-		if in.PreviousIdentity, err = sink.Read(ctx, s, j.Output, j.Previous, "identity_map"); err != nil {
+		if in.PreviousIdentity, err = sink.Read(ctx, s, j.Output, j.Previous,
+			"identity_map"); err != nil {
 			return resolve.Outputs{}, fmt.Errorf("previous run: %w", err)
 		}
 		if in.PreviousPersons, err = sink.Read(ctx, s, j.Output, j.Previous, "persons"); err != nil {

@@ -122,7 +122,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	for _, f := range [][2]string{{"--input", o.input}, {"--output", o.output}, {"--cutoff", *cutoff}} {
+	for _, f := range [][2]string{{"--input", o.input}, {"--output", o.output},
+		{"--cutoff", *cutoff}} {
 		if f[1] == "" {
 			return o, fmt.Errorf("%s is required", f[0])
 		}

@@ -299,7 +299,8 @@ func (f *validateFn) FinishBundle(
 }
 
 func init() {
-	fnreg.DoFn8x0[context.Context, ingest.Record, func() func(*lookup.Entry) bool, func(string, beam.X), func(schemas.Reject),
+	fnreg.DoFn8x0[context.Context, ingest.Record, func() func(*lookup.Entry) bool,
+		func(string, beam.X), func(schemas.Reject),
 		func(string, int64), func(string), func(string, string)](
 		&validateFn{},
 	)

@@ -24,7 +24,8 @@ func TestClaimOrderIsLater(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	row := func() schemas.User {
 		return schemas.User{UserID: "u", UpdatedAt: int64(r.IntN(3)), Src: schemas.Origin{
-			File: files[r.IntN(len(files))], RowGroup: int32(r.IntN(2)), Offset: int64(r.IntN(2)), Line: int64(r.IntN(3))}}
+			File: files[r.IntN(len(files))], RowGroup: int32(r.IntN(2)), Offset: int64(r.IntN(2)),
+			Line: int64(r.IntN(3))}}
 	}
 	for i := 0; i < 5000; i++ {
 		a, b := row(), row()
@@ -62,7 +63,9 @@ func TestClaimBatches(t *testing.T) {
 	}
 	var got []claim
 	var gotKeys []keyHash
-	if err := readClaims(b, func(k keyHash, c claim) { gotKeys, got = append(gotKeys, k), append(got, c) }); err != nil {
+	if err := readClaims(b, func(k keyHash, c claim) {
+		gotKeys, got = append(gotKeys, k), append(got, c)
+	}); err != nil {
 		t.Fatal(err)
 	}
 	for i := range want {
@@ -92,7 +95,10 @@ func claimsOf(
 	ctx := context.Background()
 	dir := t.TempDir()
 	groups := map[int][]string{}
-	emit := func(g int, path string) { groups[g] = append(groups[g], path); files = append(files, path) }
+	emit := func(g int, path string) {
+		groups[g] = append(groups[g], path)
+		files = append(files, path)
+	}
 	for _, rows := range bundles {
 		f := &claimsFn{Files: testFiles, Dir: dir}
 		f.Setup()

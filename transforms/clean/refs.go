@@ -277,11 +277,13 @@ func (f *orderItemsFn) ProcessElement(
 func init() {
 	register.Function1x2(orderItemKey)
 	register.Function1x2(orderIDKey)
-	fnreg.DoFn8x0[context.Context, beam.X, func() func(*string) bool, func() func(*string) bool, func() func(*string, *string) bool,
+	fnreg.DoFn8x0[context.Context, beam.X, func() func(*string) bool, func() func(*string) bool,
+		func() func(*string, *string) bool,
 		func(beam.X), func(schemas.Reject), func(string, int64)](
 		&refsFn{},
 	)
-	fnreg.DoFn9x0[context.Context, string, func(*schemas.OrderItem) bool, func(*bool) bool, func(*string) bool,
+	fnreg.DoFn9x0[context.Context, string, func(*schemas.OrderItem) bool, func(*bool) bool,
+		func(*string) bool,
 		func(*string, *string) bool, func(schemas.OrderItem), func(schemas.Reject), func(string, int64)](
 		&orderItemsFn{},
 	)

@@ -128,7 +128,8 @@ func TestIndexNamesOnlyFinishedFiles(t *testing.T) {
 	p, s := beam.NewPipelineWithRoot()
 	Write(s, dir, "users", userType, beam.CreateList(s, users(10)))
 	ptest.RunAndValidate(t, p)
-	if err := os.WriteFile(filepath.Join(dir, "users", "left-by-a-failed-bundle.s2"), []byte("junk"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "users", "left-by-a-failed-bundle.s2"), []byte("junk"),
+		0o644); err != nil {
 		t.Fatal(err)
 	}
 	p, s = beam.NewPipelineWithRoot()

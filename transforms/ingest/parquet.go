@@ -80,7 +80,8 @@ func openParquet(
 				md.TotalUncompressedSize < 0 ||
 				md.TotalUncompressedSize > maxChunkBytes {
 				return nil, fmt.Errorf(
-					"%s is a corrupt Parquet file: column chunk of row group %d lies outside the file or is too large",
+					"%s is a corrupt Parquet file: column chunk of row group %d lies outside the "+
+						"file or is too large",
 					file,
 					g+1,
 				)

@@ -505,14 +505,17 @@ func gather(
 }
 
 func init() {
-	fnreg.DoFn7x1[context.Context, beam.X, func() func(*string, *string) bool, func() func(*schemas.Product) bool, func() func(*trained) bool,
+	fnreg.DoFn7x1[context.Context, beam.X, func() func(*string, *string) bool,
+		func() func(*schemas.Product) bool, func() func(*trained) bool,
 		func(string, days), func(string, int64), error](
 		&attributeFn{},
 	)
-	fnreg.DoFn5x1[context.Context, beam.X, func() func(*schemas.Product) bool, func(string, days), func(string, int64), error](
+	fnreg.DoFn5x1[context.Context, beam.X, func() func(*schemas.Product) bool, func(string, days),
+		func(string, int64), error](
 		&gatherFn{},
 	)
-	fnreg.DoFn6x1[context.Context, string, days, func() func(*string, *string) bool, func(string, days), func(string, int64), error](
+	fnreg.DoFn6x1[context.Context, string, days, func() func(*string, *string) bool,
+		func(string, days), func(string, int64), error](
 		&placeFn{},
 	)
 	register.Emitter2[string, days]()

@@ -174,7 +174,8 @@ func FindErased(
 		}
 	}
 	e.Values[identity.Device], e.Values[identity.Anonymous] = sorted(devices), sorted(cookies)
-	if e.Values[identity.Ticket], err = owned(identity.Ticket, "tickets", "ticket_id", nil); err != nil {
+	if e.Values[identity.Ticket], err = owned(identity.Ticket, "tickets", "ticket_id",
+		nil); err != nil {
 		return e, err
 	}
 	if e.Values[identity.Post], err = owned(identity.Post, "site_posts", "post_id", nil); err != nil {

@@ -76,7 +76,8 @@ func DefaultConfig() Config {
 			identity.Account:   {`^(0+|null|none|undefined|-1)$`},
 		},
 		MaxAccounts: map[string]int{
-			identity.Phone: 3, identity.Email: 3, identity.Device: 3, identity.Anonymous: 3, identity.Ticket: 1,
+			identity.Phone: 3, identity.Email: 3, identity.Device: 3, identity.Anonymous: 3,
+			identity.Ticket: 1,
 		},
 		MaxLinks:             20,
 		MaxAccountsPerPerson: 3,
@@ -196,7 +197,9 @@ func (s *scalars) UnmarshalYAML(n *yaml.Node) error {
 	if err := n.Decode(&plain); err != nil {
 		return err
 	}
-	for dst, src := range map[*int]*int{&s.c.MaxLinks: plain.MaxLinks, &s.c.MaxAccountsPerPerson: plain.MaxAccountsPerPerson, &s.c.Rounds: plain.Rounds} {
+	for dst, src := range map[*int]*int{
+		&s.c.MaxLinks: plain.MaxLinks, &s.c.MaxAccountsPerPerson: plain.MaxAccountsPerPerson,
+		&s.c.Rounds: plain.Rounds} {
 		if src != nil {
 			*dst = *src
 		}

@@ -12,8 +12,10 @@ import (
 
 // truthTypes maps the kinds of the sample generator's truth file to identifier types.
 var truthTypes = map[string]string{
-	"uid": identity.Account, "phone_e164": identity.Phone, "email": identity.Email, "device_id": identity.Device,
-	"anon_id": identity.Anonymous, "ticket_id": identity.Ticket, "post_id": identity.Post, "vendor_md5": identity.VendorMD5,
+	"uid": identity.Account, "phone_e164": identity.Phone,
+	"email": identity.Email, "device_id": identity.Device,
+	"anon_id": identity.Anonymous, "ticket_id": identity.Ticket,
+	"post_id": identity.Post, "vendor_md5": identity.VendorMD5,
 }
 
 // Evaluation scores an identity map against the true persons.

@@ -171,7 +171,8 @@ func init() {
 	register.Function2x0(claimsFn)
 	register.Function3x0(ownerFn)
 	register.Function1x2(keyPart)
-	fnreg.DoFn9x0[context.Context, string, func(*part) bool, func(*string) bool, func(*schemas.Person) bool,
+	fnreg.DoFn9x0[context.Context, string, func(*part) bool, func(*string) bool,
+		func(*schemas.Person) bool,
 		func(string, string), func(schemas.Person), func(schemas.MergeHistory), func(string, int64)](
 		&assignFn{},
 	)

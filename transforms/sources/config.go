@@ -332,7 +332,9 @@ type mappingError struct {
 	err   error
 }
 
-func (e *mappingError) Error() string { return fmt.Sprintf("column mapping of %s: %v", e.field, e.err) }
+func (e *mappingError) Error() string {
+	return fmt.Sprintf("column mapping of %s: %v", e.field, e.err)
+}
 
 func (r Rules) check() error {
 	for _, group := range [][]string{r.BotUserAgents, r.TestNamePatterns} {

@@ -56,7 +56,8 @@ func label(
 		return Row{}, ReasonFewerOrders, false
 	}
 	return Row{
-		PersonID: cutoff.PersonID, Key: SampleKey(seed, cutoff.PersonID), X: Features(cutoff), Buyer: Buyer(cutoff),
+		PersonID: cutoff.PersonID, Key: SampleKey(seed, cutoff.PersonID),
+		X: Features(cutoff), Buyer: Buyer(cutoff),
 		Frequency: cutoff.Frequency, Recency: cutoff.RecencyDays, T: cutoff.TDays,
 		Bought: today.Orders > seen,
 	}, "", true

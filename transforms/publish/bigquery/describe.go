@@ -35,8 +35,8 @@ func Describe(w io.Writer, plan *publish.Plan, cfg Config, opts Options) error {
 		pr("  %s:%s  %s", cfg.Project, cfg.dataset(z), datasetDocs[z])
 	}
 	pr(
-		"tables (%s night), each loaded into a staging table expiring after a day; the data tests run there; "+
-			"then one transaction switches the night in:",
+		"tables (%s night), each loaded into a staging table expiring after a day; "+
+			"the data tests run there; then one transaction switches the night in:",
 		plan.Mode,
 	)
 	for _, t := range plan.Tables {
@@ -92,7 +92,8 @@ func Describe(w io.Writer, plan *publish.Plan, cfg Config, opts Options) error {
 	pr("data tests: %d declared; then the night's row in %s", len(opts.Tests.Tests),
 		cfg.qualified(publish.Analytics, publish.PublishedRuns.Name))
 	pr(
-		"views in %s:%s, recreated with the night's date when it is the newest (each created when the tables it reads exist):",
+		"views in %s:%s, recreated with the night's date when it is the newest (each created when the "+
+			"tables it reads exist):",
 		cfg.Project,
 		cfg.AnalyticsDataset,
 	)

@@ -129,8 +129,8 @@ func (p *publisher) migrate(ctx context.Context, rep *publish.Report) ([]string,
 			stmts,
 			fmt.Sprintf(
 				"INSERT INTO %s (snapshot_date, run_id, manifest_hash, published_at, mode, reason)\n"+
-					"SELECT DISTINCT snapshot_date, CAST(NULL AS STRING), CAST(NULL AS STRING), @migrated_at, 'full', "+
-					"'published before published_runs existed' FROM (%s)",
+					"SELECT DISTINCT snapshot_date, CAST(NULL AS STRING), CAST(NULL AS STRING), "+
+					"@migrated_at, 'full', 'published before published_runs existed' FROM (%s)",
 				p.cfg.qualified(publish.Analytics, publish.PublishedRuns.Name),
 				strings.Join(nights, " UNION ALL "),
 			),
@@ -209,7 +209,8 @@ func (p *publisher) migrateFact(
 		keys[i] = quote(k)
 	}
 	from := fmt.Sprintf(
-		"(SELECT * FROM %s WHERE TRUE QUALIFY ROW_NUMBER() OVER (PARTITION BY %s ORDER BY snapshot_date DESC) = 1) AS o",
+		"(SELECT * FROM %s WHERE TRUE QUALIFY ROW_NUMBER() OVER (PARTITION BY %s ORDER BY "+
+			"snapshot_date DESC) = 1) AS o",
 		p.cfg.qualified(z, t.Name),
 		strings.Join(keys, ", "),
 	)

@@ -22,8 +22,10 @@ import (
 var labels = map[string]string{"managed_by": "portraits_publish"}
 
 var datasetDocs = map[publish.Zone]string{
-	publish.Analytics:  "customer portraits for analysts and BI: no contact point and no hashed identifier",
-	publish.Restricted: "customer portraits with hashed identifiers and masked contact points, for the activation service only",
+	publish.Analytics: "customer portraits for analysts and BI: no contact point and " +
+		"no hashed identifier",
+	publish.Restricted: "customer portraits with hashed identifiers and masked contact points, for " +
+		"the activation service only",
 }
 
 // Options are the choices of a publish besides where it goes.
@@ -245,7 +247,8 @@ func (p *publisher) load(ctx context.Context, t publish.Table) error {
 		Schema:         schema,
 		Labels:         labels,
 		ExpirationTime: p.opts.Now().Add(24 * time.Hour),
-		Description:    "staging of " + t.Name + " for " + p.plan.Date + ": dropped after the publish, expires a day after it began",
+		Description: "staging of " + t.Name + " for " + p.plan.Date +
+			": dropped after the publish, expires a day after it began",
 	}
 	if err := staging.Create(ctx, md); err != nil {
 		return fmt.Errorf("table %s: creating %s: %w", t.Name, staging.FullyQualifiedName(), err)

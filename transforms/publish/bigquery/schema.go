@@ -97,7 +97,8 @@ func clusterColumns(t publish.Table) []string {
 // sqlType names a field type as GoogleSQL does, for people to read.
 func sqlType(f *bigquery.FieldSchema) string {
 	name := map[bigquery.FieldType]string{
-		bigquery.IntegerFieldType: "INT64", bigquery.FloatFieldType: "FLOAT64", bigquery.BooleanFieldType: "BOOL",
+		bigquery.IntegerFieldType: "INT64", bigquery.FloatFieldType: "FLOAT64",
+		bigquery.BooleanFieldType: "BOOL",
 	}[f.Type]
 	if name == "" {
 		name = string(f.Type)

@@ -137,7 +137,8 @@ func (c Config) statements(
 		if t.Name == "erasures" {
 			return []string{
 				fmt.Sprintf("MERGE %s AS t\nUSING %s AS s\nON %s\nWHEN NOT MATCHED THEN\n"+
-					"  INSERT (%s, %s) VALUES (%s, %s)", name, src, keyMatch(t.Key), publish.SnapshotDate, cols, date,
+					"  INSERT (%s, %s) VALUES (%s, %s)", name, src, keyMatch(t.Key),
+					publish.SnapshotDate, cols, date,
 					columnList(t.Columns, "s.")),
 			}
 		}
@@ -232,6 +233,7 @@ func (c Config) catalogMerge(z publish.Zone) string {
 USING (SELECT * FROM UNNEST(@rows)) AS s
 ON FALSE
 WHEN NOT MATCHED BY SOURCE AND t.table_name IN UNNEST(@tables) THEN DELETE
-WHEN NOT MATCHED THEN INSERT (table_name, column_name, description) VALUES (s.table_name, s.column_name, s.description)`,
+WHEN NOT MATCHED THEN INSERT (table_name, column_name, description) VALUES (s.table_name, `+
+		`s.column_name, s.description)`,
 		c.qualified(z, publish.CatalogName))
 }

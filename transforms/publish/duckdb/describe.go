@@ -20,7 +20,8 @@ func Describe(w io.Writer, dbPath string, plan *publish.Plan, opts Options) erro
 	pr := func(format string, a ...any) { fmt.Fprintf(w, format+"\n", a...) }
 	pr("publish %s (run %s, %s night) into DuckDB %s", plan.Dir, plan.RunID, plan.Mode, dbPath)
 	pr(
-		"each table is staged in a temporary table, the data tests run there, then one transaction switches the night in",
+		"each table is staged in a temporary table, the data tests run there, then one transaction " +
+			"switches the night in",
 	)
 	for _, t := range plan.Tables {
 		pr("  %s (%s): %d rows from %s", t.Name, t.Kind, t.Rows, strings.Join(t.Files, ", "))

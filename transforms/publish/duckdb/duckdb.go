@@ -133,7 +133,8 @@ func (w *warehouse) inTx(ctx context.Context, f func(*sql.Tx) error) error {
 // published returns the newest published night and the last one before the plan's, "" for none.
 func (w *warehouse) published(ctx context.Context) (newest, previous string, err error) {
 	q := fmt.Sprintf(
-		`SELECT CAST(MAX(%[1]s) AS VARCHAR), CAST(MAX(CASE WHEN %[1]s < DATE %[2]s THEN %[1]s END) AS VARCHAR)
+		`SELECT CAST(MAX(%[1]s) AS VARCHAR), CAST(MAX(CASE WHEN %[1]s < DATE %[2]s THEN `+
+			`%[1]s END) AS VARCHAR)
 		FROM %[3]s`,
 		publish.SnapshotDate,
 		literal(w.plan.Date),

@@ -185,8 +185,8 @@ func (w *warehouse) migrateFact(
 		keys[i] = ident(k)
 	}
 	from := fmt.Sprintf(
-		"(SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY %s ORDER BY snapshot_date DESC) AS rn "+
-			"FROM %s) AS c WHERE rn = 1) AS o",
+		"(SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY %s "+
+			"ORDER BY snapshot_date DESC) AS rn FROM %s) AS c WHERE rn = 1) AS o",
 		strings.Join(keys, ", "),
 		name,
 	)
@@ -199,7 +199,8 @@ func (w *warehouse) migrateFact(
 		day = expr
 	} else {
 		day = "p." + publish.RecordDate
-		from += fmt.Sprintf(" LEFT JOIN %s AS p ON p.%s = o.%s", qualified(z, t.Parent), ident(t.Key[0]), ident(t.Key[0]))
+		from += fmt.Sprintf(" LEFT JOIN %s AS p ON p.%s = o.%s", qualified(z, t.Parent), ident(t.Key[0]),
+			ident(t.Key[0]))
 	}
 	cols := make([]string, len(t.Columns))
 	for i, c := range t.Columns {

@@ -131,7 +131,8 @@ func dayExpr(
 ) (string, error) {
 	var first, last sql.NullTime
 	c := ident(col)
-	if err := q.QueryRowContext(ctx, fmt.Sprintf("SELECT MIN(%s), MAX(%s) FROM %s", c, c, table)).Scan(&first, &last); err != nil {
+	if err := q.QueryRowContext(ctx, fmt.Sprintf("SELECT MIN(%s), MAX(%s) FROM %s", c, c, table)).Scan(
+		&first, &last); err != nil {
 		return "", fmt.Errorf("range of %s: %w", col, err)
 	}
 	if !first.Valid {
