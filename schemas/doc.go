@@ -9,7 +9,8 @@
 // reach an output file.
 package schemas
 
-// Version is the schema version written into every run manifest. Bump it when a table changes shape.
+// Version is the schema version written into every run manifest. Bump it when a table changes
+// shape.
 const Version = 3
 
 // Keyed is a cleaned record that the clean stage can deduplicate: records with the same natural key
@@ -23,8 +24,9 @@ type Keyed interface {
 	Origin() Origin
 }
 
-// Origin is where a record was read: the file, the Parquet row group (1-based; 0 for text files), the
-// byte offset of the split of a text file, and the line (or row of the row group) counted from there.
+// Origin is where a record was read: the file, the Parquet row group (1-based; 0 for text files),
+// the byte offset of the split of a text file, and the line (or row of the row group) counted from
+// there.
 type Origin struct {
 	File     string
 	RowGroup int32

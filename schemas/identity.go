@@ -1,7 +1,7 @@
 package schemas
 
-// IdentityLink is one identifier of a resolved person (table `identity_map`): which identifier, never
-// its raw value, and how it joined the person.
+// IdentityLink is one identifier of a resolved person (table `identity_map`): which identifier,
+// never its raw value, and how it joined the person.
 type IdentityLink struct {
 	IDType   string  `parquet:"id_type" desc:"identifier type: account, phone, email, device, anonymous, vendor_md5, vendor_sha256, ticket or post"`
 	IDHash   string  `parquet:"id_hash" pii:"identifier,key" desc:"salted HMAC-SHA256 of the identifier type and normalised value"`
@@ -56,6 +56,7 @@ type Erasure struct {
 func init() {
 	register[Erasure](
 		"erasures",
-		"one row per identifier of a person who asked to be forgotten, as a salted hash; carried from night to night",
+		"one row per identifier of a person who asked to be forgotten, as a salted hash; carried "+
+			"from night to night",
 	)
 }

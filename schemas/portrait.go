@@ -110,6 +110,7 @@ type Portrait struct {
 func init() {
 	register[Portrait](
 		"portraits",
-		"one row per resolved person: who, value, RFM, interests, channel and time, activity, lifecycle, feedback, lifetime value and tags",
+		"one row per resolved person: who, value, RFM, interests, channel and time, activity, "+
+			"lifecycle, feedback, lifetime value and tags",
 	)
 }

@@ -81,10 +81,12 @@ func All() []Table {
 	return out
 }
 
-// RowGroupRows bounds the rows of one Parquet row group, so readers can stream a file group by group.
+// RowGroupRows bounds the rows of one Parquet row group, so readers can stream a file group by
+// group.
 const RowGroupRows = 128 * 1024
 
-// warmUp writes one row of T to nowhere, so that a struct parquet-go cannot encode fails at start-up.
+// warmUp writes one row of T to nowhere, so that a struct parquet-go cannot encode fails at
+// start-up.
 func warmUp[T any]() {
 	b := &buffer[T]{rows: make([]T, 1)}
 	if err := b.Flush(io.Discard); err != nil {

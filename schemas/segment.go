@@ -114,7 +114,8 @@ func init() {
 	)
 	register[SegmentSummary](
 		"segment_summary",
-		"one row per segment: size, share of persons and of GMV, mean CLV, and the change since the previous night",
+		"one row per segment: size, share of persons and of GMV, mean CLV, and the change since "+
+			"the previous night",
 	)
 	register[ClusterProfile](
 		"cluster_profiles",
@@ -130,14 +131,17 @@ func init() {
 	)
 	register[Activation](
 		"activation",
-		"one row per person and activated segment, after consent, complaint and contact-frequency exclusions; phones only as MD5 and SHA-256",
+		"one row per person and activated segment, after consent, complaint and contact-frequency "+
+			"exclusions; phones only as MD5 and SHA-256",
 	)
 	register[ActivationChange](
 		"activation_changes",
-		"one row per phone added to or removed from an activated segment's audience since the previous night, with the reason",
+		"one row per phone added to or removed from an activated segment's audience since the previous "+
+			"night, with the reason",
 	)
 	register[CharacteristicAssociation](
 		"characteristic_associations",
-		"one row per combination of customer characteristics (grades, channel, lifecycle, demographics) that occur together more often than chance",
+		"one row per combination of customer characteristics (grades, channel, lifecycle, "+
+			"demographics) that occur together more often than chance",
 	)
 }

@@ -129,7 +129,8 @@ func run(args []string, stderr io.Writer) error {
 	}
 	fmt.Fprintf(
 		stderr,
-		"affinity: %d transactions, %d rules (support >= %g, confidence >= %g, length %d-%d) written to %s\n",
+		"affinity: %d transactions, %d rules (support >= %g, confidence >= %g, length "+
+			"%d-%d) written to %s\n",
 		len(
 			baskets,
 		),

@@ -75,7 +75,8 @@ func TestToyBaskets(t *testing.T) {
 	}
 	// The defaults (arules': minlen 1, maxlen 10) add {} => item rules,
 	// written with an empty antecedent; --maxlen 2 keeps pairs only.
-	if _, err := runTool("--input", "testdata/baskets.csv", "--min-support", "0.4", "--min-confidence", "0.6", "--maxlen", "2", "--output", out); err != nil {
+	if _, err := runTool("--input", "testdata/baskets.csv", "--min-support", "0.4", "--min-confidence",
+		"0.6", "--maxlen", "2", "--output", out); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = os.ReadFile(out)
@@ -95,25 +96,33 @@ func TestBadInput(t *testing.T) {
 	}{
 		{[]string{"--output", out}, "--input and --output are required"},
 		{[]string{"--input", "testdata/baskets.csv"}, "--input and --output are required"},
-		{[]string{"--input", "testdata/baskets.csv", "--output", out, "--min-support", "1.5"}, "--min-support 1.5: want a share in [0, 1]"},
-		{[]string{"--input", "testdata/baskets.csv", "--output", out, "--min-confidence", "-1"}, "--min-confidence -1"},
-		{[]string{"--input", "testdata/baskets.csv", "--output", out, "--min-support", "lots"}, "invalid value \"lots\""},
-		{[]string{"--input", "testdata/baskets.csv", "--output", out, "--minlen", "3", "--maxlen", "2"}, "want 1 <= minlen <= maxlen"},
-		{[]string{"--input", "testdata/baskets.csv", "--output", out, "--minlen", "0"}, "want 1 <= minlen <= maxlen"},
+		{[]string{"--input", "testdata/baskets.csv", "--output", out, "--min-support", "1.5"},
+			"--min-support 1.5: want a share in [0, 1]"},
+		{[]string{"--input", "testdata/baskets.csv", "--output", out, "--min-confidence", "-1"},
+			"--min-confidence -1"},
+		{[]string{"--input", "testdata/baskets.csv", "--output", out, "--min-support", "lots"},
+			"invalid value \"lots\""},
+		{[]string{"--input", "testdata/baskets.csv", "--output", out, "--minlen", "3", "--maxlen", "2"},
+			"want 1 <= minlen <= maxlen"},
+		{[]string{"--input", "testdata/baskets.csv", "--output", out, "--minlen", "0"},
+			"want 1 <= minlen <= maxlen"},
 		{[]string{"--input", "testdata/baskets.csv", "--output", out, "extra"}, "unexpected arguments"},
-		{[]string{"--input", "testdata/baskets.csv", "--output", out, "--support", "0.1"}, "flag provided but not defined: -support"},
+		{[]string{"--input", "testdata/baskets.csv", "--output", out, "--support", "0.1"},
+			"flag provided but not defined: -support"},
 		{[]string{"--input", filepath.Join(dir, "missing.csv"), "--output", out}, "missing.csv"},
 	} {
 		if _, err := runTool(c.args...); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%q: error %v, want one containing %q", c.args, err, c.want)
 		}
 	}
-	for name, text := range map[string]string{"latin1.csv": "a,b\nb,caf\xe9\n", "empty.csv": "\n , \n"} {
+	for name, text := range map[string]string{"latin1.csv": "a,b\nb,caf\xe9\n",
+		"empty.csv": "\n , \n"} {
 		in := filepath.Join(dir, name)
 		if err := os.WriteFile(in, []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		want := map[string]string{"latin1.csv": "latin1.csv:2: not valid UTF-8", "empty.csv": "empty.csv: no transactions"}[name]
+		want := map[string]string{"latin1.csv": "latin1.csv:2: not valid UTF-8",
+			"empty.csv": "empty.csv: no transactions"}[name]
 		if _, err := runTool("--input", in, "--output", out); err == nil ||
 			!strings.Contains(err.Error(), want) {
 			t.Errorf("%s: error %v, want one containing %q", name, err, want)

@@ -220,7 +220,8 @@ func gzipJSONWalk(files []string) (int64, int64, error) {
 	return eachGzipLine(files, walkJSONLine)
 }
 
-// walkJSONLine validates one line and visits its keys; it returns whether the line was a JSON object.
+// walkJSONLine validates one line and visits its keys; it returns whether the line was a JSON
+// object.
 func walkJSONLine(line []byte) bool {
 	if fastjson.ValidateBytes(line) != nil {
 		return false

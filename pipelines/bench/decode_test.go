@@ -51,7 +51,8 @@ func TestGzipLoopsCountEveryLine(t *testing.T) {
 		}
 		size += st.Size()
 	}
-	for name, pass := range map[string]func([]string) (int64, int64, error){"lines": gzipLines, "json": gzipJSON} {
+	for name, pass := range map[string]func([]string) (int64, int64, error){
+		"lines": gzipLines, "json": gzipJSON} {
 		n, b, err := pass(files)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

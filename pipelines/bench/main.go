@@ -3,7 +3,8 @@
 // average at every measurement, and the decode rates of the ingest stage's formats next to plain
 // loops over the same files.
 //
-//	go run ./pipelines/bench --runs out/bench/runs/S-... --data out/bench/data/S --scale S --persons 10000
+//	go run ./pipelines/bench --runs out/bench/runs/S-... --data out/bench/data/S \
+//		--scale S --persons 10000
 //
 // --runs holds one folder per runner (prism/, direct/) with the nightly's stdout.txt and
 // stderr.txt, the /usr/bin/time -v report time.txt, load.txt (/proc/loadavg before and after) and
@@ -85,7 +86,8 @@ func bench(ctx context.Context, o options) error {
 		return err
 	}
 	r := result{Scale: o.Scale, Persons: o.Persons, Days: o.Days, Date: o.Date, Data: o.Data,
-		Revision: o.Revision, Profiled: o.Profiled, MemLimitGiB: o.MemGiB, Cores: runtime.NumCPU(), Memory: mem, Runs: runs}
+		Revision: o.Revision, Profiled: o.Profiled, MemLimitGiB: o.MemGiB, Cores: runtime.NumCPU(),
+		Memory: mem, Runs: runs}
 	sourcesFile := filepath.Join(o.Data, "sources.yaml")
 	for _, run := range runs {
 		if run.Inputs != nil {

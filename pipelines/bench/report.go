@@ -73,7 +73,8 @@ func writeResult(w io.Writer, r result) error {
 		}
 		if run.Stages == nil {
 			b.WriteString(
-				"  no stage table in the run's output (a nightly that prints none, or a run that failed before the end)\n",
+				"  no stage table in the run's output (a nightly that prints none, or a run that " +
+					"failed before the end)\n",
 			)
 			continue
 		}
@@ -151,7 +152,8 @@ func writeRuns(b *strings.Builder, runs []run) {
 		if r.Resumed {
 			fmt.Fprintf(
 				b,
-				"%s: resumed; its wall time adds the phases earlier attempts ran (see phases), its CPU time, peak RSS and loads are the last attempt's\n",
+				"%s: resumed; its wall time adds the phases earlier attempts ran (see phases), its CPU time, "+
+					"peak RSS and loads are the last attempt's\n",
 				r.Runner,
 			)
 		}

@@ -89,16 +89,20 @@ func TestWriteResult(t *testing.T) {
 		"events              2           5000         1500\n",
 		"all                 3           5100         2000\n",
 		// 2000 records in 20 s of wall time.
-		"prism    ok                          20.0s        100          30.0s   3.00 GiB   1.00 2.00 3.00    4.00 5.00 6.00\n",
+		"prism    ok                          20.0s        100          30.0s   3.00 GiB   1.00 2.00 " +
+			"3.00    4.00 5.00 6.00\n",
 		"direct   killed by signal 9",
 		"prism: resumed; its wall time adds the phases earlier attempts ran",
 		"direct: fatal error: runtime: out of memory\n",
 		"per stage, prism (load before 1.00 2.00 3.00, after 4.00 5.00 6.00):\n",
-		"per stage, prism (load before 1.00 2.00 3.00, after 4.00 5.00 6.00):\nphases (wall): clean 5.0s (attempt 1) resolve 7.0s\n",
+		"per stage, prism (load before 1.00 2.00 3.00, after 4.00 5.00 6.00):\n" +
+			"phases (wall): clean 5.0s (attempt 1) resolve 7.0s\n",
 		"ingest               3         2000         1900        4.00s    40.0%          500\n",
 		"per stage, direct (load before 0.00 0.00 0.00, after 0.00 0.00 0.00):\n  no stage table",
-		"events   jsonl.gz  m                                                            1       1000       2.0        1000   7.00 8.00 9.00\n",
-		"nightly ingest stage on prism: 500 records/s of step time over all sources (2000 records in 4.0s)\n",
+		"events   jsonl.gz  m                                                            1       " +
+			"1000       2.0        1000   7.00 8.00 9.00\n",
+		"nightly ingest stage on prism: 500 records/s of step time over all sources (2000 " +
+			"records in 4.0s)\n",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("report lacks %q:\n%s", want, text)

@@ -52,14 +52,16 @@ func TestReadRuns(t *testing.T) {
 		timeFile:   killedReport,
 		loadFile:   "4.75 5.08 7.27 3/512 10692\n8.89 6.54 7.55 9/600 11000\n",
 		stdoutFile: "nightly 2026-11-21: 16 files\n",
-		stderrFile: "time=... level=INFO msg=running\nfatal error: runtime: out of memory\ngoroutine 1 [running]:\n",
+		stderrFile: "time=... level=INFO msg=running\nfatal error: runtime: out of memory\n" +
+			"goroutine 1 [running]:\n",
 	})
 	writeRunDir(t, root, "direct", map[string]string{
 		timeFile: okTime,
 		loadFile: "1 2 3 1/1 1\n4 5 6 1/1 1\n",
-		stdoutFile: "nightly 2026-11-21: 16 files\nphase clean: 4m38.236s\nphase resolve: 9m50s\n" + stageTable(
-			t,
-		) + "wrote out\n",
+		stdoutFile: "nightly 2026-11-21: 16 files\nphase clean: 4m38.236s\nphase resolve: 9m50s\n" +
+			stageTable(
+				t,
+			) + "wrote out\n",
 		stderrFile: "",
 	})
 	runs, err := readRuns(context.Background(), root, "2026-11-21")
@@ -84,7 +86,8 @@ func TestReadRuns(t *testing.T) {
 	if !d.OK() || d.Error != "" || d.Stages == nil {
 		t.Fatalf("direct %+v, want ok with a stage table", d)
 	}
-	if want := []phase{{Name: "clean", Wall: 4*time.Minute + 38236*time.Millisecond}, {Name: "resolve", Wall: 9*time.Minute + 50*time.Second}}; !slices.Equal(
+	if want := []phase{{Name: "clean", Wall: 4*time.Minute + 38236*time.Millisecond},
+		{Name: "resolve", Wall: 9*time.Minute + 50*time.Second}}; !slices.Equal(
 		d.Phases,
 		want,
 	) {
@@ -107,12 +110,18 @@ func TestReadRunErrors(t *testing.T) {
 		files map[string]string
 		want  string
 	}{
-		"no time report": {map[string]string{loadFile: "1 2 3\n4 5 6\n", stdoutFile: "", stderrFile: ""}, timeFile},
-		"one load line":  {map[string]string{timeFile: killedReport, loadFile: "1 2 3\n", stdoutFile: "", stderrFile: ""}, "want 2 lines"},
-		"broken table": {map[string]string{timeFile: strings.Replace(killedReport, "Command terminated by signal 9\n", "", 1),
-			loadFile: "1 2 3\n4 5 6\n", stdoutFile: stageTable(t)[:120], stderrFile: ""}, "stdout.txt: stage table"},
-		"broken phase line": {map[string]string{timeFile: strings.Replace(killedReport, "Command terminated by signal 9\n", "", 1),
-			loadFile: "1 2 3\n4 5 6\n", stdoutFile: "nightly\nphase clean 4m\n" + stageTable(t), stderrFile: ""}, "stdout.txt line 2"},
+		"no time report": {map[string]string{loadFile: "1 2 3\n4 5 6\n", stdoutFile: "", stderrFile: ""},
+			timeFile},
+		"one load line": {map[string]string{timeFile: killedReport, loadFile: "1 2 3\n", stdoutFile: "",
+			stderrFile: ""}, "want 2 lines"},
+		"broken table": {map[string]string{timeFile: strings.Replace(killedReport,
+			"Command terminated by signal 9\n", "", 1),
+			loadFile: "1 2 3\n4 5 6\n", stdoutFile: stageTable(t)[:120], stderrFile: ""},
+			"stdout.txt: stage table"},
+		"broken phase line": {map[string]string{timeFile: strings.Replace(killedReport,
+			"Command terminated by signal 9\n", "", 1),
+			loadFile: "1 2 3\n4 5 6\n", stdoutFile: "nightly\nphase clean 4m\n" + stageTable(t),
+			stderrFile: ""}, "stdout.txt line 2"},
 	} {
 		root := t.TempDir()
 		writeRunDir(t, root, "prism", c.files)
@@ -141,7 +150,8 @@ func TestResumedPhases(t *testing.T) {
 			stderrFile: "",
 			stdoutFile: "nightly 2026-11-21: 415 files\nresuming attempt 2026-11-21-x\n" +
 				"phase clean: finished by an earlier attempt, its hand-over is read again\n" +
-				"phase resolve: finished by an earlier attempt, its hand-over is read again\nphase portraits: 1h2m13.8s\n",
+				"phase resolve: finished by an earlier attempt, its hand-over is read again\n" +
+				"phase portraits: 1h2m13.8s\n",
 		},
 	)
 	writeRunDir(
@@ -155,7 +165,8 @@ func TestResumedPhases(t *testing.T) {
 		dir,
 		"attempt-2",
 		map[string]string{stdoutFile: "resuming attempt 2026-11-21-x\n" +
-			"phase clean: finished by an earlier attempt, its hand-over is read again\nphase resolve: 15m58s\n"},
+			"phase clean: finished by an earlier attempt, its hand-over is read again\n" +
+			"phase resolve: 15m58s\n"},
 	)
 	got, err := readPhases(dir)
 	if err != nil {
@@ -174,7 +185,8 @@ func TestResumedPhases(t *testing.T) {
 		t.Fatal(err)
 	}
 	// This attempt's 7m4.88s (the time report's), and the two phases earlier attempts ran.
-	if w := 7*time.Minute + 4880*time.Millisecond + 34*time.Minute + 28*time.Second + 15*time.Minute + 58*time.Second; r.Wall != w ||
+	if w := 7*time.Minute + 4880*time.Millisecond + 34*time.Minute + 28*time.Second + 15*time.Minute +
+		58*time.Second; r.Wall != w ||
 		!r.Resumed {
 		t.Errorf("resumed run's wall %v resumed %v, want %v and true", r.Wall, r.Resumed, w)
 	}

@@ -64,7 +64,8 @@ func parseTimeV(r io.Reader, name string) (usage, error) {
 	if err := sc.Err(); err != nil {
 		return usage{}, fmt.Errorf("reading %s: %w", name, err)
 	}
-	for _, k := range []string{"Elapsed (wall clock) time (h:mm:ss or m:ss)", "Maximum resident set size (kbytes)"} {
+	for _, k := range []string{"Elapsed (wall clock) time (h:mm:ss or m:ss)",
+		"Maximum resident set size (kbytes)"} {
 		if !found[k] {
 			return usage{}, fmt.Errorf("%s: no %q line: not a /usr/bin/time -v report", name, k)
 		}

@@ -46,8 +46,10 @@ func TestParseTimeVErrors(t *testing.T) {
 	for name, c := range map[string]struct{ text, want string }{
 		"not a report": {"real 1.0\n", `time.txt: no "Elapsed`},
 		"bad clock":    {strings.Replace(killedReport, "7:04.88", "7m4s", 1), "time.txt line 6: Elapsed"},
-		"bad rss":      {strings.Replace(killedReport, "15887716", "lots", 1), "time.txt line 7: Maximum resident"},
-		"bad signal":   {strings.Replace(killedReport, "signal 9", "signal KILL", 1), "time.txt line 1: signal"},
+		"bad rss": {strings.Replace(killedReport, "15887716", "lots", 1),
+			"time.txt line 7: Maximum resident"},
+		"bad signal": {strings.Replace(killedReport, "signal 9", "signal KILL", 1),
+			"time.txt line 1: signal"},
 	} {
 		_, err := parseTimeV(strings.NewReader(c.text), "time.txt")
 		if err == nil || !strings.Contains(err.Error(), c.want) {

@@ -119,7 +119,8 @@ func TestFixture(t *testing.T) {
 
 	// --k 0 chooses three clusters on z-scores, the default.
 	chosen := t.TempDir()
-	if log, err := runTool("--input", "testdata/points.csv", "--features", "col a,col b", "--k", "0", "--k-max", "6", "--output", chosen); err != nil {
+	if log, err := runTool("--input", "testdata/points.csv", "--features", "col a,col b", "--k", "0",
+		"--k-max", "6", "--output", chosen); err != nil {
 		t.Fatalf("run: %v\n%s", err, log)
 	}
 	checkClusters(t, chosen)
@@ -149,18 +150,30 @@ func TestBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--input", bad, "--features", "x,y", "--k", "2", "--output", out}, `bad.csv:5: column "y": "n/a" is not a finite number`},
-		{[]string{"--input", inf, "--features", "x", "--k", "1", "--output", out}, `inf.csv:3: column "x": "+Inf" is not a finite number`},
-		{[]string{"--input", ragged, "--features", "x", "--k", "1", "--output", out}, "ragged.csv: record on line 3: wrong number of fields"},
-		{[]string{"--input", bad, "--features", "x,z", "--k", "2", "--output", out}, `no column "z" in the header`},
-		{[]string{"--input", "testdata/points.csv", "--features", "col a", "--k", "20", "--output", out}, "k = 20 but only 12 points"},
-		{[]string{"--input", "testdata/points.csv", "--output", out}, "--input, --features and --output are required"},
-		{[]string{"--input", "testdata/points.csv", "--features", "col a,,col b", "--output", out}, "empty column name"},
-		{[]string{"--input", "testdata/points.csv", "--features", "col a,col a", "--output", out}, `column "col a" given twice`},
-		{[]string{"--input", "testdata/points.csv", "--features", "col a", "--k", "-2", "--output", out}, "--k -2"},
-		{[]string{"--input", "testdata/points.csv", "--features", "col a", "--k-min", "1", "--output", out}, "want 2 <= k-min <= k-max"},
-		{[]string{"--input", "testdata/points.csv", "--features", "col a", "--restarts", "0", "--output", out}, "--restarts 0"},
-		{[]string{"--input", "testdata/points.csv", "--features", "col a", "--k", "two", "--output", out}, `invalid value "two" for flag -k`},
+		{[]string{"--input", bad, "--features", "x,y", "--k", "2", "--output", out},
+			`bad.csv:5: column "y": "n/a" is not a finite number`},
+		{[]string{"--input", inf, "--features", "x", "--k", "1", "--output", out},
+			`inf.csv:3: column "x": "+Inf" is not a finite number`},
+		{[]string{"--input", ragged, "--features", "x", "--k", "1", "--output", out},
+			"ragged.csv: record on line 3: wrong number of fields"},
+		{[]string{"--input", bad, "--features", "x,z", "--k", "2", "--output", out},
+			`no column "z" in the header`},
+		{[]string{"--input", "testdata/points.csv", "--features", "col a", "--k", "20", "--output", out},
+			"k = 20 but only 12 points"},
+		{[]string{"--input", "testdata/points.csv", "--output", out},
+			"--input, --features and --output are required"},
+		{[]string{"--input", "testdata/points.csv", "--features", "col a,,col b", "--output", out},
+			"empty column name"},
+		{[]string{"--input", "testdata/points.csv", "--features", "col a,col a", "--output", out},
+			`column "col a" given twice`},
+		{[]string{"--input", "testdata/points.csv", "--features", "col a", "--k", "-2", "--output", out},
+			"--k -2"},
+		{[]string{"--input", "testdata/points.csv", "--features", "col a", "--k-min", "1", "--output",
+			out}, "want 2 <= k-min <= k-max"},
+		{[]string{"--input", "testdata/points.csv", "--features", "col a", "--restarts", "0", "--output",
+			out}, "--restarts 0"},
+		{[]string{"--input", "testdata/points.csv", "--features", "col a", "--k", "two", "--output", out},
+			`invalid value "two" for flag -k`},
 	} {
 		if _, err := runTool(c.args...); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%q: error %v, want one containing %q", c.args, err, c.want)

@@ -77,7 +77,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	for name, v := range map[string]string{"--input": o.input, "--output": o.output, "--observation-end": *end} {
+	for name, v := range map[string]string{"--input": o.input, "--output": o.output,
+		"--observation-end": *end} {
 		if v == "" {
 			return o, fmt.Errorf("%s is required", name)
 		}
@@ -138,11 +139,13 @@ func run(args []string, stderr io.Writer) error {
 	if err := writeFile(filepath.Join(o.output, "params.json"), append(js, '\n')); err != nil {
 		return err
 	}
-	for name, v := range map[string]float64{"r": bg.R, "alpha": bg.Alpha, "a": bg.A, "b": bg.B, "p": gg.P, "q": gg.Q, "v": gg.V} {
+	for name, v := range map[string]float64{"r": bg.R, "alpha": bg.Alpha, "a": bg.A, "b": bg.B,
+		"p": gg.P, "q": gg.Q, "v": gg.V} {
 		if v > 1e6 {
 			fmt.Fprintf(
 				stderr,
-				"clv: warning: %s = %.4g runs off to infinity; the data barely identify the model (try --penalizer 0.001)\n",
+				"clv: warning: %s = %.4g runs off to infinity; the data barely identify the model (try "+
+					"--penalizer 0.001)\n",
 				name,
 				v,
 			)
@@ -150,7 +153,8 @@ func run(args []string, stderr io.Writer) error {
 	}
 	fmt.Fprintf(
 		stderr,
-		"clv: %d transactions, %d customers; BG/NBD r=%.4f alpha=%.4f a=%.4f b=%.4f (log-likelihood %.4f); Gamma-Gamma p=%.4f q=%.4f v=%.4f\n",
+		"clv: %d transactions, %d customers; BG/NBD r=%.4f alpha=%.4f a=%.4f b=%.4f (log-likelihood "+
+			"%.4f); Gamma-Gamma p=%.4f q=%.4f v=%.4f\n",
 		transactions,
 		len(sum),
 		bg.R,

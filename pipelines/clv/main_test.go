@@ -48,7 +48,8 @@ func readParams(t *testing.T, dir string) params {
 		t.Fatal(err)
 	}
 	_ = json.Unmarshal(b, &raw) // log_likelihood is not an object: only the nested keys are checked
-	for obj, keys := range map[string][]string{"bgnbd": {"r", "alpha", "a", "b"}, "gammagamma": {"p", "q", "v"}} {
+	for obj, keys := range map[string][]string{"bgnbd": {"r", "alpha", "a", "b"},
+		"gammagamma": {"p", "q", "v"}} {
 		for _, k := range keys {
 			if _, ok := raw[obj][k]; !ok {
 				t.Errorf("params.json lacks %s.%s: %s", obj, k, b)
@@ -130,7 +131,8 @@ func TestFixtureCSVWithHeader(t *testing.T) {
 		t.Fatal(err)
 	}
 	if p.BGNBD.R != bg.R || p.BGNBD.Alpha != bg.Alpha || p.BGNBD.A != bg.A || p.BGNBD.B != bg.B ||
-		p.GammaGamma.P != gg.P || p.GammaGamma.Q != gg.Q || p.GammaGamma.V != gg.V || p.LogLikelihood != bg.LogLikelihood(sum) {
+		p.GammaGamma.P != gg.P || p.GammaGamma.Q != gg.Q || p.GammaGamma.V != gg.V ||
+		p.LogLikelihood != bg.LogLikelihood(sum) {
 		t.Errorf("params.json %+v, library fit %+v %+v", p, bg, gg)
 	}
 }
@@ -219,12 +221,14 @@ func TestBadLinesNameFileAndLine(t *testing.T) {
 			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
 		}
 	}
-	if _, err := runTool(t, "--input", "testdata/tx.csv", "--customer-col", "nope", "--date-col", "paid_at", "--amount-col", "amount",
+	if _, err := runTool(t, "--input", "testdata/tx.csv", "--customer-col", "nope", "--date-col",
+		"paid_at", "--amount-col", "amount",
 		"--observation-end", "2024-03-31", "--output", dir); err == nil ||
 		!strings.Contains(err.Error(), `--customer-col "nope"`) {
 		t.Errorf("unknown column: error %v", err)
 	}
-	if _, err := runTool(t, "--input", "testdata/tx.csv", "--customer-col", "customer", "--date-col", "paid_at", "--amount-col", "amount",
+	if _, err := runTool(t, "--input", "testdata/tx.csv", "--customer-col", "customer", "--date-col",
+		"paid_at", "--amount-col", "amount",
 		"--output", dir); err == nil ||
 		!strings.Contains(err.Error(), "--observation-end is required") {
 		t.Errorf("missing flag: error %v", err)
@@ -278,7 +282,8 @@ func TestCDNOW(t *testing.T) {
 	}
 	if !strings.HasPrefix(
 		string(got),
-		"customer_id,frequency,recency,T,monetary_value\n0001,2,30.428571428571427,38.857142857142854,22.345\n",
+		"customer_id,frequency,recency,T,monetary_value\n"+
+			"0001,2,30.428571428571427,38.857142857142854,22.345\n",
 	) {
 		t.Errorf("summary.csv starts %q", string(got)[:120])
 	}

@@ -71,7 +71,8 @@ func evaluate(ctx context.Context, w io.Writer, run, truthFile string,
 	}
 	fmt.Fprintf(
 		w,
-		"identifiers %d, of which %d belong to nobody (missing from the map %d, shared by several true persons %d)\n",
+		"identifiers %d, of which %d belong to nobody (missing from the map %d, shared by several "+
+			"true persons %d)\n",
 		ev.Identifiers,
 		ev.Nobody,
 		ev.Missing,
@@ -87,7 +88,8 @@ func evaluate(ctx context.Context, w io.Writer, run, truthFile string,
 	)
 	fmt.Fprintf(
 		w,
-		"linked identifiers: precision %.4f  recall %.4f  F1 %.4f  (%d identifiers that no record links to another left out)\n",
+		"linked identifiers: precision %.4f  recall %.4f  F1 %.4f  (%d identifiers that no record "+
+			"links to another left out)\n",
 		ev.Linked.Precision,
 		ev.Linked.Recall,
 		ev.Linked.F1,
@@ -95,7 +97,8 @@ func evaluate(ctx context.Context, w io.Writer, run, truthFile string,
 	)
 	fmt.Fprintf(
 		w,
-		"placeable:          precision %.4f  recall %.4f  F1 %.4f  (linked identifiers, and every post and ticket)\n",
+		"placeable:          precision %.4f  recall %.4f  F1 %.4f  (linked identifiers, and every "+
+			"post and ticket)\n",
 		ev.Placeable.Precision,
 		ev.Placeable.Recall,
 		ev.Placeable.F1,

@@ -2,7 +2,8 @@
 // transforms/resolve/linkage: blocking rules choose candidate pairs, EM estimates the m and u
 // probabilities without labels, pairs at or above the threshold are joined into clusters.
 //
-//	go run ./pipelines/linkage --config linkage.yaml --input records.csv --output clusters.csv [--truth-regex 'rec-(\d+)-'] [--params]
+//	go run ./pipelines/linkage --config linkage.yaml --input records.csv --output clusters.csv \
+//		[--truth-regex 'rec-(\d+)-'] [--params]
 //
 // The output has the header record_id,cluster_id and one row per input record, in input order;
 // a cluster's id is its smallest record id. A summary (pairs compared, EM, timings) goes to
@@ -41,7 +42,8 @@ func run(args []string, log io.Writer) error {
 	truth := fs.String(
 		"truth-regex",
 		"",
-		"optional regex whose first group, applied to a record id, names its true entity; reports pairwise precision/recall/F1",
+		"optional regex whose first group, applied to a record id, names its true entity; reports "+
+			"pairwise precision/recall/F1",
 	)
 	showParams := fs.Bool("params", false, "print the estimated m, u and weights per field level")
 	if err := fs.Parse(args); err != nil {
@@ -108,7 +110,8 @@ func run(args []string, log io.Writer) error {
 	}
 	fmt.Fprintf(
 		log,
-		"u initialised from %d random pairs; EM over %d pairs (%d patterns): %d iterations, converged %v (max change %.2g); match share %.4f\n",
+		"u initialised from %d random pairs; EM over %d pairs (%d patterns): %d iterations, converged "+
+			"%v (max change %.2g); match share %.4f\n",
 		st.RandomPairs,
 		st.EM.Pairs,
 		st.EM.Patterns,
@@ -120,14 +123,16 @@ func run(args []string, log io.Writer) error {
 	if !st.EM.Converged {
 		fmt.Fprintf(
 			log,
-			"warning: EM stopped after %d iterations without converging; raise em.max_iterations or check the candidate pairs\n",
+			"warning: EM stopped after %d iterations without converging; raise em.max_iterations or check "+
+				"the candidate pairs\n",
 			st.EM.Iterations,
 		)
 	}
 	if st.EM.Patterns < 2*len(cfg.Fields) {
 		fmt.Fprintf(
 			log,
-			"warning: only %d distinct comparison patterns; EM needs varied candidate pairs to separate matches\n",
+			"warning: only %d distinct comparison patterns; EM needs varied candidate pairs to "+
+				"separate matches\n",
 			st.EM.Patterns,
 		)
 	}
@@ -150,7 +155,8 @@ func run(args []string, log io.Writer) error {
 	}
 	fmt.Fprintf(
 		log,
-		"timings: read %v normalise %v block %v compare %v estimate %v score %v cluster %v write %v; total %v\n",
+		"timings: read %v normalise %v block %v compare %v estimate %v score %v cluster %v "+
+			"write %v; total %v\n",
 		readTime.Round(
 			time.Microsecond,
 		),

@@ -156,7 +156,8 @@ func TestFEBRL(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "clusters.csv")
 			var log bytes.Buffer
 			start := time.Now()
-			if err := run([]string{"--config", "febrl.yaml", "--input", filepath.Join(febrlDir, name), "--output", out}, &log); err != nil {
+			if err := run([]string{"--config", "febrl.yaml", "--input", filepath.Join(febrlDir, name),
+				"--output", out}, &log); err != nil {
 				t.Fatalf("%v\n%s", err, log.String())
 			}
 			elapsed := time.Since(start)
@@ -171,7 +172,8 @@ func TestFEBRL(t *testing.T) {
 			}
 			s := linkage.PairwiseScores(truth, clusters)
 			t.Logf(
-				"%s: %d records in %v\n%s\nprecision %.4f recall %.4f F1 %.4f (true pairs %d, predicted %d, correct %d)",
+				"%s: %d records in %v\n%s\n"+
+					"precision %.4f recall %.4f F1 %.4f (true pairs %d, predicted %d, correct %d)",
 				name,
 				len(ids),
 				elapsed.Round(time.Millisecond),

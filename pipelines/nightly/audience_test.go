@@ -33,10 +33,10 @@ func audienceLines(t *testing.T, path string) ([]string, bool) {
 	return lines[1:], true
 }
 
-// checkAudienceChanges checks the audiences of the published night date under out against those
-// of the night prev under prevOut ("" for none, when every line is added): for every segment, last night's list plus the
-// lines added minus those removed is tonight's list, and the activation_changes table holds the
-// same lines. It returns the night's changes.
+// checkAudienceChanges checks the audiences of the published night date under out against those of
+// the night prev under prevOut ("" for none, when every line is added): for every segment, last
+// night's list plus the lines added minus those removed is tonight's list, and the
+// activation_changes table holds the same lines. It returns the night's changes.
 func checkAudienceChanges(
 	t *testing.T,
 	out, prevOut, prev, date string,

@@ -74,10 +74,10 @@ type cleaned struct {
 	carry beam.PCollection
 }
 
-// build adds the nightly job to the pipeline: ingest, clean, dedupe and reference checks per source;
-// identity resolution; erasure of the persons who asked to be forgotten; portraits and segments;
-// then every table, the rejects and quality counts through the Parquet sink, the manifest last.
-// runPhased runs the same three parts as pipelines of their own.
+// build adds the nightly job to the pipeline: ingest, clean, dedupe and reference checks per
+// source; identity resolution; erasure of the persons who asked to be forgotten; portraits and
+// segments; then every table, the rejects and quality counts through the Parquet sink, the manifest
+// last. runPhased runs the same three parts as pipelines of their own.
 func build(s beam.Scope, j job) error {
 	srcs, rejects, counts, err := cleanSources(s, j)
 	if err != nil {
@@ -469,7 +469,8 @@ func resolvePersons(
 		in.PreviousPersons = beam.CreateList(s, []schemas.Person{})
 	} else {
 		ctx := context.Background()
-		if in.PreviousIdentity, err = sink.Read(ctx, s, j.Output, j.Previous, "identity_map"); err != nil {
+		if in.PreviousIdentity, err = sink.Read(ctx, s, j.Output, j.Previous,
+			"identity_map"); err != nil {
 			return resolve.Outputs{}, fmt.Errorf("previous run: %w", err)
 		}
 		if in.PreviousPersons, err = sink.Read(ctx, s, j.Output, j.Previous, "persons"); err != nil {

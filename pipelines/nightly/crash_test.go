@@ -210,7 +210,8 @@ func killMidRun(t *testing.T, bin, sourcesFile, out, pattern string, args ...str
 			tail(output.Bytes()),
 		)
 	}
-	for start := time.Now(); syscall.Kill(-cmd.Process.Pid, 0) == nil; time.Sleep(20 * time.Millisecond) {
+	alive := func() bool { return syscall.Kill(-cmd.Process.Pid, 0) == nil }
+	for start := time.Now(); alive(); time.Sleep(20 * time.Millisecond) {
 		if time.Since(start) > 5*time.Second {
 			t.Fatal("a process of the killed job's group is still alive")
 		}

@@ -27,8 +27,10 @@ func TestErasure(t *testing.T) {
 	t.Setenv("PORTRAITS_TEST_SALT", "nightly-test-salt-16")
 	nextDay := "2026-11-22"
 	for _, night := range []options{
-		{Sources: sourcesFile, Date: testDate, Output: out, Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}, Erase: list},
-		{Sources: sourcesFile, Date: nextDay, Output: out, Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}},
+		{Sources: sourcesFile, Date: testDate, Output: out,
+			Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}, Erase: list},
+		{Sources: sourcesFile, Date: nextDay, Output: out,
+			Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}},
 	} {
 		var log bytes.Buffer
 		if err := run(ctx, night, &log); err != nil {

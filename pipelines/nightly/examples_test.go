@@ -269,7 +269,8 @@ func marketplaceFigures(t *testing.T, dir string) exampleFigures {
 	purchase := map[string]bool{"created": false, "approved": true, "invoiced": true,
 		"processing": true, "shipped": true, "delivered": true, "canceled": false,
 		"unavailable": false}
-	f := exampleFigures{currency: "BRL", symbol: "R$", rows: map[string]int64{}, counts: map[string]int64{}}
+	f := exampleFigures{currency: "BRL", symbol: "R$", rows: map[string]int64{},
+		counts: map[string]int64{}}
 
 	person, persons := map[string]string{}, map[string]bool{}
 	for _, c := range customers.rows {
@@ -370,8 +371,8 @@ func shopifyFigures(t *testing.T, dir string) exampleFigures {
 		"paid": true, "partially_refunded": true, "refunded": true, "voided": false,
 		"expired": false}
 	channel := map[string]bool{"web": true, "iphone": true, "android": true}
-	f := exampleFigures{currency: "USD", symbol: "$", rows: map[string]int64{}, counts: map[string]int64{},
-		personal: []*regexp.Regexp{usPhone}}
+	f := exampleFigures{currency: "USD", symbol: "$", rows: map[string]int64{},
+		counts: map[string]int64{}, personal: []*regexp.Regexp{usPhone}}
 
 	id, phones := map[string]string{}, 0
 	for _, c := range customers.rows {

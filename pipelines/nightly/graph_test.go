@@ -31,7 +31,8 @@ func TestDryRunPrintsTheGraph(t *testing.T) {
 	if err != nil {
 		t.Fatalf("dry run: %v\n%s", err, log.String())
 	}
-	for _, stage := range []string{"ingest.Read", "clean.Validate.users", "resolve.Resolve/resolve.Components", "portrait.Build",
+	for _, stage := range []string{"ingest.Read", "clean.Validate.users",
+		"resolve.Resolve/resolve.Components", "portrait.Build",
 		"score.Build", "segment.Build", "sink.Write.portraits", "sink.Finalize"} {
 		if !strings.Contains(log.String(), "\n"+stage+"\n") {
 			t.Errorf("the graph lacks %s", stage)

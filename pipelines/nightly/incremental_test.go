@@ -18,7 +18,8 @@ import (
 // derivedTables are the tables an incremental night must give exactly as a full rebuild does.
 var derivedTables = []string{"persons", "identity_map", "merge_history", "portraits",
 	"segment_membership", "segment_summary", "cluster_profiles", "affinity_rules",
-	"next_best_products", "activation", "erasures", "activation_changes", "characteristic_associations"}
+	"next_best_products", "activation", "erasures", "activation_changes",
+	"characteristic_associations"}
 
 // TestIncrementalNightsEqualFullRebuilds runs five nights over generated data in daily partitions
 // (late files, replays in later partitions, orders paid then refunded, users who change phone),

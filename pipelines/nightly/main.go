@@ -104,7 +104,8 @@ func main() {
 			&o.Date,
 			"date",
 			"",
-			"business day to build, YYYY-MM-DD (default: the sample's day, else yesterday in the business zone)",
+			"business day to build, YYYY-MM-DD (default: the sample's day, else yesterday in "+
+				"the business zone)",
 		)
 		flag.StringVar(
 			&o.Output,
@@ -117,7 +118,8 @@ func main() {
 			&o.Previous,
 			"previous",
 			"",
-			"run folder (OUTPUT/dt=YYYY-MM-DD) whose person ids to continue; default: the latest finished run before --date under --output; none: start afresh",
+			"run folder (OUTPUT/dt=YYYY-MM-DD) whose person ids to continue; default: the latest finished "+
+				"run before --date under --output; none: start afresh",
 		)
 		flag.StringVar(
 			&o.ResolveConfig,
@@ -141,55 +143,67 @@ func main() {
 			&o.Erase,
 			"erase",
 			"",
-			"file of identifiers (type,value per line: account, phone, email, device, anonymous) whose persons are forgotten from tonight on",
+			"file of identifiers (type,value per line: account, phone, email, device, anonymous) whose "+
+				"persons are forgotten from tonight on",
 		)
 		flag.BoolVar(
 			&o.Phased,
 			"phased",
 			false,
-			"run as three pipelines (clean, resolve, portraits) handing over through files in the run's temporary folder, so a local runner frees each one's memory before the next: for data that outgrows memory in one pipeline",
+			"run as three pipelines (clean, resolve, portraits) handing over through files in the run's "+
+				"temporary folder, so a local runner frees each one's memory before the next: for data that "+
+				"outgrows memory in one pipeline",
 		)
 		flag.BoolVar(
 			&o.Resume,
 			"resume",
 			false,
-			"with --phased: continue the date's latest failed or killed attempt in phases, reusing the hand-over of the phases it finished (the sources, salt, resolve config and previous run must be the same); with none to continue, run every phase",
+			"with --phased: continue the date's latest failed or killed attempt in phases, reusing the "+
+				"hand-over of the phases it finished (the sources, salt, resolve config and previous run "+
+				"must be the same); with none to continue, run every phase",
 		)
 		flag.StringVar(
 			&o.StepStats,
 			"step-stats",
 			"",
-			"write every step's execution time and elements in and out to this local file (tab-separated, longest first), to find where a run's time goes",
+			"write every step's execution time and elements in and out to this local file (tab-separated, "+
+				"longest first), to find where a run's time goes",
 		)
 		flag.StringVar(
 			&o.Segments,
 			"segments",
 			"",
-			"segments file (YAML): rule segments in CEL, activation caps, clusters, affinity; default: built-in",
+			"segments file (YAML): rule segments in CEL, activation caps, clusters, "+
+				"affinity; default: built-in",
 		)
 		flag.BoolVar(
 			&o.FullRefresh,
 			"full-refresh",
 			false,
-			"rebuild from every partition up to --date instead of continuing the previous run's state, and continue past missing nights",
+			"rebuild from every partition up to --date instead of continuing the previous run's state, "+
+				"and continue past missing nights",
 		)
 		flag.BoolVar(
 			&o.Incremental,
 			"incremental",
 			false,
-			"keep the night's state (_state/) and continue the previous run's, reading only new partitions; off by default: at S it is 1.2 times a full night and twice its memory (BENCHMARKS.md)",
+			"keep the night's state (_state/) and continue the previous run's, reading only new "+
+				"partitions; off by default: at S it is 1.2 times a full night and twice its "+
+				"memory (BENCHMARKS.md)",
 		)
 		flag.IntVar(
 			&o.KeepRuns,
 			"keep-runs",
 			retention.DefaultKeepRuns,
-			"finished runs kept under --output; older ones are removed after a night is published (0: keep every run)",
+			"finished runs kept under --output; older ones are removed after a night is published "+
+				"(0: keep every run)",
 		)
 		flag.DurationVar(
 			&o.LeaseTimeout,
 			"lock-timeout",
 			defaultLockTimeout,
-			"a run holds its date with a lease renewed every third of this; another run of the date exits 4 while it is held, and takes it over once not renewed for this long (a killed run)",
+			"a run holds its date with a lease renewed every third of this; another run of the date exits "+
+				"4 while it is held, and takes it over once not renewed for this long (a killed run)",
 		)
 		flag.DurationVar(
 			&o.Progress,
@@ -205,7 +219,8 @@ func main() {
 			&verbose,
 			"verbose",
 			false,
-			"log the runner's records whole and print a failed job's whole error (with Beam's execution plan)",
+			"log the runner's records whole and print a failed job's whole error (with "+
+				"Beam's execution plan)",
 		)
 	})
 	flag.Usage = func() { usage(flag.CommandLine, own, flag.CommandLine.Output()) }
@@ -488,7 +503,8 @@ func finish(
 		return keep(err)
 	}
 	m, err := sink.Promote(ctx, j.Output, j.Date, j.RunID, func(m *sink.Manifest) {
-		m.Mode, m.Reason, m.Previous, m.Fingerprints = j.Mode.Mode, j.Mode.Reason, j.Previous, j.Fingerprints
+		m.Mode, m.Reason, m.Previous, m.Fingerprints = j.Mode.Mode, j.Mode.Reason,
+			j.Previous, j.Fingerprints
 		if j.KeepState {
 			m.StateVersion = state.Version
 		}
@@ -539,7 +555,8 @@ func holdDate(ctx context.Context, j job, timeout time.Duration) (*lease.Lease, 
 
 // memoryShare is the share of the machine's (or container's) memory a night takes as its soft
 // memory limit when GOMEMLIMIT is not set: the collector works harder as the heap nears it, rather
-// than let Prism's buffers and the job grow until the machine swaps or the OOM killer ends the night.
+// than let Prism's buffers and the job grow until the machine swaps or the OOM killer ends the
+// night.
 const memoryShare = 0.6
 
 // setMemoryLimit sets the soft memory limit unless GOMEMLIMIT (or AUTOMEMLIMIT=off) says otherwise,
@@ -575,7 +592,9 @@ func failed(ctx context.Context, j job, phased bool, err error) error {
 		}
 		if len(done) > 0 {
 			return fmt.Errorf(
-				"%w\nthe finished phases (%s) are kept in %s: rerun with --phased --resume to continue from there (the folder holds personal data in the clear until the date's next finished run removes it)",
+				"%w\nthe finished phases (%s) are kept in %s: rerun with --phased --resume to continue from "+
+					"there (the folder holds personal data in the clear until the date's next "+
+					"finished run removes it)",
 				err,
 				strings.Join(done, " and "),
 				dir,
@@ -738,7 +757,8 @@ func segmentConfig(ctx context.Context, o options, date, previous string) (segme
 		return segment.Config{}, err
 	}
 	c.Date, c.Output = date, o.Output
-	if c.Previous, err = previousTable[schemas.SegmentSummary](ctx, o.Output, previous, "segment_summary"); err != nil {
+	if c.Previous, err = previousTable[schemas.SegmentSummary](ctx, o.Output, previous,
+		"segment_summary"); err != nil {
 		return segment.Config{}, err
 	}
 	return c, nil

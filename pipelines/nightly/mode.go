@@ -86,8 +86,9 @@ func chooseMode(
 }
 
 // fingerprints identify what a night is built with: the content of each config file (or
-// "built-in"), the schema version and a keyed hash of the salt, which tells whether two runs used one salt and reveals
-// nothing of it. A night whose fingerprints differ from its previous run's is built in full.
+// "built-in"), the schema version and a keyed hash of the salt, which tells whether two runs used
+// one salt and reveals nothing of it. A night whose fingerprints differ from its previous run's is
+// built in full.
 func fingerprints(o options, opts clean.Options) (map[string]string, error) {
 	out := map[string]string{"schemas": fmt.Sprint(schemas.Version)}
 	for name, file := range map[string]string{"sources": o.Sources, "resolve": o.ResolveConfig,

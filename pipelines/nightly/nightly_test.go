@@ -40,7 +40,8 @@ func generate(t *testing.T, persons int) string {
 	}
 	day, _ := time.ParseInLocation(time.DateOnly, testDate, gen.Shanghai)
 	dir := t.TempDir()
-	if _, err := gen.Run(gen.Config{Persons: persons, Days: 30, Seed: 7, Date: day, Output: dir, SourcesYAML: tmpl}); err != nil {
+	if _, err := gen.Run(gen.Config{Persons: persons, Days: 30, Seed: 7, Date: day, Output: dir,
+		SourcesYAML: tmpl}); err != nil {
 		t.Fatal(err)
 	}
 	return filepath.Join(dir, "sources.yaml")
@@ -84,7 +85,8 @@ func TestNightlyOnGeneratedData(t *testing.T) {
 			t.Errorf("table %s missing from the manifest", table.Name)
 		}
 	}
-	for _, table := range []string{"users", "orders", "order_items", "products", "events", "touches", "vendor_profiles", "reviews", "tickets"} {
+	for _, table := range []string{"users", "orders", "order_items", "products", "events", "touches",
+		"vendor_profiles", "reviews", "tickets"} {
 		if m.Tables[table].Rows == 0 {
 			t.Errorf("table %s is empty", table)
 		}
@@ -143,7 +145,8 @@ func TestNightlyOnGeneratedData(t *testing.T) {
 			t.Errorf("reject without its place: %+v", r)
 		}
 	}
-	for _, want := range []string{"events/bot_traffic", "events/bad_json", "order_items/orphan_item", "orders/unknown_status"} {
+	for _, want := range []string{"events/bot_traffic", "events/bad_json", "order_items/orphan_item",
+		"orders/unknown_status"} {
 		if reasons[want] == 0 {
 			t.Errorf("no %s reject; got %v", want, reasons)
 		}
@@ -340,7 +343,8 @@ var (
 	emailRE  = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
 	// idCardRE matches an 18-character Chinese resident ID number standing alone.
 	idCardRE = regexp.MustCompile(
-		`(^|[^0-9A-Za-z])[1-9][0-9]{5}(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]([^0-9A-Za-z]|$)`,
+		`(^|[^0-9A-Za-z])[1-9][0-9]{5}(19|20)[0-9]{2}` +
+			`(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]([^0-9A-Za-z]|$)`,
 	)
 )
 
@@ -421,7 +425,8 @@ func checkPersons(t *testing.T, ctx context.Context, out, truthFile string) {
 		t.Fatal(err)
 	}
 	t.Logf(
-		"identity: %d identifiers, precision %.4f recall %.4f F1 %.4f; linked: precision %.4f recall %.4f F1 %.4f; placeable F1 %.4f",
+		"identity: %d identifiers, precision %.4f recall %.4f F1 %.4f; linked: precision %.4f recall "+
+			"%.4f F1 %.4f; placeable F1 %.4f",
 		ev.Identifiers,
 		ev.Precision,
 		ev.Recall,

@@ -77,9 +77,11 @@ func runPhased(
 		if err != nil {
 			return nil, err
 		}
-		handover.Write(s, dir, "identity", reflect.TypeOf(identityPair{}), beam.ParDo(s, toIdentityPair, res.Identity))
+		handover.Write(s, dir, "identity", reflect.TypeOf(identityPair{}),
+			beam.ParDo(s, toIdentityPair, res.Identity))
 		handover.Write(s, dir, "match_card", reflect.TypeOf(resolve.MatchCard{}), res.MatchCard)
-		for name, rows := range map[string]beam.PCollection{"identity_map": res.IdentityMap, "persons": res.Persons, "merge_history": res.MergeHistory} {
+		for name, rows := range map[string]beam.PCollection{"identity_map": res.IdentityMap,
+			"persons": res.Persons, "merge_history": res.MergeHistory} {
 			if err := writeTable(s, dir, name, name, rows); err != nil {
 				return nil, err
 			}
@@ -141,7 +143,8 @@ func portraitsPhase(
 		return err
 	}
 	res.Identity = beam.ParDo(s, fromIdentityPair, identity)
-	if res.MatchCard, err = handover.Read(ctx, s, dir, "match_card", reflect.TypeOf(resolve.MatchCard{})); err != nil {
+	if res.MatchCard, err = handover.Read(ctx, s, dir, "match_card",
+		reflect.TypeOf(resolve.MatchCard{})); err != nil {
 		return err
 	}
 	res.Counts = quality.Recount(s, res.Counts)

@@ -51,7 +51,8 @@ func TestPhasedGivesTheSameTables(t *testing.T) {
 	if err := run(context.Background(), o, &log); err != nil {
 		t.Fatalf("nightly --phased: %v\n%s", err, log.String())
 	}
-	for _, phase := range []string{"phase clean: ", "phase resolve: ", "phase portraits: ", "\nhandover "} {
+	for _, phase := range []string{"phase clean: ", "phase resolve: ", "phase portraits: ",
+		"\nhandover "} {
 		if !strings.Contains(log.String(), phase) {
 			t.Errorf("the log does not show %q:\n%s", phase, log.String())
 		}
@@ -86,7 +87,8 @@ func TestPhasedGivesTheSameTables(t *testing.T) {
 			card,
 		)
 	}
-	if _, err := os.Stat(filepath.Join(sink.RunDir(phasedOut, testDate), "_temporary")); !os.IsNotExist(
+	if _, err := os.Stat(filepath.Join(sink.RunDir(phasedOut, testDate),
+		"_temporary")); !os.IsNotExist(
 		err,
 	) {
 		t.Errorf("the run's temporary folder, with the hand-over, is still there (%v)", err)

@@ -50,7 +50,8 @@ func TestRerunGivesTheSameTables(t *testing.T) {
 		runs[i] = runTables(t, out, testDate)
 		files[i] = runFiles(t, out, testDate)
 	}
-	for _, name := range []string{"model_card.json", "prediction_card.json", "match_model.json", sink.ManifestName} {
+	for _, name := range []string{"model_card.json", "prediction_card.json", "match_model.json",
+		sink.ManifestName} {
 		if _, ok := files[0][name]; !ok {
 			t.Fatalf("the run has no %s: the comparison would prove nothing", name)
 		}
@@ -114,7 +115,8 @@ func runDay(t *testing.T, sourcesFile, output, date string) string {
 	t.Helper()
 	t.Setenv("PORTRAITS_TEST_SALT", "nightly-test-salt-16")
 	var out bytes.Buffer
-	if err := run(context.Background(), options{Sources: sourcesFile, Date: date, Output: output, Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}}, &out); err != nil {
+	if err := run(context.Background(), options{Sources: sourcesFile, Date: date, Output: output,
+		Salt: saltflag.Flags{Env: "PORTRAITS_TEST_SALT"}}, &out); err != nil {
 		t.Fatalf("nightly %s: %v\n%s", date, err, out.String())
 	}
 	return out.String()

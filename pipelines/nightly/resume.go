@@ -21,8 +21,9 @@ import (
 // A run in phases leaves, once a phase's pipeline has finished, a record of it beside the
 // hand-over: TEMP/_phases/NAME.json. A run that fails or is killed later keeps its temporary folder
 // when a phase is recorded, and `--phased --resume` continues it: the recorded phases are not run
-// again, their hand-over is read as it is. On the largest inputs a phase takes the better part of an
-// hour, and what fails is most often the last phase (the memory of a local runner, a lost worker).
+// again, their hand-over is read as it is. On the largest inputs a phase takes the better part of
+// an hour, and what fails is most often the last phase (the memory of a local runner, a lost
+// worker).
 
 // phasesDir is the folder of the phase records under a run's temporary folder.
 const phasesDir = "_phases"

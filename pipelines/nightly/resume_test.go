@@ -66,7 +66,8 @@ func TestResume(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), filepath.Base(identity)) ||
 		!strings.Contains(err.Error(), "finished phases (clean)") {
 		t.Fatalf(
-			"a run that cannot read last night's identity map: %v, want the file named and the phases kept\n%s",
+			"a run that cannot read last night's identity map: %v, want the file named and "+
+				"the phases kept\n%s",
 			err,
 			log.String(),
 		)
@@ -75,9 +76,8 @@ func TestResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	attempt := recordsOf(t, tmp, "clean.json")
-	if claims, _ := filepath.Glob(filepath.Join(clean.ClaimsDir(filepath.Join(tmp, attempt)), "*")); len(
-		claims,
-	) > 0 {
+	claimsDir := clean.ClaimsDir(filepath.Join(tmp, attempt))
+	if claims, _ := filepath.Glob(filepath.Join(claimsDir, "*")); len(claims) > 0 {
 		t.Errorf("deduplication's claims outlived the clean phase: %v", claims)
 	}
 
@@ -110,7 +110,8 @@ func TestResume(t *testing.T) {
 	if err := run(ctx, o, &log); err != nil {
 		t.Fatalf("nightly --phased --resume: %v\n%s", err, log.String())
 	}
-	for _, line := range []string{"resuming attempt " + attempt, "phase clean: finished by an earlier attempt",
+	for _, line := range []string{"resuming attempt " + attempt,
+		"phase clean: finished by an earlier attempt",
 		"phase resolve: finished by an earlier attempt", "phase portraits: "} {
 		if !strings.Contains(log.String(), line) {
 			t.Errorf("the resumed run's log does not show %q:\n%s", line, log.String())

@@ -10,9 +10,10 @@ import (
 	"github.com/shopportraits/portraits/transforms/sources"
 )
 
-// hashingSalt decides where tonight's hashing salt comes from and says so on w, never the salt:
-// the first of --salt-secret, --salt-file and the --salt-env variable that is given, else the bundled sample's built-in salt when the run
-// reads exactly the sample's files, wherever they lie, else none and an error (package salt).
+// hashingSalt decides where tonight's hashing salt comes from and says so on w, never the salt: the
+// first of --salt-secret, --salt-file and the --salt-env variable that is given, else the bundled
+// sample's built-in salt when the run reads exactly the sample's files, wherever they lie, else
+// none and an error (package salt).
 func hashingSalt(ctx context.Context, o options, cfg *sources.Config, w io.Writer) (
 	salt.Source, error) {
 	readsSample := func(ctx context.Context) (bool, error) {

@@ -10,9 +10,12 @@
 // purchases up to the cutoff, are both measured. It writes
 //
 //	DIR/scores.csv    customer_id,probability,label,bgnbd_probability,part (sorted by customer id)
-//	DIR/metrics.json  {"auc","log_loss","baseline_auc","baseline_log_loss","n_train","n_calibration","n_test",
-//	                   "calibration":[{"lo","hi","mean_predicted","observed_rate","count"}...],"baseline_calibration":[...]}
-//	DIR/model.json    the model card: features, standardisation, coefficients, Platt A and B, the BG/NBD fit, settings
+//	DIR/metrics.json  {"auc","log_loss","baseline_auc","baseline_log_loss",
+//	                   "n_train","n_calibration","n_test",
+//	                   "calibration":[{"lo","hi","mean_predicted","observed_rate","count"}...],
+//	                   "baseline_calibration":[...]}
+//	DIR/model.json    the model card: features, standardisation, coefficients, Platt A and B,
+//	                  the BG/NBD fit, settings
 //
 // The metrics are the test part's alone; scores.csv scores every customer
 // and names each one's part, so only rows of part "test" are out of sample.
@@ -119,7 +122,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	for _, f := range [][2]string{{"--input", o.input}, {"--output", o.output}, {"--cutoff", *cutoff}} {
+	for _, f := range [][2]string{{"--input", o.input}, {"--output", o.output},
+		{"--cutoff", *cutoff}} {
 		if f[1] == "" {
 			return o, fmt.Errorf("%s is required", f[0])
 		}

@@ -79,7 +79,8 @@ func readScores(t *testing.T, dir string) (map[string]scoreRow, []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(recs[0], ","); got != "customer_id,probability,label,bgnbd_probability,part" {
+	header := "customer_id,probability,label,bgnbd_probability,part"
+	if got := strings.Join(recs[0], ","); got != header {
 		t.Fatalf("scores.csv header %q", got)
 	}
 	rows := map[string]scoreRow{}
@@ -225,7 +226,8 @@ func TestFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, key := range []string{`"auc"`, `"log_loss"`, `"baseline_auc"`, `"baseline_log_loss"`, `"n_train"`, `"n_test"`, `"calibration"`, `"mean_predicted"`, `"observed_rate"`, `"count"`} {
+	for _, key := range []string{`"auc"`, `"log_loss"`, `"baseline_auc"`, `"baseline_log_loss"`,
+		`"n_train"`, `"n_test"`, `"calibration"`, `"mean_predicted"`, `"observed_rate"`, `"count"`} {
 		if !bytes.Contains(raw, []byte(key)) {
 			t.Errorf("metrics.json lacks %s", key)
 		}
@@ -272,8 +274,10 @@ func TestWhitespaceInputGivesTheSameScores(t *testing.T) {
 	if log, err := runTool(t, fixtureArgs(csvOut)...); err != nil {
 		t.Fatalf("run: %v\n%s", err, log)
 	}
-	if log, err := runTool(t, "--input", in, "--separator", "whitespace", "--no-header", "--customer-col", "2", "--date-col", "3",
-		"--amount-col", "4", "--date-format", "20060102", "--cutoff", "2024-06-30", "--horizon-days", "90", "--penalizer", "0.001",
+	if log, err := runTool(t, "--input", in, "--separator", "whitespace", "--no-header",
+		"--customer-col", "2", "--date-col", "3",
+		"--amount-col", "4", "--date-format", "20060102", "--cutoff", "2024-06-30", "--horizon-days",
+		"90", "--penalizer", "0.001",
 		"--output", wsOut); err != nil {
 		t.Fatalf("run: %v\n%s", err, log)
 	}
@@ -292,7 +296,8 @@ func TestWarnsWhenTheHorizonOutrunsTheData(t *testing.T) {
 	}
 	if !strings.Contains(
 		log,
-		"warning: the latest purchase in testdata/tx.csv is on 2024-09-28, before the horizon ends on 2024-10-29",
+		"warning: the latest purchase in testdata/tx.csv is on 2024-09-28, before the horizon "+
+			"ends on 2024-10-29",
 	) {
 		t.Errorf("no warning in %q", log)
 	}
@@ -315,8 +320,10 @@ func TestBadInput(t *testing.T) {
 		{"bad cutoff", with("--cutoff", "30/06/2024"), "--cutoff: parsing time"},
 		{"no horizon", with("--horizon-days", ""), "--horizon-days 0: must be at least 1"},
 		{"no column", with("--amount-col", ""), "--amount-col is required"},
-		{"bad line", append(with("--input", bad), "--customer-col", "c", "--date-col", "d", "--amount-col", "a"), "bad.csv:3: date"},
-		{"early cutoff", with("--cutoff", "2023-12-31"), "testdata/tx.csv: no purchase on or before the cutoff 2023-12-31"},
+		{"bad line", append(with("--input", bad), "--customer-col", "c", "--date-col", "d",
+			"--amount-col", "a"), "bad.csv:3: date"},
+		{"early cutoff", with("--cutoff", "2023-12-31"),
+			"testdata/tx.csv: no purchase on or before the cutoff 2023-12-31"},
 		{"unidentified BG/NBD", with("--penalizer", "0"), "a small penalizer may help"},
 		{"shares", with("--test-share", "0.8"), "must be below 1"},
 		{"tiny", with("--test-share", "0.001"), "too few for a training, a calibration and a test part"},

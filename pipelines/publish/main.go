@@ -56,7 +56,8 @@ func main() {
 		&o.Warehouse,
 		"warehouse",
 		"duckdb://out/warehouse.duckdb",
-		"where to load: duckdb://FILE or bigquery://PROJECT/DATASET?location=LOC&staging=gs://BUCKET/PREFIX",
+		"where to load: duckdb://FILE or "+
+			"bigquery://PROJECT/DATASET?location=LOC&staging=gs://BUCKET/PREFIX",
 	)
 	flag.BoolVar(
 		&o.DryRun,
@@ -68,7 +69,8 @@ func main() {
 		&o.AuthorizeViews,
 		"authorize-views",
 		false,
-		"also create the views that read the restricted zone (BigQuery: authorized on the restricted dataset)",
+		"also create the views that read the restricted zone (BigQuery: authorized on the "+
+			"restricted dataset)",
 	)
 	flag.StringVar(
 		&o.DataTests,

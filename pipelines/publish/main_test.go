@@ -27,7 +27,8 @@ func TestFlagsAreChecked(t *testing.T) {
 	ctx := context.Background()
 	run := publishtest.WriteRun(t, t.TempDir(), "2026-11-21", nil)
 	badTests := filepath.Join(t.TempDir(), "tests.yaml")
-	if err := os.WriteFile(badTests, []byte("tests:\n  - {test: unique, table: portraits, columns: [nobody]}\n"), 0o644); err != nil {
+	if err := os.WriteFile(badTests,
+		[]byte("tests:\n  - {test: unique, table: portraits, columns: [nobody]}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var out strings.Builder
@@ -40,10 +41,17 @@ func TestFlagsAreChecked(t *testing.T) {
 		{flags(t.TempDir()+"/dt=2026-11-21", "duckdb://x"), "not finished", false},
 		{flags("out/dt=2026-11-21", "postgres://x"), "want duckdb://FILE or bigquery://", true},
 		{flags(run, "bigquery://my-project/shop"), "location is required", true},
-		{func() options { o := flags(run, "duckdb://x"); o.Timezone = "Mars/Olympus"; return o }(), "--timezone", true},
-		{func() options { o := flags(run, "duckdb://x"); o.SnapshotDays = 0; return o }(), "--snapshot-days 0", true},
-		{func() options { o := flags(run, "duckdb://x"); o.DataTests = badTests; return o }(), `line 2: unique(nobody): table portraits has no column "nobody"`, true},
-		{func() options { o := flags(run, "bigquery://p/d?location=EU"); o.ReadOnlyCopy = "c.duckdb"; return o }(), "--read-only-copy", true},
+		{func() options { o := flags(run, "duckdb://x"); o.Timezone = "Mars/Olympus"; return o }(),
+			"--timezone", true},
+		{func() options { o := flags(run, "duckdb://x"); o.SnapshotDays = 0; return o }(),
+			"--snapshot-days 0", true},
+		{func() options { o := flags(run, "duckdb://x"); o.DataTests = badTests; return o }(),
+			`line 2: unique(nobody): table portraits has no column "nobody"`, true},
+		{func() options {
+			o := flags(run, "bigquery://p/d?location=EU")
+			o.ReadOnlyCopy = "c.duckdb"
+			return o
+		}(), "--read-only-copy", true},
 	} {
 		err := publishRun(ctx, &out, tc.o)
 		if err == nil || !strings.Contains(err.Error(), tc.want) ||
@@ -67,8 +75,10 @@ func TestBigQueryDryRunCallsNothing(t *testing.T) {
 	if err := publishRun(context.Background(), &out, o); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"my-project:shop_analytics", "-> gs://bucket/stage/dt=2026-11-21/users/part-00000.parquet",
-		"restricted `my-project.shop_restricted.identity_map`", "partitions expire after 400 days, partition filter required"} {
+	for _, want := range []string{"my-project:shop_analytics",
+		"-> gs://bucket/stage/dt=2026-11-21/users/part-00000.parquet",
+		"restricted `my-project.shop_restricted.identity_map`",
+		"partitions expire after 400 days, partition filter required"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("dry run lacks %q:\n%s", want, out.String())
 		}

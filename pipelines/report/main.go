@@ -35,7 +35,8 @@ func main() {
 	sourcesFile := flag.String(
 		"sources",
 		"",
-		"the run's sources config (YAML), whose data-quality gates the report shows; default: none, the gates are left out",
+		"the run's sources config (YAML), whose data-quality gates the report shows; default: none, "+
+			"the gates are left out",
 	)
 	flag.StringVar(&o.Lang, "lang", "", "language of the page: zh or en (default: zh when the "+
 		"--sources config's business_timezone is in China, Hong Kong, Macau or Taiwan, else en)")

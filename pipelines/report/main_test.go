@@ -27,7 +27,8 @@ func TestSplitRun(t *testing.T) {
 			t.Errorf("splitRun(%q) = %q, %q, %v; want %q", run, output, date, err, want)
 		}
 	}
-	for _, bad := range []string{"", "out", "out/2026-11-21", "out/dt=2026-13-01", "out/dt=yesterday"} {
+	for _, bad := range []string{"", "out", "out/2026-11-21", "out/dt=2026-13-01",
+		"out/dt=yesterday"} {
 		if _, _, err := splitRun(bad); err == nil {
 			t.Errorf("splitRun(%q) accepted a folder that is no run", bad)
 		}
@@ -52,7 +53,8 @@ func TestRenderWritesTheReport(t *testing.T) {
 		!strings.Contains(string(page), "Nightly run 2026-11-21") {
 		t.Error("the written page is not the run's report")
 	}
-	if err := render(context.Background(), &w, filepath.Join(out, "dt=2026-11-22"), report.Options{}); err == nil {
+	if err := render(context.Background(), &w, filepath.Join(out, "dt=2026-11-22"),
+		report.Options{}); err == nil {
 		t.Error("a folder without a manifest was reported")
 	}
 }

@@ -138,7 +138,8 @@ func run(args []string, log io.Writer) error {
 	}
 	fmt.Fprintf(
 		log,
-		"sentiment: read %d training rows (%d positive) and %d test rows in %s; trained in %s (%.0f reviews/s)\n",
+		"sentiment: read %d training rows (%d positive) and %d test rows in %s; trained in %s "+
+			"(%.0f reviews/s)\n",
 		met.NTrain,
 		train.nPositive(),
 		met.NTest,

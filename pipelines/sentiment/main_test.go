@@ -141,19 +141,32 @@ func TestErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		"bad label":      {[]string{"--train", badLabel, "--test", "testdata/test.csv"}, badLabel + `:5: label "2"`},
-		"bad label test": {[]string{"--train", "testdata/train.csv", "--test", badLabel}, badLabel + ":5:"},
-		"bad quote":      {[]string{"--train", badQuote, "--test", "testdata/test.csv"}, badQuote + ":3:"},
-		"short row":      {[]string{"--train", short, "--test", "testdata/test.csv"}, short + ":3: 1 fields, need at least 2"},
-		"one class":      {[]string{"--train", oneClass, "--test", "testdata/test.csv"}, "training on " + oneClass + ": sentiment: no negative"},
-		"empty":          {[]string{"--train", empty, "--test", "testdata/test.csv"}, empty + ": empty file"},
-		"no test rows":   {[]string{"--train", "testdata/train.csv", "--test", headerOnly}, headerOnly + ": no rows to test on"},
-		"no column":      {[]string{"--train", "testdata/train.csv", "--test", "testdata/test.csv", "--text-col", "text"}, `--text-col "text": no such column`},
-		"index":          {[]string{"--train", "testdata/train.csv", "--test", "testdata/test.csv", "--label-col", "4"}, "--label-col 4: the header has only 3"},
-		"missing file":   {[]string{"--train", filepath.Join(dir, "nope.csv"), "--test", "testdata/test.csv"}, "nope.csv"},
-		"bad option":     {[]string{"--train", "testdata/train.csv", "--test", "testdata/test.csv", "--hash-bits", "40"}, "HashBits 40"},
-		"no output":      {[]string{"--train", "testdata/train.csv", "--test", "testdata/test.csv", "--output", ""}, "required"},
-		"extra":          {[]string{"--train", "testdata/train.csv", "--test", "testdata/test.csv", "more"}, "unexpected arguments"},
+		"bad label": {[]string{"--train", badLabel, "--test", "testdata/test.csv"}, badLabel +
+			`:5: label "2"`},
+		"bad label test": {[]string{"--train", "testdata/train.csv", "--test", badLabel},
+			badLabel + ":5:"},
+		"bad quote": {[]string{"--train", badQuote, "--test", "testdata/test.csv"}, badQuote +
+			":3:"},
+		"short row": {[]string{"--train", short, "--test", "testdata/test.csv"}, short +
+			":3: 1 fields, need at least 2"},
+		"one class": {[]string{"--train", oneClass, "--test", "testdata/test.csv"}, "training on " +
+			oneClass + ": sentiment: no negative"},
+		"empty": {[]string{"--train", empty, "--test", "testdata/test.csv"}, empty +
+			": empty file"},
+		"no test rows": {[]string{"--train", "testdata/train.csv", "--test", headerOnly}, headerOnly +
+			": no rows to test on"},
+		"no column": {[]string{"--train", "testdata/train.csv", "--test", "testdata/test.csv",
+			"--text-col", "text"}, `--text-col "text": no such column`},
+		"index": {[]string{"--train", "testdata/train.csv", "--test", "testdata/test.csv", "--label-col",
+			"4"}, "--label-col 4: the header has only 3"},
+		"missing file": {[]string{"--train", filepath.Join(dir, "nope.csv"), "--test",
+			"testdata/test.csv"}, "nope.csv"},
+		"bad option": {[]string{"--train", "testdata/train.csv", "--test", "testdata/test.csv",
+			"--hash-bits", "40"}, "HashBits 40"},
+		"no output": {[]string{"--train", "testdata/train.csv", "--test", "testdata/test.csv", "--output",
+			""}, "required"},
+		"extra": {[]string{"--train", "testdata/train.csv", "--test", "testdata/test.csv", "more"},
+			"unexpected arguments"},
 	} {
 		args := append([]string{"--output", out}, c.args...)
 		log, err := runTool(t, args...)

@@ -17,7 +17,8 @@ func TestRoundTrip(t *testing.T) {
 	b = AppendBytes(b, []byte{0, 1, 2})
 	r := NewReader(b)
 	s, ss, none, f, p := r.String(), r.Strings(), r.Strings(), r.Float64(), r.Bytes()
-	if r.Bad() || r.More() || s != "device:1" || !reflect.DeepEqual(ss, []string{"account:1", "", "account:2"}) ||
+	if r.Bad() || r.More() || s != "device:1" ||
+		!reflect.DeepEqual(ss, []string{"account:1", "", "account:2"}) ||
 		none != nil || f != 0.75 ||
 		!reflect.DeepEqual(p, []byte{0, 1, 2}) {
 		t.Fatalf("read %q %q %q %v %v (bad %v)", s, ss, none, f, p, r.Bad())

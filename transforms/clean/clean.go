@@ -1,8 +1,8 @@
-// Package clean normalises, validates and deduplicates each source's records into the cleaned tables:
-// phones to E.164, e-mails, width folding, timestamps to UTC, money to integer fen, enums to their
-// canonical values; records that fail validation become rejects with a reason code; replays of one
-// natural key are dropped, the latest winning; bot traffic and test accounts are filtered by the
-// sources config's rules; references between sources are checked last.
+// Package clean normalises, validates and deduplicates each source's records into the cleaned
+// tables: phones to E.164, e-mails, width folding, timestamps to UTC, money to integer fen, enums
+// to their canonical values; records that fail validation become rejects with a reason code;
+// replays of one natural key are dropped, the latest winning; bot traffic and test accounts are
+// filtered by the sources config's rules; references between sources are checked last.
 package clean
 
 import (
@@ -299,7 +299,8 @@ func (f *validateFn) FinishBundle(
 }
 
 func init() {
-	fnreg.DoFn8x0[context.Context, ingest.Record, func() func(*lookup.Entry) bool, func(string, beam.X), func(schemas.Reject),
+	fnreg.DoFn8x0[context.Context, ingest.Record, func() func(*lookup.Entry) bool,
+		func(string, beam.X), func(schemas.Reject),
 		func(string, int64), func(string), func(string, string)](
 		&validateFn{},
 	)

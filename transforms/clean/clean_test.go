@@ -75,7 +75,8 @@ func TestUsers(t *testing.T) {
 	if u.Phone != "+8613800138000" || u.PhoneMasked != "138****8000" || u.PhoneHash != hash {
 		t.Errorf("phone fields = %q %q %q", u.Phone, u.PhoneMasked, u.PhoneHash)
 	}
-	if u.Email != "alice@qq.com" || u.EmailHash == "" || u.Gender != "female" || u.BirthYear != 1990 || u.Birthday != "1990-01-02" ||
+	if u.Email != "alice@qq.com" || u.EmailHash == "" || u.Gender != "female" || u.BirthYear != 1990 ||
+		u.Birthday != "1990-01-02" ||
 		u.RegistrationChannel != "mini_program" ||
 		!u.MarketingConsent ||
 		u.UpdatedAt != u.RegisteredAt {
@@ -119,7 +120,8 @@ func TestUserRejects(t *testing.T) {
 		}
 	}
 	// registered_at is optional: absent it stays empty, unusable it is nulled.
-	for raw, nulled := range map[string]bool{"": false, "yesterday": true, "2026-11-22 00:00:01": true} {
+	for raw, nulled := range map[string]bool{"": false, "yesterday": true,
+		"2026-11-22 00:00:01": true} {
 		row, f := parse(t, "users", map[string]string{"user_id": "u", "registered_at": raw})
 		if reason(f) != "" || row.(schemas.User).RegisteredAt != 0 ||
 			slices.Contains(f.nulled, "registered_at") != nulled {
@@ -135,7 +137,8 @@ func TestUserRejects(t *testing.T) {
 		}
 	}
 	// The run day ends at midnight in Asia/Shanghai: 2026-11-21 23:59 there is not in the future.
-	if _, f := parse(t, "users", map[string]string{"user_id": "u", "registered_at": "2026-11-21T15:59:00Z"}); reason(
+	if _, f := parse(t, "users", map[string]string{"user_id": "u",
+		"registered_at": "2026-11-21T15:59:00Z"}); reason(
 		f,
 	) != "" {
 		t.Errorf("last minute of the run day rejected: %v", f.err)
@@ -159,7 +162,8 @@ func TestOrders(t *testing.T) {
 	}
 	row, f := parse(t, "orders", base())
 	o := row.(schemas.Order)
-	if reason(f) != "" || o.TotalFen != 123450 || o.DiscountFen != 1000 || o.RefundFen != 50 || o.Status != "completed" ||
+	if reason(f) != "" || o.TotalFen != 123450 || o.DiscountFen != 1000 || o.RefundFen != 50 ||
+		o.Status != "completed" ||
 		o.Channel != "app" ||
 		o.CouponCode != "C1" ||
 		o.UpdatedAt != o.PaidAt {
@@ -196,7 +200,8 @@ func TestItemsAndProducts(t *testing.T) {
 		i.NaturalKey() != "o1#2" {
 		t.Fatalf("item = %+v, %v", i, f.err)
 	}
-	if _, f := parse(t, "items", map[string]string{"order_id": "o1", "line_no": "1", "sku": "s1", "quantity": "0", "unit_price": "1"}); reason(
+	if _, f := parse(t, "items", map[string]string{"order_id": "o1", "line_no": "1", "sku": "s1",
+		"quantity": "0", "unit_price": "1"}); reason(
 		f,
 	) != "out_of_range_quantity" {
 		t.Errorf("reason %q", reason(f))
@@ -258,7 +263,8 @@ func TestVendor(t *testing.T) {
 		},
 	)
 	v := row.(schemas.VendorProfile)
-	if reason(f) != "" || v.PhoneMD5 != md5 || v.AgeBand != "25-34" || v.IncomeBand != "upper_middle" ||
+	if reason(f) != "" || v.PhoneMD5 != md5 || v.AgeBand != "25-34" ||
+		v.IncomeBand != "upper_middle" ||
 		strings.Join(v.Interests, ",") != "旅游,美妆" || v.CityTier != 0 ||
 		v.VendorKey == "" ||
 		v.NaturalKey() != "acme#md5#"+md5 {
@@ -289,7 +295,8 @@ func TestFeedback(t *testing.T) {
 		t,
 		"tickets",
 		map[string]string{"ticket_id": "k1", "phone": "１３８００１３８０００", "name": "张三",
-			"category": "投诉", "status": "已解决", "created_at": "20261120 140305", "text": "订单号：202611160006856039，还没发货"},
+			"category": "投诉", "status": "已解决", "created_at": "20261120 140305",
+			"text": "订单号：202611160006856039，还没发货"},
 	)
 	k := row.(schemas.Ticket)
 	if reason(f) != "" || k.Phone != "+8613800138000" || k.Category != "complaint" ||

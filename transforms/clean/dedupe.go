@@ -171,7 +171,8 @@ func (f *claimsFn) ProcessElement(
 		return err
 	}
 	h := hashKey(key)
-	if err := f.spill.Add(ctx, int(h.Lo%batch.Buckets), func(b []byte) []byte { return appendClaim(b, h, c) }, emit); err != nil {
+	if err := f.spill.Add(ctx, int(h.Lo%batch.Buckets),
+		func(b []byte) []byte { return appendClaim(b, h, c) }, emit); err != nil {
 		return fmt.Errorf("clean: spilling claims: %w", err)
 	}
 	return nil

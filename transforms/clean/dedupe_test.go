@@ -24,7 +24,8 @@ func TestClaimOrderIsLater(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	row := func() schemas.User {
 		return schemas.User{UserID: "u", UpdatedAt: int64(r.IntN(3)), Src: schemas.Origin{
-			File: files[r.IntN(len(files))], RowGroup: int32(r.IntN(2)), Offset: int64(r.IntN(2)), Line: int64(r.IntN(3))}}
+			File: files[r.IntN(len(files))], RowGroup: int32(r.IntN(2)), Offset: int64(r.IntN(2)),
+			Line: int64(r.IntN(3))}}
 	}
 	for i := 0; i < 5000; i++ {
 		a, b := row(), row()
@@ -62,7 +63,9 @@ func TestClaimBatches(t *testing.T) {
 	}
 	var got []claim
 	var gotKeys []keyHash
-	if err := readClaims(b, func(k keyHash, c claim) { gotKeys, got = append(gotKeys, k), append(got, c) }); err != nil {
+	if err := readClaims(b, func(k keyHash, c claim) {
+		gotKeys, got = append(gotKeys, k), append(got, c)
+	}); err != nil {
 		t.Fatal(err)
 	}
 	for i := range want {
@@ -92,7 +95,10 @@ func claimsOf(
 	ctx := context.Background()
 	dir := t.TempDir()
 	groups := map[int][]string{}
-	emit := func(g int, path string) { groups[g] = append(groups[g], path); files = append(files, path) }
+	emit := func(g int, path string) {
+		groups[g] = append(groups[g], path)
+		files = append(files, path)
+	}
 	for _, rows := range bundles {
 		f := &claimsFn{Files: testFiles, Dir: dir}
 		f.Setup()
@@ -155,8 +161,8 @@ func randomReplays(n int, seed uint64) (bundles [2][]schemas.User, latest map[st
 }
 
 // TestSpilledClaimsKeepTheLatest checks the spilled claims against schemas.Later row by row: over
-// random replays in two bundles, a row passes KeepLatest's test exactly when it is its key's latest,
-// and the counts add up.
+// random replays in two bundles, a row passes KeepLatest's test exactly when it is its key's
+// latest, and the counts add up.
 func TestSpilledClaimsKeepTheLatest(t *testing.T) {
 	bundles, latest := randomReplays(3000, 3)
 	winners, counts, files := claimsOf(t, bundles[0], bundles[1])
@@ -196,8 +202,8 @@ func TestSpilledClaimsKeepTheLatest(t *testing.T) {
 	}
 }
 
-// TestClaimsSpillWhenFull checks that a bundle with more than spill.MaxBytes of claims writes each group
-// more than once, and that every key is still counted once.
+// TestClaimsSpillWhenFull checks that a bundle with more than spill.MaxBytes of claims writes each
+// group more than once, and that every key is still counted once.
 func TestClaimsSpillWhenFull(t *testing.T) {
 	rows := make([]schemas.User, 2_000_000) // some 46 MB of claims: one full buffer and the rest
 	for i := range rows {

@@ -17,7 +17,8 @@ type invalid struct {
 }
 
 // fields reads one record's canonical fields for a parser. The first problem that makes the record
-// unusable is kept in err; an optional field whose value is unusable is dropped and named in nulled.
+// unusable is kept in err; an optional field whose value is unusable is dropped and named in
+// nulled.
 type fields struct {
 	rec    ingest.Record
 	env    *env
@@ -40,7 +41,8 @@ func (f *fields) required(name string) string {
 	return v
 }
 
-// present returns the field's value and whether there is one; an empty required field rejects the record.
+// present returns the field's value and whether there is one; an empty required field rejects the
+// record.
 func (f *fields) present(name string, required bool) (string, bool) {
 	raw := f.str(name)
 	if raw == "" && required {
@@ -52,8 +54,8 @@ func (f *fields) present(name string, required bool) (string, bool) {
 // null records that an optional field's value was dropped.
 func (f *fields) null(name string) { f.nulled = append(f.nulled, name) }
 
-// time parses a timestamp in the source's zone. A time after the run's horizon is rejected as a date
-// in the future when the field is required, and dropped otherwise.
+// time parses a timestamp in the source's zone. A time after the run's horizon is rejected as a
+// date in the future when the field is required, and dropped otherwise.
 func (f *fields) time(name string, required bool) int64 {
 	raw, ok := f.present(name, required)
 	if !ok {

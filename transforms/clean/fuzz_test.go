@@ -9,8 +9,8 @@ import (
 	"github.com/shopportraits/portraits/transforms/sources"
 )
 
-// FuzzValidate gives every parser arbitrary field values: each record must come out as a row or as a
-// reject with a reason, never a panic.
+// FuzzValidate gives every parser arbitrary field values: each record must come out as a row or as
+// a reject with a reason, never a panic.
 func FuzzValidate(f *testing.F) {
 	f.Add(uint8(0), "u1", "+86 138-0013-8000", "2026-11-20 10:00:00", "¥12.50", "女")
 	f.Add(uint8(1), "o1", "-5", "1732000000123", "1e400", "lost")

@@ -32,7 +32,8 @@ sources:
     path: o.csv
     columns:
       user_id: {column: customer_id, lookup: customers}
-      status: {column: order_status, values: {delivered: completed, invoiced: paid, processing: paid,
+      status: {column: order_status, values: {delivered: completed, invoiced: ` +
+	`paid, processing: paid,
                unavailable: cancelled, approved: paid}}
       channel: {column: ch, default: web, values: {marketplace: web}}
       total: {from_lines: true}
@@ -50,7 +51,8 @@ sources:
     kind: users
     format: csv
     path: u.csv
-    columns: {user_id: customer_unique_id, registered_at: '', city: {column: customer_city, default: unknown}}
+    columns: {user_id: customer_unique_id, registered_at: '', city: {column: ` +
+	`customer_city, default: unknown}}
 `
 
 func marketplaceEnv(t *testing.T, source string) (*sources.Config, *env) {
@@ -187,7 +189,9 @@ func TestValuesMapOntoUnknownWord(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = newEnv(cfg, "orders", Options{Date: "2026-11-21", SaltSource: salt.Sample})
-	want := `sources config m.yaml, line 12, source "orders", column mapping of status: values: "delivered" maps onto "arrived", which is not a value of status (cancelled, completed, created, paid, refunded, shipped)`
+	want := `sources config m.yaml, line 12, source "orders", column mapping of status: values: ` +
+		`"delivered" maps onto "arrived", which is not a value of status (cancelled, completed, ` +
+		`created, paid, refunded, shipped)`
 	if err == nil || err.Error() != want {
 		t.Fatalf("err = %v\nwant %s", err, want)
 	}
@@ -312,7 +316,8 @@ func TestValidateLooksUpAndTotalsFromLines(t *testing.T) {
 	passert.Equals(
 		s,
 		beam.ParDo(s, rejectDetail, lineRejects),
-		`rejected_product: sku "s2" is not in the catalog: its product row was rejected as missing_category`,
+		`rejected_product: sku "s2" is not in the catalog: its product row was rejected `+
+			`as missing_category`,
 	)
 	kept, dropped, rejects, counts := FromLines(s, "orders", beam.DropKey(s, vo.Rows), lines)
 	passert.Equals(s, beam.ParDo(s, orderText, kept), "o1=12400", "o2=0")

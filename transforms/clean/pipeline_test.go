@@ -29,8 +29,8 @@ func init() {
 	register.Function2x1(countText)
 }
 
-// TestValidateDedupeRefs runs the clean composite on Prism: replays keep the latest row, bad rows and
-// test accounts become rejects, events of test accounts and unknown products are dropped.
+// TestValidateDedupeRefs runs the clean composite on Prism: replays keep the latest row, bad rows
+// and test accounts become rejects, events of test accounts and unknown products are dropped.
 func TestValidateDedupeRefs(t *testing.T) {
 	cfg, err := sources.Parse([]byte(testConfig), "test.yaml")
 	if err != nil {

@@ -17,11 +17,11 @@ import (
 // RefsStage is the name of the reference-check stage in rejects and quality counts.
 const RefsStage = "refs"
 
-// CheckRefs drops rows that belong to a test account (reason test_account) or, when checkSKUs is set,
-// name a product missing from the catalog (rejected_product when the product's row was rejected,
-// with its reason, else unknown_product). testUsers and skus are side inputs of strings, rejected
-// one of KV<SKU, reason> (Result.RejectedProducts); all must fit in a worker's memory (test
-// accounts are few; a catalog of ten million SKUs takes about 1 GiB). The caller settles them
+// CheckRefs drops rows that belong to a test account (reason test_account) or, when checkSKUs is
+// set, name a product missing from the catalog (rejected_product when the product's row was
+// rejected, with its reason, else unknown_product). testUsers and skus are side inputs of strings,
+// rejected one of KV<SKU, reason> (Result.RejectedProducts); all must fit in a worker's memory
+// (test accounts are few; a catalog of ten million SKUs takes about 1 GiB). The caller settles them
 // (package settle) when they come from a shuffle, once for all the sources it checks.
 func CheckRefs(
 	s beam.Scope,
@@ -40,9 +40,9 @@ func CheckRefs(
 	)
 }
 
-// CheckOrderItems drops order lines whose order is not among the cleaned orders (orphan_item) or, when
-// checkSKUs is set, whose product is not in the catalog (rejected_product or unknown_product, as
-// CheckRefs says). Lines are joined to order ids by a CoGroupByKey: one element per line and per
+// CheckOrderItems drops order lines whose order is not among the cleaned orders (orphan_item) or,
+// when checkSKUs is set, whose product is not in the catalog (rejected_product or unknown_product,
+// as CheckRefs says). Lines are joined to order ids by a CoGroupByKey: one element per line and per
 // order, never per event. skus and rejected are settled by the caller, as for CheckRefs.
 func CheckOrderItems(
 	s beam.Scope,
@@ -136,8 +136,8 @@ func missingProduct(sku string, rejected map[string]string) (reason, detail stri
 	return "unknown_product", fmt.Sprintf("sku %q is not in the catalog", sku)
 }
 
-// RejectedProducts drains a side input of KV<SKU, reason> (Result.RejectedProducts) into a map;
-// of two reasons for one SKU the first in sort order is kept, so the choice is the same on every run.
+// RejectedProducts drains a side input of KV<SKU, reason> (Result.RejectedProducts) into a map; of
+// two reasons for one SKU the first in sort order is kept, so the choice is the same on every run.
 func RejectedProducts(iter func(*string, *string) bool) map[string]string {
 	out := map[string]string{}
 	var sku, reason string
@@ -216,8 +216,9 @@ func (f *refsFn) FinishBundle(
 	f.counts.Emit(ctx, count)
 }
 
-// orderItemsFn has no bundle methods: with a CoGroupByKey input, Beam cannot tell its side inputs from
-// its grouped inputs there. Its counts go out once per order, summed downstream by a lifted combine.
+// orderItemsFn has no bundle methods: with a CoGroupByKey input, Beam cannot tell its side inputs
+// from its grouped inputs there. Its counts go out once per order, summed downstream by a lifted
+// combine.
 type orderItemsFn struct {
 	Source    string
 	CheckSKUs bool
@@ -276,11 +277,13 @@ func (f *orderItemsFn) ProcessElement(
 func init() {
 	register.Function1x2(orderItemKey)
 	register.Function1x2(orderIDKey)
-	fnreg.DoFn8x0[context.Context, beam.X, func() func(*string) bool, func() func(*string) bool, func() func(*string, *string) bool,
+	fnreg.DoFn8x0[context.Context, beam.X, func() func(*string) bool, func() func(*string) bool,
+		func() func(*string, *string) bool,
 		func(beam.X), func(schemas.Reject), func(string, int64)](
 		&refsFn{},
 	)
-	fnreg.DoFn9x0[context.Context, string, func(*schemas.OrderItem) bool, func(*bool) bool, func(*string) bool,
+	fnreg.DoFn9x0[context.Context, string, func(*schemas.OrderItem) bool, func(*bool) bool,
+		func(*string) bool,
 		func(*string, *string) bool, func(schemas.OrderItem), func(schemas.Reject), func(string, int64)](
 		&orderItemsFn{},
 	)

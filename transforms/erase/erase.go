@@ -210,7 +210,8 @@ func init() {
 	fnreg.DoFn2x0[schemas.IdentityLink, func(string)](&requestedFn{})
 	register.Function1x2(erasedPerson)
 	fnreg.DoFn4x0[string, string, func(*string) bool, func(string)](&keysOfFn{})
-	fnreg.DoFn6x0[context.Context, beam.X, func(*string) bool, func(beam.X), func(string, int64), func(string)](
+	fnreg.DoFn6x0[context.Context, beam.X, func(*string) bool, func(beam.X),
+		func(string, int64), func(string)](
 		&rowsFn{},
 	)
 	fnreg.DoFn3x0[beam.X, func(*string) bool, func(beam.X)](&byPersonFn{})

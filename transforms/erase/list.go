@@ -50,7 +50,8 @@ func Parse(r io.Reader, name, salt, phoneRegion string) ([]string, error) {
 		norm, known := requestTypes[typ]
 		if !ok || !known {
 			return nil, fmt.Errorf(
-				"erase list %s line %d: want type,value with type one of account, phone, email, device, anonymous",
+				"erase list %s line %d: want type,value with type one of account, phone, "+
+					"email, device, anonymous",
 				name,
 				line,
 			)

@@ -9,7 +9,8 @@ import (
 )
 
 func TestParse(t *testing.T) {
-	in := "\ufefftype,value\n# a comment\n\nphone,+86 138-1234-5678\nemail, Li@QQ.com \naccount,42\nphone,13812345678\n"
+	in := "\ufefftype,value\n# a comment\n\nphone,+86 138-1234-5678\nemail, Li@QQ.com \naccount,42\n" +
+		"phone,13812345678\n"
 	got, err := Parse(strings.NewReader(in), "erase.csv", "s", "")
 	if err != nil {
 		t.Fatal(err)
@@ -34,7 +35,8 @@ func TestParse(t *testing.T) {
 }
 
 func TestParseErrorsNameTheLineNotTheValue(t *testing.T) {
-	for _, in := range []string{"phone,not-a-phone-13812345678x\n", "passport,E1234567\n", "phone\n", "email,\n"} {
+	for _, in := range []string{"phone,not-a-phone-13812345678x\n", "passport,E1234567\n",
+		"phone\n", "email,\n"} {
 		_, err := Parse(strings.NewReader(in), "erase.csv", "s", "")
 		if err == nil {
 			t.Errorf("%q: no error", in)

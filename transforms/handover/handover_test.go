@@ -121,13 +121,15 @@ func TestTruncated(t *testing.T) {
 	}
 }
 
-// TestIndexNamesOnlyFinishedFiles: a file left by a failed bundle, which no index names, is not read.
+// TestIndexNamesOnlyFinishedFiles: a file left by a failed bundle, which no index names, is not
+// read.
 func TestIndexNamesOnlyFinishedFiles(t *testing.T) {
 	dir := t.TempDir()
 	p, s := beam.NewPipelineWithRoot()
 	Write(s, dir, "users", userType, beam.CreateList(s, users(10)))
 	ptest.RunAndValidate(t, p)
-	if err := os.WriteFile(filepath.Join(dir, "users", "left-by-a-failed-bundle.s2"), []byte("junk"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "users", "left-by-a-failed-bundle.s2"), []byte("junk"),
+		0o644); err != nil {
 		t.Fatal(err)
 	}
 	p, s = beam.NewPipelineWithRoot()

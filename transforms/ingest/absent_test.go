@@ -68,7 +68,8 @@ func sameCounts(got, want map[string]int64) bool {
 // fields that only default to their own name (device_id) are not counted.
 func TestJSONLAbsentColumns(t *testing.T) {
 	cfg, src := parsedSource(t, "{name: events, kind: events, format: jsonl, path: e, "+
-		"columns: {event_id: id, event_type: e, channel: p, event_time: ts, user_id: uid, user_agent: ua}}")
+		"columns: {event_id: id, event_type: e, channel: p, event_time: ts, user_id: "+
+		"uid, user_agent: ua}}")
 	file := write(t, "e.jsonl", []byte(strings.Join([]string{
 		`{"id":"e1","uid":"u1","e":"view","p":"app","ts":"t","agent":"Googlebot"}`,
 		`{"id":"e2","e":"view","p":"app","ts":"t","agent":"curl/8"}`,

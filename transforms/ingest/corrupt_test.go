@@ -8,8 +8,8 @@ import (
 	"testing"
 )
 
-// TestCorruptParquetFailsCleanly corrupts a valid file at random (flips, deletions, insertions): every
-// read must end in records or an error, without a panic, allocating at most 200 MB.
+// TestCorruptParquetFailsCleanly corrupts a valid file at random (flips, deletions, insertions):
+// every read must end in records or an error, without a panic, allocating at most 200 MB.
 func TestCorruptParquetFailsCleanly(t *testing.T) {
 	valid, _ := os.ReadFile(
 		writeParquet(

@@ -53,8 +53,8 @@ func readCSV(ctx context.Context, o *output) error {
 	return readCSVRows(o, rc, index, len(header), firstLine)
 }
 
-// readCSVHeader reads and decodes the first line of the file and returns its columns and its length in
-// bytes (BOM included); an empty file has no columns (nil) and no error.
+// readCSVHeader reads and decodes the first line of the file and returns its columns and its length
+// in bytes (BOM included); an empty file has no columns (nil) and no error.
 func readCSVHeader(ctx context.Context, src sources.Source, file string) ([]string, int64, error) {
 	rc, err := openText(ctx, file, src.Gzip, 0, 1)
 	if err != nil {

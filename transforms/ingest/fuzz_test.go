@@ -105,7 +105,8 @@ func FuzzParquet(f *testing.F) {
 
 // FuzzRawString checks that a raw value renders as its decoded value does, on any JSON object.
 func FuzzRawString(f *testing.F) {
-	for _, s := range []string{`{"a":"x\"y","b":1.50,"c":[1,"z",null],"d":{"k":2},"e":true,"f":null,"g":"\u00e9"}`,
+	for _, s := range []string{
+		`{"a":"x\"y","b":1.50,"c":[1,"z",null],"d":{"k":2},"e":true,"f":null,"g":"\u00e9"}`,
 		`{"a":"plain","b":-0,"c":[],"d":{},"e":false}`, `{"a":"\ud800"}`, `{"a":1e400}`} {
 		f.Add(s)
 	}
@@ -133,7 +134,8 @@ func FuzzRawString(f *testing.F) {
 func FuzzObjectFields(f *testing.F) {
 	for _, s := range []string{`{"a":"x","b":1.50,"c":[1,"z",null],"d":{"k":2},"e":true,"f":null}`,
 		`{"a":"plain","b":-0,"c":[],"d":{},"e":false}`, `{"a":1e400}`, `{"a":"1","a":"2"}`, `{"a":01}`,
-		`{"a":"x"} `, ` {"a":NaN}`, `[1]`, `null`, `{"a":"x",}`, `{"a":"x"}{}`, `{"b":"\u00e9"}`, `{"a":"\t"}`} {
+		`{"a":"x"} `, ` {"a":NaN}`, `[1]`, `null`, `{"a":"x",}`, `{"a":"x"}{}`, `{"b":"\u00e9"}`,
+		`{"a":"\t"}`} {
 		f.Add(s)
 	}
 	byColumn := map[string][]string{

@@ -21,8 +21,8 @@ import (
 // MaxLineBytes bounds one JSON line; a longer line is rejected without being held in memory.
 const MaxLineBytes = 16 << 20
 
-// readJSONL reads a JSON Lines task: one object per line. A line that is not valid UTF-8, not a JSON
-// object, or longer than MaxLineBytes is rejected with its line number.
+// readJSONL reads a JSON Lines task: one object per line. A line that is not valid UTF-8, not a
+// JSON object, or longer than MaxLineBytes is rejected with its line number.
 func readJSONL(ctx context.Context, o *output) error {
 	rc, err := openText(ctx, o.task.File, o.src.Gzip, o.task.Start, o.task.End)
 	if err != nil {
@@ -122,8 +122,8 @@ func parseJSONLine(o *output, line int64, text []byte, tooLong bool, byColumn ma
 // its last value, as encoding/json does.
 //
 // Most lines hold no escape sequence: they are checked by fastjson's validator and walked by
-// jsonparser, both without allocating, and each string, number or boolean value is a substring of raw
-// (no copy per field). Lines with escapes take encoding/json, which unescapes exactly as the
+// jsonparser, both without allocating, and each string, number or boolean value is a substring of
+// raw (no copy per field). Lines with escapes take encoding/json, which unescapes exactly as the
 // readers of these files expect (invalid surrogates become U+FFFD). Both are fast, well-kept
 // libraries; encoding/json alone was a sixth of the nightly's CPU time.
 func objectFields(text []byte, raw string, byColumn map[string][]string) (map[string]string, bool) {
@@ -255,8 +255,8 @@ func rawString(v json.RawMessage) string {
 	return jsonString(x)
 }
 
-// jsonString renders a JSON value as the string the clean stage parses: arrays of scalars joined by |,
-// objects as compact JSON, null as empty.
+// jsonString renders a JSON value as the string the clean stage parses: arrays of scalars joined by
+// |, objects as compact JSON, null as empty.
 func jsonString(v any) string {
 	switch t := v.(type) {
 	case nil:

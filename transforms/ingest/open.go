@@ -17,8 +17,9 @@ import (
 )
 
 // openText opens a text file through Beam's filesystem positioned at the first line that starts at
-// or after start, and stops after the last line that starts before end (end 0: the end of the file).
-// Gzip files are decompressed and never split; an empty gzip file (0 bytes) reads as empty text.
+// or after start, and stops after the last line that starts before end (end 0: the end of the
+// file). Gzip files are decompressed and never split; an empty gzip file (0 bytes) reads as empty
+// text.
 func openText(ctx context.Context, file string, gz bool, start, end int64) (io.ReadCloser, error) {
 	fs, err := filesystem.New(ctx, file)
 	if err != nil {

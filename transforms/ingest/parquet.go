@@ -41,8 +41,8 @@ func parquetRowGroups(file string) (int, error) {
 	return len(pf.RowGroups()), nil
 }
 
-// openParquet opens a Parquet file after checking its trailer: parquet-go trusts the footer length a
-// file claims and would allocate up to 4 GiB for a corrupt one.
+// openParquet opens a Parquet file after checking its trailer: parquet-go trusts the footer length
+// a file claims and would allocate up to 4 GiB for a corrupt one.
 func openParquet(
 	ra io.ReaderAt,
 	size int64,
@@ -80,7 +80,8 @@ func openParquet(
 				md.TotalUncompressedSize < 0 ||
 				md.TotalUncompressedSize > maxChunkBytes {
 				return nil, fmt.Errorf(
-					"%s is a corrupt Parquet file: column chunk of row group %d lies outside the file or is too large",
+					"%s is a corrupt Parquet file: column chunk of row group %d lies outside the "+
+						"file or is too large",
 					file,
 					g+1,
 				)
@@ -93,16 +94,17 @@ func openParquet(
 // maxChunkBytes bounds the uncompressed size of one column chunk we accept.
 const maxChunkBytes = 1 << 30
 
-// recoverCorrupt turns a panic of the Parquet decoder on a corrupt file into an error naming the file.
+// recoverCorrupt turns a panic of the Parquet decoder on a corrupt file into an error naming the
+// file.
 func recoverCorrupt(file string, err *error) {
 	if r := recover(); r != nil {
 		*err = fmt.Errorf("%s is a corrupt Parquet file: %v", file, r)
 	}
 }
 
-// readParquet streams one row group (or all, for RowGroup 0) of a Parquet file, rows in batches: the
-// file is never held in memory. Values become strings the clean stage parses; repeated values are
-// joined by |, timestamps are RFC 3339 in UTC.
+// readParquet streams one row group (or all, for RowGroup 0) of a Parquet file, rows in batches:
+// the file is never held in memory. Values become strings the clean stage parses; repeated values
+// are joined by |, timestamps are RFC 3339 in UTC.
 func readParquet(ctx context.Context, o *output) (err error) {
 	ra, size, closer, err := openReaderAt(ctx, o.task.File)
 	if err != nil {

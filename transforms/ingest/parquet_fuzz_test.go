@@ -43,7 +43,8 @@ func FuzzParquetValues(f *testing.F) {
 	)
 	dir := f.TempDir()
 	f.Fuzz(
-		func(t *testing.T, uid, mobile string, age int32, score float64, optIn bool, reg int64, birthday int32, interests string) {
+		func(t *testing.T, uid, mobile string, age int32, score float64, optIn bool, reg int64,
+			birthday int32, interests string) {
 			row := exportRow{
 				UID:      uid,
 				Mobile:   mobile,

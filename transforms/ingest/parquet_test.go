@@ -92,7 +92,8 @@ func TestParquetRowGroupsAndLogicalTypes(t *testing.T) {
 		c.balanced(t)
 		all = append(all, c.records...)
 		if g == 2 &&
-			(len(c.rejects) != 1 || c.rejects[0].Reason != "invalid_utf8" || c.rejects[0].RowGroup != 2 || c.rejects[0].Line != 1) {
+			(len(c.rejects) != 1 || c.rejects[0].Reason != "invalid_utf8" || c.rejects[0].RowGroup != 2 ||
+				c.rejects[0].Line != 1) {
 			t.Fatalf("rejects of group 2 = %+v", c.rejects)
 		}
 	}

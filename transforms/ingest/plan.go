@@ -31,11 +31,11 @@ type Input struct {
 	Bytes  int64
 }
 
-// Plan expands every source's glob into read tasks: one per Parquet row group (local files), one per
-// byte range of a large uncompressed CSV or JSONL file, else one per file. Only the files of the
-// daily partitions the window reads are planned (w.Reads). A required source that matches no file,
-// a file that cannot be opened, or a CSV header that names a column twice fails with a message
-// naming the source and file.
+// Plan expands every source's glob into read tasks: one per Parquet row group (local files), one
+// per byte range of a large uncompressed CSV or JSONL file, else one per file. Only the files of
+// the daily partitions the window reads are planned (w.Reads). A required source that matches no
+// file, a file that cannot be opened, or a CSV header that names a column twice fails with a
+// message naming the source and file.
 func Plan(ctx context.Context, cfg *sources.Config, w sources.Window) ([]Task, []Input, error) {
 	var tasks []Task
 	var inputs []Input

@@ -121,7 +121,8 @@ func (f *readFn) FinishBundle(
 func init() {
 	register.Function2x1(gateTask)
 	register.Iter2[string, int64]()
-	fnreg.DoFn5x1[context.Context, Task, func(Record), func(schemas.Reject), func(string, int64), error](
+	fnreg.DoFn5x1[context.Context, Task, func(Record), func(schemas.Reject),
+		func(string, int64), error](
 		&readFn{},
 	)
 	register.Emitter1[Record]()

@@ -51,7 +51,8 @@ func TestReadOnPrism(t *testing.T) {
 		t,
 		"e.jsonl",
 		[]byte(
-			`{"id":"e1","e":"view","p":"app","ts":"t"}`+"\n"+`{"id":`+"\n"+`{"id":"e2","e":"view","p":"app","ts":"t"}`+"\n",
+			`{"id":"e1","e":"view","p":"app","ts":"t"}`+"\n"+`{"id":`+"\n"+
+				`{"id":"e2","e":"view","p":"app","ts":"t"}`+"\n",
 		),
 	)
 	csvFile := write(t, "t.csv", []byte("id,phone,body,at\nk1,1,b,a\nk2,2\n"))

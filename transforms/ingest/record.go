@@ -1,7 +1,7 @@
-// Package ingest reads each configured source (glob, format, encoding, column mapping) into Records:
-// one per input row, holding the row's canonical fields as strings, or a Reject naming the source,
-// file, line (or row group) and reason when the row cannot be parsed. A missing or unreadable source
-// fails the run with a message naming it, unless the config marks it optional.
+// Package ingest reads each configured source (glob, format, encoding, column mapping) into
+// Records: one per input row, holding the row's canonical fields as strings, or a Reject naming the
+// source, file, line (or row group) and reason when the row cannot be parsed. A missing or
+// unreadable source fails the run with a message naming it, unless the config marks it optional.
 package ingest
 
 import (
@@ -18,9 +18,11 @@ import (
 // Record is one parsed input row: its canonical fields (as the source's column mapping names them)
 // and where it came from.
 type Record struct {
-	Source   string
-	File     string
-	Line     int64 // 1-based line of a text file, counted from Offset; row within the row group for Parquet
+	Source string
+	File   string
+	// Line is the 1-based line of a text file, counted from Offset; the row within the row group
+	// for Parquet.
+	Line     int64
 	RowGroup int32 // Parquet row group, 1-based; 0 for text files
 	Offset   int64 // byte offset of the split the line is counted from; 0 for whole files
 	Fields   map[string]string
@@ -32,7 +34,8 @@ func (r Record) Origin() schemas.Origin {
 	return schemas.Origin{File: r.File, RowGroup: r.RowGroup, Offset: r.Offset, Line: r.Line}
 }
 
-// RawText is the record as text for a reject: the raw line when there is one, else its fields as JSON.
+// RawText is the record as text for a reject: the raw line when there is one, else its fields as
+// JSON.
 func (r Record) RawText() string {
 	if r.Raw != "" {
 		return r.Raw

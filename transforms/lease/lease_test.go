@@ -49,7 +49,8 @@ func secondRunIsRefusedUntilRelease(t *testing.T, path string) {
 		held.Holder.Host == "" {
 		t.Fatalf("second Acquire: %v, want a HeldError naming run-1 with its host and pid", err)
 	}
-	for _, want := range []string{"another run holds " + path, "run run-1 on host ", "pid ", "started ", "stale when not renewed for 1h0m0s"} {
+	for _, want := range []string{"another run holds " + path, "run run-1 on host ", "pid ",
+		"started ", "stale when not renewed for 1h0m0s"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
 		}

@@ -59,7 +59,9 @@ func TestRead(t *testing.T) {
 	cfg := config(t, map[string]string{
 		"customers.csv": "customer_id,customer_unique_id,city\nc1,p1,x\nc2,p2,y\nc1,p9,z\nc3,,w\n",
 		"regions.jsonl": `{"k":"sp","v":"Sao Paulo"}` + "\n" + `{"k":"rj","v":"Rio"}` + "\n",
-	}, "lookups:\n  - {name: customers, format: csv, path: customers.csv, key: customer_id, value: customer_unique_id}\n"+
+	}, "lookups:\n"+
+		"  - {name: customers, format: csv, path: customers.csv, key: customer_id, value: "+
+		"customer_unique_id}\n"+
 		"  - {name: regions, format: jsonl, path: regions.jsonl, key: k, value: v}\n"+orders)
 	r, err := Plan(context.Background(), cfg, "")
 	if err != nil {

@@ -40,7 +40,9 @@ func (a *Acc) AddUser(u schemas.User, e *env) bool {
 		a.consentRefused++
 	}
 	a.registeredAt = minSet(a.registeredAt, u.RegisteredAt)
-	stated := func(v string) latest { return latest{Value: v, At: u.UpdatedAt, Tie: u.UserID, Source: platform} }
+	stated := func(v string) latest {
+		return latest{Value: v, At: u.UpdatedAt, Tie: u.UserID, Source: platform}
+	}
 	a.phone.offer(stated(u.PhoneMasked))
 	a.gender.offer(stated(u.Gender))
 	if u.BirthYear > 0 {
@@ -201,7 +203,9 @@ func (a *Acc) AddVendor(v schemas.VendorProfile, e *env) bool {
 	if vendor == "" {
 		vendor = v.Source
 	}
-	stated := func(s string) latest { return latest{Value: s, At: v.UpdatedAt, Tie: v.NaturalKey(), Source: vendor} }
+	stated := func(s string) latest {
+		return latest{Value: s, At: v.UpdatedAt, Tie: v.NaturalKey(), Source: vendor}
+	}
 	a.ageBand.offer(stated(v.AgeBand))
 	if v.CityTier > 0 {
 		a.cityTier.offer(stated(strconv.Itoa(int(v.CityTier))))

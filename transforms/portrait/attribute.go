@@ -33,9 +33,9 @@ const (
 
 // maxGathered bounds the identifiers whose partial accumulators gatherFn holds before it sends them
 // on: an Acc takes about 1 KB before its lists grow, so at most some 200 MB per DoFn instance and
-// as-of day. The clickstream is in time order, not by person: a bundle of events meets every visitor
-// again and again, and with a bound below the visitors of a bundle the partials approach one per
-// event.
+// as-of day. The clickstream is in time order, not by person: a bundle of events meets every
+// visitor again and again, and with a bound below the visitors of a bundle the partials approach
+// one per event.
 const maxGathered = 200_000
 
 // maxPersons bounds the persons whose partials attributeFn and placeFn hold. Their facts come about
@@ -242,7 +242,8 @@ func (f *attributeFn) ProcessElement(
 	return nil
 }
 
-// order adds an order and its lines, counting the order under its source and each line under its own.
+// order adds an order and its lines, counting the order under its source and each line under its
+// own.
 func (f *attributeFn) order(o orderFact) {
 	count := func(measure, reason string) {
 		if o.HasOrder {
@@ -504,14 +505,17 @@ func gather(
 }
 
 func init() {
-	fnreg.DoFn7x1[context.Context, beam.X, func() func(*string, *string) bool, func() func(*schemas.Product) bool, func() func(*trained) bool,
+	fnreg.DoFn7x1[context.Context, beam.X, func() func(*string, *string) bool,
+		func() func(*schemas.Product) bool, func() func(*trained) bool,
 		func(string, days), func(string, int64), error](
 		&attributeFn{},
 	)
-	fnreg.DoFn5x1[context.Context, beam.X, func() func(*schemas.Product) bool, func(string, days), func(string, int64), error](
+	fnreg.DoFn5x1[context.Context, beam.X, func() func(*schemas.Product) bool, func(string, days),
+		func(string, int64), error](
 		&gatherFn{},
 	)
-	fnreg.DoFn6x1[context.Context, string, days, func() func(*string, *string) bool, func(string, days), func(string, int64), error](
+	fnreg.DoFn6x1[context.Context, string, days, func() func(*string, *string) bool,
+		func(string, days), func(string, int64), error](
 		&placeFn{},
 	)
 	register.Emitter2[string, days]()

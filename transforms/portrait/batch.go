@@ -67,7 +67,8 @@ func (f *spillPartialsFn) ProcessElement(
 	d days,
 	emit func(int, string),
 ) error {
-	if err := f.spill.Add(ctx, batch.Bucket(key), func(b []byte) []byte { return appendPartial(b, key, d) }, emit); err != nil {
+	if err := f.spill.Add(ctx, batch.Bucket(key),
+		func(b []byte) []byte { return appendPartial(b, key, d) }, emit); err != nil {
 		return fmt.Errorf("portrait: spilling partial accumulators: %w", err)
 	}
 	return nil

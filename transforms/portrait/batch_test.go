@@ -15,8 +15,8 @@ import (
 )
 
 // TestMergeBatchesAsMerge sends partials of three persons, the rich person's facts spread at random
-// over six bundles and two days, through the spilled batches: each person's merge, emitted and held,
-// is byte for byte the merge of its partials one by one, and mergeGroup gives the same.
+// over six bundles and two days, through the spilled batches: each person's merge, emitted and
+// held, is byte for byte the merge of its partials one by one, and mergeGroup gives the same.
 func TestMergeBatchesAsMerge(t *testing.T) {
 	e := testEnv(t)
 	facts, _ := richFacts()
@@ -53,10 +53,13 @@ func TestMergeBatchesAsMerge(t *testing.T) {
 	f := &holdBatchesFn{Dir: t.TempDir()}
 	var paths []string
 	for g, files := range groups {
-		if err := f.ProcessElement(ctx, g, iterOf(files), func(key string, d days) { got[key] = d }, func(p string) { paths = append(paths, p) }); err != nil {
+		if err := f.ProcessElement(ctx, g, iterOf(files), func(key string, d days) { got[key] = d },
+			func(p string) { paths = append(paths, p) }); err != nil {
 			t.Fatal(err)
 		}
-		if err := mergeGroup(ctx, g, iterOf(files), func(key string, d days) { again[key] = d }); err != nil {
+		if err := mergeGroup(ctx, g, iterOf(files), func(key string, d days) {
+			again[key] = d
+		}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -68,7 +71,8 @@ func TestMergeBatchesAsMerge(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for name, m := range map[string]map[string]days{"emitted": got, "held": held, "mergeGroup's": again} {
+	for name, m := range map[string]map[string]days{"emitted": got, "held": held,
+		"mergeGroup's": again} {
 		if len(m) != len(want) {
 			t.Fatalf("%s %d keys, want %d", name, len(m), len(want))
 		}

@@ -65,7 +65,9 @@ func BenchmarkFinishAgain(b *testing.B) {
 	card := testCard()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if err := readPartials(held, func(id string, d days) { d.acc[0].Finish(id, card, e) }); err != nil {
+		if err := readPartials(held, func(id string, d days) {
+			d.acc[0].Finish(id, card, e)
+		}); err != nil {
 			b.Fatal(err)
 		}
 	}

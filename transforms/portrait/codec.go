@@ -159,8 +159,10 @@ func encValue(a *Acc, w *writer) {
 }
 
 func decValue(a *Acc, r *reader) {
-	a.orders, a.items, a.discountOrders, a.couponOrders, a.weekendOrders = r.i32(), r.i32(), r.i32(), r.i32(), r.i32()
-	a.gmv, a.refund, a.lineAmount, a.firstOrder, a.lastOrder = r.int(), r.int(), r.int(), r.int(), r.int()
+	a.orders, a.items, a.discountOrders, a.couponOrders, a.weekendOrders = r.i32(), r.i32(), r.i32(),
+		r.i32(), r.i32()
+	a.gmv, a.refund, a.lineAmount, a.firstOrder, a.lastOrder = r.int(), r.int(), r.int(),
+		r.int(), r.int()
 	a.pending, a.cancelled, a.refundedOrders = r.i32(), r.i32(), r.i32()
 	a.purchaseDays = make([]daySpend, r.count(2))
 	for i := range a.purchaseDays {
@@ -247,7 +249,8 @@ func decActivity(a *Acc, r *reader) {
 		prev += r.uint()
 		a.sessions[i] = prev
 	}
-	a.events, a.lastSeen, a.lastInterest, a.lastCart, a.firstSeen = r.i32(), r.int(), r.int(), r.int(), r.int()
+	a.events, a.lastSeen, a.lastInterest, a.lastCart, a.firstSeen = r.i32(), r.int(), r.int(),
+		r.int(), r.int()
 }
 
 func encFeedback(a *Acc, w *writer) {
@@ -269,8 +272,10 @@ func encFeedback(a *Acc, w *writer) {
 }
 
 func decFeedback(a *Acc, r *reader) {
-	a.reviews, a.rated, a.ratingSum, a.scored, a.positiveSum, a.negative = r.i32(), r.i32(), r.int(), r.i32(), r.int(), r.i32()
-	a.tickets, a.complaints, a.openComplaints, a.posts, a.disputes = r.i32(), r.i32(), r.i32(), r.i32(), r.i32()
+	a.reviews, a.rated, a.ratingSum, a.scored, a.positiveSum, a.negative = r.i32(), r.i32(), r.int(),
+		r.i32(), r.int(), r.i32()
+	a.tickets, a.complaints, a.openComplaints, a.posts, a.disputes = r.i32(), r.i32(), r.i32(),
+		r.i32(), r.i32()
 }
 
 // checkSorted verifies the order and bounds Merge relies on.

@@ -19,7 +19,8 @@ func TestLoadRules(t *testing.T) {
 	r, err := LoadRules(
 		write(
 			"ok.yaml",
-			"half_life_days: 14\nlifecycle:\n  loyal_window_days: 180\ninterest_weights: {view: 0.5, purchase: 8}\n",
+			"half_life_days: 14\nlifecycle:\n  loyal_window_days: 180\n"+
+				"interest_weights: {view: 0.5, purchase: 8}\n",
 		),
 	)
 	if err != nil {

@@ -145,7 +145,8 @@ func (a *Acc) rfm(out *schemas.Portrait, s clv.Summary, buyer bool, card *ModelC
 	if !buyer {
 		return
 	}
-	out.Frequency, out.RecencyDays, out.TDays, out.MonetaryValueFen = s.Frequency, s.Recency, s.T, s.MonetaryValue
+	out.Frequency, out.RecencyDays, out.TDays, out.MonetaryValueFen = s.Frequency, s.Recency, s.T,
+		s.MonetaryValue
 	since := int64(s.T - s.Recency)
 	out.RScore = quantile.ScoreLow(card.RecencyCuts, 5, since)
 	out.FScore = quantile.ScoreHigh(card.FrequencyCuts, 5, int64(s.Frequency)+1)
@@ -241,7 +242,8 @@ func (a *Acc) activity(out *schemas.Portrait, e *env) {
 
 // feedback fills reviews, ratings, sentiment and tickets.
 func (a *Acc) feedback(out *schemas.Portrait) {
-	out.Reviews, out.Tickets, out.OpenComplaints, out.SitePosts = a.reviews, a.tickets, a.openComplaints, a.posts
+	out.Reviews, out.Tickets, out.OpenComplaints, out.SitePosts = a.reviews, a.tickets,
+		a.openComplaints, a.posts
 	out.Disputes = a.disputes
 	if a.rated > 0 {
 		out.AvgRating = float64(a.ratingSum) / float64(a.rated)

@@ -73,17 +73,21 @@ func TestFinishRichPerson(t *testing.T) {
 	bg := *card.BGNBD
 	clv12 := int64(math.Round(clv.CustomerLifetimeValue(bg, *card.GammaGamma, s, 12, 0.01, 30)))
 	want := schemas.Portrait{
-		PersonID: "P1", PhoneMasked: "139****0002", Accounts: 2, MarketingConsent: true, Gender: "female", BirthYear: 1990,
-		AgeBand: "35-44", AgeBandSource: "platform", City: "上海", Province: "浙江", CityTier: 1, CityTierSource: "beta",
-		IncomeBand: "middle", IncomeBandSource: "acme", VendorInterests: []string{"数码", "旅行", "美妆"}, RegisteredAt: at("2025-03-01 09:00"),
+		PersonID: "P1", PhoneMasked: "139****0002", Accounts: 2, MarketingConsent: true,
+		Gender: "female", BirthYear: 1990, AgeBand: "35-44", AgeBandSource: "platform",
+		City: "上海", Province: "浙江", CityTier: 1, CityTierSource: "beta",
+		IncomeBand: "middle", IncomeBandSource: "acme", VendorInterests: []string{"数码", "旅行", "美妆"},
+		RegisteredAt: at("2025-03-01 09:00"),
 
-		Orders: 3, Items: 4, GMVFen: 18000, NetGMVFen: 17000, AvgOrderValueFen: ptr(int64(6000)), RefundRate: ptr(1.0 / 18),
+		Orders: 3, Items: 4, GMVFen: 18000, NetGMVFen: 17000,
+		AvgOrderValueFen: ptr(int64(6000)), RefundRate: ptr(1.0 / 18),
 		DiscountOrderShare: ptr(
 			1.0 / 3,
 		), CouponOrderShare: ptr(1.0 / 3), FirstOrderAt: at("2026-11-01 10:00"),
 		LastOrderAt: at("2026-11-15 22:30"), DaysSinceLastOrder: ptr(int32(6)),
 
-		Frequency: 1, RecencyDays: 14, TDays: 20, MonetaryValueFen: 8000, RScore: 3, FScore: 4, MScore: 4, RFMCell: "344",
+		Frequency: 1, RecencyDays: 14, TDays: 20, MonetaryValueFen: 8000,
+		RScore: 3, FScore: 4, MScore: 4, RFMCell: "344",
 
 		TopCategories: []string{
 			"beauty",
@@ -91,13 +95,16 @@ func TestFinishRichPerson(t *testing.T) {
 		}, TopBrands: []string{"Lumi", "Acme", "Pages"}, PriceBand: "mid",
 
 		PreferredChannel: "app", BestContactWeekday: 5, BestContactHour: ptr(int32(23)),
-		TouchesReceived7d: 1, TouchesOpened7d: 2, TouchesReceived30d: 2, TouchesOpened30d: 2, Unsubscribed: true,
+		TouchesReceived7d: 1, TouchesOpened7d: 2, TouchesReceived30d: 2, TouchesOpened30d: 2,
+		Unsubscribed: true,
 
-		ActiveDays7d: 3, ActiveDays30d: 4, ActiveDays90d: 5, Sessions: 3, LastSeenAt: at("2026-11-21 00:10"), DaysSinceLastSeen: ptr(int32(0)),
+		ActiveDays7d: 3, ActiveDays30d: 4, ActiveDays90d: 5, Sessions: 3,
+		LastSeenAt: at("2026-11-21 00:10"), DaysSinceLastSeen: ptr(int32(0)),
 
 		Lifecycle: "repeat",
 
-		Reviews: 2, AvgRating: 11.0 / 3, Sentiment: ptr(0.55), NegativeTexts: 2, Tickets: 2, OpenComplaints: 1, SitePosts: 1,
+		Reviews: 2, AvgRating: 11.0 / 3, Sentiment: ptr(0.55), NegativeTexts: 2,
+		Tickets: 2, OpenComplaints: 1, SitePosts: 1,
 
 		PAlive: ptr(
 			bg.ProbAlive(1, 14, 20),

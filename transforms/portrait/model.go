@@ -173,7 +173,8 @@ const RefitPenalizer = 0.01
 // fitCard fits the night's models on the global stats and fills the card; a fit that cannot be
 // made or trusted leaves its model nil and says why, never failing the run.
 func fitCard(card *ModelCard, m *modelStats, r ValueRules) {
-	card.Persons, card.PersonsWithFacts, card.Buyers, card.RepeatBuyers = m.Persons, m.WithFacts, m.Buyers, m.Repeat
+	card.Persons, card.PersonsWithFacts, card.Buyers, card.RepeatBuyers = m.Persons, m.WithFacts,
+		m.Buyers, m.Repeat
 	card.RecencyCuts, card.FrequencyCuts, card.MonetaryCuts = m.Recency.Cuts(
 		5,
 	), m.Frequency.Cuts(

@@ -35,7 +35,8 @@ func TestModelCardMatchesLifetimes(t *testing.T) {
 		lambda, p, nu := rate.Rand(), dropout.Rand(), nus.Rand()
 		spend := distuv.Gamma{Alpha: 6, Beta: nu, Src: rng}
 		first := end.Add(-time.Duration(rng.IntN(300*24*60)) * time.Minute)
-		for when := first; !when.After(end); when = when.Add(time.Duration(rng.ExpFloat64() / lambda * 24 * float64(time.Hour))) {
+		for when := first; !when.After(end); when = when.Add(
+			time.Duration(rng.ExpFloat64() / lambda * 24 * float64(time.Hour))) {
 			fen := int64(math.Round(spend.Rand()))
 			a.AddOrder(
 				schemas.Order{

@@ -17,7 +17,8 @@ func TestMain(m *testing.M) { ptest.MainWithDefault(m, "prism") }
 
 func portraitText(p schemas.Portrait) string {
 	return fmt.Sprintf(
-		"%s orders=%d items=%d gmv=%d events=%d tickets=%d posts=%d reviews=%d tier=%d phone=%s lifecycle=%s tags=%s",
+		"%s orders=%d items=%d gmv=%d events=%d tickets=%d posts=%d reviews=%d tier=%d phone=%s "+
+			"lifecycle=%s tags=%s",
 		p.PersonID,
 		p.Orders,
 		p.Items,
@@ -76,10 +77,14 @@ func TestBuild(t *testing.T) {
 	passert.Equals(
 		s,
 		beam.ParDo(s, portraitText, portraits),
-		"P1 orders=1 items=2 gmv=5000 events=2 tickets=1 posts=0 reviews=1 tier=0 phone=138****0001 lifecycle=first_purchase tags=cart_abandoner,new_customer",
-		"P2 orders=1 items=0 gmv=3000 events=0 tickets=0 posts=0 reviews=0 tier=2 phone=139****0002 lifecycle=first_purchase tags=new_customer",
-		"P3 orders=0 items=0 gmv=0 events=0 tickets=0 posts=1 reviews=0 tier=0 phone= lifecycle=unaware tags=",
-		"P5 orders=0 items=0 gmv=0 events=0 tickets=0 posts=0 reviews=0 tier=0 phone= lifecycle=unaware tags=",
+		"P1 orders=1 items=2 gmv=5000 events=2 tickets=1 posts=0 reviews=1 tier=0 phone=138****0001 "+
+			"lifecycle=first_purchase tags=cart_abandoner,new_customer",
+		"P2 orders=1 items=0 gmv=3000 events=0 tickets=0 posts=0 reviews=0 tier=2 phone=139****0002 "+
+			"lifecycle=first_purchase tags=new_customer",
+		"P3 orders=0 items=0 gmv=0 events=0 tickets=0 posts=1 reviews=0 tier=0 phone= "+
+			"lifecycle=unaware tags=",
+		"P5 orders=0 items=0 gmv=0 events=0 tickets=0 posts=0 reviews=0 tier=0 phone= "+
+			"lifecycle=unaware tags=",
 	)
 	passert.Equals(
 		s,
@@ -152,10 +157,14 @@ func TestBuildDays(t *testing.T) {
 	passert.Equals(
 		s,
 		beam.ParDo(s, portraitText, earlierDay),
-		"P1 orders=1 items=2 gmv=5000 events=0 tickets=0 posts=0 reviews=1 tier=0 phone=138****0001 lifecycle=first_purchase tags=new_customer",
-		"P2 orders=1 items=0 gmv=3000 events=0 tickets=0 posts=0 reviews=0 tier=2 phone=139****0002 lifecycle=first_purchase tags=new_customer",
-		"P3 orders=0 items=0 gmv=0 events=0 tickets=0 posts=0 reviews=0 tier=0 phone= lifecycle=unaware tags=",
-		"P5 orders=0 items=0 gmv=0 events=0 tickets=0 posts=0 reviews=0 tier=0 phone= lifecycle=unaware tags=",
+		"P1 orders=1 items=2 gmv=5000 events=0 tickets=0 posts=0 reviews=1 tier=0 phone=138****0001 "+
+			"lifecycle=first_purchase tags=new_customer",
+		"P2 orders=1 items=0 gmv=3000 events=0 tickets=0 posts=0 reviews=0 tier=2 phone=139****0002 "+
+			"lifecycle=first_purchase tags=new_customer",
+		"P3 orders=0 items=0 gmv=0 events=0 tickets=0 posts=0 reviews=0 tier=0 phone= "+
+			"lifecycle=unaware tags=",
+		"P5 orders=0 items=0 gmv=0 events=0 tickets=0 posts=0 reviews=0 tier=0 phone= "+
+			"lifecycle=unaware tags=",
 	)
 	passert.Count(s, both.Counts, "counts of tonight only", 25)
 	ptest.RunAndValidate(t, p)

@@ -49,7 +49,8 @@ type Inputs struct {
 	Persons beam.PCollection
 	// Cleaned rows: schemas.User, Order, OrderItem, Product, Event, Touch, VendorProfile, Review,
 	// Ticket and SitePost. Products are a side input (SKU → category, brand, list price).
-	Users, Orders, OrderItems, Products, Events, Touches, Vendor, Reviews, Tickets, Posts beam.PCollection
+	Users, Orders, OrderItems, Products, Events beam.PCollection
+	Touches, Vendor, Reviews, Tickets, Posts    beam.PCollection
 	// TempDir is a folder of the run's temporary files (a local path or gs://), where the partial
 	// accumulators cross the shuffles and the merged ones wait in files for the model cards (see
 	// Output.Today); required. The files hold no phones, e-mails or names (the gathered partials are
@@ -500,14 +501,17 @@ func init() {
 	register.Function2x0(ratedReview)
 	fnreg.DoFn2x1[string, *Acc, personStat](&statFn{})
 	register.Combiner3[*modelStats, personStat, *modelStats](&statsFn{})
-	fnreg.DoFn5x0[[]byte, func(**modelStats) bool, func(*schemas.Product) bool, func(*trained) bool, func(ModelCard)](
+	fnreg.DoFn5x0[[]byte, func(**modelStats) bool, func(*schemas.Product) bool, func(*trained) bool,
+		func(ModelCard)](
 		&cardFn{},
 	)
 	fnreg.DoFn1x2[ModelCard, int, ModelCard](&numberCardFn{})
-	fnreg.DoFn5x1[context.Context, string, func(*int, *ModelCard) bool, func(PersonDays), func(string, int64), error](
+	fnreg.DoFn5x1[context.Context, string, func(*int, *ModelCard) bool, func(PersonDays),
+		func(string, int64), error](
 		&finishFn{},
 	)
-	fnreg.DoFn5x1[context.Context, string, func(*int, *ModelCard) bool, func(*int) bool, func(schemas.Portrait), error](
+	fnreg.DoFn5x1[context.Context, string, func(*int, *ModelCard) bool, func(*int) bool,
+		func(schemas.Portrait), error](
 		&todayFn{},
 	)
 	register.Function2x0(nothing)

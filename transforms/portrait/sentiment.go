@@ -120,7 +120,8 @@ func trainText(examples []ratedText, r SentimentRules) trained {
 	}
 	if neg := len(labels) - pos; pos < r.MinClassTexts || neg < r.MinClassTexts {
 		card.Reason = fmt.Sprintf(
-			"too few rated reviews to train on: %d positive and %d negative (after holding out %d%%), sentiment.min_class_texts is %d",
+			"too few rated reviews to train on: %d positive and %d negative (after holding out %d%%), "+
+				"sentiment.min_class_texts is %d",
 			pos,
 			neg,
 			r.HoldoutPercent,

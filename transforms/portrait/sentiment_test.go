@@ -16,8 +16,10 @@ func TestRatedReview(t *testing.T) {
 	var got []ratedText
 	emit := func(r ratedText) { got = append(got, r) }
 	for _, r := range []schemas.Review{
-		{ReviewID: "a", Rating: 5, Text: "好"}, {ReviewID: "b", Rating: 4, Text: "还行"}, {ReviewID: "c", Rating: 3, Text: "一般"},
-		{ReviewID: "d", Rating: 2, Text: "差"}, {ReviewID: "e", Rating: 1, Text: "  "}, {ReviewID: "f", Text: "没评分"},
+		{ReviewID: "a", Rating: 5, Text: "好"}, {ReviewID: "b", Rating: 4, Text: "还行"},
+		{ReviewID: "c", Rating: 3, Text: "一般"},
+		{ReviewID: "d", Rating: 2, Text: "差"}, {ReviewID: "e", Rating: 1, Text: "  "},
+		{ReviewID: "f", Text: "没评分"},
 	} {
 		ratedReview(r, emit)
 	}
@@ -102,7 +104,8 @@ func TestTrainText(t *testing.T) {
 	}
 	got := trainText(synthetic(200), r)
 	c := got.Card
-	if !c.Trained || c.Positive != 200 || c.Negative != 200 || c.TrainTexts+c.HoldoutTexts != 400 || c.HoldoutTexts < 40 ||
+	if !c.Trained || c.Positive != 200 || c.Negative != 200 || c.TrainTexts+c.HoldoutTexts != 400 ||
+		c.HoldoutTexts < 40 ||
 		c.HoldoutTexts > 120 || c.Accuracy == nil ||
 		*c.Accuracy < 0.95 ||
 		c.ModelBytes != len(got.Model) {

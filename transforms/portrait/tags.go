@@ -10,17 +10,18 @@ import (
 // TagRules, defaults in brackets):
 //
 //	high_value       m_score at least high_value_m_score [5]: top GMV quintile among buyers
-//	discount_seeker  at least discount_seeker_min_orders [3] paid orders, and the share of them with a
-//	                 discount or the share with a coupon at least discount_seeker_share [0.5]
-//	night_owl        at least night_owl_min_engagements [10] events, orders and message opens, of which
-//	                 at least night_owl_share [0.4] fall from night_owl_from_hour [22] to before
-//	                 night_owl_to_hour [6], business zone
+//	discount_seeker  at least discount_seeker_min_orders [3] paid orders, and the share of them
+//	                 with a discount or the share with a coupon at least discount_seeker_share [0.5]
+//	night_owl        at least night_owl_min_engagements [10] events, orders and message opens, of
+//	                 which at least night_owl_share [0.4] fall from night_owl_from_hour [22] to
+//	                 before night_owl_to_hour [6], business zone
 //	weekend_shopper  at least weekend_shopper_min_orders [3] paid orders, at least
 //	                 weekend_shopper_share [0.6] of them paid on a Saturday or Sunday
 //	complainer       complaint tickets plus texts judged negative at least complainer_min [2]
 //	new_customer     first paid order within the last new_customer_days [30] days
 //	at_risk          lifecycle churn_risk: a buyer whose P(alive), or silence, says they are slipping
-//	cart_abandoner   a cart event within the last cart_abandoner_days [7] days and no paid order since
+//	cart_abandoner   a cart event within the last cart_abandoner_days [7] days and no paid
+//	                 order since
 //	promoter         at least promoter_min_rated [2] rated reviews or posts averaging at least
 //	                 promoter_rating [4.5] stars, and texts (when scored) positive on average
 var Tags = []string{

@@ -14,9 +14,9 @@ const (
 // Zones are the zones in the order publishing fills them.
 var Zones = []Zone{Restricted, Analytics}
 
-// In returns the table as the zone holds it, and false when the zone does not hold it. Analytics holds
-// every table whose rows are not about an identifier, without its sensitive columns; restricted holds
-// every table with a sensitive column, with all its columns.
+// In returns the table as the zone holds it, and false when the zone does not hold it. Analytics
+// holds every table whose rows are not about an identifier, without its sensitive columns;
+// restricted holds every table with a sensitive column, with all its columns.
 func (t Table) In(z Zone) (Table, bool) {
 	if t.Only != "" {
 		return t, t.Only == z

@@ -1,6 +1,7 @@
 package publish
 
-// CatalogRow is one row of a warehouse's table_catalog: a table's own description has an empty column.
+// CatalogRow is one row of a warehouse's table_catalog: a table's own description has an empty
+// column.
 type CatalogRow struct {
 	Table, Column, Description string
 }

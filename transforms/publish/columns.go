@@ -55,8 +55,9 @@ const (
 	Identifier = "identifier"
 )
 
-// Columns lists a table's Parquet columns in struct order with their types, modes, documentation and
-// sensitivity. A field type or tag that no warehouse mapping covers is an error naming the field.
+// Columns lists a table's Parquet columns in struct order with their types, modes, documentation
+// and sensitivity. A field type or tag that no warehouse mapping covers is an error naming the
+// field.
 func Columns(t schemas.Table) ([]Column, error) {
 	var out []Column
 	for i := 0; i < t.Type.NumField(); i++ {

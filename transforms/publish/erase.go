@@ -53,8 +53,8 @@ type Match struct {
 }
 
 // Lookup asks for the distinct values of a column of a published table (as the restricted zone
-// holds it when it does, else as analytics does) among the rows that satisfy every match of All and,
-// when Any has matches, at least one of those.
+// holds it when it does, else as analytics does) among the rows that satisfy every match of All
+// and, when Any has matches, at least one of those.
 type Lookup struct {
 	Table, Column string
 	All, Any      []Match
@@ -84,8 +84,8 @@ const maxRounds = 10
 // hashes and every identifier of theirs: the persons of the current identity map (before tonight
 // replaces it) and the ids they merged from (merge_history); their accounts among the published
 // users; the devices and cookies of their events (followed from event to event: a cookie seen with
-// one of their devices ...); their tickets and review-site posts. A raw value counts when its salted
-// hash is one of the persons' identity-map hashes, so the salt must be the runs'.
+// one of their devices ...); their tickets and review-site posts. A raw value counts when its
+// salted hash is one of the persons' identity-map hashes, so the salt must be the runs'.
 func FindErased(
 	ctx context.Context,
 	distinct Distinct,
@@ -174,7 +174,8 @@ func FindErased(
 		}
 	}
 	e.Values[identity.Device], e.Values[identity.Anonymous] = sorted(devices), sorted(cookies)
-	if e.Values[identity.Ticket], err = owned(identity.Ticket, "tickets", "ticket_id", nil); err != nil {
+	if e.Values[identity.Ticket], err = owned(identity.Ticket, "tickets", "ticket_id",
+		nil); err != nil {
 		return e, err
 	}
 	if e.Values[identity.Post], err = owned(identity.Post, "site_posts", "post_id", nil); err != nil {

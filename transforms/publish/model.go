@@ -151,7 +151,8 @@ const (
 
 // dateDocs document the date column a table of each kind starts with.
 var dateDocs = map[Kind]string{
-	Fact:     "business day of the record's own time (event time, order creation, ...) in the business time zone: the partition of a fact table",
+	Fact: "business day of the record's own time (event time, order creation, ...) in the business " +
+		"time zone: the partition of a fact table",
 	Snapshot: SnapshotDateDoc,
 	Current:  "business day of the night that last wrote the row",
 	Append:   "business day of the night that appended the row",
@@ -193,7 +194,8 @@ func (t Table) PartitionColumn() string {
 var (
 	// PublishedRuns lists the published nights; a night is visible once its row is written.
 	PublishedRuns = Table{Name: "published_runs", Model: Model{Kind: Managed}, Only: Analytics,
-		Doc: "one row per published night: a night is visible once its row is written, in the same transaction as its tables",
+		Doc: "one row per published night: a night is visible once its row is written, in the same " +
+			"transaction as its tables",
 		Columns: []Column{
 			{
 				Name: SnapshotDate,
@@ -211,7 +213,8 @@ var (
 				Name: "manifest_hash",
 				Type: String,
 				Mode: Nullable,
-				Doc:  "SHA-256 (hex) of the run's _MANIFEST.json as published; null for nights published before this table existed",
+				Doc: "SHA-256 (hex) of the run's _MANIFEST.json as published; null for nights published " +
+					"before this table existed",
 			},
 			{
 				Name: "published_at",
@@ -234,7 +237,8 @@ var (
 		}}
 	// DataTests holds the results of the data tests of every published or refused night.
 	DataTests = Table{Name: "data_tests", Model: Model{Kind: Managed}, Only: Analytics,
-		Doc: "one row per data test of a night: the tests run on the night's tables before they are switched in",
+		Doc: "one row per data test of a night: the tests run on the night's tables before " +
+			"they are switched in",
 		Columns: []Column{
 			{
 				Name: SnapshotDate,
@@ -271,7 +275,8 @@ var (
 		}}
 	// ErasureLog records when each place holding erased persons was cleaned.
 	ErasureLog = Table{Name: "erasure_log", Model: Model{Kind: Managed}, Only: Restricted,
-		Doc: "one row per place cleaned of persons who asked to be forgotten: warehouse tables and kept run folders",
+		Doc: "one row per place cleaned of persons who asked to be forgotten: warehouse tables " +
+			"and kept run folders",
 		Columns: []Column{
 			{
 				Name: SnapshotDate,
@@ -283,7 +288,8 @@ var (
 				Name: "place",
 				Type: String,
 				Mode: Required,
-				Doc:  "what was cleaned: a warehouse table (zone.table) or a run folder's table (run dt=YYYY-MM-DD/table)",
+				Doc: "what was cleaned: a warehouse table (zone.table) or a run folder's table (run " +
+					"dt=YYYY-MM-DD/table)",
 			},
 			{
 				Name: "requests",

@@ -1,8 +1,8 @@
-// Package publish turns a finished run (a dt=YYYY-MM-DD folder with its manifest) into a load plan for
-// a warehouse: every table of the manifest with its files, rows and typed, documented columns, and
-// which access zone (analytics or restricted) each column may reach. Loaders for each warehouse live in
-// sub-packages (duckdb needs cgo, so it is kept out of the pipeline packages; bigquery does not), and
-// the BI views both share are in publish/views.
+// Package publish turns a finished run (a dt=YYYY-MM-DD folder with its manifest) into a load plan
+// for a warehouse: every table of the manifest with its files, rows and typed, documented columns,
+// and which access zone (analytics or restricted) each column may reach. Loaders for each warehouse
+// live in sub-packages (duckdb needs cgo, so it is kept out of the pipeline packages; bigquery does
+// not), and the BI views both share are in publish/views.
 package publish
 
 import (
@@ -56,8 +56,8 @@ const SnapshotDate = "snapshot_date"
 // SnapshotDateDoc documents the snapshot_date column.
 const SnapshotDateDoc = "business day of the nightly run that produced the row"
 
-// Load reads the manifest of a run folder (OUTPUT/dt=YYYY-MM-DD, local or gs://) and plans its load. A
-// run without a manifest is unfinished and is refused.
+// Load reads the manifest of a run folder (OUTPUT/dt=YYYY-MM-DD, local or gs://) and plans its
+// load. A run without a manifest is unfinished and is refused.
 func Load(ctx context.Context, runDir string) (*Plan, error) {
 	runDir = strings.TrimRight(runDir, "/")
 	slash := strings.LastIndex(runDir, "/")
@@ -132,7 +132,8 @@ func Load(ctx context.Context, runDir string) (*Plan, error) {
 	return p, nil
 }
 
-// ModelTable is a table of the runs as the warehouse keeps it, without files: its columns and model.
+// ModelTable is a table of the runs as the warehouse keeps it, without files: its columns and
+// model.
 func ModelTable(name string) (Table, error) {
 	mdl, ok := Models[name]
 	if !ok {

@@ -48,8 +48,9 @@ func TestColumnTypesAndModes(t *testing.T) {
 		got[c.Name] = c
 	}
 	for name, want := range map[string][2]string{
-		"person_id": {"string", "required"}, "phone_masked": {"string", "nullable"}, "orders": {"int32", "required"},
-		"gmv_fen": {"int64", "required"}, "registered_at": {"timestamp", "nullable"}, "vendor_interests": {"string", "repeated"},
+		"person_id": {"string", "required"}, "phone_masked": {"string", "nullable"},
+		"orders": {"int32", "required"}, "gmv_fen": {"int64", "required"},
+		"registered_at": {"timestamp", "nullable"}, "vendor_interests": {"string", "repeated"},
 		"marketing_consent": {"bool", "required"}, "refund_rate": {"float64", "nullable"},
 	} {
 		if c := got[name]; string(c.Type) != want[0] || string(c.Mode) != want[1] {

@@ -1,9 +1,9 @@
 // Package quality counts what every stage does to every source's records and checks that the counts
 // add up: for each source and stage, records in = out + rejected + deduplicated.
 //
-// Stages tally into a per-bundle Counts map and emit it in FinishBundle as (key, count) pairs, so the
-// shuffle carries a handful of elements per bundle, never one per record. Summarise sums them per key
-// into `quality` rows; the same figures go to Beam counters for the runner's monitoring.
+// Stages tally into a per-bundle Counts map and emit it in FinishBundle as (key, count) pairs, so
+// the shuffle carries a handful of elements per bundle, never one per record. Summarise sums them
+// per key into `quality` rows; the same figures go to Beam counters for the runner's monitoring.
 package quality
 
 import (
@@ -39,7 +39,8 @@ const (
 
 const sep = "\x1f"
 
-// Key names one counter: the source, the stage, the measure and, for rejects and nulled fields, why.
+// Key names one counter: the source, the stage, the measure and, for rejects and nulled fields,
+// why.
 type Key struct {
 	Source, Stage, Measure, Reason string
 }
@@ -89,7 +90,8 @@ func (t Tally) Add(k Key, n int64) {
 	}
 }
 
-// Emit sends every count as a (key, count) pair, mirrors it to its Beam counter and empties the map.
+// Emit sends every count as a (key, count) pair, mirrors it to its Beam counter and empties the
+// map.
 func (t Tally) Emit(ctx context.Context, emit func(string, int64)) {
 	for k, n := range t {
 		Mirror(ctx, k, n)

@@ -23,7 +23,8 @@ func TestFirstLines(t *testing.T) {
 }
 
 func TestCause(t *testing.T) {
-	msg := "job job-001 failed:\nbundle inst027 failed: while executing Process for Plan[stage-009]:\n" +
+	msg := "job job-001 failed:\n" +
+		"bundle inst027 failed: while executing Process for Plan[stage-009]:\n" +
 		"1: DataSource[S[stage-009_source], i0] Out:18\n\tcaused by:\nsource failed processing data\n" +
 		"\tcaused by:\nDoFn[UID:18, PID:e82, Name: github.com/x/portraits/transforms/ingest.readFn] " +
 		"failed:\ningest: source events: read e.jsonl.gz line 530: unexpected EOF"

@@ -19,7 +19,8 @@ import (
 // Parquet file as the sink writes them (up to 1M rows a file). REPORT_BENCH_ROWS sets the rows
 // (default 200,000); run with /usr/bin/time -v to see the peak memory, e.g.
 //
-//	REPORT_BENCH_ROWS=1000000 /usr/bin/time -v go test -run '^$' -bench BuildPortraits -benchtime 1x -benchmem ./transforms/report/
+//	REPORT_BENCH_ROWS=1000000 /usr/bin/time -v go test -run '^$' -bench BuildPortraits \
+//		-benchtime 1x -benchmem ./transforms/report/
 func BenchmarkBuildPortraits(b *testing.B) {
 	rows := 200_000
 	if s := os.Getenv("REPORT_BENCH_ROWS"); s != "" {

@@ -141,7 +141,8 @@ func yesNo(ok bool) string {
 	return tr("NO")
 }
 
-// reason is one summed quality figure with a reason: a reject reason, a nulled field, a guard or a link.
+// reason is one summed quality figure with a reason: a reject reason, a nulled field, a guard or a
+// link.
 type reason struct {
 	Source, Stage, Reason string
 	Count                 int64

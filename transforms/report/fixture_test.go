@@ -173,17 +173,22 @@ func fixtureTables(persons int) map[string][]any {
 }
 
 // modelCard is a model card as the portrait stage describes it.
-const modelCard = `{"date":"2026-11-21","as_of":"2026-11-21","persons_with_facts":40,"buyers":30,"repeat_buyers":12,
+const modelCard = `{"date":"2026-11-21","as_of":"2026-11-21","persons_with_facts":40,` +
+	`"buyers":30,"repeat_buyers":12,
 "purchase_model":"bg_nbd",
 "purchase_model_reason":"the BG/NBD fit (penalizer 0) passes the checks of a degenerate fit",
-"bg_nbd":{"r":0.2426,"alpha":4.4135,"a":0.7929,"b":2.4258},"bg_nbd_groups":17,"gamma_gamma_error":"too few repeat buyers",
-"recency_cuts":[3,9,20,41],"price_cuts":[],"sentiment":{"trained":true,"positive":80,"negative":20,"accuracy":0.875}}`
+"bg_nbd":{"r":0.2426,"alpha":4.4135,"a":0.7929,"b":2.4258},"bg_nbd_groups":17,` +
+	`"gamma_gamma_error":"too few repeat buyers",
+"recency_cuts":[3,9,20,41],"price_cuts":[],` +
+	`"sentiment":{"trained":true,"positive":80,"negative":20,"accuracy":0.875}}`
 
 const predictionCard = `{"date":"2026-11-21","cutoff":"2026-10-22","horizon_days":30,
-"propensity":{"trained":true,"metrics":{"auc":0.787}},"churn":{"trained":false,"reason":"too few labelled persons"}}`
+"propensity":{"trained":true,"metrics":{"auc":0.787}},` +
+	`"churn":{"trained":false,"reason":"too few labelled persons"}}`
 
 const matchCard = `{"threshold":0.95,"models":[{"name":"post","prior":1.04e-05,"owner_share":0.7,
-"fields":[{"name":"phone_last4","levels":[{"level":"exact","m":0.723,"u":0.000113,"weight_bits":12.64},
+"fields":[{"name":"phone_last4","levels":[` +
+	`{"level":"exact","m":0.723,"u":0.000113,"weight_bits":12.64},
 {"level":"else","m":0.277,"u":0.999887,"weight_bits":-1.85}]}]}]}`
 
 // writeFixture writes the fixture run under a new folder and returns the output folder.
@@ -192,10 +197,12 @@ func writeFixture(t *testing.T, tables map[string][]any, card bool) string {
 	out := t.TempDir()
 	dir := publishtest.WriteRun(t, out, fixtureDate, tables)
 	if card {
-		if err := os.WriteFile(filepath.Join(dir, "model_card.json"), []byte(modelCard), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "model_card.json"), []byte(modelCard),
+			0o644); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, "prediction_card.json"), []byte(predictionCard), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "prediction_card.json"), []byte(predictionCard),
+			0o644); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(filepath.Join(dir, matchCardFile), []byte(matchCard), 0o644); err != nil {

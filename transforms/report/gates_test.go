@@ -69,14 +69,16 @@ func TestGateSection(t *testing.T) {
 			t.Errorf("finding %d (%s) highlighted %v", i, row[2].Text, findings.Warn[i])
 		}
 	}
-	want := "clicks max_reject_rate BREACH|clicks min_rows BREACH|clicks absent_column BREACH|clicks absent_column warning"
+	want := "clicks max_reject_rate BREACH|clicks min_rows BREACH|clicks absent_column " +
+		"BREACH|clicks absent_column warning"
 	if got := strings.Join(kinds, "|"); got != want {
 		t.Errorf("findings %s, want %s", got, want)
 	}
 	if got := cell(t, sec, "Per source, against its limits", "clicks", "rejected"); got != "100.0%" {
 		t.Errorf("clicks rejected %s, want 100.0%%", got)
 	}
-	if got := cell(t, sec, "Per source, against its limits", "orders", "rows after cleaning"); got != "25" {
+	if got := cell(t, sec, "Per source, against its limits", "orders",
+		"rows after cleaning"); got != "25" {
 		t.Errorf("orders rows after cleaning %s, want 25", got)
 	}
 	if got := cell(t, sec, "Mapped columns some records lack", "clicks", "column"); got != "eid" {

@@ -4,7 +4,8 @@ import (
 	"math"
 )
 
-// bin is one bar of a histogram of amounts in minor units: [Lo, Hi), or everything from Lo up when Open.
+// bin is one bar of a histogram of amounts in minor units: [Lo, Hi), or everything from Lo up when
+// Open.
 type bin struct {
 	Lo, Hi int64
 	Open   bool

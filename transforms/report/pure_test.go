@@ -9,7 +9,8 @@ import (
 )
 
 func TestMoney(t *testing.T) {
-	for fen, want := range map[int64]string{0: "¥0.00", 5: "¥0.05", 123456789: "¥1,234,567.89", -50: "-¥0.50", -123456: "-¥1,234.56"} {
+	for fen, want := range map[int64]string{0: "¥0.00", 5: "¥0.05", 123456789: "¥1,234,567.89",
+		-50: "-¥0.50", -123456: "-¥1,234.56"} {
 		if got := amount(fen); got != want {
 			t.Errorf("amount(%d) = %s, want %s", fen, got, want)
 		}
@@ -29,7 +30,8 @@ func TestMoney(t *testing.T) {
 }
 
 func TestNiceWidth(t *testing.T) {
-	for raw, want := range map[float64]int64{0: 1, 0.3: 1, 1.5: 2, 3: 5, 7: 10, 10: 10, 11: 20, 2001: 5000, 123456: 200000} {
+	for raw, want := range map[float64]int64{0: 1, 0.3: 1, 1.5: 2, 3: 5, 7: 10, 10: 10, 11: 20,
+		2001: 5000, 123456: 200000} {
 		if got := niceWidth(raw); got != want {
 			t.Errorf("niceWidth(%v) = %d, want %d", raw, got, want)
 		}

@@ -371,7 +371,9 @@ func modelCardFromRun(
 	if info, ok := m.Tables[modelCardTable]; ok {
 		if _, err := schemas.Lookup(modelCardTable); err == nil {
 			var rows []any
-			if err := streamTable(ctx, output, date, modelCardTable, info.Files, func(r any) { rows = append(rows, r) }); err != nil {
+			if err := streamTable(ctx, output, date, modelCardTable, info.Files, func(r any) {
+				rows = append(rows, r)
+			}); err != nil {
 				return nil, err
 			}
 			sec.Blocks = []Block{{Table: modelCardRows(trf("%s table", modelCardTable), rows)}}

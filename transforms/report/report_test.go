@@ -146,7 +146,8 @@ func TestBuildFigures(t *testing.T) {
 	if got := cell(t, lc, "Conversion funnel", "buyers", "persons"); got != count(buyers) {
 		t.Errorf("funnel buyers = %s, want %d", got, buyers)
 	}
-	if got := cell(t, lc, "Conversion funnel", "repeat buyers (2+ purchase days)", "persons"); got != count(
+	if got := cell(t, lc, "Conversion funnel", "repeat buyers (2+ purchase days)",
+		"persons"); got != count(
 		repeat,
 	) {
 		t.Errorf("funnel repeat buyers = %s, want %d", got, repeat)
@@ -199,20 +200,24 @@ func TestBuildFigures(t *testing.T) {
 	if got := cell(t, model, "model_card.json", "recency cuts", "value"); got != "3, 9, 20, 41" {
 		t.Errorf("model card recency_cuts = %s", got)
 	}
-	if got := cell(t, model, "prediction_card.json", "propensity › metrics › auc", "value"); got != "0.787" {
+	if got := cell(t, model, "prediction_card.json", "propensity › metrics › auc",
+		"value"); got != "0.787" {
 		t.Errorf("prediction card propensity auc = %s", got)
 	}
 	matching := section(t, r, "matching")
-	if got := cell(t, matching, "post model: prior 1.04e-05, threshold 0.95, share with an owner 0.70", "phone_last4 › exact",
+	if got := cell(t, matching, "post model: prior 1.04e-05, threshold 0.95, share with an owner 0.70",
+		"phone_last4 › exact",
 		"weight (bits)"); got != "+12.64" {
 		t.Errorf("match card: post's last four digits weigh %s, want +12.64", got)
 	}
 	counts := section(t, r, "counts")
-	if got := cell(t, counts, "Per source: read = out + rejected + deduplicated", "orders", "read"); got != "30" {
+	if got := cell(t, counts, "Per source: read = out + rejected + deduplicated", "orders",
+		"read"); got != "30" {
 		t.Errorf("orders read = %s, want 30", got)
 	}
 	res := section(t, r, "resolve")
-	if got := cell(t, res, "Guards that fired, by guard and identifier type", "identity", "identifiers"); got != "7" {
+	if got := cell(t, res, "Guards that fired, by guard and identifier type", "identity",
+		"identifiers"); got != "7" {
 		t.Errorf("largest guard = %s, want 7 (cap_device:device first)", got)
 	}
 }

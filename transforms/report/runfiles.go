@@ -22,9 +22,9 @@ func inRun(output, date, rel string) string {
 	return strings.TrimRight(sink.RunDir(output, date), "/") + "/" + strings.TrimLeft(rel, "/")
 }
 
-// streamTable decodes every file of a table of the run a batch of rows at a time and calls emit with
-// each row (a value of the table's schemas struct). A local file is read in place; a remote one
-// is downloaded into memory one file at a time.
+// streamTable decodes every file of a table of the run a batch of rows at a time and calls emit
+// with each row (a value of the table's schemas struct). A local file is read in place; a remote
+// one is downloaded into memory one file at a time.
 func streamTable(
 	ctx context.Context,
 	output, date, table string,

@@ -98,7 +98,9 @@ var levels = []string{"category", "sku"}
 func affinitySection(rows []schemas.AffinityRule, top int) (Section, error) {
 	sec := Section{ID: "affinity", Title: tr("Top affinity rules"),
 		Intro: trf(
-			"Association rules mined from the baskets of paid orders: buying the left-hand items makes buying the right-hand one more likely. The %d rules of highest support per level; lift above 1 means bought together more often than by chance.",
+			"Association rules mined from the baskets of paid orders: buying the left-hand items makes "+
+				"buying the right-hand one more likely. The %d rules of highest support per level; lift "+
+				"above 1 means bought together more often than by chance.",
 			top,
 		)}
 	byLevel := map[string][]schemas.AffinityRule{}

@@ -100,7 +100,9 @@ func (f *assembleFn) ProcessElement(
 	components := map[string][]member{}
 	var b []byte
 	for batches(&b) {
-		if err := readMembers(b, func(root string, m member) { components[root] = append(components[root], m) }); err != nil {
+		if err := readMembers(b, func(root string, m member) {
+			components[root] = append(components[root], m)
+		}); err != nil {
 			return err
 		}
 	}
@@ -255,7 +257,8 @@ func init() {
 	fnreg.DoFn4x1[int, []byte, func() func(*string, *string) bool, func(int, []byte), error](
 		&rootFn{},
 	)
-	fnreg.DoFn6x1[context.Context, int, func(*[]byte) bool, func(int, []byte), func(part), func(string, int64), error](
+	fnreg.DoFn6x1[context.Context, int, func(*[]byte) bool, func(int, []byte), func(part),
+		func(string, int64), error](
 		&assembleFn{},
 	)
 	register.Emitter1[part]()

@@ -110,7 +110,9 @@ func TestMergeFactsAsCombine(t *testing.T) {
 		return true
 	}
 	var bucket []string
-	if err := mergeBatches(0, iter, func(h string, n node) { bucket = append(bucket, nodeString(h, n)) }); err != nil {
+	if err := mergeBatches(0, iter, func(h string, n node) {
+		bucket = append(bucket, nodeString(h, n))
+	}); err != nil {
 		t.Fatal(err)
 	}
 	slices.Sort(bucket)
@@ -174,7 +176,9 @@ func TestMemberBatches(t *testing.T) {
 		b = appendMember(b, k.Key, &k.M)
 	}
 	var got []keyed
-	if err := readMembers(b, func(key string, m member) { got = append(got, keyed{key, m}) }); err != nil {
+	if err := readMembers(b, func(key string, m member) {
+		got = append(got, keyed{key, m})
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != len(in) {

@@ -15,11 +15,12 @@ import (
 )
 
 // The ticket and post models score each weak record against the accounts of its tight blocks
-// (ticketBlocks, postBlocks), which grow far slower than the population. Their m and u are fitted on
-// the first fitSize weak records of the sample blocked on the wide keys instead (wideTicketBlocks,
-// widePostBlocks): within tight blocks almost every non-match agrees on two fields, and EM, shown
-// no other kind, takes the wrong class for the matches. The fitting records go through the same
-// blocks, comparisons and histogram under keys with fitPrefix, and are never scored.
+// (ticketBlocks, postBlocks), which grow far slower than the population. Their m and u are fitted
+// on the first fitSize weak records of the sample blocked on the wide keys instead
+// (wideTicketBlocks, widePostBlocks): within tight blocks almost every non-match agrees on two
+// fields, and EM, shown no other kind, takes the wrong class for the matches. The fitting records
+// go through the same blocks, comparisons and histogram under keys with fitPrefix, and are never
+// scored.
 const (
 	fitSize   = 500
 	fitPrefix = "fit:"

@@ -118,7 +118,8 @@ func (f *starCheckFn) ProcessElement(
 	switch {
 	case hasParent && (p.Several || isRoot):
 		return fmt.Errorf(
-			"resolve: the identity graph did not converge in %d rounds (node %s); raise `rounds` in the resolve config",
+			"resolve: the identity graph did not converge in %d rounds (node %s); raise `rounds` in "+
+				"the resolve config",
 			f.Rounds,
 			redact(node),
 		)

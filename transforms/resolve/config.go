@@ -76,7 +76,8 @@ func DefaultConfig() Config {
 			identity.Account:   {`^(0+|null|none|undefined|-1)$`},
 		},
 		MaxAccounts: map[string]int{
-			identity.Phone: 3, identity.Email: 3, identity.Device: 3, identity.Anonymous: 3, identity.Ticket: 1,
+			identity.Phone: 3, identity.Email: 3, identity.Device: 3, identity.Anonymous: 3,
+			identity.Ticket: 1,
 		},
 		MaxLinks:             20,
 		MaxAccountsPerPerson: 3,
@@ -93,10 +94,10 @@ func DefaultConfig() Config {
 	}
 }
 
-// LoadConfig reads a YAML file over DefaultConfig; "" gives the defaults. A setting the file
-// gives replaces the default, maps whole (a `blocklist` in the file is the whole blocklist); a
-// setting it leaves out, or sets to null, keeps the default. Unknown keys, unknown identifier types,
-// bad expressions and values out of range are errors naming the file.
+// LoadConfig reads a YAML file over DefaultConfig; "" gives the defaults. A setting the file gives
+// replaces the default, maps whole (a `blocklist` in the file is the whole blocklist); a setting it
+// leaves out, or sets to null, keeps the default. Unknown keys, unknown identifier types, bad
+// expressions and values out of range are errors naming the file.
 func LoadConfig(path string) (Config, error) {
 	cfg := DefaultConfig()
 	if path == "" {
@@ -196,7 +197,9 @@ func (s *scalars) UnmarshalYAML(n *yaml.Node) error {
 	if err := n.Decode(&plain); err != nil {
 		return err
 	}
-	for dst, src := range map[*int]*int{&s.c.MaxLinks: plain.MaxLinks, &s.c.MaxAccountsPerPerson: plain.MaxAccountsPerPerson, &s.c.Rounds: plain.Rounds} {
+	for dst, src := range map[*int]*int{
+		&s.c.MaxLinks: plain.MaxLinks, &s.c.MaxAccountsPerPerson: plain.MaxAccountsPerPerson,
+		&s.c.Rounds: plain.Rounds} {
 		if src != nil {
 			*dst = *src
 		}

@@ -12,8 +12,10 @@ import (
 
 // truthTypes maps the kinds of the sample generator's truth file to identifier types.
 var truthTypes = map[string]string{
-	"uid": identity.Account, "phone_e164": identity.Phone, "email": identity.Email, "device_id": identity.Device,
-	"anon_id": identity.Anonymous, "ticket_id": identity.Ticket, "post_id": identity.Post, "vendor_md5": identity.VendorMD5,
+	"uid": identity.Account, "phone_e164": identity.Phone,
+	"email": identity.Email, "device_id": identity.Device,
+	"anon_id": identity.Anonymous, "ticket_id": identity.Ticket,
+	"post_id": identity.Post, "vendor_md5": identity.VendorMD5,
 }
 
 // Evaluation scores an identity map against the true persons.
@@ -186,8 +188,8 @@ func byType(keys, truth, predicted []string, alone map[string]bool) map[string]T
 	return out
 }
 
-// postSites are the review sites whose name prefixes a post id in the cleaned tables; the truth file
-// holds the site's own id.
+// postSites are the review sites whose name prefixes a post id in the cleaned tables; the truth
+// file holds the site's own id.
 var postSites = []string{"dianping", "xiaohongshu", "weibo"}
 
 // lookup finds a true identifier's person and row hash in the identity map.

@@ -199,7 +199,8 @@ func simplify(s string) string {
 	}, s)
 }
 
-// handle is a name's ASCII letters only: e-mail local parts and pinyin handles without their digits.
+// handle is a name's ASCII letters only: e-mail local parts and pinyin handles without their
+// digits.
 func handle(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r < utf8.RuneSelf && unicode.IsLetter(r) {
@@ -363,7 +364,8 @@ func handles(name, email string) []string {
 	return slices.Compact(forms)
 }
 
-// minHandle is the fewest letters a handle needs to tell people apart (initials such as "zw" do not).
+// minHandle is the fewest letters a handle needs to tell people apart (initials such as "zw" do
+// not).
 const minHandle = 4
 
 // nameValue joins an account's simplified name and its handles into the name field's value.
@@ -418,11 +420,11 @@ func (c nameLevels) Compare(a, b string) int {
 
 // Blocking keys of the ticket and post models. Each key joins two pieces of evidence, so that a
 // block holds the accounts sharing both, a product of two small shares of the population; a key of
-// one piece (the last four digits alone, a city and an initial) holds one share of it, and the pairs
-// such keys make grow with the square of the population (ten times the persons, forty times the
-// pairs). A weak record falls back on a one-piece key only when it lacks the second piece. An
-// account (account true) names every key it could be found by; an account's key that no weak
-// record has is never emitted (accountBlocksFn).
+// one piece (the last four digits alone, a city and an initial) holds one share of it, and the
+// pairs such keys make grow with the square of the population (ten times the persons, forty times
+// the pairs). A weak record falls back on a one-piece key only when it lacks the second piece. An
+// account (account true) names every key it could be found by; an account's key that no weak record
+// has is never emitted (accountBlocksFn).
 
 // wideTicketBlocks and widePostBlocks are the fitting keys of a bounded sample of tickets and posts
 // (Match): one piece of evidence each, so that EM sees the non-matches of every kind (the same

@@ -92,7 +92,8 @@ func TestCarriedBy(t *testing.T) {
 	}
 	// A ticket's phone brings its vendor hashes too, derived from the phone.
 	tk := carriedBy(schemas.Ticket{TicketID: "T1", Phone: "+8613812345678"})
-	if want := []string{"ticket:T1", "phone:+8613812345678", c.others[2], c.others[3]}; tk.account != "" ||
+	if want := []string{"ticket:T1", "phone:+8613812345678", c.others[2],
+		c.others[3]}; tk.account != "" ||
 		!reflect.DeepEqual(tk.others, want) ||
 		!reflect.DeepEqual(tk.from, []int{-1, -1, 1, 1}) {
 		t.Errorf("ticket carries %+v, want others %v", tk, want)
@@ -107,14 +108,17 @@ func TestBlocklist(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, junk := range [][2]string{{identity.Phone, "+8613800000000"}, {identity.Phone, "+8613900000000"}, {identity.Phone, "+8613511111111"},
-		{identity.Email, "test@qq.com"}, {identity.Email, "li@example.com"}, {identity.Device, "00000000-0000-0000-0000-000000000000"},
+	for _, junk := range [][2]string{{identity.Phone, "+8613800000000"},
+		{identity.Phone, "+8613900000000"}, {identity.Phone, "+8613511111111"},
+		{identity.Email, "test@qq.com"}, {identity.Email, "li@example.com"},
+		{identity.Device, "00000000-0000-0000-0000-000000000000"},
 		{identity.Device, "unknown"}, {identity.Anonymous, "null"}, {identity.Account, "0"}} {
 		if !b.junk(junk[0], junk[1]) {
 			t.Errorf("%s %q is not junk", junk[0], junk[1])
 		}
 	}
-	for _, good := range [][2]string{{identity.Phone, "+8613812345678"}, {identity.Email, "testa@qq.com"}, {identity.Device, "a0f3"}, {identity.Account, "10"}} {
+	for _, good := range [][2]string{{identity.Phone, "+8613812345678"},
+		{identity.Email, "testa@qq.com"}, {identity.Device, "a0f3"}, {identity.Account, "10"}} {
 		if b.junk(good[0], good[1]) {
 			t.Errorf("%s %q is junk", good[0], good[1])
 		}
@@ -270,7 +274,8 @@ func TestExtractRepeatedEvents(t *testing.T) {
 	}
 	if len(wantFacts) != 12 {
 		t.Errorf(
-			"%d nodes, want 12 (accounts u1 u2 u3, devices d1 d2 d4, cookies a1 a2 a3, a phone and its two vendor hashes)",
+			"%d nodes, want 12 (accounts u1 u2 u3, devices d1 d2 d4, cookies a1 a2 a3, a phone and its "+
+				"two vendor hashes)",
 			len(wantFacts),
 		)
 	}

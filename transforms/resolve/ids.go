@@ -43,7 +43,8 @@ func keyPart(p part) (string, part) { return p.Key, p }
 
 // assignFn names each part's person. A part that owns some of last night's ids keeps the oldest of
 // them (earliest first_seen_date, then the smallest id) and records the others as merged into it; a
-// part that owns none gets a new id, and records last night's ids it took identifiers from as split.
+// part that owns none gets a new id, and records last night's ids it took identifiers from as
+// split.
 type assignFn struct {
 	Date string
 	Salt clean.Options
@@ -160,8 +161,8 @@ func (f *assignFn) name(p part, owned []string) (string, string) {
 }
 
 // NewPersonID names a person born on date whose smallest identifier is key: a salted hash, so the
-// id reveals nothing of the identifier, and dated, so a part that splits off a person never gets the
-// id its old person was born with.
+// id reveals nothing of the identifier, and dated, so a part that splits off a person never gets
+// the id its old person was born with.
 func NewPersonID(salt, date, key string) string {
 	return "P" + normalize.Hash(salt, "person|"+date+"|"+key)[:20]
 }
@@ -170,7 +171,8 @@ func init() {
 	register.Function2x0(claimsFn)
 	register.Function3x0(ownerFn)
 	register.Function1x2(keyPart)
-	fnreg.DoFn9x0[context.Context, string, func(*part) bool, func(*string) bool, func(*schemas.Person) bool,
+	fnreg.DoFn9x0[context.Context, string, func(*part) bool, func(*string) bool,
+		func(*schemas.Person) bool,
 		func(string, string), func(schemas.Person), func(schemas.MergeHistory), func(string, int64)](
 		&assignFn{},
 	)

@@ -112,19 +112,22 @@ func init() {
 	register.Function2x0(candidateBlocks)
 	register.Function3x0(patternsOf)
 	fnreg.DoFn3x0[candidate, func(*string) bool, func(string, candidate)](&accountBlocksFn{})
-	fnreg.DoFn5x0[context.Context, string, func(*candidate) bool, func(string, pair), func(string, int64)](
+	fnreg.DoFn5x0[context.Context, string, func(*candidate) bool, func(string, pair),
+		func(string, int64)](
 		&compareFn{},
 	)
 	register.Combiner3[sample, candidate, sample](&sampleFn{})
 	register.Combiner1[sample](&mergeSamplesFn{})
-	fnreg.DoFn5x1[[]byte, func(*string, *int64) bool, func(*sample) bool, func(*int8, *int64) bool, func(string), error](
+	fnreg.DoFn5x1[[]byte, func(*string, *int64) bool, func(*sample) bool, func(*int8, *int64) bool,
+		func(string), error](
 		&estimateFn{},
 	)
 	register.Function2x0(sharedValue)
 	register.Function3x0(pairsOfValue)
 	register.Emitter2[int8, int64]()
 	register.Iter2[int8, int64]()
-	fnreg.DoFn7x1[context.Context, string, func(*pair) bool, func(*string) bool, func(*oddsBin, *int) bool, func(string, node), func(string, int64), error](
+	fnreg.DoFn7x1[context.Context, string, func(*pair) bool, func(*string) bool,
+		func(*oddsBin, *int) bool, func(string, node), func(string, int64), error](
 		&scoreFn{},
 	)
 	fnreg.DoFn4x1[string, func(*pair) bool, func(*string) bool, func(oddsBin), error](&oddsBinFn{})

@@ -36,13 +36,15 @@ func TestSelfCandidate(t *testing.T) {
 			RegistrationChannel: "app",
 		},
 	)
-	if want := []string{"王静\tjingwang wangjing", "1990-03-04", "1990", "female", "杭州", "app"}; !reflect.DeepEqual(
+	if want := []string{"王静\tjingwang wangjing", "1990-03-04", "1990", "female", "杭州",
+		"app"}; !reflect.DeepEqual(
 		c.Values,
 		want,
 	) {
 		t.Errorf("values %q, want %q", c.Values, want)
 	}
-	if want := []string{"account/n|王静", "account/h|jingwang", "account/h|wangjing"}; !reflect.DeepEqual(
+	if want := []string{"account/n|王静", "account/h|jingwang",
+		"account/h|wangjing"}; !reflect.DeepEqual(
 		c.Blocks,
 		want,
 	) ||
@@ -63,8 +65,9 @@ func TestSelfCandidate(t *testing.T) {
 // else.
 func TestNamePinyin(t *testing.T) {
 	for name, want := range map[string][]string{
-		"潘华": {"pan", "hua"}, "曾伟": {"zeng", "wei"}, "单雪": {"shan", "xue"}, "欧阳娜娜": {"ou", "yang", "na", "na"},
-		"王": nil, "奶茶不加糖": nil, "Sunny": nil, "王a": nil, "": nil,
+		"潘华": {"pan", "hua"}, "曾伟": {"zeng", "wei"}, "单雪": {"shan", "xue"},
+		"欧阳娜娜": {"ou", "yang", "na", "na"},
+		"王":    nil, "奶茶不加糖": nil, "Sunny": nil, "王a": nil, "": nil,
 	} {
 		if got := namePinyin(name); !reflect.DeepEqual(got, want) {
 			t.Errorf("namePinyin(%q) = %q, want %q", name, got, want)
@@ -116,10 +119,12 @@ func TestAccountEvidence(t *testing.T) {
 		u    schemas.User
 		want bool
 	}{
-		"name":                       {schemas.User{UserID: "2", Name: "欧阳娜娜"}, true},
-		"handle":                     {schemas.User{UserID: "2", Name: "小可爱", Email: "ouyangnana@163.com"}, true},
-		"similar handle, year, city": {schemas.User{UserID: "2", Name: "小可爱", Email: "ouyangnan@163.com", BirthYear: 1990, City: "杭州"}, false},
-		"year and city":              {schemas.User{UserID: "2", BirthYear: 1990, City: "杭州"}, false},
+		"name": {schemas.User{UserID: "2", Name: "欧阳娜娜"}, true},
+		"handle": {schemas.User{UserID: "2", Name: "小可爱", Email: "ouyangnana@163.com"},
+			true},
+		"similar handle, year, city": {schemas.User{UserID: "2", Name: "小可爱", Email: "ouyangnan@163.com",
+			BirthYear: 1990, City: "杭州"}, false},
+		"year and city": {schemas.User{UserID: "2", BirthYear: 1990, City: "杭州"}, false},
 	} {
 		b := selfCandidate(tc.u)
 		if got := accountModel.evident(compare(&a, &b)); got != tc.want {
@@ -165,8 +170,10 @@ func TestAccountScore(t *testing.T) {
 	}{
 		{"rare name, year, city", linkage.Vector{levelName, M, 0, M, 0, 0}, pair{NameFreq: 2}, true},
 		{"common name, year, city", linkage.Vector{levelName, M, 0, M, 0, 0}, pair{NameFreq: 100}, false},
-		{"common name, birthday, year", linkage.Vector{levelName, 0, 0, M, M, 0}, pair{NameFreq: 100}, true},
-		{"rare handle, year, city", linkage.Vector{levelHandle, M, 0, M, 0, 0}, pair{HandleFreq: 2}, true},
+		{"common name, birthday, year", linkage.Vector{levelName, 0, 0, M, M, 0},
+			pair{NameFreq: 100}, true},
+		{"rare handle, year, city", linkage.Vector{levelHandle, M, 0, M, 0, 0},
+			pair{HandleFreq: 2}, true},
 		{"rare name, another year", linkage.Vector{levelName, M, 2, M, 0, 0}, pair{NameFreq: 2}, false},
 		{"rare name alone", linkage.Vector{levelName, M, M, M, M, M}, pair{NameFreq: 2}, false},
 	} {
@@ -368,22 +375,29 @@ func TestCompareNarrowsCommonNames(t *testing.T) {
 }
 
 // TestWeakBlocks blocks tickets and posts on keys of two pieces of evidence, on one piece only when
-// they lack the second, and on the wide fitting keys; an account names every key it could be found by.
+// they lack the second, and on the wide fitting keys; an account names every key it could be found
+// by.
 func TestWeakBlocks(t *testing.T) {
 	for _, tc := range []struct {
 		name         string
 		c            candidate
 		blocks, wide []string
 	}{
-		{"post with digits and city", postCandidate(schemas.SitePost{PostID: "1", Nickname: "Wang_Lei88", City: "杭州市", PhoneHint: "138****5678"}),
+		{"post with digits and city", postCandidate(schemas.SitePost{PostID: "1", Nickname: "Wang_Lei88",
+			City: "杭州市", PhoneHint: "138****5678"}),
 			[]string{"post/l4p|5678|138", "post/l4c|5678|杭州", "post/nc|wanglei88|杭州", "post/hc|wanglei|杭州"},
 			[]string{"post/l4|5678", "post/h4|wang"}},
-		{"post with the last digits only", postCandidate(schemas.SitePost{PostID: "2", Nickname: "王磊", PhoneHint: "****5678"}),
+		{"post with the last digits only",
+			postCandidate(schemas.SitePost{PostID: "2", Nickname: "王磊", PhoneHint: "****5678"}),
 			[]string{"post/l4|5678", "post/n|王磊"}, []string{"post/l4|5678"}},
-		{"ticket with a surname", must(ticketCandidate(schemas.Ticket{TicketID: "t1", Name: "王女士", Phone: "+8613812345678"})),
-			[]string{"ticket/p7s|1381234|王", "ticket/l4s|5678|王"}, []string{"ticket/p7|1381234", "ticket/l4|5678"}},
-		{"ticket with a name in pinyin", must(ticketCandidate(schemas.Ticket{TicketID: "t2", Name: "Wang Lei", Phone: "+8613812345678"})),
-			[]string{"ticket/p7|1381234", "ticket/l4|5678"}, []string{"ticket/p7|1381234", "ticket/l4|5678"}},
+		{"ticket with a surname",
+			must(ticketCandidate(schemas.Ticket{TicketID: "t1", Name: "王女士", Phone: "+8613812345678"})),
+			[]string{"ticket/p7s|1381234|王", "ticket/l4s|5678|王"},
+			[]string{"ticket/p7|1381234", "ticket/l4|5678"}},
+		{"ticket with a name in pinyin",
+			must(ticketCandidate(schemas.Ticket{TicketID: "t2", Name: "Wang Lei", Phone: "+8613812345678"})),
+			[]string{"ticket/p7|1381234", "ticket/l4|5678"},
+			[]string{"ticket/p7|1381234", "ticket/l4|5678"}},
 	} {
 		if !reflect.DeepEqual(tc.c.Blocks, tc.blocks) || !reflect.DeepEqual(tc.c.Wide, tc.wide) {
 			t.Errorf(
@@ -734,7 +748,8 @@ func TestOwnerShare(t *testing.T) {
 	}
 	if p, q := oneOfAccounts(12, 12, 0.5), oneOfAccounts(12, 12, 0.7); !(p < 0.95 && q >= 0.95) {
 		t.Errorf(
-			"odds 12, no other candidate: share %.3f at an even owner share, %.3f at 0.7; want below and above 0.95",
+			"odds 12, no other candidate: share %.3f at an even owner share, %.3f at 0.7; want "+
+				"below and above 0.95",
 			p,
 			q,
 		)
@@ -837,13 +852,15 @@ func TestPatternsOfRules(t *testing.T) {
 		return out
 	}
 	v := vectorString(linkage.Vector{0, 1})
-	if got := collect(fitPrefix+"l4/post:dianping:1", pair{Model: 1, Account: "account:1", Vector: v}); !slices.Equal(
+	if got := collect(fitPrefix+
+		"l4/post:dianping:1", pair{Model: 1, Account: "account:1", Vector: v}); !slices.Equal(
 		got,
 		[]string{"1/l4/" + v},
 	) {
 		t.Errorf("post: %q", got)
 	}
-	if got := collect(fitPrefix+"ticket:t1", pair{Model: 0, Account: "account:1", Vector: v}); !slices.Equal(
+	if got := collect(fitPrefix+
+		"ticket:t1", pair{Model: 0, Account: "account:1", Vector: v}); !slices.Equal(
 		got,
 		[]string{"0//" + v},
 	) {
@@ -892,7 +909,8 @@ func TestLocalLevels(t *testing.T) {
 func TestSharedU(t *testing.T) {
 	p, s := beam.NewPipelineWithRoot()
 	var users []schemas.User
-	for i, email := range []string{"wanglei@qq.com", "wanglei@163.com", "wanglei@sina.com", "lihua@qq.com", "lihua@163.com", "x1@qq.com", ""} {
+	for i, email := range []string{"wanglei@qq.com", "wanglei@163.com", "wanglei@sina.com",
+		"lihua@qq.com", "lihua@163.com", "x1@qq.com", ""} {
 		users = append(users, schemas.User{UserID: fmt.Sprint(i), Email: email})
 	}
 	// wanglei: 3 accounts, 3 pairs; lihua: 2 accounts, 1 pair.

@@ -24,9 +24,11 @@ const keepMax = 64
 type node struct {
 	Key      string   // node key; "" when only last night's map knows the identifier
 	Accounts []string // account keys seen with it on a record, sorted, at most keepMax+1
-	Partners []string // node keys linked to it without an account (records, matches), sorted, at most keepMax+1
-	Score    float64  // match probability when a probabilistic match linked it
-	Prev     string   // last night's person id
+	// Partners are the node keys linked to it without an account (records, matches), sorted, at
+	// most keepMax+1.
+	Partners []string
+	Score    float64 // match probability when a probabilistic match linked it
+	Prev     string  // last night's person id
 }
 
 // mergeNodes merges node facts; the result does not depend on the order.

@@ -117,7 +117,8 @@ func init() {
 	register.Function2x0(ticketCites)
 	register.Function2x1(citedOrder)
 	fnreg.DoFn3x0[schemas.Order, func(*string) bool, func(string, string)](&citedOwnerFn{})
-	fnreg.DoFn6x0[context.Context, string, func(*string) bool, func(*string) bool, func(string, node), func(string, int64)](
+	fnreg.DoFn6x0[context.Context, string, func(*string) bool, func(*string) bool, func(string, node),
+		func(string, int64)](
 		&orderLinkFn{},
 	)
 	register.Emitter2[string, string]()

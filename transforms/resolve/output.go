@@ -59,7 +59,8 @@ func emitIdentity(
 }
 
 func init() {
-	fnreg.DoFn5x1[int, []byte, func() func(*string, *string) bool, func(string, string), func(schemas.IdentityLink), error](
+	fnreg.DoFn5x1[int, []byte, func() func(*string, *string) bool, func(string, string),
+		func(schemas.IdentityLink), error](
 		&identityFn{},
 	)
 	register.Emitter1[schemas.IdentityLink]()

@@ -138,7 +138,8 @@ func partnerEdgesFn(_ string, msgs func(*partnerMsg) bool, emit func(string, str
 }
 
 func init() {
-	fnreg.DoFn7x0[context.Context, string, node, func(int, []byte), func(string, string), func(string, partnerMsg), func(string, int64)](
+	fnreg.DoFn7x0[context.Context, string, node, func(int, []byte), func(string, string),
+		func(string, partnerMsg), func(string, int64)](
 		&representFn{},
 	)
 	register.Function3x0(partnerEdgesFn)

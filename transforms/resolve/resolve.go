@@ -5,14 +5,14 @@
 // components, and names each person with an id that stays stable from one night to the next.
 //
 // How it scales: every record tells which identifiers it carries and which account it belongs to;
-// one merge per identifier (in batches per hash bucket, see mergeFacts) joins that with last night's
-// person id. An identifier seen with one account simply belongs to it; only identifiers that tie
-// several accounts together, and links made without an account (a ticket's phone, a vendor row, a
-// match), form the reduced graph whose connected components need rounds of shuffles. That graph is
-// a small share of the identifiers, so the rounds are cheap; everything else costs a fixed number
-// of shuffles. The collections of one element per identifier (node facts, members on their way to
-// their person) cross them as byte batches per hash bucket (package batch), since a local runner
-// holds each of them whole between stages.
+// one merge per identifier (in batches per hash bucket, see mergeFacts) joins that with last
+// night's person id. An identifier seen with one account simply belongs to it; only identifiers
+// that tie several accounts together, and links made without an account (a ticket's phone, a vendor
+// row, a match), form the reduced graph whose connected components need rounds of shuffles. That
+// graph is a small share of the identifiers, so the rounds are cheap; everything else costs a fixed
+// number of shuffles. The collections of one element per identifier (node facts, members on their
+// way to their person) cross them as byte batches per hash bucket (package batch), since a local
+// runner holds each of them whole between stages.
 //
 // Guards (each reported in quality counts under source `identity`, stage `resolve`, measure
 // `guard`, and on the identifier's identity_map row):

@@ -56,7 +56,8 @@ func night(
 		Posts: beam.CreateList(
 			s,
 			posts,
-		), Orders: beam.CreateList(s, orders), PreviousIdentity: beam.CreateList(s, prevLinks), PreviousPersons: beam.CreateList(s, prevPersons)}
+		), Orders: beam.CreateList(s, orders), PreviousIdentity: beam.CreateList(s, prevLinks),
+		PreviousPersons: beam.CreateList(s, prevPersons)}
 	return Resolve(s, in, DefaultConfig(), testOptions)
 }
 
@@ -96,13 +97,17 @@ func TestResolveGuards(t *testing.T) {
 	out := night(s, rows, nil, nil)
 	one := newID("account:1")
 	var want []string
-	for _, k := range []string{"account:1", "account:2", "email:li@qq.com", "phone:" + phone1, "phone:" + phone2, "device:d1",
-		identity.Key(identity.VendorSHA256, sha1), identity.Key(identity.VendorMD5, normalize.MD5Hex("13811112222")),
-		identity.Key(identity.VendorSHA256, normalize.SHA256Hex("13933334444")), identity.Key(identity.VendorMD5, normalize.MD5Hex("13933334444")),
+	for _, k := range []string{"account:1", "account:2", "email:li@qq.com", "phone:" + phone1,
+		"phone:" + phone2, "device:d1",
+		identity.Key(identity.VendorSHA256, sha1), identity.Key(identity.VendorMD5,
+			normalize.MD5Hex("13811112222")),
+		identity.Key(identity.VendorSHA256, normalize.SHA256Hex("13933334444")),
+		identity.Key(identity.VendorMD5, normalize.MD5Hex("13933334444")),
 		"ticket:T1"} {
 		want = append(want, pairString(k, one))
 	}
-	for _, k := range []string{"account:3", "account:4", "account:5", "account:6", "account:7", "device:d9", "device:shared"} {
+	for _, k := range []string{"account:3", "account:4", "account:5", "account:6", "account:7",
+		"device:d9", "device:shared"} {
 		want = append(want, pairString(k, newID(k)))
 	}
 	passert.EqualsList(s, beam.ParDo(s, pairString, out.Identity), want)
@@ -126,7 +131,8 @@ func TestStableIDs(t *testing.T) {
 		{
 			IDHash:   h("account:8"),
 			PersonID: "Psplit",
-		}, {IDHash: h("account:9"), PersonID: "Psplit"}, {IDHash: h("email:x@qq.com"), PersonID: "Psplit"},
+		}, {IDHash: h("account:9"), PersonID: "Psplit"},
+		{IDHash: h("email:x@qq.com"), PersonID: "Psplit"},
 		{IDHash: h("account:5"), PersonID: "Psame"},
 	}
 	prevPersons := []schemas.Person{
@@ -152,7 +158,8 @@ func TestStableIDs(t *testing.T) {
 	})
 	persons := beam.ParDo(s, personString, out.Persons)
 	passert.EqualsList(s, persons, []string{
-		"Pold 2026-01-01 2", "Psplit 2026-02-01 1", newID("account:9") + " " + testDate + " 1", "Psame 2026-02-02 1",
+		"Pold 2026-01-01 2", "Psplit 2026-02-01 1", newID("account:9") + " " + testDate + " 1",
+		"Psame 2026-02-02 1",
 	})
 	ptest.RunAndValidate(t, p)
 }

@@ -1,7 +1,8 @@
 // Package retention looks after the run folders kept under the nightly's output: Prune keeps the
 // newest finished runs and removes the older ones, and Erase removes the persons who asked to be
 // forgotten from the runs kept, rewriting the files that hold their rows. The nightly calls both
-// after a finished night. The warehouse's copy of the runs is the publish step's (transforms/publish).
+// after a finished night. The warehouse's copy of the runs is the publish step's
+// (transforms/publish).
 package retention
 
 import (

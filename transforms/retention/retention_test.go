@@ -26,7 +26,8 @@ func TestPrune(t *testing.T) {
 		publishtest.WriteNight(t, out, n)
 	}
 	// A killed run older than those kept, a state folder and attempts the nightly keeps itself.
-	for _, dir := range []string{"dt=2026-11-01/events", "dt=2026-11-14/_state/persons", "_attempts/2026-11-14-1"} {
+	for _, dir := range []string{"dt=2026-11-01/events", "dt=2026-11-14/_state/persons",
+		"_attempts/2026-11-14-1"} {
 		if err := os.MkdirAll(filepath.Join(out, dir), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -45,7 +46,8 @@ func TestPrune(t *testing.T) {
 	if err != nil || !slices.Equal(runs, []string{"2026-11-14", "2026-11-13", "2026-11-12"}) {
 		t.Errorf("runs left %v, %v", runs, err)
 	}
-	for _, dir := range []string{"dt=2026-11-01/events", "dt=2026-11-14/_state/persons", "_attempts/2026-11-14-1"} {
+	for _, dir := range []string{"dt=2026-11-01/events", "dt=2026-11-14/_state/persons",
+		"_attempts/2026-11-14-1"} {
 		if _, err := os.Stat(filepath.Join(out, dir)); err != nil {
 			t.Errorf("%s: %v", dir, err)
 		}
@@ -139,7 +141,9 @@ func TestErase(t *testing.T) {
 		if err != nil || string(audience) != "phone_md5,phone_sha256\nmd5-1,sha-1\n" {
 			t.Errorf("%s audience %q, %v", d, audience, err)
 		}
-		if i := slices.IndexFunc(m.Files, func(e sink.Extra) bool { return e.Path == "activation_csv/s.csv" }); i < 0 ||
+		if i := slices.IndexFunc(m.Files, func(e sink.Extra) bool {
+			return e.Path == "activation_csv/s.csv"
+		}); i < 0 ||
 			m.Files[i].Rows != 1 {
 			t.Errorf("%s: manifest files %+v", d, m.Files)
 		}
@@ -193,7 +197,8 @@ func writeAudience(t *testing.T, dir, text string) {
 	if err := os.MkdirAll(filepath.Join(dir, "activation_csv"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "activation_csv", "s.csv"), []byte(text), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "activation_csv", "s.csv"), []byte(text),
+		0o644); err != nil {
 		t.Fatal(err)
 	}
 	m, err := sink.ReadManifest(
@@ -227,7 +232,9 @@ func rows(t *testing.T, out, date string) map[string][]any {
 	got := map[string][]any{}
 	for table := range m.Tables {
 		ru := &run{dir: sink.RunDir(out, date), manifest: m}
-		if err := ru.each(context.Background(), table, func(r any) { got[table] = append(got[table], r) }); err != nil {
+		if err := ru.each(context.Background(), table, func(r any) {
+			got[table] = append(got[table], r)
+		}); err != nil {
 			t.Fatal(err)
 		}
 	}

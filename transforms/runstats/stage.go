@@ -1,20 +1,21 @@
-// Package runstats turns the metrics of a finished pipeline run into one line per stage: the records or
-// elements that went in and out, and the execution time the runner measured in the stage's steps.
+// Package runstats turns the metrics of a finished pipeline run into one line per stage: the
+// records or elements that went in and out, and the execution time the runner measured in the
+// stage's steps.
 //
-// A stage is the first scope of a step's name (ingest.Read, clean.Validate.<source>, resolve.Resolve,
-// sink.Write.<table> ...), grouped as the nightly job's stages: ingest, clean, dedupe, refs, resolve,
-// erase, portrait (tonight's and the models' training cutoff's, in one pass), score, segment, sink,
-// quality, and handover for a job run in phases. Steps at the pipeline's root (flattens and casts between stages)
-// form the stage "glue".
+// A stage is the first scope of a step's name (ingest.Read, clean.Validate.<source>,
+// resolve.Resolve, sink.Write.<table> ...), grouped as the nightly job's stages: ingest, clean,
+// dedupe, refs, resolve, erase, portrait (tonight's and the models' training cutoff's, in one
+// pass), score, segment, sink, quality, and handover for a job run in phases. Steps at the
+// pipeline's root (flattens and casts between stages) form the stage "glue".
 //
 // What runners report (Beam Go 2.77): Prism reports user counters, PCollection element counts and
 // per-step execution times, sampled by the SDK harness every 200 ms per bundle; the direct runner
 // reports user counters only, so its lines say the time was not reported rather than print zeros;
-// it keys them by DoFn, so a DoFn used at two places reports the counts of one of them.
-// The SDK charges time to the step whose state was set last: a step sets its state when it is
-// entered and nobody restores the caller's on return, so in a fused chain the work a DoFn does after
-// an emit is charged to the step downstream (ingest reads a whole file per call, and most of its
-// decoding shows under clean).
+// it keys them by DoFn, so a DoFn used at two places reports the counts of one of them. The SDK
+// charges time to the step whose state was set last: a step sets its state when it is entered and
+// nobody restores the caller's on return, so in a fused chain the work a DoFn does after an emit is
+// charged to the step downstream (ingest reads a whole file per call, and most of its decoding
+// shows under clean).
 package runstats
 
 import (
@@ -60,8 +61,8 @@ var order = []string{
 	Glue,
 }
 
-// scopeStages maps the first scope of a step's name, by prefix, to its stage. Longer prefixes of the
-// same family come first.
+// scopeStages maps the first scope of a step's name, by prefix, to its stage. Longer prefixes of
+// the same family come first.
 var scopeStages = []struct{ prefix, stage string }{
 	{"clean.Validate.", Clean},
 	// Deduplication's first pass reads and validates the source itself (see clean.Claims).

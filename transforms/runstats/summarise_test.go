@@ -115,10 +115,13 @@ func TestSummarise(t *testing.T) {
 	if len(r.Steps) != 8 {
 		t.Fatalf("steps %+v, want 8", r.Steps)
 	}
-	if got, want := r.Steps[4], (StepFigures{Name: "resolve.Resolve/keyFn", Stage: Resolve, Time: 400 * time.Millisecond, In: 160, Out: 80}); got != want {
+	if got, want := r.Steps[4],
+		(StepFigures{Name: "resolve.Resolve/keyFn", Stage: Resolve, Time: 400 * time.Millisecond, In: 160,
+			Out: 80}); got != want {
 		t.Errorf("keyFn figures %+v, want %+v", got, want)
 	}
-	if got, want := r.Steps[2], (StepFigures{Name: "clean.Validate.events/validateFn", Stage: Clean, Time: time.Second, In: 110, Out: 85}); got != want {
+	if got, want := r.Steps[2], (StepFigures{Name: "clean.Validate.events/validateFn", Stage: Clean,
+		Time: time.Second, In: 110, Out: 85}); got != want {
 		t.Errorf("validateFn figures %+v, want %+v", got, want)
 	}
 }
@@ -233,7 +236,8 @@ func TestMerge(t *testing.T) {
 			Elements: FromPCollections,
 			Time:     6 * time.Second,
 		},
-	}, Steps: []StepFigures{{Phase: "resolve", Name: "r", Stage: Resolve, Time: 6 * time.Second, In: 90, Out: 10}}}
+	}, Steps: []StepFigures{{Phase: "resolve", Name: "r", Stage: Resolve, Time: 6 * time.Second,
+		In: 90, Out: 10}}}
 	clean.Steps = []StepFigures{
 		{Phase: "clean", Name: "c", Stage: Clean, Time: 3 * time.Second, In: 100, Out: 90},
 	}

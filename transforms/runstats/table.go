@@ -63,21 +63,25 @@ func Write(w io.Writer, r Report) error {
 	if r.Timed {
 		fmt.Fprintf(&b, rowFormat, allRow, steps, "", "", seconds(r.Total), "100.0%", "")
 		b.WriteString(
-			"step time: sampled by the SDK harness every 200 ms per bundle, summed over a stage's steps and over bundles running at once;\n",
+			"step time: sampled by the SDK harness every 200 ms per bundle, summed over a stage's steps " +
+				"and over bundles running at once;\n",
 		)
 		b.WriteString(
-			"  in a fused chain, work done after an emit is charged to the step last entered downstream (ingest reads a file per call: its decoding shows under clean)\n",
+			"  in a fused chain, work done after an emit is charged to the step last entered downstream " +
+				"(ingest reads a file per call: its decoding shows under clean)\n",
 		)
 	} else {
 		fmt.Fprintf(&b, "%-14s %7d %12s %12s    %s\n", allRow, steps, "", "", notReported)
 		if r.NoMetrics {
 			b.WriteString("the runner returned no metrics (an asynchronous job): see its own monitoring\n")
 		} else {
-			b.WriteString("step time: not reported by this runner (Prism reports it, the direct runner does not)\n")
+			b.WriteString("step time: not reported by this runner (Prism reports it, the direct " +
+				"runner does not)\n")
 		}
 	}
 	b.WriteString(
-		"in/out: records, from the quality counters of the stages that keep them, else elements of the PCollections crossing the stage (Prism only)\n",
+		"in/out: records, from the quality counters of the stages that keep them, else elements of the " +
+			"PCollections crossing the stage (Prism only)\n",
 	)
 	// Rows end in blank columns (the "all" row); no line keeps trailing spaces.
 	lines := strings.Split(b.String(), "\n")

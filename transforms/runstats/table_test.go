@@ -123,7 +123,8 @@ func TestWriteSteps(t *testing.T) {
 	if err := WriteSteps(&b, r); err != nil {
 		t.Fatal(err)
 	}
-	want := "phase\tstep\tstage\ttime_s\tin\tout\nresolve\tb\tresolve\t2.5\t9\t3\n\ta\tclean\t1.0\t10\t9\n\tc\tglue\t0.0\t0\t0\n"
+	want := "phase\tstep\tstage\ttime_s\tin\tout\nresolve\tb\tresolve\t2.5\t9\t3\n" +
+		"\ta\tclean\t1.0\t10\t9\n\tc\tglue\t0.0\t0\t0\n"
 	if b.String() != want {
 		t.Errorf("got\n%q\nwant\n%q", b.String(), want)
 	}

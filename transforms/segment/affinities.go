@@ -118,7 +118,8 @@ func (f *mineFn) ProcessElement(
 	return nil
 }
 
-// categoriesOf is a basket's distinct categories, sorted; SKUs missing from the catalog are left out.
+// categoriesOf is a basket's distinct categories, sorted; SKUs missing from the catalog are left
+// out.
 func categoriesOf(skus []string, category map[string]string) []string {
 	var out []string
 	for _, s := range skus {

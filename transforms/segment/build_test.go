@@ -206,7 +206,8 @@ func TestBuild(t *testing.T) {
 	if err := os.MkdirAll(csvDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(csvDir, "dropped_segment.csv"), []byte("stale"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(csvDir, "dropped_segment.csv"), []byte("stale"),
+		0o644); err != nil {
 		t.Fatal(err)
 	}
 

@@ -144,7 +144,8 @@ func init() {
 		&classifyFn{},
 	)
 	fnreg.DoFn3x0[member, func(schemas.SegmentMembership), func(string, stats)](&tallyFn{})
-	fnreg.DoFn4x1[[]byte, func(*string, *stats) bool, func(*string) bool, func(schemas.SegmentSummary), error](
+	fnreg.DoFn4x1[[]byte, func(*string, *stats) bool, func(*string) bool,
+		func(schemas.SegmentSummary), error](
 		&summaryFn{},
 	)
 	register.Function2x1(addStats)

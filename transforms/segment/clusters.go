@@ -325,7 +325,8 @@ func init() {
 	fnreg.DoFn4x1[schemas.Portrait, func(*string) bool, func(member), func(int, profileAcc), error](
 		&assignFn{},
 	)
-	fnreg.DoFn4x1[[]byte, func(*string) bool, func(*int, *profileAcc) bool, func(schemas.ClusterProfile), error](
+	fnreg.DoFn4x1[[]byte, func(*string) bool, func(*int, *profileAcc) bool,
+		func(schemas.ClusterProfile), error](
 		&profileFn{},
 	)
 	register.Emitter1[string]()

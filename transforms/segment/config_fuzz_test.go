@@ -12,15 +12,19 @@ import (
 
 // FuzzParseConfig feeds arbitrary YAML to the segments config loader. A config that loads has
 // settings in range and named, prioritised segments whose expressions compile, each with the line
-// it is declared on; written back as YAML it loads to the same config; a refused one names the file.
+// it is declared on; written back as YAML it loads to the same config; a refused one names the
+// file.
 func FuzzParseConfig(f *testing.F) {
 	f.Add(defaultYAML)
 	for _, s := range []string{
 		"segments: []\n",
-		"segments:\n  - {name: big, priority: 1, expression: 'm_score >= 4 && has_clv_12m_fen', activate: true}\n",
-		"segments:\n  - {name: a, priority: 1, expression: 'true'}\n  - {name: a, priority: 2, expression: 'false'}\n",
+		"segments:\n" +
+			"  - {name: big, priority: 1, expression: 'm_score >= 4 && has_clv_12m_fen', activate: true}\n",
+		"segments:\n  - {name: a, priority: 1, expression: 'true'}\n" +
+			"  - {name: a, priority: 2, expression: 'false'}\n",
 		"segments:\n  - {name: bad, priority: 1, expression: 'm_score >= \"x\"'}\n",
-		"segments:\n  - {name: deep, priority: 1, expression: '" + strings.Repeat("(", 300) + "true" + strings.Repeat(")", 300) + "'}\n",
+		"segments:\n  - {name: deep, priority: 1, expression: '" + strings.Repeat("(", 300) + "true" +
+			strings.Repeat(")", 300) + "'}\n",
 		"clusters: {k: 0, k_min: 5, k_max: 3}\naffinity: {min_support: .nan}\n",
 		"activation: {weekly_cap: -1}\n",
 		"segments: {name: x}\n",

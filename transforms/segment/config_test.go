@@ -19,7 +19,8 @@ func TestDefaultConfig(t *testing.T) {
 			t.Errorf("segment %s: no description or line: %+v", r.Name, r)
 		}
 	}
-	for _, want := range []string{"vip_at_risk", "cart_abandoners", "new_customers_welcome", "discount_seekers",
+	for _, want := range []string{"vip_at_risk", "cart_abandoners", "new_customers_welcome",
+		"discount_seekers",
 		"high_clv_loyal", "lapsed_buyers_winback", "complainers_care", "night_owls"} {
 		if _, ok := names[want]; !ok {
 			t.Errorf("default segments lack %s", want)
@@ -38,7 +39,8 @@ func TestDefaultConfig(t *testing.T) {
 		cfg.Associations.MaxLen != 3 {
 		t.Errorf("settings: %+v %+v", cfg.Clusters, cfg.Associations)
 	}
-	if _, err := ParseConfig([]byte("segments:\n  - name: top\n    priority: 1\n    expression: contribution_grade >= 4 && credit_grade == 5\n"), "g.yaml"); err != nil {
+	if _, err := ParseConfig([]byte("segments:\n  - name: top\n    priority: 1\n"+
+		"    expression: contribution_grade >= 4 && credit_grade == 5\n"), "g.yaml"); err != nil {
 		t.Errorf("a rule on the grades: %v", err)
 	}
 }
@@ -56,12 +58,14 @@ func TestConfigDefaultsWhenAbsent(t *testing.T) {
 
 func TestConfigErrors(t *testing.T) {
 	seg := func(name, expr string) string {
-		return "  - name: " + name + "\n    description: d\n    priority: 1\n    expression: '" + expr + "'\n"
+		return "  - name: " + name + "\n    description: d\n    priority: 1\n    expression: '" + expr +
+			"'\n"
 	}
 	cases := []struct{ yaml, want string }{
 		{
 			"segments:\n" + seg("a", "orders > 1") + seg("b", `lifecycle == 3`),
-			`line 6, segment "b": expression: ERROR: <input>:1:11: found no matching overload for '_==_' applied to '(string, int)'`,
+			`line 6, segment "b": expression: ERROR: <input>:1:11: found no matching overload for '_==_' ` +
+				`applied to '(string, int)'`,
 		},
 		{
 			"segments:\n" + seg("a", "orders > 1") + seg("a", "orders > 2"),
@@ -115,7 +119,9 @@ func TestConfigErrors(t *testing.T) {
 
 func TestLoadConfigFile(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "s.yaml")
-	if err := os.WriteFile(file, []byte("segments:\n  - name: buyers\n    priority: 2\n    activate: true\n    expression: orders > 0\n"), 0o644); err != nil {
+	if err := os.WriteFile(file,
+		[]byte("segments:\n  - name: buyers\n    priority: 2\n    activate: true\n"+
+			"    expression: orders > 0\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := LoadConfig(file)

@@ -538,7 +538,8 @@ func TestAssociationRows(t *testing.T) {
 			t.Errorf("a row below the thresholds: %+v", r)
 		}
 	}
-	if got := associationRows(counts, 100, AssociationConfig{MinCount: 1, MinLift: 1.2, MaxRows: 2}); len(
+	if got := associationRows(counts, 100, AssociationConfig{MinCount: 1, MinLift: 1.2,
+		MaxRows: 2}); len(
 		got,
 	) != 2 {
 		t.Errorf("max_rows 2 kept %d", len(got))

@@ -95,7 +95,8 @@ func TestWholeSingleValues(t *testing.T) {
 func TestNoRelayOnDataflow(t *testing.T) {
 	saved := *beamrunners.Runner
 	t.Cleanup(func() { *beamrunners.Runner = saved })
-	for runner, want := range map[string]bool{"prism": true, "dataflow": false, "DataflowRunner": false} {
+	for runner, want := range map[string]bool{"prism": true, "dataflow": false,
+		"DataflowRunner": false} {
 		*beamrunners.Runner = runner
 		_, s := beam.NewPipelineWithRoot()
 		col := beam.Create(s, 1, 2, 3)

@@ -64,9 +64,9 @@ type TableInfo struct {
 }
 
 // Finalize runs once, after every Write: it removes the part files of an earlier run of the same
-// date (of every table: a run replaces its whole date), renames the temporary files to part-NNNNN.parquet (sorted, so names do not depend on which
-// worker finished first), writes an empty file for a table without rows, removes the temporary
-// folder and writes the manifest last.
+// date (of every table: a run replaces its whole date), renames the temporary files to
+// part-NNNNN.parquet (sorted, so names do not depend on which worker finished first), writes an
+// empty file for a table without rows, removes the temporary folder and writes the manifest last.
 //
 // extras are PCollections of Extra: files the run wrote in place (activation lists, the model card)
 // that the manifest lists; the manifest waits for them.

@@ -54,7 +54,9 @@ func (f *readFn) ProcessElement(ctx context.Context, path string, emit func(beam
 	if err != nil {
 		return err
 	}
-	if err := t.ReadRows(bytes.NewReader(data), int64(len(data)), func(row any) { emit(row) }); err != nil {
+	if err := t.ReadRows(bytes.NewReader(data), int64(len(data)), func(row any) {
+		emit(row)
+	}); err != nil {
 		return fmt.Errorf("sink: %s: %w", path, err)
 	}
 	return nil

@@ -155,7 +155,10 @@ func TestWriteFileFailure(t *testing.T) {
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Errorf("a failed write left %s (%v)", path, err)
 	}
-	if err := WriteFile(ctx, path, func(w io.Writer) error { _, err := w.Write([]byte("whole")); return err }); err != nil {
+	if err := WriteFile(ctx, path, func(w io.Writer) error {
+		_, err := w.Write([]byte("whole"))
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := os.ReadFile(path); err != nil || string(got) != "whole" {

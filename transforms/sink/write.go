@@ -1,5 +1,5 @@
-// Package sink writes tables as sharded Parquet files through Beam's filesystem package (local paths
-// and gs://): each bundle writes its rows to temporary files, then Finalize renames them to
+// Package sink writes tables as sharded Parquet files through Beam's filesystem package (local
+// paths and gs://): each bundle writes its rows to temporary files, then Finalize renames them to
 // OUTPUT/dt=DATE/<table>/part-NNNNN.parquet and writes _MANIFEST.json last, so a run that crashed
 // part-way never looks finished.
 //

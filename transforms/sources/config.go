@@ -30,7 +30,8 @@ const (
 
 // Config is the whole sources file.
 type Config struct {
-	// BusinessTimezone is the zone of the business day and of hour-of-day figures (default Asia/Shanghai).
+	// BusinessTimezone is the zone of the business day and of hour-of-day figures (default
+	// Asia/Shanghai).
 	BusinessTimezone string `yaml:"business_timezone"`
 	// BusinessTimezoneSet says the file names business_timezone rather than taking the default
 	// (the run report's language follows a zone the file names).
@@ -60,11 +61,13 @@ type Config struct {
 
 // Rules are the documented filters of the clean stage.
 type Rules struct {
-	// BotUserAgents are case-insensitive regular expressions; an event whose user agent matches is bot traffic.
+	// BotUserAgents are case-insensitive regular expressions; an event whose user agent matches is bot
+	// traffic.
 	BotUserAgents []string `yaml:"bot_user_agents"`
 	// TestEmailDomains mark accounts whose e-mail is in one of these domains as test accounts.
 	TestEmailDomains []string `yaml:"test_email_domains"`
-	// TestNamePatterns are case-insensitive regular expressions over the account name marking test accounts.
+	// TestNamePatterns are case-insensitive regular expressions over the account name marking test
+	// accounts.
 	TestNamePatterns []string `yaml:"test_name_patterns"`
 	// TestPhones are E.164 phones reserved for testing.
 	TestPhones []string `yaml:"test_phones"`
@@ -329,7 +332,9 @@ type mappingError struct {
 	err   error
 }
 
-func (e *mappingError) Error() string { return fmt.Sprintf("column mapping of %s: %v", e.field, e.err) }
+func (e *mappingError) Error() string {
+	return fmt.Sprintf("column mapping of %s: %v", e.field, e.err)
+}
 
 func (r Rules) check() error {
 	for _, group := range [][]string{r.BotUserAgents, r.TestNamePatterns} {
@@ -480,10 +485,12 @@ func (s *Source) Fields() []Field {
 	return out
 }
 
-// Column returns the source column that holds a canonical field, or "" when the field is not mapped.
+// Column returns the source column that holds a canonical field, or "" when the field is not
+// mapped.
 func (s *Source) Column(field string) string { return s.Columns[field] }
 
-// Glob is the source's path glob resolved against the config's folder (URLs such as gs:// stay as they are).
+// Glob is the source's path glob resolved against the config's folder (URLs such as gs:// stay as
+// they are).
 func (c *Config) Glob(s Source) string {
 	if strings.Contains(s.Path, "://") || filepath.IsAbs(s.Path) {
 		return s.Path

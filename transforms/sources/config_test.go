@@ -31,19 +31,35 @@ func TestSampleTemplateParses(t *testing.T) {
 func TestConfigErrors(t *testing.T) {
 	cases := map[string]string{
 		"sources: []": "no sources",
-		"sources:\n  - {name: a, kind: nope, format: csv, path: x}":                                                    `line 2, source "a": unknown kind "nope"`,
-		"sources:\n  - {name: a, kind: users, format: xml, path: x}":                                                   `unknown format "xml"`,
-		"sources:\n  - {name: a, kind: users, format: jsonl, path: x, encoding: gbk}":                                  "encoding gbk is supported for csv only",
-		"sources:\n  - {name: a, kind: users, format: csv, path: x}\n  - {name: a, kind: users, format: csv, path: y}": "name already used at line 2",
-		"sources:\n  - {name: a, kind: users, format: csv, path: x, columns: {shoe_size: s}}":                          `"shoe_size" is not a field of kind users`,
-		"sources:\n  - {name: a, kind: users, format: csv, path: x, timezone: Mars/Base}":                              "timezone",
-		"sources:\n  - {name: a, kind: users, format: csv, path: x, colour: red}":                                      "field colour not found",
-		"rules: {bot_user_agents: ['(']}\nsources:\n  - {name: a, kind: users, format: csv, path: x}":                  "rules",
-		"sources:\n  - {name: a, kind: users, format: csv, path: x, max_reject_rate: 1.5}":                             "max_reject_rate 1.5: want a share from 0 to 1",
-		"sources:\n  - {name: a, kind: users, format: csv, path: x, max_reject_rate: -0.1}":                            "max_reject_rate -0.1",
-		"sources:\n  - {name: a, kind: users, format: csv, path: x, max_reject_rate: .nan}":                            "max_reject_rate NaN",
-		"sources:\n  - {name: a, kind: users, format: csv, path: x, max_reject_rate: lots}":                            "line 2: cannot unmarshal",
-		"sources:\n  - {name: a, kind: users, format: csv, path: x, min_rows: -1}":                                     "min_rows -1: want 0 or more",
+		"sources:\n  - {name: a, kind: nope, format: csv, path: x}": `line 2, source "a": ` +
+			`unknown kind "nope"`,
+		"sources:\n  - {name: a, kind: users, format: xml, path: x}": `unknown ` +
+			`format "xml"`,
+		"sources:\n  - {name: a, kind: users, format: jsonl, path: x, encoding: gbk}": "encoding gbk " +
+			"is supported for csv only",
+		"sources:\n  - {name: a, kind: users, format: csv, path: x}\n" +
+			"  - {name: a, kind: users, format: csv, path: y}": "name already used at line 2",
+		"sources:\n" +
+			"  - {name: a, kind: users, format: csv, path: x, columns: {shoe_size: s}}": `"shoe_size" is ` +
+			`not a field of kind users`,
+		"sources:\n" +
+			"  - {name: a, kind: users, format: csv, path: x, timezone: Mars/Base}": "timezone",
+		"sources:\n  - {name: a, kind: users, format: csv, path: x, colour: red}": "field " +
+			"colour not found",
+		"rules: {bot_user_agents: ['(']}\nsources:\n" +
+			"  - {name: a, kind: users, format: csv, path: x}": "rules",
+		"sources:\n" +
+			"  - {name: a, kind: users, format: csv, path: x, max_reject_rate: 1.5}": "max_reject_rate " +
+			"1.5: want a share from 0 to 1",
+		"sources:\n" +
+			"  - {name: a, kind: users, format: csv, path: x, max_reject_rate: -0.1}": "max_reject_rate " +
+			"-0.1",
+		"sources:\n" +
+			"  - {name: a, kind: users, format: csv, path: x, max_reject_rate: .nan}": "max_reject_rate NaN",
+		"sources:\n  - {name: a, kind: users, format: csv, path: x, max_reject_rate: lots}": "line " +
+			"2: cannot unmarshal",
+		"sources:\n  - {name: a, kind: users, format: csv, path: x, min_rows: -1}": "min_rows " +
+			"-1: want 0 or more",
 	}
 	for text, want := range cases {
 		_, err := Parse([]byte(text), "s.yaml")
@@ -57,7 +73,9 @@ func TestConfigErrors(t *testing.T) {
 func TestUnmappedFieldsDefaultToTheirName(t *testing.T) {
 	cfg, err := Parse(
 		[]byte(
-			"sources:\n  - {name: a, kind: touches, format: jsonl, path: x, columns: {touch_id: id, campaign_id: ''}}",
+			"sources:\n"+
+				"  - {name: a, kind: touches, format: jsonl, path: x, columns: {touch_id: "+
+				"id, campaign_id: ''}}",
 		),
 		"s.yaml",
 	)
@@ -77,7 +95,8 @@ func TestGateDefaults(t *testing.T) {
 	cfg, err := Parse([]byte(`sources:
   - {name: a, kind: touches, format: jsonl, path: x}
   - {name: b, kind: touches, format: jsonl, path: y, optional: true}
-  - {name: c, kind: touches, format: jsonl, path: z, max_reject_rate: 0, min_rows: 500, columns: {touch_id: id}}
+  - {name: c, kind: touches, format: jsonl, path: z, max_reject_rate: 0, min_rows: 500, `+
+		`columns: {touch_id: id}}
 `), "s.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -109,21 +128,33 @@ func TestGateDefaults(t *testing.T) {
 
 // orders is a config of one orders source with the given column mappings, and a lookup table.
 func orders(columns string) string {
-	return "lookups:\n  - {name: customers, format: csv, path: c.csv, key: customer_id, value: customer_unique_id}\n" +
-		"sources:\n  - name: o\n    kind: orders\n    format: csv\n    path: o.csv\n    columns:\n" + columns
+	return "lookups:\n" +
+		"  - {name: customers, format: csv, path: c.csv, key: customer_id, value: customer_unique_id}\n" +
+		"sources:\n  - name: o\n    kind: orders\n    format: csv\n    path: o.csv\n    columns:\n" +
+		columns
 }
 
 func TestMappingErrorsNameFileAndLine(t *testing.T) {
 	cases := map[string]string{
-		"      user_id: {column: cid, lookup: clients}\n":                `line 9, source "o", column mapping of user_id: lookup "clients" is not among the config's lookups (declared: customers)`,
-		"      total: {column: t, values: {a: b}}\n":                     `line 9, source "o", column mapping of total: a values map needs a field with a fixed vocabulary, and total is not one (those of kind orders: channel, status)`,
-		"      status: {value: paid, column: s}\n":                       "line 9, source \"o\", column mapping of status: value is a constant",
-		"      user_id: {from_lines: true}\n":                            "only the total of an orders source takes it",
-		"      status: {column: s, values: {a: b}, lookup: customers}\n": "values and lookup cannot both be given",
-		"      status: {default: paid}\n":                                "default, values and lookup need the column",
-		"      status: {column: s, colour: red}\n":                       `line 9: unknown key "colour" in a column mapping`,
-		"      status: [a, b]\n":                                         "a column is a name or a mapping",
-		"      channel: web\n    skip_when_empty: [shoe]\n":              `skip_when_empty: "shoe" is not a field of kind orders`,
+		"      user_id: {column: cid, lookup: clients}\n": `line 9, source "o", column mapping of ` +
+			`user_id: lookup "clients" is not among the config's lookups (declared: customers)`,
+		"      total: {column: t, values: {a: b}}\n": `line 9, source "o", column mapping of total: a ` +
+			`values map needs a field with a fixed vocabulary, and total is not one (those of kind ` +
+			`orders: channel, status)`,
+		"      status: {value: paid, column: s}\n": "line 9, source \"o\", column mapping of status: " +
+			"value is a constant",
+		"      user_id: {from_lines: true}\n": "only the total of an " +
+			"orders source takes it",
+		"      status: {column: s, values: {a: b}, lookup: customers}\n": "values and lookup " +
+			"cannot both be given",
+		"      status: {default: paid}\n": "default, values and " +
+			"lookup need the column",
+		"      status: {column: s, colour: red}\n": `line 9: unknown key "colour" ` +
+			`in a column mapping`,
+		"      status: [a, b]\n": "a column is " +
+			"a name or a mapping",
+		"      channel: web\n    skip_when_empty: [shoe]\n": `skip_when_empty: "shoe" is not a ` +
+			`field of kind orders`,
 	}
 	for columns, want := range cases {
 		_, err := Parse([]byte(orders(columns)), "s.yaml")
@@ -136,7 +167,8 @@ func TestMappingErrorsNameFileAndLine(t *testing.T) {
 
 func TestMappingsReshape(t *testing.T) {
 	cfg, err := Parse([]byte(orders(`      user_id: {column: customer_id, lookup: customers}
-      status: {column: order_status, default: created, values: {delivered: completed, invoiced: paid}}
+      status: {column: order_status, default: created, values: {delivered: `+
+		`completed, invoiced: paid}}
       total: {from_lines: true}
       channel: {value: web}
       coupon_code: ''
@@ -187,7 +219,8 @@ func TestCurrencyAndPurchaseTime(t *testing.T) {
 		cfg.PurchaseTime != PurchaseCreated {
 		t.Fatalf("defaults: %v %+v", err, cfg)
 	}
-	for text, want := range map[string][2]any{"currency: brl\n": {"BRL", 2}, "currency: JPY\n": {"JPY", 0},
+	for text, want := range map[string][2]any{"currency: brl\n": {"BRL", 2},
+		"currency: JPY\n": {"JPY", 0},
 		"currency: BHD\n": {"BHD", 3}} {
 		cfg, err := Parse([]byte(text+base), "s.yaml")
 		if err != nil || cfg.Currency != want[0] || cfg.MinorDigits() != want[1] {
@@ -200,14 +233,16 @@ func TestCurrencyAndPurchaseTime(t *testing.T) {
 			)
 		}
 	}
-	for text, want := range map[string]string{"currency: ZZZ\n": `currency "ZZZ": not an ISO 4217 code`,
+	for text, want := range map[string]string{
+		"currency: ZZZ\n":             `currency "ZZZ": not an ISO 4217 code`,
 		"purchase_time: shipped_at\n": `purchase_time "shipped_at" (created_at or paid_at)`} {
 		if _, err := Parse([]byte(text+base), "s.yaml"); err == nil ||
 			!strings.Contains(err.Error(), want) {
 			t.Errorf("%q: err = %v, want %q", text, err, want)
 		}
 	}
-	for unit, want := range map[string]string{"yuan": MoneyMajor, "fen": MoneyMinor, "major": MoneyMajor, "": MoneyMajor} {
+	for unit, want := range map[string]string{"yuan": MoneyMajor, "fen": MoneyMinor,
+		"major": MoneyMajor, "": MoneyMajor} {
 		cfg, err := Parse(
 			[]byte(
 				"sources:\n  - {name: a, kind: users, format: csv, path: x, money_unit: '"+unit+"'}\n",
@@ -223,11 +258,18 @@ func TestCurrencyAndPurchaseTime(t *testing.T) {
 func TestLookupErrors(t *testing.T) {
 	src := "sources:\n  - {name: a, kind: users, format: csv, path: x}\n"
 	cases := map[string]string{
-		"lookups:\n  - {name: c, format: xml, path: c.csv, key: k, value: v}\n":                                                    `line 2, lookup "c": unknown format "xml"`,
-		"lookups:\n  - {name: c, format: csv, path: c.csv, key: k}\n":                                                              "key and value name the table's two columns",
-		"lookups:\n  - {name: C, format: csv, path: c.csv, key: k, value: v}\n":                                                    "must be lower-case",
-		"lookups:\n  - {name: c, format: jsonl, path: c.csv, key: k, value: v, encoding: gbk}\n":                                   "encoding gbk is supported for csv only",
-		"lookups:\n  - {name: c, format: csv, path: c, key: k, value: v}\n  - {name: c, format: csv, path: d, key: k, value: v}\n": `line 3, lookup "c": name already used`,
+		"lookups:\n  - {name: c, format: xml, path: c.csv, key: k, value: v}\n": `line 2, lookup "c": ` +
+			`unknown format "xml"`,
+		"lookups:\n  - {name: c, format: csv, path: c.csv, key: k}\n": "key and value name the " +
+			"table's two columns",
+		"lookups:\n  - {name: C, format: csv, path: c.csv, key: k, value: v}\n": "must " +
+			"be lower-case",
+		"lookups:\n" +
+			"  - {name: c, format: jsonl, path: c.csv, key: k, value: v, encoding: gbk}\n": "encoding gbk " +
+			"is supported for csv only",
+		"lookups:\n  - {name: c, format: csv, path: c, key: k, value: v}\n" +
+			"  - {name: c, format: csv, path: d, key: k, value: v}\n": `line 3, lookup ` +
+			`"c": name already used`,
 	}
 	for text, want := range cases {
 		_, err := Parse([]byte(text+src), "s.yaml")
@@ -240,7 +282,8 @@ func TestLookupErrors(t *testing.T) {
 
 func TestReshapingConfigRoundTrips(t *testing.T) {
 	text := orders(
-		"      status: {column: s, values: {delivered: completed}}\n      total: {from_lines: true}\n      channel: {value: web}\n",
+		"      status: {column: s, values: {delivered: completed}}\n      total: {from_lines: true}\n" +
+			"      channel: {value: web}\n",
 	)
 	cfg, err := Parse([]byte(text), "s.yaml")
 	if err != nil {

@@ -1,6 +1,7 @@
 package sources
 
-// Field is one canonical field of a record kind, which a source's column mapping points at a column.
+// Field is one canonical field of a record kind, which a source's column mapping points at a
+// column.
 type Field struct {
 	Name     string
 	Required bool

@@ -101,7 +101,8 @@ func (m Mapping) Reshapes() bool {
 // check validates the mapping of one field of a kind against the config's lookups.
 func (m Mapping) check(kind, field string, lookups map[string]bool) error {
 	switch {
-	case m.Value != nil && (m.Column != "" || m.Default != nil || m.Values != nil || m.Lookup != "" || m.FromLines):
+	case m.Value != nil && (m.Column != "" || m.Default != nil || m.Values != nil ||
+		m.Lookup != "" || m.FromLines):
 		return fmt.Errorf(
 			"value is a constant: it takes no column, default, values, lookup or from_lines",
 		)

@@ -21,17 +21,22 @@ func FuzzParseRoundTrip(f *testing.F) {
 	f.Add(sample)
 	f.Add(
 		[]byte(
-			"sources:\n  - {name: v, kind: vendor, format: csv, path: 'v/*.csv.gz', encoding: GBK, columns: {phone_md5: 手机号MD5}}\n",
+			"sources:\n" +
+				"  - {name: v, kind: vendor, format: csv, path: 'v/*.csv.gz', encoding: GBK, columns: " +
+				"{phone_md5: 手机号MD5}}\n",
 		),
 	)
 	f.Add(
 		[]byte(
-			"business_timezone: UTC\nsources:\n  - {name: e, kind: events, format: jsonl, path: e.jsonl, split_bytes: 1048576, timezone: Asia/Shanghai}\n",
+			"business_timezone: UTC\nsources:\n" +
+				"  - {name: e, kind: events, format: jsonl, path: e.jsonl, split_bytes: 1048576, " +
+				"timezone: Asia/Shanghai}\n",
 		),
 	)
 	f.Add(
 		[]byte(
-			"sources:\n  - {name: a, kind: users, format: parquet, path: a, columns: {phone: ''}}\n  - {name: a, kind: users, format: csv, path: b}\n",
+			"sources:\n  - {name: a, kind: users, format: parquet, path: a, columns: {phone: ''}}\n" +
+				"  - {name: a, kind: users, format: csv, path: b}\n",
 		),
 	)
 	const name = "fuzz.yaml"

@@ -1,5 +1,5 @@
-// Package spill carries a bundle's byte batches per hash bucket (package batch) through a shuffle as
-// files: the bundle writes its batches under a folder of the run's temporary files, one file per
+// Package spill carries a bundle's byte batches per hash bucket (package batch) through a shuffle
+// as files: the bundle writes its batches under a folder of the run's temporary files, one file per
 // group of buckets each time it flushes, and only the files' names cross the shuffle, keyed by
 // their group. The step after the shuffle reads one group's files and works a bucket at a time.
 //

@@ -105,7 +105,8 @@ func TestCorrupt(t *testing.T) {
 	w := NewWriter(t.TempDir(), "test")
 	var path string
 	keep := func(_ int, p string) { path = p }
-	if err := w.Add(ctx, 1, func(p []byte) []byte { return append(p, "some batch"...) }, keep); err != nil {
+	if err := w.Add(ctx, 1, func(p []byte) []byte { return append(p, "some batch"...) },
+		keep); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Finish(ctx, keep); err != nil {

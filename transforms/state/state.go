@@ -58,8 +58,8 @@ func Read(
 
 // Merge merges tonight's rows of a source into the rows carried from the previous night. Both are
 // cleaned rows (schemas.Keyed values), each deduplicated already; a natural key in both keeps the
-// later row (schemas.Later), tonight's on a tie (a file read again). Only the carried rows whose key
-// tonight's rows share cross a shuffle, with tonight's rows; the others pass through.
+// later row (schemas.Later), tonight's on a tie (a file read again). Only the carried rows whose
+// key tonight's rows share cross a shuffle, with tonight's rows; the others pass through.
 //
 // counts are the stage's quality counts: in (tonight's rows) + carried = out + deduplicated (a
 // row dropped for a later version of its key, tonight's or carried).

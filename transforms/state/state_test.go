@@ -64,7 +64,8 @@ func TestWriteRead(t *testing.T) {
 	}
 	passert.Equals(s, got, rows[0], rows[1])
 	ptest.RunAndValidate(t, p)
-	if _, err := Read(context.Background(), s, dir, "source-users", reflect.TypeOf(schemas.User{})); err == nil {
+	if _, err := Read(context.Background(), s, dir, "source-users",
+		reflect.TypeOf(schemas.User{})); err == nil {
 		t.Error("reading state that was never written gave no error")
 	}
 }

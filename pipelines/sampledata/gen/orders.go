@@ -147,7 +147,8 @@ func (g *generator) fillOrder(r, companions *rand.Rand, p *Person, o *Order) {
 	if recent {
 		sw = []float64{0, 30, 35, 10, 0, 25}
 	}
-	o.Status = []string{"completed", "paid", "shipped", "cancelled", "refunded", "created"}[weighted(r, sw)]
+	statuses := []string{"completed", "paid", "shipped", "cancelled", "refunded", "created"}
+	o.Status = statuses[weighted(r, sw)]
 	pay := o.Created.Add(time.Duration(between(r, 10, 1800)) * time.Second)
 	switch o.Status {
 	case "completed":

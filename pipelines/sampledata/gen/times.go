@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// Shanghai is the business zone. China has kept UTC+8 without daylight saving since 1991, so a fixed
-// zone is exact here and spares the binary the tzdata dependency.
+// Shanghai is the business zone. China has kept UTC+8 without daylight saving since 1991, so a
+// fixed zone is exact here and spares the binary the tzdata dependency.
 var Shanghai = time.FixedZone("CST", 8*3600)
 
 // Window is the stretch of time the sample covers: Days whole business days ending with Date.

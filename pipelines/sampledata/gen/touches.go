@@ -73,7 +73,8 @@ func newCampaigns(seed uint64, w Window) []campaign {
 	var out []campaign
 	for d := r.IntN(campaignEveryDays); d < w.Days; d += campaignEveryDays {
 		at := w.Day(d).
-			Add(time.Duration(pick(r, []int{10, 12, 19, 20}))*time.Hour + time.Duration(r.IntN(4)*15)*time.Minute)
+			Add(time.Duration(pick(r, []int{10, 12, 19, 20}))*time.Hour +
+				time.Duration(r.IntN(4)*15)*time.Minute)
 		id := "C" + at.Format("20060102") + "_" + pick(r, campaignCodes)
 		out = append(out, campaign{id: id, at: at})
 	}

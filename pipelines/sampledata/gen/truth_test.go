@@ -91,7 +91,8 @@ func TestTruthCoversEveryIdentifier(t *testing.T) {
 	if matched == 0 {
 		t.Error("no vendor row matches a person")
 	}
-	for kind, want := range map[string]int{"uid": 1000, "phone_e164": 1000, "email": 500, "device_id": 500, "anon_id": 100, "ticket_id": 20, "post_id": 10, "vendor_md5": 500} {
+	for kind, want := range map[string]int{"uid": 1000, "phone_e164": 1000, "email": 500,
+		"device_id": 500, "anon_id": 100, "ticket_id": 20, "post_id": 10, "vendor_md5": 500} {
 		if len(idx[kind]) < want {
 			t.Errorf("only %d %s values in the truth", len(idx[kind]), kind)
 		}

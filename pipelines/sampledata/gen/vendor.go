@@ -80,7 +80,8 @@ func (g *generator) vendorRows(p *Person) (rows [][]string, md5Key string) {
 func (g *generator) vendorSnapshots() []time.Time {
 	var out []time.Time
 	s := g.w.Start.AddDate(0, -2, 0)
-	for t := time.Date(s.Year(), s.Month(), 1, 10, 0, 0, 0, Shanghai); !t.After(g.w.End); t = t.AddDate(0, 1, 0) {
+	first := time.Date(s.Year(), s.Month(), 1, 10, 0, 0, 0, Shanghai)
+	for t := first; !t.After(g.w.End); t = t.AddDate(0, 1, 0) {
 		out = append(out, t)
 	}
 	if len(out) == 0 {

@@ -44,7 +44,8 @@ var (
 		"cancelled": {"canceled", "closed"},
 		"refunded":  {"refund"},
 	})
-	// EventTypes maps clickstream event names to view, search, cart, favourite, follow, share, login or checkout.
+	// EventTypes maps clickstream event names to view, search, cart, favourite, follow, share, login
+	// or checkout.
 	EventTypes = synonyms(map[string][]string{
 		"view":      {"pv", "page_view", "detail"},
 		"search":    {},
@@ -70,7 +71,8 @@ var (
 		"bounce":      {"bounced", "failed"},
 		"unsubscribe": {"unsub", "optout"},
 	})
-	// TicketCategories maps customer-service ticket categories to complaint, return, delivery, inquiry or other.
+	// TicketCategories maps customer-service ticket categories to complaint, return, delivery, inquiry
+	// or other.
 	TicketCategories = synonyms(map[string][]string{
 		"complaint": {"投诉"},
 		"return":    {"refund", "退货", "退款"},

@@ -11,7 +11,8 @@ import (
 )
 
 func FuzzFold(f *testing.F) {
-	for _, s := range []string{"", "１３８　ＡＢＣ", " a  b ", "a\x00\r\nb", "\xff\xfe", "ｶﾞ", "\u3000\u00a0x", "\t \n \t"} {
+	for _, s := range []string{"", "１３８　ＡＢＣ", " a  b ", "a\x00\r\nb", "\xff\xfe", "ｶﾞ",
+		"\u3000\u00a0x", "\t \n \t"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -32,7 +33,8 @@ func FuzzFold(f *testing.F) {
 }
 
 func FuzzPhone(f *testing.F) {
-	for _, s := range []string{"+86 138-0013-8000", "8613800138000", "008613800138000", "(138)0013-8000",
+	for _, s := range []string{"+86 138-0013-8000", "8613800138000", "008613800138000",
+		"(138)0013-8000",
 		"１３８００１３８０００", "12345", "", "+", "++86", "\xff", "+44 20 7946 0018", "0086", "86138"} {
 		f.Add(s, "CN")
 	}
@@ -59,7 +61,8 @@ func FuzzPhone(f *testing.F) {
 }
 
 func FuzzPhoneHint(f *testing.F) {
-	for _, s := range []string{"138****5678", "138xxxx5678", "138＊＊＊＊5678", "尾号5678", "****5678", "5678",
+	for _, s := range []string{"138****5678", "138xxxx5678", "138＊＊＊＊5678", "尾号5678",
+		"****5678", "5678",
 		"", "****", "138****567", "\xff5678", "1×5678", "13812345678"} {
 		f.Add(s)
 	}
@@ -79,7 +82,8 @@ func FuzzPhoneHint(f *testing.F) {
 }
 
 func FuzzEmail(f *testing.F) {
-	for _, s := range []string{" Alice.Wang@Example.COM ", "ａｌｉｃｅ＠ｑｑ．ｃｏｍ", "a@b", "@", "<a@b.c>", `"a b"@c.d`,
+	for _, s := range []string{" Alice.Wang@Example.COM ", "ａｌｉｃｅ＠ｑｑ．ｃｏｍ", "a@b", "@",
+		"<a@b.c>", `"a b"@c.d`,
 		"a@[1.2.3.4]", "\xff@qq.com", "中文@例子.中国", "a@b.c\x00"} {
 		f.Add(s)
 	}
@@ -100,7 +104,8 @@ func FuzzEmail(f *testing.F) {
 }
 
 func FuzzTimestamp(f *testing.F) {
-	for _, s := range []string{"2026-11-20T14:03:00+08:00", "2026-11-20 14:03:00.123", "2026年1月2日 15:04",
+	for _, s := range []string{"2026-11-20T14:03:00+08:00", "2026-11-20 14:03:00.123",
+		"2026年1月2日 15:04",
 		"20261120", "20261120140300", "1732000000", "1732000000123", "1732000000.5", "02/01/2006 15:04",
 		"", "9999-12-31", "2026-11-20 14:03:00 UTC", "１７３２０００００", "2026-11-20T14:03:00+99:99", "\xff"} {
 		f.Add(s)
@@ -128,7 +133,8 @@ func FuzzTimestamp(f *testing.F) {
 }
 
 func FuzzDate(f *testing.F) {
-	for _, s := range []string{"1990-01-02", "1990/1/2", "19900102", "1990年1月2日", "1990.01.02", "1990-02-30", "", "0000-00-00", "\xff"} {
+	for _, s := range []string{"1990-01-02", "1990/1/2", "19900102", "1990年1月2日", "1990.01.02",
+		"1990-02-30", "", "0000-00-00", "\xff"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
@@ -144,7 +150,8 @@ func FuzzDate(f *testing.F) {
 }
 
 func FuzzMoney(f *testing.F) {
-	for _, s := range []string{"¥1,234.50", "￥12", "RMB 99.9", "99.90元", "-5.00", "1e3", "1.5E+2", "１２３", "NaN",
+	for _, s := range []string{"¥1,234.50", "￥12", "RMB 99.9", "99.90元", "-5.00", "1e3",
+		"1.5E+2", "１２３", "NaN",
 		"Inf", "", "abc", "92233720368547758.08", "1e-99999", "0.005", "-0.005", "1,23", "\xff"} {
 		f.Add(s, int64(0))
 	}
@@ -194,8 +201,10 @@ func FuzzMaskPII(f *testing.F) {
 // FuzzRFC3339Micros checks the RFC 3339 fast path against time.Parse: whatever it reads, time.Parse
 // reads as the same instant.
 func FuzzRFC3339Micros(f *testing.F) {
-	for _, s := range []string{"2026-08-25T20:15:12+08:00", "2026-08-25T20:15:12Z", "2026-02-30T00:00:00Z",
-		"1969-12-31T23:59:59.9999999-00:30", "2024-02-29T23:59:59.123456+23:59", "2026-08-25T20:15:12.+08:00",
+	for _, s := range []string{"2026-08-25T20:15:12+08:00", "2026-08-25T20:15:12Z",
+		"2026-02-30T00:00:00Z",
+		"1969-12-31T23:59:59.9999999-00:30", "2024-02-29T23:59:59.123456+23:59",
+		"2026-08-25T20:15:12.+08:00",
 		"2026-08-25T24:00:00Z", "2026-08-25T20:15:60Z", "0000-01-01T00:00:00Z"} {
 		f.Add(s)
 	}

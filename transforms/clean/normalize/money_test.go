@@ -130,8 +130,10 @@ func TestInt(t *testing.T) {
 		}
 	}
 	for in, why := range map[string]string{
-		"": "empty", "42.5": "fraction", "42.": "fraction", "4 2": "not an integer", "abc": "not an integer",
-		"1e3": "not an integer", "9223372036854775808": "out of range", "0x10": "not an integer", "1_000": "not an integer",
+		"": "empty", "42.5": "fraction", "42.": "fraction", "4 2": "not an integer",
+		"abc": "not an integer",
+		"1e3": "not an integer", "9223372036854775808": "out of range", "0x10": "not an integer",
+		"1_000": "not an integer",
 	} {
 		if got, err := Int(in); err == nil || !strings.Contains(err.Error(), why) {
 			t.Errorf("Int(%q) = %d, %v; want error containing %q", in, got, err, why)

@@ -18,9 +18,12 @@ var plainNumber = regexp.MustCompile(
 // same amounts are accepted, with the same value in fen (yuan rounded half away from zero, fen
 // exact), and whatever is accepted formats back with formatYuan to the same value.
 func FuzzMoneyExact(f *testing.F) {
-	for _, s := range []string{"0", "1,234.50", "-0.005", "0.005", "0.0049", "1.5e+2", "1.5E-3", "92233720368547758.07",
-		"-92233720368547758.08", "92233720368547758.08", "9223372036854775807", ".5", "5.", "000000000000000000000001",
-		"1e-9999", "0e9999", "1,23", "12.3e1", "-0", "+7", "1e0002", "123456789012345678901234567890e-20"} {
+	for _, s := range []string{"0", "1,234.50", "-0.005", "0.005", "0.0049", "1.5e+2", "1.5E-3",
+		"92233720368547758.07",
+		"-92233720368547758.08", "92233720368547758.08", "9223372036854775807", ".5", "5.",
+		"000000000000000000000001",
+		"1e-9999", "0e9999", "1,23", "12.3e1", "-0", "+7", "1e0002",
+		"123456789012345678901234567890e-20"} {
 		f.Add(s, false)
 		f.Add(s, true)
 	}
@@ -118,7 +121,8 @@ var integer = regexp.MustCompile(`^[+-]?[0-9]+(\.0+)?$`)
 // FuzzInt checks Int against strconv: it accepts exactly the folded integers that fit in int64,
 // with their value, and its result formats back to itself.
 func FuzzInt(f *testing.F) {
-	for _, s := range []string{"0", "-12", "+7", "１２３", " 42 ", "3.0", "3.00", "3.", "3.5", ".0", "9223372036854775807",
+	for _, s := range []string{"0", "-12", "+7", "１２３", " 42 ", "3.0", "3.00", "3.", "3.5", ".0",
+		"9223372036854775807",
 		"9223372036854775808", "-9223372036854775808", "1e3", "0x10", "1_000", "", "\xff"} {
 		f.Add(s)
 	}
@@ -140,7 +144,8 @@ func FuzzInt(f *testing.F) {
 
 // FuzzBool checks that Bool accepts only its documented words and that its result formats back.
 func FuzzBool(f *testing.F) {
-	for _, s := range []string{"true", "FALSE", " Yes ", "ｙ", "是", "否", "0", "1", "2", "", "tru", "\xff", "t\x00"} {
+	for _, s := range []string{"true", "FALSE", " Yes ", "ｙ", "是", "否", "0", "1", "2", "", "tru",
+		"\xff", "t\x00"} {
 		f.Add(s)
 	}
 	words := map[string]bool{"true": true, "1": true, "yes": true, "y": true, "t": true, "是": true,

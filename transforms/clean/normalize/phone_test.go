@@ -114,7 +114,8 @@ func TestPhoneHint(t *testing.T) {
 			t.Errorf("PhoneHint(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "138****567", "138****56789", "567", "56789", "********", "138****", "abc5678", "138**5678x", "\xff5678"} {
+	for _, in := range []string{"", "138****567", "138****56789", "567", "56789", "********",
+		"138****", "abc5678", "138**5678x", "\xff5678"} {
 		if got, err := PhoneHint(in); err == nil {
 			t.Errorf("PhoneHint(%q) = %q, want error", in, got)
 		}

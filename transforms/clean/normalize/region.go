@@ -1,7 +1,7 @@
 package normalize
 
-// provinceSuffixes are the short names of China's 34 provincial-level divisions, each with the suffix
-// its full name adds (广东省, 北京市, 广西壮族自治区, 香港特别行政区).
+// provinceSuffixes are the short names of China's 34 provincial-level divisions, each with the
+// suffix its full name adds (广东省, 北京市, 广西壮族自治区, 香港特别行政区).
 var provinceSuffixes = map[string]string{
 	"北京": "市", "天津": "市", "上海": "市", "重庆": "市",
 	"河北": "省", "山西": "省", "辽宁": "省", "吉林": "省", "黑龙江": "省", "江苏": "省", "浙江": "省",

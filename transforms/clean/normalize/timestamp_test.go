@@ -99,7 +99,8 @@ func TestTimestamp(t *testing.T) {
 }
 
 func TestDate(t *testing.T) {
-	for _, in := range []string{"1990-01-02", "1990/1/2", "19900102", "1990年1月2日", "1990.01.02", "１９９０－０１－０２", " 1990-1-2 "} {
+	for _, in := range []string{"1990-01-02", "1990/1/2", "19900102", "1990年1月2日", "1990.01.02",
+		"１９９０－０１－０２", " 1990-1-2 "} {
 		y, m, d, err := Date(in)
 		if err != nil || y != 1990 || m != 1 || d != 2 {
 			t.Errorf("Date(%q) = %d-%d-%d, %v", in, y, m, d, err)

@@ -166,7 +166,8 @@ func TestCustomerLifetimeValue(t *testing.T) {
 	s := Summary{Frequency: 2, Recency: 20, T: 30, MonetaryValue: 40}
 	profit := gg.ExpectedAverageProfit(s.Frequency, s.MonetaryValue)
 	// Undiscounted, one month is profit times the purchases expected in it.
-	if got, want := CustomerLifetimeValue(bg, gg, s, 1, 0, 4.345), profit*bg.ExpectedPurchases(4.345, 2, 20, 30); !near(
+	if got, want := CustomerLifetimeValue(bg, gg, s, 1, 0, 4.345),
+		profit*bg.ExpectedPurchases(4.345, 2, 20, 30); !near(
 		got,
 		want,
 		1e-9,

@@ -37,7 +37,8 @@ func minimizeLog(name string, x0 []float64, f func(x, grad []float64) float64) (
 		f(res.X, grad)
 		if g := floats.Norm(grad, math.Inf(1)); !(g < 1e-6) {
 			return nil, fmt.Errorf(
-				"clv: fitting %s did not converge (status %v, gradient %.3g: %v); the data may not identify the model, a small penalizer may help",
+				"clv: fitting %s did not converge (status %v, gradient %.3g: %v); the data may not identify "+
+					"the model, a small penalizer may help",
 				name,
 				res.Status,
 				g,

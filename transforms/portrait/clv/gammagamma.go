@@ -27,7 +27,8 @@ func gammaGammaTerm(p, q, v, x, m, weight float64, grad []float64) float64 {
 	ll := lgamma(px+q) - lgamma(px) - lgamma(q) + q*math.Log(v) +
 		(px-1)*math.Log(m) + px*math.Log(x) - (px+q)*math.Log(x*m+v)
 	if grad != nil {
-		dp := x * (mathext.Digamma(px+q) - mathext.Digamma(px) + math.Log(m) + math.Log(x) - math.Log(x*m+v))
+		dp := x * (mathext.Digamma(px+q) - mathext.Digamma(px) + math.Log(m) +
+			math.Log(x) - math.Log(x*m+v))
 		dq := mathext.Digamma(px+q) - mathext.Digamma(q) + math.Log(v) - math.Log(x*m+v)
 		dv := q/v - (px+q)/(x*m+v)
 		grad[0] += weight * p * dp

@@ -47,8 +47,9 @@ func simulate(n int, seed uint64) []Summary {
 			4,
 			1.0/200,
 		) // spend rate: Gamma(q=4, v=200)
-		spend := func() float64 { return math.Round(gamma(6, 1/nu)) } // spend ~ Gamma(p=6, nu), whole yuan
-		t := float64(rng.IntN(300))                                   // first purchase day
+		// spend ~ Gamma(p=6, nu), whole yuan
+		spend := func() float64 { return math.Round(gamma(6, 1/nu)) }
+		t := float64(rng.IntN(300)) // first purchase day
 		first := end.AddDate(0, 0, -int(t))
 		tx = append(tx, Transaction{Customer: id, Time: first, Amount: spend()})
 		at := 0.0
@@ -110,7 +111,8 @@ func TestGroupedFitsMatchClv(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("BG/NBD on %d customers in %d groups: %+v (clv: %+v)", len(sum), len(groups), got, want)
-	for _, c := range [][2]float64{{got.R, want.R}, {got.Alpha, want.Alpha}, {got.A, want.A}, {got.B, want.B}} {
+	for _, c := range [][2]float64{{got.R, want.R}, {got.Alpha, want.Alpha}, {got.A, want.A},
+		{got.B, want.B}} {
 		if !relClose(c[0], c[1], 1e-5) {
 			t.Errorf("grouped BG/NBD %+v, clv %+v", got, want)
 			break
@@ -162,7 +164,8 @@ func TestBadGroups(t *testing.T) {
 	if _, err := FitBGNBDGrouped([]Group{{T: 3, Count: 0}}, 0); err == nil {
 		t.Error("count 0: no error")
 	}
-	if _, err := FitGammaGammaGrouped([]SpendGroup{{Frequency: 0, MonetaryValue: 0, Count: 3}}, 0); err == nil ||
+	if _, err := FitGammaGammaGrouped([]SpendGroup{{Frequency: 0, MonetaryValue: 0, Count: 3}},
+		0); err == nil ||
 		!strings.Contains(err.Error(), "no repeat customers") {
 		t.Errorf("no repeat customers: %v", err)
 	}
@@ -197,7 +200,8 @@ func TestCDNOWGroupedMatchesPublished(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("CDNOW in %d groups: %+v", len(groups), bg)
-	for _, c := range [][2]float64{{bg.R, 0.2426}, {bg.Alpha, 4.4135}, {bg.A, 0.7929}, {bg.B, 2.4258}} {
+	for _, c := range [][2]float64{{bg.R, 0.2426}, {bg.Alpha, 4.4135}, {bg.A, 0.7929},
+		{bg.B, 2.4258}} {
 		if math.Abs(c[0]-c[1]) > 0.0002 {
 			t.Errorf("grouped CDNOW fit %+v, published r=0.2426 alpha=4.4135 a=0.7929 b=2.4258", bg)
 			break

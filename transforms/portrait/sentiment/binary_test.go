@@ -11,7 +11,8 @@ import (
 
 func TestMarshalRoundTrip(t *testing.T) {
 	trainX, trainY, testX, _ := split()
-	for _, opt := range []Options{{}, {MaxOrder: 1, HashBits: minHashBits}, {MaxOrder: 5, HashBits: 18}} {
+	for _, opt := range []Options{{}, {MaxOrder: 1, HashBits: minHashBits},
+		{MaxOrder: 5, HashBits: 18}} {
 		m, err := Train(trainX, trainY, opt)
 		if err != nil {
 			t.Fatal(err)
@@ -87,7 +88,10 @@ func TestUnmarshalErrors(t *testing.T) {
 		"bits 25": {edit(func(b []byte) []byte { b[6] = 25; return b }), "25 hash bits"},
 		"bias NaN": {
 			edit(
-				func(b []byte) []byte { binary.LittleEndian.PutUint64(b[7:], math.Float64bits(math.NaN())); return b },
+				func(b []byte) []byte {
+					binary.LittleEndian.PutUint64(b[7:], math.Float64bits(math.NaN()))
+					return b
+				},
 			),
 			"bias NaN",
 		},

@@ -8,7 +8,8 @@ import (
 func TestFeaturesFoldAndLowerCase(t *testing.T) {
 	e := extractor{maxOrder: 3, bits: 22}
 	want := slices.Clone(e.features("good好评!138****5678"))
-	for _, variant := range []string{"ＧＯＯＤ好评！１３８＊＊＊＊５６７８", "Good好评!138****5678", "  GOOD好评!138****5678\u3000"} {
+	for _, variant := range []string{"ＧＯＯＤ好评！１３８＊＊＊＊５６７８", "Good好评!138****5678",
+		"  GOOD好评!138****5678\u3000"} {
 		if got := e.features(variant); !slices.Equal(got, want) {
 			t.Errorf("features(%q) = %v, want those of the folded text %v", variant, got, want)
 		}

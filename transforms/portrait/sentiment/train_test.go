@@ -58,7 +58,8 @@ func TestTrainLearnsInventedReviews(t *testing.T) {
 			t.Errorf("Positive(%q) = %v, want 0.5", blank, p)
 		}
 	}
-	for _, x := range []string{"✨😀", strings.Repeat("很好", 5000), strings.Repeat("太差了", 5000), "\xff\xfe"} {
+	for _, x := range []string{"✨😀", strings.Repeat("很好", 5000),
+		strings.Repeat("太差了", 5000), "\xff\xfe"} {
 		if p := m.Positive(x); !(p >= 0 && p <= 1) {
 			t.Errorf("Positive(%.20q) = %v, outside [0, 1]", x, p)
 		}

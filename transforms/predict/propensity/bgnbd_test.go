@@ -125,7 +125,8 @@ func TestProbPurchaseMatchesSimulation(t *testing.T) {
 		}
 	}
 	// The groups differ enough that a wrong formula would show.
-	if a, b := groups["x>0, idle > 15"].bought/groups["x>0, idle > 15"].n, groups["x>0, idle < 2"].bought/groups["x>0, idle < 2"].n; !(b > a+0.1) {
+	if a, b := groups["x>0, idle > 15"].bought/groups["x>0, idle > 15"].n,
+		groups["x>0, idle < 2"].bought/groups["x>0, idle < 2"].n; !(b > a+0.1) {
 		t.Errorf(
 			"recent buyers bought at %.3f, idle ones at %.3f: the simulation does not separate them",
 			b,

@@ -303,7 +303,8 @@ func TestFeaturesErrors(t *testing.T) {
 	}{
 		{cutoff, 0, FeatureOptions{UnitDays: 7}, "horizon of 0 days"},
 		{cutoff, 30, FeatureOptions{}, "unit of 0 days"},
-		{date("2023-12-31"), 30, FeatureOptions{UnitDays: 7}, "no purchase on or before the cutoff 2023-12-31"},
+		{date("2023-12-31"), 30, FeatureOptions{UnitDays: 7},
+			"no purchase on or before the cutoff 2023-12-31"},
 	} {
 		if _, err := Features(tx, c.cutoff, c.horizon, c.opt); err == nil ||
 			!strings.Contains(err.Error(), c.want) {

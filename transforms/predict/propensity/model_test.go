@@ -159,7 +159,8 @@ func TestPlattScalingRepairsShrunkScores(t *testing.T) {
 	)
 	if worst < 10 {
 		t.Errorf(
-			"the uncalibrated scores are off by at most %.1f standard errors: the test does not exercise calibration",
+			"the uncalibrated scores are off by at most %.1f standard errors: the test does not "+
+				"exercise calibration",
 			worst,
 		)
 	}
@@ -222,11 +223,14 @@ func TestTrainRejectsBadInput(t *testing.T) {
 		want   string
 	}{
 		{"lengths", x, labels[1:], []string{"a"}, DefaultOptions(), "400 feature rows but 399 labels"},
-		{"width", append([][]float64{{1, 2}}, x[1:]...), labels, []string{"a"}, DefaultOptions(), "row 0: 2 values for 1 features"},
-		{"nan", append([][]float64{{math.NaN()}}, x[1:]...), labels, []string{"a"}, DefaultOptions(), "row 0: feature a is NaN"},
+		{"width", append([][]float64{{1, 2}}, x[1:]...), labels, []string{"a"}, DefaultOptions(),
+			"row 0: 2 values for 1 features"},
+		{"nan", append([][]float64{{math.NaN()}}, x[1:]...), labels, []string{"a"}, DefaultOptions(),
+			"row 0: feature a is NaN"},
 		{"names", x, labels, nil, DefaultOptions(), "no features named"},
 		{"one class", x, make([]bool, 400), []string{"a"}, DefaultOptions(), "only 0 rows labelled true"},
-		{"shares", x, labels, []string{"a"}, Options{TestShare: 0.6, CalibrationShare: 0.4}, "must be below 1"},
+		{"shares", x, labels, []string{"a"}, Options{TestShare: 0.6, CalibrationShare: 0.4},
+			"must be below 1"},
 		{"l2", x, labels, []string{"a"}, Options{L2: -1, TestShare: 0.2, CalibrationShare: 0.2}, "L2 -1"},
 	} {
 		if _, _, err := Train(c.x, c.labels, c.names, c.opt); err == nil ||

@@ -140,7 +140,8 @@ func TestCDNOW(t *testing.T) {
 			t.Fatalf("%s: no baseline: %+v", f.Column, b)
 		}
 		t.Logf(
-			"%s: %d customers, %d positive; held out %d: AUC %.4f log-loss %.4f; BG/NBD on the same %d: AUC %.4f log-loss %.4f",
+			"%s: %d customers, %d positive; held out %d: AUC %.4f log-loss %.4f; BG/NBD on the same %d: "+
+				"AUC %.4f log-loss %.4f",
 			f.Column,
 			f.Labelled,
 			f.Positives,

@@ -10,8 +10,8 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 )
 
-// Coders of the stage's own types. The sample (one element per bundle, up to 2·MaxTrain rows)
-// gets gob, the card (one element, pointers and nested tables) JSON, as it is written; the per-person
+// Coders of the stage's own types. The sample (one element per bundle, up to 2·MaxTrain rows) gets
+// gob, the card (one element, pointers and nested tables) JSON, as it is written; the per-person
 // elements (half, Row) Beam's schema coder.
 
 func encodeSample(s *Sample) ([]byte, error) {

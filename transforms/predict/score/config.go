@@ -134,7 +134,8 @@ func (c Config) cutoff() string {
 }
 
 // CutoffDate is the day the training portraits describe: date minus horizonDays calendar days,
-// YYYY-MM-DD. The nightly job builds its cutoff portraits with portrait.Config{AsOf: CutoffDate(...)}.
+// YYYY-MM-DD. The nightly job builds its cutoff portraits with portrait.Config{AsOf:
+// CutoffDate(...)}.
 func CutoffDate(date string, horizonDays int) (string, error) {
 	d, err := time.Parse(time.DateOnly, date)
 	if err != nil {

@@ -10,7 +10,8 @@ func TestCutoffDate(t *testing.T) {
 		date    string
 		horizon int
 		want    string
-	}{{"2026-11-21", 30, "2026-10-22"}, {"2026-03-01", 1, "2026-02-28"}, {"2024-03-30", 30, "2024-02-29"}} {
+	}{{"2026-11-21", 30, "2026-10-22"}, {"2026-03-01", 1, "2026-02-28"},
+		{"2024-03-30", 30, "2024-02-29"}} {
 		if got, err := CutoffDate(c.date, c.horizon); err != nil || got != c.want {
 			t.Errorf("CutoffDate(%s, %d) = %q, %v; want %s", c.date, c.horizon, got, err, c.want)
 		}

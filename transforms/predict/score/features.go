@@ -87,8 +87,10 @@ func Features(p schemas.Portrait) []float64 {
 // cutoff (the spine is tonight's, so every person has a cutoff portrait): such persons are no
 // training rows, though today's portraits score them.
 func Present(p schemas.Portrait) bool {
-	return p.RegisteredAt != 0 || p.LastSeenAt != 0 || p.Orders > 0 || p.Reviews > 0 || p.Tickets > 0 ||
-		p.SitePosts > 0 || p.TouchesReceived30d > 0 || p.TouchesOpened30d > 0 || p.BestContactWeekday != 0 ||
+	return p.RegisteredAt != 0 || p.LastSeenAt != 0 || p.Orders > 0 || p.Reviews > 0 ||
+		p.Tickets > 0 ||
+		p.SitePosts > 0 || p.TouchesReceived30d > 0 || p.TouchesOpened30d > 0 ||
+		p.BestContactWeekday != 0 ||
 		p.Unsubscribed || p.AgeBandSource != "" || p.CityTierSource != "" ||
 		p.IncomeBandSource != "" ||
 		len(p.VendorInterests) > 0

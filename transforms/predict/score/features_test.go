@@ -116,9 +116,12 @@ func TestPresent(t *testing.T) {
 		t.Error("a spine row without facts is present")
 	}
 	for name, p := range map[string]schemas.Portrait{
-		"account": {RegisteredAt: 1}, "seen": {LastSeenAt: 1}, "order": {Orders: 1}, "review": {Reviews: 1},
-		"ticket": {Tickets: 1}, "post": {SitePosts: 1}, "touch": {TouchesReceived30d: 1}, "engaged": {BestContactWeekday: 3},
-		"unsubscribed": {Unsubscribed: true}, "vendor": {CityTierSource: "acme"}, "interests": {VendorInterests: []string{"a"}},
+		"account": {RegisteredAt: 1}, "seen": {LastSeenAt: 1}, "order": {Orders: 1},
+		"review": {Reviews: 1},
+		"ticket": {Tickets: 1}, "post": {SitePosts: 1}, "touch": {TouchesReceived30d: 1},
+		"engaged":      {BestContactWeekday: 3},
+		"unsubscribed": {Unsubscribed: true}, "vendor": {CityTierSource: "acme"},
+		"interests": {VendorInterests: []string{"a"}},
 	} {
 		if !Present(p) {
 			t.Errorf("%s: not present", name)

@@ -35,10 +35,10 @@ const (
 
 // label turns a person's portraits of today and of the cutoff into a training row, or says why
 // there is none; pending is the paid orders placed by the cutoff day and paid after it
-// (portrait.PersonDays). The label is "the person placed a paid order after the cutoff day": today's
-// portrait counts more purchases than the cutoff's and its pending orders. Both portraits are
-// built from the same facts by the same code, so the difference is exactly the paid orders placed
-// after the end of the cutoff day in the business zone, up to the end of the run day, H days
+// (portrait.PersonDays). The label is "the person placed a paid order after the cutoff day":
+// today's portrait counts more purchases than the cutoff's and its pending orders. Both portraits
+// are built from the same facts by the same code, so the difference is exactly the paid orders
+// placed after the end of the cutoff day in the business zone, up to the end of the run day, H days
 // later. An order placed by the cutoff and paid after it is no label: the cutoff's portrait saw it
 // placed (its activity and channel are features), and counting it would leak. It is decided by the
 // portrait stage's own as-of rule rather than a second reading of last_order_at against a cutoff
@@ -56,7 +56,8 @@ func label(
 		return Row{}, ReasonFewerOrders, false
 	}
 	return Row{
-		PersonID: cutoff.PersonID, Key: SampleKey(seed, cutoff.PersonID), X: Features(cutoff), Buyer: Buyer(cutoff),
+		PersonID: cutoff.PersonID, Key: SampleKey(seed, cutoff.PersonID),
+		X: Features(cutoff), Buyer: Buyer(cutoff),
 		Frequency: cutoff.Frequency, Recency: cutoff.RecencyDays, T: cutoff.TDays,
 		Bought: today.Orders > seen,
 	}, "", true

@@ -29,7 +29,9 @@ func smallest(rows []Row, max int) []Row {
 	rows = slices.Clone(rows)
 	slices.SortFunc(
 		rows,
-		func(a, b Row) int { return cmp.Or(cmp.Compare(a.Key, b.Key), cmp.Compare(a.PersonID, b.PersonID)) },
+		func(a, b Row) int {
+			return cmp.Or(cmp.Compare(a.Key, b.Key), cmp.Compare(a.PersonID, b.PersonID))
+		},
 	)
 	rows = rows[:min(max, len(rows))]
 	slices.SortFunc(rows, func(a, b Row) int { return cmp.Compare(a.PersonID, b.PersonID) })

@@ -69,7 +69,9 @@ func Build(s beam.Scope, in Inputs, cfg Config) Output {
 	cfg = cfg.withDefaults()
 	today := in.Today
 	if today == nil {
-		today = func(s beam.Scope, _ ...beam.PCollection) beam.PCollection { return portrait.Day(s, in.Days, 0) }
+		today = func(s beam.Scope, _ ...beam.PCollection) beam.PCollection {
+			return portrait.Day(s, in.Days, 0)
+		}
 	}
 	rows, labelled := beam.ParDo2(s, &labelFn{Cfg: cfg}, in.Days)
 	sample := beam.Combine(s, &sampleFn{Max: cfg.MaxTrain}, rows)
@@ -130,7 +132,8 @@ func (f *labelFn) ProcessElement(
 	}
 	row, reason, ok := label(d.Portraits[0], d.Portraits[1], pending, f.Cfg.Seed)
 	if !ok {
-		f.tally[quality.Key{Source: SourceCutoff, Stage: Stage, Measure: quality.Rejected, Reason: reason}]++
+		f.tally[quality.Key{Source: SourceCutoff, Stage: Stage, Measure: quality.Rejected,
+			Reason: reason}]++
 		return nil
 	}
 	f.tally[quality.Key{Source: SourceCutoff, Stage: Stage, Measure: quality.Out}]++
@@ -246,7 +249,8 @@ func init() {
 	fnreg.DoFn4x1[[]byte, func(**Sample) bool, func(*portrait.ModelCard) bool, func(Card), error](
 		&trainFn{},
 	)
-	fnreg.DoFn4x1[schemas.Portrait, func(*Card) bool, func(schemas.Portrait), func(string, int64), error](
+	fnreg.DoFn4x1[schemas.Portrait, func(*Card) bool, func(schemas.Portrait),
+		func(string, int64), error](
 		&scoreFn{},
 	)
 	register.Emitter1[Row]()

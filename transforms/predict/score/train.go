@@ -11,10 +11,11 @@ import (
 
 // labelText and nullsText document the card.
 const (
-	labelText = "bought: today's portrait counts more paid orders than the cutoff portrait, i.e. a paid order " +
-		"placed and paid after the end of the cutoff day (business zone), by the end of the run day"
-	nullsText = "a null field enters as 0 with its has_ indicator 0 (has_orders for the order fields); " +
-		"money, orders and sessions as ln(1+x)"
+	labelText = "bought: today's portrait counts more paid orders than the cutoff portrait, " +
+		"i.e. a paid order placed and paid after the end of the cutoff day (business zone), " +
+		"by the end of the run day"
+	nullsText = "a null field enters as 0 with its has_ indicator 0 " +
+		"(has_orders for the order fields); money, orders and sessions as ln(1+x)"
 )
 
 // Fit trains the card's two models on the sample: propensity (bought in the horizon) over every
@@ -116,7 +117,8 @@ func (f fitted) fit(rows []Row, hasBaseline bool, noBaseline string, cfg Config)
 	out.Rows = len(rows)
 	if int64(len(rows)) < out.Labelled {
 		out.Sample = fmt.Sprintf(
-			"a seeded sample of %d of the %d labelled persons (max_train %d): those with the smallest hash of seed %d and person id",
+			"a seeded sample of %d of the %d labelled persons (max_train %d): those with the smallest "+
+				"hash of seed %d and person id",
 			len(rows),
 			out.Labelled,
 			cfg.MaxTrain,

@@ -79,8 +79,12 @@ func TestFitRecoversAKnownRule(t *testing.T) {
 		target func(Row) bool
 		truth  func(Row) float64
 	}{
-		{"propensity", card.Propensity, all, func(r Row) bool { return r.Bought }, func(r Row) float64 { return w.truth[r.PersonID] }},
-		{"churn", card.Churn, buyers, func(r Row) bool { return !r.Bought }, func(r Row) float64 { return 1 - w.truth[r.PersonID] }},
+		{"propensity", card.Propensity, all, func(r Row) bool { return r.Bought }, func(r Row) float64 {
+			return w.truth[r.PersonID]
+		}},
+		{"churn", card.Churn, buyers, func(r Row) bool { return !r.Bought }, func(r Row) float64 {
+			return 1 - w.truth[r.PersonID]
+		}},
 	} {
 		if !c.f.Trained {
 			t.Fatalf("%s not trained: %s", c.name, c.f.Reason)

@@ -98,7 +98,8 @@ func (f *Format) RegisterFlags(fs *flag.FlagSet) {
 
 // Validate reports a missing column or an unknown separator, naming the flag.
 func (f Format) Validate() error {
-	for _, c := range [][2]string{{"--customer-col", f.CustomerCol}, {"--date-col", f.DateCol}, {"--amount-col", f.AmountCol}} {
+	for _, c := range [][2]string{{"--customer-col", f.CustomerCol}, {"--date-col", f.DateCol},
+		{"--amount-col", f.AmountCol}} {
 		if c[1] == "" {
 			return fmt.Errorf("%s is required", c[0])
 		}
@@ -142,7 +143,8 @@ func Read(path string, f Format) ([]clv.Transaction, error) {
 		}
 	}
 	var cols [3]int
-	for i, c := range [][2]string{{"--customer-col", f.CustomerCol}, {"--date-col", f.DateCol}, {"--amount-col", f.AmountCol}} {
+	for i, c := range [][2]string{{"--customer-col", f.CustomerCol}, {"--date-col", f.DateCol},
+		{"--amount-col", f.AmountCol}} {
 		if cols[i], err = columnIndex(c[0], c[1], header); err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}

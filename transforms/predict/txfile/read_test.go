@@ -90,10 +90,13 @@ func TestReadErrorsNameFileAndLine(t *testing.T) {
 	}{
 		{"date.csv", "c,d,a\nx,2024-01-01,1\ny,2024-13-01,2\n", "date.csv:3: date", "comma"},
 		{"amount.csv", "c,d,a\nx,2024-01-01,1\n\ny,2024-01-02,two\n", "amount.csv:4: amount", "comma"},
-		{"nan.csv", "c,d,a\nx,2024-01-01,NaN\n", `nan.csv:2: amount "NaN" is not a decimal number`, "comma"},
-		{"cents.csv", "c,d,a\nx,2024-01-01,1.005\n", `cents.csv:2: amount "1.005" has more than 2 decimals`, "comma"},
+		{"nan.csv", "c,d,a\nx,2024-01-01,NaN\n", `nan.csv:2: amount "NaN" is not a decimal number`,
+			"comma"},
+		{"cents.csv", "c,d,a\nx,2024-01-01,1.005\n",
+			`cents.csv:2: amount "1.005" has more than 2 decimals`, "comma"},
 		{"empty.csv", "c,d,a\n ,2024-01-01,1\n", "empty.csv:2: empty customer id", "comma"},
-		{"short.txt", "c d a\nx 2024-01-01 1\ny 2024-01-02\n", "short.txt:3: 2 fields, need at least 3", "whitespace"},
+		{"short.txt", "c d a\nx 2024-01-01 1\ny 2024-01-02\n", "short.txt:3: 2 fields, need at least 3",
+			"whitespace"},
 		{"quote.csv", "c,d,a\nx,2024-01-01,1\n\"y,2024-01-02,2\n", "quote.csv:3:", "comma"},
 		{"nohead.csv", "", "nohead.csv: empty file, expected a header", "comma"},
 		{"col.csv", "c,d,amount\n", `col.csv: --amount-col "a": no such column`, "comma"},
@@ -104,15 +107,18 @@ func TestReadErrorsNameFileAndLine(t *testing.T) {
 			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
 		}
 	}
-	if _, err := Read("x.csv", Format{DateCol: "d", AmountCol: "a", DateFormat: "2006-01-02", Separator: "comma"}); err == nil ||
+	if _, err := Read("x.csv", Format{DateCol: "d", AmountCol: "a", DateFormat: "2006-01-02",
+		Separator: "comma"}); err == nil ||
 		!strings.Contains(err.Error(), "--customer-col is required") {
 		t.Errorf("missing column: error %v", err)
 	}
-	if _, err := Read("x.csv", Format{CustomerCol: "c", DateCol: "d", AmountCol: "a", DateFormat: "2006-01-02", Separator: "tab"}); err == nil ||
+	if _, err := Read("x.csv", Format{CustomerCol: "c", DateCol: "d", AmountCol: "a",
+		DateFormat: "2006-01-02", Separator: "tab"}); err == nil ||
 		!strings.Contains(err.Error(), `--separator "tab"`) {
 		t.Errorf("bad separator: error %v", err)
 	}
-	if _, err := Read(write(t, "nh.txt", "x 2024-01-01 1\n"), Format{CustomerCol: "c", DateCol: "2", AmountCol: "3", DateFormat: "2006-01-02",
+	if _, err := Read(write(t, "nh.txt", "x 2024-01-01 1\n"), Format{CustomerCol: "c", DateCol: "2",
+		AmountCol: "3", DateFormat: "2006-01-02",
 		Separator: "whitespace", NoHeader: true}); err == nil ||
 		!strings.Contains(err.Error(), "without a header, give a 1-based column index") {
 		t.Errorf("named column without header: error %v", err)

@@ -34,8 +34,8 @@ var (
 	datasetRe = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 )
 
-// ParseURI reads bigquery://PROJECT/DATASET?location=EU&staging=gs://BUCKET/PREFIX, with the optional
-// query parameters analytics=NAME and restricted=NAME naming the two datasets.
+// ParseURI reads bigquery://PROJECT/DATASET?location=EU&staging=gs://BUCKET/PREFIX, with the
+// optional query parameters analytics=NAME and restricted=NAME naming the two datasets.
 func ParseURI(s string) (Config, error) {
 	u, err := url.Parse(s)
 	if err != nil {

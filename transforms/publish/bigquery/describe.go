@@ -9,9 +9,10 @@ import (
 	"github.com/shopportraits/portraits/transforms/publish/views"
 )
 
-// Describe writes what Publish would do, calling nothing: the datasets, every table of each zone with
-// its kind, partitioning and columns withheld from analytics, what the night does to it, the files
-// loaded (and uploaded first when the run is local), the data tests, the views and the catalogues.
+// Describe writes what Publish would do, calling nothing: the datasets, every table of each zone
+// with its kind, partitioning and columns withheld from analytics, what the night does to it, the
+// files loaded (and uploaded first when the run is local), the data tests, the views and the
+// catalogues.
 func Describe(w io.Writer, plan *publish.Plan, cfg Config, opts Options) error {
 	cfg = cfg.withDefaults()
 	if err := cfg.check(); err != nil {
@@ -34,8 +35,8 @@ func Describe(w io.Writer, plan *publish.Plan, cfg Config, opts Options) error {
 		pr("  %s:%s  %s", cfg.Project, cfg.dataset(z), datasetDocs[z])
 	}
 	pr(
-		"tables (%s night), each loaded into a staging table expiring after a day; the data tests run there; "+
-			"then one transaction switches the night in:",
+		"tables (%s night), each loaded into a staging table expiring after a day; "+
+			"the data tests run there; then one transaction switches the night in:",
 		plan.Mode,
 	)
 	for _, t := range plan.Tables {
@@ -91,7 +92,8 @@ func Describe(w io.Writer, plan *publish.Plan, cfg Config, opts Options) error {
 	pr("data tests: %d declared; then the night's row in %s", len(opts.Tests.Tests),
 		cfg.qualified(publish.Analytics, publish.PublishedRuns.Name))
 	pr(
-		"views in %s:%s, recreated with the night's date when it is the newest (each created when the tables it reads exist):",
+		"views in %s:%s, recreated with the night's date when it is the newest (each created when the "+
+			"tables it reads exist):",
 		cfg.Project,
 		cfg.AnalyticsDataset,
 	)

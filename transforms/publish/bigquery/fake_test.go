@@ -23,10 +23,10 @@ import (
 	bq "google.golang.org/api/bigquery/v2"
 )
 
-// fake speaks enough of the BigQuery REST API (datasets, tables, jobs) and of the GCS upload API for
-// the real clients to publish against it. Every request body is decoded into the API's own types
-// with unknown fields refused; jobs are checked and played out on a model of the warehouse: which
-// rows (counted from the Parquet files loaded) sit in which partition of which table.
+// fake speaks enough of the BigQuery REST API (datasets, tables, jobs) and of the GCS upload API
+// for the real clients to publish against it. Every request body is decoded into the API's own
+// types with unknown fields refused; jobs are checked and played out on a model of the warehouse:
+// which rows (counted from the Parquet files loaded) sit in which partition of which table.
 type fake struct {
 	t       *testing.T
 	project string
@@ -119,7 +119,8 @@ func apiError(w http.ResponseWriter, code int, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
 	json.NewEncoder(w).
-		Encode(map[string]any{"error": map[string]any{"code": code, "message": msg, "errors": []any{map[string]any{"message": msg, "reason": http.StatusText(code)}}}})
+		Encode(map[string]any{"error": map[string]any{"code": code, "message": msg,
+			"errors": []any{map[string]any{"message": msg, "reason": http.StatusText(code)}}}})
 }
 
 func reply(w http.ResponseWriter, v any) {
@@ -337,7 +338,8 @@ func (f *fake) table(w http.ResponseWriter, r *http.Request, ds, id string) {
 			}
 			t.Type = "VIEW"
 		} else {
-			f.log("POST datasets/%s/tables %s (%d columns)", ds, t.TableReference.TableId, len(t.Schema.Fields))
+			f.log("POST datasets/%s/tables %s (%d columns)", ds, t.TableReference.TableId,
+				len(t.Schema.Fields))
 			t.Type = "TABLE"
 		}
 		if _, ok := f.datasets[ds]; !ok {
@@ -592,14 +594,16 @@ func (f *fake) run(j *bq.Job) *bq.ErrorProto {
 			block, after, _ := strings.Cut(q.Query, "\nEND;")
 			if !strings.Contains(block, "  BEGIN TRANSACTION;\n") ||
 				!strings.HasSuffix(block+"\nEND;", "  COMMIT TRANSACTION;\n"+
-					"EXCEPTION WHEN ERROR THEN\n  ROLLBACK TRANSACTION;\n  RAISE USING MESSAGE = @@error.message;\nEND;") {
+					"EXCEPTION WHEN ERROR THEN\n  ROLLBACK TRANSACTION;\n"+
+					"  RAISE USING MESSAGE = @@error.message;\nEND;") {
 				f.t.Errorf(
 					"%s: the script is not one transaction with a rollback:\n%s",
 					id,
 					q.Query,
 				)
 			}
-			body := q.Query[strings.Index(q.Query, "BEGIN TRANSACTION;\n")+len("BEGIN TRANSACTION;\n") : strings.Index(q.Query, "  COMMIT TRANSACTION;")]
+			body := q.Query[strings.Index(q.Query, "BEGIN TRANSACTION;\n")+
+				len("BEGIN TRANSACTION;\n") : strings.Index(q.Query, "  COMMIT TRANSACTION;")]
 			stmts = strings.Split(strings.TrimSuffix(body, ";\n"), ";\n  ")
 			for i := range stmts {
 				stmts[i] = strings.ReplaceAll(stmts[i], "\n  ", "\n")
@@ -872,10 +876,12 @@ func (f *fake) columnsGiven(id, target, list string) *bq.ErrorProto {
 
 var (
 	countRe = regexp.MustCompile(
-		"^SELECT COUNT\\(\\*\\) FROM `([^`]+)`( WHERE snapshot_date = DATE '([0-9-]+)'| WHERE `[a-z_]+` >= TIMESTAMP '[^']+')?$",
+		"^SELECT COUNT\\(\\*\\) FROM `([^`]+)`( WHERE snapshot_date = DATE '([0-9-]+)'| WHERE " +
+			"`[a-z_]+` >= TIMESTAMP '[^']+')?$",
 	)
 	publishedRe = regexp.MustCompile(
-		"^SELECT CAST\\(MAX\\(snapshot_date\\) AS STRING\\), CAST\\(MAX\\(CASE WHEN snapshot_date < DATE '([0-9-]+)'",
+		"^SELECT CAST\\(MAX\\(snapshot_date\\) AS STRING\\), CAST\\(MAX\\(CASE WHEN snapshot_date " +
+			"< DATE '([0-9-]+)'",
 	)
 )
 
@@ -907,7 +913,8 @@ func (f *fake) select_(sql string, params map[string][]string) *bq.GetQueryResul
 			}
 		case c != nil:
 			types, rows = []string{"INTEGER"}, [][]any{{fmt.Sprint(f.staged[f.local(c[1])].Rows)}}
-		case strings.HasPrefix(sql, "SELECT COUNT(*)") || strings.HasPrefix(sql, "SELECT CAST(COALESCE(SUM"):
+		case strings.HasPrefix(sql, "SELECT COUNT(*)") ||
+			strings.HasPrefix(sql, "SELECT CAST(COALESCE(SUM"):
 			types, rows = []string{"INTEGER"}, [][]any{{"0"}}
 		default:
 			types = []string{"STRING"}

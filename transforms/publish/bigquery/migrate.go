@@ -12,16 +12,16 @@ import (
 )
 
 // migrate brings a warehouse of the model that copied every table under each night's snapshot_date
-// to the model of facts, snapshots and current tables, and returns what it changed. Each step can be
-// run again after a failure:
+// to the model of facts, snapshots and current tables, and returns what it changed. Each step can
+// be run again after a failure:
 //   - a fact table partitioned on snapshot_date is rebuilt as <table>__migrating (each record's
-//     latest copy, record_date from its own time or its parent's, loaded_date from the copy's night),
-//     then the old table is dropped and the new one renamed; a rebuilt table whose old one is gone is
-//     only renamed;
-//   - on first use (no published_runs yet), one transaction applies the erasures requested so far to
-//     the nights published before (the identity maps of every night find their persons), keeps the
-//     newest night of each current table and the first night of each erased identifier, and lists
-//     the nights published so far in published_runs.
+//     latest copy, record_date from its own time or its parent's, loaded_date from the copy's
+//     night), then the old table is dropped and the new one renamed; a rebuilt table whose old one
+//     is gone is only renamed;
+//   - on first use (no published_runs yet), one transaction applies the erasures requested so far
+//     to the nights published before (the identity maps of every night find their persons), keeps
+//     the newest night of each current table and the first night of each erased identifier, and
+//     lists the nights published so far in published_runs.
 //
 // Snapshot tables and merge_history keep their rows; the next step sets the snapshots' partition
 // expiration and filter requirement.
@@ -129,8 +129,8 @@ func (p *publisher) migrate(ctx context.Context, rep *publish.Report) ([]string,
 			stmts,
 			fmt.Sprintf(
 				"INSERT INTO %s (snapshot_date, run_id, manifest_hash, published_at, mode, reason)\n"+
-					"SELECT DISTINCT snapshot_date, CAST(NULL AS STRING), CAST(NULL AS STRING), @migrated_at, 'full', "+
-					"'published before published_runs existed' FROM (%s)",
+					"SELECT DISTINCT snapshot_date, CAST(NULL AS STRING), CAST(NULL AS STRING), "+
+					"@migrated_at, 'full', 'published before published_runs existed' FROM (%s)",
 				p.cfg.qualified(publish.Analytics, publish.PublishedRuns.Name),
 				strings.Join(nights, " UNION ALL "),
 			),
@@ -209,7 +209,8 @@ func (p *publisher) migrateFact(
 		keys[i] = quote(k)
 	}
 	from := fmt.Sprintf(
-		"(SELECT * FROM %s WHERE TRUE QUALIFY ROW_NUMBER() OVER (PARTITION BY %s ORDER BY snapshot_date DESC) = 1) AS o",
+		"(SELECT * FROM %s WHERE TRUE QUALIFY ROW_NUMBER() OVER (PARTITION BY %s ORDER BY "+
+			"snapshot_date DESC) = 1) AS o",
 		p.cfg.qualified(z, t.Name),
 		strings.Join(keys, ", "),
 	)

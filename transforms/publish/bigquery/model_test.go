@@ -45,7 +45,8 @@ func switchOf(t *testing.T, f *fake, date string) string {
 
 // statementsOf splits a script into its statements.
 func statementsOf(script string) []string {
-	body := script[strings.Index(script, "BEGIN TRANSACTION;\n")+len("BEGIN TRANSACTION;\n") : strings.Index(script, "COMMIT TRANSACTION;")]
+	body := script[strings.Index(script, "BEGIN TRANSACTION;\n")+
+		len("BEGIN TRANSACTION;\n") : strings.Index(script, "COMMIT TRANSACTION;")]
 	return strings.Split(strings.TrimSuffix(strings.TrimSpace(body), ";"), ";\n")
 }
 
@@ -72,8 +73,10 @@ func TestSwitchIsOneTransaction(t *testing.T) {
 	for _, want := range []string{
 		"USING (SELECT DATE(st.`event_time`, 'Asia/Shanghai') AS record_date, st.`event_id`,",
 		"FROM " + r + "_staging_events_20261120` AS st) AS s\nON t.`event_id` = s.`event_id`\n",
-		"WHEN MATCHED AND t.loaded_date <= DATE '2026-11-20' AND (t.record_date IS DISTINCT FROM s.record_date OR ",
-		"UPDATE SET record_date = s.record_date, `event_id` = s.`event_id`,", "loaded_date = DATE '2026-11-20'\n",
+		"WHEN MATCHED AND t.loaded_date <= DATE '2026-11-20' AND (t.record_date IS DISTINCT " +
+			"FROM s.record_date OR ",
+		"UPDATE SET record_date = s.record_date, `event_id` = s.`event_id`,",
+		"loaded_date = DATE '2026-11-20'\n",
 		"WHEN NOT MATCHED THEN\n  INSERT (record_date, `event_id`,",
 	} {
 		if !strings.Contains(events, want) {
@@ -97,7 +100,8 @@ func TestSwitchIsOneTransaction(t *testing.T) {
 		"DELETE FROM " + a + "portraits` WHERE snapshot_date = DATE '2026-11-20'",
 		"DELETE FROM " + r + "portraits` WHERE snapshot_date = DATE '2026-11-20'",
 		"DELETE FROM " + r + "users` WHERE TRUE", "DELETE FROM " + a + "persons` WHERE TRUE",
-		"MERGE " + r + "erasures` AS t", "DELETE FROM " + a + "merge_history` WHERE snapshot_date = DATE '2026-11-20'",
+		"MERGE " + r + "erasures` AS t", "DELETE FROM " + a +
+			"merge_history` WHERE snapshot_date = DATE '2026-11-20'",
 	} {
 		if index(want) < 0 {
 			t.Errorf("the switch lacks %q", want)
@@ -106,12 +110,15 @@ func TestSwitchIsOneTransaction(t *testing.T) {
 	last := stmts[len(stmts)-1]
 	if !strings.HasPrefix(
 		last,
-		"INSERT INTO "+a+"published_runs` (snapshot_date, run_id, manifest_hash, published_at, mode, reason)\n"+
+		"INSERT INTO "+a+"published_runs` (snapshot_date, run_id, manifest_hash, "+
+			"published_at, mode, reason)\n"+
 			"VALUES (DATE '2026-11-20', @run_id, @manifest_hash, @published_at, @mode, @reason)",
 	) {
 		t.Errorf("the switch does not end with the night's published_runs row: %s", last)
 	}
-	q := f.queries[slices.IndexFunc(f.queries, func(q query) bool { return strings.Contains(q.ID, "_switch_") })]
+	q := f.queries[slices.IndexFunc(f.queries, func(q query) bool {
+		return strings.Contains(q.ID, "_switch_")
+	})]
 	if q.Params["mode"][0] != "full" || q.Params["run_id"][0] != "run-2026-11-20" ||
 		len(q.Params["manifest_hash"][0]) != 64 ||
 		q.Params["published_at"][0] != "2026-11-22 02:30:00+00:00" {
@@ -154,7 +161,8 @@ func TestViewsNameTheNewestNight(t *testing.T) {
 		}
 	}
 	v := f.tables["shop_analytics.portraits_latest"].View.Query
-	if want := "SELECT *\nFROM `test-project.shop_analytics.portraits`\nWHERE snapshot_date = DATE '2026-11-21'"; v != want {
+	if want := "SELECT *\nFROM `test-project.shop_analytics.portraits`\n" +
+		"WHERE snapshot_date = DATE '2026-11-21'"; v != want {
 		t.Errorf("portraits_latest:\n%s\nwant\n%s", v, want)
 	}
 	if v := f.tables["shop_analytics.lifecycle_funnel"].View.Query; !strings.Contains(
@@ -204,7 +212,9 @@ func TestIncrementalNightUpsertsChangedTables(t *testing.T) {
 		}
 	}
 	s := switchOf(t, f, "2026-11-21")
-	for _, want := range []string{"MERGE `test-project.shop_restricted.users` AS t\nUSING `test-project.shop_restricted._staging_users_20261121` AS s\nON t.`user_id` = s.`user_id`\nWHEN MATCHED AND (",
+	for _, want := range []string{"MERGE `test-project.shop_restricted.users` AS t\n" +
+		"USING `test-project.shop_restricted._staging_users_20261121` AS s\n" +
+		"ON t.`user_id` = s.`user_id`\nWHEN MATCHED AND (",
 		"DELETE FROM `test-project.shop_analytics.persons` WHERE TRUE"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the incremental switch lacks %q", want)
@@ -233,10 +243,13 @@ func TestFailedTestStopsBeforeTheSwitch(t *testing.T) {
 	if len(f.sqls("portraits_20261121_switch")) != 0 {
 		t.Error("the night was switched in")
 	}
-	recorded := f.queries[slices.IndexFunc(f.queries, func(q query) bool { return strings.Contains(q.ID, "_data_tests_") })]
+	recorded := f.queries[slices.IndexFunc(f.queries, func(q query) bool {
+		return strings.Contains(q.ID, "_data_tests_")
+	})]
 	if !strings.Contains(
 		recorded.SQL,
-		"INSERT INTO `test-project.shop_analytics.data_tests` (snapshot_date, test, table_name, severity, passed, failing_rows, detail)",
+		"INSERT INTO `test-project.shop_analytics.data_tests` (snapshot_date, test, table_name, "+
+			"severity, passed, failing_rows, detail)",
 	) ||
 		!slices.Contains(recorded.Params["results"], "") {
 		t.Errorf("data_tests not recorded:\n%s\n%v", recorded.SQL, recorded.Params)
@@ -279,7 +292,8 @@ func TestSnapshotTablesGetExpirationAndFilter(t *testing.T) {
 	}
 	if !slices.Contains(
 		patched,
-		"PATCH datasets/shop_analytics/tables/portraits expirationMs=34560000000 requirePartitionFilter=true",
+		"PATCH datasets/shop_analytics/tables/portraits expirationMs=34560000000 "+
+			"requirePartitionFilter=true",
 	) {
 		t.Errorf("patches %v", patched)
 	}
@@ -358,7 +372,8 @@ func TestMigratesTheOldModel(t *testing.T) {
 		switch {
 		case strings.HasPrefix(s, "INSERT INTO `test-project.shop_analytics.events__migrating`"):
 			rebuilt = s
-		case strings.HasPrefix(s, "ALTER TABLE `test-project.shop_analytics.events__migrating` RENAME TO `events`"):
+		case strings.HasPrefix(s, "ALTER TABLE `test-project.shop_analytics.events__migrating` "+
+			"RENAME TO `events`"):
 			renamed = s
 		case strings.HasPrefix(s, "BEGIN"):
 			script = s
@@ -372,9 +387,12 @@ func TestMigratesTheOldModel(t *testing.T) {
 		t.Errorf("events rebuilt by:\n%s\nrenamed by %q", rebuilt, renamed)
 	}
 	for _, want := range []string{
-		"DELETE FROM `test-project.shop_restricted.users` WHERE snapshot_date < (SELECT MAX(snapshot_date) FROM `test-project.shop_restricted.users`)",
+		"DELETE FROM `test-project.shop_restricted.users` WHERE snapshot_date < (SELECT " +
+			"MAX(snapshot_date) FROM `test-project.shop_restricted.users`)",
 		"DELETE FROM `test-project.shop_restricted.erasures` AS e WHERE EXISTS",
-		"SELECT DISTINCT snapshot_date, CAST(NULL AS STRING), CAST(NULL AS STRING), @migrated_at, 'full', 'published before published_runs existed' FROM (SELECT snapshot_date FROM `test-project.shop_analytics.portraits`",
+		"SELECT DISTINCT snapshot_date, CAST(NULL AS STRING), CAST(NULL AS STRING), @migrated_at, " +
+			"'full', 'published before published_runs existed' FROM (SELECT snapshot_date FROM " +
+			"`test-project.shop_analytics.portraits`",
 	} {
 		if !strings.Contains(strings.ReplaceAll(script, "\n  ", "\n"), want) {
 			t.Errorf("the migration script lacks %q:\n%s", want, script)
@@ -398,7 +416,9 @@ func TestErasureStatements(t *testing.T) {
 	if _, err := Publish(context.Background(), c, plans[0], testConfig(), testOptions(t)); err != nil {
 		t.Fatal(err)
 	}
-	hash := func(typ, v string) string { return normalize.Hash(publishtest.Salt, identity.Key(typ, v)) }
+	hash := func(typ, v string) string {
+		return normalize.Hash(publishtest.Salt, identity.Key(typ, v))
+	}
 	mine := []string{
 		hash(identity.Account, "u003"),
 		hash(identity.Device, "d003"),
@@ -413,19 +433,25 @@ func TestErasureStatements(t *testing.T) {
 			return []string{"STRING"}, out, true
 		}
 		switch {
-		case strings.HasPrefix(sql, "SELECT DISTINCT id_hash FROM `test-project.shop_restricted._staging_erasures_"):
+		case strings.HasPrefix(sql,
+			"SELECT DISTINCT id_hash FROM `test-project.shop_restricted._staging_erasures_"):
 			return rows(mine[0])
-		case strings.Contains(sql, "SELECT DISTINCT CAST(`person_id` AS STRING) FROM `test-project.shop_restricted.identity_map`"):
+		case strings.Contains(sql, "SELECT DISTINCT CAST(`person_id` AS STRING) FROM "+
+			"`test-project.shop_restricted.identity_map`"):
 			return rows("p003")
-		case strings.Contains(sql, "SELECT DISTINCT CAST(`id_hash` AS STRING) FROM `test-project.shop_restricted.identity_map`"):
+		case strings.Contains(sql,
+			"SELECT DISTINCT CAST(`id_hash` AS STRING) FROM `test-project.shop_restricted.identity_map`"):
 			return rows(mine...)
 		case strings.Contains(sql, "CAST(`user_id` AS STRING) FROM `test-project.shop_restricted.users`"):
 			return rows("u001", "u003")
-		case strings.Contains(sql, "CAST(`device_id` AS STRING) FROM `test-project.shop_analytics.events`"):
+		case strings.Contains(sql,
+			"CAST(`device_id` AS STRING) FROM `test-project.shop_analytics.events`"):
 			return rows("d001", "d003")
-		case strings.Contains(sql, "CAST(`anonymous_id` AS STRING) FROM `test-project.shop_analytics.events`"):
+		case strings.Contains(sql,
+			"CAST(`anonymous_id` AS STRING) FROM `test-project.shop_analytics.events`"):
 			return rows("a003")
-		case strings.Contains(sql, "CAST(`order_id` AS STRING) FROM `test-project.shop_analytics.orders`"):
+		case strings.Contains(sql, "CAST(`order_id` AS STRING) FROM "+
+			"`test-project.shop_analytics.orders`"):
 			return rows("o00-003")
 		}
 		return nil, nil, false
@@ -446,16 +472,22 @@ func TestErasureStatements(t *testing.T) {
 	}
 	script := switchOf(t, f, "2026-11-21")
 	a, r := "`test-project.shop_analytics.", "`test-project.shop_restricted."
-	log := "INSERT INTO " + r + "erasure_log` (snapshot_date, place, requests, rows_removed, cleaned_at)\nVALUES (DATE '2026-11-21', '%s', 1, @@row_count, @cleaned_at)"
+	log := "INSERT INTO " + r + "erasure_log` (snapshot_date, place, requests, rows_removed, " +
+		"cleaned_at)\nVALUES (DATE '2026-11-21', '%s', 1, @@row_count, @cleaned_at)"
 	for _, want := range []string{
-		"DELETE FROM " + a + "events` WHERE `anonymous_id` IN UNNEST(@erase_anonymous_id) OR `device_id` IN UNNEST(@erase_device_id) OR `user_id` IN UNNEST(@erase_user_id);\n" +
+		"DELETE FROM " + a + "events` WHERE `anonymous_id` IN UNNEST(@erase_anonymous_id) OR " +
+			"`device_id` IN UNNEST(@erase_device_id) OR `user_id` IN UNNEST(@erase_user_id);\n" +
 			fmt.Sprintf(log, "analytics.events"),
 		"DELETE FROM " + a + "order_items` WHERE `order_id` IN UNNEST(@erase_order_id)",
-		"DELETE FROM " + r + "portraits` WHERE snapshot_date >= DATE '1970-01-01' AND (`person_id` IN UNNEST(@erase_person_id));\n" +
+		"DELETE FROM " + r + "portraits` WHERE snapshot_date >= DATE '1970-01-01' AND (`person_id` IN " +
+			"UNNEST(@erase_person_id));\n" +
 			fmt.Sprintf(log, "restricted.portraits"),
-		"DELETE FROM " + a + "merge_history` WHERE `old_person_id` IN UNNEST(@erase_old_person_id) OR `new_person_id` IN UNNEST(@erase_new_person_id)",
-		"DELETE FROM " + r + "erasure_log` WHERE snapshot_date = DATE '2026-11-21' AND STARTS_WITH(place, 'run ')",
-		"SELECT DATE '2026-11-21', f.place, f.requests, f.rows_removed, f.cleaned_at FROM UNNEST(@folders) AS f",
+		"DELETE FROM " + a + "merge_history` WHERE `old_person_id` IN UNNEST(@erase_old_person_id) OR " +
+			"`new_person_id` IN UNNEST(@erase_new_person_id)",
+		"DELETE FROM " + r + "erasure_log` WHERE snapshot_date = DATE '2026-11-21' AND " +
+			"STARTS_WITH(place, 'run ')",
+		"SELECT DATE '2026-11-21', f.place, f.requests, f.rows_removed, f.cleaned_at FROM " +
+			"UNNEST(@folders) AS f",
 	} {
 		if !strings.Contains(script, want) {
 			t.Errorf("the switch lacks %q", want)
@@ -464,10 +496,13 @@ func TestErasureStatements(t *testing.T) {
 	if strings.Contains(script, "DELETE FROM "+r+"erasures`") {
 		t.Error("the erasures table itself lost rows")
 	}
-	if last, merge := strings.LastIndex(script, "erasure_log"), strings.Index(script, "MERGE"); last > merge {
+	if last, merge := strings.LastIndex(script, "erasure_log"),
+		strings.Index(script, "MERGE"); last > merge {
 		t.Error("the erasure does not come before the night's tables")
 	}
-	q := f.queries[slices.IndexFunc(f.queries, func(q query) bool { return strings.Contains(q.ID, "20261121_switch_") })]
+	q := f.queries[slices.IndexFunc(f.queries, func(q query) bool {
+		return strings.Contains(q.ID, "20261121_switch_")
+	})]
 	for name, want := range map[string][]string{"erase_user_id": {"u003"}, "erase_device_id": {"d003"},
 		"erase_anonymous_id": {"a003"}, "erase_person_id": {"p003"}, "erase_order_id": {"o00-003"}} {
 		if !slices.Equal(q.Params[name], want) {

@@ -22,8 +22,10 @@ import (
 var labels = map[string]string{"managed_by": "portraits_publish"}
 
 var datasetDocs = map[publish.Zone]string{
-	publish.Analytics:  "customer portraits for analysts and BI: no contact point and no hashed identifier",
-	publish.Restricted: "customer portraits with hashed identifiers and masked contact points, for the activation service only",
+	publish.Analytics: "customer portraits for analysts and BI: no contact point and " +
+		"no hashed identifier",
+	publish.Restricted: "customer portraits with hashed identifiers and masked contact points, for " +
+		"the activation service only",
 }
 
 // Options are the choices of a publish besides where it goes.
@@ -44,13 +46,13 @@ type publisher struct {
 
 // Publish loads a run into BigQuery: it creates the two datasets and the tables where missing
 // (evolving existing tables, migrating a warehouse of the model that copied every table every night
-// on first use); loads each table's Parquet files into a staging table that expires after a day; runs
-// the data tests there and records them in data_tests, stopping before the switch when a test of
-// severity error fails; then one transaction (one multi-statement query job) switches the night in:
-// the erasure of newly forgotten persons from every published partition, the MERGE of the facts, the
-// night's partition of the snapshots, the current tables when the night is the newest, the appended
-// tables and the night's published_runs row. When the night is the newest, the same script
-// recreates the views with its date right after the COMMIT (a transaction cannot hold DDL on
+// on first use); loads each table's Parquet files into a staging table that expires after a day;
+// runs the data tests there and records them in data_tests, stopping before the switch when a test
+// of severity error fails; then one transaction (one multi-statement query job) switches the night
+// in: the erasure of newly forgotten persons from every published partition, the MERGE of the
+// facts, the night's partition of the snapshots, the current tables when the night is the newest,
+// the appended tables and the night's published_runs row. When the night is the newest, the same
+// script recreates the views with its date right after the COMMIT (a transaction cannot hold DDL on
 // views); then the table catalogues are refreshed and the staging tables dropped. The client's
 // project runs the jobs; cfg.Project holds the datasets.
 func Publish(
@@ -245,7 +247,8 @@ func (p *publisher) load(ctx context.Context, t publish.Table) error {
 		Schema:         schema,
 		Labels:         labels,
 		ExpirationTime: p.opts.Now().Add(24 * time.Hour),
-		Description:    "staging of " + t.Name + " for " + p.plan.Date + ": dropped after the publish, expires a day after it began",
+		Description: "staging of " + t.Name + " for " + p.plan.Date +
+			": dropped after the publish, expires a day after it began",
 	}
 	if err := staging.Create(ctx, md); err != nil {
 		return fmt.Errorf("table %s: creating %s: %w", t.Name, staging.FullyQualifiedName(), err)

@@ -33,7 +33,8 @@ func testConfig() Config {
 	}
 }
 
-// testOptions are the options of the tests: the world's salt, a fixed clock, the default data tests.
+// testOptions are the options of the tests: the world's salt, a fixed clock, the default data
+// tests.
 func testOptions(t *testing.T) Options {
 	t.Helper()
 	suite, err := datatests.Load("")
@@ -58,7 +59,8 @@ func localPlan(t *testing.T) *publish.Plan {
 	return plan
 }
 
-// fields maps a table's columns by name, with the REST API's implicit NULLABLE (an empty mode) spelled out.
+// fields maps a table's columns by name, with the REST API's implicit NULLABLE (an empty mode)
+// spelled out.
 func fields(t *bq.Table) map[string]*bq.TableFieldSchema {
 	out := map[string]*bq.TableFieldSchema{}
 	for _, f := range t.Schema.Fields {
@@ -87,7 +89,8 @@ func TestPublishLocalRun(t *testing.T) {
 			t.Errorf("dataset %s = %+v", ds, d)
 		}
 	}
-	// Tables: each zone's, with snapshot_date first, types and modes from the structs, partitions and clusters.
+	// Tables: each zone's, with snapshot_date first, types and modes from the structs, partitions and
+	// clusters.
 	users := f.tables["shop_restricted.users"]
 	if users == nil {
 		t.Fatal("no restricted users table")
@@ -106,8 +109,10 @@ func TestPublishLocalRun(t *testing.T) {
 		t.Errorf("users description %q", users.Description)
 	}
 	uf := fields(users)
-	for name, want := range map[string][2]string{"user_id": {"STRING", "REQUIRED"}, "phone_hash": {"STRING", "NULLABLE"},
-		"registered_at": {"TIMESTAMP", "NULLABLE"}, "marketing_consent": {"BOOLEAN", "REQUIRED"}, "birth_year": {"INTEGER", "NULLABLE"}} {
+	for name, want := range map[string][2]string{"user_id": {"STRING", "REQUIRED"},
+		"phone_hash":    {"STRING", "NULLABLE"},
+		"registered_at": {"TIMESTAMP", "NULLABLE"}, "marketing_consent": {"BOOLEAN", "REQUIRED"},
+		"birth_year": {"INTEGER", "NULLABLE"}} {
 		if got := uf[name]; got == nil || got.Type != want[0] || got.Mode != want[1] {
 			t.Errorf("restricted users.%s = %+v, want %v", name, got, want)
 		}
@@ -116,20 +121,24 @@ func TestPublishLocalRun(t *testing.T) {
 		t.Errorf("phone_masked description %q", uf["phone_masked"].Description)
 	}
 	pf := fields(f.tables["shop_analytics.portraits"])
-	for name, want := range map[string][2]string{"vendor_interests": {"STRING", "REPEATED"}, "gmv_fen": {"INTEGER", "REQUIRED"},
+	for name, want := range map[string][2]string{"vendor_interests": {"STRING", "REPEATED"},
+		"gmv_fen":     {"INTEGER", "REQUIRED"},
 		"refund_rate": {"FLOAT", "NULLABLE"}, "last_order_at": {"TIMESTAMP", "NULLABLE"}} {
 		if got := pf[name]; got == nil || got.Type != want[0] || got.Mode != want[1] {
 			t.Errorf("analytics portraits.%s = %+v, want %v", name, got, want)
 		}
 	}
-	for _, key := range []string{"shop_analytics.portraits", "shop_restricted.portraits", "shop_restricted.identity_map"} {
+	for _, key := range []string{"shop_analytics.portraits", "shop_restricted.portraits",
+		"shop_restricted.identity_map"} {
 		if cl := f.tables[key].Clustering; cl == nil ||
 			!slices.Equal(cl.Fields, []string{"person_id"}) {
 			t.Errorf("%s clustering %+v", key, cl)
 		}
 	}
-	for key, want := range map[string]bool{"shop_analytics.quality": true, "shop_restricted.quality": false,
-		"shop_analytics.identity_map": false, "shop_restricted.identity_map": true, "shop_analytics.users": true} {
+	for key, want := range map[string]bool{"shop_analytics.quality": true,
+		"shop_restricted.quality":     false,
+		"shop_analytics.identity_map": false, "shop_restricted.identity_map": true,
+		"shop_analytics.users": true} {
 		if got := f.tables[key] != nil; got != want {
 			t.Errorf("table %s exists: %v, want %v", key, got, want)
 		}
@@ -197,7 +206,8 @@ func TestPublishLocalRun(t *testing.T) {
 		t.Errorf("%d load jobs for %d tables", loads, len(plan.Tables))
 	}
 
-	// Views: those whose tables exist; segment_sizes_daily waits, the authorized one was not asked for.
+	// Views: those whose tables exist; segment_sizes_daily waits, the authorized one was not asked
+	// for.
 	wantViews := []string{
 		"portraits_latest",
 		"quality_latest",
@@ -329,7 +339,8 @@ func TestFailedJobNamesTableAndJob(t *testing.T) {
 	if err == nil {
 		t.Fatal("a failed load job went unnoticed")
 	}
-	for _, want := range []string{"table portraits", "job portraits_20261121_portraits_load-", "location EU", "Error while reading data", "and a second reason"} {
+	for _, want := range []string{"table portraits", "job portraits_20261121_portraits_load-",
+		"location EU", "Error while reading data", "and a second reason"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
@@ -414,7 +425,8 @@ func TestRemoteRunLoadsInPlace(t *testing.T) {
 			t.Errorf("a gs:// run was uploaded again: %s", call)
 		}
 	}
-	if got := f.parts["shop_analytics.portraits"][date]; got.Files != plan.Dir+"/portraits/part-00000.parquet" ||
+	if got := f.parts["shop_analytics.portraits"][date]; got.Files != plan.Dir+
+		"/portraits/part-00000.parquet" ||
 		got.Rows != 20 {
 		t.Errorf("portraits partition %+v", got)
 	}
@@ -439,12 +451,17 @@ func TestDescribeCallsNothing(t *testing.T) {
 	out := b.String()
 	for _, want := range []string{
 		"test-project:shop_analytics", "test-project:shop_restricted",
-		"upload   " + filepath.Join(plan.Dir, "users", "part-00000.parquet") + " -> gs://stage/portraits/dt=2026-11-21/users/part-00000.parquet, removed after",
-		"`test-project.shop_restricted._staging_users_20261121` (PARQUET), expiring after a day, dropped after",
-		"analytics  `test-project.shop_analytics.users`, 11 columns, without phone_hash, phone_masked, email_hash",
-		"portraits (snapshot): 20 rows in 1 files; partitioned by day on snapshot_date, partitions expire after 400 days, " +
+		"upload   " + filepath.Join(plan.Dir, "users", "part-00000.parquet") +
+			" -> gs://stage/portraits/dt=2026-11-21/users/part-00000.parquet, removed after",
+		"`test-project.shop_restricted._staging_users_20261121` (PARQUET), expiring after a " +
+			"day, dropped after",
+		"analytics  `test-project.shop_analytics.users`, 11 columns, without phone_hash, " +
+			"phone_masked, email_hash",
+		"portraits (snapshot): 20 rows in 1 files; partitioned by day on snapshot_date, partitions " +
+			"expire after 400 days, " +
 			"partition filter required, clustered by person_id",
-		"users (current): 20 rows in 1 files; partitioned by day on snapshot_date", "replaced when the night is the newest",
+		"users (current): 20 rows in 1 files; partitioned by day on snapshot_date",
+		"replaced when the night is the newest",
 		"analytics  not held", "clustered by person_id",
 		"value_concentration reads analytics.portraits", "person_reachability: skipped",
 	} {

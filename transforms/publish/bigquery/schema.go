@@ -10,8 +10,8 @@ import (
 )
 
 // fieldTypes maps the schemas' column types: both integer widths are INT64 (sent as INTEGER, the
-// REST API's name for it), float64 is FLOAT64 (FLOAT), bool is BOOL (BOOLEAN), and int64 microseconds
-// tagged timestamp(microsecond) are TIMESTAMP.
+// REST API's name for it), float64 is FLOAT64 (FLOAT), bool is BOOL (BOOLEAN), and int64
+// microseconds tagged timestamp(microsecond) are TIMESTAMP.
 var fieldTypes = map[publish.Type]bigquery.FieldType{
 	publish.String:    bigquery.StringFieldType,
 	publish.Int32:     bigquery.IntegerFieldType,
@@ -97,7 +97,8 @@ func clusterColumns(t publish.Table) []string {
 // sqlType names a field type as GoogleSQL does, for people to read.
 func sqlType(f *bigquery.FieldSchema) string {
 	name := map[bigquery.FieldType]string{
-		bigquery.IntegerFieldType: "INT64", bigquery.FloatFieldType: "FLOAT64", bigquery.BooleanFieldType: "BOOL",
+		bigquery.IntegerFieldType: "INT64", bigquery.FloatFieldType: "FLOAT64",
+		bigquery.BooleanFieldType: "BOOL",
 	}[f.Type]
 	if name == "" {
 		name = string(f.Type)

@@ -78,9 +78,9 @@ func keyMatch(key []string) string {
 //
 // Why DML in a transaction, not loads into partition decorators: the Parquet files carry neither
 // snapshot_date nor record_date, the facts MERGE on their keys, and a query writing into
-// table$YYYYMMDD would only accept the tables' REQUIRED columns by relaxing them. DML keeps REQUIRED
-// checked row by row, fills both zones from one load, and inside one transaction readers see the
-// previous night or the new one, never a mix.
+// table$YYYYMMDD would only accept the tables' REQUIRED columns by relaxing them. DML keeps
+// REQUIRED checked row by row, fills both zones from one load, and inside one transaction readers
+// see the previous night or the new one, never a mix.
 func script(stmts, after []string) string {
 	var b strings.Builder
 	b.WriteString("BEGIN\n  BEGIN TRANSACTION;\n")
@@ -137,7 +137,8 @@ func (c Config) statements(
 		if t.Name == "erasures" {
 			return []string{
 				fmt.Sprintf("MERGE %s AS t\nUSING %s AS s\nON %s\nWHEN NOT MATCHED THEN\n"+
-					"  INSERT (%s, %s) VALUES (%s, %s)", name, src, keyMatch(t.Key), publish.SnapshotDate, cols, date,
+					"  INSERT (%s, %s) VALUES (%s, %s)", name, src, keyMatch(t.Key),
+					publish.SnapshotDate, cols, date,
 					columnList(t.Columns, "s.")),
 			}
 		}
@@ -146,9 +147,10 @@ func (c Config) statements(
 	return nil
 }
 
-// mergeFact is the MERGE of a fact on its natural key: new records inserted, a changed record updated
-// when the night is not older than the one that wrote it (so that publishing an older night again
-// never brings back an older state), record_date the business day of its own time, or its parent's.
+// mergeFact is the MERGE of a fact on its natural key: new records inserted, a changed record
+// updated when the night is not older than the one that wrote it (so that publishing an older night
+// again never brings back an older state), record_date the business day of its own time, or its
+// parent's.
 func (c Config) mergeFact(p *publish.Plan, z publish.Zone, t publish.Table, zone string) string {
 	date := "DATE '" + p.Date + "'"
 	src := c.qualified(publish.Restricted, stagingTable(p, t.Name))
@@ -231,6 +233,7 @@ func (c Config) catalogMerge(z publish.Zone) string {
 USING (SELECT * FROM UNNEST(@rows)) AS s
 ON FALSE
 WHEN NOT MATCHED BY SOURCE AND t.table_name IN UNNEST(@tables) THEN DELETE
-WHEN NOT MATCHED THEN INSERT (table_name, column_name, description) VALUES (s.table_name, s.column_name, s.description)`,
+WHEN NOT MATCHED THEN INSERT (table_name, column_name, description) VALUES (s.table_name, `+
+		`s.column_name, s.description)`,
 		c.qualified(z, publish.CatalogName))
 }

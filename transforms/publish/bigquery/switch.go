@@ -10,8 +10,8 @@ import (
 )
 
 // switchStatements are the statements of the transaction that switches the night in: the erasure,
-// every table of the plan by its kind (a fact after the fact it takes its day from), and the night's
-// published_runs row, last.
+// every table of the plan by its kind (a fact after the fact it takes its day from), and the
+// night's published_runs row, last.
 func (p *publisher) switchStatements(
 	newest bool,
 	e erasure,

@@ -41,7 +41,8 @@ func (p *publisher) test(ctx context.Context, previous string, rep *publish.Repo
 		fmt.Sprintf("DELETE FROM %s WHERE snapshot_date = DATE '%s'", name, p.plan.Date),
 		fmt.Sprintf(
 			"INSERT INTO %s (snapshot_date, test, table_name, severity, passed, failing_rows, detail)\n"+
-				"SELECT DATE '%s', r.test, r.table_name, r.severity, r.passed, r.failing_rows, r.detail FROM UNNEST(@results) AS r",
+				"SELECT DATE '%s', r.test, r.table_name, r.severity, r.passed, r.failing_rows, "+
+				"r.detail FROM UNNEST(@results) AS r",
 			name,
 			p.plan.Date,
 		),

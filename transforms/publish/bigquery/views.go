@@ -64,7 +64,8 @@ func (p *publisher) authorize(ctx context.Context, view string) error {
 		}
 	}
 	access := append(md.Access, &bigquery.AccessEntry{EntityType: bigquery.ViewEntity, View: ref})
-	if _, err := ds.Update(ctx, bigquery.DatasetMetadataToUpdate{Access: access}, md.ETag); err != nil {
+	if _, err := ds.Update(ctx, bigquery.DatasetMetadataToUpdate{Access: access},
+		md.ETag); err != nil {
 		return fmt.Errorf("authorizing it on %s: %w", ds.DatasetID, err)
 	}
 	return nil

@@ -1,8 +1,9 @@
 // Package datatests declares and runs the data tests a night's tables must pass before publish
-// switches them in, as dbt does: unique and not-null keys, accepted values, relationships, row-count
-// change against the last published night, and freshness. The tests are declared in one YAML file
-// (tests.yaml here is the default; --data-tests names another), and run as SQL on the night's
-// staging tables, in the dialect DuckDB and BigQuery share, so each warehouse runs the same tests.
+// switches them in, as dbt does: unique and not-null keys, accepted values, relationships,
+// row-count change against the last published night, and freshness. The tests are declared in one
+// YAML file (tests.yaml here is the default; --data-tests names another), and run as SQL on the
+// night's staging tables, in the dialect DuckDB and BigQuery share, so each warehouse runs the same
+// tests.
 package datatests
 
 import (

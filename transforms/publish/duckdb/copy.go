@@ -22,11 +22,13 @@ func (w *warehouse) readOnlyCopy(ctx context.Context, path string) error {
 	if err := os.Remove(tmp); err != nil && !os.IsNotExist(err) {
 		return err
 	}
-	if _, err := w.conn.ExecContext(ctx, "ATTACH "+literal(tmp)+" AS "+ident(copyCatalog)); err != nil {
+	if _, err := w.conn.ExecContext(ctx, "ATTACH "+literal(tmp)+" AS "+
+		ident(copyCatalog)); err != nil {
 		return err
 	}
 	err := w.fillCopy(ctx)
-	if _, derr := w.conn.ExecContext(context.WithoutCancel(ctx), "DETACH "+ident(copyCatalog)); err == nil {
+	if _, derr := w.conn.ExecContext(context.WithoutCancel(ctx), "DETACH "+
+		ident(copyCatalog)); err == nil {
 		err = derr
 	}
 	if err != nil {

@@ -10,8 +10,8 @@ import (
 )
 
 // Describe writes what Publish would do to the file, opening nothing: each table with its kind and
-// what the night does to it, each zone's columns withheld from analytics, the files staged, the data
-// tests and the views.
+// what the night does to it, each zone's columns withheld from analytics, the files staged, the
+// data tests and the views.
 func Describe(w io.Writer, dbPath string, plan *publish.Plan, opts Options) error {
 	set, err := opts.Settings.WithDefaults()
 	if err != nil {
@@ -20,7 +20,8 @@ func Describe(w io.Writer, dbPath string, plan *publish.Plan, opts Options) erro
 	pr := func(format string, a ...any) { fmt.Fprintf(w, format+"\n", a...) }
 	pr("publish %s (run %s, %s night) into DuckDB %s", plan.Dir, plan.RunID, plan.Mode, dbPath)
 	pr(
-		"each table is staged in a temporary table, the data tests run there, then one transaction switches the night in",
+		"each table is staged in a temporary table, the data tests run there, then one transaction " +
+			"switches the night in",
 	)
 	for _, t := range plan.Tables {
 		pr("  %s (%s): %d rows from %s", t.Name, t.Kind, t.Rows, strings.Join(t.Files, ", "))

@@ -1,8 +1,8 @@
 // Package duckdb publishes finished runs into a DuckDB file, the embedded warehouse for laptops and
-// the twin of the BigQuery warehouse: the same tables, kinds, views and data tests. Tables go to two
-// schemas, analytics (no contact points, no hashed identifiers) and restricted (the tables that have
-// them, in full). go-duckdb bundles DuckDB itself (cgo), so this package is kept out of the Beam
-// pipeline packages, which build with CGO_ENABLED=0.
+// the twin of the BigQuery warehouse: the same tables, kinds, views and data tests. Tables go to
+// two schemas, analytics (no contact points, no hashed identifiers) and restricted (the tables that
+// have them, in full). go-duckdb bundles DuckDB itself (cgo), so this package is kept out of the
+// Beam pipeline packages, which build with CGO_ENABLED=0.
 package duckdb
 
 import (
@@ -33,11 +33,11 @@ type Options struct {
 // first (its rows counted against the manifest), the data tests run there, and only when no test of
 // severity error fails does one transaction switch the night in: the erasure of newly forgotten
 // persons, the MERGE of the facts, the night's partition of the snapshots, the current tables (when
-// the night is the newest), the appended tables, the night's published_runs row, the views (recreated
-// with the newest night's date) and the catalogues. A failed publish, or a failed test, leaves the
-// tables as they were (only data_tests records the failure). A warehouse of the model that kept a
-// copy of every table per night is migrated on first use. Columns carry their documentation as
-// comments.
+// the night is the newest), the appended tables, the night's published_runs row, the views
+// (recreated with the newest night's date) and the catalogues. A failed publish, or a failed test,
+// leaves the tables as they were (only data_tests records the failure). A warehouse of the model
+// that kept a copy of every table per night is migrated on first use. Columns carry their
+// documentation as comments.
 func Publish(
 	ctx context.Context,
 	dbPath string,
@@ -133,7 +133,8 @@ func (w *warehouse) inTx(ctx context.Context, f func(*sql.Tx) error) error {
 // published returns the newest published night and the last one before the plan's, "" for none.
 func (w *warehouse) published(ctx context.Context) (newest, previous string, err error) {
 	q := fmt.Sprintf(
-		`SELECT CAST(MAX(%[1]s) AS VARCHAR), CAST(MAX(CASE WHEN %[1]s < DATE %[2]s THEN %[1]s END) AS VARCHAR)
+		`SELECT CAST(MAX(%[1]s) AS VARCHAR), CAST(MAX(CASE WHEN %[1]s < DATE %[2]s THEN `+
+			`%[1]s END) AS VARCHAR)
 		FROM %[3]s`,
 		publish.SnapshotDate,
 		literal(w.plan.Date),

@@ -56,11 +56,13 @@ func TestPublishIsIdempotentPerDate(t *testing.T) {
 		t.Errorf("quality has %d rows after loading two days twice, want 6", n)
 	}
 	// users is a current table: the newest night's, whichever night was published last.
-	if n := count(t, db, `SELECT count(*) FROM restricted.users WHERE snapshot_date = DATE '2026-11-21' AND phone_hash = 'php003'`); n != 1 ||
+	if n := count(t, db, `SELECT count(*) FROM restricted.users WHERE snapshot_date = DATE `+
+		`'2026-11-21' AND phone_hash = 'php003'`); n != 1 ||
 		count(t, db, `SELECT count(*) FROM restricted.users`) != 20 {
 		t.Errorf("restricted users: %d of day 2", n)
 	}
-	if n := count(t, db, `SELECT count(*) FROM analytics.portraits WHERE snapshot_date = DATE '2026-11-21'`); n != 20 {
+	if n := count(t, db, `SELECT count(*) FROM analytics.portraits WHERE snapshot_date = DATE `+
+		`'2026-11-21'`); n != 20 {
 		t.Errorf("portraits of day 2: %d", n)
 	}
 }
@@ -109,7 +111,9 @@ func TestAnalyticsHoldsNoContactPoint(t *testing.T) {
 		!tables["person_reachability"] {
 		t.Errorf("analytics tables and views: %v", tables)
 	}
-	if n := count(t, db, `SELECT count(*) FROM information_schema.columns WHERE table_schema = 'restricted' AND column_name IN ('phone_hash', 'phone_masked', 'email_hash', 'id_hash')`); n != 5 {
+	if n := count(t, db, `SELECT count(*) FROM information_schema.columns WHERE table_schema = `+
+		`'restricted' AND column_name IN ('phone_hash', 'phone_masked', 'email_hash', `+
+		`'id_hash')`); n != 5 {
 		t.Errorf(
 			"restricted has %d contact columns, want users' 3, portraits' 1 and identity_map's 1",
 			n,
@@ -149,7 +153,8 @@ func TestViews(t *testing.T) {
 
 	// lifecycle_funnel: every stage every day, in funnel order, counted as in Go.
 	rows, err := db.Query(
-		`SELECT snapshot_date::VARCHAR, stage, stage_order, persons, share FROM analytics.lifecycle_funnel`,
+		`SELECT snapshot_date::VARCHAR, stage, stage_order, persons, share FROM ` +
+			`analytics.lifecycle_funnel`,
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -238,7 +243,8 @@ func TestViews(t *testing.T) {
 		}
 		var buyers, topBuyers, gotTop int64
 		var share float64
-		if err := db.QueryRow(`SELECT buyers, top_buyers, top_gmv_fen, top_share FROM analytics.value_concentration WHERE snapshot_date = ?::DATE`, d).
+		if err := db.QueryRow(`SELECT buyers, top_buyers, top_gmv_fen, top_share FROM `+
+			`analytics.value_concentration WHERE snapshot_date = ?::DATE`, d).
 			Scan(&buyers, &topBuyers, &gotTop, &share); err != nil {
 			t.Fatal(err)
 		}
@@ -258,24 +264,30 @@ func TestViews(t *testing.T) {
 		}
 	}
 
-	if n := count(t, db, `SELECT count(*) FROM analytics.portraits_latest WHERE snapshot_date = DATE '2026-11-21'`); n != 20 ||
+	if n := count(t, db, `SELECT count(*) FROM analytics.portraits_latest WHERE snapshot_date = `+
+		`DATE '2026-11-21'`); n != 20 ||
 		count(t, db, `SELECT count(*) FROM analytics.portraits_latest`) != 20 {
 		t.Errorf("portraits_latest holds %d rows of the latest day", n)
 	}
-	if n := count(t, db, `SELECT rejected FROM analytics.quality_daily WHERE snapshot_date = DATE '2026-11-20'`); n != 1 {
+	if n := count(t, db, `SELECT rejected FROM analytics.quality_daily WHERE snapshot_date = DATE `+
+		`'2026-11-20'`); n != 1 {
 		t.Errorf("quality_daily rejected = %d", n)
 	}
-	if n := count(t, db, `SELECT rejects FROM analytics.rejects_by_reason_daily WHERE snapshot_date = DATE '2026-11-21' AND reason = 'bad_json'`); n != 1 {
+	if n := count(t, db, `SELECT rejects FROM analytics.rejects_by_reason_daily WHERE snapshot_date `+
+		`= DATE '2026-11-21' AND reason = 'bad_json'`); n != 1 {
 		t.Errorf("rejects_by_reason_daily = %d", n)
 	}
-	if n := count(t, db, `SELECT count(*) FROM analytics.person_reachability WHERE snapshot_date = DATE '2026-11-21' AND has_phone`); n != 10 {
+	if n := count(t, db, `SELECT count(*) FROM analytics.person_reachability WHERE snapshot_date = `+
+		`DATE '2026-11-21' AND has_phone`); n != 10 {
 		t.Errorf("person_reachability: %d persons with a phone, want 10", n)
 	}
 
 	// The segment stage's table arrives: its view follows on the next publish.
-	if _, err := db.Exec(`CREATE TABLE analytics.segment_summary (snapshot_date DATE, segment VARCHAR, kind VARCHAR, size BIGINT, share DOUBLE,
+	if _, err := db.Exec(`CREATE TABLE analytics.segment_summary (snapshot_date DATE, segment ` +
+		`VARCHAR, kind VARCHAR, size BIGINT, share DOUBLE,
 		gmv_share DOUBLE, avg_clv_fen DOUBLE, previous_size BIGINT, change BIGINT);
-		INSERT INTO analytics.segment_summary VALUES (DATE '2026-11-21', 'champions', 'rfm', 5, 0.25, 0.5, 1000, 4, 1)`); err != nil {
+		INSERT INTO analytics.segment_summary VALUES (DATE '2026-11-21', 'champions', 'rfm', 5, 0.25, ` +
+		`0.5, 1000, 4, 1)`); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -300,12 +312,18 @@ func TestCatalogueAndComments(t *testing.T) {
 	publishRun(t, dbPath, runs[day1], options(t))
 	db := open(t, dbPath)
 	for q, want := range map[string]int64{
-		`SELECT count(*) FROM analytics.table_catalog WHERE table_name = 'quality' AND column_name = 'measure' AND description LIKE '%rejected%'`:                     1,
-		`SELECT count(*) FROM analytics.table_catalog WHERE table_name = 'users' AND column_name = 'phone_hash'`:                                                      0,
-		`SELECT count(*) FROM restricted.table_catalog WHERE table_name = 'users' AND column_name = 'phone_hash'`:                                                     1,
-		`SELECT count(*) FROM analytics.table_catalog WHERE table_name = 'rfm_grid' AND column_name = '' AND description LIKE '%recency%'`:                            1,
-		`SELECT count(*) FROM duckdb_columns() WHERE schema_name = 'analytics' AND table_name = 'rejects' AND column_name = 'reason' AND comment LIKE 'reason code%'`: 1,
-		`SELECT count(*) FROM duckdb_views() WHERE schema_name = 'analytics' AND view_name = 'lifecycle_funnel' AND comment LIKE 'persons per lifecycle%'`:            1,
+		`SELECT count(*) FROM analytics.table_catalog WHERE table_name = 'quality' AND column_name = ` +
+			`'measure' AND description LIKE '%rejected%'`: 1,
+		`SELECT count(*) FROM analytics.table_catalog WHERE table_name = 'users' AND column_name = ` +
+			`'phone_hash'`: 0,
+		`SELECT count(*) FROM restricted.table_catalog WHERE table_name = 'users' AND column_name = ` +
+			`'phone_hash'`: 1,
+		`SELECT count(*) FROM analytics.table_catalog WHERE table_name = 'rfm_grid' AND column_name = ` +
+			`'' AND description LIKE '%recency%'`: 1,
+		`SELECT count(*) FROM duckdb_columns() WHERE schema_name = 'analytics' AND table_name = ` +
+			`'rejects' AND column_name = 'reason' AND comment LIKE 'reason code%'`: 1,
+		`SELECT count(*) FROM duckdb_views() WHERE schema_name = 'analytics' AND view_name = ` +
+			`'lifecycle_funnel' AND comment LIKE 'persons per lifecycle%'`: 1,
 	} {
 		if n := count(t, db, q); n != want {
 			t.Errorf("%s: %d, want %d", q, n, want)
@@ -317,14 +335,17 @@ func TestTablesEvolve(t *testing.T) {
 	runs, _, dbPath := twoDays(t)
 	db := open(t, dbPath)
 	// A quality table of an older schema: no reason column, and a NOT NULL column since dropped.
-	if _, err := db.Exec(`CREATE SCHEMA analytics; CREATE TABLE analytics.quality (snapshot_date DATE NOT NULL, source VARCHAR NOT NULL,
-		stage VARCHAR NOT NULL, measure VARCHAR NOT NULL, count BIGINT NOT NULL, legacy VARCHAR NOT NULL)`); err != nil {
+	if _, err := db.Exec(`CREATE SCHEMA analytics; CREATE TABLE analytics.quality (snapshot_date ` +
+		`DATE NOT NULL, source VARCHAR NOT NULL,
+		stage VARCHAR NOT NULL, measure VARCHAR NOT NULL, count BIGINT NOT NULL, legacy VARCHAR NOT ` +
+		`NULL)`); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
 	publishRun(t, dbPath, runs[day1], options(t))
 	db = open(t, dbPath)
-	if n := count(t, db, `SELECT count(*) FROM analytics.quality WHERE reason = 'bad_json' AND legacy IS NULL`); n != 1 {
+	if n := count(t, db, `SELECT count(*) FROM analytics.quality WHERE reason = 'bad_json' AND `+
+		`legacy IS NULL`); n != 1 {
 		t.Errorf("evolved quality: %d rows", n)
 	}
 	if _, err := db.Exec(`ALTER TABLE analytics.quality ALTER COLUMN count TYPE VARCHAR`); err != nil {
@@ -351,8 +372,10 @@ func TestDescribe(t *testing.T) {
 	if err := Describe(&b, dbPath, plan, options(t)); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`analytics  "analytics"."users", 11 columns, without phone_hash, phone_masked, email_hash`,
-		`restricted "restricted"."identity_map"`, "person_reachability: skipped", "rfm_grid reads analytics.portraits",
+	for _, want := range []string{`analytics  "analytics"."users", 11 columns, without phone_hash, ` +
+		`phone_masked, email_hash`,
+		`restricted "restricted"."identity_map"`, "person_reachability: skipped",
+		"rfm_grid reads analytics.portraits",
 		"users (current): 20 rows", "replaced when the night is the newest", "portraits (snapshot)",
 		"partition 2026-11-20 replaced; 400 nights kept", "data tests: "} {
 		if !strings.Contains(b.String(), want) {

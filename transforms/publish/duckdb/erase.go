@@ -28,7 +28,8 @@ func (w *warehouse) findErased(ctx context.Context) (erasure, error) {
 		return e, nil
 	}
 	rows, err := w.conn.QueryContext(ctx, fmt.Sprintf(`SELECT DISTINCT id_hash FROM %s
-		WHERE id_hash NOT IN (SELECT id_hash FROM %s) ORDER BY 1`, staging("erasures"), qualified(publish.Restricted, "erasures")))
+		WHERE id_hash NOT IN (SELECT id_hash FROM %s) ORDER BY 1`, staging("erasures"),
+		qualified(publish.Restricted, "erasures")))
 	if err != nil {
 		return e, fmt.Errorf("new erasure requests: %w", err)
 	}
@@ -90,7 +91,8 @@ func (w *warehouse) erase(ctx context.Context, tx *sql.Tx, e erasure, rep *publi
 	}
 	log := qualified(publish.Restricted, publish.ErasureLog.Name)
 	if len(e.folders) > 0 {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM "+log+" WHERE snapshot_date = ?::DATE AND place LIKE 'run %'", w.plan.Date); err != nil {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+log+
+			" WHERE snapshot_date = ?::DATE AND place LIKE 'run %'", w.plan.Date); err != nil {
 			return err
 		}
 		entries = append(entries, e.folders...)

@@ -11,14 +11,14 @@ import (
 )
 
 // migrate brings a warehouse of the model that copied every table under each night's snapshot_date
-// to the model of facts, snapshots and current tables, in the caller's transaction, and returns what
-// it changed. Each step is idempotent:
+// to the model of facts, snapshots and current tables, in the caller's transaction, and returns
+// what it changed. Each step is idempotent:
 //   - a fact table without record_date keeps each record's latest copy, with record_date from its
 //     own time (an order line's from its order) and loaded_date from the copy's snapshot_date;
-//   - on first use (no published_runs yet), the erasures requested so far reach the nights published
-//     before (the old model copied them as they were; the identity maps of every night find their
-//     persons), a current table keeps its newest night only, erasures keep each identifier's first
-//     night, and published_runs lists the nights published so far.
+//   - on first use (no published_runs yet), the erasures requested so far reach the nights
+//     published before (the old model copied them as they were; the identity maps of every night
+//     find their persons), a current table keeps its newest night only, erasures keep each
+//     identifier's first night, and published_runs lists the nights published so far.
 //
 // Snapshot tables and merge_history keep their rows as they are.
 func (w *warehouse) migrate(
@@ -134,7 +134,8 @@ func (w *warehouse) migrate(
 	return append(out, "analytics.published_runs (the nights published so far)"), nil
 }
 
-// eraseHistory applies every erasure requested so far to the tables of the old model, and records it.
+// eraseHistory applies every erasure requested so far to the tables of the old model, and records
+// it.
 func (w *warehouse) eraseHistory(
 	ctx context.Context,
 	tx *sql.Tx,
@@ -184,8 +185,8 @@ func (w *warehouse) migrateFact(
 		keys[i] = ident(k)
 	}
 	from := fmt.Sprintf(
-		"(SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY %s ORDER BY snapshot_date DESC) AS rn "+
-			"FROM %s) AS c WHERE rn = 1) AS o",
+		"(SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY %s "+
+			"ORDER BY snapshot_date DESC) AS rn FROM %s) AS c WHERE rn = 1) AS o",
 		strings.Join(keys, ", "),
 		name,
 	)
@@ -198,7 +199,8 @@ func (w *warehouse) migrateFact(
 		day = expr
 	} else {
 		day = "p." + publish.RecordDate
-		from += fmt.Sprintf(" LEFT JOIN %s AS p ON p.%s = o.%s", qualified(z, t.Parent), ident(t.Key[0]), ident(t.Key[0]))
+		from += fmt.Sprintf(" LEFT JOIN %s AS p ON p.%s = o.%s", qualified(z, t.Parent), ident(t.Key[0]),
+			ident(t.Key[0]))
 	}
 	cols := make([]string, len(t.Columns))
 	for i, c := range t.Columns {

@@ -106,10 +106,12 @@ func TestErasureReachesPublishedNights(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM analytics.events WHERE user_id = 'u002'`); n == 0 {
 		t.Error("another person's events went too")
 	}
-	if n := count(t, db, `SELECT count(*) FROM restricted.erasure_log WHERE place = 'analytics.events' AND rows_removed > 0 AND requests = 1`); n != 1 {
+	if n := count(t, db, `SELECT count(*) FROM restricted.erasure_log WHERE place = `+
+		`'analytics.events' AND rows_removed > 0 AND requests = 1`); n != 1 {
 		t.Errorf("erasure_log of analytics.events: %d rows", n)
 	}
-	if n := count(t, db, `SELECT count(*) FROM restricted.erasure_log WHERE place = 'run dt=2026-11-12/events' AND rows_removed = 7`); n != 1 {
+	if n := count(t, db, `SELECT count(*) FROM restricted.erasure_log WHERE place = 'run `+
+		`dt=2026-11-12/events' AND rows_removed = 7`); n != 1 {
 		t.Errorf("erasure_log of the run folders: %d rows", n)
 	}
 	if n := count(t, db, `SELECT count(*) FROM restricted.erasures`); n != 1 {
@@ -181,7 +183,8 @@ func oldModel(t *testing.T, dbPath string, dirs []string) {
 					columnList(zt.Columns, ""),
 					strings.Join(files, ", "),
 				)
-				for _, s := range []string{"CREATE TABLE IF NOT EXISTS " + qualified(z, tb.Name) + " AS " + src + " LIMIT 0",
+				for _, s := range []string{"CREATE TABLE IF NOT EXISTS " + qualified(z, tb.Name) + " AS " +
+					src + " LIMIT 0",
 					"INSERT INTO " + qualified(z, tb.Name) + " " + src} {
 					if _, err := db.Exec(s); err != nil {
 						t.Fatal(s, err)
@@ -222,16 +225,19 @@ func TestMigratesTheOldModel(t *testing.T) {
 	}
 	t.Log(rep.Migrated)
 	db = open(t, dbPath)
-	for table, want := range map[string]int{"events": len(truth.Facts["events"]), "orders": len(truth.Facts["orders"]),
+	for table, want := range map[string]int{"events": len(truth.Facts["events"]),
+		"orders":      len(truth.Facts["orders"]),
 		"order_items": len(truth.Facts["order_items"])} {
 		if got := count(t, db, "SELECT count(*) FROM analytics."+table); got != int64(want) {
 			t.Errorf("%s: %d rows, want %d", table, got, want)
 		}
 	}
-	if n := count(t, db, `SELECT count(*) FROM analytics.events WHERE record_date <> CAST(CAST(event_time AS TIMESTAMP) + INTERVAL 8 HOUR AS DATE)`); n != 0 {
+	if n := count(t, db, `SELECT count(*) FROM analytics.events WHERE record_date <> `+
+		`CAST(CAST(event_time AS TIMESTAMP) + INTERVAL 8 HOUR AS DATE)`); n != 0 {
 		t.Errorf("%d events outside their day", n)
 	}
-	if n := count(t, db, `SELECT count(*) FROM analytics.orders WHERE status = 'refunded' AND loaded_date < DATE '2026-11-15'`); n == 0 {
+	if n := count(t, db, `SELECT count(*) FROM analytics.orders WHERE status = 'refunded' AND `+
+		`loaded_date < DATE '2026-11-15'`); n == 0 {
 		t.Error("no order refunded on an old night kept its loaded_date")
 	}
 	for q, want := range map[string]int64{
@@ -257,8 +263,8 @@ func TestMigratesTheOldModel(t *testing.T) {
 	}
 }
 
-// TestReadOnlyCopy: the analysts' copy holds the analytics schema, its views working, and nothing of
-// the restricted one; opened read-only, it refuses writes.
+// TestReadOnlyCopy: the analysts' copy holds the analytics schema, its views working, and nothing
+// of the restricted one; opened read-only, it refuses writes.
 func TestReadOnlyCopy(t *testing.T) {
 	nights, _ := publishtest.World{Persons: 6, Start: "2026-11-12", Nights: 2}.Build()
 	out := t.TempDir()
@@ -273,7 +279,8 @@ func TestReadOnlyCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if n := count(t, db, `SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'restricted'`); n != 0 {
+	if n := count(t, db, `SELECT count(*) FROM information_schema.schemata WHERE schema_name = `+
+		`'restricted'`); n != 0 {
 		t.Error("the copy has the restricted schema")
 	}
 	if n := count(t, db, `SELECT count(*) FROM analytics.portraits_latest`); n != int64(
@@ -281,10 +288,12 @@ func TestReadOnlyCopy(t *testing.T) {
 	) {
 		t.Errorf("portraits_latest in the copy: %d rows", n)
 	}
-	if n := count(t, db, `SELECT count(*) FROM duckdb_views() WHERE view_name = 'person_reachability'`); n != 0 {
+	if n := count(t, db, `SELECT count(*) FROM duckdb_views() WHERE view_name = `+
+		`'person_reachability'`); n != 0 {
 		t.Error("the copy has a view of the restricted schema")
 	}
-	if n := count(t, db, `SELECT count(*) FROM duckdb_columns() WHERE table_name = 'events' AND column_name = 'record_date' AND comment LIKE 'business day%'`); n != 1 {
+	if n := count(t, db, `SELECT count(*) FROM duckdb_columns() WHERE table_name = 'events' AND `+
+		`column_name = 'record_date' AND comment LIKE 'business day%'`); n != 1 {
 		t.Error("the copy lost the column comments")
 	}
 	if _, err := db.Exec(`CREATE TABLE analytics.x (a INT)`); err == nil {

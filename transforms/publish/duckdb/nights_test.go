@@ -136,7 +136,8 @@ func TestTenNights(t *testing.T) {
 				}
 			}
 			db := open(t, dbPath)
-			if got, want := count(t, db, `SELECT count(*) FROM analytics.events`), int64(truth.RawEvents-truth.Rejected); got != want ||
+			if got, want := count(t, db, `SELECT count(*) FROM analytics.events`),
+				int64(truth.RawEvents-truth.Rejected); got != want ||
 				want != int64(len(truth.Facts["events"])) {
 				t.Errorf(
 					"events: %d rows, want %d distinct events less %d rejected of %d",
@@ -148,7 +149,9 @@ func TestTenNights(t *testing.T) {
 			}
 			for _, table := range []string{"events", "orders", "order_items"} {
 				key := strings.Join(publish.Models[table].Key, ", ")
-				if n := count(t, db, fmt.Sprintf(`SELECT count(*) FROM (SELECT %s FROM analytics.%s GROUP BY ALL HAVING count(*) > 1)`, key, table)); n != 0 {
+				if n := count(t, db,
+					fmt.Sprintf(`SELECT count(*) FROM (SELECT %s FROM analytics.%s GROUP BY ALL HAVING count(*) `+
+						`> 1)`, key, table)); n != 0 {
 					t.Errorf("%s: %d keys twice", table, n)
 				}
 				if got := count(t, db, `SELECT count(*) FROM analytics.`+table); got != int64(
@@ -163,14 +166,16 @@ func TestTenNights(t *testing.T) {
 					refunded++
 				}
 			}
-			if got := count(t, db, `SELECT count(*) FROM analytics.orders WHERE status = 'refunded'`); got != int64(
+			if got := count(t, db, `SELECT count(*) FROM analytics.orders WHERE status = `+
+				`'refunded'`); got != int64(
 				refunded,
 			) ||
 				refunded == 0 {
 				t.Errorf("refunded orders %d, want %d", got, refunded)
 			}
 			// Each event sits in the partition of its own business day.
-			if n := count(t, db, `SELECT count(*) FROM analytics.events WHERE record_date <> CAST(CAST(event_time AS TIMESTAMP) + INTERVAL 8 HOUR AS DATE)`); n != 0 {
+			if n := count(t, db, `SELECT count(*) FROM analytics.events WHERE record_date <> `+
+				`CAST(CAST(event_time AS TIMESTAMP) + INTERVAL 8 HOUR AS DATE)`); n != 0 {
 				t.Errorf("%d events outside their day's partition", n)
 			}
 			if n := count(t, db, `SELECT count(*) FROM analytics.published_runs`); n != 10 {
@@ -180,13 +185,15 @@ func TestTenNights(t *testing.T) {
 			if incremental {
 				mode = "incremental"
 			}
-			if n := count(t, db, `SELECT count(*) FROM analytics.published_runs WHERE mode = ?`, mode); n != 10 &&
+			if n := count(t, db, `SELECT count(*) FROM analytics.published_runs WHERE mode = ?`,
+				mode); n != 10 &&
 				(!incremental || n != 9) {
 				t.Errorf("%d nights of mode %s", n, mode)
 			}
 			last := nights[len(nights)-1]
 			var sqlText string
-			if err := db.QueryRow(`SELECT sql FROM duckdb_views() WHERE schema_name = 'analytics' AND view_name = 'portraits_latest'`).Scan(&sqlText); err != nil {
+			if err := db.QueryRow(`SELECT sql FROM duckdb_views() WHERE schema_name = 'analytics' AND ` +
+				`view_name = 'portraits_latest'`).Scan(&sqlText); err != nil {
 				t.Fatal(err)
 			}
 			if !strings.Contains(sqlText, "snapshot_date = CAST('"+last.Date+"' AS DATE)") &&
@@ -255,7 +262,8 @@ func TestBrokenNightChangesNothing(t *testing.T) {
 		t.Error("a refused night changed the published tables")
 	}
 	db := open(t, dbPath)
-	if n := count(t, db, `SELECT count(*) FROM analytics.data_tests WHERE snapshot_date = ?::DATE AND NOT passed AND severity = 'error'`, broken.Date); n != 2 {
+	if n := count(t, db, `SELECT count(*) FROM analytics.data_tests WHERE snapshot_date = ?::DATE `+
+		`AND NOT passed AND severity = 'error'`, broken.Date); n != 2 {
 		t.Errorf("data_tests records %d failures of the refused night", n)
 	}
 }

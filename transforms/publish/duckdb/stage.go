@@ -119,10 +119,10 @@ func columnList(cols []publish.Column, prefix string) string {
 	return strings.Join(out, ", ")
 }
 
-// dayExpr is the business day of a timestamp column of table (read for its range): DuckDB as bundled
-// has no time zone database (no ICU), so the column is shifted by the zone's UTC offset, written as
-// a CASE over the offsets in force between the column's first and last instants (one, in zones
-// without daylight saving time).
+// dayExpr is the business day of a timestamp column of table (read for its range): DuckDB as
+// bundled has no time zone database (no ICU), so the column is shifted by the zone's UTC offset,
+// written as a CASE over the offsets in force between the column's first and last instants (one, in
+// zones without daylight saving time).
 func dayExpr(
 	ctx context.Context,
 	q querier,
@@ -131,7 +131,8 @@ func dayExpr(
 ) (string, error) {
 	var first, last sql.NullTime
 	c := ident(col)
-	if err := q.QueryRowContext(ctx, fmt.Sprintf("SELECT MIN(%s), MAX(%s) FROM %s", c, c, table)).Scan(&first, &last); err != nil {
+	if err := q.QueryRowContext(ctx, fmt.Sprintf("SELECT MIN(%s), MAX(%s) FROM %s", c, c, table)).Scan(
+		&first, &last); err != nil {
 		return "", fmt.Errorf("range of %s: %w", col, err)
 	}
 	if !first.Valid {

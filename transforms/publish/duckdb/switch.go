@@ -44,10 +44,12 @@ func (w *warehouse) switchIn(
 	if w.plan.Reason != "" {
 		reason = sql.NullString{String: w.plan.Reason, Valid: true}
 	}
-	if _, err := tx.ExecContext(ctx, "DELETE FROM "+runs+" WHERE snapshot_date = ?::DATE", w.plan.Date); err != nil {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM "+runs+
+		" WHERE snapshot_date = ?::DATE", w.plan.Date); err != nil {
 		return fmt.Errorf("published_runs: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO "+runs+" VALUES (?::DATE, ?, ?, ?, ?, ?)", w.plan.Date, w.plan.RunID,
+	if _, err := tx.ExecContext(ctx, "INSERT INTO "+runs+" VALUES (?::DATE, ?, ?, ?, ?, ?)",
+		w.plan.Date, w.plan.RunID,
 		w.plan.ManifestHash, w.opts.Now().UTC(), w.plan.Mode, reason); err != nil {
 		return fmt.Errorf("published_runs: %w", err)
 	}
@@ -133,7 +135,8 @@ func (w *warehouse) statements(
 		if t.Name == "erasures" {
 			return []string{
 				fmt.Sprintf("INSERT INTO %s (%s, %s) SELECT %s, %s FROM %s AS s WHERE NOT EXISTS "+
-					"(SELECT 1 FROM %s AS t WHERE %s)", name, publish.SnapshotDate, cols, date, columnList(t.Columns, "s."), src,
+					"(SELECT 1 FROM %s AS t WHERE %s)", name, publish.SnapshotDate, cols, date,
+					columnList(t.Columns, "s."), src,
 					name, keyMatch(t.Key)),
 			}, nil
 		}
@@ -174,7 +177,8 @@ func (w *warehouse) merge(
 	} else {
 		// The parent's rows of the night are merged already: the line takes its order's day.
 		day = "p." + publish.RecordDate
-		from = fmt.Sprintf("%s AS st LEFT JOIN %s AS p ON p.%s = st.%s", staging(t.Name), qualified(z, t.Parent),
+		from = fmt.Sprintf("%s AS st LEFT JOIN %s AS p ON p.%s = st.%s", staging(t.Name),
+			qualified(z, t.Parent),
 			ident(t.Key[0]), ident(t.Key[0]))
 	}
 	source := fmt.Sprintf(
@@ -246,7 +250,8 @@ func upsert(t publish.Table, name, src, date, cols string) []string {
 			strings.Join(changed, " OR "),
 		),
 		fmt.Sprintf(
-			"INSERT INTO %s (%s, %s) SELECT %s, %s FROM %s AS s WHERE NOT EXISTS (SELECT 1 FROM %s AS t WHERE %s)",
+			"INSERT INTO %s (%s, %s) SELECT %s, %s FROM %s AS s WHERE NOT EXISTS (SELECT 1 "+
+				"FROM %s AS t WHERE %s)",
 			name,
 			publish.SnapshotDate,
 			cols,

@@ -78,7 +78,8 @@ func ensureTable(ctx context.Context, tx *sql.Tx, z publish.Zone, t publish.Tabl
 	}
 	stored := t.Stored()
 	if len(have) == 0 {
-		if err := exec(ctx, tx, fmt.Sprintf("CREATE TABLE %s (%s)", name, definitions(stored))); err != nil {
+		if err := exec(ctx, tx, fmt.Sprintf("CREATE TABLE %s (%s)", name,
+			definitions(stored))); err != nil {
 			return err
 		}
 	} else if err := evolve(ctx, tx, name, have, stored); err != nil {
@@ -132,7 +133,8 @@ func evolve(
 	}
 	for col, h := range have {
 		if !wanted[col] && h.NotNull {
-			if err := exec(ctx, tx, fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL", name, ident(col))); err != nil {
+			if err := exec(ctx, tx, fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL", name,
+				ident(col))); err != nil {
 				return err
 			}
 		}

@@ -32,7 +32,8 @@ func (w *warehouse) test(ctx context.Context, previous string, rep *publish.Repo
 	rep.Tests, rep.Skipped = results, skipped
 	err = w.inTx(ctx, func(tx *sql.Tx) error {
 		name := qualified(publish.Analytics, publish.DataTests.Name)
-		if _, err := tx.ExecContext(ctx, "DELETE FROM "+name+" WHERE snapshot_date = ?::DATE", w.plan.Date); err != nil {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+name+" WHERE snapshot_date = ?::DATE",
+			w.plan.Date); err != nil {
 			return err
 		}
 		for _, r := range results {

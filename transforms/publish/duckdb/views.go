@@ -31,7 +31,8 @@ func createViews(
 			return nil, nil, err
 		}
 		name := qualified(publish.Analytics, v.Name)
-		for _, s := range []string{"CREATE OR REPLACE VIEW " + name + " AS\n" + query, "COMMENT ON VIEW " + name + " IS " + literal(v.Doc)} {
+		for _, s := range []string{"CREATE OR REPLACE VIEW " + name + " AS\n" + query,
+			"COMMENT ON VIEW " + name + " IS " + literal(v.Doc)} {
 			if _, err := q.ExecContext(ctx, s); err != nil {
 				return nil, nil, fmt.Errorf("view %s: %w", v.Name, err)
 			}

@@ -193,7 +193,8 @@ func (w World) Build() ([]Night, Truth) {
 				n.Tables["rejects"] = append(
 					n.Tables["rejects"],
 					schemas.Reject{Source: "events", Stage: "clean",
-						Reason: "bot_traffic", File: fmt.Sprintf("clickstream/dt=%s/events.jsonl", date), Line: int64(len(seen) + 1)},
+						Reason: "bot_traffic", File: fmt.Sprintf("clickstream/dt=%s/events.jsonl", date),
+						Line: int64(len(seen) + 1)},
 				)
 				continue
 			}
@@ -251,7 +252,8 @@ func (w World) derived(
 			continue
 		}
 		p := pid(owner(i))
-		for _, id := range [][2]string{{identity.Account, fmt.Sprintf("u%03d", i)}, {identity.Device, fmt.Sprintf("d%03d", i)},
+		for _, id := range [][2]string{{identity.Account, fmt.Sprintf("u%03d", i)},
+			{identity.Device, fmt.Sprintf("d%03d", i)},
 			{identity.Anonymous, fmt.Sprintf("a%03d", i)}} {
 			n.Tables["identity_map"] = append(
 				n.Tables["identity_map"],
@@ -313,7 +315,8 @@ func (w World) derived(
 		n.Tables["products"] = append(
 			n.Tables["products"],
 			schemas.Product{SKU: fmt.Sprintf("sku%d", s), Title: "tea",
-				Category: "food", CategoryPath: "food/tea", PriceFen: 500, UpdatedAt: at(0, 1), Source: "products"},
+				Category: "food", CategoryPath: "food/tea", PriceFen: 500, UpdatedAt: at(0, 1),
+				Source: "products"},
 		)
 	}
 	n.Tables["quality"] = []any{
@@ -344,7 +347,8 @@ func (w World) derived(
 				), RequestedDate: requested})
 		}
 	}
-	for _, t := range []string{"events", "orders", "order_items", "rejects", "merge_history", "erasures"} {
+	for _, t := range []string{"events", "orders", "order_items", "rejects",
+		"merge_history", "erasures"} {
 		if _, ok := n.Tables[t]; !ok {
 			n.Tables[t] = []any{}
 		}

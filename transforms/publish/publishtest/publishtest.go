@@ -1,5 +1,5 @@
-// Package publishtest writes small finished runs for the warehouse loaders' tests: Parquet files and a
-// manifest laid out as the sink writes them, from rows of the schemas structs.
+// Package publishtest writes small finished runs for the warehouse loaders' tests: Parquet files
+// and a manifest laid out as the sink writes them, from rows of the schemas structs.
 package publishtest
 
 import (
@@ -63,9 +63,9 @@ var Lifecycles = []string{
 	"churn_risk",
 }
 
-// Run is a run's tables: quality counts, rejects, accounts with contact points, the identity map and
-// portraits. Portraits vary with seed: persons p000.. with lifecycles, scores and GMV spread so that
-// every view has something to count (15 buyers per 20 persons: a top 20% of exactly 3).
+// Run is a run's tables: quality counts, rejects, accounts with contact points, the identity map
+// and portraits. Portraits vary with seed: persons p000.. with lifecycles, scores and GMV spread so
+// that every view has something to count (15 buyers per 20 persons: a top 20% of exactly 3).
 func Run(seed, persons int) map[string][]any {
 	var users, links, portraits []any
 	for i := 0; i < persons; i++ {

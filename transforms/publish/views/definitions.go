@@ -5,9 +5,9 @@ package views
 var All = append(latestViews(), biViews...)
 
 // biViews are the BI views. Sums are cast to BIGINT (an alias of INT64 in BigQuery), because DuckDB
-// sums BIGINT into HUGEINT, which BI drivers read poorly. A view over several nights reads the nights
-// the snapshot tables keep, from {{first}} to {{latest}}: constants, so BigQuery prunes partitions
-// (and accepts the query on tables that require a partition filter).
+// sums BIGINT into HUGEINT, which BI drivers read poorly. A view over several nights reads the
+// nights the snapshot tables keep, from {{first}} to {{latest}}: constants, so BigQuery prunes
+// partitions (and accepts the query on tables that require a partition filter).
 var biViews = []View{
 	{
 		Name: "quality_daily",
@@ -17,7 +17,8 @@ SELECT snapshot_date, source, stage,
        CAST(SUM(CASE WHEN measure = 'in' THEN count END) AS BIGINT) AS records_in,
        CAST(SUM(CASE WHEN measure = 'out' THEN count END) AS BIGINT) AS records_out,
        CAST(COALESCE(SUM(CASE WHEN measure = 'rejected' THEN count END), 0) AS BIGINT) AS rejected,
-       CAST(COALESCE(SUM(CASE WHEN measure = 'deduplicated' THEN count END), 0) AS BIGINT) AS deduplicated
+       CAST(COALESCE(SUM(CASE WHEN measure = 'deduplicated' THEN count END), 0) AS ` +
+			`BIGINT) AS deduplicated
 FROM {{analytics "quality"}}
 WHERE snapshot_date BETWEEN {{first}} AND {{latest}}
 GROUP BY 1, 2, 3
@@ -38,7 +39,8 @@ ORDER BY snapshot_date, rejects DESC, source, stage, reason`,
 	// Every stage appears every day, with 0 persons when empty, so funnel charts keep their steps.
 	{
 		Name: "lifecycle_funnel",
-		Doc:  "persons per lifecycle stage per day, in funnel order (stage_order), with their share of the day's persons",
+		Doc: "persons per lifecycle stage per day, in funnel order (stage_order), with their share " +
+			"of the day's persons",
 		query: `
 WITH stages AS (
   SELECT 'unaware' AS stage, 1 AS stage_order UNION ALL
@@ -62,7 +64,8 @@ counts AS (
 )
 SELECT d.snapshot_date, s.stage, s.stage_order,
        COALESCE(c.persons, 0) AS persons,
-       COALESCE(c.persons, 0) / SUM(COALESCE(c.persons, 0)) OVER (PARTITION BY d.snapshot_date) AS share
+       COALESCE(c.persons, 0) / SUM(COALESCE(c.persons, 0)) OVER (PARTITION BY ` +
+			`d.snapshot_date) AS share
 FROM days d
 CROSS JOIN stages s
 LEFT JOIN counts c ON c.snapshot_date = d.snapshot_date AND c.stage = s.stage
@@ -88,11 +91,13 @@ ORDER BY r_score DESC, f_score DESC`,
 	// DuckDB and a FLOAT64 in BigQuery.
 	{
 		Name: "value_concentration",
-		Doc:  "per day: buyers (GMV above 0), the top 20% of them by GMV, and the share of GMV those hold",
+		Doc: "per day: buyers (GMV above 0), the top 20% of them by GMV, and the " +
+			"share of GMV those hold",
 		query: `
 WITH ranked AS (
   SELECT snapshot_date, gmv_fen,
-         ROW_NUMBER() OVER (PARTITION BY snapshot_date ORDER BY gmv_fen DESC, person_id) AS gmv_rank,
+         ROW_NUMBER() OVER (PARTITION BY snapshot_date ORDER BY gmv_fen DESC, ` +
+			`person_id) AS gmv_rank,
          COUNT(*) OVER (PARTITION BY snapshot_date) AS buyers
   FROM {{analytics "portraits"}}
   WHERE snapshot_date BETWEEN {{first}} AND {{latest}} AND gmv_fen > 0
@@ -101,7 +106,8 @@ SELECT snapshot_date,
        MAX(buyers) AS buyers,
        CAST(SUM(CASE WHEN 5 * gmv_rank <= buyers + 4 THEN 1 ELSE 0 END) AS BIGINT) AS top_buyers,
        CAST(SUM(gmv_fen) AS BIGINT) AS gmv_fen,
-       CAST(SUM(CASE WHEN 5 * gmv_rank <= buyers + 4 THEN gmv_fen ELSE 0 END) AS BIGINT) AS top_gmv_fen,
+       CAST(SUM(CASE WHEN 5 * gmv_rank <= buyers + 4 THEN gmv_fen ELSE 0 END) AS ` +
+			`BIGINT) AS top_gmv_fen,
        SUM(CASE WHEN 5 * gmv_rank <= buyers + 4 THEN gmv_fen ELSE 0 END) / SUM(gmv_fen) AS top_share
 FROM ranked
 GROUP BY 1
@@ -122,7 +128,8 @@ ORDER BY snapshot_date, size DESC, segment`,
 	{
 		Name:       "person_reachability",
 		Authorized: true,
-		Doc:        "per day and person: whether a phone is on file (has_phone), read from the restricted portraits without exposing it",
+		Doc: "per day and person: whether a phone is on file (has_phone), read from the restricted " +
+			"portraits without exposing it",
 		query: `
 SELECT snapshot_date, person_id, phone_masked IS NOT NULL AS has_phone
 FROM {{restricted "portraits"}}

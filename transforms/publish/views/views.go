@@ -1,7 +1,8 @@
 // Package views defines the BI views every warehouse gets, once: each view is one SELECT written in
-// the SQL that DuckDB and BigQuery share (CASE rather than FILTER or IF, GROUP BY ordinals rather than
-// GROUP BY ALL, integer arithmetic where floating point would round, no reserved words as names), with
-// its tables left as {{analytics "name"}} or {{restricted "name"}} for each warehouse to qualify.
+// the SQL that DuckDB and BigQuery share (CASE rather than FILTER or IF, GROUP BY ordinals rather
+// than GROUP BY ALL, integer arithmetic where floating point would round, no reserved words as
+// names), with its tables left as {{analytics "name"}} or {{restricted "name"}} for each warehouse
+// to qualify.
 //
 // The views read "the latest" night as a constant, {{latest}}: the publish step that switches in
 // the newest night recreates them with its date, so that BigQuery prunes partitions (a subquery

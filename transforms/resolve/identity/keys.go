@@ -1,7 +1,7 @@
-// Package identity names the identifiers the resolve stage links into persons. A node of the identity
-// graph is an identifier type and its normalised value, written as Key(type, value); the resolve stage
-// maps every node it saw to a person id, and later stages find a record's person by the keys of the
-// identifiers the record carries.
+// Package identity names the identifiers the resolve stage links into persons. A node of the
+// identity graph is an identifier type and its normalised value, written as Key(type, value); the
+// resolve stage maps every node it saw to a person id, and later stages find a record's person by
+// the keys of the identifiers the record carries.
 package identity
 
 import "strings"

@@ -20,7 +20,8 @@ import (
 //	fields:
 //	  - {name: surname, compare: jaro_winkler, levels: [0.92, 0.8]}
 //	  - {name: soc_sec_id, compare: levenshtein, levels: [1, 2]}
-//	  - {name: date_of_birth, compare: date, format: "20060102", transposed: true, days: [31], edits: 1}
+//	  - {name: date_of_birth, compare: date, format: "20060102", transposed: true,
+//	     days: [31], edits: 1}
 //	  - {name: age, column: age_years, compare: numeric, levels: [1, 5]}
 //	  - {name: state, compare: exact}
 //	blocking:

@@ -21,11 +21,17 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add(febrl)
 	for _, s := range []string{
-		"id_column: id\nfields: [{name: n, compare: exact}]\nblocking: [{keys: [n]}]\nthreshold: {weight: 3}\n",
-		"id_column: id\nfields: [{name: d, column: dob, compare: date, format: '02/01/2006', days: [1, 7], edits: 2}]\n" +
-			"blocking: [{keys: ['last(dob, 4)', 'digits(d)']}]\nthreshold: {probability: 0.5}\nem: {fix_u: true, initial_match_share: 0.3}\n",
-		"id_column: id\nfields: [{name: x, compare: numeric, levels: [0.5, 2], relative: true}]\nblocking: [{keys: ['sorted(x)']}]\nthreshold: {probability: 1}\n",
-		"id_column: id\nfields: [{name: x, compare: levenshtein, levels: [1.5]}]\nblocking: [{keys: ['first(x, 0)']}]\n",
+		"id_column: id\nfields: [{name: n, compare: exact}]\nblocking: [{keys: [n]}]\n" +
+			"threshold: {weight: 3}\n",
+		"id_column: id\n" +
+			"fields: [{name: d, column: dob, compare: date, format: '02/01/2006', days: " +
+			"[1, 7], edits: 2}]\n" +
+			"blocking: [{keys: ['last(dob, 4)', 'digits(d)']}]\nthreshold: {probability: 0.5}\n" +
+			"em: {fix_u: true, initial_match_share: 0.3}\n",
+		"id_column: id\nfields: [{name: x, compare: numeric, levels: [0.5, 2], relative: true}]\n" +
+			"blocking: [{keys: ['sorted(x)']}]\nthreshold: {probability: 1}\n",
+		"id_column: id\nfields: [{name: x, compare: levenshtein, levels: [1.5]}]\n" +
+			"blocking: [{keys: ['first(x, 0)']}]\n",
 		"fields: {}\n",
 		"",
 	} {

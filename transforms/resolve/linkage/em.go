@@ -157,11 +157,11 @@ func Patterns(vectors []Vector) []Pattern {
 	return pats
 }
 
-// EM estimates the parameters from unlabelled comparison vectors by expectation-maximisation of
-// the two-class mixture (matches and non-matches, fields independent within a class), starting
-// from init, with PseudoCount smoothing. Missing levels carry no information. It stops when no m, u or Lambda value moves
-// more than opts.Tolerance, or after opts.MaxIterations. With opts.FixU, u stays at init's
-// values. init is not modified.
+// EM estimates the parameters from unlabelled comparison vectors by expectation-maximisation of the
+// two-class mixture (matches and non-matches, fields independent within a class), starting from
+// init, with PseudoCount smoothing. Missing levels carry no information. It stops when no m, u or
+// Lambda value moves more than opts.Tolerance, or after opts.MaxIterations. With opts.FixU, u stays
+// at init's values. init is not modified.
 func EM(vectors []Vector, init *Params, opts EMConfig) (*Params, EMStats) {
 	// Distinct vectors with counts: EM then costs O(patterns) per iteration, not O(pairs).
 	return EMPatterns(Patterns(vectors), init, opts)

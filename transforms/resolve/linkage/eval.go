@@ -8,7 +8,8 @@ type Pairwise struct {
 	Recall float64
 	// F1 is the harmonic mean of Precision and Recall.
 	F1 float64
-	// True, Predicted and Correct count the pairs together in the truth, in the prediction, and in both.
+	// True, Predicted and Correct count the pairs together in the truth, in the prediction, and in
+	// both.
 	True, Predicted, Correct int64
 }
 

@@ -300,7 +300,8 @@ func TestInputOrderDoesNotMatter(t *testing.T) {
 }
 
 func TestLengthBounds(t *testing.T) {
-	for _, c := range []struct{ minLen, maxLen, lo, hi int }{{0, 0, 1, 3}, {2, 2, 2, 2}, {3, 0, 3, 3}, {1, 1, 1, 1}} {
+	for _, c := range []struct{ minLen, maxLen, lo, hi int }{{0, 0, 1, 3}, {2, 2, 2, 2}, {3, 0, 3, 3},
+		{1, 1, 1, 1}} {
 		rules, err := Mine(toy, Options{MinSupport: 0.4, MinLen: c.minLen, MaxLen: c.maxLen})
 		if err != nil {
 			t.Fatal(err)

@@ -86,7 +86,8 @@ func TestSpotCells(t *testing.T) {
 }
 
 func TestOutOfRange(t *testing.T) {
-	for _, c := range [][3]int{{0, 3, 3}, {6, 3, 3}, {3, 0, 3}, {3, 6, 3}, {3, 3, 0}, {3, 3, 6}, {-1, -1, -1}} {
+	for _, c := range [][3]int{{0, 3, 3}, {6, 3, 3}, {3, 0, 3}, {3, 6, 3}, {3, 3, 0}, {3, 3, 6},
+		{-1, -1, -1}} {
 		if got := Segment(c[0], c[1], c[2]); got != "" {
 			t.Errorf("Segment(%v) = %q, want \"\"", c, got)
 		}
