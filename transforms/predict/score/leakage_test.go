@@ -209,8 +209,15 @@ func leakWorld(t *testing.T, s beam.Scope, extra bool) portrait.Inputs {
 // after the cutoff day: every feature of every person is the same. Today's portraits do see those
 // facts, which turns the label of P1 (an order placed the day after the cutoff) to bought; P3's
 // order placed on the cutoff day and paid the next day is no purchase after the cutoff, so P3 stays
-// not bought; P2 (registered after the cutoff) and P4 (no fact at all) are no training rows.
+// not bought; P2 (registered after the cutoff) and P4 (no fact at all) are no training rows. The
+// same holds whichever time dates a purchase (purchase_time created_at or paid_at).
 func TestNoLeakage(t *testing.T) {
+	for _, purchase := range []string{portrait.PurchaseCreated, portrait.PurchasePaid} {
+		t.Run(purchase, func(t *testing.T) { noLeakage(t, purchase) })
+	}
+}
+
+func noLeakage(t *testing.T, purchase string) {
 	cfg := Config{Date: "2026-11-21"}
 	cutoff, err := CutoffDate(cfg.Date, DefaultHorizonDays)
 	if err != nil {
@@ -220,7 +227,8 @@ func TestNoLeakage(t *testing.T) {
 	// Tonight's and the cutoff's portraits come from one pass over the facts, as in the nightly job.
 	build := func(name string, extra bool) (past, together beam.PCollection) {
 		sc := s.Scope(name)
-		out := portrait.Build(sc, leakWorld(t, sc, extra), portrait.Config{Date: cfg.Date}, cutoff)
+		pcfg := portrait.Config{Date: cfg.Date, PurchaseTime: purchase}
+		out := portrait.Build(sc, leakWorld(t, sc, extra), pcfg, cutoff)
 		return portrait.Day(sc, out.Portraits, 1), out.Portraits
 	}
 	cutoffWithout, without := build("without", false)
