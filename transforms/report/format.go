@@ -8,6 +8,8 @@ import (
 	"golang.org/x/text/currency"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+
+	"github.com/shopportraits/portraits/transforms/sources"
 )
 
 // numbers groups digits in thousands; x/text's printer rather than hand-written grouping.
@@ -53,15 +55,8 @@ func currencyOf(code string) currencyFormat {
 	return currencyFormat{Code: code, Symbol: symbol, Digits: digits}
 }
 
-// money is the currency of the report being built (see speak): CNY unless Build sets the run's.
-var money = currencyOf("CNY")
-
-// inCurrency makes code the currency of amount, amountF and toMajor until done is called; the
-// caller holds building (see speak).
-func inCurrency(code string) (done func()) {
-	money = currencyOf(code)
-	return func() { money = currencyOf("CNY") }
-}
+// money is the currency of the report being built (see speak): CNY outside a build.
+var money = currencyOf(sources.DefaultCurrency)
 
 // amount formats an amount in minor units for people, in the major unit with the currency's
 // symbol: ¥1,234.56, R$25,081.30, ¥1,235 for yen (exact: integer arithmetic).

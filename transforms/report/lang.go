@@ -160,18 +160,20 @@ func (t *translator) missing() []string {
 }
 
 var (
-	// building is held while a report is built: words is that report's language.
+	// building is held while a report is built: words is that report's language, and money
+	// (format.go) its currency.
 	building sync.Mutex
 	english  = newTranslator(English)
 	words    = english
 )
 
-// speak makes lang the language of tr, trf and trCode until done is called (Build's duration).
-func speak(lang string) (done func()) {
+// speak makes lang the language of tr, trf and trCode, and currency (ISO 4217) the currency of
+// amount, amountF and toMajor, until done is called (Build's duration).
+func speak(lang, currency string) (done func()) {
 	building.Lock()
-	words = newTranslator(lang)
+	words, money = newTranslator(lang), currencyOf(currency)
 	return func() {
-		words = english
+		words, money = english, currencyOf(sources.DefaultCurrency)
 		building.Unlock()
 	}
 }

@@ -202,7 +202,7 @@ func TestMoneyInTheRunsCurrency(t *testing.T) {
 		{"BHD", "BHD 2,508.130", "BHD 120"},
 		{"XYZ", "¥25,081.30", "¥1,200"}, // not a currency: shown as CNY, as the manifest defaults
 	} {
-		done := inCurrency(c.code)
+		done := speak(English, c.code)
 		if got := amount(2508130); got != c.want {
 			t.Errorf("%s: amount(2508130) = %s, want %s", c.code, got, c.want)
 		}

@@ -151,7 +151,6 @@ func Build(ctx context.Context, output, date string, o Options) (*Report, error)
 	if o.Lang == "" {
 		o.Lang = defaultLang(o.Sources)
 	}
-	defer speak(o.Lang)()
 	if o.History == "" {
 		o.History = output
 	}
@@ -159,7 +158,7 @@ func Build(ctx context.Context, output, date string, o Options) (*Report, error)
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	defer inCurrency(m.Currency)()
+	defer speak(o.Lang, m.Currency)()
 	r := &Report{Date: date, RunID: m.RunID, CreatedAt: m.CreatedAt, SchemaVersion: m.SchemaVersion}
 	r.Lang = o.Lang
 	// Marketers first: the headline, the portraits, the segments and rules; then the engineer's.
