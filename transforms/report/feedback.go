@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode"
 
 	"github.com/shopportraits/portraits/schemas"
@@ -67,19 +68,12 @@ func terms(text string) map[string]bool {
 				j++
 			}
 			if j-i >= 3 {
-				out[string(unicode.ToLower(rs[i]))+lower(rs[i+1:j])] = true
+				out[strings.ToLower(string(rs[i:j]))] = true
 			}
 			i = j - 1
 		}
 	}
 	return out
-}
-
-func lower(rs []rune) string {
-	for i, r := range rs {
-		rs[i] = unicode.ToLower(r)
-	}
-	return string(rs)
 }
 
 // theme is a term over-represented in low-rated texts.

@@ -34,6 +34,9 @@ type currencyFormat struct {
 	Digits int    // decimals of the minor unit: 2 for CNY, 0 for JPY
 }
 
+// perMajor is how many minor units make one major unit: 100 for fen, 1 for yen.
+func (c currencyFormat) perMajor() int64 { return int64(math.Pow10(c.Digits)) }
+
 // currencyOf is the format of an ISO 4217 code, from CLDR's data in golang.org/x/text/currency
 // (symbols and minor units of every currency, kept current by the Go team, rather than a table
 // of our own). The symbol is the narrow one (¥, $, R$), except that a dollar other than the US
@@ -68,7 +71,7 @@ func amount(minor int64) string {
 	if money.Digits == 0 {
 		return sign + money.Symbol + count(minor)
 	}
-	scale := int64(math.Pow10(money.Digits))
+	scale := money.perMajor()
 	return fmt.Sprintf("%s%s%s.%0*d", sign, money.Symbol, count(minor/scale), money.Digits,
 		minor%scale)
 }
@@ -77,7 +80,7 @@ func amount(minor int64) string {
 func amountF(minor float64) string { return amount(int64(math.Round(minor))) }
 
 // toMajor is an amount in minor units in the major unit, for a chart's axis.
-func toMajor(minor int64) float64 { return float64(minor) / math.Pow10(money.Digits) }
+func toMajor(minor int64) float64 { return float64(minor) / float64(money.perMajor()) }
 
 // majorUnit names the major unit for an axis or a sentence: yuan for CNY, else the ISO code.
 func majorUnit() string {

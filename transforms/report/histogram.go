@@ -22,7 +22,7 @@ func (b bin) label() string {
 
 // amountShort drops the minor unit of a whole amount: ¥1,200 rather than ¥1,200.00.
 func amountShort(minor int64) string {
-	scale := int64(math.Pow10(money.Digits))
+	scale := money.perMajor()
 	if minor%scale == 0 {
 		if minor < 0 {
 			return "-" + money.Symbol + count(-minor/scale)
