@@ -1,29 +1,22 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"testing"
 
 	"github.com/shopportraits/portraits/schemas"
-	"github.com/shopportraits/portraits/transforms/salt/saltflag"
 	"github.com/shopportraits/portraits/transforms/sink"
 )
 
 // TestSampleSuggestsProductsToMostBuyers runs the nightly on the bundled sample, as the README's
-// first command does, and checks what a new user should see of the basket analysis: SKU and
+// first command does (with the tests' salt), and checks what a new user should see of the basket analysis: SKU and
 // category rules with lifts well above 1, and next-best products for most buyers, from rules of
 // both levels.
 func TestSampleSuggestsProductsToMostBuyers(t *testing.T) {
 	ctx := context.Background()
 	out := t.TempDir()
-	const day = "2026-11-21"
-	var log bytes.Buffer
-	if err := run(ctx, options{Sources: "../../sample/sources.yaml", Date: day, Output: out,
-		Salt: saltflag.Flags{Env: "PORTRAITS_SALT_UNSET_IN_THIS_TEST"}}, &log); err != nil {
-		t.Fatalf("nightly: %v\n%s", err, log.String())
-	}
-	rules, err := sink.ReadTable[schemas.AffinityRule](ctx, out, day, "affinity_rules")
+	runNightly(t, "../../sample/sources.yaml", out)
+	rules, err := sink.ReadTable[schemas.AffinityRule](ctx, out, testDate, "affinity_rules")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +29,7 @@ func TestSampleSuggestsProductsToMostBuyers(t *testing.T) {
 	if strong["sku"] == 0 || strong["category"] == 0 {
 		t.Errorf("rules with a lift of 1.5 or more, per level: %v", strong)
 	}
-	nbp, err := sink.ReadTable[schemas.NextBestProduct](ctx, out, day, "next_best_products")
+	nbp, err := sink.ReadTable[schemas.NextBestProduct](ctx, out, testDate, "next_best_products")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +38,7 @@ func TestSampleSuggestsProductsToMostBuyers(t *testing.T) {
 		suggested[p.PersonID] = true
 		levels[p.RuleLevel]++
 	}
-	portraits, err := sink.ReadTable[schemas.Portrait](ctx, out, day, "portraits")
+	portraits, err := sink.ReadTable[schemas.Portrait](ctx, out, testDate, "portraits")
 	if err != nil {
 		t.Fatal(err)
 	}
