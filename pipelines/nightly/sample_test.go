@@ -9,9 +9,9 @@ import (
 )
 
 // TestSampleSuggestsProductsToMostBuyers runs the nightly on the bundled sample, as the README's
-// first command does (with the tests' salt), and checks what a new user should see of the basket analysis: SKU and
-// category rules with lifts well above 1, and next-best products for most buyers, from rules of
-// both levels.
+// first command does (with the tests' salt), and checks what a new user should see of the basket
+// analysis: SKU and category rules with lifts well above 1, and next-best products for most
+// buyers, from rules of both levels.
 func TestSampleSuggestsProductsToMostBuyers(t *testing.T) {
 	ctx := context.Background()
 	out := t.TempDir()
