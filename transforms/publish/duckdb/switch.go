@@ -95,15 +95,7 @@ func (w *warehouse) statements(
 	case publish.Snapshot:
 		stmts := []string{
 			fmt.Sprintf("DELETE FROM %s WHERE %s = %s", name, publish.SnapshotDate, date),
-			fmt.Sprintf(
-				"INSERT INTO %s (%s, %s) SELECT %s, %s FROM %s",
-				name,
-				publish.SnapshotDate,
-				cols,
-				date,
-				cols,
-				src,
-			),
+			insertNight(name, cols, date, src),
 		}
 		if newest {
 			// BigQuery expires partitions by their age; the twin keeps as many nights up to the newest.
@@ -121,16 +113,7 @@ func (w *warehouse) statements(
 		if w.plan.Mode == publish.Incremental && t.Changes {
 			return upsert(t, name, src, date, cols), nil
 		}
-		return []string{"DELETE FROM " + name,
-			fmt.Sprintf(
-				"INSERT INTO %s (%s, %s) SELECT %s, %s FROM %s",
-				name,
-				publish.SnapshotDate,
-				cols,
-				date,
-				cols,
-				src,
-			)}, nil
+		return []string{"DELETE FROM " + name, insertNight(name, cols, date, src)}, nil
 	case publish.Append:
 		if t.Name == "erasures" {
 			return []string{
@@ -142,15 +125,7 @@ func (w *warehouse) statements(
 		}
 		return []string{
 			fmt.Sprintf("DELETE FROM %s WHERE %s = %s", name, publish.SnapshotDate, date),
-			fmt.Sprintf(
-				"INSERT INTO %s (%s, %s) SELECT %s, %s FROM %s",
-				name,
-				publish.SnapshotDate,
-				cols,
-				date,
-				cols,
-				src,
-			),
+			insertNight(name, cols, date, src),
 		}, nil
 	}
 	return nil, fmt.Errorf("kind %q cannot be loaded", t.Kind)
@@ -226,6 +201,12 @@ func (w *warehouse) merge(
 		keyMatch(t.Key),
 	)
 	return []string{update, insert}, nil
+}
+
+// insertNight copies the staged rows of src into the table name, dated date.
+func insertNight(name, cols, date, src string) string {
+	return fmt.Sprintf("INSERT INTO %s (%s, %s) SELECT %s, %s FROM %s",
+		name, publish.SnapshotDate, cols, date, cols, src)
 }
 
 // upsert updates a current table's rows the night changed and adds its new ones (an incremental
